@@ -1,0 +1,12 @@
+// The ordered list of migrations. Bundlers cannot scan a folder at run time,
+// so every migration file is imported here explicitly (append new ones at the end).
+import type { Knex } from 'knex'
+import * as m20261122000001 from './20261122000001_initial-schema'
+
+export interface Migration {
+  name: string
+  up: (knex: Knex) => Promise<void>
+  down: (knex: Knex) => Promise<void>
+}
+
+export const migrations: Migration[] = [{ name: '20261122000001_initial-schema', ...m20261122000001 }]

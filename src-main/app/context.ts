@@ -1,0 +1,32 @@
+// What every service call receives: the database handle, the clock, the data folder
+// and the acting user. Services never import Electron.
+import type { Db } from '../db/connection'
+import type { Clock } from '../db/clock'
+import type { DataScope, Action, PermModule } from '../contract/common'
+
+export interface Actor {
+  userId: string
+  login: string
+  name: string
+  roleId: string
+  roleCode: string
+  teamId: string | null
+  permissions: Partial<Record<PermModule, { actions: Action[]; scope: DataScope }>>
+}
+
+export interface AppContext {
+  db: Db
+  clock: Clock
+  /** folder for the SQLite file, attachments and exports */
+  dataDir: string
+  /** true in the browser mode (no safeStorage; test hooks allowed when CRM_TEST_HOOKS=1) */
+  browserMode: boolean
+  /** printable description of the central database (never a password) */
+  dbDescription?: string
+  /** the saved connection settings store (Electron: safeStorage; browser mode: memory only) */
+  settingsStore?: import('../modules/settings/settings.service').SettingsStore
+}
+
+export interface ServiceContext extends AppContext {
+  actor: Actor
+}

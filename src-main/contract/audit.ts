@@ -1,0 +1,23 @@
+import { z } from 'zod'
+import { call, Id, IsoDateTime, PageInput, pageOf } from './common'
+
+export const AuditEntity = z.enum(['customer', 'contact', 'dict_item', 'user', 'role', 'team'])
+export const AuditEntry = z.object({
+  id: Id,
+  entity: AuditEntity,
+  entityId: Id,
+  action: z.enum(['create', 'update', 'delete']),
+  /** field → [old, new] */
+  changes: z.record(z.string(), z.tuple([z.unknown(), z.unknown()])),
+  userId: Id.nullable(),
+  userName: z.string().nullable(),
+  at: IsoDateTime,
+})
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+export const auditContract = {
+  /** The history shown on a customer card: the customer and its contacts. */
+  forCustomer: call(PageInput.extend({ customerId: Id }), pageOf(AuditEntry)),
+  /** The system-wide log (admin). */
+  list: call(PageInput.extend({ entity: AuditEntity.optional(), entityId: Id.optional() }), pageOf(AuditEntry)),
+} as const

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { Action, call, DataScope, Empty, Id, Ok, PermModule, requiredText, text } from './common'
+
+export const Password = z.string().min(8).max(128)
+export const Login = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/)
+
+export const PermissionEntry = z.object({ actions: z.array(Action), scope: DataScope })
+export const Me = z.object({
+  userId: Id,
+  login: z.string(),
+  name: z.string(),
+  roleId: Id,
+  roleCode: z.string(),
+  roleName: z.string(),
+  teamId: Id.nullable(),
+  permissions: z.partialRecord(PermModule, PermissionEntry),
+})
+export type Me = z.infer<typeof Me>
+
+export const AppStatus = z.object({
+  needsSetup: z.boolean(),
+  dbDescription: z.string(),
+  dialect: z.enum(['sqlite', 'postgres', 'mssql']),
+  browserMode: z.boolean(),
+  version: z.string(),
+})
+
+export const authContract = {
+  /** Whether an administrator must be created first, and which database is in use. */
+  status: call(Empty, AppStatus, { public: true }),
+  /** First start: create the administrator (only while no user exists). */
+  setup: call(z.strictObject({ login: Login, name: requiredText(100), password: Password }), Me, { public: true }),
+  login: call(z.strictObject({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(128) }), Me, { public: true }),
+  logout: call(Empty, Ok, { public: true }),
+  me: call(Empty, Me.nullable(), { public: true }),
+  changePassword: call(z.strictObject({ oldPassword: z.string().min(1).max(128), newPassword: Password }), Ok),
+} as const
+
+export const TeamRef = z.object({ id: Id, name: z.string() })
+export { text }

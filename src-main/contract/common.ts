@@ -1,0 +1,109 @@
+// Shared building blocks of the typed IPC contract. Imports nothing but zod:
+// the renderer imports the inferred types from this folder.
+import { z } from 'zod'
+
+export const Id = z.uuid()
+export const IsoDateTime = z.iso.datetime({ offset: true })
+/** A calendar date without time, YYYY-MM-DD (birthdays, expected close dates). */
+export const IsoDate = z.iso.date()
+
+/** Free text with a hard cap so a huge payload is rejected, never stored. */
+export const text = (max = 255) => z.string().trim().max(max)
+export const optText = (max = 255) => text(max).nullish()
+export const requiredText = (max = 255) => z.string().trim().min(1).max(max)
+
+export const PageInput = z.strictObject({
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(500).default(20),
+})
+
+export const SortInput = z.strictObject({
+  field: z.string().max(64),
+  order: z.enum(['asc', 'desc']).default('asc'),
+})
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+
+export const Empty = z.strictObject({}).default({})
+export const Ok = z.object({ ok: z.literal(true) })
+
+/** Error codes that cross the boundary; the renderer translates them (errors.<code>). */
+export const ErrorCode = z.enum([
+  'validation',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'locked',
+  'invalid_credentials',
+  'setup_required',
+  'already_setup',
+  'in_use',
+  'db_unreachable',
+  'rule',
+  'internal',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export interface FieldIssue {
+  /** dotted path of the field, e.g. "name" or "contacts.0.mobile" */
+  field: string
+  /** zod issue code or a domain code such as "duplicate" */
+  code: string
+  message: string
+  params?: Record<string, unknown>
+}
+
+export interface ApiError {
+  code: ErrorCode
+  /** English fallback text; the UI shows errors.<code> / rule keys translated. */
+  message: string
+  /** i18n key for domain rule errors (e.g. "customers.errors.codeTaken"). */
+  key?: string
+  params?: Record<string, unknown>
+  issues?: FieldIssue[]
+}
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError }
+
+/** One contract call: its input and output schemas. */
+export interface CallDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I
+  output: O
+  /** true when the call may run without a logged-in session */
+  public?: boolean
+}
+
+export const call = <I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  opts: { public?: boolean } = {},
+): CallDef<I, O> => ({ input, output, ...opts })
+
+export const DataScope = z.enum(['own', 'team', 'all'])
+export type DataScope = z.infer<typeof DataScope>
+
+export const Action = z.enum(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'])
+export type Action = z.infer<typeof Action>
+
+/** Permission modules, one per business area plus the admin areas. */
+export const PermModule = z.enum([
+  'customers',
+  'contacts',
+  'interactions',
+  'reminders',
+  'opportunities',
+  'orders',
+  'products',
+  'services',
+  'requirements',
+  'churn',
+  'reports',
+  'dictionary',
+  'users',
+  'roles',
+  'audit',
+  'settings',
+])
+export type PermModule = z.infer<typeof PermModule>

@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { call, Id, IsoDate, IsoDateTime, Ok, optText, requiredText } from './common'
+
+export const Gender = z.enum(['male', 'female'])
+export const BuyingRole = z.enum(['initiator', 'influencer', 'buyer', 'user', 'decision_maker'])
+export const BirthdayCalendar = z.enum(['solar', 'lunar'])
+
+export const ContactFields = z.strictObject({
+  name: requiredText(100),
+  gender: Gender.nullish(),
+  title: optText(100),
+  department: optText(100),
+  mobile: optText(50),
+  officePhone: optText(50),
+  homePhone: optText(50),
+  email: z.union([z.email().max(255), z.literal('')]).nullish(),
+  wechat: optText(100),
+  /** In the calendar below; for 农历 the YYYY-MM-DD is the lunar year, month and day. */
+  birthday: IsoDate.nullish(),
+  birthdayCalendar: BirthdayCalendar.default('solar'),
+  birthdayLeapMonth: z.boolean().default(false),
+  hometown: optText(100),
+  education: optText(50),
+  hobbies: optText(500),
+  familyNotes: optText(4000),
+  buyingRole: BuyingRole.nullish(),
+  friendliness: z.number().int().min(1).max(5).nullish(),
+  bestCallTime: optText(100),
+  isPrimary: z.boolean().default(false),
+  notes: optText(4000),
+})
+export type ContactFields = z.input<typeof ContactFields>
+
+export const Contact = z.object({
+  id: Id,
+  customerId: Id,
+  name: z.string(),
+  gender: Gender.nullable(),
+  title: z.string().nullable(),
+  department: z.string().nullable(),
+  mobile: z.string().nullable(),
+  officePhone: z.string().nullable(),
+  homePhone: z.string().nullable(),
+  email: z.string().nullable(),
+  wechat: z.string().nullable(),
+  birthday: IsoDate.nullable(),
+  birthdayCalendar: BirthdayCalendar,
+  birthdayLeapMonth: z.boolean(),
+  hometown: z.string().nullable(),
+  education: z.string().nullable(),
+  hobbies: z.string().nullable(),
+  familyNotes: z.string().nullable(),
+  buyingRole: BuyingRole.nullable(),
+  friendliness: z.number().nullable(),
+  bestCallTime: z.string().nullable(),
+  isPrimary: z.boolean(),
+  notes: z.string().nullable(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  version: z.number(),
+})
+export type Contact = z.infer<typeof Contact>
+
+export const contactsContract = {
+  list: call(z.strictObject({ customerId: Id }), z.array(Contact)),
+  create: call(z.strictObject({ customerId: Id, fields: ContactFields }), Contact),
+  update: call(z.strictObject({ id: Id, fields: ContactFields.partial() }), Contact),
+  remove: call(z.strictObject({ id: Id }), Ok),
+  setPrimary: call(z.strictObject({ id: Id }), Ok),
+} as const

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { call, Empty, Id, Ok, optText, requiredText } from './common'
+
+/** Dictionary types seeded from DOMAIN.md; the code is what entities refer to. */
+export const DictTypeCode = z.enum([
+  'region', // 所属区域
+  'nature', // 客户性质
+  'source', // 客户来源
+  'category', // 客户类别
+  'industry', // 所属行业
+  'size', // 规模
+  'position', // 行业地位
+  'settlement', // 结算方式
+  'contact_policy', // 联系策略 (cycle in days)
+  'purchase_policy', // 购买策略 (cycle in days)
+  'level', // 客户等级
+  'interaction_channel', // 交往方式
+  'opportunity_source', // 机会来源
+  'opportunity_stage', // 销售阶段
+  'service_type', // 服务类型
+  'churn_reason', // 流失原因
+])
+export type DictTypeCode = z.infer<typeof DictTypeCode>
+
+export const DictItem = z.object({
+  id: Id,
+  typeCode: DictTypeCode,
+  label: z.string(),
+  labelEn: z.string().nullable(),
+  sortOrder: z.number().int(),
+  enabled: z.boolean(),
+  cycleDays: z.number().int().nullable(),
+  inUse: z.number().int().optional(),
+})
+export type DictItem = z.infer<typeof DictItem>
+
+export const DictType = z.object({
+  code: DictTypeCode,
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  hasCycle: z.boolean(),
+  items: z.array(DictItem),
+})
+export type DictType = z.infer<typeof DictType>
+
+export const dictionaryContract = {
+  /** Every type with its items (enabled and disabled), for pickers and the admin screen. */
+  all: call(Empty, z.array(DictType)),
+  /** Items of one type with how many records use each. */
+  items: call(z.strictObject({ typeCode: DictTypeCode }), z.array(DictItem)),
+  save: call(
+    z.strictObject({
+      id: Id.optional(),
+      typeCode: DictTypeCode,
+      label: requiredText(100),
+      labelEn: optText(100),
+      enabled: z.boolean().optional(),
+      cycleDays: z.number().int().min(1).max(3650).nullish(),
+    }),
+    DictItem,
+  ),
+  reorder: call(z.strictObject({ typeCode: DictTypeCode, ids: z.array(Id).min(1).max(500) }), Ok),
+  /** Deletes an unused item; an item in use answers `in_use` (disable it instead). */
+  remove: call(z.strictObject({ id: Id }), Ok),
+} as const

@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { Action, call, DataScope, Empty, Id, Ok, optText, PermModule, requiredText } from './common'
+
+export const RolePermission = z.object({ module: PermModule, actions: z.array(Action).max(8), scope: DataScope })
+export const Role = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  description: z.string().nullable(),
+  isSystem: z.boolean(),
+  userCount: z.number().int(),
+  permissions: z.array(RolePermission),
+})
+export type Role = z.infer<typeof Role>
+export type RolePermission = z.infer<typeof RolePermission>
+
+export const rolesContract = {
+  list: call(Empty, z.array(Role)),
+  save: call(
+    z.strictObject({
+      id: Id.optional(),
+      code: z.string().trim().min(2).max(64).regex(/^[a-z0-9_]+$/).optional(),
+      name: requiredText(100),
+      nameEn: optText(100),
+      description: optText(500),
+      permissions: z.array(RolePermission.strict()).max(32),
+    }),
+    Role,
+  ),
+  remove: call(z.strictObject({ id: Id }), Ok),
+} as const

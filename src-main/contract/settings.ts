@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { call, Empty, Ok, optText } from './common'
+
+export const DbConnectionInput = z.discriminatedUnion('dialect', [
+  z.strictObject({ dialect: z.literal('sqlite'), file: z.string().trim().min(1).max(1000) }),
+  z.strictObject({
+    dialect: z.literal('postgres'),
+    url: z.string().trim().max(1000).regex(/^postgres(ql)?:\/\//),
+  }),
+  z.strictObject({
+    dialect: z.literal('mssql'),
+    host: z.string().trim().min(1).max(255),
+    port: z.number().int().min(1).max(65535).nullish(),
+    instance: optText(100),
+    database: z.string().trim().min(1).max(128),
+    user: z.string().trim().min(1).max(128),
+    /** empty keeps the saved password */
+    password: z.string().max(256).optional(),
+    encrypt: z.boolean().default(true),
+    trustServerCertificate: z.boolean().default(false),
+  }),
+])
+export type DbConnectionInput = z.input<typeof DbConnectionInput>
+
+/** The saved connection as shown in the form: never the password itself. */
+export const DbConnectionView = z.object({
+  dialect: z.enum(['sqlite', 'postgres', 'mssql']),
+  file: z.string().nullable(),
+  url: z.string().nullable(),
+  host: z.string().nullable(),
+  port: z.number().nullable(),
+  instance: z.string().nullable(),
+  database: z.string().nullable(),
+  user: z.string().nullable(),
+  hasPassword: z.boolean(),
+  encrypt: z.boolean(),
+  trustServerCertificate: z.boolean(),
+  /** false in the browser mode: the password will not be saved */
+  canSavePassword: z.boolean(),
+  description: z.string(),
+})
+
+export const settingsContract = {
+  getDb: call(Empty, DbConnectionView),
+  /** Connects with the given settings and reports the server version and pending migrations. */
+  testDb: call(DbConnectionInput, z.object({ ok: z.boolean(), serverVersion: z.string().nullable(), pendingMigrations: z.array(z.string()), message: z.string().nullable() })),
+  migrateDb: call(DbConnectionInput, z.object({ applied: z.array(z.string()) })),
+  /** Saves the connection; it is used from the next start of the app. */
+  saveDb: call(DbConnectionInput, z.object({ ok: z.literal(true), restartRequired: z.boolean() })),
+  /** Test hook (browser mode with CRM_TEST_HOOKS=1 only): move the app clock. */
+  setClock: call(z.strictObject({ now: z.iso.datetime({ offset: true }).nullable() }), Ok),
+} as const

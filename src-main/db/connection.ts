@@ -1,0 +1,82 @@
+// Builds the knex handle for each dialect and normalises what drivers return
+// (PostgreSQL dates and bigints as strings, SQLite foreign keys and WAL).
+import fs from 'node:fs'
+import path from 'node:path'
+import knexFactory, { type Knex } from 'knex'
+import pg from 'pg'
+import type { DbConfig, Dialect } from './config'
+
+let pgParsersSet = false
+function setPgTypeParsers() {
+  if (pgParsersSet) return
+  pgParsersSet = true
+  pg.types.setTypeParser(20, (v) => Number(v)) // int8: counts, cents, versions (< 2^53)
+  pg.types.setTypeParser(1082, (v) => v) // date stays YYYY-MM-DD
+  pg.types.setTypeParser(1184, (v) => new Date(v).toISOString()) // timestamptz → ISO UTC
+  pg.types.setTypeParser(1114, (v) => new Date(v + 'Z').toISOString())
+  pg.types.setTypeParser(1700, (v) => Number(v)) // numeric quantities
+}
+
+export interface Db {
+  knex: Knex
+  dialect: Dialect
+}
+
+export function knexConfig(c: DbConfig): Knex.Config {
+  if (c.dialect === 'sqlite') {
+    if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true })
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: c.file },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+          conn.pragma('foreign_keys = ON')
+          conn.pragma('journal_mode = WAL')
+          conn.pragma('busy_timeout = 5000')
+          done(null, conn)
+        },
+      },
+    }
+  }
+  if (c.dialect === 'postgres') {
+    setPgTypeParsers()
+    return { client: 'pg', connection: c.url, pool: { min: 0, max: 10 } }
+  }
+  return {
+    client: 'mssql',
+    connection: {
+      server: c.host,
+      port: c.instance ? undefined : (c.port ?? 1433),
+      database: c.database,
+      user: c.user,
+      password: c.password,
+      options: {
+        instanceName: c.instance,
+        encrypt: c.encrypt ?? true,
+        trustServerCertificate: c.trustServerCertificate ?? false,
+        useUTC: true,
+      },
+      connectionTimeout: 10_000,
+      requestTimeout: 30_000,
+    },
+    pool: { min: 0, max: 10 },
+  }
+}
+
+export function openDb(c: DbConfig): Db {
+  return { knex: knexFactory(knexConfig(c)), dialect: c.dialect }
+}
+
+/** A knex that only compiles SQL (no connection): used to print mssql DDL and in tests. */
+export function compilerOnly(dialect: Dialect): Knex {
+  const client = dialect === 'sqlite' ? 'better-sqlite3' : dialect === 'postgres' ? 'pg' : 'mssql'
+  return knexFactory({ client, useNullAsDefault: true })
+}
+
+/** Fails fast with a clear message when the server cannot be reached. */
+export async function checkConnection(db: Db): Promise<void> {
+  await db.knex.raw('select 1 as ok')
+}

@@ -1,0 +1,89 @@
+// Every difference between SQLite, PostgreSQL and SQL Server that services care about
+// lives here: upsert, paging, chunked inserts, LIKE escaping, value normalisation.
+import type { Knex } from 'knex'
+import type { Dialect } from './config'
+
+/** Parameters one statement may carry; SQL Server's hard limit is 2100. */
+export const MAX_PARAMS: Record<Dialect, number> = { mssql: 2000, sqlite: 30000, postgres: 60000 }
+
+export function chunkRows<T extends object>(dialect: Dialect, rows: T[]): T[][] {
+  if (rows.length === 0) return []
+  const cols = Math.max(1, Object.keys(rows[0]).length)
+  const size = Math.max(1, Math.floor(MAX_PARAMS[dialect] / cols))
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
+
+/** Insert many rows in statements that stay under the dialect's parameter limit. */
+export async function insertChunked<T extends object>(db: Knex, dialect: Dialect, table: string, rows: T[]): Promise<void> {
+  for (const chunk of chunkRows(dialect, rows)) await db(table).insert(chunk)
+}
+
+/**
+ * Insert or update one row by its key columns. SQL Server has no ON CONFLICT:
+ * there it is UPDATE, then INSERT when no row changed (run inside a transaction).
+ */
+export async function upsert(
+  db: Knex,
+  dialect: Dialect,
+  table: string,
+  row: Record<string, unknown>,
+  keys: string[],
+): Promise<void> {
+  if (dialect === 'mssql') {
+    const where = Object.fromEntries(keys.map((k) => [k, row[k]]))
+    const rest = Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)))
+    const changed = Object.keys(rest).length ? await db(table).where(where).update(rest) : 0
+    if (!changed) {
+      const exists = Object.keys(rest).length ? null : await db(table).where(where).first()
+      if (!exists) await db(table).insert(row)
+    }
+    return
+  }
+  const rest = Object.keys(row).filter((k) => !keys.includes(k))
+  const q = db(table).insert(row).onConflict(keys)
+  await (rest.length ? q.merge(rest) : q.ignore())
+}
+
+/** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
+export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
+  const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)
+  return mode === 'contains' ? `%${escaped}%` : `${escaped}%`
+}
+
+/** `column LIKE ? ESCAPE '\'` with a literal-safe pattern. */
+export function whereLike(q: Knex.QueryBuilder, column: string, value: string, mode: 'contains' | 'prefix' = 'contains') {
+  return q.whereRaw(`?? like ? escape '\\'`, [column, likePattern(value, mode)])
+}
+
+export interface PageRequest {
+  page: number
+  pageSize: number
+}
+
+/** OFFSET/FETCH paging; SQL Server needs an ORDER BY, so callers always pass one. */
+export function applyPage(q: Knex.QueryBuilder, p: PageRequest) {
+  return q.limit(p.pageSize).offset((p.page - 1) * p.pageSize)
+}
+
+// ---- normalising driver values ---------------------------------------------------
+
+/** Timestamps come back as Date (mssql), ISO string (pg, parsers set) or text (sqlite). */
+export function toIso(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null
+  if (v instanceof Date) return v.toISOString()
+  const s = String(v)
+  const d = new Date(s.includes('T') || s.endsWith('Z') ? s : s.replace(' ', 'T') + 'Z')
+  return Number.isNaN(d.getTime()) ? s : d.toISOString()
+}
+
+export function toBool(v: unknown): boolean {
+  return v === true || v === 1 || v === '1' || v === 'true'
+}
+
+export function toNum(v: unknown): number | null {
+  if (v === null || v === undefined || v === '') return null
+  const n = typeof v === 'number' ? v : Number(v)
+  return Number.isFinite(n) ? n : null
+}

@@ -1,0 +1,61 @@
+// Runs the append-only migrations in db/migrations on any dialect, and prints their DDL
+// for a dialect without connecting (crm migrate --print-sql).
+import type { Knex } from 'knex'
+import { migrations } from '../../db/migrations/index'
+import type { Dialect } from './config'
+import { compilerOnly, type Db } from './connection'
+
+const source: Knex.MigrationSource<(typeof migrations)[number]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = await db.knex.migrate.latest({ migrationSource: source })
+  return applied as string[]
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = await db.knex.migrate.list({ migrationSource: source })
+  return (pending as Array<{ file?: string; name?: string } | string>).map((p) =>
+    typeof p === 'string' ? p : (p.name ?? p.file ?? String(p)),
+  )
+}
+
+/**
+ * The DDL every migration would run on `dialect`, compiled without a connection:
+ * a stand-in knex whose schema builders record their SQL instead of executing it.
+ */
+export async function printMigrationSql(dialect: Dialect): Promise<string[]> {
+  const k = compilerOnly(dialect)
+  const out: string[] = []
+  const schema = new Proxy(
+    {},
+    {
+      get(_t, prop: string) {
+        return (...args: unknown[]) => {
+          const builder = (k.schema as unknown as Record<string, (...a: unknown[]) => { toString(): string }>)[prop](...args)
+          return {
+            then(resolve: (v: unknown) => void, reject: (e: unknown) => void) {
+              try {
+                const sql = builder.toString()
+                if (sql) out.push(sql)
+                resolve(undefined)
+              } catch (e) {
+                reject(e)
+              }
+            },
+          }
+        }
+      },
+    },
+  )
+  const recorder = new Proxy(k, { get: (t, p) => (p === 'schema' ? schema : (t as unknown as Record<string | symbol, unknown>)[p]) })
+  for (const m of migrations) {
+    out.push(`-- migration ${m.name}`)
+    await m.up(recorder as Knex)
+  }
+  await k.destroy()
+  return out
+}

@@ -1,0 +1,22 @@
+// Every area's handlers, keyed like the contract. A missing call is a type error.
+import type { Area } from '../contract/index'
+import type { AreaHandlers } from './handler-types'
+import { authHandlers } from '../modules/auth/auth.handlers'
+import { usersHandlers } from '../modules/users/users.handlers'
+import { rolesHandlers } from '../modules/roles/roles.handlers'
+import { dictionaryHandlers } from '../modules/dictionary/dictionary.handlers'
+import { customersHandlers } from '../modules/customers/customers.handlers'
+import { contactsHandlers } from '../modules/contacts/contacts.handlers'
+import { auditHandlers } from '../modules/audit/audit.handlers'
+import { settingsHandlers } from '../modules/settings/settings.handlers'
+
+export const handlers: { [A in Area]: AreaHandlers<A> } = {
+  auth: authHandlers,
+  users: usersHandlers,
+  roles: rolesHandlers,
+  dictionary: dictionaryHandlers,
+  customers: customersHandlers,
+  contacts: contactsHandlers,
+  audit: auditHandlers,
+  settings: settingsHandlers,
+}

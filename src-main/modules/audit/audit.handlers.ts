@@ -1,0 +1,7 @@
+import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { auditForCustomer, auditList } from './audit.service'
+
+export const auditHandlers: AreaHandlers<'audit'> = {
+  forCustomer: (c, i) => auditForCustomer(svc(c), i),
+  list: (c, i) => auditList(svc(c), i),
+}

@@ -1,0 +1,22 @@
+import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { changePassword, login, setup, status, toMe } from './auth.service'
+
+export const authHandlers: AreaHandlers<'auth'> = {
+  status: (c) => status(c.app, c.app.dbDescription),
+  setup: async (c, i) => {
+    const actor = await setup(c.app, i)
+    c.sessions.set(c.sessionKey, actor.userId)
+    return toMe(c.app, actor)
+  },
+  login: async (c, i) => {
+    const actor = await login(c.app, i)
+    c.sessions.set(c.sessionKey, actor.userId)
+    return toMe(c.app, actor)
+  },
+  logout: async (c) => {
+    c.sessions.delete(c.sessionKey)
+    return { ok: true as const }
+  },
+  me: async (c) => (c.actor ? toMe(c.app, c.actor) : null),
+  changePassword: (c, i) => changePassword(svc(c), i),
+}
