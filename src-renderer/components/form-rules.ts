@@ -1,0 +1,57 @@
+// Element Plus form rules with translated messages. Build them inside computed() so the
+// messages follow a language switch:
+//   const rules = computed(() => ({ name: [required(t, t('fields.name'))] }))
+import type { FormItemRule } from 'element-plus'
+
+type T = (key: string, params?: Record<string, unknown>) => string
+
+export const required = (t: T, field: string, trigger: 'blur' | 'change' = 'blur'): FormItemRule => ({
+  required: true,
+  trigger,
+  validator: (_r, v, cb) => {
+    const empty = v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
+    cb(empty ? new Error(t(trigger === 'change' ? 'validation.requiredSelect' : 'validation.required', { field })) : undefined)
+  },
+})
+
+export const maxLen = (t: T, field: string, maximum: number): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(typeof v === 'string' && v.trim().length > maximum ? new Error(t('validation.too_big', { field, maximum })) : undefined),
+})
+
+export const minLen = (t: T, field: string, minimum: number): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(typeof v === 'string' && v !== '' && v.trim().length < minimum ? new Error(t('validation.too_small', { field, minimum })) : undefined),
+})
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+export const email = (t: T): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(v && !EMAIL.test(String(v).trim()) ? new Error(t('validation.email')) : undefined),
+})
+
+export const LOGIN = /^[A-Za-z0-9_.@-]{2,64}$/
+export const login = (t: T): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(v && !LOGIN.test(String(v).trim()) ? new Error(t('validation.login')) : undefined),
+})
+
+export const password = (t: T): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(v && (String(v).length < 8 || String(v).length > 128) ? new Error(t('validation.passwordMin')) : undefined),
+})
+
+/** The confirm field must equal `other()`. */
+export const sameAs = (t: T, other: () => string): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => cb(v !== other() ? new Error(t('validation.passwordMismatch')) : undefined),
+})
+
+export const intRange = (t: T, field: string, min: number, max: number): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => {
+    if (v === null || v === undefined || v === '') return cb()
+    const n = Number(v)
+    cb(!Number.isInteger(n) || n < min || n > max ? new Error(t('validation.range', { field, min, max })) : undefined)
+  },
+})

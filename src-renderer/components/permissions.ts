@@ -1,0 +1,30 @@
+// The permission modules and actions as runtime lists (the renderer imports only types from
+// the contract); the checks below fail to compile if the contract gains a value.
+import type { Action, DataScope, PermModule } from '@contract/common'
+
+export const PERM_MODULES = [
+  'customers',
+  'contacts',
+  'interactions',
+  'reminders',
+  'opportunities',
+  'orders',
+  'products',
+  'services',
+  'requirements',
+  'churn',
+  'reports',
+  'dictionary',
+  'users',
+  'roles',
+  'audit',
+  'settings',
+] as const satisfies readonly PermModule[]
+
+export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'] as const satisfies readonly Action[]
+export const SCOPES = ['own', 'team', 'all'] as const satisfies readonly DataScope[]
+
+type Exhaustive<T extends true> = T
+export type ModulesComplete = Exhaustive<Exclude<PermModule, (typeof PERM_MODULES)[number]> extends never ? true : false>
+export type ActionsComplete = Exhaustive<Exclude<Action, (typeof ACTIONS)[number]> extends never ? true : false>
+export type ScopesComplete = Exhaustive<Exclude<DataScope, (typeof SCOPES)[number]> extends never ? true : false>

@@ -1,0 +1,77 @@
+// vue-i18n set-up: zh-CN by default, en-US on request, the choice kept in localStorage.
+// Each area has one message file per locale (common, admin, customers…) whose default export
+// holds top-level namespaces ({ customers: {...} }); a file without its own namespace key is
+// put under its area name.
+import { createI18n } from 'vue-i18n'
+import zhCommon from './zh-CN/common'
+import zhAdmin from './zh-CN/admin'
+import zhCustomers from './zh-CN/customers'
+import enCommon from './en-US/common'
+import enAdmin from './en-US/admin'
+import enCustomers from './en-US/customers'
+
+export const LOCALES = ['zh-CN', 'en-US'] as const
+export type Locale = (typeof LOCALES)[number]
+export const LOCALE_KEY = 'crm.locale'
+
+type Tree = Record<string, unknown>
+interface MessageTree {
+  [key: string]: string | MessageTree
+}
+const isTree = (v: unknown): v is Tree => !!v && typeof v === 'object' && !Array.isArray(v)
+
+function deepMerge(into: Tree, from: Tree): Tree {
+  for (const [k, v] of Object.entries(from)) {
+    into[k] = isTree(v) && isTree(into[k]) ? deepMerge({ ...(into[k] as Tree) }, v) : v
+  }
+  return into
+}
+
+/** Merges area files; `areas` maps an area name to its messages. */
+export function mergeAreas(areas: Record<string, Tree>): Tree {
+  const out: Tree = {}
+  for (const [area, msgs] of Object.entries(areas)) {
+    const namespaced = area === 'common' || area === 'admin' || area in msgs ? msgs : { [area]: msgs }
+    deepMerge(out, namespaced)
+  }
+  return out
+}
+
+const messages = {
+  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree }),
+  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree }),
+} as unknown as Record<Locale, MessageTree>
+
+function savedLocale(): Locale {
+  try {
+    const v = localStorage.getItem(LOCALE_KEY)
+    return (LOCALES as readonly string[]).includes(v ?? '') ? (v as Locale) : 'zh-CN'
+  } catch {
+    return 'zh-CN'
+  }
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  globalInjection: true,
+  locale: savedLocale(),
+  fallbackLocale: 'zh-CN',
+  messages,
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+export const currentLocale = (): Locale => i18n.global.locale.value as Locale
+
+/** Switches the UI language and remembers it for the next start. */
+export function setLocale(locale: Locale) {
+  i18n.global.locale.value = locale
+  try {
+    localStorage.setItem(LOCALE_KEY, locale)
+  } catch {
+    /* private mode: the choice lasts for this run only */
+  }
+  document.documentElement.lang = locale
+}
+
+document.documentElement.lang = savedLocale()

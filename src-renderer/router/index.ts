@@ -1,0 +1,92 @@
+// Routes and the guard: first run → /setup, no session → /login, and a route's
+// meta.perm (module + action) checked against the session's permissions.
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
+import type { Action, PermModule } from '@contract/common'
+import { setUnauthenticatedHandler } from '../api/client'
+import { useAuthStore } from '../stores/auth'
+import { menuItems } from './menu'
+import AppLayout from '../components/layout/AppLayout.vue'
+import LoginView from '../views/auth/LoginView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** reachable without a session */
+    public?: boolean
+    /** the permission needed to open the route */
+    perm?: { module: PermModule; action: Action }
+    /** i18n key of the page title (window title) */
+    title?: string
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'auth.loginTitle' } },
+  { path: '/setup', name: 'setup', component: () => import('../views/auth/SetupView.vue'), meta: { public: true, title: 'auth.setupTitle' } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      // '/' opens the customers list, or the first screen the role allows (see the guard).
+      { path: '', name: 'home', component: { render: () => null } },
+      {
+        path: 'customers',
+        name: 'customers',
+        component: () => import('../views/customers/CustomerListView.vue'),
+        meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.customers' },
+      },
+      {
+        path: 'customers/:id',
+        name: 'customer',
+        component: () => import('../views/customers/CustomerCardView.vue'),
+        props: true,
+        meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.customers' },
+      },
+      { path: 'admin/users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { perm: { module: 'users', action: 'view' }, title: 'menu.users' } },
+      { path: 'admin/roles', name: 'admin-roles', component: () => import('../views/admin/RolesView.vue'), meta: { perm: { module: 'roles', action: 'view' }, title: 'menu.roles' } },
+      {
+        path: 'admin/dictionary',
+        name: 'admin-dictionary',
+        component: () => import('../views/admin/DictionaryView.vue'),
+        meta: { perm: { module: 'dictionary', action: 'view' }, title: 'menu.dictionary' },
+      },
+      { path: 'admin/audit', name: 'admin-audit', component: () => import('../views/admin/AuditView.vue'), meta: { perm: { module: 'audit', action: 'view' }, title: 'menu.audit' } },
+      {
+        path: 'settings/database',
+        name: 'settings-database',
+        component: () => import('../views/settings/DatabaseView.vue'),
+        meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.database' },
+      },
+      { path: 'forbidden', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
+    ],
+  },
+]
+
+// Hash history: works the same from file:// in Electron and from the browser-mode bridge.
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+/** The first screen the user may open (the customers list for most roles). */
+export function homePath(): string {
+  const auth = useAuthStore()
+  return menuItems.find((m) => auth.can(m.perm.module, m.perm.action))?.path ?? '/forbidden'
+}
+
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  const auth = useAuthStore()
+  await auth.init()
+  if (auth.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
+  if (to.name === 'setup') return auth.loggedIn ? homePath() : { name: 'login' }
+  if (to.meta.public) return to.name === 'login' && auth.loggedIn ? homePath() : true
+  if (!auth.loggedIn) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  if (to.name === 'home') return homePath()
+  const perm = to.meta.perm
+  if (perm && !auth.can(perm.module, perm.action)) return { name: 'forbidden', query: { from: to.fullPath } }
+  return true
+})
+
+setUnauthenticatedHandler(() => {
+  const auth = useAuthStore()
+  auth.forget()
+  const current = router.currentRoute.value
+  if (!current.meta.public) void router.replace({ name: 'login', query: { redirect: current.fullPath } })
+})

@@ -1,0 +1,20 @@
+// The sidebar entries and the permission each needs; the router uses the same list to pick
+// the first screen a user may open.
+import type { Action, PermModule } from '@contract/common'
+
+export interface MenuItem {
+  key: 'customers' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
+  path: string
+  label: string
+  group: 'main' | 'system'
+  perm: { module: PermModule; action: Action }
+}
+
+export const menuItems: MenuItem[] = [
+  { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
+  { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
+  { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
+  { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },
+  { key: 'audit', path: '/admin/audit', label: 'menu.audit', group: 'system', perm: { module: 'audit', action: 'view' } },
+  { key: 'database', path: '/settings/database', label: 'menu.database', group: 'system', perm: { module: 'settings', action: 'view' } },
+]
