@@ -1,0 +1,194 @@
+// crm demo: fills a database with realistic customers and contacts for trials and
+// performance work. Bulk inserts in chunks under the dialect's parameter limit, one
+// transaction (and one sync version) per batch; codes continue the yearly sequence.
+import type { Knex } from 'knex'
+import type { AppContext } from '../app/context'
+import { insertChunked } from '../db/dialect'
+import { formatCode, newId } from '../db/ids'
+import { nextVersion } from '../db/tx'
+import { insertUser } from '../modules/auth/auth.service'
+import { findUserByLogin } from '../modules/auth/auth.repository'
+import { buildCustomerSearchText } from '../modules/customers/customers.search'
+import { CliError, intOpt, noPositionals, parseArgs } from './cli-args'
+import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
+import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
+import type { Out } from './output'
+import { teamByName } from './user.command'
+
+export const demoUsage = 'crm demo --customers N [--data DIR] [--db URL] [--seed S]'
+export const DEMO_PASSWORD = 'demo12345'
+const BATCH = 2000
+const DAY = 86_400_000
+
+type DictItems = Map<string, Array<{ id: string; label: string }>>
+
+const DEMO_TEAMS = ['华南销售部', '华东销售部']
+const DEMO_USERS: Array<{ login: string; name: string; role: string; team: number }> = [
+  { login: 'zhuguan', name: '周主管', role: 'supervisor', team: 0 },
+  { login: 'jingli1', name: '李经理', role: 'manager', team: 0 },
+  { login: 'jingli2', name: '王经理', role: 'manager', team: 0 },
+  { login: 'jingli3', name: '张经理', role: 'manager', team: 1 },
+  { login: 'jingli4', name: '陈经理', role: 'manager', team: 1 },
+]
+
+async function managerIds(k: Knex): Promise<string[]> {
+  const rows = await k('users as u')
+    .join('roles as r', 'r.id', 'u.role_id')
+    .where('r.code', 'manager')
+    .whereNull('u.deleted_at')
+    .where('u.disabled', false)
+    .orderBy('u.login')
+    .select('u.id')
+  return rows.map((r: { id: string }) => r.id)
+}
+
+/** The account managers who will own the customers; demo users when there are none. */
+async function ensureOwners(app: AppContext, out: Out): Promise<string[]> {
+  const existing = await managerIds(app.db.knex)
+  if (existing.length) return existing
+  await app.db.knex.transaction(async (trx) => {
+    const teams = [await teamByName(app, trx, DEMO_TEAMS[0]), await teamByName(app, trx, DEMO_TEAMS[1])]
+    for (const u of DEMO_USERS) {
+      if (await findUserByLogin(trx, u.login)) continue
+      const role = await trx('roles').where({ code: u.role }).first('id')
+      if (!role) throw new CliError(`role ${u.role} does not exist in this database`)
+      await insertUser(app, trx, { login: u.login, name: u.name, password: DEMO_PASSWORD, roleId: role.id, teamId: teams[u.team] })
+    }
+  })
+  out.log(`demo users: ${DEMO_USERS.map((u) => u.login).join(', ')} (password ${DEMO_PASSWORD}; teams ${DEMO_TEAMS.join('、')})`)
+  const created = await managerIds(app.db.knex)
+  if (!created.length) throw new CliError('no account manager could be created')
+  return created
+}
+
+async function loadDictionary(k: Knex): Promise<DictItems> {
+  const rows = await k('dict_items').whereNull('deleted_at').where('enabled', true).orderBy(['type_code', 'sort_order']).select('id', 'type_code', 'label')
+  const m: DictItems = new Map()
+  for (const r of rows) {
+    if (!m.has(r.type_code)) m.set(r.type_code, [])
+    m.get(r.type_code)!.push({ id: r.id, label: r.label })
+  }
+  return m
+}
+
+function dictPicker(dict: DictItems, r: Rng) {
+  return (type: string, label?: string, weights?: Record<string, number>): string | null => {
+    const items = dict.get(type)
+    if (!items?.length) return null
+    if (label) {
+      const hit = items.find((i) => i.label === label)
+      if (hit) return hit.id
+    }
+    if (weights) {
+      const total = items.reduce((s, i) => s + (weights[i.label] ?? 1), 0)
+      let x = r.next() * total
+      for (const i of items) if ((x -= weights[i.label] ?? 1) < 0) return i.id
+    }
+    return r.pick(items).id
+  }
+}
+
+/** Reserves `count` customer numbers of `year` and returns the first one. */
+async function reserveCodes(k: Knex, year: number, count: number): Promise<number> {
+  const name = `customer:${year}`
+  return k.transaction(async (trx) => {
+    const row = await trx('code_sequences').where({ name }).first('value')
+    const start = Number(row?.value ?? 0) + 1
+    if (row) await trx('code_sequences').where({ name }).increment('value', count)
+    else await trx('code_sequences').insert({ name, value: count })
+    return start
+  })
+}
+
+export async function demoCommand(argv: string[], out: Out): Promise<void> {
+  const p = parseArgs(argv, { strings: [...DB_OPTIONS, 'customers', 'seed'] })
+  if (p.flags.help) return out.log(demoUsage)
+  noPositionals(p, 'demo')
+  const count = intOpt(p, 'customers', 1, 1_000_000)
+  if (count === undefined) throw new CliError('missing --customers')
+  const seed = intOpt(p, 'seed', 0, 2 ** 32 - 1) ?? Math.floor(Math.random() * 2 ** 31)
+
+  const app = await openCliApp(await cliDbConfig(p))
+  try {
+    await fill(app, count, seed, out)
+  } finally {
+    await app.db.knex.destroy()
+  }
+}
+
+async function fill(app: AppContext, count: number, seed: number, out: Out) {
+  const k = app.db.knex
+  const started = Date.now()
+  const r = makeRng(seed)
+  const owners = await ensureOwners(app, out)
+  const pick = dictPicker(await loadDictionary(k), r)
+  const taken = new Set<string>((await k('customers').select('name')).map((x: { name: string }) => x.name))
+  const now = app.clock.now()
+  const year = now.getUTCFullYear()
+  const firstNo = await reserveCodes(k, year, count)
+
+  let contactsTotal = 0
+  for (let done = 0; done < count; ) {
+    const n = Math.min(BATCH, count - done)
+    const customers: Record<string, unknown>[] = []
+    const contacts: Record<string, unknown>[] = []
+    for (let i = 0; i < n; i++) {
+      const c = demoCustomer(r, taken)
+      const id = newId()
+      const code = formatCode('KH', year, firstNo + done + i)
+      const ownerId = r.pick(owners)
+      const created = new Date(now.getTime() - r.int(1, 730) * DAY - r.int(0, DAY - 1))
+      const updated = new Date(created.getTime() + r.next() * (now.getTime() - created.getTime()))
+      const stamp = { created_at: created.toISOString(), updated_at: updated.toISOString() }
+      const people = Array.from({ length: r.int(1, 3) }, (_, j) => demoContact(r, c, j))
+      for (const [j, ct] of people.entries()) {
+        contacts.push({
+          id: newId(), ...stamp, version: 0, owner_id: ownerId, customer_id: id,
+          name: ct.name, gender: ct.gender, title: ct.title, department: ct.department, mobile: ct.mobile,
+          office_phone: ct.officePhone, home_phone: null, email: ct.email, wechat: ct.wechat,
+          birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
+          hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
+          buying_role: ct.buyingRole, friendliness: ct.friendliness, best_call_time: ct.bestCallTime,
+          is_primary: j === 0, notes: null,
+        })
+      }
+      customers.push({
+        id, ...stamp, version: 0, owner_id: ownerId, code, name: c.name, short_name: c.shortName, customer_type: 'company',
+        region_id: pick('region', c.regionLabel),
+        nature_id: pick('nature', undefined, { 私营或个体户: 6, 国有企业: 1.5, 中外合资: 1, 外商独资: 0.8 }),
+        source_id: pick('source'),
+        category_id: pick('category', undefined, { 现有终端客户: 5, 潜在终端客户: 4, 现有代理: 1.5, 潜在代理: 1.5, 流失终端客户: 0.5, 流失代理: 0.3 }),
+        industry_id: pick('industry', c.industryLabel),
+        size_id: pick('size', c.sizeLabel),
+        position_id: pick('position', undefined, { 领导者: 1, 较有影响: 3, 影响一般: 5, 没有影响力: 2 }),
+        settlement_id: pick('settlement'),
+        contact_policy_id: pick('contact_policy'),
+        purchase_policy_id: pick('purchase_policy'),
+        level_id: pick('level', undefined, { 核心客户: 1, 重要客户: 3, 普通客户: 6 }),
+        years_in_business: c.yearsInBusiness, credit_rating: c.creditRating, employees: c.employees, wants_agent: null,
+        country: '中国', province: c.province, city: c.city, address: c.address, postcode: c.postcode,
+        phone: c.phone, phone2: c.phone2, fax: c.fax, email: c.email, email2: null, website: c.website,
+        main_products: c.mainProducts, legal_rep: c.legalRep,
+        registered_capital_cents: c.registeredCapitalCents, annual_revenue_cents: c.annualRevenueCents,
+        bank: c.bank, bank_account: c.bankAccount, tax_id: c.taxId, status: 'normal', tags: null, notes: c.notes,
+        order_count: 0, order_total_cents: 0,
+        search_text: buildCustomerSearchText(
+          { name: c.name, shortName: c.shortName, code, phone: c.phone, phone2: c.phone2 },
+          people.map((ct) => ({ name: ct.name, mobile: ct.mobile })),
+        ),
+      })
+    }
+    await k.transaction(async (trx) => {
+      const version = await nextVersion(trx)
+      for (const row of customers) row.version = version
+      for (const row of contacts) row.version = version
+      await insertChunked(trx, app.db.dialect, 'customers', customers)
+      await insertChunked(trx, app.db.dialect, 'contacts', contacts)
+    })
+    done += n
+    contactsTotal += contacts.length
+    out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts`)
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
+}

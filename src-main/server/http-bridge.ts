@@ -1,0 +1,242 @@
+// The browser mode: the built renderer and POST /api/<area>/<call> on the loopback
+// interface, for tests and for previewing without Electron. Every API call goes through
+// the same dispatch() as Electron's ipcMain.
+//
+// Who may call: only a page this server gave the per-run token to (it is in index.html,
+// which a foreign origin cannot read), on 127.0.0.1/localhost at our port (the Host check
+// stops DNS rebinding, the Origin check stops cross-site posts), with a JSON body (a
+// plain HTML form cannot send one). Anything else gets 403 before dispatch runs.
+import http from 'node:http'
+import fs from 'node:fs'
+import path from 'node:path'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import type { AppContext } from '../app/context'
+import type { ApiResult, ErrorCode } from '../contract/common'
+import { dispatch } from '../ipc/dispatch'
+import { SessionStore } from '../ipc/sessions'
+import { contentSecurityPolicy } from './csp'
+import { contentTypeOf, injectToken, resolveStatic } from './static-files'
+
+export const MAX_BODY_BYTES = 60 * 1024 * 1024
+export const SESSION_COOKIE = 'crm_sid'
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost'])
+const MAX_ISSUED = 50_000
+const NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/
+
+export interface BridgeOptions {
+  app: AppContext
+  port: number
+  staticDir: string
+  /** loopback only: 127.0.0.1 (default) or localhost */
+  host?: string
+  sessions?: SessionStore
+}
+
+export interface Bridge {
+  url: string
+  token: string
+  server: http.Server
+  sessions: SessionStore
+  close(): Promise<void>
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest()
+/** Constant-time comparison (hashing first makes the lengths equal). */
+const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b))
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=')
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim()
+  }
+  return out
+}
+
+function baseHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpHeaders {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...extra,
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
+  const data = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, baseHeaders({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, 'Cache-Control': 'no-store', ...headers }))
+  res.end(data)
+}
+
+const failure = (code: ErrorCode, message: string): ApiResult<never> => ({ ok: false, error: { code, message } })
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > limit) {
+      req.resume()
+      resolve('too_large')
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    let done = false
+    req.on('data', (c: Buffer) => {
+      if (done) return
+      size += c.length
+      if (size > limit) {
+        done = true
+        req.resume()
+        resolve('too_large')
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      if (!done) resolve(Buffer.concat(chunks))
+    })
+    req.on('error', reject)
+  })
+}
+
+export async function startBridge(o: BridgeOptions): Promise<Bridge> {
+  const host = o.host ?? '127.0.0.1'
+  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the browser mode only listens on 127.0.0.1 or localhost, not ${host}`)
+  const staticDir = path.resolve(o.staticDir)
+  const token = randomBytes(32).toString('base64url')
+  const sessions = o.sessions ?? new SessionStore()
+  const deps = { app: o.app, sessions }
+  /** Session ids this server issued; a cookie we never issued is replaced, not adopted. */
+  const issued = new Set<string>()
+  let port = 0
+
+  const hostAllowed = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`
+  const originAllowed = (origin: string | undefined) =>
+    origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+
+  /** The caller's session id, and a Set-Cookie header when a new one was issued. */
+  function sessionOf(req: http.IncomingMessage): { sid: string; setCookie?: string } {
+    const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE]
+    if (sid && issued.has(sid)) return { sid }
+    const fresh = randomBytes(32).toString('base64url')
+    issued.add(fresh)
+    if (issued.size > MAX_ISSUED) issued.delete(issued.values().next().value as string)
+    return { sid: fresh, setCookie: `${SESSION_COOKIE}=${fresh}; HttpOnly; SameSite=Strict; Path=/` }
+  }
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    const forbidden = (why: string) => sendJson(res, 403, failure('forbidden', why))
+    if (req.method !== 'POST') return forbidden('the API accepts POST only')
+    if (!originAllowed(req.headers.origin)) return forbidden('foreign origin')
+    const given = req.headers['x-crm-token']
+    if (typeof given !== 'string' || !sameSecret(given, token)) return forbidden('missing or wrong bridge token')
+    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (mediaType !== 'application/json') return forbidden('content type must be application/json')
+    const parts = pathname.split('/') // ['', 'api', area, call]
+    if (parts.length !== 4 || !NAME.test(parts[2]) || !NAME.test(parts[3])) return sendJson(res, 404, failure('not_found', 'unknown API path'))
+
+    const body = await readBody(req, MAX_BODY_BYTES)
+    if (body === 'too_large') return sendJson(res, 413, failure('validation', 'request body too large'))
+    let input: unknown
+    try {
+      input = body.length ? JSON.parse(body.toString('utf8')) : {}
+    } catch {
+      return sendJson(res, 400, failure('validation', 'request body is not valid JSON'))
+    }
+    const { sid, setCookie } = sessionOf(req)
+    const result = await dispatch(deps, parts[2], parts[3], input, sid)
+    sendJson(res, 200, result, setCookie ? { 'Set-Cookie': setCookie } : {})
+  }
+
+  function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, baseHeaders({ Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }))
+      return res.end('method not allowed')
+    }
+    const target = resolveStatic(staticDir, pathname)
+    if (target.kind === 'refused') {
+      res.writeHead(403, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }))
+      return res.end('forbidden')
+    }
+    if (target.kind === 'missing' && pathname === '/favicon.ico') {
+      res.writeHead(204, baseHeaders()) // browsers ask for it unprompted; no console error
+      return res.end()
+    }
+    if (target.kind === 'missing') {
+      res.writeHead(404, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }))
+      return res.end('not found')
+    }
+    if (target.kind === 'index') {
+      let html: string
+      try {
+        html = fs.readFileSync(path.join(staticDir, 'index.html'), 'utf8')
+      } catch {
+        res.writeHead(404, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }))
+        return res.end('the renderer is not built')
+      }
+      const { setCookie } = sessionOf(req)
+      const data = Buffer.from(injectToken(html, token))
+      res.writeHead(200, baseHeaders({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': data.length,
+        'Cache-Control': 'no-store', // the token changes every run
+        ...(setCookie ? { 'Set-Cookie': setCookie } : {}),
+      }))
+      return res.end(req.method === 'HEAD' ? undefined : data)
+    }
+    const st = fs.statSync(target.file)
+    res.writeHead(200, baseHeaders({ 'Content-Type': contentTypeOf(target.file), 'Content-Length': st.size, 'Cache-Control': 'no-cache' }))
+    if (req.method === 'HEAD') return res.end()
+    fs.createReadStream(target.file).on('error', () => res.destroy()).pipe(res)
+  }
+
+  const server = http.createServer((req, res) => {
+    // Every request, static ones too: index.html carries the token.
+    if (!hostAllowed(req.headers.host)) return sendJson(res, 403, failure('forbidden', 'unexpected Host header'))
+    let pathname: string
+    try {
+      pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+      if (!(req.url ?? '/').startsWith('/')) throw new Error('absolute-form request target')
+    } catch {
+      return sendJson(res, 400, failure('validation', 'bad request target'))
+    }
+    // Refuse traversal on the raw target: URL parsing would quietly resolve `/../x` to `/x`.
+    const rawPath = (req.url ?? '/').split('?')[0]
+    if (rawPath !== pathname && /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) {
+      res.writeHead(403, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }))
+      return res.end('forbidden')
+    }
+    const work = pathname === '/api' || pathname.startsWith('/api/') ? handleApi(req, res, pathname) : handleStatic(req, res, rawPath)
+    Promise.resolve(work).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, failure('internal', 'internal error'))
+      else res.destroy()
+    })
+  })
+  server.headersTimeout = 60_000
+  server.requestTimeout = 300_000
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(o.port, host === 'localhost' ? '127.0.0.1' : host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    token,
+    server,
+    sessions,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}

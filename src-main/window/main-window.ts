@@ -1,0 +1,87 @@
+// The one BrowserWindow and the security around it: isolated, sandboxed renderer without
+// Node, a strict CSP, no navigation or new windows outside our own page (web links open in
+// the system browser), and every permission request refused.
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron'
+import { contentSecurityPolicy } from '../server/csp'
+import { isExternalLink, isOwnUrl, type RendererLocation } from './app-origin'
+
+export interface MainWindowOptions {
+  preload: string
+  renderer: RendererLocation
+  icon?: string
+}
+
+/** Session-wide rules: CSP on every response, no permissions for anyone. */
+export function secureSession(ses: Session, renderer: RendererLocation) {
+  const csp = contentSecurityPolicy(renderer.kind === 'dev' ? { devServerUrl: renderer.url } : {})
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders }
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-security-policy') delete headers[k]
+    headers['Content-Security-Policy'] = [csp]
+    headers['X-Content-Type-Options'] = ['nosniff']
+    callback({ responseHeaders: headers })
+  })
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+}
+
+function openOutside(url: string) {
+  if (isExternalLink(url)) void shell.openExternal(url)
+}
+
+/** Navigation guards for any webContents (also applied through app 'web-contents-created'). */
+const guarded = new WeakSet<WebContents>()
+
+export function guardContents(contents: WebContents, renderer: RendererLocation) {
+  if (guarded.has(contents)) return
+  guarded.add(contents)
+  const onNavigate = (event: { preventDefault(): void; url?: string }, legacyUrl?: string) => {
+    const url = event.url ?? legacyUrl ?? ''
+    if (isOwnUrl(url, renderer)) return
+    event.preventDefault()
+    openOutside(url)
+  }
+  contents.on('will-navigate', onNavigate)
+  contents.on('will-redirect', onNavigate)
+  contents.on('will-frame-navigate', (event) => {
+    if (!isOwnUrl(event.url, renderer)) event.preventDefault()
+  })
+  contents.setWindowOpenHandler(({ url }) => {
+    openOutside(url)
+    return { action: 'deny' }
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+}
+
+export function createMainWindow(o: MainWindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    title: '客户关系管理',
+    icon: o.icon,
+    autoHideMenuBar: true,
+    backgroundColor: '#ffffff',
+    webPreferences: {
+      preload: o.preload,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      sandbox: true,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  })
+  guardContents(win.webContents, o.renderer)
+  win.once('ready-to-show', () => win.show())
+  if (o.renderer.kind === 'dev') void win.loadURL(o.renderer.url)
+  else void win.loadFile(o.renderer.indexFile)
+  return win
+}

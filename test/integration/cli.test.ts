@@ -1,0 +1,211 @@
+// The `crm` command line as a user runs it: a real process over a temp data folder.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openApp } from '../../src-main/app/bootstrap'
+import { login } from '../../src-main/modules/auth/auth.service'
+import { buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
+
+const ROOT = path.resolve(__dirname, '..', '..')
+let dataDir: string
+
+function crm(args: string[], env: Record<string, string> = {}, input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/crm.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CRM_QUIET: '1', CRM_PASSWORD: '', ...env },
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+async function withDb<T>(dir: string, fn: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+  const app = await openApp({ db: { dialect: 'sqlite', file: path.join(dir, 'crm.sqlite') }, dataDir: dir })
+  try {
+    return await fn(app)
+  } finally {
+    await app.db.knex.destroy()
+  }
+}
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-cli-'))
+})
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('crm migrate --print-sql', () => {
+  it('prints T-SQL for an mssql URL without connecting and without the password', () => {
+    const started = Date.now()
+    const r = crm(['migrate', '--print-sql', '--db', 'mssql://u:SuperSecret99@h:1433/crm'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/create table \[customers\]/i)
+    expect(r.stdout).toContain('nvarchar')
+    expect(r.stdout).toContain('datetime2')
+    expect(r.stdout).toContain('uniqueidentifier')
+    expect(r.stdout).not.toContain('SuperSecret99')
+    // host "h" does not exist: a connection attempt would fail or take the 10 s timeout
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(fs.readdirSync(dataDir)).toEqual([])
+  })
+})
+
+describe('crm user add', () => {
+  it('creates the database and a user that can log in', async () => {
+    expect(fs.existsSync(path.join(dataDir, 'crm.sqlite'))).toBe(false)
+    const r = crm(['user', 'add', '--login', 'boss', '--name', '王总', '--role', 'admin', '--team', '总部', '--data', dataDir], { CRM_PASSWORD: 'boss-pass-123' })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('boss')
+    expect(r.stdout).not.toContain('boss-pass-123')
+    expect(fs.existsSync(path.join(dataDir, 'crm.sqlite'))).toBe(true)
+
+    await withDb(dataDir, async (app) => {
+      const actor = await login(app, { login: 'boss', password: 'boss-pass-123' })
+      expect(actor).toMatchObject({ login: 'boss', name: '王总', roleCode: 'admin' })
+      const team = await app.db.knex('teams').where({ id: actor.teamId }).first()
+      expect(team.name).toBe('总部')
+      await expect(login(app, { login: 'boss', password: 'wrong-pass-000' })).rejects.toMatchObject({ code: 'invalid_credentials' })
+    })
+  })
+
+  it('reads the password from standard input and reuses an existing team', async () => {
+    const r = crm(['user', 'add', '--login', 'rep1', '--name', '李四', '--role', 'manager', '--team', '总部', '--data', dataDir], {}, 'piped-pass-456\n')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    await withDb(dataDir, async (app) => {
+      expect((await login(app, { login: 'rep1', password: 'piped-pass-456' })).roleCode).toBe('manager')
+      expect(await app.db.knex('teams').where({ name: '总部' }).count({ n: '*' })).toEqual([{ n: 1 }])
+    })
+  })
+
+  it('refuses a duplicate login with one crm: line', () => {
+    const r = crm(['user', 'add', '--login', 'boss', '--name', 'x', '--role', 'admin', '--data', dataDir], { CRM_PASSWORD: 'boss-pass-123' })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^crm: .*boss.*\n$/)
+  })
+})
+
+describe('crm demo', () => {
+  let demoDir: string
+  beforeAll(() => {
+    demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
+  })
+  afterAll(() => fs.rmSync(demoDir, { recursive: true, force: true }))
+
+  it('creates demo users, then customers with contacts, codes and valid search_text', async () => {
+    const r = crm(['demo', '--customers', '200', '--data', demoDir, '--seed', '42'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('demo12345') // printed once, with the demo users
+    expect(r.stdout).toMatch(/created 200 customers/)
+
+    await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const customers = await k('customers').orderBy('code')
+      expect(customers).toHaveLength(200)
+      const year = new Date().getUTCFullYear()
+      expect(customers[0].code).toBe(`KH-${year}-000001`)
+      expect(customers[199].code).toBe(`KH-${year}-000200`)
+      expect(await k('code_sequences').where({ name: `customer:${year}` }).first()).toMatchObject({ value: 200 })
+      expect(new Set(customers.map((c) => c.name)).size).toBe(200)
+
+      const managers = await k('users as u').join('roles as r', 'r.id', 'u.role_id').where('r.code', 'manager').pluck('u.id')
+      expect(managers).toHaveLength(4)
+      expect(await login(app, { login: 'zhuguan', password: 'demo12345' })).toMatchObject({ roleCode: 'supervisor' })
+      const regionIds = new Set(await k('dict_items').where({ type_code: 'region' }).pluck('id'))
+
+      for (const c of customers.slice(0, 50)) {
+        expect(c.name).toMatch(/^\p{Script=Han}+(有限公司|股份有限公司|有限责任公司)$/u)
+        expect(managers).toContain(c.owner_id)
+        expect(regionIds.has(c.region_id)).toBe(true)
+        const contacts = await k('contacts').where({ customer_id: c.id }).orderBy('is_primary', 'desc')
+        expect(contacts.length).toBeGreaterThanOrEqual(1)
+        expect(contacts.length).toBeLessThanOrEqual(3)
+        expect(contacts.filter((x) => x.is_primary === 1)).toHaveLength(1)
+        for (const ct of contacts) {
+          expect(ct.mobile).toMatch(/^1[358]\d{9}$/)
+          expect(ct.name).toMatch(/^\p{Script=Han}{2,4}$/u)
+          expect(ct.owner_id).toBe(c.owner_id)
+        }
+        // the same text the customers service would build (primary contact first)
+        const expected = buildCustomerSearchText(
+          { name: c.name, shortName: c.short_name, code: c.code, phone: c.phone, phone2: c.phone2 },
+          contacts.map((x) => ({ name: x.name, mobile: x.mobile })),
+        )
+        expect(new Set(c.search_text.split('|'))).toEqual(new Set(expected.split('|')))
+        expect(c.search_text).toContain(c.code.toLowerCase())
+      }
+    })
+  })
+
+  it('is deterministic with --seed and continues the code sequence', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
+    try {
+      expect(crm(['demo', '--customers', '20', '--data', other, '--seed', '42']).code).toBe(0)
+      const first20 = (dir: string) => withDb(dir, (app) => app.db.knex('customers').orderBy('code').limit(20).pluck('name'))
+      expect(await first20(other)).toEqual(await first20(demoDir))
+      expect(crm(['demo', '--customers', '5', '--data', other, '--seed', '7']).code).toBe(0)
+      const year = new Date().getUTCFullYear()
+      await withDb(other, async (app) => {
+        expect(await app.db.knex('customers').max({ code: 'code' }).first()).toEqual({ code: `KH-${year}-000025` })
+        expect(await app.db.knex('users').count({ n: '*' })).toEqual([{ n: 5 }]) // demo users made once
+      })
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true })
+    }
+  })
+
+  it('gives the customers to the existing account managers when there are some', async () => {
+    const r = crm(['demo', '--customers', '10', '--data', dataDir])
+    expect(r.code).toBe(0)
+    expect(r.stdout).not.toContain('demo12345')
+    await withDb(dataDir, async (app) => {
+      const rep = await app.db.knex('users').where({ login: 'rep1' }).first()
+      expect(await app.db.knex('customers').distinct('owner_id').pluck('owner_id')).toEqual([rep.id])
+    })
+  })
+})
+
+describe('crm: bad arguments', () => {
+  const cases: string[][] = [
+    [],
+    ['frobnicate'],
+    ['demo'],
+    ['demo', '--customers', 'many'],
+    ['demo', '--customers', '10', '--colour', 'red'],
+    ['user', 'add', '--login', 'x y', '--name', 'n', '--role', 'admin'],
+    ['user', 'add', '--login', 'abc', '--name', 'n', '--role', 'king'],
+    ['user', 'remove'],
+    ['serve'],
+    ['serve', '--port', '80000'],
+    ['serve', '--port', '5000', '--host', '0.0.0.0'],
+    ['migrate', '--print-sql', '--db', 'oracle://u:pw@h/x'],
+  ]
+  for (const args of cases) {
+    it(`crm ${args.join(' ') || '(nothing)'} → exit 1 and one crm: line`, () => {
+      const r = crm([...args, ...(args[0] === 'user' || args[0] === 'demo' ? ['--data', dataDir] : [])], { CRM_PASSWORD: 'whatever-123' })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/^crm: [^\n]+\n$/)
+      expect(r.stderr).not.toContain('pw@')
+    })
+  }
+
+  it('crm --help prints the commands', () => {
+    const r = crm(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of ['migrate', 'user add', 'serve', 'demo']) expect(r.stdout).toContain(`crm ${c}`)
+  })
+
+  it('never prints the password of a --db URL in an error', () => {
+    const r = crm(['migrate', '--db', 'postgres://crm:TopSecret77@127.0.0.1:1/crm'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^crm: [^\n]+\n$/)
+    expect(r.stderr).not.toContain('TopSecret77')
+  })
+})

@@ -1,0 +1,269 @@
+// The Electron shell with Electron itself replaced by fakes (it cannot run on these
+// machines): window security settings, navigation guards, IPC registration and sender
+// checks, and the preload's exposed API. dispatch() and the database behind it are real.
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+
+const fake = vi.hoisted(() => {
+  type Handler = (...args: any[]) => any
+  class FakeWebContents {
+    static nextId = 1
+    id = FakeWebContents.nextId++
+    handlers = new Map<string, Handler[]>()
+    windowOpenHandler: Handler | null = null
+    on(event: string, h: Handler) {
+      this.handlers.set(event, [...(this.handlers.get(event) ?? []), h])
+      return this
+    }
+    once(event: string, h: Handler) {
+      return this.on(event, h)
+    }
+    emit(event: string, ...args: any[]) {
+      for (const h of this.handlers.get(event) ?? []) h(...args)
+    }
+    setWindowOpenHandler(h: Handler) {
+      this.windowOpenHandler = h
+    }
+  }
+  class FakeBrowserWindow {
+    static created: FakeBrowserWindow[] = []
+    webContents = new FakeWebContents()
+    loadURL = vi.fn(async () => {})
+    loadFile = vi.fn(async () => {})
+    once = vi.fn()
+    on = vi.fn()
+    show = vi.fn()
+    constructor(public options: any) {
+      FakeBrowserWindow.created.push(this)
+    }
+    static getAllWindows() {
+      return FakeBrowserWindow.created
+    }
+  }
+  const ipcHandlers = new Map<string, Handler>()
+  const exposed: Record<string, unknown> = {}
+  const ipcRenderer = { invoke: vi.fn(async (...args: unknown[]) => ({ ok: true, data: args })), on: vi.fn(), send: vi.fn() }
+  const headerHooks: Handler[] = []
+  const permissionHandlers: { request: Handler | null; check: Handler | null } = { request: null, check: null }
+  return {
+    FakeWebContents,
+    FakeBrowserWindow,
+    ipcHandlers,
+    exposed,
+    ipcRenderer,
+    headerHooks,
+    permissionHandlers,
+    openExternal: vi.fn(async () => {}),
+    exposeInMainWorld: vi.fn((key: string, api: unknown) => {
+      exposed[key] = api
+    }),
+  }
+})
+
+vi.mock('electron', () => {
+  const session = {
+    webRequest: { onHeadersReceived: (h: any) => fake.headerHooks.push(h) },
+    setPermissionRequestHandler: (h: any) => (fake.permissionHandlers.request = h),
+    setPermissionCheckHandler: (h: any) => (fake.permissionHandlers.check = h),
+  }
+  const electron = {
+    BrowserWindow: fake.FakeBrowserWindow,
+    shell: { openExternal: fake.openExternal },
+    session: { defaultSession: session },
+    ipcMain: {
+      handle: (channel: string, h: any) => {
+        if (fake.ipcHandlers.has(channel)) throw new Error(`second handler for ${channel}`)
+        fake.ipcHandlers.set(channel, h)
+      },
+      removeHandler: (channel: string) => fake.ipcHandlers.delete(channel),
+    },
+    ipcRenderer: fake.ipcRenderer,
+    contextBridge: { exposeInMainWorld: fake.exposeInMainWorld },
+  }
+  return { ...electron, default: electron }
+})
+
+import { allCalls, channelOf } from '../../src-main/contract/index'
+import { createMainWindow, secureSession } from '../../src-main/window/main-window'
+import { registerIpc } from '../../src-main/window/ipc-main'
+import { isOwnUrl, type RendererLocation } from '../../src-main/window/app-origin'
+import { makeTestApp, type TestApp } from '../helpers/test-app'
+import { session } from 'electron'
+
+const indexFile = path.resolve('/opt/crm/resources/app.asar/out/renderer/index.html')
+const renderer: RendererLocation = { kind: 'file', indexFile }
+const ownUrl = pathToFileURL(indexFile).href
+
+const navEvent = (url: string) => ({ url, preventDefault: vi.fn() })
+
+describe('Electron shell (electron mocked)', () => {
+  beforeEach(() => {
+    fake.openExternal.mockClear()
+  })
+
+  describe('main window', () => {
+    it('creates the window isolated, sandboxed and without Node', () => {
+      const win = createMainWindow({ preload: '/opt/crm/out/preload/index.cjs', renderer }) as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+      const wp = win.options.webPreferences
+      expect(wp.contextIsolation).toBe(true)
+      expect(wp.sandbox).toBe(true)
+      expect(wp.nodeIntegration).toBe(false)
+      expect(wp.webSecurity).toBe(true)
+      expect(wp.allowRunningInsecureContent).toBe(false)
+      expect(wp.webviewTag).toBe(false)
+      expect(wp.preload).toBe('/opt/crm/out/preload/index.cjs')
+      expect(win.loadFile).toHaveBeenCalledWith(indexFile)
+    })
+
+    it('prevents navigation away from our page and opens web links in the system browser', () => {
+      const win = createMainWindow({ preload: '/p.cjs', renderer }) as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+      const foreign = navEvent('https://evil.example.com/phish')
+      win.webContents.emit('will-navigate', foreign, foreign.url)
+      expect(foreign.preventDefault).toHaveBeenCalled()
+      expect(fake.openExternal).toHaveBeenCalledTimes(1)
+      expect(fake.openExternal).toHaveBeenCalledWith('https://evil.example.com/phish')
+
+      for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', pathToFileURL(path.join(path.dirname(indexFile), 'other.html')).href]) {
+        const e = navEvent(url)
+        win.webContents.emit('will-navigate', e, url)
+        win.webContents.emit('will-redirect', e, url)
+        expect(e.preventDefault, url).toHaveBeenCalled()
+      }
+      expect(fake.openExternal).toHaveBeenCalledTimes(1) // only http(s) links ever leave the app
+
+      const own = navEvent(`${ownUrl}#/customers`)
+      win.webContents.emit('will-navigate', own, own.url)
+      expect(own.preventDefault).not.toHaveBeenCalled()
+    })
+
+    it('denies every window.open, handing http(s) links to the system browser', () => {
+      const win = createMainWindow({ preload: '/p.cjs', renderer }) as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+      const open = win.webContents.windowOpenHandler!
+      expect(open({ url: 'https://www.example.com/' })).toEqual({ action: 'deny' })
+      expect(fake.openExternal).toHaveBeenCalledWith('https://www.example.com/')
+      fake.openExternal.mockClear()
+      expect(open({ url: ownUrl })).toEqual({ action: 'deny' })
+      expect(open({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+      expect(fake.openExternal).not.toHaveBeenCalled()
+    })
+
+    it('sets the CSP on every response and refuses every permission', () => {
+      secureSession(session.defaultSession, renderer)
+      const hook = fake.headerHooks.at(-1)!
+      let result: any
+      hook({ responseHeaders: { 'content-security-policy': ["default-src *"] } }, (r: any) => (result = r))
+      const csp = result.responseHeaders['Content-Security-Policy'][0]
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("object-src 'none'")
+      expect(result.responseHeaders['content-security-policy']).toBeUndefined()
+      const cb = vi.fn()
+      fake.permissionHandlers.request!({}, 'notifications', cb)
+      fake.permissionHandlers.request!({}, 'media', cb)
+      expect(cb.mock.calls).toEqual([[false], [false]])
+      expect(fake.permissionHandlers.check!({}, 'geolocation', 'file://')).toBe(false)
+    })
+
+    it('recognises our own page only', () => {
+      expect(isOwnUrl(ownUrl, renderer)).toBe(true)
+      expect(isOwnUrl(`${ownUrl}#/login`, renderer)).toBe(true)
+      expect(isOwnUrl('file:///etc/passwd', renderer)).toBe(false)
+      expect(isOwnUrl('https://evil.example.com/', renderer)).toBe(false)
+      const dev: RendererLocation = { kind: 'dev', url: 'http://localhost:5173/' }
+      expect(isOwnUrl('http://localhost:5173/#/customers', dev)).toBe(true)
+      expect(isOwnUrl('http://localhost:5174/', dev)).toBe(false)
+      expect(isOwnUrl(ownUrl, dev)).toBe(false)
+    })
+  })
+
+  describe('ipc-main', () => {
+    let t: TestApp
+    let channels: string[]
+    beforeAll(async () => {
+      t = await makeTestApp('sqlite')
+      channels = registerIpc({ app: t.app, sessions: t.sessions }, (url) => isOwnUrl(url, renderer))
+    })
+    afterAll(async () => {
+      await t.close()
+    })
+
+    const eventFrom = (url: string, sender = new fake.FakeWebContents()) => ({ sender, senderFrame: { url } })
+
+    it('registers exactly one handler per contract call, named crm:<area>:<call>', () => {
+      const expected = allCalls().map(([a, c]) => channelOf(a, c))
+      expect(channels.sort()).toEqual([...expected].sort())
+      expect([...fake.ipcHandlers.keys()].sort()).toEqual([...expected].sort())
+      expect(new Set(expected).size).toBe(expected.length)
+    })
+
+    it('answers our own page through dispatch, with the webContents as the session', async () => {
+      const sender = new fake.FakeWebContents()
+      const status = await fake.ipcHandlers.get('crm:auth:status')!(eventFrom(`${ownUrl}#/login`, sender), {})
+      expect(status).toMatchObject({ ok: true, data: { needsSetup: true, browserMode: false } })
+      const me = await fake.ipcHandlers.get('crm:auth:setup')!(eventFrom(ownUrl, sender), { login: 'admin', name: '管理员', password: 'secret-pass-1' })
+      expect(me).toMatchObject({ ok: true, data: { login: 'admin' } })
+      expect(t.sessions.get(`wc-${sender.id}`)).not.toBeNull()
+      sender.emit('destroyed')
+      expect(t.sessions.get(`wc-${sender.id}`)).toBeNull()
+    })
+
+    it('rejects a foreign sender without reaching dispatch', async () => {
+      const before = Number((await t.app.db.knex('users').count({ n: '*' }))[0].n)
+      for (const url of ['https://evil.example.com/', 'file:///tmp/evil.html', '']) {
+        const sender = new fake.FakeWebContents()
+        const r = await fake.ipcHandlers.get('crm:auth:login')!(eventFrom(url, sender), { login: 'admin', password: 'secret-pass-1' })
+        expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+        expect(t.sessions.get(`wc-${sender.id}`)).toBeNull()
+      }
+      const noFrame = await fake.ipcHandlers.get('crm:auth:status')!({ sender: new fake.FakeWebContents(), senderFrame: null }, {})
+      expect(noFrame).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+      expect(Number((await t.app.db.knex('users').count({ n: '*' }))[0].n)).toBe(before)
+    })
+  })
+
+  describe('preload', () => {
+    beforeAll(async () => {
+      await import('../../src-main/preload/index')
+    })
+
+    it('exposes window.crm with exactly one function per contract call', () => {
+      expect(fake.exposeInMainWorld).toHaveBeenCalledTimes(1)
+      expect(fake.exposeInMainWorld.mock.calls[0][0]).toBe('crm')
+      const crm = fake.exposed.crm as Record<string, Record<string, unknown>>
+      const calls = allCalls()
+      expect(Object.keys(crm).sort()).toEqual([...new Set(calls.map(([a]) => a))].sort())
+      let functions = 0
+      for (const [area, fns] of Object.entries(crm)) {
+        for (const [call, fn] of Object.entries(fns)) {
+          expect(typeof fn, `${area}.${call}`).toBe('function')
+          expect(calls.some(([a, c]) => a === area && c === call)).toBe(true)
+          functions++
+        }
+      }
+      expect(functions).toBe(calls.length)
+    })
+
+    it('never exposes ipcRenderer, and each method invokes only its own channel', async () => {
+      const crm = fake.exposed.crm as Record<string, Record<string, (i: unknown) => Promise<unknown>>>
+      const seen = new Set<unknown>()
+      const walk = (v: unknown) => {
+        if (v === fake.ipcRenderer) throw new Error('ipcRenderer exposed')
+        if (v && typeof v === 'object' && !seen.has(v)) {
+          seen.add(v)
+          for (const k of Object.keys(v)) {
+            expect(k.toLowerCase()).not.toContain('ipc')
+            walk((v as Record<string, unknown>)[k])
+          }
+        }
+      }
+      walk(crm)
+      expect(Object.isFrozen(crm)).toBe(true)
+
+      fake.ipcRenderer.invoke.mockClear()
+      await crm.customers.list({ page: 2 })
+      expect(fake.ipcRenderer.invoke).toHaveBeenCalledExactlyOnceWith('crm:customers:list', { page: 2 })
+      await crm.auth.status({})
+      expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('crm:auth:status', {})
+    })
+  })
+})
