@@ -1,0 +1,175 @@
+// 客户: list state (filters, sort, page) kept here so returning from a card finds the list as
+// it was, plus the api calls the customer screens make. UI state only: rules live in main.
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import type { CallInput } from '@contract/index'
+import type { Customer, CustomerFields, CustomerFilter, CustomerRow, CUSTOMER_SORT_FIELDS } from '@contract/customers'
+import { api } from '../api/client'
+import { useAuthStore } from './auth'
+
+export type CustomerSortField = (typeof CUSTOMER_SORT_FIELDS)[number]
+export interface CustomerSort {
+  field: CustomerSortField
+  order: 'asc' | 'desc'
+}
+
+export const DEFAULT_SORT: CustomerSort = { field: 'updatedAt', order: 'desc' }
+export const PAGE_SIZES = [20, 50, 100] as const
+
+export type CustomerCreateInput = CallInput<'customers', 'create'>
+export type CustomerChanges = Partial<CustomerFields>
+
+/** Drops empty filter values so the request carries only what the user chose. */
+function cleanFilter(f: CustomerFilter): CustomerFilter {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === null || v === '') continue
+    out[k] = typeof v === 'string' ? v.trim() || undefined : v
+  }
+  return JSON.parse(JSON.stringify(out)) as CustomerFilter
+}
+
+export const useCustomersStore = defineStore('customers', () => {
+  const items = ref<CustomerRow[]>([])
+  const total = ref(0)
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<unknown>(null)
+
+  const filter = ref<CustomerFilter>({})
+  const sort = ref<CustomerSort>({ ...DEFAULT_SORT })
+  const page = ref(1)
+  const pageSize = ref<number>(PAGE_SIZES[0])
+
+  const activeFilter = computed(() => cleanFilter(filter.value))
+  const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)
+
+  // A slower, older answer must not overwrite a newer one (typing in the search box).
+  let requestSeq = 0
+
+  async function load() {
+    const seq = ++requestSeq
+    loading.value = true
+    error.value = null
+    try {
+      const res = await api.customers.list({
+        page: page.value,
+        pageSize: pageSize.value,
+        filter: activeFilter.value,
+        sort: { ...sort.value },
+      })
+      if (seq !== requestSeq) return
+      // The page may have emptied (deletes, narrower filter): go back to the last page.
+      const lastPage = Math.max(1, Math.ceil(res.total / pageSize.value))
+      if (res.items.length === 0 && res.total > 0 && page.value > lastPage) {
+        page.value = lastPage
+        return load()
+      }
+      items.value = res.items
+      total.value = res.total
+      loaded.value = true
+    } catch (e) {
+      if (seq === requestSeq) error.value = e
+      throw e
+    } finally {
+      if (seq === requestSeq) loading.value = false
+    }
+  }
+
+  function setFilter(patch: Partial<CustomerFilter>) {
+    filter.value = { ...filter.value, ...patch }
+    page.value = 1
+  }
+
+  function resetFilters() {
+    filter.value = {}
+    page.value = 1
+  }
+
+  function setSort(next: CustomerSort | null) {
+    sort.value = next ? { ...next } : { ...DEFAULT_SORT }
+    page.value = 1
+  }
+
+  function get(id: string): Promise<Customer> {
+    return api.customers.get({ id })
+  }
+
+  async function create(input: CustomerCreateInput): Promise<Customer> {
+    const c = await api.customers.create(input)
+    loaded.value = false
+    return c
+  }
+
+  async function update(id: string, version: number | undefined, fields: CustomerChanges): Promise<Customer> {
+    const c = await api.customers.update({ id, version, fields })
+    patchRow(c)
+    return c
+  }
+
+  async function remove(id: string) {
+    await api.customers.remove({ id })
+    items.value = items.value.filter((r) => r.id !== id)
+    total.value = Math.max(0, total.value - 1)
+  }
+
+  async function changeOwner(ids: string[], ownerId: string): Promise<number> {
+    const res = await api.customers.changeOwner({ ids, ownerId })
+    return res.changed
+  }
+
+  /** Keeps the list row in step with a card that was just saved. */
+  function patchRow(c: Customer) {
+    const i = items.value.findIndex((r) => r.id === c.id)
+    if (i < 0) return
+    const row = items.value[i]!
+    items.value[i] = {
+      ...row,
+      ...Object.fromEntries(Object.keys(row).filter((k) => k in c).map((k) => [k, c[k as keyof Customer]])),
+    } as CustomerRow
+  }
+
+  /** Another user logging in starts from a fresh list, not the previous user's filters. */
+  function clear() {
+    requestSeq++
+    items.value = []
+    total.value = 0
+    loaded.value = false
+    loading.value = false
+    error.value = null
+    filter.value = {}
+    sort.value = { ...DEFAULT_SORT }
+    page.value = 1
+  }
+  watch(
+    () => useAuthStore().me?.userId,
+    (now, before) => {
+      if (before !== undefined && now !== before) clear()
+    },
+  )
+
+  return {
+    items,
+    total,
+    loading,
+    loaded,
+    error,
+    filter,
+    sort,
+    page,
+    pageSize,
+    activeFilter,
+    hasFilter,
+    load,
+    setFilter,
+    resetFilters,
+    setSort,
+    get,
+    create,
+    update,
+    remove,
+    changeOwner,
+    patchRow,
+    clear,
+  }
+})
