@@ -1,0 +1,44 @@
+// Shared steps for the end-to-end specs (real Chromium against `crm serve`).
+import { expect, type Page } from '@playwright/test'
+
+export const ADMIN = { login: 'admin', name: '系统管理员', password: 'Admin12345' }
+
+/** Creates the administrator on a fresh database, or logs in when it already exists. */
+export async function adminSession(page: Page) {
+  await page.goto('/')
+  await expect(page.getByTestId('setup-form').or(page.getByTestId('login-form'))).toBeVisible()
+  if (await page.getByTestId('setup-form').isVisible()) {
+    await page.getByTestId('setup-login').fill(ADMIN.login)
+    await page.getByTestId('setup-name').fill(ADMIN.name)
+    await page.getByTestId('setup-password').fill(ADMIN.password)
+    await page.getByTestId('setup-confirm').fill(ADMIN.password)
+    await page.getByTestId('setup-submit').click()
+  } else {
+    await login(page, ADMIN.login, ADMIN.password)
+  }
+  await expect(page.getByTestId('current-user-name')).toHaveText(ADMIN.name)
+}
+
+export async function login(page: Page, user: string, password: string) {
+  await page.getByTestId('login-username').fill(user)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+}
+
+export async function logout(page: Page) {
+  await page.getByTestId('user-menu-button').click()
+  await page.getByTestId('menu-logout').click()
+  await confirmBox(page)
+  await expect(page.getByTestId('login-form')).toBeVisible()
+}
+
+/** Picks an option of an Element Plus select identified by its test id. */
+export async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click()
+  await page.getByRole('option', { name: option, exact: true }).click()
+}
+
+/** Confirms an Element Plus message box (确认删除? / 退出登录?). */
+export async function confirmBox(page: Page) {
+  await page.locator('.el-message-box .el-message-box__btns .el-button--primary').click()
+}
