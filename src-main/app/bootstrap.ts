@@ -54,5 +54,5 @@ export async function openApp(o: OpenAppOptions): Promise<AppContext> {
   const db = openDb(o.db)
   const clock = o.clock ?? systemClock
   await prepareDb(db, clock)
-  return { db, clock, dataDir: o.dataDir, browserMode: !!o.browserMode }
+  return { db, clock, dataDir: o.dataDir, browserMode: !!o.browserMode, dbConfig: o.db }
 }

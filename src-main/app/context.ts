@@ -23,6 +23,8 @@ export interface AppContext {
   browserMode: boolean
   /** printable description of the central database (never a password) */
   dbDescription?: string
+  /** the connection the central database was opened with (settings shows it, minus the password) */
+  dbConfig?: import('../db/config').DbConfig
   /** the saved connection settings store (Electron: safeStorage; browser mode: memory only) */
   settingsStore?: import('../modules/settings/settings.service').SettingsStore
 }

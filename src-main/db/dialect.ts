@@ -6,10 +6,19 @@ import type { Dialect } from './config'
 /** Parameters one statement may carry; SQL Server's hard limit is 2100. */
 export const MAX_PARAMS: Record<Dialect, number> = { mssql: 2000, sqlite: 30000, postgres: 60000 }
 
+/**
+ * Rows one INSERT may carry: SQL Server's VALUES list takes at most 1000 rows, and knex
+ * writes a multi-row SQLite insert as a compound SELECT (at most 500 terms).
+ */
+export const MAX_ROWS: Record<Dialect, number> = { mssql: 1000, sqlite: 500, postgres: 10000 }
+
 export function chunkRows<T extends object>(dialect: Dialect, rows: T[]): T[][] {
   if (rows.length === 0) return []
-  const cols = Math.max(1, Object.keys(rows[0]).length)
-  const size = Math.max(1, Math.floor(MAX_PARAMS[dialect] / cols))
+  // knex binds the union of all rows' keys for every row, so count that, not the first row's
+  const keys = new Set<string>()
+  for (const r of rows) for (const k of Object.keys(r)) keys.add(k)
+  const cols = Math.max(1, keys.size)
+  const size = Math.max(1, Math.min(MAX_ROWS[dialect], Math.floor(MAX_PARAMS[dialect] / cols)))
   const out: T[][] = []
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
   return out
@@ -62,8 +71,13 @@ export interface PageRequest {
   pageSize: number
 }
 
-/** OFFSET/FETCH paging; SQL Server needs an ORDER BY, so callers always pass one. */
+/**
+ * OFFSET/FETCH paging. SQL Server rejects OFFSET without ORDER BY, so a query without one
+ * fails here on every dialect (in tests on SQLite too), not only in production.
+ */
 export function applyPage(q: Knex.QueryBuilder, p: PageRequest) {
+  const statements = (q as unknown as { _statements?: Array<{ grouping?: string }> })._statements ?? []
+  if (!statements.some((s) => s.grouping === 'order')) throw new Error('applyPage needs an orderBy (SQL Server requires ORDER BY with OFFSET)')
   return q.limit(p.pageSize).offset((p.page - 1) * p.pageSize)
 }
 
