@@ -1,9 +1,12 @@
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, requiredText } from './common'
+import { call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
 
 export const Gender = z.enum(['male', 'female'])
 export const BuyingRole = z.enum(['initiator', 'influencer', 'buyer', 'user', 'decision_maker'])
 export const BirthdayCalendar = z.enum(['solar', 'lunar'])
+/** YYYY-MM-DD in the contact's calendar: a lunar 02-30 is not a solar date, so only the shape is
+ *  checked here; the service checks a real solar date or a plausible lunar one. */
+export const BirthdayDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
 
 export const ContactFields = z.strictObject({
   name: requiredText(100),
@@ -16,7 +19,7 @@ export const ContactFields = z.strictObject({
   email: z.union([z.email().max(255), z.literal('')]).nullish(),
   wechat: optText(100),
   /** In the calendar below; for 农历 the YYYY-MM-DD is the lunar year, month and day. */
-  birthday: IsoDate.nullish(),
+  birthday: BirthdayDate.nullish(),
   birthdayCalendar: BirthdayCalendar.default('solar'),
   birthdayLeapMonth: z.boolean().default(false),
   hometown: optText(100),
@@ -30,6 +33,12 @@ export const ContactFields = z.strictObject({
   notes: optText(4000),
 })
 export type ContactFields = z.input<typeof ContactFields>
+/** An edit: only the fields sent, no defaults (an omitted field keeps its stored value). */
+export const ContactPatch = ContactFields.extend({
+  birthdayCalendar: BirthdayCalendar.optional(),
+  birthdayLeapMonth: z.boolean().optional(),
+  isPrimary: z.boolean().optional(),
+}).partial()
 
 export const Contact = z.object({
   id: Id,
@@ -43,7 +52,7 @@ export const Contact = z.object({
   homePhone: z.string().nullable(),
   email: z.string().nullable(),
   wechat: z.string().nullable(),
-  birthday: IsoDate.nullable(),
+  birthday: BirthdayDate.nullable(),
   birthdayCalendar: BirthdayCalendar,
   birthdayLeapMonth: z.boolean(),
   hometown: z.string().nullable(),
@@ -64,7 +73,7 @@ export type Contact = z.infer<typeof Contact>
 export const contactsContract = {
   list: call(z.strictObject({ customerId: Id }), z.array(Contact)),
   create: call(z.strictObject({ customerId: Id, fields: ContactFields }), Contact),
-  update: call(z.strictObject({ id: Id, fields: ContactFields.partial() }), Contact),
+  update: call(z.strictObject({ id: Id, fields: ContactPatch }), Contact),
   remove: call(z.strictObject({ id: Id }), Ok),
   setPrimary: call(z.strictObject({ id: Id }), Ok),
 } as const

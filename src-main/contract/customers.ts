@@ -67,6 +67,8 @@ export const CustomerFields = z.strictObject({
   notes: optText(4000),
 })
 export type CustomerFields = z.infer<typeof CustomerFields>
+/** An edit: only the fields sent, no defaults (an omitted field keeps its stored value). */
+export const CustomerPatch = CustomerFields.extend({ customerType: CustomerType.optional() }).partial()
 
 export const Customer = z.object({
   id: Id,
@@ -185,7 +187,7 @@ export const customersContract = {
   list: call(CustomerListInput, pageOf(CustomerRow)),
   get: call(z.strictObject({ id: Id }), Customer),
   create: call(CustomerFields.extend({ ownerId: Id.nullish() }), Customer),
-  update: call(z.strictObject({ id: Id, version: z.number().int().optional(), fields: CustomerFields.partial() }), Customer),
+  update: call(z.strictObject({ id: Id, version: z.number().int().optional(), fields: CustomerPatch }), Customer),
   remove: call(z.strictObject({ id: Id }), Ok),
   changeOwner: call(z.strictObject({ ids: z.array(Id).min(1).max(1000), ownerId: Id }), z.object({ changed: z.number().int() })),
 } as const

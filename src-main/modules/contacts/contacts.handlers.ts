@@ -1,0 +1,10 @@
+import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { contactsCreate, contactsList, contactsRemove, contactsSetPrimary, contactsUpdate } from './contacts.service'
+
+export const contactsHandlers: AreaHandlers<'contacts'> = {
+  list: (c, i) => contactsList(svc(c), i),
+  create: (c, i) => contactsCreate(svc(c), i),
+  update: (c, i) => contactsUpdate(svc(c), i),
+  remove: (c, i) => contactsRemove(svc(c), i),
+  setPrimary: (c, i) => contactsSetPrimary(svc(c), i),
+}

@@ -1,0 +1,199 @@
+// 联系人: contacts of a customer the actor may see. Exactly one primary per customer (the first
+// contact becomes it; choosing another clears the rest; removing it promotes the next one).
+// Name and mobile feed the customer's search text, so changes to them rebuild it.
+import type { Knex } from 'knex'
+import { LunarYear } from 'lunar-typescript'
+import type { ServiceContext } from '../../app/context'
+import type { Action, DataScope } from '../../contract/common'
+import { ContactFields, type Contact } from '../../contract/contacts'
+import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { toBool, toIso, toNum } from '../../db/dialect'
+import { newId } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
+import { assertRowInScope, requirePerm } from '../auth/permissions'
+import { diff, recordAudit } from '../audit/audit.service'
+import { refreshSearchText } from '../customers/customers.service'
+import { toColumn } from '../customers/customers.repository'
+import { countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
+
+type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
+type Row = Record<string, unknown>
+
+const FIELD_KEYS = Object.keys(ContactFields.shape)
+const BOOL_FIELDS = new Set(['birthdayLeapMonth', 'isPrimary'])
+const SEARCH_FIELDS = new Set(['name', 'mobile'])
+const RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+
+export function toContact(r: Row): Contact {
+  const out: Row = { id: r.id, customerId: r.customer_id }
+  for (const k of FIELD_KEYS) {
+    const v = r[toColumn(k)]
+    out[k] = BOOL_FIELDS.has(k) ? toBool(v) : k === 'friendliness' ? toNum(v) : str(v)
+  }
+  out.birthdayCalendar = r.birthday_calendar ?? 'solar'
+  return { ...out, createdAt: toIso(r.created_at), updatedAt: toIso(r.updated_at), version: Number(r.version) } as Contact
+}
+
+const auditView = (c: Contact) => Object.fromEntries(FIELD_KEYS.map((k) => [k, c[k as keyof Contact]]))
+
+/**
+ * The contacts permission for `action`, and the customer inside both the contacts scope and
+ * the customers view scope (out of scope answers not_found, like a missing row).
+ */
+async function assertCustomer(db: Knex, ctx: ServiceContext, action: Action, customerId: string, what = 'customer', id = customerId) {
+  const contactsScope = requirePerm(ctx.actor, 'contacts', action)
+  const customersScope = requirePerm(ctx.actor, 'customers', 'view')
+  const scope = RANK[contactsScope] <= RANK[customersScope] ? contactsScope : customersScope
+  try {
+    await assertRowInScope(db, ctx.actor, scope, 'customers', customerId, 'customer')
+  } catch (e) {
+    throw e instanceof AppError && e.code === 'not_found' ? notFound(what, id) : e
+  }
+}
+
+/** Loads a live contact and checks its customer's scope. */
+async function loadInScope(db: Knex, ctx: ServiceContext, action: Action, id: string): Promise<Contact> {
+  requirePerm(ctx.actor, 'contacts', action)
+  const r = await findContact(db, id)
+  if (!r) throw notFound('contact', id)
+  await assertCustomer(db, ctx, action, r.customer_id, 'contact', id)
+  return toContact(r)
+}
+
+function isRealDate(y: number, m: number, d: number) {
+  const dt = new Date(Date.UTC(y, m - 1, d))
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
+}
+
+/** A solar birthday is a real date; a lunar one a plausible lunar date (leap month must exist). */
+export function validateBirthday(birthday: string | null, calendar: string, leap: boolean) {
+  if (!birthday) return
+  const [y, m, d] = birthday.split('-').map(Number)
+  if (calendar === 'solar') {
+    if (!isRealDate(y, m, d)) throw fieldError('birthday', 'invalid_date', `not a calendar date: ${birthday}`)
+    if (leap) throw fieldError('birthdayLeapMonth', 'invalid', 'only a lunar birthday can be in a leap month')
+    return
+  }
+  if (m < 1 || m > 12 || d < 1 || d > 30) throw fieldError('birthday', 'invalid_lunar_date', `not a lunar date: ${birthday}`)
+  if (leap && y >= 1900 && y <= 2100 && LunarYear.fromYear(y).getLeapMonth() !== m) {
+    throw fieldError('birthdayLeapMonth', 'invalid_leap_month', `lunar year ${y} has no leap month ${m}`, { year: y, month: m })
+  }
+}
+
+function columnsOf(fields: Fields): Row {
+  const row: Row = {}
+  for (const k of FIELD_KEYS) {
+    if (!(k in fields) || fields[k] === undefined || k === 'isPrimary') continue
+    const v = fields[k]
+    row[toColumn(k)] = v === '' ? null : v
+  }
+  return row
+}
+
+export async function contactsList(ctx: ServiceContext, input: { customerId: string }): Promise<Contact[]> {
+  const k = ctx.db.knex
+  await assertCustomer(k, ctx, 'view', input.customerId)
+  return (await listContacts(k, input.customerId)).map(toContact)
+}
+
+/** Clears the primary flag of the customer's other contacts (audited). */
+async function clearOtherPrimaries(trx: Knex, ctx: ServiceContext, customerId: string, keepId: string | null, version: number, now: string) {
+  for (const o of await otherPrimaries(trx, customerId, keepId)) {
+    await updateContact(trx, o.id, { is_primary: false, updated_at: now, version })
+    await recordAudit(trx, ctx, { entity: 'contact', entityId: o.id, parentId: customerId, action: 'update', changes: { isPrimary: [true, false] } })
+  }
+}
+
+async function promote(trx: Knex, ctx: ServiceContext, customerId: string, id: string, version: number, now: string) {
+  await updateContact(trx, id, { is_primary: true, updated_at: now, version })
+  await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: customerId, action: 'update', changes: { isPrimary: [false, true] } })
+}
+
+export async function contactsCreate(ctx: ServiceContext, input: { customerId: string; fields: Fields }): Promise<Contact> {
+  const k = ctx.db.knex
+  const f = input.fields
+  const id = newId()
+  await k.transaction(async (trx) => {
+    await assertCustomer(trx, ctx, 'create', input.customerId)
+    validateBirthday(str(f.birthday), String(f.birthdayCalendar ?? 'solar'), f.birthdayLeapMonth === true)
+    const owner = await customerOwner(trx, input.customerId)
+    const now = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    const primary = f.isPrimary === true || (await countLive(trx, input.customerId)) === 0
+    if (primary) await clearOtherPrimaries(trx, ctx, input.customerId, null, version, now)
+    await insertContact(trx, {
+      ...columnsOf(f), id, customer_id: input.customerId, owner_id: owner?.owner_id ?? null, is_primary: primary,
+      created_at: now, updated_at: now, version,
+    })
+    await refreshSearchText(trx, input.customerId)
+    const created = toContact(await findContact(trx, id))
+    await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: input.customerId, action: 'create', changes: diff(null, auditView(created)) })
+  })
+  return toContact(await findContact(k, id))
+}
+
+export async function contactsUpdate(ctx: ServiceContext, input: { id: string; fields: Fields }): Promise<Contact> {
+  const k = ctx.db.knex
+  const f = input.fields
+  await k.transaction(async (trx) => {
+    const before = await loadInScope(trx, ctx, 'edit', input.id)
+    const merged = { ...before, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) }
+    validateBirthday(str(merged.birthday), String(merged.birthdayCalendar), merged.birthdayLeapMonth === true)
+    const patch = columnsOf(f)
+    const beforeView = auditView(before)
+    for (const [col, v] of Object.entries(patch)) {
+      const key = FIELD_KEYS.find((name) => toColumn(name) === col)!
+      if (beforeView[key] === v) delete patch[col]
+    }
+    const now = ctx.clock.now().toISOString()
+    const makePrimary = f.isPrimary === true && !before.isPrimary
+    // unsetting the primary hands the flag to another contact; the only contact stays primary
+    const successor = f.isPrimary === false && before.isPrimary ? await firstOther(trx, before.customerId, before.id) : undefined
+    if (!Object.keys(patch).length && !makePrimary && !successor) return
+    const version = await nextVersion(trx)
+    if (makePrimary) {
+      await clearOtherPrimaries(trx, ctx, before.customerId, before.id, version, now)
+      patch.is_primary = true
+    }
+    if (successor) {
+      patch.is_primary = false
+      await promote(trx, ctx, before.customerId, successor.id, version, now)
+    }
+    await updateContact(trx, input.id, { ...patch, updated_at: now, version })
+    if (Object.keys(f).some((x) => SEARCH_FIELDS.has(x))) await refreshSearchText(trx, before.customerId)
+    const after = toContact(await findContact(trx, input.id))
+    await recordAudit(trx, ctx, { entity: 'contact', entityId: input.id, parentId: before.customerId, action: 'update', changes: diff(beforeView, auditView(after)) })
+  })
+  return toContact(await findContact(k, input.id))
+}
+
+export async function contactsRemove(ctx: ServiceContext, input: { id: string }) {
+  await ctx.db.knex.transaction(async (trx) => {
+    const before = await loadInScope(trx, ctx, 'delete', input.id)
+    const now = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    await updateContact(trx, input.id, { deleted_at: now, updated_at: now, version, is_primary: false })
+    if (before.isPrimary) {
+      const next = await firstOther(trx, before.customerId, before.id)
+      if (next) await promote(trx, ctx, before.customerId, next.id, version, now)
+    }
+    await refreshSearchText(trx, before.customerId)
+    const removed = Object.fromEntries(Object.entries(auditView(before)).filter(([, v]) => v !== null && v !== false).map(([k, v]) => [k, [v, null]]))
+    await recordAudit(trx, ctx, { entity: 'contact', entityId: input.id, parentId: before.customerId, action: 'delete', changes: removed as Record<string, [unknown, unknown]> })
+  })
+  return { ok: true as const }
+}
+
+export async function contactsSetPrimary(ctx: ServiceContext, input: { id: string }) {
+  await ctx.db.knex.transaction(async (trx) => {
+    const c = await loadInScope(trx, ctx, 'edit', input.id)
+    if (c.isPrimary) return
+    const now = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    await clearOtherPrimaries(trx, ctx, c.customerId, c.id, version, now)
+    await promote(trx, ctx, c.customerId, c.id, version, now)
+  })
+  return { ok: true as const }
+}

@@ -1,0 +1,292 @@
+// 客户档案: paged, scoped list with one-LIKE search (incl. pinyin), the card, create with a
+// KH-<year>-<6 digits> code, partial edits with optimistic version check, soft delete, and
+// reassignment. Every write: one transaction, the next central version, an audit entry.
+import type { Knex } from 'knex'
+import type { ServiceContext } from '../../app/context'
+import type { DataScope } from '../../contract/common'
+import { CustomerFields, DICT_FIELDS, type Customer, type CustomerRow, type DictField } from '../../contract/customers'
+import type { DictTypeCode } from '../../contract/dictionary'
+import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { toBool, toIso, toNum } from '../../db/dialect'
+import { formatCode, newId, nextSequence } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
+import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
+import { diff, recordAudit, type Changes } from '../audit/audit.service'
+import { assertDictRefs } from '../dictionary/dictionary.service'
+import { buildCustomerSearchText } from './customers.search'
+import {
+  codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
+  listRowsByIds, toColumn, updateContactsOf, updateCustomer, type ListQuery,
+} from './customers.repository'
+
+type Fields = Partial<CustomerFields>
+type Row = Record<string, unknown>
+
+/** The fields a user types, camelCase → column. */
+const FIELD_KEYS = Object.keys(CustomerFields.shape) as Array<keyof CustomerFields>
+
+const DICT_TYPE: Record<DictField, DictTypeCode> = {
+  regionId: 'region', natureId: 'nature', sourceId: 'source', categoryId: 'category', industryId: 'industry', sizeId: 'size',
+  positionId: 'position', settlementId: 'settlement', contactPolicyId: 'contact_policy', purchasePolicyId: 'purchase_policy', levelId: 'level',
+}
+const NUMBER_FIELDS = new Set(['yearsInBusiness', 'creditRating', 'employees', 'registeredCapitalCents', 'annualRevenueCents'])
+/** Fields the search text is built from. */
+const SEARCH_FIELDS = new Set(['name', 'shortName', 'phone', 'phone2'])
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+const splitTags = (v: unknown) => (v ? String(v).split(',').filter(Boolean) : [])
+
+/** Tags as stored: trimmed, split on commas, de-duplicated, comma-joined (column is 500 chars). */
+function joinTags(tags: string[] | null | undefined): string | null {
+  const list = [...new Set((tags ?? []).flatMap((t) => t.split(/[,，]/)).map((t) => t.trim()).filter(Boolean))]
+  const joined = list.join(',')
+  if (joined.length > 500) throw fieldError('tags', 'too_long', 'too many tags', { maximum: 500 })
+  return joined || null
+}
+
+/** A typed value → its column value ('' → null). */
+function toDbValue(key: string, v: unknown): unknown {
+  if (key === 'tags') return joinTags(v as string[] | null)
+  if (v === '' || v === undefined) return null
+  return v
+}
+
+function fieldsFromRow(r: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of FIELD_KEYS) {
+    const v = r[toColumn(k)]
+    out[k] = k === 'tags' ? splitTags(v) : NUMBER_FIELDS.has(k) ? toNum(v) : str(v)
+  }
+  return out
+}
+
+export function toCustomer(r: Row): Customer {
+  const f = fieldsFromRow(r)
+  return {
+    ...(f as Omit<Customer, 'id' | 'code' | 'ownerId' | 'ownerName'>),
+    id: String(r.id),
+    code: String(r.code),
+    name: String(r.name),
+    customerType: (r.customer_type ?? 'company') as Customer['customerType'],
+    status: (r.status ?? 'normal') as Customer['status'],
+    tags: splitTags(r.tags),
+    ownerId: str(r.owner_id),
+    ownerName: str(r.owner_name),
+    orderCount: Number(r.order_count ?? 0),
+    orderTotalCents: toNum(r.order_total_cents) ?? 0,
+    firstOrderDate: str(r.first_order_date),
+    lastOrderDate: str(r.last_order_date),
+    lastContactAt: toIso(r.last_contact_at),
+    nextContactAt: toIso(r.next_contact_at),
+    createdAt: toIso(r.created_at)!,
+    updatedAt: toIso(r.updated_at)!,
+    version: Number(r.version),
+  }
+}
+
+function toRow(r: Row): CustomerRow {
+  return {
+    id: String(r.id), code: String(r.code), name: String(r.name), shortName: str(r.short_name),
+    customerType: (r.customer_type ?? 'company') as CustomerRow['customerType'],
+    regionId: str(r.region_id), industryId: str(r.industry_id), categoryId: str(r.category_id), levelId: str(r.level_id),
+    natureId: str(r.nature_id), sourceId: str(r.source_id), phone: str(r.phone), city: str(r.city),
+    ownerId: str(r.owner_id), ownerName: str(r.owner_name), status: (r.status ?? 'normal') as CustomerRow['status'],
+    creditRating: toNum(r.credit_rating), orderTotalCents: toNum(r.order_total_cents) ?? 0,
+    lastContactAt: toIso(r.last_contact_at), nextContactAt: toIso(r.next_contact_at), updatedAt: toIso(r.updated_at)!,
+    primaryContact: str(r.primary_contact),
+  }
+}
+
+/** What the audit log records of a customer: the typed fields and the owner. */
+const auditView = (c: Customer): Record<string, unknown> => ({ ...Object.fromEntries(FIELD_KEYS.map((k) => [k, c[k as keyof Customer]])), ownerId: c.ownerId })
+const removedChanges = (view: Record<string, unknown>): Changes =>
+  Object.fromEntries(Object.entries(view).filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length)).map(([k, v]) => [k, [v, null]]))
+
+// ---- list ------------------------------------------------------------------------------
+
+/**
+ * One page of the list: 1) the page's ids from customers alone, 2) the list columns and joins for
+ * those ids only. With a search or filter the matches are counted in the same pass (a count of
+ * its own would read them all again); with the scope alone an index counts them, and a page past
+ * the middle is read from the end in reverse order, so a deep OFFSET stays short.
+ */
+export async function customersList(ctx: ServiceContext, input: ListQuery) {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const { filtered, pageIds, narrowed } = customerListQueries(k, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+  const offset = (input.page - 1) * input.pageSize
+  let total: number
+  let ids: Array<{ id: string; total_count?: unknown }>
+  if (narrowed) {
+    ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
+    total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
+  } else {
+    total = await countCustomers(filtered)
+    const rows = Math.min(input.pageSize, total - offset)
+    const reverse = offset > total / 2
+    ids = rows <= 0 ? [] : await pageIds({ offset: reverse ? total - offset - rows : offset, limit: rows, reverse, withCount: false })
+    if (reverse) ids.reverse()
+  }
+  const rows = ids.length ? await listRowsByIds(k, ids.map((r) => r.id)) : []
+  const byId = new Map(rows.map((r: Row) => [r.id, toRow(r)]))
+  const items = ids.map((r) => byId.get(r.id)).filter((r): r is CustomerRow => !!r)
+  return { items, total, page: input.page, pageSize: input.pageSize }
+}
+
+// ---- single rows -----------------------------------------------------------------------
+
+async function loadCustomer(db: Knex, id: string): Promise<Customer> {
+  const r = await findCustomer(db, id)
+  if (!r) throw notFound('customer', id)
+  return toCustomer(r)
+}
+
+export async function customersGet(ctx: ServiceContext, input: { id: string }): Promise<Customer> {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  await assertRowInScope(k, ctx.actor, scope, 'customers', input.id, 'customer')
+  return loadCustomer(k, input.id)
+}
+
+/** A new owner must be an enabled user; outside scope "all", in the actor's team. */
+async function assertAssignable(db: Knex, ctx: ServiceContext, scope: DataScope, ownerId: string) {
+  const u = await findUser(db, ownerId)
+  if (!u || toBool(u.disabled)) {
+    throw fieldError('ownerId', 'invalid_owner', 'the new owner must be an enabled user')
+  }
+  if (scope !== 'all' && u.id !== ctx.actor.userId && (!ctx.actor.teamId || u.team_id !== ctx.actor.teamId)) {
+    throw fieldError('ownerId', 'out_of_team', 'the new owner must be in your team')
+  }
+}
+
+/** Dict references in `fields` that are set; `isNew` when they differ from `current`. */
+async function checkDictFields(db: Knex, fields: Fields, current: Record<string, unknown> | null) {
+  const refs = DICT_FIELDS.filter((f) => fields[f]).map((f) => ({
+    field: f, typeCode: DICT_TYPE[f], id: fields[f] as string, isNew: !current || current[f] !== fields[f],
+  }))
+  if (refs.length) await assertDictRefs(db, refs)
+}
+
+async function newCustomerCode(trx: Knex.Transaction, year: number): Promise<string> {
+  for (;;) {
+    // rows written without the sequence (imports, demo data) must not make a duplicate
+    const code = formatCode('KH', year, await nextSequence(trx, `customer:${year}`))
+    if (!(await codeExists(trx, code))) return code
+  }
+}
+
+export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null }): Promise<Customer> {
+  requirePerm(ctx.actor, 'customers', 'create')
+  const { ownerId: wantedOwner, ...fields } = input
+  const ownerId = wantedOwner || ctx.actor.userId
+  const assignScope = ownerId !== ctx.actor.userId ? requirePerm(ctx.actor, 'customers', 'assign') : null
+  const now = ctx.clock.now()
+  const k = ctx.db.knex
+  const id = await k.transaction(async (trx) => {
+    if (assignScope) await assertAssignable(trx, ctx, assignScope, ownerId)
+    await checkDictFields(trx, fields, null)
+    const row: Row = {}
+    for (const key of FIELD_KEYS) if (key in fields) row[toColumn(key)] = toDbValue(key, fields[key])
+    const id = newId()
+    const code = await newCustomerCode(trx, now.getFullYear())
+    const version = await nextVersion(trx)
+    await insertCustomer(trx, {
+      ...row, id, code, owner_id: ownerId, customer_type: fields.customerType ?? 'company', status: fields.status ?? 'normal',
+      order_count: 0, order_total_cents: 0,
+      search_text: buildCustomerSearchText({ name: fields.name, shortName: fields.shortName, code, phone: fields.phone, phone2: fields.phone2 }, []),
+      created_at: now.toISOString(), updated_at: now.toISOString(), version,
+    })
+    const created = await loadCustomer(trx, id)
+    await recordAudit(trx, ctx, { entity: 'customer', entityId: id, action: 'create', changes: { code: [null, code], ...diff(null, auditView(created)) } })
+    return id
+  })
+  return loadCustomer(k, id)
+}
+
+/**
+ * Rebuilds search_text from the customer and its live contacts (after a contact change).
+ * It is derived data: the customer's version is left alone, so a card open in the UI does not
+ * turn stale because a contact was added; a sync client rebuilds it from the pulled contacts.
+ */
+export async function refreshSearchText(trx: Knex, customerId: string) {
+  const c = await findCustomer(trx, customerId)
+  if (!c) return
+  const contacts = await liveContactsForSearch(trx, customerId)
+  const text = buildCustomerSearchText({ name: c.name, shortName: c.short_name, code: c.code, phone: c.phone, phone2: c.phone2 }, contacts)
+  if (text !== c.search_text) await updateCustomer(trx, customerId, { search_text: text })
+}
+
+const conflict = (current: number) =>
+  new AppError('conflict', 'the customer was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
+
+export async function customersUpdate(ctx: ServiceContext, input: { id: string; version?: number; fields: Fields }): Promise<Customer> {
+  const scope = requirePerm(ctx.actor, 'customers', 'edit')
+  const k = ctx.db.knex
+  await k.transaction(async (trx) => {
+    await assertRowInScope(trx, ctx.actor, scope, 'customers', input.id, 'customer')
+    const before = await loadCustomer(trx, input.id)
+    if (input.version !== undefined && input.version !== before.version) throw conflict(before.version)
+    const fields = input.fields
+    await checkDictFields(trx, fields, before)
+    const patch: Row = {}
+    const beforeView = auditView(before)
+    for (const key of FIELD_KEYS) {
+      if (fields[key] === undefined) continue
+      const value = toDbValue(key, fields[key])
+      const current = key === 'tags' ? joinTags(before.tags) : beforeView[key]
+      if (value !== current) patch[toColumn(key)] = value
+    }
+    if (!Object.keys(patch).length) return
+    const version = await nextVersion(trx)
+    Object.assign(patch, { updated_at: ctx.clock.now().toISOString(), version })
+    if (Object.keys(fields).some((f) => SEARCH_FIELDS.has(f))) {
+      const merged = { ...before, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) }
+      patch.search_text = buildCustomerSearchText(merged, await liveContactsForSearch(trx, input.id))
+    }
+    if (!(await updateCustomer(trx, input.id, patch, before.version))) throw conflict(before.version)
+    const after = await loadCustomer(trx, input.id)
+    await recordAudit(trx, ctx, { entity: 'customer', entityId: input.id, action: 'update', changes: diff(beforeView, auditView(after)) })
+  })
+  return loadCustomer(k, input.id)
+}
+
+export async function customersRemove(ctx: ServiceContext, input: { id: string }) {
+  const scope = requirePerm(ctx.actor, 'customers', 'delete')
+  await ctx.db.knex.transaction(async (trx) => {
+    await assertRowInScope(trx, ctx.actor, scope, 'customers', input.id, 'customer')
+    const before = await loadCustomer(trx, input.id)
+    const now = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    const contacts = await liveContactIds(trx, input.id)
+    await updateContactsOf(trx, input.id, { deleted_at: now, updated_at: now, version })
+    await updateCustomer(trx, input.id, { deleted_at: now, updated_at: now, version })
+    for (const c of contacts) {
+      await recordAudit(trx, ctx, { entity: 'contact', entityId: c.id, parentId: input.id, action: 'delete', changes: { name: [c.name, null] } })
+    }
+    await recordAudit(trx, ctx, { entity: 'customer', entityId: input.id, action: 'delete', changes: { code: [before.code, null], ...removedChanges(auditView(before)) } })
+  })
+  return { ok: true as const }
+}
+
+/** Hands customers (and their contacts) to another owner; answers how many really moved. */
+export async function customersChangeOwner(ctx: ServiceContext, input: { ids: string[]; ownerId: string }) {
+  const scope = requirePerm(ctx.actor, 'customers', 'assign')
+  let changed = 0
+  await ctx.db.knex.transaction(async (trx) => {
+    await assertAssignable(trx, ctx, scope, input.ownerId)
+    const ids = [...new Set(input.ids)]
+    const rows: Array<{ id: string; owner_id: string | null }> = []
+    for (const id of ids) rows.push({ id, ...(await assertRowInScope(trx, ctx.actor, scope, 'customers', id, 'customer')) })
+    const moving = rows.filter((r) => r.owner_id !== input.ownerId)
+    if (!moving.length) return
+    const now = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    for (const r of moving) {
+      await updateCustomer(trx, r.id, { owner_id: input.ownerId, updated_at: now, version })
+      await updateContactsOf(trx, r.id, { owner_id: input.ownerId, updated_at: now, version })
+      await recordAudit(trx, ctx, { entity: 'customer', entityId: r.id, action: 'update', changes: { ownerId: [r.owner_id, input.ownerId] } })
+    }
+    changed = moving.length
+  })
+  return { changed }
+}
