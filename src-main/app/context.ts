@@ -27,6 +27,11 @@ export interface AppContext {
   dbConfig?: import('../db/config').DbConfig
   /** the saved connection settings store (Electron: safeStorage; browser mode: memory only) */
   settingsStore?: import('../modules/settings/settings.service').SettingsStore
+  /**
+   * true only on the stand-in context the desktop app runs on while the central database cannot
+   * be reached (window/unreachable-app.ts): the connection settings then work without a login
+   */
+  unreachable?: boolean
 }
 
 export interface ServiceContext extends AppContext {

@@ -40,10 +40,23 @@ export const DbConnectionView = z.object({
   description: z.string(),
 })
 
+export const DbTestResult = z.object({
+  ok: z.boolean(),
+  serverVersion: z.string().nullable(),
+  pendingMigrations: z.array(z.string()),
+  /** English text, e.g. why the connection failed (never the password) */
+  message: z.string().nullable(),
+  /** the same in the UI's language: i18n key (settings.dbTest.*) and its params */
+  messageKey: z.string().optional(),
+  messageParams: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** the database driver's own words about a failure (never the password) */
+  detail: z.string().optional(),
+})
+
 export const settingsContract = {
   getDb: call(Empty, DbConnectionView),
   /** Connects with the given settings and reports the server version and pending migrations. */
-  testDb: call(DbConnectionInput, z.object({ ok: z.boolean(), serverVersion: z.string().nullable(), pendingMigrations: z.array(z.string()), message: z.string().nullable() })),
+  testDb: call(DbConnectionInput, DbTestResult),
   migrateDb: call(DbConnectionInput, z.object({ applied: z.array(z.string()) })),
   /** Saves the connection; it is used from the next start of the app. */
   saveDb: call(DbConnectionInput, z.object({ ok: z.literal(true), restartRequired: z.boolean() })),

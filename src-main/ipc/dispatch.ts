@@ -10,6 +10,7 @@ import type { SessionStore } from './sessions'
 import type { CallContext } from './handler-types'
 import { handlers } from './registry'
 import { loadActor } from '../modules/auth/auth.service'
+import { runsWithoutSession } from '../modules/settings/settings.handlers'
 import { logError } from './log'
 
 const checkOutputs = process.env.CRM_CHECK_OUTPUT === '1' || !!process.env.VITEST
@@ -58,7 +59,9 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
     const session = deps.sessions.get(sessionKey)
     const actor = session ? await loadActor(deps.app, session.userId) : null
     if (session && !actor) deps.sessions.delete(sessionKey) // disabled or deleted meanwhile
-    if (!def.public && !actor) throw new AppError('unauthenticated', 'please log in', { key: 'errors.unauthenticated' })
+    // the one exception: the connection settings while the database is unreachable (nobody can log in then)
+    const sessionless = def.public || (area === 'settings' && runsWithoutSession(deps.app, call))
+    if (!sessionless && !actor) throw new AppError('unauthenticated', 'please log in', { key: 'errors.unauthenticated' })
     const ctx: CallContext = { app: deps.app, actor, sessions: deps.sessions, sessionKey }
     const data = await handler(ctx, parsed.data)
     if (checkOutputs) {

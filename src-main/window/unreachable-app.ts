@@ -1,7 +1,8 @@
 // When the central database cannot be reached at start, the window still opens: the app
 // runs on a stand-in context whose every database use fails with `db_unreachable` (so
 // auth.status tells the renderer, which shows a clear message), while the main process
-// keeps retrying and swaps in the real context once the database answers.
+// keeps retrying and swaps in the real context once the database answers. Being marked
+// `unreachable`, it lets the connection settings run without a login so they can be fixed.
 import type { Knex } from 'knex'
 import type { AppContext } from '../app/context'
 import { describeDb, type DbConfig } from '../db/config'
@@ -33,6 +34,7 @@ export function unreachableApp(o: { config: DbConfig; dataDir: string; settingsS
     dbDescription: describeDb(o.config),
     dbConfig: o.config,
     settingsStore: o.settingsStore,
+    unreachable: true,
   }
 }
 

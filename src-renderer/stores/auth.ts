@@ -6,7 +6,7 @@ import { computed, ref } from 'vue'
 import type { CallOutput } from '@contract/index'
 import type { Me } from '@contract/auth'
 import type { Action, PermModule } from '@contract/common'
-import { api } from '../api/client'
+import { api, ApiCallError, isElectron } from '../api/client'
 
 export type AppStatus = CallOutput<'auth', 'status'>
 
@@ -20,6 +20,11 @@ export const useAuthStore = defineStore('auth', () => {
 
   const loggedIn = computed(() => !!me.value)
   const needsSetup = computed(() => !!status.value?.needsSetup)
+  /**
+   * The desktop app could not reach its database when asked for the status: the connection
+   * settings then open without a login (/connection). Never in the browser mode.
+   */
+  const connectionRepairable = computed(() => isElectron() && loadError.value instanceof ApiCallError && loadError.value.error.code === 'db_unreachable')
 
   async function refreshStatus() {
     status.value = await api.auth.status({})
@@ -78,5 +83,5 @@ export const useAuthStore = defineStore('auth', () => {
 
   const scope = (module: PermModule) => me.value?.permissions[module]?.scope ?? null
 
-  return { status, me, ready, loadError, loggedIn, needsSetup, init, refreshStatus, login, setup, logout, changePassword, forget, can, scope }
+  return { status, me, ready, loadError, loggedIn, needsSetup, connectionRepairable, init, refreshStatus, login, setup, logout, changePassword, forget, can, scope }
 })

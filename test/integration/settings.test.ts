@@ -99,10 +99,15 @@ describeEachDb('settings', (dialect) => {
     expect(pg).toMatchObject({ ok: false, serverVersion: null, pendingMigrations: [] })
     expect(pg.message).toMatch(/refused by 127\.0\.0\.1:1/)
     expect(pg.message).not.toContain(SECRET)
+    expect(pg).toMatchObject({ messageKey: 'settings.dbTest.refused', messageParams: { target: '127.0.0.1:1' } })
+    expect(pg.detail).toMatch(/ECONNREFUSED/)
+    expect(pg.detail).not.toContain(SECRET)
     const ms = await t.call(admin.key, 'settings', 'testDb', mssql())
     expect(ms).toMatchObject({ ok: false, serverVersion: null })
     expect(ms.message).toMatch(/refused by 127\.0\.0\.1:1/)
     expect(ms.message).not.toContain(SECRET)
+    expect(ms).toMatchObject({ messageKey: 'settings.dbTest.refused', messageParams: { target: '127.0.0.1:1' } })
+    expect(JSON.stringify(ms)).not.toContain(SECRET)
     expect(Date.now() - started).toBeLessThan(11_000)
   })
 
@@ -122,7 +127,7 @@ describeEachDb('settings', (dialect) => {
 
   it('migrateDb on an unreachable server answers db_unreachable without the password', async () => {
     const r = await t.raw(admin.key, 'settings', 'migrateDb', { dialect: 'postgres', url: `postgres://crm:${SECRET}@127.0.0.1:1/crm` })
-    expect(r).toMatchObject({ ok: false, error: { code: 'db_unreachable' } })
+    expect(r).toMatchObject({ ok: false, error: { code: 'db_unreachable', key: 'settings.dbTest.refused', params: { target: '127.0.0.1:1' } } })
     expect(JSON.stringify(r)).not.toContain(SECRET)
     expect(JSON.stringify(r)).toContain('127.0.0.1:1')
   })
@@ -135,11 +140,15 @@ describeEachDb('settings', (dialect) => {
       expect(wrong.ok).toBe(false)
       expect(wrong.message).toMatch(/login failed for user "crm"/)
       expect(wrong.message).not.toContain(SECRET)
+      expect(wrong).toMatchObject({ messageKey: 'settings.dbTest.loginFailed', messageParams: { user: 'crm' } })
+      expect(wrong.detail).toMatch(/password authentication failed/)
+      expect(JSON.stringify(wrong)).not.toContain(SECRET)
       const missing = new URL(PG_URL)
       missing.pathname = '/crm_no_such_db_' + randomBytes(3).toString('hex')
       const r = await t.call(admin.key, 'settings', 'testDb', { dialect: 'postgres', url: missing.toString() })
       expect(r).toMatchObject({ ok: false })
       expect(r.message).toMatch(/does not exist/)
+      expect(r.messageKey).toBe('settings.dbTest.noDatabase')
     })
 
     it('migrateDb migrates and seeds a new PostgreSQL database', async () => {
@@ -298,6 +307,8 @@ describe('testDb time-out', () => {
         expect(r.ok).toBe(false)
         expect(r.message).toMatch(new RegExp(`no answer from 127\\.0\\.0\\.1:${port} within 10 s`))
         expect(r.message).not.toContain(SECRET)
+        expect(r).toMatchObject({ messageKey: 'settings.dbTest.timeout', messageParams: { target: `127.0.0.1:${port}`, seconds: 10 } })
+        expect(JSON.stringify(r)).not.toContain(SECRET)
       }
       expect(elapsed).toBeGreaterThan(8_000)
       expect(elapsed).toBeLessThan(14_000)

@@ -32,6 +32,7 @@ describeEachDb('users', (dialect) => {
     expect(row.password_hash).toMatch(/^scrypt\$/)
     const [entry] = await auditOf(u.id)
     expect(entry).toMatchObject({ action: 'create', userId: admin.userId, changes: { login: [null, 'li.si'], name: [null, '李四'], role: [null, 'manager'], teamId: [null, teamId] } })
+    expect(entry.changes).not.toHaveProperty('roleId') // the role once, by code
     expect(JSON.stringify(entry)).not.toMatch(/password|scrypt/)
 
     const dup = await t.raw(admin.key, 'users', 'create', { login: 'LI.SI', name: 'x', password: 'pass-word-1', roleId: roles.manager.id })
@@ -103,8 +104,9 @@ describeEachDb('users', (dialect) => {
     const [entry] = await auditOf(u.id)
     expect(entry).toMatchObject({
       action: 'update',
-      changes: { name: [`用户zhao`, '赵六'], roleId: [roles.manager.id, roles.supervisor.id], role: ['manager', 'supervisor'], teamId: [null, teamId], email: ['a@example.com', null], phone: ['1', '021-1234'] },
+      changes: { name: [`用户zhao`, '赵六'], role: ['manager', 'supervisor'], teamId: [null, teamId], email: ['a@example.com', null], phone: ['1', '021-1234'] },
     })
+    expect(entry.changes).not.toHaveProperty('roleId')
     // omitted fields stay; explicit null clears the team
     const cleared = await t.call(admin.key, 'users', 'update', { id: u.id, teamId: null })
     expect(cleared).toMatchObject({ name: '赵六', teamId: null, phone: '021-1234' })

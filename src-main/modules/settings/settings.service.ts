@@ -1,9 +1,11 @@
 // 系统设置 → 数据库连接: show the saved (or in-use) connection without its password, test a
 // connection, migrate and seed a database, save the connection for the next start, and the
-// browser-mode test hook that moves the app clock.
+// browser-mode test hook that moves the app clock. While the desktop app cannot reach its
+// database nobody can log in, so showing, testing and saving the connection then work
+// without a session (requireConnectionPerm).
 import fs from 'node:fs'
 import knexFactory, { type Knex } from 'knex'
-import type { AppContext, ServiceContext } from '../../app/context'
+import type { Actor, AppContext, ServiceContext } from '../../app/context'
 import { prepareDb } from '../../app/bootstrap'
 import { AdjustableClock } from '../../db/clock'
 import { describeDb, type DbConfig } from '../../db/config'
@@ -19,6 +21,22 @@ import { serverVersion } from './settings.repository'
 export { FileSettingsStore, MemorySettingsStore, type SecretCodec, type SettingsStore } from './settings.store'
 
 export const CONNECT_TIMEOUT_MS = 10_000
+
+/** A connection call's context: the actor is null only while the connection is being repaired. */
+export type SettingsContext = AppContext & { actor: Actor | null }
+
+/**
+ * Whether the connection may be shown, tested and saved without a session: only on the stand-in
+ * context of a desktop app whose database cannot be reached (never in the browser mode, whose
+ * bridge would otherwise let any local caller rewrite the connection).
+ */
+export const canRepairWithoutLogin = (app: AppContext) => app.unreachable === true && !app.browserMode
+
+/** The settings permission from the session, or no session at all while repairing the connection. */
+function requireConnectionPerm(ctx: SettingsContext, action: 'view' | 'edit') {
+  if (ctx.actor) return requirePerm(ctx.actor, 'settings', action)
+  if (!canRepairWithoutLogin(ctx)) throw new AppError('unauthenticated', 'please log in', { key: 'errors.unauthenticated' })
+}
 
 /** The connection the running app was opened with (set by openApp). */
 export const configInUse = (app: AppContext): DbConfig | null => app.dbConfig ?? null
@@ -62,19 +80,38 @@ function targetOf(cfg: DbConfig): string {
   }
 }
 
+type ReasonParams = { target: string; user: string; seconds: number }
+
+/** Known causes, first match wins: an i18n key for the UI and English words for logs and the CLI. */
+const REASONS: { test: RegExp; key: string; text: (p: ReasonParams) => string }[] = [
+  { test: /ECONNREFUSED/, key: 'settings.dbTest.refused', text: (p) => `connection refused by ${p.target}: is the database server running and is the port right?` },
+  { test: /ENOTFOUND|EAI_AGAIN|getaddrinfo/, key: 'settings.dbTest.hostNotFound', text: (p) => `host not found: ${p.target}` },
+  { test: /EHOSTUNREACH|ENETUNREACH/, key: 'settings.dbTest.hostUnreachable', text: (p) => `${p.target} cannot be reached from this computer: check the network and firewall` },
+  { test: /28P01|password authentication failed|ELOGIN|Login failed/i, key: 'settings.dbTest.loginFailed', text: (p) => `login failed for user "${p.user}": check the user name and password` },
+  { test: /3D000|database .* does not exist|Cannot open database/i, key: 'settings.dbTest.noDatabase', text: (p) => `the database does not exist or cannot be opened on ${p.target}` },
+  { test: /ETIMEDOUT|ETIMEOUT|timeout|timed out/i, key: 'settings.dbTest.timeout', text: (p) => `no answer from ${p.target} within ${p.seconds} s` },
+  { test: /SQLITE_CANTOPEN|unable to open database/i, key: 'settings.dbTest.cannotOpenFile', text: (p) => `cannot open the database file ${p.target}` },
+  { test: /certificate|self.signed/i, key: 'settings.dbTest.certificate', text: (p) => `the TLS certificate of ${p.target} is not trusted (for a self-signed certificate turn on "trust server certificate")` },
+]
+
+export interface ConnectionFailure {
+  /** English text (logs, CLI, fallback) */
+  message: string
+  /** i18n key of the reason (settings.dbTest.*) and its params */
+  key: string
+  params: ReasonParams
+  /** the driver's own words */
+  detail: string
+}
+
+const reasonParams = (cfg: DbConfig): ReasonParams => ({ target: targetOf(cfg), user: serverOf(cfg)?.user ?? '', seconds: CONNECT_TIMEOUT_MS / 1000 })
+
 /** Why a connection failed, in words an administrator can act on; null when unknown. */
-function knownReason(e: unknown, cfg: DbConfig): string | null {
+function knownReason(e: unknown, cfg: DbConfig): { key: string; params: ReasonParams; text: string } | null {
   const text = errorText(e)
-  const where = targetOf(cfg)
-  if (/ECONNREFUSED/.test(text)) return `connection refused by ${where}: is the database server running and is the port right?`
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) return `host not found: ${where}`
-  if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return `${where} cannot be reached from this computer: check the network and firewall`
-  if (/28P01|password authentication failed|ELOGIN|Login failed/i.test(text)) return `login failed for user "${serverOf(cfg)?.user ?? ''}": check the user name and password`
-  if (/3D000|database .* does not exist|Cannot open database/i.test(text)) return `the database does not exist or cannot be opened on ${where}`
-  if (/ETIMEDOUT|ETIMEOUT|timeout|timed out/i.test(text)) return `no answer from ${where} within ${CONNECT_TIMEOUT_MS / 1000} s`
-  if (/SQLITE_CANTOPEN|unable to open database/i.test(text)) return `cannot open the database file ${where}`
-  if (/certificate|self.signed/i.test(text)) return `the TLS certificate of ${where} is not trusted (for a self-signed certificate turn on "trust server certificate")`
-  return null
+  const params = reasonParams(cfg)
+  const r = REASONS.find((x) => x.test.test(text))
+  return r ? { key: r.key, params, text: r.text(params) } : null
 }
 
 /** Codes and messages of an error and what it wraps (tedious hides ECONNREFUSED in an AggregateError). */
@@ -86,10 +123,13 @@ function errorText(e: unknown, depth = 0): string {
   return [String(x.code ?? ''), String(x.message ?? ''), ...inner].join(' ')
 }
 
-/** A clear reason why a connection failed; never contains the password. */
-export function connectionMessage(e: unknown, cfg: DbConfig): string {
-  const reason = knownReason(e, cfg) ?? `cannot connect to ${targetOf(cfg)}: ${e instanceof Error ? e.message : String(e)}`
-  return scrub(reason, cfg)
+/** A clear reason why a connection failed, translatable, with the driver's words; never the password. */
+export function connectionFailure(e: unknown, cfg: DbConfig): ConnectionFailure {
+  const detail = scrub((e instanceof Error ? e.message : String(e ?? '')) || errorText(e).trim(), cfg)
+  const known = knownReason(e, cfg)
+  if (known) return { message: scrub(known.text, cfg), key: known.key, params: known.params, detail }
+  const params = reasonParams(cfg)
+  return { message: `cannot connect to ${params.target}: ${detail}`, key: 'settings.dbTest.failed', params, detail }
 }
 
 function scrub(s: string, cfg: DbConfig): string {
@@ -152,22 +192,29 @@ function toView(app: AppContext, cfg: DbConfig) {
   }
 }
 
-export async function getDb(ctx: ServiceContext) {
-  requirePerm(ctx.actor, 'settings', 'view')
+export async function getDb(ctx: SettingsContext) {
+  requireConnectionPerm(ctx, 'view')
   const cfg = savedConfig(ctx)
   if (!cfg) throw new AppError('not_found', 'no database connection is configured', { key: 'errors.not_found' })
   return toView(ctx, cfg)
 }
 
-export async function testDb(ctx: ServiceContext, input: DbConnection) {
-  requirePerm(ctx.actor, 'settings', 'edit')
+export async function testDb(ctx: SettingsContext, input: DbConnection) {
+  requireConnectionPerm(ctx, 'edit')
   const cfg = resolveConfig(input, savedConfig(ctx))
   if (cfg.dialect === 'sqlite' && cfg.file !== ':memory:' && !fs.existsSync(cfg.file)) {
     // testing must not create the file; report what migrating it would do
     const mem = openProbe({ dialect: 'sqlite', file: ':memory:' })
     try {
       const version = await serverVersion(mem.knex, 'sqlite')
-      return { ok: true, serverVersion: version, pendingMigrations: migrations.map((m) => m.name), message: `${cfg.file} does not exist yet; it is created when the database is migrated` }
+      return {
+        ok: true,
+        serverVersion: version,
+        pendingMigrations: migrations.map((m) => m.name),
+        message: `${cfg.file} does not exist yet; it is created when the database is migrated`,
+        messageKey: 'settings.dbTest.fileNew',
+        messageParams: { file: cfg.file },
+      }
     } finally {
       await mem.knex.destroy()
     }
@@ -178,7 +225,8 @@ export async function testDb(ctx: ServiceContext, input: DbConnection) {
     const pending = await withTimeout(pendingMigrations(db), CONNECT_TIMEOUT_MS + 2_000)
     return { ok: true, serverVersion: version, pendingMigrations: pending, message: null }
   } catch (e) {
-    return { ok: false, serverVersion: null, pendingMigrations: [], message: connectionMessage(e, cfg) }
+    const f = connectionFailure(e, cfg)
+    return { ok: false, serverVersion: null, pendingMigrations: [], message: f.message, messageKey: f.key, messageParams: f.params, detail: f.detail }
   } finally {
     await db.knex.destroy().catch(() => undefined)
   }
@@ -194,15 +242,15 @@ export async function migrateDb(ctx: ServiceContext, input: DbConnection) {
     return { applied: pending }
   } catch (e) {
     const reason = knownReason(e, cfg)
-    if (reason) throw new AppError('db_unreachable', scrub(reason, cfg), { key: 'errors.db_unreachable' })
+    if (reason) throw new AppError('db_unreachable', scrub(reason.text, cfg), { key: reason.key, params: reason.params })
     throw e
   } finally {
     await db.knex.destroy().catch(() => undefined)
   }
 }
 
-export async function saveDb(ctx: ServiceContext, input: DbConnection) {
-  requirePerm(ctx.actor, 'settings', 'edit')
+export async function saveDb(ctx: SettingsContext, input: DbConnection) {
+  requireConnectionPerm(ctx, 'edit')
   const store = ctx.settingsStore
   if (!store) throw ruleError('settings.errors.noStore', 'connection settings cannot be saved in this mode')
   store.save(resolveConfig(input, savedConfig(ctx)))

@@ -113,7 +113,8 @@ export async function createUser(
       entity: 'user',
       entityId: userId,
       action: 'create',
-      changes: diff(null, { login: input.login, name: input.name, roleId: input.roleId, role: roleCode, teamId, email, phone }),
+      // the role once, by its code (fixed for life, readable in the log); the team by id
+      changes: diff(null, { login: input.login, name: input.name, role: roleCode, teamId, email, phone }),
     })
     return userId
   })
@@ -129,10 +130,9 @@ export async function updateUser(
     const row = await loadVisible(trx, ctx.actor, scope, input.id)
     const roleCode = input.roleId !== undefined && input.roleId !== row.role_id ? await checkRole(trx, scope, input.roleId) : row.role_code
     if (input.teamId !== undefined && input.teamId !== row.team_id) await checkTeam(trx, ctx.actor, scope, input.teamId)
-    const before = { name: row.name, roleId: row.role_id, role: row.role_code, teamId: row.team_id ?? null, email: row.email ?? null, phone: row.phone ?? null, disabled: toBool(row.disabled) }
+    const before = { name: row.name, role: row.role_code, teamId: row.team_id ?? null, email: row.email ?? null, phone: row.phone ?? null, disabled: toBool(row.disabled) }
     const after = {
       name: input.name,
-      roleId: input.roleId,
       role: input.roleId !== undefined ? roleCode : undefined,
       teamId: input.teamId,
       email: blankToNull(input.email),
@@ -151,7 +151,7 @@ export async function updateUser(
     }
     await repo.updateUserRow(trx, input.id, {
       name: after.name ?? before.name,
-      role_id: after.roleId ?? before.roleId,
+      role_id: input.roleId ?? row.role_id,
       team_id: after.teamId !== undefined ? after.teamId : before.teamId,
       email: after.email !== undefined ? after.email : before.email,
       phone: after.phone !== undefined ? after.phone : before.phone,

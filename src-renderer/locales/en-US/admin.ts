@@ -135,7 +135,50 @@ export default {
       entityIdFilter: 'Record ID',
     },
   },
+  users: {
+    errors: {
+      cannotDisableSelf: 'You cannot disable your own account',
+      lastAdmin: 'This is the last enabled administrator: it cannot be disabled or given another role. Make another user an administrator first.',
+    },
+  },
+  roles: {
+    errors: {
+      system: 'System roles cannot be deleted; you can change their permissions',
+      inUse: 'Users still holding this role: {users}. Give them another role first.',
+      adminLockout: 'The administrator role must keep viewing and editing roles (scope: all), or nobody could manage permissions any more',
+    },
+  },
+  dictionary: {
+    errors: {
+      inUse: '“{label}” is used by {count} records, so it cannot be deleted. Disable it instead if it is no longer needed.',
+    },
+  },
   settings: {
+    errors: {
+      noStore: 'Connection settings cannot be saved in this mode',
+    },
+    dbTest: {
+      refused: 'Connection refused by {target}: is the database server running and is the port right?',
+      hostNotFound: 'Server not found: {target}',
+      hostUnreachable: '{target} cannot be reached from this computer: check the network and firewall',
+      loginFailed: 'Login failed for “{user}”: check the login and password',
+      noDatabase: 'The database does not exist or cannot be opened on {target}',
+      timeout: 'Timed out: no answer from {target} within {seconds} s',
+      cannotOpenFile: 'Cannot open the database file {target}',
+      certificate: 'The TLS certificate of {target} is not trusted (for a self-signed certificate turn on “Trust server certificate”)',
+      failed: 'Cannot connect to {target}',
+      fileNew: '{file} does not exist yet; it is created when the database is migrated',
+    },
+    repair: {
+      title: 'Database connection',
+      subtitle: 'The central database cannot be reached, so nobody can log in. Check and test the connection here, save it, then restart the app.',
+      needsLogin: 'The database was reachable earlier in this run and is down for now; changing the connection then needs a login. Wait for the database and click “Retry”.',
+      retryHint: 'If the database server is only down for a while, nothing needs changing: the app retries the current connection every 15 s, or click “Retry”.',
+      retry: 'Retry',
+      reachable: 'The database can be reached again; please log in',
+      stillUnreachable: 'The database still cannot be reached',
+      back: 'Back to login',
+    },
     db: {
       title: 'Database connection',
       subtitle: 'How the app reaches the central database. Changes take effect after the app restarts.',
@@ -167,6 +210,7 @@ export default {
       save: 'Save',
       testOk: 'Connected',
       testFailed: 'Connection failed',
+      detail: 'Details: {detail}',
       serverVersion: 'Server version: {version}',
       pending: 'Pending migrations ({count})',
       noPending: 'The schema is up to date; nothing to migrate',

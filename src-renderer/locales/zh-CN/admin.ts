@@ -1,4 +1,5 @@
-// Texts of the administration screens (系统设置).
+// Texts of the administration screens (系统设置), and the messages of the main process's
+// rule keys for users, roles, the dictionary and the settings (users.errors.*, …).
 export default {
   admin: {
     users: {
@@ -134,7 +135,52 @@ export default {
       entityIdFilter: '记录 ID',
     },
   },
+  users: {
+    errors: {
+      cannotDisableSelf: '不能停用自己的账户',
+      lastAdmin: '这是最后一位启用的系统管理员，不能停用或更换其角色。请先让另一位用户成为系统管理员。',
+    },
+  },
+  roles: {
+    errors: {
+      system: '系统角色不能删除，可以修改其权限',
+      inUse: '仍有 {users} 位用户使用该角色，请先为他们更换角色',
+      adminLockout: '系统管理员角色必须保留“角色权限”的查看和编辑权限（数据范围：全部），否则将无人能再管理权限',
+    },
+  },
+  dictionary: {
+    errors: {
+      inUse: '有 {count} 条记录正在使用“{label}”，不能删除。如不再需要，请将其停用。',
+    },
+  },
   settings: {
+    errors: {
+      noStore: '当前运行方式无法保存连接设置',
+    },
+    /** Why a connection test failed (settings.testDb), and what the test found. */
+    dbTest: {
+      refused: '连接被拒绝（{target}）：请确认数据库服务已启动、端口正确',
+      hostNotFound: '找不到服务器：{target}',
+      hostUnreachable: '本机无法访问 {target}：请检查网络和防火墙',
+      loginFailed: '登录失败（登录名“{user}”）：请检查登录名和密码',
+      noDatabase: '数据库不存在或无法打开（{target}）',
+      timeout: '连接超时：{target} 在 {seconds} 秒内没有响应',
+      cannotOpenFile: '无法打开数据库文件 {target}',
+      certificate: '{target} 的 TLS 证书不受信任（如使用自签名证书，请勾选“信任服务器证书”）',
+      failed: '无法连接到 {target}',
+      fileNew: '{file} 尚不存在，执行迁移时将创建该文件',
+    },
+    /** The page reached from the login page while the database cannot be reached. */
+    repair: {
+      title: '数据库连接设置',
+      subtitle: '无法连接中央数据库，因此暂时无法登录。请在此检查并测试连接，保存后重新启动程序。',
+      needsLogin: '数据库在本次运行中曾连接成功，现在暂时无法访问；此时修改连接设置需要先登录。请等待数据库恢复后点击“重试”。',
+      retryHint: '如果只是数据库服务器暂时不可用，无需修改设置：程序每 15 秒会自动重试原来的连接，也可以点击“重试”。',
+      retry: '重试',
+      reachable: '数据库已可以连接，请登录',
+      stillUnreachable: '仍无法连接数据库',
+      back: '返回登录',
+    },
     db: {
       title: '数据库连接',
       subtitle: '中央数据库的连接方式。修改后需要重新启动程序才会生效。',
@@ -166,6 +212,7 @@ export default {
       save: '保存',
       testOk: '连接成功',
       testFailed: '连接失败',
+      detail: '详细信息：{detail}',
       serverVersion: '服务器版本：{version}',
       pending: '待执行的迁移（{count}）',
       noPending: '数据库结构已是最新，无需迁移',
