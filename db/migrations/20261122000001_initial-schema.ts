@@ -191,7 +191,18 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['deleted_at', 'owner_id'])
     t.index(['last_contact_at'])
     t.index(['next_contact_at'])
+    // policy evaluation (reminders): customers of one policy past a threshold
+    t.index(['contact_policy_id', 'last_contact_at'])
+    t.index(['purchase_policy_id', 'last_order_date'])
   })
+  // SQLite only: a covering index lets the list's substring search scan this narrow index
+  // instead of the wide customers rows (2–3× faster on 100k customers). PostgreSQL and
+  // SQL Server cap index keys (≈2.7 kB / 1.7 kB) below search_text's size, so not there.
+  if (['sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client))) {
+    await knex.schema.alterTable('customers', (t) => {
+      t.index(['search_text', 'deleted_at', 'owner_id', 'updated_at', 'id'], 'customers_search_cover')
+    })
+  }
   await knex.schema.createTable('contacts', (t) => {
     base(t, { owner: true })
     t.uuid('customer_id').notNullable().references('id').inTable('customers')
@@ -294,10 +305,24 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('notified_at').nullable()
     t.string('source', 24).notNullable().defaultTo('manual')
     t.string('source_key', 200).nullable() // one reminder per occasion
+    // reminders (issue 3): wall-clock recurrence, notification time, system-reminder facts
+    t.string('time_zone', 64).nullable() // IANA zone whose wall clock the recurrence follows
+    t.string('repeat_anchor', 16).nullable() // local YYYY-MM-DDTHH:mm of the series start (day 31, Feb 29)
+    t.uuid('series_id').nullable() // first reminder of a recurring series
+    t.timestamp('fire_at').nullable() // when to notify: (snoozed_until or due_at − notify ahead)
+    t.uuid('source_id').nullable() // interaction, promise, contact or customer the system reminder is about
+    t.timestamp('basis_at').nullable() // contact policy: the last contact (or creation) the occasion counts from
+    t.string('basis_date', 10).nullable() // purchase policy: last order date; birthday: the birthday date
+    t.integer('cycle_days').nullable() // the policy cycle the due time was computed with
+    t.timestamp('retracted_at').nullable() // withdrawn by the system (deleted_at set too); may be revived
     t.index(['owner_id', 'done_at', 'due_at'])
     t.index(['due_at'])
     t.index(['source_key'])
     t.index(['customer_id'])
+    t.index(['owner_id', 'notified_at', 'fire_at'])
+    t.index(['customer_id', 'source', 'done_at'])
+    t.index(['source', 'done_at'])
+    t.index(['source_id'])
   })
 
   // ---- opportunities and development plans ---------------------------------------

@@ -9,6 +9,8 @@ import { customersContract } from './customers'
 import { contactsContract } from './contacts'
 import { auditContract } from './audit'
 import { settingsContract } from './settings'
+import { interactionsContract } from './interactions'
+import { remindersContract } from './reminders'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -20,6 +22,8 @@ export const contract = {
   contacts: contactsContract,
   audit: auditContract,
   settings: settingsContract,
+  interactions: interactionsContract,
+  reminders: remindersContract,
 } as const
 
 export type Contract = typeof contract

@@ -9,6 +9,8 @@ import { customersHandlers } from '../modules/customers/customers.handlers'
 import { contactsHandlers } from '../modules/contacts/contacts.handlers'
 import { auditHandlers } from '../modules/audit/audit.handlers'
 import { settingsHandlers } from '../modules/settings/settings.handlers'
+import { interactionsHandlers } from '../modules/interactions/interactions.handlers'
+import { remindersHandlers } from '../modules/reminders/reminders.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -19,4 +21,6 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   contacts: contactsHandlers,
   audit: auditHandlers,
   settings: settingsHandlers,
+  interactions: interactionsHandlers,
+  reminders: remindersHandlers,
 }

@@ -1,0 +1,114 @@
+// Knex queries of interactions, their promises and attachments.
+import type { Knex } from 'knex'
+import type { Dialect } from '../../db/config'
+import { insertChunked } from '../../db/dialect'
+
+export type Row = Record<string, unknown>
+
+/** Live interactions joined to their customers (c): what filters and counts need. */
+export const interactionBase = (db: Knex) => db('interactions as i').join('customers as c', 'c.id', 'i.customer_id').whereNull('i.deleted_at')
+
+/** Adds the names shown and the owners/teams the scope checks need (select interactionColumns). */
+export const withNames = (q: Knex.QueryBuilder) =>
+  q
+    .leftJoin('contacts as ct', 'ct.id', 'i.contact_id')
+    .leftJoin('dict_items as ch', 'ch.id', 'i.channel_id')
+    .leftJoin('users as cb', 'cb.id', 'i.created_by')
+    .leftJoin('users as co', 'co.id', 'c.owner_id')
+
+export const interactionRows = (db: Knex) => withNames(interactionBase(db))
+
+export const interactionColumns = [
+  'i.*', 'c.name as customer_name', 'c.owner_id as customer_owner_id', 'co.team_id as customer_owner_team_id', 'ct.name as contact_name',
+  'ch.label as channel_label', 'cb.name as created_by_name', 'cb.team_id as author_team_id',
+]
+
+export const findInteraction = (db: Knex, id: string): Promise<Row | undefined> => interactionRows(db).where('i.id', id).first(interactionColumns)
+
+export const insertInteraction = (db: Knex, row: Row) => db('interactions').insert(row)
+export const updateInteraction = (db: Knex, id: string, patch: Row) => db('interactions').where({ id }).update(patch)
+
+export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('customers as c')
+    .leftJoin('users as o', 'o.id', 'c.owner_id')
+    .leftJoin('dict_items as p', 'p.id', 'c.contact_policy_id')
+    .where('c.id', id)
+    .whereNull('c.deleted_at')
+    .first(
+      'c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id', 'c.last_contact_at', 'c.next_contact_at', 'c.created_at',
+      'c.contact_policy_id', 'p.label as policy_label', 'p.cycle_days as policy_cycle_days', 'p.deleted_at as policy_deleted_at',
+    )
+
+export const findContact = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('contacts').where({ id }).whereNull('deleted_at').first('id', 'customer_id', 'name')
+
+export const findChannel = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('dict_items').where({ id, type_code: 'interaction_channel' }).whereNull('deleted_at').first('id', 'enabled')
+
+// ---- promises -------------------------------------------------------------------------------
+
+export const promisesOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =>
+  interactionIds.length
+    ? db('interaction_promises as p')
+        .leftJoin('customers as c', 'c.id', 'p.customer_id')
+        .whereIn('p.interaction_id', interactionIds)
+        .whereNull('p.deleted_at')
+        .orderByRaw('case when p.due_date is null then 1 else 0 end')
+        .orderBy([{ column: 'p.due_date' }, { column: 'p.created_at' }, { column: 'p.id' }])
+        .select('p.*', 'c.name as customer_name')
+    : Promise.resolve([])
+
+export const insertPromises = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'interaction_promises', rows)
+export const updatePromise = (db: Knex, id: string, patch: Row) => db('interaction_promises').where({ id }).update(patch)
+
+export const findPromise = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('interaction_promises as p').leftJoin('customers as c', 'c.id', 'p.customer_id').where('p.id', id).whereNull('p.deleted_at').first('p.*', 'c.name as customer_name')
+
+/** Promises with the interaction facts the scope check needs. */
+export function promiseRows(db: Knex) {
+  return db('interaction_promises as p')
+    .join('interactions as i', 'i.id', 'p.interaction_id')
+    .join('customers as c', 'c.id', 'p.customer_id')
+    .whereNull('p.deleted_at')
+    .whereNull('i.deleted_at')
+    .whereNull('c.deleted_at')
+}
+
+export async function promiseCounts(db: Knex, customerId: string, today: string) {
+  const row = await promiseRows(db)
+    .where('p.customer_id', customerId)
+    .whereNull('p.kept_at')
+    .first(db.raw('count(*) as open_count'), db.raw('sum(case when p.due_date < ? then 1 else 0 end) as overdue_count', [today]))
+  return { open: Number(row?.open_count ?? 0), overdue: Number(row?.overdue_count ?? 0) }
+}
+
+export async function interactionCount(db: Knex, customerId: string): Promise<number> {
+  const r = await db('interactions').where({ customer_id: customerId }).whereNull('deleted_at').count({ n: '*' }).first()
+  return Number(r?.n ?? 0)
+}
+
+// ---- attachments ----------------------------------------------------------------------------------
+
+export const attachmentsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =>
+  interactionIds.length
+    ? db('attachments')
+        .where('entity', 'interaction')
+        .whereIn('entity_id', interactionIds)
+        .whereNull('deleted_at')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
+        .select('*')
+    : Promise.resolve([])
+
+export const insertAttachment = (db: Knex, row: Row) => db('attachments').insert(row)
+export const findAttachment = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('attachments').where({ id, entity: 'interaction' }).whereNull('deleted_at').first('*')
+export const updateAttachment = (db: Knex, id: string, patch: Row) => db('attachments').where({ id }).update(patch)
+export const softDeleteAttachmentsOf = (db: Knex, interactionId: string, patch: Row) =>
+  db('attachments').where({ entity: 'interaction', entity_id: interactionId }).whereNull('deleted_at').update(patch)
+
+// ---- follow-up reminders of interactions ------------------------------------------------------------------
+
+export const followUpsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =>
+  interactionIds.length
+    ? db('reminders').where('source', 'follow_up').whereIn('source_id', interactionIds).whereNull('deleted_at').select('id', 'source_id', 'done_at')
+    : Promise.resolve([])

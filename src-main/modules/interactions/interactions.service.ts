@@ -1,0 +1,385 @@
+// 交往记录: the customer card's timeline, search across customers, create / edit / delete own
+// records, promises (承诺) kept or not. Each write keeps the customer's 最近联系 / 下次联系
+// (customers.last_contact_at, next_contact_at), the record's follow-up reminder and the
+// customer's policy and promise reminders in step, in the same transaction.
+// Visibility: records of customers in the caller's scope (by the customer's current owner)
+// and the caller's own records. Editing and deleting: own records; team/all scope more.
+import type { Knex } from 'knex'
+import type { ServiceContext } from '../../app/context'
+import type { z } from 'zod'
+import type { ContactSummary, Interaction, InteractionCreate, InteractionPatch, InteractionSearch, PromiseInput, PromiseItem } from '../../contract/interactions'
+import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { applyPage, likePattern, toBool, toIso } from '../../db/dialect'
+import { newId } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
+import { can, inScope, requirePerm } from '../auth/permissions'
+import { canModify, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
+import { loadSettings, keyId } from '../reminders/reminders.model'
+import { evaluateCustomers, refreshCustomerContact, syncFollowUp } from '../reminders/system-reminders.service'
+import { countRows } from '../reminders/reminders.repository'
+import { daysBetween, formatDate, toLocal } from '../reminders/tz'
+import { toAttachment } from './attachments.service'
+import {
+  attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
+  interactionBase, interactionColumns, interactionCount, promiseCounts, promiseRows, promisesOf, softDeleteAttachmentsOf, updateInteraction,
+  updatePromise, withNames, type Row,
+} from './interactions.repository'
+
+type In<T extends z.ZodType> = z.output<T>
+const DAY = 86_400_000
+/** A record may be dated at most this far ahead (clock skew, a time zone slip), not into the future. */
+const FUTURE_SLACK_MS = DAY
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+const isoOf = (s: string) => new Date(s).toISOString()
+
+function versionOf(trx: Knex.Transaction) {
+  let v: number | null = null
+  return async () => (v ??= await nextVersion(trx))
+}
+
+// ---- mapping ------------------------------------------------------------------------------
+
+function toPromise(r: Row, today: string): PromiseItem {
+  const due = str(r.due_date)
+  const kept = toIso(r.kept_at)
+  return {
+    id: String(r.id), interactionId: String(r.interaction_id), customerId: String(r.customer_id), customerName: str(r.customer_name),
+    content: String(r.content), dueDate: due, keptAt: kept, overdue: !kept && !!due && due < today, version: Number(r.version),
+  }
+}
+
+async function todayOf(db: Knex, ctx: ServiceContext) {
+  const s = await loadSettings(db)
+  return formatDate(toLocal(ctx.clock.now(), { tz: s.timeZone }))
+}
+
+/** Rows → contract, with their promises, attachments and follow-up state (three queries per page). */
+async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Interaction[]> {
+  const ids = rows.map((r) => String(r.id))
+  const today = await todayOf(db, ctx)
+  const promises = await promisesOf(db, ids)
+  const files = await attachmentsOf(db, ids)
+  const followUps = new Map((await followUpsOf(db, ids)).map((f) => [String(f.source_id), f]))
+  const editScope = ctx.actor.permissions.interactions?.scope ?? 'own'
+  return rows.map((r) => {
+    const id = String(r.id)
+    const f = followUps.get(id)
+    const modifiable = canModify(ctx.actor, editScope, r)
+    return {
+      id, customerId: String(r.customer_id), customerName: String(r.customer_name ?? ''), contactId: str(r.contact_id), contactName: str(r.contact_name),
+      kind: (r.kind === 'visit' ? 'visit' : 'record') as Interaction['kind'], channelId: str(r.channel_id), channelLabel: str(r.channel_label),
+      occurredAt: toIso(r.occurred_at)!, place: str(r.place), subject: String(r.subject), detail: str(r.detail), outcome: str(r.outcome),
+      nextFollowUpAt: toIso(r.next_follow_up_at), followUpReminderId: f ? String(f.id) : null, followUpDone: !!f?.done_at,
+      visitGoal: str(r.visit_goal), goalMet: r.goal_met === null || r.goal_met === undefined ? null : toBool(r.goal_met), improvement: str(r.improvement),
+      createdBy: str(r.created_by), createdByName: str(r.created_by_name),
+      promises: promises.filter((p) => p.interaction_id === id).map((p) => toPromise(p, today)),
+      attachments: files.filter((a) => a.entity_id === id).map(toAttachment),
+      canEdit: can(ctx.actor, 'interactions', 'edit') && modifiable,
+      canDelete: can(ctx.actor, 'interactions', 'delete') && modifiable,
+      createdAt: toIso(r.created_at)!, updatedAt: toIso(r.updated_at)!, version: Number(r.version),
+    }
+  })
+}
+
+async function reload(db: Knex, ctx: ServiceContext, id: string): Promise<Interaction> {
+  const r = await findInteraction(db, id)
+  if (!r) throw notFound('interaction', id)
+  return (await hydrate(db, ctx, [r]))[0]
+}
+
+// ---- reading ----------------------------------------------------------------------------------
+
+const newestFirst = (q: Knex.QueryBuilder) => q.orderBy([{ column: 'i.occurred_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
+
+/** Counts on the bare filter (no name joins), then reads one page with the names. */
+async function page(db: Knex, ctx: ServiceContext, q: Knex.QueryBuilder, p: { page: number; pageSize: number }) {
+  const total = await countRows(q)
+  const rows = total ? await applyPage(newestFirst(withNames(q.clone()).select(interactionColumns)), p) : []
+  return { items: await hydrate(db, ctx, rows), total, page: p.page, pageSize: p.pageSize }
+}
+
+export async function interactionsListByCustomer(ctx: ServiceContext, input: { customerId: string; page: number; pageSize: number }) {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  return page(k, ctx, visibleInteractions(interactionBase(k).where('i.customer_id', input.customerId), k, ctx.actor, scope), input)
+}
+
+export async function interactionsSearch(ctx: ServiceContext, input: In<typeof InteractionSearch>) {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  const q = visibleInteractions(interactionBase(k).whereNull('c.deleted_at'), k, ctx.actor, scope)
+  if (input.customerId) q.where('i.customer_id', input.customerId)
+  if (input.channelId) q.where('i.channel_id', input.channelId)
+  if (input.kind) q.where('i.kind', input.kind)
+  if (input.createdBy) q.where('i.created_by', input.createdBy)
+  if (input.from) q.where('i.occurred_at', '>=', isoOf(input.from))
+  if (input.to) q.where('i.occurred_at', '<=', isoOf(input.to))
+  if (input.text) {
+    const pattern = likePattern(input.text.toLowerCase())
+    q.where((w) => {
+      for (const col of ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name']) w.orWhereRaw(`lower(??) like ? escape '\\'`, [col, pattern])
+    })
+  }
+  return page(k, ctx, q, input)
+}
+
+export async function interactionsGet(ctx: ServiceContext, input: { id: string }): Promise<Interaction> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  await loadVisible(ctx.db.knex, ctx.actor, scope, input.id)
+  return reload(ctx.db.knex, ctx, input.id)
+}
+
+// ---- writing ----------------------------------------------------------------------------------
+
+type Fields = In<typeof InteractionPatch>
+
+function checkTimes(f: Fields, now: Date) {
+  if (f.occurredAt && Date.parse(f.occurredAt) > now.getTime() + FUTURE_SLACK_MS) {
+    throw fieldError('occurredAt', 'in_future', 'an interaction cannot be dated in the future')
+  }
+}
+
+async function checkContact(db: Knex, contactId: string | null | undefined, customerId: string) {
+  if (!contactId) return
+  const ct = await findContact(db, contactId)
+  if (!ct) throw fieldError('contactId', 'not_found', 'contact not found')
+  if (ct.customer_id !== customerId) throw fieldError('contactId', 'not_of_customer', 'the contact belongs to another customer')
+}
+
+async function checkChannel(db: Knex, channelId: string, current: string | null) {
+  const ch = await findChannel(db, channelId)
+  if (!ch || (!toBool(ch.enabled) && channelId !== current)) throw fieldError('channelId', 'invalid', 'not an enabled 交往方式 (interaction channel)')
+}
+
+/** Column values of the typed fields; the visit fields only for a visit. */
+function columnsOf(f: Fields, kind: string): Row {
+  const row: Row = {}
+  const set = (col: string, v: unknown) => {
+    if (v !== undefined) row[col] = v === '' ? null : v
+  }
+  set('contact_id', f.contactId)
+  set('kind', f.kind)
+  set('channel_id', f.channelId)
+  set('occurred_at', f.occurredAt ? isoOf(f.occurredAt) : undefined)
+  set('place', f.place)
+  set('subject', f.subject)
+  set('detail', f.detail)
+  set('outcome', f.outcome)
+  set('next_follow_up_at', f.nextFollowUpAt === undefined ? undefined : f.nextFollowUpAt ? isoOf(f.nextFollowUpAt) : null)
+  if (kind === 'visit') {
+    set('visit_goal', f.visitGoal)
+    set('goal_met', f.goalMet)
+    set('improvement', f.improvement)
+  } else Object.assign(row, { visit_goal: null, goal_met: null, improvement: null })
+  return row
+}
+
+function promiseRow(p: { content: string; dueDate?: string | null }, interactionId: string, customerId: string, ownerId: string, now: string, version: number): Row {
+  return {
+    id: newId(), interaction_id: interactionId, customer_id: customerId, owner_id: ownerId, content: p.content, due_date: p.dueDate ?? null,
+    kept_at: null, created_at: now, updated_at: now, version, deleted_at: null,
+  }
+}
+
+/** After every write: the follow-up reminder, 最近联系/下次联系, and the customer's system reminders. */
+async function settle(
+  trx: Knex.Transaction,
+  ctx: ServiceContext,
+  version: () => Promise<number>,
+  i: { id: string; customerId: string; customerName: string; contactId: string | null; subject: string; nextFollowUpAt: string | null; recipientId: string },
+) {
+  await syncFollowUp(trx, ctx, version, i)
+  await refreshCustomerContact(trx, [i.customerId], version)
+  await evaluateCustomers(trx, ctx, [i.customerId], version)
+}
+
+export async function interactionsCreate(ctx: ServiceContext, input: In<typeof InteractionCreate>): Promise<Interaction> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'create')
+  const now = ctx.clock.now()
+  const nowIso = now.toISOString()
+  checkTimes(input, now)
+  const k = ctx.db.knex
+  const id = await k.transaction(async (trx) => {
+    const customer = await findCustomerForWrite(trx, input.customerId)
+    if (!customer || !inScope(ctx.actor, scope, str(customer.owner_id), str(customer.owner_team_id))) {
+      throw fieldError('customerId', 'not_found', 'customer not found')
+    }
+    await checkContact(trx, input.contactId, input.customerId)
+    await checkChannel(trx, input.channelId, null)
+    const version = versionOf(trx)
+    const v = await version()
+    const id = newId()
+    const ownerId = str(customer.owner_id) ?? ctx.actor.userId
+    await insertInteraction(trx, {
+      id, customer_id: input.customerId, owner_id: ownerId, created_by: ctx.actor.userId, created_at: nowIso, updated_at: nowIso, version: v,
+      deleted_at: null, contact_id: null, place: null, detail: null, outcome: null, next_follow_up_at: null, ...columnsOf(input, input.kind),
+    })
+    await insertPromises(trx, ctx.db.dialect, input.promises.map((p) => promiseRow(p, id, input.customerId, ownerId, nowIso, v)))
+    await settle(trx, ctx, version, {
+      id, customerId: input.customerId, customerName: String(customer.name), contactId: input.contactId ?? null, subject: input.subject,
+      nextFollowUpAt: input.nextFollowUpAt ? isoOf(input.nextFollowUpAt) : null, recipientId: ownerId,
+    })
+    return id
+  })
+  return reload(k, ctx, id)
+}
+
+async function replacePromises(trx: Knex.Transaction, ctx: ServiceContext, row: Row, list: In<typeof PromiseInput>[], v: number) {
+  const nowIso = ctx.clock.now().toISOString()
+  const existing = new Map((await promisesOf(trx, [String(row.id)])).map((p) => [String(p.id), p]))
+  const keep = new Set<string>()
+  const inserts: Row[] = []
+  list.forEach((p, idx) => {
+    if (!p.id) {
+      inserts.push(promiseRow(p, String(row.id), String(row.customer_id), String(row.owner_id ?? ctx.actor.userId), nowIso, v))
+      return
+    }
+    if (!existing.has(p.id)) throw fieldError(`promises.${idx}.id`, 'not_found', 'promise not found on this record')
+    keep.add(p.id)
+  })
+  for (const p of list) {
+    if (!p.id) continue
+    const cur = existing.get(p.id)!
+    if (cur.content !== p.content || str(cur.due_date) !== (p.dueDate ?? null)) {
+      await updatePromise(trx, p.id, { content: p.content, due_date: p.dueDate ?? null, updated_at: nowIso, version: v })
+    }
+  }
+  for (const id of existing.keys()) if (!keep.has(id)) await updatePromise(trx, id, { deleted_at: nowIso, updated_at: nowIso, version: v })
+  await insertPromises(trx, ctx.db.dialect, inserts)
+}
+
+export async function interactionsUpdate(
+  ctx: ServiceContext,
+  input: { id: string; version?: number; fields: Fields; promises?: In<typeof PromiseInput>[] },
+): Promise<Interaction> {
+  const now = ctx.clock.now()
+  const f = input.fields
+  checkTimes(f, now)
+  const k = ctx.db.knex
+  await k.transaction(async (trx) => {
+    const row = await loadModifiable(trx, ctx.actor, 'edit', input.id)
+    if (input.version !== undefined && input.version !== Number(row.version)) {
+      throw new AppError('conflict', 'the record was changed meanwhile', { key: 'errors.conflict', params: { version: Number(row.version) } })
+    }
+    const customerId = String(row.customer_id)
+    if (f.contactId !== undefined && f.contactId !== row.contact_id) await checkContact(trx, f.contactId, customerId)
+    if (f.channelId !== undefined) await checkChannel(trx, f.channelId, str(row.channel_id))
+    const kind = f.kind ?? String(row.kind)
+    const patch = columnsOf(f, kind)
+    if (kind !== 'visit' && row.kind !== 'visit' && f.kind === undefined) {
+      delete patch.visit_goal
+      delete patch.goal_met
+      delete patch.improvement
+    }
+    const version = versionOf(trx)
+    const v = await version()
+    await updateInteraction(trx, input.id, { ...patch, updated_at: now.toISOString(), version: v })
+    if (input.promises) await replacePromises(trx, ctx, row, input.promises, v)
+    const after = (await findInteraction(trx, input.id))!
+    await settle(trx, ctx, version, {
+      id: input.id, customerId, customerName: String(after.customer_name ?? ''), contactId: str(after.contact_id), subject: String(after.subject),
+      nextFollowUpAt: toIso(after.next_follow_up_at), recipientId: str(after.customer_owner_id) ?? str(row.created_by) ?? ctx.actor.userId,
+    })
+  })
+  return reload(k, ctx, input.id)
+}
+
+export async function interactionsRemove(ctx: ServiceContext, input: { id: string }) {
+  const nowIso = ctx.clock.now().toISOString()
+  await ctx.db.knex.transaction(async (trx) => {
+    const row = await loadModifiable(trx, ctx.actor, 'delete', input.id)
+    const version = versionOf(trx)
+    const v = await version()
+    const gone = { deleted_at: nowIso, updated_at: nowIso, version: v }
+    await updateInteraction(trx, input.id, gone)
+    await trx('interaction_promises').where({ interaction_id: input.id }).whereNull('deleted_at').update(gone)
+    await softDeleteAttachmentsOf(trx, input.id, gone)
+    const customerId = String(row.customer_id)
+    await refreshCustomerContact(trx, [customerId], version)
+    // retracts the record's follow-up and promise reminders, re-evaluates the contact policy
+    await evaluateCustomers(trx, ctx, [customerId], version)
+  })
+  return { ok: true as const }
+}
+
+// ---- promises -------------------------------------------------------------------------------------
+
+async function loadPromiseForEdit(db: Knex, ctx: ServiceContext, id: string): Promise<Row> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'edit')
+  const p = await findPromise(db, id)
+  if (!p) throw notFound('promise', id)
+  await loadVisible(db, ctx.actor, scope, String(p.interaction_id)).catch(() => {
+    throw notFound('promise', id)
+  })
+  return p
+}
+
+async function setKept(ctx: ServiceContext, id: string, kept: boolean): Promise<PromiseItem> {
+  const nowIso = ctx.clock.now().toISOString()
+  const k = ctx.db.knex
+  await k.transaction(async (trx) => {
+    const p = await loadPromiseForEdit(trx, ctx, id)
+    if (!!p.kept_at === kept) return
+    const version = versionOf(trx)
+    await updatePromise(trx, id, { kept_at: kept ? nowIso : null, updated_at: nowIso, version: await version() })
+    if (!kept) {
+      // not kept after all: its reminder (closed when it was kept) is open again
+      const rid = keyId(`promise:${id}`)
+      await trx('reminders').where({ id: rid }).whereNotNull('done_at').whereNull('deleted_at').update({ done_at: null, updated_at: nowIso, version: await version() })
+    }
+    await evaluateCustomers(trx, ctx, [String(p.customer_id)], version)
+  })
+  return toPromise((await findPromise(k, id))!, await todayOf(k, ctx))
+}
+
+export const promisesKeep = (ctx: ServiceContext, input: { id: string }) => setKept(ctx, input.id, true)
+export const promisesUnkeep = (ctx: ServiceContext, input: { id: string }) => setKept(ctx, input.id, false)
+
+export async function promisesList(ctx: ServiceContext, input: { customerId?: string; status: 'open' | 'kept' | 'all'; page: number; pageSize: number }) {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  const q = visibleInteractions(promiseRows(k), k, ctx.actor, scope)
+  if (input.customerId) q.where('p.customer_id', input.customerId)
+  if (input.status === 'open') q.whereNull('p.kept_at')
+  if (input.status === 'kept') q.whereNotNull('p.kept_at')
+  const total = await countRows(q)
+  const today = await todayOf(k, ctx)
+  const rows = total
+    ? await applyPage(
+        q.clone()
+          .select('p.*', 'c.name as customer_name')
+          .orderByRaw('case when p.due_date is null then 1 else 0 end')
+          .orderBy([{ column: 'p.due_date' }, { column: 'p.id' }]),
+        input,
+      )
+    : []
+  return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
+}
+
+// ---- the customer card header -------------------------------------------------------------------------
+
+export async function interactionsSummary(ctx: ServiceContext, input: { customerId: string }): Promise<ContactSummary> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  const c = await findCustomerForWrite(k, input.customerId)
+  if (!c || !inScope(ctx.actor, scope, str(c.owner_id), str(c.owner_team_id))) throw notFound('customer', input.customerId)
+  const settings = await loadSettings(k)
+  const zone = { tz: settings.timeZone }
+  const now = ctx.clock.now()
+  const today = toLocal(now, zone)
+  const overdueDays = (at: Date) => (at.getTime() < now.getTime() ? Math.max(0, daysBetween(toLocal(at, zone), today)) : 0)
+  const last = toIso(c.last_contact_at)
+  const next = toIso(c.next_contact_at)
+  let policy: ContactSummary['contactPolicy'] = null
+  if (c.contact_policy_id && c.policy_cycle_days != null && !c.policy_deleted_at) {
+    const cycle = Number(c.policy_cycle_days)
+    const due = new Date(Date.parse(last ?? toIso(c.created_at)!) + cycle * DAY)
+    policy = { id: String(c.contact_policy_id), label: String(c.policy_label), cycleDays: cycle, dueAt: due.toISOString(), overdueDays: overdueDays(due) }
+  }
+  const promises = await promiseCounts(k, input.customerId, formatDate(today))
+  return {
+    customerId: input.customerId, lastContactAt: last, nextContactAt: next, nextContactOverdueDays: next ? overdueDays(new Date(next)) : 0,
+    contactPolicy: policy, openPromises: promises.open, overduePromises: promises.overdue, interactionCount: await interactionCount(k, input.customerId),
+  }
+}

@@ -1,0 +1,361 @@
+// Set-based queries of the system reminders' evaluation. Each "candidates" query finds the
+// facts that need a reminder and have none for the current occasion; each "mismatches"
+// query finds open system reminders whose facts changed. In the steady state both return
+// (almost) nothing. An incremental run narrows each query further: to the customers (`ids`)
+// or source rows (`sourceIds`) written since the last run, passed as literal id lists (at
+// most 500), and to the thresholds crossed since the last run's day (`after`). Literal id
+// lists on indexed columns give the same good plan on every database, with or without
+// statistics (a never-analysed SQLite file has none).
+import type { Knex } from 'knex'
+import type { Row } from './reminders.repository'
+
+type Ids = string[] | null
+
+const inCustomers = (q: Knex.QueryBuilder, col: string, ids: Ids) => (ids ? q.whereIn(col, ids) : q)
+const inList = (q: Knex.QueryBuilder, col: string, ids: string[] | undefined) => (ids ? q.whereIn(col, ids) : q)
+
+/** Ids of rows of `table` written after sync version `since`, at most `cap` + 1 of them. */
+export async function changedIds(db: Knex, table: string, since: number, cap: number): Promise<string[]> {
+  const rows = await db(table).where('version', '>', since).limit(cap + 1).select('id')
+  return rows.map((r: { id: string }) => String(r.id))
+}
+
+/** The promises of some interactions. */
+export async function promiseIdsOf(db: Knex, interactionIds: string[]): Promise<string[]> {
+  const rows = await db('interaction_promises').whereIn('interaction_id', interactionIds).select('id')
+  return rows.map((r: { id: string }) => String(r.id))
+}
+
+export interface Narrow {
+  /** only thresholds crossed after this value (an instant or a date, by source) */
+  after?: string
+  /** only these source rows: contacts (birthdays), promises, interactions (follow-ups) */
+  sourceIds?: string[]
+}
+
+export const policyItems = (db: Knex, typeCode: 'contact_policy' | 'purchase_policy'): Promise<Row[]> =>
+  db('dict_items').where({ type_code: typeCode }).whereNull('deleted_at').whereNotNull('cycle_days').where('cycle_days', '>', 0).select('id', 'label', 'cycle_days')
+
+/** Whether any row of `table` (optionally of one dictionary type) was written after `since`. */
+export async function anyChanged(db: Knex, table: string, since: number, typeCode?: string): Promise<boolean> {
+  const q = db(table).where('version', '>', since)
+  if (typeCode) q.where('type_code', typeCode)
+  return !!(await q.first('id'))
+}
+
+export async function currentVersion(db: Knex): Promise<number> {
+  const r = await db('sync_version').where({ id: 1 }).first('version')
+  return Number(r?.version ?? 0)
+}
+
+// ---- 联系策略 contact policy ------------------------------------------------------------------
+
+/** Customers of the policy last contacted (or created) before `threshold` without a reminder of that occasion. */
+export function contactPolicyCandidates(db: Knex, policyId: string, threshold: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
+  const from = n.after
+  const q = db('customers as c')
+    .where('c.contact_policy_id', policyId)
+    .whereNull('c.deleted_at')
+    .whereNotNull('c.owner_id')
+    .where((w) =>
+      w
+        .where((x) => (from ? x.where('c.last_contact_at', '>=', from) : x).where('c.last_contact_at', '<', threshold))
+        .orWhere((x) => (from ? x.where('c.created_at', '>=', from) : x).whereNull('c.last_contact_at').where('c.created_at', '<', threshold)),
+    )
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'contact_policy')
+      .whereRaw('r.owner_id = c.owner_id')
+      .whereNull('r.retracted_at')
+      .where((w) => w.whereRaw('r.basis_at = c.last_contact_at').orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at = c.created_at')))
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_contact_at', 'c.created_at')
+}
+
+/** Open contact-policy reminders whose customer, owner, basis or cycle no longer match. */
+export function contactPolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
+  const q = db('reminders as r')
+    .leftJoin('customers as c', 'c.id', 'r.customer_id')
+    .leftJoin('dict_items as p', 'p.id', 'c.contact_policy_id')
+    .where('r.source', 'contact_policy')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .where((w) =>
+      w
+        .whereNull('c.id')
+        .orWhereNotNull('c.deleted_at')
+        .orWhereNull('c.owner_id')
+        .orWhereRaw('c.owner_id <> r.owner_id')
+        .orWhereNull('p.cycle_days')
+        .orWhereNotNull('p.deleted_at')
+        .orWhereNull('r.cycle_days')
+        .orWhereRaw('p.cycle_days <> r.cycle_days')
+        .orWhereNull('r.basis_at')
+        .orWhere((w2) => w2.whereNotNull('c.last_contact_at').whereRaw('r.basis_at <> c.last_contact_at'))
+        .orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at <> c.created_at')),
+    )
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.basis_at', 'r.cycle_days', 'r.due_at', 'r.customer_id',
+    'c.id as c_id', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id', 'c.last_contact_at as c_last_contact_at',
+    'c.created_at as c_created_at', 'p.cycle_days as p_cycle_days', 'p.deleted_at as p_deleted_at',
+  )
+}
+
+// ---- 购买策略 purchase policy ---------------------------------------------------------------
+
+/** Customers of the policy whose last order is on or before `lastOrderBy` without a reminder of that occasion. */
+export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
+  const q = db('customers as c')
+    .where('c.purchase_policy_id', policyId)
+    .whereNull('c.deleted_at')
+    .whereNotNull('c.owner_id')
+    .whereNotNull('c.last_order_date')
+    .where('c.last_order_date', '<=', lastOrderBy)
+  if (n.after) q.where('c.last_order_date', '>', n.after)
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'purchase_policy')
+      .whereRaw('r.owner_id = c.owner_id')
+      .whereNull('r.retracted_at')
+      .whereRaw('r.basis_date = c.last_order_date')
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date')
+}
+
+export function purchasePolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
+  const q = db('reminders as r')
+    .leftJoin('customers as c', 'c.id', 'r.customer_id')
+    .leftJoin('dict_items as p', 'p.id', 'c.purchase_policy_id')
+    .where('r.source', 'purchase_policy')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .where((w) =>
+      w
+        .whereNull('c.id')
+        .orWhereNotNull('c.deleted_at')
+        .orWhereNull('c.owner_id')
+        .orWhereRaw('c.owner_id <> r.owner_id')
+        .orWhereNull('p.cycle_days')
+        .orWhereNotNull('p.deleted_at')
+        .orWhereNull('r.cycle_days')
+        .orWhereRaw('p.cycle_days <> r.cycle_days')
+        .orWhereNull('c.last_order_date')
+        .orWhereNull('r.basis_date')
+        .orWhereRaw('r.basis_date <> c.last_order_date'),
+    )
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.basis_date', 'r.cycle_days', 'r.due_at', 'r.customer_id',
+    'c.id as c_id', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id', 'c.last_order_date as c_last_order_date',
+    'p.cycle_days as p_cycle_days', 'p.deleted_at as p_deleted_at',
+  )
+}
+
+/** Supervisors per team: the team leader and enabled users of the team with the supervisor role. */
+export async function supervisorRows(db: Knex): Promise<Array<{ team_id: string; user_id: string; disabled: unknown }>> {
+  const leaders = await db('teams as t')
+    .join('users as u', 'u.id', 't.leader_id')
+    .whereNull('t.deleted_at')
+    .whereNull('u.deleted_at')
+    .select('t.id as team_id', 'u.id as user_id', 'u.disabled')
+  const sups = await db('users as u')
+    .join('roles as ro', 'ro.id', 'u.role_id')
+    .where('ro.code', 'supervisor')
+    .whereNotNull('u.team_id')
+    .whereNull('u.deleted_at')
+    .select('u.team_id', 'u.id as user_id', 'u.disabled')
+  return [...leaders, ...sups]
+}
+
+/** Customers of the team's members twice the cycle past their last order, without an escalation to `supervisorId`. */
+export function escalationCandidates(
+  db: Knex, teamId: string, supervisorId: string, policyId: string, lastOrderBy: string, ids: Ids, n: Narrow = {},
+): Promise<Row[]> {
+  const q = db('customers as c')
+    .join('users as ou', 'ou.id', 'c.owner_id')
+    .where('ou.team_id', teamId)
+    .whereNot('c.owner_id', supervisorId)
+    .where('c.purchase_policy_id', policyId)
+    .whereNull('c.deleted_at')
+    .whereNotNull('c.last_order_date')
+    .where('c.last_order_date', '<=', lastOrderBy)
+  if (n.after) q.where('c.last_order_date', '>', n.after)
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'purchase_escalation')
+      .where('r.owner_id', supervisorId)
+      .whereNull('r.retracted_at')
+      .whereRaw('r.basis_date = c.last_order_date')
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'ou.name as owner_name')
+}
+
+/** Every open escalation with its customer's facts (few rows: customers twice overdue). */
+export function openEscalations(db: Knex, ids: Ids): Promise<Row[]> {
+  const q = db('reminders as r')
+    .leftJoin('customers as c', 'c.id', 'r.customer_id')
+    .leftJoin('users as ou', 'ou.id', 'c.owner_id')
+    .leftJoin('dict_items as p', 'p.id', 'c.purchase_policy_id')
+    .where('r.source', 'purchase_escalation')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.basis_date', 'r.cycle_days', 'r.due_at', 'r.customer_id',
+    'c.id as c_id', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id', 'c.last_order_date as c_last_order_date',
+    'ou.team_id as owner_team_id', 'p.cycle_days as p_cycle_days', 'p.deleted_at as p_deleted_at',
+  )
+}
+
+// ---- birthdays ----------------------------------------------------------------------------
+
+/**
+ * Contacts whose stored birthday's month-day (`MM-DD`) is one of those given for its calendar,
+ * with their customer. Scans contacts alone (one substring per row: cheaper than any index
+ * without statistics), then reads the few matching customers.
+ */
+export async function birthdayCandidates(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids, n: Narrow = {}): Promise<Row[]> {
+  const contacts: Row[] = await inList(birthdayContacts(db, monthDays, ids), 'ct.id', n.sourceIds)
+  if (!contacts.length) return []
+  const customers = new Map<string, Row>()
+  const customerIds = [...new Set(contacts.map((c) => String(c.customer_id)))]
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const rows = await db('customers').whereIn('id', customerIds.slice(i, i + 500)).whereNull('deleted_at').whereNotNull('owner_id').select('id', 'name', 'owner_id')
+    for (const r of rows) customers.set(String(r.id), r)
+  }
+  return contacts.flatMap((ct) => {
+    const c = customers.get(String(ct.customer_id))
+    return c ? [{ ...ct, customer_name: c.name, owner_id: c.owner_id }] : []
+  })
+}
+
+const monthDayIn = (q: Knex.QueryBuilder, list: string[]) => q.whereRaw(`substring(ct.birthday, 6, 5) in (${list.map(() => '?').join(', ')})`, list)
+
+function birthdayContacts(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids) {
+  const q = db('contacts as ct')
+    .whereNull('ct.deleted_at')
+    .where((w) => {
+      if (monthDays.solar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'solar'), monthDays.solar))
+      if (monthDays.lunar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'lunar'), monthDays.lunar))
+      if (!monthDays.solar.length && !monthDays.lunar.length) w.whereRaw('1 = 0')
+    })
+  return inCustomers(q, 'ct.customer_id', ids).select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id')
+}
+
+/** Every open birthday reminder with its contact's current birthday (few rows: one window). */
+export const openBirthdays = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(openBirthdaysQuery(db, ids), 'r.source_id', n.sourceIds)
+
+/** Open birthday reminders whose birthday is before `today` (passed). */
+export const passedBirthdays = (db: Knex, today: string, ids: Ids): Promise<Row[]> =>
+  inCustomers(db('reminders as r').where('r.source', 'birthday').whereNull('r.done_at').whereNull('r.deleted_at').where('r.basis_date', '<', today), 'r.customer_id', ids).select('r.id')
+
+function openBirthdaysQuery(db: Knex, ids: Ids) {
+  const q = db('reminders as r')
+    .leftJoin('contacts as ct', 'ct.id', 'r.source_id')
+    .leftJoin('customers as c', 'c.id', 'ct.customer_id')
+    .where('r.source', 'birthday')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.basis_date', 'r.source_key', 'r.customer_id',
+    'ct.id as ct_id', 'ct.deleted_at as ct_deleted_at', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month',
+    'c.id as c_id', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id',
+  )
+}
+
+// ---- promises -------------------------------------------------------------------------------
+
+/** Promises not kept by `today` (due date on or before) without a reminder. */
+export const promiseCandidates = (db: Knex, today: string, ids: Ids, n: Narrow = {}): Promise<Row[]> =>
+  inList(promiseQuery(db, today, ids, n.after), 'p.id', n.sourceIds)
+
+function promiseQuery(db: Knex, today: string, ids: Ids, after: string | undefined) {
+  const q = db('interaction_promises as p')
+    .join('interactions as i', 'i.id', 'p.interaction_id')
+    .join('customers as c', 'c.id', 'p.customer_id')
+    .whereNull('p.deleted_at')
+    .whereNull('p.kept_at')
+    .whereNotNull('p.due_date')
+    .where('p.due_date', '<=', today)
+    .whereNull('i.deleted_at')
+    .whereNull('c.deleted_at')
+    .whereNotExists(function () {
+      this.select(db.raw('1')).from('reminders as r').where('r.source', 'promise').whereRaw('r.source_id = p.id').whereNull('r.retracted_at')
+    })
+  if (after) q.where('p.due_date', '>', after)
+  return inCustomers(q, 'p.customer_id', ids).select(
+    'p.id', 'p.content', 'p.due_date', 'p.customer_id', 'i.contact_id', 'i.created_by', 'c.owner_id', 'c.name as customer_name',
+  )
+}
+
+export const promiseMismatches = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(promiseMismatchQuery(db, ids), 'r.source_id', n.sourceIds)
+
+function promiseMismatchQuery(db: Knex, ids: Ids) {
+  const q = db('reminders as r')
+    .leftJoin('interaction_promises as p', 'p.id', 'r.source_id')
+    .leftJoin('interactions as i', 'i.id', 'p.interaction_id')
+    .leftJoin('customers as c', 'c.id', 'p.customer_id')
+    .where('r.source', 'promise')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .where((w) =>
+      w
+        .whereNull('p.id')
+        .orWhereNotNull('p.deleted_at')
+        .orWhereNotNull('p.kept_at')
+        .orWhereNull('p.due_date')
+        .orWhereNull('r.basis_date')
+        .orWhereRaw('p.due_date <> r.basis_date')
+        .orWhereNotNull('i.deleted_at')
+        .orWhereNotNull('c.deleted_at')
+        .orWhereRaw('c.owner_id <> r.owner_id'),
+    )
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.basis_date', 'r.customer_id',
+    'p.id as p_id', 'p.deleted_at as p_deleted_at', 'p.kept_at as p_kept_at', 'p.due_date as p_due_date',
+    'i.deleted_at as i_deleted_at', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id',
+  )
+}
+
+// ---- next follow-up dates ----------------------------------------------------------------------
+
+/** Interactions (all, or the given ones: written by imports or sync) with a follow-up date and no reminder. */
+export function followUpCandidates(db: Knex, interactionIds: string[] | null): Promise<Row[]> {
+  const q = db('interactions as i')
+    .join('customers as c', 'c.id', 'i.customer_id')
+    .whereNotNull('i.next_follow_up_at')
+    .whereNull('i.deleted_at')
+    .whereNull('c.deleted_at')
+    .whereNotExists(function () {
+      this.select(db.raw('1')).from('reminders as r').where('r.source', 'follow_up').whereRaw('r.source_id = i.id').whereNull('r.retracted_at')
+    })
+  return inList(q, 'i.id', interactionIds ?? undefined).select('i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by', 'c.owner_id', 'c.name as customer_name')
+}
+
+export const followUpMismatches = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(followUpMismatchQuery(db, ids), 'r.source_id', n.sourceIds)
+
+function followUpMismatchQuery(db: Knex, ids: Ids) {
+  const q = db('reminders as r')
+    .leftJoin('interactions as i', 'i.id', 'r.source_id')
+    .leftJoin('customers as c', 'c.id', 'i.customer_id')
+    .where('r.source', 'follow_up')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .where((w) =>
+      w
+        .whereNull('i.id')
+        .orWhereNotNull('i.deleted_at')
+        .orWhereNull('i.next_follow_up_at')
+        .orWhereRaw('i.next_follow_up_at <> r.due_at')
+        .orWhereNotNull('c.deleted_at')
+        .orWhereRaw('c.owner_id <> r.owner_id'),
+    )
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.due_at', 'r.customer_id',
+    'i.id as i_id', 'i.deleted_at as i_deleted_at', 'i.next_follow_up_at as i_next', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id',
+  )
+}

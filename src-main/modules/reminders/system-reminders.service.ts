@@ -1,0 +1,699 @@
+// Reminders the system makes by itself, each exactly once per occasion (a name-based id from
+// its source key), updated when the facts change, closed (done) when the fact was met and
+// retracted when it no longer applies:
+//   follow_up            next follow-up date of an interaction           → customer owner
+//   contact_policy       联系策略: not contacted within cycle_days since    → customer owner (跟进提醒)
+//                        last_contact_at (or created_at); due basis + cycle
+//   purchase_policy      购买策略: no order within cycle_days since         → customer owner (业务下滑提醒)
+//                        last_order_date; due that day at notifyHour
+//   purchase_escalation  the same at twice the cycle                      → the owner's team supervisor(s)
+//   birthday             contact birthdays N days ahead (7 and 1 by default; 农历 converted)
+//   promise              promises not kept by their due date (notifyHour)   → customer owner
+// Policy reminders are made once their due time falls within the app's today, so they show
+// under "today" and fire on time. The evaluation is set-based. A full run checks everything
+// (at start; self-healing); an incremental run (hourly, after writes) checks only the facts
+// written since the last run's sync version and the thresholds crossed since its day, so a
+// no-change run over 100,000 customers reads a few index ranges and writes nothing.
+import type { Knex } from 'knex'
+import type { AppContext } from '../../app/context'
+import type { Dialect } from '../../db/config'
+import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
+import { toBool, toIso } from '../../db/dialect'
+import { nextVersion } from '../../db/tx'
+import { logError } from '../../ipc/log'
+import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
+import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
+import {
+  findRemindersByIds, insertReminders, lastContactOf, nextFollowUpOf, customerContactFacts, updateCustomerContactFacts,
+  updateReminder, writeSetting, type Row,
+} from './reminders.repository'
+import {
+  anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, escalationCandidates,
+  followUpCandidates, followUpMismatches, openBirthdays, openEscalations, passedBirthdays, policyItems, promiseCandidates, promiseIdsOf,
+  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows,
+} from './system-reminders.repository'
+import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
+
+const DAY = 86_400_000
+const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
+type FactTable = (typeof FACT_TABLES)[number]
+/** Ids of the rows written since the last run; 'all' without a previous run or past CHANGED_CAP */
+type Changed = string[] | 'all'
+/** More rows written since the last run than this (an import): that source is checked in full. */
+const CHANGED_CAP = 5000
+const CHUNK = 500
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+
+export interface EvalStats {
+  created: number
+  updated: number
+  closed: number
+  retracted: number
+  revived: number
+}
+
+interface EvalRun {
+  db: Knex
+  dialect: Dialect
+  now: Date
+  nowIso: string
+  settings: LoadedSettings
+  zone: Zone
+  today: LocalDate
+  todayStr: string
+  /** the end of the app's today: policy reminders due before it exist */
+  todayEnd: Date
+  customerIds: string[] | null
+  /** null: check everything; else only facts written after `since` and thresholds crossed after `lastToday` */
+  delta: { since: number; lastToday: LocalDate; lastTodayEnd: Date } | null
+  /** the rows of each fact table written since the last run */
+  changed: Record<FactTable, Changed>
+  /** the app's day moved on since the last run (true without a delta) */
+  dayMoved: boolean
+  /** the sync version when this run started: the next incremental run starts from it */
+  upTo: number
+  stats: EvalStats
+  /** customers whose follow-ups changed: their next_contact_at is refreshed at the end */
+  touched: Set<string>
+  version(): Promise<number>
+}
+
+/** What one occasion's reminder should look like. */
+export interface WantedReminder {
+  key: string
+  source: ReminderSource
+  sourceId: string | null
+  ownerId: string
+  title: string
+  customerId: string | null
+  contactId: string | null
+  dueAt: string
+  basisAt?: unknown
+  basisDate?: string | null
+  cycleDays?: number | null
+}
+
+const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n - 1) + '…' : s)
+
+export const titles = {
+  followUp: (customer: string, subject: string) => clip(`跟进：${customer} — ${subject}`),
+  contactPolicy: (customer: string) => clip(`跟进提醒：${customer}`),
+  purchasePolicy: (customer: string) => clip(`业务下滑提醒：${customer}`),
+  escalation: (customer: string, owner: string) => clip(`业务下滑提醒：${customer}（负责人 ${owner}）`),
+  birthday: (contact: string, customer: string, date: LocalDate, lunar: boolean, lead: number) =>
+    clip(`生日提醒：${contact}（${customer}）${date.m}月${date.d}日${lunar ? '（农历生日）' : ''}${lead > 0 ? `，提前${lead}天` : ''}`),
+  promise: (content: string) => clip(`承诺到期：${content}`),
+}
+
+// ---- the run ------------------------------------------------------------------------------
+
+async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, customerIds: string[] | null, full = false): Promise<EvalRun> {
+  const settings = await loadSettings(db)
+  const zone: Zone = { tz: settings.timeZone }
+  const now = app.clock.now()
+  const l = toLocal(now, zone)
+  const today = { y: l.y, m: l.m, d: l.d }
+  const todayStr = formatDate(today)
+  const upTo = await currentVersion(db)
+  let delta: EvalRun['delta'] = null
+  // incremental only after a whole-database run, and never when the clock went back a day
+  if (!full && !customerIds && settings.evalVersion !== null && settings.evalDay && settings.evalDay <= todayStr) {
+    const lastToday = parseDate(settings.evalDay)
+    delta = { since: settings.evalVersion, lastToday, lastTodayEnd: fromLocal(zone, addDays(lastToday, 1)) }
+  }
+  const changed = {} as Record<FactTable, Changed>
+  for (const table of FACT_TABLES) {
+    const ids = delta ? await changedIds(db, table, delta.since, CHANGED_CAP) : []
+    changed[table] = !delta || ids.length > CHANGED_CAP ? 'all' : ids
+  }
+  let version: number | null = null
+  return {
+    db, dialect: app.db.dialect, now, nowIso: now.toISOString(), settings, zone, today, todayStr,
+    todayEnd: fromLocal(zone, addDays(today, 1)), customerIds, delta, upTo, changed,
+    dayMoved: !delta || formatDate(delta.lastToday) !== todayStr,
+    stats: { created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 },
+    touched: new Set(),
+    // taken only when something is written: a no-change evaluation leaves the sync version alone
+    version: async () => (version ??= await nextVersion(db as Knex.Transaction)),
+  }
+}
+
+const atNotifyHour = (ev: EvalRun, date: LocalDate) => fromLocal(ev.zone, { ...date, h: ev.settings.notifyHour, mi: 0 }).toISOString()
+
+/** A raw timestamp as the database returned it, kept as-is so equality with its source column holds. */
+const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
+
+function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Row {
+  return {
+    id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, title: w.title, notes: null,
+    customer_id: w.customerId, contact_id: w.contactId, opportunity_id: null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
+    notify_ahead_minutes: 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
+    time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: w.dueAt, source_id: w.sourceId,
+    basis_at: w.basisAt === undefined ? null : rawTimestamp(w.basisAt), basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
+    retracted_at: null,
+  }
+}
+
+/** Fields that move the notification: a new fire time in the future is notified again. */
+function timePatch(ev: EvalRun, e: Row, dueAt: string): Row {
+  const fire = fireAtOf(dueAt, Number(e.notify_ahead_minutes ?? 0), null)
+  const patch: Row = { due_at: dueAt, snoozed_until: null, fire_at: fire }
+  if (Date.parse(fire) > ev.now.getTime()) patch.notified_at = null
+  return patch
+}
+
+/** Makes sure each wanted occasion has its reminder: insert, revive a retracted one, or update an open one. */
+export async function ensureReminders(ev: EvalRun, wanted: WantedReminder[]): Promise<void> {
+  if (!wanted.length) return
+  const byId = new Map<string, WantedReminder>()
+  for (const w of wanted) byId.set(keyId(w.key), w)
+  const ids = [...byId.keys()]
+  const existing = new Map<string, Row>()
+  for (let i = 0; i < ids.length; i += 500) for (const r of await findRemindersByIds(ev.db, ids.slice(i, i + 500))) existing.set(String(r.id), r)
+  const inserts: Row[] = []
+  for (const [id, w] of byId) {
+    const e = existing.get(id)
+    if (w.source === 'follow_up' && w.customerId) ev.touched.add(w.customerId)
+    if (!e) {
+      inserts.push(newRow(ev, id, w, await ev.version()))
+      ev.stats.created++
+      continue
+    }
+    const facts: Row = {
+      owner_id: w.ownerId, title: w.title, customer_id: w.customerId, contact_id: w.contactId,
+      basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
+    }
+    if (w.basisAt !== undefined) facts.basis_at = rawTimestamp(w.basisAt)
+    if (e.retracted_at) {
+      await updateReminder(ev.db, id, {
+        ...facts, ...timePatch(ev, e, w.dueAt), deleted_at: null, retracted_at: null, done_at: null, updated_at: ev.nowIso, version: await ev.version(),
+      })
+      ev.stats.revived++
+      continue
+    }
+    if (e.deleted_at || e.done_at) continue // the user dealt with this occasion: never again
+    const patch: Row = {}
+    for (const [k, v] of Object.entries(facts)) {
+      const cur = k === 'basis_at' ? toIso(e[k]) : k === 'cycle_days' ? (e[k] == null ? null : Number(e[k])) : str(e[k])
+      const want = k === 'basis_at' ? toIso(v) : v
+      if (cur !== want) patch[k] = v
+    }
+    if (toIso(e.due_at) !== w.dueAt) Object.assign(patch, timePatch(ev, e, w.dueAt))
+    if (Object.keys(patch).length) {
+      await updateReminder(ev.db, id, { ...patch, updated_at: ev.nowIso, version: await ev.version() })
+      ev.stats.updated++
+    }
+  }
+  await insertReminders(ev.db, ev.dialect, inserts)
+}
+
+async function close(ev: EvalRun, rows: Row[], how: 'done' | 'retract') {
+  if (!rows.length) return
+  const patch: Row = how === 'done' ? { done_at: ev.nowIso } : { deleted_at: ev.nowIso, retracted_at: ev.nowIso }
+  const ids = rows.map((r) => String(r.id))
+  const version = await ev.version()
+  for (let i = 0; i < ids.length; i += 1000) {
+    await ev.db('reminders').whereIn('id', ids.slice(i, i + 1000)).update({ ...patch, updated_at: ev.nowIso, version })
+  }
+  if (how === 'done') ev.stats.closed += ids.length
+  else ev.stats.retracted += ids.length
+}
+
+async function reschedule(ev: EvalRun, r: Row, dueAt: string, extra: Row = {}) {
+  const e = (await findRemindersByIds(ev.db, [String(r.id)]))[0]
+  if (!e) return
+  await updateReminder(ev.db, String(r.id), { ...timePatch(ev, e, dueAt), ...extra, updated_at: ev.nowIso, version: await ev.version() })
+  ev.stats.updated++
+}
+
+/**
+ * The rows a source must look at: everything in a full run; else the rows of the facts written
+ * since the last run (queried per chunk of their ids) and, when the day moved on, the
+ * thresholds crossed since (one range query).
+ */
+async function affected(
+  ev: EvalRun,
+  full: boolean,
+  all: () => Promise<Row[]>,
+  byIds: Array<[Changed, (chunk: string[]) => Promise<Row[]>]>,
+  crossed?: () => Promise<Row[]>,
+): Promise<Row[]> {
+  if (full || !ev.delta || byIds.some(([list]) => list === 'all')) return all()
+  const seen = new Map<string, Row>()
+  if (crossed && ev.dayMoved) for (const r of await crossed()) seen.set(String(r.id), r)
+  for (const [list, query] of byIds) {
+    const ids = list as string[]
+    for (let i = 0; i < ids.length; i += CHUNK) for (const r of await query(ids.slice(i, i + CHUNK))) seen.set(String(r.id), r)
+  }
+  return [...seen.values()]
+}
+
+/** Concatenated results of a lookup run per chunk of ids. */
+async function chunked(list: string[], query: (chunk: string[]) => Promise<string[]>): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < list.length; i += CHUNK) out.push(...(await query(list.slice(i, i + CHUNK))))
+  return out
+}
+
+/** Whether a source must be checked in full: no previous run, or its dictionary / staff changed since. */
+const fullFor = async (ev: EvalRun, ...tables: Array<[string, string?]>) => {
+  if (!ev.delta) return true
+  for (const [table, type] of tables) if (await anyChanged(ev.db, table, ev.delta.since, type)) return true
+  return false
+}
+
+// ---- 联系策略 -----------------------------------------------------------------------------------
+
+const contactKey = (customerId: string, ownerId: string, basis: unknown) => `contact_policy:${customerId}:${ownerId}:${toIso(basis)}`
+
+async function contactPolicy(ev: EvalRun) {
+  const full = await fullFor(ev, ['dict_items', 'contact_policy'])
+  const done: Row[] = []
+  const retract: Row[] = []
+  const open = await affected(ev, full, () => contactPolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => contactPolicyMismatches(ev.db, ids)]])
+  for (const r of open) {
+    if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at) {
+      retract.push(r)
+      continue
+    }
+    const basis = r.c_last_contact_at ?? r.c_created_at
+    const was = toIso(r.basis_at)
+    const is = toIso(basis)!
+    if (was !== is) {
+      // contacted since (a newer last contact): the occasion is met; otherwise it is another occasion
+      ;(was && is > was ? done : retract).push(r)
+      continue
+    }
+    const cycle = Number(r.p_cycle_days)
+    const due = new Date(Date.parse(is) + cycle * DAY)
+    if (due >= ev.todayEnd) retract.push(r)
+    else if (toIso(r.due_at) !== due.toISOString() || Number(r.cycle_days) !== cycle) {
+      await reschedule(ev, r, due.toISOString(), { cycle_days: cycle, basis_at: rawTimestamp(basis) })
+    } else {
+      // the same instant written in another format: store it as the column has it
+      await updateReminder(ev.db, String(r.id), { basis_at: rawTimestamp(basis), updated_at: ev.nowIso, version: await ev.version() })
+    }
+  }
+  await close(ev, done, 'done')
+  await close(ev, retract, 'retract')
+
+  for (const p of await policyItems(ev.db, 'contact_policy')) {
+    const cycle = Number(p.cycle_days)
+    const threshold = new Date(ev.todayEnd.getTime() - cycle * DAY).toISOString()
+    const crossedFrom = ev.delta ? new Date(ev.delta.lastTodayEnd.getTime() - cycle * DAY).toISOString() : ''
+    const query = (ids: string[] | null, after?: string) => contactPolicyCandidates(ev.db, String(p.id), threshold, ids, { after })
+    const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedFrom))
+    await ensureReminders(
+      ev,
+      rows.map((c) => {
+        const basis = c.last_contact_at ?? c.created_at
+        return {
+          key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
+          ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
+          dueAt: new Date(Date.parse(toIso(basis)!) + cycle * DAY).toISOString(), basisAt: basis, cycleDays: cycle,
+        }
+      }),
+    )
+  }
+}
+
+// ---- 购买策略 and its escalation ----------------------------------------------------------------------
+
+const orderDue = (lastOrder: string, days: number) => addDays(parseDate(lastOrder), days)
+
+async function purchasePolicy(ev: EvalRun) {
+  const full = await fullFor(ev, ['dict_items', 'purchase_policy'])
+  const done: Row[] = []
+  const retract: Row[] = []
+  const open = await affected(ev, full, () => purchasePolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => purchasePolicyMismatches(ev.db, ids)]])
+  for (const r of open) {
+    if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at || !r.c_last_order_date) {
+      retract.push(r)
+      continue
+    }
+    const was = str(r.basis_date)
+    const is = String(r.c_last_order_date)
+    if (was !== is) {
+      ;(was && is > was ? done : retract).push(r) // ordered since: met
+      continue
+    }
+    const cycle = Number(r.p_cycle_days)
+    const dueDate = orderDue(is, cycle)
+    if (compareDates(dueDate, ev.today) > 0) retract.push(r)
+    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+  }
+  await close(ev, done, 'done')
+  await close(ev, retract, 'retract')
+
+  const policies = await policyItems(ev.db, 'purchase_policy')
+  for (const p of policies) {
+    const cycle = Number(p.cycle_days)
+    const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -cycle)) : ''
+    const lastOrderBy = formatDate(addDays(ev.today, -cycle))
+    const query = (ids: string[] | null, after?: string) => purchasePolicyCandidates(ev.db, String(p.id), lastOrderBy, ids, { after })
+    const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedAfter))
+    await ensureReminders(
+      ev,
+      rows.map((c) => ({
+        key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
+        ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
+        dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+      })),
+    )
+  }
+  await escalations(ev, policies, full || (await fullFor(ev, ['users'], ['teams'])))
+}
+
+async function supervisorsByTeam(db: Knex): Promise<Map<string, Set<string>>> {
+  const map = new Map<string, Set<string>>()
+  for (const r of await supervisorRows(db)) {
+    if (toBool(r.disabled)) continue
+    if (!map.has(r.team_id)) map.set(r.team_id, new Set())
+    map.get(r.team_id)!.add(r.user_id)
+  }
+  return map
+}
+
+async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
+  const sups = await supervisorsByTeam(ev.db)
+  const done: Row[] = []
+  const retract: Row[] = []
+  const open = await affected(ev, full, () => openEscalations(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => openEscalations(ev.db, ids)]])
+  for (const r of open) {
+    const teamSups = r.owner_team_id ? sups.get(String(r.owner_team_id)) : undefined
+    if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.p_cycle_days == null || r.p_deleted_at || !r.c_last_order_date
+      || !teamSups?.has(String(r.owner_id)) || r.owner_id === r.c_owner_id) {
+      retract.push(r)
+      continue
+    }
+    const was = str(r.basis_date)
+    const is = String(r.c_last_order_date)
+    if (was !== is) {
+      ;(was && is > was ? done : retract).push(r)
+      continue
+    }
+    const cycle = Number(r.p_cycle_days)
+    if (cycle === Number(r.cycle_days)) continue
+    const dueDate = orderDue(is, 2 * cycle)
+    if (compareDates(dueDate, ev.today) > 0) retract.push(r)
+    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+  }
+  await close(ev, done, 'done')
+  await close(ev, retract, 'retract')
+
+  for (const [teamId, supIds] of sups) {
+    for (const supId of supIds) {
+      for (const p of policies) {
+        const cycle = Number(p.cycle_days)
+        const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -2 * cycle)) : ''
+        const lastOrderBy = formatDate(addDays(ev.today, -2 * cycle))
+        const query = (ids: string[] | null, after?: string) => escalationCandidates(ev.db, teamId, supId, String(p.id), lastOrderBy, ids, { after })
+        const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedAfter))
+        await ensureReminders(
+          ev,
+          rows.map((c) => ({
+            key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
+            ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
+            dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+          })),
+        )
+      }
+    }
+  }
+}
+
+// ---- birthdays -------------------------------------------------------------------------------------
+
+const birthdayOf = (r: Row) => ({
+  date: String(r.birthday),
+  calendar: (r.birthday_calendar === 'lunar' ? 'lunar' : 'solar') as BirthdayCalendar,
+  leapMonth: toBool(r.birthday_leap_month),
+})
+
+async function birthdays(ev: EvalRun) {
+  const leads = ev.settings.birthdayDaysAhead // descending
+  const retract: Row[] = []
+  // passed birthdays: withdrawn (checked when the day moved on)
+  if (ev.dayMoved) retract.push(...(await passedBirthdays(ev.db, ev.todayStr, ev.customerIds)))
+  const seen = new Set(retract.map((r) => String(r.id)))
+  const open = await affected(ev, false, () => openBirthdays(ev.db, ev.customerIds), [
+    [ev.changed.contacts, (ids) => openBirthdays(ev.db, null, { sourceIds: ids })],
+    [ev.changed.customers, (ids) => openBirthdays(ev.db, ids)],
+  ])
+  for (const r of open) {
+    if (seen.has(String(r.id))) continue
+    const lead = Number(String(r.source_key ?? '').split(':').pop())
+    const b = r.basis_date ? parseDate(String(r.basis_date)) : null
+    const valid =
+      b && r.ct_id && !r.ct_deleted_at && r.birthday && r.c_id && !r.c_deleted_at && r.c_owner_id === r.owner_id && leads.includes(lead)
+      && compareDates(b, ev.today) >= 0 && compareDates(nextBirthday(birthdayOf(r), b) ?? ev.today, b) === 0
+    if (!valid) retract.push(r) // birthday changed or passed, contact gone, lead no longer configured
+  }
+  await close(ev, retract, 'retract')
+  if (!leads.length) return
+
+  const maxLead = leads[0]
+  const window = birthdayPatterns(ev.today, maxLead)
+  const passed = ev.delta ? daysBetween(ev.delta.lastToday, ev.today) : 0
+  // the birthdays a lead was reached for since the last run's day (the window after a long gap)
+  const reached: LocalDate[] = []
+  for (let i = 1; i <= passed; i++) for (const l of leads) reached.push(addDays(ev.delta!.lastToday, i + l))
+  const rows = await affected(
+    ev,
+    passed > maxLead + 1,
+    () => birthdayCandidates(ev.db, window, ev.customerIds),
+    [
+      [ev.changed.contacts, (ids) => birthdayCandidates(ev.db, window, null, { sourceIds: ids })],
+      [ev.changed.customers, (ids) => birthdayCandidates(ev.db, window, ids)],
+    ],
+    () => birthdayCandidates(ev.db, birthdayPatternsOf(reached), null),
+  )
+  const wanted: WantedReminder[] = []
+  for (const c of rows) {
+    const b = birthdayOf(c)
+    const next = nextBirthday(b, ev.today)
+    if (!next) continue
+    const until = daysBetween(ev.today, next)
+    if (until > maxLead) continue
+    // the nearest lead that has been reached (7 days ahead, then 1 day ahead, …)
+    const lead = [...leads].reverse().find((l) => l >= until)
+    if (lead === undefined) continue
+    wanted.push({
+      key: `birthday:${c.id}:${c.owner_id}:${formatDate(next)}:${lead}`, source: 'birthday', sourceId: String(c.id), ownerId: String(c.owner_id),
+      title: titles.birthday(String(c.name), String(c.customer_name), next, b.calendar === 'lunar', lead), customerId: String(c.customer_id),
+      contactId: String(c.id), dueAt: atNotifyHour(ev, addDays(next, -lead)), basisDate: formatDate(next),
+    })
+  }
+  await ensureReminders(ev, wanted)
+}
+
+// ---- promises ------------------------------------------------------------------------------------------
+
+async function promises(ev: EvalRun) {
+  const done: Row[] = []
+  const retract: Row[] = []
+  // promises written since, and the promises of interactions written since (deleted records)
+  const edited: Changed =
+    ev.changed.interaction_promises === 'all' || ev.changed.interactions === 'all'
+      ? 'all'
+      : [...new Set([...ev.changed.interaction_promises, ...(await chunked(ev.changed.interactions, (ids) => promiseIdsOf(ev.db, ids)))])]
+  const open = await affected(ev, false, () => promiseMismatches(ev.db, ev.customerIds), [
+    [edited, (ids) => promiseMismatches(ev.db, null, { sourceIds: ids })],
+    [ev.changed.customers, (ids) => promiseMismatches(ev.db, ids)],
+  ])
+  for (const r of open) {
+    if (r.p_id && !r.p_deleted_at && r.p_kept_at) done.push(r)
+    else if (!r.p_id || r.p_deleted_at || r.i_deleted_at || r.c_deleted_at || !r.p_due_date) retract.push(r)
+    else if (str(r.p_due_date) !== str(r.basis_date)) {
+      const due = parseDate(String(r.p_due_date))
+      if (compareDates(due, ev.today) > 0) retract.push(r)
+      else await reschedule(ev, r, atNotifyHour(ev, due), { basis_date: String(r.p_due_date) })
+    } else if (r.c_owner_id && r.c_owner_id !== r.owner_id) {
+      await updateReminder(ev.db, String(r.id), { owner_id: r.c_owner_id, updated_at: ev.nowIso, version: await ev.version() })
+      ev.stats.updated++
+    }
+  }
+  await close(ev, done, 'done')
+  await close(ev, retract, 'retract')
+
+  const rows = await affected(
+    ev,
+    false,
+    () => promiseCandidates(ev.db, ev.todayStr, ev.customerIds),
+    [
+      [edited, (ids) => promiseCandidates(ev.db, ev.todayStr, null, { sourceIds: ids })],
+      [ev.changed.customers, (ids) => promiseCandidates(ev.db, ev.todayStr, ids)],
+    ],
+    () => promiseCandidates(ev.db, ev.todayStr, null, { after: formatDate(ev.delta!.lastToday) }),
+  )
+  await ensureReminders(
+    ev,
+    rows
+      .filter((p) => p.owner_id || p.created_by)
+      .map((p) => ({
+        key: `promise:${p.id}`, source: 'promise' as const, sourceId: String(p.id), ownerId: String(p.owner_id ?? p.created_by),
+        title: titles.promise(String(p.content)), customerId: String(p.customer_id), contactId: str(p.contact_id),
+        dueAt: atNotifyHour(ev, parseDate(String(p.due_date))), basisDate: String(p.due_date),
+      })),
+  )
+}
+
+// ---- follow-ups --------------------------------------------------------------------------------------------
+
+export const followUpKey = (interactionId: string) => `follow_up:${interactionId}`
+
+async function followUps(ev: EvalRun) {
+  const retract: Row[] = []
+  const open = await affected(ev, false, () => followUpMismatches(ev.db, ev.customerIds), [
+    [ev.changed.interactions, (ids) => followUpMismatches(ev.db, null, { sourceIds: ids })],
+    [ev.changed.customers, (ids) => followUpMismatches(ev.db, ids)],
+  ])
+  for (const r of open) {
+    if (r.customer_id) ev.touched.add(String(r.customer_id))
+    if (!r.i_id || r.i_deleted_at || !r.i_next || r.c_deleted_at) retract.push(r)
+    else {
+      const patch: Row = {}
+      if (r.c_owner_id && r.c_owner_id !== r.owner_id) patch.owner_id = r.c_owner_id
+      if (toIso(r.i_next) !== toIso(r.due_at)) await reschedule(ev, r, toIso(r.i_next)!, patch)
+      else if (Object.keys(patch).length) {
+        await updateReminder(ev.db, String(r.id), { ...patch, updated_at: ev.nowIso, version: await ev.version() })
+        ev.stats.updated++
+      }
+    }
+  }
+  await close(ev, retract, 'retract')
+  if (ev.customerIds) return // one customer's evaluation: its interactions made their follow-ups already
+
+  const rows = await affected(ev, false, () => followUpCandidates(ev.db, null), [[ev.changed.interactions, (ids) => followUpCandidates(ev.db, ids)]])
+  await ensureReminders(
+    ev,
+    rows
+      .filter((i) => i.owner_id || i.created_by)
+      .map((i) => ({
+        key: followUpKey(String(i.id)), source: 'follow_up' as const, sourceId: String(i.id), ownerId: String(i.owner_id ?? i.created_by),
+        title: titles.followUp(String(i.customer_name), String(i.subject)), customerId: String(i.customer_id), contactId: str(i.contact_id),
+        dueAt: toIso(i.next_follow_up_at)!,
+      })),
+  )
+}
+
+// ---- customers' 最近联系 / 下次联系 ----------------------------------------------------------------------------
+
+/**
+ * Recomputes customers.last_contact_at (latest interaction) and next_contact_at (earliest open
+ * follow-up) from the facts; writes (with a new version) only when they changed.
+ */
+export async function refreshCustomerContact(db: Knex, customerIds: Iterable<string>, version: () => Promise<number>) {
+  for (const id of customerIds) {
+    const cur = await customerContactFacts(db, id)
+    if (!cur) continue
+    const last = toIso(await lastContactOf(db, id))
+    const next = toIso((await nextFollowUpOf(db, id))?.at)
+    if (last === toIso(cur.last_contact_at) && next === toIso(cur.next_contact_at)) continue
+    await updateCustomerContactFacts(db, id, { last_contact_at: last, next_contact_at: next, version: await version() })
+  }
+}
+
+// ---- entry points ------------------------------------------------------------------------------------------
+
+async function runAll(ev: EvalRun) {
+  await followUps(ev)
+  await contactPolicy(ev)
+  await purchasePolicy(ev)
+  await birthdays(ev)
+  await promises(ev)
+  if (ev.touched.size) await refreshCustomerContact(ev.db, ev.touched, ev.version)
+  if (!ev.customerIds) {
+    // where the next incremental run starts (written only when it moved: a no-change run writes nothing)
+    if (ev.settings.evalVersion !== ev.upTo) await writeSetting(ev.db, ev.dialect, 'evalVersion', String(ev.upTo), ev.nowIso)
+    if (ev.settings.evalDay !== ev.todayStr) await writeSetting(ev.db, ev.dialect, 'evalDay', ev.todayStr, ev.nowIso)
+  }
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+/** Whole-database evaluations of this process run one after another. */
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn)
+  queue = run.catch(() => undefined)
+  return run
+}
+
+/**
+ * Evaluates the system reminders: `{ full: true }` at start (checks everything), without
+ * options hourly and after relevant writes (incremental: what changed since the last run).
+ * Idempotent and cheap when nothing changed; safe to call as often as needed.
+ */
+export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, opts: { full?: boolean } = {}): Promise<EvaluateResult> {
+  const t0 = performance.now()
+  const stats = await serialized(() =>
+    app.db.knex.transaction(async (trx) => {
+      const ev = await newRun(trx, app, null, opts.full)
+      await runAll(ev)
+      return ev.stats
+    }),
+  )
+  return { ...stats, ms: Math.round((performance.now() - t0) * 10) / 10 }
+}
+
+/**
+ * Re-schedules the policy reminders after a 联系策略 / 购买策略 cycle changed in the dictionary
+ * (the dictionary service calls this after its change committed): an incremental evaluation,
+ * which checks a policy in full when one of its dictionary items was written since the last run.
+ */
+export const reschedulePolicies = (app: Pick<AppContext, 'db' | 'clock'>) => evaluateReminders(app)
+
+const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key|23505|Violation of PRIMARY KEY|2627/i
+
+/**
+ * Evaluates the system reminders of some customers inside the caller's transaction (after an
+ * interaction, promise or reminder write). A concurrent evaluation that inserted the same
+ * occasion first is not an error: the savepoint is rolled back and the next run settles it.
+ */
+export async function evaluateCustomers(
+  trx: Knex.Transaction,
+  app: Pick<AppContext, 'db' | 'clock'>,
+  customerIds: string[],
+  version: () => Promise<number>,
+): Promise<EvalStats | null> {
+  if (!customerIds.length) return null
+  try {
+    return await trx.transaction(async (sp) => {
+      const ev = await newRun(sp, app, customerIds)
+      ev.version = version
+      await runAll(ev)
+      return ev.stats
+    })
+  } catch (e) {
+    if (UNIQUE_VIOLATION.test(String((e as Error)?.message ?? e)) || (e as { code?: string })?.code === '23505') {
+      logError('reminder evaluation raced with another writer (settled by the next run)', e)
+      return null
+    }
+    throw e
+  }
+}
+
+/** One follow-up reminder per interaction (source key follow_up:<id>), created, moved or retracted. */
+export async function syncFollowUp(
+  trx: Knex.Transaction,
+  app: Pick<AppContext, 'db' | 'clock'>,
+  version: () => Promise<number>,
+  i: { id: string; customerId: string; customerName: string; contactId: string | null; subject: string; nextFollowUpAt: string | null; recipientId: string },
+) {
+  const ev = await newRun(trx, app, [i.customerId])
+  ev.version = version
+  const id = keyId(followUpKey(i.id))
+  if (!i.nextFollowUpAt) {
+    const e = (await findRemindersByIds(trx, [id]))[0]
+    if (e && !e.deleted_at && !e.done_at) await close(ev, [e], 'retract')
+    return
+  }
+  const e = (await findRemindersByIds(trx, [id]))[0]
+  // a done follow-up given a new date is open again: it is the next follow-up of this record
+  if (e && !e.deleted_at && e.done_at && toIso(e.due_at) !== toIso(i.nextFollowUpAt)) {
+    await updateReminder(trx, id, { done_at: null, updated_at: ev.nowIso, version: await version() })
+  }
+  await ensureReminders(ev, [{
+    key: followUpKey(i.id), source: 'follow_up', sourceId: i.id, ownerId: i.recipientId, title: titles.followUp(i.customerName, i.subject),
+    customerId: i.customerId, contactId: i.contactId, dueAt: toIso(i.nextFollowUpAt)!,
+  }])
+}

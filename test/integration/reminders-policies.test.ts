@@ -1,0 +1,266 @@
+// System reminders on SQLite and PostgreSQL: a prepared data set produces exactly the expected
+// reminders (联系策略, 购买策略 with the supervisor escalation, birthdays incl. 农历 and 29 Feb,
+// promises), repeated evaluation adds nothing, facts changing close / retract / revive them,
+// a policy cycle change re-schedules them, due() fires each once, 今日需联系客户, and the
+// supervisor's view of the team's overdue follow-ups.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { keyId } from '../../src-main/modules/reminders/reminders.model'
+import { evaluateReminders, reschedulePolicies } from '../../src-main/modules/reminders/system-reminders.service'
+import { addContact, addCustomer, dictId, freezeClock, iso, makeWorld, syncVersion, touch, type CustomerSeed, type World } from './reminders.fixtures'
+
+describeEachDb('system reminders', (dialect) => {
+  let t: TestApp
+  let w: World
+  const c: Record<string, string> = {}
+  const k: Record<string, string> = {}
+  let weekly: string
+  let names: Map<string, string>
+
+  const nameOf = (id: unknown) => names.get(String(id)) ?? String(id)
+
+  /** Live reminders of a source as [customer or contact, owner login, due (UTC), done?]. */
+  async function snapshot(source: string) {
+    const rows = await t.app.db.knex('reminders').where({ source }).whereNull('deleted_at')
+    return rows
+      .map((r: Record<string, unknown>) => [nameOf(source === 'birthday' ? r.contact_id : r.customer_id), nameOf(r.owner_id), iso(r.due_at), r.done_at ? 'done' : 'open'])
+      .sort((a: unknown[], b: unknown[]) => String(a).localeCompare(String(b)))
+  }
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    freezeClock(t, '2026-06-15T02:00:00Z') // Mon 15 June 2026, 10:00 in Shanghai
+    w = await makeWorld(t)
+    await t.app.db.knex('teams').where({ id: w.teamA }).update({ leader_id: w.supA.userId })
+    weekly = await dictId(t, 'contact_policy', '每周联系')
+    const monthly = await dictId(t, 'contact_policy', '每月联系')
+    const buyMonthly = await dictId(t, 'purchase_policy', '每月采购')
+    const buyQuarterly = await dictId(t, 'purchase_policy', '每季度采购')
+    const A1 = w.mgrA1.userId
+    const add = async (key: string, seed: Omit<CustomerSeed, 'name'>) => (c[key] = await addCustomer(t, { createdAt: '2026-01-01T00:00:00.000Z', ...seed, name: key }))
+    await add('C1', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-01T02:00:00.000Z' }) // due 8 June: overdue
+    await add('C2', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-10T02:00:00.000Z' }) // due 17 June
+    await add('C3', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-08T10:00:00.000Z' }) // due today 18:00
+    await add('C4', { ownerId: A1, contactPolicyId: monthly, createdAt: '2026-05-02T00:00:00.000Z' }) // never contacted: due 1 June
+    await add('C5', { ownerId: A1, lastContactAt: '2025-01-01T00:00:00.000Z' }) // no policy
+    await add('C6', { ownerId: null, contactPolicyId: weekly, lastContactAt: '2026-01-01T00:00:00.000Z' }) // nobody to remind
+    await add('C7', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-01-01T00:00:00.000Z' })
+    await t.app.db.knex('customers').where({ id: c.C7 }).update({ deleted_at: '2026-06-01T00:00:00.000Z' })
+    await add('C8', { ownerId: w.mgrB.userId, contactPolicyId: weekly, lastContactAt: '2026-05-01T00:00:00.000Z' })
+    await add('P1', { ownerId: A1, purchasePolicyId: buyMonthly, lastOrderDate: '2026-05-01' }) // due 31 May
+    await add('P2', { ownerId: A1, purchasePolicyId: buyMonthly, lastOrderDate: '2026-04-01' }) // due 1 May, twice: 31 May
+    await add('P3', { ownerId: A1, purchasePolicyId: buyQuarterly, lastOrderDate: '2026-04-01' }) // due 30 June
+    await add('P4', { ownerId: A1, purchasePolicyId: buyMonthly }) // never ordered
+    k.K1 = await addContact(t, c.C5, 'K1', '1980-06-22') // in 7 days
+    k.K2 = await addContact(t, c.C5, 'K2', '1980-06-16') // tomorrow
+    k.K3 = await addContact(t, c.C5, 'K3', '1980-06-20') // in 5 days: the 7-day reminder (late)
+    k.K4 = await addContact(t, c.C5, 'K4', '1980-06-30') // too far
+    k.K5 = await addContact(t, c.C5, 'K5', '1975-05-05', 'lunar') // 端午 = 19 June 2026
+    k.K6 = await addContact(t, c.C5, 'K6', '1992-02-29') // for next February
+    names = new Map([
+      ...Object.entries(c).map(([n, id]) => [id, n] as [string, string]),
+      ...Object.entries(k).map(([n, id]) => [id, n] as [string, string]),
+      ...Object.entries(w).filter(([, v]) => typeof v === 'object').map(([n, v]) => [(v as { userId: string }).userId, n] as [string, string]),
+    ])
+    // promises on C5: one overdue, one later, one kept
+    const phone = await dictId(t, 'interaction_channel', '电话')
+    const rec = await t.call(w.mgrA1.key, 'interactions', 'create', {
+      customerId: c.C5, channelId: phone, occurredAt: '2026-06-01T10:00:00+08:00', subject: '电话回访',
+      promises: [{ content: '寄送合同', dueDate: '2026-06-10' }, { content: '安排培训', dueDate: '2026-06-20' }, { content: '已完成的', dueDate: '2026-06-01' }],
+    })
+    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: rec.promises.find((p) => p.content === '已完成的')!.id })
+    names.set(c.C5, 'C5')
+  })
+  afterAll(async () => t?.close())
+
+  it('the prepared data set gives exactly the expected reminders', async () => {
+    const r = await evaluateReminders(t.app)
+    // birthdays of C5's contacts and the promise reminders were made when C5's interaction was written
+    expect(r.created).toBe(4 + 2 + 1)
+    expect(await snapshot('contact_policy')).toEqual([
+      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'open'],
+      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'open'],
+      ['C4', 'mgrA1', '2026-06-01T00:00:00.000Z', 'open'],
+      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+    ])
+    expect(await snapshot('purchase_policy')).toEqual([
+      ['P1', 'mgrA1', '2026-05-31T01:00:00.000Z', 'open'], // 09:00 in Shanghai
+      ['P2', 'mgrA1', '2026-05-01T01:00:00.000Z', 'open'],
+    ])
+    expect(await snapshot('purchase_escalation')).toEqual([['P2', 'supA', '2026-05-31T01:00:00.000Z', 'open']])
+    expect(await snapshot('birthday')).toEqual([
+      ['K1', 'mgrA1', '2026-06-15T01:00:00.000Z', 'open'], // 7 days ahead
+      ['K2', 'mgrA1', '2026-06-15T01:00:00.000Z', 'open'], // 1 day ahead
+      ['K3', 'mgrA1', '2026-06-13T01:00:00.000Z', 'open'], // 7 days ahead, found late
+      ['K5', 'mgrA1', '2026-06-12T01:00:00.000Z', 'open'], // 农历五月初五 → 19 June, 7 days ahead
+    ])
+    expect(await snapshot('promise')).toEqual([
+      ['C5', 'mgrA1', '2026-06-01T01:00:00.000Z', 'done'], // kept
+      ['C5', 'mgrA1', '2026-06-10T01:00:00.000Z', 'open'],
+    ])
+    const c1 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C1 }).first()
+    expect(c1).toMatchObject({ id: keyId(`contact_policy:${c.C1}:${w.mgrA1.userId}:2026-06-01T02:00:00.000Z`), title: '跟进提醒：C1', cycle_days: 7 })
+  })
+
+  it('evaluating again changes nothing and takes no sync version', async () => {
+    const v = await syncVersion(t)
+    for (let i = 0; i < 3; i++) expect(await evaluateReminders(t.app)).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
+    expect(await syncVersion(t)).toBe(v)
+    expect((await t.call(w.admin.key, 'reminders', 'evaluate', {})).created).toBe(0)
+  })
+
+  it('今日需联系客户 lists the customers whose contact policy is due today or overdue, in scope', async () => {
+    const mine = await t.call(w.mgrA1.key, 'reminders', 'customersToContact', { timeZone: 'Asia/Shanghai' })
+    expect(mine.items.map((x) => [x.name, x.overdueDays, x.dueAt])).toEqual([
+      ['C4', 14, '2026-06-01T00:00:00.000Z'],
+      ['C1', 7, '2026-06-08T02:00:00.000Z'],
+      ['C3', 0, '2026-06-15T10:00:00.000Z'],
+    ])
+    expect(mine.items[0]).toMatchObject({ policyLabel: '每月联系', cycleDays: 30, lastContactAt: null, ownerName: '经理甲一' })
+    expect((await t.call(w.mgrB.key, 'reminders', 'customersToContact', {})).items.map((x) => x.name)).toEqual(['C8'])
+    expect((await t.call(w.supA.key, 'reminders', 'customersToContact', {})).total).toBe(3)
+    // never contacted first, then the longest without contact; C6 has no owner but still needs contact
+    const page = async (n: number) => t.call(w.admin.key, 'reminders', 'customersToContact', { pageSize: 2, page: n })
+    expect((await page(1)).total).toBe(5)
+    expect((await page(1)).items.map((x) => x.name)).toEqual(['C4', 'C6'])
+    expect((await page(2)).items.map((x) => x.name)).toEqual(['C8', 'C1'])
+    expect((await page(3)).items.map((x) => x.name)).toEqual(['C3'])
+  })
+
+  it('the supervisor sees the team\'s overdue follow-ups; the rep sees own in the centre', async () => {
+    const sup = await t.call(w.supA.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
+    expect(sup.teamOverdue!.map((r) => [nameOf(r.customerId), r.source, r.ownerName])).toEqual([
+      ['C4', 'contact_policy', '经理甲一'],
+      ['C1', 'contact_policy', '经理甲一'],
+    ])
+    expect(sup.teamOverdueCount).toBe(2)
+    // the escalation is the supervisor's own reminder
+    expect(sup.overdue.map((r) => [r.source, nameOf(r.customerId)])).toEqual([['purchase_escalation', 'P2']])
+    const rep = await t.call(w.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai', sources: ['contact_policy', 'purchase_policy'] })
+    expect(rep.overdue.map((r) => nameOf(r.customerId))).toEqual(['P2', 'P1', 'C4', 'C1'])
+    expect(rep.today.map((r) => nameOf(r.customerId))).toEqual(['C3'])
+    expect(rep.counts).toMatchObject({ overdue: 4, today: 1 })
+    expect(rep.badge).toBe(10) // unfiltered: 4 + 4 birthdays + 1 promise overdue, C3 today
+    const onlyC1 = await t.call(w.mgrA1.key, 'reminders', 'centre', { customerId: c.C1 })
+    expect(onlyC1.overdue.map((r) => r.title)).toEqual(['跟进提醒：C1'])
+  })
+
+  it('due() delivers each system reminder once', async () => {
+    const first = await t.call(w.mgrA1.key, 'reminders', 'due', {})
+    expect(first).toHaveLength(9) // all but C3, which fires at 18:00
+    expect(first.map((r) => r.source).sort()).toEqual(['birthday', 'birthday', 'birthday', 'birthday', 'contact_policy', 'contact_policy', 'promise', 'purchase_policy', 'purchase_policy'])
+    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    await evaluateReminders(t.app)
+    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    t.clock.setNow(new Date('2026-06-15T10:00:00Z'))
+    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => r.title)).toEqual(['跟进提醒：C3'])
+    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    t.clock.setNow(new Date('2026-06-15T02:00:00Z'))
+  })
+
+  it('facts met close the occasion; dismissed occasions are never made again', async () => {
+    const phone = await dictId(t, 'interaction_channel', '电话')
+    // C1 is contacted: its reminder is done, and no new one (next due 22 June)
+    await t.call(w.mgrA1.key, 'interactions', 'create', { customerId: c.C1, channelId: phone, occurredAt: '2026-06-15T09:30:00+08:00', subject: '例行联系' })
+    expect((await snapshot('contact_policy')).find((x) => x[0] === 'C1')).toEqual(['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'])
+    // C3 done by the user without contact, C4 deleted by the user: never again for this occasion
+    const c3 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C3 }).first()
+    const c4 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C4 }).first()
+    await t.call(w.mgrA1.key, 'reminders', 'done', { id: c3.id })
+    await t.call(w.mgrA1.key, 'reminders', 'remove', { id: c4.id })
+    // P2 ordered again: its 业务下滑 reminders (owner and supervisor) are done
+    await touch(t, 'customers', c.P2, { last_order_date: '2026-06-14' }) // an order (the orders service writes it)
+    // the overdue promise is kept
+    const [promise] = (await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: c.C5 })).items.filter((p) => p.dueDate === '2026-06-10')
+    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: promise.id })
+    // K1's birthday was mistyped: corrected to July
+    await touch(t, 'contacts', k.K1, { birthday: '1980-07-01' })
+    const r = await evaluateReminders(t.app)
+    expect(r).toMatchObject({ created: 0, closed: 2, retracted: 1 })
+    expect(await snapshot('contact_policy')).toEqual([
+      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'],
+      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'done'],
+      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+    ])
+    expect(await snapshot('purchase_policy')).toEqual([['P1', 'mgrA1', '2026-05-31T01:00:00.000Z', 'open'], ['P2', 'mgrA1', '2026-05-01T01:00:00.000Z', 'done']])
+    expect(await snapshot('purchase_escalation')).toEqual([['P2', 'supA', '2026-05-31T01:00:00.000Z', 'done']])
+    expect(await snapshot('promise')).toEqual([['C5', 'mgrA1', '2026-06-01T01:00:00.000Z', 'done'], ['C5', 'mgrA1', '2026-06-10T01:00:00.000Z', 'done']])
+    expect((await snapshot('birthday')).map((x) => x[0])).toEqual(['K2', 'K3', 'K5'])
+    expect(await evaluateReminders(t.app)).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
+  })
+
+  it('un-keeping the promise opens its reminder again', async () => {
+    const [promise] = (await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: c.C5, status: 'kept' })).items.filter((p) => p.dueDate === '2026-06-10')
+    await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: promise.id })
+    expect(await snapshot('promise')).toEqual([['C5', 'mgrA1', '2026-06-01T01:00:00.000Z', 'done'], ['C5', 'mgrA1', '2026-06-10T01:00:00.000Z', 'open']])
+  })
+
+  it('changing a policy cycle in the dictionary re-schedules, retracts and revives its reminders', async () => {
+    // dictionary.save calls reschedulePolicies() after its change; calling it again changes nothing
+    const save = async (cycleDays: number) => {
+      await t.call(w.admin.key, 'dictionary', 'save', { id: weekly, typeCode: 'contact_policy', label: '每周联系', cycleDays })
+      expect(await reschedulePolicies(t.app)).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
+    }
+    const c8 = keyId(`contact_policy:${c.C8}:${w.mgrB.userId}:2026-05-01T00:00:00.000Z`)
+    await save(30)
+    expect(await snapshot('contact_policy')).toContainEqual(['C8', 'mgrB', '2026-05-31T00:00:00.000Z', 'open'])
+    await save(60) // C8 (last contact 1 May) is no longer due
+    expect((await snapshot('contact_policy')).map((x) => x[0])).toEqual(['C1', 'C3'])
+    await save(3) // C8 due again: the same reminder comes back; C2 (last contact 10 June) is now due
+    const snap = await snapshot('contact_policy')
+    expect(snap).toContainEqual(['C8', 'mgrB', '2026-05-04T00:00:00.000Z', 'open'])
+    expect(snap).toContainEqual(['C2', 'mgrA1', '2026-06-13T02:00:00.000Z', 'open'])
+    expect(snap).toContainEqual(['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'])
+    expect(snap).toHaveLength(4)
+    const row = await t.app.db.knex('reminders').where({ id: c8 }).first()
+    expect(row.deleted_at).toBeNull()
+    expect(Number(row.cycle_days)).toBe(3)
+    await save(7)
+    expect(await snapshot('contact_policy')).toEqual([
+      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'],
+      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'done'],
+      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+    ])
+  })
+
+  it('reassigning a customer moves its policy reminder to the new owner', async () => {
+    await touch(t, 'customers', c.C8, { owner_id: w.mgrA2.userId }) // customers.changeOwner
+    const r = await evaluateReminders(t.app)
+    expect(r).toMatchObject({ retracted: 1, created: 1 })
+    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C8')).toEqual([['C8', 'mgrA2', '2026-05-08T00:00:00.000Z', 'open']])
+  })
+
+  it('birthdays: 29 February falls on 28 February in a common year; passed birthdays are withdrawn', async () => {
+    t.clock.setNow(new Date('2027-02-25T02:00:00Z'))
+    await evaluateReminders(t.app)
+    const snap = await snapshot('birthday')
+    expect(snap).toContainEqual(['K6', 'mgrA1', '2027-02-21T01:00:00.000Z', 'open']) // 28 Feb − 7 days, 09:00
+    expect(snap.map((x) => x[0])).toEqual(['K6']) // last June's ones have passed
+    t.clock.setNow(new Date('2027-02-27T02:00:00Z'))
+    await evaluateReminders(t.app)
+    expect(await snapshot('birthday')).toEqual([
+      ['K6', 'mgrA1', '2027-02-21T01:00:00.000Z', 'open'],
+      ['K6', 'mgrA1', '2027-02-27T01:00:00.000Z', 'open'],
+    ])
+  })
+  it('an incremental run finds what fell due by the day moving on, without any write', async () => {
+    // written long ago (an old sync version): only the crossed-threshold ranges can find them
+    const weeklyId = weekly
+    const buyMonthly = await dictId(t, 'purchase_policy', '每月采购')
+    c.C10 = await addCustomer(t, { name: 'C10', ownerId: w.mgrA1.userId, contactPolicyId: weeklyId, lastContactAt: '2027-02-21T03:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z' })
+    c.P5 = await addCustomer(t, { name: 'P5', ownerId: w.mgrA1.userId, purchasePolicyId: buyMonthly, lastOrderDate: '2027-01-29', createdAt: '2026-01-01T00:00:00.000Z' })
+    await t.app.db.knex('customers').whereIn('id', [c.C10, c.P5]).update({ version: 1 })
+    names.set(c.C10, 'C10')
+    names.set(c.P5, 'P5')
+    expect(await evaluateReminders(t.app)).toMatchObject({ created: 0 }) // 27 Feb: not due yet
+    t.clock.setNow(new Date('2027-02-28T02:00:00Z'))
+    const r = await evaluateReminders(t.app)
+    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C10')).toEqual([['C10', 'mgrA1', '2027-02-28T03:00:00.000Z', 'open']])
+    expect((await snapshot('purchase_policy')).filter((x) => x[0] === 'P5')).toEqual([['P5', 'mgrA1', '2027-02-28T01:00:00.000Z', 'open']])
+    expect(r.created).toBe(2)
+    // and the same run again finds nothing more
+    expect(await evaluateReminders(t.app)).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
+    // a full run agrees with the incremental ones
+    expect(await evaluateReminders(t.app, { full: true })).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
+  })
+})
