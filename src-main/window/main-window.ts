@@ -1,6 +1,6 @@
 // The one BrowserWindow and the security around it: isolated, sandboxed renderer without
 // Node, a strict CSP, no navigation or new windows outside our own page (web links open in
-// the system browser), and every permission request refused.
+// the system browser), and every permission refused except desktop notifications for our own page.
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron'
 import { contentSecurityPolicy } from '../server/csp'
 import { isExternalLink, isOwnUrl, type RendererLocation } from './app-origin'
@@ -11,7 +11,7 @@ export interface MainWindowOptions {
   icon?: string
 }
 
-/** Session-wide rules: CSP on every response, no permissions for anyone. */
+/** Session-wide rules: CSP on every response; the only permission is notifications for our own page (due reminders). */
 export function secureSession(ses: Session, renderer: RendererLocation) {
   const csp = contentSecurityPolicy(renderer.kind === 'dev' ? { devServerUrl: renderer.url } : {})
   ses.webRequest.onHeadersReceived((details, callback) => {
@@ -21,8 +21,9 @@ export function secureSession(ses: Session, renderer: RendererLocation) {
     headers['X-Content-Type-Options'] = ['nosniff']
     callback({ responseHeaders: headers })
   })
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  ses.setPermissionCheckHandler(() => false)
+  const allowed = (permission: string, url: string | undefined) => permission === 'notifications' && !!url && isOwnUrl(url, renderer)
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowed(permission, details?.requestingUrl)))
+  ses.setPermissionCheckHandler((_wc, permission, _origin, details) => allowed(permission, details?.requestingUrl))
 }
 
 function openOutside(url: string) {

@@ -6,9 +6,11 @@ import { createI18n } from 'vue-i18n'
 import zhCommon from './zh-CN/common'
 import zhAdmin from './zh-CN/admin'
 import zhCustomers from './zh-CN/customers'
+import zhReminders from './zh-CN/reminders'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
+import enReminders from './en-US/reminders'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -38,8 +40,8 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 }
 
 const messages = {
-  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree }),
-  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree }),
+  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree }),
+  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree }),
 } as unknown as Record<Locale, MessageTree>
 
 function savedLocale(): Locale {

@@ -23,6 +23,14 @@ const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'auth.loginTitle' } },
   { path: '/setup', name: 'setup', component: () => import('../views/auth/SetupView.vue'), meta: { public: true, title: 'auth.setupTitle' } },
   {
+    // 数据库连接设置 before login, only while the desktop app cannot reach its database
+    path: '/connection',
+    name: 'connection',
+    component: () => import('../views/auth/ConnectionView.vue'),
+    meta: { public: true, title: 'settings.repair.title' },
+    beforeEnter: () => useAuthStore().connectionRepairable || { name: 'login' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -40,6 +48,18 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/customers/CustomerCardView.vue'),
         props: true,
         meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.customers' },
+      },
+      {
+        path: 'reminders',
+        name: 'reminders',
+        component: () => import('../views/reminders/ReminderCentreView.vue'),
+        meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.reminders' },
+      },
+      {
+        path: 'interactions',
+        name: 'interactions',
+        component: () => import('../views/interactions/InteractionsSearchView.vue'),
+        meta: { perm: { module: 'interactions', action: 'view' }, title: 'menu.interactions' },
       },
       { path: 'admin/users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { perm: { module: 'users', action: 'view' }, title: 'menu.users' } },
       { path: 'admin/roles', name: 'admin-roles', component: () => import('../views/admin/RolesView.vue'), meta: { perm: { module: 'roles', action: 'view' }, title: 'menu.roles' } },

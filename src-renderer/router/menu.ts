@@ -3,7 +3,7 @@
 import type { Action, PermModule } from '@contract/common'
 
 export interface MenuItem {
-  key: 'customers' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
+  key: 'customers' | 'reminders' | 'interactions' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
   path: string
   label: string
   group: 'main' | 'system'
@@ -12,6 +12,8 @@ export interface MenuItem {
 
 export const menuItems: MenuItem[] = [
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
+  { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
+  { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
   { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },

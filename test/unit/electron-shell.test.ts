@@ -148,7 +148,7 @@ describe('Electron shell (electron mocked)', () => {
       expect(fake.openExternal).not.toHaveBeenCalled()
     })
 
-    it('sets the CSP on every response and refuses every permission', () => {
+    it('sets the CSP on every response and refuses every permission but our own notifications', () => {
       secureSession(session.defaultSession, renderer)
       const hook = fake.headerHooks.at(-1)!
       let result: any
@@ -162,6 +162,12 @@ describe('Electron shell (electron mocked)', () => {
       fake.permissionHandlers.request!({}, 'media', cb)
       expect(cb.mock.calls).toEqual([[false], [false]])
       expect(fake.permissionHandlers.check!({}, 'geolocation', 'file://')).toBe(false)
+      const own = vi.fn()
+      fake.permissionHandlers.request!({}, 'notifications', own, { requestingUrl: ownUrl })
+      fake.permissionHandlers.request!({}, 'notifications', own, { requestingUrl: 'https://evil.example.com/' })
+      fake.permissionHandlers.request!({}, 'media', own, { requestingUrl: ownUrl })
+      expect(own.mock.calls).toEqual([[true], [false], [false]])
+      expect(fake.permissionHandlers.check!({}, 'notifications', 'file://', { requestingUrl: ownUrl })).toBe(true)
     })
 
     it('recognises our own page only', () => {

@@ -1,0 +1,211 @@
+// 交往记录: the open customer card's timeline (paged "load more"), the api calls of the
+// interaction screens, and the quick-add dialog's state (one dialog for the whole app, opened
+// from the card, the list or the keyboard shortcut). Writes bump `revision` so the card's
+// header and the reminder badge follow. UI state only: rules live in main.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { CallInput } from '@contract/index'
+import type { Attachment, Interaction, InteractionKind, InteractionSearch, PromiseItem } from '@contract/interactions'
+import { api } from '../api/client'
+import { useRemindersStore } from './reminders'
+
+export const TIMELINE_PAGE_SIZE = 10
+
+export type InteractionCreateInput = CallInput<'interactions', 'create'>
+export type InteractionUpdateInput = CallInput<'interactions', 'update'>
+
+/** A customer as the quick-add dialog needs it. */
+export interface CustomerRef {
+  id: string
+  name: string
+}
+
+export interface QuickAddState {
+  open: boolean
+  customer: CustomerRef | null
+  kind: InteractionKind
+  /** called with the saved record (e.g. the list reloads its 最近联系 column) */
+  onSaved: ((i: Interaction) => void) | null
+}
+
+export const useInteractionsStore = defineStore('interactions', () => {
+  // ---- the customer card's timeline --------------------------------------------------------
+  const customerId = ref<string | null>(null)
+  const items = ref<Interaction[]>([])
+  const total = ref(0)
+  const page = ref(0)
+  const loading = ref(false)
+  const error = ref<unknown>(null)
+  /** bumps after every write; `lastCustomerId` says whose records changed */
+  const revision = ref(0)
+  const lastCustomerId = ref<string | null>(null)
+  let requestSeq = 0
+
+  async function loadTimeline(forCustomer: string) {
+    const seq = ++requestSeq
+    if (customerId.value !== forCustomer) {
+      items.value = []
+      total.value = 0
+    }
+    customerId.value = forCustomer
+    loading.value = true
+    error.value = null
+    try {
+      const res = await api.interactions.listByCustomer({ customerId: forCustomer, page: 1, pageSize: TIMELINE_PAGE_SIZE })
+      if (seq !== requestSeq) return
+      items.value = res.items
+      total.value = res.total
+      page.value = 1
+    } catch (e) {
+      if (seq === requestSeq) error.value = e
+      throw e
+    } finally {
+      if (seq === requestSeq) loading.value = false
+    }
+  }
+
+  async function loadMore() {
+    if (!customerId.value || loading.value || items.value.length >= total.value) return
+    const seq = ++requestSeq
+    loading.value = true
+    try {
+      const next = page.value + 1
+      const res = await api.interactions.listByCustomer({ customerId: customerId.value, page: next, pageSize: TIMELINE_PAGE_SIZE })
+      if (seq !== requestSeq) return
+      // records written meanwhile shift the pages: skip what is already shown
+      const seen = new Set(items.value.map((i) => i.id))
+      items.value = [...items.value, ...res.items.filter((i) => !seen.has(i.id))]
+      total.value = res.total
+      page.value = next
+    } finally {
+      if (seq === requestSeq) loading.value = false
+    }
+  }
+
+  function clearTimeline() {
+    requestSeq++
+    customerId.value = null
+    items.value = []
+    total.value = 0
+    page.value = 0
+  }
+
+  function patchItem(i: Interaction) {
+    const idx = items.value.findIndex((x) => x.id === i.id)
+    if (idx >= 0) items.value[idx] = i
+  }
+
+  function patchPromise(p: PromiseItem) {
+    const it = items.value.find((x) => x.id === p.interactionId)
+    if (!it) return
+    patchItem({ ...it, promises: it.promises.map((x) => (x.id === p.id ? p : x)) })
+  }
+
+  function changed(forCustomer: string) {
+    lastCustomerId.value = forCustomer
+    revision.value++
+    // follow-ups and promises make reminders: keep the badge in step
+    useRemindersStore().changed()
+  }
+
+  /** After a write: the open timeline shows it in its place (newest first). */
+  async function refreshTimeline(forCustomer: string) {
+    if (customerId.value !== forCustomer) return
+    const shown = Math.max(items.value.length, TIMELINE_PAGE_SIZE)
+    const seq = ++requestSeq
+    const pages = Math.ceil(shown / TIMELINE_PAGE_SIZE)
+    const res = await api.interactions.listByCustomer({ customerId: forCustomer, page: 1, pageSize: Math.min(500, pages * TIMELINE_PAGE_SIZE) })
+    if (seq !== requestSeq) return
+    items.value = res.items
+    total.value = res.total
+    page.value = pages
+  }
+
+  // ---- writes -----------------------------------------------------------------------------
+  async function create(input: InteractionCreateInput): Promise<Interaction> {
+    const i = await api.interactions.create(input)
+    changed(i.customerId)
+    await refreshTimeline(i.customerId).catch(() => undefined)
+    return i
+  }
+
+  async function update(input: InteractionUpdateInput): Promise<Interaction> {
+    const i = await api.interactions.update(input)
+    patchItem(i)
+    changed(i.customerId)
+    await refreshTimeline(i.customerId).catch(() => undefined)
+    return i
+  }
+
+  async function remove(i: Pick<Interaction, 'id' | 'customerId'>) {
+    await api.interactions.remove({ id: i.id })
+    const before = items.value.length
+    items.value = items.value.filter((x) => x.id !== i.id)
+    if (items.value.length < before) total.value = Math.max(0, total.value - 1)
+    changed(i.customerId)
+  }
+
+  async function setPromiseKept(p: PromiseItem, kept: boolean): Promise<PromiseItem> {
+    const next = kept ? await api.interactions.keepPromise({ id: p.id }) : await api.interactions.unkeepPromise({ id: p.id })
+    patchPromise(next)
+    changed(next.customerId)
+    return next
+  }
+
+  async function addAttachment(interaction: Interaction, file: { fileName: string; contentBase64: string; mime?: string | null }): Promise<Attachment> {
+    const a = await api.interactions.addAttachment({ interactionId: interaction.id, ...file, mime: file.mime || undefined })
+    const it = items.value.find((x) => x.id === interaction.id)
+    if (it) patchItem({ ...it, attachments: [...it.attachments, a] })
+    changed(interaction.customerId)
+    return a
+  }
+
+  async function removeAttachment(a: Attachment, customerId: string) {
+    await api.interactions.removeAttachment({ id: a.id })
+    const it = items.value.find((x) => x.id === a.interactionId)
+    if (it) patchItem({ ...it, attachments: it.attachments.filter((x) => x.id !== a.id) })
+    changed(customerId)
+  }
+
+  const openAttachment = (id: string) => api.interactions.openAttachment({ id })
+  const summary = (forCustomer: string) => api.interactions.summary({ customerId: forCustomer })
+  const search = (input: InteractionSearch) => api.interactions.search(input)
+
+  // ---- quick add ----------------------------------------------------------------------------
+  const quickAdd = ref<QuickAddState>({ open: false, customer: null, kind: 'record', onSaved: null })
+
+  function openQuickAdd(opts: { customer?: CustomerRef | null; kind?: InteractionKind; onSaved?: ((i: Interaction) => void) | null } = {}) {
+    if (quickAdd.value.open) return
+    quickAdd.value = { open: true, customer: opts.customer ?? null, kind: opts.kind ?? 'record', onSaved: opts.onSaved ?? null }
+  }
+
+  function closeQuickAdd() {
+    quickAdd.value = { ...quickAdd.value, open: false, onSaved: null }
+  }
+
+  return {
+    customerId,
+    items,
+    total,
+    page,
+    loading,
+    error,
+    revision,
+    lastCustomerId,
+    loadTimeline,
+    loadMore,
+    clearTimeline,
+    create,
+    update,
+    remove,
+    setPromiseKept,
+    addAttachment,
+    removeAttachment,
+    openAttachment,
+    summary,
+    search,
+    quickAdd,
+    openQuickAdd,
+    closeQuickAdd,
+  }
+})

@@ -1,0 +1,183 @@
+// 提醒 / 待办中心: the sidebar badge, the centre's filters, and the api calls of the reminder
+// screens. Every write bumps `revision`, so whatever shows reminders (the centre, the card's
+// header) reloads once. UI state only: recurrence, snooze times and scopes live in main.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { CallInput } from '@contract/index'
+import type { ClientZone, Reminder, ReminderPatch, ReminderSource, RepeatRule, SnoozePreset } from '@contract/reminders'
+import { api } from '../api/client'
+
+/** Every source the reminder centre can filter by, in the order the filter offers them. */
+export const REMINDER_SOURCES = [
+  'manual',
+  'follow_up',
+  'contact_policy',
+  'purchase_policy',
+  'purchase_escalation',
+  'birthday',
+  'promise',
+  'plan_step',
+  'service_ticket',
+] as const satisfies readonly ReminderSource[]
+
+export const REPEAT_RULES = ['none', 'daily', 'weekly', 'monthly', 'yearly', 'every_n_days'] as const satisfies readonly RepeatRule[]
+/** notify-ahead choices in minutes: at the time, 5, 15, 30 min, 1 hour, 1 day */
+export const NOTIFY_AHEAD = [0, 5, 15, 30, 60, 1440] as const
+export const SNOOZE_PRESETS = ['10m', '1h', 'tomorrow', 'until'] as const satisfies readonly SnoozePreset[]
+
+/** The user's wall clock, so "today" and "tomorrow 09:00" mean what the user sees. */
+export function clientZone(): ClientZone {
+  try {
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    if (timeZone) return { timeZone }
+  } catch {
+    /* an old runtime without zone names: fall back to the offset */
+  }
+  return { utcOffsetMinutes: -new Date().getTimezoneOffset() }
+}
+
+export type ReminderCreateInput = CallInput<'reminders', 'create'>
+export type OpenRange = { from?: string; to?: string }
+
+export interface CentreFilterState {
+  sources: ReminderSource[]
+  customerId: string | null
+  /** shown in the customer filter without another lookup */
+  customerName: string | null
+}
+
+export const useRemindersStore = defineStore('reminders', () => {
+  const badge = ref(0)
+  const badgeOverdue = ref(0)
+  /** bumps after every change (own writes and newly due reminders) */
+  const revision = ref(0)
+  const filter = ref<CentreFilterState>({ sources: [], customerId: null, customerName: null })
+
+  function changed() {
+    revision.value++
+    void refreshBadge()
+  }
+
+  async function refreshBadge() {
+    try {
+      const b = await api.reminders.badge(clientZone())
+      badge.value = b.badge
+      badgeOverdue.value = b.overdue
+    } catch {
+      /* logged out or offline: the next poll tries again */
+    }
+  }
+
+  const activeFilter = () => ({
+    sources: filter.value.sources.length ? [...filter.value.sources] : undefined,
+    customerId: filter.value.customerId ?? undefined,
+  })
+
+  /** Counts, the done list (last 7 days) and the team's overdue follow-ups. */
+  async function centre(limit = 200) {
+    const c = await api.reminders.centre({ ...clientZone(), ...activeFilter(), limit })
+    badge.value = c.badge
+    return c
+  }
+
+  /** One page of the caller's own open reminders whose effective time is in [from, to). */
+  function openPage(ownerId: string, range: OpenRange, page: number, pageSize: number) {
+    return api.reminders.list({ status: 'open', ownerId, ...range, ...activeFilter(), page, pageSize })
+  }
+
+  function customersToContact(page: number, pageSize: number, ownerId?: string | null) {
+    return api.reminders.customersToContact({ ...clientZone(), page, pageSize, ownerId: ownerId ?? undefined })
+  }
+
+  async function create(input: ReminderCreateInput): Promise<Reminder> {
+    const r = await api.reminders.create({ ...input, timeZone: input.timeZone ?? clientZone().timeZone })
+    changed()
+    return r
+  }
+
+  async function update(id: string, fields: ReminderPatch): Promise<Reminder> {
+    const r = await api.reminders.update({ id, fields })
+    changed()
+    return r
+  }
+
+  async function remove(id: string) {
+    await api.reminders.remove({ id })
+    changed()
+  }
+
+  async function done(id: string) {
+    const r = await api.reminders.done({ id })
+    changed()
+    return r
+  }
+
+  async function reopen(id: string) {
+    const r = await api.reminders.reopen({ id })
+    changed()
+    return r
+  }
+
+  async function snooze(id: string, preset: SnoozePreset, until?: string) {
+    const r = await api.reminders.snooze({ id, preset, until, ...clientZone() })
+    changed()
+    return r
+  }
+
+  async function bulkDone(ids: string[]) {
+    const r = await api.reminders.bulkDone({ ids })
+    changed()
+    return r
+  }
+
+  async function bulkSnooze(ids: string[], preset: SnoozePreset, until?: string) {
+    const r = await api.reminders.bulkSnooze({ ids, preset, until, ...clientZone() })
+    changed()
+    return r
+  }
+
+  /** Re-checks the system reminders (policies, birthdays, promises) now, then reloads. */
+  async function evaluate() {
+    try {
+      await api.reminders.evaluate({})
+    } finally {
+      changed()
+    }
+  }
+
+  /** Reminders to notify now; the server answers each occurrence once. */
+  async function takeDue(): Promise<Reminder[]> {
+    const due = await api.reminders.due({})
+    if (due.length) revision.value++
+    return due
+  }
+
+  function reset() {
+    badge.value = 0
+    badgeOverdue.value = 0
+    filter.value = { sources: [], customerId: null, customerName: null }
+  }
+
+  return {
+    badge,
+    badgeOverdue,
+    revision,
+    filter,
+    changed,
+    refreshBadge,
+    centre,
+    openPage,
+    customersToContact,
+    create,
+    update,
+    remove,
+    done,
+    reopen,
+    snooze,
+    bulkDone,
+    bulkSnooze,
+    takeDue,
+    evaluate,
+    reset,
+  }
+})
