@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, safeStorage, session } from 'electron'
 import { openApp } from './app/bootstrap'
+import { startBackgroundJobs } from './app/background-jobs'
 import type { AppContext } from './app/context'
 import { resolveDbConfig } from './app/paths'
 import { describeDb, sqliteConfigForDataDir, type DbConfig } from './db/config'
@@ -91,6 +92,8 @@ async function start() {
   secureSession(session.defaultSession, renderer)
   app.on('web-contents-created', (_e, contents) => guardContents(contents, renderer))
   deps = await openData()
+  const live = deps
+  startBackgroundJobs(() => live.app)
   registerIpc(deps, (url) => isOwnUrl(url, renderer))
   showWindow()
   app.on('activate', () => {

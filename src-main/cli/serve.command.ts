@@ -2,6 +2,7 @@
 // serves both on the loopback interface until SIGINT/SIGTERM.
 import { AdjustableClock } from '../db/clock'
 import { startBridge } from '../server/http-bridge'
+import { startBackgroundJobs } from '../app/background-jobs'
 import { CliError, intOpt, noPositionals, parseArgs } from './cli-args'
 import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
 import type { Out } from './output'
@@ -29,12 +30,14 @@ export async function serveCommand(argv: string[], out: Out): Promise<void> {
     const code = (e as { code?: string }).code
     throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : (e as Error).message)
   }
+  const stopJobs = startBackgroundJobs(() => app)
   out.log(`CRM running at http://${host}:${port}/`)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  stopJobs()
   await bridge.close()
   await app.db.knex.destroy()
 }

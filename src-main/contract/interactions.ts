@@ -176,8 +176,14 @@ export const interactionsContract = {
   attachments: call(z.strictObject({ interactionId: Id }), z.array(Attachment)),
   removeAttachment: call(z.strictObject({ id: Id }), Ok),
   /** The stored file's absolute path, for the shell to open with the OS (shell.openPath). */
+  /** Desktop: the main process opens the file with the OS program (opened: true). */
   openAttachment: call(
     z.strictObject({ id: Id }),
-    z.object({ path: z.string(), fileName: z.string(), mime: z.string().nullable(), sizeBytes: z.number().int() }),
+    z.object({ path: z.string(), fileName: z.string(), mime: z.string().nullable(), sizeBytes: z.number().int(), opened: z.boolean() }),
+  ),
+  /** Browser mode: the file's bytes, so the browser can save it. */
+  downloadAttachment: call(
+    z.strictObject({ id: Id }),
+    z.object({ fileName: z.string(), mime: z.string().nullable(), contentBase64: z.string() }),
   ),
 } as const

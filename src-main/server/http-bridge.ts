@@ -18,7 +18,8 @@ import { SessionStore } from '../ipc/sessions'
 import { contentSecurityPolicy } from './csp'
 import { contentTypeOf, injectToken, resolveStatic } from './static-files'
 
-export const MAX_BODY_BYTES = 60 * 1024 * 1024
+// a 50 MB attachment is about 67 MB as base64 JSON
+export const MAX_BODY_BYTES = 72 * 1024 * 1024
 export const SESSION_COOKIE = 'crm_sid'
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost'])
 const MAX_ISSUED = 50_000

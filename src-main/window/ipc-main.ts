@@ -4,6 +4,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { allCalls, channelOf, type ApiResult } from '../contract/index'
 import { dispatch, type DispatchDeps } from '../ipc/dispatch'
+import { applyDesktopEffects } from './desktop-effects'
 
 const refused: ApiResult<never> = { ok: false, error: { code: 'forbidden', message: 'untrusted sender' } }
 
@@ -28,7 +29,7 @@ export function registerIpc(deps: DispatchDeps, isTrustedUrl: (url: string) => b
         tracked.add(event.sender)
         event.sender.once('destroyed', () => deps.sessions.delete(key))
       }
-      return dispatch(deps, area, call, input, key)
+      return applyDesktopEffects(area, call, await dispatch(deps, area, call, input, key))
     })
     channels.push(channel)
   }

@@ -168,6 +168,7 @@ export const useInteractionsStore = defineStore('interactions', () => {
   }
 
   const openAttachment = (id: string) => api.interactions.openAttachment({ id })
+  const downloadAttachment = (id: string) => api.interactions.downloadAttachment({ id })
   const summary = (forCustomer: string) => api.interactions.summary({ customerId: forCustomer })
   const search = (input: InteractionSearch) => api.interactions.search(input)
 
@@ -202,6 +203,7 @@ export const useInteractionsStore = defineStore('interactions', () => {
     addAttachment,
     removeAttachment,
     openAttachment,
+    downloadAttachment,
     summary,
     search,
     quickAdd,

@@ -2,12 +2,14 @@
 // becomes a reminder under 未来7天; the app clock (test hook) moves to its time → it is due
 // (notification at start, sidebar badge), snooze, done; a customer with 联系策略 每周联系 not
 // contacted for 9 days shows in 今日需联系客户. Makes all of its own data.
+import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { adminSession, pick } from './helpers'
 
 const CUSTOMER = '上海浦东精密机械有限公司'
 const POLICY_CUSTOMER = '成都天府电子科技有限公司'
 const SUBJECT = '拜访采购部，讨论二期数控设备采购'
+const ATTACHMENT_TEXT = '五轴加工中心 12 台\n交期：明年三月\n'
 const SHANGHAI_MS = 8 * 3600_000 // the browser's zone (playwright.config: Asia/Shanghai, no DST)
 
 /** `days` after today on the Shanghai wall clock, at hh:mm. */
@@ -116,11 +118,13 @@ test('visit with next follow-up → reminder; clock moves: due, badge, snooze, d
     await entry
       .getByTestId('attachment-upload')
       .locator('input[type=file]')
-      .setInputFiles({ name: '二期设备需求清单.txt', mimeType: 'text/plain', buffer: Buffer.from('五轴加工中心 12 台\n交期：明年三月\n') })
+      .setInputFiles({ name: '二期设备需求清单.txt', mimeType: 'text/plain', buffer: Buffer.from(ATTACHMENT_TEXT) })
     await expect(page.getByTestId('interaction-attachment')).toContainText('二期设备需求清单.txt')
+    const downloading = page.waitForEvent('download')
     await page.getByTestId('attachment-open').click()
-    await expect(page.getByTestId('attachment-path')).toContainText('二期设备需求清单.txt')
-    await page.locator('.el-message-box__headerbtn').click()
+    const file = await downloading
+    expect(file.suggestedFilename()).toBe('二期设备需求清单.txt')
+    expect(fs.readFileSync(await file.path(), 'utf8')).toBe(ATTACHMENT_TEXT)
 
     // the card header: 最近联系 today, 下次联系 tomorrow
     await expect(page.getByTestId('contact-summary-last')).toContainText(uiDate(new Date()))

@@ -55,6 +55,7 @@ const fake = vi.hoisted(() => {
     headerHooks,
     permissionHandlers,
     openExternal: vi.fn(async () => {}),
+    openPath: vi.fn(async (_p: string) => ''),
     exposeInMainWorld: vi.fn((key: string, api: unknown) => {
       exposed[key] = api
     }),
@@ -69,7 +70,7 @@ vi.mock('electron', () => {
   }
   const electron = {
     BrowserWindow: fake.FakeBrowserWindow,
-    shell: { openExternal: fake.openExternal },
+    shell: { openExternal: fake.openExternal, openPath: fake.openPath },
     session: { defaultSession: session },
     ipcMain: {
       handle: (channel: string, h: any) => {
@@ -211,6 +212,27 @@ describe('Electron shell (electron mocked)', () => {
       expect(t.sessions.get(`wc-${sender.id}`)).not.toBeNull()
       sender.emit('destroyed')
       expect(t.sessions.get(`wc-${sender.id}`)).toBeNull()
+    })
+
+    it('opens an attachment with the OS program after the service allowed it', async () => {
+      const sender = new fake.FakeWebContents()
+      const key = `wc-${sender.id}`
+      await t.userSession('opener', 'admin')
+      t.sessions.set(key, t.sessions.get('test-opener')!.userId)
+      const customer = await t.call(key, 'customers', 'create', { name: '附件测试有限公司' })
+      const channel = (await t.call(key, 'dictionary', 'items', { typeCode: 'interaction_channel' }))[0]
+      const rec = await t.call(key, 'interactions', 'create', { customerId: customer.id, channelId: channel.id, occurredAt: new Date().toISOString(), subject: '报价' })
+      const att = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName: '报价单.txt', contentBase64: Buffer.from('单价 100').toString('base64') })
+      fake.openPath.mockClear()
+      const r = await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), { id: att.id })
+      expect(r).toMatchObject({ ok: true, data: { fileName: '报价单.txt', opened: true } })
+      expect(fake.openPath).toHaveBeenCalledTimes(1)
+      expect(fake.openPath.mock.calls[0][0]).toBe((r as { data: { path: string } }).data.path)
+      // no session: the service refuses, and nothing is opened
+      const stranger = new fake.FakeWebContents()
+      const denied = await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, stranger), { id: att.id })
+      expect(denied).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+      expect(fake.openPath).toHaveBeenCalledTimes(1)
     })
 
     it('rejects a foreign sender without reaching dispatch', async () => {

@@ -138,5 +138,10 @@ export async function attachmentsOpen(ctx: ServiceContext, input: { id: string }
   const a = await loadVisibleAttachment(ctx, input.id)
   const file = storedPath(ctx.dataDir, String(a.stored_name))
   if (!fs.existsSync(file)) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
-  return { path: file, fileName: String(a.file_name), mime: (a.mime as string) ?? null, sizeBytes: Number(a.size_bytes) }
+  return { path: file, fileName: String(a.file_name), mime: (a.mime as string) ?? null, sizeBytes: Number(a.size_bytes), opened: false }
+}
+
+export async function attachmentsDownload(ctx: ServiceContext, input: { id: string }) {
+  const a = await attachmentsOpen(ctx, input)
+  return { fileName: a.fileName, mime: a.mime, contentBase64: (await fs.promises.readFile(a.path)).toString('base64') }
 }

@@ -1,5 +1,5 @@
 import { svc, type AreaHandlers } from '../../ipc/handler-types'
-import { attachmentsAdd, attachmentsList, attachmentsOpen, attachmentsRemove } from './attachments.service'
+import { attachmentsAdd, attachmentsDownload, attachmentsList, attachmentsOpen, attachmentsRemove } from './attachments.service'
 import {
   interactionsCreate, interactionsGet, interactionsListByCustomer, interactionsRemove, interactionsSearch, interactionsSummary, interactionsUpdate,
   promisesKeep, promisesList, promisesUnkeep,
@@ -20,4 +20,5 @@ export const interactionsHandlers: AreaHandlers<'interactions'> = {
   attachments: (c, i) => attachmentsList(svc(c), i),
   removeAttachment: (c, i) => attachmentsRemove(svc(c), i),
   openAttachment: (c, i) => attachmentsOpen(svc(c), i),
+  downloadAttachment: (c, i) => attachmentsDownload(svc(c), i),
 }

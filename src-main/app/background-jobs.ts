@@ -1,0 +1,28 @@
+// Work the main process does on its own: evaluating system reminders (policies, birthdays,
+// promises, follow-ups) at start and every hour. Used by the desktop app and `crm serve`.
+import type { AppContext } from './context'
+import { evaluateReminders } from '../modules/reminders/system-reminders.service'
+import { logError } from '../ipc/log'
+
+export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
+
+/** `getApp` is read on every run, so a context swapped in later (database reachable again) is used. */
+export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMINDER_EVALUATION_MS): () => void {
+  let running = false
+  const run = async () => {
+    const app = getApp()
+    if (running || app.unreachable) return
+    running = true
+    try {
+      await evaluateReminders(app)
+    } catch (e) {
+      logError('reminder evaluation failed', e)
+    } finally {
+      running = false
+    }
+  }
+  void run()
+  const timer = setInterval(run, intervalMs)
+  timer.unref?.()
+  return () => clearInterval(timer)
+}
