@@ -2,6 +2,7 @@
 // passwords encrypted with the OS keychain (safeStorage), the database opened and
 // migrated, the contract's IPC handlers, and the window. If the database cannot be
 // reached the window opens anyway and every call reports db_unreachable until it can.
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, safeStorage, session } from 'electron'
@@ -10,6 +11,7 @@ import { startBackgroundJobs } from './app/background-jobs'
 import type { AppContext } from './app/context'
 import { resolveDbConfig } from './app/paths'
 import { describeDb, sqliteConfigForDataDir, type DbConfig } from './db/config'
+import { setSqliteNativeBinding } from './db/connection'
 import type { DispatchDeps } from './ipc/dispatch'
 import { logError, logInfo } from './ipc/log'
 import { SessionStore } from './ipc/sessions'
@@ -47,7 +49,15 @@ async function openContext(config: DbConfig, dataDir: string, settingsStore: Fil
   return ctx
 }
 
+/** From the source tree, better-sqlite3 for Electron's ABI is in out/native (build/electron-native.mjs). */
+function useElectronSqliteBinding() {
+  if (app.isPackaged) return // installers carry a binary rebuilt for Electron
+  const file = path.join(app.getAppPath(), 'out', 'native', `electron-${process.versions.electron}-${process.arch}`, 'better_sqlite3.node')
+  if (fs.existsSync(file)) setSqliteNativeBinding(file)
+}
+
 async function openData(): Promise<DispatchDeps> {
+  useElectronSqliteBinding()
   const dataDir = process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : app.getPath('userData')
   const settingsStore = new FileSettingsStore(dataDir, keychainCodec())
   let config: DbConfig

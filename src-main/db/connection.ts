@@ -17,6 +17,12 @@ function setPgTypeParsers() {
   pg.types.setTypeParser(1700, (v) => Number(v)) // numeric quantities
 }
 
+let sqliteBinding: string | undefined
+/** The Electron app run from the source tree loads a better-sqlite3 built for Electron's ABI. */
+export function setSqliteNativeBinding(file: string | undefined) {
+  sqliteBinding = file
+}
+
 export interface Db {
   knex: Knex
   dialect: Dialect
@@ -27,7 +33,7 @@ export function knexConfig(c: DbConfig): Knex.Config {
     if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true })
     return {
       client: 'better-sqlite3',
-      connection: { filename: c.file },
+      connection: { filename: c.file, options: { nativeBinding: sqliteBinding } },
       useNullAsDefault: true,
       pool: {
         min: 1,
