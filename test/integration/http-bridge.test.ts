@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
-import { startBridge, type Bridge } from '../../src-main/server/http-bridge'
+import { MAX_BODY_BYTES, startBridge, type Bridge } from '../../src-main/server/http-bridge'
 
 interface Res {
   status: number
@@ -176,7 +176,7 @@ describe('http bridge: who may call the API', () => {
     const r = await new Promise<number>((resolve, reject) => {
       const req = http.request({
         host: '127.0.0.1', port, method: 'POST', path: '/api/auth/status',
-        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', 'X-CRM-Token': bridge.token, 'Content-Length': 61 * 1024 * 1024 },
+        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', 'X-CRM-Token': bridge.token, 'Content-Length': MAX_BODY_BYTES + 1 },
       }, (res) => {
         res.resume()
         resolve(res.statusCode ?? 0)
