@@ -119,4 +119,32 @@ export const liveContactIds = (db: Knex, customerId: string): Promise<Array<{ id
 export const updateContactsOf = (db: Knex, customerId: string, patch: Record<string, unknown>) =>
   db('contacts').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
 
+/** Moves a customer's live records (interactions, their promises and attachments) to its new owner. */
+export async function moveRecordsOf(db: Knex, customerId: string, patch: { owner_id: string; updated_at: string; version: number }) {
+  const records = db('interactions').where({ customer_id: customerId }).select('id')
+  await db('attachments').where('entity', 'interaction').whereIn('entity_id', records).whereNull('deleted_at').update(patch)
+  await db('interaction_promises').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
+  await db('interactions').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
+}
+
+/**
+ * Moves a customer's open reminders of its previous owner to the new owner. Birthday reminders
+ * stay: their id is derived from a key naming the owner, so the evaluation that follows retracts
+ * them and makes the new owner's (moving them would make it issue a duplicate).
+ */
+export const moveOpenRemindersOf = (db: Knex, customerId: string, fromOwnerId: string, patch: { owner_id: string; updated_at: string; version: number }) =>
+  db('reminders')
+    .where({ customer_id: customerId, owner_id: fromOwnerId })
+    .whereNot('source', 'birthday')
+    .whereNull('done_at')
+    .whereNull('deleted_at')
+    .update(patch)
+
+/** Retracts a deleted customer's open reminders (soft delete; system ones also marked retracted). */
+export async function retractOpenRemindersOf(db: Knex, customerId: string, at: string, version: number) {
+  const open = () => db('reminders').where({ customer_id: customerId }).whereNull('done_at').whereNull('deleted_at')
+  await open().whereNot('source', 'manual').update({ deleted_at: at, retracted_at: at, updated_at: at, version })
+  await open().where('source', 'manual').update({ deleted_at: at, updated_at: at, version })
+}
+
 export const findUser = (db: Knex, id: string) => db('users').where({ id }).whereNull('deleted_at').first('id', 'name', 'team_id', 'disabled')

@@ -13,10 +13,11 @@ import { nextVersion } from '../../db/tx'
 import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import { assertDictRefs } from '../dictionary/dictionary.service'
+import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildCustomerSearchText } from './customers.search'
 import {
   codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, toColumn, updateContactsOf, updateCustomer, type ListQuery,
+  listRowsByIds, moveOpenRemindersOf, moveRecordsOf, retractOpenRemindersOf, toColumn, updateContactsOf, updateCustomer, type ListQuery,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -260,6 +261,8 @@ export async function customersRemove(ctx: ServiceContext, input: { id: string }
     const contacts = await liveContactIds(trx, input.id)
     await updateContactsOf(trx, input.id, { deleted_at: now, updated_at: now, version })
     await updateCustomer(trx, input.id, { deleted_at: now, updated_at: now, version })
+    // its reminders go with it: neither listed nor notified any more
+    await retractOpenRemindersOf(trx, input.id, now, version)
     for (const c of contacts) {
       await recordAudit(trx, ctx, { entity: 'contact', entityId: c.id, parentId: input.id, action: 'delete', changes: { name: [c.name, null] } })
     }
@@ -268,7 +271,11 @@ export async function customersRemove(ctx: ServiceContext, input: { id: string }
   return { ok: true as const }
 }
 
-/** Hands customers (and their contacts) to another owner; answers how many really moved. */
+/**
+ * Hands customers to another owner with their contacts, records (interactions, promises,
+ * attachments) and the previous owner's open reminders, then re-evaluates their system
+ * reminders; answers how many really moved.
+ */
 export async function customersChangeOwner(ctx: ServiceContext, input: { ids: string[]; ownerId: string }) {
   const scope = requirePerm(ctx.actor, 'customers', 'assign')
   let changed = 0
@@ -281,11 +288,16 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
     if (!moving.length) return
     const now = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
+    const moved = { owner_id: input.ownerId, updated_at: now, version }
     for (const r of moving) {
-      await updateCustomer(trx, r.id, { owner_id: input.ownerId, updated_at: now, version })
-      await updateContactsOf(trx, r.id, { owner_id: input.ownerId, updated_at: now, version })
+      await updateCustomer(trx, r.id, moved)
+      await updateContactsOf(trx, r.id, moved)
+      await moveRecordsOf(trx, r.id, moved)
+      if (r.owner_id) await moveOpenRemindersOf(trx, r.id, r.owner_id, moved)
       await recordAudit(trx, ctx, { entity: 'customer', entityId: r.id, action: 'update', changes: { ownerId: [r.owner_id, input.ownerId] } })
     }
+    // policy, birthday and escalation reminders follow the new owner (one version for the action)
+    await evaluateCustomers(trx, ctx, moving.map((r) => r.id), async () => version)
     changed = moving.length
   })
   return { changed }

@@ -5,8 +5,9 @@ import { insertChunked } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
-/** Live interactions joined to their customers (c): what filters and counts need. */
-export const interactionBase = (db: Knex) => db('interactions as i').join('customers as c', 'c.id', 'i.customer_id').whereNull('i.deleted_at')
+/** Live interactions of live customers (c): what filters and counts need. A deleted customer's records are gone with it. */
+export const interactionBase = (db: Knex) =>
+  db('interactions as i').join('customers as c', 'c.id', 'i.customer_id').whereNull('i.deleted_at').whereNull('c.deleted_at')
 
 /** Adds the names shown and the owners/teams the scope checks need (select interactionColumns). */
 export const withNames = (q: Knex.QueryBuilder) =>

@@ -108,7 +108,7 @@ export async function interactionsListByCustomer(ctx: ServiceContext, input: { c
 export async function interactionsSearch(ctx: ServiceContext, input: In<typeof InteractionSearch>) {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
-  const q = visibleInteractions(interactionBase(k).whereNull('c.deleted_at'), k, ctx.actor, scope)
+  const q = visibleInteractions(interactionBase(k), k, ctx.actor, scope)
   if (input.customerId) q.where('i.customer_id', input.customerId)
   if (input.channelId) q.where('i.channel_id', input.channelId)
   if (input.kind) q.where('i.kind', input.kind)

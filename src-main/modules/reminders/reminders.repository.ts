@@ -69,15 +69,18 @@ export async function centreCounts(
 
 /** The owner's reminders whose notification time has come and that were not notified yet. */
 export const dueCandidates = (db: Knex, ownerId: string, now: string, limit: number): Promise<Row[]> =>
-  db('reminders')
-    .where('owner_id', ownerId)
-    .whereNull('notified_at')
-    .where('fire_at', '<=', now)
-    .whereNull('done_at')
-    .whereNull('deleted_at')
-    .orderBy([{ column: 'fire_at' }, { column: 'id' }])
+  db('reminders as r')
+    // never about a deleted customer (its reminders are retracted with it; this is the safety net)
+    .leftJoin('customers as c', 'c.id', 'r.customer_id')
+    .where('r.owner_id', ownerId)
+    .whereNull('r.notified_at')
+    .where('r.fire_at', '<=', now)
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .whereNull('c.deleted_at')
+    .orderBy([{ column: 'r.fire_at' }, { column: 'r.id' }])
     .limit(limit)
-    .select('id')
+    .select('r.id')
 
 /** Claims one notification: true only for the caller that set notified_at. */
 export async function claimNotification(db: Knex, id: string, patch: Row): Promise<boolean> {

@@ -10,7 +10,7 @@ import type {
   ReminderSettings, ReminderSource, SnoozeInput,
 } from '../../contract/reminders'
 import type { z } from 'zod'
-import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { AppError, fieldError, forbidden, notFound } from '../../ipc/errors'
 import { applyPage, toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -22,6 +22,8 @@ import {
   findReminderForScope, findRemindersByIds, findUserLink, insertReminders, reminderColumns, reminderRows, updateReminder, writeSetting,
   type Row,
 } from './reminders.repository'
+import { findInteraction, updateInteraction } from '../interactions/interactions.repository'
+import { canModify, canSee as canSeeInteraction } from '../interactions/interactions.scope'
 import { policyItems } from './system-reminders.repository'
 import { evaluateReminders, refreshCustomerContact } from './system-reminders.service'
 import { addDays, daysBetween, fromLocal, startOfDay, toLocal, zoneOf, type Zone } from './tz'
@@ -171,11 +173,19 @@ export async function remindersUpdate(ctx: ServiceContext, input: { id: string; 
       if (Date.parse(fire) > now.getTime()) patch.notified_at = null // a new time in the future: notify then
     }
     if (!Object.keys(patch).length) return reload(trx, ctx, input.id)
+    // The follow-up date lives on the interaction: moving the reminder moves it there too, so it
+    // takes the right to edit that record (interactions.edit and canModify). Without it the move
+    // is refused rather than kept on the reminder alone, which would part it from the record
+    // (and the next evaluation would put it back); snoozing stays open to the reminder's owner.
+    const followUpOf = row.source === 'follow_up' && row.source_id && dueMoved ? await findInteraction(trx, String(row.source_id)) : undefined
+    if (followUpOf) {
+      const editScope = requirePerm(ctx.actor, 'interactions', 'edit')
+      if (!canSeeInteraction(ctx.actor, editScope, followUpOf) || !canModify(ctx.actor, editScope, followUpOf)) throw forbidden('interactions', 'edit')
+    }
     const version = versionOf(trx)
     await updateReminder(trx, input.id, { ...patch, updated_at: now.toISOString(), version: await version() })
-    if (row.source === 'follow_up' && row.source_id && dueMoved) {
-      // the follow-up date lives on the interaction: moving the reminder moves it there too
-      await trx('interactions').where({ id: row.source_id }).whereNull('deleted_at').update({ next_follow_up_at: dueAt, updated_at: now.toISOString(), version: await version() })
+    if (followUpOf) {
+      await updateInteraction(trx, String(followUpOf.id), { next_follow_up_at: dueAt, updated_at: now.toISOString(), version: await version() })
     }
     await afterFollowUpChange(trx, [row, { ...row, ...patch }], version)
     return reload(trx, ctx, input.id)
