@@ -2,13 +2,14 @@
 // scripted provisioning). The password comes from CRM_PASSWORD or standard input, never
 // from an argument, so it does not end up in shell history or the process list.
 import type { Knex } from 'knex'
-import type { AppContext } from '../app/context'
+import type { Actor, AppContext } from '../app/context'
 import { Login, Password } from '../contract/auth'
 import { newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { AppError } from '../ipc/errors'
 import { insertUser } from '../modules/auth/auth.service'
 import { findRoleByCode } from '../modules/auth/auth.repository'
+import { diff, recordAudit } from '../modules/audit/audit.service'
 import { CliError, noPositionals, parseArgs, requireOpt } from './cli-args'
 import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
 import type { Out } from './output'
@@ -52,7 +53,14 @@ export async function userCommand(argv: string[], out: Out): Promise<void> {
       const r = await findRoleByCode(trx, role)
       if (!r) throw new CliError(`role ${role} does not exist in this database`)
       const teamId = team ? await teamByName(app, trx, team) : null
-      await insertUser(app, trx, { login: login.data, name, password, roleId: r.id, teamId })
+      const userId = await insertUser(app, trx, { login: login.data, name, password, roleId: r.id, teamId })
+      // like the admin screen's create, without a logged-in actor (as the first-run setup)
+      await recordAudit(trx, { actor: null as unknown as Actor, clock: app.clock }, {
+        entity: 'user',
+        entityId: userId,
+        action: 'create',
+        changes: diff(null, { login: login.data, name, role, teamId }),
+      })
     })
   } catch (e) {
     if (e instanceof AppError) throw new CliError(e.message)

@@ -28,8 +28,8 @@ export class SessionStore {
   delete(key: string | null) {
     if (key) this.map.delete(key)
   }
-  /** Ends every session of a user (disabled, password reset). */
-  deleteUser(userId: string) {
-    for (const [k, s] of this.map) if (s.userId === userId) this.map.delete(k)
+  /** Ends every session of a user (disabled, password reset), but `except` (a password change). */
+  deleteUser(userId: string, except?: string) {
+    for (const [k, s] of this.map) if (s.userId === userId && k !== except) this.map.delete(k)
   }
 }

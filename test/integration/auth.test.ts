@@ -22,6 +22,10 @@ describeEachDb('auth', (dialect) => {
     expect(await t.call('first', 'auth', 'me', {})).toMatchObject({ userId: me.userId })
     expect(await t.call('x', 'auth', 'status', {})).toMatchObject({ needsSetup: false })
 
+    const row = await t.app.db.knex('users').where({ id: me.userId }).first()
+    expect(Number(row.version)).toBe(Number((await t.app.db.knex('sync_version').where({ id: 1 }).first()).version))
+    expect(Number(row.version)).toBeGreaterThan(0)
+
     const again = await t.raw('other', 'auth', 'setup', { login: 'admin2', name: 'Second', password: 'admin-pass-2' })
     expect(again).toMatchObject({ ok: false, error: { code: 'already_setup' } })
     const [{ n }] = await t.app.db.knex('users').count({ n: '*' })
@@ -58,6 +62,16 @@ describeEachDb('auth', (dialect) => {
     const row = await t.app.db.knex('users').where({ login: 'admin' }).first()
     expect(Number(row.failed_logins)).toBe(0)
     expect(row.locked_until).toBeNull()
+  })
+
+  it('counts parallel wrong passwords one by one: 20 at once lock the account', async () => {
+    await setupAdmin()
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(`p${i}`, 'wrong-password')))
+    expect(results.every((r) => !r.ok)).toBe(true)
+    expect(results.some((r) => !r.ok && r.error.code === 'locked')).toBe(true)
+    expect(await login('s', 'admin-pass-1')).toMatchObject({ ok: false, error: { code: 'locked' } })
+    const row = await t.app.db.knex('users').where({ login: 'admin' }).first()
+    expect(row.locked_until).toBeTruthy()
   })
 
   it('a successful login resets the failure count', async () => {
@@ -100,6 +114,28 @@ describeEachDb('auth', (dialect) => {
       ok: false,
       error: { code: 'unauthenticated' },
     })
+  })
+
+  it('a password change is versioned, audited without the hash and ends the other sessions', async () => {
+    const me = await setupAdmin()
+    expect(await login('laptop', 'admin-pass-1')).toMatchObject({ ok: true })
+    const rep = await t.userSession('rep', 'manager')
+    const before = await t.app.db.knex('users').where({ id: me.userId }).first()
+    t.clock.advance(60_000)
+    expect(await t.call('first', 'auth', 'changePassword', { oldPassword: 'admin-pass-1', newPassword: 'new-pass-123' })).toEqual({ ok: true })
+    const row = await t.app.db.knex('users').where({ id: me.userId }).first()
+    expect(Number(row.version)).toBe(Number((await t.app.db.knex('sync_version').where({ id: 1 }).first()).version))
+    expect(Number(row.version)).toBeGreaterThan(Number(before.version))
+    expect(row.updated_at).not.toEqual(before.updated_at)
+    const log = await t.app.db.knex('audit_log').where({ entity: 'user', entity_id: me.userId, action: 'update' })
+    expect(log).toHaveLength(1)
+    expect(log[0].user_id).toBe(me.userId)
+    expect(Object.keys(JSON.parse(log[0].changes))).toEqual(['passwordChangedAt'])
+    expect(log[0].changes).not.toContain('scrypt$')
+    // this session stays, the one signed in elsewhere ends, other users keep theirs
+    expect(await t.call('first', 'auth', 'me', {})).toMatchObject({ userId: me.userId })
+    expect(await t.call('laptop', 'auth', 'me', {})).toBeNull()
+    expect(await t.call(rep.key, 'auth', 'me', {})).toMatchObject({ userId: rep.userId })
   })
 
   it('stores passwords as scrypt hashes and never writes a hash to the audit log', async () => {

@@ -71,6 +71,15 @@ describe('crm user add', () => {
       const team = await app.db.knex('teams').where({ id: actor.teamId }).first()
       expect(team.name).toBe('总部')
       await expect(login(app, { login: 'boss', password: 'wrong-pass-000' })).rejects.toMatchObject({ code: 'invalid_credentials' })
+      // versioned for sync, and in the audit log like a user created on the admin screen
+      const row = await app.db.knex('users').where({ id: actor.userId }).first()
+      expect(Number(row.version)).toBeGreaterThan(0)
+      expect(Number(row.version)).toBeLessThanOrEqual(Number((await app.db.knex('sync_version').where({ id: 1 }).first()).version))
+      const entries = await app.db.knex('audit_log').where({ entity: 'user', entity_id: actor.userId })
+      expect(entries).toHaveLength(1)
+      expect(entries[0]).toMatchObject({ action: 'create', user_id: null })
+      expect(JSON.parse(entries[0].changes)).toEqual({ login: [null, 'boss'], name: [null, '王总'], role: [null, 'admin'], teamId: [null, actor.teamId] })
+      expect(entries[0].changes).not.toMatch(/pass|scrypt/)
     })
   })
 

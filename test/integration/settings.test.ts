@@ -64,8 +64,12 @@ describeEachDb('settings', (dialect) => {
     await t.call(admin.key, 'settings', 'saveDb', mssql())
     await t.call(admin.key, 'settings', 'saveDb', mssql({ password: '', database: 'crm2' }))
     expect(store.load()).toMatchObject({ dialect: 'mssql', database: 'crm2', password: SECRET })
+    await t.call(admin.key, 'settings', 'saveDb', mssql({ password: undefined }))
+    expect(store.load()).toMatchObject({ port: 1, password: SECRET })
+    // another port may be another server: the saved password is not sent there
     await t.call(admin.key, 'settings', 'saveDb', mssql({ password: undefined, port: 1433 }))
-    expect(store.load()).toMatchObject({ port: 1433, password: SECRET })
+    expect(store.load()).toMatchObject({ port: 1433, password: '' })
+    await t.call(admin.key, 'settings', 'saveDb', mssql())
     await t.call(admin.key, 'settings', 'saveDb', mssql({ password: '', host: 'other.example.com' }))
     expect(store.load()).toMatchObject({ host: 'other.example.com', password: '' })
     await t.call(admin.key, 'settings', 'saveDb', { dialect: 'sqlite', file: path.join(tmp, 'x.sqlite') })
@@ -284,6 +288,24 @@ describe('resolveConfig', () => {
     const pgSaved: DbConfig = { dialect: 'postgres', url: 'postgres://crm:pw%40x@db:5432/crm' }
     expect(resolveConfig({ dialect: 'postgres', url: 'postgres://crm@db:5432/crm2' }, pgSaved)).toEqual({ dialect: 'postgres', url: 'postgres://crm:pw%40x@db:5432/crm2' })
     expect(resolveConfig({ dialect: 'postgres', url: 'postgres://crm@other:5432/crm' }, pgSaved)).toEqual({ dialect: 'postgres', url: 'postgres://crm@other:5432/crm' })
+  })
+  it('never reuses the saved password for another port, instance or a URL whose query picks the target', () => {
+    const pgSaved: DbConfig = { dialect: 'postgres', url: 'postgres://crm:pw%40x@legit:5432/crm' }
+    for (const url of [
+      'postgres://crm@legit:5432/crm?host=evil.example',
+      'postgres://crm@legit:5432/crm?hostaddr=203.0.113.9',
+      'postgres://crm@legit:5432/crm?port=6543',
+      'postgres://crm@legit:5432/crm?user=postgres',
+      'postgres://crm@legit:6543/crm',
+    ]) expect(resolveConfig({ dialect: 'postgres', url }, pgSaved)).toEqual({ dialect: 'postgres', url })
+    expect(resolveConfig({ dialect: 'postgres', url: 'postgres://crm@LEGIT/crm' }, pgSaved)).toEqual({ dialect: 'postgres', url: 'postgres://crm:pw%40x@LEGIT/crm' })
+    const form = { dialect: 'mssql' as const, host: 'db.example.cn', database: 'crm', user: 'sa', password: '', encrypt: true, trustServerCertificate: false }
+    expect(resolveConfig({ ...form, port: 14330 }, saved)).toMatchObject({ password: '' })
+    expect(resolveConfig({ ...form, instance: 'OTHER' }, saved)).toMatchObject({ password: '' })
+    expect(resolveConfig({ ...form, port: 1433 }, saved)).toMatchObject({ password: SECRET })
+    const named: DbConfig = { ...saved, instance: 'SQLEXPRESS' }
+    expect(resolveConfig({ ...form, instance: 'sqlexpress' }, named)).toMatchObject({ password: SECRET })
+    expect(resolveConfig(form, named)).toMatchObject({ password: '' })
   })
 })
 

@@ -94,6 +94,42 @@ describeEachDb('users', (dialect) => {
     expect((await t.call(sup.key, 'users', 'teams', {})).map((x) => x.name)).toEqual(['华北组'])
   })
 
+  it('a team-limited user editor can neither grant nor manage a role wider than its own', async () => {
+    const north = await t.teamId('华北组')
+    const saveRole = (code: string, permissions: unknown) => t.call(admin.key, 'roles', 'save', { code, name: code, permissions } as never)
+    const editorRole = await saveRole('team_editor', [
+      { module: 'users', actions: ['view', 'create', 'edit'], scope: 'team' },
+      { module: 'customers', actions: ['view', 'edit'], scope: 'team' },
+    ])
+    const narrow = await saveRole('narrow', [{ module: 'customers', actions: ['view'], scope: 'own' }])
+    const widerScope = await saveRole('wider_scope', [{ module: 'customers', actions: ['view'], scope: 'all' }])
+    const editorRights = await saveRole('user_editor', [{ module: 'users', actions: ['view', 'edit'], scope: 'team' }])
+    const editor = await t.userSession('ed', 'manager', { teamId: north })
+    await t.app.db.knex('users').where({ id: editor.userId }).update({ role_id: editorRole.id })
+    const boss = await create('boss', { teamId: north, roleId: roles.admin.id })
+    const sup = await create('sup', { teamId: north, roleId: roles.supervisor.id })
+    const newUser = (login: string, roleId: string) => t.raw(editor.key, 'users', 'create', { login, name: login, password: 'pass-word-1', roleId })
+    const refused = { ok: false, error: { code: 'forbidden' } }
+
+    for (const roleId of [roles.admin.id, roles.supervisor.id, widerScope.id, editorRights.id, editorRole.id]) expect(await newUser(`x${roleId.slice(0, 6)}`, roleId)).toMatchObject(refused)
+    const mate = await newUser('mate', narrow.id)
+    expect(mate).toMatchObject({ ok: true, data: { roleCode: 'narrow', teamId: north } })
+    const mateId = (mate as { data: { id: string } }).data.id
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, roleId: roles.admin.id })).toMatchObject(refused)
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, roleId: editorRights.id })).toMatchObject(refused)
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, name: '同事' })).toMatchObject({ ok: true, data: { name: '同事' } })
+    expect(await t.raw(editor.key, 'users', 'resetPassword', { id: mateId, password: 'pass-word-2' })).toMatchObject({ ok: true })
+
+    const bossBefore = await userRow(boss.id)
+    for (const target of [boss.id, sup.id]) {
+      expect(await t.raw(editor.key, 'users', 'resetPassword', { id: target, password: 'taken-over-1' })).toMatchObject(refused)
+      expect(await t.raw(editor.key, 'users', 'update', { id: target, name: 'x' })).toMatchObject(refused)
+      expect(await t.raw(editor.key, 'users', 'unlock', { id: target })).toMatchObject(refused)
+    }
+    expect((await userRow(boss.id)).password_hash).toBe(bossBefore.password_hash)
+    expect(await t.raw('b', 'auth', 'login', { login: 'boss', password: 'taken-over-1' })).toMatchObject({ ok: false })
+  })
+
   it('updates name, role, team, email, phone; audit has old → new; no-op writes nothing', async () => {
     const teamId = await t.teamId('A组')
     const u = await create('zhao', { email: 'a@example.com', phone: '1' })

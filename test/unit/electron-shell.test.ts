@@ -56,6 +56,7 @@ const fake = vi.hoisted(() => {
     permissionHandlers,
     openExternal: vi.fn(async () => {}),
     openPath: vi.fn(async (_p: string) => ''),
+    showItemInFolder: vi.fn((_p: string) => {}),
     exposeInMainWorld: vi.fn((key: string, api: unknown) => {
       exposed[key] = api
     }),
@@ -70,7 +71,7 @@ vi.mock('electron', () => {
   }
   const electron = {
     BrowserWindow: fake.FakeBrowserWindow,
-    shell: { openExternal: fake.openExternal, openPath: fake.openPath },
+    shell: { openExternal: fake.openExternal, openPath: fake.openPath, showItemInFolder: fake.showItemInFolder },
     session: { defaultSession: session },
     ipcMain: {
       handle: (channel: string, h: any) => {
@@ -233,6 +234,23 @@ describe('Electron shell (electron mocked)', () => {
       const denied = await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, stranger), { id: att.id })
       expect(denied).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
       expect(fake.openPath).toHaveBeenCalledTimes(1)
+
+      // a program or script is never run: its folder is shown instead
+      fake.showItemInFolder.mockClear()
+      for (const fileName of ['setup.exe', 'run.BAT', 'link.lnk', 'page.hta', 'x.js', 'x.cmd', 'x.ps1', 'x.vbs', 'x.scr', 'x.msi', 'x.command', 'x.sh', 'x.html', 'x.docm', 'noext']) {
+        const bad = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName, contentBase64: Buffer.from('echo hi').toString('base64') })
+        const res = await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), { id: bad.id })
+        expect(res, fileName).toMatchObject({ ok: true, data: { fileName, opened: false } })
+        expect(fake.showItemInFolder).toHaveBeenLastCalledWith((res as { data: { path: string } }).data.path)
+      }
+      expect(fake.showItemInFolder).toHaveBeenCalledTimes(15)
+      expect(fake.openPath).toHaveBeenCalledTimes(1)
+      for (const fileName of ['合同.PDF', 'photo.jpeg', '报价.xlsx', 'files.zip']) {
+        const ok = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName, contentBase64: Buffer.from('x').toString('base64') })
+        expect(await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), { id: ok.id })).toMatchObject({ ok: true, data: { opened: true } })
+      }
+      expect(fake.openPath).toHaveBeenCalledTimes(5)
+      expect(fake.showItemInFolder).toHaveBeenCalledTimes(15)
     })
 
     it('rejects a foreign sender without reaching dispatch', async () => {

@@ -18,5 +18,9 @@ export const authHandlers: AreaHandlers<'auth'> = {
     return { ok: true as const }
   },
   me: async (c) => (c.actor ? toMe(c.app, c.actor) : null),
-  changePassword: (c, i) => changePassword(svc(c), i),
+  changePassword: async (c, i) => {
+    const r = await changePassword(svc(c), i)
+    c.sessions.deleteUser(c.actor!.userId, c.sessionKey) // signed in elsewhere with the old password: signed out
+    return r
+  },
 }

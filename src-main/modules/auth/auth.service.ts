@@ -1,5 +1,6 @@
 // Login with scrypt hashes and a lockout (5 wrong passwords → 15 minutes), first-run
 // administrator setup, and loading the acting user with its role's permissions.
+import type { Knex } from 'knex'
 import type { Actor, AppContext, ServiceContext } from '../../app/context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Me } from '../../contract/auth'
@@ -7,6 +8,7 @@ import { AppError, fieldError } from '../../ipc/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { describeDb } from '../../db/config'
 import { newId } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
 import { hashPassword, verifyPassword } from './password'
 import { countUsers, findRole, findRoleByCode, findUserById, findUserByLogin, rolePermissions, updateUser } from './auth.repository'
 import { recordAudit } from '../audit/audit.service'
@@ -48,7 +50,7 @@ export { describeDb }
 /** Creates a user row (used by setup, the admin screen and `crm user add`). */
 export async function insertUser(
   app: AppContext,
-  trx: import('knex').Knex,
+  trx: Knex.Transaction,
   u: { login: string; name: string; password: string; roleId: string; teamId?: string | null; email?: string | null; phone?: string | null },
 ) {
   if (await findUserByLogin(trx, u.login)) throw fieldError('login', 'duplicate', `login already taken: ${u.login}`)
@@ -57,7 +59,7 @@ export async function insertUser(
   await trx('users').insert({
     id, login: u.login, name: u.name, password_hash: await hashPassword(u.password), role_id: u.roleId,
     team_id: u.teamId ?? null, email: u.email || null, phone: u.phone || null, disabled: false,
-    failed_logins: 0, created_at: now, updated_at: now, version: 0,
+    failed_logins: 0, created_at: now, updated_at: now, version: await nextVersion(trx),
   })
   return id
 }
@@ -77,6 +79,29 @@ export async function setup(app: AppContext, input: { login: string; name: strin
 
 const invalid = () => new AppError('invalid_credentials', 'wrong login or password', { key: 'errors.invalid_credentials' })
 
+/**
+ * Counts one wrong password and locks the account at the limit. The increment comes first so
+ * it takes the row lock (PostgreSQL, SQL Server) or the write lock (SQLite) before the row is
+ * read: parallel attempts are counted one by one instead of all reading the same old count.
+ */
+async function countFailure(app: AppContext, userId: string, now: Date): Promise<{ failed: number; lockedUntil: Date | null }> {
+  return app.db.knex.transaction(async (trx) => {
+    await trx('users').where({ id: userId }).increment('failed_logins', 1)
+    const row = await trx('users').where({ id: userId }).first('failed_logins', 'locked_until')
+    const current = toIso(row.locked_until)
+    if (current && new Date(current) > now) {
+      // locked by a parallel attempt meanwhile: this one does not count towards the next lock
+      await updateUser(trx, userId, { failed_logins: 0 })
+      return { failed: MAX_FAILED_LOGINS, lockedUntil: new Date(current) }
+    }
+    const failed = Number(row.failed_logins)
+    if (failed < MAX_FAILED_LOGINS) return { failed, lockedUntil: null }
+    const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60000)
+    await updateUser(trx, userId, { failed_logins: 0, locked_until: lockedUntil.toISOString() })
+    return { failed, lockedUntil }
+  })
+}
+
 export async function login(app: AppContext, input: { login: string; password: string }): Promise<Actor> {
   const k = app.db.knex
   const u = await findUserByLogin(k, input.login)
@@ -92,13 +117,11 @@ export async function login(app: AppContext, input: { login: string; password: s
   }
   if (toBool(u.disabled)) throw new AppError('forbidden', 'account disabled', { key: 'errors.disabled' })
   if (!(await verifyPassword(input.password, u.password_hash))) {
-    const failed = Number(u.failed_logins ?? 0) + 1
-    const lock = failed >= MAX_FAILED_LOGINS
-    await updateUser(k, u.id, {
-      failed_logins: lock ? 0 : failed,
-      locked_until: lock ? new Date(now.getTime() + LOCK_MINUTES * 60000).toISOString() : null,
-    })
-    if (lock) throw new AppError('locked', `account locked for ${LOCK_MINUTES} minutes`, { key: 'errors.locked', params: { minutes: LOCK_MINUTES } })
+    const { failed, lockedUntil: until } = await countFailure(app, u.id, now)
+    if (until) {
+      const minutes = Math.ceil((until.getTime() - now.getTime()) / 60000)
+      throw new AppError('locked', `account locked for ${minutes} minutes`, { key: 'errors.locked', params: { minutes } })
+    }
     throw new AppError('invalid_credentials', 'wrong login or password', { key: 'errors.invalid_credentials', params: { remaining: MAX_FAILED_LOGINS - failed } })
   }
   await updateUser(k, u.id, { failed_logins: 0, locked_until: null, last_login_at: now.toISOString() })
@@ -107,11 +130,17 @@ export async function login(app: AppContext, input: { login: string; password: s
   return actor
 }
 
+/** Changes the own password; the caller ends the user's other sessions. */
 export async function changePassword(ctx: ServiceContext, input: { oldPassword: string; newPassword: string }) {
   const k = ctx.db.knex
   const u = await findUserById(k, ctx.actor.userId)
   if (!u || !(await verifyPassword(input.oldPassword, u.password_hash))) throw fieldError('oldPassword', 'wrong', 'current password is wrong')
-  await updateUser(k, u.id, { password_hash: await hashPassword(input.newPassword), updated_at: ctx.clock.now().toISOString() })
+  const hash = await hashPassword(input.newPassword)
+  await k.transaction(async (trx) => {
+    const now = ctx.clock.now().toISOString()
+    await updateUser(trx, u.id, { password_hash: hash, updated_at: now, version: await nextVersion(trx) })
+    await recordAudit(trx, ctx, { entity: 'user', entityId: u.id, action: 'update', changes: { passwordChangedAt: [null, now] } })
+  })
   return { ok: true as const }
 }
 

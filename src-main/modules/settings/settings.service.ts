@@ -43,12 +43,24 @@ export const configInUse = (app: AppContext): DbConfig | null => app.dbConfig ??
 
 const savedConfig = (app: AppContext): DbConfig | null => app.settingsStore?.load() ?? configInUse(app)
 
-function serverOf(cfg: DbConfig): { host: string; user: string } | null {
-  if (cfg.dialect === 'mssql') return { host: cfg.host.toLowerCase(), user: cfg.user }
+/**
+ * Query parameters with which node-postgres connects somewhere else than the URL's host, port
+ * or user (`postgres://crm@db/crm?host=elsewhere`): such a URL never gets the saved password.
+ */
+const PG_TARGET_PARAMS = ['host', 'hostaddr', 'port', 'user']
+
+/** Where a connection goes and as whom; null when that cannot be told from the config alone. */
+function serverOf(cfg: DbConfig): { host: string; port: string; user: string } | null {
+  if (cfg.dialect === 'mssql') {
+    // a named instance is found through the SQL Browser unless a port is given
+    const port = cfg.port ? String(cfg.port) : cfg.instance ? `\\${cfg.instance.toLowerCase()}` : '1433'
+    return { host: cfg.host.toLowerCase(), port, user: cfg.user }
+  }
   if (cfg.dialect === 'postgres') {
     try {
       const u = new URL(cfg.url)
-      return { host: u.host.toLowerCase(), user: decodeURIComponent(u.username) }
+      if (PG_TARGET_PARAMS.some((k) => u.searchParams.has(k))) return null
+      return { host: decodeURIComponent(u.hostname).toLowerCase(), port: u.port || '5432', user: decodeURIComponent(u.username) }
     } catch {
       return null
     }
@@ -58,14 +70,15 @@ function serverOf(cfg: DbConfig): { host: string; user: string } | null {
 
 /**
  * The form's connection as a config. A blank password means "keep the saved one" — but only
- * for the same server and user, so a saved password is never sent to another host.
+ * for the same server (host, port or instance) and user, so a saved password is never sent to
+ * another host.
  */
 export function resolveConfig(input: DbConnection, saved: DbConfig | null): DbConfig {
   const cfg = toDbConfig(input)
   if (!saved || saved.dialect !== cfg.dialect || splitPassword(cfg).password) return cfg
   const a = serverOf(cfg)
   const b = serverOf(saved)
-  if (!a || !b || a.host !== b.host || a.user !== b.user) return cfg
+  if (!a || !b || a.host !== b.host || a.port !== b.port || a.user !== b.user) return cfg
   return withPassword(cfg, splitPassword(saved).password)
 }
 
@@ -104,7 +117,18 @@ export interface ConnectionFailure {
   detail: string
 }
 
-const reasonParams = (cfg: DbConfig): ReasonParams => ({ target: targetOf(cfg), user: serverOf(cfg)?.user ?? '', seconds: CONNECT_TIMEOUT_MS / 1000 })
+function userOf(cfg: DbConfig): string {
+  if (cfg.dialect === 'mssql') return cfg.user
+  if (cfg.dialect !== 'postgres') return ''
+  try {
+    const u = new URL(cfg.url)
+    return u.searchParams.get('user') ?? decodeURIComponent(u.username)
+  } catch {
+    return ''
+  }
+}
+
+const reasonParams = (cfg: DbConfig): ReasonParams => ({ target: targetOf(cfg), user: userOf(cfg), seconds: CONNECT_TIMEOUT_MS / 1000 })
 
 /** Why a connection failed, in words an administrator can act on; null when unknown. */
 function knownReason(e: unknown, cfg: DbConfig): { key: string; params: ReasonParams; text: string } | null {

@@ -1,9 +1,10 @@
 // 用户与团队: the admin screen's users (create, edit, disable, reset password, unlock)
 // and teams. Guards: nobody disables themselves, the last enabled administrator keeps the
-// admin role, and an editor limited to a team stays inside it and cannot grant admin.
+// admin role, and an editor limited to a team stays inside it and can neither grant nor touch
+// a role wider than its own.
 import type { Knex } from 'knex'
 import type { Actor, ServiceContext } from '../../app/context'
-import type { DataScope } from '../../contract/common'
+import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Team, User } from '../../contract/users'
 import { fieldError, forbidden, notFound, ruleError } from '../../ipc/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
@@ -13,7 +14,7 @@ import { requirePerm } from '../auth/permissions'
 import { insertUser } from '../auth/auth.service'
 import { hashPassword } from '../auth/password'
 import { diff, recordAudit } from '../audit/audit.service'
-import { findActiveRole } from '../roles/roles.repository'
+import { findActiveRole, permissionsOf } from '../roles/roles.repository'
 import * as repo from './users.repository'
 
 const ADMIN_ROLE = 'admin'
@@ -53,12 +54,38 @@ async function loadVisible(trx: Knex, actor: Actor, scope: DataScope, id: string
   return row
 }
 
+const SCOPE_RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
+/** Modules whose write rights make a role an administrator's, whatever their scope. */
+const ADMIN_MODULES: PermModule[] = ['users', 'roles', 'settings']
+
+/**
+ * Whether a role is beyond what an editor limited to a team may hand out or manage: it
+ * administers users, roles or settings, or it has an action or a scope the actor lacks.
+ */
+async function widerThanActor(trx: Knex, actor: Actor, roleId: string): Promise<boolean> {
+  for (const p of await permissionsOf(trx, [roleId])) {
+    const actions = String(p.actions).split(',').filter(Boolean) as Action[]
+    if (!actions.length) continue
+    const module = p.module as PermModule
+    if (ADMIN_MODULES.includes(module) && actions.some((a) => a !== 'view')) return true
+    const own = actor.permissions[module]
+    if (!own || actions.some((a) => !own.actions.includes(a))) return true
+    if (SCOPE_RANK[p.scope as DataScope] > SCOPE_RANK[own.scope]) return true
+  }
+  return false
+}
+
 /** Checks the role (and whether this editor may grant it); returns its code. */
-async function checkRole(trx: Knex, scope: DataScope, roleId: string): Promise<string> {
+async function checkRole(trx: Knex, actor: Actor, scope: DataScope, roleId: string): Promise<string> {
   const role = await findActiveRole(trx, roleId)
   if (!role) throw fieldError('roleId', 'not_found', 'role not found')
-  if (scope !== 'all' && role.code === ADMIN_ROLE) throw forbidden('users', 'grant_admin')
+  if (scope !== 'all' && (role.code === ADMIN_ROLE || (await widerThanActor(trx, actor, role.id)))) throw forbidden('users', 'grant_role')
   return role.code
+}
+
+/** A team-limited editor may not edit, reset or unlock a user whose role is wider than its own. */
+async function checkTarget(trx: Knex, actor: Actor, scope: DataScope, row: repo.UserRow) {
+  if (scope !== 'all' && (row.role_code === ADMIN_ROLE || (await widerThanActor(trx, actor, row.role_id)))) throw forbidden('users', 'edit')
 }
 
 async function checkTeam(trx: Knex, actor: Actor, scope: DataScope, teamId: string | null | undefined) {
@@ -102,13 +129,12 @@ export async function createUser(
   const scope = requirePerm(ctx.actor, 'users', 'create')
   if (scope === 'own') throw forbidden('users', 'create')
   const id = await ctx.db.knex.transaction(async (trx) => {
-    const roleCode = await checkRole(trx, scope, input.roleId)
+    const roleCode = await checkRole(trx, ctx.actor, scope, input.roleId)
     const teamId = input.teamId ?? (scope === 'all' ? null : ctx.actor.teamId)
     await checkTeam(trx, ctx.actor, scope, teamId)
     const email = blankToNull(input.email) ?? null
     const phone = blankToNull(input.phone) ?? null
     const userId = await insertUser(ctx, trx, { ...input, teamId, email, phone })
-    await repo.updateUserRow(trx, userId, { version: await nextVersion(trx) })
     await recordAudit(trx, ctx, {
       entity: 'user',
       entityId: userId,
@@ -128,7 +154,8 @@ export async function updateUser(
   const scope = requirePerm(ctx.actor, 'users', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
     const row = await loadVisible(trx, ctx.actor, scope, input.id)
-    const roleCode = input.roleId !== undefined && input.roleId !== row.role_id ? await checkRole(trx, scope, input.roleId) : row.role_code
+    await checkTarget(trx, ctx.actor, scope, row)
+    const roleCode = input.roleId !== undefined && input.roleId !== row.role_id ? await checkRole(trx, ctx.actor, scope, input.roleId) : row.role_code
     if (input.teamId !== undefined && input.teamId !== row.team_id) await checkTeam(trx, ctx.actor, scope, input.teamId)
     const before = { name: row.name, role: row.role_code, teamId: row.team_id ?? null, email: row.email ?? null, phone: row.phone ?? null, disabled: toBool(row.disabled) }
     const after = {
@@ -168,7 +195,7 @@ export async function resetPassword(ctx: ServiceContext, input: { id: string; pa
   const scope = requirePerm(ctx.actor, 'users', 'edit')
   const hash = await hashPassword(input.password)
   await ctx.db.knex.transaction(async (trx) => {
-    await loadVisible(trx, ctx.actor, scope, input.id)
+    await checkTarget(trx, ctx.actor, scope, await loadVisible(trx, ctx.actor, scope, input.id))
     const now = ctx.clock.now().toISOString()
     await repo.updateUserRow(trx, input.id, { password_hash: hash, updated_at: now, version: await nextVersion(trx) })
     await recordAudit(trx, ctx, { entity: 'user', entityId: input.id, action: 'update', changes: { passwordResetAt: [null, now] } })
@@ -180,6 +207,7 @@ export async function unlockUser(ctx: ServiceContext, input: { id: string }) {
   const scope = requirePerm(ctx.actor, 'users', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
     const row = await loadVisible(trx, ctx.actor, scope, input.id)
+    await checkTarget(trx, ctx.actor, scope, row)
     const changes = diff({ lockedUntil: toIso(row.locked_until), failedLogins: toNum(row.failed_logins) ?? 0 }, { lockedUntil: null, failedLogins: 0 })
     if (Object.keys(changes).length === 0) return
     await repo.updateUserRow(trx, input.id, { locked_until: null, failed_logins: 0, updated_at: ctx.clock.now().toISOString(), version: await nextVersion(trx) })
