@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { call, Id, IsoDateTime, PageInput, pageOf } from './common'
 
-export const AuditEntity = z.enum(['customer', 'contact', 'dict_item', 'user', 'role', 'team'])
+export const AuditEntity = z.enum(['customer', 'contact', 'dict_item', 'user', 'role', 'team', 'interaction'])
 export const AuditEntry = z.object({
   id: Id,
   entity: AuditEntity,
@@ -16,7 +16,7 @@ export const AuditEntry = z.object({
 export type AuditEntry = z.infer<typeof AuditEntry>
 
 export const auditContract = {
-  /** The history shown on a customer card: the customer and its contacts. */
+  /** The history shown on a customer card: the customer, its contacts and its interactions. */
   forCustomer: call(PageInput.extend({ customerId: Id }), pageOf(AuditEntry)),
   /** The system-wide log (admin). */
   list: call(PageInput.extend({ entity: AuditEntity.optional(), entityId: Id.optional() }), pageOf(AuditEntry)),

@@ -264,4 +264,65 @@ describeEachDb('interactions', (dialect) => {
       expect(errorOf(r).code).toBe('forbidden')
     })
   })
+
+  describe('操作日志', () => {
+    const ofInteraction = async (key: string, customerId: string, id: string) =>
+      (await t.call(key, 'audit', 'forCustomer', { customerId, pageSize: 100 })).items.filter((e) => e.entity === 'interaction' && e.entityId === id)
+
+    it('create, edit and delete each add an entry on the customer\'s card with the fields old → new', async () => {
+      const longDetail = '客户反馈'.repeat(100)
+      const rec = await t.call(w.mgrA2.key, 'interactions', 'create', {
+        customerId: custA2, channelId: phone, occurredAt: '2026-03-08T15:00:00+08:00', subject: '首次电话', contactId: contactA2, detail: longDetail,
+        nextFollowUpAt: '2026-03-12T10:00:00+08:00', promises: [{ content: '寄样品' }],
+      })
+      let log = await ofInteraction(w.mgrA2.key, custA2, rec.id)
+      expect(log).toHaveLength(1)
+      expect(log[0]).toMatchObject({ action: 'create', userId: w.mgrA2.userId, userName: '经理甲二', at: '2026-03-10T02:00:00.000Z' })
+      expect(log[0].changes).toMatchObject({
+        kind: [null, 'record'], subject: [null, '首次电话'], channelId: [null, phone], contactId: [null, contactA2],
+        occurredAt: [null, '2026-03-08T07:00:00.000Z'], nextFollowUpAt: [null, '2026-03-12T02:00:00.000Z'],
+      })
+      // the long text is logged cut short; no promises, attachments or empty fields
+      const detail = log[0].changes.detail[1] as string
+      expect(detail.length).toBeLessThan(longDetail.length)
+      expect(detail.startsWith('客户反馈')).toBe(true)
+      expect(Object.keys(log[0].changes)).not.toEqual(expect.arrayContaining(['promises']))
+      expect(log[0].changes).not.toHaveProperty('place')
+      expect(log[0].changes).not.toHaveProperty('goalMet')
+
+      t.clock.advance(60_000) // entries of one instant have no order
+      const edited = await t.call(w.mgrA2.key, 'interactions', 'update', {
+        id: rec.id, version: rec.version, fields: { subject: '首次电话（补充）', channelId: visit, kind: 'visit', visitGoal: '了解需求', goalMet: false, place: '' },
+      })
+      expect(edited.subject).toBe('首次电话（补充）')
+      log = await ofInteraction(w.mgrA2.key, custA2, rec.id)
+      expect(log.map((e) => e.action)).toEqual(['update', 'create']) // newest first
+      expect(log[0].changes).toEqual({
+        subject: ['首次电话', '首次电话（补充）'], channelId: [phone, visit], kind: ['record', 'visit'], visitGoal: [null, '了解需求'], goalMet: [null, false],
+      })
+      // saving without a change logs nothing
+      await t.call(w.mgrA2.key, 'interactions', 'update', { id: rec.id, fields: { subject: '首次电话（补充）' } })
+      expect(await ofInteraction(w.mgrA2.key, custA2, rec.id)).toHaveLength(2)
+
+      t.clock.advance(60_000)
+      await t.call(w.mgrA2.key, 'interactions', 'remove', { id: rec.id })
+      log = await ofInteraction(w.mgrA2.key, custA2, rec.id)
+      expect(log.map((e) => e.action)).toEqual(['delete', 'update', 'create'])
+      expect(log[0].changes).toMatchObject({ subject: ['首次电话（补充）', null], channelId: [visit, null], kind: ['visit', null], goalMet: [false, null] })
+      expect(log[0].changes).not.toHaveProperty('place')
+      // the system-wide log finds it by entity too
+      const all = await t.call(w.admin.key, 'audit', 'list', { entity: 'interaction', entityId: rec.id })
+      expect(all.total).toBe(3)
+    })
+
+    it('a failed write logs nothing; a manager who cannot see the customer gets nothing', async () => {
+      const rec = await t.call(w.mgrA2.key, 'interactions', 'create', { customerId: custA2, channelId: phone, occurredAt: '2026-03-09T09:00:00+08:00', subject: '第二次电话' })
+      const before = await countRows(t, 'audit_log')
+      expectFieldIssue(await t.raw(w.mgrA2.key, 'interactions', 'update', { id: rec.id, fields: { channelId: weekly, subject: '不应记录' } }), 'channelId', 'invalid')
+      expect(await countRows(t, 'audit_log')).toBe(before)
+      expect(await ofInteraction(w.mgrA2.key, custA2, rec.id)).toHaveLength(1)
+      expect(await t.call(w.mgrB.key, 'audit', 'forCustomer', { customerId: custA2 })).toMatchObject({ items: [], total: 0 })
+      expect(await ofInteraction(w.mgrA1.key, custA2, rec.id)).toHaveLength(0)
+    })
+  })
 })

@@ -19,6 +19,7 @@ import { evaluateCustomers, refreshCustomerContact, syncFollowUp } from '../remi
 import { countRows } from '../reminders/reminders.repository'
 import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
+import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionBase, interactionColumns, interactionCount, promiseCounts, promiseRows, promisesOf, softDeleteAttachmentsOf, updateInteraction,
@@ -130,6 +131,36 @@ export async function interactionsGet(ctx: ServiceContext, input: { id: string }
   return reload(ctx.db.knex, ctx, input.id)
 }
 
+// ---- 操作日志 -----------------------------------------------------------------------------------
+
+/** The long texts are compared in full but logged cut short. */
+const AUDIT_TEXT_MAX = 200
+const LONG_TEXTS = ['detail', 'improvement']
+
+/** The audited fields of a row (camelCase); promises and attachments are not part of it. */
+function auditView(r: Row): Record<string, unknown> {
+  return {
+    kind: str(r.kind), subject: str(r.subject), channelId: str(r.channel_id), occurredAt: toIso(r.occurred_at), contactId: str(r.contact_id),
+    place: str(r.place), detail: str(r.detail), outcome: str(r.outcome), nextFollowUpAt: toIso(r.next_follow_up_at),
+    visitGoal: str(r.visit_goal), goalMet: r.goal_met === null || r.goal_met === undefined ? null : toBool(r.goal_met), improvement: str(r.improvement),
+  }
+}
+
+function shortened(changes: Changes): Changes {
+  const cut = (v: unknown) => (typeof v === 'string' && v.length > AUDIT_TEXT_MAX ? `${v.slice(0, AUDIT_TEXT_MAX)}…` : v)
+  for (const k of LONG_TEXTS) if (changes[k]) changes[k] = [cut(changes[k][0]), cut(changes[k][1])]
+  return changes
+}
+
+function auditInteraction(trx: Knex.Transaction, ctx: ServiceContext, action: 'create' | 'update' | 'delete', before: Row | null, after: Row | null) {
+  const r = (after ?? before)!
+  const b = before ? auditView(before) : null
+  const changes = after
+    ? diff(b, auditView(after))
+    : Object.fromEntries(Object.entries(b!).filter(([, v]) => v !== null).map(([k, v]) => [k, [v, null]])) as Changes
+  return recordAudit(trx, ctx, { entity: 'interaction', entityId: String(r.id), parentId: String(r.customer_id), action, changes: shortened(changes) })
+}
+
 // ---- writing ----------------------------------------------------------------------------------
 
 type Fields = In<typeof InteractionPatch>
@@ -216,6 +247,7 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
       deleted_at: null, contact_id: null, place: null, detail: null, outcome: null, next_follow_up_at: null, ...columnsOf(input, input.kind),
     })
     await insertPromises(trx, ctx.db.dialect, input.promises.map((p) => promiseRow(p, id, input.customerId, ownerId, nowIso, v)))
+    await auditInteraction(trx, ctx, 'create', null, (await findInteraction(trx, id))!)
     await settle(trx, ctx, version, {
       id, customerId: input.customerId, customerName: String(customer.name), contactId: input.contactId ?? null, subject: input.subject,
       nextFollowUpAt: input.nextFollowUpAt ? isoOf(input.nextFollowUpAt) : null, recipientId: ownerId,
@@ -277,6 +309,7 @@ export async function interactionsUpdate(
     await updateInteraction(trx, input.id, { ...patch, updated_at: now.toISOString(), version: v })
     if (input.promises) await replacePromises(trx, ctx, row, input.promises, v)
     const after = (await findInteraction(trx, input.id))!
+    await auditInteraction(trx, ctx, 'update', row, after)
     await settle(trx, ctx, version, {
       id: input.id, customerId, customerName: String(after.customer_name ?? ''), contactId: str(after.contact_id), subject: String(after.subject),
       nextFollowUpAt: toIso(after.next_follow_up_at), recipientId: str(after.customer_owner_id) ?? str(row.created_by) ?? ctx.actor.userId,
@@ -295,6 +328,7 @@ export async function interactionsRemove(ctx: ServiceContext, input: { id: strin
     await updateInteraction(trx, input.id, gone)
     await trx('interaction_promises').where({ interaction_id: input.id }).whereNull('deleted_at').update(gone)
     await softDeleteAttachmentsOf(trx, input.id, gone)
+    await auditInteraction(trx, ctx, 'delete', row, null)
     const customerId = String(row.customer_id)
     await refreshCustomerContact(trx, [customerId], version)
     // retracts the record's follow-up and promise reminders, re-evaluates the contact policy

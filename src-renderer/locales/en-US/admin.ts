@@ -125,6 +125,7 @@ export default {
         user: 'User',
         role: 'Role',
         team: 'Team',
+        interaction: 'Interaction',
       },
       actions: {
         create: 'Created',

@@ -314,6 +314,7 @@ export default {
       user: 'User',
       role: 'Role',
       team: 'Team',
+      interaction: 'Interaction',
     },
   },
 }

@@ -125,6 +125,7 @@ export default {
         user: '用户',
         role: '角色',
         team: '团队',
+        interaction: '交往记录',
       },
       actions: {
         create: '新建',

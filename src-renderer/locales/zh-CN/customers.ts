@@ -312,6 +312,7 @@ export default {
       user: '用户',
       role: '角色',
       team: '团队',
+      interaction: '交往记录',
     },
   },
 }
