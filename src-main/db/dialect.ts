@@ -66,6 +66,14 @@ export function whereLike(q: Knex.QueryBuilder, column: string, value: string, m
   return q.whereRaw(`?? like ? escape '\\'`, [column, likePattern(value, mode)])
 }
 
+/** Case-insensitive substring match on any of `columns` (one OR group). */
+export function whereContainsAny(q: Knex.QueryBuilder, columns: string[], value: string) {
+  const pattern = likePattern(value.toLowerCase())
+  return q.where((w) => {
+    for (const c of columns) w.orWhereRaw(`lower(??) like ? escape '\\'`, [c, pattern])
+  })
+}
+
 export interface PageRequest {
   page: number
   pageSize: number

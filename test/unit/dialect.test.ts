@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { compilerOnly } from '../../src-main/db/connection'
 import type { Dialect } from '../../src-main/db/config'
 import { describeDb, parseDbUrl } from '../../src-main/db/config'
-import { applyPage, chunkRows, insertChunked, likePattern, MAX_PARAMS, toBool, toIso, toNum, upsert, whereLike } from '../../src-main/db/dialect'
+import { applyPage, chunkRows, insertChunked, likePattern, MAX_PARAMS, toBool, toIso, toNum, upsert, whereContainsAny, whereLike } from '../../src-main/db/dialect'
 
 interface Compiled {
   sql: string
@@ -189,6 +189,12 @@ describe('likePattern / whereLike', () => {
       expect(q.sql).toBe(expected[d])
       expect(q.bindings).toEqual(["%x'; drop table t; --%"])
     }
+  })
+
+  it('whereContainsAny: lower-cased OR group over the columns, one bound pattern each', () => {
+    const q = whereContainsAny(compilerOnly('mssql')('t').select('*').where('x', 1), ['a', 'b'], 'Ab%').toSQL().toNative() as Compiled
+    expect(q.sql).toBe("select * from [t] where [x] = @p0 and (lower([a]) like @p1 escape '\\' or lower([b]) like @p2 escape '\\')")
+    expect(q.bindings).toEqual([1, '%ab\\%%', '%ab\\%%'])
   })
 })
 

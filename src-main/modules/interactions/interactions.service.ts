@@ -9,7 +9,7 @@ import type { ServiceContext } from '../../app/context'
 import type { z } from 'zod'
 import type { ContactSummary, Interaction, InteractionCreate, InteractionPatch, InteractionSearch, PromiseInput, PromiseItem } from '../../contract/interactions'
 import { AppError, fieldError, notFound } from '../../ipc/errors'
-import { applyPage, likePattern, toBool, toIso } from '../../db/dialect'
+import { applyPage, toBool, toIso, whereContainsAny } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
@@ -116,12 +116,7 @@ export async function interactionsSearch(ctx: ServiceContext, input: In<typeof I
   if (input.createdBy) q.where('i.created_by', input.createdBy)
   if (input.from) q.where('i.occurred_at', '>=', isoOf(input.from))
   if (input.to) q.where('i.occurred_at', '<=', isoOf(input.to))
-  if (input.text) {
-    const pattern = likePattern(input.text.toLowerCase())
-    q.where((w) => {
-      for (const col of ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name']) w.orWhereRaw(`lower(??) like ? escape '\\'`, [col, pattern])
-    })
-  }
+  if (input.text) whereContainsAny(q, ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name'], input.text)
   return page(k, ctx, q, input)
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { applyPage, likePattern } from '../../db/dialect'
+import { applyPage, whereContainsAny } from '../../db/dialect'
 
 export interface UserRow {
   id: string
@@ -41,10 +41,7 @@ export async function pageUsers(
 ): Promise<{ rows: UserRow[]; total: number }> {
   const q = usersQuery(db, f.vis)
   if (!f.includeDisabled) q.where('u.disabled', false)
-  if (f.search) {
-    const pattern = likePattern(f.search.toLowerCase())
-    q.where((w) => w.whereRaw(`lower(??) like ? escape '\\'`, ['u.login', pattern]).orWhereRaw(`lower(??) like ? escape '\\'`, ['u.name', pattern]))
-  }
+  if (f.search) whereContainsAny(q, ['u.login', 'u.name'], f.search)
   const [{ n }] = await q.clone().count({ n: '*' })
   const rows = await applyPage(q.clone().select(USER_COLUMNS).orderBy([{ column: 'u.login' }, { column: 'u.id' }]), f)
   return { rows, total: Number(n) }
