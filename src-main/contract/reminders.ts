@@ -162,6 +162,8 @@ export const Centre = z.object({
   now: IsoDateTime,
   todayStart: IsoDateTime,
   todayEnd: IsoDateTime,
+  /** end of the 未来7天 window (the lists page with these same bounds) */
+  upcomingEnd: IsoDateTime,
   overdue: z.array(Reminder),
   today: z.array(Reminder),
   upcoming: z.array(Reminder),

@@ -125,6 +125,7 @@ describeEachDb('interactions', (dialect) => {
       const p = rec.promises[0]
       const kept = await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: p.id })
       expect(kept.keptAt).toBe(t.clock.now().toISOString())
+      expect(kept.overdue).toBe(false)
       expect((await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: custA1, status: 'kept' })).items.map((x) => x.id)).toEqual([p.id])
       const unkept = await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: p.id })
       expect(unkept.keptAt).toBeNull()
@@ -183,6 +184,7 @@ describeEachDb('interactions', (dialect) => {
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ occurredAt: '2026-03-10 10:00' })), 'occurredAt')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ occurredAt: '2026-04-10T10:00:00+08:00' })), 'occurredAt', 'in_future')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ nextFollowUpAt: 'tomorrow' })), 'nextFollowUpAt')
+      expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ nextFollowUpAt: '2026-03-09T09:00:00+08:00' })), 'nextFollowUpAt', 'before_occurred')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ subject: '  ' })), 'subject')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', base({ promises: [{ content: 'x', dueDate: '2026-02-30' }] })), 'promises.0.dueDate')
       expect(await countRows(t, 'interactions')).toBe(before)
@@ -324,5 +326,16 @@ describeEachDb('interactions', (dialect) => {
       expect(await t.call(w.mgrB.key, 'audit', 'forCustomer', { customerId: custA2 })).toMatchObject({ items: [], total: 0 })
       expect(await ofInteraction(w.mgrA1.key, custA2, rec.id)).toHaveLength(0)
     })
+  })
+
+  it('a promise past its date is overdue until kept, and again when un-kept', async () => {
+    const rec = await t.call(w.mgrA2.key, 'interactions', 'create', {
+      customerId: custA2, channelId: phone, occurredAt: '2026-03-01T09:00:00+08:00', subject: '催样品', promises: [{ content: '三月五日前寄样品', dueDate: '2026-03-05' }],
+    })
+    const p = rec.promises[0]
+    expect(p.overdue).toBe(true) // the test clock is days past 2026-03-05
+    expect((await t.call(w.mgrA2.key, 'interactions', 'keepPromise', { id: p.id })).overdue).toBe(false)
+    expect((await t.call(w.mgrA2.key, 'interactions', 'unkeepPromise', { id: p.id })).overdue).toBe(true)
+    await t.call(w.mgrA2.key, 'interactions', 'remove', { id: rec.id })
   })
 })

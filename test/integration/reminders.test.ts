@@ -86,6 +86,7 @@ describeEachDb('reminders', (dialect) => {
       expect(c.badge).toBe(1)
       expect(c.todayStart).toBe('2026-01-29T16:00:00.000Z')
       expect(c.todayEnd).toBe('2026-01-30T16:00:00.000Z')
+      expect(c.upcomingEnd).toBe('2026-02-06T16:00:00.000Z') // seven Shanghai days after today
       expect(c.teamOverdue).toBeNull() // a 客户经理 has no team view
       // in New York it is still 29 January (21:00): both are upcoming there
       const ny = await t.call(w.mgrA1.key, 'reminders', 'centre', { timeZone: 'America/New_York' })
@@ -143,9 +144,16 @@ describeEachDb('reminders', (dialect) => {
       expect(d.reminder.doneAt).toBe(t.clock.now().toISOString())
       let c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect(c.done.map((r) => r.id)).toEqual([tomorrow])
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([]) // done: never fires
+      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([]) // done: never fires …
+      const at = t.clock.now()
+      t.clock.setNow(new Date('2026-01-31T16:10:00Z')) // … not even past its snooze time (16:05)
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((x) => x.id)).not.toContain(tomorrow)
+      t.clock.setNow(at)
       const r = await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: tomorrow })
       expect(r.doneAt).toBeNull()
+      c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
+      expect([...c.overdue, ...c.today, ...c.upcoming].map((x) => x.id)).toContain(tomorrow)
+      expect(c.done.map((x) => x.id)).not.toContain(tomorrow)
       await t.call(w.mgrA1.key, 'reminders', 'remove', { id: tomorrow })
       c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect([...c.overdue, ...c.today, ...c.upcoming, ...c.done].map((x) => x.id)).not.toContain(tomorrow)

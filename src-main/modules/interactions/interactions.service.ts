@@ -166,6 +166,13 @@ function checkTimes(f: Fields, now: Date) {
   }
 }
 
+/** 下次跟进 comes after the contact itself (checked on the values after the edit). */
+function checkFollowUp(occurredAt: string | null | undefined, nextFollowUpAt: string | null | undefined) {
+  if (occurredAt && nextFollowUpAt && Date.parse(nextFollowUpAt) <= Date.parse(occurredAt)) {
+    throw fieldError('nextFollowUpAt', 'before_occurred', 'the next follow-up must be later than the interaction')
+  }
+}
+
 async function checkContact(db: Knex, contactId: string | null | undefined, customerId: string) {
   if (!contactId) return
   const ct = await findContact(db, contactId)
@@ -225,6 +232,7 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
   const now = ctx.clock.now()
   const nowIso = now.toISOString()
   checkTimes(input, now)
+  checkFollowUp(input.occurredAt, input.nextFollowUpAt)
   const k = ctx.db.knex
   const id = await k.transaction(async (trx) => {
     const customer = await findCustomerForWrite(trx, input.customerId)
@@ -289,6 +297,7 @@ export async function interactionsUpdate(
     if (input.version !== undefined && input.version !== Number(row.version)) {
       throw new AppError('conflict', 'the record was changed meanwhile', { key: 'errors.conflict', params: { version: Number(row.version) } })
     }
+    checkFollowUp(f.occurredAt ?? toIso(row.occurred_at), f.nextFollowUpAt !== undefined ? f.nextFollowUpAt : toIso(row.next_follow_up_at))
     const customerId = String(row.customer_id)
     if (f.contactId !== undefined && f.contactId !== row.contact_id) await checkContact(trx, f.contactId, customerId)
     if (f.channelId !== undefined) await checkChannel(trx, f.channelId, str(row.channel_id))

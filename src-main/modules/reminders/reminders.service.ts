@@ -435,7 +435,7 @@ export async function remindersCentre(ctx: ServiceContext, input: In<typeof Cent
     teamOverdue = teamOverdueCount ? (await byEffective(q.clone().select(reminderColumns)).limit(input.limit)).map((r: Row) => toReminder(r, now)) : []
   }
   return {
-    now: nowIso, todayStart: day.todayStart.toISOString(), todayEnd: b.todayEnd, overdue, today, upcoming, done, counts,
+    now: nowIso, todayStart: day.todayStart.toISOString(), todayEnd: b.todayEnd, upcomingEnd: b.upcomingEnd, overdue, today, upcoming, done, counts,
     badge: unfiltered.overdue + unfiltered.today, teamOverdue, teamOverdueCount,
   }
 }

@@ -335,6 +335,7 @@ export default {
     },
   },
   validation: {
+    before_occurred: '{field} must be later than the interaction',
     in_future: '{field} cannot be in the future',
     in_past: '{field} must be in the future',
     not_of_customer: '{field} does not belong to the chosen customer',

@@ -335,6 +335,7 @@ export default {
     },
   },
   validation: {
+    before_occurred: '{field}应晚于本次交往时间',
     in_future: '{field}不能晚于当前时间',
     in_past: '{field}必须是将来的时间',
     not_of_customer: '{field}不属于所选客户',
