@@ -73,6 +73,7 @@ test('setup, wrong password, customer card with contacts and history, pinyin sea
   await expect(contacts).toContainText('张伟')
   await expect(contacts).toContainText('李娜')
   await expect(page.getByTestId('contact-primary-tag')).toHaveCount(1)
+  await expect(contacts.locator('tr', { hasText: '张伟' }).getByTestId('contact-primary-tag')).toHaveCount(1)
 
   // history: create, the phone change old → new, and both contacts
   await page.getByTestId('customer-tab-history').click()

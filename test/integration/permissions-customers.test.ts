@@ -68,8 +68,9 @@ describeEachDb('permissions: customers and contacts by role and scope', (dialect
     expect(u.notes).toBe(`由${who.userId}修改`)
     const added = await t.call(who.key, 'contacts', 'create', { customerId: id, fields: { name: '新增联系人' } })
     expect((await k()('contacts').where({ id: added.id }).first()).owner_id).toBe(c.customer.ownerId)
-    await t.call(who.key, 'contacts', 'update', { id: added.id, fields: { mobile: '13100000000' } })
+    expect((await t.call(who.key, 'contacts', 'update', { id: added.id, fields: { mobile: '13100000000' } })).mobile).toBe('13100000000')
     await t.call(who.key, 'contacts', 'setPrimary', { id: added.id })
+    expect((await t.call(who.key, 'contacts', 'list', { customerId: id })).find((x) => x.isPrimary)?.id).toBe(added.id)
     await t.call(who.key, 'contacts', 'remove', { id: added.id })
     expect((await t.call(who.key, 'contacts', 'list', { customerId: id })).map((x) => [x.id, x.isPrimary])).toEqual([[c.contact.id, true]])
     if (opts.reassignTo) {
