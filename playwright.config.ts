@@ -7,7 +7,7 @@ const debianChromium = '/usr/bin/chromium'
 const executablePath = fs.existsSync(debianChromium) ? debianChromium : undefined
 if (process.env.CI === 'true' && !executablePath) throw new Error('CI=true but /usr/bin/chromium is missing')
 
-const PORT = 5199
+const PORT = Number(process.env.CRM_E2E_PORT ?? 5199)
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -1,8 +1,8 @@
 // Work the main process does on its own: evaluating system reminders (policies, birthdays,
 // promises, follow-ups) at start and every hour. Used by the desktop app and `crm serve`.
-import type { AppContext } from './context'
+import type { AppContext } from '../modules/context'
 import { evaluateReminders } from '../modules/reminders/system-reminders.service'
-import { logError } from '../ipc/log'
+import { logError } from '../shared/log'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
 

@@ -3,7 +3,7 @@
 import path from 'node:path'
 import { defaultDataDir, resolveDbConfig } from '../app/paths'
 import { openApp } from '../app/bootstrap'
-import type { AppContext } from '../app/context'
+import type { AppContext } from '../modules/context'
 import { describeDb, type DbConfig } from '../db/config'
 import type { Clock } from '../db/clock'
 import { FileSettingsStore } from '../modules/settings/settings.service'

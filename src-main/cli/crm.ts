@@ -1,6 +1,6 @@
 // The `crm` command line: thin over the services. Any failure ends with exit code 1 and one
 // `crm: <reason>` line on stderr (secrets redacted).
-import { redact } from '../ipc/log'
+import { redact } from '../shared/log'
 import { CliError } from './cli-args'
 import { demoCommand, demoUsage } from './demo.command'
 import { migrateCommand, migrateUsage } from './migrate.command'

@@ -2,7 +2,7 @@
 // performance work. Bulk inserts in chunks under the dialect's parameter limit, one
 // transaction (and one sync version) per batch; codes continue the yearly sequence.
 import type { Knex } from 'knex'
-import type { AppContext } from '../app/context'
+import type { AppContext } from '../modules/context'
 import { insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'

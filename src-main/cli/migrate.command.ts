@@ -3,7 +3,7 @@
 import { describeDb, parseDbUrl, type Dialect } from '../db/config'
 import { openDb } from '../db/connection'
 import { migrateLatest, printMigrationSql } from '../db/migrate'
-import { seedDefaults } from '../app/bootstrap'
+import { seedDefaults } from '../db/prepare'
 import { CliError, noPositionals, parseArgs } from './cli-args'
 import { cliDbConfig, DB_OPTIONS } from './cli-db'
 import type { Out } from './output'

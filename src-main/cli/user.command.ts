@@ -2,11 +2,11 @@
 // scripted provisioning). The password comes from CRM_PASSWORD or standard input, never
 // from an argument, so it does not end up in shell history or the process list.
 import type { Knex } from 'knex'
-import type { Actor, AppContext } from '../app/context'
+import type { Actor, AppContext } from '../modules/context'
 import { Login, Password } from '../contract/auth'
 import { newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
-import { AppError } from '../ipc/errors'
+import { AppError } from '../shared/errors'
 import { insertUser } from '../modules/auth/auth.service'
 import { findRoleByCode } from '../modules/auth/auth.repository'
 import { diff, recordAudit } from '../modules/audit/audit.service'

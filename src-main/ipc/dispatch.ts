@@ -4,14 +4,14 @@
 // and wrap the answer as {ok:true,data} or {ok:false,error}.
 import { ZodError, type z } from 'zod'
 import { contract, type Area, type ApiResult, type CallDef, type FieldIssue } from '../contract/index'
-import type { AppContext } from '../app/context'
-import { AppError } from './errors'
+import type { AppContext } from '../modules/context'
+import { AppError } from '../shared/errors'
 import type { SessionStore } from './sessions'
-import type { CallContext } from './handler-types'
+import type { CallContext } from '../modules/handler-types'
 import { handlers } from './registry'
 import { loadActor } from '../modules/auth/auth.service'
 import { runsWithoutSession } from '../modules/settings/settings.handlers'
-import { logError } from './log'
+import { logError } from '../shared/log'
 
 const checkOutputs = process.env.CRM_CHECK_OUTPUT === '1' || !!process.env.VITEST
 

@@ -1,6 +1,6 @@
 // Every area's handlers, keyed like the contract. A missing call is a type error.
 import type { Area } from '../contract/index'
-import type { AreaHandlers } from './handler-types'
+import type { AreaHandlers } from '../modules/handler-types'
 import { authHandlers } from '../modules/auth/auth.handlers'
 import { usersHandlers } from '../modules/users/users.handlers'
 import { rolesHandlers } from '../modules/roles/roles.handlers'

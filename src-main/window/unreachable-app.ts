@@ -4,10 +4,10 @@
 // keeps retrying and swaps in the real context once the database answers. Being marked
 // `unreachable`, it lets the connection settings run without a login so they can be fixed.
 import type { Knex } from 'knex'
-import type { AppContext } from '../app/context'
+import type { AppContext } from '../modules/context'
 import { describeDb, type DbConfig } from '../db/config'
 import { systemClock } from '../db/clock'
-import { AppError } from '../ipc/errors'
+import { AppError } from '../shared/errors'
 
 export function unreachableError(config: DbConfig) {
   const db = describeDb(config)

@@ -9,7 +9,7 @@ import { dispatch } from '../../src-main/ipc/dispatch'
 import { SessionStore } from '../../src-main/ipc/sessions'
 import { unreachableApp } from '../../src-main/window/unreachable-app'
 import { MemorySettingsStore, testDb } from '../../src-main/modules/settings/settings.service'
-import type { AppContext } from '../../src-main/app/context'
+import type { AppContext } from '../../src-main/modules/context'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const SECRET = 'Secret-77'

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { dispatch } from '../../src-main/ipc/dispatch'
 import { SessionStore } from '../../src-main/ipc/sessions'
 import { retryUntilOpen, unreachableApp } from '../../src-main/window/unreachable-app'
-import type { AppContext } from '../../src-main/app/context'
+import type { AppContext } from '../../src-main/modules/context'
 
 const config = { dialect: 'mssql' as const, host: 'db.example', port: 1433, database: 'crm', user: 'crm', password: 'Secret-77' }
 

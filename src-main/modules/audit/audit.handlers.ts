@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { auditForCustomer, auditList } from './audit.service'
 
 export const auditHandlers: AreaHandlers<'audit'> = {

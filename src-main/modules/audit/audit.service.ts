@@ -1,7 +1,7 @@
 // 操作日志: every create/update/delete records who, when and the changed fields old → new,
 // written in the same transaction as the change itself.
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { AuditEntry } from '../../contract/audit'
 import { newId } from '../../db/ids'
 import { toIso } from '../../db/dialect'

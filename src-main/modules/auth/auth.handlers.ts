@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { changePassword, login, setup, status, toMe } from './auth.service'
 
 export const authHandlers: AreaHandlers<'auth'> = {

@@ -1,10 +1,10 @@
 // Login with scrypt hashes and a lockout (5 wrong passwords → 15 minutes), first-run
 // administrator setup, and loading the acting user with its role's permissions.
 import type { Knex } from 'knex'
-import type { Actor, AppContext, ServiceContext } from '../../app/context'
+import type { Actor, AppContext, ServiceContext } from '../context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Me } from '../../contract/auth'
-import { AppError, fieldError } from '../../ipc/errors'
+import { AppError, fieldError } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { describeDb } from '../../db/config'
 import { newId } from '../../db/ids'

@@ -2,8 +2,8 @@
 // always from the session's actor, never from what the renderer sends.
 import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
-import type { Actor } from '../../app/context'
-import { forbidden, notFound } from '../../ipc/errors'
+import type { Actor } from '../context'
+import { forbidden, notFound } from '../../shared/errors'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false

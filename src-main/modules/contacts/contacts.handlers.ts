@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { contactsCreate, contactsList, contactsRemove, contactsSetPrimary, contactsUpdate } from './contacts.service'
 
 export const contactsHandlers: AreaHandlers<'contacts'> = {

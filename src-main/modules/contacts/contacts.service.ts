@@ -3,10 +3,10 @@
 // Name and mobile feed the customer's search text, so changes to them rebuild it.
 import type { Knex } from 'knex'
 import { LunarYear } from 'lunar-typescript'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { Action, DataScope } from '../../contract/common'
 import { ContactFields, type Contact } from '../../contract/contacts'
-import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { AppError, fieldError, notFound } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { customersChangeOwner, customersCreate, customersGet, customersList, customersRemove, customersUpdate } from './customers.service'
 
 export const customersHandlers: AreaHandlers<'customers'> = {

@@ -2,11 +2,11 @@
 // KH-<year>-<6 digits> code, partial edits with optimistic version check, soft delete, and
 // reassignment. Every write: one transaction, the next central version, an audit entry.
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import { CustomerFields, DICT_FIELDS, type Customer, type CustomerRow, type DictField } from '../../contract/customers'
 import type { DictTypeCode } from '../../contract/dictionary'
-import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { AppError, fieldError, notFound } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

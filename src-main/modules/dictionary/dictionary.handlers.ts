@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { dictAll, dictItems, dictRemove, dictReorder, dictSave } from './dictionary.service'
 
 export const dictionaryHandlers: AreaHandlers<'dictionary'> = {

@@ -1,10 +1,10 @@
 // 系统字典: ordered items per type, rename / enable-disable / cycle days, reorder, and
 // delete only while nothing refers to an item (in use → disable it instead).
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { DictItem, DictType, DictTypeCode } from '../../contract/dictionary'
-import { AppError, fieldError, notFound } from '../../ipc/errors'
-import { logError } from '../../ipc/log'
+import { AppError, fieldError, notFound } from '../../shared/errors'
+import { logError } from '../../shared/log'
 import { toBool, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { attachmentsAdd, attachmentsDownload, attachmentsList, attachmentsOpen, attachmentsRemove } from './attachments.service'
 import {
   interactionsCreate, interactionsGet, interactionsListByCustomer, interactionsRemove, interactionsSearch, interactionsSummary, interactionsUpdate,

@@ -3,9 +3,9 @@
 // Editable: own records; a team scope also the team's (by author or customer owner); an all
 // scope every record.
 import type { Knex } from 'knex'
-import type { Actor } from '../../app/context'
+import type { Actor } from '../context'
 import type { DataScope } from '../../contract/common'
-import { forbidden, notFound } from '../../ipc/errors'
+import { forbidden, notFound } from '../../shared/errors'
 import { applyScope, inScope, requirePerm } from '../auth/permissions'
 import { findInteraction, type Row } from './interactions.repository'
 

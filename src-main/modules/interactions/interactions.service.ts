@@ -5,10 +5,10 @@
 // Visibility: records of customers in the caller's scope (by the customer's current owner)
 // and the caller's own records. Editing and deleting: own records; team/all scope more.
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { z } from 'zod'
 import type { ContactSummary, Interaction, InteractionCreate, InteractionPatch, InteractionSearch, PromiseInput, PromiseItem } from '../../contract/interactions'
-import { AppError, fieldError, notFound } from '../../ipc/errors'
+import { AppError, fieldError, notFound } from '../../shared/errors'
 import { applyPage, toBool, toIso, whereContainsAny } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

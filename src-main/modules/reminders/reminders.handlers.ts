@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import {
   customersToContact, remindersBadge, remindersBulkDone, remindersBulkSnooze, remindersCentre, remindersCreate, remindersDone, remindersDue,
   remindersEvaluate, remindersGet, remindersGetSettings, remindersList, remindersRemove, remindersReopen, remindersSaveSettings,

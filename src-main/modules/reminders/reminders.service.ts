@@ -3,14 +3,14 @@
 // notifications that never fire twice for one occurrence. A 客户经理 (scope own) sees and
 // changes only own reminders; a supervisor (team) the team's.
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import type {
   BulkSnoozeInput, Centre, CentreFilter, ClientZone, CustomerToContact, Reminder, ReminderCreate, ReminderListInput, ReminderPatch,
   ReminderSettings, ReminderSource, SnoozeInput,
 } from '../../contract/reminders'
 import type { z } from 'zod'
-import { AppError, fieldError, forbidden, notFound } from '../../ipc/errors'
+import { AppError, fieldError, forbidden, notFound } from '../../shared/errors'
 import { applyPage, toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

@@ -15,12 +15,12 @@
 // written since the last run's sync version and the thresholds crossed since its day, so a
 // no-change run over 100,000 customers reads a few index ranges and writes nothing.
 import type { Knex } from 'knex'
-import type { AppContext } from '../../app/context'
+import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
 import { toBool, toIso } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
-import { logError } from '../../ipc/log'
+import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
 import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
 import {

@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { listRoles, removeRole, saveRole } from './roles.service'
 
 export const rolesHandlers: AreaHandlers<'roles'> = {

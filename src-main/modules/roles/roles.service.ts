@@ -1,10 +1,10 @@
 // 角色与权限: roles are data. Saving a role replaces its permission rows in the same
 // transaction; system roles and roles still held by users cannot be removed, and the
 // admin role keeps the right to edit roles so nobody can lock the administrators out.
-import type { ServiceContext } from '../../app/context'
+import type { ServiceContext } from '../context'
 import { Action, PermModule } from '../../contract/common'
 import type { Role, RolePermission } from '../../contract/roles'
-import { AppError, fieldError, notFound, ruleError } from '../../ipc/errors'
+import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toBool, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

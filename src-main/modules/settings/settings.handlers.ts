@@ -1,5 +1,5 @@
-import type { AppContext } from '../../app/context'
-import { svc, type AreaHandlers, type CallContext } from '../../ipc/handler-types'
+import type { AppContext } from '../context'
+import { svc, type AreaHandlers, type CallContext } from '../handler-types'
 import { canRepairWithoutLogin, getDb, migrateDb, saveDb, setClock, testDb, type SettingsContext } from './settings.service'
 
 /** The calls that repair the connection; without a session they reach the service only while the database is unreachable. */

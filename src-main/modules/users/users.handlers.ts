@@ -1,4 +1,4 @@
-import { svc, type AreaHandlers } from '../../ipc/handler-types'
+import { svc, type AreaHandlers } from '../handler-types'
 import { createUser, listTeams, listUsers, resetPassword, saveTeam, unlockUser, updateUser, userOptions } from './users.service'
 
 export const usersHandlers: AreaHandlers<'users'> = {

@@ -3,10 +3,10 @@
 // admin role, and an editor limited to a team stays inside it and can neither grant nor touch
 // a role wider than its own.
 import type { Knex } from 'knex'
-import type { Actor, ServiceContext } from '../../app/context'
+import type { Actor, ServiceContext } from '../context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Team, User } from '../../contract/users'
-import { fieldError, forbidden, notFound, ruleError } from '../../ipc/errors'
+import { fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'

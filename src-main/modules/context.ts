@@ -26,7 +26,7 @@ export interface AppContext {
   /** the connection the central database was opened with (settings shows it, minus the password) */
   dbConfig?: import('../db/config').DbConfig
   /** the saved connection settings store (Electron: safeStorage; browser mode: memory only) */
-  settingsStore?: import('../modules/settings/settings.service').SettingsStore
+  settingsStore?: import('./settings/settings.store').SettingsStore
   /**
    * true only on the stand-in context the desktop app runs on while the central database cannot
    * be reached (window/unreachable-app.ts): the connection settings then work without a login

@@ -1,0 +1,43 @@
+// Migrates a central database and seeds what every database starts with: the sync_version
+// row, the default roles and the data dictionary. Used by openApp, the connection settings
+// (执行迁移) and `crm migrate`.
+import type { Knex } from 'knex'
+import type { Db } from './connection'
+import { migrateLatest } from './migrate'
+import { systemClock, type Clock } from './clock'
+import { newId } from './ids'
+import { seedRoles } from '../../db/seeds/roles'
+import { seedDictionary } from '../../db/seeds/dictionary'
+
+export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Promise<void> {
+  const now = clock.now().toISOString()
+  await knex.transaction(async (trx) => {
+    if (!(await trx('sync_version').where({ id: 1 }).first())) {
+      await trx('sync_version').insert({ id: 1, version: 0, epoch_id: newId(), tombstone_floor: 0 })
+    }
+    for (const r of seedRoles) {
+      if (await trx('roles').where({ code: r.code }).first()) continue
+      const id = newId()
+      await trx('roles').insert({ id, code: r.code, name: r.name, name_en: r.nameEn, description: r.description, is_system: true, created_at: now, updated_at: now, version: 0 })
+      const perms = Object.entries(r.permissions).map(([module, p]) => ({ id: newId(), role_id: id, module, actions: p!.actions.join(','), scope: p!.scope }))
+      if (perms.length) await trx('role_permissions').insert(perms)
+    }
+    let typeOrder = 0
+    for (const t of seedDictionary) {
+      typeOrder += 10
+      if (await trx('dict_types').where({ code: t.code }).first()) continue
+      await trx('dict_types').insert({ code: t.code, name: t.name, name_en: t.nameEn, has_cycle: !!t.hasCycle, sort_order: typeOrder })
+      await trx('dict_items').insert(
+        t.items.map(([label, labelEn, cycle], i) => ({
+          id: newId(), type_code: t.code, label, label_en: labelEn, sort_order: (i + 1) * 10, enabled: true,
+          cycle_days: cycle ?? null, created_at: now, updated_at: now, version: 0,
+        })),
+      )
+    }
+  })
+}
+
+export async function prepareDb(db: Db, clock: Clock = systemClock): Promise<void> {
+  await migrateLatest(db)
+  await seedDefaults(db.knex, clock)
+}
