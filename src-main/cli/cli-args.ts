@@ -1,5 +1,8 @@
-// A small, strict option parser: `--name value`, `--name=value` and boolean flags. Every
-// mistake is a CliError, which crm.ts prints as one `crm: <reason>` line.
+// Shared pieces of the command line on commander: the CliError every command throws (crm.ts
+// prints it as one `crm: <reason>` line), value parsers with clear messages, and the
+// database options every command takes.
+import { Command, Option } from 'commander'
+
 export class CliError extends Error {
   constructor(message: string) {
     super(message)
@@ -7,63 +10,34 @@ export class CliError extends Error {
   }
 }
 
-export interface OptionSpec {
-  strings?: readonly string[]
-  flags?: readonly string[]
-}
-
-export interface ParsedArgs {
-  positionals: string[]
-  opts: Record<string, string | undefined>
-  flags: Record<string, boolean>
-}
-
-export function parseArgs(argv: string[], spec: OptionSpec): ParsedArgs {
-  const strings = new Set(spec.strings ?? [])
-  const flags = new Set([...(spec.flags ?? []), 'help'])
-  const out: ParsedArgs = { positionals: [], opts: {}, flags: {} }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '-h') {
-      out.flags.help = true
-      continue
-    }
-    if (!a.startsWith('--')) {
-      out.positionals.push(a)
-      continue
-    }
-    const eq = a.indexOf('=')
-    const name = a.slice(2, eq === -1 ? undefined : eq)
-    if (flags.has(name)) {
-      if (eq !== -1) throw new CliError(`option --${name} takes no value`)
-      out.flags[name] = true
-    } else if (strings.has(name)) {
-      const value = eq === -1 ? argv[++i] : a.slice(eq + 1)
-      if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new CliError(`option --${name} needs a value`)
-      if (name in out.opts) throw new CliError(`option --${name} given twice`)
-      out.opts[name] = value
-    } else {
-      throw new CliError(`unknown option --${name}`)
-    }
-  }
-  return out
-}
-
-export function requireOpt(p: ParsedArgs, name: string): string {
-  const v = p.opts[name]
-  if (v === undefined || v.trim() === '') throw new CliError(`missing --${name}`)
-  return v
-}
-
-export function intOpt(p: ParsedArgs, name: string, min: number, max: number): number | undefined {
-  const v = p.opts[name]
-  if (v === undefined) return undefined
+/** A parser for a whole-number option within [min, max]. */
+export const intArg = (name: string, min: number, max: number) => (v: string): number => {
   if (!/^\d+$/.test(v)) throw new CliError(`--${name} must be a whole number`)
   const n = Number(v)
   if (n < min || n > max) throw new CliError(`--${name} must be between ${min} and ${max}`)
   return n
 }
 
-export function noPositionals(p: ParsedArgs, command: string) {
-  if (p.positionals.length) throw new CliError(`unexpected argument for ${command}: ${p.positionals[0]}`)
+/** A parser for an option that takes one of `values`. */
+export const oneOf = <T extends string>(name: string, values: readonly T[]) => (v: string): T => {
+  if (!(values as readonly string[]).includes(v)) throw new CliError(`--${name} must be one of ${values.join(', ')}`)
+  return v as T
+}
+
+/** The options of every command that opens a database. */
+export interface DbOpts {
+  db?: string
+  data?: string
+}
+
+export function withDbOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--db <url>', 'database: sqlite:PATH, postgres://…, mssql://user:pass@host:port/db'))
+    .addOption(new Option('--data <dir>', "data folder (default: CRM_DATA_DIR or the desktop app's folder)"))
+}
+
+/** A required option's value, trimmed; missing or blank is a CliError. */
+export function required(value: string | undefined, name: string): string {
+  if (value === undefined || value.trim() === '') throw new CliError(`missing --${name}`)
+  return value
 }

@@ -7,9 +7,7 @@ import type { AppContext } from '../modules/context'
 import { describeDb, type DbConfig } from '../db/config'
 import type { Clock } from '../db/clock'
 import { FileSettingsStore } from '../modules/settings/settings.service'
-import { CliError, type ParsedArgs } from './cli-args'
-
-export const DB_OPTIONS = ['db', 'data'] as const
+import { CliError, type DbOpts } from './cli-args'
 
 export interface CliDb {
   dataDir: string
@@ -17,13 +15,13 @@ export interface CliDb {
   settingsStore: FileSettingsStore
 }
 
-export async function cliDbConfig(p: ParsedArgs): Promise<CliDb> {
-  const dataDir = p.opts.data ? path.resolve(p.opts.data) : defaultDataDir()
+export async function cliDbConfig(p: DbOpts): Promise<CliDb> {
+  const dataDir = p.data ? path.resolve(p.data) : defaultDataDir()
   // The CLI has no OS keychain: a password saved by the desktop app stays unreadable here.
   const settingsStore = new FileSettingsStore(dataDir, null)
   let config: DbConfig
   try {
-    config = resolveDbConfig({ dataDir, dbUrl: p.opts.db, settingsStore })
+    config = resolveDbConfig({ dataDir, dbUrl: p.db, settingsStore })
   } catch (e) {
     throw new CliError(`bad database setting: ${(e as Error).message}`)
   }

@@ -1,52 +1,63 @@
-// The `crm` command line: thin over the services. Any failure ends with exit code 1 and one
-// `crm: <reason>` line on stderr (secrets redacted).
+// The `crm` command line: thin over the services, on commander (`--help` on every command and
+// subcommand). Any failure ends with exit code 1 and one `crm: <reason>` line on stderr
+// (secrets redacted); help and results go to stdout.
+import { Command, CommanderError } from 'commander'
 import { redact } from '../shared/log'
 import { CliError } from './cli-args'
-import { demoCommand, demoUsage } from './demo.command'
-import { migrateCommand, migrateUsage } from './migrate.command'
+import { registerDemo } from './demo.command'
+import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
-import { serveCommand, serveUsage } from './serve.command'
-import { userCommand, userUsage } from './user.command'
+import { registerServe } from './serve.command'
+import { registerUser } from './user.command'
 
-export const HELP = `crm — command line of 客户关系管理 (CRM)
-
-Usage:
-  ${migrateUsage}
-      create or update the database schema; --print-sql prints the DDL for the --db dialect
-      without connecting (e.g. --db mssql://user:pass@host:1433/crm)
-  ${userUsage}
-      create a user; the password comes from CRM_PASSWORD or standard input
-  ${serveUsage}
-      run the browser mode on the loopback interface until Ctrl+C
-  ${demoUsage}
-      add realistic demo customers and contacts (and demo users when there are none)
-
+const FOOTER = `
 Database selection: --db URL (sqlite:PATH, postgres://…, mssql://user:pass@host:port/db),
 else the connection saved in the data folder, else DIR/crm.sqlite. --data DIR defaults to
-CRM_DATA_DIR or the desktop app's data folder.`
+CRM_DATA_DIR or the desktop app's data folder (the same database the desktop app opens).`
 
-const COMMANDS: Record<string, (argv: string[], out: Out) => Promise<void>> = {
-  migrate: migrateCommand,
-  user: userCommand,
-  serve: serveCommand,
-  demo: demoCommand,
+export function buildProgram(out: Out): Command {
+  const program = new Command('crm')
+    .description('crm — command line of 客户关系管理 (CRM)')
+    .helpCommand(true)
+    .showSuggestionAfterError(true)
+    .addHelpText('after', FOOTER)
+  registerMigrate(program, out)
+  registerUser(program, out)
+  registerServe(program, out)
+  registerDemo(program, out)
+  // every (sub)command: throw instead of exiting, help to `out`, errors left to main()
+  const configure = (c: Command) => {
+    c.exitOverride().configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: () => {}, outputError: () => {} })
+    c.allowExcessArguments(false)
+    c.configureHelp({ subcommandTerm: (sub) => ['crm', commandPath(c), sub.name(), sub.usage()].filter(Boolean).join(' ') })
+    c.commands.forEach(configure)
+  }
+  configure(program)
+  return program
 }
 
+function commandPath(c: Command): string {
+  const names: string[] = []
+  for (let x: Command | null = c; x?.parent; x = x.parent) names.unshift(x.name())
+  return names.join(' ')
+}
+
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version'])
+
 export async function main(argv: string[], out: Out = consoleOut): Promise<number> {
-  const [command, ...rest] = argv
+  const program = buildProgram(out)
   try {
-    if (command === '--help' || command === '-h' || command === 'help') {
-      out.log(HELP)
-      return 0
-    }
-    if (!command) throw new CliError('missing command (see crm --help)')
-    const run = COMMANDS[command]
-    if (!run) throw new CliError(`unknown command: ${command} (see crm --help)`)
-    await run(rest, out)
+    if (!argv.length) throw new CliError('missing command (see crm --help)')
+    await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (e) {
     out.endProgress()
-    const msg = e instanceof CliError ? e.message : e instanceof Error ? e.message : String(e)
+    if (e instanceof CommanderError && HELP_CODES.has(e.code)) return 0
+    let msg = e instanceof Error ? e.message : String(e)
+    if (e instanceof CommanderError) {
+      msg = msg.replace(/^error: /, '')
+      if (e.code === 'commander.executeSubCommandAsync' || e.code === 'commander.missingArgument' || e.code === 'commander.unknownCommand') msg += ' (see crm --help)'
+    }
     process.stderr.write(`crm: ${redact(msg).replace(/\s*\n\s*/g, ' ').trim()}\n`)
     return 1
   }

@@ -9,13 +9,13 @@ import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
 import { buildCustomerSearchText } from '../modules/customers/customers.search'
-import { CliError, intOpt, noPositionals, parseArgs } from './cli-args'
-import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
+import { Option, type Command } from 'commander'
+import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
+import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 
-export const demoUsage = 'crm demo --customers N [--data DIR] [--db URL] [--seed S]'
 export const DEMO_PASSWORD = 'demo12345'
 const BATCH = 2000
 const DAY = 86_400_000
@@ -100,13 +100,26 @@ async function reserveCodes(k: Knex, year: number, count: number): Promise<numbe
   })
 }
 
-export async function demoCommand(argv: string[], out: Out): Promise<void> {
-  const p = parseArgs(argv, { strings: [...DB_OPTIONS, 'customers', 'seed'] })
-  if (p.flags.help) return out.log(demoUsage)
-  noPositionals(p, 'demo')
-  const count = intOpt(p, 'customers', 1, 1_000_000)
+interface DemoOpts extends DbOpts {
+  customers?: number
+  seed?: number
+}
+
+export function registerDemo(program: Command, out: Out) {
+  withDbOptions(program.command('demo'))
+    .summary('add realistic demo data (and demo users when there are none)')
+    .description(`Add realistic demo customers and contacts, and the demo users when there are none:
+${DEMO_USERS.map((u) => `  ${u.login.padEnd(8)} ${u.name} (${u.role})`).join('\n')}
+  all with the password ${DEMO_PASSWORD}`)
+    .addOption(new Option('--customers <n>', 'how many customers').argParser(intArg('customers', 1, 1_000_000)))
+    .addOption(new Option('--seed <s>', 'random seed (same seed, same data)').argParser(intArg('seed', 0, 2 ** 32 - 1)))
+    .action((o: DemoOpts) => demo(o, out))
+}
+
+async function demo(p: DemoOpts, out: Out): Promise<void> {
+  const count = p.customers
   if (count === undefined) throw new CliError('missing --customers')
-  const seed = intOpt(p, 'seed', 0, 2 ** 32 - 1) ?? Math.floor(Math.random() * 2 ** 31)
+  const seed = p.seed ?? Math.floor(Math.random() * 2 ** 31)
 
   const app = await openCliApp(await cliDbConfig(p))
   try {

@@ -4,21 +4,25 @@ import { describeDb, parseDbUrl, type Dialect } from '../db/config'
 import { openDb } from '../db/connection'
 import { migrateLatest, printMigrationSql } from '../db/migrate'
 import { seedDefaults } from '../db/prepare'
-import { CliError, noPositionals, parseArgs } from './cli-args'
-import { cliDbConfig, DB_OPTIONS } from './cli-db'
+import type { Command } from 'commander'
+import { CliError, withDbOptions, type DbOpts } from './cli-args'
+import { cliDbConfig } from './cli-db'
 import type { Out } from './output'
 
-export const migrateUsage = 'crm migrate [--db URL] [--data DIR] [--print-sql]'
+export function registerMigrate(program: Command, out: Out) {
+  withDbOptions(program.command('migrate'))
+    .summary('create or update the database schema')
+    .description('Create or update the database schema and seed the default roles and dictionary.\n--print-sql prints the DDL for the --db dialect without connecting (e.g. --db mssql://user:pass@host:1433/crm).')
+    .option('--print-sql', 'print the DDL instead of running it')
+    .action((o: DbOpts & { printSql?: boolean }) => migrate(o, out))
+}
 
-export async function migrateCommand(argv: string[], out: Out): Promise<void> {
-  const p = parseArgs(argv, { strings: DB_OPTIONS, flags: ['print-sql'] })
-  if (p.flags.help) return out.log(migrateUsage)
-  noPositionals(p, 'migrate')
-  if (p.flags['print-sql']) {
+async function migrate(p: DbOpts & { printSql?: boolean }, out: Out): Promise<void> {
+  if (p.printSql) {
     let dialect: Dialect = 'sqlite'
-    if (p.opts.db) {
+    if (p.db) {
       try {
-        dialect = parseDbUrl(p.opts.db).dialect
+        dialect = parseDbUrl(p.db).dialect
       } catch (e) {
         throw new CliError((e as Error).message)
       }

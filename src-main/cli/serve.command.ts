@@ -3,20 +3,30 @@
 import { AdjustableClock } from '../db/clock'
 import { startBridge } from '../server/http-bridge'
 import { startBackgroundJobs } from '../app/background-jobs'
-import { CliError, intOpt, noPositionals, parseArgs } from './cli-args'
-import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
+import { Option, type Command } from 'commander'
+import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
+import { cliDbConfig, openCliApp } from './cli-db'
 import type { Out } from './output'
 import { ensureRendererBuilt } from './renderer-build'
 
-export const serveUsage = 'crm serve --port P [--data DIR] [--db URL] [--host 127.0.0.1]'
+interface ServeOpts extends DbOpts {
+  port?: number
+  host: string
+}
 
-export async function serveCommand(argv: string[], out: Out): Promise<void> {
-  const p = parseArgs(argv, { strings: [...DB_OPTIONS, 'port', 'host'] })
-  if (p.flags.help) return out.log(serveUsage)
-  noPositionals(p, 'serve')
-  const port = intOpt(p, 'port', 1, 65535)
+export function registerServe(program: Command, out: Out) {
+  withDbOptions(program.command('serve'))
+    .summary('run the browser mode on the loopback interface')
+    .description('Run the browser mode on the loopback interface until Ctrl+C: the same app in a browser.')
+    .addOption(new Option('--port <n>', 'port to listen on').argParser(intArg('port', 1, 65535)))
+    .option('--host <host>', '127.0.0.1 or localhost', '127.0.0.1')
+    .action((o: ServeOpts) => serve(o, out))
+}
+
+async function serve(p: ServeOpts, out: Out): Promise<void> {
+  const port = p.port
   if (port === undefined) throw new CliError('missing --port')
-  const host = p.opts.host ?? '127.0.0.1'
+  const host = p.host
   if (host !== '127.0.0.1' && host !== 'localhost') throw new CliError('--host must be 127.0.0.1 or localhost: the browser mode never listens on the network')
 
   const staticDir = await ensureRendererBuilt()

@@ -10,13 +10,38 @@ import { AppError } from '../shared/errors'
 import { insertUser } from '../modules/auth/auth.service'
 import { findRoleByCode } from '../modules/auth/auth.repository'
 import { diff, recordAudit } from '../modules/audit/audit.service'
-import { CliError, noPositionals, parseArgs, requireOpt } from './cli-args'
-import { cliDbConfig, DB_OPTIONS, openCliApp } from './cli-db'
+import { Option, type Command } from 'commander'
+import { CliError, oneOf, required, withDbOptions, type DbOpts } from './cli-args'
+import { cliDbConfig, openCliApp } from './cli-db'
 import type { Out } from './output'
 import { readPassword } from './read-password'
 
-export const userUsage = 'crm user add --login L --name N --role admin|supervisor|manager|agent|executive [--team T] [--data DIR] [--db URL]'
-const ROLES = ['admin', 'supervisor', 'manager', 'agent', 'executive']
+const ROLES = ['admin', 'supervisor', 'manager', 'agent', 'executive'] as const
+
+interface UserAddOpts extends DbOpts {
+  login?: string
+  name?: string
+  role?: string
+  team?: string
+}
+
+export function registerUser(program: Command, out: Out) {
+  const user = program
+    .command('user')
+    .summary('manage users')
+    .description('Manage users.')
+    .action(() => {
+      throw new CliError('missing user command (expected: user add; see crm user --help)')
+    })
+  withDbOptions(user.command('add'))
+    .summary('create a user (password from CRM_PASSWORD or standard input)')
+    .description('Create a user. The password comes from CRM_PASSWORD or standard input, never from an argument.\nRoles: admin 系统管理员, supervisor 销售主管, manager 客户经理, agent 客服专员, executive 高管.')
+    .option('--login <login>', 'login name (2–64 letters, digits and _ . @ -)')
+    .option('--name <name>', 'display name')
+    .addOption(new Option('--role <role>', 'role code').argParser(oneOf('role', ROLES)))
+    .option('--team <team>', 'team name (created when missing)')
+    .action((o: UserAddOpts) => userAdd(o, out))
+}
 
 /** The id of the team called `name`, created when there is none. */
 export async function teamByName(app: AppContext, trx: Knex, name: string): Promise<string> {
@@ -28,20 +53,13 @@ export async function teamByName(app: AppContext, trx: Knex, name: string): Prom
   return id
 }
 
-export async function userCommand(argv: string[], out: Out): Promise<void> {
-  const p = parseArgs(argv, { strings: [...DB_OPTIONS, 'login', 'name', 'role', 'team'] })
-  if (p.flags.help) return out.log(userUsage)
-  const [sub, ...rest] = p.positionals
-  if (sub !== 'add') throw new CliError(sub ? `unknown user command: ${sub} (expected: user add)` : 'missing user command (expected: user add)')
-  noPositionals({ ...p, positionals: rest }, 'user add')
-
-  const login = Login.safeParse(requireOpt(p, 'login'))
+async function userAdd(p: UserAddOpts, out: Out): Promise<void> {
+  const login = Login.safeParse(required(p.login, 'login'))
   if (!login.success) throw new CliError('--login may hold 2–64 letters, digits and _ . @ -')
-  const name = requireOpt(p, 'name').trim()
+  const name = required(p.name, 'name').trim()
   if (name.length > 100) throw new CliError('--name is longer than 100 characters')
-  const role = requireOpt(p, 'role')
-  if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`)
-  const team = p.opts.team?.trim()
+  const role = required(p.role, 'role')
+  const team = p.team?.trim()
   if (team !== undefined && (!team || team.length > 100)) throw new CliError('--team must be 1–100 characters')
 
   const password = await readPassword()

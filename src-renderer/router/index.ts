@@ -4,8 +4,8 @@ import { createRouter, createWebHashHistory, type RouteLocationNormalized, type 
 import type { Action, PermModule } from '@contract/common'
 import { setUnauthenticatedHandler } from '../api/client'
 import { useAuthStore } from '../stores/auth'
-import { menuItems } from './menu'
-import AppLayout from '../components/layout/AppLayout.vue'
+import { homePath } from './menu'
+import AppLayout from '../views/layout/AppLayout.vue'
 import LoginView from '../views/auth/LoginView.vue'
 
 declare module 'vue-router' {
@@ -85,11 +85,6 @@ const routes: RouteRecordRaw[] = [
 // Hash history: works the same from file:// in Electron and from the browser-mode bridge.
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
-/** The first screen the user may open (the customers list for most roles). */
-export function homePath(): string {
-  const auth = useAuthStore()
-  return menuItems.find((m) => auth.can(m.perm.module, m.perm.action))?.path ?? '/forbidden'
-}
 
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()

@@ -1,6 +1,7 @@
 // The sidebar entries and the permission each needs; the router uses the same list to pick
 // the first screen a user may open.
 import type { Action, PermModule } from '@contract/common'
+import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key: 'customers' | 'reminders' | 'interactions' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
@@ -20,3 +21,9 @@ export const menuItems: MenuItem[] = [
   { key: 'audit', path: '/admin/audit', label: 'menu.audit', group: 'system', perm: { module: 'audit', action: 'view' } },
   { key: 'database', path: '/settings/database', label: 'menu.database', group: 'system', perm: { module: 'settings', action: 'view' } },
 ]
+
+/** The first screen the user may open (the customers list for most roles). */
+export function homePath(): string {
+  const auth = useAuthStore()
+  return menuItems.find((m) => auth.can(m.perm.module, m.perm.action))?.path ?? '/forbidden'
+}

@@ -208,7 +208,25 @@ describe('crm: bad arguments', () => {
   it('crm --help prints the commands', () => {
     const r = crm(['--help'])
     expect(r.code).toBe(0)
-    for (const c of ['migrate', 'user add', 'serve', 'demo']) expect(r.stdout).toContain(`crm ${c}`)
+    for (const c of ['migrate', 'user', 'serve', 'demo']) expect(r.stdout).toContain(`crm ${c}`)
+    expect(crm(['user', '--help']).stdout).toContain('crm user add')
+  })
+
+  for (const args of [['migrate'], ['user'], ['user', 'add'], ['serve'], ['demo']]) {
+    it(`crm ${args.join(' ')} --help prints its usage and options`, () => {
+      const r = crm([...args, '--help'])
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe('')
+      expect(r.stdout).toContain(`Usage: crm ${args.join(' ')}`)
+      expect(r.stdout).toMatch(/--help/)
+      if (args[0] !== 'user' || args.length > 1) expect(r.stdout).toContain('--db <url>')
+    })
+  }
+
+  it('crm demo --help lists the demo users and their password', () => {
+    const r = crm(['demo', '--help'])
+    expect(r.stdout).toContain('zhuguan')
+    expect(r.stdout).toContain('demo12345')
   })
 
   it('never prints the password of a --db URL in an error', () => {

@@ -2,7 +2,7 @@
 // solar birthday as text.
 import { useI18n } from 'vue-i18n'
 import type { Contact } from '@contract/contacts'
-import { formatPlainDate } from '../format'
+import { formatPlainDate } from '../../components/format'
 
 export function useLunarNames() {
   const { t, tm, rt } = useI18n()

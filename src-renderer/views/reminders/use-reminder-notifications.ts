@@ -12,7 +12,7 @@ import type { Reminder } from '@contract/reminders'
 import { isElectron } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
 import { useRemindersStore } from '../../stores/reminders'
-import { formatDateTime } from '../format'
+import { formatDateTime } from '../../components/format'
 
 export const POLL_MS = 30_000
 /** more due at once than this → one summary notification for the rest */
