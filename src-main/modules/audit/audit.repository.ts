@@ -14,9 +14,41 @@ export interface AuditRow {
 
 export const insertAudit = (db: Knex, row: AuditRow) => db('audit_log').insert(row)
 
-export async function pageAudit(db: Knex, where: (q: Knex.QueryBuilder) => void, page: number, pageSize: number) {
-  const base = db('audit_log').where(where)
+async function page(base: Knex.QueryBuilder, page: number, pageSize: number) {
   const [{ n }] = await base.clone().count({ n: '*' })
   const rows: AuditRow[] = await base.clone().select('*').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(pageSize).offset((page - 1) * pageSize)
   return { rows, total: Number(n) }
+}
+
+/**
+ * A customer's history: its own entries, and its children's (parent_id = the customer) of the
+ * given entities only; `allChildren` takes every child entity (for readers of the whole log).
+ */
+export function pageCustomerHistory(
+  db: Knex,
+  customerId: string,
+  children: { entities: string[] } | 'all',
+  p: { page: number; pageSize: number },
+) {
+  const base = db('audit_log').where((w) => {
+    w.where({ entity: 'customer', entity_id: customerId })
+    if (children === 'all') w.orWhere({ parent_id: customerId })
+    else if (children.entities.length) w.orWhere((c) => c.where({ parent_id: customerId }).whereIn('entity', children.entities))
+  })
+  return page(base, p.page, p.pageSize)
+}
+
+/** The system-wide log, filtered; `restrict` narrows it to the caller's scope (by user_id). */
+export function pageAuditLog(
+  db: Knex,
+  f: { entity?: string; entityId?: string },
+  restrict: ((q: Knex.QueryBuilder) => void) | null,
+  p: { page: number; pageSize: number },
+) {
+  const base = db('audit_log').where((q) => {
+    if (f.entity) q.where('entity', f.entity)
+    if (f.entityId) q.where('entity_id', f.entityId)
+    if (restrict) restrict(q)
+  })
+  return page(base, p.page, p.pageSize)
 }

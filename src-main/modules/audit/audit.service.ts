@@ -5,8 +5,10 @@ import type { ServiceContext } from '../context'
 import type { AuditEntry } from '../../contract/audit'
 import { newId } from '../../db/ids'
 import { toIso } from '../../db/dialect'
-import { requirePerm, applyScope } from '../auth/permissions'
-import { insertAudit, pageAudit, type AuditRow } from './audit.repository'
+import type { Actor } from '../context'
+import type { DataScope, PermModule } from '../../contract/common'
+import { requirePerm, applyScope, inScope, loadRowOwner } from '../auth/permissions'
+import { insertAudit, pageAuditLog, pageCustomerHistory, type AuditRow } from './audit.repository'
 
 export type Changes = Record<string, [unknown, unknown]>
 
@@ -65,33 +67,63 @@ function toEntry(r: AuditRow): AuditEntry {
   }
 }
 
-/** History of a customer card: the customer's own entries and its contacts'. */
+const RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
+
+/** The narrower scope of the permissions `needs` (null when one of them is missing). */
+function scopeOfAll(actor: Actor, needs: PermModule[]): DataScope | null {
+  let out: DataScope = 'all'
+  for (const m of needs) {
+    const p = actor.permissions[m]
+    if (!p || !p.actions.includes('view')) return null
+    if (RANK[p.scope] < RANK[out]) out = p.scope
+  }
+  return out
+}
+
+/**
+ * Who may read the entries a customer's child entity writes with parent_id = the customer: the
+ * permissions its own service checks, judged (as there) by the customer's owner. An entity
+ * missing here is shown only to readers of the whole log.
+ */
+const CHILD_READ: Record<string, PermModule[]> = {
+  contact: ['contacts', 'customers'], // contacts.service: contacts.view within the customers.view scope
+  interaction: ['interactions'], // interactions.scope: the customer's owner within the interactions.view scope
+}
+
+const readsWholeLog = (actor: Actor) => actor.permissions.audit?.actions.includes('view') === true && actor.permissions.audit.scope === 'all'
+
+/**
+ * History of a customer card: the customer's own entries and its children's (contacts,
+ * interactions), each only when the caller may read that entity. A deleted customer's
+ * history (bank account, tax id, notes…) only for those who read the whole log anyway.
+ */
 export async function auditForCustomer(ctx: ServiceContext, input: { customerId: string; page: number; pageSize: number }) {
-  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const customersScope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  const visible = await applyScope(k('customers').where('id', input.customerId), k, ctx.actor, scope).first('id')
-  if (!visible) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
-  const { rows, total } = await pageAudit(
-    k,
-    (q) => q.where((w) => w.where({ entity: 'customer', entity_id: input.customerId }).orWhere({ parent_id: input.customerId })),
-    input.page,
-    input.pageSize,
-  )
-  return { items: rows.map(toEntry), total, page: input.page, pageSize: input.pageSize }
+  const paging = { page: input.page, pageSize: input.pageSize }
+  const none = { items: [], total: 0, ...paging }
+  const owner = await loadRowOwner(k, 'customers', input.customerId)
+  if (!owner) return none
+  let children: { entities: string[] } | 'all'
+  if (readsWholeLog(ctx.actor)) children = 'all'
+  else {
+    if (owner.deleted_at != null || !inScope(ctx.actor, customersScope, owner.owner_id, owner.owner_team_id)) return none
+    const entities = Object.entries(CHILD_READ)
+      .filter(([, needs]) => {
+        const scope = scopeOfAll(ctx.actor, needs)
+        return scope !== null && inScope(ctx.actor, scope, owner.owner_id, owner.owner_team_id)
+      })
+      .map(([entity]) => entity)
+    children = { entities }
+  }
+  const { rows, total } = await pageCustomerHistory(k, input.customerId, children, paging)
+  return { items: rows.map(toEntry), total, ...paging }
 }
 
 export async function auditList(ctx: ServiceContext, input: { entity?: string; entityId?: string; page: number; pageSize: number }) {
   const scope = requirePerm(ctx.actor, 'audit', 'view')
   const k = ctx.db.knex
-  const { rows, total } = await pageAudit(
-    k,
-    (q) => {
-      if (input.entity) q.where('entity', input.entity)
-      if (input.entityId) q.where('entity_id', input.entityId)
-      if (scope !== 'all') applyScope(q, k, ctx.actor, scope, 'user_id')
-    },
-    input.page,
-    input.pageSize,
-  )
+  const restrict = scope === 'all' ? null : (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'user_id')
+  const { rows, total } = await pageAuditLog(k, input, restrict, { page: input.page, pageSize: input.pageSize })
   return { items: rows.map(toEntry), total, page: input.page, pageSize: input.pageSize }
 }

@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
 import { forbidden, notFound } from '../../shared/errors'
+import { findRowOwner, teamMemberIds, type RowOwner } from './scope.repository'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false
@@ -20,7 +21,7 @@ export function requirePerm(actor: Actor, module: PermModule, action: Action): D
 export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol = 'owner_id') {
   if (scope === 'all') return q
   if (scope === 'team' && actor.teamId) {
-    return q.whereIn(ownerCol, knex('users').select('id').where('team_id', actor.teamId))
+    return q.whereIn(ownerCol, teamMemberIds(knex, actor.teamId))
   }
   return q.where(ownerCol, actor.userId)
 }
@@ -44,11 +45,10 @@ export async function assertRowInScope(
   id: string,
   what: string,
 ): Promise<{ owner_id: string | null }> {
-  const row = await knex(table)
-    .leftJoin('users as scope_owner', 'scope_owner.id', `${table}.owner_id`)
-    .where(`${table}.id`, id)
-    .whereNull(`${table}.deleted_at`)
-    .first(`${table}.owner_id as owner_id`, 'scope_owner.team_id as owner_team_id')
+  const row = await findRowOwner(knex, table, id)
   if (!row || !inScope(actor, scope, row.owner_id, row.owner_team_id)) throw notFound(what, id)
   return row
 }
+
+/** The owner (and team) of a row, deleted or not, for checks that weigh more than one scope. */
+export const loadRowOwner = (knex: Knex, table: string, id: string): Promise<RowOwner | undefined> => findRowOwner(knex, table, id, { withDeleted: true })

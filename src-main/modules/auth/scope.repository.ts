@@ -1,0 +1,20 @@
+// The queries behind the data-scope checks of auth/permissions.ts (knex only).
+import type { Knex } from 'knex'
+
+/** Subquery: the ids of a team's users (an owner column is matched against it). */
+export const teamMemberIds = (knex: Knex, teamId: string) => knex('users').select('id').where('team_id', teamId)
+
+export interface RowOwner {
+  owner_id: string | null
+  owner_team_id: string | null
+  deleted_at: unknown
+}
+
+/** The owner of a row and the owner's team; a deleted row only when `withDeleted`. */
+export function findRowOwner(knex: Knex, table: string, id: string, opts: { withDeleted?: boolean } = {}): Promise<RowOwner | undefined> {
+  const q = knex(table)
+    .leftJoin('users as scope_owner', 'scope_owner.id', `${table}.owner_id`)
+    .where(`${table}.id`, id)
+  if (!opts.withDeleted) q.whereNull(`${table}.deleted_at`)
+  return q.first(`${table}.owner_id as owner_id`, 'scope_owner.team_id as owner_team_id', `${table}.deleted_at as deleted_at`)
+}
