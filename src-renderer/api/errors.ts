@@ -54,9 +54,6 @@ export function errorMessage(e: unknown, t: Translate = g().t, labels?: FieldLab
   const err = e.error
   const params: Params = { ...(err.params ?? {}) }
   if (err.code === 'validation' && err.issues?.length) return issueMessage(err.issues[0], t, labels)
-  if (err.key === 'errors.invalid_credentials' && typeof params.remaining === 'number') {
-    return t('errors.invalid_credentials_remaining', params)
-  }
   if (err.key && has(err.key)) return t(err.key, params)
   if (has(`errors.${err.code}`)) return t(`errors.${err.code}`, params)
   return t('errors.unknown', { message: err.message })

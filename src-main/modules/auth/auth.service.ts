@@ -1,5 +1,8 @@
 // Login with scrypt hashes and a lockout (5 wrong passwords → 15 minutes), first-run
 // administrator setup, and loading the acting user with its role's permissions.
+//
+// A failed login never tells why: an unknown login, a wrong password, a disabled and a locked
+// account all answer `invalid_credentials`, after the same one scrypt check.
 import type { Knex } from 'knex'
 import type { Actor, AppContext, ServiceContext } from '../context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
@@ -10,7 +13,10 @@ import { describeDb } from '../../db/config'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { hashPassword, verifyPassword } from './password'
-import { countUsers, findRole, findRoleByCode, findUserById, findUserByLogin, rolePermissions, updateUser } from './auth.repository'
+import {
+  countFailedLogin, countUsers, findRole, findRoleByCode, findUserById, findUserByLogin, insertUserRow, lockUser, recordLogin, rolePermissions,
+  setPasswordUnlessLocked,
+} from './auth.repository'
 import { recordAudit } from '../audit/audit.service'
 
 export const MAX_FAILED_LOGINS = 5
@@ -56,7 +62,7 @@ export async function insertUser(
   if (await findUserByLogin(trx, u.login)) throw fieldError('login', 'duplicate', `login already taken: ${u.login}`)
   const now = app.clock.now().toISOString()
   const id = newId()
-  await trx('users').insert({
+  await insertUserRow(trx, {
     id, login: u.login, name: u.name, password_hash: await hashPassword(u.password), role_id: u.roleId,
     team_id: u.teamId ?? null, email: u.email || null, phone: u.phone || null, disabled: false,
     failed_logins: 0, created_at: now, updated_at: now, version: await nextVersion(trx),
@@ -79,67 +85,62 @@ export async function setup(app: AppContext, input: { login: string; name: strin
 
 const invalid = () => new AppError('invalid_credentials', 'wrong login or password', { key: 'errors.invalid_credentials' })
 
+/** Checked against when the login is unknown, so that path costs one scrypt run like the others. */
+const UNKNOWN_USER_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '=='
+
 /**
- * Counts one wrong password and locks the account at the limit. The increment comes first so
- * it takes the row lock (PostgreSQL, SQL Server) or the write lock (SQLite) before the row is
- * read: parallel attempts are counted one by one instead of all reading the same old count.
+ * Counts one wrong password and locks the account at the limit; locking starts the count again,
+ * so after the lock runs out one wrong password does not lock at once. Attempts while locked do
+ * not count (nor move the lock).
  */
-async function countFailure(app: AppContext, userId: string, now: Date): Promise<{ failed: number; lockedUntil: Date | null }> {
-  return app.db.knex.transaction(async (trx) => {
-    await trx('users').where({ id: userId }).increment('failed_logins', 1)
-    const row = await trx('users').where({ id: userId }).first('failed_logins', 'locked_until')
-    const current = toIso(row.locked_until)
-    if (current && new Date(current) > now) {
-      // locked by a parallel attempt meanwhile: this one does not count towards the next lock
-      await updateUser(trx, userId, { failed_logins: 0 })
-      return { failed: MAX_FAILED_LOGINS, lockedUntil: new Date(current) }
-    }
-    const failed = Number(row.failed_logins)
-    if (failed < MAX_FAILED_LOGINS) return { failed, lockedUntil: null }
-    const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60000)
-    await updateUser(trx, userId, { failed_logins: 0, locked_until: lockedUntil.toISOString() })
-    return { failed, lockedUntil }
+async function countFailure(app: AppContext, userId: string, now: Date): Promise<void> {
+  await app.db.knex.transaction(async (trx) => {
+    const failed = await countFailedLogin(trx, userId, now.toISOString())
+    if (failed !== null && failed >= MAX_FAILED_LOGINS) await lockUser(trx, userId, new Date(now.getTime() + LOCK_MINUTES * 60000).toISOString())
   })
 }
 
 export async function login(app: AppContext, input: { login: string; password: string }): Promise<Actor> {
-  const k = app.db.knex
-  const u = await findUserByLogin(k, input.login)
+  const u = await findUserByLogin(app.db.knex, input.login)
   const now = app.clock.now()
-  if (!u) {
-    await verifyPassword(input.password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==') // same cost as a real check
+  const passwordOk = await verifyPassword(input.password, u?.password_hash ?? UNKNOWN_USER_HASH)
+  if (!u) throw invalid()
+  if (!passwordOk) {
+    await countFailure(app, u.id, now)
     throw invalid()
   }
-  const lockedUntil = toIso(u.locked_until)
-  if (lockedUntil && new Date(lockedUntil) > now) {
-    const minutes = Math.ceil((new Date(lockedUntil).getTime() - now.getTime()) / 60000)
-    throw new AppError('locked', `account locked for ${minutes} more minutes`, { key: 'errors.locked', params: { minutes } })
-  }
-  if (toBool(u.disabled)) throw new AppError('forbidden', 'account disabled', { key: 'errors.disabled' })
-  if (!(await verifyPassword(input.password, u.password_hash))) {
-    const { failed, lockedUntil: until } = await countFailure(app, u.id, now)
-    if (until) {
-      const minutes = Math.ceil((until.getTime() - now.getTime()) / 60000)
-      throw new AppError('locked', `account locked for ${minutes} minutes`, { key: 'errors.locked', params: { minutes } })
-    }
-    throw new AppError('invalid_credentials', 'wrong login or password', { key: 'errors.invalid_credentials', params: { remaining: MAX_FAILED_LOGINS - failed } })
-  }
-  await updateUser(k, u.id, { failed_logins: 0, locked_until: null, last_login_at: now.toISOString() })
+  // enabled and not locked, checked after the password in the statement that clears the count
+  if (!(await recordLogin(app.db.knex, u.id, now.toISOString()))) throw invalid()
   const actor = await loadActor(app, u.id)
   if (!actor) throw invalid()
   return actor
 }
 
-/** Changes the own password; the caller ends the user's other sessions. */
+const lockedError = (until: unknown, now: Date) => {
+  const iso = toIso(until)
+  const minutes = iso ? Math.max(1, Math.ceil((new Date(iso).getTime() - now.getTime()) / 60000)) : LOCK_MINUTES
+  return new AppError('locked', `account locked for ${minutes} more minutes`, { key: 'errors.locked', params: { minutes } })
+}
+
+/**
+ * Changes the own password; the caller ends the user's other sessions. A wrong current password
+ * counts toward the login lockout, and a locked account cannot change its password.
+ */
 export async function changePassword(ctx: ServiceContext, input: { oldPassword: string; newPassword: string }) {
   const k = ctx.db.knex
   const u = await findUserById(k, ctx.actor.userId)
-  if (!u || !(await verifyPassword(input.oldPassword, u.password_hash))) throw fieldError('oldPassword', 'wrong', 'current password is wrong')
+  if (!u) throw invalid()
+  const now = ctx.clock.now()
+  if (!(await verifyPassword(input.oldPassword, u.password_hash))) {
+    await countFailure(ctx, u.id, now)
+    throw fieldError('oldPassword', 'wrong', 'current password is wrong')
+  }
   const hash = await hashPassword(input.newPassword)
   await k.transaction(async (trx) => {
-    const now = ctx.clock.now().toISOString()
-    await updateUser(trx, u.id, { password_hash: hash, updated_at: now, version: await nextVersion(trx) })
-    await recordAudit(trx, ctx, { entity: 'user', entityId: u.id, action: 'update', changes: { passwordChangedAt: [null, now] } })
+    const at = now.toISOString()
+    const changed = await setPasswordUnlessLocked(trx, u.id, at, { password_hash: hash, updated_at: at, version: await nextVersion(trx) })
+    if (!changed) throw lockedError((await findUserById(trx, u.id))?.locked_until, now)
+    await recordAudit(trx, ctx, { entity: 'user', entityId: u.id, action: 'update', changes: { passwordChangedAt: [null, at] } })
   })
   return { ok: true as const }
 }
