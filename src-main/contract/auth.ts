@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { Action, call, DataScope, Empty, Id, Ok, PermModule, requiredText, text } from './common'
+import { Action, call, DataScope, Empty, Id, Ok, PermModule, requiredText, str, text } from './common'
 
-export const Password = z.string().min(8).max(128)
-export const Login = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/)
+export const Password = str().min(8).max(128)
+export const Login = str().trim().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/)
 
 export const PermissionEntry = z.object({ actions: z.array(Action), scope: DataScope })
 export const Me = z.object({
@@ -30,10 +30,10 @@ export const authContract = {
   status: call(Empty, AppStatus, { public: true }),
   /** First start: create the administrator (only while no user exists). */
   setup: call(z.strictObject({ login: Login, name: requiredText(100), password: Password }), Me, { public: true }),
-  login: call(z.strictObject({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(128) }), Me, { public: true }),
+  login: call(z.strictObject({ login: str().trim().min(1).max(64), password: str().min(1).max(128) }), Me, { public: true }),
   logout: call(Empty, Ok, { public: true }),
   me: call(Empty, Me.nullable(), { public: true }),
-  changePassword: call(z.strictObject({ oldPassword: z.string().min(1).max(128), newPassword: Password }), Ok),
+  changePassword: call(z.strictObject({ oldPassword: str().min(1).max(128), newPassword: Password }), Ok),
 } as const
 
 export const TeamRef = z.object({ id: Id, name: z.string() })

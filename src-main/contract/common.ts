@@ -7,10 +7,15 @@ export const IsoDateTime = z.iso.datetime({ offset: true })
 /** A calendar date without time, YYYY-MM-DD (birthdays, expected close dates). */
 export const IsoDate = z.iso.date()
 
+/** A NUL (PostgreSQL refuses it) or a lone UTF-16 surrogate (each database stores it differently). */
+const BAD_CHARS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** Every string input starts here: NUL and lone surrogates are a validation error, alike on every database. */
+export const str = () => z.string().refine((v) => !BAD_CHARS.test(v), { message: 'contains a NUL or an invalid Unicode character' })
+
 /** Free text with a hard cap so a huge payload is rejected, never stored. */
-export const text = (max = 255) => z.string().trim().max(max)
+export const text = (max = 255) => str().trim().max(max)
 export const optText = (max = 255) => text(max).nullish()
-export const requiredText = (max = 255) => z.string().trim().min(1).max(max)
+export const requiredText = (max = 255) => str().trim().min(1).max(max)
 
 export const PageInput = z.strictObject({
   page: z.number().int().min(1).max(1_000_000).default(1),
@@ -18,7 +23,7 @@ export const PageInput = z.strictObject({
 })
 
 export const SortInput = z.strictObject({
-  field: z.string().max(64),
+  field: str().max(64),
   order: z.enum(['asc', 'desc']).default('asc'),
 })
 
@@ -73,12 +78,14 @@ export interface CallDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = 
   output: O
   /** true when the call may run without a logged-in session */
   public?: boolean
+  /** true for the file uploads: the only calls whose payload may be larger than 1 MB */
+  upload?: boolean
 }
 
 export const call = <I extends z.ZodType, O extends z.ZodType>(
   input: I,
   output: O,
-  opts: { public?: boolean } = {},
+  opts: { public?: boolean; upload?: boolean } = {},
 ): CallDef<I, O> => ({ input, output, ...opts })
 
 export const DataScope = z.enum(['own', 'team', 'all'])

@@ -1,6 +1,6 @@
 // 交往记录 (follow-ups, visit records) with their promises (承诺) and attachments.
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
 
 export const InteractionKind = z.enum(['record', 'visit'])
 export type InteractionKind = z.infer<typeof InteractionKind>
@@ -150,7 +150,7 @@ export const AttachmentAdd = z.strictObject({
   interactionId: Id,
   fileName: requiredText(255),
   /** the file's bytes, base64; at most 50 MB decoded */
-  contentBase64: z.string().max(MAX_BASE64_CHARS),
+  contentBase64: str().max(MAX_BASE64_CHARS),
   mime: optText(100),
 })
 export type AttachmentAdd = z.input<typeof AttachmentAdd>
@@ -172,7 +172,7 @@ export const interactionsContract = {
   ),
   keepPromise: call(z.strictObject({ id: Id }), PromiseItem),
   unkeepPromise: call(z.strictObject({ id: Id }), PromiseItem),
-  addAttachment: call(AttachmentAdd, Attachment),
+  addAttachment: call(AttachmentAdd, Attachment, { upload: true }),
   attachments: call(z.strictObject({ interactionId: Id }), z.array(Attachment)),
   removeAttachment: call(z.strictObject({ id: Id }), Ok),
   /** The stored file's absolute path, for the shell to open with the OS (shell.openPath). */

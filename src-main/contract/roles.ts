@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Action, call, DataScope, Empty, Id, Ok, optText, PermModule, requiredText } from './common'
+import { Action, call, DataScope, Empty, Id, Ok, optText, PermModule, requiredText, str } from './common'
 
 export const RolePermission = z.object({ module: PermModule, actions: z.array(Action).max(8), scope: DataScope })
 export const Role = z.object({
@@ -20,7 +20,7 @@ export const rolesContract = {
   save: call(
     z.strictObject({
       id: Id.optional(),
-      code: z.string().trim().min(2).max(64).regex(/^[a-z0-9_]+$/).optional(),
+      code: str().trim().min(2).max(64).regex(/^[a-z0-9_]+$/).optional(),
       name: requiredText(100),
       nameEn: optText(100),
       description: optText(500),

@@ -1,21 +1,21 @@
 import { z } from 'zod'
-import { call, Empty, Ok, optText } from './common'
+import { call, Empty, Ok, optText, str } from './common'
 
 export const DbConnectionInput = z.discriminatedUnion('dialect', [
-  z.strictObject({ dialect: z.literal('sqlite'), file: z.string().trim().min(1).max(1000) }),
+  z.strictObject({ dialect: z.literal('sqlite'), file: str().trim().min(1).max(1000) }),
   z.strictObject({
     dialect: z.literal('postgres'),
-    url: z.string().trim().max(1000).regex(/^postgres(ql)?:\/\//),
+    url: str().trim().max(1000).regex(/^postgres(ql)?:\/\//),
   }),
   z.strictObject({
     dialect: z.literal('mssql'),
-    host: z.string().trim().min(1).max(255),
+    host: str().trim().min(1).max(255),
     port: z.number().int().min(1).max(65535).nullish(),
     instance: optText(100),
-    database: z.string().trim().min(1).max(128),
-    user: z.string().trim().min(1).max(128),
+    database: str().trim().min(1).max(128),
+    user: str().trim().min(1).max(128),
     /** empty keeps the saved password */
-    password: z.string().max(256).optional(),
+    password: str().max(256).optional(),
     encrypt: z.boolean().default(true),
     trustServerCertificate: z.boolean().default(false),
   }),

@@ -6,8 +6,8 @@ import { ZodError, type z } from 'zod'
 import { contract, type Area, type ApiResult, type CallDef, type FieldIssue } from '../contract/index'
 import type { AppContext } from '../modules/context'
 import { AppError } from '../shared/errors'
-import type { SessionStore } from './sessions'
-import type { CallContext } from '../modules/handler-types'
+import { fixedKey, type SessionKey, type SessionStore } from './sessions'
+import type { CallContext, SessionControl } from '../modules/handler-types'
 import { handlers } from './registry'
 import { loadActor } from '../modules/auth/auth.service'
 import { runsWithoutSession } from '../modules/settings/settings.handlers'
@@ -31,7 +31,8 @@ function validationError(e: ZodError): AppError {
 
 const UNREACHABLE = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ESOCKET|ELOGIN|Failed to connect|getaddrinfo|password authentication failed|database .* does not exist|SQLITE_CANTOPEN|unable to open database/i
 
-export function toApiError(e: unknown) {
+/** `anonymous`: the caller has no session, so an unexpected error is logged in one line, without its stack. */
+export function toApiError(e: unknown, opts: { anonymous?: boolean } = {}) {
   if (e instanceof AppError) return e.toApi()
   if (e instanceof ZodError) return validationError(e).toApi()
   const msg = e instanceof Error ? e.message : String(e)
@@ -39,7 +40,7 @@ export function toApiError(e: unknown) {
   if (UNREACHABLE.test(msg) || UNREACHABLE.test(code)) {
     return new AppError('db_unreachable', 'the database cannot be reached', { key: 'errors.db_unreachable' }).toApi()
   }
-  logError('internal error', e)
+  logError(opts.anonymous ? 'internal error (no session)' : 'internal error', e, { brief: opts.anonymous })
   return new AppError('internal', 'internal error', { key: 'errors.internal' }).toApi()
 }
 
@@ -48,21 +49,43 @@ export interface DispatchDeps {
   sessions: SessionStore
 }
 
-export async function dispatch(deps: DispatchDeps, area: string, call: string, rawInput: unknown, sessionKey: string): Promise<ApiResult<unknown>> {
+const own = <T>(o: Record<string, T> | undefined, name: string): T | undefined => (o && Object.hasOwn(o, name) ? o[name] : undefined)
+
+type Handler = (c: CallContext, i: unknown) => Promise<unknown>
+
+/** The contract definition and handler of a call; own properties only (never Object.prototype's). */
+export function findCall(area: string, call: string): { def: CallDef; handler: Handler } | null {
+  const def = own(own(contract as unknown as Record<string, Record<string, CallDef>>, area), call)
+  const handler = own(own(handlers as unknown as Record<string, Record<string, Handler>>, area), call)
+  return def && handler ? { def, handler } : null
+}
+
+/**
+ * `sessionKey`: the caller's key as the transport knows it — a plain string when the transport
+ * cannot change it (Electron's webContents), or a SessionKey that can mint a new one (browser).
+ */
+export async function dispatch(deps: DispatchDeps, area: string, call: string, rawInput: unknown, sessionKey: string | SessionKey): Promise<ApiResult<unknown>> {
+  const key = typeof sessionKey === 'string' ? fixedKey(sessionKey) : sessionKey
+  let anonymous = true
   try {
-    const areaDef = (contract as Record<string, Record<string, CallDef>>)[area]
-    const def = areaDef && Object.hasOwn(areaDef, call) ? areaDef[call] : undefined
-    const handler = (handlers as Record<string, Record<string, (c: CallContext, i: unknown) => Promise<unknown>>>)[area]?.[call]
-    if (!def || !handler) throw new AppError('not_found', `unknown call ${area}.${call}`)
+    const found = findCall(area, call)
+    if (!found) throw new AppError('not_found', `unknown call ${area}.${call}`)
+    const { def, handler } = found
     const parsed = def.input.safeParse(rawInput ?? {})
     if (!parsed.success) throw validationError(parsed.error)
-    const session = deps.sessions.get(sessionKey)
+    const session = deps.sessions.get(key.current)
     const actor = session ? await loadActor(deps.app, session.userId) : null
-    if (session && !actor) deps.sessions.delete(sessionKey) // disabled or deleted meanwhile
+    if (session && !actor) deps.sessions.delete(key.current) // disabled or deleted meanwhile
+    anonymous = !actor
     // the one exception: the connection settings while the database is unreachable (nobody can log in then)
     const sessionless = def.public || (area === 'settings' && runsWithoutSession(deps.app, call))
     if (!sessionless && !actor) throw new AppError('unauthenticated', 'please log in', { key: 'errors.unauthenticated' })
-    const ctx: CallContext = { app: deps.app, actor, sessions: deps.sessions, sessionKey }
+    const sessions: SessionControl = {
+      begin: (userId) => void deps.sessions.begin(key, userId),
+      end: () => deps.sessions.end(key),
+      deleteUser: (userId, except) => deps.sessions.deleteUser(userId, except),
+    }
+    const ctx: CallContext = { app: deps.app, actor, sessions, sessionKey: key.current }
     const data = await handler(ctx, parsed.data)
     if (checkOutputs) {
       const out = (def.output as z.ZodType).safeParse(data)
@@ -70,7 +93,7 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
     }
     return { ok: true, data }
   } catch (e) {
-    return { ok: false, error: toApiError(e) }
+    return { ok: false, error: toApiError(e, { anonymous }) }
   }
 }
 

@@ -2,12 +2,14 @@ import type { Actor, AppContext, ServiceContext } from './context'
 import type { Area, CallName, CallOutput, ParsedInput } from '../contract/index'
 
 
-/** What handlers may do with the transport's sessions (implemented by ipc/sessions). */
+/** What handlers may do with the transport's sessions (implemented by ipc/dispatch over ipc/sessions). */
 export interface SessionControl {
-  /** binds the transport's key to a logged-in user */
-  set(key: string, userId: string): void
-  delete(key: string | null): void
-  deleteUser(userId: string, except?: string): void
+  /** logs the caller in: its old session ends, a new one begins under a fresh key (a new cookie in the browser mode) */
+  begin(userId: string): void
+  /** logs the caller out */
+  end(): void
+  /** ends every session of a user, but the one keyed `except` */
+  deleteUser(userId: string, except?: string | null): void
 }
 
 /** What a handler gets besides its parsed input. */
@@ -16,8 +18,8 @@ export interface CallContext {
   /** null only for calls marked public in the contract */
   actor: Actor | null
   sessions: SessionControl
-  /** the transport's key for this caller's session */
-  sessionKey: string
+  /** the key of the caller's session as it came in (null: none) */
+  sessionKey: string | null
 }
 
 /** The service context of a call that requires a session. */

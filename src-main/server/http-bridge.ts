@@ -6,6 +6,8 @@
 // which a foreign origin cannot read), on 127.0.0.1/localhost at our port (the Host check
 // stops DNS rebinding, the Origin check stops cross-site posts), with a JSON body (a
 // plain HTML form cannot send one). Anything else gets 403 before dispatch runs.
+// Sessions: the HttpOnly, SameSite=Strict cookie is set at login (and setup) only, always with
+// a fresh id, and cleared at logout; anonymous visits get no cookie and store nothing.
 import http from 'node:http'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -13,16 +15,19 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { AppContext } from '../modules/context'
 import type { ApiResult, ErrorCode } from '../contract/common'
-import { dispatch } from '../ipc/dispatch'
-import { SessionStore } from '../ipc/sessions'
+import { dispatch, findCall } from '../ipc/dispatch'
+import { SessionStore, type SessionKey } from '../ipc/sessions'
 import { contentSecurityPolicy } from './csp'
 import { contentTypeOf, injectToken, resolveStatic } from './static-files'
 
-// a 50 MB attachment is about 67 MB as base64 JSON
+// Body limits: a caller without a session may send 64 KB; a logged-in one 1 MB, and only the
+// upload calls (contract: `upload: true`) up to a 50 MB attachment, about 67 MB as base64 JSON.
+export const ANON_BODY_BYTES = 64 * 1024
+export const AUTH_BODY_BYTES = 1024 * 1024
 export const MAX_BODY_BYTES = 72 * 1024 * 1024
 export const SESSION_COOKIE = 'crm_sid'
+const COOKIE_ATTRS = 'HttpOnly; SameSite=Strict; Path=/'
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost'])
-const MAX_ISSUED = 50_000
 const NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/
 
 export interface BridgeOptions {
@@ -111,22 +116,38 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const token = randomBytes(32).toString('base64url')
   const sessions = o.sessions ?? new SessionStore()
   const deps = { app: o.app, sessions }
-  /** Session ids this server issued; a cookie we never issued is replaced, not adopted. */
-  const issued = new Set<string>()
   let port = 0
 
   const hostAllowed = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`
   const originAllowed = (origin: string | undefined) =>
     origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
 
-  /** The caller's session id, and a Set-Cookie header when a new one was issued. */
-  function sessionOf(req: http.IncomingMessage): { sid: string; setCookie?: string } {
-    const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE]
-    if (sid && issued.has(sid)) return { sid }
-    const fresh = randomBytes(32).toString('base64url')
-    issued.add(fresh)
-    if (issued.size > MAX_ISSUED) issued.delete(issued.values().next().value as string)
-    return { sid: fresh, setCookie: `${SESSION_COOKIE}=${fresh}; HttpOnly; SameSite=Strict; Path=/` }
+  /**
+   * The caller's session key: the cookie it came with (nothing is stored for it unless it names
+   * a logged-in session). Login mints a fresh random id and logout clears the cookie; the
+   * Set-Cookie header to send, if any, is read after the call.
+   */
+  function sessionKeyOf(req: http.IncomingMessage): SessionKey & { setCookie(): string | undefined } {
+    const current = parseCookies(req.headers.cookie)[SESSION_COOKIE] || null
+    let header: string | undefined
+    return {
+      current,
+      renew() {
+        const fresh = randomBytes(32).toString('base64url')
+        header = `${SESSION_COOKIE}=${fresh}; ${COOKIE_ATTRS}`
+        return fresh
+      },
+      cleared() {
+        header = `${SESSION_COOKIE}=; ${COOKIE_ATTRS}; Max-Age=0`
+      },
+      setCookie: () => header,
+    }
+  }
+
+  /** How large a body this caller may send to this call. */
+  function bodyLimit(area: string, call: string, key: SessionKey): number {
+    if (!sessions.get(key.current)) return ANON_BODY_BYTES
+    return findCall(area, call)?.def.upload ? MAX_BODY_BYTES : AUTH_BODY_BYTES
   }
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
@@ -140,7 +161,8 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     const parts = pathname.split('/') // ['', 'api', area, call]
     if (parts.length !== 4 || !NAME.test(parts[2]) || !NAME.test(parts[3])) return sendJson(res, 404, failure('not_found', 'unknown API path'))
 
-    const body = await readBody(req, MAX_BODY_BYTES)
+    const key = sessionKeyOf(req)
+    const body = await readBody(req, bodyLimit(parts[2], parts[3], key))
     if (body === 'too_large') return sendJson(res, 413, failure('validation', 'request body too large'))
     let input: unknown
     try {
@@ -148,8 +170,8 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
     } catch {
       return sendJson(res, 400, failure('validation', 'request body is not valid JSON'))
     }
-    const { sid, setCookie } = sessionOf(req)
-    const result = await dispatch(deps, parts[2], parts[3], input, sid)
+    const result = await dispatch(deps, parts[2], parts[3], input, key)
+    const setCookie = key.setCookie()
     sendJson(res, 200, result, setCookie ? { 'Set-Cookie': setCookie } : {})
   }
 
@@ -179,13 +201,11 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
         res.writeHead(404, baseHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }))
         return res.end('the renderer is not built')
       }
-      const { setCookie } = sessionOf(req)
       const data = Buffer.from(injectToken(html, token))
       res.writeHead(200, baseHeaders({
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Length': data.length,
         'Cache-Control': 'no-store', // the token changes every run
-        ...(setCookie ? { 'Set-Cookie': setCookie } : {}),
       }))
       return res.end(req.method === 'HEAD' ? undefined : data)
     }

@@ -1,10 +1,11 @@
 // Every contract call, fed malformed payloads as a logged-in administrator, answers a
 // `validation` error naming the field and writes nothing. Valid-looking base payloads are
 // generated from the zod schemas, so a new call is covered without editing this file.
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import type { z } from 'zod'
 import { allCalls, contract, type CallDef } from '../../src-main/contract/index'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { toApiError } from '../../src-main/ipc/dispatch'
 
 type Schema = z.ZodType
 interface Def {
@@ -22,6 +23,12 @@ const defOf = (s: Schema) => (s as unknown as { _zod: { def: Def; optin?: string
 const accepts = (s: Schema, v: unknown) => s.safeParse(v).success
 
 const SQL = `'; drop table customers; --`
+/** Text no database stores alike: a NUL (PostgreSQL refuses it) and lone UTF-16 surrogates. */
+const BAD_TEXT: Array<[string, (valid: string) => string]> = [
+  ['a NUL character', (v) => v.slice(0, 1) + '\u0000' + v.slice(1)],
+  ['a lone high surrogate', (v) => v + '\uD83D'],
+  ['a lone low surrogate', (v) => '\uDE00' + v],
+]
 const HUGE = 'x'.repeat(100_000)
 
 /** 100,000 characters, or one more than the field allows when it legitimately takes more (file content). */
@@ -149,6 +156,10 @@ function fieldCases(schema: Schema, base: unknown, prefix: string[] = []): Case[
     if (!accepts(fieldSchema, undefined)) out.push({ name: `${f}: missing`, field: f, payload: setAt(base, path, undefined, true) })
     if (t === 'string' || t === 'enum' || t === 'literal' || t === 'union') {
       out.push({ name: `${f}: 100,000 characters`, field: f, payload: setAt(base, path, hugeFor(fieldSchema)) })
+      const valid = getAt(base, path)
+      if (typeof valid === 'string' && valid.length) {
+        for (const [what, spoil] of BAD_TEXT) out.push({ name: `${f}: ${what}`, field: f, payload: setAt(base, path, spoil(valid)) })
+      }
       if (!accepts(fieldSchema, SQL)) out.push({ name: `${f}: SQL text`, field: f, payload: setAt(base, path, SQL) })
       else out.push({ name: `${f}: SQL text with an unknown key`, field: at([...prefix, 'sql_extra']), payload: setAt(setAt(base, path, SQL), [...prefix, 'sql_extra'], SQL) })
     }
@@ -161,7 +172,11 @@ function fieldCases(schema: Schema, base: unknown, prefix: string[] = []): Case[
         const ec = core(el)
         out.push({ name: `${f}.0: wrong type`, field: at(elPath), payload: setAt(base, elPath, wrongTypeFor(ec)) })
         if (defOf(ec).type === 'object') out.push(...fieldCases(el, base, elPath))
-        else if (defOf(ec).type === 'string') out.push({ name: `${f}.0: 100,000 characters`, field: at(elPath), payload: setAt(base, elPath, HUGE) })
+        else if (defOf(ec).type === 'string') {
+          out.push({ name: `${f}.0: 100,000 characters`, field: at(elPath), payload: setAt(base, elPath, HUGE) })
+          const valid = String(getAt(base, elPath))
+          for (const [what, spoil] of BAD_TEXT) out.push({ name: `${f}.0: ${what}`, field: at(elPath), payload: setAt(base, elPath, spoil(valid)) })
+        }
       }
     }
   }
@@ -268,5 +283,56 @@ describeEachDb('bad input', (dialect) => {
     const k = t.app.db.knex
     expect((await k('customers').where({ id: customer.id }).first()).name).toBe(name)
     expect(Number((await k('users').count({ n: '*' }))[0].n)).toBe(2)
+  })
+
+  it('refuses NUL and lone surrogates in free text alike on every database, and keeps real emoji and CJK text', async () => {
+    for (const [what, spoil] of BAD_TEXT) {
+      const r = await t.raw(admin.key, 'customers', 'create', { name: spoil('客户名称'), notes: 'ok' })
+      expect(r, what).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'name', code: 'custom' }] } })
+      // before login too: the login name never reaches the database
+      for (const input of [{ login: spoil('admin'), password: 'secret-pass-1' }, { login: 'admin', password: spoil('secret-pass-1') }]) {
+        expect(await t.raw('anonymous', 'auth', 'login', input), what).toMatchObject({ ok: false, error: { code: 'validation' } })
+      }
+    }
+    const name = '表情😀客户 𠀀 ﹏'
+    const c = await t.call(admin.key, 'customers', 'create', { name, notes: '👍🏽 好' })
+    expect((await t.call(admin.key, 'customers', 'get', { id: c.id })).name).toBe(name)
+  })
+
+  it('unknown calls, Object.prototype names included, answer not_found through dispatch', async () => {
+    for (const [area, call] of [['constructor', 'keys'], ['constructor', 'assign'], ['toString', 'call'], ['__proto__', 'constructor'], ['hasOwnProperty', 'call'], ['auth', 'constructor'], ['auth', 'toString'], ['auth', '__proto__'], ['customers', 'hasOwnProperty']]) {
+      for (const key of ['anonymous', admin.key]) {
+        expect(await t.raw(key, area, call, {}), `${area}.${call}`).toMatchObject({ ok: false, error: { code: 'not_found' } })
+      }
+    }
+  })
+
+  it('logs no stack trace for an unexpected error of a caller without a session', async () => {
+    const quiet = process.env.CRM_QUIET
+    delete process.env.CRM_QUIET
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const boom = new Error('boom\nsecond line')
+      expect(toApiError(boom, { anonymous: true })).toMatchObject({ code: 'internal' })
+      expect(spy).toHaveBeenCalledTimes(1)
+      expect(String(spy.mock.calls[0][0])).not.toMatch(/\n|\bat /)
+      expect(String(spy.mock.calls[0][0])).toContain('boom')
+      // a logged-in caller's internal error keeps its stack, for the administrator
+      toApiError(boom)
+      expect(String(spy.mock.calls[1][0])).toContain('at ')
+      spy.mockClear()
+      // malformed calls without a session: answered, nothing logged with a stack
+      for (const [area, call, input] of [
+        ['auth', 'login', { login: 'a\u0000b', password: 'x\uD800' }], ['constructor', 'keys', {}], ['auth', 'setup', { login: '\u0000', name: '\uDFFF', password: 'p' }],
+        ['customers', 'list', { filter: { search: '\u0000' } }], ['settings', 'testConnection', { dialect: 'postgres', url: 'postgres://x\u0000' }],
+      ] as const) {
+        const r = await t.raw('anonymous', area, call, input)
+        expect(r.ok).toBe(false)
+      }
+      for (const c of spy.mock.calls) expect(String(c[0])).not.toMatch(/\n\s+at /)
+    } finally {
+      spy.mockRestore()
+      if (quiet !== undefined) process.env.CRM_QUIET = quiet
+    }
   })
 })

@@ -5,16 +5,16 @@ export const authHandlers: AreaHandlers<'auth'> = {
   status: (c) => status(c.app, c.app.dbDescription),
   setup: async (c, i) => {
     const actor = await setup(c.app, i)
-    c.sessions.set(c.sessionKey, actor.userId)
+    c.sessions.begin(actor.userId)
     return toMe(c.app, actor)
   },
   login: async (c, i) => {
     const actor = await login(c.app, i)
-    c.sessions.set(c.sessionKey, actor.userId)
+    c.sessions.begin(actor.userId)
     return toMe(c.app, actor)
   },
   logout: async (c) => {
-    c.sessions.delete(c.sessionKey)
+    c.sessions.end()
     return { ok: true as const }
   },
   me: async (c) => (c.actor ? toMe(c.app, c.actor) : null),
