@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
 import { forbidden, notFound } from '../../shared/errors'
-import { findRowOwner, teamMemberIds, type RowOwner } from './scope.repository'
+import { findRowOwner, whereOwnerInTeam, whereOwnerIs, type RowOwner } from './scope.repository'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false
@@ -21,9 +21,9 @@ export function requirePerm(actor: Actor, module: PermModule, action: Action): D
 export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol = 'owner_id') {
   if (scope === 'all') return q
   if (scope === 'team' && actor.teamId) {
-    return q.whereIn(ownerCol, teamMemberIds(knex, actor.teamId))
+    return whereOwnerInTeam(q, knex, ownerCol, actor.teamId)
   }
-  return q.where(ownerCol, actor.userId)
+  return whereOwnerIs(q, ownerCol, actor.userId)
 }
 
 /** Whether a single row owned by `ownerId` (in `ownerTeamId`) is inside the scope. */

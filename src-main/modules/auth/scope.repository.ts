@@ -1,8 +1,12 @@
 // The queries behind the data-scope checks of auth/permissions.ts (knex only).
 import type { Knex } from 'knex'
 
-/** Subquery: the ids of a team's users (an owner column is matched against it). */
-export const teamMemberIds = (knex: Knex, teamId: string) => knex('users').select('id').where('team_id', teamId)
+/** Rows whose owner column is one of the team's users. */
+export const whereOwnerInTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
+  q.whereIn(ownerCol, knex('users').select('id').where('team_id', teamId))
+
+/** Rows owned by one user. */
+export const whereOwnerIs = (q: Knex.QueryBuilder, ownerCol: string, userId: string) => q.where(ownerCol, userId)
 
 export interface RowOwner {
   owner_id: string | null
