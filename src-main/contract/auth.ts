@@ -17,16 +17,16 @@ export const Me = z.object({
 })
 export type Me = z.infer<typeof Me>
 
+/** Answered before login: no database location (host, file, user), only that it answered. */
 export const AppStatus = z.object({
   needsSetup: z.boolean(),
-  dbDescription: z.string(),
   dialect: z.enum(['sqlite', 'postgres', 'mssql']),
   browserMode: z.boolean(),
   version: z.string(),
 })
 
 export const authContract = {
-  /** Whether an administrator must be created first, and which database is in use. */
+  /** Whether an administrator must be created first (fails with db_unreachable while the database does not answer). */
   status: call(Empty, AppStatus, { public: true }),
   /** First start: create the administrator (only while no user exists). */
   setup: call(z.strictObject({ login: Login, name: requiredText(100), password: Password }), Me, { public: true }),

@@ -1,8 +1,11 @@
-// Minimal logger that never prints secrets: known secret-bearing keys are masked.
-const SECRET = /(password|passwd|pwd|secret|token)=([^&\s;]+)/gi
+// Minimal logger that never prints secrets: every way a password can sit in a URL or a
+// connection string is masked (`u:p@`, `?password=`, `;Pwd=`, `"password": "…"`).
+const SECRET_PARAM = /((?:password|passwd|pwd|secret|token)=)([^&\s;]+)/gi
+const SECRET_JSON = /("(?:password|passwd|pwd|secret|token)"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi
+const USERINFO = /(\/\/[^:/@\s]*:)([^@\s]+)@/g
 
 export function redact(s: string): string {
-  return s.replace(SECRET, '$1=***').replace(/(\/\/[^:/@\s]+:)([^@\s]+)@/g, '$1***@')
+  return s.replace(SECRET_PARAM, '$1***').replace(SECRET_JSON, '$1***$3').replace(USERINFO, '$1***@')
 }
 
 /** Logs an error; `brief` logs one short line without the stack (for callers nobody vouches for). */

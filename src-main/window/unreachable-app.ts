@@ -9,15 +9,18 @@ import { describeDb, type DbConfig } from '../db/config'
 import { systemClock } from '../db/clock'
 import { AppError } from '../shared/errors'
 
-export function unreachableError(config: DbConfig) {
-  const db = describeDb(config)
-  return new AppError('db_unreachable', `the database cannot be reached: ${db}`, { key: 'errors.db_unreachable', params: { db } })
+/**
+ * Answered to every call, auth.status before login included: that the database does not
+ * answer, never where it is (the main process logs the masked location).
+ */
+export function unreachableError() {
+  return new AppError('db_unreachable', 'the database cannot be reached', { key: 'errors.db_unreachable' })
 }
 
 /** A knex stand-in: calling it or touching any of its members throws db_unreachable. */
-function failingKnex(config: DbConfig): Knex {
+function failingKnex(): Knex {
   const fail = () => {
-    throw unreachableError(config)
+    throw unreachableError()
   }
   return new Proxy(function () {} as unknown as Knex, {
     apply: fail,
@@ -27,7 +30,7 @@ function failingKnex(config: DbConfig): Knex {
 
 export function unreachableApp(o: { config: DbConfig; dataDir: string; settingsStore?: AppContext['settingsStore'] }): AppContext {
   return {
-    db: { knex: failingKnex(o.config), dialect: o.config.dialect },
+    db: { knex: failingKnex(), dialect: o.config.dialect },
     clock: systemClock,
     dataDir: o.dataDir,
     browserMode: false,

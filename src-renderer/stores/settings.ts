@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CallOutput } from '@contract/index'
-import type { DbConnectionInput } from '@contract/settings'
+import type { DbConnectionInput, DbSaveInput } from '@contract/settings'
 import { api } from '../api/client'
 
 export type DbView = CallOutput<'settings', 'getDb'>
@@ -23,7 +23,7 @@ export const useSettingsStore = defineStore('settings', () => {
 
   const testDb = (input: DbConnectionInput) => api.settings.testDb(input)
   const migrateDb = (input: DbConnectionInput) => api.settings.migrateDb(input)
-  async function saveDb(input: DbConnectionInput) {
+  async function saveDb(input: DbSaveInput) {
     const r = await api.settings.saveDb(input)
     await loadDb()
     return r

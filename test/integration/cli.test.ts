@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import knexFactory from 'knex'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp } from '../../src-main/app/bootstrap'
 import { login } from '../../src-main/modules/auth/auth.service'
@@ -91,6 +93,32 @@ describe('crm user add', () => {
       expect((await login(app, { login: 'rep1', password: 'piped-pass-456' })).roleCode).toBe('manager')
       expect(await app.db.knex('teams').where({ name: '总部' }).count({ n: '*' })).toEqual([{ n: 1 }])
     })
+  })
+
+  it.runIf(!!process.env.CRM_TEST_PG_URL)('never prints a password given in the --db URL\'s query string (PostgreSQL)', async () => {
+    const pgUrl = new URL(process.env.CRM_TEST_PG_URL!)
+    const password = decodeURIComponent(pgUrl.password)
+    const name = 'crm_t_cli_' + randomBytes(5).toString('hex')
+    const root = knexFactory({ client: 'pg', connection: process.env.CRM_TEST_PG_URL })
+    await root.raw(`create database ${name}`)
+    try {
+      // the password only in the query string: node-postgres reads it from there
+      const url = `postgres://${pgUrl.username}@${pgUrl.host}/${name}?application_name=crm-cli&password=${encodeURIComponent(password)}`
+      const r = crm(['user', 'add', '--login', 'pgboss', '--name', '王总', '--role', 'admin', '--db', url, '--data', dataDir], { CRM_PASSWORD: 'boss-pass-123' })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain(`${pgUrl.hostname}`)
+      expect(r.stdout).toContain('password=***')
+      expect(r.stdout).not.toContain(`password=${encodeURIComponent(password)}`)
+      expect(r.stdout).not.toContain(`:${password}@`)
+      const migrate = crm(['migrate', '--db', url, '--data', dataDir])
+      expect(migrate.code).toBe(0)
+      expect(migrate.stdout).toMatch(/is up to date/)
+      expect(migrate.stdout).not.toContain(`password=${encodeURIComponent(password)}`)
+    } finally {
+      await root.raw(`drop database if exists ${name} with (force)`)
+      await root.destroy()
+    }
   })
 
   it('refuses a duplicate login with one crm: line', () => {

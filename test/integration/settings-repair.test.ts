@@ -10,6 +10,7 @@ import { SessionStore } from '../../src-main/ipc/sessions'
 import { unreachableApp } from '../../src-main/window/unreachable-app'
 import { MemorySettingsStore, testDb } from '../../src-main/modules/settings/settings.service'
 import type { AppContext } from '../../src-main/modules/context'
+import { splitPgUrl } from '../../src-main/db/config'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const SECRET = 'Secret-77'
@@ -47,8 +48,25 @@ describe('connection settings while the database is unreachable', () => {
     expect(await call('testDb', { dialect: 'sqlite', file })).toMatchObject({ ok: true, data: { ok: true, messageKey: 'settings.dbTest.fileNew', messageParams: { file } } })
     expect(fs.existsSync(file)).toBe(false)
 
-    expect(await call('saveDb', { dialect: 'sqlite', file })).toEqual({ ok: true, data: { ok: true, restartRequired: true } })
+    expect(await call('saveDb', { dialect: 'sqlite', file, confirmLocalChange: true })).toEqual({ ok: true, data: { ok: true, restartRequired: true } })
     expect(store.load()).toEqual({ dialect: 'sqlite', file })
+  })
+
+  it('saving without a session needs the confirmation that this computer\'s settings file changes', async () => {
+    const { store, call } = standIn()
+    const file = path.join(tmp, 'other.sqlite')
+    // no administrator password can be checked (the users live in the unreachable database), and
+    // the settings file is the OS user's own: the rule is an explicit confirmation, checked in main
+    expect(await call('saveDb', { dialect: 'sqlite', file })).toMatchObject({ ok: false, error: { code: 'rule', key: 'settings.errors.confirmLocalChange' } })
+    expect(await call('saveDb', { dialect: 'sqlite', file, confirmLocalChange: false })).toMatchObject({ ok: false, error: { code: 'validation' } })
+    expect(store.load()).toEqual(config)
+    const pg = { dialect: 'postgres' as const, url: `postgres://crm@db.example:5432/crm?password=${SECRET}x` }
+    expect(await call('saveDb', { ...pg, confirmLocalChange: true })).toMatchObject({ ok: true })
+    expect(splitPgUrl((store.load() as { url: string }).url)).toEqual({ url: 'postgres://crm@db.example:5432/crm', password: `${SECRET}x` })
+    // the form as shown again never carries the password
+    const view = await call('getDb', {})
+    expect(view).toMatchObject({ ok: true, data: { url: 'postgres://crm@db.example:5432/crm', hasPassword: true } })
+    expect(JSON.stringify(view)).not.toContain(SECRET)
   })
 
   it('everything else still needs a login there, migrateDb and setClock included', async () => {

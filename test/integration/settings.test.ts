@@ -6,8 +6,10 @@ import knexFactory from 'knex'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { describeEachDb, makeTestApp, PG_URL, type TestApp } from '../helpers/test-app'
 import { configInUse, FileSettingsStore, MemorySettingsStore, resolveConfig } from '../../src-main/modules/settings/settings.service'
+import { splitPassword } from '../../src-main/modules/settings/settings.store'
+import { parse as pgParse } from 'pg-connection-string'
 import { systemClock } from '../../src-main/db/clock'
-import type { DbConfig } from '../../src-main/db/config'
+import { describeDb, splitPgUrl, type DbConfig } from '../../src-main/db/config'
 import { migrations } from '../../db/migrations/index'
 
 const SECRET = 'Sup3r-S3cret!pw'
@@ -58,6 +60,28 @@ describeEachDb('settings', (dialect) => {
     expect(JSON.stringify(view)).not.toContain(SECRET)
   })
 
+  it('auth.status before login tells whether the database answers, never where it is', async () => {
+    // as the desktop app and the CLI describe the connection they opened (index.ts, cli-db.ts)
+    const cfg: DbConfig = { dialect: 'postgres', url: `postgres://crm@db.example.cn:5432/crm?sslmode=require&password=${SECRET}` }
+    t.app.dbConfig = cfg
+    t.app.dbDescription = describeDb(cfg)
+    const status = await t.call('no-session', 'auth', 'status', {})
+    expect(Object.keys(status).sort()).toEqual(['browserMode', 'dialect', 'needsSetup', 'version'])
+    const text = JSON.stringify(status)
+    for (const leak of [SECRET, 'db.example.cn', t.app.dataDir, 'crm.sqlite', 'postgres://']) expect(text).not.toContain(leak)
+  })
+
+  it('getDb never shows a password given in the URL\'s query string, in the URL field or the description', async () => {
+    t.app.settingsStore = new MemorySettingsStore({ dialect: 'postgres', url: `postgres://crm@db.example.cn:5432/crm?sslmode=require&password=${SECRET}&PWD=${SECRET}` })
+    const view = await t.call(admin.key, 'settings', 'getDb', {})
+    expect(view).toMatchObject({ dialect: 'postgres', url: 'postgres://crm@db.example.cn:5432/crm?sslmode=require', hasPassword: true })
+    expect(JSON.stringify(view)).not.toContain(SECRET)
+    expect(JSON.stringify(view)).not.toContain(encodeURIComponent(SECRET))
+    // saving the form as shown (no password typed) keeps the saved one for the same server and user
+    await t.call(admin.key, 'settings', 'saveDb', { dialect: 'postgres', url: view.url! })
+    expect(splitPgUrl((t.app.settingsStore.load() as { url: string }).url)).toEqual({ url: view.url, password: SECRET })
+  })
+
   it('saveDb keeps the saved password when the form leaves it blank, but only for the same server and user', async () => {
     const store = new MemorySettingsStore()
     t.app.settingsStore = store
@@ -74,6 +98,13 @@ describeEachDb('settings', (dialect) => {
     expect(store.load()).toMatchObject({ host: 'other.example.com', password: '' })
     await t.call(admin.key, 'settings', 'saveDb', { dialect: 'sqlite', file: path.join(tmp, 'x.sqlite') })
     expect(store.load()).toEqual({ dialect: 'sqlite', file: path.join(tmp, 'x.sqlite') })
+  })
+
+  it('saveDb with a session needs no local-change confirmation (the session\'s settings.edit decides)', async () => {
+    const store = new MemorySettingsStore()
+    t.app.settingsStore = store
+    expect(await t.call(admin.key, 'settings', 'saveDb', { dialect: 'sqlite', file: path.join(tmp, 'y.sqlite') })).toEqual({ ok: true, restartRequired: true })
+    expect(store.load()).toEqual({ dialect: 'sqlite', file: path.join(tmp, 'y.sqlite') })
   })
 
   it('saveDb without a settings store is refused', async () => {
@@ -255,6 +286,49 @@ describe('FileSettingsStore', () => {
     expect(onDisk()).not.toContain(encodeURIComponent(SECRET))
     expect(store.load()).toEqual({ dialect: 'postgres', url: pgUrl })
     expect(new URL((new FileSettingsStore(dir).load() as { url: string }).url).password).toBe('')
+  })
+
+  it('a password in the URL\'s query string is moved out of the URL and stored encrypted (or not at all)', () => {
+    const url = `postgres://crm@db.example.cn:5432/crm?sslmode=require&password=${encodeURIComponent(SECRET)}`
+    const withCodec = new FileSettingsStore(dir, codec)
+    withCodec.save({ dialect: 'postgres', url })
+    expect(onDisk()).not.toContain(SECRET)
+    expect(onDisk()).not.toContain(encodeURIComponent(SECRET))
+    expect(onDisk()).not.toMatch(/password=/i)
+    expect(JSON.parse(onDisk())).toMatchObject({ config: { url: 'postgres://crm@db.example.cn:5432/crm?sslmode=require' }, passwordEncrypted: codec.encrypt(SECRET) })
+    // what node-postgres will be given connects as crm with the password
+    const back = new FileSettingsStore(dir, codec).load() as { url: string }
+    expect(pgParse(back.url)).toMatchObject({ user: 'crm', password: SECRET, host: 'db.example.cn', sslmode: 'require' })
+
+    const noCodec = new FileSettingsStore(dir)
+    noCodec.save({ dialect: 'postgres', url })
+    expect(onDisk()).not.toContain(SECRET)
+    expect(onDisk()).not.toContain(encodeURIComponent(SECRET))
+    expect(pgParse((noCodec.load() as { url: string }).url).password).toBe(SECRET) // this run only
+    expect(pgParse((new FileSettingsStore(dir).load() as { url: string }).url).password).toBeFalsy()
+
+    // a user without a userinfo name (?user=) keeps it as a query parameter
+    withCodec.save({ dialect: 'postgres', url: `postgres://db.example.cn/crm?user=crm&password=${SECRET}` })
+    expect(onDisk()).not.toContain(SECRET)
+    expect(pgParse((new FileSettingsStore(dir, codec).load() as { url: string }).url)).toMatchObject({ user: 'crm', password: SECRET })
+  })
+
+  it('a file holding a password in clear text (written by hand or by an older version) is rewritten encrypted on load', () => {
+    for (const config of [
+      { dialect: 'postgres', url: `postgres://crm:${encodeURIComponent(SECRET)}@db.example.cn/crm` },
+      { dialect: 'postgres', url: `postgres://crm@db.example.cn/crm?password=${encodeURIComponent(SECRET)}` },
+      { dialect: 'mssql', host: 'db.example.cn', database: 'crm', user: 'sa', password: SECRET },
+    ]) {
+      fs.writeFileSync(file(), JSON.stringify({ version: 1, config }))
+      const loaded = new FileSettingsStore(dir, codec).load()!
+      expect(splitPassword(loaded).password).toBe(SECRET)
+      expect(onDisk()).not.toContain(SECRET)
+      expect(onDisk()).not.toContain(encodeURIComponent(SECRET))
+      expect(splitPassword(new FileSettingsStore(dir, codec).load()!).password).toBe(SECRET)
+    }
+    // version 1 stored a PostgreSQL password as it stood in the URL (percent-encoded)
+    fs.writeFileSync(file(), JSON.stringify({ version: 1, config: { dialect: 'postgres', url: 'postgres://crm@db/crm' }, passwordEncrypted: codec.encrypt('pw%40x') }))
+    expect(new FileSettingsStore(dir, codec).load()).toEqual({ dialect: 'postgres', url: 'postgres://crm:pw%40x@db/crm' })
   })
 
   it('a missing, corrupt or undecryptable file does not break start-up', () => {

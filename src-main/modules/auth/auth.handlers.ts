@@ -2,7 +2,7 @@ import { svc, type AreaHandlers } from '../handler-types'
 import { changePassword, login, setup, status, toMe } from './auth.service'
 
 export const authHandlers: AreaHandlers<'auth'> = {
-  status: (c) => status(c.app, c.app.dbDescription),
+  status: (c) => status(c.app),
   setup: async (c, i) => {
     const actor = await setup(c.app, i)
     c.sessions.begin(actor.userId)

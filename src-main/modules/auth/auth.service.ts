@@ -42,10 +42,10 @@ async function toMe(app: AppContext, actor: Actor): Promise<Me> {
   return { ...actor, roleName: role?.name ?? actor.roleCode }
 }
 
-export async function status(app: AppContext, dbConfigDescription?: string) {
+/** Public (before login): whether the database answers and needs setup; never where it is. */
+export async function status(app: AppContext) {
   return {
     needsSetup: (await countUsers(app.db.knex)) === 0,
-    dbDescription: dbConfigDescription ?? app.db.dialect,
     dialect: app.db.dialect,
     browserMode: app.browserMode,
     version: APP_VERSION,

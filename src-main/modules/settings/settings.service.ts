@@ -13,7 +13,7 @@ import { knexConfig, type Db } from '../../db/connection'
 import { pendingMigrations } from '../../db/migrate'
 import { migrations } from '../../../db/migrations/index'
 import { AppError, forbidden, ruleError } from '../../shared/errors'
-import { redact } from '../../shared/log'
+import { logInfo, redact } from '../../shared/log'
 import { requirePerm } from '../auth/permissions'
 import { splitPassword, toDbConfig, withPassword, type DbConnection } from './settings.store'
 import { serverVersion } from './settings.repository'
@@ -159,7 +159,7 @@ export function connectionFailure(e: unknown, cfg: DbConfig): ConnectionFailure 
 function scrub(s: string, cfg: DbConfig): string {
   const pw = splitPassword(cfg).password
   let out = redact(s)
-  for (const secret of new Set([pw, safeDecode(pw)])) if (secret) out = out.split(secret).join('***')
+  for (const secret of new Set([pw, safeDecode(pw), encodeURIComponent(pw)])) if (secret) out = out.split(secret).join('***')
   return out
 }
 
@@ -273,11 +273,22 @@ export async function migrateDb(ctx: ServiceContext, input: DbConnection) {
   }
 }
 
-export async function saveDb(ctx: SettingsContext, input: DbConnection) {
+/**
+ * Saves the connection for the next start. Without a session (the desktop app cannot reach its
+ * database, so nobody can log in and no administrator password can be checked) the caller must
+ * confirm that this computer's settings file changes: that file is the OS user's own and
+ * editable by them anyway, so a password asked here would protect nothing (see README, 安全说明).
+ */
+export async function saveDb(ctx: SettingsContext, input: DbConnection & { confirmLocalChange?: true }) {
   requireConnectionPerm(ctx, 'edit')
   const store = ctx.settingsStore
   if (!store) throw ruleError('settings.errors.noStore', 'connection settings cannot be saved in this mode')
-  store.save(resolveConfig(input, savedConfig(ctx)))
+  if (!ctx.actor && input.confirmLocalChange !== true) {
+    throw ruleError('settings.errors.confirmLocalChange', "confirm that this computer's connection settings file is to be changed")
+  }
+  const cfg = resolveConfig(input, savedConfig(ctx))
+  store.save(cfg)
+  if (!ctx.actor) logInfo(`connection settings changed without a login (database unreachable): ${describeDb(cfg)}`)
   return { ok: true as const, restartRequired: true }
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { z } from 'zod'
 import { DbConnectionInput } from '../../contract/settings'
-import type { DbConfig } from '../../db/config'
+import { pgUrlWithPassword, splitPgUrl, type DbConfig } from '../../db/config'
 
 export interface SettingsStore {
   load(): DbConfig | null
@@ -38,18 +38,15 @@ export function toDbConfig(c: DbConnection): DbConfig {
   }
 }
 
-/** Separates the password (as written in the config) from everything else. */
+/**
+ * Separates the password from everything else. A PostgreSQL URL loses every password it
+ * carries (`u:p@` and `?password=`, `?pwd=`…), so what is left may be shown and stored.
+ */
 export function splitPassword(cfg: DbConfig): { rest: DbConfig; password: string } {
   if (cfg.dialect === 'mssql') return { rest: { ...cfg, password: '' }, password: cfg.password }
   if (cfg.dialect === 'postgres') {
-    try {
-      const u = new URL(cfg.url)
-      const password = u.password
-      u.password = ''
-      return { rest: { dialect: 'postgres', url: u.toString() }, password }
-    } catch {
-      return { rest: cfg, password: '' }
-    }
+    const { url, password } = splitPgUrl(cfg.url)
+    return { rest: { dialect: 'postgres', url }, password }
   }
   return { rest: cfg, password: '' }
 }
@@ -57,18 +54,16 @@ export function splitPassword(cfg: DbConfig): { rest: DbConfig; password: string
 export function withPassword(cfg: DbConfig, password: string): DbConfig {
   if (!password) return cfg
   if (cfg.dialect === 'mssql') return { ...cfg, password }
-  if (cfg.dialect === 'postgres') {
-    const u = new URL(cfg.url)
-    if (!u.username) return cfg
-    u.password = password
-    return { dialect: 'postgres', url: u.toString() }
-  }
+  if (cfg.dialect === 'postgres') return { dialect: 'postgres', url: pgUrlWithPassword(cfg.url, password) }
   return cfg
 }
 
 interface StoredFile {
-  version: 1
+  /** 2: the password is stored as typed; 1 (older): a PostgreSQL password as it stood in the URL (percent-encoded) */
+  version: 1 | 2
+  /** the connection without any password */
   config: Record<string, unknown>
+  /** the password, encrypted by the codec (never stored in clear text) */
   passwordEncrypted?: string
 }
 
@@ -96,28 +91,50 @@ export class FileSettingsStore implements SettingsStore {
     }
     const parsed = DbConnectionInput.safeParse(stored?.config)
     if (!parsed.success) return null
+    const cfg = toDbConfig(parsed.data)
     let password = this.memoryPassword
     if (this.codec && typeof stored.passwordEncrypted === 'string') {
       try {
         password = this.codec.decrypt(stored.passwordEncrypted)
+        if (stored.version === 1 && cfg.dialect === 'postgres') password = safeDecode(password)
       } catch {
         password = '' // e.g. another OS user's key: the admin types it again
       }
     }
-    return withPassword(toDbConfig(parsed.data), password)
+    // a file written by hand (or by an older version) may hold a password in clear text:
+    // it is used, and with a codec the file is rewritten at once with the password encrypted
+    if (splitPassword(cfg).password) {
+      if (this.codec) {
+        try {
+          this.save(cfg)
+        } catch {
+          // a read-only folder: it is used as it is
+        }
+      }
+      return cfg
+    }
+    return withPassword(cfg, password)
   }
 
   save(cfg: DbConfig): void {
     const { rest, password } = splitPassword(cfg)
     const config: Record<string, unknown> = { ...rest }
     if (rest.dialect === 'mssql') delete config.password
-    const data: StoredFile = { version: 1, config }
+    const data: StoredFile = { version: 2, config }
     if (password && this.codec) data.passwordEncrypted = this.codec.encrypt(password)
     this.memoryPassword = this.codec ? '' : password
-    fs.mkdirSync(path.dirname(this.file), { recursive: true })
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 })
     const tmp = `${this.file}.${process.pid}.tmp`
     fs.writeFileSync(tmp, JSON.stringify(data, null, 2), { mode: 0o600 })
     fs.renameSync(tmp, this.file)
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
   }
 }
 

@@ -157,6 +157,7 @@ export default {
   settings: {
     errors: {
       noStore: 'Connection settings cannot be saved in this mode',
+      confirmLocalChange: 'Confirm first that this computer\'s connection settings file is to be changed',
     },
     dbTest: {
       refused: 'Connection refused by {target}: is the database server running and is the port right?',
@@ -179,6 +180,9 @@ export default {
       reachable: 'The database can be reached again; please log in',
       stillUnreachable: 'The database still cannot be reached',
       back: 'Back to login',
+      confirmSaveTitle: 'Change this computer\'s connection settings',
+      confirmSave: 'The database cannot be reached, so no administrator can be verified. Saving changes this computer\'s connection settings file (connection.json), used from the next start; other computers are not affected. Change it?',
+      confirmSaveButton: 'Change settings',
     },
     db: {
       title: 'Database connection',
@@ -201,6 +205,7 @@ export default {
       user: 'Login',
       password: 'Password',
       passwordKeep: 'Leave empty to keep the saved password',
+      urlPasswordKept: 'The saved password is never shown. Leave it out of the URL to keep it (same server and user).',
       encrypt: 'Encrypt connection',
       trustServerCertificate: 'Trust server certificate',
       test: 'Test connection',

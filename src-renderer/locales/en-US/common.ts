@@ -65,7 +65,7 @@ export default {
     collapse: 'Collapse menu',
     expand: 'Expand menu',
     browserMode: 'Browser mode',
-    database: 'Database: {db}',
+    dbReachable: 'Database connected',
     version: 'Version {version}',
   },
   auth: {

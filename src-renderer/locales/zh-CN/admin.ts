@@ -157,6 +157,7 @@ export default {
   settings: {
     errors: {
       noStore: '当前运行方式无法保存连接设置',
+      confirmLocalChange: '请先确认修改本机的连接设置文件',
     },
     /** Why a connection test failed (settings.testDb), and what the test found. */
     dbTest: {
@@ -181,6 +182,9 @@ export default {
       reachable: '数据库已可以连接，请登录',
       stillUnreachable: '仍无法连接数据库',
       back: '返回登录',
+      confirmSaveTitle: '修改本机连接设置',
+      confirmSave: '数据库无法连接，因此无法验证管理员身份。保存将修改本机的数据库连接设置文件（connection.json），重新启动程序后生效；其他电脑不受影响。确定要修改吗？',
+      confirmSaveButton: '确认修改',
     },
     db: {
       title: '数据库连接',
@@ -203,6 +207,7 @@ export default {
       user: '登录名',
       password: '密码',
       passwordKeep: '留空则保留已保存的密码',
+      urlPasswordKept: '已保存的密码不会显示。连接地址中不写密码即保留原密码（服务器和登录名不变时）。',
       encrypt: '加密连接',
       trustServerCertificate: '信任服务器证书',
       test: '测试连接',

@@ -64,7 +64,7 @@ export default {
     collapse: '收起菜单',
     expand: '展开菜单',
     browserMode: '浏览器模式',
-    database: '数据库：{db}',
+    dbReachable: '数据库已连接',
     version: '版本 {version}',
   },
   auth: {
