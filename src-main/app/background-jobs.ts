@@ -1,7 +1,9 @@
-// Work the main process does on its own: evaluating system reminders (policies, birthdays,
-// promises, follow-ups) at start and every hour. Used by the desktop app and `crm serve`.
+// Work the main process does on its own, at start and every hour: evaluating system reminders
+// (policies, birthdays, promises, follow-ups) and removing the files of deleted attachments.
+// Used by the desktop app and `crm serve`.
 import type { AppContext } from '../modules/context'
 import { evaluateReminders } from '../modules/reminders/system-reminders.service'
+import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
 import { logError } from '../shared/log'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
@@ -17,6 +19,11 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       await evaluateReminders(app)
     } catch (e) {
       logError('reminder evaluation failed', e)
+    }
+    try {
+      await purgeDeletedFiles(app)
+    } catch (e) {
+      logError('attachment clean-up failed', e)
     } finally {
       running = false
     }

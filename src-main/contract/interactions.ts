@@ -148,10 +148,10 @@ export type ContactSummary = z.infer<typeof ContactSummary>
 
 export const AttachmentAdd = z.strictObject({
   interactionId: Id,
+  /** the name as the user's system gave it; main keeps only its last part, without control or bidi characters */
   fileName: requiredText(255),
-  /** the file's bytes, base64; at most 50 MB decoded */
+  /** the file's bytes, base64; at most 50 MB decoded (the MIME type comes from the name's extension, in main) */
   contentBase64: str().max(MAX_BASE64_CHARS),
-  mime: optText(100),
 })
 export type AttachmentAdd = z.input<typeof AttachmentAdd>
 
@@ -175,10 +175,13 @@ export const interactionsContract = {
   addAttachment: call(AttachmentAdd, Attachment, { upload: true }),
   attachments: call(z.strictObject({ interactionId: Id }), z.array(Attachment)),
   removeAttachment: call(z.strictObject({ id: Id }), Ok),
-  /** The stored file's absolute path, for the shell to open with the OS (shell.openPath). */
-  /** Desktop: the main process opens the file with the OS program (opened: true). */
+  /**
+   * Desktop: the main process opens the file with the OS program (opened: true). Office documents
+   * need `confirmed: true` (rule error interactions.errors.confirmOpen otherwise); programs and
+   * macro-enabled files are only shown in their folder (opened: false).
+   */
   openAttachment: call(
-    z.strictObject({ id: Id }),
+    z.strictObject({ id: Id, confirmed: z.boolean().optional() }),
     z.object({ path: z.string(), fileName: z.string(), mime: z.string().nullable(), sizeBytes: z.number().int(), opened: z.boolean() }),
   ),
   /** Browser mode: the file's bytes, so the browser can save it. */

@@ -28,9 +28,24 @@ export interface Db {
   dialect: Dialect
 }
 
+/**
+ * The SQLite file and its journal files readable by the OS user only (0600); SQLite gives a
+ * -wal/-shm it creates later the database file's mode. A no-op on Windows (ACLs of the profile).
+ */
+function ownerOnly(file: string) {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      fs.chmodSync(f, 0o600)
+    } catch {
+      // missing, or not ours to change (a shared file chosen by an administrator)
+    }
+  }
+}
+
 export function knexConfig(c: DbConfig): Knex.Config {
   if (c.dialect === 'sqlite') {
-    if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true })
+    // a folder made for the database is the user's only; an existing one is left as it is
+    if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true, mode: 0o700 })
     return {
       client: 'better-sqlite3',
       connection: { filename: c.file, options: { nativeBinding: sqliteBinding } },
@@ -39,6 +54,7 @@ export function knexConfig(c: DbConfig): Knex.Config {
         min: 1,
         max: 1,
         afterCreate: (conn: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+          if (c.file !== ':memory:') ownerOnly(c.file) // opened (so created) by now; before WAL makes its files
           conn.pragma('foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')

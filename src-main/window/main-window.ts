@@ -1,7 +1,8 @@
 // The one BrowserWindow and the security around it: isolated, sandboxed renderer without
 // Node, a strict CSP, no navigation or new windows outside our own page (web links open in
-// the system browser), and every permission refused except desktop notifications for our own page.
-import { BrowserWindow, shell, type Session, type WebContents } from 'electron'
+// the system browser), every permission refused except desktop notifications for our own page,
+// and no DevTools in an installed (packaged) app.
+import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron'
 import { contentSecurityPolicy } from '../server/csp'
 import { isExternalLink, isOwnUrl, type RendererLocation } from './app-origin'
 
@@ -78,6 +79,9 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // an installed app has no DevTools: they would let anyone at the keyboard script the
+      // logged-in session around every check the renderer makes (main checks again anyway)
+      devTools: !app.isPackaged,
     },
   })
   guardContents(win.webContents, o.renderer)

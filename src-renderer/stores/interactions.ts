@@ -152,8 +152,9 @@ export const useInteractionsStore = defineStore('interactions', () => {
     return next
   }
 
-  async function addAttachment(interaction: Interaction, file: { fileName: string; contentBase64: string; mime?: string | null }): Promise<Attachment> {
-    const a = await api.interactions.addAttachment({ interactionId: interaction.id, ...file, mime: file.mime || undefined })
+  /** The file's type is decided in main from its name, never from what the browser says. */
+  async function addAttachment(interaction: Interaction, file: { fileName: string; contentBase64: string }): Promise<Attachment> {
+    const a = await api.interactions.addAttachment({ interactionId: interaction.id, fileName: file.fileName, contentBase64: file.contentBase64 })
     const it = items.value.find((x) => x.id === interaction.id)
     if (it) patchItem({ ...it, attachments: [...it.attachments, a] })
     changed(interaction.customerId)
@@ -167,7 +168,8 @@ export const useInteractionsStore = defineStore('interactions', () => {
     changed(customerId)
   }
 
-  const openAttachment = (id: string) => api.interactions.openAttachment({ id })
+  /** Office documents answer the rule interactions.errors.confirmOpen until opened with confirmed: true. */
+  const openAttachment = (id: string, confirmed = false) => api.interactions.openAttachment(confirmed ? { id, confirmed } : { id })
   const downloadAttachment = (id: string) => api.interactions.downloadAttachment({ id })
   const summary = (forCustomer: string) => api.interactions.summary({ customerId: forCustomer })
   const search = (input: InteractionSearch) => api.interactions.search(input)

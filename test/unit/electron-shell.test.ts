@@ -54,6 +54,7 @@ const fake = vi.hoisted(() => {
     ipcRenderer,
     headerHooks,
     permissionHandlers,
+    app: { isPackaged: false },
     openExternal: vi.fn(async () => {}),
     openPath: vi.fn(async (_p: string) => ''),
     showItemInFolder: vi.fn((_p: string) => {}),
@@ -70,6 +71,7 @@ vi.mock('electron', () => {
     setPermissionCheckHandler: (h: any) => (fake.permissionHandlers.check = h),
   }
   const electron = {
+    app: fake.app,
     BrowserWindow: fake.FakeBrowserWindow,
     shell: { openExternal: fake.openExternal, openPath: fake.openPath, showItemInFolder: fake.showItemInFolder },
     session: { defaultSession: session },
@@ -116,6 +118,19 @@ describe('Electron shell (electron mocked)', () => {
       expect(wp.webviewTag).toBe(false)
       expect(wp.preload).toBe('/opt/crm/out/preload/index.cjs')
       expect(win.loadFile).toHaveBeenCalledWith(indexFile)
+    })
+
+    it('has DevTools only when run from the source tree, never in an installed (packaged) app', () => {
+      try {
+        fake.app.isPackaged = true
+        const installed = createMainWindow({ preload: '/p.cjs', renderer }) as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+        expect(installed.options.webPreferences.devTools).toBe(false)
+        fake.app.isPackaged = false
+        const dev = createMainWindow({ preload: '/p.cjs', renderer }) as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+        expect(dev.options.webPreferences.devTools).toBe(true)
+      } finally {
+        fake.app.isPackaged = false
+      }
     })
 
     it('prevents navigation away from our page and opens web links in the system browser', () => {
@@ -237,20 +252,34 @@ describe('Electron shell (electron mocked)', () => {
 
       // a program or script is never run: its folder is shown instead
       fake.showItemInFolder.mockClear()
-      for (const fileName of ['setup.exe', 'run.BAT', 'link.lnk', 'page.hta', 'x.js', 'x.cmd', 'x.ps1', 'x.vbs', 'x.scr', 'x.msi', 'x.command', 'x.sh', 'x.html', 'x.docm', 'noext']) {
+      const open = (input: { id: string; confirmed?: boolean }) => fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), input)
+      const macro = ['x.docm', 'x.xlsm', 'x.pptm', 'x.dotm', 'x.xlam']
+      for (const fileName of ['setup.exe', 'run.BAT', 'link.lnk', 'page.hta', 'x.js', 'x.cmd', 'x.ps1', 'x.vbs', 'x.scr', 'x.msi', 'x.command', 'x.sh', 'x.html', ...macro, 'noext']) {
         const bad = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName, contentBase64: Buffer.from('echo hi').toString('base64') })
-        const res = await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), { id: bad.id })
+        // macro-enabled Office files stay refused, confirmed or not
+        const res = await open({ id: bad.id, confirmed: macro.includes(fileName) ? true : undefined })
         expect(res, fileName).toMatchObject({ ok: true, data: { fileName, opened: false } })
         expect(fake.showItemInFolder).toHaveBeenLastCalledWith((res as { data: { path: string } }).data.path)
       }
-      expect(fake.showItemInFolder).toHaveBeenCalledTimes(15)
+      expect(fake.showItemInFolder).toHaveBeenCalledTimes(19)
       expect(fake.openPath).toHaveBeenCalledTimes(1)
-      for (const fileName of ['合同.PDF', 'photo.jpeg', '报价.xlsx', 'files.zip']) {
+      for (const fileName of ['合同.PDF', 'photo.jpeg', 'files.zip']) {
         const ok = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName, contentBase64: Buffer.from('x').toString('base64') })
-        expect(await fake.ipcHandlers.get('crm:interactions:openAttachment')!(eventFrom(ownUrl, sender), { id: ok.id })).toMatchObject({ ok: true, data: { opened: true } })
+        expect(await open({ id: ok.id })).toMatchObject({ ok: true, data: { opened: true } })
       }
-      expect(fake.openPath).toHaveBeenCalledTimes(5)
-      expect(fake.showItemInFolder).toHaveBeenCalledTimes(15)
+      expect(fake.openPath).toHaveBeenCalledTimes(4)
+      // Office documents open only after the user confirmed: main answers a rule error until then
+      for (const fileName of ['报价.xlsx', '合同.DOCX', 'slides.pptx', 'old.doc', 'old.xls', 'old.ppt', 'memo.rtf', '方案.wps']) {
+        const doc = await t.call(key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName, contentBase64: Buffer.from('PK').toString('base64') })
+        const before = fake.openPath.mock.calls.length
+        for (const confirmed of [undefined, false]) {
+          expect(await open({ id: doc.id, confirmed }), fileName).toMatchObject({ ok: false, error: { code: 'rule', key: 'interactions.errors.confirmOpen', params: { name: fileName } } })
+        }
+        expect(fake.openPath.mock.calls.length, fileName).toBe(before)
+        expect(await open({ id: doc.id, confirmed: true }), fileName).toMatchObject({ ok: true, data: { fileName, opened: true } })
+        expect(fake.openPath.mock.calls.length, fileName).toBe(before + 1)
+      }
+      expect(fake.showItemInFolder).toHaveBeenCalledTimes(19)
     })
 
     it('rejects a foreign sender without reaching dispatch', async () => {

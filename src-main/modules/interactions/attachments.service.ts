@@ -1,29 +1,71 @@
 // Attachments of interactions: the renderer sends the file's bytes (base64; in Electron it
 // cannot hand over a trusted path), main copies them into <dataDir>/attachments/<yyyy>/
-// <id>-<safe name> and answers the stored path for the shell to open with the OS.
+// <id>-<safe name> (folders 0700, files 0600: readable by the OS user only) and answers the
+// stored path for the shell to open with the OS. The name shown is sanitised and the MIME type
+// comes from the extension, both here (the client's words are never trusted). A deleted
+// attachment's file is removed at once; files of attachments deleted with their interaction
+// or customer (or left behind by a failed removal) go in the hourly clean-up (purgeDeletedFiles).
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ServiceContext } from '../context'
+import type { AppContext, ServiceContext } from '../context'
 import { MAX_ATTACHMENT_BYTES, type Attachment } from '../../contract/interactions'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
+import { logError } from '../../shared/log'
 import { toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { requirePerm } from '../auth/permissions'
-import { attachmentsOf, findAttachment, findInteraction, insertAttachment, updateAttachment, type Row } from './interactions.repository'
+import { attachmentsOf, deletedAttachmentIds, findAttachment, findInteraction, insertAttachment, updateAttachment, type Row } from './interactions.repository'
 import { canSee, loadModifiable } from './interactions.scope'
 
 const ATTACHMENTS_DIR = 'attachments'
 const MAX_NAME_CHARS = 80
 
 const MIME: Record<string, string> = {
-  '.pdf': 'application/pdf', '.txt': 'text/plain', '.csv': 'text/csv', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png',
-  '.gif': 'image/gif', '.webp': 'image/webp', '.doc': 'application/msword', '.xls': 'application/vnd.ms-excel', '.ppt': 'application/vnd.ms-powerpoint',
+  '.pdf': 'application/pdf', '.txt': 'text/plain', '.csv': 'text/csv', '.md': 'text/markdown', '.log': 'text/plain', '.rtf': 'application/rtf',
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.bmp': 'image/bmp',
+  '.tif': 'image/tiff', '.tiff': 'image/tiff', '.heic': 'image/heic',
+  '.doc': 'application/msword', '.xls': 'application/vnd.ms-excel', '.ppt': 'application/vnd.ms-powerpoint',
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  '.zip': 'application/zip', '.mp3': 'audio/mpeg', '.mp4': 'video/mp4', '.m4a': 'audio/mp4', '.amr': 'audio/amr', '.wav': 'audio/wav',
+  '.odt': 'application/vnd.oasis.opendocument.text', '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.odp': 'application/vnd.oasis.opendocument.presentation',
+  '.zip': 'application/zip', '.rar': 'application/vnd.rar', '.7z': 'application/x-7z-compressed',
+  '.mp3': 'audio/mpeg', '.mp4': 'video/mp4', '.m4a': 'audio/mp4', '.amr': 'audio/amr', '.wav': 'audio/wav', '.mov': 'video/quicktime',
+}
+
+/** The MIME type of a file name, from its extension only; unknown ones are plain bytes. */
+export const mimeOf = (name: string) => MIME[path.extname(name).toLowerCase()] ?? 'application/octet-stream'
+
+/**
+ * Office documents (and the other formats Office or WPS opens) can carry macros, OLE objects or
+ * external links: the OS opens them only after the user confirmed (openAttachment with
+ * `confirmed: true`). Macro-enabled ones (.docm, .xlsm…) are never opened at all, only shown in
+ * their folder (window/desktop-effects.ts).
+ */
+export const CONFIRM_BEFORE_OPEN = new Set([
+  '.doc', '.docx', '.xls', '.xlsx', '.ppt', '.pptx', '.rtf', '.csv', '.odt', '.ods', '.odp', '.wps', '.et', '.dps',
+])
+export const needsOpenConfirmation = (name: string) => CONFIRM_BEFORE_OPEN.has(path.extname(name).toLowerCase())
+
+/** Controls (C0, DEL, C1) and the invisible marks that reorder or hide text (bidi overrides and isolates, LRM/RLM, ALM, zero width). */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+const MAX_DISPLAY_CHARS = 255
+
+/**
+ * The name shown for an attachment: the last part of a path only, without control characters
+ * or bidi overrides (`报价\u202Efdp.exe` would read as 报价exe.pdf), NFC, trimmed; Chinese and
+ * other text kept as typed. The extension seen is the one the file really has.
+ */
+export function displayName(name: string): string {
+  const base = name.replace(/\\/g, '/').split('/').pop() ?? ''
+  const s = base.normalize('NFC').replace(INVISIBLE, '').trim()
+  const chars = [...s]
+  const cut = chars.length > MAX_DISPLAY_CHARS ? chars.slice(0, MAX_DISPLAY_CHARS).join('') : s
+  return cut.replace(/^[.\s]+$/, '') || 'file'
 }
 
 /**
@@ -32,9 +74,7 @@ const MIME: Record<string, string> = {
  * Chinese names stay as they are.
  */
 export function safeFileName(name: string): string {
-  const base = name.replace(/\\/g, '/').split('/').pop() ?? ''
-  // eslint-disable-next-line no-control-regex
-  let s = base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '')
+  let s = displayName(name).replace(/[<>:"/\\|?*]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '')
   if (!s) s = 'file'
   const chars = [...s]
   if (chars.length > MAX_NAME_CHARS) {
@@ -54,8 +94,9 @@ export function base64Size(b64: string): number {
 
 export function toAttachment(r: Row): Attachment {
   return {
-    id: String(r.id), interactionId: String(r.entity_id), fileName: String(r.file_name), sizeBytes: Number(r.size_bytes),
-    mime: (r.mime as string) ?? null, sha256: (r.sha256 as string) ?? null, createdBy: (r.created_by as string) ?? null, createdAt: toIso(r.created_at)!,
+    // rows written before names and types were checked here are shown the same way
+    id: String(r.id), interactionId: String(r.entity_id), fileName: displayName(String(r.file_name)), sizeBytes: Number(r.size_bytes),
+    mime: mimeOf(String(r.file_name)), sha256: (r.sha256 as string) ?? null, createdBy: (r.created_by as string) ?? null, createdAt: toIso(r.created_at)!,
   }
 }
 
@@ -69,10 +110,13 @@ function storedPath(dataDir: string, storedName: string): string {
   return p
 }
 
-export async function attachmentsAdd(
-  ctx: ServiceContext,
-  input: { interactionId: string; fileName: string; contentBase64: string; mime?: string | null },
-): Promise<Attachment> {
+/** Creates the folder (and the attachments root) readable by the OS user only; tightens ones made before. */
+function ownerOnlyDir(root: string, dir: string) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  for (const d of new Set([root, dir])) fs.chmodSync(d, 0o700) // a no-op on Windows
+}
+
+export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId: string; fileName: string; contentBase64: string }): Promise<Attachment> {
   const k = ctx.db.knex
   const interaction = await loadModifiable(k, ctx.actor, 'edit', input.interactionId)
   const b64 = input.contentBase64
@@ -84,18 +128,18 @@ export async function attachmentsAdd(
   const bytes = Buffer.from(b64, 'base64')
   const now = ctx.clock.now()
   const id = newId()
-  const safe = safeFileName(input.fileName)
-  const storedName = `${now.getUTCFullYear()}/${id}-${safe}`
+  const name = displayName(input.fileName)
+  const storedName = `${now.getUTCFullYear()}/${id}-${safeFileName(name)}`
   const file = storedPath(ctx.dataDir, storedName)
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  ownerOnlyDir(rootOf(ctx.dataDir), path.dirname(file))
   const tmp = `${file}.${process.pid}.part`
-  fs.writeFileSync(tmp, bytes)
+  fs.writeFileSync(tmp, bytes, { mode: 0o600 })
   fs.renameSync(tmp, file)
   try {
     await k.transaction(async (trx) => {
       await insertAttachment(trx, {
-        id, entity: 'interaction', entity_id: input.interactionId, owner_id: interaction.owner_id ?? ctx.actor.userId, file_name: input.fileName.trim(),
-        stored_name: storedName, size_bytes: bytes.length, mime: input.mime || MIME[path.extname(safe).toLowerCase()] || null,
+        id, entity: 'interaction', entity_id: input.interactionId, owner_id: interaction.owner_id ?? ctx.actor.userId, file_name: name,
+        stored_name: storedName, size_bytes: bytes.length, mime: mimeOf(name),
         sha256: createHash('sha256').update(bytes).digest('hex'), created_by: ctx.actor.userId, created_at: now.toISOString(),
         updated_at: now.toISOString(), version: await nextVersion(trx), deleted_at: null,
       })
@@ -122,7 +166,7 @@ export async function attachmentsList(ctx: ServiceContext, input: { interactionI
   return (await attachmentsOf(ctx.db.knex, [input.interactionId])).map(toAttachment)
 }
 
-/** Removes the attachment from the record (soft delete; the file stays until a clean-up). */
+/** Removes the attachment from the record (soft delete, so the deletion syncs) and its file from disk. */
 export async function attachmentsRemove(ctx: ServiceContext, input: { id: string }) {
   const a = await findAttachment(ctx.db.knex, input.id)
   if (!a) throw notFound('attachment', input.id)
@@ -131,17 +175,86 @@ export async function attachmentsRemove(ctx: ServiceContext, input: { id: string
   })
   const nowIso = ctx.clock.now().toISOString()
   await ctx.db.knex.transaction(async (trx) => updateAttachment(trx, input.id, { deleted_at: nowIso, updated_at: nowIso, version: await nextVersion(trx) }))
+  // after the commit: a file that cannot go now (locked on Windows) goes in the next clean-up
+  try {
+    fs.rmSync(storedPath(ctx.dataDir, String(a.stored_name)), { force: true })
+  } catch (e) {
+    logError('attachment file not removed (retried by the clean-up)', e)
+  }
   return { ok: true as const }
 }
 
-export async function attachmentsOpen(ctx: ServiceContext, input: { id: string }) {
-  const a = await loadVisibleAttachment(ctx, input.id)
+/** The stored file of an attachment the caller may see. */
+async function visibleFile(ctx: ServiceContext, id: string) {
+  const a = await loadVisibleAttachment(ctx, id)
   const file = storedPath(ctx.dataDir, String(a.stored_name))
   if (!fs.existsSync(file)) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
-  return { path: file, fileName: String(a.file_name), mime: (a.mime as string) ?? null, sizeBytes: Number(a.size_bytes), opened: false }
+  const name = displayName(String(a.file_name))
+  return { path: file, fileName: name, mime: mimeOf(name), sizeBytes: Number(a.size_bytes) }
 }
 
+/**
+ * Desktop: the file for the shell to open with the OS program. An Office document needs
+ * `confirmed: true` (the user said yes to opening it); without it the answer is a rule error
+ * the renderer turns into that question.
+ */
+export async function attachmentsOpen(ctx: ServiceContext, input: { id: string; confirmed?: boolean }) {
+  const f = await visibleFile(ctx, input.id)
+  if (needsOpenConfirmation(f.fileName) && input.confirmed !== true) {
+    throw ruleError('interactions.errors.confirmOpen', `opening ${f.fileName} needs a confirmation: Office documents can run macros or embedded content`, { name: f.fileName })
+  }
+  return { ...f, opened: false }
+}
+
+/** Browser mode: the file's bytes, for the browser to save. */
 export async function attachmentsDownload(ctx: ServiceContext, input: { id: string }) {
-  const a = await attachmentsOpen(ctx, input)
-  return { fileName: a.fileName, mime: a.mime, contentBase64: (await fs.promises.readFile(a.path)).toString('base64') }
+  const f = await visibleFile(ctx, input.id)
+  return { fileName: f.fileName, mime: f.mime, contentBase64: (await fs.promises.readFile(f.path)).toString('base64') }
+}
+
+const STORED_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-/i
+const STALE_PART_MS = 24 * 60 * 60 * 1000
+
+/**
+ * The clean-up job: removes the files of deleted attachments (removed one by one, with their
+ * interaction, or hidden with their deleted customer), and upload leftovers (`.part`) older than a day; tightens
+ * folders to 0700 and files to 0600. A file whose row does not exist is left alone: it may belong
+ * to another database this data folder was used with, or to an upload still being committed.
+ */
+export async function purgeDeletedFiles(app: Pick<AppContext, 'db' | 'dataDir' | 'clock'>): Promise<{ removed: number }> {
+  const root = rootOf(app.dataDir)
+  if (!fs.existsSync(root)) return { removed: 0 }
+  fs.chmodSync(root, 0o700)
+  const byId = new Map<string, string[]>()
+  let removed = 0
+  for (const year of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!year.isDirectory()) continue
+    const dir = path.join(root, year.name)
+    fs.chmodSync(dir, 0o700)
+    for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!f.isFile()) continue
+      const file = path.join(dir, f.name)
+      if (f.name.endsWith('.part')) {
+        if (app.clock.now().getTime() - fs.statSync(file).mtimeMs > STALE_PART_MS) {
+          fs.rmSync(file, { force: true })
+          removed++
+        }
+        continue
+      }
+      fs.chmodSync(file, 0o600)
+      const id = STORED_FILE.exec(f.name)?.[1]?.toLowerCase()
+      if (id) byId.set(id, [...(byId.get(id) ?? []), file])
+    }
+  }
+  for (const id of await deletedAttachmentIds(app.db.knex, [...byId.keys()])) {
+    for (const file of byId.get(id) ?? []) {
+      try {
+        fs.rmSync(file, { force: true })
+        removed++
+      } catch (e) {
+        logError('attachment file not removed', e)
+      }
+    }
+  }
+  return { removed }
 }

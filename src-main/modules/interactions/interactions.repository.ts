@@ -107,6 +107,25 @@ export const updateAttachment = (db: Knex, id: string, patch: Row) => db('attach
 export const softDeleteAttachmentsOf = (db: Knex, interactionId: string, patch: Row) =>
   db('attachments').where({ entity: 'interaction', entity_id: interactionId }).whereNull('deleted_at').update(patch)
 
+/**
+ * Of these attachment ids, the ones deleted: their row, or the interaction or customer they
+ * belong to (a deleted customer hides its records without deleting them). Lower-case ids;
+ * chunked under SQL Server's parameter limit.
+ */
+export async function deletedAttachmentIds(db: Knex, ids: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db('attachments as a')
+      .leftJoin('interactions as i', 'i.id', 'a.entity_id')
+      .leftJoin('customers as c', 'c.id', 'i.customer_id')
+      .whereIn('a.id', ids.slice(i, i + 500))
+      .where((q) => q.whereNotNull('a.deleted_at').orWhereNotNull('i.deleted_at').orWhereNotNull('c.deleted_at'))
+      .select('a.id')
+    out.push(...rows.map((r: Row) => String(r.id).toLowerCase()))
+  }
+  return out
+}
+
 // ---- follow-up reminders of interactions ------------------------------------------------------------------
 
 export const followUpsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =>

@@ -109,6 +109,9 @@ export default {
       locationTitle: 'File location',
       location: "The file is stored in the app's data folder on this computer:",
       copyPath: 'Copy path',
+      confirmOpenTitle: 'Open an Office document',
+      confirmOpen: '"{name}" is an Office document and may contain macros or embedded content. Open only files from a source you trust. Open it with the program on this computer?',
+      confirmOpenButton: 'Open',
       pathCopied: 'Path copied',
       openedInOs: 'Opened "{name}" with the system',
       none: 'No files',
@@ -166,6 +169,7 @@ export default {
     },
     errors: {
       fileMissing: 'The file no longer exists; it may have been moved or deleted',
+      confirmOpen: 'Opening an Office document needs a confirmation',
     },
   },
   reminders: {

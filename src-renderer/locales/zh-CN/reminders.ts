@@ -109,6 +109,9 @@ export default {
       locationTitle: '附件位置',
       location: '文件已保存在本机的应用数据目录中：',
       copyPath: '复制路径',
+      confirmOpenTitle: '打开 Office 文档',
+      confirmOpen: '“{name}”是 Office 文档，可能包含宏或嵌入内容。只打开来源可信的文件。确定用本机程序打开吗？',
+      confirmOpenButton: '打开',
       pathCopied: '路径已复制',
       openedInOs: '已用系统程序打开“{name}”',
       none: '无附件',
@@ -166,6 +169,7 @@ export default {
     },
     errors: {
       fileMissing: '附件文件已不存在，可能已被移动或删除',
+      confirmOpen: '打开 Office 文档前需要确认',
     },
   },
   reminders: {
