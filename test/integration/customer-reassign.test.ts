@@ -1,6 +1,6 @@
 // Reassigning and deleting a customer carries its records and reminders along: a reassign moves
-// the interactions, promises, attachments and the previous owner's open reminders to the new
-// owner (one version, one transaction); a delete retracts the reminders and hides the records.
+// the interactions, promises, attachments and the previous owner's reminders, done ones included
+// (the customer's history), to the new owner (one version, one transaction); a delete retracts the reminders and hides the records.
 // Moving a follow-up reminder edits its interaction, so it takes the right to edit that record.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
@@ -15,6 +15,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
   let attachmentId: string
   let manualId: string
   let followUpId: string
+  let doneId: string
   let before: Map<string, { owner_id: string; version: number }>
 
   beforeAll(async () => {
@@ -25,6 +26,8 @@ describeEachDb('customer reassign and delete', (dialect) => {
     cust = await addCustomer(t, { name: '广州转交科技有限公司', ownerId: w.mgrA1.userId, createdAt: '2026-01-01T00:00:00.000Z' })
     await addContact(t, cust, '张经理', '1980-03-15') // a birthday reminder 7 days ahead
     manualId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '寄样品', customerId: cust, dueAt: '2026-03-11T02:00:00.000Z' })).id
+    doneId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '确认样品已收到', customerId: cust, dueAt: '2026-03-09T02:00:00.000Z' })).id
+    await t.call(w.mgrA1.key, 'reminders', 'done', { id: doneId })
     const rec = await t.call(w.mgrA1.key, 'interactions', 'create', {
       customerId: cust, channelId: phone, occurredAt: '2026-03-09T10:00:00+08:00', subject: '电话沟通报价',
       nextFollowUpAt: '2026-03-12T10:00:00+08:00', promises: [{ content: '今天发送报价单', dueDate: '2026-03-10' }],
@@ -37,7 +40,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     })).id
     const k = t.app.db.knex
     before = new Map<string, { owner_id: string; version: number }>()
-    for (const [table, id] of [['interactions', recId], ['interaction_promises', promiseId], ['attachments', attachmentId], ['reminders', manualId], ['reminders', followUpId]]) {
+    for (const [table, id] of [['interactions', recId], ['interaction_promises', promiseId], ['attachments', attachmentId], ['reminders', manualId], ['reminders', followUpId], ['reminders', doneId]]) {
       const r = await k(table).where({ id }).first('owner_id', 'version')
       before.set(id, { owner_id: r.owner_id, version: Number(r.version) })
     }
@@ -47,17 +50,18 @@ describeEachDb('customer reassign and delete', (dialect) => {
   const remindersOfCustomer = async (key: string) =>
     (await t.call(key, 'reminders', 'list', { customerId: cust, status: 'all', pageSize: 100 })).items
 
-  it('the customer starts with a manual, a follow-up, a promise and a birthday reminder of its owner', async () => {
+  it('the customer starts with a manual (and a done manual), a follow-up, a promise and a birthday reminder of its owner', async () => {
     const mine = await remindersOfCustomer(w.mgrA1.key)
-    expect(mine.map((r) => r.source).sort()).toEqual(['birthday', 'follow_up', 'manual', 'promise'])
+    expect(mine.map((r) => r.source).sort()).toEqual(['birthday', 'follow_up', 'manual', 'manual', 'promise'])
+    expect(mine.find((r) => r.id === doneId)?.doneAt).toBeTruthy()
     expect(new Set(mine.map((r) => r.ownerId))).toEqual(new Set([w.mgrA1.userId]))
   })
 
-  it('a reassign moves the records and the open reminders to the new owner in one version', async () => {
+  it('a reassign moves the records and the reminders, done ones included, to the new owner in one version', async () => {
     expect(await t.call(w.supA.key, 'customers', 'changeOwner', { ids: [cust], ownerId: w.mgrA2.userId })).toEqual({ changed: 1 })
     const k = t.app.db.knex
     const customerVersion = Number((await k('customers').where({ id: cust }).first('version')).version)
-    for (const [table, id] of [['interactions', recId], ['interaction_promises', promiseId], ['attachments', attachmentId], ['reminders', manualId], ['reminders', followUpId]]) {
+    for (const [table, id] of [['interactions', recId], ['interaction_promises', promiseId], ['attachments', attachmentId], ['reminders', manualId], ['reminders', followUpId], ['reminders', doneId]]) {
       const r = await k(table).where({ id }).first('owner_id', 'version', 'deleted_at')
       expect(r.owner_id, `${table} ${id}`).toBe(w.mgrA2.userId)
       expect(Number(r.version), `${table} ${id}`).toBeGreaterThan(before.get(id)!.version)
@@ -65,9 +69,13 @@ describeEachDb('customer reassign and delete', (dialect) => {
       expect(r.deleted_at).toBeNull()
     }
 
-    // the previous owner sees none of it any more
+    // the previous owner sees none of it any more, and cannot bring the done one back
     expect(await remindersOfCustomer(w.mgrA1.key)).toEqual([])
-    for (const id of [manualId, followUpId]) expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'get', { id })).code).toBe('not_found')
+    for (const id of [manualId, followUpId, doneId]) expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'get', { id })).code).toBe('not_found')
+    expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'reopen', { id: doneId })).code).toBe('not_found')
+    expect((await t.call(w.mgrA1.key, 'reminders', 'list', { status: 'done', pageSize: 100 })).items.filter((r) => r.customerId === cust)).toEqual([])
+    expect((await t.call(w.mgrA1.key, 'reminders', 'centre', { customerId: cust })).done).toEqual([]) // 已完成 tab
+    expect(await k('reminders').where({ id: doneId }).first('done_at')).toMatchObject({ done_at: expect.anything() }) // still done, now the new owner's
     expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'get', { id: recId })).code).toBe('not_found')
     expect((await t.call(w.mgrA1.key, 'interactions', 'listByCustomer', { customerId: cust })).total).toBe(0)
     expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'attachments', { interactionId: recId })).code).toBe('not_found')
@@ -75,7 +83,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
 
     // the new owner has all of it: one reminder per occasion (the birthday one re-issued, not doubled)
     const hers = await remindersOfCustomer(w.mgrA2.key)
-    expect(hers.map((r) => r.source).sort()).toEqual(['birthday', 'follow_up', 'manual', 'promise'])
+    expect(hers.map((r) => r.source).sort()).toEqual(['birthday', 'follow_up', 'manual', 'manual', 'promise'])
     expect(new Set(hers.map((r) => r.ownerId))).toEqual(new Set([w.mgrA2.userId]))
     expect((await t.call(w.mgrA2.key, 'reminders', 'get', { id: manualId })).ownerId).toBe(w.mgrA2.userId)
     expect((await t.call(w.mgrA2.key, 'interactions', 'get', { id: recId })).attachments.map((a) => a.id)).toEqual([attachmentId])
@@ -113,6 +121,9 @@ describeEachDb('customer reassign and delete', (dialect) => {
       if (r.source !== 'manual') expect(r.retracted_at, String(r.source)).not.toBeNull()
     }
     expect(Number(rows.find((r) => r.id === manualId).version)).toBe(customerVersion)
+    // the done one goes with the customer's history: nobody lists or reopens it
+    expect(rows.find((r) => r.id === doneId)).toMatchObject({ owner_id: w.mgrA2.userId, retracted_at: null })
+    expect(errorOf(await t.raw(w.mgrA2.key, 'reminders', 'reopen', { id: doneId })).code).toBe('not_found')
 
     expect(await remindersOfCustomer(w.mgrA2.key)).toEqual([])
     expect(await remindersOfCustomer(w.supA.key)).toEqual([])

@@ -250,6 +250,51 @@ describeEachDb('users', (dialect) => {
     expect((await t.call(admin.key, 'users', 'teams', {})).length).toBe(1)
   })
 
+  it('a team-limited editor can make only a user of its own team the leader; other and unknown ids answer alike', async () => {
+    const north = await t.teamId('华北组')
+    const south = await t.teamId('华南组')
+    const editorRole = await t.call(admin.key, 'roles', 'save', {
+      code: 'team_editor', name: '组内用户管理', permissions: [{ module: 'users', actions: ['view', 'create', 'edit'], scope: 'team' }],
+    } as never)
+    const editor = await t.userSession('ed', 'manager', { teamId: north })
+    await t.app.db.knex('users').where({ id: editor.userId }).update({ role_id: editorRole.id })
+    const mate = await create('mate', { teamId: north })
+    const stranger = await create('stranger', { teamId: south })
+    const noTeam = await create('loner')
+    const unknown = crypto.randomUUID()
+    const v0 = await version()
+
+    // the strip of each answer that could tell ids apart: code, field, issue code, message
+    const answer = async (input: Record<string, unknown>) => {
+      const r = await t.raw(editor.key, 'users', 'saveTeam', { name: '华北组', ...input })
+      return r.ok ? r : { ok: r.ok, error: { code: r.error.code, message: r.error.message, key: r.error.key ?? null, issues: r.error.issues ?? null, params: r.error.params ?? null } }
+    }
+    const refusedLeader = await answer({ id: north, leaderId: unknown })
+    expect(refusedLeader).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'leaderId', code: 'not_found' }] } })
+    for (const leaderId of [stranger.id, noTeam.id, admin.userId]) expect(await answer({ id: north, leaderId }), leaderId).toEqual(refusedLeader)
+    expect(await version()).toBe(v0)
+    expect((await t.app.db.knex('teams').where({ id: north }).first('leader_id')).leader_id).toBeNull()
+
+    // another team's id answers as an unknown one, for the team itself and for a user's team
+    const otherTeam = await answer({ id: south, leaderId: stranger.id })
+    expect(otherTeam).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const unknownTeam = await answer({ id: unknown, leaderId: stranger.id })
+    // the same answer but for the id the caller sent itself
+    expect(JSON.stringify(otherTeam).replaceAll(south, '<id>')).toBe(JSON.stringify(unknownTeam).replaceAll(unknown, '<id>'))
+    const viewer = await t.call(admin.key, 'roles', 'save', { code: 'team_viewer', name: '组内查看', permissions: [{ module: 'users', actions: ['view'], scope: 'team' }] } as never)
+    const newUser = (teamId: string) => t.raw(editor.key, 'users', 'create', { login: 'x' + teamId.slice(0, 6), name: 'x', password: 'pass-word-1', roleId: viewer.id, teamId })
+    expect(await newUser(north)).toMatchObject({ ok: true }) // the role itself is one it may grant
+    const userInSouth = await newUser(south)
+    expect(userInSouth).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'teamId', code: 'not_found' }] } })
+    expect(userInSouth).toEqual(await newUser(unknown))
+    expect(await t.raw(editor.key, 'users', 'update', { id: mate.id, teamId: south })).toEqual(await t.raw(editor.key, 'users', 'update', { id: mate.id, teamId: unknown }))
+
+    // one of its own team may lead it
+    expect(await t.call(editor.key, 'users', 'saveTeam', { id: north, name: '华北组', leaderId: mate.id })).toMatchObject({ id: north, leaderId: mate.id })
+    // an administrator (scope all) may still pick anyone
+    expect(await t.call(admin.key, 'users', 'saveTeam', { id: south, name: '华南组', leaderId: stranger.id })).toMatchObject({ leaderId: stranger.id })
+  })
+
   it('stores text with SQL metacharacters literally', async () => {
     const name = `O'Brien"; drop table users; --`
     const u = await create('obrien', { name })

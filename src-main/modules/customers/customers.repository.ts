@@ -128,23 +128,28 @@ export async function moveRecordsOf(db: Knex, customerId: string, patch: { owner
 }
 
 /**
- * Moves a customer's open reminders of its previous owner to the new owner. Birthday reminders
- * stay: their id is derived from a key naming the owner, so the evaluation that follows retracts
- * them and makes the new owner's (moving them would make it issue a duplicate).
+ * Moves a customer's reminders of its previous owner to the new owner, the done ones too: they
+ * are the customer's history, and the previous owner may neither read nor reopen them any more.
+ * Open birthday reminders stay: their id is derived from a key naming the owner, so the
+ * evaluation that follows retracts them and makes the new owner's (moving them would make it
+ * issue a duplicate); a done one is never evaluated again and moves with the rest.
  */
-export const moveOpenRemindersOf = (db: Knex, customerId: string, fromOwnerId: string, patch: { owner_id: string; updated_at: string; version: number }) =>
+export const moveRemindersOf = (db: Knex, customerId: string, fromOwnerId: string, patch: { owner_id: string; updated_at: string; version: number }) =>
   db('reminders')
     .where({ customer_id: customerId, owner_id: fromOwnerId })
-    .whereNot('source', 'birthday')
-    .whereNull('done_at')
+    .where((q) => q.whereNot('source', 'birthday').orWhereNotNull('done_at'))
     .whereNull('deleted_at')
     .update(patch)
 
-/** Retracts a deleted customer's open reminders (soft delete; system ones also marked retracted). */
+/**
+ * Retracts a deleted customer's open reminders (soft delete; system ones also marked retracted)
+ * and hides its done ones with the rest of its history (soft delete, so nobody reopens them).
+ */
 export async function retractOpenRemindersOf(db: Knex, customerId: string, at: string, version: number) {
   const open = () => db('reminders').where({ customer_id: customerId }).whereNull('done_at').whereNull('deleted_at')
   await open().whereNot('source', 'manual').update({ deleted_at: at, retracted_at: at, updated_at: at, version })
   await open().where('source', 'manual').update({ deleted_at: at, updated_at: at, version })
+  await db('reminders').where({ customer_id: customerId }).whereNotNull('done_at').whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
 }
 
 export const findUser = (db: Knex, id: string) => db('users').where({ id }).whereNull('deleted_at').first('id', 'name', 'team_id', 'disabled')

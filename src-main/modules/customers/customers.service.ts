@@ -17,7 +17,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildCustomerSearchText } from './customers.search'
 import {
   codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveOpenRemindersOf, moveRecordsOf, retractOpenRemindersOf, toColumn, updateContactsOf, updateCustomer, type ListQuery,
+  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, toColumn, updateContactsOf, updateCustomer, type ListQuery,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -273,7 +273,7 @@ export async function customersRemove(ctx: ServiceContext, input: { id: string }
 
 /**
  * Hands customers to another owner with their contacts, records (interactions, promises,
- * attachments) and the previous owner's open reminders, then re-evaluates their system
+ * attachments) and the previous owner's reminders (done ones too), then re-evaluates their system
  * reminders; answers how many really moved.
  */
 export async function customersChangeOwner(ctx: ServiceContext, input: { ids: string[]; ownerId: string }) {
@@ -293,7 +293,7 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
       await updateCustomer(trx, r.id, moved)
       await updateContactsOf(trx, r.id, moved)
       await moveRecordsOf(trx, r.id, moved)
-      if (r.owner_id) await moveOpenRemindersOf(trx, r.id, r.owner_id, moved)
+      if (r.owner_id) await moveRemindersOf(trx, r.id, r.owner_id, moved)
       await recordAudit(trx, ctx, { entity: 'customer', entityId: r.id, action: 'update', changes: { ownerId: [r.owner_id, input.ownerId] } })
     }
     // policy, birthday and escalation reminders follow the new owner (one version for the action)

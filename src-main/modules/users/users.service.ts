@@ -88,13 +88,27 @@ async function checkTarget(trx: Knex, actor: Actor, scope: DataScope, row: repo.
   if (scope !== 'all' && (row.role_code === ADMIN_ROLE || (await widerThanActor(trx, actor, row.role_id)))) throw forbidden('users', 'edit')
 }
 
+/**
+ * A user's team: one that exists, and for a team-limited editor its own. Another team answers
+ * exactly like an unknown id, so the answer never tells which team ids exist.
+ */
 async function checkTeam(trx: Knex, actor: Actor, scope: DataScope, teamId: string | null | undefined) {
   if (!teamId) {
     if (scope !== 'all' && teamId === null) throw forbidden('users', 'edit')
     return
   }
-  if (!(await repo.findTeam(trx, teamId))) throw fieldError('teamId', 'not_found', 'team not found')
-  if (scope !== 'all' && teamId !== actor.teamId) throw forbidden('users', 'edit')
+  const teamNotFound = () => fieldError('teamId', 'not_found', 'team not found')
+  if (scope !== 'all' && teamId !== actor.teamId) throw teamNotFound()
+  if (!(await repo.findTeam(trx, teamId))) throw teamNotFound()
+}
+
+/**
+ * A team's leader: a user the editor may see, so a team-limited editor can only pick one of its
+ * own team. A user out of reach answers exactly like an unknown id (never which ids exist).
+ */
+async function checkLeader(trx: Knex, actor: Actor, scope: DataScope, leaderId: string | null | undefined) {
+  if (!leaderId) return
+  if (!(await repo.findUser(trx, leaderId, visibility(actor, scope)))) throw fieldError('leaderId', 'not_found', 'leader not found')
 }
 
 export async function listUsers(ctx: ServiceContext, input: { page: number; pageSize: number; search?: string; includeDisabled: boolean }) {
@@ -236,7 +250,7 @@ export async function saveTeam(ctx: ServiceContext, input: { id?: string; name: 
     if (input.id && !existing) throw notFound('team', input.id)
     const clash = await repo.findTeamByName(trx, input.name)
     if (clash && clash.id !== input.id) throw fieldError('name', 'duplicate', `team name already used: ${input.name}`)
-    if (input.leaderId && !(await repo.findUser(trx, input.leaderId))) throw fieldError('leaderId', 'not_found', 'leader not found')
+    await checkLeader(trx, ctx.actor, scope, input.leaderId)
     const now = ctx.clock.now().toISOString()
     if (existing) {
       const changes = diff({ name: existing.name, leaderId: existing.leader_id ?? null }, { name: input.name, leaderId: input.leaderId })
