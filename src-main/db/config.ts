@@ -53,7 +53,7 @@ export function splitPgUrl(url: string): { url: string; password: string } {
   try {
     u = new URL(url)
   } catch {
-    return { url, password: '' }
+    return { url: redact(url), password: '' } // unusable anyway (node-postgres cannot parse it either): never kept with a secret in it
   }
   const password = u.searchParams.get('password') || safeDecode(u.password)
   u.password = ''

@@ -72,6 +72,8 @@ describe('database URL secrets', () => {
       expect(back.user, url).toBe('crm')
       expect(back.host, url).toBe('db')
     }
+    // an unparseable URL (port out of range) is not stored or shown with its secret either
+    expect(splitPgUrl(`postgres://crm:${S}@db:99999/crm?password=${S}`).url).not.toContain(S)
     const { rest, password } = splitPassword({ dialect: 'postgres', url: `postgres://crm@db/crm?sslmode=require&password=${S}` })
     expect(password).toBe(S)
     expect(rest).toEqual({ dialect: 'postgres', url: 'postgres://crm@db/crm?sslmode=require' })
