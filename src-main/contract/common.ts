@@ -2,7 +2,11 @@
 // the renderer imports the inferred types from this folder.
 import { z } from 'zod'
 
-export const Id = z.uuid()
+/**
+ * A UUID, lower-cased: the app stores and compares lower-case ids, while SQL Server and
+ * PostgreSQL also accept an upper-case one; so `ID` and `id` can never be two different users.
+ */
+export const Id = z.uuid().transform((s) => s.toLowerCase())
 export const IsoDateTime = z.iso.datetime({ offset: true })
 /** A calendar date without time, YYYY-MM-DD (birthdays, expected close dates). */
 export const IsoDate = z.iso.date()

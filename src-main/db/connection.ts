@@ -5,6 +5,7 @@ import path from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
 import type { DbConfig, Dialect } from './config'
+import { lowerCaseIds } from './dialect'
 
 let pgParsersSet = false
 function setPgTypeParsers() {
@@ -42,7 +43,18 @@ function ownerOnly(file: string) {
   }
 }
 
-export function knexConfig(c: DbConfig): Knex.Config {
+export interface DbOptions {
+  /**
+   * Lower-case every UUID read back (always on for SQL Server). Tests turn it on for SQLite in
+   * the "mssql id mode", where the harness reads every id back upper-cased as SQL Server would.
+   */
+  normaliseIds?: boolean
+}
+
+const normalised = (on: boolean | undefined): Pick<Knex.Config, 'postProcessResponse'> =>
+  on ? { postProcessResponse: (resp: unknown) => lowerCaseIds(resp) } : {}
+
+export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   if (c.dialect === 'sqlite') {
     // a folder made for the database is the user's only; an existing one is left as it is
     if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true, mode: 0o700 })
@@ -50,6 +62,7 @@ export function knexConfig(c: DbConfig): Knex.Config {
       client: 'better-sqlite3',
       connection: { filename: c.file, options: { nativeBinding: sqliteBinding } },
       useNullAsDefault: true,
+      ...normalised(opts.normaliseIds),
       pool: {
         min: 1,
         max: 1,
@@ -69,7 +82,17 @@ export function knexConfig(c: DbConfig): Knex.Config {
   }
   if (c.dialect === 'postgres') {
     setPgTypeParsers()
-    return { client: 'pg', connection: c.url, pool: { min: 0, max: 10 } }
+    return { client: 'pg', connection: c.url, pool: { min: 0, max: 10 }, ...normalised(opts.normaliseIds) }
+  }
+  // passed through to tedious as they are (knex's typings do not list lowerCaseGuids)
+  const options = {
+    instanceName: c.instance,
+    encrypt: c.encrypt ?? true,
+    trustServerCertificate: c.trustServerCertificate ?? false,
+    useUTC: true,
+    // uniqueidentifier comes back upper-case by default; the app writes and compares
+    // lower-case ids (the normalisation below stays on as the boundary's guarantee)
+    lowerCaseGuids: true,
   }
   return {
     client: 'mssql',
@@ -79,21 +102,17 @@ export function knexConfig(c: DbConfig): Knex.Config {
       database: c.database,
       user: c.user,
       password: c.password,
-      options: {
-        instanceName: c.instance,
-        encrypt: c.encrypt ?? true,
-        trustServerCertificate: c.trustServerCertificate ?? false,
-        useUTC: true,
-      },
+      options,
       connectionTimeout: 10_000,
       requestTimeout: 30_000,
     },
     pool: { min: 0, max: 10 },
+    ...normalised(true),
   }
 }
 
-export function openDb(c: DbConfig): Db {
-  return { knex: knexFactory(knexConfig(c)), dialect: c.dialect }
+export function openDb(c: DbConfig, opts: DbOptions = {}): Db {
+  return { knex: knexFactory(knexConfig(c, opts)), dialect: c.dialect }
 }
 
 /** A knex that only compiles SQL (no connection): used to print mssql DDL and in tests. */

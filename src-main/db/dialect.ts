@@ -91,6 +91,51 @@ export function applyPage(q: Knex.QueryBuilder, p: PageRequest) {
 
 // ---- normalising driver values ---------------------------------------------------
 
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Whether a value is a string shaped like a UUID (any case). */
+export const isUuidShaped = (v: unknown): v is string =>
+  typeof v === 'string' && v.length === 36 && v.charCodeAt(8) === 45 && UUID_SHAPE.test(v)
+
+/**
+ * Applies `f` to every UUID-shaped string of a driver response: rows (plain objects), arrays of
+ * rows or values (pluck), a single row (first) or a value. Rows are fresh objects from the
+ * driver, so they are changed in place (no copies of big result sets); anything else
+ * (Dates, Buffers, driver result objects) is left alone.
+ */
+export function mapUuidStrings<T>(resp: T, f: (s: string) => string, depth = 0): T {
+  if (isUuidShaped(resp)) return f(resp) as T
+  if (resp === null || typeof resp !== 'object' || depth > 2) return resp
+  if (Array.isArray(resp)) {
+    for (let i = 0; i < resp.length; i++) {
+      const v = resp[i]
+      if (typeof v === 'string') {
+        if (isUuidShaped(v)) resp[i] = f(v)
+      } else if (v !== null && typeof v === 'object') mapUuidStrings(v, f, depth + 1)
+    }
+    return resp
+  }
+  const proto = Object.getPrototypeOf(resp)
+  if (proto !== Object.prototype && proto !== null) return resp
+  const row = resp as Record<string, unknown>
+  for (const k in row) {
+    const v = row[k]
+    if (typeof v === 'string' && isUuidShaped(v)) row[k] = f(v)
+  }
+  return resp
+}
+
+const lower = (s: string) => s.toLowerCase()
+
+/**
+ * The database boundary's id normalisation: the app writes and compares lower-case UUIDs,
+ * SQL Server's driver reads uniqueidentifier back upper-case (unless lowerCaseGuids is on),
+ * so every UUID-shaped string read is lower-cased (knex `postProcessResponse`). Cheap: a
+ * length and a character test per string value before the pattern. A text column whose whole
+ * value is an upper-case UUID reads back lower-cased on SQL Server; nothing the app stores.
+ */
+export const lowerCaseIds = <T>(resp: T): T => mapUuidStrings(resp, lower)
+
 /** Timestamps come back as Date (mssql), ISO string (pg, parsers set) or text (sqlite). */
 export function toIso(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null

@@ -1,6 +1,9 @@
 // Test harness: a real, migrated and seeded central database (SQLite in a temp file, or a
 // fresh PostgreSQL database when CRM_TEST_PG_URL is set) plus a caller that goes through
 // the same dispatch() as Electron and the HTTP bridge.
+// "mssql id mode" (CRM_TEST_MSSQL_IDS=1, `npm run test:mssql-ids`): the integration suite runs on
+// SQLite with every UUID read back upper-cased, as SQL Server's driver returns uniqueidentifier,
+// underneath the app's own id normalisation (the one SQL Server connections use).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,13 +18,18 @@ import { SessionStore } from '../../src-main/ipc/sessions'
 import type { ApiResult } from '../../src-main/contract/common'
 import type { Area, CallInput, CallName, CallOutput } from '../../src-main/contract/index'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
+import { mapUuidStrings } from '../../src-main/db/dialect'
 
 export type TestDialect = 'sqlite' | 'postgres'
 
 export const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 
+/** The suite runs in mssql id mode (on SQLite only). */
+export const MSSQL_IDS = process.env.CRM_TEST_MSSQL_IDS === '1'
+
 /** Dialects the integration suite runs on. In CI PostgreSQL is mandatory. */
 export function testDialects(): TestDialect[] {
+  if (MSSQL_IDS) return ['sqlite']
   if (PG_URL) return ['sqlite', 'postgres']
   if (process.env.CI === 'true') throw new Error('CI=true but CRM_TEST_PG_URL is not set: PostgreSQL tests must not be skipped')
   return ['sqlite']
@@ -29,7 +37,26 @@ export function testDialects(): TestDialect[] {
 
 /** describe() once per dialect: `describeEachDb('customers', (dialect) => { … })`. */
 export function describeEachDb(name: string, fn: (dialect: TestDialect) => void) {
-  for (const d of testDialects()) describe(`${name} [${d}]`, () => fn(d))
+  for (const d of testDialects()) describe(`${name} [${d}${MSSQL_IDS ? ', mssql ids' : ''}]`, () => fn(d))
+}
+
+/**
+ * How ids come back from the database: as stored; upper-cased like SQL Server's driver returns
+ * uniqueidentifier, under the app's normalisation (the mssql id mode); or upper-cased with the
+ * normalisation switched off ('driver-only': only for the harness's own check that the simulation is on).
+ */
+export type IdMode = 'plain' | 'mssql' | 'driver-only'
+
+const upperCaseUuids = <T>(resp: T): T => mapUuidStrings(resp, (s) => s.toUpperCase())
+
+/**
+ * Reads every UUID-shaped value back upper-cased before the app's own response hook runs, as
+ * tedious does below knex. Installed after migrations and seeding (they only write ids).
+ */
+function simulateMssqlDriver(knex: import('knex').Knex) {
+  const config = knex.client.config as { postProcessResponse?: ((r: unknown, ctx: unknown) => unknown) | null }
+  const app = config.postProcessResponse
+  config.postProcessResponse = (resp, ctx) => (app ? app(upperCaseUuids(resp), ctx) : upperCaseUuids(resp))
 }
 
 export interface TestApp {
@@ -46,7 +73,9 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function makeTestApp(dialect: TestDialect = 'sqlite'): Promise<TestApp> {
+export async function makeTestApp(dialect: TestDialect = 'sqlite', opts: { ids?: IdMode } = {}): Promise<TestApp> {
+  const ids: IdMode = opts.ids ?? (MSSQL_IDS && dialect === 'sqlite' ? 'mssql' : 'plain')
+  if (ids !== 'plain' && dialect !== 'sqlite') throw new Error('the mssql id mode runs on SQLite')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-test-'))
   const clock = new AdjustableClock()
   let cleanup = async () => {}
@@ -64,7 +93,10 @@ export async function makeTestApp(dialect: TestDialect = 'sqlite'): Promise<Test
       await admin.destroy()
     }
   } else {
-    app = await openApp({ db: { dialect: 'sqlite', file: path.join(dir, 'crm.sqlite') }, dataDir: dir, clock })
+    app = await openApp({
+      db: { dialect: 'sqlite', file: path.join(dir, 'crm.sqlite') }, dataDir: dir, clock, dbOptions: { normaliseIds: ids === 'mssql' },
+    })
+    if (ids !== 'plain') simulateMssqlDriver(app.db.knex)
     cleanup = async () => {
       await app.db.knex.destroy()
     }
