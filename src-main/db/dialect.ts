@@ -29,9 +29,21 @@ export async function insertChunked<T extends object>(db: Knex, dialect: Dialect
   for (const chunk of chunkRows(dialect, rows)) await db(table).insert(chunk)
 }
 
+/** The dialect a knex handle (or one of its transactions) talks to. */
+export function dialectOf(db: Knex): Dialect {
+  const client = String(db.client.config.client)
+  if (client === 'mssql') return 'mssql'
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return 'postgres'
+  return 'sqlite'
+}
+
+const list = (n: number, item: string) => Array.from({ length: n }, () => item).join(', ')
+
 /**
- * Insert or update one row by its key columns. SQL Server has no ON CONFLICT:
- * there it is UPDATE, then INSERT when no row changed (run inside a transaction).
+ * Insert or update one row by its key columns, race-free: two first writers never both insert.
+ * PostgreSQL and SQLite: INSERT … ON CONFLICT. SQL Server has no ON CONFLICT, and UPDATE then
+ * INSERT lets two first writers both insert: one MERGE WITH (HOLDLOCK) (a key-range lock on the
+ * key until the transaction ends, so the second writer waits and then updates).
  */
 export async function upsert(
   db: Knex,
@@ -40,19 +52,57 @@ export async function upsert(
   row: Record<string, unknown>,
   keys: string[],
 ): Promise<void> {
+  const rest = Object.keys(row).filter((k) => !keys.includes(k))
   if (dialect === 'mssql') {
-    const where = Object.fromEntries(keys.map((k) => [k, row[k]]))
-    const rest = Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)))
-    const changed = Object.keys(rest).length ? await db(table).where(where).update(rest) : 0
-    if (!changed) {
-      const exists = Object.keys(rest).length ? null : await db(table).where(where).first()
-      if (!exists) await db(table).insert(row)
-    }
+    await db.raw(...mssqlMerge(table, row, keys, rest))
     return
   }
-  const rest = Object.keys(row).filter((k) => !keys.includes(k))
   const q = db(table).insert(row).onConflict(keys)
   await (rest.length ? q.merge(rest) : q.ignore())
+}
+
+function mssqlMerge(table: string, row: Record<string, unknown>, keys: string[], rest: string[]): [string, Knex.RawBinding[]] {
+  const cols = Object.keys(row)
+  const sql =
+    `merge into ?? with (holdlock) as t using (values (${list(cols.length, '?')})) as s (${list(cols.length, '??')}) ` +
+    `on ${keys.map(() => 't.?? = s.??').join(' and ')}` +
+    (rest.length ? ` when matched then update set ${list(rest.length, '?? = s.??')}` : '') +
+    ` when not matched then insert (${list(cols.length, '??')}) values (${list(cols.length, 's.??')});`
+  const bindings = [
+    table, ...cols.map((c) => row[c] as Knex.RawBinding), ...cols, ...keys.flatMap((k) => [k, k]), ...rest.flatMap((k) => [k, k]), ...cols, ...cols,
+  ]
+  return [sql, bindings]
+}
+
+/**
+ * Adds 1 to a named counter row (creating it at 1) and answers the new value, race-free in one
+ * statement: INSERT … ON CONFLICT DO UPDATE … RETURNING on PostgreSQL and SQLite (a second first
+ * writer waits for the first and then increments), MERGE WITH (HOLDLOCK) … OUTPUT on SQL Server.
+ */
+export async function incrementCounter(
+  db: Knex,
+  dialect: Dialect,
+  table: string,
+  key: { column: string; value: string },
+  valueColumn: string,
+): Promise<number> {
+  let rows: Array<Record<string, unknown>>
+  if (dialect === 'mssql') {
+    rows = await db.raw(
+      'merge into ?? with (holdlock) as t using (values (?)) as s (??) on t.?? = s.?? ' +
+        'when matched then update set ?? = t.?? + 1 when not matched then insert (??, ??) values (s.??, 1) output inserted.??;',
+      [table, key.value, key.column, key.column, key.column, valueColumn, valueColumn, key.column, valueColumn, key.column, valueColumn],
+    )
+  } else {
+    rows = await db(table)
+      .insert({ [key.column]: key.value, [valueColumn]: 1 })
+      .onConflict(key.column)
+      .merge({ [valueColumn]: db.raw('??.?? + 1', [table, valueColumn]) })
+      .returning(valueColumn)
+  }
+  const value = Number(rows?.[0]?.[valueColumn])
+  if (!Number.isFinite(value)) throw new Error(`counter ${table}.${key.value} returned no value`)
+  return value
 }
 
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */

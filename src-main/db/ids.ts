@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
+import { dialectOf, incrementCounter } from './dialect'
 
 /** UUID primary keys are written by the writer (client or server), never the database. */
 export const newId = (): string => randomUUID()
 
 /**
  * Next number of a named sequence (customer codes, opportunity codes…), taken inside the
- * caller's transaction so two writers never get the same number.
+ * caller's transaction in one race-free statement, so two writers never get the same number,
+ * not even the first two of a new sequence (the row stays locked until the caller commits).
  */
-export async function nextSequence(trx: Knex.Transaction, name: string): Promise<number> {
-  const updated = await trx('code_sequences').where({ name }).increment('value', 1)
-  if (!updated) await trx('code_sequences').insert({ name, value: 1 })
-  const row = await trx('code_sequences').where({ name }).first('value')
-  return Number(row.value)
+export function nextSequence(trx: Knex.Transaction, name: string): Promise<number> {
+  return incrementCounter(trx, dialectOf(trx), 'code_sequences', { column: 'name', value: name }, 'value')
 }
 
 /** e.g. formatCode('KH', 2026, 123) → KH-2026-000123 */

@@ -1,9 +1,11 @@
-// upsert, insertChunked and whereLike against real SQLite and PostgreSQL databases. The
-// mssql code path (UPDATE, then INSERT) runs here too, on these databases, in a transaction.
+// upsert, nextSequence, insertChunked and whereLike against real SQLite and PostgreSQL databases.
+// SQL Server's upsert (MERGE WITH (HOLDLOCK)) is T-SQL only: its compiled SQL is checked in
+// test/unit/dialect.test.ts; its insertChunked chunk sizes run here on PostgreSQL.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Knex } from 'knex'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { applyPage, insertChunked, upsert, whereLike } from '../../src-main/db/dialect'
+import { nextSequence } from '../../src-main/db/ids'
 import type { Dialect } from '../../src-main/db/config'
 
 describeEachDb('dialect helpers', (dialect) => {
@@ -39,9 +41,9 @@ describeEachDb('dialect helpers', (dialect) => {
     await t.close()
   })
 
-  // the app's own dialect, and the SQL Server code path run on this database
-  for (const path of [dialect, 'mssql'] as Dialect[]) {
-    it(`upsert (${path} path) inserts, then updates, by single and composite keys`, async () => {
+  {
+    const path = dialect
+    it(`upsert inserts, then updates, by single and composite keys`, async () => {
       await k('zz_items').delete()
       await k('zz_stock').delete()
       await k('zz_links').delete()
@@ -72,8 +74,37 @@ describeEachDb('dialect helpers', (dialect) => {
       })
       expect(await k('zz_links').select('a', 'b')).toEqual([{ a: 'x', b: 'y' }])
     })
-
   }
+
+  it('nextSequence counts 1, 2, 3 per name; a rolled-back number is taken again', async () => {
+    const next = (name: string) => k.transaction((trx) => nextSequence(trx, name))
+    expect([await next('t:a'), await next('t:a'), await next('t:b'), await next('t:a')]).toEqual([1, 2, 1, 3])
+    await expect(
+      k.transaction(async (trx) => {
+        expect(await nextSequence(trx, 't:a')).toBe(4)
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    expect(await next('t:a')).toBe(4)
+  })
+
+  it('20 parallel first writers of a new sequence get 20 distinct numbers (each in its own transaction)', async () => {
+    // on PostgreSQL these are 20 connections racing for a row none of them sees yet; SQLite
+    // serialises its writers (one connection), so there it checks the numbering only
+    for (let round = 0; round < 3; round++) {
+      const name = `race:${round}`
+      const got = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          k.transaction(async (trx) => {
+            const n = await nextSequence(trx, name)
+            await trx.raw(dialect === 'postgres' ? 'select pg_sleep(0.01)' : 'select 1') // hold the row a little while the others queue
+            return n
+          }),
+        ),
+      )
+      expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    }
+  })
 
   // SQL Server's 1000-row chunks exceed SQLite's 500-term compound SELECT: that path runs on PostgreSQL
   for (const path of (dialect === 'postgres' ? ['postgres', 'mssql'] : ['sqlite']) as Dialect[]) {

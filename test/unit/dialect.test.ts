@@ -3,10 +3,14 @@
 import path from 'node:path'
 import type { Knex } from 'knex'
 import { describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { compilerOnly, knexConfig } from '../../src-main/db/connection'
 import type { Dialect } from '../../src-main/db/config'
 import { describeDb, parseDbUrl } from '../../src-main/db/config'
-import { applyPage, chunkRows, insertChunked, likePattern, MAX_PARAMS, toBool, toIso, toNum, upsert, whereContainsAny, whereLike } from '../../src-main/db/dialect'
+import {
+  applyPage, chunkRows, dialectOf, incrementCounter, insertChunked, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
+  whereContainsAny, whereLike,
+} from '../../src-main/db/dialect'
+import { nextSequence } from '../../src-main/db/ids'
 
 interface Compiled {
   sql: string
@@ -14,25 +18,28 @@ interface Compiled {
 }
 
 /**
- * A stand-in knex: `db(table)` builds real queries with the dialect's compiler and, when
- * awaited, records the native SQL and answers the next canned result.
+ * A stand-in knex: `db(table)` and `db.raw(…)` build real queries with the dialect's compiler
+ * and, when awaited, record the native SQL and answer the next canned result.
  */
 function recorder(dialect: Dialect, results: unknown[] = []) {
   const k = compilerOnly(dialect)
   const log: Compiled[] = []
-  const db = ((table: string) => {
-    const qb = k(table)
-    Object.defineProperty(qb, 'then', {
+  const recording = <Q extends { toSQL(): { toNative(): unknown } }>(q: Q): Q => {
+    Object.defineProperty(q, 'then', {
       value: (resolve: (v: unknown) => void, reject: (e: unknown) => void) => {
         try {
-          log.push(qb.toSQL().toNative() as Compiled)
+          log.push(q.toSQL().toNative() as Compiled)
           resolve(results.shift())
         } catch (e) {
           reject(e)
         }
       },
     })
-    return qb
+    return q
+  }
+  const db = Object.assign((table: string) => recording(k(table)), {
+    raw: (sql: string, bindings: readonly Knex.RawBinding[]) => recording(k.raw(sql, bindings)),
+    client: k.client,
   }) as unknown as Knex
   return { db, log, k }
 }
@@ -42,35 +49,39 @@ const DIALECTS: Dialect[] = ['mssql', 'postgres', 'sqlite']
 describe('upsert', () => {
   const row = { id: 'k1', name: '华南', sort_order: 3 }
 
-  it('mssql: UPDATE first; INSERT only when no row changed; never ON CONFLICT or MERGE', async () => {
-    const miss = recorder('mssql', [0])
-    await upsert(miss.db, 'mssql', 'items', row, ['id'])
-    expect(miss.log.map((q) => q.sql)).toEqual([
-      'update [items] set [name] = @p0, [sort_order] = @p1 where [id] = @p2;select @@rowcount',
-      'insert into [items] ([id], [name], [sort_order]) values (@p0, @p1, @p2)',
+  it('mssql: one MERGE WITH (HOLDLOCK) (two first writers cannot both insert), bound values, never ON CONFLICT', async () => {
+    const ms = recorder('mssql')
+    await upsert(ms.db, 'mssql', 'items', row, ['id'])
+    expect(ms.log).toEqual([
+      {
+        sql:
+          'merge into [items] with (holdlock) as t using (values (@p0, @p1, @p2)) as s ([id], [name], [sort_order]) on t.[id] = s.[id] ' +
+          'when matched then update set [name] = s.[name], [sort_order] = s.[sort_order] ' +
+          'when not matched then insert ([id], [name], [sort_order]) values (s.[id], s.[name], s.[sort_order]);',
+        bindings: ['k1', '华南', 3],
+      },
     ])
-    expect(miss.log[0].bindings).toEqual(['华南', 3, 'k1'])
-    expect(miss.log[1].bindings).toEqual(['k1', '华南', 3])
-
-    const hit = recorder('mssql', [1])
-    await upsert(hit.db, 'mssql', 'items', row, ['id'])
-    expect(hit.log.map((q) => q.sql)).toEqual(['update [items] set [name] = @p0, [sort_order] = @p1 where [id] = @p2;select @@rowcount'])
-
-    for (const q of [...miss.log, ...hit.log]) expect(q.sql).not.toMatch(/on conflict|merge/i)
+    // hostile values stay bindings, never SQL text
+    const evil = recorder('mssql')
+    await upsert(evil.db, 'mssql', 'items', { id: "x'; drop table items; --", name: 'n' }, ['id'])
+    expect(evil.log[0].sql).not.toContain('drop table')
+    expect(evil.log[0].bindings).toEqual(["x'; drop table items; --", 'n'])
   })
 
-  it('mssql: composite keys go into the WHERE; a keys-only row is looked up, then inserted if missing', async () => {
-    const composite = recorder('mssql', [0])
+  it('mssql: composite keys join the ON clause; a keys-only row only inserts when missing', async () => {
+    const composite = recorder('mssql')
     await upsert(composite.db, 'mssql', 'inventory', { product_id: 'p', warehouse: '一号库', quantity: 5 }, ['product_id', 'warehouse'])
-    expect(composite.log[0].sql).toBe('update [inventory] set [quantity] = @p0 where [product_id] = @p1 and [warehouse] = @p2;select @@rowcount')
-
-    const missing = recorder('mssql', [undefined])
-    await upsert(missing.db, 'mssql', 'links', { a: 1, b: 2 }, ['a', 'b'])
-    expect(missing.log.map((q) => q.sql)).toEqual(['select top (@p0) * from [links] where [a] = @p1 and [b] = @p2', 'insert into [links] ([a], [b]) values (@p0, @p1)'])
-
-    const present = recorder('mssql', [{ a: 1, b: 2 }])
-    await upsert(present.db, 'mssql', 'links', { a: 1, b: 2 }, ['a', 'b'])
-    expect(present.log).toHaveLength(1)
+    expect(composite.log[0].sql).toBe(
+      'merge into [inventory] with (holdlock) as t using (values (@p0, @p1, @p2)) as s ([product_id], [warehouse], [quantity]) ' +
+        'on t.[product_id] = s.[product_id] and t.[warehouse] = s.[warehouse] when matched then update set [quantity] = s.[quantity] ' +
+        'when not matched then insert ([product_id], [warehouse], [quantity]) values (s.[product_id], s.[warehouse], s.[quantity]);',
+    )
+    const keysOnly = recorder('mssql')
+    await upsert(keysOnly.db, 'mssql', 'links', { a: 1, b: 2 }, ['a', 'b'])
+    expect(keysOnly.log.map((q) => q.sql)).toEqual([
+      'merge into [links] with (holdlock) as t using (values (@p0, @p1)) as s ([a], [b]) on t.[a] = s.[a] and t.[b] = s.[b] ' +
+        'when not matched then insert ([a], [b]) values (s.[a], s.[b]);',
+    ])
   })
 
   it('PostgreSQL and SQLite: one INSERT … ON CONFLICT … DO UPDATE (or DO NOTHING for keys only)', async () => {
@@ -87,6 +98,46 @@ describe('upsert', () => {
     const keysOnly = recorder('postgres')
     await upsert(keysOnly.db, 'postgres', 'links', { a: 1, b: 2 }, ['a', 'b'])
     expect(keysOnly.log[0].sql).toBe('insert into "links" ("a", "b") values ($1, $2) on conflict ("a", "b") do nothing')
+  })
+})
+
+describe('nextSequence / incrementCounter', () => {
+  it('mssql: one MERGE WITH (HOLDLOCK) that increments or creates the row and outputs the new value', async () => {
+    const ms = recorder('mssql', [[{ value: 7 }]])
+    expect(await nextSequence(ms.db as Knex.Transaction, 'customer:2026')).toBe(7)
+    expect(ms.log).toEqual([
+      {
+        sql:
+          'merge into [code_sequences] with (holdlock) as t using (values (@p0)) as s ([name]) on t.[name] = s.[name] ' +
+          'when matched then update set [value] = t.[value] + 1 when not matched then insert ([name], [value]) values (s.[name], 1) ' +
+          'output inserted.[value];',
+        bindings: ['customer:2026'],
+      },
+    ])
+  })
+
+  it('PostgreSQL and SQLite: one INSERT … ON CONFLICT DO UPDATE … RETURNING', async () => {
+    const pg = recorder('postgres', [[{ value: '12' }]])
+    expect(await nextSequence(pg.db as Knex.Transaction, 'order:2026')).toBe(12)
+    expect(pg.log).toEqual([
+      {
+        sql: 'insert into "code_sequences" ("name", "value") values ($1, $2) on conflict ("name") do update set "value" = "code_sequences"."value" + 1 returning "value"',
+        bindings: ['order:2026', 1],
+      },
+    ])
+    const lite = recorder('sqlite', [[{ value: 1 }]])
+    expect(await incrementCounter(lite.db, 'sqlite', 'code_sequences', { column: 'name', value: 'x' }, 'value')).toBe(1)
+    expect(lite.log[0].sql).toBe(
+      'insert into `code_sequences` (`name`, `value`) values (?, ?) on conflict (`name`) do update set `value` = `code_sequences`.`value` + 1 returning `value`',
+    )
+  })
+
+  it('fails loudly when the database answers no value', async () => {
+    await expect(incrementCounter(recorder('mssql', [[]]).db, 'mssql', 'code_sequences', { column: 'name', value: 'x' }, 'value')).rejects.toThrow(/no value/)
+  })
+
+  it('dialectOf reads the knex client', () => {
+    for (const d of DIALECTS) expect(dialectOf(compilerOnly(d))).toBe(d)
   })
 })
 
@@ -221,6 +272,58 @@ describe('value normalisation', () => {
     expect(toNum(BigInt(9007199254740991))).toBe(9007199254740991)
     expect(toNum('0')).toBe(0)
     for (const v of [null, undefined, '', 'abc', Number.NaN, Number.POSITIVE_INFINITY]) expect(toNum(v), String(v)).toBeNull()
+  })
+})
+
+describe('lowerCaseIds (the id normalisation at the database boundary)', () => {
+  const ID = '6F9619FF-8B86-D011-B42D-00C04FC964FF'
+  const id = ID.toLowerCase()
+
+  it('lower-cases UUID-shaped strings in rows, arrays of rows, plucked values, one row and one value', () => {
+    const at = new Date('2026-01-01T00:00:00Z')
+    expect(lowerCaseIds([{ id: ID, owner_id: ID, name: '广州', n: 3, at, none: null }])).toEqual([{ id, owner_id: id, name: '广州', n: 3, at, none: null }])
+    expect(lowerCaseIds({ c_id: ID, title: 'x' })).toEqual({ c_id: id, title: 'x' })
+    expect(lowerCaseIds([ID, ID, null])).toEqual([id, id, null])
+    expect(lowerCaseIds(ID)).toBe(id)
+    expect(lowerCaseIds(5)).toBe(5)
+    expect(lowerCaseIds(undefined)).toBeUndefined()
+    // mssql raw: an array of rows per result set
+    expect(lowerCaseIds([[{ id: ID }]])).toEqual([[{ id }]])
+  })
+
+  it('leaves everything that is not exactly a UUID alone', () => {
+    const row = {
+      key: `follow_up:${ID}`, almost: ID.slice(0, 35) + 'G', longer: ID + '0', spaced: ` ${ID}`, text: '跟进：广州甲一', json: `{"id":"${ID}"}`,
+      buf: Buffer.from(ID),
+    }
+    const copy = { ...row }
+    expect(lowerCaseIds(row)).toEqual(copy)
+  })
+
+  it('changes rows in place (no copies of big results) and keeps non-plain objects as they are', () => {
+    const rows = [{ id: ID }]
+    expect(lowerCaseIds(rows)).toBe(rows)
+    class Result {
+      rows = [{ id: ID }]
+    }
+    const r = new Result()
+    expect(lowerCaseIds(r).rows[0].id).toBe(ID)
+  })
+})
+
+describe('knexConfig ids', () => {
+  const ms = { dialect: 'mssql', host: 'sql', database: 'crm', user: 'u', password: 'p' } as const
+  it('SQL Server (mocked: config only): tedious returns lower-case GUIDs and every read is normalised', () => {
+    const c = knexConfig(ms)
+    expect((c.connection as { options: Record<string, unknown> }).options).toMatchObject({ lowerCaseGuids: true, useUTC: true })
+    expect(c.postProcessResponse?.([{ id: 'ABCDEF01-2345-6789-ABCD-EF0123456789' }], undefined)).toEqual([{ id: 'abcdef01-2345-6789-abcd-ef0123456789' }])
+  })
+  it('SQLite and PostgreSQL return ids as stored: normalised only when asked (the mssql id mode)', () => {
+    expect(knexConfig({ dialect: 'postgres', url: 'postgres://x/y' }).postProcessResponse).toBeUndefined()
+    expect(knexConfig({ dialect: 'sqlite', file: ':memory:' }).postProcessResponse).toBeUndefined()
+    expect(knexConfig({ dialect: 'sqlite', file: ':memory:' }, { normaliseIds: true }).postProcessResponse?.('ABCDEF01-2345-6789-ABCD-EF0123456789', undefined)).toBe(
+      'abcdef01-2345-6789-abcd-ef0123456789',
+    )
   })
 })
 
