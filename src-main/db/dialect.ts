@@ -105,6 +105,18 @@ export async function incrementCounter(
   return value
 }
 
+/**
+ * SELECT from `table` locking the rows it reads until the transaction ends, so writers that
+ * take the same lock run one after another: FOR NO KEY UPDATE on PostgreSQL (foreign-key checks
+ * of inserts are not blocked), WITH (UPDLOCK, HOLDLOCK) on SQL Server. SQLite needs no hint: a
+ * database has one writer at a time (and this app one connection).
+ */
+export function selectForUpdate(db: Knex, dialect: Dialect, table: string): Knex.QueryBuilder {
+  if (dialect === 'mssql') return db.from(db.raw('?? with (updlock, holdlock)', [table]))
+  const q = db(table)
+  return dialect === 'postgres' ? q.forNoKeyUpdate() : q
+}
+
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
 export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
   const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)

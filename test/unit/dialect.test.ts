@@ -7,7 +7,7 @@ import { compilerOnly, knexConfig } from '../../src-main/db/connection'
 import type { Dialect } from '../../src-main/db/config'
 import { describeDb, parseDbUrl } from '../../src-main/db/config'
 import {
-  applyPage, chunkRows, dialectOf, incrementCounter, insertChunked, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
+  applyPage, chunkRows, dialectOf, selectForUpdate, incrementCounter, insertChunked, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
   whereContainsAny, whereLike,
 } from '../../src-main/db/dialect'
 import { nextSequence } from '../../src-main/db/ids'
@@ -138,6 +138,15 @@ describe('nextSequence / incrementCounter', () => {
 
   it('dialectOf reads the knex client', () => {
     for (const d of DIALECTS) expect(dialectOf(compilerOnly(d))).toBe(d)
+  })
+})
+
+describe('selectForUpdate', () => {
+  it('locks the rows read until the transaction ends: UPDLOCK, HOLDLOCK on mssql, FOR NO KEY UPDATE on PostgreSQL', () => {
+    const native = (d: Dialect) => selectForUpdate(compilerOnly(d), d, 'roles').where({ code: 'admin' }).first('id').toSQL().toNative() as Compiled
+    expect(native('mssql')).toEqual({ sql: 'select top (@p0) [id] from [roles] with (updlock, holdlock) where [code] = @p1', bindings: [1, 'admin'] })
+    expect(native('postgres')).toEqual({ sql: 'select "id" from "roles" where "code" = $1 limit $2 for no key update', bindings: ['admin', 1] })
+    expect(native('sqlite')).toEqual({ sql: 'select `id` from `roles` where `code` = ? limit ?', bindings: ['admin', 1] })
   })
 })
 

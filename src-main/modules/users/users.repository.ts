@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import { applyPage, whereContainsAny } from '../../db/dialect'
+import type { Dialect } from '../../db/config'
+import { applyPage, selectForUpdate, whereContainsAny } from '../../db/dialect'
 
 export interface UserRow {
   id: string
@@ -64,6 +65,12 @@ export async function countEnabledWithRole(db: Knex, roleCode: string, exceptId:
     .count({ n: '*' })
   return Number(n)
 }
+
+/**
+ * Locks the row of the role with this code until the transaction ends: changes that may take
+ * the role away from someone run one after another, each counting after the previous committed.
+ */
+export const lockRole = (db: Knex, dialect: Dialect, code: string) => selectForUpdate(db, dialect, 'roles').where({ code }).first('id')
 
 export const updateUserRow = (db: Knex, id: string, patch: Record<string, unknown>) => db('users').where({ id }).update(patch)
 

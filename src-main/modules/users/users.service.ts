@@ -161,12 +161,20 @@ export async function createUser(
   return getUser(ctx, id)
 }
 
+/**
+ * Taken first by every change that may leave no enabled administrator (a new role, disabling):
+ * two admins demoting each other at once run one after another, so the second one counts the
+ * admins after the first committed and is refused (PostgreSQL and SQL Server row lock).
+ */
+const guardLastAdmin = (ctx: ServiceContext, trx: Knex) => repo.lockRole(trx, ctx.db.dialect, ADMIN_ROLE)
+
 export async function updateUser(
   ctx: ServiceContext,
   input: { id: string; name?: string; roleId?: string; teamId?: string | null; email?: string | null; phone?: string | null; disabled?: boolean },
 ): Promise<User> {
   const scope = requirePerm(ctx.actor, 'users', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
+    if (input.roleId !== undefined || input.disabled !== undefined) await guardLastAdmin(ctx, trx)
     const row = await loadVisible(trx, ctx.actor, scope, input.id)
     await checkTarget(trx, ctx.actor, scope, row)
     const roleCode = input.roleId !== undefined && input.roleId !== row.role_id ? await checkRole(trx, ctx.actor, scope, input.roleId) : row.role_code
