@@ -2,6 +2,7 @@
 // so every migration file is imported here explicitly (append new ones at the end).
 import type { Knex } from 'knex'
 import * as m20261122000001 from './20261122000001_initial-schema'
+import * as m20261206000100 from './20261206000100_mssql-nonclustered-uuid-keys'
 
 export interface Migration {
   name: string
@@ -9,4 +10,7 @@ export interface Migration {
   down: (knex: Knex) => Promise<void>
 }
 
-export const migrations: Migration[] = [{ name: '20261122000001_initial-schema', ...m20261122000001 }]
+export const migrations: Migration[] = [
+  { name: '20261122000001_initial-schema', ...m20261122000001 },
+  { name: '20261206000100_mssql-nonclustered-uuid-keys', up: m20261206000100.up, down: m20261206000100.down },
+]

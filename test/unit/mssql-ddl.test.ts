@@ -223,3 +223,127 @@ describe('mssql DDL (printMigrationSql)', () => {
     }
   })
 })
+
+/**
+ * Replays the T-SQL's effect on keys the way SQL Server enforces it: a primary key referenced by
+ * a foreign key cannot be dropped, a foreign key needs the referenced key, a table has at most
+ * one clustered index (a PRIMARY KEY without NONCLUSTERED is the clustered one).
+ */
+function replayKeys(statements: string[]) {
+  const pk = new Map<string, { name: string; clustered: boolean }>()
+  const fks = new Map<string, { table: string; column: string; references: string }>()
+  const clusteredIndex = new Map<string, string>()
+  const hasClustered = (table: string) => clusteredIndex.has(table) || !!pk.get(table)?.clustered
+  const addFk = (name: string, table: string, column: string, references: string) => {
+    if (!pk.has(references)) throw new Error(`foreign key ${name} references ${references}, which has no primary key`)
+    fks.set(name, { table, column, references })
+  }
+  for (const sql of statements) {
+    let m = /^create table \[([^\]]+)\] \((.*)\)$/is.exec(sql)
+    if (m) {
+      const table = m[1]
+      const key = /constraint \[([^\]]+)\] primary key( nonclustered)? \(/i.exec(m[2])
+      if (key) pk.set(table, { name: key[1], clustered: !key[2] })
+      for (const f of m[2].matchAll(/constraint \[([^\]]+)\] foreign key \(\[([^\]]+)\]\) references \[([^\]]+)\]/gi)) addFk(f[1], table, f[2], f[3])
+      continue
+    }
+    m = /^alter table \[([^\]]+)\] drop constraint \[([^\]]+)\]$/i.exec(sql)
+    if (m) {
+      const [, table, name] = m
+      if (pk.get(table)?.name === name) {
+        const referencing = [...fks].filter(([, f]) => f.references === table).map(([n]) => n)
+        if (referencing.length) throw new Error(`cannot drop ${name}: referenced by ${referencing.join(', ')}`)
+        pk.delete(table)
+      } else if (!fks.delete(name)) throw new Error(`no constraint ${name} on ${table}`)
+      continue
+    }
+    m = /^alter table \[([^\]]+)\] add constraint \[([^\]]+)\] primary key (nonclustered |clustered )?\(\[id\]\)$/i.exec(sql)
+    if (m) {
+      const clustered = !/nonclustered/i.test(m[3] ?? '')
+      if (pk.has(m[1])) throw new Error(`${m[1]} has a primary key already`)
+      if (clustered && hasClustered(m[1])) throw new Error(`${m[1]} has a clustered index already`)
+      pk.set(m[1], { name: m[2], clustered })
+      continue
+    }
+    m = /^alter table \[([^\]]+)\] add constraint \[([^\]]+)\] foreign key \(\[([^\]]+)\]\) references \[([^\]]+)\] \(\[id\]\)$/i.exec(sql)
+    if (m) {
+      addFk(m[2], m[1], m[3], m[4])
+      continue
+    }
+    m = /^create clustered index \[([^\]]+)\] on \[([^\]]+)\] \(\[([^\]]+)\]\)$/i.exec(sql)
+    if (m) {
+      if (hasClustered(m[2])) throw new Error(`${m[2]} has a clustered index already`)
+      clusteredIndex.set(m[2], m[3])
+      continue
+    }
+    m = /^drop index \[([^\]]+)\] on \[([^\]]+)\]$/i.exec(sql)
+    if (m) clusteredIndex.delete(m[2])
+  }
+  return { pk, fks, clusteredIndex }
+}
+
+describe('mssql: uuid primary keys are not the clustered index (migration 20261206000100)', () => {
+  const MIGRATION = '20261206000100_mssql-nonclustered-uuid-keys'
+  let chunks: string[]
+  let all: string[]
+  let before: ReturnType<typeof replayKeys>
+  let after: ReturnType<typeof replayKeys>
+  let tables: Map<string, Table>
+
+  beforeAll(async () => {
+    chunks = await printMigrationSql('mssql')
+    all = statementsOf(chunks)
+    const start = chunks.indexOf(`-- migration ${MIGRATION}`)
+    expect(start).toBeGreaterThan(0)
+    before = replayKeys(statementsOf(chunks.slice(0, start)))
+    after = replayKeys(all)
+    tables = parseTables(all, ['[', ']'])
+  })
+
+  const uuidKeyed = () => [...tables.values()].filter((t) => t.primaryKey.join() === 'id' && t.columns.find((c) => c.name === 'id')?.type === 'uniqueidentifier')
+
+  it('starts from clustered uuid keys (knex\'s default) and ends with every one NONCLUSTERED, same constraint names', () => {
+    expect(uuidKeyed().length).toBeGreaterThanOrEqual(29)
+    for (const t of uuidKeyed()) {
+      expect(before.pk.get(t.name), t.name).toEqual({ name: `${t.name}_pkey`, clustered: true })
+      expect(after.pk.get(t.name), t.name).toEqual({ name: `${t.name}_pkey`, clustered: false })
+    }
+    // keys that are not random stay as they are
+    for (const name of ['sync_version', 'sync_clients', 'code_sequences', 'app_settings', 'dict_types']) expect(after.pk.get(name)?.clustered, name).toBe(true)
+  })
+
+  it('drops the foreign keys before the keys they reference and re-creates every one of them (replayed as SQL Server checks it)', () => {
+    expect(before.fks.size).toBeGreaterThanOrEqual(19)
+    expect([...after.fks].sort()).toEqual([...before.fks].sort())
+  })
+
+  it('clusters each table on a column that rises with inserts and never changes (never the ever-changing version)', () => {
+    for (const t of uuidKeyed()) {
+      const col = after.clusteredIndex.get(t.name)
+      const expected = t.name === 'audit_log' ? 'at' : t.name === 'sync_tombstones' ? 'version' : t.name === 'role_permissions' ? undefined : 'created_at'
+      expect(col, t.name).toBe(expected)
+      if (col) expect(t.columns.find((c) => c.name === col)?.type, `${t.name}.${col}`).toMatch(/^(datetime2|bigint)$/)
+    }
+  })
+
+  it('writes the keys and the clustered indexes in T-SQL knex cannot produce itself', () => {
+    expect(all).toContain('ALTER TABLE [customers] DROP CONSTRAINT [customers_pkey]')
+    expect(all).toContain('create clustered index [customers_created_at_clustered] on [customers] ([created_at])')
+    expect(all).toContain('alter table [customers] add constraint [customers_pkey] primary key nonclustered ([id])')
+    expect(all).toContain('ALTER TABLE [contacts] ADD CONSTRAINT [contacts_customer_id_foreign] FOREIGN KEY ([customer_id]) REFERENCES [customers] ([id])')
+    // within a table: key dropped, then the clustered index, then the nonclustered key
+    const at = (s: string) => all.indexOf(s)
+    expect(at('ALTER TABLE [customers] DROP CONSTRAINT [customers_pkey]')).toBeLessThan(at('create clustered index [customers_created_at_clustered] on [customers] ([created_at])'))
+    expect(at('create clustered index [customers_created_at_clustered] on [customers] ([created_at])')).toBeLessThan(
+      at('alter table [customers] add constraint [customers_pkey] primary key nonclustered ([id])'),
+    )
+  })
+
+  it('is a no-op on PostgreSQL and SQLite', async () => {
+    for (const d of ['postgres', 'sqlite'] as const) {
+      const out = await printMigrationSql(d)
+      expect(out.slice(out.indexOf(`-- migration ${MIGRATION}`))).toEqual([`-- migration ${MIGRATION}`])
+    }
+  })
+})
+
