@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock'
 import { newId } from './ids'
 import { seedRoles } from '../../db/seeds/roles'
 import { seedDictionary } from '../../db/seeds/dictionary'
+import { checkSnapshotIsolation } from './snapshot-isolation'
 
 export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Promise<void> {
   const now = clock.now().toISOString()
@@ -40,4 +41,5 @@ export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Prom
 export async function prepareDb(db: Db, clock: Clock = systemClock): Promise<void> {
   await migrateLatest(db)
   await seedDefaults(db.knex, clock)
+  if (db.dialect === 'mssql') await checkSnapshotIsolation(db.knex)
 }

@@ -20,6 +20,11 @@ export function logError(what: string, e: unknown, opts: { brief?: boolean } = {
   console.error(`[crm] ${what}: ${redact(msg)}`)
 }
 
+export function logWarn(msg: string) {
+  if (process.env.CRM_QUIET === '1') return
+  console.warn(`[crm] warning: ${redact(msg)}`)
+}
+
 export function logInfo(msg: string) {
   if (process.env.CRM_QUIET === '1') return
   console.log(`[crm] ${redact(msg)}`)

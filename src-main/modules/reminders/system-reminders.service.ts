@@ -14,6 +14,10 @@
 // (at start; self-healing); an incremental run (hourly, after writes) checks only the facts
 // written since the last run's sync version and the thresholds crossed since its day, so a
 // no-change run over 100,000 customers reads a few index ranges and writes nothing.
+// A whole-database run commits in chunks (about CHUNK_WORK reminders each, every chunk stamped
+// with its own sync version), so the sync_version row lock (and SQLite's only connection) is
+// held for one chunk at a time and a user's write never waits for the whole run; whatever a
+// chunk read stale is settled by the next run (every step is idempotent).
 import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
@@ -42,6 +46,8 @@ type Changed = string[] | 'all'
 /** More rows written since the last run than this (an import): that source is checked in full. */
 const CHANGED_CAP = 5000
 const CHUNK = 500
+/** Work (reminders looked at or written) per transaction of a whole-database run. */
+const CHUNK_WORK = 500
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
 export interface EvalStats {
@@ -53,6 +59,7 @@ export interface EvalStats {
 }
 
 interface EvalRun {
+  /** the transaction of the current chunk (a whole-database run moves on to a new one) */
   db: Knex
   dialect: Dialect
   now: Date
@@ -75,7 +82,10 @@ interface EvalRun {
   stats: EvalStats
   /** customers whose follow-ups changed: their next_contact_at is refreshed at the end */
   touched: Set<string>
+  /** the sync version of the current chunk's writes, taken at its first write */
   version(): Promise<number>
+  /** reports `n` units of work done; a whole-database run commits and starts a new chunk past CHUNK_WORK */
+  progress(n: number): Promise<void>
 }
 
 /** What one occasion's reminder should look like. */
@@ -135,6 +145,7 @@ async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, customerI
     touched: new Set(),
     // taken only when something is written: a no-change evaluation leaves the sync version alone
     version: async () => (version ??= await nextVersion(db as Knex.Transaction)),
+    progress: async () => {},
   }
 }
 
@@ -167,16 +178,24 @@ export async function ensureReminders(ev: EvalRun, wanted: WantedReminder[]): Pr
   if (!wanted.length) return
   const byId = new Map<string, WantedReminder>()
   for (const w of wanted) byId.set(keyId(w.key), w)
-  const ids = [...byId.keys()]
+  const all = [...byId]
+  // one slice per chunk: its reminders are read and written in the same transaction
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const slice = all.slice(i, i + CHUNK)
+    await ensureSlice(ev, slice)
+    await ev.progress(slice.length)
+  }
+}
+
+async function ensureSlice(ev: EvalRun, slice: Array<[string, WantedReminder]>): Promise<void> {
   const existing = new Map<string, Row>()
-  for (let i = 0; i < ids.length; i += 500) for (const r of await findRemindersByIds(ev.db, ids.slice(i, i + 500))) existing.set(String(r.id), r)
+  for (const r of await findRemindersByIds(ev.db, slice.map(([id]) => id))) existing.set(String(r.id), r)
   const inserts: Row[] = []
-  for (const [id, w] of byId) {
+  for (const [id, w] of slice) {
     const e = existing.get(id)
     if (w.source === 'follow_up' && w.customerId) ev.touched.add(w.customerId)
     if (!e) {
       inserts.push(newRow(ev, id, w, await ev.version()))
-      ev.stats.created++
       continue
     }
     const facts: Row = {
@@ -204,19 +223,27 @@ export async function ensureReminders(ev: EvalRun, wanted: WantedReminder[]): Pr
       ev.stats.updated++
     }
   }
-  await insertReminders(ev.db, ev.dialect, inserts)
+  if (!inserts.length) return
+  // read again now that this chunk holds the sync_version lock: a writer that inserted one of
+  // these occasions since (another run's chunk, a user's write) has committed by now
+  const appeared = new Set((await findRemindersByIds(ev.db, inserts.map((r) => String(r.id)))).map((r) => String(r.id)))
+  const fresh = appeared.size ? inserts.filter((r) => !appeared.has(String(r.id))) : inserts
+  await insertReminders(ev.db, ev.dialect, fresh)
+  ev.stats.created += fresh.length
 }
 
 async function close(ev: EvalRun, rows: Row[], how: 'done' | 'retract') {
   if (!rows.length) return
   const patch: Row = how === 'done' ? { done_at: ev.nowIso } : { deleted_at: ev.nowIso, retracted_at: ev.nowIso }
   const ids = rows.map((r) => String(r.id))
-  const version = await ev.version()
   for (let i = 0; i < ids.length; i += 1000) {
-    await ev.db('reminders').whereIn('id', ids.slice(i, i + 1000)).update({ ...patch, updated_at: ev.nowIso, version })
+    const batch = ids.slice(i, i + 1000)
+    // the version of the chunk this batch is written in
+    await ev.db('reminders').whereIn('id', batch).update({ ...patch, updated_at: ev.nowIso, version: await ev.version() })
+    if (how === 'done') ev.stats.closed += batch.length
+    else ev.stats.retracted += batch.length
+    await ev.progress(batch.length)
   }
-  if (how === 'done') ev.stats.closed += ids.length
-  else ev.stats.retracted += ids.length
 }
 
 async function reschedule(ev: EvalRun, r: Row, dueAt: string, extra: Row = {}) {
@@ -272,6 +299,7 @@ async function contactPolicy(ev: EvalRun) {
   const retract: Row[] = []
   const open = await affected(ev, full, () => contactPolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => contactPolicyMismatches(ev.db, ids)]])
   for (const r of open) {
+    await ev.progress(1)
     if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at) {
       retract.push(r)
       continue
@@ -327,6 +355,7 @@ async function purchasePolicy(ev: EvalRun) {
   const retract: Row[] = []
   const open = await affected(ev, full, () => purchasePolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => purchasePolicyMismatches(ev.db, ids)]])
   for (const r of open) {
+    await ev.progress(1)
     if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at || !r.c_last_order_date) {
       retract.push(r)
       continue
@@ -380,6 +409,7 @@ async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
   const retract: Row[] = []
   const open = await affected(ev, full, () => openEscalations(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => openEscalations(ev.db, ids)]])
   for (const r of open) {
+    await ev.progress(1)
     const teamSups = r.owner_team_id ? sups.get(String(r.owner_team_id)) : undefined
     if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.p_cycle_days == null || r.p_deleted_at || !r.c_last_order_date
       || !teamSups?.has(String(r.owner_id)) || r.owner_id === r.c_owner_id) {
@@ -441,6 +471,7 @@ async function birthdays(ev: EvalRun) {
     [ev.changed.customers, (ids) => openBirthdays(ev.db, ids)],
   ])
   for (const r of open) {
+    await ev.progress(1)
     if (seen.has(String(r.id))) continue
     const lead = Number(String(r.source_key ?? '').split(':').pop())
     const b = r.basis_date ? parseDate(String(r.basis_date)) : null
@@ -502,6 +533,7 @@ async function promises(ev: EvalRun) {
     [ev.changed.customers, (ids) => promiseMismatches(ev.db, ids)],
   ])
   for (const r of open) {
+    await ev.progress(1)
     if (r.p_id && !r.p_deleted_at && r.p_kept_at) done.push(r)
     else if (!r.p_id || r.p_deleted_at || r.i_deleted_at || r.c_deleted_at || !r.p_due_date) retract.push(r)
     else if (str(r.p_due_date) !== str(r.basis_date)) {
@@ -549,6 +581,7 @@ async function followUps(ev: EvalRun) {
     [ev.changed.customers, (ids) => followUpMismatches(ev.db, ids)],
   ])
   for (const r of open) {
+    await ev.progress(1)
     if (r.customer_id) ev.touched.add(String(r.customer_id))
     if (!r.i_id || r.i_deleted_at || !r.i_next || r.c_deleted_at) retract.push(r)
     else {
@@ -602,7 +635,11 @@ async function runAll(ev: EvalRun) {
   await purchasePolicy(ev)
   await birthdays(ev)
   await promises(ev)
-  if (ev.touched.size) await refreshCustomerContact(ev.db, ev.touched, ev.version)
+  const touched = [...ev.touched]
+  for (let i = 0; i < touched.length; i += CHUNK) {
+    await refreshCustomerContact(ev.db, touched.slice(i, i + CHUNK), () => ev.version())
+    await ev.progress(Math.min(CHUNK, touched.length - i))
+  }
   if (!ev.customerIds) {
     // where the next incremental run starts (written only when it moved: a no-change run writes nothing)
     if (ev.settings.evalVersion !== ev.upTo) await writeSetting(ev.db, ev.dialect, 'evalVersion', String(ev.upTo), ev.nowIso)
@@ -625,14 +662,53 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
  */
 export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, opts: { full?: boolean } = {}): Promise<EvaluateResult> {
   const t0 = performance.now()
-  const stats = await serialized(() =>
-    app.db.knex.transaction(async (trx) => {
-      const ev = await newRun(trx, app, null, opts.full)
-      await runAll(ev)
-      return ev.stats
-    }),
-  )
+  const stats = await serialized(() => runInChunks(app, !!opts.full))
   return { ...stats, ms: Math.round((performance.now() - t0) * 10) / 10 }
+}
+
+/**
+ * Lets queries that queued while a chunk ran go first: SQLite has one connection, so a user's
+ * request (a few queries, one after another) would otherwise get one query in per chunk.
+ */
+async function yieldToWaitingWork(knex: Knex) {
+  const pool = (knex.client as { pool?: { numPendingAcquires(): number } }).pool
+  for (let i = 0; i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (!pool || pool.numPendingAcquires() === 0) break
+  }
+}
+
+/**
+ * A whole-database run as a series of transactions: after about CHUNK_WORK units of work the
+ * current one commits and the next begins, with a sync version of its own (taken at its first
+ * write). Where the next incremental run starts (evalVersion) is written by the last chunk, so
+ * a run that fails half-way is simply done again from the same place.
+ */
+async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean): Promise<EvalStats> {
+  const knex = app.db.knex
+  let trx = await knex.transaction()
+  try {
+    const ev = await newRun(trx, app, null, full)
+    let version: number | null = null
+    let work = 0
+    ev.version = async () => (version ??= await nextVersion(trx))
+    ev.progress = async (n) => {
+      work += n
+      if (work < CHUNK_WORK) return
+      await trx.commit()
+      await yieldToWaitingWork(knex)
+      trx = await knex.transaction()
+      ev.db = trx
+      version = null
+      work = 0
+    }
+    await runAll(ev)
+    await trx.commit()
+    return ev.stats
+  } catch (e) {
+    if (!trx.isCompleted()) await trx.rollback()
+    throw e
+  }
 }
 
 /**
