@@ -359,3 +359,6 @@ function followUpMismatchQuery(db: Knex, ids: Ids) {
     'i.id as i_id', 'i.deleted_at as i_deleted_at', 'i.next_follow_up_at as i_next', 'c.deleted_at as c_deleted_at', 'c.owner_id as c_owner_id',
   )
 }
+
+/** One patch for many reminders (closing or retracting a batch: at most 1000 ids). */
+export const updateRemindersByIds = (db: Knex, ids: string[], patch: Row) => db('reminders').whereIn('id', ids).update(patch)

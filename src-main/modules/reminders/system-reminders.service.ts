@@ -34,7 +34,7 @@ import {
 import {
   anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, escalationCandidates,
   followUpCandidates, followUpMismatches, openBirthdays, openEscalations, passedBirthdays, policyItems, promiseCandidates, promiseIdsOf,
-  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows,
+  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
 
@@ -239,7 +239,7 @@ async function close(ev: EvalRun, rows: Row[], how: 'done' | 'retract') {
   for (let i = 0; i < ids.length; i += 1000) {
     const batch = ids.slice(i, i + 1000)
     // the version of the chunk this batch is written in
-    await ev.db('reminders').whereIn('id', batch).update({ ...patch, updated_at: ev.nowIso, version: await ev.version() })
+    await updateRemindersByIds(ev.db, batch, { ...patch, updated_at: ev.nowIso, version: await ev.version() })
     if (how === 'done') ev.stats.closed += batch.length
     else ev.stats.retracted += batch.length
     await ev.progress(batch.length)
