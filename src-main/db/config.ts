@@ -40,7 +40,8 @@ export function maskUrl(url: string): string {
     for (const k of [...new Set(u.searchParams.keys())]) if (isPasswordParam(k)) u.searchParams.set(k, '***')
     return redact(u.toString())
   } catch {
-    return redact(url)
+    // not a URL: nothing in it can be told apart from a password, so none of it is shown
+    return `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//…`
   }
 }
 
