@@ -5,7 +5,7 @@ export interface SeedDictType {
   name: string
   nameEn: string
   hasCycle?: boolean
-  items: Array<[label: string, labelEn: string, cycleDays?: number]>
+  items: Array<[label: string, labelEn: string, cycleDays?: number | null, probability?: number]>
 }
 
 export const seedDictionary: SeedDictType[] = [
@@ -22,7 +22,9 @@ export const seedDictionary: SeedDictType[] = [
   { code: 'level', name: '客户等级', nameEn: 'Customer level', items: [['核心客户', 'Key'], ['重要客户', 'Important'], ['普通客户', 'Ordinary']] },
   { code: 'interaction_channel', name: '交往方式', nameEn: 'Interaction channel', items: [['电话', 'Phone'], ['拜访', 'Visit'], ['邮件', 'E-mail'], ['微信', 'WeChat'], ['短信', 'SMS'], ['会议', 'Meeting'], ['信件/明信片', 'Letter/postcard'], ['礼品', 'Gift'], ['客户活动', 'Customer event']] },
   { code: 'opportunity_source', name: '机会来源', nameEn: 'Opportunity source', items: [['老客户', 'Existing customer'], ['客户推荐', 'Referral'], ['网站', 'Website'], ['展会', 'Trade fair'], ['电话营销', 'Telemarketing'], ['合作伙伴', 'Partner'], ['其他', 'Other']] },
-  { code: 'opportunity_stage', name: '销售阶段', nameEn: 'Sales stage', items: [['初步接洽', 'Initial contact'], ['需求确认', 'Needs confirmed'], ['方案报价', 'Proposal/quote'], ['商务谈判', 'Negotiation'], ['签约', 'Contract']] },
+  // each stage carries its default 成功机率 (chosen with the stage unless the user typed one)
+  { code: 'opportunity_stage', name: '销售阶段', nameEn: 'Sales stage', items: [['初步接洽', 'Initial contact', null, 10], ['需求确认', 'Needs confirmed', null, 30], ['方案报价', 'Proposal/quote', null, 50], ['商务谈判', 'Negotiation', null, 70], ['签约', 'Contract', null, 90]] },
+  { code: 'opportunity_lost_reason', name: '失败原因', nameEn: 'Loss reason', items: [['价格过高', 'Price too high'], ['选择了竞争对手', 'Chose a competitor'], ['需求取消或搁置', 'Need cancelled or postponed'], ['预算不足', 'No budget'], ['产品不满足需求', 'Product does not fit'], ['联系不上客户', 'Customer unreachable'], ['其他', 'Other']] },
   { code: 'service_type', name: '服务类型', nameEn: 'Service type', items: [['咨询', 'Consultation'], ['建议', 'Suggestion'], ['投诉', 'Complaint'], ['维修', 'Repair'], ['其他', 'Other']] },
   { code: 'churn_reason', name: '流失原因', nameEn: 'Churn reason', items: [['价格因素', 'Price'], ['产品质量', 'Product quality'], ['服务不满意', 'Service'], ['被竞争对手抢走', 'Lost to competitor'], ['客户业务变化', 'Business change'], ['客户倒闭', 'Went out of business'], ['其他', 'Other']] },
 ]

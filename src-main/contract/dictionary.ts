@@ -16,7 +16,8 @@ export const DictTypeCode = z.enum([
   'level', // 客户等级
   'interaction_channel', // 交往方式
   'opportunity_source', // 机会来源
-  'opportunity_stage', // 销售阶段
+  'opportunity_stage', // 销售阶段 (each with a default 成功机率)
+  'opportunity_lost_reason', // 失败原因 of a lost opportunity
   'service_type', // 服务类型
   'churn_reason', // 流失原因
 ])
@@ -30,6 +31,8 @@ export const DictItem = z.object({
   sortOrder: z.number().int(),
   enabled: z.boolean(),
   cycleDays: z.number().int().nullable(),
+  /** a 销售阶段's default 成功机率 (0–100); null elsewhere */
+  probability: z.number().int().nullable(),
   inUse: z.number().int().optional(),
 })
 export type DictItem = z.infer<typeof DictItem>
@@ -39,9 +42,14 @@ export const DictType = z.object({
   name: z.string(),
   nameEn: z.string().nullable(),
   hasCycle: z.boolean(),
+  /** items carry a default probability (销售阶段) */
+  hasProbability: z.boolean(),
   items: z.array(DictItem),
 })
 export type DictType = z.infer<typeof DictType>
+
+/** Types whose items carry a default probability. */
+export const PROBABILITY_TYPES: readonly DictTypeCode[] = ['opportunity_stage']
 
 export const dictionaryContract = {
   /** Every type with its items (enabled and disabled), for pickers and the admin screen. */
@@ -56,6 +64,7 @@ export const dictionaryContract = {
       labelEn: optText(100),
       enabled: z.boolean().optional(),
       cycleDays: z.number().int().min(1).max(3650).nullish(),
+      probability: z.number().int().min(0).max(100).nullish(),
     }),
     DictItem,
   ),

@@ -11,6 +11,7 @@ import { auditContract } from './audit'
 import { settingsContract } from './settings'
 import { interactionsContract } from './interactions'
 import { remindersContract } from './reminders'
+import { opportunitiesContract } from './opportunities'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -24,6 +25,7 @@ export const contract = {
   settings: settingsContract,
   interactions: interactionsContract,
   reminders: remindersContract,
+  opportunities: opportunitiesContract,
 } as const
 
 export type Contract = typeof contract

@@ -10,7 +10,8 @@ export type RepeatRule = z.infer<typeof RepeatRule>
  * Who made the reminder: the user (manual) or the system — next follow-up date of an
  * interaction, 联系策略 (跟进提醒), 购买策略 (业务下滑提醒; `purchase_escalation` is the copy
  * for the owner's supervisor at twice the cycle), contact birthdays, promises not kept.
- * `plan_step` and `service_ticket` are reserved for the opportunities and service modules.
+ * `plan_step`: a dated step of an opportunity's 客户开发计划 (for its 客户经理); `opportunity`: an
+ * opportunity newly assigned to its 客户经理. `service_ticket` is reserved for the service module.
  */
 export const ReminderSource = z.enum([
   'manual',
@@ -21,6 +22,7 @@ export const ReminderSource = z.enum([
   'birthday',
   'promise',
   'plan_step',
+  'opportunity',
   'service_ticket',
 ])
 export type ReminderSource = z.infer<typeof ReminderSource>

@@ -29,9 +29,9 @@ export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Prom
       if (await trx('dict_types').where({ code: t.code }).first()) continue
       await trx('dict_types').insert({ code: t.code, name: t.name, name_en: t.nameEn, has_cycle: !!t.hasCycle, sort_order: typeOrder })
       await trx('dict_items').insert(
-        t.items.map(([label, labelEn, cycle], i) => ({
+        t.items.map(([label, labelEn, cycle, probability], i) => ({
           id: newId(), type_code: t.code, label, label_en: labelEn, sort_order: (i + 1) * 10, enabled: true,
-          cycle_days: cycle ?? null, created_at: now, updated_at: now, version: 0,
+          cycle_days: cycle ?? null, probability: probability ?? null, created_at: now, updated_at: now, version: 0,
         })),
       )
     }

@@ -11,6 +11,7 @@ import { auditHandlers } from '../modules/audit/audit.handlers'
 import { settingsHandlers } from '../modules/settings/settings.handlers'
 import { interactionsHandlers } from '../modules/interactions/interactions.handlers'
 import { remindersHandlers } from '../modules/reminders/reminders.handlers'
+import { opportunitiesHandlers } from '../modules/opportunities/opportunities.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -23,4 +24,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   settings: settingsHandlers,
   interactions: interactionsHandlers,
   reminders: remindersHandlers,
+  opportunities: opportunitiesHandlers,
 }

@@ -17,6 +17,7 @@ export const REMINDER_SOURCES = [
   'birthday',
   'promise',
   'plan_step',
+  'opportunity',
   'service_ticket',
 ] as const satisfies readonly ReminderSource[]
 

@@ -197,3 +197,32 @@ export async function contactsSetPrimary(ctx: ServiceContext, input: { id: strin
   })
   return { ok: true as const }
 }
+
+/** A mainland mobile number (spaces, dashes and a +86 prefix allowed). */
+export const isMobileNumber = (phone: string) => /^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g, ''))
+
+/**
+ * The contact a won opportunity brings to the customer it became (开发成功): primary when the
+ * customer has none yet, owned with the customer, its phone as 手机 when it is a mobile number
+ * and as 办公电话 otherwise. Called inside the opportunities service's transaction; audited.
+ */
+export async function createContactFromOpportunity(
+  trx: Knex.Transaction,
+  ctx: ServiceContext,
+  input: { customerId: string; ownerId: string; name: string; phone: string | null },
+  version: number,
+): Promise<string> {
+  const id = newId()
+  const now = ctx.clock.now().toISOString()
+  const phone = input.phone?.trim() || null
+  const primary = (await countLive(trx, input.customerId)) === 0
+  await insertContact(trx, {
+    id, customer_id: input.customerId, owner_id: input.ownerId, name: input.name, is_primary: primary,
+    mobile: phone && isMobileNumber(phone) ? phone : null, office_phone: phone && !isMobileNumber(phone) ? phone : null,
+    created_at: now, updated_at: now, version,
+  })
+  await refreshSearchText(trx, input.customerId)
+  const created = toContact(await findContact(trx, id))
+  await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: input.customerId, action: 'create', changes: diff(null, auditView(created)) })
+  return id
+}

@@ -153,3 +153,12 @@ export async function retractOpenRemindersOf(db: Knex, customerId: string, at: s
 }
 
 export const findUser = (db: Knex, id: string) => db('users').where({ id }).whereNull('deleted_at').first('id', 'name', 'team_id', 'disabled')
+
+/** Live customers whose lower-cased name matches a same-name LIKE pattern (customers.dedupe.ts), any owner. */
+export const sameNameCandidates = (db: Knex, pattern: string): Promise<Array<{ id: string; code: string; name: string; owner_id: string | null; owner_name: string | null }>> =>
+  db('customers as c')
+    .leftJoin('users as u', 'u.id', 'c.owner_id')
+    .whereNull('c.deleted_at')
+    .whereRaw('lower(??) like ?', ['c.name', pattern])
+    .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
+    .select('c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name')

@@ -15,9 +15,10 @@ import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildCustomerSearchText } from './customers.search'
+import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
   codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, toColumn, updateContactsOf, updateCustomer, type ListQuery,
+  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, toColumn, updateContactsOf, updateCustomer, type ListQuery,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -301,4 +302,75 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
     changed = moving.length
   })
   return { changed }
+}
+
+// ---- 同名客户 and customers made by other modules ----------------------------------------------
+
+export interface SameNameCustomer {
+  id: string
+  code: string
+  name: string
+  ownerId: string | null
+  ownerName: string | null
+}
+
+/**
+ * The live customer (any owner, whatever the caller's scope) whose name is the same as `name`
+ * by normalizeCompanyName; the oldest when several are. Null when none is.
+ */
+export async function findCustomerBySameName(db: Knex, name: string): Promise<SameNameCustomer | null> {
+  const key = normalizeCompanyName(name)
+  const pattern = sameNamePattern(key)
+  if (!pattern) return null
+  for (const r of await sameNameCandidates(db, pattern)) {
+    if (normalizeCompanyName(r.name) === key) return { id: r.id, code: r.code, name: r.name, ownerId: r.owner_id, ownerName: r.owner_name }
+  }
+  return null
+}
+
+/** Whether the actor may see the customer (customers view permission and scope); false for a missing one. */
+export async function customerVisible(db: Knex, ctx: ServiceContext, id: string): Promise<boolean> {
+  const p = ctx.actor.permissions.customers
+  if (!p?.actions.includes('view')) return false
+  try {
+    await assertRowInScope(db, ctx.actor, p.scope, 'customers', id, 'customer')
+    return true
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'not_found') return false
+    throw e
+  }
+}
+
+/** A live customer's id, code and name (no scope check: the caller decides what to reveal). */
+export async function customerBasics(db: Knex, id: string): Promise<{ id: string; code: string; name: string; ownerId: string | null } | null> {
+  const r = await findCustomer(db, id)
+  return r ? { id: String(r.id), code: String(r.code), name: String(r.name), ownerId: str(r.owner_id) } : null
+}
+
+/**
+ * 开发成功: the customer a won opportunity becomes, owned by its 客户经理. Called by the
+ * opportunities service inside its transaction, after its own rules (the caller needs no
+ * customers permission: creating it is part of closing the plan). Audited like a create.
+ */
+export async function createCustomerFromOpportunity(
+  trx: Knex.Transaction,
+  ctx: ServiceContext,
+  input: { name: string; ownerId: string; phone?: string | null; opportunityCode: string },
+  version: number,
+): Promise<{ id: string; code: string }> {
+  const now = ctx.clock.now()
+  const id = newId()
+  const code = await newCustomerCode(trx, now.getFullYear())
+  await insertCustomer(trx, {
+    id, code, name: input.name, owner_id: input.ownerId, customer_type: 'company', status: 'normal', phone: input.phone ?? null,
+    order_count: 0, order_total_cents: 0,
+    search_text: buildCustomerSearchText({ name: input.name, code, phone: input.phone }, []),
+    created_at: now.toISOString(), updated_at: now.toISOString(), version,
+  })
+  const created = await loadCustomer(trx, id)
+  await recordAudit(trx, ctx, {
+    entity: 'customer', entityId: id, action: 'create',
+    changes: { code: [null, code], ...diff(null, auditView(created)), fromOpportunity: [null, input.opportunityCode] },
+  })
+  return { id, code }
 }

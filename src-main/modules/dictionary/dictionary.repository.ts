@@ -9,6 +9,7 @@ export interface DictItemRow {
   sort_order: number
   enabled: unknown
   cycle_days: number | null
+  probability?: number | null
   version: unknown
 }
 
@@ -22,6 +23,7 @@ export const DICT_USAGE: Record<DictTypeCode, Array<[table: string, column: stri
   interaction_channel: [['interactions', 'channel_id']],
   opportunity_source: [['opportunities', 'source_id']],
   opportunity_stage: [['opportunities', 'stage_id']],
+  opportunity_lost_reason: [['opportunities', 'lost_reason_id']],
   service_type: [['service_tickets', 'type_id']],
   churn_reason: [['churn_warnings', 'reason_id']],
 }

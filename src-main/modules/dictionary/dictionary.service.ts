@@ -2,7 +2,7 @@
 // delete only while nothing refers to an item (in use → disable it instead).
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
-import type { DictItem, DictType, DictTypeCode } from '../../contract/dictionary'
+import { PROBABILITY_TYPES, type DictItem, type DictType, type DictTypeCode } from '../../contract/dictionary'
 import { AppError, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
 import { toBool, toNum } from '../../db/dialect'
@@ -24,13 +24,16 @@ export function toDictItem(r: DictItemRow, inUse?: number): DictItem {
     sortOrder: Number(r.sort_order),
     enabled: toBool(r.enabled),
     cycleDays: toNum(r.cycle_days),
+    probability: toNum(r.probability),
   }
   if (inUse !== undefined) item.inUse = inUse
   return item
 }
 
 /** The audited view of an item (no id, no inUse). */
-const auditView = (i: DictItem) => ({ typeCode: i.typeCode, label: i.label, labelEn: i.labelEn, sortOrder: i.sortOrder, enabled: i.enabled, cycleDays: i.cycleDays })
+const auditView = (i: DictItem) => ({
+  typeCode: i.typeCode, label: i.label, labelEn: i.labelEn, sortOrder: i.sortOrder, enabled: i.enabled, cycleDays: i.cycleDays, probability: i.probability,
+})
 
 export async function dictAll(ctx: ServiceContext): Promise<DictType[]> {
   requirePerm(ctx.actor, 'dictionary', 'view')
@@ -47,6 +50,7 @@ export async function dictAll(ctx: ServiceContext): Promise<DictType[]> {
     name: String(t.name),
     nameEn: (t.name_en as string | null) ?? null,
     hasCycle: toBool(t.has_cycle),
+    hasProbability: PROBABILITY_TYPES.includes(t.code as DictTypeCode),
     items: byType.get(String(t.code)) ?? [],
   }))
 }
@@ -66,6 +70,7 @@ export interface DictSaveInput {
   labelEn?: string | null
   enabled?: boolean
   cycleDays?: number | null
+  probability?: number | null
 }
 
 async function assertLabelFree(trx: Knex, typeCode: string, label: string, exceptId?: string) {
@@ -99,6 +104,8 @@ function saveItem(ctx: ServiceContext, input: DictSaveInput): Promise<DictItem> 
     if (!type) throw notFound('dictionary type', input.typeCode)
     const hasCycle = toBool(type.has_cycle)
     if (!hasCycle && input.cycleDays != null) throw fieldError('cycleDays', 'not_allowed', 'this dictionary has no cycle days')
+    const hasProbability = PROBABILITY_TYPES.includes(input.typeCode)
+    if (!hasProbability && input.probability != null) throw fieldError('probability', 'not_allowed', 'this dictionary has no probabilities')
     await assertLabelFree(trx, input.typeCode, input.label, input.id)
 
     if (!input.id) {
@@ -107,7 +114,7 @@ function saveItem(ctx: ServiceContext, input: DictSaveInput): Promise<DictItem> 
       await insertItem(trx, {
         id, type_code: input.typeCode, label: input.label, label_en: input.labelEn || null,
         sort_order: (await maxSortOrder(trx, input.typeCode)) + 10, enabled: input.enabled ?? true,
-        cycle_days: hasCycle ? input.cycleDays : null, created_at: now, updated_at: now, version: await nextVersion(trx),
+        cycle_days: hasCycle ? input.cycleDays : null, probability: hasProbability ? (input.probability ?? null) : null, created_at: now, updated_at: now, version: await nextVersion(trx),
       })
       const created = toDictItem((await findItem(trx, id))!)
       await recordAudit(trx, ctx, { entity: 'dict_item', entityId: id, action: 'create', changes: diff(null, auditView(created)) })
@@ -124,11 +131,12 @@ function saveItem(ctx: ServiceContext, input: DictSaveInput): Promise<DictItem> 
       labelEn: input.labelEn !== undefined ? input.labelEn || null : before.labelEn,
       enabled: input.enabled ?? before.enabled,
       cycleDays: input.cycleDays !== undefined ? input.cycleDays : before.cycleDays,
+      probability: input.probability !== undefined ? input.probability : before.probability,
     }
     const changes = diff(auditView(before), auditView(wanted))
     if (!Object.keys(changes).length) return before
     await updateItem(trx, input.id, {
-      label: wanted.label, label_en: wanted.labelEn, enabled: wanted.enabled, cycle_days: wanted.cycleDays, updated_at: now, version: await nextVersion(trx),
+      label: wanted.label, label_en: wanted.labelEn, enabled: wanted.enabled, cycle_days: wanted.cycleDays, probability: wanted.probability, updated_at: now, version: await nextVersion(trx),
     })
     await recordAudit(trx, ctx, { entity: 'dict_item', entityId: input.id, action: 'update', changes })
     return toDictItem((await findItem(trx, input.id))!)
@@ -193,4 +201,14 @@ export async function assertDictRefs(db: Knex, refs: Array<{ field: string; type
       throw fieldError(ref.field, 'invalid_dict', `dictionary item is disabled: ${item.label}`, { typeCode: ref.typeCode, reason: 'disabled' })
     }
   }
+}
+
+/** Live items by id (enabled or not), for other modules (a stage's default probability). */
+export async function dictItemsByIds(db: Knex, ids: string[]): Promise<DictItem[]> {
+  return (await findItems(db, [...new Set(ids)])).map((r) => toDictItem(r))
+}
+
+/** A type's live items in their order, disabled ones included (board columns, funnel stages). */
+export async function dictItemsOfType(db: Knex, typeCode: DictTypeCode): Promise<DictItem[]> {
+  return (await listItems(db, typeCode)).map((r) => toDictItem(r))
 }

@@ -58,7 +58,7 @@ export interface EvalStats {
   revived: number
 }
 
-interface EvalRun {
+export interface EvalRun {
   /** the transaction of the current chunk (a whole-database run moves on to a new one) */
   db: Knex
   dialect: Dialect
@@ -97,6 +97,8 @@ export interface WantedReminder {
   title: string
   customerId: string | null
   contactId: string | null
+  /** the opportunity a 开发计划 / 销售机会 reminder is about */
+  opportunityId?: string | null
   dueAt: string
   basisAt?: unknown
   basisDate?: string | null
@@ -113,11 +115,13 @@ export const titles = {
   birthday: (contact: string, customer: string, date: LocalDate, lunar: boolean, lead: number) =>
     clip(`生日提醒：${contact}（${customer}）${date.m}月${date.d}日${lunar ? '（农历生日）' : ''}${lead > 0 ? `，提前${lead}天` : ''}`),
   promise: (content: string) => clip(`承诺到期：${content}`),
+  planStep: (customer: string, action: string) => clip(`开发计划：${customer} — ${action}`),
+  opportunityAssigned: (code: string, customer: string) => clip(`新指派的销售机会：${code} ${customer}，请制定客户开发计划`),
 }
 
 // ---- the run ------------------------------------------------------------------------------
 
-async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, customerIds: string[] | null, full = false): Promise<EvalRun> {
+export async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, customerIds: string[] | null, full = false): Promise<EvalRun> {
   const settings = await loadSettings(db)
   const zone: Zone = { tz: settings.timeZone }
   const now = app.clock.now()
@@ -149,7 +153,7 @@ async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, customerI
   }
 }
 
-const atNotifyHour = (ev: EvalRun, date: LocalDate) => fromLocal(ev.zone, { ...date, h: ev.settings.notifyHour, mi: 0 }).toISOString()
+export const atNotifyHour = (ev: EvalRun, date: LocalDate) => fromLocal(ev.zone, { ...date, h: ev.settings.notifyHour, mi: 0 }).toISOString()
 
 /** A raw timestamp as the database returned it, kept as-is so equality with its source column holds. */
 const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
@@ -157,7 +161,7 @@ const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
 function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Row {
   return {
     id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, title: w.title, notes: null,
-    customer_id: w.customerId, contact_id: w.contactId, opportunity_id: null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
+    customer_id: w.customerId, contact_id: w.contactId, opportunity_id: w.opportunityId ?? null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
     notify_ahead_minutes: 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
     time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: w.dueAt, source_id: w.sourceId,
     basis_at: w.basisAt === undefined ? null : rawTimestamp(w.basisAt), basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
@@ -203,6 +207,7 @@ async function ensureSlice(ev: EvalRun, slice: Array<[string, WantedReminder]>):
       basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
     }
     if (w.basisAt !== undefined) facts.basis_at = rawTimestamp(w.basisAt)
+    if (w.opportunityId !== undefined) facts.opportunity_id = w.opportunityId
     if (e.retracted_at) {
       await updateReminder(ev.db, id, {
         ...facts, ...timePatch(ev, e, w.dueAt), deleted_at: null, retracted_at: null, done_at: null, updated_at: ev.nowIso, version: await ev.version(),
@@ -232,7 +237,7 @@ async function ensureSlice(ev: EvalRun, slice: Array<[string, WantedReminder]>):
   ev.stats.created += fresh.length
 }
 
-async function close(ev: EvalRun, rows: Row[], how: 'done' | 'retract') {
+export async function close(ev: EvalRun, rows: Row[], how: 'done' | 'retract') {
   if (!rows.length) return
   const patch: Row = how === 'done' ? { done_at: ev.nowIso } : { deleted_at: ev.nowIso, retracted_at: ev.nowIso }
   const ids = rows.map((r) => String(r.id))

@@ -200,6 +200,7 @@ export default {
       birthday: 'Birthday',
       promise: 'Promise due',
       plan_step: 'Plan step',
+      opportunity: 'Opportunity',
       service_ticket: 'Service ticket',
     },
     repeat: {

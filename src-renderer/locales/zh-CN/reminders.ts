@@ -200,6 +200,7 @@ export default {
       birthday: '生日提醒',
       promise: '承诺到期',
       plan_step: '开发计划',
+      opportunity: '销售机会',
       service_ticket: '服务工单',
     },
     repeat: {

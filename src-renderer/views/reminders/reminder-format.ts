@@ -26,6 +26,7 @@ const SOURCE_TAGS: Record<ReminderSource, TagType> = {
   birthday: 'info',
   promise: 'warning',
   plan_step: 'info',
+  opportunity: 'primary',
   service_ticket: 'info',
 }
 export const sourceTagType = (s: ReminderSource): TagType => SOURCE_TAGS[s] ?? 'info'

@@ -1,0 +1,233 @@
+// Opportunities and their plan steps: knex only. Rows go in and out snake_case; the service maps them.
+import type { Knex } from 'knex'
+import type { DataScope } from '../../contract/common'
+import type { BoardFilter, OPPORTUNITY_SORT_FIELDS, OpportunityFilter } from '../../contract/opportunities'
+import { whereLike } from '../../db/dialect'
+import type { Actor } from '../context'
+
+type Row = Record<string, unknown>
+export type ScopeFn = (q: Knex.QueryBuilder) => void
+
+/**
+ * The data scope of opportunities (alias `o`): own = owned (assigned to or, unassigned, created
+ * by the actor) or created by the actor; team = owned by someone of the actor's team; all.
+ */
+export function scopeOpportunities(db: Knex, actor: Actor, scope: DataScope): ScopeFn {
+  return (q) => {
+    if (scope === 'all') return
+    if (scope === 'team' && actor.teamId) {
+      q.whereIn('o.owner_id', db('users').select('id').where('team_id', actor.teamId))
+      return
+    }
+    q.where((w) => w.where('o.owner_id', actor.userId).orWhere('o.created_by', actor.userId))
+  }
+}
+
+/** The owner and the owner's team of a live opportunity, for the single-row scope check. */
+export const opportunityScopeFacts = (db: Knex, id: string): Promise<{ owner_id: string | null; owner_team_id: string | null; created_by: string } | undefined> =>
+  db('opportunities as o')
+    .leftJoin('users as ow', 'ow.id', 'o.owner_id')
+    .where('o.id', id)
+    .whereNull('o.deleted_at')
+    .first('o.owner_id', 'ow.team_id as owner_team_id', 'o.created_by')
+
+const NAMED_COLUMNS = [
+  'o.*', 'at.name as assigned_to_name', 'ab.name as assigned_by_name', 'cb.name as created_by_name', 'c.code as customer_code',
+]
+function named(db: Knex) {
+  return db('opportunities as o')
+    .leftJoin('users as at', 'at.id', 'o.assigned_to')
+    .leftJoin('users as ab', 'ab.id', 'o.assigned_by')
+    .leftJoin('users as cb', 'cb.id', 'o.created_by')
+    .leftJoin('customers as c', (j) => j.on('c.id', '=', 'o.customer_id').andOnNull('c.deleted_at'))
+}
+
+export const findOpportunity = (db: Knex, id: string): Promise<Row | undefined> =>
+  named(db).where('o.id', id).whereNull('o.deleted_at').first(NAMED_COLUMNS)
+
+export const rowsByIds = (db: Knex, ids: string[]): Promise<Row[]> => named(db).whereIn('o.id', ids).select(NAMED_COLUMNS)
+
+export const insertOpportunity = (db: Knex, row: Row) => db('opportunities').insert(row)
+
+/** Updates a live opportunity while its version is still `expectVersion`; answers the rows changed. */
+export const updateOpportunity = (db: Knex, id: string, patch: Row, expectVersion: number): Promise<number> =>
+  db('opportunities').where({ id, version: expectVersion }).whereNull('deleted_at').update(patch)
+
+export const codeExists = async (db: Knex, code: string) => !!(await db('opportunities').where({ code }).first('id'))
+
+// ---- list ------------------------------------------------------------------------------------
+
+const SORT_COLUMNS: Record<(typeof OPPORTUNITY_SORT_FIELDS)[number], string> = {
+  code: 'o.code', customerName: 'o.customer_name', probability: 'o.probability', expectedAmountCents: 'o.expected_amount_cents',
+  expectedCloseDate: 'o.expected_close_date', createdAt: 'o.created_at', updatedAt: 'o.updated_at', assignedAt: 'o.assigned_at',
+}
+const NULLABLE_SORT = new Set(['expectedAmountCents', 'expectedCloseDate', 'assignedAt'])
+
+export interface ListQuery {
+  page: number
+  pageSize: number
+  filter: OpportunityFilter
+  sort: { field: (typeof OPPORTUNITY_SORT_FIELDS)[number]; order: 'asc' | 'desc' }
+}
+
+function applyFilter(q: Knex.QueryBuilder, f: OpportunityFilter) {
+  if (f.status) q.where('o.status', f.status)
+  if (f.sourceId) q.where('o.source_id', f.sourceId)
+  if (f.stageId) q.where('o.stage_id', f.stageId)
+  if (f.assignedTo) q.where('o.assigned_to', f.assignedTo)
+  if (f.createdBy) q.where('o.created_by', f.createdBy)
+  if (f.probabilityMin !== undefined) q.where('o.probability', '>=', f.probabilityMin)
+  if (f.probabilityMax !== undefined) q.where('o.probability', '<=', f.probabilityMax)
+  if (f.createdFrom) q.where('o.created_at', '>=', f.createdFrom)
+  if (f.createdTo) q.where('o.created_at', '<', f.createdTo)
+  if (f.closeFrom) q.where('o.expected_close_date', '>=', f.closeFrom)
+  if (f.closeTo) q.where('o.expected_close_date', '<=', f.closeTo)
+  if (f.search) whereLike(q, 'o.search_text', f.search.toLowerCase())
+  return q
+}
+
+/** Live opportunities in scope matching the filter (alias `o`). */
+const filtered = (db: Knex, scope: ScopeFn, f: OpportunityFilter) => {
+  const q = db('opportunities as o').whereNull('o.deleted_at')
+  scope(q)
+  return applyFilter(q, f)
+}
+
+export async function countOpportunities(db: Knex, scope: ScopeFn, f: OpportunityFilter): Promise<number> {
+  const row = await filtered(db, scope, f).count({ n: '*' }).first()
+  return Number(row?.n ?? 0)
+}
+
+/** Ids of one page of the ordered list (nulls last either way; ties broken by id). */
+export function pageIds(db: Knex, scope: ScopeFn, input: ListQuery): Promise<Array<{ id: string }>> {
+  const q = filtered(db, scope, input.filter).select('o.id')
+  const col = SORT_COLUMNS[input.sort.field]
+  if (NULLABLE_SORT.has(input.sort.field)) q.orderByRaw('case when ?? is null then 1 else 0 end asc', [col])
+  q.orderBy([{ column: col, order: input.sort.order }, { column: 'o.id', order: input.sort.order }])
+  return q.limit(input.pageSize).offset((input.page - 1) * input.pageSize) // ordered: OFFSET/FETCH on SQL Server
+}
+
+// ---- board -------------------------------------------------------------------------------------
+
+const OPEN = ['unassigned', 'assigned']
+
+function openOpportunities(db: Knex, scope: ScopeFn, f: BoardFilter) {
+  const q = db('opportunities as o').whereIn('o.status', OPEN).whereNull('o.deleted_at')
+  scope(q)
+  if (f.assignedTo) q.where('o.assigned_to', f.assignedTo)
+  if (f.sourceId) q.where('o.source_id', f.sourceId)
+  if (f.search) whereLike(q, 'o.search_text', f.search.toLowerCase())
+  return q
+}
+
+/** Per stage (null: none): count, Σ amount and Σ amount × probability of the open opportunities. */
+export const boardTotals = (db: Knex, scope: ScopeFn, f: BoardFilter): Promise<Array<{ stage_id: string | null; n: unknown; amount: unknown; weighted: unknown }>> =>
+  openOpportunities(db, scope, f)
+    .groupBy('o.stage_id')
+    .select('o.stage_id')
+    .count({ n: '*' })
+    .sum({ amount: 'o.expected_amount_cents' })
+    .select(db.raw('sum(?? * ??) as ??', ['o.expected_amount_cents', 'o.probability', 'weighted']))
+
+/** The most recently changed open opportunities of one stage (null: without a stage). */
+export function boardCards(db: Knex, scope: ScopeFn, f: BoardFilter, stageId: string | null, limit: number): Promise<Array<{ id: string }>> {
+  const q = openOpportunities(db, scope, f).select('o.id')
+  if (stageId) q.where('o.stage_id', stageId)
+  else q.whereNull('o.stage_id')
+  return q.orderBy([{ column: 'o.updated_at', order: 'desc' }, { column: 'o.id', order: 'desc' }]).limit(limit)
+}
+
+// ---- funnel ------------------------------------------------------------------------------------
+
+export interface FunnelCell {
+  assigned_to: string | null
+  stage_id: string | null
+  status: string
+  n: unknown
+  amount: unknown
+  weighted: unknown
+}
+
+/** Opportunities created in [from, to), by 客户经理, stage and status. */
+export function funnelCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null): Promise<FunnelCell[]> {
+  const q = db('opportunities as o').whereNull('o.deleted_at')
+  if (from) q.where('o.created_at', '>=', from)
+  if (to) q.where('o.created_at', '<', to)
+  scope(q)
+  return q
+    .groupBy('o.assigned_to', 'o.stage_id', 'o.status')
+    .select('o.assigned_to', 'o.stage_id', 'o.status')
+    .count({ n: '*' })
+    .sum({ amount: 'o.expected_amount_cents' })
+    .select(db.raw('sum(?? * ??) as ??', ['o.expected_amount_cents', 'o.probability', 'weighted']))
+}
+
+/** Opportunities closed in [from, to), by outcome, 失败原因 and 机会来源. */
+export function closedCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null): Promise<Array<{ status: string; lost_reason_id: string | null; source_id: string | null; n: unknown; amount: unknown }>> {
+  const q = db('opportunities as o').whereIn('o.status', ['won', 'lost']).whereNull('o.deleted_at')
+  if (from) q.where('o.closed_at', '>=', from)
+  if (to) q.where('o.closed_at', '<', to)
+  else q.whereNotNull('o.closed_at')
+  scope(q)
+  return q
+    .groupBy('o.status', 'o.lost_reason_id', 'o.source_id')
+    .select('o.status', 'o.lost_reason_id', 'o.source_id')
+    .count({ n: '*' })
+    .sum({ amount: 'o.expected_amount_cents' })
+}
+
+// ---- assignees -------------------------------------------------------------------------------
+
+/** Enabled users whose role holds the opportunities permission, with their team. */
+export function usersWithOpportunityRole(db: Knex, teamId: string | null): Promise<Array<{ id: string; name: string; team_id: string | null; team_name: string | null; actions: string }>> {
+  const q = db('users as u')
+    .join('role_permissions as rp', (j) => j.on('rp.role_id', '=', 'u.role_id').andOnVal('rp.module', '=', 'opportunities'))
+    .leftJoin('teams as t', 't.id', 'u.team_id')
+    .whereNull('u.deleted_at')
+    .where('u.disabled', false)
+  if (teamId) q.where('u.team_id', teamId)
+  return q.orderBy([{ column: 'u.name' }, { column: 'u.id' }]).select('u.id', 'u.name', 'u.team_id', 't.name as team_name', 'rp.actions')
+}
+
+/** Assigned, still open opportunities per 客户经理. */
+export const openLoads = (db: Knex, userIds: string[]): Promise<Array<{ assigned_to: string; n: unknown }>> =>
+  userIds.length
+    ? db('opportunities').whereIn('assigned_to', userIds).where('status', 'assigned').whereNull('deleted_at').groupBy('assigned_to').select('assigned_to').count({ n: '*' })
+    : Promise.resolve([])
+
+/** How many live customers each owner has per value of a customer column (region_id, industry_id). */
+export const customerSpread = (db: Knex, ownerIds: string[], column: 'region_id' | 'industry_id'): Promise<Array<{ owner_id: string; value: string; n: unknown }>> =>
+  ownerIds.length
+    ? db('customers')
+        .whereIn('owner_id', ownerIds)
+        .whereNull('deleted_at')
+        .whereNotNull(column)
+        .groupBy('owner_id', column)
+        .select('owner_id', { value: column })
+        .count({ n: '*' })
+    : Promise.resolve([])
+
+export const teamNames = (db: Knex, ids: string[]): Promise<Array<{ id: string; name: string }>> =>
+  ids.length ? db('teams').whereIn('id', ids).select('id', 'name') : Promise.resolve([])
+
+export const userTeams = (db: Knex, ids: string[]): Promise<Array<{ id: string; name: string; team_id: string | null }>> =>
+  ids.length ? db('users').whereIn('id', ids).select('id', 'name', 'team_id') : Promise.resolve([])
+
+// ---- plan steps --------------------------------------------------------------------------------
+
+export const stepsOf = (db: Knex, opportunityId: string): Promise<Row[]> =>
+  db('plan_steps').where({ opportunity_id: opportunityId }).whereNull('deleted_at').orderBy([{ column: 'seq' }, { column: 'created_at' }, { column: 'id' }]).select('*')
+
+export const findStep = (db: Knex, id: string): Promise<Row | undefined> => db('plan_steps').where({ id }).whereNull('deleted_at').first()
+
+export const insertStep = (db: Knex, row: Row) => db('plan_steps').insert(row)
+
+export const updateStep = (db: Knex, id: string, patch: Row, expectVersion?: number): Promise<number> => {
+  const q = db('plan_steps').where({ id }).whereNull('deleted_at')
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return q.update(patch)
+}
+
+/** Moves an opportunity's live steps to a new owner (the new 客户经理). */
+export const moveSteps = (db: Knex, opportunityId: string, patch: Row) =>
+  db('plan_steps').where({ opportunity_id: opportunityId }).whereNull('deleted_at').update(patch)

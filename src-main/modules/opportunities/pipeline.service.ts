@@ -1,0 +1,184 @@
+// The board (看板: open opportunities per 销售阶段, with Σ amount and the weighted pipeline value
+// Σ amount × probability) and the 销售漏斗 (counts, amounts and stage-to-stage conversion per
+// 客户经理 or team, win rate and win/loss breakdowns). Both read grouped counts from an index and
+// finish in memory; both keep to the caller's opportunities scope.
+import type { ServiceContext } from '../context'
+import type { DictItem } from '../../contract/dictionary'
+import type { Board, BoardColumn, BoardFilter, Funnel, FunnelGroup, FunnelStage } from '../../contract/opportunities'
+import { toNum } from '../../db/dialect'
+import { requirePerm } from '../auth/permissions'
+import { dictItemsOfType } from '../dictionary/dictionary.service'
+import { toOpportunity } from './opportunities.service'
+import { boardCards, boardTotals, closedCells, funnelCells, rowsByIds, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
+
+const num = (v: unknown) => toNum(v) ?? 0
+/** Σ amount × probability (percent) → cents. */
+const weighted = (v: unknown) => Math.round(num(v) / 100)
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null)
+
+/**
+ * The stages in their dictionary order: the enabled ones, and a disabled one while something
+ * still refers to it.
+ */
+function stagesShown(items: DictItem[], used: Set<string>): DictItem[] {
+  return items.filter((i) => i.enabled || used.has(i.id))
+}
+
+export async function opportunitiesBoard(ctx: ServiceContext, input: { filter: BoardFilter; perColumn: number }): Promise<Board> {
+  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+  const k = ctx.db.knex
+  const sc = scopeOpportunities(k, ctx.actor, scope)
+  const totals = new Map((await boardTotals(k, sc, input.filter)).map((r) => [r.stage_id ?? null, r]))
+  const stages = stagesShown(await dictItemsOfType(k, 'opportunity_stage'), new Set([...totals.keys()].filter((x): x is string => !!x)))
+  const known = new Set(stages.map((s) => s.id))
+  // a stage deleted from the dictionary shows with the opportunities without one
+  const orphans = [...totals.entries()].filter(([id]) => id && !known.has(id))
+  const keys: Array<string | null> = [...(totals.has(null) || orphans.length ? [null] : []), ...stages.map((s) => s.id)]
+
+  const cardIds = new Map<string | null, string[]>()
+  for (const key of keys) cardIds.set(key, (await boardCards(k, sc, input.filter, key, input.perColumn)).map((r) => r.id))
+  const rows = new Map((await rowsByIds(k, [...cardIds.values()].flat())).map((r) => [String(r.id), r]))
+
+  const columns: BoardColumn[] = keys.map((key) => {
+    const t = [totals.get(key), ...(key === null ? orphans.map(([, r]) => r) : [])].filter((x) => !!x)
+    return {
+      stageId: key,
+      count: t.reduce((s, r) => s + num(r!.n), 0),
+      amountCents: t.reduce((s, r) => s + num(r!.amount), 0),
+      weightedCents: t.reduce((s, r) => s + weighted(r!.weighted), 0),
+      items: (cardIds.get(key) ?? []).map((id) => rows.get(id)).filter((r) => !!r).map((r) => {
+        const o = toOpportunity(r!, ctx.actor)
+        return {
+          id: o.id, code: o.code, customerName: o.customerName, summary: o.summary, probability: o.probability, expectedAmountCents: o.expectedAmountCents,
+          expectedCloseDate: o.expectedCloseDate, stageId: o.stageId, status: o.status, assignedTo: o.assignedTo, assignedToName: o.assignedToName,
+          version: o.version, can: o.can,
+        }
+      }),
+    }
+  })
+  return {
+    columns,
+    count: columns.reduce((s, c) => s + c.count, 0),
+    amountCents: columns.reduce((s, c) => s + c.amountCents, 0),
+    weightedCents: columns.reduce((s, c) => s + c.weightedCents, 0),
+  }
+}
+
+// ---- 销售漏斗 -------------------------------------------------------------------------------------------
+
+const OPEN = new Set(['unassigned', 'assigned'])
+
+interface Tally {
+  total: number
+  open: number
+  won: number
+  lost: number
+  amount: number
+  weighted: number
+  wonAmount: number
+  reached: number[]
+}
+const newTally = (stages: number): Tally => ({ total: 0, open: 0, won: 0, lost: 0, amount: 0, weighted: 0, wonAmount: 0, reached: Array(stages).fill(0) })
+
+/**
+ * How far a cell's opportunities got: the index of their stage (a won one reached every
+ * stage); -1 for none (no stage, or one no longer in the dictionary).
+ */
+function reachedIndex(c: FunnelCell, index: Map<string, number>, stages: number): number {
+  if (c.status === 'won') return stages - 1
+  return c.stage_id ? (index.get(c.stage_id) ?? -1) : -1
+}
+
+function add(t: Tally, c: FunnelCell, reached: number) {
+  const n = num(c.n)
+  t.total += n
+  if (OPEN.has(c.status)) {
+    t.open += n
+    t.amount += num(c.amount)
+    t.weighted += weighted(c.weighted)
+  }
+  if (c.status === 'won') {
+    t.won += n
+    t.wonAmount += num(c.amount)
+  }
+  if (c.status === 'lost') t.lost += n
+  for (let i = 0; i <= reached; i++) t.reached[i] += n
+}
+
+export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: string; to?: string; groupBy: 'manager' | 'team' }): Promise<Funnel> {
+  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+  const k = ctx.db.knex
+  const sc = scopeOpportunities(k, ctx.actor, scope)
+  const from = input.from ?? null
+  const to = input.to ?? null
+  const cells = await funnelCells(k, sc, from, to)
+  const stages = stagesShown(await dictItemsOfType(k, 'opportunity_stage'), new Set(cells.map((c) => c.stage_id).filter((x): x is string => !!x)))
+  const index = new Map(stages.map((s, i) => [s.id, i]))
+
+  const all = newTally(stages.length)
+  const perStage = stages.map(() => ({ count: 0, open: 0, amount: 0, weighted: 0 }))
+  const managers = [...new Set(cells.map((c) => c.assigned_to).filter((x): x is string => !!x))]
+  const people = new Map((await userTeams(k, managers)).map((u) => [u.id, u]))
+  const groupOf = (c: FunnelCell) => (input.groupBy === 'team' ? (c.assigned_to ? (people.get(c.assigned_to)?.team_id ?? null) : null) : c.assigned_to)
+  const groups = new Map<string | null, Tally>()
+  let unassigned = 0
+  for (const c of cells) {
+    const reached = reachedIndex(c, index, stages.length)
+    add(all, c, reached)
+    const key = groupOf(c)
+    if (!groups.has(key)) groups.set(key, newTally(stages.length))
+    add(groups.get(key)!, c, reached)
+    if (c.status === 'unassigned') unassigned += num(c.n)
+    const at = c.stage_id ? index.get(c.stage_id) : undefined
+    if (at !== undefined && c.status !== 'won') {
+      const s = perStage[at]
+      s.count += num(c.n)
+      if (OPEN.has(c.status)) {
+        s.open += num(c.n)
+        s.amount += num(c.amount)
+        s.weighted += weighted(c.weighted)
+      }
+    }
+  }
+
+  const funnelStages: FunnelStage[] = stages.map((s, i) => ({
+    stageId: s.id, count: perStage[i].count, open: perStage[i].open, amountCents: perStage[i].amount, weightedCents: perStage[i].weighted,
+    reached: all.reached[i], conversion: ratio(all.reached[i], i === 0 ? all.total : all.reached[i - 1]),
+  }))
+
+  const teamIds = input.groupBy === 'team' ? [...groups.keys()].filter((x): x is string => !!x) : []
+  const names = new Map<string, string>(
+    input.groupBy === 'team' ? (await teamNames(k, teamIds)).map((t) => [t.id, t.name]) : [...people.values()].map((u) => [u.id, u.name]),
+  )
+  const groupRows: FunnelGroup[] = [...groups.entries()]
+    .map(([key, t]) => ({
+      key, name: key ? (names.get(key) ?? null) : null, total: t.total, open: t.open, won: t.won, lost: t.lost, amountCents: t.amount,
+      weightedCents: t.weighted, wonAmountCents: t.wonAmount, winRate: ratio(t.won, t.won + t.lost), reached: t.reached,
+    }))
+    .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : b.total - a.total || String(a.name).localeCompare(String(b.name))))
+
+  const closed = await closedCells(k, sc, from, to)
+  const sumBy = <K extends string>(rows: typeof closed, status: string, key: (r: (typeof closed)[number]) => string | null, name: K) => {
+    const m = new Map<string | null, { count: number; amountCents: number }>()
+    for (const r of rows.filter((x) => x.status === status)) {
+      const e = m.get(key(r)) ?? { count: 0, amountCents: 0 }
+      e.count += num(r.n)
+      e.amountCents += num(r.amount)
+      m.set(key(r), e)
+    }
+    return [...m.entries()].map(([id, v]) => ({ [name]: id, ...v }) as { count: number; amountCents: number } & Record<K, string | null>).sort((a, b) => b.count - a.count)
+  }
+  const won = closed.filter((r) => r.status === 'won').reduce((s, r) => s + num(r.n), 0)
+  const lost = closed.filter((r) => r.status === 'lost').reduce((s, r) => s + num(r.n), 0)
+
+  return {
+    from, to, total: all.total, open: all.open, won: all.won, lost: all.lost, unassigned, amountCents: all.amount, weightedCents: all.weighted,
+    wonAmountCents: all.wonAmount, stages: funnelStages, groups: groupRows,
+    closed: {
+      won, lost, winRate: ratio(won, won + lost),
+      wonAmountCents: closed.filter((r) => r.status === 'won').reduce((s, r) => s + num(r.amount), 0),
+      lostReasons: sumBy(closed, 'lost', (r) => r.lost_reason_id, 'reasonId'),
+      wonSources: sumBy(closed, 'won', (r) => r.source_id, 'sourceId'),
+    },
+  }
+}
