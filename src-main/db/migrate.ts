@@ -24,8 +24,8 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
 }
 
 /**
- * The DDL every migration would run on `dialect`, compiled without a connection:
- * a stand-in knex whose schema builders record their SQL instead of executing it.
+ * The DDL (and data statements) every migration would run on `dialect`, compiled without a
+ * connection: a stand-in knex whose builders record their SQL instead of executing it.
  */
 export async function printMigrationSql(dialect: Dialect): Promise<string[]> {
   const k = compilerOnly(dialect)
@@ -51,7 +51,36 @@ export async function printMigrationSql(dialect: Dialect): Promise<string[]> {
       },
     },
   )
-  const recorder = new Proxy(k, { get: (t, p) => (p === 'schema' ? schema : (t as unknown as Record<string | symbol, unknown>)[p]) })
+  // a data statement (knex('table')…update()) is recorded as its native SQL with the bindings
+  // as a comment, the way the driver would send it (parameters, so no literals to quote)
+  const recordQuery = (qb: Knex.QueryBuilder): Knex.QueryBuilder => {
+    const proxy: Knex.QueryBuilder = new Proxy(qb, {
+      get(t, p) {
+        if (p === 'then') {
+          return (resolve: (v: unknown) => void, reject: (e: unknown) => void) => {
+            try {
+              const n = t.toSQL().toNative()
+              out.push(`${n.sql} -- bindings: ${JSON.stringify(n.bindings)}`)
+              resolve(dialect === 'mssql' || dialect === 'sqlite' ? 0 : [])
+            } catch (e) {
+              reject(e)
+            }
+          }
+        }
+        const v = (t as unknown as Record<string | symbol, unknown>)[p]
+        if (typeof v !== 'function') return v
+        return (...args: unknown[]) => {
+          const r = (v as (...a: unknown[]) => unknown).apply(t, args)
+          return r === t ? proxy : r
+        }
+      },
+    })
+    return proxy
+  }
+  const recorder = new Proxy(k, {
+    get: (t, p) => (p === 'schema' ? schema : (t as unknown as Record<string | symbol, unknown>)[p]),
+    apply: (t, _this, args: unknown[]) => recordQuery((t as unknown as (...a: unknown[]) => Knex.QueryBuilder)(...args)),
+  })
   for (const m of migrations) {
     out.push(`-- migration ${m.name}`)
     await m.up(recorder as Knex)

@@ -67,6 +67,19 @@ function parseTables(statements: string[], q: [string, string]): Map<string, Tab
     }
     tables.set(t.name, t)
   }
+  // columns later migrations add: ALTER TABLE [t] ADD [c] type …, [d] type … (PostgreSQL: add column "c" type)
+  for (const sql of statements) {
+    const m = new RegExp(`^alter table ${ident} add (?:column )?(.*)$`, 'is').exec(sql)
+    if (!m) continue
+    const t = tables.get(m[1])
+    if (!t) throw new Error(`ALTER TABLE of an unknown table: ${sql}`)
+    for (const part of splitTopLevel(m[2]).map((x) => x.replace(/^add (?:column )?/i, ''))) {
+      if (/^constraint /i.test(part)) continue
+      const col = new RegExp(`^${ident} ([a-z0-9]+(?:\\([^)]*\\))?)`, 'i').exec(part)
+      if (!col) throw new Error(`cannot parse column: ${part}`)
+      t.columns.push({ name: col[1], type: col[2].toLowerCase() })
+    }
+  }
   return tables
 }
 

@@ -1,0 +1,75 @@
+// SQL Server cannot run here: the opportunity queries (list with nulls-last sort and paging,
+// the data scope, board, funnel, assignees, the same-name lookup) are compiled for mssql
+// without a connection and checked for T-SQL SQL Server accepts; the migration's columns and
+// indexes are checked in SQL Server types.
+import type { Knex } from 'knex'
+import { afterAll, describe, expect, it } from 'vitest'
+import { compilerOnly } from '../../src-main/db/connection'
+import { printMigrationSql } from '../../src-main/db/migrate'
+import * as repo from '../../src-main/modules/opportunities/opportunities.repository'
+import { sameNameCandidates } from '../../src-main/modules/customers/customers.repository'
+import type { Actor } from '../../src-main/modules/context'
+
+const k = compilerOnly('mssql')
+afterAll(() => k.destroy())
+const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
+const ID = '00000000-0000-4000-8000-000000000001'
+const actor = { userId: ID, teamId: ID, permissions: {} } as unknown as Actor
+
+describe('opportunities on SQL Server (compiled)', () => {
+  const scopes = (['own', 'team', 'all'] as const).map((s) => repo.scopeOpportunities(k, actor, s))
+
+  it('compiles every list, board, funnel and assignee query without dialect-only syntax', () => {
+    const queries: unknown[] = []
+    for (const sc of scopes) {
+      queries.push(
+        repo.pageIds(k, sc, {
+          page: 3, pageSize: 20, sort: { field: 'expectedCloseDate', order: 'desc' },
+          filter: { search: '人易', status: 'assigned', probabilityMin: 10, probabilityMax: 90, createdFrom: '2026-01-01T00:00:00Z', closeTo: '2026-12-31' },
+        }),
+        repo.boardTotals(k, sc, { search: 'gzry' }),
+        repo.boardCards(k, sc, {}, ID, 30),
+        repo.boardCards(k, sc, { assignedTo: ID }, null, 30),
+        repo.funnelCells(k, sc, '2026-01-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'),
+        repo.closedCells(k, sc, null, null),
+      )
+    }
+    queries.push(
+      repo.usersWithOpportunityRole(k, ID), repo.openLoads(k, [ID]), repo.customerSpread(k, [ID], 'region_id'), repo.stepsOf(k, ID),
+      repo.findOpportunity(k, ID), repo.rowsByIds(k, [ID]), sameNameCandidates(k, '%人%易%'),
+    )
+    for (const q of queries) {
+      const { sql: text, bindings } = sql(q)
+      expect(text).not.toMatch(/\blimit\b|\|\||ilike|::|substr\(|= true|= false|nulls (first|last)/i)
+      expect(bindings.length).toBeLessThan(2100)
+    }
+  })
+
+  it('pages with ORDER BY … OFFSET … FETCH, nulls last in either direction', () => {
+    const q = sql(repo.pageIds(k, scopes[2], { page: 3, pageSize: 20, sort: { field: 'expectedAmountCents', order: 'desc' }, filter: {} }))
+    expect(q.sql).toMatch(/order by case when \[o\]\.\[expected_amount_cents\] is null then 1 else 0 end asc, \[o\]\.\[expected_amount_cents\] desc, \[o\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+    expect(sql(repo.boardCards(k, scopes[2], {}, ID, 30)).sql).toMatch(/^select top \(@p\d+\)/i)
+  })
+
+  it('sums amount × probability in the database and escapes the search LIKE', () => {
+    const board = sql(repo.boardTotals(k, scopes[0], { search: '100%_' }))
+    expect(board.sql).toMatch(/sum\(\[o\]\.\[expected_amount_cents\] \* \[o\]\.\[probability\]\) as \[weighted\]/)
+    expect(board.sql).toMatch(/like @p\d+ escape '\\'/)
+    expect(board.bindings).toContain('%100\\%\\_%')
+    // own scope: owned or created by the actor; team: owned by someone of the team
+    expect(board.sql).toMatch(/\(\[o\]\.\[owner_id\] = @p\d+ or \[o\]\.\[created_by\] = @p\d+\)/)
+    expect(sql(repo.funnelCells(k, scopes[1], null, null)).sql).toMatch(/\[o\]\.\[owner_id\] in \(select \[id\] from \[users\] where \[team_id\] = @p\d+\)/)
+  })
+
+  it('the migration adds the columns and indexes in SQL Server types', async () => {
+    const ddl = (await printMigrationSql('mssql')).join('\n')
+    const part = ddl.slice(ddl.indexOf('-- migration 20261206000300_opportunity-pipeline'))
+    expect(part).toContain('ALTER TABLE [dict_items] ADD [probability] int null')
+    expect(part).toContain('[search_text] nvarchar(1000) null, [lost_reason_id] uniqueidentifier null')
+    expect(part).toMatch(/ALTER TABLE \[plan_steps\] ADD \[seq\] int not null/)
+    expect(part).toContain('CREATE INDEX [opportunities_board] ON [opportunities] ([status], [stage_id], [updated_at])')
+    expect(part).toMatch(/CREATE INDEX \[opportunities_funnel\] ON \[opportunities\] \(\[created_at\], \[assigned_to\], \[stage_id\], \[status\]/)
+    // the stages' default probabilities are set with parameters (nvarchar), not literals
+    expect(part).toMatch(/update \[dict_items\] set \[probability\] = @p0 where \[type_code\] = @p1 and \[label\] = @p2 and \[probability\] is null;select @@rowcount -- bindings: \[10,"opportunity_stage","初步接洽"\]/)
+  })
+})
