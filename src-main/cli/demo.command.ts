@@ -13,6 +13,7 @@ import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
+import { demoOpportunities } from './demo-opportunities'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 
@@ -204,4 +205,5 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
+  await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
 }

@@ -61,6 +61,31 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/interactions/InteractionsSearchView.vue'),
         meta: { perm: { module: 'interactions', action: 'view' }, title: 'menu.interactions' },
       },
+      {
+        path: 'opportunities',
+        name: 'opportunities',
+        component: () => import('../views/opportunities/OpportunityListView.vue'),
+        meta: { perm: { module: 'opportunities', action: 'view' }, title: 'menu.opportunities' },
+      },
+      {
+        path: 'opportunities/board',
+        name: 'opportunity-board',
+        component: () => import('../views/opportunities/OpportunityBoardView.vue'),
+        meta: { perm: { module: 'opportunities', action: 'view' }, title: 'menu.opportunityBoard' },
+      },
+      {
+        path: 'opportunities/funnel',
+        name: 'opportunity-funnel',
+        component: () => import('../views/opportunities/FunnelView.vue'),
+        meta: { perm: { module: 'opportunities', action: 'view' }, title: 'menu.funnel' },
+      },
+      {
+        path: 'opportunities/:id',
+        name: 'opportunity',
+        component: () => import('../views/opportunities/OpportunityDetailView.vue'),
+        props: true,
+        meta: { perm: { module: 'opportunities', action: 'view' }, title: 'menu.opportunities' },
+      },
       { path: 'admin/users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { perm: { module: 'users', action: 'view' }, title: 'menu.users' } },
       { path: 'admin/roles', name: 'admin-roles', component: () => import('../views/admin/RolesView.vue'), meta: { perm: { module: 'roles', action: 'view' }, title: 'menu.roles' } },
       {

@@ -4,7 +4,7 @@ import type { Action, PermModule } from '@contract/common'
 import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
-  key: 'customers' | 'reminders' | 'interactions' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
+  key: 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
   path: string
   label: string
   group: 'main' | 'system'
@@ -15,6 +15,9 @@ export const menuItems: MenuItem[] = [
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
   { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
+  { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
   { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },

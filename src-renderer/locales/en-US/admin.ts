@@ -92,6 +92,7 @@ export default {
       label: 'Chinese name',
       labelEn: 'English name',
       cycleDays: 'Cycle (days)',
+      probability: 'Default probability',
       cycleHint: 'A reminder is raised when a customer is not contacted (or does not order) within this many days',
       enabled: 'Enabled',
       inUse: 'In use',

@@ -92,6 +92,7 @@ export default {
       label: '中文名称',
       labelEn: '英文名称',
       cycleDays: '周期（天）',
+      probability: '默认成功机率',
       cycleHint: '超过该天数未联系（或未采购）时系统将生成提醒',
       enabled: '启用',
       inUse: '使用次数',
