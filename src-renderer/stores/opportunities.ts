@@ -10,6 +10,7 @@ import type {
 } from '@contract/opportunities'
 import { api } from '../api/client'
 import { useAuthStore } from './auth'
+import { useRemindersStore } from './reminders'
 
 export type OpportunitySortField = (typeof OPPORTUNITY_SORT_FIELDS)[number]
 export interface OpportunitySort {
@@ -90,16 +91,22 @@ export const useOpportunitiesStore = defineStore('opportunities', () => {
     items.value = items.value.filter((r) => r.id !== id)
     total.value = Math.max(0, total.value - 1)
   }
-  const assign = (id: string, version: number, assigneeId: string) => api.opportunities.assign({ id, version, assigneeId })
+  /** a call that makes, moves or closes reminders (指派, plan steps, the result): the badge follows */
+  const remindersMoved = async <T>(p: Promise<T>): Promise<T> => {
+    const out = await p
+    useRemindersStore().changed()
+    return out
+  }
+  const assign = (id: string, version: number, assigneeId: string) => remindersMoved(api.opportunities.assign({ id, version, assigneeId }))
   const assignees = (): Promise<Assignee[]> => api.opportunities.assignees({})
   const checkName = async (name: string): Promise<SameNameMatch | null> => (await api.opportunities.checkName({ name })).match
   const track = (id: string, version: number, input: TrackInput) => api.opportunities.track({ id, version, ...input })
-  const addStep = (opportunityId: string, plannedDate: string, action: string): Promise<PlanStep> => api.opportunities.addStep({ opportunityId, plannedDate, action })
-  const updateStep = (id: string, version: number, fields: { plannedDate?: string; action?: string }) => api.opportunities.updateStep({ id, version, ...fields })
-  const removeStep = (id: string, version: number) => api.opportunities.removeStep({ id, version })
+  const addStep = (opportunityId: string, plannedDate: string, action: string): Promise<PlanStep> => remindersMoved(api.opportunities.addStep({ opportunityId, plannedDate, action }))
+  const updateStep = (id: string, version: number, fields: { plannedDate?: string; action?: string }) => remindersMoved(api.opportunities.updateStep({ id, version, ...fields }))
+  const removeStep = (id: string, version: number) => remindersMoved(api.opportunities.removeStep({ id, version }))
   const reorderSteps = (opportunityId: string, ids: string[]) => api.opportunities.reorderSteps({ opportunityId, ids })
-  const recordResult = (id: string, version: number, result: string, executedAt?: string) => api.opportunities.recordResult({ id, version, result, executedAt })
-  const close = (id: string, version: number, input: CloseInput): Promise<CloseResult> => api.opportunities.close({ id, version, ...input })
+  const recordResult = (id: string, version: number, result: string, executedAt?: string) => remindersMoved(api.opportunities.recordResult({ id, version, result, executedAt }))
+  const close = (id: string, version: number, input: CloseInput): Promise<CloseResult> => remindersMoved(api.opportunities.close({ id, version, ...input }))
   const board = (perColumn = 30): Promise<Board> => api.opportunities.board({ filter: cleanFilter(boardFilter.value), perColumn })
   const funnel = (input: FunnelInput): Promise<Funnel> => api.opportunities.funnel(input)
 

@@ -212,8 +212,12 @@ describeEachDb('opportunities', (dialect) => {
       const [r] = await remindersOf(o.id)
       expect(r).toMatchObject({ owner_id: s.mgrA1.userId, source: 'opportunity', source_id: o.id })
       expect(r.title).toContain(o.code)
+      // listed under 今日 until the end of the day (23:59 Shanghai), notified at once
+      expect(new Date(r.due_at).toISOString()).toBe('2026-03-10T15:59:00.000Z')
+      expect(Date.parse(new Date(r.fire_at).toISOString())).toBeLessThanOrEqual(t.clock.now().getTime())
       const centre = await t.call(s.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
-      expect([...centre.overdue, ...centre.today].map((x) => x.opportunityId)).toContain(o.id)
+      expect(centre.today.map((x) => x.opportunityId)).toContain(o.id)
+      expect((await t.call(s.mgrA1.key, 'reminders', 'due', {})).map((x) => x.opportunityId)).toContain(o.id)
       t.clock.setNow(new Date(NOW))
     })
 

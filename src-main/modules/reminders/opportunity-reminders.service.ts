@@ -1,8 +1,8 @@
 // Reminders the opportunities service asks for (inside its own transaction), each once per
 // occasion like every system reminder (a name-based id from its key):
-//   opportunity  opportunity:<id>:<assignee>  指派: the new 客户经理 is asked to make a plan, due at
-//                once; done when the plan gets its first step or the opportunity closes,
-//                retracted when someone else takes it over.
+//   opportunity  opportunity:<id>:<assignee>  指派: the new 客户经理 is asked to make a plan by the
+//                end of the day (listed under 今日, notified at once); done when the plan gets
+//                its first step or the opportunity closes, retracted when someone else takes it over.
 //   plan_step    plan_step:<step id>          a dated step of the 客户开发计划, due on its date at
 //                the notification hour (app time zone), for the assignee; done once its 执行效果 is
 //                recorded, retracted when the step is deleted or the plan ends without it.
@@ -16,6 +16,7 @@ import { parseDate } from './tz'
 
 type App = Pick<AppContext, 'db' | 'clock'>
 type Version = () => Promise<number>
+const MINUTE = 60_000
 
 export const planStepKey = (stepId: string) => `plan_step:${stepId}`
 export const assignmentKey = (opportunityId: string, assigneeId: string) => `opportunity:${opportunityId}:${assigneeId}`
@@ -42,9 +43,12 @@ export async function remindAssignee(
   o: { id: string; code: string; customerName: string; customerId: string | null; assigneeId: string },
 ) {
   const ev = await run(trx, app, version)
+  // due at 23:59 of the app's today, notified now (notify-ahead covers the rest of the day)
+  const due = new Date(ev.todayEnd.getTime() - MINUTE)
+  const ahead = Math.max(0, Math.floor((due.getTime() - ev.now.getTime()) / MINUTE))
   await ensureReminders(ev, [{
     key: assignmentKey(o.id, o.assigneeId), source: 'opportunity', sourceId: o.id, opportunityId: o.id, ownerId: o.assigneeId,
-    title: titles.opportunityAssigned(o.code, o.customerName), customerId: o.customerId, contactId: null, dueAt: ev.nowIso,
+    title: titles.opportunityAssigned(o.code, o.customerName), customerId: o.customerId, contactId: null, dueAt: due.toISOString(), notifyAheadMinutes: ahead,
   }])
 }
 

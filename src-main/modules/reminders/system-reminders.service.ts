@@ -100,6 +100,8 @@ export interface WantedReminder {
   /** the opportunity a 开发计划 / 销售机会 reminder is about */
   opportunityId?: string | null
   dueAt: string
+  /** notify this long before dueAt (default 0: at the due time) */
+  notifyAheadMinutes?: number
   basisAt?: unknown
   basisDate?: string | null
   cycleDays?: number | null
@@ -162,8 +164,8 @@ function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Ro
   return {
     id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, title: w.title, notes: null,
     customer_id: w.customerId, contact_id: w.contactId, opportunity_id: w.opportunityId ?? null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
-    notify_ahead_minutes: 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
-    time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: w.dueAt, source_id: w.sourceId,
+    notify_ahead_minutes: w.notifyAheadMinutes ?? 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
+    time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
     basis_at: w.basisAt === undefined ? null : rawTimestamp(w.basisAt), basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
     retracted_at: null,
   }
