@@ -4,6 +4,8 @@
 // customer with its contact (or linking the one of the same name) and 开发失败 with a reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpportunityCreate, OpportunityDetail } from '../../src-main/contract/opportunities'
+import { loadActor } from '../../src-main/modules/auth/auth.service'
+import { opportunitiesBoard } from '../../src-main/modules/opportunities/pipeline.service'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { auditRows, dictId, expectCode, expectFieldIssue, makeStaff, syncVersion, type Staff } from './customers.fixtures'
 import { freezeClock } from './reminders.fixtures'
@@ -358,7 +360,7 @@ describeEachDb('opportunities', (dialect) => {
         const staff = await makeStaff(t2)
         const st = async (label: string) => (await t2.app.db.knex('dict_items').where({ type_code: 'opportunity_stage', label }).first('id')).id
         const [first, quote] = [await st('初步接洽'), await st('方案报价')]
-        const mk = (over: Partial<OpportunityCreate>) => t2.call(staff.supA.key, 'opportunities', 'create', base(over))
+        const mk = (over: Partial<OpportunityCreate>) => (t2.clock.advance(1000), t2.call(staff.supA.key, 'opportunities', 'create', base(over)))
         const a = await mk({ customerName: '看板甲', stageId: first, probability: 10, expectedAmountCents: 100_000_00 })
         const b = await mk({ customerName: '看板乙', stageId: quote, probability: 50, expectedAmountCents: 300_000_00 })
         await mk({ customerName: '看板丙', stageId: quote, probability: 60, expectedAmountCents: 33_33 })
@@ -370,6 +372,12 @@ describeEachDb('opportunities', (dialect) => {
         expect(col(first)).toMatchObject({ count: 1, amountCents: 100_000_00, weightedCents: 10_000_00 })
         expect(col(null).items.map((x) => x.customerName)).toEqual(['看板丁'])
         expect(board).toMatchObject({ count: 4, amountCents: 400_033_33, weightedCents: 160_020_00 })
+        // a wide board reads each column's cards with a query of its own: the same answer
+        const actor = (await loadActor(t2.app, staff.supA.userId))!
+        expect(await opportunitiesBoard({ ...t2.app, actor }, { filter: {}, perColumn: 30 }, { narrowBoard: 0 })).toEqual(board)
+        const one = await opportunitiesBoard({ ...t2.app, actor }, { filter: {}, perColumn: 1 }, { narrowBoard: 0 })
+        expect(one.columns.find((c) => c.stageId === quote)).toMatchObject({ count: 2, items: [expect.objectContaining({ customerName: '看板丙' })] })
+        expect((await t2.call(staff.supA.key, 'opportunities', 'board', { perColumn: 1 })).columns.find((c) => c.stageId === quote)!.items.map((x) => x.customerName)).toEqual(['看板丙'])
         // drag 甲 to 方案报价: probability follows the stage
         const assigned = await t2.call(staff.supA.key, 'opportunities', 'assign', { id: a.id, version: a.version, assigneeId: staff.mgrA1.userId })
         const refused = expectCode(await t2.raw(staff.mgrA2.key, 'opportunities', 'track', { id: a.id, version: assigned.version, stageId: quote }), 'not_found')

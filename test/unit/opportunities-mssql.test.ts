@@ -30,6 +30,7 @@ describe('opportunities on SQL Server (compiled)', () => {
         repo.boardTotals(k, sc, { search: 'gzry' }),
         repo.boardCards(k, sc, {}, ID, 30),
         repo.boardCards(k, sc, { assignedTo: ID }, null, 30),
+        repo.boardAllCards(k, sc, { sourceId: ID }),
         repo.funnelCells(k, sc, '2026-01-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'),
         repo.closedCells(k, sc, null, null),
       )
@@ -58,7 +59,7 @@ describe('opportunities on SQL Server (compiled)', () => {
     expect(board.bindings).toContain('%100\\%\\_%')
     // own scope: owned or created by the actor; team: owned by someone of the team
     expect(board.sql).toMatch(/\(\[o\]\.\[owner_id\] = @p\d+ or \[o\]\.\[created_by\] = @p\d+\)/)
-    expect(sql(repo.funnelCells(k, scopes[1], null, null)).sql).toMatch(/\[o\]\.\[owner_id\] in \(select \[id\] from \[users\] where \[team_id\] = @p\d+\)/)
+    expect(sql(repo.funnelCells(k, scopes[1], null, null)).sql).toMatch(/coalesce\(\[o\]\.\[owner_id\], \[o\]\.\[owner_id\]\) in \(select \[id\] from \[users\] where \[team_id\] = @p\d+\)/)
   })
 
   it('the migration adds the columns and indexes in SQL Server types', async () => {
@@ -67,8 +68,8 @@ describe('opportunities on SQL Server (compiled)', () => {
     expect(part).toContain('ALTER TABLE [dict_items] ADD [probability] int null')
     expect(part).toContain('[search_text] nvarchar(1000) null, [lost_reason_id] uniqueidentifier null')
     expect(part).toMatch(/ALTER TABLE \[plan_steps\] ADD \[seq\] int not null/)
-    expect(part).toContain('CREATE INDEX [opportunities_board] ON [opportunities] ([status], [stage_id], [updated_at])')
-    expect(part).toMatch(/CREATE INDEX \[opportunities_funnel\] ON \[opportunities\] \(\[created_at\], \[assigned_to\], \[stage_id\], \[status\]/)
+    expect(part).toMatch(/CREATE INDEX \[opportunities_board\] ON \[opportunities\] \(\[status\], \[stage_id\], \[updated_at\], \[id\], \[deleted_at\], \[owner_id\]/)
+    expect(part).toMatch(/CREATE INDEX \[opportunities_funnel\] ON \[opportunities\] \(\[assigned_to\], \[stage_id\], \[status\], \[created_at\]/)
     // the stages' default probabilities are set with parameters (nvarchar), not literals
     expect(part).toMatch(/update \[dict_items\] set \[probability\] = @p0 where \[type_code\] = @p1 and \[label\] = @p2 and \[probability\] is null;select @@rowcount -- bindings: \[10,"opportunity_stage","初步接洽"\]/)
   })

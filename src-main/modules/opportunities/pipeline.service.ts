@@ -9,9 +9,11 @@ import { toNum } from '../../db/dialect'
 import { requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
 import { toOpportunity } from './opportunities.service'
-import { boardCards, boardTotals, closedCells, funnelCells, rowsByIds, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
+import { boardAllCards, boardCards, boardTotals, closedCells, funnelCells, rowsByIds, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
 
 const num = (v: unknown) => toNum(v) ?? 0
+/** Up to this many open opportunities the board reads all its cards at once instead of one query per column. */
+const NARROW_BOARD = 2000
 /** Σ amount × probability (percent) → cents. */
 const weighted = (v: unknown) => Math.round(num(v) / 100)
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null)
@@ -24,11 +26,20 @@ function stagesShown(items: DictItem[], used: Set<string>): DictItem[] {
   return items.filter((i) => i.enabled || used.has(i.id))
 }
 
-export async function opportunitiesBoard(ctx: ServiceContext, input: { filter: BoardFilter; perColumn: number }): Promise<Board> {
+export async function opportunitiesBoard(
+  ctx: ServiceContext,
+  input: { filter: BoardFilter; perColumn: number },
+  opts: { narrowBoard?: number } = {},
+): Promise<Board> {
   const scope = requirePerm(ctx.actor, 'opportunities', 'view')
   const k = ctx.db.knex
   const sc = scopeOpportunities(k, ctx.actor, scope)
-  const totals = new Map((await boardTotals(k, sc, input.filter)).map((r) => [r.stage_id ?? null, r]))
+  // one row per stage (the query answers one per status and stage)
+  const totals = new Map<string | null, { n: number; amount: number; weighted: number }>()
+  for (const r of await boardTotals(k, sc, input.filter)) {
+    const t = totals.get(r.stage_id ?? null) ?? { n: 0, amount: 0, weighted: 0 }
+    totals.set(r.stage_id ?? null, { n: t.n + num(r.n), amount: t.amount + num(r.amount), weighted: t.weighted + num(r.weighted) })
+  }
   const stages = stagesShown(await dictItemsOfType(k, 'opportunity_stage'), new Set([...totals.keys()].filter((x): x is string => !!x)))
   const known = new Set(stages.map((s) => s.id))
   // a stage deleted from the dictionary shows with the opportunities without one
@@ -36,7 +47,18 @@ export async function opportunitiesBoard(ctx: ServiceContext, input: { filter: B
   const keys: Array<string | null> = [...(totals.has(null) || orphans.length ? [null] : []), ...stages.map((s) => s.id)]
 
   const cardIds = new Map<string | null, string[]>()
-  for (const key of keys) cardIds.set(key, (await boardCards(k, sc, input.filter, key, input.perColumn)).map((r) => r.id))
+  const open = [...totals.values()].reduce((n, t) => n + t.n, 0)
+  if (open <= (opts.narrowBoard ?? NARROW_BOARD)) {
+    // a 客户经理's board (or a narrow search): one read of every card, split per column here
+    const column = (stageId: string | null) => (stageId && known.has(stageId) ? stageId : null)
+    for (const r of await boardAllCards(k, sc, input.filter)) {
+      const list = cardIds.get(column(r.stage_id)) ?? []
+      if (list.length < input.perColumn) list.push(r.id)
+      cardIds.set(column(r.stage_id), list)
+    }
+  } else {
+    for (const key of keys) cardIds.set(key, (await boardCards(k, sc, input.filter, key, input.perColumn)).map((r) => r.id))
+  }
   const rows = new Map((await rowsByIds(k, [...cardIds.values()].flat())).map((r) => [String(r.id), r]))
 
   const columns: BoardColumn[] = keys.map((key) => {
