@@ -1,6 +1,6 @@
 // crm demo, the opportunities part: two years of 销售机会 in every state — 未分配, 已指派 with a
-// 客户开发计划 under way, 开发成功 (the customer created, or an existing customer's new deal) and
-// 开发失败 with a 失败原因 — with stages, amounts and close dates, so the list, the board and the
+// 客户开发计划 under way, 开发成功 (linked to a demo customer as the customer it became; new customers
+// only in a database without any) and 开发失败 with a 失败原因 — with stages, amounts and close dates, so the list, the board and the
 // 销售漏斗 look alive. Older opportunities are mostly closed, recent ones mostly open. Open plan
 // steps get their reminders like the app makes them. Bulk inserts in chunks, one transaction
 // (one sync version) per batch; codes continue each year's JH sequence.
@@ -103,7 +103,19 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
   const region = new Map((await dictOf(k, 'region')).map((d) => [d.label, d.id]))
   const industry = new Map((await dictOf(k, 'industry')).map((d) => [d.label, d.id]))
   const current = (await dictOf(k, 'category')).find((d) => d.label === '现有终端客户')?.id ?? null
-  const existing: Array<{ id: string; name: string; owner_id: string | null }> = await k('customers').whereNull('deleted_at').orderBy('code').limit(5000).select('id', 'name', 'owner_id')
+  // existing customers with their primary contact: the won ones become them (the customers a
+  // won opportunity created), a quarter of the rest are new deals with existing customers
+  const existing: Array<{ id: string; name: string; contact_name: string | null; contact_mobile: string | null }> = await k('customers as c')
+    .leftJoin('contacts as ct', (j) => j.on('ct.customer_id', '=', 'c.id').andOnVal('ct.is_primary', '=', true).andOnNull('ct.deleted_at'))
+    .whereNull('c.deleted_at')
+    .orderBy('c.code')
+    .limit(20000)
+    .select('c.id', 'c.name', 'ct.name as contact_name', 'ct.mobile as contact_mobile')
+  const unused = [...existing]
+  for (let i = unused.length - 1; i > 0; i--) {
+    const j = r.int(0, i)
+    ;[unused[i], unused[j]] = [unused[j]!, unused[i]!]
+  }
   const taken = new Set<string>((await k('customers').select('name')).map((x: { name: string }) => x.name))
   const now = app.clock.now()
   const version = { fn: async () => 0 }
@@ -136,10 +148,10 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
       const code = formatCode('JH', year, seq)
       const manager = r.pick(staff.managers)
       const supervisor = r.pick(staff.supervisors.get(manager.teamId) ?? [...staff.supervisors.values()].flat().concat(manager.id))
-      const useExisting = existing.length > 0 && r.chance(0.25)
-      const old = useExisting ? r.pick(existing) : null
+      const old = existing.length ? (p.story === 'won' ? (unused.pop() ?? r.pick(existing)) : r.chance(0.25) ? r.pick(existing) : null) : null
       const company = old ? null : demoCustomer(r, taken)
-      const contact = company ? demoContact(r, company, 0) : null
+      const person = company ? demoContact(r, company, 0) : null
+      const contact = person ? { name: person.name, mobile: person.mobile } : old?.contact_name ? { name: old.contact_name, mobile: old.contact_mobile } : null
       const customerName = old?.name ?? company!.name
       const [summary, description] = r.pick(NEEDS)
       const creator = r.chance(0.6) ? manager.id : supervisor
@@ -191,17 +203,17 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
           id: customerId, ...stamp, code: ccode, name: company.name, short_name: company.shortName, customer_type: 'company',
           region_id: region.get(company.regionLabel) ?? null, industry_id: industry.get(company.industryLabel) ?? null, category_id: current,
           province: company.province, city: company.city, address: company.address, phone: company.phone, status: 'normal', order_count: 0, order_total_cents: 0,
-          search_text: buildCustomerSearchText({ name: company.name, shortName: company.shortName, code: ccode, phone: company.phone }, [{ name: contact!.name, mobile: contact!.mobile }]),
+          search_text: buildCustomerSearchText({ name: company.name, shortName: company.shortName, code: ccode, phone: company.phone }, [{ name: person!.name, mobile: person!.mobile }]),
         })
         contacts.push({
-          id: newId(), ...stamp, customer_id: customerId, name: contact!.name, gender: contact!.gender, title: contact!.title, department: contact!.department,
-          mobile: contact!.mobile, is_primary: true, birthday_calendar: 'solar', birthday_leap_month: false,
+          id: newId(), ...stamp, customer_id: customerId, name: person!.name, gender: person!.gender, title: person!.title, department: person!.department,
+          mobile: person!.mobile, is_primary: true, birthday_calendar: 'solar', birthday_leap_month: false,
         })
         customersMade++
       }
       const probability = p.story === 'won' ? 100 : p.story === 'lost' ? 0 : (stage?.probability ?? r.pick([10, 20, 30]))
       opportunities.push({
-        id, code, source_id: sources.length ? (old ? (sources.find((s) => s.label === '老客户')?.id ?? r.pick(sources).id) : r.pick(sources).id) : null,
+        id, code, source_id: sources.length ? (old && p.story !== 'won' ? (sources.find((s) => s.label === '老客户')?.id ?? r.pick(sources).id) : r.pick(sources).id) : null,
         customer_id: customerId, customer_name: customerName, probability, summary, description,
         contact_name: contact?.name ?? null, contact_phone: contact?.mobile ?? null, expected_amount_cents: amount, expected_close_date: ymd(closeDate),
         stage_id: stage?.id ?? null, status: p.story, assigned_to: assignedAt ? manager.id : null, assigned_by: assignedAt ? supervisor : null,
@@ -235,5 +247,5 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
     const row = await k('code_sequences').where({ name }).first('value')
     if (Number(row?.value ?? 0) < next - 1) await k('code_sequences').where({ name }).update({ value: next - 1 })
   }
-  out.log(`created ${made} opportunities (${customersMade} won prospects became customers) in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  out.log(`created ${made} opportunities (${customersMade} won ones became new customers) in ${((Date.now() - started) / 1000).toFixed(1)}s`)
 }

@@ -178,6 +178,21 @@ describe('crm demo', () => {
         expect(new Set(c.search_text.split('|'))).toEqual(new Set(expected.split('|')))
         expect(c.search_text).toContain(c.code.toLowerCase())
       }
+
+      // two years of opportunities in every state, with plans; won ones linked to a customer
+      const opps = await k('opportunities').select('*')
+      expect(opps).toHaveLength(60)
+      expect(new Set(opps.map((o) => o.status))).toEqual(new Set(['unassigned', 'assigned', 'won', 'lost']))
+      for (const o of opps) {
+        expect(o.code).toMatch(/^JH-\d{4}-\d{6}$/)
+        if (o.status === 'won') expect(customers.map((c) => c.id)).toContain(o.customer_id)
+        if (o.status === 'lost') expect(o.lost_reason_id).not.toBeNull()
+        if (o.status === 'unassigned') expect(o.assigned_to).toBeNull()
+        else expect(managers).toContain(o.assigned_to)
+      }
+      const oldest = Math.min(...opps.map((o) => Date.parse(o.created_at)))
+      expect(Date.now() - oldest).toBeGreaterThan(300 * 86_400_000)
+      expect(Number((await k('plan_steps').count({ n: '*' }).first())!.n)).toBeGreaterThan(60)
     })
   })
 

@@ -37,7 +37,7 @@ describe('opportunities on SQL Server (compiled)', () => {
     }
     queries.push(
       repo.usersWithOpportunityRole(k, ID), repo.openLoads(k, [ID]), repo.customerSpread(k, [ID], 'region_id'), repo.stepsOf(k, ID),
-      repo.findOpportunity(k, ID), repo.rowsByIds(k, [ID]), sameNameCandidates(k, '%人%易%'),
+      repo.findOpportunity(k, ID), repo.rowsByIds(k, [ID]), repo.cardRowsByIds(k, [ID]), sameNameCandidates(k, '%人%易%'),
     )
     for (const q of queries) {
       const { sql: text, bindings } = sql(q)

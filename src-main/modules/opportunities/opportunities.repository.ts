@@ -49,6 +49,18 @@ export const findOpportunity = (db: Knex, id: string): Promise<Row | undefined> 
 
 export const rowsByIds = (db: Knex, ids: string[]): Promise<Row[]> => named(db).whereIn('o.id', ids).select(NAMED_COLUMNS)
 
+/** What a board card shows, for the given opportunities. */
+export const cardRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length
+    ? db('opportunities as o')
+        .leftJoin('users as at', 'at.id', 'o.assigned_to')
+        .whereIn('o.id', ids)
+        .select(
+          'o.id', 'o.code', 'o.customer_name', 'o.summary', 'o.probability', 'o.expected_amount_cents', 'o.expected_close_date', 'o.stage_id',
+          'o.status', 'o.assigned_to', 'o.created_by', 'o.version', 'at.name as assigned_to_name',
+        )
+    : Promise.resolve([])
+
 export const insertOpportunity = (db: Knex, row: Row) => db('opportunities').insert(row)
 
 /** Updates a live opportunity while its version is still `expectVersion`; answers the rows changed. */

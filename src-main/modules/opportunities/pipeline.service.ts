@@ -4,12 +4,12 @@
 // finish in memory; both keep to the caller's opportunities scope.
 import type { ServiceContext } from '../context'
 import type { DictItem } from '../../contract/dictionary'
-import type { Board, BoardColumn, BoardFilter, Funnel, FunnelGroup, FunnelStage } from '../../contract/opportunities'
+import type { Board, BoardCard, BoardColumn, BoardFilter, Funnel, FunnelGroup, FunnelStage, OpportunityStatus } from '../../contract/opportunities'
 import { toNum } from '../../db/dialect'
 import { requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
-import { toOpportunity } from './opportunities.service'
-import { boardAllCards, boardCards, boardTotals, closedCells, funnelCells, rowsByIds, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
+import { allowedActions } from './opportunities.rules'
+import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
 
 const num = (v: unknown) => toNum(v) ?? 0
 /** Up to this many open opportunities the board reads all its cards at once instead of one query per column. */
@@ -24,6 +24,18 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 1
  */
 function stagesShown(items: DictItem[], used: Set<string>): DictItem[] {
   return items.filter((i) => i.enabled || used.has(i.id))
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+
+function toCard(r: Record<string, unknown>, actor: ServiceContext['actor']): BoardCard {
+  const status = String(r.status) as OpportunityStatus
+  return {
+    id: String(r.id), code: String(r.code), customerName: String(r.customer_name), summary: String(r.summary), probability: Number(r.probability),
+    expectedAmountCents: toNum(r.expected_amount_cents), expectedCloseDate: str(r.expected_close_date), stageId: str(r.stage_id), status,
+    assignedTo: str(r.assigned_to), assignedToName: str(r.assigned_to_name), version: Number(r.version),
+    can: allowedActions(actor, { status, createdBy: String(r.created_by), assignedTo: str(r.assigned_to) }),
+  }
 }
 
 export async function opportunitiesBoard(
@@ -59,7 +71,7 @@ export async function opportunitiesBoard(
   } else {
     for (const key of keys) cardIds.set(key, (await boardCards(k, sc, input.filter, key, input.perColumn)).map((r) => r.id))
   }
-  const rows = new Map((await rowsByIds(k, [...cardIds.values()].flat())).map((r) => [String(r.id), r]))
+  const rows = new Map((await cardRowsByIds(k, [...cardIds.values()].flat())).map((r) => [String(r.id), r]))
 
   const columns: BoardColumn[] = keys.map((key) => {
     const t = [totals.get(key), ...(key === null ? orphans.map(([, r]) => r) : [])].filter((x) => !!x)
@@ -68,14 +80,7 @@ export async function opportunitiesBoard(
       count: t.reduce((s, r) => s + num(r!.n), 0),
       amountCents: t.reduce((s, r) => s + num(r!.amount), 0),
       weightedCents: t.reduce((s, r) => s + weighted(r!.weighted), 0),
-      items: (cardIds.get(key) ?? []).map((id) => rows.get(id)).filter((r) => !!r).map((r) => {
-        const o = toOpportunity(r!, ctx.actor)
-        return {
-          id: o.id, code: o.code, customerName: o.customerName, summary: o.summary, probability: o.probability, expectedAmountCents: o.expectedAmountCents,
-          expectedCloseDate: o.expectedCloseDate, stageId: o.stageId, status: o.status, assignedTo: o.assignedTo, assignedToName: o.assignedToName,
-          version: o.version, can: o.can,
-        }
-      }),
+      items: (cardIds.get(key) ?? []).map((id) => rows.get(id)).filter((r) => !!r).map((r) => toCard(r!, ctx.actor)),
     }
   })
   return {
