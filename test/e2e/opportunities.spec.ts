@@ -10,6 +10,8 @@ const CUSTOMER = '佛山市顺德区美达电器有限公司'
 const CONTACT = '黄志明'
 const MOBILE = '13925551234'
 const SHOTS = 'test/e2e/screenshots'
+const SUP = 'opp_zhuguan'
+const MGR = 'opp_jingli'
 
 /** Calls the API with the page's session and bridge token (set-up only). */
 async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
@@ -42,18 +44,20 @@ async function addStep(page: Page, date: string, action: string) {
 test('supervisor creates and assigns; the 客户经理 plans 3 steps, records results, wins → customer with contact; the funnel shows it', async ({ page }) => {
   test.setTimeout(180_000)
   // ---- set-up: a team with a 销售主管 and a 客户经理 ------------------------------------------------
+  // (the other specs share this database: own logins and team, the reminder zone put back at the end)
   await adminSession(page)
+  const before = await api<{ timeZone: string }>(page, 'reminders', 'getSettings', {})
   // the company's reminder time zone is the users' (the browser runs in Asia/Shanghai)
   await api(page, 'reminders', 'saveSettings', { timeZone: 'Asia/Shanghai' })
-  const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '华南销售部' })
+  const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '华南渠道部' })
   const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
   const roleId = (code: string) => roles.find((r) => r.code === code)!.id
-  await api(page, 'users', 'create', { login: 'zhuguan', name: '周主管', password: 'Supervisor123', roleId: roleId('supervisor'), teamId: team.id })
-  await api(page, 'users', 'create', { login: 'jingli', name: '李经理', password: 'Manager123', roleId: roleId('manager'), teamId: team.id })
+  await api(page, 'users', 'create', { login: SUP, name: '周主管', password: 'Supervisor123', roleId: roleId('supervisor'), teamId: team.id })
+  await api(page, 'users', 'create', { login: MGR, name: '李经理', password: 'Manager123', roleId: roleId('manager'), teamId: team.id })
   await logout(page)
 
   // ---- the supervisor creates the opportunity -----------------------------------------------------
-  await login(page, 'zhuguan', 'Supervisor123')
+  await login(page, SUP, 'Supervisor123')
   await expect(page.getByTestId('current-user-name')).toHaveText('周主管')
   await page.getByTestId('menu-opportunities').click()
   await expect(page.getByTestId('opportunity-empty-new')).toBeVisible()
@@ -88,7 +92,7 @@ test('supervisor creates and assigns; the 客户经理 plans 3 steps, records re
   await page.getByTestId('opportunity-assign').click()
   const assign = page.getByTestId('opportunity-assign-dialog')
   await expect(assign.getByTestId('opportunity-assignees')).toContainText('李经理')
-  await expect(assign.getByTestId('opportunity-assignees')).toContainText('华南销售部')
+  await expect(assign.getByTestId('opportunity-assignees')).toContainText('华南渠道部')
   await assign.getByText('李经理').click()
   await expect(assign.locator('.el-radio.is-checked')).toHaveCount(1)
   await expect(page.getByTestId('opportunity-assign-submit')).toBeEnabled()
@@ -101,7 +105,7 @@ test('supervisor creates and assigns; the 客户经理 plans 3 steps, records re
   await logout(page)
 
   // ---- the 客户经理: the reminder, no edit/delete, the board ------------------------------------------
-  await login(page, 'jingli', 'Manager123')
+  await login(page, MGR, 'Manager123')
   await expect(page.getByTestId('current-user-name')).toHaveText('李经理')
   await page.getByTestId('menu-reminders').click()
   await expect(page.getByTestId('reminder-centre')).toContainText(code) // under 今日: make a plan today
@@ -170,9 +174,13 @@ test('supervisor creates and assigns; the 客户经理 plans 3 steps, records re
 
   // the supervisor sees the same result in the team's funnel
   await logout(page)
-  await login(page, 'zhuguan', 'Supervisor123')
+  await login(page, SUP, 'Supervisor123')
   await page.getByTestId('menu-funnel').click()
   await expect(page.getByTestId('funnel-kpi-won')).toContainText('1')
   await page.getByTestId('menu-opportunities').click()
   await expect(page.getByTestId('opportunity-table')).toContainText('开发成功')
+
+  await logout(page)
+  await adminSession(page)
+  await api(page, 'reminders', 'saveSettings', { timeZone: before.timeZone })
 })
