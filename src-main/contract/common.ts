@@ -34,6 +34,17 @@ export const SortInput = z.strictObject({
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
 
+/**
+ * The version an edit is based on: the `version` of the row as the caller read it. The update
+ * applies only while the stored row still has it; otherwise the call answers `conflict`.
+ */
+export const BaseVersion = z.number().int().min(0)
+
+/** A save that creates (no id) or edits (id): an edit must say which version it is based on. */
+export const versionWithId = (v: { id?: string; version?: number }, ctx: z.RefinementCtx) => {
+  if (v.id && v.version === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'an edit needs the version it is based on' })
+}
+
 export const Empty = z.strictObject({}).default({})
 export const Ok = z.object({ ok: z.literal(true) })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
+import { BaseVersion, call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
 
 export const Gender = z.enum(['male', 'female'])
 export const BuyingRole = z.enum(['initiator', 'influencer', 'buyer', 'user', 'decision_maker'])
@@ -73,7 +73,7 @@ export type Contact = z.infer<typeof Contact>
 export const contactsContract = {
   list: call(z.strictObject({ customerId: Id }), z.array(Contact)),
   create: call(z.strictObject({ customerId: Id, fields: ContactFields }), Contact),
-  update: call(z.strictObject({ id: Id, fields: ContactPatch }), Contact),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: ContactPatch }), Contact),
   remove: call(z.strictObject({ id: Id }), Ok),
-  setPrimary: call(z.strictObject({ id: Id }), Ok),
+  setPrimary: call(z.strictObject({ id: Id, version: BaseVersion }), Ok),
 } as const

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
 
 export const CustomerStatus = z.enum(['normal', 'churn_warning', 'churn_paused', 'churned'])
 export const CustomerType = z.enum(['company', 'person'])
@@ -187,7 +187,7 @@ export const customersContract = {
   list: call(CustomerListInput, pageOf(CustomerRow)),
   get: call(z.strictObject({ id: Id }), Customer),
   create: call(CustomerFields.extend({ ownerId: Id.nullish() }), Customer),
-  update: call(z.strictObject({ id: Id, version: z.number().int().optional(), fields: CustomerPatch }), Customer),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: CustomerPatch }), Customer),
   remove: call(z.strictObject({ id: Id }), Ok),
   changeOwner: call(z.strictObject({ ids: z.array(Id).min(1).max(1000), ownerId: Id }), z.object({ changed: z.number().int() })),
 } as const

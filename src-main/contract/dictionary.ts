@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { call, Empty, Id, Ok, optText, requiredText } from './common'
+import { BaseVersion, call, Empty, Id, Ok, optText, requiredText, versionWithId } from './common'
 
 /** Dictionary types seeded from DOMAIN.md; the code is what entities refer to. */
 export const DictTypeCode = z.enum([
@@ -34,6 +34,7 @@ export const DictItem = z.object({
   /** a 销售阶段's default 成功机率 (0–100); null elsewhere */
   probability: z.number().int().nullable(),
   inUse: z.number().int().optional(),
+  version: z.number(),
 })
 export type DictItem = z.infer<typeof DictItem>
 
@@ -59,13 +60,15 @@ export const dictionaryContract = {
   save: call(
     z.strictObject({
       id: Id.optional(),
+      /** with an id: the version the edit is based on */
+      version: BaseVersion.optional(),
       typeCode: DictTypeCode,
       label: requiredText(100),
       labelEn: optText(100),
       enabled: z.boolean().optional(),
       cycleDays: z.number().int().min(1).max(3650).nullish(),
       probability: z.number().int().min(0).max(100).nullish(),
-    }),
+    }).superRefine(versionWithId),
     DictItem,
   ),
   reorder: call(z.strictObject({ typeCode: DictTypeCode, ids: z.array(Id).min(1).max(500) }), Ok),

@@ -1,6 +1,6 @@
 // 交往记录 (follow-ups, visit records) with their promises (承诺) and attachments.
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
+import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
 
 export const InteractionKind = z.enum(['record', 'visit'])
 export type InteractionKind = z.infer<typeof InteractionKind>
@@ -49,7 +49,7 @@ export type InteractionCreate = z.input<typeof InteractionCreate>
 export const InteractionUpdate = z.strictObject({
   id: Id,
   /** the version the edit is based on; a newer stored version answers `conflict` */
-  version: z.number().int().optional(),
+  version: BaseVersion,
   fields: InteractionPatch.default({}),
   /** when sent, the full list: listed ids are kept (and edited), others removed, new ones added */
   promises: z.array(PromiseInput).max(50).optional(),
@@ -170,8 +170,8 @@ export const interactionsContract = {
     PageInput.extend({ customerId: Id.optional(), status: z.enum(['open', 'kept', 'all']).default('open') }),
     pageOf(PromiseItem),
   ),
-  keepPromise: call(z.strictObject({ id: Id }), PromiseItem),
-  unkeepPromise: call(z.strictObject({ id: Id }), PromiseItem),
+  keepPromise: call(z.strictObject({ id: Id, version: BaseVersion }), PromiseItem),
+  unkeepPromise: call(z.strictObject({ id: Id, version: BaseVersion }), PromiseItem),
   addAttachment: call(AttachmentAdd, Attachment, { upload: true }),
   attachments: call(z.strictObject({ interactionId: Id }), z.array(Attachment)),
   removeAttachment: call(z.strictObject({ id: Id }), Ok),

@@ -1,7 +1,7 @@
 // 提醒 / 待办: manual and system-made reminders, the reminder centre (待办中心), snooze,
 // done with recurrence, due notifications, and 今日需联系客户.
 import { z } from 'zod'
-import { call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText } from './common'
+import { BaseVersion, call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText } from './common'
 
 export const RepeatRule = z.enum(['none', 'daily', 'weekly', 'monthly', 'yearly', 'every_n_days'])
 export type RepeatRule = z.infer<typeof RepeatRule>
@@ -87,9 +87,20 @@ export const ReminderPatch = ReminderFieldsBase.extend({
 }).partial()
 export type ReminderPatch = z.input<typeof ReminderPatch>
 
+/** Values a system reminder's title is made of (names, subject, date parts, lead days). */
+export const TitleParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+export type TitleParams = z.infer<typeof TitleParams>
+
 export const Reminder = z.object({
   id: Id,
+  /** the title someone wrote; empty for a system reminder titled by `titleKey` */
   title: z.string(),
+  /**
+   * A system reminder's title, rendered in the reader's language: follow_up, contact_policy,
+   * purchase_policy, purchase_escalation, birthday, promise (null: show `title`)
+   */
+  titleKey: z.string().nullable(),
+  titleParams: TitleParams.nullable(),
   notes: z.string().nullable(),
   customerId: Id.nullable(),
   customerName: z.string().nullable(),
@@ -134,7 +145,7 @@ const SnoozeFields = ClientZone.extend({
 const needsUntil = (v: { preset: string; until?: string }, ctx: z.RefinementCtx) => {
   if (v.preset === 'until' && !v.until) ctx.addIssue({ code: 'custom', path: ['until'], message: 'pick a time' })
 }
-export const SnoozeInput = SnoozeFields.extend({ id: Id }).superRefine(needsUntil)
+export const SnoozeInput = SnoozeFields.extend({ id: Id, version: BaseVersion }).superRefine(needsUntil)
 export type SnoozeInput = z.input<typeof SnoozeInput>
 export const BulkSnoozeInput = SnoozeFields.extend({ ids: z.array(Id).min(1).max(500) }).superRefine(needsUntil)
 export type BulkSnoozeInput = z.input<typeof BulkSnoozeInput>
@@ -235,12 +246,12 @@ export const remindersContract = {
   list: call(ReminderListInput, pageOf(Reminder)),
   get: call(z.strictObject({ id: Id }), Reminder),
   create: call(ReminderCreate, Reminder),
-  update: call(z.strictObject({ id: Id, fields: ReminderPatch }), Reminder),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: ReminderPatch }), Reminder),
   remove: call(z.strictObject({ id: Id }), Ok),
   snooze: call(SnoozeInput, Reminder),
   /** Done; a recurring reminder answers its next occurrence too. */
-  done: call(z.strictObject({ id: Id }), z.object({ reminder: Reminder, next: Reminder.nullable() })),
-  reopen: call(z.strictObject({ id: Id }), Reminder),
+  done: call(z.strictObject({ id: Id, version: BaseVersion }), z.object({ reminder: Reminder, next: Reminder.nullable() })),
+  reopen: call(z.strictObject({ id: Id, version: BaseVersion }), Reminder),
   bulkDone: call(z.strictObject({ ids: z.array(Id).min(1).max(500) }), z.object({ done: z.number().int(), created: z.number().int() })),
   bulkSnooze: call(BulkSnoozeInput, z.object({ snoozed: z.number().int() })),
   /** 今日需联系客户: customers whose contact policy is due today (caller's zone) or overdue. */

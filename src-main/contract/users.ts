@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text, versionWithId } from './common'
 import { Login, Password } from './auth'
 
 export const User = z.object({
@@ -17,10 +17,11 @@ export const User = z.object({
   lockedUntil: IsoDateTime.nullable(),
   lastLoginAt: IsoDateTime.nullable(),
   createdAt: IsoDateTime,
+  version: z.number(),
 })
 export type User = z.infer<typeof User>
 
-export const Team = z.object({ id: Id, name: z.string(), leaderId: Id.nullable(), memberCount: z.number().int() })
+export const Team = z.object({ id: Id, name: z.string(), leaderId: Id.nullable(), memberCount: z.number().int(), version: z.number() })
 export type Team = z.infer<typeof Team>
 
 export const UserCreate = z.strictObject({
@@ -34,6 +35,7 @@ export const UserCreate = z.strictObject({
 })
 export const UserUpdate = z.strictObject({
   id: Id,
+  version: BaseVersion,
   name: requiredText(100).optional(),
   roleId: Id.optional(),
   teamId: Id.nullish(),
@@ -53,5 +55,6 @@ export const usersContract = {
   resetPassword: call(z.strictObject({ id: Id, password: Password }), Ok),
   unlock: call(z.strictObject({ id: Id }), Ok),
   teams: call(Empty, z.array(Team)),
-  saveTeam: call(z.strictObject({ id: Id.optional(), name: requiredText(100), leaderId: Id.nullish() }), Team),
+  /** Creates a team (no id) or edits one (id and the version it is based on). */
+  saveTeam: call(z.strictObject({ id: Id.optional(), version: BaseVersion.optional(), name: requiredText(100), leaderId: Id.nullish() }).superRefine(versionWithId), Team),
 } as const

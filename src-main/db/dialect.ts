@@ -151,6 +151,12 @@ export function applyPage(q: Knex.QueryBuilder, p: PageRequest) {
   return q.limit(p.pageSize).offset((p.page - 1) * p.pageSize)
 }
 
+/** The number of rows a query matches (its select and order dropped). */
+export async function countRows(q: Knex.QueryBuilder): Promise<number> {
+  const r = await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()
+  return Number(r?.n ?? 0)
+}
+
 // ---- normalising driver values ---------------------------------------------------
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

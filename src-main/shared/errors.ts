@@ -28,3 +28,13 @@ export const fieldError = (field: string, code: string, message: string, params?
 /** A business rule refused the action; `key` is translated by the UI. */
 export const ruleError = (key: string, message: string, params?: Record<string, unknown>) =>
   new AppError('rule', message, { key, params })
+
+/**
+ * The row changed since the caller read it: its stored version is no longer the one the edit
+ * was based on (`current` when known). The UI reloads and lets the user try again.
+ */
+export const conflict = (what: string, current?: number) =>
+  new AppError('conflict', `the ${what} was changed meanwhile; reload and try again`, {
+    key: 'errors.conflict',
+    params: current === undefined ? { what } : { what, version: current },
+  })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 
 describeEachDb('auth', (dialect) => {
   let t: TestApp
@@ -131,7 +132,7 @@ describeEachDb('auth', (dialect) => {
     const roles = await t.call('first', 'roles', 'list', {})
     const role = (code: string) => roles.find((r) => r.code === code)!.id
     const off = await t.call('first', 'users', 'create', { login: 'off', name: 'Off', password: 'off-pass-12', roleId: role('manager') })
-    await t.call('first', 'users', 'update', { id: off.id, disabled: true })
+    await t.call('first', 'users', 'update', { id: off.id, version: await versionOf(t, 'users', off.id), disabled: true })
     await t.call('first', 'users', 'create', { login: 'held', name: 'Held', password: 'held-pass-1', roleId: role('manager') })
     for (let i = 0; i < 5; i++) await login('x', 'wrong-password', 'held')
     const cases: Array<[string, string, string]> = [
@@ -165,7 +166,7 @@ describeEachDb('auth', (dialect) => {
     await setupAdmin()
     const rep = await t.userSession('rep', 'manager')
     expect(await login('rep-2', 'secret-pass-1', 'rep')).toMatchObject({ ok: true })
-    await t.call('first', 'users', 'update', { id: rep.userId, disabled: true })
+    await t.call('first', 'users', 'update', { id: rep.userId, version: await versionOf(t, 'users', rep.userId), disabled: true })
     expect(await login('rep-3', 'secret-pass-1', 'rep')).toMatchObject(REFUSED)
     // open sessions ended too
     expect(await t.raw(rep.key, 'customers', 'list', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })

@@ -5,6 +5,7 @@ import type { Contact } from '../../src-main/contract/contacts'
 import type { Customer } from '../../src-main/contract/customers'
 import type { CallInput } from '../../src-main/contract/index'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { auditRows, expectCode, expectFieldIssue, makeStaff, syncVersion, type Staff } from './customers.fixtures'
 
 describeEachDb('contacts', (dialect) => {
@@ -76,12 +77,12 @@ describeEachDb('contacts', (dialect) => {
   it('setPrimary moves the flag, audited on both contacts; repeating it changes nothing', async () => {
     const a = await add({ name: '甲' })
     const b = await add({ name: '乙' })
-    expect(await t.call(s.mgrA1.key, 'contacts', 'setPrimary', { id: b.id })).toEqual({ ok: true })
+    expect(await t.call(s.mgrA1.key, 'contacts', 'setPrimary', { id: b.id, version: await versionOf(t, 'contacts', b.id) })).toEqual({ ok: true })
     expect(await primaries()).toEqual([b.id])
     expect((await auditRows(t, 'contact', a.id)).filter((e) => e.action === 'update').map((e) => e.changes)).toEqual([{ isPrimary: [true, false] }])
     expect((await auditRows(t, 'contact', b.id)).filter((e) => e.action === 'update').map((e) => e.changes)).toEqual([{ isPrimary: [false, true] }])
     const v = await syncVersion(t)
-    await t.call(s.mgrA1.key, 'contacts', 'setPrimary', { id: b.id })
+    await t.call(s.mgrA1.key, 'contacts', 'setPrimary', { id: b.id, version: await versionOf(t, 'contacts', b.id) })
     expect(await syncVersion(t)).toBe(v)
     expect(await primaries()).toEqual([b.id])
   })
@@ -89,13 +90,13 @@ describeEachDb('contacts', (dialect) => {
   it('update changes only the fields sent (no defaults sneak in) and audits old → new', async () => {
     const a = await add({ name: '赵六', birthday: '1990-08-15', birthdayCalendar: 'lunar', title: '经理' })
     const b = await add({ name: '孙七' })
-    const u = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { title: '总经理', friendliness: 5 } })
+    const u = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { title: '总经理', friendliness: 5 } })
     expect(u).toMatchObject({ title: '总经理', friendliness: 5, isPrimary: true, birthday: '1990-08-15', birthdayCalendar: 'lunar', name: '赵六' })
     expect(u.version).toBeGreaterThan(a.version)
     expect(await primaries()).toEqual([a.id])
     const upd = (await auditRows(t, 'contact', a.id)).filter((e) => e.action === 'update')
     expect(upd.map((e) => e.changes)).toEqual([{ title: ['经理', '总经理'], friendliness: [null, 5] }])
-    const same = await t.call(s.mgrA1.key, 'contacts', 'update', { id: b.id, fields: { name: '孙七' } })
+    const same = await t.call(s.mgrA1.key, 'contacts', 'update', { id: b.id, version: await versionOf(t, 'contacts', b.id), fields: { name: '孙七' } })
     expect(same.version).toBe(b.version)
   })
 
@@ -103,24 +104,24 @@ describeEachDb('contacts', (dialect) => {
     const a = await add({ name: '一' })
     const b = await add({ name: '二' })
     const c = await add({ name: '三' })
-    await t.call(s.mgrA1.key, 'contacts', 'update', { id: c.id, fields: { isPrimary: true } })
+    await t.call(s.mgrA1.key, 'contacts', 'update', { id: c.id, version: await versionOf(t, 'contacts', c.id), fields: { isPrimary: true } })
     expect(await primaries()).toEqual([c.id])
-    const off = await t.call(s.mgrA1.key, 'contacts', 'update', { id: c.id, fields: { isPrimary: false } })
+    const off = await t.call(s.mgrA1.key, 'contacts', 'update', { id: c.id, version: await versionOf(t, 'contacts', c.id), fields: { isPrimary: false } })
     expect(off.isPrimary).toBe(false)
     expect(await primaries()).toEqual([a.id])
-    await t.call(s.mgrA1.key, 'contacts', 'update', { id: b.id, fields: { isPrimary: false } })
+    await t.call(s.mgrA1.key, 'contacts', 'update', { id: b.id, version: await versionOf(t, 'contacts', b.id), fields: { isPrimary: false } })
     expect(await primaries()).toEqual([a.id])
 
     const lone = await t.call(s.mgrA1.key, 'customers', 'create', { name: '单人客户' })
     const only = await add({ name: '唯一' }, lone.id)
-    const still = await t.call(s.mgrA1.key, 'contacts', 'update', { id: only.id, fields: { isPrimary: false } })
+    const still = await t.call(s.mgrA1.key, 'contacts', 'update', { id: only.id, version: await versionOf(t, 'contacts', only.id), fields: { isPrimary: false } })
     expect(still.isPrimary).toBe(true)
   })
 
   it('rebuilds the customer search text when a name or mobile changes', async () => {
     const a = await add({ name: '周八', mobile: '13511112222' })
     expect(await searchText()).toContain('zhouba')
-    await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { name: '吴九', mobile: '13599998888' } })
+    await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { name: '吴九', mobile: '13599998888' } })
     const text = await searchText()
     expect(text).toContain('wujiu')
     expect(text).toContain('13599998888')
@@ -151,9 +152,9 @@ describeEachDb('contacts', (dialect) => {
     expect(del[0].parent_id).toBe(cust.id)
     expect(del[0].changes).toMatchObject({ name: ['甲', null] })
     expect((await auditRows(t, 'contact', b.id)).filter((e) => e.action === 'update').map((e) => e.changes)).toEqual([{ isPrimary: [false, true] }])
-    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { name: 'x' } }), 'not_found')
+    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { name: 'x' } }), 'not_found')
     expectCode(await t.raw(s.mgrA1.key, 'contacts', 'remove', { id: a.id }), 'not_found')
-    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'setPrimary', { id: a.id }), 'not_found')
+    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'setPrimary', { id: a.id, version: await versionOf(t, 'contacts', a.id) }), 'not_found')
     await t.call(s.mgrA1.key, 'contacts', 'remove', { id: b.id })
     expect(await primaries()).toEqual([])
     const next = await add({ name: '新来' })
@@ -192,10 +193,10 @@ describeEachDb('contacts', (dialect) => {
 
     it('checks the merged birthday on update: switching a lunar 02-30 to solar is refused', async () => {
       const a = await add({ name: '农历', birthday: '1990-02-30', birthdayCalendar: 'lunar' })
-      expectFieldIssue(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { birthdayCalendar: 'solar' } }), 'birthday', 'invalid_date')
-      const ok = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { birthdayCalendar: 'solar', birthday: '1990-03-26' } })
+      expectFieldIssue(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { birthdayCalendar: 'solar' } }), 'birthday', 'invalid_date')
+      const ok = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { birthdayCalendar: 'solar', birthday: '1990-03-26' } })
       expect(ok).toMatchObject({ birthday: '1990-03-26', birthdayCalendar: 'solar' })
-      const cleared = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, fields: { birthday: null } })
+      const cleared = await t.call(s.mgrA1.key, 'contacts', 'update', { id: a.id, version: await versionOf(t, 'contacts', a.id), fields: { birthday: null } })
       expect(cleared.birthday).toBeNull()
     })
   })
@@ -203,7 +204,7 @@ describeEachDb('contacts', (dialect) => {
   it('answers not_found for an unknown or deleted customer, and validates the payload', async () => {
     expectCode(await t.raw(s.mgrA1.key, 'contacts', 'create', { customerId: crypto.randomUUID(), fields: { name: 'x' } }), 'not_found')
     expectCode(await t.raw(s.mgrA1.key, 'contacts', 'list', { customerId: crypto.randomUUID() }), 'not_found')
-    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: crypto.randomUUID(), fields: { name: 'x' } }), 'not_found')
+    expectCode(await t.raw(s.mgrA1.key, 'contacts', 'update', { id: crypto.randomUUID(), version: 1, fields: { name: 'x' } }), 'not_found')
     expectFieldIssue(await t.raw(s.mgrA1.key, 'contacts', 'create', { customerId: cust.id, fields: { name: '' } }), 'fields.name', 'too_small')
     expectCode(await t.raw(s.mgrA1.key, 'contacts', 'create', { customerId: cust.id, fields: { name: 'x', friendliness: 6 } }), 'validation')
     expectCode(await t.raw(s.mgrA1.key, 'contacts', 'create', { customerId: cust.id, fields: { name: 'x', ownerId: s.mgrB.userId } }), 'validation')

@@ -4,6 +4,7 @@
 // Moving a follow-up reminder edits its interaction, so it takes the right to edit that record.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { addContact, addCustomer, dictId, errorOf, freezeClock, makeWorld, type World } from './reminders.fixtures'
 
 describeEachDb('customer reassign and delete', (dialect) => {
@@ -27,7 +28,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     await addContact(t, cust, '张经理', '1980-03-15') // a birthday reminder 7 days ahead
     manualId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '寄样品', customerId: cust, dueAt: '2026-03-11T02:00:00.000Z' })).id
     doneId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '确认样品已收到', customerId: cust, dueAt: '2026-03-09T02:00:00.000Z' })).id
-    await t.call(w.mgrA1.key, 'reminders', 'done', { id: doneId })
+    await t.call(w.mgrA1.key, 'reminders', 'done', { id: doneId, version: await versionOf(t, 'reminders', doneId) })
     const rec = await t.call(w.mgrA1.key, 'interactions', 'create', {
       customerId: cust, channelId: phone, occurredAt: '2026-03-09T10:00:00+08:00', subject: '电话沟通报价',
       nextFollowUpAt: '2026-03-12T10:00:00+08:00', promises: [{ content: '今天发送报价单', dueDate: '2026-03-10' }],
@@ -72,7 +73,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     // the previous owner sees none of it any more, and cannot bring the done one back
     expect(await remindersOfCustomer(w.mgrA1.key)).toEqual([])
     for (const id of [manualId, followUpId, doneId]) expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'get', { id })).code).toBe('not_found')
-    expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'reopen', { id: doneId })).code).toBe('not_found')
+    expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'reopen', { id: doneId, version: await versionOf(t, 'reminders', doneId) })).code).toBe('not_found')
     expect((await t.call(w.mgrA1.key, 'reminders', 'list', { status: 'done', pageSize: 100 })).items.filter((r) => r.customerId === cust)).toEqual([])
     expect((await t.call(w.mgrA1.key, 'reminders', 'centre', { customerId: cust })).done).toEqual([]) // 已完成 tab
     expect(await k('reminders').where({ id: doneId }).first('done_at')).toMatchObject({ done_at: expect.anything() }) // still done, now the new owner's
@@ -97,15 +98,15 @@ describeEachDb('customer reassign and delete', (dialect) => {
     const k = t.app.db.knex
     const recBefore = await k('interactions').where({ id: recId }).first('next_follow_up_at', 'version')
     const remBefore = await t.call(w.mgrA2.key, 'reminders', 'get', { id: followUpId })
-    const r = await t.raw(w.mgrA2.key, 'reminders', 'update', { id: followUpId, fields: { dueAt: '2026-03-20T02:00:00.000Z' } })
+    const r = await t.raw(w.mgrA2.key, 'reminders', 'update', { id: followUpId, version: await versionOf(t, 'reminders', followUpId), fields: { dueAt: '2026-03-20T02:00:00.000Z' } })
     expect(errorOf(r).code).toBe('forbidden')
     const recAfter = await k('interactions').where({ id: recId }).first('next_follow_up_at', 'version')
     expect(recAfter).toEqual(recBefore)
     expect((await t.call(w.mgrA2.key, 'reminders', 'get', { id: followUpId })).dueAt).toBe(remBefore.dueAt)
     // a title edit does not touch the record: allowed
-    expect((await t.call(w.mgrA2.key, 'reminders', 'update', { id: followUpId, fields: { title: '跟进报价' } })).title).toBe('跟进报价')
+    expect((await t.call(w.mgrA2.key, 'reminders', 'update', { id: followUpId, version: await versionOf(t, 'reminders', followUpId), fields: { title: '跟进报价' } })).title).toBe('跟进报价')
     // the team's supervisor may edit the record, so may move it: reminder and record move together
-    const moved = await t.call(w.supA.key, 'reminders', 'update', { id: followUpId, fields: { dueAt: '2026-03-20T02:00:00.000Z' } })
+    const moved = await t.call(w.supA.key, 'reminders', 'update', { id: followUpId, version: await versionOf(t, 'reminders', followUpId), fields: { dueAt: '2026-03-20T02:00:00.000Z' } })
     expect(moved.dueAt).toBe('2026-03-20T02:00:00.000Z')
     expect((await t.call(w.mgrA2.key, 'interactions', 'get', { id: recId })).nextFollowUpAt).toBe('2026-03-20T02:00:00.000Z')
   })
@@ -123,7 +124,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     expect(Number(rows.find((r) => r.id === manualId).version)).toBe(customerVersion)
     // the done one goes with the customer's history: nobody lists or reopens it
     expect(rows.find((r) => r.id === doneId)).toMatchObject({ owner_id: w.mgrA2.userId, retracted_at: null })
-    expect(errorOf(await t.raw(w.mgrA2.key, 'reminders', 'reopen', { id: doneId })).code).toBe('not_found')
+    expect(errorOf(await t.raw(w.mgrA2.key, 'reminders', 'reopen', { id: doneId, version: await versionOf(t, 'reminders', doneId) })).code).toBe('not_found')
 
     expect(await remindersOfCustomer(w.mgrA2.key)).toEqual([])
     expect(await remindersOfCustomer(w.supA.key)).toEqual([])
@@ -139,7 +140,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     expect((await t.call(w.supA.key, 'interactions', 'search', { text: '报价' })).total).toBe(0)
     expect(errorOf(await t.raw(w.mgrA2.key, 'interactions', 'attachments', { interactionId: recId })).code).toBe('not_found')
     expect(errorOf(await t.raw(w.mgrA2.key, 'interactions', 'openAttachment', { id: attachmentId })).code).toBe('not_found')
-    expect(errorOf(await t.raw(w.mgrA2.key, 'interactions', 'keepPromise', { id: promiseId })).code).toBe('not_found')
+    expect(errorOf(await t.raw(w.mgrA2.key, 'interactions', 'keepPromise', { id: promiseId, version: await versionOf(t, 'interaction_promises', promiseId) })).code).toBe('not_found')
     expect(errorOf(await t.raw(w.mgrA2.key, 'interactions', 'summary', { customerId: cust })).code).toBe('not_found')
   })
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DICT_FIELDS, type Customer, type CustomerRow, type DictField } from '../../src-main/contract/customers'
 import type { CallInput } from '../../src-main/contract/index'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { auditRows, dictId, errorOf, expectCode, expectFieldIssue, makeStaff, syncVersion, type Staff } from './customers.fixtures'
 
 type CreateInput = CallInput<'customers', 'create'>
@@ -146,7 +147,7 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
     it('changes only the fields sent, stamps version and time, and audits old → new', async () => {
       t.clock.advance(60_000)
       const level = await dictId(t, 'level', '重要客户')
-      const u = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { creditRating: 5, levelId: level, phone: '' } })
+      const u = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { creditRating: 5, levelId: level, phone: '' } })
       expect(u).toMatchObject({ creditRating: 5, levelId: level, phone: null, customerType: 'person', shortName: '更新', name: c.name, tags: ['x'] })
       expect(u.version).toBeGreaterThan(c.version)
       expect(u.version).toBe(await syncVersion(t))
@@ -160,7 +161,7 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
 
     it('does not write (no version, no audit) when nothing changes', async () => {
       const v = await syncVersion(t)
-      const u = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { creditRating: 5, name: c.name } })
+      const u = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { creditRating: 5, name: c.name } })
       expect(u.version).toBe(c.version)
       expect(await syncVersion(t)).toBe(v)
       expect((await auditRows(t, 'customer', c.id)).filter((e) => e.action === 'update')).toHaveLength(1)
@@ -188,31 +189,31 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
 
     it('checks dictionary ids; a disabled item may stay but not be newly chosen', async () => {
       const region = await dictId(t, 'region', '西南')
-      await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { regionId: region } })
+      await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { regionId: region } })
       const item = (await t.call(s.admin.key, 'dictionary', 'items', { typeCode: 'region' })).find((i) => i.id === region)!
-      await t.call(s.admin.key, 'dictionary', 'save', { id: region, typeCode: 'region', label: item.label, enabled: false })
+      await t.call(s.admin.key, 'dictionary', 'save', { id: region, version: await versionOf(t, 'dict_items', region), typeCode: 'region', label: item.label, enabled: false })
       try {
-        const kept = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { regionId: region, city: '成都' } })
+        const kept = await t.call(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { regionId: region, city: '成都' } })
         expect(kept).toMatchObject({ regionId: region, city: '成都' })
         const other = await t.call(s.mgrA1.key, 'customers', 'create', { name: '新选停用' })
-        expectFieldIssue(await t.raw(s.mgrA1.key, 'customers', 'update', { id: other.id, fields: { regionId: region } }), 'regionId', 'invalid_dict')
-        expectFieldIssue(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { regionId: await dictId(t, 'level', '普通客户') } }), 'regionId', 'invalid_dict')
+        expectFieldIssue(await t.raw(s.mgrA1.key, 'customers', 'update', { id: other.id, version: await versionOf(t, 'customers', other.id), fields: { regionId: region } }), 'regionId', 'invalid_dict')
+        expectFieldIssue(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { regionId: await dictId(t, 'level', '普通客户') } }), 'regionId', 'invalid_dict')
         expect((await dbRow(c.id)).region_id).toBe(region)
       } finally {
-        await t.call(s.admin.key, 'dictionary', 'save', { id: region, typeCode: 'region', label: item.label, enabled: true })
+        await t.call(s.admin.key, 'dictionary', 'save', { id: region, version: await versionOf(t, 'dict_items', region), typeCode: 'region', label: item.label, enabled: true })
       }
     })
 
     it('never accepts computed trade fields or the owner as fields', async () => {
       for (const fields of [{ orderCount: 9 }, { orderTotalCents: 100 }, { lastContactAt: '2026-01-01T00:00:00Z' }, { ownerId: s.mgrA2.userId }, { code: 'KH-1-1' }]) {
-        expectCode(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, fields }), 'validation')
+        expectCode(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields }), 'validation')
       }
       const row = await dbRow(c.id)
       expect(row).toMatchObject({ order_count: 0, owner_id: s.mgrA1.userId, code: c.code })
     })
 
     it('answers not_found for an unknown id', async () => {
-      expectCode(await t.raw(s.admin.key, 'customers', 'update', { id: crypto.randomUUID(), fields: { name: 'x' } }), 'not_found')
+      expectCode(await t.raw(s.admin.key, 'customers', 'update', { id: crypto.randomUUID(), version: 1, fields: { name: 'x' } }), 'not_found')
     })
   })
 
@@ -233,7 +234,7 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
       expect((await t.call(s.mgrA1.key, 'customers', 'list', { filter: { search: '待删除' } })).total).toBe(0)
       expect((await t.call(s.admin.key, 'customers', 'list', { filter: { search: '待删除' } })).total).toBe(0)
       expectCode(await t.raw(s.mgrA1.key, 'customers', 'get', { id: c.id }), 'not_found')
-      expectCode(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, fields: { name: 'x' } }), 'not_found')
+      expectCode(await t.raw(s.mgrA1.key, 'customers', 'update', { id: c.id, version: await versionOf(t, 'customers', c.id), fields: { name: 'x' } }), 'not_found')
       expectCode(await t.raw(s.mgrA1.key, 'customers', 'remove', { id: c.id }), 'not_found')
       expectCode(await t.raw(s.mgrA1.key, 'contacts', 'list', { customerId: c.id }), 'not_found')
 
@@ -504,7 +505,7 @@ describeEachDb('customers.list: paging, sorting, filters, search', (dialect) => 
 
   it('follows contact changes: a renamed or removed contact changes what the search finds', async () => {
     const li = (await t.call(s.admin.key, 'contacts', 'list', { customerId: special.renyi.id })).find((c) => c.name === '李四')!
-    await t.call(s.admin.key, 'contacts', 'update', { id: li.id, fields: { name: '王五', mobile: '18611112222' } })
+    await t.call(s.admin.key, 'contacts', 'update', { id: li.id, version: await versionOf(t, 'contacts', li.id), fields: { name: '王五', mobile: '18611112222' } })
     expect((await list({ filter: { search: 'lisi' } })).total).toBe(0)
     expect(ids((await list({ filter: { search: 'wangwu' } })).items)).toEqual([special.renyi.id])
     expect(ids((await list({ filter: { search: '18611112222' } })).items)).toEqual([special.renyi.id])

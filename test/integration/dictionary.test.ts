@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DictTypeCode } from '../../src-main/contract/dictionary'
 import { seedDictionary } from '../../db/seeds/dictionary'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { auditRows, dictId, expectCode, expectFieldIssue, makeStaff, syncVersion, type Staff } from './customers.fixtures'
 
 describeEachDb('dictionary', (dialect) => {
@@ -95,17 +96,17 @@ describeEachDb('dictionary', (dialect) => {
 
     it('renames, disables and re-enables; the audit holds old → new', async () => {
       const item = await t.call(s.admin.key, 'dictionary', 'save', { typeCode: 'size', label: '巨型' })
-      const renamed = await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, typeCode: 'size', label: '特大型', enabled: false })
+      const renamed = await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, version: await versionOf(t, 'dict_items', item.id), typeCode: 'size', label: '特大型', enabled: false })
       expect(renamed).toMatchObject({ id: item.id, label: '特大型', enabled: false, sortOrder: item.sortOrder })
       const all = await t.call(s.mgrA1.key, 'dictionary', 'all', {})
       expect(all.find((x) => x.code === 'size')!.items.find((i) => i.id === item.id)).toMatchObject({ enabled: false, label: '特大型' })
       const upd = (await auditRows(t, 'dict_item', item.id)).filter((e) => e.action === 'update')
       expect(upd.map((e) => e.changes)).toEqual([{ label: ['巨型', '特大型'], enabled: [true, false] }])
-      const back = await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, typeCode: 'size', label: '特大型', enabled: true })
+      const back = await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, version: await versionOf(t, 'dict_items', item.id), typeCode: 'size', label: '特大型', enabled: true })
       expect(back.enabled).toBe(true)
       // saving its own label again is no duplicate, and changes nothing (no version, no audit)
       const v = await syncVersion(t)
-      expect((await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, typeCode: 'size', label: '特大型' })).label).toBe('特大型')
+      expect((await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, version: await versionOf(t, 'dict_items', item.id), typeCode: 'size', label: '特大型' })).label).toBe('特大型')
       expect(await syncVersion(t)).toBe(v)
       expect((await auditRows(t, 'dict_item', item.id)).filter((e) => e.action === 'update')).toHaveLength(2)
     })
@@ -116,11 +117,11 @@ describeEachDb('dictionary', (dialect) => {
       expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { typeCode: 'contact_policy', label: '每天', cycleDays: 0 }), 'validation')
       const p = await t.call(s.admin.key, 'dictionary', 'save', { typeCode: 'purchase_policy', label: '每两月采购', cycleDays: 60 })
       expect(p.cycleDays).toBe(60)
-      const p2 = await t.call(s.admin.key, 'dictionary', 'save', { id: p.id, typeCode: 'purchase_policy', label: '每两月采购', cycleDays: 61 })
+      const p2 = await t.call(s.admin.key, 'dictionary', 'save', { id: p.id, version: await versionOf(t, 'dict_items', p.id), typeCode: 'purchase_policy', label: '每两月采购', cycleDays: 61 })
       expect(p2.cycleDays).toBe(61)
-      const p3 = await t.call(s.admin.key, 'dictionary', 'save', { id: p.id, typeCode: 'purchase_policy', label: '每两月采购' })
+      const p3 = await t.call(s.admin.key, 'dictionary', 'save', { id: p.id, version: await versionOf(t, 'dict_items', p.id), typeCode: 'purchase_policy', label: '每两月采购' })
       expect(p3.cycleDays).toBe(61)
-      expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { id: p.id, typeCode: 'purchase_policy', label: '每两月采购', cycleDays: null }), 'cycleDays', 'required')
+      expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { id: p.id, version: await versionOf(t, 'dict_items', p.id), typeCode: 'purchase_policy', label: '每两月采购', cycleDays: null }), 'cycleDays', 'required')
       expect(await k()('dict_items').where({ label: '每半月' }).first()).toBeUndefined()
       expect(await k()('dict_items').where({ label: '火星' }).first()).toBeUndefined()
     })
@@ -129,7 +130,7 @@ describeEachDb('dictionary', (dialect) => {
       expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { typeCode: 'region', label: ' 华南 ' }), 'label', 'duplicate')
       const x = await t.call(s.admin.key, 'dictionary', 'save', { typeCode: 'region', label: 'Overseas-EU' })
       expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { typeCode: 'region', label: 'overseas-eu' }), 'label', 'duplicate')
-      expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { id: x.id, typeCode: 'region', label: '华北' }), 'label', 'duplicate')
+      expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { id: x.id, version: await versionOf(t, 'dict_items', x.id), typeCode: 'region', label: '华北' }), 'label', 'duplicate')
       const elsewhere = await t.call(s.admin.key, 'dictionary', 'save', { typeCode: 'source', label: '华南' })
       expect(elsewhere.typeCode).toBe('source')
       expect((await labels('region')).filter((l) => l === '华南')).toHaveLength(1)
@@ -137,8 +138,8 @@ describeEachDb('dictionary', (dialect) => {
 
     it('answers not_found for an unknown id or an id of another type', async () => {
       const region = await dictId(t, 'region', '华北')
-      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: crypto.randomUUID(), typeCode: 'region', label: 'x' }), 'not_found')
-      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: region, typeCode: 'industry', label: 'x' }), 'not_found')
+      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: crypto.randomUUID(), version: 1, typeCode: 'region', label: 'x' }), 'not_found')
+      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: region, version: await versionOf(t, 'dict_items', region), typeCode: 'industry', label: 'x' }), 'not_found')
       expect((await k()('dict_items').where({ id: region }).first()).label).toBe('华北')
       expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { typeCode: 'nope', label: 'x' }), 'validation')
     })
@@ -185,7 +186,7 @@ describeEachDb('dictionary', (dialect) => {
       expect(del).toHaveLength(1)
       expect(del[0].changes).toMatchObject({ label: ['临时性质', null] })
       expectCode(await t.raw(s.admin.key, 'dictionary', 'remove', { id: item.id }), 'not_found')
-      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: item.id, typeCode: 'nature', label: 'x' }), 'not_found')
+      expectCode(await t.raw(s.admin.key, 'dictionary', 'save', { id: item.id, version: await versionOf(t, 'dict_items', item.id), typeCode: 'nature', label: 'x' }), 'not_found')
       const again = await t.call(s.admin.key, 'dictionary', 'save', { typeCode: 'nature', label: '临时性质' })
       expect(again.id).not.toBe(item.id)
       // a removed item can no longer be chosen on a customer
@@ -199,7 +200,7 @@ describeEachDb('dictionary', (dialect) => {
       expect(e).toMatchObject({ key: 'dictionary.errors.inUse', params: { count: 1 } })
       expect((await k()('dict_items').where({ id: item.id }).first()).deleted_at).toBeNull()
       // disabling instead is allowed
-      expect((await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, typeCode: 'settlement', label: '半年回款', enabled: false })).enabled).toBe(false)
+      expect((await t.call(s.admin.key, 'dictionary', 'save', { id: item.id, version: await versionOf(t, 'dict_items', item.id), typeCode: 'settlement', label: '半年回款', enabled: false })).enabled).toBe(false)
       await t.call(s.mgrA1.key, 'customers', 'remove', { id: c.id })
       expect(await t.call(s.admin.key, 'dictionary', 'remove', { id: item.id })).toEqual({ ok: true })
     })
@@ -210,7 +211,7 @@ describeEachDb('dictionary', (dialect) => {
     const v = await syncVersion(t)
     for (const who of [s.supA, s.mgrA1, s.agent, s.exec]) {
       expectCode(await t.raw(who.key, 'dictionary', 'save', { typeCode: 'region', label: '越权' }), 'forbidden')
-      expectCode(await t.raw(who.key, 'dictionary', 'save', { id: region, typeCode: 'region', label: '越权' }), 'forbidden')
+      expectCode(await t.raw(who.key, 'dictionary', 'save', { id: region, version: await versionOf(t, 'dict_items', region), typeCode: 'region', label: '越权' }), 'forbidden')
       expectCode(await t.raw(who.key, 'dictionary', 'reorder', { typeCode: 'region', ids: [region] }), 'forbidden')
       expectCode(await t.raw(who.key, 'dictionary', 'remove', { id: region }), 'forbidden')
       expect((await t.call(who.key, 'dictionary', 'items', { typeCode: 'region' })).length).toBeGreaterThan(5)

@@ -5,6 +5,7 @@
 // reads every UUID back upper-cased underneath the app's normalisation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type IdMode, type TestApp, type TestDialect } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { keyId } from '../../src-main/modules/reminders/reminders.model'
 import { evaluateReminders } from '../../src-main/modules/reminders/system-reminders.service'
 import { addCustomer, dictId, freezeClock, iso, makeWorld, type World } from './reminders.fixtures'
@@ -74,7 +75,7 @@ function followUpTwice(dialect: TestDialect, ids: IdMode | undefined) {
   })
 
   it('an id sent upper-case is the same id (the contract lower-cases it): still no disabling yourself', async () => {
-    const self = await t.raw(w.admin.key, 'users', 'update', { id: w.admin.userId.toUpperCase(), disabled: true })
+    const self = await t.raw(w.admin.key, 'users', 'update', { id: w.admin.userId.toUpperCase(), version: await versionOf(t, 'users', w.admin.userId), disabled: true })
     expect(self).toMatchObject({ ok: false, error: { code: 'rule', key: 'users.errors.cannotDisableSelf' } })
     const row = await t.app.db.knex('users').where({ id: w.admin.userId }).first('disabled')
     expect(!!row.disabled).toBe(false)

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { keyId } from '../../src-main/modules/reminders/reminders.model'
 import { addContact, addCustomer, countRows, dictId, errorOf, expectFieldIssue, iso, makeWorld, remindersOf, type World, freezeClock } from './reminders.fixtures'
 
@@ -94,40 +95,40 @@ describeEachDb('interactions', (dialect) => {
       const c = await t.app.db.knex('customers').where({ id: custA1 }).first()
       expect(iso(c.next_contact_at)).toBe('2026-03-15T01:00:00.000Z')
       // an unknown promise id is a field error, nothing written
-      const bad = await t.raw(w.mgrA1.key, 'interactions', 'update', { id: rec.id, fields: { subject: 'y' }, promises: [{ id: contactA1, content: 'x' }] })
+      const bad = await t.raw(w.mgrA1.key, 'interactions', 'update', { id: rec.id, version: await versionOf(t, 'interactions', rec.id), fields: { subject: 'y' }, promises: [{ id: contactA1, content: 'x' }] })
       expectFieldIssue(bad, 'promises.0.id', 'not_found')
       expect((await t.call(w.mgrA1.key, 'interactions', 'get', { id: rec.id })).subject).toBe('电话沟通报价（已更新）')
     })
 
     it('clearing the follow-up date retracts its reminder; the customer has no next contact', async () => {
       const [rec] = (await t.call(w.mgrA1.key, 'interactions', 'listByCustomer', { customerId: custA1 })).items
-      await t.call(w.mgrA1.key, 'interactions', 'update', { id: rec.id, fields: { nextFollowUpAt: null } })
+      await t.call(w.mgrA1.key, 'interactions', 'update', { id: rec.id, version: await versionOf(t, 'interactions', rec.id), fields: { nextFollowUpAt: null } })
       expect(await remindersOf(t, 'follow_up')).toHaveLength(0)
       expect((await t.app.db.knex('customers').where({ id: custA1 }).first()).next_contact_at).toBeNull()
       // setting it again revives the same reminder (one per interaction)
-      await t.call(w.mgrA1.key, 'interactions', 'update', { id: rec.id, fields: { nextFollowUpAt: '2026-03-16T09:00:00+08:00' } })
+      await t.call(w.mgrA1.key, 'interactions', 'update', { id: rec.id, version: await versionOf(t, 'interactions', rec.id), fields: { nextFollowUpAt: '2026-03-16T09:00:00+08:00' } })
       const fu = await remindersOf(t, 'follow_up')
       expect(fu.map((r) => r.id)).toEqual([keyId(`follow_up:${rec.id}`)])
     })
 
     it('moving the follow-up reminder moves the record\'s next follow-up date; its links stay', async () => {
       const [rec] = (await t.call(w.mgrA1.key, 'interactions', 'listByCustomer', { customerId: custA1 })).items
-      const moved = await t.call(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, fields: { dueAt: '2026-03-17T09:00:00+08:00' } })
+      const moved = await t.call(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, version: await versionOf(t, 'reminders', rec.followUpReminderId!), fields: { dueAt: '2026-03-17T09:00:00+08:00' } })
       expect(moved.dueAt).toBe('2026-03-17T01:00:00.000Z')
       expect((await t.call(w.mgrA1.key, 'interactions', 'get', { id: rec.id })).nextFollowUpAt).toBe('2026-03-17T01:00:00.000Z')
       expect(iso((await t.app.db.knex('customers').where({ id: custA1 }).first()).next_contact_at)).toBe('2026-03-17T01:00:00.000Z')
-      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, fields: { customerId: custA2 } }), 'customerId', 'not_allowed')
-      await t.call(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, fields: { dueAt: '2026-03-16T09:00:00+08:00' } })
+      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, version: await versionOf(t, 'reminders', rec.followUpReminderId!), fields: { customerId: custA2 } }), 'customerId', 'not_allowed')
+      await t.call(w.mgrA1.key, 'reminders', 'update', { id: rec.followUpReminderId!, version: await versionOf(t, 'reminders', rec.followUpReminderId!), fields: { dueAt: '2026-03-16T09:00:00+08:00' } })
     })
 
     it('promises are kept and un-kept; a kept one is no longer overdue', async () => {
       const [rec] = (await t.call(w.mgrA1.key, 'interactions', 'listByCustomer', { customerId: custA1 })).items
       const p = rec.promises[0]
-      const kept = await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: p.id })
+      const kept = await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: p.id, version: await versionOf(t, 'interaction_promises', p.id) })
       expect(kept.keptAt).toBe(t.clock.now().toISOString())
       expect(kept.overdue).toBe(false)
       expect((await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: custA1, status: 'kept' })).items.map((x) => x.id)).toEqual([p.id])
-      const unkept = await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: p.id })
+      const unkept = await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: p.id, version: await versionOf(t, 'interaction_promises', p.id) })
       expect(unkept.keptAt).toBeNull()
       expect((await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: custA1 })).total).toBe(2)
     })
@@ -196,7 +197,7 @@ describeEachDb('interactions', (dialect) => {
       const b = await t.call(w.mgrB.key, 'interactions', 'create', { ...base(), customerId: custB, subject: '乙的记录' })
       expect((await t.call(w.mgrA1.key, 'interactions', 'listByCustomer', { customerId: custB })).total).toBe(0)
       expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'get', { id: b.id })).code).toBe('not_found')
-      expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'update', { id: b.id, fields: { subject: 'x' } })).code).toBe('not_found')
+      expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'update', { id: b.id, version: await versionOf(t, 'interactions', b.id), fields: { subject: 'x' } })).code).toBe('not_found')
       expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'remove', { id: b.id })).code).toBe('not_found')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'interactions', 'create', { ...base(), customerId: custB }), 'customerId', 'not_found')
       expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'summary', { customerId: custB })).code).toBe('not_found')
@@ -207,13 +208,13 @@ describeEachDb('interactions', (dialect) => {
       // the customer's owner sees it but may not change it
       const seen = await t.call(w.mgrA1.key, 'interactions', 'get', { id: bySup.id })
       expect(seen).toMatchObject({ canEdit: false, canDelete: false })
-      expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'update', { id: bySup.id, fields: { subject: 'x' } })).code).toBe('forbidden')
+      expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'update', { id: bySup.id, version: await versionOf(t, 'interactions', bySup.id), fields: { subject: 'x' } })).code).toBe('forbidden')
       expect(errorOf(await t.raw(w.mgrA1.key, 'interactions', 'remove', { id: bySup.id })).code).toBe('forbidden')
       // the supervisor may edit a team member's record, not another team's
       const [mine] = (await t.call(w.mgrA1.key, 'interactions', 'search', { text: '较早的电话' })).items
-      expect((await t.call(w.supA.key, 'interactions', 'update', { id: mine.id, fields: { outcome: '主管补充' } })).outcome).toBe('主管补充')
+      expect((await t.call(w.supA.key, 'interactions', 'update', { id: mine.id, version: await versionOf(t, 'interactions', mine.id), fields: { outcome: '主管补充' } })).outcome).toBe('主管补充')
       const [other] = (await t.call(w.mgrB.key, 'interactions', 'listByCustomer', { customerId: custB })).items
-      expect(errorOf(await t.raw(w.supA.key, 'interactions', 'update', { id: other.id, fields: { outcome: 'x' } })).code).toBe('not_found')
+      expect(errorOf(await t.raw(w.supA.key, 'interactions', 'update', { id: other.id, version: await versionOf(t, 'interactions', other.id), fields: { outcome: 'x' } })).code).toBe('not_found')
     })
   })
 
@@ -303,7 +304,7 @@ describeEachDb('interactions', (dialect) => {
         subject: ['首次电话', '首次电话（补充）'], channelId: [phone, visit], kind: ['record', 'visit'], visitGoal: [null, '了解需求'], goalMet: [null, false],
       })
       // saving without a change logs nothing
-      await t.call(w.mgrA2.key, 'interactions', 'update', { id: rec.id, fields: { subject: '首次电话（补充）' } })
+      await t.call(w.mgrA2.key, 'interactions', 'update', { id: rec.id, version: await versionOf(t, 'interactions', rec.id), fields: { subject: '首次电话（补充）' } })
       expect(await ofInteraction(w.mgrA2.key, custA2, rec.id)).toHaveLength(2)
 
       t.clock.advance(60_000)
@@ -320,7 +321,7 @@ describeEachDb('interactions', (dialect) => {
     it('a failed write logs nothing; a manager who cannot see the customer gets nothing', async () => {
       const rec = await t.call(w.mgrA2.key, 'interactions', 'create', { customerId: custA2, channelId: phone, occurredAt: '2026-03-09T09:00:00+08:00', subject: '第二次电话' })
       const before = await countRows(t, 'audit_log')
-      expectFieldIssue(await t.raw(w.mgrA2.key, 'interactions', 'update', { id: rec.id, fields: { channelId: weekly, subject: '不应记录' } }), 'channelId', 'invalid')
+      expectFieldIssue(await t.raw(w.mgrA2.key, 'interactions', 'update', { id: rec.id, version: await versionOf(t, 'interactions', rec.id), fields: { channelId: weekly, subject: '不应记录' } }), 'channelId', 'invalid')
       expect(await countRows(t, 'audit_log')).toBe(before)
       expect(await ofInteraction(w.mgrA2.key, custA2, rec.id)).toHaveLength(1)
       expect(await t.call(w.mgrB.key, 'audit', 'forCustomer', { customerId: custA2 })).toMatchObject({ items: [], total: 0 })
@@ -334,8 +335,8 @@ describeEachDb('interactions', (dialect) => {
     })
     const p = rec.promises[0]
     expect(p.overdue).toBe(true) // the test clock is days past 2026-03-05
-    expect((await t.call(w.mgrA2.key, 'interactions', 'keepPromise', { id: p.id })).overdue).toBe(false)
-    expect((await t.call(w.mgrA2.key, 'interactions', 'unkeepPromise', { id: p.id })).overdue).toBe(true)
+    expect((await t.call(w.mgrA2.key, 'interactions', 'keepPromise', { id: p.id, version: await versionOf(t, 'interaction_promises', p.id) })).overdue).toBe(false)
+    expect((await t.call(w.mgrA2.key, 'interactions', 'unkeepPromise', { id: p.id, version: await versionOf(t, 'interaction_promises', p.id) })).overdue).toBe(true)
     await t.call(w.mgrA2.key, 'interactions', 'remove', { id: rec.id })
   })
 })

@@ -7,6 +7,7 @@ import type { OpportunityCreate, OpportunityDetail } from '../../src-main/contra
 import { loadActor } from '../../src-main/modules/auth/auth.service'
 import { opportunitiesBoard } from '../../src-main/modules/opportunities/pipeline.service'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { auditRows, dictId, expectCode, expectFieldIssue, makeStaff, syncVersion, type Staff } from './customers.fixtures'
 import { freezeClock } from './reminders.fixtures'
 
@@ -348,7 +349,7 @@ describeEachDb('opportunities', (dialect) => {
       expect(typed.probability).toBe(80)
       const amount = await t.call(s.mgrA1.key, 'opportunities', 'track', { id: o.id, version: typed.version, expectedAmountCents: 123_456_78, expectedCloseDate: '2026-05-01' })
       expect(amount).toMatchObject({ expectedAmountCents: 123_456_78, expectedCloseDate: '2026-05-01', probability: 80 })
-      const item = await t.call(s.admin.key, 'dictionary', 'save', { id: stage, typeCode: 'opportunity_stage', label: '商务谈判', probability: 75 })
+      const item = await t.call(s.admin.key, 'dictionary', 'save', { id: stage, version: await versionOf(t, 'dict_items', stage), typeCode: 'opportunity_stage', label: '商务谈判', probability: 75 })
       expect(item.probability).toBe(75)
       expectFieldIssue(await t.raw(s.admin.key, 'dictionary', 'save', { typeCode: 'region', label: '新区域', probability: 5 }), 'probability', 'not_allowed')
     })

@@ -7,6 +7,7 @@ import type { ApiResult } from '../../src-main/contract/common'
 import type { Customer } from '../../src-main/contract/customers'
 import type { Contact } from '../../src-main/contract/contacts'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { expectCode, makeStaff, syncVersion, type Staff, type Who } from './customers.fixtures'
 
 describeEachDb('permissions: customers and contacts by role and scope', (dialect) => {
@@ -47,13 +48,12 @@ describeEachDb('permissions: customers and contacts by role and scope', (dialect
       expect(searched.total).toBe(0)
       expect((await t.call(who.key, 'audit', 'forCustomer', { customerId: id })).total).toBe(0)
     }
-    refused(await t.raw(who.key, 'customers', 'update', { id, fields: { name: '被改了' } }))
     refused(await t.raw(who.key, 'customers', 'update', { id, version: c.customer.version, fields: { notes: 'x' } }))
     refused(await t.raw(who.key, 'customers', 'remove', { id }))
     refused(await t.raw(who.key, 'customers', 'changeOwner', { ids: [id], ownerId: who.userId }), opts.assignCode ?? code)
     refused(await t.raw(who.key, 'contacts', 'create', { customerId: id, fields: { name: '偷偷加的' } }))
-    refused(await t.raw(who.key, 'contacts', 'update', { id: c.contact.id, fields: { mobile: '13000000000' } }))
-    refused(await t.raw(who.key, 'contacts', 'setPrimary', { id: c.contact.id }))
+    refused(await t.raw(who.key, 'contacts', 'update', { id: c.contact.id, version: await versionOf(t, 'contacts', c.contact.id), fields: { mobile: '13000000000' } }))
+    refused(await t.raw(who.key, 'contacts', 'setPrimary', { id: c.contact.id, version: await versionOf(t, 'contacts', c.contact.id) }))
     refused(await t.raw(who.key, 'contacts', 'remove', { id: c.contact.id }))
     expect(await snapshot()).toBe(before)
   }
@@ -68,8 +68,8 @@ describeEachDb('permissions: customers and contacts by role and scope', (dialect
     expect(u.notes).toBe(`由${who.userId}修改`)
     const added = await t.call(who.key, 'contacts', 'create', { customerId: id, fields: { name: '新增联系人' } })
     expect((await k()('contacts').where({ id: added.id }).first()).owner_id).toBe(c.customer.ownerId)
-    expect((await t.call(who.key, 'contacts', 'update', { id: added.id, fields: { mobile: '13100000000' } })).mobile).toBe('13100000000')
-    await t.call(who.key, 'contacts', 'setPrimary', { id: added.id })
+    expect((await t.call(who.key, 'contacts', 'update', { id: added.id, version: await versionOf(t, 'contacts', added.id), fields: { mobile: '13100000000' } })).mobile).toBe('13100000000')
+    await t.call(who.key, 'contacts', 'setPrimary', { id: added.id, version: await versionOf(t, 'contacts', added.id) })
     expect((await t.call(who.key, 'contacts', 'list', { customerId: id })).find((x) => x.isPrimary)?.id).toBe(added.id)
     await t.call(who.key, 'contacts', 'remove', { id: added.id })
     expect((await t.call(who.key, 'contacts', 'list', { customerId: id })).map((x) => [x.id, x.isPrimary])).toEqual([[c.contact.id, true]])
@@ -92,9 +92,9 @@ describeEachDb('permissions: customers and contacts by role and scope', (dialect
     const before = await snapshot()
     for (const [area, call, input] of [
       ['customers', 'list', {}], ['customers', 'get', { id: c.customer.id }], ['customers', 'create', { name: 'x' }],
-      ['customers', 'update', { id: c.customer.id, fields: { name: 'x' } }], ['customers', 'remove', { id: c.customer.id }],
+      ['customers', 'update', { id: c.customer.id, version: await versionOf(t, 'customers', c.customer.id), fields: { name: 'x' } }], ['customers', 'remove', { id: c.customer.id }],
       ['customers', 'changeOwner', { ids: [c.customer.id], ownerId: s.mgrA1.userId }], ['contacts', 'list', { customerId: c.customer.id }],
-      ['contacts', 'create', { customerId: c.customer.id, fields: { name: 'x' } }], ['contacts', 'setPrimary', { id: c.contact.id }],
+      ['contacts', 'create', { customerId: c.customer.id, fields: { name: 'x' } }], ['contacts', 'setPrimary', { id: c.contact.id, version: await versionOf(t, 'contacts', c.contact.id) }],
     ] as const) {
       expectCode(await t.raw('no-such-session', area, call, input), 'unauthenticated')
     }

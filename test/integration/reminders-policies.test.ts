@@ -5,6 +5,7 @@
 // supervisor's view of the team's overdue follow-ups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { keyId } from '../../src-main/modules/reminders/reminders.model'
 import { evaluateReminders, reschedulePolicies } from '../../src-main/modules/reminders/system-reminders.service'
 import { addContact, addCustomer, dictId, freezeClock, iso, makeWorld, syncVersion, touch, type CustomerSeed, type World } from './reminders.fixtures'
@@ -68,7 +69,8 @@ describeEachDb('system reminders', (dialect) => {
       customerId: c.C5, channelId: phone, occurredAt: '2026-06-01T10:00:00+08:00', subject: '电话回访',
       promises: [{ content: '寄送合同', dueDate: '2026-06-10' }, { content: '安排培训', dueDate: '2026-06-20' }, { content: '已完成的', dueDate: '2026-06-01' }],
     })
-    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: rec.promises.find((p) => p.content === '已完成的')!.id })
+    const kept = rec.promises.find((p) => p.content === '已完成的')!
+    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: kept.id, version: kept.version })
     names.set(c.C5, 'C5')
   })
   afterAll(async () => t?.close())
@@ -99,7 +101,7 @@ describeEachDb('system reminders', (dialect) => {
       ['C5', 'mgrA1', '2026-06-10T01:00:00.000Z', 'open'],
     ])
     const c1 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C1 }).first()
-    expect(c1).toMatchObject({ id: keyId(`contact_policy:${c.C1}:${w.mgrA1.userId}:2026-06-01T02:00:00.000Z`), title: '跟进提醒：C1', cycle_days: 7 })
+    expect(c1).toMatchObject({ id: keyId(`contact_policy:${c.C1}:${w.mgrA1.userId}:2026-06-01T02:00:00.000Z`), title: '', title_key: 'contact_policy', title_params: JSON.stringify({ customer: 'C1' }), cycle_days: 7 })
   })
 
   it('evaluating again changes nothing and takes no sync version', async () => {
@@ -142,7 +144,7 @@ describeEachDb('system reminders', (dialect) => {
     expect(rep.counts).toMatchObject({ overdue: 4, today: 1 })
     expect(rep.badge).toBe(10) // unfiltered: 4 + 4 birthdays + 1 promise overdue, C3 today
     const onlyC1 = await t.call(w.mgrA1.key, 'reminders', 'centre', { customerId: c.C1 })
-    expect(onlyC1.overdue.map((r) => r.title)).toEqual(['跟进提醒：C1'])
+    expect(onlyC1.overdue.map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C1' }]])
   })
 
   it('due() delivers each system reminder once', async () => {
@@ -153,7 +155,7 @@ describeEachDb('system reminders', (dialect) => {
     await evaluateReminders(t.app)
     expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
     t.clock.setNow(new Date('2026-06-15T10:00:00Z'))
-    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => r.title)).toEqual(['跟进提醒：C3'])
+    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C3' }]])
     expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
     t.clock.setNow(new Date('2026-06-15T02:00:00Z'))
   })
@@ -166,13 +168,13 @@ describeEachDb('system reminders', (dialect) => {
     // C3 done by the user without contact, C4 deleted by the user: never again for this occasion
     const c3 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C3 }).first()
     const c4 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C4 }).first()
-    await t.call(w.mgrA1.key, 'reminders', 'done', { id: c3.id })
+    await t.call(w.mgrA1.key, 'reminders', 'done', { id: c3.id, version: await versionOf(t, 'reminders', c3.id) })
     await t.call(w.mgrA1.key, 'reminders', 'remove', { id: c4.id })
     // P2 ordered again: its 业务下滑 reminders (owner and supervisor) are done
     await touch(t, 'customers', c.P2, { last_order_date: '2026-06-14' }) // an order (the orders service writes it)
     // the overdue promise is kept
     const [promise] = (await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: c.C5 })).items.filter((p) => p.dueDate === '2026-06-10')
-    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: promise.id })
+    await t.call(w.mgrA1.key, 'interactions', 'keepPromise', { id: promise.id, version: await versionOf(t, 'interaction_promises', promise.id) })
     // K1's birthday was mistyped: corrected to July
     await touch(t, 'contacts', k.K1, { birthday: '1980-07-01' })
     const r = await evaluateReminders(t.app)
@@ -191,14 +193,14 @@ describeEachDb('system reminders', (dialect) => {
 
   it('un-keeping the promise opens its reminder again', async () => {
     const [promise] = (await t.call(w.mgrA1.key, 'interactions', 'promises', { customerId: c.C5, status: 'kept' })).items.filter((p) => p.dueDate === '2026-06-10')
-    await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: promise.id })
+    await t.call(w.mgrA1.key, 'interactions', 'unkeepPromise', { id: promise.id, version: await versionOf(t, 'interaction_promises', promise.id) })
     expect(await snapshot('promise')).toEqual([['C5', 'mgrA1', '2026-06-01T01:00:00.000Z', 'done'], ['C5', 'mgrA1', '2026-06-10T01:00:00.000Z', 'open']])
   })
 
   it('changing a policy cycle in the dictionary re-schedules, retracts and revives its reminders', async () => {
     // dictionary.save calls reschedulePolicies() after its change; calling it again changes nothing
     const save = async (cycleDays: number) => {
-      await t.call(w.admin.key, 'dictionary', 'save', { id: weekly, typeCode: 'contact_policy', label: '每周联系', cycleDays })
+      await t.call(w.admin.key, 'dictionary', 'save', { id: weekly, version: await versionOf(t, 'dict_items', weekly), typeCode: 'contact_policy', label: '每周联系', cycleDays })
       expect(await reschedulePolicies(t.app)).toMatchObject({ created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 })
     }
     const c8 = keyId(`contact_policy:${c.C8}:${w.mgrB.userId}:2026-05-01T00:00:00.000Z`)

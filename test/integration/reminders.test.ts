@@ -4,6 +4,7 @@
 // actions, bad input, and permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import { addContact, addCustomer, countRows, errorOf, expectFieldIssue, makeWorld, syncVersion, type World, freezeClock } from './reminders.fixtures'
 
 const SH = { timeZone: 'Asia/Shanghai' }
@@ -55,9 +56,9 @@ describeEachDb('reminders', (dialect) => {
       expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'create', { ...ok, customerId: custA1, contactId: contactB }), 'contactId', 'not_of_customer')
       expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'create', { ...ok, ownerId: w.mgrA2.userId }), 'ownerId', 'out_of_scope')
       const r = (await t.call(w.mgrA1.key, 'reminders', 'list', {})).items[0]
-      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: r.id, fields: { repeat: 'every_n_days', repeatInterval: null } }), 'repeatInterval', 'required')
-      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'snooze', { id: r.id, preset: 'until' }), 'until')
-      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'snooze', { id: r.id, preset: 'until', until: '2026-01-01T00:00:00Z' }), 'until', 'in_past')
+      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: r.id, version: await versionOf(t, 'reminders', r.id), fields: { repeat: 'every_n_days', repeatInterval: null } }), 'repeatInterval', 'required')
+      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'snooze', { id: r.id, version: await versionOf(t, 'reminders', r.id), preset: 'until' }), 'until')
+      expectFieldIssue(await t.raw(w.mgrA1.key, 'reminders', 'snooze', { id: r.id, version: await versionOf(t, 'reminders', r.id), preset: 'until', until: '2026-01-01T00:00:00Z' }), 'until', 'in_past')
       expect(await countRows(t, 'reminders')).toBe(before)
       expect(await syncVersion(t)).toBe(v)
     })
@@ -122,7 +123,7 @@ describeEachDb('reminders', (dialect) => {
     })
 
     it('snooze moves the reminder and lets it fire again; tomorrow means 09:00 tomorrow on the caller\'s clock', async () => {
-      const s = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, preset: '1h' })
+      const s = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow), preset: '1h' })
       expect(s).toMatchObject({ snoozedUntil: '2026-01-31T03:00:00.000Z', effectiveAt: '2026-01-31T03:00:00.000Z', fireAt: '2026-01-31T03:00:00.000Z', notifiedAt: null, overdue: false })
       let c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect(c.today.map((r) => r.title)).toEqual(['明天上午拜访'])
@@ -130,16 +131,16 @@ describeEachDb('reminders', (dialect) => {
       expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => r.id)).toEqual([tomorrow])
       expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
       t.clock.setNow(new Date('2026-01-31T15:55:00Z')) // 23:55 in Shanghai
-      const tm = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, preset: 'tomorrow', ...SH })
+      const tm = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow), preset: 'tomorrow', ...SH })
       expect(tm.snoozedUntil).toBe('2026-02-01T01:00:00.000Z') // 1 Feb 09:00 +08:00
-      const ten = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, preset: '10m' })
+      const ten = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow), preset: '10m' })
       expect(ten.snoozedUntil).toBe('2026-01-31T16:05:00.000Z') // 00:05 the next day
       c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect(c.upcoming.map((r) => r.id)).toContain(tomorrow) // after midnight: tomorrow's list
     })
 
     it('done moves it to the done list; reopen brings it back; remove hides it', async () => {
-      const d = await t.call(w.mgrA1.key, 'reminders', 'done', { id: tomorrow })
+      const d = await t.call(w.mgrA1.key, 'reminders', 'done', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow) })
       expect(d.next).toBeNull()
       expect(d.reminder.doneAt).toBe(t.clock.now().toISOString())
       let c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
@@ -149,7 +150,7 @@ describeEachDb('reminders', (dialect) => {
       t.clock.setNow(new Date('2026-01-31T16:10:00Z')) // … not even past its snooze time (16:05)
       expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((x) => x.id)).not.toContain(tomorrow)
       t.clock.setNow(at)
-      const r = await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: tomorrow })
+      const r = await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow) })
       expect(r.doneAt).toBeNull()
       c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect([...c.overdue, ...c.today, ...c.upcoming].map((x) => x.id)).toContain(tomorrow)
@@ -168,18 +169,18 @@ describeEachDb('reminders', (dialect) => {
         title: '月末对账', dueAt: '2026-01-31T09:00:00+08:00', repeat: 'monthly', notifyAheadMinutes: 60, ...SH,
       })
       expect(r).toMatchObject({ repeat: 'monthly', repeatInterval: 1, seriesId: r.id })
-      const d1 = await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id })
+      const d1 = await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id, version: await versionOf(t, 'reminders', r.id) })
       expect(d1.next).toMatchObject({ dueAt: '2026-02-28T01:00:00.000Z', fireAt: '2026-02-28T00:00:00.000Z', repeat: 'monthly', seriesId: r.id, title: '月末对账', doneAt: null })
       // done twice is harmless: no second next occurrence
-      await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id })
+      await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id, version: await versionOf(t, 'reminders', r.id) })
       expect(Number((await t.app.db.knex('reminders').where({ series_id: r.id }).whereNull('deleted_at').count({ n: '*' }).first())!.n)).toBe(2)
       t.clock.setNow(new Date('2026-02-28T05:00:00Z'))
-      const d2 = await t.call(w.mgrA1.key, 'reminders', 'done', { id: d1.next!.id })
+      const d2 = await t.call(w.mgrA1.key, 'reminders', 'done', { id: d1.next!.id, version: await versionOf(t, 'reminders', d1.next!.id) })
       expect(d2.next!.dueAt).toBe('2026-03-31T01:00:00.000Z')
       // reopening the February one withdraws the March one; doing it again brings the same one back
-      await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: d1.next!.id })
+      await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: d1.next!.id, version: await versionOf(t, 'reminders', d1.next!.id) })
       expect((await t.app.db.knex('reminders').where({ id: d2.next!.id }).first()).deleted_at).not.toBeNull()
-      const again = await t.call(w.mgrA1.key, 'reminders', 'done', { id: d1.next!.id })
+      const again = await t.call(w.mgrA1.key, 'reminders', 'done', { id: d1.next!.id, version: await versionOf(t, 'reminders', d1.next!.id) })
       expect(again.next!.id).toBe(d2.next!.id)
       expect(again.next!.doneAt).toBeNull()
     })
@@ -187,18 +188,18 @@ describeEachDb('reminders', (dialect) => {
     it('yearly on 29 February and every N days via update', async () => {
       t.clock.setNow(new Date('2028-02-29T00:00:00Z'))
       const y = await t.call(w.mgrA1.key, 'reminders', 'create', { title: '闰日纪念', dueAt: '2028-02-29T10:00:00+08:00', repeat: 'yearly', ...SH })
-      expect((await t.call(w.mgrA1.key, 'reminders', 'done', { id: y.id })).next!.dueAt).toBe('2029-02-28T02:00:00.000Z')
+      expect((await t.call(w.mgrA1.key, 'reminders', 'done', { id: y.id, version: await versionOf(t, 'reminders', y.id) })).next!.dueAt).toBe('2029-02-28T02:00:00.000Z')
       const n = await t.call(w.mgrA1.key, 'reminders', 'create', { title: '巡检', dueAt: '2028-03-01T08:00:00+08:00', ...SH })
-      const u = await t.call(w.mgrA1.key, 'reminders', 'update', { id: n.id, fields: { repeat: 'every_n_days', repeatInterval: 10 } })
+      const u = await t.call(w.mgrA1.key, 'reminders', 'update', { id: n.id, version: await versionOf(t, 'reminders', n.id), fields: { repeat: 'every_n_days', repeatInterval: 10 } })
       expect(u).toMatchObject({ repeat: 'every_n_days', repeatInterval: 10, seriesId: n.id })
-      expect((await t.call(w.mgrA1.key, 'reminders', 'done', { id: n.id })).next!.dueAt).toBe('2028-03-11T00:00:00.000Z')
+      expect((await t.call(w.mgrA1.key, 'reminders', 'done', { id: n.id, version: await versionOf(t, 'reminders', n.id) })).next!.dueAt).toBe('2028-03-11T00:00:00.000Z')
     })
 
     it('a weekly reminder in New York keeps its wall-clock time across DST', async () => {
       t.clock.setNow(new Date('2026-03-02T12:00:00Z'))
       const r = await t.call(w.mgrA1.key, 'reminders', 'create', { title: '周会', dueAt: '2026-03-02T09:00:00-05:00', repeat: 'weekly', timeZone: 'America/New_York' })
       expect(r.dueAt).toBe('2026-03-02T14:00:00.000Z')
-      const d = await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id })
+      const d = await t.call(w.mgrA1.key, 'reminders', 'done', { id: r.id, version: await versionOf(t, 'reminders', r.id) })
       expect(d.next!.dueAt).toBe('2026-03-09T13:00:00.000Z') // 09:00 EDT
     })
   })
@@ -219,10 +220,10 @@ describeEachDb('reminders', (dialect) => {
     it('a 客户经理 sees and changes only own reminders; a supervisor the team\'s', async () => {
       const other = (await t.call(w.mgrB.key, 'reminders', 'list', {})).items[0]
       for (const call of ['get', 'snooze', 'done', 'reopen', 'remove'] as const) {
-        const input = call === 'snooze' ? { id: other.id, preset: '10m' } : { id: other.id }
+        const input = call === 'snooze' ? { id: other.id, version: other.version, preset: '10m' } : call === 'get' || call === 'remove' ? { id: other.id } : { id: other.id, version: other.version }
         expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', call, input)).code).toBe('not_found')
       }
-      expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: other.id, fields: { title: 'x' } })).code).toBe('not_found')
+      expect(errorOf(await t.raw(w.mgrA1.key, 'reminders', 'update', { id: other.id, version: await versionOf(t, 'reminders', other.id), fields: { title: 'x' } })).code).toBe('not_found')
       const mine = await t.call(w.mgrA1.key, 'reminders', 'list', { status: 'all', pageSize: 100 })
       expect(mine.items.every((r) => r.ownerId === w.mgrA1.userId)).toBe(true)
       const team = await t.call(w.supA.key, 'reminders', 'list', { status: 'all', pageSize: 100 })
@@ -230,7 +231,7 @@ describeEachDb('reminders', (dialect) => {
       expect(owners.has(w.mgrA1.userId)).toBe(true)
       expect(owners.has(w.mgrB.userId)).toBe(false)
       const a1 = mine.items.find((r) => !r.doneAt)!
-      expect((await t.call(w.supA.key, 'reminders', 'snooze', { id: a1.id, preset: '1h' })).snoozedUntil).not.toBeNull()
+      expect((await t.call(w.supA.key, 'reminders', 'snooze', { id: a1.id, version: await versionOf(t, 'reminders', a1.id), preset: '1h' })).snoozedUntil).not.toBeNull()
       // an executive may look but not change
       const exec = await t.userSession('exec1', 'executive')
       expect((await t.call(exec.key, 'reminders', 'list', { status: 'all' })).total).toBeGreaterThan(0)

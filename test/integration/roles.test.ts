@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import type { RolePermission } from '../../src-main/contract/roles'
 
 describeEachDb('roles', (dialect) => {
@@ -78,7 +79,7 @@ describeEachDb('roles', (dialect) => {
     })
     const rowsBefore = await permRows(role.id)
     const updated = await t.call(admin.key, 'roles', 'save', {
-      id: role.id, name: '销售助理', description: '协助客户经理',
+      id: role.id, version: await versionOf(t, 'roles', role.id), name: '销售助理', description: '协助客户经理',
       permissions: [{ module: 'customers', actions: ['view', 'edit'], scope: 'team' }, { module: 'reminders', actions: ['view'], scope: 'own' }],
     })
     expect(updated).toMatchObject({ id: role.id, code: 'helper', name: '销售助理', description: '协助客户经理' })
@@ -100,18 +101,18 @@ describeEachDb('roles', (dialect) => {
     })
     // saving the same again writes nothing
     const v = await version()
-    await t.call(admin.key, 'roles', 'save', { id: role.id, name: '销售助理', description: '协助客户经理', permissions: updated.permissions })
+    await t.call(admin.key, 'roles', 'save', { id: role.id, version: await versionOf(t, 'roles', role.id), name: '销售助理', description: '协助客户经理', permissions: updated.permissions })
     expect(await version()).toBe(v)
     expect((await auditOf(role.id)).length).toBe(2)
 
-    expect(await t.raw(admin.key, 'roles', 'save', { id: role.id, code: 'renamed', name: '销售助理', permissions: [] })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'code', code: 'immutable' }] } })
-    expect(await t.raw(admin.key, 'roles', 'save', { id: crypto.randomUUID(), name: 'x', permissions: [] })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await t.raw(admin.key, 'roles', 'save', { id: role.id, version: await versionOf(t, 'roles', role.id), code: 'renamed', name: '销售助理', permissions: [] })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'code', code: 'immutable' }] } })
+    expect(await t.raw(admin.key, 'roles', 'save', { id: crypto.randomUUID(), version: 1, name: 'x', permissions: [] })).toMatchObject({ ok: false, error: { code: 'not_found' } })
   })
 
   it('a failed save leaves the old permission rows untouched', async () => {
     const role = await t.call(admin.key, 'roles', 'save', { code: 'keep', name: '保持', permissions: [{ module: 'customers', actions: ['view'], scope: 'own' }] })
     await t.call(admin.key, 'roles', 'save', { code: 'taken', name: '占用', permissions: [] })
-    const r = await t.raw(admin.key, 'roles', 'save', { id: role.id, name: '占用', permissions: [{ module: 'orders', actions: ['view'], scope: 'all' }] })
+    const r = await t.raw(admin.key, 'roles', 'save', { id: role.id, version: await versionOf(t, 'roles', role.id), name: '占用', permissions: [{ module: 'orders', actions: ['view'], scope: 'all' }] })
     expect(r).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'name' }] } })
     expect((await permRows(role.id)).map((p) => p.module)).toEqual(['customers'])
   })
@@ -119,11 +120,11 @@ describeEachDb('roles', (dialect) => {
   it('the admin role keeps the right to edit roles', async () => {
     const adminRole = (await list()).find((r) => r.code === 'admin')!
     const without = adminRole.permissions.filter((p) => p.module !== 'roles')
-    expect(await t.raw(admin.key, 'roles', 'save', { id: adminRole.id, name: adminRole.name, permissions: without })).toMatchObject({ ok: false, error: { code: 'rule', key: 'roles.errors.adminLockout' } })
+    expect(await t.raw(admin.key, 'roles', 'save', { id: adminRole.id, version: await versionOf(t, 'roles', adminRole.id), name: adminRole.name, permissions: without })).toMatchObject({ ok: false, error: { code: 'rule', key: 'roles.errors.adminLockout' } })
     const narrowed = adminRole.permissions.map((p) => (p.module === 'roles' ? { ...p, scope: 'own' as const } : p))
-    expect(await t.raw(admin.key, 'roles', 'save', { id: adminRole.id, name: adminRole.name, permissions: narrowed })).toMatchObject({ ok: false, error: { code: 'rule' } })
+    expect(await t.raw(admin.key, 'roles', 'save', { id: adminRole.id, version: await versionOf(t, 'roles', adminRole.id), name: adminRole.name, permissions: narrowed })).toMatchObject({ ok: false, error: { code: 'rule' } })
     // other changes to the admin role are fine
-    const renamed = await t.call(admin.key, 'roles', 'save', { id: adminRole.id, name: '超级管理员', nameEn: adminRole.nameEn, description: adminRole.description, permissions: adminRole.permissions })
+    const renamed = await t.call(admin.key, 'roles', 'save', { id: adminRole.id, version: await versionOf(t, 'roles', adminRole.id), name: '超级管理员', nameEn: adminRole.nameEn, description: adminRole.description, permissions: adminRole.permissions })
     expect(renamed.name).toBe('超级管理员')
   })
 
@@ -137,10 +138,10 @@ describeEachDb('roles', (dialect) => {
     const user = await t.call(admin.key, 'users', 'create', { login: 'tmp', name: 'Tmp', password: 'pass-word-1', roleId: role.id })
     expect(await t.raw(admin.key, 'roles', 'remove', { id: role.id })).toMatchObject({ ok: false, error: { code: 'in_use', params: { users: 1 } } })
     // a disabled user still holds the role
-    await t.call(admin.key, 'users', 'update', { id: user.id, disabled: true })
+    await t.call(admin.key, 'users', 'update', { id: user.id, version: await versionOf(t, 'users', user.id), disabled: true })
     expect(await t.raw(admin.key, 'roles', 'remove', { id: role.id })).toMatchObject({ ok: false, error: { code: 'in_use' } })
     const manager = seeded.find((r) => r.code === 'manager')!
-    await t.call(admin.key, 'users', 'update', { id: user.id, roleId: manager.id })
+    await t.call(admin.key, 'users', 'update', { id: user.id, version: await versionOf(t, 'users', user.id), roleId: manager.id })
 
     const v0 = await version()
     expect(await t.call(admin.key, 'roles', 'remove', { id: role.id })).toEqual({ ok: true })
@@ -152,14 +153,14 @@ describeEachDb('roles', (dialect) => {
     expect((await auditOf(role.id))[0]).toMatchObject({ action: 'delete', changes: { code: ['temp', null] } })
     expect(await t.raw(admin.key, 'roles', 'remove', { id: role.id })).toMatchObject({ ok: false, error: { code: 'not_found' } })
     // a removed role cannot be given to a user
-    expect(await t.raw(admin.key, 'users', 'update', { id: user.id, roleId: role.id })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'roleId' }] } })
+    expect(await t.raw(admin.key, 'users', 'update', { id: user.id, version: await versionOf(t, 'users', user.id), roleId: role.id })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'roleId' }] } })
   })
 
   it('needs roles.create / edit / delete', async () => {
     const exec = await t.userSession('boss', 'executive')
     expect(await t.raw(exec.key, 'roles', 'save', { code: 'x_role', name: 'X', permissions: [] })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     const any = (await list())[0]
-    expect(await t.raw(exec.key, 'roles', 'save', { id: any.id, name: 'X', permissions: [] })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await t.raw(exec.key, 'roles', 'save', { id: any.id, version: await versionOf(t, 'roles', any.id), name: 'X', permissions: [] })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await t.raw(exec.key, 'roles', 'remove', { id: any.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })
 })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import type { Role } from '../../src-main/contract/roles'
 
 describeEachDb('users', (dialect) => {
@@ -61,7 +62,7 @@ describeEachDb('users', (dialect) => {
     expect((await t.call(admin.key, 'users', 'list', { search: "'; drop table users; --" })).total).toBe(0)
 
     const rep05 = (await t.call(admin.key, 'users', 'list', { search: 'rep05' })).items[0]
-    await t.call(admin.key, 'users', 'update', { id: rep05.id, disabled: true })
+    await t.call(admin.key, 'users', 'update', { id: rep05.id, version: await versionOf(t, 'users', rep05.id), disabled: true })
     expect((await t.call(admin.key, 'users', 'list', { pageSize: 100 })).total).toBe(14)
     const enabled = await t.call(admin.key, 'users', 'list', { pageSize: 100, includeDisabled: false })
     expect(enabled.total).toBe(13)
@@ -75,7 +76,7 @@ describeEachDb('users', (dialect) => {
     const mate = await create('mate', { teamId: north })
     const other = await create('other', { teamId: south })
     const rep = await t.userSession('rep', 'manager', { teamId: north })
-    await t.call(admin.key, 'users', 'update', { id: mate.id, disabled: true })
+    await t.call(admin.key, 'users', 'update', { id: mate.id, version: await versionOf(t, 'users', mate.id), disabled: true })
 
     const seen = await t.call(sup.key, 'users', 'list', { pageSize: 100 })
     expect(seen.items.map((u) => u.login).sort()).toEqual(['mate', 'rep', 'sup'])
@@ -89,7 +90,7 @@ describeEachDb('users', (dialect) => {
     expect(await t.call(rep.key, 'users', 'options', {})).toEqual([{ id: rep.userId, name: 'rep', login: 'rep', teamId: north, roleCode: 'manager' }])
     expect(await t.raw(rep.key, 'users', 'list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await t.raw(sup.key, 'users', 'create', { login: 'x1', name: 'x', password: 'pass-word-1', roleId: roles.manager.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    expect(await t.raw(sup.key, 'users', 'update', { id: rep.userId, name: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await t.raw(sup.key, 'users', 'update', { id: rep.userId, version: await versionOf(t, 'users', rep.userId), name: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await t.raw(sup.key, 'users', 'saveTeam', { name: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect((await t.call(sup.key, 'users', 'teams', {})).map((x) => x.name)).toEqual(['华北组'])
   })
@@ -115,15 +116,15 @@ describeEachDb('users', (dialect) => {
     const mate = await newUser('mate', narrow.id)
     expect(mate).toMatchObject({ ok: true, data: { roleCode: 'narrow', teamId: north } })
     const mateId = (mate as { data: { id: string } }).data.id
-    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, roleId: roles.admin.id })).toMatchObject(refused)
-    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, roleId: editorRights.id })).toMatchObject(refused)
-    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, name: '同事' })).toMatchObject({ ok: true, data: { name: '同事' } })
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, version: await versionOf(t, 'users', mateId), roleId: roles.admin.id })).toMatchObject(refused)
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, version: await versionOf(t, 'users', mateId), roleId: editorRights.id })).toMatchObject(refused)
+    expect(await t.raw(editor.key, 'users', 'update', { id: mateId, version: await versionOf(t, 'users', mateId), name: '同事' })).toMatchObject({ ok: true, data: { name: '同事' } })
     expect(await t.raw(editor.key, 'users', 'resetPassword', { id: mateId, password: 'pass-word-2' })).toMatchObject({ ok: true })
 
     const bossBefore = await userRow(boss.id)
     for (const target of [boss.id, sup.id]) {
       expect(await t.raw(editor.key, 'users', 'resetPassword', { id: target, password: 'taken-over-1' })).toMatchObject(refused)
-      expect(await t.raw(editor.key, 'users', 'update', { id: target, name: 'x' })).toMatchObject(refused)
+      expect(await t.raw(editor.key, 'users', 'update', { id: target, version: await versionOf(t, 'users', target), name: 'x' })).toMatchObject(refused)
       expect(await t.raw(editor.key, 'users', 'unlock', { id: target })).toMatchObject(refused)
     }
     expect((await userRow(boss.id)).password_hash).toBe(bossBefore.password_hash)
@@ -134,7 +135,7 @@ describeEachDb('users', (dialect) => {
     const teamId = await t.teamId('A组')
     const u = await create('zhao', { email: 'a@example.com', phone: '1' })
     const v0 = await version()
-    const updated = await t.call(admin.key, 'users', 'update', { id: u.id, name: '赵六', roleId: roles.supervisor.id, teamId, email: '', phone: '021-1234' })
+    const updated = await t.call(admin.key, 'users', 'update', { id: u.id, version: await versionOf(t, 'users', u.id), name: '赵六', roleId: roles.supervisor.id, teamId, email: '', phone: '021-1234' })
     expect(updated).toMatchObject({ name: '赵六', roleCode: 'supervisor', teamId, teamName: 'A组', email: null, phone: '021-1234' })
     expect(Number((await userRow(u.id)).version)).toBe(v0 + 1)
     const [entry] = await auditOf(u.id)
@@ -144,49 +145,49 @@ describeEachDb('users', (dialect) => {
     })
     expect(entry.changes).not.toHaveProperty('roleId')
     // omitted fields stay; explicit null clears the team
-    const cleared = await t.call(admin.key, 'users', 'update', { id: u.id, teamId: null })
+    const cleared = await t.call(admin.key, 'users', 'update', { id: u.id, version: await versionOf(t, 'users', u.id), teamId: null })
     expect(cleared).toMatchObject({ name: '赵六', teamId: null, phone: '021-1234' })
     const v1 = await version()
     const auditCount = (await auditOf(u.id)).length
-    await t.call(admin.key, 'users', 'update', { id: u.id, name: '赵六' })
+    await t.call(admin.key, 'users', 'update', { id: u.id, version: await versionOf(t, 'users', u.id), name: '赵六' })
     expect(await version()).toBe(v1)
     expect((await auditOf(u.id)).length).toBe(auditCount)
 
-    expect(await t.raw(admin.key, 'users', 'update', { id: crypto.randomUUID(), name: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
-    expect(await t.raw(admin.key, 'users', 'update', { id: u.id, roleId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'roleId' }] } })
+    expect(await t.raw(admin.key, 'users', 'update', { id: crypto.randomUUID(), version: 1, name: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await t.raw(admin.key, 'users', 'update', { id: u.id, version: await versionOf(t, 'users', u.id), roleId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'roleId' }] } })
   })
 
   it('disabling ends the user\'s sessions at once; you cannot disable yourself', async () => {
     const rep = await t.userSession('rep', 'manager')
     t.sessions.set('rep-second-window', rep.userId)
-    const off = await t.call(admin.key, 'users', 'update', { id: rep.userId, disabled: true })
+    const off = await t.call(admin.key, 'users', 'update', { id: rep.userId, version: await versionOf(t, 'users', rep.userId), disabled: true })
     expect(off.disabled).toBe(true)
     expect(t.sessions.get(rep.key)).toBeNull()
     expect(t.sessions.get('rep-second-window')).toBeNull()
     expect(t.sessions.get(admin.key)).not.toBeNull()
     expect((await auditOf(rep.userId))[0].changes).toEqual({ disabled: [false, true] })
     // enabling again: the user can log in
-    await t.call(admin.key, 'users', 'update', { id: rep.userId, disabled: false })
+    await t.call(admin.key, 'users', 'update', { id: rep.userId, version: await versionOf(t, 'users', rep.userId), disabled: false })
     expect(await t.raw('again', 'auth', 'login', { login: 'rep', password: 'secret-pass-1' })).toMatchObject({ ok: true })
 
-    const self = await t.raw(admin.key, 'users', 'update', { id: admin.userId, disabled: true })
+    const self = await t.raw(admin.key, 'users', 'update', { id: admin.userId, version: await versionOf(t, 'users', admin.userId), disabled: true })
     expect(self).toMatchObject({ ok: false, error: { code: 'rule', key: 'users.errors.cannotDisableSelf' } })
     expect((await userRow(admin.userId)).disabled).toBeFalsy()
   })
 
   it('the last enabled administrator keeps the admin role', async () => {
-    const own = await t.raw(admin.key, 'users', 'update', { id: admin.userId, roleId: roles.manager.id })
+    const own = await t.raw(admin.key, 'users', 'update', { id: admin.userId, version: await versionOf(t, 'users', admin.userId), roleId: roles.manager.id })
     expect(own).toMatchObject({ ok: false, error: { code: 'rule', key: 'users.errors.lastAdmin' } })
     // a second admin who is disabled does not count
     const second = await create('admin2', { roleId: roles.admin.id })
-    await t.call(admin.key, 'users', 'update', { id: second.id, disabled: true })
-    expect(await t.raw(admin.key, 'users', 'update', { id: admin.userId, roleId: roles.manager.id })).toMatchObject({ ok: false, error: { code: 'rule' } })
+    await t.call(admin.key, 'users', 'update', { id: second.id, version: await versionOf(t, 'users', second.id), disabled: true })
+    expect(await t.raw(admin.key, 'users', 'update', { id: admin.userId, version: await versionOf(t, 'users', admin.userId), roleId: roles.manager.id })).toMatchObject({ ok: false, error: { code: 'rule' } })
     // once another admin is enabled, either may step down, but not both
-    await t.call(admin.key, 'users', 'update', { id: second.id, disabled: false })
-    expect(await t.call(admin.key, 'users', 'update', { id: admin.userId, roleId: roles.manager.id })).toMatchObject({ roleCode: 'manager' })
+    await t.call(admin.key, 'users', 'update', { id: second.id, version: await versionOf(t, 'users', second.id), disabled: false })
+    expect(await t.call(admin.key, 'users', 'update', { id: admin.userId, version: await versionOf(t, 'users', admin.userId), roleId: roles.manager.id })).toMatchObject({ roleCode: 'manager' })
     const s2 = 'admin2-session'
     t.sessions.set(s2, second.id)
-    expect(await t.raw(s2, 'users', 'update', { id: second.id, roleId: roles.manager.id })).toMatchObject({ ok: false, error: { code: 'rule', key: 'users.errors.lastAdmin' } })
+    expect(await t.raw(s2, 'users', 'update', { id: second.id, version: await versionOf(t, 'users', second.id), roleId: roles.manager.id })).toMatchObject({ ok: false, error: { code: 'rule', key: 'users.errors.lastAdmin' } })
     const row = await userRow(second.id)
     expect(row.role_id).toBe(roles.admin.id)
   })
@@ -232,12 +233,12 @@ describeEachDb('users', (dialect) => {
   it('teams: create, rename, leader, member count, duplicate names refused', async () => {
     const v0 = await version()
     const team = await t.call(admin.key, 'users', 'saveTeam', { name: '华东销售部' })
-    expect(team).toEqual({ id: team.id, name: '华东销售部', leaderId: null, memberCount: 0 })
+    expect(team).toEqual({ id: team.id, name: '华东销售部', leaderId: null, memberCount: 0, version: v0 + 1 })
     expect(Number((await t.app.db.knex('teams').where({ id: team.id }).first()).version)).toBe(v0 + 1)
     const a = await create('a1', { teamId: team.id })
     await create('a2', { teamId: team.id })
-    const renamed = await t.call(admin.key, 'users', 'saveTeam', { id: team.id, name: '华东一部', leaderId: a.id })
-    expect(renamed).toEqual({ id: team.id, name: '华东一部', leaderId: a.id, memberCount: 2 })
+    const renamed = await t.call(admin.key, 'users', 'saveTeam', { id: team.id, version: await versionOf(t, 'teams', team.id), name: '华东一部', leaderId: a.id })
+    expect(renamed).toEqual({ id: team.id, name: '华东一部', leaderId: a.id, memberCount: 2, version: expect.any(Number) })
     const teams = await t.call(admin.key, 'users', 'teams', {})
     expect(teams).toEqual([renamed])
     const log = (await t.call(admin.key, 'audit', 'list', { entity: 'team', entityId: team.id })).items
@@ -246,7 +247,7 @@ describeEachDb('users', (dialect) => {
 
     expect(await t.raw(admin.key, 'users', 'saveTeam', { name: '华东一部' })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'name', code: 'duplicate' }] } })
     expect(await t.raw(admin.key, 'users', 'saveTeam', { name: '新组', leaderId: crypto.randomUUID() })).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'leaderId' }] } })
-    expect(await t.raw(admin.key, 'users', 'saveTeam', { id: crypto.randomUUID(), name: '新组' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await t.raw(admin.key, 'users', 'saveTeam', { id: crypto.randomUUID(), version: 1, name: '新组' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
     expect((await t.call(admin.key, 'users', 'teams', {})).length).toBe(1)
   })
 
@@ -266,7 +267,9 @@ describeEachDb('users', (dialect) => {
 
     // the strip of each answer that could tell ids apart: code, field, issue code, message
     const answer = async (input: Record<string, unknown>) => {
-      const r = await t.raw(editor.key, 'users', 'saveTeam', { name: '华北组', ...input })
+      // an edit says which version of the team it is based on (the stored one; 1 for an unknown id)
+      const version = input.id ? Number((await t.app.db.knex('teams').where({ id: input.id }).first('version'))?.version ?? 1) : undefined
+      const r = await t.raw(editor.key, 'users', 'saveTeam', { name: '华北组', version, ...input })
       return r.ok ? r : { ok: r.ok, error: { code: r.error.code, message: r.error.message, key: r.error.key ?? null, issues: r.error.issues ?? null, params: r.error.params ?? null } }
     }
     const refusedLeader = await answer({ id: north, leaderId: unknown })
@@ -287,12 +290,12 @@ describeEachDb('users', (dialect) => {
     const userInSouth = await newUser(south)
     expect(userInSouth).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ field: 'teamId', code: 'not_found' }] } })
     expect(userInSouth).toEqual(await newUser(unknown))
-    expect(await t.raw(editor.key, 'users', 'update', { id: mate.id, teamId: south })).toEqual(await t.raw(editor.key, 'users', 'update', { id: mate.id, teamId: unknown }))
+    expect(await t.raw(editor.key, 'users', 'update', { id: mate.id, version: await versionOf(t, 'users', mate.id), teamId: south })).toEqual(await t.raw(editor.key, 'users', 'update', { id: mate.id, version: await versionOf(t, 'users', mate.id), teamId: unknown }))
 
     // one of its own team may lead it
-    expect(await t.call(editor.key, 'users', 'saveTeam', { id: north, name: '华北组', leaderId: mate.id })).toMatchObject({ id: north, leaderId: mate.id })
+    expect(await t.call(editor.key, 'users', 'saveTeam', { id: north, version: await versionOf(t, 'teams', north), name: '华北组', leaderId: mate.id })).toMatchObject({ id: north, leaderId: mate.id })
     // an administrator (scope all) may still pick anyone
-    expect(await t.call(admin.key, 'users', 'saveTeam', { id: south, name: '华南组', leaderId: stranger.id })).toMatchObject({ leaderId: stranger.id })
+    expect(await t.call(admin.key, 'users', 'saveTeam', { id: south, version: await versionOf(t, 'teams', south), name: '华南组', leaderId: stranger.id })).toMatchObject({ leaderId: stranger.id })
   })
 
   it('stores text with SQL metacharacters literally', async () => {

@@ -11,7 +11,15 @@ export const listContacts = (db: Knex, customerId: string) =>
     .select('*')
 
 export const insertContact = (db: Knex, row: Record<string, unknown>) => db('contacts').insert(row)
-export const updateContact = (db: Knex, id: string, patch: Record<string, unknown>) => db('contacts').where({ id }).update(patch)
+/**
+ * Updates a contact; with `expectVersion` only while its stored version is still that one (the
+ * version the edit is based on). Answers how many rows changed: 0 means someone changed it first.
+ */
+export async function updateContact(db: Knex, id: string, patch: Record<string, unknown>, expectVersion?: number): Promise<number> {
+  const q = db('contacts').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
 
 /** Live primary contacts of a customer other than `exceptId`. */
 export const otherPrimaries = (db: Knex, customerId: string, exceptId: string | null): Promise<Array<{ id: string }>> => {

@@ -6,14 +6,14 @@ import { LunarYear } from 'lunar-typescript'
 import type { ServiceContext } from '../context'
 import type { Action, DataScope } from '../../contract/common'
 import { ContactFields, type Contact } from '../../contract/contacts'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
+import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { assertRowInScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { refreshSearchText } from '../customers/customers.service'
-import { toColumn } from '../customers/customers.repository'
 import { countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
 
 type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
@@ -106,8 +106,9 @@ async function clearOtherPrimaries(trx: Knex, ctx: ServiceContext, customerId: s
   }
 }
 
-async function promote(trx: Knex, ctx: ServiceContext, customerId: string, id: string, version: number, now: string) {
-  await updateContact(trx, id, { is_primary: true, updated_at: now, version })
+/** Makes a contact the primary one (with `expected`: only while it has that version). */
+async function promote(trx: Knex, ctx: ServiceContext, customerId: string, id: string, version: number, now: string, expected?: number) {
+  if (!(await updateContact(trx, id, { is_primary: true, updated_at: now, version }, expected))) throw conflict('contact')
   await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: customerId, action: 'update', changes: { isPrimary: [false, true] } })
 }
 
@@ -134,11 +135,12 @@ export async function contactsCreate(ctx: ServiceContext, input: { customerId: s
   return toContact(await findContact(k, id))
 }
 
-export async function contactsUpdate(ctx: ServiceContext, input: { id: string; fields: Fields }): Promise<Contact> {
+export async function contactsUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: Fields }): Promise<Contact> {
   const k = ctx.db.knex
   const f = input.fields
   await k.transaction(async (trx) => {
     const before = await loadInScope(trx, ctx, 'edit', input.id)
+    if (before.version !== input.version) throw conflict('contact', before.version)
     const merged = { ...before, ...Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) }
     validateBirthday(str(merged.birthday), String(merged.birthdayCalendar), merged.birthdayLeapMonth === true)
     const patch = columnsOf(f)
@@ -161,7 +163,8 @@ export async function contactsUpdate(ctx: ServiceContext, input: { id: string; f
       patch.is_primary = false
       await promote(trx, ctx, before.customerId, successor.id, version, now)
     }
-    await updateContact(trx, input.id, { ...patch, updated_at: now, version })
+    // only while the row still has the version the edit is based on (a parallel edit answers conflict)
+    if (!(await updateContact(trx, input.id, { ...patch, updated_at: now, version }, input.version))) throw conflict('contact')
     if (Object.keys(f).some((x) => SEARCH_FIELDS.has(x))) await refreshSearchText(trx, before.customerId)
     const after = toContact(await findContact(trx, input.id))
     await recordAudit(trx, ctx, { entity: 'contact', entityId: input.id, parentId: before.customerId, action: 'update', changes: diff(beforeView, auditView(after)) })
@@ -186,14 +189,15 @@ export async function contactsRemove(ctx: ServiceContext, input: { id: string })
   return { ok: true as const }
 }
 
-export async function contactsSetPrimary(ctx: ServiceContext, input: { id: string }) {
+export async function contactsSetPrimary(ctx: ServiceContext, input: { id: string; version: number }) {
   await ctx.db.knex.transaction(async (trx) => {
     const c = await loadInScope(trx, ctx, 'edit', input.id)
+    if (c.version !== input.version) throw conflict('contact', c.version)
     if (c.isPrimary) return
     const now = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
     await clearOtherPrimaries(trx, ctx, c.customerId, c.id, version, now)
-    await promote(trx, ctx, c.customerId, c.id, version, now)
+    await promote(trx, ctx, c.customerId, c.id, version, now, input.version)
   })
   return { ok: true as const }
 }

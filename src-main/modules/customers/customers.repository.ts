@@ -1,8 +1,7 @@
 import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
+import { toColumn } from '../../db/columns'
 import { whereLike } from '../../db/dialect'
-
-export const toColumn = (key: string) => key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [

@@ -6,7 +6,8 @@ import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import { CustomerFields, DICT_FIELDS, type Customer, type CustomerRow, type DictField } from '../../contract/customers'
 import type { DictTypeCode } from '../../contract/dictionary'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
+import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -18,7 +19,7 @@ import { buildCustomerSearchText } from './customers.search'
 import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
   codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, toColumn, updateContactsOf, updateCustomer, type ListQuery,
+  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, updateContactsOf, updateCustomer, type ListQuery,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -218,16 +219,13 @@ export async function refreshSearchText(trx: Knex, customerId: string) {
   if (text !== c.search_text) await updateCustomer(trx, customerId, { search_text: text })
 }
 
-const conflict = (current: number) =>
-  new AppError('conflict', 'the customer was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
-
-export async function customersUpdate(ctx: ServiceContext, input: { id: string; version?: number; fields: Fields }): Promise<Customer> {
+export async function customersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: Fields }): Promise<Customer> {
   const scope = requirePerm(ctx.actor, 'customers', 'edit')
   const k = ctx.db.knex
   await k.transaction(async (trx) => {
     await assertRowInScope(trx, ctx.actor, scope, 'customers', input.id, 'customer')
     const before = await loadCustomer(trx, input.id)
-    if (input.version !== undefined && input.version !== before.version) throw conflict(before.version)
+    if (input.version !== before.version) throw conflict('customer', before.version)
     const fields = input.fields
     await checkDictFields(trx, fields, before)
     const patch: Row = {}
@@ -245,7 +243,8 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
       const merged = { ...before, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) }
       patch.search_text = buildCustomerSearchText(merged, await liveContactsForSearch(trx, input.id))
     }
-    if (!(await updateCustomer(trx, input.id, patch, before.version))) throw conflict(before.version)
+    // only while the row still has the version the edit is based on (a parallel edit of it answers conflict)
+    if (!(await updateCustomer(trx, input.id, patch, input.version))) throw conflict('customer')
     const after = await loadCustomer(trx, input.id)
     await recordAudit(trx, ctx, { entity: 'customer', entityId: input.id, action: 'update', changes: diff(beforeView, auditView(after)) })
   })

@@ -48,7 +48,12 @@ export async function maxSortOrder(db: Knex, typeCode: string): Promise<number> 
 }
 
 export const insertItem = (db: Knex, row: Record<string, unknown>) => db('dict_items').insert(row)
-export const updateItem = (db: Knex, id: string, patch: Record<string, unknown>) => db('dict_items').where({ id }).update(patch)
+/** Updates an item; with `expectVersion` only while it still has that version. Answers the rows changed. */
+export async function updateItem(db: Knex, id: string, patch: Record<string, unknown>, expectVersion?: number): Promise<number> {
+  const q = db('dict_items').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
 
 /** item id → number of live rows referring to it, for the given items of one type. */
 export async function usageCounts(db: Knex, typeCode: DictTypeCode, ids: string[]): Promise<Map<string, number>> {

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import { PROBABILITY_TYPES, type DictItem, type DictType, type DictTypeCode } from '../../contract/dictionary'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
 import { toBool, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
@@ -25,6 +25,7 @@ export function toDictItem(r: DictItemRow, inUse?: number): DictItem {
     enabled: toBool(r.enabled),
     cycleDays: toNum(r.cycle_days),
     probability: toNum(r.probability),
+    version: Number(r.version ?? 0),
   }
   if (inUse !== undefined) item.inUse = inUse
   return item
@@ -65,6 +66,8 @@ export async function dictItems(ctx: ServiceContext, input: { typeCode: DictType
 
 export interface DictSaveInput {
   id?: string
+  /** with an id: the version the edit is based on */
+  version?: number
   typeCode: DictTypeCode
   label: string
   labelEn?: string | null
@@ -123,6 +126,7 @@ function saveItem(ctx: ServiceContext, input: DictSaveInput): Promise<DictItem> 
 
     const row = await findItem(trx, input.id)
     if (!row || row.type_code !== input.typeCode) throw notFound('dictionary item', input.id)
+    if (input.version !== undefined && input.version !== Number(row.version)) throw conflict('dictionary item', Number(row.version))
     if (hasCycle && input.cycleDays === null) throw fieldError('cycleDays', 'required', 'cycle days are required for this dictionary')
     const before = toDictItem(row)
     const wanted: DictItem = {
@@ -135,9 +139,12 @@ function saveItem(ctx: ServiceContext, input: DictSaveInput): Promise<DictItem> 
     }
     const changes = diff(auditView(before), auditView(wanted))
     if (!Object.keys(changes).length) return before
-    await updateItem(trx, input.id, {
-      label: wanted.label, label_en: wanted.labelEn, enabled: wanted.enabled, cycle_days: wanted.cycleDays, probability: wanted.probability, updated_at: now, version: await nextVersion(trx),
-    })
+    const patch = {
+      label: wanted.label, label_en: wanted.labelEn, enabled: wanted.enabled, cycle_days: wanted.cycleDays, probability: wanted.probability, updated_at: now,
+      version: await nextVersion(trx),
+    }
+    // only while the item still has the version the edit is based on (a parallel edit answers conflict)
+    if (!(await updateItem(trx, input.id, patch, input.version))) throw conflict('dictionary item')
     await recordAudit(trx, ctx, { entity: 'dict_item', entityId: input.id, action: 'update', changes })
     return toDictItem((await findItem(trx, input.id))!)
   })

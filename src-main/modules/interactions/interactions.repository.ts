@@ -1,9 +1,12 @@
 // Knex queries of interactions, their promises and attachments.
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertChunked } from '../../db/dialect'
+import { applyPage, countRows, insertChunked, whereContainsAny, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
+
+/** The caller's visibility, applied by the service to a query of interactions (i) joined to customers (c). */
+export type VisibleFilter = (q: Knex.QueryBuilder) => Knex.QueryBuilder
 
 /** Live interactions of live customers (c): what filters and counts need. A deleted customer's records are gone with it. */
 export const interactionBase = (db: Knex) =>
@@ -27,7 +30,44 @@ export const interactionColumns = [
 export const findInteraction = (db: Knex, id: string): Promise<Row | undefined> => interactionRows(db).where('i.id', id).first(interactionColumns)
 
 export const insertInteraction = (db: Knex, row: Row) => db('interactions').insert(row)
-export const updateInteraction = (db: Knex, id: string, patch: Row) => db('interactions').where({ id }).update(patch)
+
+/**
+ * Updates a record; with `expectVersion` only while its stored version is still that one (the
+ * version the edit is based on). Answers how many rows changed: 0 means someone changed it first.
+ */
+export async function updateInteraction(db: Knex, id: string, patch: Row, expectVersion?: number): Promise<number> {
+  const q = db('interactions').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
+
+export interface InteractionFilter {
+  customerId?: string
+  channelId?: string
+  kind?: string
+  createdBy?: string
+  /** occurred_at range, ISO instants */
+  from?: string
+  to?: string
+  /** contained in the subject, detail, outcome, place or the customer's name */
+  text?: string
+}
+
+/** One page of the visible records, newest first: counted on the bare filter, then read with the names. */
+export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
+  const q = visible(interactionBase(db))
+  if (f.customerId) q.where('i.customer_id', f.customerId)
+  if (f.channelId) q.where('i.channel_id', f.channelId)
+  if (f.kind) q.where('i.kind', f.kind)
+  if (f.createdBy) q.where('i.created_by', f.createdBy)
+  if (f.from) q.where('i.occurred_at', '>=', f.from)
+  if (f.to) q.where('i.occurred_at', '<=', f.to)
+  if (f.text) whereContainsAny(q, ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name'], f.text)
+  const total = await countRows(q)
+  const newestFirst = (x: Knex.QueryBuilder) => x.orderBy([{ column: 'i.occurred_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
+  const rows = total ? await applyPage(newestFirst(withNames(q.clone()).select(interactionColumns)), p) : []
+  return { rows, total }
+}
 
 export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefined> =>
   db('customers as c')
@@ -60,7 +100,17 @@ export const promisesOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =
     : Promise.resolve([])
 
 export const insertPromises = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'interaction_promises', rows)
-export const updatePromise = (db: Knex, id: string, patch: Row) => db('interaction_promises').where({ id }).update(patch)
+
+/** Updates a promise; with `expectVersion` only while it still has that version. Answers the rows changed. */
+export async function updatePromise(db: Knex, id: string, patch: Row, expectVersion?: number): Promise<number> {
+  const q = db('interaction_promises').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
+
+/** Soft-deletes the live promises of a record (with the record). */
+export const softDeletePromisesOf = (db: Knex, interactionId: string, patch: Row) =>
+  db('interaction_promises').where({ interaction_id: interactionId }).whereNull('deleted_at').update(patch)
 
 export const findPromise = (db: Knex, id: string): Promise<Row | undefined> =>
   db('interaction_promises as p').leftJoin('customers as c', 'c.id', 'p.customer_id').where('p.id', id).whereNull('p.deleted_at').first('p.*', 'c.name as customer_name')
@@ -73,6 +123,27 @@ export function promiseRows(db: Knex) {
     .whereNull('p.deleted_at')
     .whereNull('i.deleted_at')
     .whereNull('c.deleted_at')
+}
+
+/** One page of the visible promises (open, kept or all), those without a due date last. */
+export async function pagePromises(
+  db: Knex, visible: VisibleFilter, f: { customerId?: string; status: 'open' | 'kept' | 'all' }, p: PageRequest,
+): Promise<{ rows: Row[]; total: number }> {
+  const q = visible(promiseRows(db))
+  if (f.customerId) q.where('p.customer_id', f.customerId)
+  if (f.status === 'open') q.whereNull('p.kept_at')
+  if (f.status === 'kept') q.whereNotNull('p.kept_at')
+  const total = await countRows(q)
+  const rows = total
+    ? await applyPage(
+        q.clone()
+          .select('p.*', 'c.name as customer_name')
+          .orderByRaw('case when p.due_date is null then 1 else 0 end')
+          .orderBy([{ column: 'p.due_date' }, { column: 'p.id' }]),
+        p,
+      )
+    : []
+  return { rows, total }
 }
 
 export async function promiseCounts(db: Knex, customerId: string, today: string) {

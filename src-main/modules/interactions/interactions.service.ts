@@ -6,24 +6,23 @@
 // and the caller's own records. Editing and deleting: own records; team/all scope more.
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
+import type { DataScope } from '../../contract/common'
 import type { z } from 'zod'
 import type { ContactSummary, Interaction, InteractionCreate, InteractionPatch, InteractionSearch, PromiseInput, PromiseItem } from '../../contract/interactions'
-import { AppError, fieldError, notFound } from '../../shared/errors'
-import { applyPage, toBool, toIso, whereContainsAny } from '../../db/dialect'
+import { conflict, fieldError, forbidden, notFound } from '../../shared/errors'
+import { toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
-import { canModify, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
-import { loadSettings, keyId } from '../reminders/reminders.model'
-import { evaluateCustomers, refreshCustomerContact, syncFollowUp } from '../reminders/system-reminders.service'
-import { countRows } from '../reminders/reminders.repository'
+import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
+import { appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp } from '../reminders/system-reminders.service'
 import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
-  interactionBase, interactionColumns, interactionCount, promiseCounts, promiseRows, promisesOf, softDeleteAttachmentsOf, updateInteraction,
-  updatePromise, withNames, type Row,
+  interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
+  updatePromise, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
 
 type In<T extends z.ZodType> = z.output<T>
@@ -51,9 +50,10 @@ function toPromise(r: Row, today: string): PromiseItem {
 }
 
 async function todayOf(db: Knex, ctx: ServiceContext) {
-  const s = await loadSettings(db)
-  return formatDate(toLocal(ctx.clock.now(), { tz: s.timeZone }))
+  return formatDate(toLocal(ctx.clock.now(), await appZone(db)))
 }
+
+const visibleTo = (k: Knex, ctx: ServiceContext, scope: DataScope): VisibleFilter => (q) => visibleInteractions(q, k, ctx.actor, scope)
 
 /** Rows → contract, with their promises, attachments and follow-up state (three queries per page). */
 async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Interaction[]> {
@@ -91,33 +91,24 @@ async function reload(db: Knex, ctx: ServiceContext, id: string): Promise<Intera
 
 // ---- reading ----------------------------------------------------------------------------------
 
-const newestFirst = (q: Knex.QueryBuilder) => q.orderBy([{ column: 'i.occurred_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
-
-/** Counts on the bare filter (no name joins), then reads one page with the names. */
-async function page(db: Knex, ctx: ServiceContext, q: Knex.QueryBuilder, p: { page: number; pageSize: number }) {
-  const total = await countRows(q)
-  const rows = total ? await applyPage(newestFirst(withNames(q.clone()).select(interactionColumns)), p) : []
-  return { items: await hydrate(db, ctx, rows), total, page: p.page, pageSize: p.pageSize }
+/** One page of the visible records matching `f`, newest first, hydrated. */
+async function page(ctx: ServiceContext, scope: DataScope, f: InteractionFilter, p: { page: number; pageSize: number }) {
+  const k = ctx.db.knex
+  const { rows, total } = await pageInteractions(k, visibleTo(k, ctx, scope), f, p)
+  return { items: await hydrate(k, ctx, rows), total, page: p.page, pageSize: p.pageSize }
 }
 
 export async function interactionsListByCustomer(ctx: ServiceContext, input: { customerId: string; page: number; pageSize: number }) {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
-  const k = ctx.db.knex
-  return page(k, ctx, visibleInteractions(interactionBase(k).where('i.customer_id', input.customerId), k, ctx.actor, scope), input)
+  return page(ctx, scope, { customerId: input.customerId }, input)
 }
 
 export async function interactionsSearch(ctx: ServiceContext, input: In<typeof InteractionSearch>) {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
-  const k = ctx.db.knex
-  const q = visibleInteractions(interactionBase(k), k, ctx.actor, scope)
-  if (input.customerId) q.where('i.customer_id', input.customerId)
-  if (input.channelId) q.where('i.channel_id', input.channelId)
-  if (input.kind) q.where('i.kind', input.kind)
-  if (input.createdBy) q.where('i.created_by', input.createdBy)
-  if (input.from) q.where('i.occurred_at', '>=', isoOf(input.from))
-  if (input.to) q.where('i.occurred_at', '<=', isoOf(input.to))
-  if (input.text) whereContainsAny(q, ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name'], input.text)
-  return page(k, ctx, q, input)
+  return page(ctx, scope, {
+    customerId: input.customerId, channelId: input.channelId, kind: input.kind, createdBy: input.createdBy,
+    from: input.from ? isoOf(input.from) : undefined, to: input.to ? isoOf(input.to) : undefined, text: input.text || undefined,
+  }, input)
 }
 
 export async function interactionsGet(ctx: ServiceContext, input: { id: string }): Promise<Interaction> {
@@ -286,7 +277,7 @@ async function replacePromises(trx: Knex.Transaction, ctx: ServiceContext, row: 
 
 export async function interactionsUpdate(
   ctx: ServiceContext,
-  input: { id: string; version?: number; fields: Fields; promises?: In<typeof PromiseInput>[] },
+  input: { id: string; version: number; fields: Fields; promises?: In<typeof PromiseInput>[] },
 ): Promise<Interaction> {
   const now = ctx.clock.now()
   const f = input.fields
@@ -294,9 +285,7 @@ export async function interactionsUpdate(
   const k = ctx.db.knex
   await k.transaction(async (trx) => {
     const row = await loadModifiable(trx, ctx.actor, 'edit', input.id)
-    if (input.version !== undefined && input.version !== Number(row.version)) {
-      throw new AppError('conflict', 'the record was changed meanwhile', { key: 'errors.conflict', params: { version: Number(row.version) } })
-    }
+    if (input.version !== Number(row.version)) throw conflict('interaction', Number(row.version))
     checkFollowUp(f.occurredAt ?? toIso(row.occurred_at), f.nextFollowUpAt !== undefined ? f.nextFollowUpAt : toIso(row.next_follow_up_at))
     const customerId = String(row.customer_id)
     if (f.contactId !== undefined && f.contactId !== row.contact_id) await checkContact(trx, f.contactId, customerId)
@@ -310,7 +299,9 @@ export async function interactionsUpdate(
     }
     const version = versionOf(trx)
     const v = await version()
-    await updateInteraction(trx, input.id, { ...patch, updated_at: now.toISOString(), version: v })
+    // only while the record still has the version the edit is based on: of two edits of one
+    // version (two windows, two people) the second changes nothing and answers conflict
+    if (!(await updateInteraction(trx, input.id, { ...patch, updated_at: now.toISOString(), version: v }, input.version))) throw conflict('interaction')
     if (input.promises) await replacePromises(trx, ctx, row, input.promises, v)
     const after = (await findInteraction(trx, input.id))!
     await auditInteraction(trx, ctx, 'update', row, after)
@@ -330,7 +321,7 @@ export async function interactionsRemove(ctx: ServiceContext, input: { id: strin
     const v = await version()
     const gone = { deleted_at: nowIso, updated_at: nowIso, version: v }
     await updateInteraction(trx, input.id, gone)
-    await trx('interaction_promises').where({ interaction_id: input.id }).whereNull('deleted_at').update(gone)
+    await softDeletePromisesOf(trx, input.id, gone)
     await softDeleteAttachmentsOf(trx, input.id, gone)
     await auditInteraction(trx, ctx, 'delete', row, null)
     const customerId = String(row.customer_id)
@@ -353,45 +344,30 @@ async function loadPromiseForEdit(db: Knex, ctx: ServiceContext, id: string): Pr
   return p
 }
 
-async function setKept(ctx: ServiceContext, id: string, kept: boolean): Promise<PromiseItem> {
+async function setKept(ctx: ServiceContext, id: string, expected: number, kept: boolean): Promise<PromiseItem> {
   const nowIso = ctx.clock.now().toISOString()
   const k = ctx.db.knex
   await k.transaction(async (trx) => {
     const p = await loadPromiseForEdit(trx, ctx, id)
+    if (Number(p.version) !== expected) throw conflict('promise', Number(p.version))
     if (!!p.kept_at === kept) return
     const version = versionOf(trx)
-    await updatePromise(trx, id, { kept_at: kept ? nowIso : null, updated_at: nowIso, version: await version() })
-    if (!kept) {
-      // not kept after all: its reminder (closed when it was kept) is open again
-      const rid = keyId(`promise:${id}`)
-      await trx('reminders').where({ id: rid }).whereNotNull('done_at').whereNull('deleted_at').update({ done_at: null, updated_at: nowIso, version: await version() })
-    }
+    if (!(await updatePromise(trx, id, { kept_at: kept ? nowIso : null, updated_at: nowIso, version: await version() }, expected))) throw conflict('promise')
+    // not kept after all: its reminder (closed when it was kept) is open again
+    if (!kept) await reopenPromiseReminder(trx, id, nowIso, version)
     await evaluateCustomers(trx, ctx, [String(p.customer_id)], version)
   })
   return toPromise((await findPromise(k, id))!, await todayOf(k, ctx))
 }
 
-export const promisesKeep = (ctx: ServiceContext, input: { id: string }) => setKept(ctx, input.id, true)
-export const promisesUnkeep = (ctx: ServiceContext, input: { id: string }) => setKept(ctx, input.id, false)
+export const promisesKeep = (ctx: ServiceContext, input: { id: string; version: number }) => setKept(ctx, input.id, input.version, true)
+export const promisesUnkeep = (ctx: ServiceContext, input: { id: string; version: number }) => setKept(ctx, input.id, input.version, false)
 
 export async function promisesList(ctx: ServiceContext, input: { customerId?: string; status: 'open' | 'kept' | 'all'; page: number; pageSize: number }) {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
-  const q = visibleInteractions(promiseRows(k), k, ctx.actor, scope)
-  if (input.customerId) q.where('p.customer_id', input.customerId)
-  if (input.status === 'open') q.whereNull('p.kept_at')
-  if (input.status === 'kept') q.whereNotNull('p.kept_at')
-  const total = await countRows(q)
+  const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { customerId: input.customerId, status: input.status }, input)
   const today = await todayOf(k, ctx)
-  const rows = total
-    ? await applyPage(
-        q.clone()
-          .select('p.*', 'c.name as customer_name')
-          .orderByRaw('case when p.due_date is null then 1 else 0 end')
-          .orderBy([{ column: 'p.due_date' }, { column: 'p.id' }]),
-        input,
-      )
-    : []
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
 }
 
@@ -402,8 +378,7 @@ export async function interactionsSummary(ctx: ServiceContext, input: { customer
   const k = ctx.db.knex
   const c = await findCustomerForWrite(k, input.customerId)
   if (!c || !inScope(ctx.actor, scope, str(c.owner_id), str(c.owner_team_id))) throw notFound('customer', input.customerId)
-  const settings = await loadSettings(k)
-  const zone = { tz: settings.timeZone }
+  const zone = await appZone(k)
   const now = ctx.clock.now()
   const today = toLocal(now, zone)
   const overdueDays = (at: Date) => (at.getTime() < now.getTime() ? Math.max(0, daysBetween(toLocal(at, zone), today)) : 0)
@@ -420,4 +395,19 @@ export async function interactionsSummary(ctx: ServiceContext, input: { customer
     customerId: input.customerId, lastContactAt: last, nextContactAt: next, nextContactOverdueDays: next ? overdueDays(new Date(next)) : 0,
     contactPolicy: policy, openPromises: promises.open, overduePromises: promises.overdue, interactionCount: await interactionCount(k, input.customerId),
   }
+}
+
+// ---- for the reminders module -------------------------------------------------------------------------
+
+/**
+ * Moves a record's next follow-up with its reminder (inside the reminder's transaction). The
+ * date belongs to the record, so this takes the right to edit it: interactions.edit, the record
+ * visible and modifiable by the caller; otherwise `forbidden`. A record gone meanwhile is left alone.
+ */
+export async function moveFollowUp(trx: Knex, ctx: ServiceContext, interactionId: string, at: string, version: () => Promise<number>) {
+  const r = await findInteraction(trx, interactionId)
+  if (!r) return
+  const scope = requirePerm(ctx.actor, 'interactions', 'edit')
+  if (!canSee(ctx.actor, scope, r) || !canModify(ctx.actor, scope, r)) throw forbidden('interactions', 'edit')
+  await updateInteraction(trx, interactionId, { next_follow_up_at: at, updated_at: ctx.clock.now().toISOString(), version: await version() })
 }

@@ -2,7 +2,7 @@
 // reminders, and the module's settings (app_settings keys "reminders.*").
 import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
-import type { Reminder, ReminderSettings, ReminderSource, RepeatRule } from '../../contract/reminders'
+import type { Reminder, ReminderSettings, ReminderSource, RepeatRule, TitleParams } from '../../contract/reminders'
 import { toIso, toNum } from '../../db/dialect'
 import { isTimeZone, systemTimeZone } from './tz'
 import { readSettings, type Row } from './reminders.repository'
@@ -29,6 +29,20 @@ export function fireAtOf(dueAt: string, notifyAheadMinutes: number, snoozedUntil
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
+/** The stored title values (JSON); a damaged value gives none (the UI then shows the key's text without them). */
+function titleParamsOf(v: unknown): TitleParams | null {
+  if (v === null || v === undefined || v === '') return null
+  try {
+    const parsed: unknown = JSON.parse(String(v))
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1])),
+    )
+  } catch {
+    return null
+  }
+}
+
 export function toReminder(r: Row, now: Date): Reminder {
   const dueAt = toIso(r.due_at)!
   const snoozedUntil = toIso(r.snoozed_until)
@@ -37,7 +51,9 @@ export function toReminder(r: Row, now: Date): Reminder {
   const ahead = Number(r.notify_ahead_minutes ?? 0)
   return {
     id: String(r.id),
-    title: String(r.title),
+    title: String(r.title ?? ''),
+    titleKey: str(r.title_key),
+    titleParams: r.title_key ? titleParamsOf(r.title_params) : null,
     notes: str(r.notes),
     customerId: str(r.customer_id),
     customerName: str(r.customer_name),

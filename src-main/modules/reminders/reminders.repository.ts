@@ -1,10 +1,14 @@
 // Knex queries of the reminders table (lists, the centre, due notifications) and the
 // app_settings keys of the reminders module.
 import type { Knex } from 'knex'
+import type { ReminderSource } from '../../contract/reminders'
 import type { Dialect } from '../../db/config'
-import { insertChunked, upsert } from '../../db/dialect'
+import { applyPage, countRows, insertChunked, upsert, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
+
+/** The caller's data scope, applied by the service to the owner column it names. */
+export type ScopeFilter = (q: Knex.QueryBuilder, ownerColumn: string) => Knex.QueryBuilder
 
 /** The time lists sort and classify by: the snooze time when snoozed, else the due time. */
 export const EFFECTIVE = 'coalesce(r.snoozed_until, r.due_at)'
@@ -36,35 +40,161 @@ export const findRemindersByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
 
 export const insertReminders = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'reminders', rows)
 
-export const updateReminder = (db: Knex, id: string, patch: Row) => db('reminders').where({ id }).update(patch)
+/**
+ * Updates a reminder; with `expectVersion` only while its stored version is still that one (the
+ * version the user acted on). Answers how many rows changed: 0 means someone changed it first.
+ */
+export async function updateReminder(db: Knex, id: string, patch: Row, expectVersion?: number): Promise<number> {
+  const q = db('reminders').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
 
-export async function countRows(q: Knex.QueryBuilder): Promise<number> {
-  const r = await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()
-  return Number(r?.n ?? 0)
+/** Withdraws the open occurrences of a series due after `afterDue`, other than `exceptId`. */
+export const retractLaterOccurrences = (db: Knex, seriesId: string, exceptId: string, afterDue: string, patch: Row) =>
+  db('reminders')
+    .where({ series_id: seriesId })
+    .whereNot('id', exceptId)
+    .where('due_at', '>', afterDue)
+    .whereNull('done_at')
+    .whereNull('deleted_at')
+    .update(patch)
+
+/** Reopens a done, live reminder (a promise marked not kept after all). */
+export const reopenDone = (db: Knex, id: string, patch: Row) => db('reminders').where({ id }).whereNotNull('done_at').whereNull('deleted_at').update(patch)
+
+// ---- lists and the reminder centre ----------------------------------------------------------
+
+export interface ReminderFilter {
+  sources?: ReminderSource[]
+  customerId?: string
+}
+
+function applyFilters(q: Knex.QueryBuilder, f: ReminderFilter) {
+  if (f.sources?.length) q.whereIn('r.source', f.sources)
+  if (f.customerId) q.where('r.customer_id', f.customerId)
+  return q
+}
+
+export interface ListFilter extends ReminderFilter {
+  status: 'open' | 'done' | 'all'
+  ownerId?: string
+  /** effective time range [from, to) */
+  from?: string
+  to?: string
+}
+
+/** One page of the reminders in scope, by effective time (done ones newest first). */
+export async function pageReminders(db: Knex, scope: ScopeFilter, f: ListFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
+  const q = applyFilters(scope(reminderRows(db), 'r.owner_id'), f)
+  if (f.status === 'open') q.whereNull('r.done_at')
+  if (f.status === 'done') q.whereNotNull('r.done_at')
+  if (f.ownerId) q.where('r.owner_id', f.ownerId)
+  if (f.from) q.whereRaw(`${EFFECTIVE} >= ?`, [f.from])
+  if (f.to) q.whereRaw(`${EFFECTIVE} < ?`, [f.to])
+  const total = await countRows(q)
+  const rows = total ? await applyPage(q.clone().select(reminderColumns).orderByRaw(`${EFFECTIVE} ${f.status === 'done' ? 'desc' : 'asc'}`).orderBy('r.id'), p) : []
+  return { rows, total }
+}
+
+/** The centre's windows: overdue before `now`, today until `todayEnd`, upcoming until `upcomingEnd`, done since `doneSince`. */
+export interface CentreBounds {
+  now: string
+  todayEnd: string
+  upcomingEnd: string
+  doneSince: string
+}
+
+const byEffective = (q: Knex.QueryBuilder) => q.orderByRaw(`${EFFECTIVE} asc`).orderBy('r.id')
+
+/** One owner's centre lists (at most `limit` rows each). */
+export async function centreLists(db: Knex, ownerId: string, f: ReminderFilter, b: CentreBounds, limit: number) {
+  const list = (build: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Row[]> =>
+    build(applyFilters(reminderRows(db).where('r.owner_id', ownerId), f).select(reminderColumns)).limit(limit)
+  const open = (q: Knex.QueryBuilder) => q.whereNull('r.done_at')
+  return {
+    overdue: await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} < ?`, [b.now]))),
+    today: await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} >= ?`, [b.now]).whereRaw(`${EFFECTIVE} < ?`, [b.todayEnd]))),
+    upcoming: await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} >= ?`, [b.todayEnd]).whereRaw(`${EFFECTIVE} < ?`, [b.upcomingEnd]))),
+    done: await list((q) => q.where('r.done_at', '>=', b.doneSince).orderBy([{ column: 'r.done_at', order: 'desc' }, { column: 'r.id' }])),
+  }
 }
 
 /** Counts of one owner's open reminders per window, and of those done since `doneSince`, in one statement. */
-export async function centreCounts(
-  q: Knex.QueryBuilder,
-  knex: Knex,
-  b: { now: string; todayEnd: string; upcomingEnd: string; doneSince: string },
-) {
-  const row = await q
-    .clone()
-    .clearSelect()
-    .clearOrder()
-    .first(
-      knex.raw(`sum(case when r.done_at is null and ${EFFECTIVE} < ? then 1 else 0 end) as overdue`, [b.now]),
-      knex.raw(`sum(case when r.done_at is null and ${EFFECTIVE} >= ? and ${EFFECTIVE} < ? then 1 else 0 end) as today`, [b.now, b.todayEnd]),
-      knex.raw(`sum(case when r.done_at is null and ${EFFECTIVE} >= ? and ${EFFECTIVE} < ? then 1 else 0 end) as upcoming`, [b.todayEnd, b.upcomingEnd]),
-      knex.raw('sum(case when r.done_at >= ? then 1 else 0 end) as done', [b.doneSince]),
-    )
+export async function centreCounts(db: Knex, ownerId: string, f: ReminderFilter, b: CentreBounds) {
+  const row = await applyFilters(reminderRows(db).where('r.owner_id', ownerId), f).first(
+    db.raw(`sum(case when r.done_at is null and ${EFFECTIVE} < ? then 1 else 0 end) as overdue`, [b.now]),
+    db.raw(`sum(case when r.done_at is null and ${EFFECTIVE} >= ? and ${EFFECTIVE} < ? then 1 else 0 end) as today`, [b.now, b.todayEnd]),
+    db.raw(`sum(case when r.done_at is null and ${EFFECTIVE} >= ? and ${EFFECTIVE} < ? then 1 else 0 end) as upcoming`, [b.todayEnd, b.upcomingEnd]),
+    db.raw('sum(case when r.done_at >= ? then 1 else 0 end) as done', [b.doneSince]),
+  )
   return {
     overdue: Number(row?.overdue ?? 0),
     today: Number(row?.today ?? 0),
     upcoming: Number(row?.upcoming ?? 0),
     done: Number(row?.done ?? 0),
   }
+}
+
+/** Overdue follow-ups and contact-policy reminders of the others in scope (a supervisor's view). */
+export async function teamOverdue(db: Knex, scope: ScopeFilter, exceptOwnerId: string, f: ReminderFilter, now: string, limit: number) {
+  const q = applyFilters(scope(reminderRows(db), 'r.owner_id'), f)
+    .whereNot('r.owner_id', exceptOwnerId)
+    .whereIn('r.source', ['follow_up', 'contact_policy'])
+    .whereNull('r.done_at')
+    .whereRaw(`${EFFECTIVE} < ?`, [now])
+  const total = await countRows(q)
+  const rows: Row[] = total ? await byEffective(q.clone().select(reminderColumns)).limit(limit) : []
+  return { rows, total }
+}
+
+// ---- 今日需联系客户 ---------------------------------------------------------------------------
+
+/** A contact policy and the instant before which a last contact (or creation) makes it due. */
+export interface PolicyThreshold {
+  id: string
+  at: string
+}
+
+/**
+ * One page of the customers in scope whose contact policy is due: never contacted (due since
+ * creation) first by creation, then by last contact; each part reads in index order.
+ */
+export async function customersDueForContact(
+  db: Knex, scope: ScopeFilter, ownerId: string | undefined, thresholds: PolicyThreshold[], p: PageRequest,
+): Promise<{ rows: Row[]; total: number }> {
+  const scoped = () => {
+    const q = scope(db('customers as c').whereNull('c.deleted_at'), 'c.owner_id')
+    return ownerId ? q.where('c.owner_id', ownerId) : q
+  }
+  const neverContacted = (q: Knex.QueryBuilder, only?: string) =>
+    q.where((w) => {
+      for (const t of thresholds) if (!only || only === t.id) w.orWhere((x) => x.where('c.contact_policy_id', t.id).whereNull('c.last_contact_at').where('c.created_at', '<', t.at))
+    })
+  const contacted = (q: Knex.QueryBuilder, only?: string) =>
+    q.where((w) => {
+      for (const t of thresholds) if (!only || only === t.id) w.orWhere((x) => x.where('c.contact_policy_id', t.id).where('c.last_contact_at', '<', t.at))
+    })
+  let never = 0
+  let since = 0
+  for (const t of thresholds) {
+    never += await countRows(neverContacted(scoped(), t.id))
+    since += await countRows(contacted(scoped(), t.id))
+  }
+  const total = never + since
+  if (!total) return { rows: [], total }
+  const columns = ['c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name', 'c.contact_policy_id', 'p.label', 'p.cycle_days', 'c.last_contact_at', 'c.created_at']
+  const withNames = (q: Knex.QueryBuilder) => q.join('dict_items as p', 'p.id', 'c.contact_policy_id').leftJoin('users as u', 'u.id', 'c.owner_id').select(columns)
+  const offset = (p.page - 1) * p.pageSize
+  const rows: Row[] = []
+  if (offset < never) {
+    rows.push(...(await withNames(neverContacted(scoped())).orderBy([{ column: 'c.created_at' }, { column: 'c.id' }]).limit(p.pageSize).offset(offset)))
+  }
+  const more = p.pageSize - rows.length
+  if (more > 0 && since > 0) {
+    rows.push(...(await withNames(contacted(scoped())).orderBy([{ column: 'c.last_contact_at' }, { column: 'c.id' }]).limit(more).offset(Math.max(0, offset - never))))
+  }
+  return { rows, total }
 }
 
 /** The owner's reminders whose notification time has come and that were not notified yet. */

@@ -7,23 +7,23 @@ import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import type {
   BulkSnoozeInput, Centre, CentreFilter, ClientZone, CustomerToContact, Reminder, ReminderCreate, ReminderListInput, ReminderPatch,
-  ReminderSettings, ReminderSource, SnoozeInput,
+  ReminderSettings, SnoozeInput,
 } from '../../contract/reminders'
+import type { Actor } from '../context'
 import type { z } from 'zod'
-import { AppError, fieldError, forbidden, notFound } from '../../shared/errors'
-import { applyPage, toBool, toIso } from '../../db/dialect'
+import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
+import { toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, inScope, requirePerm } from '../auth/permissions'
+import { moveFollowUp } from '../interactions/interactions.service'
 import { anchorOf, nextOccurrenceAfter } from './recurrence'
 import { fireAtOf, keyId, loadSettings, toReminder } from './reminders.model'
 import {
-  EFFECTIVE, centreCounts, claimNotification, countRows, dueCandidates, findContactLink, findCustomerLink, findOpportunityLink, findReminder,
-  findReminderForScope, findRemindersByIds, findUserLink, insertReminders, reminderColumns, reminderRows, updateReminder, writeSetting,
-  type Row,
+  centreCounts, centreLists, claimNotification, customersDueForContact, dueCandidates, findContactLink, findCustomerLink, findOpportunityLink,
+  findReminder, findReminderForScope, findRemindersByIds, findUserLink, insertReminders, pageReminders, retractLaterOccurrences, teamOverdue,
+  updateReminder, writeSetting, type ReminderFilter, type Row, type ScopeFilter,
 } from './reminders.repository'
-import { findInteraction, updateInteraction } from '../interactions/interactions.repository'
-import { canModify, canSee as canSeeInteraction } from '../interactions/interactions.scope'
 import { policyItems } from './system-reminders.repository'
 import { evaluateReminders, refreshCustomerContact } from './system-reminders.service'
 import { addDays, daysBetween, fromLocal, startOfDay, toLocal, zoneOf, type Zone } from './tz'
@@ -43,6 +43,18 @@ async function loadInScope(db: Knex, ctx: ServiceContext, scope: DataScope, id: 
   if (!r || !inScope(ctx.actor, scope, (r.owner_id as string) ?? null, (r.owner_team_id as string) ?? null)) throw notFound('reminder', id)
   return r
 }
+
+/** The user acted on the version they saw: a reminder changed since (by someone, or the system) answers `conflict`. */
+function checkVersion(row: Row, expected: number) {
+  if (Number(row.version) !== expected) throw conflict('reminder', Number(row.version))
+}
+
+/** Writes the user's change only while the reminder still has the version they acted on. */
+async function updateSeen(trx: Knex, id: string, patch: Row, expected: number) {
+  if (!(await updateReminder(trx, id, patch, expected))) throw conflict('reminder')
+}
+
+const scopeOf = (k: Knex, actor: Actor, scope: DataScope): ScopeFilter => (q, col) => applyScope(q, k, actor, scope, col)
 
 async function reload(db: Knex, ctx: ServiceContext, id: string): Promise<Reminder> {
   const r = await findReminder(db, id)
@@ -114,7 +126,7 @@ export async function remindersCreate(ctx: ServiceContext, input: In<typeof Remi
     const recurring = input.repeat !== 'none'
     await insertReminders(trx, ctx.db.dialect, [{
       id, created_at: now.toISOString(), updated_at: now.toISOString(), version: await nextVersion(trx), deleted_at: null, owner_id: ownerId,
-      title: input.title, notes: input.notes || null, customer_id: links.customerId, contact_id: links.contactId, opportunity_id: links.opportunityId,
+      title: input.title, title_key: null, title_params: null, notes: input.notes || null, customer_id: links.customerId, contact_id: links.contactId, opportunity_id: links.opportunityId,
       due_at: dueAt, repeat_rule: input.repeat, repeat_interval: recurring ? (input.repeatInterval ?? 1) : null,
       notify_ahead_minutes: input.notifyAheadMinutes, snoozed_until: null, done_at: null, notified_at: null, source: 'manual', source_key: null,
       time_zone: tz, repeat_anchor: recurring ? anchorOf(new Date(dueAt), { tz }) : null, series_id: recurring ? id : null,
@@ -124,15 +136,17 @@ export async function remindersCreate(ctx: ServiceContext, input: In<typeof Remi
   })
 }
 
-export async function remindersUpdate(ctx: ServiceContext, input: { id: string; fields: In<typeof ReminderPatch> }): Promise<Reminder> {
+export async function remindersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: In<typeof ReminderPatch> }): Promise<Reminder> {
   const scope = requirePerm(ctx.actor, 'reminders', 'edit')
   const f = input.fields
   const now = ctx.clock.now()
   return ctx.db.knex.transaction(async (trx) => {
     const row = await loadInScope(trx, ctx, scope, input.id)
+    checkVersion(row, input.version)
     const settings = await loadSettings(trx)
     const patch: Row = {}
-    if (f.title !== undefined) patch.title = f.title
+    // a title someone writes replaces the system's (which is rendered in the reader's language)
+    if (f.title !== undefined) Object.assign(patch, { title: f.title, title_key: null, title_params: null })
     if (f.notes !== undefined) patch.notes = f.notes || null
     const relink = f.customerId !== undefined || f.contactId !== undefined || f.opportunityId !== undefined
     if (relink && row.source !== 'manual') {
@@ -173,20 +187,13 @@ export async function remindersUpdate(ctx: ServiceContext, input: { id: string; 
       if (Date.parse(fire) > now.getTime()) patch.notified_at = null // a new time in the future: notify then
     }
     if (!Object.keys(patch).length) return reload(trx, ctx, input.id)
-    // The follow-up date lives on the interaction: moving the reminder moves it there too, so it
-    // takes the right to edit that record (interactions.edit and canModify). Without it the move
-    // is refused rather than kept on the reminder alone, which would part it from the record
-    // (and the next evaluation would put it back); snoozing stays open to the reminder's owner.
-    const followUpOf = row.source === 'follow_up' && row.source_id && dueMoved ? await findInteraction(trx, String(row.source_id)) : undefined
-    if (followUpOf) {
-      const editScope = requirePerm(ctx.actor, 'interactions', 'edit')
-      if (!canSeeInteraction(ctx.actor, editScope, followUpOf) || !canModify(ctx.actor, editScope, followUpOf)) throw forbidden('interactions', 'edit')
-    }
     const version = versionOf(trx)
-    await updateReminder(trx, input.id, { ...patch, updated_at: now.toISOString(), version: await version() })
-    if (followUpOf) {
-      await updateInteraction(trx, String(followUpOf.id), { next_follow_up_at: dueAt, updated_at: now.toISOString(), version: await version() })
-    }
+    // The follow-up date lives on the interaction: moving the reminder moves it there too, so it
+    // takes the right to edit that record (the interactions service checks it). Without it the
+    // move is refused rather than kept on the reminder alone, which would part it from the record
+    // (and the next evaluation would put it back); snoozing stays open to the reminder's owner.
+    if (row.source === 'follow_up' && row.source_id && dueMoved) await moveFollowUp(trx, ctx, String(row.source_id), dueAt, version)
+    await updateSeen(trx, input.id, { ...patch, updated_at: now.toISOString(), version: await version() }, input.version)
     await afterFollowUpChange(trx, [row, { ...row, ...patch }], version)
     return reload(trx, ctx, input.id)
   })
@@ -225,9 +232,12 @@ export function snoozeUntil(spec: SnoozeSpec, now: Date, zone: Zone, notifyHour:
   }
 }
 
-async function snoozeRow(trx: Knex, row: Row, until: Date, now: string, version: () => Promise<number>) {
+/** Snoozes one reminder; with `expected` only while it has that version. */
+async function snoozeRow(trx: Knex, row: Row, until: Date, now: string, version: () => Promise<number>, expected?: number) {
   const at = until.toISOString()
-  await updateReminder(trx, String(row.id), { snoozed_until: at, fire_at: at, notified_at: null, updated_at: now, version: await version() })
+  const patch = { snoozed_until: at, fire_at: at, notified_at: null, updated_at: now, version: await version() }
+  if (expected === undefined) await updateReminder(trx, String(row.id), patch)
+  else await updateSeen(trx, String(row.id), patch, expected)
 }
 
 export async function remindersSnooze(ctx: ServiceContext, input: In<typeof SnoozeInput>): Promise<Reminder> {
@@ -235,11 +245,12 @@ export async function remindersSnooze(ctx: ServiceContext, input: In<typeof Snoo
   const now = ctx.clock.now()
   return ctx.db.knex.transaction(async (trx) => {
     const row = await loadInScope(trx, ctx, scope, input.id)
+    checkVersion(row, input.version)
     if (row.done_at) throw new AppError('rule', 'the reminder is done', { key: 'reminders.errors.done' })
     const settings = await loadSettings(trx)
     const until = snoozeUntil(input, now, zoneOf(input, settings.timeZone), settings.notifyHour)
     const version = versionOf(trx)
-    await snoozeRow(trx, row, until, now.toISOString(), version)
+    await snoozeRow(trx, row, until, now.toISOString(), version, input.version)
     await afterFollowUpChange(trx, [row], version)
     return reload(trx, ctx, input.id)
   })
@@ -266,11 +277,16 @@ export async function remindersBulkSnooze(ctx: ServiceContext, input: In<typeof 
 
 // ---- done / reopen ----------------------------------------------------------------------------
 
-/** Marks one reminder done; a recurring one gets its next occurrence (one id per occurrence). */
-async function doneRow(trx: Knex, ctx: ServiceContext, row: Row, version: () => Promise<number>): Promise<string | null> {
+/**
+ * Marks one reminder done (with `expected`: only while it has that version); a recurring one
+ * gets its next occurrence after now (one id per occurrence).
+ */
+async function doneRow(trx: Knex, ctx: ServiceContext, row: Row, version: () => Promise<number>, expected?: number): Promise<string | null> {
   const now = ctx.clock.now()
   const nowIso = now.toISOString()
-  await updateReminder(trx, String(row.id), { done_at: nowIso, updated_at: nowIso, version: await version() })
+  const patch = { done_at: nowIso, updated_at: nowIso, version: await version() }
+  if (expected === undefined) await updateReminder(trx, String(row.id), patch)
+  else await updateSeen(trx, String(row.id), patch, expected)
   const repeat = String(row.repeat_rule ?? 'none')
   if (repeat === 'none') return null
   const settings = await loadSettings(trx)
@@ -286,6 +302,7 @@ async function doneRow(trx: Knex, ctx: ServiceContext, row: Row, version: () => 
   if (!existing) {
     await insertReminders(trx, ctx.db.dialect, [{
       id, created_at: nowIso, updated_at: nowIso, version: await version(), deleted_at: null, owner_id: row.owner_id, title: row.title,
+      title_key: row.title_key ?? null, title_params: row.title_params ?? null,
       notes: row.notes ?? null, customer_id: row.customer_id ?? null, contact_id: row.contact_id ?? null, opportunity_id: row.opportunity_id ?? null,
       repeat_rule: repeat, repeat_interval: row.repeat_interval ?? 1, notify_ahead_minutes: ahead, source: row.source ?? 'manual', source_key: null,
       time_zone: zone.tz, repeat_anchor: anchor, series_id: series, source_id: null, basis_at: null, basis_date: null, cycle_days: null,
@@ -297,13 +314,14 @@ async function doneRow(trx: Knex, ctx: ServiceContext, row: Row, version: () => 
   return id
 }
 
-export async function remindersDone(ctx: ServiceContext, input: { id: string }) {
+export async function remindersDone(ctx: ServiceContext, input: { id: string; version: number }) {
   const scope = requirePerm(ctx.actor, 'reminders', 'edit')
   return ctx.db.knex.transaction(async (trx) => {
     const row = await loadInScope(trx, ctx, scope, input.id)
+    checkVersion(row, input.version)
     if (row.done_at) return { reminder: await reload(trx, ctx, input.id), next: null }
     const version = versionOf(trx)
-    const nextId = await doneRow(trx, ctx, row, version)
+    const nextId = await doneRow(trx, ctx, row, version, input.version)
     await afterFollowUpChange(trx, [row], version)
     return { reminder: await reload(trx, ctx, input.id), next: nextId ? await reload(trx, ctx, nextId) : null }
   })
@@ -326,23 +344,20 @@ export async function remindersBulkDone(ctx: ServiceContext, input: { ids: strin
   })
 }
 
-export async function remindersReopen(ctx: ServiceContext, input: { id: string }): Promise<Reminder> {
+export async function remindersReopen(ctx: ServiceContext, input: { id: string; version: number }): Promise<Reminder> {
   const scope = requirePerm(ctx.actor, 'reminders', 'edit')
   const nowIso = ctx.clock.now().toISOString()
   return ctx.db.knex.transaction(async (trx) => {
     const row = await loadInScope(trx, ctx, scope, input.id)
+    checkVersion(row, input.version)
     if (!row.done_at) return reload(trx, ctx, input.id)
     const version = versionOf(trx)
-    await updateReminder(trx, input.id, { done_at: null, updated_at: nowIso, version: await version() })
+    await updateSeen(trx, input.id, { done_at: null, updated_at: nowIso, version: await version() }, input.version)
     if (row.series_id) {
       // the occurrence made when this one was done is withdrawn; doing this one again brings it back
-      await trx('reminders')
-        .where({ series_id: row.series_id })
-        .whereNot('id', input.id)
-        .where('due_at', '>', toIso(row.due_at)!)
-        .whereNull('done_at')
-        .whereNull('deleted_at')
-        .update({ deleted_at: nowIso, retracted_at: nowIso, updated_at: nowIso, version: await version() })
+      await retractLaterOccurrences(trx, String(row.series_id), input.id, toIso(row.due_at)!, {
+        deleted_at: nowIso, retracted_at: nowIso, updated_at: nowIso, version: await version(),
+      })
     }
     await afterFollowUpChange(trx, [row], version)
     return reload(trx, ctx, input.id)
@@ -357,24 +372,14 @@ export async function remindersGet(ctx: ServiceContext, input: { id: string }): 
   return reload(ctx.db.knex, ctx, input.id)
 }
 
-function applyFilters(q: Knex.QueryBuilder, f: { sources?: ReminderSource[]; customerId?: string }) {
-  if (f.sources?.length) q.whereIn('r.source', f.sources)
-  if (f.customerId) q.where('r.customer_id', f.customerId)
-  return q
-}
-
 export async function remindersList(ctx: ServiceContext, input: In<typeof ReminderListInput>) {
   const scope = requirePerm(ctx.actor, 'reminders', 'view')
   const k = ctx.db.knex
-  const q = applyFilters(applyScope(reminderRows(k), k, ctx.actor, scope, 'r.owner_id'), input)
-  if (input.status === 'open') q.whereNull('r.done_at')
-  if (input.status === 'done') q.whereNotNull('r.done_at')
-  if (input.ownerId) q.where('r.owner_id', input.ownerId)
-  if (input.from) q.whereRaw(`${EFFECTIVE} >= ?`, [isoOf(input.from)])
-  if (input.to) q.whereRaw(`${EFFECTIVE} < ?`, [isoOf(input.to)])
-  const total = await countRows(q)
+  const { rows, total } = await pageReminders(k, scopeOf(k, ctx.actor, scope), {
+    status: input.status, sources: input.sources, customerId: input.customerId, ownerId: input.ownerId,
+    from: input.from ? isoOf(input.from) : undefined, to: input.to ? isoOf(input.to) : undefined,
+  }, input)
   const now = ctx.clock.now()
-  const rows = total ? await applyPage(q.clone().select(reminderColumns).orderByRaw(`${EFFECTIVE} ${input.status === 'done' ? 'desc' : 'asc'}`).orderBy('r.id'), input) : []
   return { items: rows.map((r: Row) => toReminder(r, now)), total, page: input.page, pageSize: input.pageSize }
 }
 
@@ -407,36 +412,24 @@ export async function remindersCentre(ctx: ServiceContext, input: In<typeof Cent
     now: nowIso, todayEnd: day.todayEnd.toISOString(), upcomingEnd: day.upcomingEnd.toISOString(),
     doneSince: new Date(now.getTime() - 7 * DAY).toISOString(),
   }
-  const mine = () => reminderRows(k).where('r.owner_id', ctx.actor.userId)
-  const filtered = () => applyFilters(mine(), input)
-  const list = async (build: (q: Knex.QueryBuilder) => Knex.QueryBuilder) =>
-    (await build(filtered().select(reminderColumns)).limit(input.limit)).map((r: Row) => toReminder(r, now))
-  const open = (q: Knex.QueryBuilder) => q.whereNull('r.done_at')
-  const byEffective = (q: Knex.QueryBuilder) => q.orderByRaw(`${EFFECTIVE} asc`).orderBy('r.id')
+  const me = ctx.actor.userId
+  const filter: ReminderFilter = { sources: input.sources, customerId: input.customerId }
+  const toApi = (rows: Row[]) => rows.map((r) => toReminder(r, now))
+  const lists = await centreLists(k, me, filter, b, input.limit)
+  const counts = await centreCounts(k, me, filter, b)
+  const unfiltered = input.sources?.length || input.customerId ? await centreCounts(k, me, {}, b) : counts
 
-  const overdue = await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} < ?`, [b.now])))
-  const today = await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} >= ?`, [b.now]).whereRaw(`${EFFECTIVE} < ?`, [b.todayEnd])))
-  const upcoming = await list((q) => byEffective(open(q).whereRaw(`${EFFECTIVE} >= ?`, [b.todayEnd]).whereRaw(`${EFFECTIVE} < ?`, [b.upcomingEnd])))
-  const done = await list((q) => q.where('r.done_at', '>=', b.doneSince).orderBy([{ column: 'r.done_at', order: 'desc' }, { column: 'r.id' }]))
-  const counts = await centreCounts(filtered(), k, b)
-  const unfiltered = input.sources?.length || input.customerId ? await centreCounts(mine(), k, b) : counts
-
-  let teamOverdue: Reminder[] | null = null
+  let teamOverdueList: Reminder[] | null = null
   let teamOverdueCount = 0
   if (scope !== 'own') {
-    const q = applyScope(reminderRows(k), k, ctx.actor, scope, 'r.owner_id')
-      .whereNot('r.owner_id', ctx.actor.userId)
-      .whereIn('r.source', ['follow_up', 'contact_policy'])
-      .whereNull('r.done_at')
-      .whereRaw(`${EFFECTIVE} < ?`, [b.now])
-    if (input.customerId) q.where('r.customer_id', input.customerId)
-    if (input.sources?.length) q.whereIn('r.source', input.sources)
-    teamOverdueCount = await countRows(q)
-    teamOverdue = teamOverdueCount ? (await byEffective(q.clone().select(reminderColumns)).limit(input.limit)).map((r: Row) => toReminder(r, now)) : []
+    const team = await teamOverdue(k, scopeOf(k, ctx.actor, scope), me, filter, b.now, input.limit)
+    teamOverdueCount = team.total
+    teamOverdueList = toApi(team.rows)
   }
   return {
-    now: nowIso, todayStart: day.todayStart.toISOString(), todayEnd: b.todayEnd, upcomingEnd: b.upcomingEnd, overdue, today, upcoming, done, counts,
-    badge: unfiltered.overdue + unfiltered.today, teamOverdue, teamOverdueCount,
+    now: nowIso, todayStart: day.todayStart.toISOString(), todayEnd: b.todayEnd, upcomingEnd: b.upcomingEnd, overdue: toApi(lists.overdue),
+    today: toApi(lists.today), upcoming: toApi(lists.upcoming), done: toApi(lists.done), counts, badge: unfiltered.overdue + unfiltered.today,
+    teamOverdue: teamOverdueList, teamOverdueCount,
   }
 }
 
@@ -445,7 +438,7 @@ export async function remindersBadge(ctx: ServiceContext, input: ClientZone) {
   const k = ctx.db.knex
   const now = ctx.clock.now()
   const day = await dayOf(k, ctx, input)
-  const c = await centreCounts(reminderRows(k).where('r.owner_id', ctx.actor.userId), k, {
+  const c = await centreCounts(k, ctx.actor.userId, {}, {
     now: now.toISOString(), todayEnd: day.todayEnd.toISOString(), upcomingEnd: day.upcomingEnd.toISOString(), doneSince: now.toISOString(),
   })
   return { badge: c.overdue + c.today, overdue: c.overdue, today: c.today }
@@ -459,43 +452,11 @@ export async function customersToContact(
 ): Promise<{ items: CustomerToContact[]; total: number; page: number; pageSize: number }> {
   const scope = requirePerm(ctx.actor, 'reminders', 'view')
   const k = ctx.db.knex
-  const empty = { items: [], total: 0, page: input.page, pageSize: input.pageSize }
   const policies = await policyItems(k, 'contact_policy')
-  if (!policies.length) return empty
+  if (!policies.length) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
   const day = await dayOf(k, ctx, input)
   const thresholds = policies.map((p) => ({ id: String(p.id), at: new Date(day.todayEnd.getTime() - Number(p.cycle_days) * DAY).toISOString() }))
-  const scoped = () => {
-    const q = applyScope(k('customers as c').whereNull('c.deleted_at'), k, ctx.actor, scope, 'c.owner_id')
-    return input.ownerId ? q.where('c.owner_id', input.ownerId) : q
-  }
-  // never contacted (due since creation) first, then by last contact: each part reads in index order
-  const neverContacted = (q: Knex.QueryBuilder, only?: string) =>
-    q.where((w) => {
-      for (const t of thresholds) if (!only || only === t.id) w.orWhere((x) => x.where('c.contact_policy_id', t.id).whereNull('c.last_contact_at').where('c.created_at', '<', t.at))
-    })
-  const contacted = (q: Knex.QueryBuilder, only?: string) =>
-    q.where((w) => {
-      for (const t of thresholds) if (!only || only === t.id) w.orWhere((x) => x.where('c.contact_policy_id', t.id).where('c.last_contact_at', '<', t.at))
-    })
-  let never = 0
-  let since = 0
-  for (const t of thresholds) {
-    never += await countRows(neverContacted(scoped(), t.id))
-    since += await countRows(contacted(scoped(), t.id))
-  }
-  const total = never + since
-  if (!total) return { ...empty, total }
-  const columns = ['c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name', 'c.contact_policy_id', 'p.label', 'p.cycle_days', 'c.last_contact_at', 'c.created_at']
-  const withNames = (q: Knex.QueryBuilder) => q.join('dict_items as p', 'p.id', 'c.contact_policy_id').leftJoin('users as u', 'u.id', 'c.owner_id').select(columns)
-  const offset = (input.page - 1) * input.pageSize
-  const rows: Row[] = []
-  if (offset < never) {
-    rows.push(...(await withNames(neverContacted(scoped())).orderBy([{ column: 'c.created_at' }, { column: 'c.id' }]).limit(input.pageSize).offset(offset)))
-  }
-  const more = input.pageSize - rows.length
-  if (more > 0 && since > 0) {
-    rows.push(...(await withNames(contacted(scoped())).orderBy([{ column: 'c.last_contact_at' }, { column: 'c.id' }]).limit(more).offset(Math.max(0, offset - never))))
-  }
+  const { rows, total } = await customersDueForContact(k, scopeOf(k, ctx.actor, scope), input.ownerId, thresholds, input)
   const today = toLocal(ctx.clock.now(), day.zone)
   return {
     items: rows.map((r: Row) => {

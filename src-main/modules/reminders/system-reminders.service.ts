@@ -28,7 +28,7 @@ import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
 import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
 import {
-  findRemindersByIds, insertReminders, lastContactOf, nextFollowUpOf, customerContactFacts, updateCustomerContactFacts,
+  findRemindersByIds, insertReminders, lastContactOf, nextFollowUpOf, customerContactFacts, reopenDone, updateCustomerContactFacts,
   updateReminder, writeSetting, type Row,
 } from './reminders.repository'
 import {
@@ -94,7 +94,7 @@ export interface WantedReminder {
   source: ReminderSource
   sourceId: string | null
   ownerId: string
-  title: string
+  title: SystemTitle
   customerId: string | null
   contactId: string | null
   /** the opportunity a 开发计划 / 销售机会 reminder is about */
@@ -109,17 +109,40 @@ export interface WantedReminder {
 
 const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n - 1) + '…' : s)
 
-export const titles = {
-  followUp: (customer: string, subject: string) => clip(`跟进：${customer} — ${subject}`),
-  contactPolicy: (customer: string) => clip(`跟进提醒：${customer}`),
-  purchasePolicy: (customer: string) => clip(`业务下滑提醒：${customer}`),
-  escalation: (customer: string, owner: string) => clip(`业务下滑提醒：${customer}（负责人 ${owner}）`),
-  birthday: (contact: string, customer: string, date: LocalDate, lunar: boolean, lead: number) =>
-    clip(`生日提醒：${contact}（${customer}）${date.m}月${date.d}日${lunar ? '（农历生日）' : ''}${lead > 0 ? `，提前${lead}天` : ''}`),
-  promise: (content: string) => clip(`承诺到期：${content}`),
-  planStep: (customer: string, action: string) => clip(`开发计划：${customer} — ${action}`),
-  opportunityAssigned: (code: string, customer: string) => clip(`新指派的销售机会：${code} ${customer}，请制定客户开发计划`),
+/**
+ * A system reminder's title: a key and the values it is made of, stored as such (title_key,
+ * title_params) and rendered in the reader's language by the UI (reminders.systemTitles.<key>),
+ * never one stored sentence.
+ */
+export interface SystemTitle {
+  key: 'follow_up' | 'contact_policy' | 'purchase_policy' | 'purchase_escalation' | 'birthday' | 'promise' | 'plan_step' | 'opportunity'
+  params: Record<string, string | number | boolean>
 }
+
+export const titles = {
+  followUp: (customer: string, subject: string): SystemTitle => ({ key: 'follow_up', params: { customer: clip(customer), subject: clip(subject) } }),
+  contactPolicy: (customer: string): SystemTitle => ({ key: 'contact_policy', params: { customer: clip(customer) } }),
+  purchasePolicy: (customer: string): SystemTitle => ({ key: 'purchase_policy', params: { customer: clip(customer) } }),
+  escalation: (customer: string, owner: string): SystemTitle => ({ key: 'purchase_escalation', params: { customer: clip(customer), owner: clip(owner) } }),
+  birthday: (contact: string, customer: string, date: LocalDate, lunar: boolean, lead: number): SystemTitle => ({
+    key: 'birthday', params: { contact: clip(contact), customer: clip(customer), month: date.m, day: date.d, lunar, lead },
+  }),
+  promise: (content: string): SystemTitle => ({ key: 'promise', params: { content: clip(content) } }),
+  planStep: (customer: string, action: string): SystemTitle => ({ key: 'plan_step', params: { customer: clip(customer), action: clip(action) } }),
+  opportunityAssigned: (code: string, customer: string): SystemTitle => ({ key: 'opportunity', params: { code: clip(code), customer: clip(customer) } }),
+}
+
+/** The title columns of a system reminder: no stored sentence, the key and its values. */
+const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.key, title_params: JSON.stringify(t.params) })
+
+/** Beginnings of the Chinese titles stored before titles had keys (recognised to give them one). */
+const LEGACY_TITLE: Record<string, string> = {
+  follow_up: '跟进：', contact_policy: '跟进提醒：', purchase_policy: '业务下滑提醒：', purchase_escalation: '业务下滑提醒：', birthday: '生日提醒：',
+  promise: '承诺到期：', plan_step: '开发计划：', opportunity: '新指派的销售机会：',
+}
+
+/** Whether the system keeps this reminder's title: keyed, or an old stored one; never a title someone wrote. */
+const titledBySystem = (e: Row) => !!e.title_key || (LEGACY_TITLE[String(e.source)] !== undefined && String(e.title ?? '').startsWith(LEGACY_TITLE[String(e.source)]))
 
 // ---- the run ------------------------------------------------------------------------------
 
@@ -162,7 +185,7 @@ const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
 
 function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Row {
   return {
-    id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, title: w.title, notes: null,
+    id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, ...titleColumns(w.title), notes: null,
     customer_id: w.customerId, contact_id: w.contactId, opportunity_id: w.opportunityId ?? null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
     notify_ahead_minutes: w.notifyAheadMinutes ?? 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
     time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
@@ -205,7 +228,7 @@ async function ensureSlice(ev: EvalRun, slice: Array<[string, WantedReminder]>):
       continue
     }
     const facts: Row = {
-      owner_id: w.ownerId, title: w.title, customer_id: w.customerId, contact_id: w.contactId,
+      owner_id: w.ownerId, ...(titledBySystem(e) ? titleColumns(w.title) : {}), customer_id: w.customerId, contact_id: w.contactId,
       basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
     }
     if (w.basisAt !== undefined) facts.basis_at = rawTimestamp(w.basisAt)
@@ -779,4 +802,16 @@ export async function syncFollowUp(
     key: followUpKey(i.id), source: 'follow_up', sourceId: i.id, ownerId: i.recipientId, title: titles.followUp(i.customerName, i.subject),
     customerId: i.customerId, contactId: i.contactId, dueAt: toIso(i.nextFollowUpAt)!,
   }])
+}
+
+// ---- for other modules ----------------------------------------------------------------------------------
+
+/** The app's reminder time zone: what "today" means for dates without a time (promises, the card header). */
+export async function appZone(db: Knex): Promise<Zone> {
+  return { tz: (await loadSettings(db)).timeZone }
+}
+
+/** A promise marked not kept after all: its reminder, closed when it was kept, is open again. */
+export async function reopenPromiseReminder(trx: Knex, promiseId: string, nowIso: string, version: () => Promise<number>) {
+  await reopenDone(trx, keyId(`promise:${promiseId}`), { done_at: null, updated_at: nowIso, version: await version() })
 }

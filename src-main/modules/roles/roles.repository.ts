@@ -10,6 +10,7 @@ export interface RoleRow {
   description: string | null
   is_system: unknown
   user_count: unknown
+  version: unknown
 }
 
 export interface RolePermissionRow {
@@ -23,7 +24,7 @@ export function listRoles(db: Knex, onlyId?: string): Promise<RoleRow[]> {
   const users = db('users').count('*').where('role_id', db.ref('r.id')).whereNull('deleted_at').as('user_count')
   const q = db('roles as r')
     .whereNull('r.deleted_at')
-    .select('r.id', 'r.code', 'r.name', 'r.name_en', 'r.description', 'r.is_system', users)
+    .select('r.id', 'r.code', 'r.name', 'r.name_en', 'r.description', 'r.is_system', 'r.version', users)
     .orderBy([{ column: 'r.is_system', order: 'desc' }, { column: 'r.created_at' }, { column: 'r.code' }])
   if (onlyId) q.where('r.id', onlyId)
   return q
@@ -33,7 +34,7 @@ export const permissionsOf = (db: Knex, roleIds: string[]): Promise<RolePermissi
   roleIds.length ? db('role_permissions').whereIn('role_id', roleIds).select('role_id', 'module', 'actions', 'scope') : Promise.resolve([])
 
 export const findActiveRole = (db: Knex, id: string): Promise<RoleRow | undefined> =>
-  db('roles').where({ id }).whereNull('deleted_at').first('id', 'code', 'name', 'name_en', 'description', 'is_system')
+  db('roles').where({ id }).whereNull('deleted_at').first('id', 'code', 'name', 'name_en', 'description', 'is_system', 'version')
 
 /** Any role with this code, deleted ones included (the column is unique). */
 export const findRoleByCodeAny = (db: Knex, code: string): Promise<{ id: string } | undefined> => db('roles').where({ code }).first('id')
@@ -47,7 +48,12 @@ export async function countRoleUsers(db: Knex, roleId: string): Promise<number> 
 }
 
 export const insertRole = (db: Knex, row: Record<string, unknown>) => db('roles').insert(row)
-export const updateRole = (db: Knex, id: string, patch: Record<string, unknown>) => db('roles').where({ id }).update(patch)
+/** Updates a role; with `expectVersion` only while it still has that version. Answers the rows changed. */
+export async function updateRole(db: Knex, id: string, patch: Record<string, unknown>, expectVersion?: number): Promise<number> {
+  const q = db('roles').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
 export const deletePermissions = (db: Knex, roleId: string) => db('role_permissions').where({ role_id: roleId }).delete()
 export const insertPermissions = (db: Knex, dialect: Dialect, rows: Array<RolePermissionRow & { id: string }>) =>
   insertChunked(db, dialect, 'role_permissions', rows)

@@ -1,10 +1,11 @@
 // 角色与权限: roles are data. Saving a role replaces its permission rows in the same
 // transaction; system roles and roles still held by users cannot be removed, and the
 // admin role keeps the right to edit roles so nobody can lock the administrators out.
+import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import { Action, PermModule } from '../../contract/common'
 import type { Role, RolePermission } from '../../contract/roles'
-import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toBool, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -32,6 +33,7 @@ function toRole(r: repo.RoleRow, perms: repo.RolePermissionRow[]): Role {
     isSystem: toBool(r.is_system),
     userCount: toNum(r.user_count) ?? 0,
     permissions: perms.filter((p) => p.role_id === r.id && MODULE_ORDER.includes(p.module)).map(toPermission).sort(byModule),
+    version: Number(r.version ?? 0),
   }
 }
 
@@ -75,7 +77,7 @@ function permissionChanges(before: RolePermission[], after: RolePermission[]): C
 
 export async function saveRole(
   ctx: ServiceContext,
-  input: { id?: string; code?: string; name: string; nameEn?: string | null; description?: string | null; permissions: RolePermission[] },
+  input: { id?: string; version?: number; code?: string; name: string; nameEn?: string | null; description?: string | null; permissions: RolePermission[] },
 ): Promise<Role> {
   requirePerm(ctx.actor, 'roles', input.id ? 'edit' : 'create')
   const permissions = normalisePermissions(input.permissions)
@@ -88,6 +90,7 @@ export async function saveRole(
     if (input.id) {
       const row = await repo.findActiveRole(trx, input.id)
       if (!row) throw notFound('role', input.id)
+      if (input.version !== undefined && input.version !== Number(row.version)) throw conflict('role', Number(row.version))
       if (input.code !== undefined && input.code !== row.code) throw fieldError('code', 'immutable', 'a role code cannot be changed')
       if (row.code === 'admin') {
         const roles = permissions.find((p) => p.module === 'roles')
@@ -101,7 +104,9 @@ export async function saveRole(
         ...permissionChanges(oldPerms, permissions),
       }
       if (Object.keys(changes).length === 0) return row.id
-      await repo.updateRole(trx, row.id, { name: fields.name, name_en: fields.nameEn, description: fields.description, updated_at: now, version: await nextVersion(trx) })
+      const patch = { name: fields.name, name_en: fields.nameEn, description: fields.description, updated_at: now, version: await nextVersion(trx) }
+      // only while the role still has the version the edit is based on (a parallel edit answers conflict)
+      if (!(await repo.updateRole(trx, row.id, patch, input.version))) throw conflict('role')
       await repo.deletePermissions(trx, row.id)
       await repo.insertPermissions(trx, ctx.db.dialect, permRows(row.id))
       await recordAudit(trx, ctx, { entity: 'role', entityId: row.id, action: 'update', changes })
@@ -142,3 +147,11 @@ export async function removeRole(ctx: ServiceContext, input: { id: string }) {
   })
   return { ok: true as const }
 }
+
+// ---- for the users module ---------------------------------------------------------------------------
+
+/** A live role by id (who may grant it is the users module's rule). */
+export const findActiveRole = (db: Knex, id: string) => repo.findActiveRole(db, id)
+
+/** The permission rows of some roles. */
+export const permissionsOf = (db: Knex, roleIds: string[]) => repo.permissionsOf(db, roleIds)

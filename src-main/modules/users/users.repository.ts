@@ -18,6 +18,7 @@ export interface UserRow {
   failed_logins: unknown
   last_login_at: unknown
   created_at: unknown
+  version: unknown
 }
 
 /** Which users a query may return: everyone, one team, or one user. */
@@ -26,7 +27,7 @@ export type UserVisibility = { teamId?: string; userId?: string }
 const USER_COLUMNS = [
   'u.id', 'u.login', 'u.name', 'u.role_id', 'r.name as role_name', 'r.code as role_code', 'u.team_id',
   't.name as team_name', 'u.email', 'u.phone', 'u.disabled', 'u.locked_until', 'u.failed_logins',
-  'u.last_login_at', 'u.created_at',
+  'u.last_login_at', 'u.created_at', 'u.version',
 ]
 
 function usersQuery(db: Knex, vis: UserVisibility) {
@@ -72,7 +73,12 @@ export async function countEnabledWithRole(db: Knex, roleCode: string, exceptId:
  */
 export const lockRole = (db: Knex, dialect: Dialect, code: string) => selectForUpdate(db, dialect, 'roles').where({ code }).first('id')
 
-export const updateUserRow = (db: Knex, id: string, patch: Record<string, unknown>) => db('users').where({ id }).update(patch)
+/** Updates a user; with `expectVersion` only while it still has that version. Answers the rows changed. */
+export async function updateUserRow(db: Knex, id: string, patch: Record<string, unknown>, expectVersion?: number): Promise<number> {
+  const q = db('users').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}
 
 // ---- teams -----------------------------------------------------------------------
 
@@ -81,20 +87,26 @@ export interface TeamRow {
   name: string
   leader_id: string | null
   member_count: unknown
+  version: unknown
 }
 
 export function listTeams(db: Knex, onlyId?: string): Promise<TeamRow[]> {
   const members = db('users').count('*').where('team_id', db.ref('t.id')).whereNull('deleted_at').as('member_count')
-  const q = db('teams as t').whereNull('t.deleted_at').select('t.id', 't.name', 't.leader_id', members).orderBy([{ column: 't.name' }, { column: 't.id' }])
+  const q = db('teams as t').whereNull('t.deleted_at').select('t.id', 't.name', 't.leader_id', 't.version', members).orderBy([{ column: 't.name' }, { column: 't.id' }])
   if (onlyId) q.where('t.id', onlyId)
   return q
 }
 
-export const findTeam = (db: Knex, id: string): Promise<{ id: string; name: string; leader_id: string | null } | undefined> =>
-  db('teams').where({ id }).whereNull('deleted_at').first('id', 'name', 'leader_id')
+export const findTeam = (db: Knex, id: string): Promise<{ id: string; name: string; leader_id: string | null; version: unknown } | undefined> =>
+  db('teams').where({ id }).whereNull('deleted_at').first('id', 'name', 'leader_id', 'version')
 
 export const findTeamByName = (db: Knex, name: string): Promise<{ id: string } | undefined> =>
   db('teams').whereRaw('lower(name) = ?', [name.toLowerCase()]).whereNull('deleted_at').first('id')
 
 export const insertTeam = (db: Knex, row: Record<string, unknown>) => db('teams').insert(row)
-export const updateTeam = (db: Knex, id: string, patch: Record<string, unknown>) => db('teams').where({ id }).update(patch)
+/** Updates a team; with `expectVersion` only while it still has that version. Answers the rows changed. */
+export async function updateTeam(db: Knex, id: string, patch: Record<string, unknown>, expectVersion?: number): Promise<number> {
+  const q = db('teams').where({ id })
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return Number(await q.update(patch))
+}

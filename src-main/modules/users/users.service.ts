@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import type { Actor, ServiceContext } from '../context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Team, User } from '../../contract/users'
-import { fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
+import { conflict, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -14,7 +14,7 @@ import { requirePerm } from '../auth/permissions'
 import { insertUser } from '../auth/auth.service'
 import { hashPassword } from '../auth/password'
 import { diff, recordAudit } from '../audit/audit.service'
-import { findActiveRole, permissionsOf } from '../roles/roles.repository'
+import { findActiveRole, permissionsOf } from '../roles/roles.service'
 import * as repo from './users.repository'
 
 const ADMIN_ROLE = 'admin'
@@ -41,10 +41,13 @@ function toUser(r: repo.UserRow): User {
     lockedUntil: toIso(r.locked_until),
     lastLoginAt: toIso(r.last_login_at),
     createdAt: toIso(r.created_at)!,
+    version: Number(r.version ?? 0),
   }
 }
 
-const toTeam = (r: repo.TeamRow): Team => ({ id: r.id, name: r.name, leaderId: r.leader_id ?? null, memberCount: toNum(r.member_count) ?? 0 })
+const toTeam = (r: repo.TeamRow): Team => ({
+  id: r.id, name: r.name, leaderId: r.leader_id ?? null, memberCount: toNum(r.member_count) ?? 0, version: Number(r.version ?? 0),
+})
 
 const blankToNull = (v: string | null | undefined) => (v === undefined ? undefined : v ? v : null)
 
@@ -170,12 +173,13 @@ const guardLastAdmin = (ctx: ServiceContext, trx: Knex) => repo.lockRole(trx, ct
 
 export async function updateUser(
   ctx: ServiceContext,
-  input: { id: string; name?: string; roleId?: string; teamId?: string | null; email?: string | null; phone?: string | null; disabled?: boolean },
+  input: { id: string; version: number; name?: string; roleId?: string; teamId?: string | null; email?: string | null; phone?: string | null; disabled?: boolean },
 ): Promise<User> {
   const scope = requirePerm(ctx.actor, 'users', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
     if (input.roleId !== undefined || input.disabled !== undefined) await guardLastAdmin(ctx, trx)
     const row = await loadVisible(trx, ctx.actor, scope, input.id)
+    if (Number(row.version) !== input.version) throw conflict('user', Number(row.version))
     await checkTarget(trx, ctx.actor, scope, row)
     const roleCode = input.roleId !== undefined && input.roleId !== row.role_id ? await checkRole(trx, ctx.actor, scope, input.roleId) : row.role_code
     if (input.teamId !== undefined && input.teamId !== row.team_id) await checkTeam(trx, ctx.actor, scope, input.teamId)
@@ -198,7 +202,7 @@ export async function updateUser(
     if (losesAdmin && (await repo.countEnabledWithRole(trx, ADMIN_ROLE, input.id)) === 0) {
       throw ruleError('users.errors.lastAdmin', 'the last enabled administrator must keep the admin role')
     }
-    await repo.updateUserRow(trx, input.id, {
+    const written = await repo.updateUserRow(trx, input.id, {
       name: after.name ?? before.name,
       role_id: input.roleId ?? row.role_id,
       team_id: after.teamId !== undefined ? after.teamId : before.teamId,
@@ -207,7 +211,9 @@ export async function updateUser(
       disabled,
       updated_at: ctx.clock.now().toISOString(),
       version: await nextVersion(trx),
-    })
+    }, input.version)
+    // only while the user still has the version the edit is based on (a parallel edit answers conflict)
+    if (!written) throw conflict('user')
     await recordAudit(trx, ctx, { entity: 'user', entityId: input.id, action: 'update', changes })
   })
   return getUser(ctx, input.id)
@@ -247,7 +253,7 @@ export async function listTeams(ctx: ServiceContext): Promise<Team[]> {
   return rows.map(toTeam)
 }
 
-export async function saveTeam(ctx: ServiceContext, input: { id?: string; name: string; leaderId?: string | null }): Promise<Team> {
+export async function saveTeam(ctx: ServiceContext, input: { id?: string; version?: number; name: string; leaderId?: string | null }): Promise<Team> {
   const scope = requirePerm(ctx.actor, 'users', input.id ? 'edit' : 'create')
   if (scope !== 'all' && (!input.id || input.id !== ctx.actor.teamId)) {
     if (input.id) throw notFound('team', input.id)
@@ -256,6 +262,7 @@ export async function saveTeam(ctx: ServiceContext, input: { id?: string; name: 
   const id = await ctx.db.knex.transaction(async (trx) => {
     const existing = input.id ? await repo.findTeam(trx, input.id) : undefined
     if (input.id && !existing) throw notFound('team', input.id)
+    if (existing && input.version !== undefined && input.version !== Number(existing.version)) throw conflict('team', Number(existing.version))
     const clash = await repo.findTeamByName(trx, input.name)
     if (clash && clash.id !== input.id) throw fieldError('name', 'duplicate', `team name already used: ${input.name}`)
     await checkLeader(trx, ctx.actor, scope, input.leaderId)
@@ -263,12 +270,13 @@ export async function saveTeam(ctx: ServiceContext, input: { id?: string; name: 
     if (existing) {
       const changes = diff({ name: existing.name, leaderId: existing.leader_id ?? null }, { name: input.name, leaderId: input.leaderId })
       if (Object.keys(changes).length === 0) return existing.id
-      await repo.updateTeam(trx, existing.id, {
+      const written = await repo.updateTeam(trx, existing.id, {
         name: input.name,
         leader_id: input.leaderId !== undefined ? input.leaderId : existing.leader_id,
         updated_at: now,
         version: await nextVersion(trx),
-      })
+      }, input.version)
+      if (!written) throw conflict('team') // changed by someone else since the version the edit is based on
       await recordAudit(trx, ctx, { entity: 'team', entityId: existing.id, action: 'update', changes })
       return existing.id
     }
