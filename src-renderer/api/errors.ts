@@ -59,6 +59,9 @@ export function errorMessage(e: unknown, t: Translate = g().t, labels?: FieldLab
   return t('errors.unknown', { message: err.message })
 }
 
+/** Someone changed the row since it was read (its version moved on): reload before editing again. */
+export const isConflict = (e: unknown): boolean => e instanceof ApiCallError && e.error.code === 'conflict'
+
 /** The field issues of an error (empty when it has none). */
 export const issuesOf = (e: unknown): FieldIssue[] => (e instanceof ApiCallError ? (e.error.issues ?? []) : [])
 

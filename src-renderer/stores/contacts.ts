@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Contact, ContactFields } from '@contract/contacts'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 
 export const useContactsStore = defineStore('contacts', () => {
   const customerId = ref<string | null>(null)
@@ -34,8 +35,19 @@ export const useContactsStore = defineStore('contacts', () => {
     return c
   }
 
-  async function update(id: string, fields: Partial<ContactFields>): Promise<Contact> {
-    const c = await api.contacts.update({ id, fields })
+  /** Reloads the list when someone changed a contact first, so the next try uses its new version. */
+  async function reloadOnConflict<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call
+    } catch (e) {
+      if (isConflict(e)) await reload().catch(() => undefined)
+      throw e
+    }
+  }
+
+  /** Saves the changed fields of the contact as it was read (`version`); a newer stored version answers conflict. */
+  async function update(id: string, version: number, fields: Partial<ContactFields>): Promise<Contact> {
+    const c = await reloadOnConflict(api.contacts.update({ id, version, fields }))
     await reload()
     return c
   }
@@ -45,8 +57,8 @@ export const useContactsStore = defineStore('contacts', () => {
     await reload()
   }
 
-  async function setPrimary(id: string) {
-    await api.contacts.setPrimary({ id })
+  async function setPrimary(c: Pick<Contact, 'id' | 'version'>) {
+    await reloadOnConflict(api.contacts.setPrimary({ id: c.id, version: c.version }))
     await reload()
   }
 

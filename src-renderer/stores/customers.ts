@@ -101,7 +101,7 @@ export const useCustomersStore = defineStore('customers', () => {
     return c
   }
 
-  async function update(id: string, version: number | undefined, fields: CustomerChanges): Promise<Customer> {
+  async function update(id: string, version: number, fields: CustomerChanges): Promise<Customer> {
     const c = await api.customers.update({ id, version, fields })
     patchRow(c)
     return c

@@ -7,6 +7,7 @@ import { ref } from 'vue'
 import type { CallInput } from '@contract/index'
 import type { Attachment, Interaction, InteractionKind, InteractionSearch, PromiseItem } from '@contract/interactions'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 import { useRemindersStore } from './reminders'
 
 export const TIMELINE_PAGE_SIZE = 10
@@ -129,8 +130,20 @@ export const useInteractionsStore = defineStore('interactions', () => {
     return i
   }
 
+  /** When someone changed the record first (conflict), the open timeline reloads with its new version. */
+  async function reloadOnConflict<T>(call: Promise<T>, recordId: string): Promise<T> {
+    try {
+      return await call
+    } catch (e) {
+      const shown = items.value.find((x) => x.id === recordId)
+      if (isConflict(e) && shown) await refreshTimeline(shown.customerId).catch(() => undefined)
+      throw e
+    }
+  }
+
+  /** Saves an edit of the record as it was read (`input.version`); a newer stored version answers conflict. */
   async function update(input: InteractionUpdateInput): Promise<Interaction> {
-    const i = await api.interactions.update(input)
+    const i = await reloadOnConflict(api.interactions.update(input), input.id)
     patchItem(i)
     changed(i.customerId)
     await refreshTimeline(i.customerId).catch(() => undefined)
@@ -146,7 +159,8 @@ export const useInteractionsStore = defineStore('interactions', () => {
   }
 
   async function setPromiseKept(p: PromiseItem, kept: boolean): Promise<PromiseItem> {
-    const next = kept ? await api.interactions.keepPromise({ id: p.id }) : await api.interactions.unkeepPromise({ id: p.id })
+    const input = { id: p.id, version: p.version }
+    const next = await reloadOnConflict(kept ? api.interactions.keepPromise(input) : api.interactions.unkeepPromise(input), p.interactionId)
     patchPromise(next)
     changed(next.customerId)
     return next

@@ -6,6 +6,7 @@ import { ref } from 'vue'
 import type { CallInput } from '@contract/index'
 import type { ClientZone, Reminder, ReminderPatch, ReminderSource, RepeatRule, SnoozePreset } from '@contract/reminders'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 
 /** Every source the reminder centre can filter by, in the order the filter offers them. */
 export const REMINDER_SOURCES = [
@@ -96,10 +97,26 @@ export const useRemindersStore = defineStore('reminders', () => {
     return r
   }
 
-  async function update(id: string, fields: ReminderPatch): Promise<Reminder> {
-    const r = await api.reminders.update({ id, fields })
+  /**
+   * A write on the reminder as the user saw it (its version). When someone — or the system, a due
+   * notification — changed it first, the call answers conflict: the lists reload with the new
+   * version and the error goes to the caller to show.
+   */
+  async function seen<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call
+    } catch (e) {
+      if (isConflict(e)) changed()
+      throw e
+    }
+  }
+
+  type Seen = Pick<Reminder, 'id' | 'version'>
+
+  async function update(r: Seen, fields: ReminderPatch): Promise<Reminder> {
+    const saved = await seen(api.reminders.update({ id: r.id, version: r.version, fields }))
     changed()
-    return r
+    return saved
   }
 
   async function remove(id: string) {
@@ -107,22 +124,22 @@ export const useRemindersStore = defineStore('reminders', () => {
     changed()
   }
 
-  async function done(id: string) {
-    const r = await api.reminders.done({ id })
+  async function done(r: Seen) {
+    const res = await seen(api.reminders.done({ id: r.id, version: r.version }))
     changed()
-    return r
+    return res
   }
 
-  async function reopen(id: string) {
-    const r = await api.reminders.reopen({ id })
+  async function reopen(r: Seen) {
+    const res = await seen(api.reminders.reopen({ id: r.id, version: r.version }))
     changed()
-    return r
+    return res
   }
 
-  async function snooze(id: string, preset: SnoozePreset, until?: string) {
-    const r = await api.reminders.snooze({ id, preset, until, ...clientZone() })
+  async function snooze(r: Seen, preset: SnoozePreset, until?: string) {
+    const res = await seen(api.reminders.snooze({ id: r.id, version: r.version, preset, until, ...clientZone() }))
     changed()
-    return r
+    return res
   }
 
   async function bulkDone(ids: string[]) {

@@ -4,6 +4,7 @@ import { ref } from 'vue'
 import type { CallInput } from '@contract/index'
 import type { Role } from '@contract/roles'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 import { currentLocale } from '../locales'
 
 export const useRolesStore = defineStore('roles', () => {
@@ -19,8 +20,12 @@ export const useRolesStore = defineStore('roles', () => {
     }
   }
 
+  /** Creates a role, or saves an edit of the role as read (`input.version`); on conflict the list reloads. */
   async function save(input: CallInput<'roles', 'save'>) {
-    const role = await api.roles.save(input)
+    const role = await api.roles.save(input).catch(async (e: unknown) => {
+      if (isConflict(e)) await load().catch(() => undefined)
+      throw e
+    })
     await load()
     return role
   }

@@ -4,6 +4,7 @@ import { ref } from 'vue'
 import type { CallInput, CallOutput } from '@contract/index'
 import type { Team, User } from '@contract/users'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 
 export type UserOption = CallOutput<'users', 'options'>[number]
 
@@ -49,8 +50,12 @@ export const useUsersStore = defineStore('users', () => {
     return u
   }
 
+  /** Saves an edit of the user as read (`input.version`); on conflict the list reloads with the stored one. */
   async function update(input: CallInput<'users', 'update'>) {
-    const u = await api.users.update(input)
+    const u = await api.users.update(input).catch(async (e: unknown) => {
+      if (isConflict(e)) await load().catch(() => undefined)
+      throw e
+    })
     const i = items.value.findIndex((x) => x.id === u.id)
     if (i >= 0) items.value[i] = u
     optionsLoaded.value = false

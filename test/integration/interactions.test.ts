@@ -57,6 +57,8 @@ describeEachDb('interactions', (dialect) => {
       expect(rec.followUpReminderId).toBe(keyId(`follow_up:${rec.id}`))
       const fu = await t.call(w.mgrA1.key, 'reminders', 'get', { id: rec.followUpReminderId! })
       expect(fu).toMatchObject({ source: 'follow_up', sourceId: rec.id, ownerId: w.mgrA1.userId, customerId: custA1, dueAt: '2026-03-12T02:00:00.000Z' })
+      // its title is a key and values (rendered in the reader's language), not a stored Chinese sentence
+      expect(fu).toMatchObject({ title: '', titleKey: 'follow_up', titleParams: { customer: '广州甲一科技有限公司', subject: '电话沟通报价' } })
       const c = await t.app.db.knex('customers').where({ id: custA1 }).first()
       expect(iso(c.last_contact_at)).toBe('2026-03-09T02:00:00.000Z')
       expect(iso(c.next_contact_at)).toBe('2026-03-12T02:00:00.000Z')
@@ -92,6 +94,8 @@ describeEachDb('interactions', (dialect) => {
       const fu = await remindersOf(t, 'follow_up')
       expect(fu).toHaveLength(1)
       expect(iso(fu[0].due_at)).toBe('2026-03-15T01:00:00.000Z')
+      // the new subject is in its title's values
+      expect(JSON.parse(String(fu[0].title_params))).toEqual({ customer: '广州甲一科技有限公司', subject: '电话沟通报价（已更新）' })
       const c = await t.app.db.knex('customers').where({ id: custA1 }).first()
       expect(iso(c.next_contact_at)).toBe('2026-03-15T01:00:00.000Z')
       // an unknown promise id is a field error, nothing written

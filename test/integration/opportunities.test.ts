@@ -214,7 +214,9 @@ describeEachDb('opportunities', (dialect) => {
       expect(seen.can).toEqual({ edit: false, remove: false, assign: false, track: true, plan: true, close: true })
       const [r] = await remindersOf(o.id)
       expect(r).toMatchObject({ owner_id: s.mgrA1.userId, source: 'opportunity', source_id: o.id })
-      expect(r.title).toContain(o.code)
+      // its title is a key and values, rendered in the reader's language
+      expect(r).toMatchObject({ title: '', title_key: 'opportunity' })
+      expect(JSON.parse(String(r.title_params))).toMatchObject({ code: o.code })
       // listed under 今日 until the end of the day (23:59 Shanghai), notified at once
       expect(new Date(r.due_at).toISOString()).toBe('2026-03-10T15:59:00.000Z')
       expect(Date.parse(new Date(r.fire_at).toISOString())).toBeLessThanOrEqual(t.clock.now().getTime())
@@ -239,7 +241,8 @@ describeEachDb('opportunities', (dialect) => {
         [s2.id, '2026-03-20T01:00:00.000Z', s.mgrA1.userId],
         [s3.id, '2026-03-25T01:00:00.000Z', s.mgrA1.userId],
       ])
-      expect(stepRs[1].title).toContain('上门演示')
+      expect(stepRs[1].title_key).toBe('plan_step')
+      expect(JSON.parse(String(stepRs[1].title_params)).action).toBe('上门演示')
       // reorder: 3, 1, 2
       const order = await t.call(s.mgrA1.key, 'opportunities', 'reorderSteps', { opportunityId: o.id, ids: [s3.id, s1.id, s2.id] })
       expect(order.map((x) => x.action)).toEqual(['提交报价', '电话沟通需求', '上门演示'])

@@ -111,6 +111,23 @@ describeEachDb('system reminders', (dialect) => {
     expect((await t.call(w.admin.key, 'reminders', 'evaluate', {})).created).toBe(0)
   })
 
+  it('every system reminder carries a title key and its values, and no sentence in one language', async () => {
+    const rows = await t.app.db.knex('reminders').whereNot('source', 'manual')
+    expect(new Set(rows.map((r: Record<string, unknown>) => r.source))).toEqual(new Set(['contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise']))
+    for (const r of rows) {
+      expect(r.title, String(r.source)).toBe('')
+      expect(r.title_key, String(r.source)).toBe(r.source)
+      expect(JSON.parse(String(r.title_params)), String(r.source)).toEqual(expect.any(Object))
+    }
+    const params = async (where: Record<string, unknown>) => JSON.parse(String((await t.app.db.knex('reminders').where(where).first()).title_params))
+    expect(await params({ source: 'contact_policy', customer_id: c.C1 })).toEqual({ customer: 'C1' })
+    expect(await params({ source: 'purchase_escalation', customer_id: c.P2 })).toEqual({ customer: 'P2', owner: '经理甲一' })
+    expect(await params({ source: 'birthday', contact_id: k.K5 })).toEqual({ contact: 'K5', customer: 'C5', month: 6, day: 19, lunar: true, lead: 7 })
+    // the api answers the key and values for the UI to render in its language
+    const centre = await t.call(w.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai', customerId: c.C1 })
+    expect(centre.overdue.map((r) => [r.title, r.titleKey, r.titleParams])).toEqual([['', 'contact_policy', { customer: 'C1' }]])
+  })
+
   it('今日需联系客户 lists the customers whose contact policy is due today or overdue, in scope', async () => {
     const mine = await t.call(w.mgrA1.key, 'reminders', 'customersToContact', { timeZone: 'Asia/Shanghai' })
     expect(mine.items.map((x) => [x.name, x.overdueDays, x.dueAt])).toEqual([

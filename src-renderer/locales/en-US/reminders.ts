@@ -325,6 +325,21 @@ export default {
       hint: 'Follow-up reminders of team members that are overdue',
       empty: 'No overdue follow-ups in the team.',
     },
+    /** titles of the reminders the system makes, from their key and values (never stored as text) */
+    systemTitles: {
+      follow_up: 'Follow up: {customer} — {subject}',
+      contact_policy: 'Time to contact: {customer}',
+      purchase_policy: 'Purchases slowing: {customer}',
+      purchase_escalation: 'Purchases slowing: {customer} (account manager {owner})',
+      birthday: 'Birthday: {contact} ({customer}) on {date}{lunar}{lead}',
+      birthdayDate: '{month}/{day}',
+      birthdayLunar: ' (lunar birthday)',
+      birthdayLeadOne: ', 1 day ahead',
+      birthdayLead: ', {n} days ahead',
+      promise: 'Promise due: {content}',
+      plan_step: 'Development plan: {customer} — {action}',
+      opportunity: 'Newly assigned opportunity: {code} {customer}; please make a development plan',
+    },
     notify: {
       title: 'Reminder due',
       titleWith: 'Reminder: {title}',

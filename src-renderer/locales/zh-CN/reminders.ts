@@ -325,6 +325,21 @@ export default {
       hint: '团队成员逾期未处理的跟进提醒',
       empty: '团队没有逾期的跟进，大家都跟上了。',
     },
+    /** titles of the reminders the system makes, from their key and values (never stored as text) */
+    systemTitles: {
+      follow_up: '跟进：{customer} — {subject}',
+      contact_policy: '跟进提醒：{customer}',
+      purchase_policy: '业务下滑提醒：{customer}',
+      purchase_escalation: '业务下滑提醒：{customer}（负责人 {owner}）',
+      birthday: '生日提醒：{contact}（{customer}）{date}{lunar}{lead}',
+      birthdayDate: '{month}月{day}日',
+      birthdayLunar: '（农历生日）',
+      birthdayLeadOne: '，提前1天',
+      birthdayLead: '，提前{n}天',
+      promise: '承诺到期：{content}',
+      plan_step: '开发计划：{customer} — {action}',
+      opportunity: '新指派的销售机会：{code} {customer}，请制定客户开发计划',
+    },
     notify: {
       title: '提醒到期',
       titleWith: '提醒：{title}',

@@ -1,7 +1,29 @@
-// How a reminder's repeat rule, notify-ahead and source read in the UI language.
+// How a reminder's title, repeat rule, notify-ahead and source read in the UI language.
 import type { Reminder, ReminderSource } from '@contract/reminders'
 
 type T = (key: string, params?: Record<string, unknown>) => string
+/** Whether a message key exists (vue-i18n's te). */
+type Te = (key: string) => boolean
+
+const SYSTEM_TITLES = ['follow_up', 'contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise', 'plan_step', 'opportunity']
+
+/**
+ * A reminder's title in the UI language. A system reminder is stored as a key and its values
+ * (customer, subject, birthday date, …) and rendered here; a title someone wrote (and the
+ * Chinese titles stored before keys existed) is shown as it is.
+ */
+export function reminderTitle(r: Pick<Reminder, 'title' | 'titleKey' | 'titleParams'>, t: T, te?: Te): string {
+  const key = r.titleKey
+  if (!key || !SYSTEM_TITLES.includes(key) || (te && !te(`reminders.systemTitles.${key}`))) return r.title
+  const p: Record<string, unknown> = { ...(r.titleParams ?? {}) }
+  if (key === 'birthday') {
+    const lead = Number(p.lead ?? 0)
+    p.date = t('reminders.systemTitles.birthdayDate', { month: p.month, day: p.day })
+    p.lunar = p.lunar === true ? t('reminders.systemTitles.birthdayLunar') : ''
+    p.lead = lead > 1 ? t('reminders.systemTitles.birthdayLead', { n: lead }) : lead === 1 ? t('reminders.systemTitles.birthdayLeadOne') : ''
+  }
+  return t(`reminders.systemTitles.${key}`, p)
+}
 type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
 export function repeatText(r: Pick<Reminder, 'repeat' | 'repeatInterval'>, t: T): string {

@@ -13,6 +13,7 @@ import { isElectron } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
 import { useRemindersStore } from '../../stores/reminders'
 import { formatDateTime } from '../../components/format'
+import { reminderTitle } from './reminder-format'
 
 export const POLL_MS = 30_000
 /** more due at once than this → one summary notification for the rest */
@@ -22,7 +23,7 @@ export function useReminderNotifications() {
   const store = useRemindersStore()
   const auth = useAuthStore()
   const router = useRouter()
-  const { t } = useI18n()
+  const { t, te } = useI18n()
   let timer: ReturnType<typeof setInterval> | undefined
   let busy = false
   let stopped = false
@@ -69,7 +70,8 @@ export function useReminderNotifications() {
 
   function show(due: Reminder[]) {
     for (const r of due.slice(0, MAX_SINGLE)) {
-      const title = t('reminders.notify.titleWith', { title: r.title })
+      // the same rendering as the lists: a system reminder's title in the UI language
+      const title = t('reminders.notify.titleWith', { title: reminderTitle(r, t, te) })
       const text = body(r)
       nativeNotify(title, text, () => openTarget(r))
       inApp(title, text, () => openTarget(r), 'reminder-notification')
