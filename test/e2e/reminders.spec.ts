@@ -167,6 +167,8 @@ test('visit with next follow-up → reminder; clock moves: due, badge, snooze, d
     await openCentre(page)
     await page.getByTestId('reminder-tab-overdue').click()
     await expect(page.getByTestId('reminder-title')).toHaveCount(1)
+    // the system's title is stored as a key and values and rendered in the UI language
+    await expect(page.getByTestId('reminder-title')).toHaveText(`跟进：${CUSTOMER} — ${SUBJECT}`)
     await page.getByTestId('reminder-snooze').last().click()
     await page.locator('[data-testid="snooze-1h"]:visible').click()
     await expect(page.locator('.el-message--success').last()).toContainText('已推迟至')
@@ -198,6 +200,16 @@ test('visit with next follow-up → reminder; clock moves: due, badge, snooze, d
     const policyRow = page.locator('.reminder-row').filter({ hasText: POLICY_CUSTOMER })
     await expect(policyRow).toHaveCount(1)
     await expect(policyRow.getByTestId('reminder-source')).toHaveText('跟进提醒')
+    await expect(policyRow.getByTestId('reminder-title')).toHaveText(`跟进提醒：${POLICY_CUSTOMER}`)
+    // in English mode the same reminders read in English
+    await page.getByTestId('language-button').click()
+    await page.getByTestId('lang-en-US').click()
+    await expect(policyRow.getByTestId('reminder-title')).toHaveText(`Contact due: ${POLICY_CUSTOMER}`)
+    await expect(policyRow.getByTestId('reminder-source')).toHaveText('Contact due')
+    await page.screenshot({ path: 'test/e2e/screenshots/reminder-centre-en.png' })
+    await page.getByTestId('language-button').click()
+    await page.getByTestId('lang-zh-CN').click()
+    await expect(policyRow.getByTestId('reminder-title')).toHaveText(`跟进提醒：${POLICY_CUSTOMER}`)
 
     // a manual reminder through 新建提醒 (checked before it is sent), repeating weekly
     await page.getByTestId('reminder-new').click()

@@ -43,9 +43,9 @@ describe('system reminder titles in the reader\'s language', () => {
 
   it('renders them in English in English mode (the customer names stay as they are)', () => {
     expect(en(stored(titles.followUp('广州甲一科技', '电话沟通报价')))).toBe('Follow up: 广州甲一科技 — 电话沟通报价')
-    expect(en(stored(titles.contactPolicy('Acme Ltd')))).toBe('Time to contact: Acme Ltd')
-    expect(en(stored(titles.purchasePolicy('Acme Ltd')))).toBe('Purchases slowing: Acme Ltd')
-    expect(en(stored(titles.escalation('Acme Ltd', 'Li Lei')))).toBe('Purchases slowing: Acme Ltd (account manager Li Lei)')
+    expect(en(stored(titles.contactPolicy('Acme Ltd')))).toBe('Contact due: Acme Ltd')
+    expect(en(stored(titles.purchasePolicy('Acme Ltd')))).toBe('Business decline: Acme Ltd')
+    expect(en(stored(titles.escalation('Acme Ltd', 'Li Lei')))).toBe('Business decline: Acme Ltd (account manager Li Lei)')
     expect(en(stored(titles.birthday('Zhang', 'Acme Ltd', { y: 2026, m: 6, d: 19 }, true, 7)))).toBe('Birthday: Zhang (Acme Ltd) on 6/19 (lunar birthday), 7 days ahead')
     expect(en(stored(titles.birthday('Zhang', 'Acme Ltd', { y: 2026, m: 6, d: 19 }, false, 1)))).toBe('Birthday: Zhang (Acme Ltd) on 6/19, 1 day ahead')
     expect(en(stored(titles.promise('send the quote')))).toBe('Promise due: send the quote')

@@ -328,9 +328,9 @@ export default {
     /** titles of the reminders the system makes, from their key and values (never stored as text) */
     systemTitles: {
       follow_up: 'Follow up: {customer} — {subject}',
-      contact_policy: 'Time to contact: {customer}',
-      purchase_policy: 'Purchases slowing: {customer}',
-      purchase_escalation: 'Purchases slowing: {customer} (account manager {owner})',
+      contact_policy: 'Contact due: {customer}',
+      purchase_policy: 'Business decline: {customer}',
+      purchase_escalation: 'Business decline: {customer} (account manager {owner})',
       birthday: 'Birthday: {contact} ({customer}) on {date}{lunar}{lead}',
       birthdayDate: '{month}/{day}',
       birthdayLunar: ' (lunar birthday)',
