@@ -5,6 +5,7 @@
 // its writers one after another.
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { versionOf } from '../helpers/versions'
 import type { Role } from '../../src-main/contract/roles'
 
 describeEachDb('last admin under concurrency', (dialect) => {
@@ -29,18 +30,20 @@ describeEachDb('last admin under concurrency', (dialect) => {
   /** Puts both accounts back to enabled administrators (direct write: the test's own set-up). */
   const restore = () => t.app.db.knex('users').whereIn('id', [a.userId, b.userId]).update({ role_id: roles.admin.id, disabled: false })
 
+  /** Each edit is based on the version of the account as stored before the round. */
   const moves = {
-    demote: (id: string) => ({ id, roleId: roles.manager.id }),
-    disable: (id: string) => ({ id, disabled: true }),
+    demote: (id: string, version: number) => ({ id, version, roleId: roles.manager.id }),
+    disable: (id: string, version: number) => ({ id, version, disabled: true }),
   }
 
   for (const [first, second] of [['demote', 'demote'], ['disable', 'disable'], ['demote', 'disable']] as const) {
     it(`two admins who ${first} / ${second} each other at once: one is refused, an enabled admin remains (8 rounds)`, async () => {
       for (let round = 0; round < 8; round++) {
         await restore()
+        const [va, vb] = [await versionOf(t, 'users', a.userId), await versionOf(t, 'users', b.userId)]
         const [ra, rb] = await Promise.all([
-          t.raw(a.key, 'users', 'update', moves[first](b.userId)),
-          t.raw(b.key, 'users', 'update', moves[second](a.userId)),
+          t.raw(a.key, 'users', 'update', moves[first](b.userId, vb)),
+          t.raw(b.key, 'users', 'update', moves[second](a.userId, va)),
         ])
         const ok = [ra, rb].filter((r) => r.ok)
         expect(ok, `round ${round}: ${JSON.stringify([ra, rb])}`).toHaveLength(1)
