@@ -4,13 +4,11 @@
 // can delete it. The pipeline fields (stage, probability, expected amount and close date) stay
 // open to its 客户经理 until it closes (see modules/opportunities/README.md).
 import { z } from 'zod'
-import { call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
 
 export const OpportunityStatus = z.enum(['unassigned', 'assigned', 'won', 'lost'])
 export type OpportunityStatus = z.infer<typeof OpportunityStatus>
 
-/** Every write names the version it was based on; a changed row answers `conflict`. */
-const BaseVersion = z.number().int().min(0)
 /** Integer cents, at most 10 亿元 per opportunity (so Σ amount × probability stays exact). */
 const Amount = z.number().int().min(0).max(100_000_000_000)
 const Probability = z.number().int().min(0).max(100)
