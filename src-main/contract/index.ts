@@ -12,6 +12,7 @@ import { settingsContract } from './settings'
 import { interactionsContract } from './interactions'
 import { remindersContract } from './reminders'
 import { opportunitiesContract } from './opportunities'
+import { servicesContract } from './services'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -26,6 +27,7 @@ export const contract = {
   interactions: interactionsContract,
   reminders: remindersContract,
   opportunities: opportunitiesContract,
+  services: servicesContract,
 } as const
 
 export type Contract = typeof contract

@@ -12,6 +12,7 @@ import { settingsHandlers } from '../modules/settings/settings.handlers'
 import { interactionsHandlers } from '../modules/interactions/interactions.handlers'
 import { remindersHandlers } from '../modules/reminders/reminders.handlers'
 import { opportunitiesHandlers } from '../modules/opportunities/opportunities.handlers'
+import { servicesHandlers } from '../modules/services/services.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -25,4 +26,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   interactions: interactionsHandlers,
   reminders: remindersHandlers,
   opportunities: opportunitiesHandlers,
+  services: servicesHandlers,
 }

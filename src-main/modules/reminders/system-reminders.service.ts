@@ -9,6 +9,7 @@
 //   purchase_escalation  the same at twice the cycle                      → the owner's team supervisor(s)
 //   birthday             contact birthdays N days ahead (7 and 1 by default; 农历 converted)
 //   promise              promises not kept by their due date (notifyHour)   → customer owner
+//   service_ticket       urgent assignment, SLA passed, twice the SLA, reopened (ticket-reminders.ts)
 // Policy reminders are made once their due time falls within the app's today, so they show
 // under "today" and fire on time. The evaluation is set-based. A full run checks everything
 // (at start; self-healing); an incremental run (hourly, after writes) checks only the facts
@@ -37,6 +38,7 @@ import {
   promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
+import { serviceTicketReminders, type TicketReminderOps, type TicketTitle } from './ticket-reminders'
 
 const DAY = 86_400_000
 const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
@@ -657,6 +659,37 @@ export async function refreshCustomerContact(db: Knex, customerIds: Iterable<str
   }
 }
 
+// ---- service tickets ------------------------------------------------------------------------------------------
+
+/** Interim until system titles are keyed: the Chinese text of a ticket reminder's title. */
+const ticketTitleText = (t: TicketTitle) => {
+  const p = t.params
+  const text = {
+    service_urgent: `紧急工单：${p.code} ${p.summary}（${p.customer}）`,
+    service_reopened: `客户不满意，工单重开：${p.code} ${p.summary}（${p.customer}）`,
+    service_overdue: `工单超时（${p.hours} 小时）：${p.code} ${p.summary}（${p.customer}）`,
+    service_escalation: `工单超时两倍时限：${p.code} ${p.summary}（${p.customer}${p.handler ? `，处理人 ${p.handler}` : ''}）`,
+  }[t.key]
+  return clip(text)
+}
+
+const ticketOps: TicketReminderOps<EvalRun> = { ensure: ensureReminders, close, title: ticketTitleText }
+
+/**
+ * Settles the reminders of some service tickets inside the caller's transaction (after a ticket's
+ * change), or of every waiting ticket (`null`, after the SLA hours changed).
+ */
+export async function evaluateTicketReminders(
+  trx: Knex.Transaction,
+  app: Pick<AppContext, 'db' | 'clock'>,
+  ticketIds: string[] | null,
+  version: () => Promise<number>,
+): Promise<void> {
+  const ev = await newRun(trx, app, [])
+  ev.version = version
+  await serviceTicketReminders(ev, ticketOps, ticketIds)
+}
+
 // ---- entry points ------------------------------------------------------------------------------------------
 
 async function runAll(ev: EvalRun) {
@@ -665,6 +698,7 @@ async function runAll(ev: EvalRun) {
   await purchasePolicy(ev)
   await birthdays(ev)
   await promises(ev)
+  if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps)
   const touched = [...ev.touched]
   for (let i = 0; i < touched.length; i += CHUNK) {
     await refreshCustomerContact(ev.db, touched.slice(i, i + CHUNK), () => ev.version())

@@ -1,0 +1,199 @@
+// Knex queries of service tickets, their notes and the SLA rules.
+import type { Knex } from 'knex'
+import type { Actor } from '../context'
+import type { DataScope } from '../../contract/common'
+import type { TicketStatus, TicketUrgency } from '../../contract/services'
+import { applyPage, whereLike, type PageRequest } from '../../db/dialect'
+
+export type Row = Record<string, unknown>
+
+/** Live tickets of live customers (c): what filters and counts need. */
+export const ticketBase = (db: Knex) =>
+  db('service_tickets as t').join('customers as c', 'c.id', 't.customer_id').whereNull('t.deleted_at').whereNull('c.deleted_at')
+
+/** Adds the names shown and the teams the scope checks need (select ticketColumns). */
+export const withNames = (q: Knex.QueryBuilder) =>
+  q
+    .leftJoin('contacts as ct', 'ct.id', 't.contact_id')
+    .leftJoin('dict_items as ty', 'ty.id', 't.type_id')
+    .leftJoin('users as cb', 'cb.id', 't.created_by')
+    .leftJoin('users as ua', 'ua.id', 't.assigned_to')
+    .leftJoin('users as uab', 'uab.id', 't.assigned_by')
+    .leftJoin('users as uh', 'uh.id', 't.handled_by')
+    .leftJoin('users as us', 'us.id', 't.survey_by')
+    .leftJoin('users as uq', 'uq.id', 't.quote_by')
+    .leftJoin('users as ud', 'ud.id', 't.quote_decided_by')
+    .leftJoin('users as co', 'co.id', 'c.owner_id')
+
+export const ticketColumns = [
+  't.*', 'c.name as customer_name', 'c.owner_id as customer_owner_id', 'co.team_id as customer_owner_team_id', 'ct.name as contact_name',
+  'ty.label as type_label', 'cb.name as created_by_name', 'cb.team_id as creator_team_id', 'ua.name as assigned_to_name',
+  'ua.team_id as handler_team_id', 'uab.name as assigned_by_name', 'uh.name as handled_by_name', 'us.name as survey_by_name',
+  'uq.name as quote_by_name', 'ud.name as quote_decided_by_name',
+]
+
+export const findTicket = (db: Knex, id: string): Promise<Row | undefined> => withNames(ticketBase(db)).where('t.id', id).first(ticketColumns)
+
+/**
+ * The tickets `actor` may see: all; the team's (created by, handled by, or of a customer owned
+ * by a team member); or the own (created by, handled by, or of a customer owned by the actor).
+ */
+export function visibleTickets(q: Knex.QueryBuilder, db: Knex, actor: Actor, scope: DataScope): Knex.QueryBuilder {
+  if (scope === 'all') return q
+  if (scope === 'team' && actor.teamId) {
+    const team = () => db('users').select('id').where('team_id', actor.teamId)
+    return q.where((w) => w.whereIn('t.created_by', team()).orWhereIn('t.assigned_to', team()).orWhereIn('c.owner_id', team()))
+  }
+  return q.where((w) => w.where('t.created_by', actor.userId).orWhere('t.assigned_to', actor.userId).orWhere('c.owner_id', actor.userId))
+}
+
+export interface ListFilter {
+  status?: TicketStatus
+  text?: string
+  customerId?: string
+  typeId?: string
+  urgency?: TicketUrgency
+  /** assigned to or created by this user */
+  mineOf?: string
+  /** waiting past their SLA: per rule, started before its threshold */
+  overdue?: Array<{ typeIds: string[] | null; excludeTypeIds: string[]; urgency: TicketUrgency; startedBefore: string }>
+}
+
+/** Waiting tickets past their SLA: one OR branch per rule (type × urgency, or a default rule for the other types). */
+function whereOverdue(q: Knex.QueryBuilder, rules: NonNullable<ListFilter['overdue']>) {
+  return q.whereIn('t.status', ['new', 'assigned']).where((any) => {
+    for (const r of rules) {
+      any.orWhere((w) => {
+        w.where('t.urgency', r.urgency).where('t.sla_start_at', '<', r.startedBefore)
+        if (r.typeIds) w.whereIn('t.type_id', r.typeIds)
+        else if (r.excludeTypeIds.length) w.where((x) => x.whereNull('t.type_id').orWhereNotIn('t.type_id', r.excludeTypeIds))
+      })
+    }
+  })
+}
+
+export function applyFilter(q: Knex.QueryBuilder, f: ListFilter): Knex.QueryBuilder {
+  if (f.status) q.where('t.status', f.status)
+  if (f.customerId) q.where('t.customer_id', f.customerId)
+  if (f.typeId) q.where('t.type_id', f.typeId)
+  if (f.urgency) q.where('t.urgency', f.urgency)
+  if (f.mineOf) {
+    const me = f.mineOf
+    q.where((w) => w.where('t.assigned_to', me).orWhere('t.created_by', me))
+  }
+  if (f.text) whereLike(q, 't.search_text', f.text.toLowerCase())
+  if (f.overdue) whereOverdue(q, f.overdue)
+  return q
+}
+
+const newestFirst = (q: Knex.QueryBuilder) => q.orderBy([{ column: 't.created_at', order: 'desc' }, { column: 't.id', order: 'desc' }])
+
+export async function countTickets(q: Knex.QueryBuilder): Promise<number> {
+  const r = await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()
+  return Number(r?.n ?? 0)
+}
+
+/** One page of the filtered tickets, newest first, with the names. */
+export const pageTickets = (q: Knex.QueryBuilder, p: PageRequest): Promise<Row[]> => applyPage(newestFirst(withNames(q.clone()).select(ticketColumns)), p)
+
+/** Counts per status of the filtered tickets, in one statement. */
+export async function statusCounts(q: Knex.QueryBuilder): Promise<Map<string, number>> {
+  const rows = await q.clone().clearSelect().clearOrder().groupBy('t.status').select('t.status').count({ n: '*' })
+  return new Map(rows.map((r: Row) => [String(r.status), Number(r.n)]))
+}
+
+export const insertTicket = (db: Knex, row: Row) => db('service_tickets').insert(row)
+
+/** Updates the ticket only while it still has `version`: 0 rows changed means someone else wrote first. */
+export const updateTicket = (db: Knex, id: string, version: number, patch: Row): Promise<number> =>
+  db('service_tickets').where({ id, version }).whereNull('deleted_at').update(patch)
+
+export async function codeExists(db: Knex, code: string): Promise<boolean> {
+  return !!(await db('service_tickets').where({ code }).first('id'))
+}
+
+// ---- customers and contacts a ticket refers to ------------------------------------------
+
+export const findCustomerForTicket = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('customers as c')
+    .leftJoin('users as o', 'o.id', 'c.owner_id')
+    .where('c.id', id)
+    .whereNull('c.deleted_at')
+    .first('c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id')
+
+export const findContact = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('contacts').where({ id }).whereNull('deleted_at').first('id', 'customer_id', 'name')
+
+// ---- notes ---------------------------------------------------------------------------------------
+
+export const notesOf = (db: Knex, ticketIds: string[]): Promise<Row[]> =>
+  ticketIds.length
+    ? db('service_ticket_notes as n')
+        .leftJoin('users as a', 'a.id', 'n.author_id')
+        .whereIn('n.ticket_id', ticketIds)
+        .whereNull('n.deleted_at')
+        .orderBy([{ column: 'n.noted_at' }, { column: 'n.created_at' }, { column: 'n.id' }])
+        .select('n.*', 'a.name as author_name')
+    : Promise.resolve([])
+
+export const insertNote = (db: Knex, row: Row) => db('service_ticket_notes').insert(row)
+
+/** Handling notes written since `since` (this round: since the ticket was created or reopened). */
+export async function handlingNotesSince(db: Knex, ticketId: string, since: string): Promise<number> {
+  const r = await db('service_ticket_notes')
+    .where({ ticket_id: ticketId, kind: 'handling' })
+    .whereNull('deleted_at')
+    .where('created_at', '>=', since)
+    .count({ n: '*' })
+    .first()
+  return Number(r?.n ?? 0)
+}
+
+/** Handling note texts of a ticket (for its search text). */
+export async function noteTexts(db: Knex, ticketId: string): Promise<string[]> {
+  const rows = await db('service_ticket_notes').where({ ticket_id: ticketId, kind: 'handling' }).whereNull('deleted_at').orderBy('noted_at').select('content')
+  return rows.map((r: Row) => String(r.content))
+}
+
+// ---- similar archived tickets -------------------------------------------------------------------
+
+/** The newest archived tickets of a type the caller may see: the bounded candidate set for similarity. */
+export const archivedCandidates = (q: Knex.QueryBuilder, typeId: string, limit: number): Promise<Row[]> =>
+  applyPage(
+    q
+      .where('t.type_id', typeId)
+      .where('t.status', 'archived')
+      .orderBy([{ column: 't.archived_at', order: 'desc' }, { column: 't.id', order: 'desc' }])
+      .select('t.id', 't.code', 't.summary', 't.request', 't.archived_at', 't.satisfaction', 'c.name as customer_name'),
+    { page: 1, pageSize: limit },
+  )
+
+// ---- who may handle -------------------------------------------------------------------------------
+
+/** Enabled users whose role has a services permission, with its actions and scope. */
+const handlerQuery = (db: Knex) =>
+  db('users as u')
+    .join('roles as r', 'r.id', 'u.role_id')
+    .join('role_permissions as p', 'p.role_id', 'r.id')
+    .where('p.module', 'services')
+    .whereNull('u.deleted_at')
+    .where('u.disabled', false)
+    .orderBy([{ column: 'u.name' }, { column: 'u.id' }])
+    .select('u.id', 'u.name', 'u.login', 'u.team_id', 'r.code as role_code', 'p.actions', 'p.scope')
+
+export const handlerRows = (db: Knex): Promise<Row[]> => handlerQuery(db)
+export const findHandler = (db: Knex, id: string): Promise<Row | undefined> => handlerQuery(db).where('u.id', id).first()
+
+// ---- SLA rules ---------------------------------------------------------------------------------------
+
+export const slaRows = (db: Knex): Promise<Row[]> =>
+  db('service_sla').whereNull('deleted_at').orderBy([{ column: 'urgency' }, { column: 'type_id' }]).select('*')
+
+export const findSla = (db: Knex, typeId: string | null, urgency: string): Promise<Row | undefined> => {
+  const q = db('service_sla').where({ urgency }).whereNull('deleted_at')
+  return (typeId ? q.where('type_id', typeId) : q.whereNull('type_id')).first('*')
+}
+
+export const insertSla = (db: Knex, row: Row) => db('service_sla').insert(row)
+export const updateSla = (db: Knex, id: string, version: number, patch: Row): Promise<number> => db('service_sla').where({ id, version }).update(patch)
+
