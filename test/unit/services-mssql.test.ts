@@ -1,0 +1,87 @@
+// SQL Server cannot run here: the service tickets' migration and their new query shapes (the
+// scoped list with the overdue OR branches, per-status counts, paging, the similarity candidates,
+// the keyset chunks of the reminder evaluation, the versioned UPDATE) are compiled for mssql
+// without a connection and checked for T-SQL that SQL Server accepts.
+import type { Knex } from 'knex'
+import { afterAll, describe, expect, it } from 'vitest'
+import { compilerOnly } from '../../src-main/db/connection'
+import { printMigrationSql } from '../../src-main/db/migrate'
+import type { Actor } from '../../src-main/modules/context'
+import * as repo from '../../src-main/modules/services/services.repository'
+import * as rem from '../../src-main/modules/reminders/ticket-reminders.repository'
+import { overdueBranches } from '../../src-main/modules/services/services.sla'
+
+const k = compilerOnly('mssql')
+afterAll(() => k.destroy())
+const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
+const ID = '00000000-0000-4000-8000-000000000001'
+const actor = (teamId: string | null): Actor => ({ userId: ID, login: 'x', name: 'x', roleId: ID, roleCode: 'supervisor', teamId, permissions: {} })
+const NOT_TSQL = /\blimit\b|\|\||ilike|::|substr\(|= true|= false|returning|on conflict/i
+
+describe('service tickets on SQL Server (compiled)', () => {
+  it('migrates with SQL Server types: nvarchar, datetime2, uniqueidentifier, a named default', async () => {
+    const ddl = await printMigrationSql('mssql')
+    const from = ddl.findIndex((s) => s.includes('20261206000500_service-tickets'))
+    const mine = ddl.slice(from + 1).join('\n')
+    const alter = mine.slice(mine.indexOf('ALTER TABLE [service_tickets] ADD'))
+    for (const col of ['[contact_id] uniqueidentifier null', '[contact_info] nvarchar(200) null', '[sla_start_at] datetime2 null', '[first_assigned_at] datetime2 null',
+      '[assign_minutes] int null', '[resolve_minutes] int null', '[reopened_at] datetime2 null', '[survey_result] nvarchar(max) null', '[survey_by] uniqueidentifier null',
+      '[quote_customer_note] nvarchar(500) null', '[quote_decided_by] uniqueidentifier null', '[search_text] nvarchar(2000) null']) {
+      expect(alter).toContain(col)
+    }
+    // a NOT NULL column added to a table with rows needs its default in the same statement
+    expect(alter).toMatch(/\[reopen_count\] int not null CONSTRAINT \[service_tickets_reopen_count_default\] DEFAULT '0'/)
+    expect(mine).toMatch(/CREATE TABLE \[service_ticket_notes\] \(\[id\] uniqueidentifier, .*\[content\] nvarchar\(max\) not null, \[noted_at\] datetime2 not null/)
+    expect(mine).toMatch(/FOREIGN KEY \(\[ticket_id\]\) REFERENCES \[service_tickets\] \(\[id\]\)/)
+    expect(mine).toMatch(/CREATE TABLE \[service_sla\] .*\[type_id\] uniqueidentifier null, \[urgency\] nvarchar\(8\) not null, \[hours\] int not null/)
+    expect(mine).toMatch(/CREATE INDEX \[service_tickets_status_sla_start_at_index\] ON \[service_tickets\] \(\[status\], \[sla_start_at\]\)/)
+    expect(mine).not.toMatch(/\b(timestamptz|uuid|boolean|text)\b(?![^[]*\])/i)
+  })
+
+  it('compiles the scoped, filtered list with the overdue branches and pages with ORDER BY … OFFSET … FETCH', () => {
+    const now = new Date('2026-04-06T06:30:00.000Z')
+    const rules = [{ typeId: ID, urgency: 'normal' as const, hours: 4 }, { typeId: null, urgency: 'urgent' as const, hours: 8 }]
+    for (const a of [actor(ID), actor(null)]) {
+      const q = repo.applyFilter(repo.visibleTickets(repo.ticketBase(k), k, a, a.teamId ? 'team' : 'own'), {
+        status: 'assigned', text: '漏油_%', customerId: ID, typeId: ID, urgency: 'normal', mineOf: ID, overdue: overdueBranches(rules, now),
+      })
+      const page = sql(repo.pageTickets(q, { page: 3, pageSize: 20 }))
+      expect(page.sql).not.toMatch(NOT_TSQL)
+      expect(page.sql).toMatch(/order by \[t\]\.\[created_at\] desc, \[t\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+      expect(page.sql).toMatch(/\[t\]\.\[sla_start_at\] < @p\d+/)
+      expect(page.sql).toMatch(/\[t\]\.\[type_id\] not in \(@p\d+\)/)
+      expect(page.sql).toMatch(/\[t\]\.\[search_text\] like @p\d+ escape '\\'/)
+      expect(page.bindings).toContain('%漏油\\_\\%%')
+      expect(page.bindings.length).toBeLessThan(2100)
+      const counts = sql(q.clone().clearSelect().clearOrder().groupBy('t.status').select('t.status').count({ n: '*' }))
+      expect(counts.sql).toMatch(/group by \[t\]\.\[status\]/i)
+      expect(counts.sql).not.toMatch(/order by/i)
+    }
+  })
+
+  it('reads the similarity candidates newest first with OFFSET/FETCH, and updates only the expected version', () => {
+    const cands = sql(repo.archivedCandidates(repo.ticketBase(k), ID, 500))
+    expect(cands.sql).toMatch(/^select top \(@p\d+\) .* order by \[t\]\.\[archived_at\] desc, \[t\]\.\[id\] desc$/i)
+    const upd = sql(repo.updateTicket(k, ID, 7, { status: 'handled' }))
+    expect(upd.sql).toMatch(/update \[service_tickets\] set \[status\] = @p0 .*where \[id\] = @p\d+ and \[version\] = @p\d+ and \[deleted_at\] is null/i)
+    const sla = sql(repo.updateSla(k, ID, 3, { hours: 4 }))
+    expect(sla.sql).toMatch(/where \[id\] = @p\d+ and \[version\] = @p\d+/)
+    expect(sql(repo.findSla(k, null, 'urgent')).sql).toMatch(/\[type_id\] is null/)
+  })
+
+  it('chunks the reminder evaluation with TOP and a keyset, never OFFSET without ORDER BY', () => {
+    const waiting = sql(rem.waitingTickets(k, ID, 500))
+    expect(waiting.sql).toMatch(/^select top \(@p\d+\)/i)
+    expect(waiting.sql).toMatch(/\[t\]\.\[id\] > @p\d+ order by \[t\]\.\[id\] asc$/i)
+    const stale = sql(rem.staleTicketReminders(k, ID, 500))
+    expect(stale.sql).toMatch(/^select top \(@p\d+\)/i)
+    expect(stale.sql).toMatch(/\[t\]\.\[status\] not in \(@p\d+, @p\d+\)/)
+    expect(stale.sql).toMatch(/order by \[r\]\.\[id\] asc$/i)
+    const ids = Array.from({ length: 500 }, () => ID)
+    for (const q of [rem.ticketsByIds(k, ids), rem.openTicketReminders(k, ids), waiting, stale]) {
+      const text = 'sql' in (q as object) ? (q as { sql: string }).sql : sql(q).sql
+      expect(text).not.toMatch(NOT_TSQL)
+    }
+    expect(sql(rem.openTicketReminders(k, ids)).bindings.length).toBeLessThan(2100)
+  })
+})
