@@ -87,7 +87,7 @@ describeEachDb('permissions: service tickets by role and scope', (dialect) => {
     '%s by %s → %s',
     async (call, role, expected, tr) => {
       const tk = await ticketIn(tr.from)
-      const payload = { id: tk.id, version: tk.version, ...tr.payload }
+      const payload: Record<string, unknown> = { id: tk.id, version: tk.version, ...tr.payload }
       if (payload.handlerId === 'mgrA1') payload.handlerId = s.mgrA1.userId
       const before = await snapshot()
       const r = await t.raw(who(role).key, 'services', call, payload)
