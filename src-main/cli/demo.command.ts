@@ -14,6 +14,7 @@ import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
 import { demoOpportunities } from './demo-opportunities'
+import { demoServices } from './demo-services'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 
@@ -203,6 +204,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
     contactsTotal += contacts.length
     out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts`)
   }
+  await demoServices(app, r, count, out)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)

@@ -8,11 +8,13 @@ import zhAdmin from './zh-CN/admin'
 import zhCustomers from './zh-CN/customers'
 import zhReminders from './zh-CN/reminders'
 import zhOpportunities from './zh-CN/opportunities'
+import zhServices from './zh-CN/services'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
 import enReminders from './en-US/reminders'
 import enOpportunities from './en-US/opportunities'
+import enServices from './en-US/services'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -42,8 +44,8 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 }
 
 const messages = {
-  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree }),
-  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree }),
+  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree }),
+  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree }),
 } as unknown as Record<Locale, MessageTree>
 
 function savedLocale(): Locale {

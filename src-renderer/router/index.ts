@@ -86,6 +86,24 @@ const routes: RouteRecordRaw[] = [
         props: true,
         meta: { perm: { module: 'opportunities', action: 'view' }, title: 'menu.opportunities' },
       },
+      {
+        path: 'services',
+        name: 'services',
+        component: () => import('../views/services/ServiceListView.vue'),
+        meta: { perm: { module: 'services', action: 'view' }, title: 'menu.services' },
+      },
+      {
+        path: 'services/:id',
+        name: 'service',
+        component: () => import('../views/services/ServiceTicketView.vue'),
+        meta: { perm: { module: 'services', action: 'view' }, title: 'menu.services' },
+      },
+      {
+        path: 'admin/service-sla',
+        name: 'admin-service-sla',
+        component: () => import('../views/services/SlaSettingsView.vue'),
+        meta: { perm: { module: 'dictionary', action: 'edit' }, title: 'menu.serviceSla' },
+      },
       { path: 'admin/users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { perm: { module: 'users', action: 'view' }, title: 'menu.users' } },
       { path: 'admin/roles', name: 'admin-roles', component: () => import('../views/admin/RolesView.vue'), meta: { perm: { module: 'roles', action: 'view' }, title: 'menu.roles' } },
       {

@@ -4,7 +4,7 @@ import type { Action, PermModule } from '@contract/common'
 import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
-  key: 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'users' | 'roles' | 'dictionary' | 'audit' | 'database'
+  key: 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
   path: string
   label: string
   group: 'main' | 'system'
@@ -18,9 +18,11 @@ export const menuItems: MenuItem[] = [
   { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'services', path: '/services', label: 'menu.services', group: 'main', perm: { module: 'services', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
   { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },
+  { key: 'serviceSla', path: '/admin/service-sla', label: 'menu.serviceSla', group: 'system', perm: { module: 'dictionary', action: 'edit' } },
   { key: 'audit', path: '/admin/audit', label: 'menu.audit', group: 'system', perm: { module: 'audit', action: 'view' } },
   { key: 'database', path: '/settings/database', label: 'menu.database', group: 'system', perm: { module: 'settings', action: 'view' } },
 ]
