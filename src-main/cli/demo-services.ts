@@ -1,23 +1,20 @@
 // crm demo, 服务管理: service tickets over the last two years in every state — archived ones
 // with their handling notes and satisfaction (some reopened once after a low score), recorded
 // feedback, handled, assigned (some with a quote waiting for the customer or the supervisor)
-// and new (some past their SLA) — for the demo customers. A 客服专员 is added when there is none.
+// and new (some past their SLA, some back from a low score) — for the demo customers. Tickets are
+// created by the 客服专员 when there are some, else by the account managers.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
 import { insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
-import { insertUser } from '../modules/auth/auth.service'
-import { findUserByLogin } from '../modules/auth/auth.repository'
 import { buildTicketSearchText } from '../modules/services/services.text'
 import { personName, type Rng } from './demo-data'
-import { DEMO_PASSWORD } from './demo.command'
 import type { Out } from './output'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
 const BATCH = 500
-const DEMO_AGENT = { login: 'kefu1', name: '赵客服' }
 
 type Row = Record<string, unknown>
 /** summary, request, handling notes (in order), quote in yuan for paid work */
@@ -63,16 +60,6 @@ const STATES_BY_AGE: Array<[number, Array<[string, number]>]> = [
   [Infinity, [['archived', 95], ['feedback', 5]]],
 ]
 
-async function ensureAgent(app: AppContext, out: Out): Promise<void> {
-  const k = app.db.knex
-  const role = await k('roles').where({ code: 'agent' }).first('id')
-  if (!role) return
-  const any = await k('users').where({ role_id: role.id }).whereNull('deleted_at').first('id')
-  if (any || (await findUserByLogin(k, DEMO_AGENT.login))) return
-  await k.transaction((trx) => insertUser(app, trx, { login: DEMO_AGENT.login, name: DEMO_AGENT.name, password: DEMO_PASSWORD, roleId: role.id, teamId: null }))
-  out.log(`demo service agent: ${DEMO_AGENT.login} (客服专员, password ${DEMO_PASSWORD})`)
-}
-
 async function usersByRole(k: Knex, codes: string[]): Promise<Array<{ id: string; role: string; team: string | null }>> {
   const rows = await k('users as u')
     .join('roles as r', 'r.id', 'u.role_id')
@@ -83,6 +70,8 @@ async function usersByRole(k: Knex, codes: string[]): Promise<Array<{ id: string
     .select('u.id', 'r.code as role', 'u.team_id as team')
   return rows.map((r: Row) => ({ id: String(r.id), role: String(r.role), team: r.team ? String(r.team) : null }))
 }
+
+const FIRST_STATES = ['new', 'assigned', 'handled', 'feedback', 'archived', 'new']
 
 function pickState(r: Rng, ageDays: number): string {
   const states = STATES_BY_AGE.find(([maxAge]) => ageDays <= maxAge)![1]
@@ -107,7 +96,6 @@ async function reserve(k: Knex, year: number, count: number): Promise<number> {
 /** Adds about one service ticket per three customers (at least 20, at most 20,000). */
 export async function demoServices(app: AppContext, r: Rng, customerCount: number, out: Out): Promise<void> {
   const k = app.db.knex
-  await ensureAgent(app, out)
   const staff = await usersByRole(k, ['manager', 'agent', 'supervisor'])
   const handlers = staff.filter((u) => u.role !== 'supervisor')
   const supervisors = staff.filter((u) => u.role === 'supervisor')
@@ -144,9 +132,11 @@ export async function demoServices(app: AppContext, r: Rng, customerCount: numbe
       const customer = r.pick(customers)
       const creator = agents.length && r.chance(0.7) ? r.pick(agents) : r.pick(handlers)
       const urgent = String(type.label) === '投诉' || String(type.label) === '维修' ? r.chance(0.35) : r.chance(0.05)
-      const state = pickState(r, (now.getTime() - at) / DAY)
+      // the newest six show every state (one reopened and waiting again); the others follow their age
+      const newest = count - 1 - (done + i)
+      const state = newest < FIRST_STATES.length ? FIRST_STATES[newest] : pickState(r, (now.getTime() - at) / DAY)
       // some waiting tickets are back from a low score: handled once, reopened, not yet reassigned
-      const reopenedWaiting = state === 'new' && r.chance(0.25)
+      const reopenedWaiting = state === 'new' && (newest === FIRST_STATES.length - 1 || (newest >= FIRST_STATES.length && r.chance(0.25)))
       const id = newId()
       const row: Row = {
         id, code, customer_id: customer.id, type_id: type.id, urgency: urgent ? 'urgent' : 'normal', summary, request,

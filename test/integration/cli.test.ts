@@ -196,6 +196,37 @@ describe('crm demo', () => {
     })
   })
 
+  it('adds service tickets over two years in every state, as the service rules would leave them', async () => {
+    await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const tickets = await k('service_tickets').orderBy('created_at')
+      expect(tickets.length).toBe(67) // one per three customers
+      expect(new Set(tickets.map((x) => x.status))).toEqual(new Set(['new', 'assigned', 'handled', 'feedback', 'archived']))
+      const span = (Date.parse(tickets.at(-1).created_at) - Date.parse(tickets[0].created_at)) / 86_400_000
+      expect(span).toBeGreaterThan(300)
+      expect(span).toBeLessThanOrEqual(731)
+      const notes = await k('service_ticket_notes').select('*')
+      for (const t of tickets) {
+        expect(t.code).toMatch(new RegExp(`^FW-${new Date(t.created_at).getFullYear()}-\\d{6}$`))
+        expect(t.search_text).toContain(t.code.toLowerCase())
+        const mine = notes.filter((n) => n.ticket_id === t.id)
+        const handling = mine.filter((n) => n.kind === 'handling')
+        const feedback = mine.filter((n) => n.kind === 'feedback').sort((a, b) => (a.noted_at < b.noted_at ? -1 : 1))
+        if (['handled', 'feedback', 'archived'].includes(t.status)) {
+          expect(handling.length, t.code).toBeGreaterThan(0)
+          expect(t.handled_at >= t.created_at && t.resolve_minutes >= 0).toBe(true)
+          expect(t.quote_status === null || t.quote_status === 'approved').toBe(true) // paid work was approved first
+        }
+        if (t.status !== 'new' || t.reopen_count > 0) expect(t.first_assigned_at >= t.created_at && t.assign_minutes >= 0).toBe(true)
+        if (['feedback', 'archived'].includes(t.status)) expect(t.satisfaction).toBeGreaterThanOrEqual(3) // 1–2 would have reopened it
+        // every low score reopened the ticket
+        expect(feedback.filter((n) => n.satisfaction <= 2).length).toBe(t.reopen_count)
+        if (t.status === 'new') expect(t.assigned_to).toBeNull()
+      }
+      expect(tickets.filter((t) => t.status === 'new' && t.reopen_count > 0).length).toBeGreaterThan(0)
+    })
+  })
+
   it('is deterministic with --seed and continues the code sequence', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
     try {
