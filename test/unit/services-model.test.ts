@@ -7,7 +7,7 @@ import {
   ALLOWED_FROM, assertTransition, DEFAULT_SLA_HOURS, feedbackOutcome, minutesBetween, quoteAllowsHandling, slaClock, slaHours, stateAllows,
 } from '../../src-main/modules/services/services.model'
 import { overdueBranches } from '../../src-main/modules/services/services.sla'
-import { bigrams, buildTicketSearchText, jaccard, rankSimilar, TICKET_SEARCH_MAX } from '../../src-main/modules/services/services.text'
+import { bigrams, buildTicketSearchText, jaccard, overlap, rankSimilar, TICKET_SEARCH_MAX } from '../../src-main/modules/services/services.text'
 import { AppError } from '../../src-main/shared/errors'
 
 const keyOf = (fn: () => void) => {
@@ -145,6 +145,9 @@ describe('ticket text', () => {
     expect(s).toBeGreaterThan(0.2)
     expect(s).toBeLessThan(1)
     expect(jaccard(new Set(), bigrams('x'))).toBe(0)
+    // a short summary inside a longer one overlaps fully
+    expect(overlap(bigrams('主轴异响'), bigrams('数控机床主轴异响，需要检修'))).toBe(1)
+    expect(overlap(bigrams('主轴异响'), new Set())).toBe(0)
   })
 
   it('ranks similar tickets best first and drops the unrelated', () => {
@@ -157,6 +160,13 @@ describe('ticket text', () => {
     expect(ranked.map((r) => r.id)).toEqual(['b', 'c'])
     expect(ranked[0].score).toBeGreaterThan(ranked[1].score)
     expect(rankSimilar({ summary: '液压系统漏油问题' }, candidates, 1).map((r) => r.id)).toEqual(['b'])
+    // late delivery: the summaries share only 送货延, the requests little; still found, ranked above noise
+    const late = rankSimilar({ summary: '送货延误两天，客户投诉影响生产', request: '订单送货比约定晚了两天，生产线停工' }, [
+      { id: 'd', summary: '送货延迟三天', request: '订单约定周五到货，实际周一才到，影响客户生产排期' },
+      { id: 'e', summary: '发票抬头错误', request: '发票信息与合同不一致' },
+    ], 5)
+    expect(late.map((r) => r.id)).toEqual(['d'])
+    expect(late[0].score).toBeGreaterThan(0.2)
     expect(rankSimilar({ summary: '液压站压力低' }, candidates, 1).map((r) => r.id)).toEqual(['c'])
   })
 

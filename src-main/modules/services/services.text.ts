@@ -1,5 +1,5 @@
 // Text of service tickets: the lower-cased search_text behind the list's one LIKE, and the
-// similarity of two tickets for "similar archived tickets" (character bigrams, Jaccard): Chinese
+// similarity of two tickets for "similar archived tickets" (character bigrams: Jaccard, overlap): Chinese
 // has no spaces, and two characters are the smallest unit that still carries meaning (维修,
 // 漏水, 报价), so no word segmentation is needed. Pure.
 
@@ -50,24 +50,34 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return common / (a.size + b.size - common)
 }
 
+/** |A ∩ B| / min(|A|, |B|): how much of the shorter text the other contains (0 when one is empty). */
+export function overlap(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0
+  let common = 0
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  for (const g of small) if (large.has(g)) common++
+  return common / small.size
+}
+
 /** Below this score a candidate is not shown as similar. */
 export const MIN_SIMILARITY = 0.08
 
 /**
- * Ranks candidates by similarity to the query, best first; the summary counts twice (it names
- * the problem; the request adds detail).
+ * Ranks candidates by similarity to the query, best first: the Jaccard of the whole texts
+ * (summary + request), raised by how much the two summaries share (they name the problem; a
+ * short summary inside a longer one counts fully).
  */
 export function rankSimilar<T extends { summary: string; request: string | null }>(
   query: { summary: string; request?: string | null },
   candidates: T[],
   limit: number,
 ): Array<T & { score: number }> {
-  const q = bigrams(`${query.summary} ${query.summary} ${query.request ?? ''}`)
+  const q = bigrams(`${query.summary} ${query.request ?? ''}`)
   const qSummary = bigrams(query.summary)
   return candidates
     .map((c) => {
-      const whole = jaccard(q, bigrams(`${c.summary} ${c.summary} ${c.request ?? ''}`))
-      const summary = jaccard(qSummary, bigrams(c.summary))
+      const whole = jaccard(q, bigrams(`${c.summary} ${c.request ?? ''}`))
+      const summary = overlap(qSummary, bigrams(c.summary))
       return { ...c, score: Math.round(Math.max(whole, (whole + summary) / 2) * 1000) / 1000 }
     })
     .filter((c) => c.score >= MIN_SIMILARITY)

@@ -3,7 +3,8 @@
 // first) and then every 30 s, shows each one — a native OS notification in Electron (the
 // HTML5 Notification API) plus the in-app one; the in-app one only in the browser mode —
 // and keeps the sidebar badge in step. Main answers each occurrence once, so nothing shows
-// twice. Clicking opens the linked customer card, else the reminder centre.
+// twice. Clicking opens the service ticket it is about, else the linked customer card, else the
+// reminder centre.
 import { h, onBeforeUnmount, onMounted } from 'vue'
 import { useRouter } from 'vue-router'
 import { useI18n } from 'vue-i18n'
@@ -30,7 +31,8 @@ export function useReminderNotifications() {
 
   function openTarget(r: Reminder | null) {
     window.focus()
-    void router.push(r?.customerId ? `/customers/${r.customerId}` : '/reminders')
+    if (r?.source === 'service_ticket' && r.sourceId) void router.push(`/services/${r.sourceId}`)
+    else void router.push(r?.customerId ? `/customers/${r.customerId}` : '/reminders')
   }
 
   function body(r: Reminder): string {
