@@ -139,6 +139,12 @@ describeEachDb('service tickets', (dialect) => {
       expect(ruleKey(r), call).toBe('services.errors.illegalTransition')
     }
     expect(await syncVersion(t)).toBe(before)
+
+    // the customer card's history shows the ticket's entries to those who may see its tickets
+    const history = async (key: string) => (await t.call(key, 'audit', 'forCustomer', { customerId: custA, pageSize: 100 })).items.filter((e) => e.entity === 'service_ticket')
+    expect((await history(s.mgrA1.key)).length).toBe(audit.length + 5)
+    expect((await history(s.agent.key)).length).toBe(audit.length + 5)
+    expect(await history(s.supB.key)).toEqual([])
   })
 
   it('answers conflict for a stale version and writes nothing', async () => {

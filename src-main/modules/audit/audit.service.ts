@@ -88,6 +88,7 @@ function scopeOfAll(actor: Actor, needs: PermModule[]): DataScope | null {
 const CHILD_READ: Record<string, PermModule[]> = {
   contact: ['contacts', 'customers'], // contacts.service: contacts.view within the customers.view scope
   interaction: ['interactions'], // interactions.scope: the customer's owner within the interactions.view scope
+  service_ticket: ['services'], // services.scope: (among others) the customer's owner within the services.view scope
 }
 
 const readsWholeLog = (actor: Actor) => actor.permissions.audit?.actions.includes('view') === true && actor.permissions.audit.scope === 'all'
