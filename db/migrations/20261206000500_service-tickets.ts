@@ -32,7 +32,7 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('feedback_by').nullable()
     t.uuid('archived_by').nullable()
     t.string('search_text', 2000).nullable()
-    t.index(['status', 'sla_start_at'])
+    t.index(['status', 'created_at'])
     t.index(['type_id', 'status', 'archived_at'])
     t.index(['created_by'])
     t.index(['created_at'])
@@ -72,7 +72,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('service_sla')
   await knex.schema.dropTableIfExists('service_ticket_notes')
   await knex.schema.alterTable('service_tickets', (t) => {
-    t.dropIndex(['status', 'sla_start_at'])
+    t.dropIndex(['status', 'created_at'])
     t.dropIndex(['type_id', 'status', 'archived_at'])
     t.dropIndex(['created_by'])
     t.dropIndex(['created_at'])

@@ -141,7 +141,7 @@ export async function demoServices(app: AppContext, r: Rng, customerCount: numbe
       const row: Row = {
         id, code, customer_id: customer.id, type_id: type.id, urgency: urgent ? 'urgent' : 'normal', summary, request,
         contact_id: null, contact_info: r.chance(0.5) ? `${personName(r, r.chance(0.6) ? 'male' : 'female')} 1${r.pick(['38', '39', '58', '86'])}${r.digits(8)}` : null,
-        status: 'new', created_by: creator.id, owner_id: creator.id, created_at: createdAt.toISOString(), sla_start_at: createdAt.toISOString(),
+        status: 'new', created_by: creator.id, owner_id: customer.owner_id ?? null, created_at: createdAt.toISOString(), sla_start_at: createdAt.toISOString(),
         reopen_count: 0, deleted_at: null, quote_status: null,
       }
       const noteRows: Row[] = []
@@ -153,7 +153,7 @@ export async function demoServices(app: AppContext, r: Rng, customerCount: numbe
         const assignedAt = step(urgent ? 0.2 : 1, urgent ? 2 : 20)
         Object.assign(row, {
           status: 'assigned', assigned_to: handler.id, assigned_by: sup.id, assigned_at: new Date(assignedAt).toISOString(),
-          first_assigned_at: new Date(assignedAt).toISOString(), assign_minutes: Math.round((assignedAt - at) / 60_000), owner_id: handler.id,
+          first_assigned_at: new Date(assignedAt).toISOString(), assign_minutes: Math.round((assignedAt - at) / 60_000),
         })
         const open = state === 'assigned' && !reopenedWaiting
         const shown = open ? steps.slice(0, Math.max(0, r.int(0, steps.length - 1))) : steps
@@ -181,7 +181,7 @@ export async function demoServices(app: AppContext, r: Rng, customerCount: numbe
             const low = r.int(1, 2)
             noteRows.push({ kind: 'feedback', content: '故障再次出现，客户不满意', noted_at: new Date(fbAt).toISOString(), author_id: creator.id, satisfaction: low })
             Object.assign(row, {
-              status: 'new', assigned_to: null, assigned_at: null, owner_id: creator.id, reopen_count: 1, reopened_at: new Date(fbAt).toISOString(),
+              status: 'new', assigned_to: null, assigned_at: null, reopen_count: 1, reopened_at: new Date(fbAt).toISOString(),
               sla_start_at: new Date(fbAt).toISOString(), satisfaction: low, feedback: '故障再次出现，客户不满意', feedback_at: new Date(fbAt).toISOString(),
               feedback_by: creator.id,
             })

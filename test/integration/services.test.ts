@@ -235,6 +235,21 @@ describeEachDb('service tickets', (dialect) => {
       expect(await ticketReminders(tk.id)).toEqual([]) // not overdue any more: withdrawn
       expect((await t.call(s.agent.key, 'services', 'get', { id: tk.id })).sla).toMatchObject({ hours: 48, overdue: false })
     })
+
+    it('the hourly evaluation settles only what needs it, and closes reminders a ticket no longer waits for (safety net)', async () => {
+      t.clock.setNow(new Date('2026-04-08T02:00:00.000Z'))
+      const tk = await t.call(s.agent.key, 'services', 'create', { customerId: custA, typeId: repair, summary: '主轴过热', request: '主轴温度过高报警', urgency: 'urgent' })
+      t.clock.setNow(new Date('2026-04-08T12:00:00.000Z')) // past the 8 h of urgent repairs
+      await evaluateReminders(t.app)
+      expect((await ticketReminders(tk.id)).map((r) => r.key)).toEqual(['service_overdue'])
+      const quiet = await evaluateReminders(t.app)
+      expect(quiet.created + quiet.updated + quiet.closed + quiet.retracted).toBe(0)
+      // resolved behind the service's back (a sync, an import): the next run closes its reminder as met
+      await k()('service_tickets').where({ id: tk.id }).update({ status: 'handled' })
+      await evaluateReminders(t.app)
+      expect(await ticketReminders(tk.id)).toEqual([])
+      expect((await ticketReminders(tk.id, { open: false }))[0]).toMatchObject({ key: 'service_overdue', done: true })
+    })
   })
 
   it('suggests similar archived tickets of the same type with their handling notes', async () => {
@@ -291,5 +306,13 @@ describeEachDb('service tickets', (dialect) => {
     expect((await t.call(s.mgrA1.key, 'services', 'list', { filter: { customerId: custB } })).total).toBe(0)
     expect((await t.call(s.supB.key, 'services', 'list', { filter: { customerId: custB } })).total).toBe(1)
     expectCode(await t.raw(s.mgrA1.key, 'services', 'get', { id: tkB.id }), 'not_found')
+
+    // the customer changes hands: its tickets go with it (lists and single reads agree)
+    await t.call(s.admin.key, 'customers', 'changeOwner', { ids: [custB], ownerId: s.mgrA1.userId })
+    expect((await t.call(s.mgrA1.key, 'services', 'list', { filter: { customerId: custB } })).items.map((x) => x.id)).toEqual([tkB.id])
+    expect((await t.call(s.mgrA1.key, 'services', 'get', { id: tkB.id })).id).toBe(tkB.id)
+    expect((await t.call(s.mgrB.key, 'services', 'list', { filter: { customerId: custB } })).total).toBe(0)
+    expectCode(await t.raw(s.mgrB.key, 'services', 'get', { id: tkB.id }), 'not_found')
+    expect((await t.call(s.mgrA1.key, 'services', 'counts', { filter: { customerId: custB } })).new).toBe(1)
   })
 })

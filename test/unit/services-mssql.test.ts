@@ -34,7 +34,7 @@ describe('service tickets on SQL Server (compiled)', () => {
     expect(mine).toMatch(/CREATE TABLE \[service_ticket_notes\] \(\[id\] uniqueidentifier, .*\[content\] nvarchar\(max\) not null, \[noted_at\] datetime2 not null/)
     expect(mine).toMatch(/FOREIGN KEY \(\[ticket_id\]\) REFERENCES \[service_tickets\] \(\[id\]\)/)
     expect(mine).toMatch(/CREATE TABLE \[service_sla\] .*\[type_id\] uniqueidentifier null, \[urgency\] nvarchar\(8\) not null, \[hours\] int not null/)
-    expect(mine).toMatch(/CREATE INDEX \[service_tickets_status_sla_start_at_index\] ON \[service_tickets\] \(\[status\], \[sla_start_at\]\)/)
+    expect(mine).toMatch(/CREATE INDEX \[service_tickets_status_created_at_index\] ON \[service_tickets\] \(\[status\], \[created_at\]\)/)
     expect(mine).not.toMatch(/\b(timestamptz|uuid|boolean|text)\b(?![^[]*\])/i)
   })
 
@@ -45,8 +45,10 @@ describe('service tickets on SQL Server (compiled)', () => {
       const q = repo.applyFilter(repo.visibleTickets(repo.ticketBase(k), k, a, a.teamId ? 'team' : 'own'), {
         status: 'assigned', text: '漏油_%', customerId: ID, typeId: ID, urgency: 'normal', mineOf: ID, overdue: overdueBranches(rules, now),
       })
-      const page = sql(repo.pageTickets(q, { page: 3, pageSize: 20 }))
+      const page = sql(repo.pageIds(q, { page: 3, pageSize: 20 }))
       expect(page.sql).not.toMatch(NOT_TSQL)
+      expect(page.sql).toMatch(/^select \[t\]\.\[id\] from \[service_tickets\] as \[t\] where/i)
+      expect(page.sql).toMatch(/\[t\]\.\[customer_id\] not in \(select \[id\] from \[customers\] where \[deleted_at\] is not null\)/i)
       expect(page.sql).toMatch(/order by \[t\]\.\[created_at\] desc, \[t\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
       expect(page.sql).toMatch(/\[t\]\.\[sla_start_at\] < @p\d+/)
       expect(page.sql).toMatch(/\[t\]\.\[type_id\] not in \(@p\d+\)/)
@@ -70,7 +72,9 @@ describe('service tickets on SQL Server (compiled)', () => {
   })
 
   it('chunks the reminder evaluation with TOP and a keyset, never OFFSET without ORDER BY', () => {
-    const waiting = sql(rem.waitingTickets(k, ID, 500))
+    const branches = overdueBranches([{ typeId: ID, urgency: 'normal', hours: 4 }], new Date()).map((b) => ({ ...b, startedFrom: '2026-01-01T00:00:00.000Z' }))
+    const waiting = sql(rem.waitingTickets(k, branches, { urgentAndReopened: true }, ID, 500))
+    expect(waiting.sql).toMatch(/\[t\]\.\[sla_start_at\] < @p\d+ and \[t\]\.\[sla_start_at\] >= @p\d+/)
     expect(waiting.sql).toMatch(/^select top \(@p\d+\)/i)
     expect(waiting.sql).toMatch(/\[t\]\.\[id\] > @p\d+ order by \[t\]\.\[id\] asc$/i)
     const stale = sql(rem.staleTicketReminders(k, ID, 500))

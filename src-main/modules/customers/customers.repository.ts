@@ -118,12 +118,14 @@ export const liveContactIds = (db: Knex, customerId: string): Promise<Array<{ id
 export const updateContactsOf = (db: Knex, customerId: string, patch: Record<string, unknown>) =>
   db('contacts').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
 
-/** Moves a customer's live records (interactions, their promises and attachments) to its new owner. */
+/** Moves a customer's live records (interactions, their promises and attachments, service tickets and their notes) to its new owner. */
 export async function moveRecordsOf(db: Knex, customerId: string, patch: { owner_id: string; updated_at: string; version: number }) {
   const records = db('interactions').where({ customer_id: customerId }).select('id')
   await db('attachments').where('entity', 'interaction').whereIn('entity_id', records).whereNull('deleted_at').update(patch)
   await db('interaction_promises').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
   await db('interactions').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
+  await db('service_tickets').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
+  await db('service_ticket_notes').whereIn('ticket_id', db('service_tickets').where({ customer_id: customerId }).select('id')).whereNull('deleted_at').update(patch)
 }
 
 /**

@@ -38,7 +38,7 @@ import {
   promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
-import { serviceTicketReminders, type TicketReminderOps, type TicketTitle } from './ticket-reminders'
+import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitle } from './ticket-reminders'
 
 const DAY = 86_400_000
 const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
@@ -676,18 +676,18 @@ const ticketTitleText = (t: TicketTitle) => {
 const ticketOps: TicketReminderOps<EvalRun> = { ensure: ensureReminders, close, title: ticketTitleText }
 
 /**
- * Settles the reminders of some service tickets inside the caller's transaction (after a ticket's
- * change), or of every waiting ticket (`null`, after the SLA hours changed).
+ * Settles the reminders of some service tickets inside the caller's transaction: `{ ids }` after
+ * their change, 'allWaiting' after the SLA hours changed.
  */
 export async function evaluateTicketReminders(
   trx: Knex.Transaction,
   app: Pick<AppContext, 'db' | 'clock'>,
-  ticketIds: string[] | null,
+  which: TicketSelection,
   version: () => Promise<number>,
 ): Promise<void> {
   const ev = await newRun(trx, app, [])
   ev.version = version
-  await serviceTicketReminders(ev, ticketOps, ticketIds)
+  await serviceTicketReminders(ev, ticketOps, which)
 }
 
 // ---- entry points ------------------------------------------------------------------------------------------
@@ -698,7 +698,7 @@ async function runAll(ev: EvalRun) {
   await purchasePolicy(ev)
   await birthdays(ev)
   await promises(ev)
-  if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps)
+  if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps, ev.delta ? 'crossed' : 'dueSoon')
   const touched = [...ev.touched]
   for (let i = 0; i < touched.length; i += CHUNK) {
     await refreshCustomerContact(ev.db, touched.slice(i, i + CHUNK), () => ev.version())

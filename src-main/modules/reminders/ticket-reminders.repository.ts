@@ -16,9 +16,38 @@ const ticketFacts = (db: Knex) =>
       'cb.team_id as creator_team_id', 'co.team_id as owner_team_id', 'ua.name as handler_name',
     )
 
-/** Waiting tickets (new, assigned) after `afterId` in id order: one chunk of a whole evaluation. */
-export const waitingTickets = (db: Knex, afterId: string | null, limit: number): Promise<Row[]> => {
+/** An SLA rule's branch: tickets of these types (null: all but `excludeTypeIds`) and urgency started within a time range. */
+export interface SlaBranch {
+  typeIds: string[] | null
+  excludeTypeIds: string[]
+  urgency: string
+  startedBefore: string
+  startedFrom?: string
+}
+
+/**
+ * Waiting tickets (new, assigned) after `afterId` in id order: one chunk of a whole evaluation.
+ * With `sla`, only those whose SLA start lies in one of its branches, and (`urgentAndReopened`)
+ * the urgent assigned and the reopened new ones: the others want no reminder now.
+ */
+export const waitingTickets = (db: Knex, sla: SlaBranch[] | null, o: { urgentAndReopened: boolean }, afterId: string | null, limit: number): Promise<Row[]> => {
   const q = ticketFacts(db).whereIn('t.status', ['new', 'assigned']).whereNull('t.deleted_at').whereNull('c.deleted_at')
+  if (sla) {
+    q.where((any) => {
+      if (o.urgentAndReopened) {
+        any.orWhere((w) => w.where('t.status', 'assigned').where('t.urgency', 'urgent'))
+        any.orWhere((w) => w.where('t.status', 'new').where('t.reopen_count', '>', 0))
+      }
+      for (const b of sla) {
+        any.orWhere((w) => {
+          w.where('t.urgency', b.urgency).where('t.sla_start_at', '<', b.startedBefore)
+          if (b.startedFrom) w.where('t.sla_start_at', '>=', b.startedFrom)
+          if (b.typeIds) w.whereIn('t.type_id', b.typeIds)
+          else if (b.excludeTypeIds.length) w.where((x) => x.whereNull('t.type_id').orWhereNotIn('t.type_id', b.excludeTypeIds))
+        })
+      }
+    })
+  }
   if (afterId) q.where('t.id', '>', afterId)
   return q.orderBy('t.id').limit(limit)
 }

@@ -13,12 +13,13 @@
 // The whole evaluation reads the waiting tickets in keyset chunks; after a ticket's own change
 // only that ticket is settled. Writing goes through the evaluation's own ensure/close.
 import type { Knex } from 'knex'
+import type { Dialect } from '../../db/config'
 import { toBool, toIso } from '../../db/dialect'
-import { clockOf, loadSlaRules } from '../services/services.sla'
+import { clockOf, loadSlaRules, overdueBranches } from '../services/services.sla'
 import type { SlaRuleRow } from '../services/services.model'
 import type { WantedReminder } from './system-reminders.service'
 import { keyId } from './reminders.model'
-import type { Row } from './reminders.repository'
+import { readSettings, writeSetting, type Row } from './reminders.repository'
 import { supervisorRows } from './system-reminders.repository'
 import { allSupervisorIds, enabledUserIds, openTicketReminders, staleTicketReminders, ticketsByIds, waitingTickets } from './ticket-reminders.repository'
 
@@ -38,8 +39,13 @@ export interface TicketTitle {
 /** What the ticket reminders need of an evaluation run. */
 export interface TicketEvalRun {
   db: Knex
+  dialect: Dialect
   now: Date
+  nowIso: string
 }
+
+/** app_settings key (reminders.*) of the instant the last whole evaluation settled the tickets. */
+const MARK = 'ticketsEvaluatedAt'
 
 /** How the evaluation writes (its ensure / close, with its versions and stats) and titles a reminder. */
 export interface TicketReminderOps<E extends TicketEvalRun> {
@@ -139,21 +145,33 @@ async function settle<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>,
 }
 
 /**
- * Evaluates the ticket reminders: of `ticketIds` only (after a ticket's change), or of every
- * waiting ticket and every ticket reminder left open (the whole evaluation), chunk by chunk.
+ * Which tickets an evaluation settles: some (after their change); every waiting ticket that may
+ * want a reminder and every ticket reminder left open (a whole evaluation: 'dueSoon'); only the
+ * waiting tickets whose SLA or twice the SLA came within the horizon since the last whole
+ * evaluation (the hourly one: 'crossed'; every other change settles its ticket at once); or every
+ * waiting ticket (after the SLA hours changed: reminders no longer wanted are withdrawn).
  */
-export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>, ticketIds: string[] | null = null): Promise<void> {
+export type TicketSelection = { ids: string[] } | 'dueSoon' | 'crossed' | 'allWaiting'
+
+/** Evaluates the ticket reminders of the selected tickets, chunk by chunk. */
+export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>, which: TicketSelection = 'dueSoon'): Promise<void> {
   const rules = await loadSlaRules(ev.db)
   const sups = await loadSupervisors(ev.db)
-  if (ticketIds) {
+  if (typeof which === 'object') {
+    const ticketIds = which.ids
     for (let i = 0; i < ticketIds.length; i += CHUNK) {
       const chunk = ticketIds.slice(i, i + CHUNK)
       await settle(ev, ops, rules, sups, await ticketsByIds(ev.db, chunk), chunk)
     }
     return
   }
+  const horizon = new Date(ev.now.getTime() + TICKET_LEAD_MS)
+  const last = which === 'crossed' ? (await readSettings(ev.db))[MARK] : null
+  const since = last && Date.parse(last) <= ev.now.getTime() ? new Date(Date.parse(last) + TICKET_LEAD_MS) : null
+  // 'crossed' without a usable mark (first run, clock moved back) checks everything near its SLA
+  const branches = which === 'allWaiting' ? null : since ? crossedBranches(rules, since, horizon) : overdueBranches(rules, horizon)
   for (let after: string | null = null; ; ) {
-    const rows = await waitingTickets(ev.db, after, CHUNK)
+    const rows = await waitingTickets(ev.db, branches, { urgentAndReopened: !since }, after, CHUNK)
     if (rows.length) await settle(ev, ops, rules, sups, rows, rows.map((r) => String(r.id)))
     if (rows.length < CHUNK) break
     after = String(rows[rows.length - 1].id)
@@ -166,4 +184,15 @@ export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops
     if (rows.length < CHUNK) break
     after = String(rows[rows.length - 1].id)
   }
+  if (which !== 'allWaiting') await writeSetting(ev.db, ev.dialect, MARK, ev.nowIso, ev.nowIso)
+}
+
+/** Per rule, the tickets whose SLA (or twice it) ends within [from, to): started within [from − n·H, to − n·H). */
+function crossedBranches(rules: SlaRuleRow[], from: Date, to: Date) {
+  return [1, 2].flatMap((n) =>
+    overdueBranches(rules, to).map((b) => {
+      const h = to.getTime() - Date.parse(b.startedBefore) // the rule's hours, in ms
+      return { ...b, startedFrom: new Date(from.getTime() - n * h).toISOString(), startedBefore: new Date(to.getTime() - n * h).toISOString() }
+    }),
+  )
 }

@@ -7,13 +7,17 @@ import { applyPage, whereLike, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
-/** Live tickets of live customers (c): what filters and counts need. */
+/**
+ * Live tickets of live customers: what filters and counts need, on service_tickets alone (a
+ * customer is deleted rarely: its few ids are excluded through the (deleted_at, owner_id) index).
+ */
 export const ticketBase = (db: Knex) =>
-  db('service_tickets as t').join('customers as c', 'c.id', 't.customer_id').whereNull('t.deleted_at').whereNull('c.deleted_at')
+  db('service_tickets as t').whereNull('t.deleted_at').whereNotIn('t.customer_id', db('customers').whereNotNull('deleted_at').select('id'))
 
-/** Adds the names shown and the teams the scope checks need (select ticketColumns). */
-export const withNames = (q: Knex.QueryBuilder) =>
-  q
+/** Tickets with their customer (c), the names shown and the teams the scope checks need (select ticketColumns). */
+const ticketRows = (db: Knex) =>
+  db('service_tickets as t')
+    .join('customers as c', 'c.id', 't.customer_id')
     .leftJoin('contacts as ct', 'ct.id', 't.contact_id')
     .leftJoin('dict_items as ty', 'ty.id', 't.type_id')
     .leftJoin('users as cb', 'cb.id', 't.created_by')
@@ -24,6 +28,8 @@ export const withNames = (q: Knex.QueryBuilder) =>
     .leftJoin('users as uq', 'uq.id', 't.quote_by')
     .leftJoin('users as ud', 'ud.id', 't.quote_decided_by')
     .leftJoin('users as co', 'co.id', 'c.owner_id')
+    .whereNull('t.deleted_at')
+    .whereNull('c.deleted_at')
 
 export const ticketColumns = [
   't.*', 'c.name as customer_name', 'c.owner_id as customer_owner_id', 'co.team_id as customer_owner_team_id', 'ct.name as contact_name',
@@ -32,19 +38,21 @@ export const ticketColumns = [
   'uq.name as quote_by_name', 'ud.name as quote_decided_by_name',
 ]
 
-export const findTicket = (db: Knex, id: string): Promise<Row | undefined> => withNames(ticketBase(db)).where('t.id', id).first(ticketColumns)
+export const findTicket = (db: Knex, id: string): Promise<Row | undefined> => ticketRows(db).where('t.id', id).first(ticketColumns)
 
 /**
  * The tickets `actor` may see: all; the team's (created by, handled by, or of a customer owned
  * by a team member); or the own (created by, handled by, or of a customer owned by the actor).
+ * A ticket's owner_id is its customer's owner (kept in step when the customer changes hands),
+ * so every branch is an indexed column of service_tickets.
  */
 export function visibleTickets(q: Knex.QueryBuilder, db: Knex, actor: Actor, scope: DataScope): Knex.QueryBuilder {
   if (scope === 'all') return q
   if (scope === 'team' && actor.teamId) {
     const team = () => db('users').select('id').where('team_id', actor.teamId)
-    return q.where((w) => w.whereIn('t.created_by', team()).orWhereIn('t.assigned_to', team()).orWhereIn('c.owner_id', team()))
+    return q.where((w) => w.whereIn('t.owner_id', team()).orWhereIn('t.created_by', team()).orWhereIn('t.assigned_to', team()))
   }
-  return q.where((w) => w.where('t.created_by', actor.userId).orWhere('t.assigned_to', actor.userId).orWhere('c.owner_id', actor.userId))
+  return q.where((w) => w.where('t.owner_id', actor.userId).orWhere('t.created_by', actor.userId).orWhere('t.assigned_to', actor.userId))
 }
 
 export interface ListFilter {
@@ -93,8 +101,17 @@ export async function countTickets(q: Knex.QueryBuilder): Promise<number> {
   return Number(r?.n ?? 0)
 }
 
-/** One page of the filtered tickets, newest first, with the names. */
-export const pageTickets = (q: Knex.QueryBuilder, p: PageRequest): Promise<Row[]> => applyPage(newestFirst(withNames(q.clone()).select(ticketColumns)), p)
+/** The ids of one page of the filtered tickets, newest first (read from service_tickets alone). */
+export const pageIds = (q: Knex.QueryBuilder, p: PageRequest) => applyPage(newestFirst(q.clone().clearSelect().select('t.id')), p)
+
+/** One page of the filtered tickets, newest first: the page's ids, then those rows with the names. */
+export async function pageTickets(db: Knex, q: Knex.QueryBuilder, p: PageRequest): Promise<Row[]> {
+  const ids: string[] = (await pageIds(q, p)).map((r: Row) => String(r.id))
+  if (!ids.length) return []
+  const rows = await ticketRows(db).whereIn('t.id', ids).select(ticketColumns)
+  const byId = new Map<string, Row>(rows.map((r: Row) => [String(r.id).toLowerCase(), r]))
+  return ids.map((id) => byId.get(id.toLowerCase())).filter((r): r is Row => !!r)
+}
 
 /** Counts per status of the filtered tickets, in one statement. */
 export async function statusCounts(q: Knex.QueryBuilder): Promise<Map<string, number>> {
@@ -161,6 +178,7 @@ export async function noteTexts(db: Knex, ticketId: string): Promise<string[]> {
 export const archivedCandidates = (q: Knex.QueryBuilder, typeId: string, limit: number): Promise<Row[]> =>
   applyPage(
     q
+      .join('customers as c', 'c.id', 't.customer_id')
       .where('t.type_id', typeId)
       .where('t.status', 'archived')
       .orderBy([{ column: 't.archived_at', order: 'desc' }, { column: 't.id', order: 'desc' }])

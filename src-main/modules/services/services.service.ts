@@ -129,7 +129,7 @@ export async function servicesList(ctx: ServiceContext, input: In<typeof TicketL
   const rules = await loadSlaRules(k)
   const filtered = applyFilter(q(), { ...listFilter(ctx, input.filter, rules), status: input.status })
   const total = await countTickets(filtered)
-  const rows = total ? await pageTickets(filtered, input) : []
+  const rows = total ? await pageTickets(k, filtered, input) : []
   const now = ctx.clock.now()
   return { items: rows.map((r) => toTicket(ctx, r, rules, now)), total, page: input.page, pageSize: input.pageSize }
 }
@@ -157,7 +157,7 @@ export async function servicesBoard(ctx: ServiceContext, input: { filter: In<typ
   const out: BoardColumn[] = []
   for (const status of TICKET_STATUSES) {
     const total = per.get(status) ?? 0
-    const rows = total ? await pageTickets(applyFilter(q(), { ...f, status }), { page: 1, pageSize: input.perColumn }) : []
+    const rows = total ? await pageTickets(k, applyFilter(q(), { ...f, status }), { page: 1, pageSize: input.perColumn }) : []
     out.push({ status, total, items: rows.map((r) => toTicket(ctx, r, rules, now)) })
   }
   return out
@@ -206,7 +206,7 @@ async function searchTextOf(db: Knex, r: { id: string; code: string; customerNam
 }
 
 /** The ticket's reminders after a change, in the same transaction. */
-const settleReminders = (trx: Knex.Transaction, ctx: ServiceContext, id: string, version: number) => evaluateTicketReminders(trx, ctx, [id], async () => version)
+const settleReminders = (trx: Knex.Transaction, ctx: ServiceContext, id: string, version: number) => evaluateTicketReminders(trx, ctx, { ids: [id] }, async () => version)
 
 export async function servicesCreate(ctx: ServiceContext, input: In<typeof TicketCreate>): Promise<TicketDetail> {
   const scope = requirePerm(ctx.actor, 'services', 'create')
@@ -226,7 +226,7 @@ export async function servicesCreate(ctx: ServiceContext, input: In<typeof Ticke
     await insertTicket(trx, {
       id, code, customer_id: input.customerId, type_id: input.typeId, urgency: input.urgency, summary: input.summary, request: input.request,
       contact_id: input.contactId ?? null, contact_info: input.contactInfo || null, status: 'new', created_by: ctx.actor.userId,
-      owner_id: ctx.actor.userId, sla_start_at: nowIso, reopen_count: 0, created_at: nowIso, updated_at: nowIso, version, deleted_at: null,
+      owner_id: customer.owner_id ?? null, sla_start_at: nowIso, reopen_count: 0, created_at: nowIso, updated_at: nowIso, version, deleted_at: null,
       search_text: buildTicketSearchText({ code, customerName: String(customer.name), summary: input.summary, request: input.request }),
     })
     const row = (await findTicket(trx, id))!
@@ -326,7 +326,7 @@ export function servicesAssign(ctx: ServiceContext, input: { id: string; version
     }
     const first = !row.first_assigned_at
     return {
-      status: 'assigned', assigned_to: input.handlerId, assigned_by: ctx.actor.userId, assigned_at: nowIso, owner_id: input.handlerId,
+      status: 'assigned', assigned_to: input.handlerId, assigned_by: ctx.actor.userId, assigned_at: nowIso,
       ...(first ? { first_assigned_at: nowIso, assign_minutes: minutesBetween(toIso(row.created_at)!, nowIso) } : {}),
     }
   })
@@ -403,7 +403,7 @@ export function servicesFeedback(ctx: ServiceContext, input: { id: string; versi
       const recorded = { satisfaction: input.satisfaction, feedback: input.comment || null, feedback_at: nowIso, feedback_by: ctx.actor.userId }
       if (outcome === 'feedback') return { ...recorded, status: 'feedback' }
       return {
-        ...recorded, status: 'new', assigned_to: null, assigned_at: null, owner_id: row.created_by, reopen_count: Number(row.reopen_count ?? 0) + 1,
+        ...recorded, status: 'new', assigned_to: null, assigned_at: null, reopen_count: Number(row.reopen_count ?? 0) + 1,
         reopened_at: nowIso, sla_start_at: nowIso,
       }
     },
@@ -490,7 +490,7 @@ export async function servicesSaveSla(ctx: ServiceContext, input: { rules: In<ty
         changes: { typeId: [low(r.typeId), low(r.typeId)], urgency: [r.urgency, r.urgency], hours: [existing ? Number(existing.hours) : null, r.hours] },
       })
     }
-    if (version !== null) await evaluateTicketReminders(trx, ctx, null, v)
+    if (version !== null) await evaluateTicketReminders(trx, ctx, 'allWaiting', v)
   })
   return servicesSla(ctx)
 }
