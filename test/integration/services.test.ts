@@ -156,6 +156,15 @@ describeEachDb('service tickets', (dialect) => {
     expectCode(await t.raw(s.supA.key, 'services', 'assign', { id: tk.id, version: tk.version, handlerId: s.mgrA1.userId }), 'conflict')
     expect(await syncVersion(t)).toBe(before)
     expect((await t.call(s.agent.key, 'services', 'get', { id: tk.id })).summary).toBe('询问设备保养周期')
+
+    // five assignments of the same version at once: one applies, the others answer conflict
+    const handlers = [s.mgrA1, s.mgrA2, s.agent, s.mgrA1, s.mgrA2]
+    const results = await Promise.all(handlers.map((h) => t.raw(s.supA.key, 'services', 'assign', { id: tk.id, version: edited.version, handlerId: h.userId })))
+    expect(results.filter((r) => r.ok)).toHaveLength(1)
+    for (const r of results.filter((x) => !x.ok)) expect(errorOf(r).code).toBe('conflict')
+    const after = await t.call(s.supA.key, 'services', 'get', { id: tk.id })
+    expect(after.assignedTo).toBe((results.find((r) => r.ok) as { data: { assignedTo: string } }).data.assignedTo)
+    expect((await auditRows(t, 'service_ticket', tk.id)).filter((a) => a.changes.assignedTo)).toHaveLength(1)
   })
 
   it('refuses bad references and values with field errors', async () => {
