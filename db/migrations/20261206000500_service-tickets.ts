@@ -6,7 +6,24 @@
 // - service_ticket_notes: 处理记录 (several, dated, with author) and recorded feedback.
 // - service_sla: hours to resolve per service type (null type: the default) and urgency.
 // The old single `handling` column stays unused: notes live in their own table.
+// On SQL Server the two new uuid-keyed tables get a NONCLUSTERED primary key and are clustered on
+// created_at, like every other (see 20261206000100_mssql-nonclustered-uuid-keys).
 import type { Knex } from 'knex'
+
+const isMssql = (knex: Knex) => String(knex.client.config.client) === 'mssql'
+
+/** The uuid primary key: knex's (clustered) one on SQLite and PostgreSQL; added by keyedNonclustered on SQL Server. */
+const primaryKey = (knex: Knex, t: Knex.CreateTableBuilder, table: string) => {
+  if (!isMssql(knex)) t.primary(['id'], `${table}_pkey`)
+}
+
+/** SQL Server: cluster the table on created_at, then add the uuid key as NONCLUSTERED (DDL knex cannot write). */
+async function keyedNonclustered(knex: Knex, table: string) {
+  if (!isMssql(knex)) return
+  const ddl = (sql: string, names: string[]) => knex.schema.raw(knex.raw(sql, names).toQuery())
+  await ddl('create clustered index ?? on ?? (??)', [`${table}_created_at_clustered`, table, 'created_at'])
+  await ddl('alter table ?? add constraint ?? primary key nonclustered (??)', [table, `${table}_pkey`, 'id'])
+}
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('service_tickets', (t) => {
@@ -38,7 +55,8 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['created_at'])
   })
   await knex.schema.createTable('service_ticket_notes', (t) => {
-    t.uuid('id').primary()
+    t.uuid('id').notNullable()
+    primaryKey(knex, t, 'service_ticket_notes')
     t.timestamp('created_at').notNullable()
     t.timestamp('updated_at').notNullable()
     t.bigInteger('version').notNullable().defaultTo(0)
@@ -54,8 +72,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['owner_id'])
     t.index(['ticket_id', 'noted_at'])
   })
+  await keyedNonclustered(knex, 'service_ticket_notes')
   await knex.schema.createTable('service_sla', (t) => {
-    t.uuid('id').primary()
+    t.uuid('id').notNullable()
+    primaryKey(knex, t, 'service_sla')
     t.timestamp('created_at').notNullable()
     t.timestamp('updated_at').notNullable()
     t.bigInteger('version').notNullable().defaultTo(0)
@@ -66,6 +86,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['version'])
     t.index(['type_id', 'urgency'])
   })
+  await keyedNonclustered(knex, 'service_sla')
 }
 
 export async function down(knex: Knex): Promise<void> {

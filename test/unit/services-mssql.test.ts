@@ -31,7 +31,13 @@ describe('service tickets on SQL Server (compiled)', () => {
     }
     // a NOT NULL column added to a table with rows needs its default in the same statement
     expect(alter).toMatch(/\[reopen_count\] int not null CONSTRAINT \[service_tickets_reopen_count_default\] DEFAULT '0'/)
-    expect(mine).toMatch(/CREATE TABLE \[service_ticket_notes\] \(\[id\] uniqueidentifier, .*\[content\] nvarchar\(max\) not null, \[noted_at\] datetime2 not null/)
+    expect(mine).toMatch(/CREATE TABLE \[service_ticket_notes\] \(\[id\] uniqueidentifier not null, .*\[content\] nvarchar\(max\) not null, \[noted_at\] datetime2 not null/)
+    // uuid keys NONCLUSTERED, the tables clustered on created_at (as 20261206000100 does for the others)
+    for (const table of ['service_ticket_notes', 'service_sla']) {
+      expect(mine).toContain(`create clustered index [${table}_created_at_clustered] on [${table}] ([created_at])`)
+      expect(mine).toContain(`alter table [${table}] add constraint [${table}_pkey] primary key nonclustered ([id])`)
+      expect(mine.indexOf(`create clustered index [${table}_created_at_clustered]`)).toBeLessThan(mine.indexOf(`alter table [${table}] add constraint [${table}_pkey]`))
+    }
     expect(mine).toMatch(/FOREIGN KEY \(\[ticket_id\]\) REFERENCES \[service_tickets\] \(\[id\]\)/)
     expect(mine).toMatch(/CREATE TABLE \[service_sla\] .*\[type_id\] uniqueidentifier null, \[urgency\] nvarchar\(8\) not null, \[hours\] int not null/)
     expect(mine).toMatch(/CREATE INDEX \[service_tickets_status_created_at_index\] ON \[service_tickets\] \(\[status\], \[created_at\]\)/)

@@ -38,10 +38,13 @@ export interface TicketTitle {
 
 /** What the ticket reminders need of an evaluation run. */
 export interface TicketEvalRun {
+  /** the transaction of the current chunk: read it anew after progress() (a whole run moves on) */
   db: Knex
   dialect: Dialect
   now: Date
   nowIso: string
+  /** counts work done; a whole-database run commits its chunk and begins the next one here */
+  progress(n: number): Promise<void>
 }
 
 /** app_settings key (reminders.*) of the instant the last whole evaluation settled the tickets. */
@@ -162,6 +165,7 @@ export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops
     for (let i = 0; i < ticketIds.length; i += CHUNK) {
       const chunk = ticketIds.slice(i, i + CHUNK)
       await settle(ev, ops, rules, sups, await ticketsByIds(ev.db, chunk), chunk)
+      await ev.progress(chunk.length)
     }
     return
   }
@@ -173,6 +177,7 @@ export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops
   for (let after: string | null = null; ; ) {
     const rows = await waitingTickets(ev.db, branches, { urgentAndReopened: !since }, after, CHUNK)
     if (rows.length) await settle(ev, ops, rules, sups, rows, rows.map((r) => String(r.id)))
+    await ev.progress(rows.length)
     if (rows.length < CHUNK) break
     after = String(rows[rows.length - 1].id)
   }
@@ -181,6 +186,7 @@ export async function serviceTicketReminders<E extends TicketEvalRun>(ev: E, ops
     const resolved = rows.filter((r) => r.t_status && !r.t_deleted_at && !r.c_deleted_at && fellDue(ev, r))
     await ops.close(ev, resolved, 'done')
     await ops.close(ev, rows.filter((r) => !resolved.includes(r)), 'retract')
+    await ev.progress(rows.length)
     if (rows.length < CHUNK) break
     after = String(rows[rows.length - 1].id)
   }
