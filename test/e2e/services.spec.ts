@@ -7,6 +7,10 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import { adminSession, confirmBox, login, logout, pick } from './helpers'
 
 const PASSWORD = 'Service-pass-1'
+/** Logins of this spec's own users (other specs on the same server have their own). */
+const KEFU = 'fw_kefu'
+const ZHUGUAN = 'fw_zhuguan'
+const JINGLI = 'fw_jingli'
 const CUSTOMER = '东莞市鑫达精密五金制品有限公司'
 const SUMMARY = '送货延误两天，客户投诉影响生产'
 
@@ -36,12 +40,12 @@ async function setClock(browser: Browser, now: Date | null) {
 async function prepare(page: Page) {
   const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
   const role = (code: string) => roles.find((r) => r.code === code)!.id
-  const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '华南销售部' })
+  const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '售后服务一组' })
   const user = (login: string, name: string, roleCode: string, teamId: string | null) =>
     api<{ id: string }>(page, 'users', 'create', { login, name, password: PASSWORD, roleId: role(roleCode), teamId })
-  await user('kefu', '赵客服', 'agent', null)
-  await user('zhuguan', '周主管', 'supervisor', team.id)
-  const manager = await user('jingli', '李经理', 'manager', team.id)
+  await user(KEFU, '赵客服', 'agent', null)
+  await user(ZHUGUAN, '周主管', 'supervisor', team.id)
+  const manager = await user(JINGLI, '李经理', 'manager', team.id)
   const customer = await api<{ id: string }>(page, 'customers', 'create', { name: CUSTOMER, ownerId: manager.id })
   await api(page, 'contacts', 'create', { customerId: customer.id, fields: { name: '王建国', mobile: '13800138000' } })
   const other = await api<{ id: string }>(page, 'customers', 'create', { name: '佛山顺德恒泰机械有限公司', ownerId: manager.id })
@@ -101,7 +105,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await prepare(page)
 
   // ---- 服务创建 by the 客服专员, with the similar archived complaint suggested ----------------
-  await as(page, 'kefu')
+  await as(page, KEFU)
   await page.getByTestId('menu-services').click()
   await expect(page.getByTestId('services-view')).toBeVisible()
   await page.getByTestId('service-new').click()
@@ -133,7 +137,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   const code = (await page.getByTestId('ticket-code').textContent())!
 
   // ---- 服务分配 by the 销售主管 -----------------------------------------------------------------
-  await as(page, 'zhuguan')
+  await as(page, ZHUGUAN)
   await openTicket(page, 'new')
   await page.getByTestId('ticket-action-assign').click()
   await page.getByTestId('ticket-handler').click()
@@ -143,7 +147,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await expect(page.getByTestId('ticket-handler-name')).toHaveText('李经理')
 
   // ---- 服务处理 by the 客户经理: the urgent ticket notified him at once ----------------------------
-  await as(page, 'jingli')
+  await as(page, JINGLI)
   const notice = page.locator('.reminder-notification').filter({ hasText: code })
   await expect(notice).toBeVisible()
   await expect(notice).toContainText('紧急工单')
@@ -161,7 +165,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await expect(page.getByTestId('ticket-resolve-time')).not.toHaveText('—')
 
   // ---- 服务反馈 by the 客服专员: satisfaction 2 → reopened to the supervisor ----------------------
-  await as(page, 'kefu')
+  await as(page, KEFU)
   await openTicket(page, 'handled')
   await page.getByTestId('ticket-action-feedback').click()
   await page.getByTestId('ticket-satisfaction').locator('.el-rate__item').nth(1).click()
@@ -177,7 +181,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await expect(page.getByTestId('ticket-note').last()).toContainText('客户反馈（满意度 2）')
 
   // ---- the supervisor is told, and finds it on the ticket board -------------------------------
-  await as(page, 'zhuguan')
+  await as(page, ZHUGUAN)
   await expect(page.locator('.reminder-notification').filter({ hasText: code })).toContainText('工单重开')
   await page.locator('.el-notification__closeBtn').first().click()
   await page.getByTestId('menu-services').click()
