@@ -104,6 +104,19 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await adminSession(page)
   await prepare(page)
 
+  // ---- 系统设置 → 服务时限: complaints that are urgent get 6 hours ------------------------------
+  await page.getByTestId('menu-serviceSla').click()
+  await expect(page.getByTestId('sla-settings')).toBeVisible()
+  const complaintUrgent = page.getByTestId('sla-投诉-urgent').locator('input')
+  await complaintUrgent.fill('6')
+  await complaintUrgent.blur()
+  await page.getByTestId('sla-save').click()
+  await expect(page.locator('.el-message')).toContainText('服务时限已保存')
+  await page.reload()
+  await expect(page.getByTestId('sla-投诉-urgent').locator('input')).toHaveValue('6')
+  await quiet(page)
+  await page.screenshot({ path: 'test/e2e/screenshots/service-sla.png' })
+
   // ---- 服务创建 by the 客服专员, with the similar archived complaint suggested ----------------
   await as(page, KEFU)
   await page.getByTestId('menu-services').click()
@@ -193,7 +206,7 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await expect(page.getByTestId('services-count-new')).toHaveText('2')
   await expect(page.getByTestId('services-count-overdue')).toHaveText('0')
 
-  // ten hours later the urgent tickets (8 h) are past their SLA: counted and highlighted
+  // ten hours later the urgent tickets (complaint 6 h, repair 8 h) are past their SLA: counted and highlighted
   try {
     await setClock(browser, new Date(Date.now() + 10 * 3600_000))
     await page.getByTestId('services-mode-list').click()
