@@ -668,7 +668,8 @@ const ticketTitleText = (t: TicketTitle) => {
     service_urgent: `紧急工单：${p.code} ${p.summary}（${p.customer}）`,
     service_reopened: `客户不满意，工单重开：${p.code} ${p.summary}（${p.customer}）`,
     service_overdue: `工单超时（${p.hours} 小时）：${p.code} ${p.summary}（${p.customer}）`,
-    service_escalation: `工单超时两倍时限：${p.code} ${p.summary}（${p.customer}${p.handler ? `，处理人 ${p.handler}` : ''}）`,
+    service_escalation: `工单超过两倍时限未处理：${p.code} ${p.summary}（${p.customer}，处理人 ${p.handler}）`,
+    service_escalation_unassigned: `工单超过两倍时限仍未分配：${p.code} ${p.summary}（${p.customer}）`,
   }[t.key]
   return clip(text)
 }

@@ -3,7 +3,7 @@
 //   service_urgent      an urgent ticket was assigned          → the handler, due at the assignment
 //   service_reopened    a low score (1–2) reopened the ticket  → the supervisors, due at the reopen
 //   service_overdue     waiting (new/assigned) past its SLA    → the handler (unassigned: the supervisors)
-//   service_escalation  still waiting at twice the SLA         → the supervisors
+//   service_escalation  still waiting at twice the SLA         → the supervisors (…_unassigned: no handler yet)
 // "The supervisors" of a ticket: whoever assigned it; else the supervisors (team leaders and
 // 销售主管) of its creator's team; else of its customer owner's team; else every 销售主管.
 // An SLA reminder is made at most an hour before its time (the evaluation runs hourly), so it
@@ -29,7 +29,7 @@ export const TICKET_LEAD_MS = 60 * 60 * 1000
 const lower = (v: unknown) => (v === null || v === undefined ? null : String(v).toLowerCase())
 const clip = (s: string, n = 100) => (s.length > n ? s.slice(0, n - 1) + '…' : s)
 
-export type TicketTitleKey = 'service_urgent' | 'service_reopened' | 'service_overdue' | 'service_escalation'
+export type TicketTitleKey = 'service_urgent' | 'service_reopened' | 'service_overdue' | 'service_escalation' | 'service_escalation_unassigned'
 /** A ticket reminder's title: a key and its values, rendered in the reader's language. */
 export interface TicketTitle {
   key: TicketTitleKey
@@ -114,8 +114,10 @@ function wantedFor<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>, ru
     }
   }
   if (clock && Date.parse(clock.escalateAt) < horizon) {
-    const withHandler = { ...params, hours: clock.hours, handler: handler ? String(t.handler_name ?? '') : '' }
-    for (const s of supervisors) add(`service_escalation:${id}:${clock.startAt}:${s}`, s, { key: 'service_escalation', params: withHandler }, clock.escalateAt)
+    const title: TicketTitle = handler
+      ? { key: 'service_escalation', params: { ...params, hours: clock.hours, handler: String(t.handler_name ?? '') } }
+      : { key: 'service_escalation_unassigned', params: { ...params, hours: clock.hours } }
+    for (const s of supervisors) add(`service_escalation:${id}:${clock.startAt}:${s}`, s, title, clock.escalateAt)
   }
   return out
 }
