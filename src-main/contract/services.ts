@@ -3,7 +3,7 @@
 // customer satisfaction (1–2 reopens the ticket to the supervisor), SLA hours per type × urgency,
 // the ticket board and suggestions of similar archived tickets.
 import { z } from 'zod'
-import { call, Empty, Id, IsoDateTime, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Empty, Id, IsoDateTime, optText, PageInput, pageOf, requiredText, text } from './common'
 
 export const TicketStatus = z.enum(['new', 'assigned', 'handled', 'feedback', 'archived'])
 export type TicketStatus = z.infer<typeof TicketStatus>
@@ -36,9 +36,6 @@ export const TicketAction = z.enum([
   'archive',
 ])
 export type TicketAction = z.infer<typeof TicketAction>
-
-/** The version an edit is based on (the row's `version` as the caller read it). */
-const BaseVersion = z.number().int().min(0)
 
 const money = z.number().int().min(0).max(9_000_000_000_000) // integer cents
 

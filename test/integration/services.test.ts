@@ -75,6 +75,10 @@ describeEachDb('service tickets', (dialect) => {
     expect(await ticketReminders(tk.id)).toEqual([{ owner: s.mgrA1.userId, key: 'service_urgent', due: tk.assignedAt, done: false }])
     const due = await t.call(s.mgrA1.key, 'reminders', 'due', {})
     expect(due.map((r) => r.sourceId)).toContain(tk.id)
+    // the title is a key and its values (rendered in the reader's language), no stored sentence
+    expect(due.find((r) => r.sourceId === tk.id)).toMatchObject({
+      title: '', titleKey: 'service_urgent', titleParams: { code: tk.code, summary: '数控机床主轴异响', customer: '广州华盛精密机械有限公司' },
+    })
     expect(expectCode(await t.raw(s.supB.key, 'services', 'assign', { id: tk.id, version: tk.version, handlerId: s.mgrB.userId }), 'not_found'))
 
     // ---- 服务处理: notes, survey, a quote the customer confirms and the supervisor approves ----

@@ -61,6 +61,23 @@ describe('system reminder titles in the reader\'s language', () => {
     for (const t of all) expect(en(stored(t))).not.toMatch(/[\u4e00-\u9fff（），]/)
   })
 
+  it('renders the service-ticket titles (key + code, summary, customer, hours, handler) in both languages', () => {
+    const p = { code: 'FW-2026-000001', summary: '主轴异响', customer: '广州甲一科技' }
+    const tk = (key: string, extra: Record<string, string | number> = {}) => stored({ key, params: { ...p, ...extra } })
+    expect(zh(tk('service_urgent'))).toBe('紧急工单：FW-2026-000001 主轴异响（广州甲一科技）')
+    expect(zh(tk('service_reopened'))).toBe('客户不满意，工单重开：FW-2026-000001 主轴异响（广州甲一科技）')
+    expect(zh(tk('service_overdue', { hours: 8 }))).toBe('工单超时（8 小时）：FW-2026-000001 主轴异响（广州甲一科技）')
+    expect(zh(tk('service_escalation', { hours: 8, handler: '经理甲一' }))).toBe('工单超过两倍时限未处理：FW-2026-000001 主轴异响（广州甲一科技，处理人 经理甲一）')
+    expect(zh(tk('service_escalation_unassigned', { hours: 8 }))).toBe('工单超过两倍时限仍未分配：FW-2026-000001 主轴异响（广州甲一科技）')
+    const e = { code: 'FW-2026-000001', summary: 'noisy spindle', customer: 'Acme Ltd' }
+    const etk = (key: string, extra: Record<string, string | number> = {}) => stored({ key, params: { ...e, ...extra } })
+    expect(en(etk('service_urgent'))).toBe('Urgent ticket: FW-2026-000001 noisy spindle (Acme Ltd)')
+    expect(en(etk('service_reopened'))).toBe('Ticket reopened, customer unhappy: FW-2026-000001 noisy spindle (Acme Ltd)')
+    expect(en(etk('service_overdue', { hours: 8 }))).toBe('Ticket past its SLA (8 h): FW-2026-000001 noisy spindle (Acme Ltd)')
+    expect(en(etk('service_escalation', { hours: 8, handler: 'Li Lei' }))).toBe('Ticket at twice its SLA: FW-2026-000001 noisy spindle (Acme Ltd, handler Li Lei)')
+    expect(en(etk('service_escalation_unassigned', { hours: 8 }))).toBe('Ticket at twice its SLA, still unassigned: FW-2026-000001 noisy spindle (Acme Ltd)')
+  })
+
   it('shows a title someone wrote, and an old stored one, as it is', () => {
     expect(en({ title: '给客户回电', titleKey: null, titleParams: null })).toBe('给客户回电')
     expect(en({ title: '跟进提醒：旧客户', titleKey: null, titleParams: null })).toBe('跟进提醒：旧客户')

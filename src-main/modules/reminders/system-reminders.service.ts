@@ -38,7 +38,7 @@ import {
   promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
-import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitle } from './ticket-reminders'
+import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitleKey } from './ticket-reminders'
 
 const DAY = 86_400_000
 const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
@@ -117,7 +117,7 @@ const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n - 1) + '…' :
  * never one stored sentence.
  */
 export interface SystemTitle {
-  key: 'follow_up' | 'contact_policy' | 'purchase_policy' | 'purchase_escalation' | 'birthday' | 'promise' | 'plan_step' | 'opportunity'
+  key: 'follow_up' | 'contact_policy' | 'purchase_policy' | 'purchase_escalation' | 'birthday' | 'promise' | 'plan_step' | 'opportunity' | TicketTitleKey
   params: Record<string, string | number | boolean>
 }
 
@@ -661,20 +661,7 @@ export async function refreshCustomerContact(db: Knex, customerIds: Iterable<str
 
 // ---- service tickets ------------------------------------------------------------------------------------------
 
-/** Interim until system titles are keyed: the Chinese text of a ticket reminder's title. */
-const ticketTitleText = (t: TicketTitle) => {
-  const p = t.params
-  const text = {
-    service_urgent: `紧急工单：${p.code} ${p.summary}（${p.customer}）`,
-    service_reopened: `客户不满意，工单重开：${p.code} ${p.summary}（${p.customer}）`,
-    service_overdue: `工单超时（${p.hours} 小时）：${p.code} ${p.summary}（${p.customer}）`,
-    service_escalation: `工单超过两倍时限未处理：${p.code} ${p.summary}（${p.customer}，处理人 ${p.handler}）`,
-    service_escalation_unassigned: `工单超过两倍时限仍未分配：${p.code} ${p.summary}（${p.customer}）`,
-  }[t.key]
-  return clip(text)
-}
-
-const ticketOps: TicketReminderOps<EvalRun> = { ensure: ensureReminders, close, title: ticketTitleText }
+const ticketOps: TicketReminderOps<EvalRun> = { ensure: ensureReminders, close }
 
 /**
  * Settles the reminders of some service tickets inside the caller's transaction: `{ ids }` after

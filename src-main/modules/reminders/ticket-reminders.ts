@@ -17,7 +17,7 @@ import type { Dialect } from '../../db/config'
 import { toBool, toIso } from '../../db/dialect'
 import { clockOf, loadSlaRules, overdueBranches } from '../services/services.sla'
 import type { SlaRuleRow } from '../services/services.model'
-import type { WantedReminder } from './system-reminders.service'
+import type { SystemTitle, WantedReminder } from './system-reminders.service'
 import { keyId } from './reminders.model'
 import { readSettings, writeSetting, type Row } from './reminders.repository'
 import { supervisorRows } from './system-reminders.repository'
@@ -30,11 +30,11 @@ const lower = (v: unknown) => (v === null || v === undefined ? null : String(v).
 const clip = (s: string, n = 100) => (s.length > n ? s.slice(0, n - 1) + '…' : s)
 
 export type TicketTitleKey = 'service_urgent' | 'service_reopened' | 'service_overdue' | 'service_escalation' | 'service_escalation_unassigned'
-/** A ticket reminder's title: a key and its values, rendered in the reader's language. */
-export interface TicketTitle {
-  key: TicketTitleKey
-  params: Record<string, string | number | boolean>
-}
+/**
+ * A ticket reminder's title: a system title (stored as title_key + title_params, rendered in the
+ * reader's language from reminders.systemTitles.<key>) with one of the ticket keys.
+ */
+export type TicketTitle = SystemTitle & { key: TicketTitleKey }
 
 /** What the ticket reminders need of an evaluation run. */
 export interface TicketEvalRun {
@@ -50,11 +50,10 @@ export interface TicketEvalRun {
 /** app_settings key (reminders.*) of the instant the last whole evaluation settled the tickets. */
 const MARK = 'ticketsEvaluatedAt'
 
-/** How the evaluation writes (its ensure / close, with its versions and stats) and titles a reminder. */
+/** How the evaluation writes (its ensure / close, with its versions and stats). */
 export interface TicketReminderOps<E extends TicketEvalRun> {
   ensure(ev: E, wanted: WantedReminder[]): Promise<void>
   close(ev: E, rows: Row[], how: 'done' | 'retract'): Promise<void>
-  title(t: TicketTitle): WantedReminder['title']
 }
 
 interface Supervisors {
@@ -91,7 +90,7 @@ const fellDue = (ev: TicketEvalRun, r: Row) => Date.parse(toIso(r.due_at)!) <= e
 const isWaiting = (t: Row) => (t.status === 'new' || t.status === 'assigned') && !t.deleted_at && !t.c_deleted_at
 
 /** The reminders a waiting ticket should have now. */
-function wantedFor<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>, rules: SlaRuleRow[], sups: Supervisors, enabled: Set<string>, t: Row): WantedReminder[] {
+function wantedFor(ev: TicketEvalRun, rules: SlaRuleRow[], sups: Supervisors, enabled: Set<string>, t: Row): WantedReminder[] {
   const id = lower(t.id)!
   const params = { code: String(t.code), summary: clip(String(t.summary ?? '')), customer: clip(String(t.customer_name ?? '')) }
   const handler = t.status === 'assigned' && lower(t.assigned_to) && enabled.has(lower(t.assigned_to)!) ? lower(t.assigned_to)! : null
@@ -99,7 +98,7 @@ function wantedFor<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>, ru
   const horizon = ev.now.getTime() + TICKET_LEAD_MS
   const out: WantedReminder[] = []
   const add = (key: string, ownerId: string, title: TicketTitle, dueAt: string) =>
-    out.push({ key, source: 'service_ticket', sourceId: id, ownerId, title: ops.title(title), customerId: lower(t.customer_id), contactId: null, dueAt })
+    out.push({ key, source: 'service_ticket', sourceId: id, ownerId, title, customerId: lower(t.customer_id), contactId: null, dueAt })
 
   const assignedAt = toIso(t.assigned_at)
   if (handler && t.urgency === 'urgent' && assignedAt) add(`service_urgent:${id}:${assignedAt}`, handler, { key: 'service_urgent', params }, assignedAt)
@@ -131,7 +130,7 @@ async function settle<E extends TicketEvalRun>(ev: E, ops: TicketReminderOps<E>,
   for (const t of tickets) {
     const w = isWaiting(t)
     waiting.set(lower(t.id)!, w)
-    if (w) wanted.push(...wantedFor(ev, ops, rules, sups, enabled, t))
+    if (w) wanted.push(...wantedFor(ev, rules, sups, enabled, t))
   }
   const wantedIds = new Set(wanted.map((w) => keyId(w.key)))
   const done: Row[] = []

@@ -11,7 +11,7 @@ import type {
   TicketStatus, TicketUpdate, TicketUrgency, QuoteStatus, BoardColumn, HandlerOption, SimilarTicket,
 } from '../../contract/services'
 import { TICKET_STATUSES, TicketAction as TicketActionEnum } from '../../contract/services'
-import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
+import { AppError, conflict, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
 import { toIso } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -40,9 +40,6 @@ const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 const low = (v: unknown) => (v === null || v === undefined ? null : String(v).toLowerCase())
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const cut = (v: unknown) => (typeof v === 'string' && v.length > AUDIT_TEXT_MAX ? `${v.slice(0, AUDIT_TEXT_MAX)}…` : v)
-
-const conflict = (current: number) =>
-  new AppError('conflict', 'the ticket was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
 
 // ---- mapping ---------------------------------------------------------------------------------------
 
@@ -262,7 +259,7 @@ async function transition(
   await k.transaction(async (trx) => {
     const row = await loadVisible(trx, ctx, input.id)
     if (!mayDo(ctx.actor, action, row)) throw forbidden('services', PERM_OF[action])
-    if (Number(row.version) !== input.version) throw conflict(Number(row.version))
+    if (Number(row.version) !== input.version) throw conflict('ticket', Number(row.version))
     assertTransition(action, row.status as TicketStatus, (str(row.quote_status) as QuoteStatus | null) ?? null, action === 'handle' ? await roundNotes(trx, row) : 1)
     const now = ctx.clock.now()
     const step: Step = { trx, row, now, nowIso: now.toISOString(), version: await nextVersion(trx) }
@@ -273,7 +270,7 @@ async function transition(
         id: input.id, code: String(row.code), customerName: String(row.customer_name), summary: String(merged.summary), request: str(merged.request),
       })
     }
-    if (!(await updateTicket(trx, input.id, input.version, { ...patch, updated_at: step.nowIso, version: step.version }))) throw conflict(Number(row.version))
+    if (!(await updateTicket(trx, input.id, input.version, { ...patch, updated_at: step.nowIso, version: step.version }))) throw conflict('ticket', Number(row.version))
     const after = (await findTicket(trx, input.id))!
     await audit(trx, ctx, after, 'update', { ...diff(auditView(row), auditView(after)), ...(opts.auditExtra?.(step) ?? {}) })
     await settleReminders(trx, ctx, input.id, step.version)
@@ -476,12 +473,12 @@ export async function servicesSaveSla(ctx: ServiceContext, input: { rules: In<ty
     const v = async () => (version ??= await nextVersion(trx))
     for (const r of input.rules) {
       const existing = await findSla(trx, r.typeId, r.urgency)
-      if (existing && (r.version === null || Number(existing.version) !== r.version)) throw conflict(Number(existing.version))
-      if (!existing && r.version !== null) throw conflict(r.version)
+      if (existing && (r.version === null || Number(existing.version) !== r.version)) throw conflict('SLA rule', Number(existing.version))
+      if (!existing && r.version !== null) throw conflict('SLA rule')
       if (existing && Number(existing.hours) === r.hours) continue
       const id = existing ? String(existing.id) : newId()
       if (existing) {
-        if (!(await updateSla(trx, id, Number(existing.version), { hours: r.hours, updated_at: nowIso, version: await v() }))) throw conflict(Number(existing.version))
+        if (!(await updateSla(trx, id, Number(existing.version), { hours: r.hours, updated_at: nowIso, version: await v() }))) throw conflict('SLA rule', Number(existing.version))
       } else {
         await insertSla(trx, { id, type_id: r.typeId, urgency: r.urgency, hours: r.hours, created_at: nowIso, updated_at: nowIso, version: await v(), deleted_at: null })
       }

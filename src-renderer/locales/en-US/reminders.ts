@@ -339,6 +339,11 @@ export default {
       promise: 'Promise due: {content}',
       plan_step: 'Development plan: {customer} — {action}',
       opportunity: 'Newly assigned opportunity: {code} {customer}; please make a development plan',
+      service_urgent: 'Urgent ticket: {code} {summary} ({customer})',
+      service_reopened: 'Ticket reopened, customer unhappy: {code} {summary} ({customer})',
+      service_overdue: 'Ticket past its SLA ({hours} h): {code} {summary} ({customer})',
+      service_escalation: 'Ticket at twice its SLA: {code} {summary} ({customer}, handler {handler})',
+      service_escalation_unassigned: 'Ticket at twice its SLA, still unassigned: {code} {summary} ({customer})',
     },
     notify: {
       title: 'Reminder due',

@@ -209,16 +209,6 @@ export default {
       readOnly: 'Only users who may edit the data dictionary (administrators) can change the SLA',
     },
   },
-  reminders: {
-    /** titles of the service-ticket reminders (reminders.systemTitles.<title key>) */
-    systemTitles: {
-      service_urgent: 'Urgent ticket: {code} {summary} ({customer})',
-      service_reopened: 'Ticket reopened, customer unhappy: {code} {summary} ({customer})',
-      service_overdue: 'Ticket past its SLA ({hours} h): {code} {summary} ({customer})',
-      service_escalation: 'Ticket at twice its SLA: {code} {summary} ({customer}, handler {handler})',
-      service_escalation_unassigned: 'Ticket at twice its SLA, still unassigned: {code} {summary} ({customer})',
-    },
-  },
   audit: {
     entity: {
       service_ticket: 'Service ticket',

@@ -339,6 +339,11 @@ export default {
       promise: '承诺到期：{content}',
       plan_step: '开发计划：{customer} — {action}',
       opportunity: '新指派的销售机会：{code} {customer}，请制定客户开发计划',
+      service_urgent: '紧急工单：{code} {summary}（{customer}）',
+      service_reopened: '客户不满意，工单重开：{code} {summary}（{customer}）',
+      service_overdue: '工单超时（{hours} 小时）：{code} {summary}（{customer}）',
+      service_escalation: '工单超过两倍时限未处理：{code} {summary}（{customer}，处理人 {handler}）',
+      service_escalation_unassigned: '工单超过两倍时限仍未分配：{code} {summary}（{customer}）',
     },
     notify: {
       title: '提醒到期',

@@ -209,16 +209,6 @@ export default {
       readOnly: '只有可以编辑数据字典的用户（系统管理员）才能修改服务时限',
     },
   },
-  reminders: {
-    /** titles of the service-ticket reminders (reminders.systemTitles.<title key>) */
-    systemTitles: {
-      service_urgent: '紧急工单：{code} {summary}（{customer}）',
-      service_reopened: '客户不满意，工单重开：{code} {summary}（{customer}）',
-      service_overdue: '工单超时（{hours} 小时）：{code} {summary}（{customer}）',
-      service_escalation: '工单超过两倍时限未处理：{code} {summary}（{customer}，处理人 {handler}）',
-      service_escalation_unassigned: '工单超过两倍时限仍未分配：{code} {summary}（{customer}）',
-    },
-  },
   audit: {
     entity: {
       service_ticket: '服务工单',

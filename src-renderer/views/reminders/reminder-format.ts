@@ -5,7 +5,10 @@ type T = (key: string, params?: Record<string, unknown>) => string
 /** Whether a message key exists (vue-i18n's te). */
 type Te = (key: string) => boolean
 
-const SYSTEM_TITLES = ['follow_up', 'contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise', 'plan_step', 'opportunity']
+const SYSTEM_TITLES = [
+  'follow_up', 'contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise', 'plan_step', 'opportunity',
+  'service_urgent', 'service_reopened', 'service_overdue', 'service_escalation', 'service_escalation_unassigned',
+]
 
 /**
  * A reminder's title in the UI language. A system reminder is stored as a key and its values
