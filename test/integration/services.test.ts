@@ -220,6 +220,12 @@ describeEachDb('service tickets', (dialect) => {
       // another handler: the first handler's reminder is withdrawn, the new one gets it
       tk = await t.call(s.supA.key, 'services', 'assign', { id: tk.id, version: tk.version, handlerId: s.mgrA2.userId })
       expect((await ticketReminders(tk.id)).map((r) => [r.owner, r.key]).sort()).toEqual([[s.mgrA2.userId, 'service_overdue'], [s.supA.userId, 'service_escalation']].sort())
+      // their titles are keys and values, and follow the ticket (the new handler's name)
+      const titled = await k()('reminders').where({ source: 'service_ticket', source_id: tk.id }).whereNull('deleted_at').whereNull('done_at').select('title', 'title_key', 'title_params')
+      const params = (key: string) => JSON.parse(String(titled.find((r: Record<string, unknown>) => r.title_key === key)!.title_params))
+      expect(titled.every((r: Record<string, unknown>) => !r.title)).toBe(true)
+      expect(params('service_overdue')).toEqual({ code: tk.code, summary: '冷却泵不工作', customer: '广州华盛精密机械有限公司', hours: 4 })
+      expect(params('service_escalation')).toEqual({ code: tk.code, summary: '冷却泵不工作', customer: '广州华盛精密机械有限公司', hours: 4, handler: tk.assignedToName })
 
       tk = await t.call(s.mgrA2.key, 'services', 'addNote', { id: tk.id, version: tk.version, content: '更换冷却泵电机' })
       tk = await t.call(s.mgrA2.key, 'services', 'handle', { id: tk.id, version: tk.version })
