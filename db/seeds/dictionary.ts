@@ -27,4 +27,6 @@ export const seedDictionary: SeedDictType[] = [
   { code: 'opportunity_lost_reason', name: '失败原因', nameEn: 'Loss reason', items: [['价格过高', 'Price too high'], ['选择了竞争对手', 'Chose a competitor'], ['需求取消或搁置', 'Need cancelled or postponed'], ['预算不足', 'No budget'], ['产品不满足需求', 'Product does not fit'], ['联系不上客户', 'Customer unreachable'], ['其他', 'Other']] },
   { code: 'service_type', name: '服务类型', nameEn: 'Service type', items: [['咨询', 'Consultation'], ['建议', 'Suggestion'], ['投诉', 'Complaint'], ['维修', 'Repair'], ['其他', 'Other']] },
   { code: 'churn_reason', name: '流失原因', nameEn: 'Churn reason', items: [['价格因素', 'Price'], ['产品质量', 'Product quality'], ['服务不满意', 'Service'], ['被竞争对手抢走', 'Lost to competitor'], ['客户业务变化', 'Business change'], ['客户倒闭', 'Went out of business'], ['其他', 'Other']] },
+  // 客户需求单 评议: the departments asked whether a requirement is feasible (configurable)
+  { code: 'review_department', name: '评议部门', nameEn: 'Review department', items: [['质量部', 'Quality'], ['生产部', 'Production'], ['采购部', 'Purchasing']] },
 ]

@@ -1,9 +1,10 @@
 // Work the main process does on its own, at start and every hour: evaluating system reminders
-// (policies, birthdays, promises, follow-ups) and removing the files of deleted attachments.
-// Used by the desktop app and `crm serve`.
+// (policies, birthdays, promises, follow-ups), removing the files of deleted attachments, and the
+// daily churn check (once per app day). Used by the desktop app and `crm serve`.
 import type { AppContext } from '../modules/context'
 import { evaluateReminders } from '../modules/reminders/system-reminders.service'
 import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
+import { dailyChurnCheck } from '../modules/churn/churn.service'
 import { logError } from '../shared/log'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
@@ -24,6 +25,11 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       await purgeDeletedFiles(app)
     } catch (e) {
       logError('attachment clean-up failed', e)
+    }
+    try {
+      await dailyChurnCheck(app)
+    } catch (e) {
+      logError('churn check failed', e)
     } finally {
       running = false
     }

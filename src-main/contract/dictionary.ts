@@ -20,6 +20,7 @@ export const DictTypeCode = z.enum([
   'opportunity_lost_reason', // 失败原因 of a lost opportunity
   'service_type', // 服务类型
   'churn_reason', // 流失原因
+  'review_department', // 评议部门 (客户需求单)
 ])
 export type DictTypeCode = z.infer<typeof DictTypeCode>
 

@@ -13,6 +13,9 @@ import { interactionsContract } from './interactions'
 import { remindersContract } from './reminders'
 import { opportunitiesContract } from './opportunities'
 import { servicesContract } from './services'
+import { requirementsContract } from './requirements'
+import { churnContract } from './churn'
+import { competitorsContract } from './competitors'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -28,6 +31,9 @@ export const contract = {
   reminders: remindersContract,
   opportunities: opportunitiesContract,
   services: servicesContract,
+  requirements: requirementsContract,
+  churn: churnContract,
+  competitors: competitorsContract,
 } as const
 
 export type Contract = typeof contract

@@ -3,6 +3,12 @@
 import type { Knex } from 'knex'
 import type { Dialect } from './config'
 
+/** The dialect of a knex handle (or transaction), for code that is handed only the handle. */
+export function dialectOf(db: Knex): Dialect {
+  const client = String((db as unknown as { client: { config: { client: unknown } } }).client.config.client)
+  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'postgres' : client === 'mssql' ? 'mssql' : 'sqlite'
+}
+
 /** Parameters one statement may carry; SQL Server's hard limit is 2100. */
 export const MAX_PARAMS: Record<Dialect, number> = { mssql: 2000, sqlite: 30000, postgres: 60000 }
 
@@ -155,6 +161,16 @@ export function applyPage(q: Knex.QueryBuilder, p: PageRequest) {
 export async function countRows(q: Knex.QueryBuilder): Promise<number> {
   const r = await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()
   return Number(r?.n ?? 0)
+}
+
+/**
+ * Whole days from one calendar date to another, as SQL: `from` and `to` are SQL expressions
+ * (columns or `?` placeholders) holding YYYY-MM-DD text. Positive when `to` is later.
+ */
+export function daysBetweenSql(dialect: Dialect, from: string, to: string): string {
+  if (dialect === 'sqlite') return `cast(julianday(${to}) - julianday(${from}) as integer)`
+  if (dialect === 'postgres') return `(cast(${to} as date) - cast(${from} as date))`
+  return `datediff(day, cast(${from} as date), cast(${to} as date))`
 }
 
 // ---- normalising driver values ---------------------------------------------------

@@ -13,6 +13,9 @@ import { interactionsHandlers } from '../modules/interactions/interactions.handl
 import { remindersHandlers } from '../modules/reminders/reminders.handlers'
 import { opportunitiesHandlers } from '../modules/opportunities/opportunities.handlers'
 import { servicesHandlers } from '../modules/services/services.handlers'
+import { requirementsHandlers } from '../modules/requirements/requirements.handlers'
+import { churnHandlers } from '../modules/churn/churn.handlers'
+import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -27,4 +30,7 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   reminders: remindersHandlers,
   opportunities: opportunitiesHandlers,
   services: servicesHandlers,
+  requirements: requirementsHandlers,
+  churn: churnHandlers,
+  competitors: competitorsHandlers,
 }

@@ -8,7 +8,8 @@ import { toIso } from '../../db/dialect'
 import type { Actor } from '../context'
 import type { DataScope, PermModule } from '../../contract/common'
 import { requirePerm, applyScope, inScope, loadRowOwner } from '../auth/permissions'
-import { insertAudit, pageAuditLog, pageCustomerHistory, type AuditRow } from './audit.repository'
+import type { Dialect } from '../../db/config'
+import { insertAudit, insertAudits, pageAuditLog, pageCustomerHistory, type AuditRow } from './audit.repository'
 
 export type Changes = Record<string, [unknown, unknown]>
 
@@ -46,6 +47,31 @@ export async function recordAudit(
     user_name: ctx.actor?.name ?? null,
     at: ctx.clock.now().toISOString(),
   })
+}
+
+export interface AuditInput {
+  entity: AuditEntry['entity']
+  entityId: string
+  parentId?: string | null
+  action: AuditEntry['action']
+  changes: Changes
+}
+
+/**
+ * Many entries in one go (a system job that changes thousands of rows). `actor` null: the
+ * system did it (the log shows 系统). Updates without a changed field are left out.
+ */
+export async function recordAuditMany(trx: Knex, dialect: Dialect, actor: Actor | null, at: string, entries: AuditInput[]): Promise<void> {
+  const rows: AuditRow[] = []
+  for (const e of entries) {
+    const changes = Object.fromEntries(Object.entries(e.changes).filter(([k]) => !SECRET_FIELDS.has(k)))
+    if (e.action === 'update' && Object.keys(changes).length === 0) continue
+    rows.push({
+      id: newId(), entity: e.entity, entity_id: e.entityId, parent_id: e.parentId ?? null, action: e.action, changes: JSON.stringify(changes),
+      user_id: actor?.userId ?? null, user_name: actor?.name ?? null, at,
+    })
+  }
+  await insertAudits(trx, dialect, rows)
 }
 
 function toEntry(r: AuditRow): AuditEntry {
@@ -89,6 +115,9 @@ const CHILD_READ: Record<string, PermModule[]> = {
   contact: ['contacts', 'customers'], // contacts.service: contacts.view within the customers.view scope
   interaction: ['interactions'], // interactions.scope: the customer's owner within the interactions.view scope
   service_ticket: ['services'], // services.scope: (among others) the customer's owner within the services.view scope
+  competitor: ['customers'], // competitors.service: customers.view within its scope
+  churn_warning: ['churn'], // churn.service: the customer's owner within the churn.view scope
+  requirement: ['requirements'], // requirements.service: the customer's owner (or 负责人/对接人) within requirements.view
 }
 
 const readsWholeLog = (actor: Actor) => actor.permissions.audit?.actions.includes('view') === true && actor.permissions.audit.scope === 'all'

@@ -126,6 +126,11 @@ export async function moveRecordsOf(db: Knex, customerId: string, patch: { owner
   await db('interactions').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
   await db('service_tickets').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
   await db('service_ticket_notes').whereIn('ticket_id', db('service_tickets').where({ customer_id: customerId }).select('id')).whereNull('deleted_at').update(patch)
+  // competitors and churn records are scoped by the customer's owner too (sync: they travel with it)
+  await db('competitors').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
+  const warnings = db('churn_warnings').where({ customer_id: customerId }).select('id')
+  await db('churn_measures').whereIn('warning_id', warnings).whereNull('deleted_at').update(patch)
+  await db('churn_warnings').where({ customer_id: customerId }).whereNull('deleted_at').update(patch)
 }
 
 /**
@@ -163,3 +168,10 @@ export const sameNameCandidates = (db: Knex, pattern: string): Promise<Array<{ i
     .whereRaw('lower(??) like ?', ['c.name', pattern])
     .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
     .select('c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name')
+/** Status and category of live customers (the churn flow's customer changes). */
+export const churnStateOf = (db: Knex, ids: string[]): Promise<Array<{ id: string; status: string; category_id: string | null }>> =>
+  db('customers').whereIn('id', ids).whereNull('deleted_at').select('id', 'status', 'category_id')
+
+/** One patch for many live customers. */
+export const updateCustomersIn = (db: Knex, ids: string[], patch: Record<string, unknown>) =>
+  db('customers').whereIn('id', ids).whereNull('deleted_at').update(patch)

@@ -12,14 +12,17 @@ import { toBool, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
-import { diff, recordAudit, type Changes } from '../audit/audit.service'
+import { diff, recordAudit, recordAuditMany, type AuditInput, type Changes } from '../audit/audit.service'
+import type { Actor } from '../context'
+import type { Dialect } from '../../db/config'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildCustomerSearchText } from './customers.search'
 import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
-  codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, updateContactsOf, updateCustomer, type ListQuery,
+  churnStateOf, codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
+  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, updateContactsOf, updateCustomer, updateCustomersIn,
+  type ListQuery,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -372,4 +375,58 @@ export async function createCustomerFromOpportunity(
     changes: { code: [null, code], ...diff(null, auditView(created)), fromOpportunity: [null, input.opportunityCode] },
   })
   return { id, code }
+}
+
+/** What the churn flow sets on a customer: its status and, on a confirmed loss, the 流失 category. */
+export interface ChurnStateChange {
+  id: string
+  status: Customer['status']
+  /** undefined: the category stays */
+  categoryId?: string | null
+}
+
+const STATE_CHUNK = 500
+
+/**
+ * Sets the status (and category) the churn flow gives customers, inside the caller's transaction
+ * and with its version: one UPDATE per chunk and identical change, an audit entry per customer
+ * that really changed (`actor` null: the daily check). Answers the ids that changed.
+ */
+export async function applyChurnState(
+  trx: Knex,
+  dialect: Dialect,
+  w: { actor: Actor | null; at: string; version: number },
+  changes: ChurnStateChange[],
+): Promise<string[]> {
+  const changed: string[] = []
+  for (let i = 0; i < changes.length; i += STATE_CHUNK) {
+    const part = changes.slice(i, i + STATE_CHUNK)
+    const current = new Map((await churnStateOf(trx, part.map((c) => c.id))).map((r) => [r.id, r]))
+    const groups = new Map<string, { patch: Record<string, unknown>; ids: string[] }>()
+    const audits: AuditInput[] = []
+    for (const c of part) {
+      const cur = current.get(c.id)
+      if (!cur) continue
+      const patch: Record<string, unknown> = {}
+      const log: Changes = {}
+      if (cur.status !== c.status) {
+        patch.status = c.status
+        log.status = [cur.status, c.status]
+      }
+      if (c.categoryId !== undefined && (cur.category_id ?? null) !== c.categoryId) {
+        patch.category_id = c.categoryId
+        log.categoryId = [cur.category_id ?? null, c.categoryId]
+      }
+      if (!Object.keys(patch).length) continue
+      const key = JSON.stringify(patch)
+      const g = groups.get(key) ?? { patch, ids: [] }
+      g.ids.push(c.id)
+      groups.set(key, g)
+      audits.push({ entity: 'customer', entityId: c.id, action: 'update', changes: log })
+      changed.push(c.id)
+    }
+    for (const g of groups.values()) await updateCustomersIn(trx, g.ids, { ...g.patch, updated_at: w.at, version: w.version })
+    await recordAuditMany(trx, dialect, w.actor, w.at, audits)
+  }
+  return changed
 }

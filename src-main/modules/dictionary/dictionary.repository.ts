@@ -26,6 +26,7 @@ export const DICT_USAGE: Record<DictTypeCode, Array<[table: string, column: stri
   opportunity_lost_reason: [['opportunities', 'lost_reason_id']],
   service_type: [['service_tickets', 'type_id']],
   churn_reason: [['churn_warnings', 'reason_id']],
+  review_department: [['requirement_reviews', 'department_id']],
 }
 
 export const listTypes = (db: Knex) => db('dict_types').select('*').orderBy([{ column: 'sort_order' }, { column: 'code' }])

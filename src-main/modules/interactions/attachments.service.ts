@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Knex } from 'knex'
 import type { AppContext, ServiceContext } from '../context'
 import { MAX_ATTACHMENT_BYTES, type Attachment } from '../../contract/interactions'
 import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
@@ -16,7 +17,9 @@ import { toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { requirePerm } from '../auth/permissions'
-import { attachmentsOf, deletedAttachmentIds, findAttachment, findInteraction, insertAttachment, updateAttachment, type Row } from './interactions.repository'
+import {
+  attachmentsOf, attachmentsOfEntity, deletedAttachmentIds, findAttachment, findInteraction, insertAttachment, updateAttachment, type Row,
+} from './interactions.repository'
 import { canSee, loadModifiable } from './interactions.scope'
 
 const ATTACHMENTS_DIR = 'attachments'
@@ -116,10 +119,23 @@ function ownerOnlyDir(root: string, dir: string) {
   for (const d of new Set([root, dir])) fs.chmodSync(d, 0o700) // a no-op on Windows
 }
 
-export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId: string; fileName: string; contentBase64: string }): Promise<Attachment> {
+/** Where a stored file goes and whose it is: the record it belongs to. */
+export interface AttachmentTarget {
+  entity: string
+  entityId: string
+  ownerId: string | null
+  fileName: string
+  contentBase64: string
+}
+
+/**
+ * Checks and stores one file for a record of any kind (interaction, requirement…): the bytes go
+ * to <dataDir>/attachments/<yyyy>/<id>-<safe name> (owner-only), the row to attachments, in its
+ * own transaction; nothing stays behind when the row cannot be written. Callers check permissions.
+ */
+export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget): Promise<Row> {
   const k = ctx.db.knex
-  const interaction = await loadModifiable(k, ctx.actor, 'edit', input.interactionId)
-  const b64 = input.contentBase64
+  const b64 = a.contentBase64
   if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw fieldError('contentBase64', 'invalid_base64', 'the file content is not valid base64')
   const size = base64Size(b64)
   if (size > MAX_ATTACHMENT_BYTES) {
@@ -128,7 +144,7 @@ export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId
   const bytes = Buffer.from(b64, 'base64')
   const now = ctx.clock.now()
   const id = newId()
-  const name = displayName(input.fileName)
+  const name = displayName(a.fileName)
   const storedName = `${now.getUTCFullYear()}/${id}-${safeFileName(name)}`
   const file = storedPath(ctx.dataDir, storedName)
   ownerOnlyDir(rootOf(ctx.dataDir), path.dirname(file))
@@ -138,7 +154,7 @@ export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId
   try {
     await k.transaction(async (trx) => {
       await insertAttachment(trx, {
-        id, entity: 'interaction', entity_id: input.interactionId, owner_id: interaction.owner_id ?? ctx.actor.userId, file_name: name,
+        id, entity: a.entity, entity_id: a.entityId, owner_id: a.ownerId ?? ctx.actor.userId, file_name: name,
         stored_name: storedName, size_bytes: bytes.length, mime: mimeOf(name),
         sha256: createHash('sha256').update(bytes).digest('hex'), created_by: ctx.actor.userId, created_at: now.toISOString(),
         updated_at: now.toISOString(), version: await nextVersion(trx), deleted_at: null,
@@ -148,7 +164,41 @@ export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId
     fs.rmSync(file, { force: true }) // nothing written: no row, no file
     throw e
   }
-  return toAttachment((await findAttachment(k, id))!)
+  return (await findAttachment(k, id, a.entity))!
+}
+
+export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId: string; fileName: string; contentBase64: string }): Promise<Attachment> {
+  const interaction = await loadModifiable(ctx.db.knex, ctx.actor, 'edit', input.interactionId)
+  const row = await storeAttachment(ctx, {
+    entity: 'interaction', entityId: input.interactionId, ownerId: (interaction.owner_id as string | null) ?? ctx.actor.userId,
+    fileName: input.fileName, contentBase64: input.contentBase64,
+  })
+  return toAttachment(row)
+}
+
+/** Live attachments of records of one kind (for other modules' records; callers check permissions). */
+export const entityAttachments = (db: Knex, entity: string, entityIds: string[]) => attachmentsOfEntity(db, entity, entityIds)
+
+/** One live attachment of a record of that kind. */
+export const findEntityAttachment = (db: Knex, entity: string, id: string) => findAttachment(db, id, entity)
+
+/** Takes an attachment off its record (soft delete, so it syncs) and its file off the disk. Callers check permissions. */
+export async function dropAttachment(ctx: ServiceContext, a: Row) {
+  const nowIso = ctx.clock.now().toISOString()
+  await ctx.db.knex.transaction(async (trx) => updateAttachment(trx, String(a.id), { deleted_at: nowIso, updated_at: nowIso, version: await nextVersion(trx) }))
+  try {
+    fs.rmSync(storedPath(ctx.dataDir, String(a.stored_name)), { force: true })
+  } catch (e) {
+    logError('attachment file not removed (retried by the clean-up)', e)
+  }
+}
+
+/** The stored file's bytes (base64) of an attachment row, with its shown name and type, for the browser to save. */
+export async function attachmentBytes(ctx: ServiceContext, a: Row) {
+  const file = storedPath(ctx.dataDir, String(a.stored_name))
+  if (!fs.existsSync(file)) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
+  const name = displayName(String(a.file_name))
+  return { fileName: name, mime: mimeOf(name), contentBase64: (await fs.promises.readFile(file)).toString('base64') }
 }
 
 async function loadVisibleAttachment(ctx: ServiceContext, id: string) {

@@ -161,19 +161,22 @@ export async function interactionCount(db: Knex, customerId: string): Promise<nu
 
 // ---- attachments ----------------------------------------------------------------------------------
 
-export const attachmentsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> =>
-  interactionIds.length
+/** Live attachments of records of one kind (interaction, requirement…), oldest first. */
+export const attachmentsOfEntity = (db: Knex, entity: string, entityIds: string[]): Promise<Row[]> =>
+  entityIds.length
     ? db('attachments')
-        .where('entity', 'interaction')
-        .whereIn('entity_id', interactionIds)
+        .where('entity', entity)
+        .whereIn('entity_id', entityIds)
         .whereNull('deleted_at')
         .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .select('*')
     : Promise.resolve([])
 
+export const attachmentsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> => attachmentsOfEntity(db, 'interaction', interactionIds)
+
 export const insertAttachment = (db: Knex, row: Row) => db('attachments').insert(row)
-export const findAttachment = (db: Knex, id: string): Promise<Row | undefined> =>
-  db('attachments').where({ id, entity: 'interaction' }).whereNull('deleted_at').first('*')
+export const findAttachment = (db: Knex, id: string, entity = 'interaction'): Promise<Row | undefined> =>
+  db('attachments').where({ id, entity }).whereNull('deleted_at').first('*')
 export const updateAttachment = (db: Knex, id: string, patch: Row) => db('attachments').where({ id }).update(patch)
 export const softDeleteAttachmentsOf = (db: Knex, interactionId: string, patch: Row) =>
   db('attachments').where({ entity: 'interaction', entity_id: interactionId }).whereNull('deleted_at').update(patch)

@@ -516,3 +516,13 @@ export async function remindersSaveSettings(ctx: ServiceContext, input: Partial<
   const { evalVersion: _v, evalDay: _d, ...s } = await loadSettings(ctx.db.knex)
   return s
 }
+
+/**
+ * Today's date (YYYY-MM-DD) on the app's wall clock (the reminders' time zone setting), for
+ * other modules that count days (the churn check, the requirement matrix's delays).
+ */
+export async function appToday(app: { db: { knex: Knex }; clock: { now(): Date } }): Promise<string> {
+  const settings = await loadSettings(app.db.knex)
+  const l = toLocal(app.clock.now(), { tz: settings.timeZone })
+  return `${String(l.y).padStart(4, '0')}-${String(l.m).padStart(2, '0')}-${String(l.d).padStart(2, '0')}`
+}

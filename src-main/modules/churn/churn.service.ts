@@ -1,0 +1,294 @@
+// 客户流失管理: the check that opens 流失预警 (daily with the background job, and on demand),
+// 暂缓措施 and 确认流失 by the customer's owner (or a supervisor), closing on a new order, and
+// the list. The customer's status and category change through the customers service, audited.
+// Visible by the customer's current owner (own / team / all scope of churn.view).
+import type { Knex } from 'knex'
+import type { AppContext, Actor, ServiceContext } from '../context'
+import type { ChurnCheckResult, ChurnFilter, ChurnMeasure, ChurnWarning, ChurnWarningRow, ChurnStatus } from '../../contract/churn'
+import { DEFAULT_CHURN_CYCLE_DAYS } from '../../contract/churn'
+import type { Dialect } from '../../db/config'
+import { AppError, fieldError, notFound } from '../../shared/errors'
+import { logError } from '../../shared/log'
+import { dialectOf, toIso, toNum } from '../../db/dialect'
+import { newId } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
+import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
+import { recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
+import { applyChurnState } from '../customers/customers.service'
+import { assertDictRefs, dictItemsById, dictItemsOf } from '../dictionary/dictionary.service'
+import { appToday } from '../reminders/reminders.service'
+import { churnActions, CUSTOMER_STATUS, daysBefore, lostCategoryFor, nextChurnStatus } from './churn.flow'
+import {
+  bannerWarningId, countOf, customerRow, findWarning, insertMeasure, insertWarnings, liveWarningsOf, measuresOf, readSetting, revivedWarnings,
+  staleCustomers, updateWarning, updateWarningsIn, warningList, writeSetting, type PolicyGroup, type Restrict, type Row,
+} from './churn.repository'
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
+/** Customers written per transaction: short locks on a central database (SQL Server), few round trips. */
+const CHUNK = 500
+const DAY = 86_400_000
+const LAST_CHECK_KEY = 'churn.lastCheckDay'
+
+// ---- mapping ----------------------------------------------------------------------------------
+
+function toRow(r: Row): ChurnWarningRow {
+  return {
+    id: String(r.id), customerId: String(r.customer_id), customerCode: String(r.customer_code ?? ''), customerName: String(r.customer_name ?? ''),
+    regionId: str(r.region_id), ownerId: str(r.owner_id), ownerName: str(r.owner_name), status: String(r.status) as ChurnStatus,
+    lastOrderDate: str(r.last_order_date), cycleDays: toNum(r.cycle_days), detectedAt: toIso(r.detected_at)!,
+    measureCount: Number(r.measure_count ?? 0), lastMeasureDate: str(r.last_measure_date), reasonId: str(r.reason_id),
+    confirmedAt: toIso(r.confirmed_at), closedAt: toIso(r.closed_at), updatedAt: toIso(r.updated_at)!, version: Number(r.version),
+  }
+}
+
+async function toWarning(ctx: ServiceContext, db: Knex, r: Row): Promise<ChurnWarning> {
+  const measures = (await measuresOf(db, String(r.id))).map(
+    (m): ChurnMeasure => ({
+      id: String(m.id), measureDate: String(m.measure_date), content: String(m.content), createdBy: str(m.created_by),
+      createdByName: str(m.created_by_name), createdAt: toIso(m.created_at)!,
+    }),
+  )
+  const status = String(r.status) as ChurnStatus
+  return {
+    ...toRow({ ...r, measure_count: measures.length, last_measure_date: measures[0]?.measureDate ?? null }),
+    reasonText: str(r.reason_text), confirmedBy: str(r.confirmed_by), confirmedByName: str(r.confirmed_by_name), closedReason: str(r.closed_reason),
+    measures,
+    actions: churnActions(status, can(ctx.actor, 'churn', 'edit')),
+  }
+}
+
+const restrictOf = (ctx: ServiceContext, scope: ReturnType<typeof requirePerm>): Restrict =>
+  scope === 'all' ? null : (q) => applyScope(q, ctx.db.knex, ctx.actor, scope, 'c.owner_id')
+
+async function loadVisible(db: Knex, ctx: ServiceContext, scope: ReturnType<typeof requirePerm>, id: string): Promise<Row> {
+  const r = await findWarning(db, id)
+  if (!r || !inScope(ctx.actor, scope, str(r.owner_id), str(r.owner_team_id))) throw notFound('churn warning', id)
+  return r
+}
+
+const conflict = (current: number) =>
+  new AppError('conflict', 'the churn warning was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
+
+// ---- the check -----------------------------------------------------------------------------------
+
+interface CheckOptions {
+  /** who runs it (null: the daily job) */
+  actor: Actor | null
+  /** only customers in this scope (the on-demand button of a team supervisor) */
+  restrict?: Restrict
+  /** only these customers (the demo) */
+  customerIds?: string[]
+}
+
+/** The policy groups and their cycles: each 购买策略 with a cycle, and everyone else on the default. */
+async function policyGroups(db: Knex): Promise<Array<{ group: PolicyGroup; cycle: number }>> {
+  const policies = (await dictItemsOf(db, 'purchase_policy')).filter((p) => p.cycleDays != null && p.cycleDays > 0)
+  return [
+    ...policies.map((p) => ({ group: { policyId: p.id } as PolicyGroup, cycle: p.cycleDays! })),
+    { group: { notIn: policies.map((p) => p.id) }, cycle: DEFAULT_CHURN_CYCLE_DAYS },
+  ]
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+/** Checks of this process run one after another (the daily job and a button press). */
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn)
+  queue = run.catch(() => undefined)
+  return run
+}
+
+/**
+ * The churn check: opens a 流失预警 for every customer whose last order is older than its
+ * 购买策略's cycle (180 days without one; no order ever: created that long ago) and that has no
+ * standing warning, and closes standing warnings whose customer ordered within its cycle again.
+ * Candidates are found set-based, then written in chunks of 500 customers, one transaction each,
+ * re-checked inside it after taking the sync version (which serialises writers), so running it
+ * twice — or from two clients at once — opens nothing twice. Idempotent.
+ */
+export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOptions): Promise<ChurnCheckResult> {
+  return serialized(async () => {
+    const t0 = performance.now()
+    const k = app.db.knex
+    const dialect = app.db.dialect
+    const now = app.clock.now()
+    const today = await appToday(app)
+    const restrict = o.restrict ?? null
+    let opened = 0
+    let closed = 0
+    for (const { group, cycle } of await policyGroups(k)) {
+      const lastOrderBefore = daysBefore(today, cycle)
+      const createdBefore = new Date(now.getTime() - cycle * DAY).toISOString()
+      // customers ordering again within their cycle: close first, so the customer's status is right
+      const revived = await revivedWarnings(k, group, lastOrderBefore, restrict)
+      for (let i = 0; i < revived.length; i += CHUNK) {
+        const ids = revived.slice(i, i + CHUNK).map((r) => String(r.id))
+        closed += await k.transaction(async (trx) => {
+          const version = await nextVersion(trx)
+          const still = await revivedWarnings(trx, group, lastOrderBefore, restrict, ids)
+          return closeWarnings(trx, dialect, still, { actor: o.actor, at: now.toISOString(), version, reason: 'order' })
+        })
+      }
+      const stale = (await staleCustomers(k, group, lastOrderBefore, createdBefore, restrict)).filter((c) => !o.customerIds || o.customerIds.includes(String(c.id)))
+      for (let i = 0; i < stale.length; i += CHUNK) {
+        const ids = stale.slice(i, i + CHUNK).map((r) => String(r.id))
+        opened += await k.transaction(async (trx) => {
+          const version = await nextVersion(trx)
+          const still = await staleCustomers(trx, group, lastOrderBefore, createdBefore, restrict, ids)
+          return openWarnings(trx, dialect, still, { actor: o.actor, at: now.toISOString(), version, cycle })
+        })
+      }
+    }
+    return { opened, closed, ms: Math.round((performance.now() - t0) * 10) / 10 }
+  })
+}
+
+async function openWarnings(trx: Knex, dialect: Dialect, customers: Row[], w: { actor: Actor | null; at: string; version: number; cycle: number }): Promise<number> {
+  if (!customers.length) return 0
+  const rows = customers.map((c) => ({
+    id: newId(), customer_id: String(c.id), owner_id: str(c.owner_id), last_order_date: str(c.last_order_date), detected_at: w.at, status: 'open',
+    cycle_days: w.cycle, created_at: w.at, updated_at: w.at, version: w.version, deleted_at: null,
+  }))
+  await insertWarnings(trx, dialect, rows)
+  await applyChurnState(trx, dialect, w, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open })))
+  await recordAuditMany(
+    trx, dialect, w.actor, w.at,
+    rows.map((r): AuditInput => ({
+      entity: 'churn_warning', entityId: r.id, parentId: r.customer_id, action: 'create',
+      changes: { status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, w.cycle] },
+    })),
+  )
+  return rows.length
+}
+
+async function closeWarnings(trx: Knex, dialect: Dialect, warnings: Row[], w: { actor: Actor | null; at: string; version: number; reason: string }): Promise<number> {
+  if (!warnings.length) return 0
+  for (const x of warnings) nextChurnStatus(String(x.status) as ChurnStatus, 'close')
+  await updateWarningsIn(trx, warnings.map((x) => String(x.id)), { status: 'closed', closed_at: w.at, closed_reason: w.reason, updated_at: w.at, version: w.version })
+  await applyChurnState(trx, dialect, w, [...new Set(warnings.map((x) => String(x.customer_id)))].map((id) => ({ id, status: CUSTOMER_STATUS.closed })))
+  await recordAuditMany(
+    trx, dialect, w.actor, w.at,
+    warnings.map((x): AuditInput => ({
+      entity: 'churn_warning', entityId: String(x.id), parentId: String(x.customer_id), action: 'update',
+      changes: { status: [x.status, 'closed'], closedReason: [null, w.reason] },
+    })),
+  )
+  return warnings.length
+}
+
+/**
+ * A new order on a warned customer closes its standing warning (and the customer is 正常 again),
+ * inside the order's transaction. The orders service calls this after saving the order.
+ */
+export async function closeWarningsForOrder(trx: Knex, customerId: string, o: { now?: Date; actor?: Actor | null } = {}): Promise<number> {
+  const warnings = await liveWarningsOf(trx, customerId)
+  if (!warnings.length) return 0
+  const version = await nextVersion(trx as Knex.Transaction)
+  return closeWarnings(trx, dialectOf(trx), warnings, { actor: o.actor ?? null, at: (o.now ?? new Date()).toISOString(), version, reason: 'order' })
+}
+
+/**
+ * The daily run, called by the background job with the reminder evaluation: checks everyone once
+ * per app day (the day is remembered in app_settings), so an hourly job does it once a day.
+ */
+export async function dailyChurnCheck(app: Pick<AppContext, 'db' | 'clock'>): Promise<ChurnCheckResult | null> {
+  const today = await appToday(app)
+  if ((await readSetting(app.db.knex, LAST_CHECK_KEY)) === today) return null
+  const result = await runChurnCheck(app, { actor: null })
+  try {
+    await writeSetting(app.db.knex, app.db.dialect, LAST_CHECK_KEY, today, app.clock.now().toISOString())
+  } catch (e) {
+    logError('remembering the churn check day', e) // the next run checks again: harmless, it is idempotent
+  }
+  return result
+}
+
+// ---- calls ---------------------------------------------------------------------------------------
+
+export async function churnRunCheck(ctx: ServiceContext): Promise<ChurnCheckResult> {
+  const scope = requirePerm(ctx.actor, 'churn', 'create')
+  return runChurnCheck(ctx, { actor: ctx.actor, restrict: restrictOf(ctx, scope) })
+}
+
+export async function churnList(ctx: ServiceContext, input: { page: number; pageSize: number; filter: ChurnFilter }) {
+  const scope = requirePerm(ctx.actor, 'churn', 'view')
+  const { filtered, rows } = warningList(ctx.db.knex, input.filter, restrictOf(ctx, scope))
+  const total = await countOf(filtered)
+  const offset = (input.page - 1) * input.pageSize
+  const items = offset < total ? await rows(input.pageSize, offset) : []
+  return { items: items.map(toRow), total, page: input.page, pageSize: input.pageSize }
+}
+
+export async function churnGet(ctx: ServiceContext, input: { id: string }): Promise<ChurnWarning> {
+  const scope = requirePerm(ctx.actor, 'churn', 'view')
+  return toWarning(ctx, ctx.db.knex, await loadVisible(ctx.db.knex, ctx, scope, input.id))
+}
+
+export async function churnForCustomer(ctx: ServiceContext, input: { customerId: string }): Promise<ChurnWarning | null> {
+  const scope = requirePerm(ctx.actor, 'churn', 'view')
+  const k = ctx.db.knex
+  const c = await customerRow(k, input.customerId)
+  if (!c || !inScope(ctx.actor, scope, str(c.owner_id), str(c.owner_team_id))) throw notFound('customer', input.customerId)
+  const id = await bannerWarningId(k, input.customerId)
+  if (!id) return null
+  const r = await findWarning(k, id)
+  return r ? toWarning(ctx, k, r) : null
+}
+
+async function reload(ctx: ServiceContext, id: string) {
+  const r = await findWarning(ctx.db.knex, id)
+  if (!r) throw notFound('churn warning', id)
+  return toWarning(ctx, ctx.db.knex, r)
+}
+
+export async function churnAddMeasure(ctx: ServiceContext, input: { id: string; version: number; measureDate: string; content: string }): Promise<ChurnWarning> {
+  const scope = requirePerm(ctx.actor, 'churn', 'edit')
+  const today = await appToday(ctx) // before the transaction: SQLite has one connection
+  await ctx.db.knex.transaction(async (trx) => {
+    const w = await loadVisible(trx, ctx, scope, input.id)
+    if (Number(w.version) !== input.version) throw conflict(Number(w.version))
+    const from = String(w.status) as ChurnStatus
+    const to = nextChurnStatus(from, 'addMeasure')
+    if (input.measureDate > today) throw fieldError('measureDate', 'in_future', 'a measure is recorded once taken: its date cannot be in the future')
+    const at = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    if (!(await updateWarning(trx, input.id, { status: to, ...(from !== to ? { paused_at: at } : {}), updated_at: at, version }, input.version))) throw conflict(Number(w.version))
+    await insertMeasure(trx, {
+      id: newId(), warning_id: input.id, owner_id: str(w.owner_id), measure_date: input.measureDate, content: input.content, created_by: ctx.actor.userId,
+      created_at: at, updated_at: at, version, deleted_at: null,
+    })
+    await applyChurnState(trx, ctx.db.dialect, { actor: ctx.actor, at, version }, [{ id: String(w.customer_id), status: CUSTOMER_STATUS[to] }])
+    await recordAudit(trx, ctx, {
+      entity: 'churn_warning', entityId: input.id, parentId: String(w.customer_id), action: 'update',
+      changes: { ...(from !== to ? { status: [from, to] as [unknown, unknown] } : {}), measure: [null, { date: input.measureDate, content: input.content }] },
+    })
+  })
+  return reload(ctx, input.id)
+}
+
+export async function churnConfirm(ctx: ServiceContext, input: { id: string; version: number; reasonId: string; reasonText?: string | null }): Promise<ChurnWarning> {
+  const scope = requirePerm(ctx.actor, 'churn', 'edit')
+  await ctx.db.knex.transaction(async (trx) => {
+    const w = await loadVisible(trx, ctx, scope, input.id)
+    if (Number(w.version) !== input.version) throw conflict(Number(w.version))
+    const from = String(w.status) as ChurnStatus
+    const to = nextChurnStatus(from, 'confirm')
+    await assertDictRefs(trx, [{ field: 'reasonId', typeCode: 'churn_reason', id: input.reasonId, isNew: true }])
+    const categories = await dictItemsOf(trx, 'category')
+    const currentId = str(w.category_id)
+    const current = currentId ? ((await dictItemsById(trx, [currentId]))[0] ?? null) : null
+    const lost = lostCategoryFor(current, categories)
+    const at = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    const reasonText = input.reasonText?.trim() || null
+    const patch = { status: to, reason_id: input.reasonId, reason_text: reasonText, confirmed_at: at, confirmed_by: ctx.actor.userId, updated_at: at, version }
+    if (!(await updateWarning(trx, input.id, patch, input.version))) throw conflict(Number(w.version))
+    await applyChurnState(trx, ctx.db.dialect, { actor: ctx.actor, at, version }, [
+      { id: String(w.customer_id), status: CUSTOMER_STATUS[to], ...(lost ? { categoryId: lost } : {}) },
+    ])
+    await recordAudit(trx, ctx, {
+      entity: 'churn_warning', entityId: input.id, parentId: String(w.customer_id), action: 'update',
+      changes: { status: [from, to], reasonId: [null, input.reasonId], ...(reasonText ? { reasonText: [null, reasonText] } : {}) },
+    })
+  })
+  return reload(ctx, input.id)
+}

@@ -1,0 +1,78 @@
+// SQL Server cannot run here: the new query shapes of requirements (the matrix with its delay in
+// days, ordering by priority/status, paging) and churn (the check's set-based statements, the
+// list with its measure counts) and the retention migration are compiled for mssql and checked
+// for T-SQL that SQL Server accepts: datediff on dates, OFFSET/FETCH after ORDER BY, no LIMIT,
+// no boolean literals, parameters far below 2100, Unicode column types.
+import type { Knex } from 'knex'
+import { afterAll, describe, expect, it } from 'vitest'
+import { compilerOnly } from '../../src-main/db/connection'
+import { daysBetweenSql, dialectOf } from '../../src-main/db/dialect'
+import { printMigrationSql } from '../../src-main/db/migrate'
+import { matrixQueries } from '../../src-main/modules/requirements/requirements.repository'
+import { revivedWarnings, staleCustomers, warningList, liveWarningsOf } from '../../src-main/modules/churn/churn.repository'
+
+const k = compilerOnly('mssql')
+afterAll(() => k.destroy())
+const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
+const ID = '00000000-0000-4000-8000-000000000001'
+const NOT_TSQL = /\blimit\b|\|\||ilike|::|julianday|= true|= false|nulls (first|last)/i
+
+describe('retention on SQL Server (compiled)', () => {
+  it('counts days between calendar dates with datediff on dates', () => {
+    expect(daysBetweenSql('mssql', 'r.planned_finish', '?')).toBe('datediff(day, cast(r.planned_finish as date), cast(? as date))')
+    expect(daysBetweenSql('postgres', 'a', 'b')).toBe('(cast(b as date) - cast(a as date))')
+    expect(dialectOf(k)).toBe('mssql')
+  })
+
+  it('compiles the tracking matrix: delay, change count, order by priority / delay, OFFSET/FETCH', () => {
+    const viewer = { scope: 'team' as const, userId: ID, teamId: ID }
+    for (const field of ['priority', 'status', 'delayDays', 'plannedFinish', 'code'] as const) {
+      const { filtered, rows } = matrixQueries(k, 'mssql', viewer, '2026-03-20', {
+        filter: { search: '夹具', status: ['approved', 'in_progress'], priority: 'high', delayedOnly: true, ownerId: ID, customerId: ID },
+        sort: { field, order: 'desc' },
+      })
+      const page = sql(rows({ limit: 20, offset: 40 }))
+      expect(page.sql).not.toMatch(NOT_TSQL)
+      expect(page.sql).toMatch(/datediff\(day, cast\(r\.planned_finish as date\), cast\(@p\d+ as date\)\)/)
+      expect(page.sql).toMatch(/order by .* offset @p\d+ rows fetch next @p\d+ rows only$/i)
+      expect(page.sql).toMatch(/\(select count\(\*\) from \[requirement_changes\] as \[rc\] where rc\.requirement_id = r\.id/i)
+      expect(page.bindings.length).toBeLessThan(100)
+      expect(sql(filtered.clone().count({ n: '*' })).sql).not.toMatch(NOT_TSQL)
+    }
+    const byPriority = sql(matrixQueries(k, 'mssql', { scope: 'all', userId: ID, teamId: null }, '2026-03-20', { filter: {}, sort: { field: 'priority', order: 'asc' } }).rows(null))
+    expect(byPriority.sql).toMatch(/order by \(case r\.priority when 'high' then 0 when 'medium' then 1 else 2 end\) asc/)
+    expect(byPriority.sql).not.toMatch(/offset/i) // the export reads every row
+  })
+
+  it('compiles the churn check and the list', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+    const restrict = (q: Knex.QueryBuilder) => q.whereIn('c.owner_id', k('users').select('id').where('team_id', ID))
+    const queries = [
+      staleCustomers(k, { policyId: ID }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict, ids),
+      staleCustomers(k, { notIn: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', null),
+      revivedWarnings(k, { policyId: ID }, '2026-01-01', null, ids),
+      revivedWarnings(k, { notIn: [] }, '2026-01-01', restrict),
+      liveWarningsOf(k, ID),
+      warningList(k, { status: 'open', ownerId: ID, regionId: ID, search: '机械' }, restrict).rows(20, 40),
+    ]
+    for (const q of queries) {
+      const { sql: text, bindings } = sql(q)
+      expect(text).not.toMatch(NOT_TSQL)
+      expect(bindings.length).toBeLessThan(2100)
+    }
+    expect(sql(queries[0]).sql).toMatch(/not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id/i)
+    expect(sql(queries[5]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+  })
+
+  it('adds the retention columns in SQL Server types', async () => {
+    const ddl = (await printMigrationSql('mssql')).join('\n')
+    const m = ddl.slice(ddl.indexOf('-- migration 20261206000600_retention'))
+    for (const col of ['[review_departments] nvarchar(max)', '[reported_at] datetime2', '[reported_by] uniqueidentifier', '[signed_date] nvarchar(10)',
+      '[signer_name] nvarchar(100)', '[rejected_reason] nvarchar(max)', '[department_id] uniqueidentifier', '[old_value] nvarchar(max)',
+      '[cycle_days] int', '[closed_at] datetime2', '[closed_reason] nvarchar(16)']) {
+      expect(m).toContain(col)
+    }
+    expect(m).toMatch(/CREATE INDEX \[churn_warnings_customer_id_status_index\] ON \[churn_warnings\] \(\[customer_id\], \[status\]\)/)
+    expect(m).not.toMatch(/\bvarchar\(|\btext\b|timestamptz|boolean/i)
+  })
+})
