@@ -15,6 +15,7 @@ import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
+import { fillRetention } from './demo-retention'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 
@@ -126,6 +127,7 @@ async function demo(p: DemoOpts, out: Out): Promise<void> {
   const app = await openCliApp(await cliDbConfig(p))
   try {
     await fill(app, count, seed, out)
+    await fillRetention(app, seed, out)
   } finally {
     await app.db.knex.destroy()
   }
