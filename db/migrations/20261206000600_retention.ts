@@ -32,6 +32,10 @@ export async function up(knex: Knex): Promise<void> {
     t.text('old_value').nullable()
     t.text('new_value').nullable()
   })
+  // the churn check: customers still 正常, of one 购买策略, whose last order is before a date
+  await knex.schema.alterTable('customers', (t) => {
+    t.index(['status', 'purchase_policy_id', 'last_order_date'], 'customers_churn_check_index')
+  })
   await knex.schema.alterTable('churn_warnings', (t) => {
     t.integer('cycle_days').nullable() // the purchase-policy cycle the warning was opened with
     t.uuid('confirmed_by').nullable()
@@ -43,6 +47,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('customers', (t) => {
+    t.dropIndex(['status', 'purchase_policy_id', 'last_order_date'], 'customers_churn_check_index')
+  })
   await knex.schema.alterTable('churn_warnings', (t) => {
     t.dropIndex(['customer_id', 'status'])
     t.dropColumn('cycle_days')

@@ -160,41 +160,49 @@ const stats = (xs: number[]) => {
 }
 const rows: string[] = []
 let worst = 0
-function report(name: string, result: string, times: number[]) {
+/** Wall time, and this process's CPU time (SQLite runs in-process: the time on an idle machine). */
+async function timed<T>(fn: () => Promise<T>, wall: number[], cpu: number[]): Promise<T> {
+  const t = performance.now()
+  const c = process.cpuUsage()
+  const r = await fn()
+  const used = process.cpuUsage(c)
+  wall.push(performance.now() - t)
+  cpu.push((used.user + used.system) / 1000)
+  return r
+}
+function report(name: string, result: string, times: number[], cpu: number[]) {
   const { med, max } = stats(times)
   worst = Math.max(worst, max)
-  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${times.length} |`)
+  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${stats(cpu).med.toFixed(0)} | ${times.length} |`)
 }
 
 // 1) the first check of a database: every stale customer gets its warning
 const first: number[] = []
+const firstCpu: number[] = []
 let opened = 0
 for (let i = 0; i < Math.min(3, RUNS); i++) {
   await reset()
   clock.setNow(NOW)
-  const t = performance.now()
-  const r = await runChurnCheck(app, { actor: null })
-  first.push(performance.now() - t)
-  opened = r.opened
+  opened = (await timed(() => runChurnCheck(app, { actor: null }), first, firstCpu)).opened
 }
-report('first check of the database (opens every warning)', `${opened.toLocaleString('en')} opened`, first)
+report('first check of the database (opens every warning)', `${opened.toLocaleString('en')} opened`, first, firstCpu)
 
 // 2) steady state: nothing to do, nothing written (idempotent)
 const steady: number[] = []
+const steadyCpu: number[] = []
 const before = { version: await sync(), warnings: await count(k('churn_warnings')) }
 for (let i = 0; i < RUNS; i++) {
-  const t = performance.now()
-  const r = await runChurnCheck(app, { actor: null })
-  steady.push(performance.now() - t)
+  const r = await timed(() => runChurnCheck(app, { actor: null }), steady, steadyCpu)
   if (r.opened || r.closed) throw new Error(`not idempotent: ${JSON.stringify(r)}`)
 }
 if ((await sync()) !== before.version || (await count(k('churn_warnings'))) !== before.warnings) throw new Error('a repeated check wrote something')
 const doubled = await k('churn_warnings').whereIn('status', ['open', 'paused']).groupBy('customer_id').having(k.raw('count(*) > 1')).select('customer_id')
 if (doubled.length) throw new Error(`${doubled.length} customers with two standing warnings`)
-report('repeated check, nothing changed (idempotent)', '0 opened, 0 closed, no writes', steady)
+report('repeated check, nothing changed (idempotent)', '0 opened, 0 closed, no writes', steady, steadyCpu)
 
 // 3) the next days: 1 % of the customers order again (as the orders module records it), the day moves on
 const daily: number[] = []
+const dailyCpu: number[] = []
 let last = ''
 for (let d = 1; d <= Math.min(5, RUNS); d++) {
   clock.setNow(new Date(NOW.getTime() + d * DAY))
@@ -203,18 +211,17 @@ for (let d = 1; d <= Math.min(5, RUNS); d++) {
   const others = await k('customers').whereNotNull('last_order_date').orderBy('code').offset(d * 1000).limit(Math.floor(N / 200)).pluck('id')
   for (let i = 0; i < warned.length; i += 500) await k('customers').whereIn('id', warned.slice(i, i + 500)).update({ last_order_date: day })
   for (let i = 0; i < others.length; i += 500) await k('customers').whereIn('id', others.slice(i, i + 500)).update({ last_order_date: day })
-  const t = performance.now()
-  const r = await runChurnCheck(app, { actor: null })
-  daily.push(performance.now() - t)
+  const r = await timed(() => runChurnCheck(app, { actor: null }), daily, dailyCpu)
   last = `${r.opened} opened, ${r.closed} closed`
 }
-report('daily check a day later (1 % ordered again, thresholds crossed)', `e.g. ${last}`, daily)
+report('daily check a day later (1 % ordered again, thresholds crossed)', `e.g. ${last}`, daily, dailyCpu)
 
 const live = await count(k('churn_warnings').whereIn('status', ['open', 'paused']))
 console.log(`\nChurn check — ${customerRows.toLocaleString('en')} customers, ${orderRows.toLocaleString('en')} orders, ${DIALECT === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ${live.toLocaleString('en')} standing warnings at the end`)
 console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`)
-console.log('| run | result | median ms | max ms | runs |')
-console.log('|---|---|---:|---:|---:|')
+console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+console.log('| run | result | median ms | max ms | CPU ms (this process, median) | runs |')
+console.log('|---|---|---:|---:|---:|---:|')
 for (const r of rows) console.log(r)
 console.log(`\nworst run: ${worst.toFixed(0)} ms (target: under 2,000 ms)`)
 await k.destroy()

@@ -29,10 +29,10 @@ describe('crm demo: requirements, churn, competitors', () => {
     const k = app.db.knex
     try {
       const states = await k('requirements').groupBy('status').select('status').count({ n: '*' })
-      expect(Object.fromEntries(states.map((s: { status: string; n: number }) => [s.status, Number(s.n)]))).toEqual(Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, 2])))
+      expect(Object.fromEntries((states as Array<{ status: string; n: number }>).map((s) => [s.status, Number(s.n)]))).toEqual(Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, 2])))
       expect(Number((await k('audit_log').where('entity', 'requirement').count({ n: '*' }))[0].n)).toBeGreaterThan(18 * 2)
       const warnings = await k('churn_warnings').groupBy('status').select('status').count({ n: '*' })
-      expect(Object.fromEntries(warnings.map((s: { status: string; n: number }) => [s.status, Number(s.n)]))).toEqual({ open: 5, paused: 5, confirmed: 5 })
+      expect(Object.fromEntries((warnings as Array<{ status: string; n: number }>).map((s) => [s.status, Number(s.n)]))).toEqual({ open: 5, paused: 5, confirmed: 5 })
       expect(Number((await k('churn_measures').count({ n: '*' }))[0].n)).toBeGreaterThanOrEqual(10)
       const lost = await k('customers as c').join('churn_warnings as w', 'w.customer_id', 'c.id').join('dict_items as d', 'd.id', 'c.category_id').where('w.status', 'confirmed').select('c.status', 'd.label')
       expect(lost).toHaveLength(5)

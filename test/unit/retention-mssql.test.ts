@@ -9,7 +9,7 @@ import { compilerOnly } from '../../src-main/db/connection'
 import { daysBetweenSql, dialectOf } from '../../src-main/db/dialect'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { matrixQueries } from '../../src-main/modules/requirements/requirements.repository'
-import { revivedWarnings, staleCustomers, warningList, liveWarningsOf } from '../../src-main/modules/churn/churn.repository'
+import { customerFacts, liveWarningsFor, liveWarningsOf, orderedSinceWarning, staleCustomers, warningList } from '../../src-main/modules/churn/churn.repository'
 
 const k = compilerOnly('mssql')
 afterAll(() => k.destroy())
@@ -48,10 +48,12 @@ describe('retention on SQL Server (compiled)', () => {
     const ids = Array.from({ length: 500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
     const restrict = (q: Knex.QueryBuilder) => q.whereIn('c.owner_id', k('users').select('id').where('team_id', ID))
     const queries = [
-      staleCustomers(k, { policyId: ID }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict, ids),
-      staleCustomers(k, { notIn: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', null),
-      revivedWarnings(k, { policyId: ID }, '2026-01-01', null, ids),
-      revivedWarnings(k, { notIn: [] }, '2026-01-01', restrict),
+      staleCustomers(k, { policyIds: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict),
+      staleCustomers(k, { noPolicy: true }, '2026-01-01', '2026-01-01T00:00:00.000Z', null),
+      orderedSinceWarning(k, null, ids),
+      orderedSinceWarning(k, restrict),
+      customerFacts(k, ids.concat(ids)),
+      liveWarningsFor(k, ids),
       liveWarningsOf(k, ID),
       warningList(k, { status: 'open', ownerId: ID, regionId: ID, search: '机械' }, restrict).rows(20, 40),
     ]
@@ -61,7 +63,9 @@ describe('retention on SQL Server (compiled)', () => {
       expect(bindings.length).toBeLessThan(2100)
     }
     expect(sql(queries[0]).sql).toMatch(/not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id/i)
-    expect(sql(queries[5]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+    expect(sql(queries[2]).sql).toMatch(/c\.last_order_date > coalesce\(w\.last_order_date, @p\d+\)/)
+    expect(sql(queries[4]).bindings.length).toBe(1000) // a chunk of SQL Server's size: 1000 ids
+    expect(sql(queries[7]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
   })
 
   it('adds the retention columns in SQL Server types', async () => {
@@ -72,6 +76,7 @@ describe('retention on SQL Server (compiled)', () => {
       '[cycle_days] int', '[closed_at] datetime2', '[closed_reason] nvarchar(16)']) {
       expect(m).toContain(col)
     }
+    expect(m).toMatch(/CREATE INDEX \[customers_churn_check_index\] ON \[customers\] \(\[status\], \[purchase_policy_id\], \[last_order_date\]\)/)
     expect(m).toMatch(/CREATE INDEX \[churn_warnings_customer_id_status_index\] ON \[churn_warnings\] \(\[customer_id\], \[status\]\)/)
     expect(m).not.toMatch(/\bvarchar\(|\btext\b|timestamptz|boolean/i)
   })

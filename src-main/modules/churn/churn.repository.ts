@@ -10,26 +10,23 @@ export type Restrict = ((q: Knex.QueryBuilder) => void) | null
 
 const LIVE = ['open', 'paused']
 
-/** Which customers a policy group covers: those of one 购买策略, or those of none of `policyIds` (the default cycle). */
-export type PolicyGroup = { policyId: string } | { notIn: string[] }
+/** Which customers a cycle applies to: those of some 购买策略 items, or those without one. */
+export type PolicyGroup = { policyIds: string[] } | { noPolicy: true }
 
 function inGroup(q: Knex.QueryBuilder, g: PolicyGroup) {
-  if ('policyId' in g) return q.where('c.purchase_policy_id', g.policyId)
-  return q.where((w) => {
-    w.whereNull('c.purchase_policy_id')
-    if (g.notIn.length) w.orWhereNotIn('c.purchase_policy_id', g.notIn)
-  })
+  return 'noPolicy' in g ? q.whereNull('c.purchase_policy_id') : q.whereIn('c.purchase_policy_id', g.policyIds)
 }
 
 /**
- * Customers of a policy group churning now and without a standing warning: last order before
- * `lastOrderBefore`, or none and created before `createdBefore`; not deleted, not 已流失.
- * `ids` narrows to some customers (a chunk re-checked inside its write transaction).
+ * Customers of a policy group that are still 正常 and churning: last order before
+ * `lastOrderBefore`, or none and created before `createdBefore`; without a standing warning.
+ * Served by customers_churn_check_index (status, purchase_policy_id, last_order_date): a
+ * customer with a warning is no longer 正常, so a repeated check reads only new candidates.
  */
-export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string, createdBefore: string, restrict: Restrict, ids?: string[]): Promise<Row[]> {
+export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string, createdBefore: string, restrict: Restrict): Promise<Row[]> {
   const q = db('customers as c')
+    .where('c.status', 'normal')
     .whereNull('c.deleted_at')
-    .whereNot('c.status', 'churned')
     .where((w) =>
       w
         .where('c.last_order_date', '<', lastOrderBefore)
@@ -40,22 +37,32 @@ export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string
     })
   inGroup(q, g)
   if (restrict) restrict(q)
-  if (ids) q.whereIn('c.id', ids)
-  return q.select('c.id', 'c.owner_id', 'c.last_order_date')
+  return q.select('c.id')
 }
 
-/** Standing warnings of a policy group whose customer ordered on or after `lastOrderFrom` (active again). */
-export function revivedWarnings(db: Knex, g: PolicyGroup, lastOrderFrom: string, restrict: Restrict, ids?: string[]): Promise<Row[]> {
+/** What the check decides on, for some customers (a chunk re-checked inside its transaction). */
+export const customerFacts = (db: Knex, ids: string[]): Promise<Row[]> =>
+  db('customers as c').whereIn('c.id', ids).select('c.id', 'c.owner_id', 'c.status', 'c.deleted_at', 'c.last_order_date', 'c.created_at', 'c.purchase_policy_id')
+
+/** The standing warnings of some customers. */
+export const liveWarningsFor = (db: Knex, customerIds: string[]): Promise<Row[]> =>
+  db('churn_warnings').whereIn('customer_id', customerIds).whereIn('status', LIVE).whereNull('deleted_at').select('id', 'customer_id', 'status')
+
+/**
+ * Standing warnings whose customer ordered after the warning's last order (candidates to close:
+ * the caller checks the new date against the cycle). Driven by the warnings, not the customers.
+ */
+export function orderedSinceWarning(db: Knex, restrict: Restrict, warningIds?: string[]): Promise<Row[]> {
   const q = db('churn_warnings as w')
     .join('customers as c', 'c.id', 'w.customer_id')
     .whereIn('w.status', LIVE)
     .whereNull('w.deleted_at')
     .whereNull('c.deleted_at')
-    .where('c.last_order_date', '>=', lastOrderFrom)
-  inGroup(q, g)
+    .whereNotNull('c.last_order_date')
+    .whereRaw('c.last_order_date > coalesce(w.last_order_date, ?)', [''])
   if (restrict) restrict(q)
-  if (ids) q.whereIn('w.id', ids)
-  return q.select('w.id', 'w.customer_id', 'w.status')
+  if (warningIds) q.whereIn('w.id', warningIds)
+  return q.select('w.id', 'w.customer_id', 'w.status', 'c.last_order_date', 'c.purchase_policy_id')
 }
 
 /** The standing warnings of one customer (a new order closes them). */

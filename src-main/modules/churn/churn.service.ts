@@ -17,15 +17,13 @@ import { recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.se
 import { applyChurnState } from '../customers/customers.service'
 import { assertDictRefs, dictItemsById, dictItemsOf } from '../dictionary/dictionary.service'
 import { appToday } from '../reminders/reminders.service'
-import { churnActions, CUSTOMER_STATUS, daysBefore, lostCategoryFor, nextChurnStatus } from './churn.flow'
+import { churnActions, CUSTOMER_STATUS, daysBefore, isStale, lostCategoryFor, nextChurnStatus } from './churn.flow'
 import {
-  bannerWarningId, countOf, customerRow, findWarning, insertMeasure, insertWarnings, liveWarningsOf, measuresOf, readSetting, revivedWarnings,
-  staleCustomers, updateWarning, updateWarningsIn, warningList, writeSetting, type PolicyGroup, type Restrict, type Row,
+  bannerWarningId, countOf, customerFacts, customerRow, findWarning, insertMeasure, insertWarnings, liveWarningsFor, liveWarningsOf, measuresOf,
+  orderedSinceWarning, readSetting, staleCustomers, updateWarning, updateWarningsIn, warningList, writeSetting, type PolicyGroup, type Restrict, type Row,
 } from './churn.repository'
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
-/** Customers written per transaction: short locks on a central database (SQL Server), few round trips. */
-const CHUNK = 500
 const DAY = 86_400_000
 const LAST_CHECK_KEY = 'churn.lastCheckDay'
 
@@ -80,13 +78,17 @@ interface CheckOptions {
   customerIds?: string[]
 }
 
-/** The policy groups and their cycles: each 购买策略 with a cycle, and everyone else on the default. */
-async function policyGroups(db: Knex): Promise<Array<{ group: PolicyGroup; cycle: number }>> {
-  const policies = (await dictItemsOf(db, 'purchase_policy')).filter((p) => p.cycleDays != null && p.cycleDays > 0)
-  return [
-    ...policies.map((p) => ({ group: { policyId: p.id } as PolicyGroup, cycle: p.cycleDays! })),
-    { group: { notIn: policies.map((p) => p.id) }, cycle: DEFAULT_CHURN_CYCLE_DAYS },
-  ]
+/** Each 购买策略's cycle; a customer without one (or with an item without a cycle) has the default. */
+async function policyCycles(db: Knex): Promise<Map<string, number>> {
+  const items = await dictItemsOf(db, 'purchase_policy')
+  return new Map(items.filter((p) => p.cycleDays != null && p.cycleDays > 0).map((p) => [p.id, p.cycleDays!]))
+}
+
+/** The groups the candidates are read by: the policies of each cycle length, and no policy. */
+function policyGroups(cycles: Map<string, number>): Array<{ group: PolicyGroup; cycle: number }> {
+  const byCycle = new Map<number, string[]>()
+  for (const [id, cycle] of cycles) byCycle.set(cycle, [...(byCycle.get(cycle) ?? []), id])
+  return [...[...byCycle].map(([cycle, policyIds]) => ({ group: { policyIds } as PolicyGroup, cycle })), { group: { noPolicy: true }, cycle: DEFAULT_CHURN_CYCLE_DAYS }]
 }
 
 let queue: Promise<unknown> = Promise.resolve()
@@ -98,12 +100,13 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The churn check: opens a 流失预警 for every customer whose last order is older than its
+ * The churn check: opens a 流失预警 for every 正常 customer whose last order is older than its
  * 购买策略's cycle (180 days without one; no order ever: created that long ago) and that has no
- * standing warning, and closes standing warnings whose customer ordered within its cycle again.
- * Candidates are found set-based, then written in chunks of 500 customers, one transaction each,
- * re-checked inside it after taking the sync version (which serialises writers), so running it
- * twice — or from two clients at once — opens nothing twice. Idempotent.
+ * standing warning, and closes standing warnings whose customer ordered since, within its cycle.
+ * Candidates are read set-based (index-served, so a repeated check reads almost nothing), then
+ * written in chunks, one transaction each, re-checked inside it after taking the sync version
+ * (which serialises writers): running it twice — or from two clients at once — opens nothing
+ * twice. Idempotent.
  */
 export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOptions): Promise<ChurnCheckResult> {
   return serialized(async () => {
@@ -111,50 +114,63 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
     const k = app.db.knex
     const dialect = app.db.dialect
     const now = app.clock.now()
+    const at = now.toISOString()
     const today = await appToday(app)
     const restrict = o.restrict ?? null
-    let opened = 0
+    const cycles = await policyCycles(k)
+    const cycleOf = (policyId: unknown) => cycles.get(String(policyId)) ?? DEFAULT_CHURN_CYCLE_DAYS
+    const chunk = dialect === 'mssql' ? 1000 : 2000
+
+    // customers ordering again within their cycle: close first, so the customer's status is right
+    const recent = (rows: Row[]) => rows.filter((r) => String(r.last_order_date) >= daysBefore(today, cycleOf(r.purchase_policy_id)))
+    const revived = recent(await orderedSinceWarning(k, restrict))
     let closed = 0
-    for (const { group, cycle } of await policyGroups(k)) {
-      const lastOrderBefore = daysBefore(today, cycle)
-      const createdBefore = new Date(now.getTime() - cycle * DAY).toISOString()
-      // customers ordering again within their cycle: close first, so the customer's status is right
-      const revived = await revivedWarnings(k, group, lastOrderBefore, restrict)
-      for (let i = 0; i < revived.length; i += CHUNK) {
-        const ids = revived.slice(i, i + CHUNK).map((r) => String(r.id))
-        closed += await k.transaction(async (trx) => {
-          const version = await nextVersion(trx)
-          const still = await revivedWarnings(trx, group, lastOrderBefore, restrict, ids)
-          return closeWarnings(trx, dialect, still, { actor: o.actor, at: now.toISOString(), version, reason: 'order' })
-        })
-      }
-      const stale = (await staleCustomers(k, group, lastOrderBefore, createdBefore, restrict)).filter((c) => !o.customerIds || o.customerIds.includes(String(c.id)))
-      for (let i = 0; i < stale.length; i += CHUNK) {
-        const ids = stale.slice(i, i + CHUNK).map((r) => String(r.id))
-        opened += await k.transaction(async (trx) => {
-          const version = await nextVersion(trx)
-          const still = await staleCustomers(trx, group, lastOrderBefore, createdBefore, restrict, ids)
-          return openWarnings(trx, dialect, still, { actor: o.actor, at: now.toISOString(), version, cycle })
-        })
-      }
+    for (let i = 0; i < revived.length; i += chunk) {
+      const ids = revived.slice(i, i + chunk).map((r) => String(r.id))
+      closed += await k.transaction(async (trx) => {
+        const version = await nextVersion(trx)
+        const still = recent(await orderedSinceWarning(trx, null, ids))
+        return closeWarnings(trx, dialect, still, { actor: o.actor, at, version, reason: 'order' })
+      })
+    }
+
+    const stale = new Set<string>()
+    for (const { group, cycle } of policyGroups(cycles)) {
+      const rows = await staleCustomers(k, group, daysBefore(today, cycle), new Date(now.getTime() - cycle * DAY).toISOString(), restrict)
+      for (const r of rows) if (!o.customerIds || o.customerIds.includes(String(r.id))) stale.add(String(r.id))
+    }
+    const ids = [...stale]
+    let opened = 0
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk)
+      opened += await k.transaction(async (trx) => {
+        const version = await nextVersion(trx)
+        const warned = new Set((await liveWarningsFor(trx, part)).map((w) => String(w.customer_id)))
+        const still = (await customerFacts(trx, part))
+          .filter((c) => !c.deleted_at && c.status === 'normal' && !warned.has(String(c.id)))
+          .map((c): Row & { cycle: number } => ({ ...c, cycle: cycleOf(c.purchase_policy_id) }))
+          .filter((c) => isStale({ lastOrderDate: str(c.last_order_date), createdAt: toIso(c.created_at)! }, c.cycle, today, now))
+        return openWarnings(trx, dialect, still, { actor: o.actor, at, version })
+      })
     }
     return { opened, closed, ms: Math.round((performance.now() - t0) * 10) / 10 }
   })
 }
 
-async function openWarnings(trx: Knex, dialect: Dialect, customers: Row[], w: { actor: Actor | null; at: string; version: number; cycle: number }): Promise<number> {
+async function openWarnings(trx: Knex, dialect: Dialect, customers: Array<Row & { cycle: number }>, w: { actor: Actor | null; at: string; version: number }): Promise<number> {
   if (!customers.length) return 0
   const rows = customers.map((c) => ({
     id: newId(), customer_id: String(c.id), owner_id: str(c.owner_id), last_order_date: str(c.last_order_date), detected_at: w.at, status: 'open',
-    cycle_days: w.cycle, created_at: w.at, updated_at: w.at, version: w.version, deleted_at: null,
+    cycle_days: c.cycle, created_at: w.at, updated_at: w.at, version: w.version, deleted_at: null,
   }))
   await insertWarnings(trx, dialect, rows)
-  await applyChurnState(trx, dialect, w, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open })))
+  // the chunk was just read inside this transaction: every customer is 正常
+  await applyChurnState(trx, dialect, w, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open, from: { status: 'normal', categoryId: null } })))
   await recordAuditMany(
     trx, dialect, w.actor, w.at,
     rows.map((r): AuditInput => ({
       entity: 'churn_warning', entityId: r.id, parentId: r.customer_id, action: 'create',
-      changes: { status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, w.cycle] },
+      changes: { status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, r.cycle_days] },
     })),
   )
   return rows.length
@@ -259,7 +275,7 @@ export async function churnAddMeasure(ctx: ServiceContext, input: { id: string; 
     await applyChurnState(trx, ctx.db.dialect, { actor: ctx.actor, at, version }, [{ id: String(w.customer_id), status: CUSTOMER_STATUS[to] }])
     await recordAudit(trx, ctx, {
       entity: 'churn_warning', entityId: input.id, parentId: String(w.customer_id), action: 'update',
-      changes: { ...(from !== to ? { status: [from, to] as [unknown, unknown] } : {}), measure: [null, { date: input.measureDate, content: input.content }] },
+      changes: { ...(from !== to ? { status: [from, to] as [unknown, unknown] } : {}), measure: [null, `${input.measureDate} ${input.content}`] },
     })
   })
   return reload(ctx, input.id)

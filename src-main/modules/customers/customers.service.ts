@@ -383,6 +383,8 @@ export interface ChurnStateChange {
   status: Customer['status']
   /** undefined: the category stays */
   categoryId?: string | null
+  /** the customer's status and category as the caller just read them (saves reading them again) */
+  from?: { status: string; categoryId: string | null }
 }
 
 const STATE_CHUNK = 500
@@ -401,7 +403,9 @@ export async function applyChurnState(
   const changed: string[] = []
   for (let i = 0; i < changes.length; i += STATE_CHUNK) {
     const part = changes.slice(i, i + STATE_CHUNK)
-    const current = new Map((await churnStateOf(trx, part.map((c) => c.id))).map((r) => [r.id, r]))
+    const known = part.every((c) => c.from)
+    const rows = known ? part.map((c) => ({ id: c.id, status: c.from!.status, category_id: c.from!.categoryId })) : await churnStateOf(trx, part.map((c) => c.id))
+    const current = new Map(rows.map((r) => [r.id, r]))
     const groups = new Map<string, { patch: Record<string, unknown>; ids: string[] }>()
     const audits: AuditInput[] = []
     for (const c of part) {
