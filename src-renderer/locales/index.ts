@@ -9,12 +9,18 @@ import zhCustomers from './zh-CN/customers'
 import zhReminders from './zh-CN/reminders'
 import zhOpportunities from './zh-CN/opportunities'
 import zhServices from './zh-CN/services'
+import zhRequirements from './zh-CN/requirements'
+import zhChurn from './zh-CN/churn'
+import zhCompetitors from './zh-CN/competitors'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
 import enReminders from './en-US/reminders'
 import enOpportunities from './en-US/opportunities'
 import enServices from './en-US/services'
+import enRequirements from './en-US/requirements'
+import enChurn from './en-US/churn'
+import enCompetitors from './en-US/competitors'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -44,8 +50,14 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 }
 
 const messages = {
-  'zh-CN': mergeAreas({ common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree }),
-  'en-US': mergeAreas({ common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree }),
+  'zh-CN': mergeAreas({
+    common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
+    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree,
+  }),
+  'en-US': mergeAreas({
+    common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
+    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree,
+  }),
 } as unknown as Record<Locale, MessageTree>
 
 function savedLocale(): Locale {

@@ -104,6 +104,30 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/services/SlaSettingsView.vue'),
         meta: { perm: { module: 'dictionary', action: 'edit' }, title: 'menu.serviceSla' },
       },
+      {
+        path: 'requirements',
+        name: 'requirements',
+        component: () => import('../views/requirements/RequirementListView.vue'),
+        meta: { perm: { module: 'requirements', action: 'view' }, title: 'menu.requirements' },
+      },
+      {
+        path: 'requirements/matrix',
+        name: 'requirement-matrix',
+        component: () => import('../views/requirements/RequirementMatrixView.vue'),
+        meta: { perm: { module: 'requirements', action: 'view' }, title: 'menu.requirementMatrix' },
+      },
+      {
+        path: 'requirements/:id',
+        name: 'requirement',
+        component: () => import('../views/requirements/RequirementSheetView.vue'),
+        meta: { perm: { module: 'requirements', action: 'view' }, title: 'menu.requirements' },
+      },
+      {
+        path: 'churn',
+        name: 'churn',
+        component: () => import('../views/churn/ChurnListView.vue'),
+        meta: { perm: { module: 'churn', action: 'view' }, title: 'menu.churn' },
+      },
       { path: 'admin/users', name: 'admin-users', component: () => import('../views/admin/UsersView.vue'), meta: { perm: { module: 'users', action: 'view' }, title: 'menu.users' } },
       { path: 'admin/roles', name: 'admin-roles', component: () => import('../views/admin/RolesView.vue'), meta: { perm: { module: 'roles', action: 'view' }, title: 'menu.roles' } },
       {

@@ -4,7 +4,9 @@ import type { Action, PermModule } from '@contract/common'
 import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
-  key: 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
+  key:
+    | 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
+    | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
   path: string
   label: string
   group: 'main' | 'system'
@@ -19,6 +21,9 @@ export const menuItems: MenuItem[] = [
   { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'services', path: '/services', label: 'menu.services', group: 'main', perm: { module: 'services', action: 'view' } },
+  { key: 'requirements', path: '/requirements', label: 'menu.requirements', group: 'main', perm: { module: 'requirements', action: 'view' } },
+  { key: 'requirementMatrix', path: '/requirements/matrix', label: 'menu.requirementMatrix', group: 'main', perm: { module: 'requirements', action: 'view' } },
+  { key: 'churn', path: '/churn', label: 'menu.churn', group: 'main', perm: { module: 'churn', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
   { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },

@@ -1,0 +1,233 @@
+// Issue 10 end to end (zh-CN, Asia/Shanghai), as the administrator (who holds 批准 too):
+// 1) a 客户需求单 goes 接收 → 整理 → 评议 by two departments (质量部, 生产部) → 报告 → 批准 → a
+//    需求变更 of the planned finish with its reason → 客户确认, and shows in the 需求追踪矩阵 late by
+//    its days (highlighted) and exports to .xlsx;
+// 2) a customer (现有代理) that never ordered: the server clock moves 200 days on, 立即检查 opens
+//    its 流失预警, the card shows the banner, a 暂缓措施 is recorded (暂缓流失), then 确认流失 with
+//    a 流失原因: the customer is 已流失 and its category 流失代理.
+// Makes all of its own data; screenshots of the sheet, the matrix and the churn list.
+import fs from 'node:fs'
+import ExcelJS from 'exceljs'
+import { expect, test, type Page } from '@playwright/test'
+import { adminSession, confirmBox, pick } from './helpers'
+
+const REQ_CUSTOMER = '杭州恒泰精密机械有限公司'
+const CHURN_CUSTOMER = '成都锦程贸易有限公司'
+const WORK = '为新产线定制非标夹具 20 套'
+const SHANGHAI_MS = 8 * 3600_000
+const DAY = 86_400_000
+
+/** YYYY-MM-DD `days` from today on the Shanghai calendar. */
+const shanghaiDate = (days: number) => new Date(Date.now() + SHANGHAI_MS + days * DAY).toISOString().slice(0, 10)
+
+async function setClock(page: Page, now: Date | null) {
+  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
+  const res = await page.request.post('/api/settings/setClock', { headers: { 'X-CRM-Token': token ?? '' }, data: { now: now ? now.toISOString() : null } })
+  expect(await res.json()).toMatchObject({ ok: true })
+}
+
+async function createCustomer(page: Page, name: string, category?: string) {
+  await page.getByTestId('menu-customers').click()
+  await page.getByTestId('customer-new').click()
+  await page.getByTestId('customer-name').fill(name)
+  if (category) await pick(page, 'customer-categoryId', category)
+  await page.getByTestId('customer-form-save').click()
+  await expect(page.getByTestId('customer-card')).toBeVisible()
+  await expect(page.getByTestId('page-title')).toHaveText(name)
+}
+
+/** Types a date into the requirement form's date field with that label. */
+async function setDate(page: Page, label: string, ymd: string) {
+  const input = page.getByTestId('requirement-form-dialog').getByRole('combobox', { name: label, exact: true })
+  await input.click()
+  await input.fill(ymd)
+  await input.press('Enter')
+}
+
+/** A flow step that opens the step dialog; `fill` types its input, then it is submitted. */
+async function step(page: Page, action: string, fill: () => Promise<void> = async () => {}) {
+  await page.getByTestId(`requirement-action-${action}`).click()
+  const dialog = page.getByTestId('requirement-step-dialog')
+  await expect(dialog).toBeVisible()
+  await fill()
+  await dialog.getByTestId('step-save').click()
+  await expect(dialog).toBeHidden()
+}
+
+test('a requirement: two departments review, approval, a change with its reason, customer confirmation; late in the matrix', async ({ page }) => {
+  test.setTimeout(180_000)
+  await adminSession(page)
+  await createCustomer(page, REQ_CUSTOMER)
+
+  // ---- 新建需求单: the form checks before sending --------------------------------------------
+  await page.getByTestId('menu-requirements').click()
+  await expect(page.getByTestId('requirement-list')).toBeVisible()
+  await expect(page.getByTestId('requirement-table')).toContainText('还没有客户需求单')
+  await page.getByTestId('requirement-new').click()
+  const form = page.getByTestId('requirement-form-dialog')
+  await page.getByTestId('requirement-form-save').click()
+  await expect(form).toContainText('请选择客户')
+  await expect(form).toContainText('请输入工作内容')
+  await page.getByTestId('requirement-customer').click()
+  await page.keyboard.type('恒泰')
+  await page.getByRole('option', { name: new RegExp(REQ_CUSTOMER) }).click()
+  await page.getByTestId('requirement-customerOwner').fill('王采购')
+  await page.getByTestId('requirement-workContent').fill(WORK)
+  await page.getByTestId('requirement-requirements').fill('定位精度 ±0.02mm，换型时间不超过 10 分钟')
+  await page.getByTestId('requirement-priority-high').click()
+  await setDate(page, '计划开始', shanghaiDate(-30))
+  await setDate(page, '计划完成', shanghaiDate(-12))
+  await page.getByTestId('requirement-form-save').click()
+  await expect(form).toBeHidden()
+
+  const sheet = page.getByTestId('requirement-sheet')
+  await expect(sheet).toBeVisible()
+  const code = (await page.getByTestId('page-title').textContent())!.trim()
+  expect(code).toMatch(/^XQ-\d{4}-\d{6}$/)
+  await expect(page.getByTestId('requirement-status')).toHaveText('已接收')
+
+  // ---- 整理 → 评议 by 质量部 and 生产部 ---------------------------------------------------------
+  await page.getByTestId('requirement-action-organise').click()
+  await expect(page.getByTestId('requirement-status')).toHaveText('整理中')
+  await step(page, 'startReview', async () => {
+    await page.getByTestId('step-department-采购部').click() // all three are offered: only two are asked
+  })
+  await expect(page.getByTestId('requirement-status')).toHaveText('评议中')
+  const reviews = page.getByTestId('requirement-reviews')
+  await expect(reviews.locator('tbody tr')).toHaveCount(2)
+  // the report waits for both departments: the server refuses it, in words
+  await page.getByTestId('requirement-action-report').click()
+  await page.getByTestId('step-report').fill('先试一下')
+  await page.getByTestId('step-save').click()
+  await expect(page.locator('.el-message--error')).toContainText('还有 2 个部门未评议')
+  await page.getByTestId('requirement-step-dialog').getByRole('button', { name: '取消' }).click()
+  await expect(page.getByTestId('requirement-step-dialog')).toBeHidden()
+
+  await page.getByTestId('review-record-质量部').click()
+  await page.getByTestId('step-opinion').fill('可按客户精度要求检测')
+  await page.getByTestId('step-save').click()
+  await expect(page.getByTestId('requirement-step-dialog')).toBeHidden()
+  await page.getByTestId('review-record-生产部').click()
+  await page.getByTestId('step-opinion').fill('需外协两道工序，产能可行')
+  await page.getByTestId('step-save').click()
+  await expect(page.getByTestId('requirement-step-dialog')).toBeHidden()
+  await expect(reviews.getByTestId('review-verdict')).toHaveText(['可行', '可行'])
+
+  // ---- 报告 → 批准 -------------------------------------------------------------------------------
+  await step(page, 'report', async () => page.getByTestId('step-report').fill('质量部、生产部评议均可行，建议批准。'))
+  await expect(page.getByTestId('requirement-status')).toHaveText('已报告')
+  await step(page, 'approve', async () => page.getByTestId('step-comment').fill('同意，按计划推进'))
+  await expect(page.getByTestId('requirement-status')).toHaveText('已批准')
+
+  // ---- 需求变更: after approval a change needs its reason ----------------------------------------
+  await page.getByTestId('requirement-edit').click()
+  await setDate(page, '计划完成', shanghaiDate(-7))
+  await page.getByTestId('requirement-form-save').click()
+  await expect(form).toContainText('须填写变更原因')
+  await page.getByTestId('requirement-reason').fill('客户推迟来料，验收顺延 5 天')
+  await page.getByTestId('requirement-form-save').click()
+  await expect(form).toBeHidden()
+  const changes = page.getByTestId('requirement-changes')
+  await expect(changes).toContainText('计划完成')
+  await expect(changes).toContainText('客户推迟来料，验收顺延 5 天')
+  await expect(changes).toContainText(shanghaiDate(-7).replace(/-/g, '/'))
+
+  // ---- 客户确认 ----------------------------------------------------------------------------------
+  await step(page, 'confirm', async () => {
+    await expect(page.getByTestId('step-signerName')).toHaveValue('王采购')
+  })
+  await expect(page.getByTestId('requirement-status')).toHaveText('客户已确认')
+  await expect(page.getByTestId('requirement-signed')).toContainText('王采购')
+  await expect(page.getByTestId('requirement-delay')).toHaveText('7 天')
+  await expect(page.locator('.el-message--error')).toHaveCount(0)
+  await page.screenshot({ path: 'test/e2e/screenshots/requirement-sheet.png', fullPage: true })
+
+  // ---- 需求追踪矩阵: the row, late by 7 days, highlighted; filter and export ------------------------
+  await page.getByTestId('menu-requirementMatrix').click()
+  const matrix = page.getByTestId('matrix-table')
+  const row = matrix.locator('tbody tr', { hasText: code })
+  await expect(row).toContainText(WORK)
+  await expect(row).toContainText('客户已确认')
+  await expect(row.getByTestId('matrix-delay')).toHaveText('7 天')
+  await expect(row).toHaveClass(/late-row/)
+  await expect(row.getByTestId('matrix-changes')).toHaveText('1 次变更')
+  await page.getByTestId('matrix-filter-delayed').click()
+  await expect(matrix.locator('tbody tr')).toHaveCount(1)
+  await page.screenshot({ path: 'test/e2e/screenshots/requirement-matrix.png' })
+
+  const downloading = page.waitForEvent('download')
+  await page.getByTestId('matrix-export').click()
+  const file = await downloading
+  expect(file.suggestedFilename()).toMatch(/^需求追踪矩阵-\d{4}-\d{2}-\d{2}\.xlsx$/)
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(fs.readFileSync(await file.path()) as unknown as ArrayBuffer)
+  const ws = wb.worksheets[0]
+  expect(ws.getRow(3).getCell(1).value).toBe(code)
+  expect(ws.getRow(3).getCell(11).value).toBe(7)
+})
+
+test('a stale customer gets a churn warning; a measure is recorded, then the churn is confirmed and its category changes', async ({ page }) => {
+  test.setTimeout(180_000)
+  await adminSession(page)
+  await createCustomer(page, CHURN_CUSTOMER, '现有代理')
+  await expect(page.getByTestId('churn-banner')).toHaveCount(0)
+  try {
+    // 200 days later it has still never ordered: beyond the default 180-day cycle
+    await setClock(page, new Date(Date.now() + 200 * DAY))
+    await page.getByTestId('menu-churn').click()
+    await expect(page.getByTestId('churn-list')).toBeVisible()
+    await page.getByTestId('churn-run-check').click()
+    // (the first test's customer, never ordered either, is warned too when the tests run together)
+    await expect(page.locator('.el-message--success', { hasText: /检查完成：新增 [12] 条预警/ })).toBeVisible()
+    const table = page.getByTestId('churn-table')
+    const row = table.locator('tbody tr', { hasText: CHURN_CUSTOMER })
+    await expect(row.getByTestId('churn-row-status')).toHaveText('流失预警')
+    await expect(row).toContainText('从未下单')
+    await expect(row).toContainText('周期 180 天')
+    // checking again opens nothing more
+    await page.getByTestId('churn-run-check').click()
+    await expect(page.locator('.el-message--success', { hasText: '新增 0 条预警' })).toBeVisible()
+    await expect(table.locator('tbody tr', { hasText: CHURN_CUSTOMER })).toHaveCount(1)
+    await page.screenshot({ path: 'test/e2e/screenshots/churn-list.png' })
+
+    // ---- the card: banner → 暂缓措施 ------------------------------------------------------------
+    await row.getByTestId('churn-customer-link').click()
+    await expect(page.getByTestId('customer-card')).toBeVisible()
+    await expect(page.getByTestId('customer-status-churn_warning').first()).toBeVisible()
+    await expect(page.getByTestId('churn-banner')).toContainText('流失预警')
+    await page.getByTestId('churn-banner-handle').click()
+    const drawer = page.getByTestId('churn-drawer')
+    await expect(drawer).toBeVisible()
+    await page.getByTestId('churn-measure-save').click()
+    await expect(drawer).toContainText('请输入措施内容')
+    await page.getByTestId('churn-measure-content').fill('上门拜访采购经理，提供季度返点 3%')
+    await page.getByTestId('churn-measure-save').click()
+    await expect(page.getByTestId('churn-drawer-status')).toHaveText('暂缓流失')
+    await expect(page.getByTestId('churn-measures')).toContainText('上门拜访采购经理')
+    await expect(page.getByTestId('customer-status-churn_paused').first()).toBeVisible()
+    await expect(page.getByTestId('churn-banner')).toContainText('暂缓流失：已采取 1 项挽回措施')
+
+    // ---- 确认流失 with a 流失原因 --------------------------------------------------------------------
+    await page.getByTestId('churn-confirm').click()
+    await expect(drawer).toContainText('请选择流失原因')
+    await pick(page, 'churn-reason', '被竞争对手抢走')
+    await page.getByTestId('churn-reason-text').fill('对手报价低 15%，客户已签年度框架协议')
+    await page.getByTestId('churn-confirm').click()
+    await confirmBox(page)
+    await expect(page.getByTestId('churn-drawer-status')).toHaveText('已流失')
+    await drawer.locator('.el-drawer__close-btn').click()
+    await expect(page.getByTestId('customer-status-churned').first()).toBeVisible()
+    await expect(page.getByTestId('churn-banner')).toContainText('被竞争对手抢走')
+    await expect(page.getByTestId('customer-details-basic')).toContainText('流失代理')
+    await page.getByTestId('customer-tab-history').click()
+    await expect(page.getByTestId('customer-pane-history')).toContainText('流失预警')
+    await page.screenshot({ path: 'test/e2e/screenshots/churn-customer-card.png' })
+
+    // the list shows it settled
+    await page.getByTestId('menu-churn').click()
+    await expect(page.getByTestId('churn-table').locator('tbody tr', { hasText: CHURN_CUSTOMER }).getByTestId('churn-row-status')).toHaveText('已流失')
+    await page.screenshot({ path: 'test/e2e/screenshots/churn-list-confirmed.png' })
+  } finally {
+    await setClock(page, null)
+  }
+})
