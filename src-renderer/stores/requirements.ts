@@ -105,8 +105,9 @@ export const useRequirementsStore = defineStore('requirements', () => {
     return put(await call(input))
   }
 
-  async function addAttachment(r: Requirement, file: { fileName: string; contentBase64: string; mime?: string | null }) {
-    await api.requirements.addAttachment({ requirementId: r.id, ...file, mime: file.mime || undefined })
+  /** The file's name and bytes; main decides its type from the extension. */
+  async function addAttachment(r: Requirement, file: { fileName: string; contentBase64: string }) {
+    await api.requirements.addAttachment({ requirementId: r.id, ...file })
     return get(r.id)
   }
   async function removeAttachment(r: Requirement, id: string) {
