@@ -1,7 +1,7 @@
 // 客户需求单 (customer requirement sheets), their flow 已接收 → 整理 → 评议 → 报告 → 批准 →
 // 客户确认 → 进行中 → 已完成 (or 已拒绝), 需求变更 after approval, and the 需求追踪矩阵.
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
 
 export const REQUIREMENT_STATUSES = ['received', 'organising', 'reviewing', 'reported', 'approved', 'confirmed', 'in_progress', 'done', 'rejected'] as const
 export const RequirementStatus = z.enum(REQUIREMENT_STATUSES)
@@ -188,7 +188,7 @@ export const requirementsContract = {
   /** 进行中 → 已完成 (actual finish, default today) */
   finish: call(step({ actualFinish: IsoDate.nullish() }), Requirement),
   addAttachment: call(
-    z.strictObject({ requirementId: Id, fileName: requiredText(255), contentBase64: z.string().max(72_000_000) }),
+    z.strictObject({ requirementId: Id, fileName: requiredText(255), contentBase64: str().max(72_000_000) }),
     RequirementAttachment,
   ),
   removeAttachment: call(z.strictObject({ id: Id }), Ok),
