@@ -3,12 +3,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from './config'
 
-/** The dialect of a knex handle (or transaction), for code that is handed only the handle. */
-export function dialectOf(db: Knex): Dialect {
-  const client = String((db as unknown as { client: { config: { client: unknown } } }).client.config.client)
-  return client === 'pg' || client === 'postgres' || client === 'postgresql' ? 'postgres' : client === 'mssql' ? 'mssql' : 'sqlite'
-}
-
 /** Parameters one statement may carry; SQL Server's hard limit is 2100. */
 export const MAX_PARAMS: Record<Dialect, number> = { mssql: 2000, sqlite: 30000, postgres: 60000 }
 
