@@ -15,7 +15,7 @@ import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
 import { recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
 import { applyChurnState } from '../customers/customers.service'
-import { assertDictRefs, dictItemsById, dictItemsOf } from '../dictionary/dictionary.service'
+import { assertDictRefs, dictItemsByIds, dictItemsOfType } from '../dictionary/dictionary.service'
 import { appToday } from '../reminders/reminders.service'
 import { churnActions, CUSTOMER_STATUS, daysBefore, isStale, lostCategoryFor, nextChurnStatus } from './churn.flow'
 import {
@@ -80,7 +80,7 @@ interface CheckOptions {
 
 /** Each 购买策略's cycle; a customer without one (or with an item without a cycle) has the default. */
 async function policyCycles(db: Knex): Promise<Map<string, number>> {
-  const items = await dictItemsOf(db, 'purchase_policy')
+  const items = await dictItemsOfType(db, 'purchase_policy')
   return new Map(items.filter((p) => p.cycleDays != null && p.cycleDays > 0).map((p) => [p.id, p.cycleDays!]))
 }
 
@@ -289,9 +289,9 @@ export async function churnConfirm(ctx: ServiceContext, input: { id: string; ver
     const from = String(w.status) as ChurnStatus
     const to = nextChurnStatus(from, 'confirm')
     await assertDictRefs(trx, [{ field: 'reasonId', typeCode: 'churn_reason', id: input.reasonId, isNew: true }])
-    const categories = await dictItemsOf(trx, 'category')
+    const categories = await dictItemsOfType(trx, 'category')
     const currentId = str(w.category_id)
-    const current = currentId ? ((await dictItemsById(trx, [currentId]))[0] ?? null) : null
+    const current = currentId ? ((await dictItemsByIds(trx, [currentId]))[0] ?? null) : null
     const lost = lostCategoryFor(current, categories)
     const at = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)

@@ -219,12 +219,3 @@ export async function dictItemsByIds(db: Knex, ids: string[]): Promise<DictItem[
 export async function dictItemsOfType(db: Knex, typeCode: DictTypeCode): Promise<DictItem[]> {
   return (await listItems(db, typeCode)).map((r) => toDictItem(r))
 }
-/** The live items of one dictionary type, in order (enabled and disabled), for other services' rules. */
-export async function dictItemsOf(db: Knex, typeCode: DictTypeCode): Promise<DictItem[]> {
-  return (await listItems(db, typeCode)).map((r) => toDictItem(r))
-}
-
-/** Live items by id (any type), for other services' rules. */
-export async function dictItemsById(db: Knex, ids: string[]): Promise<DictItem[]> {
-  return (await findItems(db, [...new Set(ids)])).map((r) => toDictItem(r))
-}

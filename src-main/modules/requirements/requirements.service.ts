@@ -17,7 +17,7 @@ import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
-import { assertDictRefs, dictItemsOf } from '../dictionary/dictionary.service'
+import { assertDictRefs, dictItemsOfType } from '../dictionary/dictionary.service'
 import { appToday } from '../reminders/reminders.service'
 import { attachmentBytes, displayName, dropAttachment, entityAttachments, findEntityAttachment, mimeOf, storeAttachment } from '../interactions/attachments.service'
 import { allowedActions, changesNeedReason, delayDays, missingReviews, nextStatus, PERMISSION } from './requirements.flow'
@@ -344,7 +344,7 @@ export const requirementsReview = (ctx: ServiceContext, input: StepInput & { dep
     if (!asked.includes(input.departmentId)) {
       throw fieldError('departmentId', 'not_asked', 'this department was not asked to review the requirement')
     }
-    const dept = (await dictItemsOf(trx, 'review_department')).find((d) => d.id === input.departmentId)
+    const dept = (await dictItemsOfType(trx, 'review_department')).find((d) => d.id === input.departmentId)
     const opinion = input.opinion?.trim() || null
     const existing = await findReview(trx, String(r.id), input.departmentId)
     const row = { feasible: input.feasible, opinion, reviewer_id: ctx.actor.userId, updated_at: at.nowIso, version: await at.version() }
