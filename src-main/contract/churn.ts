@@ -1,7 +1,7 @@
 // 客户流失管理: 流失预警 opened by the daily check (last order older than the 购买策略's cycle,
 // 180 days without one), 暂缓措施 → 暂缓流失, or 确认流失 with a 流失原因; a new order closes it.
 import { z } from 'zod'
-import { call, Empty, Id, IsoDate, IsoDateTime, PageInput, pageOf, requiredText, text, optText } from './common'
+import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, PageInput, pageOf, requiredText, text, optText } from './common'
 
 export const CHURN_STATUSES = ['open', 'paused', 'confirmed', 'closed'] as const
 export const ChurnStatus = z.enum(CHURN_STATUSES)
@@ -75,9 +75,9 @@ export const churnContract = {
   /** The customer card's banner: the warning that is open or paused (or the confirmed one), else null. */
   forCustomer: call(z.strictObject({ customerId: Id }), ChurnWarning.nullable()),
   /** 暂缓措施: a dated measure; the warning (and the customer) become 暂缓流失 */
-  addMeasure: call(z.strictObject({ id: Id, version: z.number().int(), measureDate: IsoDate, content: requiredText(2000) }), ChurnWarning),
+  addMeasure: call(z.strictObject({ id: Id, version: BaseVersion, measureDate: IsoDate, content: requiredText(2000) }), ChurnWarning),
   /** 确认流失 with a 流失原因 (dictionary churn_reason): the customer moves to the matching 流失 category */
-  confirm: call(z.strictObject({ id: Id, version: z.number().int(), reasonId: Id, reasonText: optText(2000) }), ChurnWarning),
+  confirm: call(z.strictObject({ id: Id, version: BaseVersion, reasonId: Id, reasonText: optText(2000) }), ChurnWarning),
   /** Runs the check now over the caller's customers (the daily job checks everyone). */
   runCheck: call(Empty, ChurnCheckResult),
 } as const

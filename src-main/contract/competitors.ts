@@ -1,7 +1,7 @@
 // 竞争对手 on the customer card: who else supplies the customer, at what price, how well, and
 // which share of the customer's purchases they hold. Read and written with the customer's rights.
 import { z } from 'zod'
-import { call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
+import { BaseVersion, call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
 
 export const CompetitorFields = z.strictObject({
   name: requiredText(200),
@@ -35,6 +35,6 @@ export type Competitor = z.infer<typeof Competitor>
 export const competitorsContract = {
   list: call(z.strictObject({ customerId: Id }), z.array(Competitor)),
   create: call(CompetitorFields.extend({ customerId: Id }), Competitor),
-  update: call(z.strictObject({ id: Id, version: z.number().int(), fields: CompetitorFields.partial() }), Competitor),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: CompetitorFields.partial() }), Competitor),
   remove: call(z.strictObject({ id: Id }), Ok),
 } as const

@@ -1,7 +1,7 @@
 // 客户需求单 (customer requirement sheets), their flow 已接收 → 整理 → 评议 → 报告 → 批准 →
 // 客户确认 → 进行中 → 已完成 (or 已拒绝), 需求变更 after approval, and the 需求追踪矩阵.
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
+import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
 
 export const REQUIREMENT_STATUSES = ['received', 'organising', 'reviewing', 'reported', 'approved', 'confirmed', 'in_progress', 'done', 'rejected'] as const
 export const RequirementStatus = z.enum(REQUIREMENT_STATUSES)
@@ -157,7 +157,7 @@ export const RequirementListInput = PageInput.extend({ filter: RequirementFilter
 export type RequirementListInput = z.input<typeof RequirementListInput>
 
 /** A flow step: the sheet and the version it was read at. */
-const step = <T extends z.ZodRawShape>(extra: T) => z.strictObject({ id: Id, version: z.number().int(), ...extra })
+const step = <T extends z.ZodRawShape>(extra: T) => z.strictObject({ id: Id, version: BaseVersion, ...extra })
 
 /** Largest attachment, decoded (as for interactions). */
 export const MAX_REQUIREMENT_ATTACHMENT_BYTES = 50 * 1024 * 1024

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Competitor, CompetitorFields } from '@contract/competitors'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 
 export const useCompetitorsStore = defineStore('competitors', () => {
   const customerId = ref<string | null>(null)
@@ -30,7 +31,14 @@ export const useCompetitorsStore = defineStore('competitors', () => {
     return c
   }
   async function update(c: Pick<Competitor, 'id' | 'version'>, fields: Partial<CompetitorFields>) {
-    const saved = await api.competitors.update({ id: c.id, version: c.version, fields })
+    let saved: Competitor
+    try {
+      saved = await api.competitors.update({ id: c.id, version: c.version, fields })
+    } catch (e) {
+      // someone changed it first: the list shows the stored version
+      if (isConflict(e)) await reload().catch(() => undefined)
+      throw e
+    }
     await reload()
     return saved
   }

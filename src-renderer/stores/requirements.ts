@@ -6,6 +6,7 @@ import { computed, ref } from 'vue'
 import type { CallInput } from '@contract/index'
 import type { Requirement, RequirementFilter, RequirementRow, REQUIREMENT_SORT_FIELDS } from '@contract/requirements'
 import { api } from '../api/client'
+import { isConflict } from '../api/errors'
 
 export type RequirementSortField = (typeof REQUIREMENT_SORT_FIELDS)[number]
 export interface RequirementSort {
@@ -90,7 +91,17 @@ export const useRequirementsStore = defineStore('requirements', () => {
     return current.value
   }
   const create = async (input: RequirementCreateInput) => put(await api.requirements.create(input))
-  const update = async (input: RequirementUpdateInput) => put(await api.requirements.update(input))
+  /** Someone changed the sheet first (conflict): the open sheet reloads with its stored version, and the error goes on. */
+  async function reloadOnConflict<T>(id: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call
+    } catch (e) {
+      if (isConflict(e)) await get(id).catch(() => undefined)
+      throw e
+    }
+  }
+  /** Saves an edit of the sheet as it was read (`input.version`); a newer stored version answers conflict. */
+  const update = async (input: RequirementUpdateInput) => put(await reloadOnConflict(input.id, api.requirements.update(input)))
   async function remove(id: string) {
     await api.requirements.remove({ id })
     current.value = null
@@ -102,7 +113,7 @@ export const useRequirementsStore = defineStore('requirements', () => {
   async function step(action: Step, r: Pick<Requirement, 'id' | 'version'>, extra: Record<string, unknown> = {}) {
     const input = { id: r.id, version: r.version, ...extra }
     const call = api.requirements[action] as (i: typeof input) => Promise<Requirement>
-    return put(await call(input))
+    return put(await reloadOnConflict(r.id, call(input)))
   }
 
   /** The file's name and bytes; main decides its type from the extension. */

@@ -7,7 +7,7 @@ import type { AppContext, Actor, ServiceContext } from '../context'
 import type { ChurnCheckResult, ChurnFilter, ChurnMeasure, ChurnWarning, ChurnWarningRow, ChurnStatus } from '../../contract/churn'
 import { DEFAULT_CHURN_CYCLE_DAYS } from '../../contract/churn'
 import type { Dialect } from '../../db/config'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { conflict, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
 import { dialectOf, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
@@ -64,8 +64,6 @@ async function loadVisible(db: Knex, ctx: ServiceContext, scope: ReturnType<type
   return r
 }
 
-const conflict = (current: number) =>
-  new AppError('conflict', 'the churn warning was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
 
 // ---- the check -----------------------------------------------------------------------------------
 
@@ -261,13 +259,13 @@ export async function churnAddMeasure(ctx: ServiceContext, input: { id: string; 
   const today = await appToday(ctx) // before the transaction: SQLite has one connection
   await ctx.db.knex.transaction(async (trx) => {
     const w = await loadVisible(trx, ctx, scope, input.id)
-    if (Number(w.version) !== input.version) throw conflict(Number(w.version))
+    if (Number(w.version) !== input.version) throw conflict('churn warning', Number(w.version))
     const from = String(w.status) as ChurnStatus
     const to = nextChurnStatus(from, 'addMeasure')
     if (input.measureDate > today) throw fieldError('measureDate', 'in_future', 'a measure is recorded once taken: its date cannot be in the future')
     const at = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
-    if (!(await updateWarning(trx, input.id, { status: to, ...(from !== to ? { paused_at: at } : {}), updated_at: at, version }, input.version))) throw conflict(Number(w.version))
+    if (!(await updateWarning(trx, input.id, { status: to, ...(from !== to ? { paused_at: at } : {}), updated_at: at, version }, input.version))) throw conflict('churn warning')
     await insertMeasure(trx, {
       id: newId(), warning_id: input.id, owner_id: str(w.owner_id), measure_date: input.measureDate, content: input.content, created_by: ctx.actor.userId,
       created_at: at, updated_at: at, version, deleted_at: null,
@@ -285,7 +283,7 @@ export async function churnConfirm(ctx: ServiceContext, input: { id: string; ver
   const scope = requirePerm(ctx.actor, 'churn', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
     const w = await loadVisible(trx, ctx, scope, input.id)
-    if (Number(w.version) !== input.version) throw conflict(Number(w.version))
+    if (Number(w.version) !== input.version) throw conflict('churn warning', Number(w.version))
     const from = String(w.status) as ChurnStatus
     const to = nextChurnStatus(from, 'confirm')
     await assertDictRefs(trx, [{ field: 'reasonId', typeCode: 'churn_reason', id: input.reasonId, isNew: true }])
@@ -297,7 +295,7 @@ export async function churnConfirm(ctx: ServiceContext, input: { id: string; ver
     const version = await nextVersion(trx)
     const reasonText = input.reasonText?.trim() || null
     const patch = { status: to, reason_id: input.reasonId, reason_text: reasonText, confirmed_at: at, confirmed_by: ctx.actor.userId, updated_at: at, version }
-    if (!(await updateWarning(trx, input.id, patch, input.version))) throw conflict(Number(w.version))
+    if (!(await updateWarning(trx, input.id, patch, input.version))) throw conflict('churn warning')
     await applyChurnState(trx, ctx.db.dialect, { actor: ctx.actor, at, version }, [
       { id: String(w.customer_id), status: CUSTOMER_STATUS[to], ...(lost ? { categoryId: lost } : {}) },
     ])

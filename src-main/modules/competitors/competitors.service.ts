@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context'
 import type { Action } from '../../contract/common'
 import { CompetitorFields, type Competitor } from '../../contract/competitors'
 import type { z } from 'zod'
-import { AppError, notFound, ruleError } from '../../shared/errors'
+import { AppError, conflict, notFound, ruleError } from '../../shared/errors'
 import { toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -43,8 +43,6 @@ async function assertShare(db: Knex, customerId: string, exceptId: string | null
   if (others + share > 100) throw ruleError('competitors.errors.shareOver100', 'the competitors’ shares add up to more than 100 %', { others, share })
 }
 
-const conflict = (current: number) =>
-  new AppError('conflict', 'the competitor was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
 
 export async function competitorsList(ctx: ServiceContext, input: { customerId: string }): Promise<Competitor[]> {
   await customerFor(ctx.db.knex, ctx, 'view', input.customerId)
@@ -75,7 +73,7 @@ export async function competitorsUpdate(ctx: ServiceContext, input: { id: string
       throw e instanceof AppError && e.code === 'not_found' ? notFound('competitor', input.id) : e
     })
     const before = toCompetitor(r)
-    if (before.version !== input.version) throw conflict(before.version)
+    if (before.version !== input.version) throw conflict('competitor', before.version)
     const patch: Row = {}
     for (const k of KEYS) {
       const v = input.fields[k]
@@ -86,7 +84,7 @@ export async function competitorsUpdate(ctx: ServiceContext, input: { id: string
     if (!Object.keys(patch).length) return
     if ('share_pct' in patch) await assertShare(trx, before.customerId, before.id, patch.share_pct as number | null)
     const now = ctx.clock.now().toISOString()
-    if (!(await updateCompetitor(trx, input.id, { ...patch, updated_at: now, version: await nextVersion(trx) }, input.version))) throw conflict(before.version)
+    if (!(await updateCompetitor(trx, input.id, { ...patch, updated_at: now, version: await nextVersion(trx) }, input.version))) throw conflict('competitor')
     const after = toCompetitor((await findCompetitor(trx, input.id))!)
     await recordAudit(trx, ctx, { entity: 'competitor', entityId: input.id, parentId: before.customerId, action: 'update', changes: diff(view(before), view(after)) })
   })

@@ -11,7 +11,7 @@ import {
   type RequirementPatch, type RequirementRow, type RequirementStatus,
 } from '../../contract/requirements'
 import type { z } from 'zod'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -65,8 +65,6 @@ async function loadVisible(db: Knex, ctx: ServiceContext, scope: DataScope, id: 
   return r
 }
 
-const conflict = (current: number) =>
-  new AppError('conflict', 'the requirement was changed meanwhile; reload and try again', { key: 'errors.conflict', params: { version: current } })
 
 function toRow(r: Row, today: string, delay?: number): RequirementRow {
   const status = String(r.status) as RequirementStatus
@@ -237,7 +235,7 @@ export async function requirementsUpdate(ctx: ServiceContext, input: { id: strin
   const scope = requirePerm(ctx.actor, 'requirements', 'edit')
   await ctx.db.knex.transaction(async (trx) => {
     const before = await loadVisible(trx, ctx, scope, input.id)
-    if (Number(before.version) !== input.version) throw conflict(Number(before.version))
+    if (Number(before.version) !== input.version) throw conflict('requirement', Number(before.version))
     const status = String(before.status) as RequirementStatus
     nextStatus(status, 'edit')
     const f = input.fields
@@ -261,7 +259,7 @@ export async function requirementsUpdate(ctx: ServiceContext, input: { id: strin
     }
     const nowIso = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
-    if (!(await updateRequirement(trx, input.id, { ...patch, updated_at: nowIso, version }, input.version))) throw conflict(Number(before.version))
+    if (!(await updateRequirement(trx, input.id, { ...patch, updated_at: nowIso, version }, input.version))) throw conflict('requirement')
     if (changesNeedReason(status) && tracked.length) {
       await insertChanges(
         trx,
@@ -286,7 +284,7 @@ export async function requirementsRemove(ctx: ServiceContext, input: { id: strin
     nextStatus(String(before.status) as RequirementStatus, 'remove')
     const nowIso = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
-    if (!(await updateRequirement(trx, input.id, { deleted_at: nowIso, updated_at: nowIso, version }, Number(before.version)))) throw conflict(Number(before.version))
+    if (!(await updateRequirement(trx, input.id, { deleted_at: nowIso, updated_at: nowIso, version }, Number(before.version)))) throw conflict('requirement')
     await recordAudit(trx, ctx, { entity: 'requirement', entityId: input.id, parentId: String(before.customer_id), action: 'delete', changes: { code: [before.code, null], status: [before.status, null] } })
   })
   return { ok: true as const }
@@ -314,7 +312,7 @@ async function step(
   const today = await appToday(ctx) // before the transaction: SQLite has one connection
   await ctx.db.knex.transaction(async (trx) => {
     const before = await loadVisible(trx, ctx, scope, input.id)
-    if (Number(before.version) !== input.version) throw conflict(Number(before.version))
+    if (Number(before.version) !== input.version) throw conflict('requirement', Number(before.version))
     const from = String(before.status) as RequirementStatus
     const to = nextStatus(from, action)
     const nowIso = ctx.clock.now().toISOString()
@@ -322,7 +320,7 @@ async function step(
     const version = async () => (v ??= await nextVersion(trx))
     const { patch, log = {} } = await extra(before, trx, { nowIso, today, version })
     const full: Row = { ...patch, status: to, updated_at: nowIso, version: await version() }
-    if (!(await updateRequirement(trx, input.id, full, input.version))) throw conflict(Number(before.version))
+    if (!(await updateRequirement(trx, input.id, full, input.version))) throw conflict('requirement')
     const changes: Changes = { ...(from !== to ? { status: [from, to] as [unknown, unknown] } : {}), ...log }
     await recordAudit(trx, ctx, { entity: 'requirement', entityId: input.id, parentId: String(before.customer_id), action: 'update', changes })
   })
