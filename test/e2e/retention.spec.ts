@@ -1,24 +1,56 @@
-// Issue 10 end to end (zh-CN, Asia/Shanghai), as the administrator (who holds 批准 too):
+// Issue 10 end to end (zh-CN, Asia/Shanghai), each test as a 销售主管 of its own team (who holds 批准):
 // 1) a 客户需求单 goes 接收 → 整理 → 评议 by two departments (质量部, 生产部) → 报告 → 批准 → a
 //    需求变更 of the planned finish with its reason → 客户确认, and shows in the 需求追踪矩阵 late by
 //    its days (highlighted) and exports to .xlsx;
-// 2) a customer (现有代理) that never ordered: the server clock moves 200 days on, 立即检查 opens
-//    its 流失预警, the card shows the banner, a 暂缓措施 is recorded (暂缓流失), then 确认流失 with
-//    a 流失原因: the customer is 已流失 and its category 流失代理.
-// Makes all of its own data; screenshots of the sheet, the matrix and the churn list.
+// 2) a 销售主管 makes a customer (现有代理) that never orders: the server
+//    clock moves 200 days on, 立即检查 (over the team's customers only) opens exactly its 流失预警,
+//    the card shows the banner, a 暂缓措施 is recorded (暂缓流失), then 确认流失 with a 流失原因:
+//    the customer is 已流失 and its category 流失代理.
+// Makes all of its own data (the other specs share the database: own login and team, so the
+// check touches none of their customers); screenshots of the sheet, the matrix and the churn list.
 import fs from 'node:fs'
 import ExcelJS from 'exceljs'
-import { expect, test, type Page } from '@playwright/test'
-import { adminSession, confirmBox, pick } from './helpers'
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { adminSession, confirmBox, login, logout, pick } from './helpers'
 
 const REQ_CUSTOMER = '杭州恒泰精密机械有限公司'
 const CHURN_CUSTOMER = '成都锦程贸易有限公司'
 const WORK = '为新产线定制非标夹具 20 套'
 const SHANGHAI_MS = 8 * 3600_000
 const DAY = 86_400_000
+const SUP_PASSWORD = 'Supervisor123'
+/** One team and 销售主管 per test, so the churn check of one never counts the other's customer. */
+const REQ_SUP = { login: 'ret_xuqiu_zhuguan', name: '钱主管', team: '西南需求组' }
+const CHURN_SUP = { login: 'ret_liushi_zhuguan', name: '孙主管', team: '西南客户维系组' }
+
+/** Calls the API with the page's session and bridge token (set-up only). */
+async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
+  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
+  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
+  const body = await res.json()
+  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
+  return body.data as T
+}
 
 /** YYYY-MM-DD `days` from today on the Shanghai calendar. */
 const shanghaiDate = (days: number) => new Date(Date.now() + SHANGHAI_MS + days * DAY).toISOString().slice(0, 10)
+
+/**
+ * A team of its own and its 销售主管, made by the administrator on a second page (which stays
+ * open, for the clock), then `page` logged in as that supervisor.
+ */
+async function supervisorSession(page: Page, browser: Browser, who: { login: string; name: string; team: string }): Promise<Page> {
+  const admin = await (await browser.newContext()).newPage()
+  await adminSession(admin)
+  const team = await api<{ id: string }>(admin, 'users', 'saveTeam', { name: who.team })
+  const roles = await api<Array<{ id: string; code: string }>>(admin, 'roles', 'list', {})
+  const supervisor = roles.find((r) => r.code === 'supervisor')!.id
+  await api(admin, 'users', 'create', { login: who.login, name: who.name, password: SUP_PASSWORD, roleId: supervisor, teamId: team.id })
+  await page.goto('/')
+  await login(page, who.login, SUP_PASSWORD)
+  await expect(page.getByTestId('current-user-name')).toHaveText(who.name)
+  return admin
+}
 
 async function setClock(page: Page, now: Date | null) {
   const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
@@ -54,9 +86,11 @@ async function step(page: Page, action: string, fill: () => Promise<void> = asyn
   await expect(dialog).toBeHidden()
 }
 
-test('a requirement: two departments review, approval, a change with its reason, customer confirmation; late in the matrix', async ({ page }) => {
+test('a requirement: two departments review, approval, a change with its reason, customer confirmation; late in the matrix', async ({ page, browser }) => {
   test.setTimeout(180_000)
-  await adminSession(page)
+  // the spec's own 销售主管: creates, steps and approves (requirements.approve over the team)
+  const admin = await supervisorSession(page, browser, REQ_SUP)
+  await admin.context().close()
   await createCustomer(page, REQ_CUSTOMER)
 
   // ---- 新建需求单: the form checks before sending --------------------------------------------
@@ -166,19 +200,21 @@ test('a requirement: two departments review, approval, a change with its reason,
   expect(ws.getRow(3).getCell(11).value).toBe(7)
 })
 
-test('a stale customer gets a churn warning; a measure is recorded, then the churn is confirmed and its category changes', async ({ page }) => {
+test('a stale customer gets a churn warning; a measure is recorded, then the churn is confirmed and its category changes', async ({ page, browser }) => {
   test.setTimeout(180_000)
-  await adminSession(page)
+  // the spec's own 销售主管 (churn: check, measures, confirm over the team); the administrator's
+  // page only moves the server clock
+  const admin = await supervisorSession(page, browser, CHURN_SUP)
   await createCustomer(page, CHURN_CUSTOMER, '现有代理')
   await expect(page.getByTestId('churn-banner')).toHaveCount(0)
   try {
     // 200 days later it has still never ordered: beyond the default 180-day cycle
-    await setClock(page, new Date(Date.now() + 200 * DAY))
+    await setClock(admin, new Date(Date.now() + 200 * DAY))
     await page.getByTestId('menu-churn').click()
     await expect(page.getByTestId('churn-list')).toBeVisible()
     await page.getByTestId('churn-run-check').click()
-    // (customers other specs made, never ordering either, are warned too when the specs run together)
-    await expect(page.locator('.el-message--success', { hasText: /检查完成：新增 [1-9]\d* 条预警/ })).toBeVisible()
+    // the supervisor's check covers the team's customers: exactly this one
+    await expect(page.locator('.el-message--success', { hasText: '检查完成：新增 1 条预警' })).toBeVisible()
     const table = page.getByTestId('churn-table')
     const row = table.locator('tbody tr', { hasText: CHURN_CUSTOMER })
     await expect(row.getByTestId('churn-row-status')).toHaveText('流失预警')
@@ -228,6 +264,8 @@ test('a stale customer gets a churn warning; a measure is recorded, then the chu
     await expect(page.getByTestId('churn-table').locator('tbody tr', { hasText: CHURN_CUSTOMER }).getByTestId('churn-row-status')).toHaveText('已流失')
     await page.screenshot({ path: 'test/e2e/screenshots/churn-list-confirmed.png' })
   } finally {
-    await setClock(page, null)
+    await setClock(admin, null)
   }
+  await logout(page)
+  await admin.context().close()
 })
