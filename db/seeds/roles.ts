@@ -25,6 +25,7 @@ export const seedRoles: SeedRole[] = [
     description: '用户、角色、权限、数据字典、数据库连接、备份',
     permissions: {
       ...every(ALL, 'all', business),
+      pool: { actions: ['view', 'claim', 'assign'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
       users: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
@@ -40,6 +41,7 @@ export const seedRoles: SeedRole[] = [
     description: '创建并指派销售机会与服务工单，制定开发计划，查看团队数据与全部报表，审批订单与折扣',
     permissions: {
       ...every(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'], 'team', business),
+      pool: { actions: ['view', 'claim', 'assign'], scope: 'team' },
       products: { actions: ['view', 'create', 'edit', 'export', 'import'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
@@ -54,6 +56,7 @@ export const seedRoles: SeedRole[] = [
     description: '维护自己的客户与联系人，记录交往，创建销售机会，执行开发计划，处理服务工单，采取流失措施',
     permissions: {
       ...every(['view', 'create', 'edit', 'delete', 'export', 'import'], 'own', ['customers', 'contacts', 'interactions', 'reminders']),
+      pool: { actions: ['view', 'claim'], scope: 'own' },
       opportunities: { actions: ['view', 'create', 'edit', 'delete'], scope: 'own' },
       orders: { actions: ['view', 'create', 'edit'], scope: 'own' },
       products: { actions: ['view'], scope: 'all' },
@@ -87,6 +90,7 @@ export const seedRoles: SeedRole[] = [
     description: '只读：全公司的全部报表与列表',
     permissions: {
       ...every(['view', 'export'], 'all', business),
+      pool: { actions: ['view'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
       users: { actions: ['view'], scope: 'all' },

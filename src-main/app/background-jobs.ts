@@ -3,6 +3,7 @@
 // daily churn check (once per app day). Used by the desktop app and `crm serve`.
 import type { AppContext } from '../modules/context'
 import { evaluateReminders } from '../modules/reminders/system-reminders.service'
+import { evaluatePool } from '../modules/pool/pool.service'
 import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
 import { dailyChurnCheck } from '../modules/churn/churn.service'
 import { logError } from '../shared/log'
@@ -20,6 +21,12 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       await evaluateReminders(app)
     } catch (e) {
       logError('reminder evaluation failed', e)
+    }
+    try {
+      // 公海 rules: returns to the pool and 公海预警, after the reminders (their last contacts are fresh)
+      await evaluatePool(app)
+    } catch (e) {
+      logError('pool rule evaluation failed', e)
     }
     try {
       await purgeDeletedFiles(app)

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
 import { insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
+import { customerKeyColumns, phoneKey } from '../db/name-keys'
 import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
@@ -161,7 +162,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
       for (const [j, ct] of people.entries()) {
         contacts.push({
           id: newId(), ...stamp, version: 0, owner_id: ownerId, customer_id: id,
-          name: ct.name, gender: ct.gender, title: ct.title, department: ct.department, mobile: ct.mobile,
+          name: ct.name, gender: ct.gender, title: ct.title, department: ct.department, mobile: ct.mobile, mobile_key: phoneKey(ct.mobile) ?? '',
           office_phone: ct.officePhone, home_phone: null, email: ct.email, wechat: ct.wechat,
           birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
           hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
@@ -188,7 +189,9 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
         main_products: c.mainProducts, legal_rep: c.legalRep,
         registered_capital_cents: c.registeredCapitalCents, annual_revenue_cents: c.annualRevenueCents,
         bank: c.bank, bank_account: c.bankAccount, tax_id: c.taxId, status: 'normal', tags: null, notes: c.notes,
-        order_count: 0, order_total_cents: 0,
+        order_count: 0, order_total_cents: 0, owner_since: stamp.created_at,
+        // 查重 keys and the 拼音顺序 sort key, as the customers service writes them
+        ...customerKeyColumns({ name: c.name, taxId: c.taxId, phone: c.phone, phone2: c.phone2 }),
         search_text: buildCustomerSearchText(
           { name: c.name, shortName: c.shortName, code, phone: c.phone, phone2: c.phone2 },
           people.map((ct) => ({ name: ct.name, mobile: ct.mobile })),

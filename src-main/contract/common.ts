@@ -106,12 +106,15 @@ export const call = <I extends z.ZodType, O extends z.ZodType>(
 export const DataScope = z.enum(['own', 'team', 'all'])
 export type DataScope = z.infer<typeof DataScope>
 
-export const Action = z.enum(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'])
+/** `claim`: 领取 (and 放入) customers of the 公海 (module `pool`). */
+export const Action = z.enum(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim'])
 export type Action = z.infer<typeof Action>
 
 /** Permission modules, one per business area plus the admin areas. */
 export const PermModule = z.enum([
   'customers',
+  /** 公海: customers without an owner (view, claim, assign) */
+  'pool',
   'contacts',
   'interactions',
   'reminders',

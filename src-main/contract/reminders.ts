@@ -24,6 +24,8 @@ export const ReminderSource = z.enum([
   'plan_step',
   'opportunity',
   'service_ticket',
+  /** 公海预警: the customer returns to the 公海 in a few days unless followed up (or ordered) */
+  'pool_warning',
 ])
 export type ReminderSource = z.infer<typeof ReminderSource>
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { Action, BaseVersion, call, DataScope, Empty, Id, Ok, optText, PermModule, requiredText, str, versionWithId } from './common'
 
-export const RolePermission = z.object({ module: PermModule, actions: z.array(Action).max(8), scope: DataScope })
+export const RolePermission = z.object({ module: PermModule, actions: z.array(Action).max(9), scope: DataScope })
 export const Role = z.object({
   id: Id,
   code: z.string(),

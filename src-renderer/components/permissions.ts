@@ -4,6 +4,7 @@ import type { Action, DataScope, PermModule } from '@contract/common'
 
 export const PERM_MODULES = [
   'customers',
+  'pool',
   'contacts',
   'interactions',
   'reminders',
@@ -21,7 +22,7 @@ export const PERM_MODULES = [
   'settings',
 ] as const satisfies readonly PermModule[]
 
-export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'] as const satisfies readonly Action[]
+export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim'] as const satisfies readonly Action[]
 export const SCOPES = ['own', 'team', 'all'] as const satisfies readonly DataScope[]
 
 type Exhaustive<T extends true> = T

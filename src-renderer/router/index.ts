@@ -50,6 +50,18 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.customers' },
       },
       {
+        path: 'pool',
+        name: 'pool',
+        component: () => import('../views/pool/PoolView.vue'),
+        meta: { perm: { module: 'pool', action: 'view' }, title: 'menu.pool' },
+      },
+      {
+        path: 'dedupe',
+        name: 'dedupe',
+        component: () => import('../views/customers/DuplicateCheckView.vue'),
+        meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.dedupe' },
+      },
+      {
         path: 'reminders',
         name: 'reminders',
         component: () => import('../views/reminders/ReminderCentreView.vue'),

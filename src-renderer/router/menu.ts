@@ -5,7 +5,7 @@ import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key:
-    | 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
+    | 'customers' | 'pool' | 'dedupe' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
     | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
   path: string
   label: string
@@ -15,6 +15,8 @@ export interface MenuItem {
 
 export const menuItems: MenuItem[] = [
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
+  { key: 'pool', path: '/pool', label: 'menu.pool', group: 'main', perm: { module: 'pool', action: 'view' } },
+  { key: 'dedupe', path: '/dedupe', label: 'menu.dedupe', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
   { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
   { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },

@@ -3,7 +3,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type { CallInput } from '@contract/index'
-import type { Customer, CustomerFields, CustomerFilter, CustomerRow, CUSTOMER_SORT_FIELDS } from '@contract/customers'
+import type {
+  ColumnPref, Customer, CustomerFields, CustomerFilter, CustomerRow, CUSTOMER_SORT_FIELDS, DuplicateCheck, DuplicateCheckInput, DuplicateLookup, ListKey,
+  SavedView,
+} from '@contract/customers'
 import { api } from '../api/client'
 import { useAuthStore } from './auth'
 
@@ -20,10 +23,10 @@ export type CustomerCreateInput = CallInput<'customers', 'create'>
 export type CustomerChanges = Partial<CustomerFields>
 
 /** Drops empty filter values so the request carries only what the user chose. */
-function cleanFilter(f: CustomerFilter): CustomerFilter {
+export function cleanFilter(f: CustomerFilter): CustomerFilter {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(f)) {
-    if (v === undefined || v === null || v === '') continue
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) continue
     out[k] = typeof v === 'string' ? v.trim() || undefined : v
   }
   return JSON.parse(JSON.stringify(out)) as CustomerFilter
@@ -101,8 +104,8 @@ export const useCustomersStore = defineStore('customers', () => {
     return c
   }
 
-  async function update(id: string, version: number, fields: CustomerChanges): Promise<Customer> {
-    const c = await api.customers.update({ id, version, fields })
+  async function update(id: string, version: number, fields: CustomerChanges, duplicateOk?: boolean): Promise<Customer> {
+    const c = await api.customers.update({ id, version, fields, ...(duplicateOk ? { duplicateOk } : {}) })
     patchRow(c)
     return c
   }
@@ -112,6 +115,16 @@ export const useCustomersStore = defineStore('customers', () => {
     items.value = items.value.filter((r) => r.id !== id)
     total.value = Math.max(0, total.value - 1)
   }
+
+  // ---- 查重, saved views, columns, tags ----
+  const checkDuplicates = (input: DuplicateCheckInput): Promise<DuplicateCheck> => api.customers.checkDuplicates(input)
+  const lookup = (text: string): Promise<DuplicateLookup> => api.customers.lookup({ text })
+  const listViews = (list: ListKey): Promise<SavedView[]> => api.customers.listViews({ list })
+  const saveView = (input: CallInput<'customers', 'saveView'>): Promise<SavedView> => api.customers.saveView(input)
+  const removeView = (id: string) => api.customers.removeView({ id })
+  const getColumns = async (list: ListKey): Promise<ColumnPref[] | null> => (await api.customers.getColumns({ list })).columns
+  const saveColumns = async (list: ListKey, columns: ColumnPref[]) => (await api.customers.saveColumns({ list, columns })).columns
+  const tagOptions = () => api.customers.tags({})
 
   async function changeOwner(ids: string[], ownerId: string): Promise<number> {
     const res = await api.customers.changeOwner({ ids, ownerId })
@@ -169,6 +182,14 @@ export const useCustomersStore = defineStore('customers', () => {
     update,
     remove,
     changeOwner,
+    checkDuplicates,
+    lookup,
+    listViews,
+    saveView,
+    removeView,
+    getColumns,
+    saveColumns,
+    tagOptions,
     patchRow,
     clear,
   }

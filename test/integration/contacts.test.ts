@@ -24,8 +24,10 @@ describeEachDb('contacts', (dialect) => {
     s = await makeStaff(t)
   })
   afterAll(async () => t?.close())
+  let seq = 0
   beforeEach(async () => {
-    cust = await t.call(s.mgrA1.key, 'customers', 'create', { name: '深圳市联络科技有限公司' })
+    // a fresh customer per test (查重 refuses a second one of the same name)
+    cust = await t.call(s.mgrA1.key, 'customers', 'create', { name: `深圳市联络科技有限公司${++seq}号` })
   })
 
   it('creates a contact with every field, owned by the customer owner, audited under the customer', async () => {

@@ -461,8 +461,9 @@ describeEachDb('customers.list: paging, sorting, filters, search', (dialect) => 
     expect(r.items[0]).toEqual({
       id: special.renyi.id, code: special.renyi.code, name: '广州市人易软件有限公司', shortName: '人易', customerType: 'company',
       regionId: null, industryId: null, categoryId: null, levelId: null, natureId: null, sourceId: null, phone: '020-3888 6666',
-      city: null, ownerId: s.mgrA1.userId, ownerName: '经理甲一', status: 'normal', creditRating: null, orderTotalCents: 0,
+      province: null, city: null, district: null, ownerId: s.mgrA1.userId, ownerName: '经理甲一', status: 'normal', creditRating: null, orderTotalCents: 0,
       lastContactAt: null, nextContactAt: null, updatedAt: special.renyi.updatedAt, primaryContact: '张三丰',
+      poolAt: null, poolReason: null, poolNote: null, poolPrevOwnerName: null, tags: [], createdAt: special.renyi.createdAt,
     })
   })
 

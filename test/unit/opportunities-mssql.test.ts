@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { compilerOnly } from '../../src-main/db/connection'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import * as repo from '../../src-main/modules/opportunities/opportunities.repository'
-import { sameNameCandidates } from '../../src-main/modules/customers/customers.repository'
+import { customersByKey } from '../../src-main/modules/customers/customers.repository'
 import type { Actor } from '../../src-main/modules/context'
 
 const k = compilerOnly('mssql')
@@ -37,7 +37,7 @@ describe('opportunities on SQL Server (compiled)', () => {
     }
     queries.push(
       repo.usersWithOpportunityRole(k, ID), repo.openLoads(k, [ID]), repo.customerSpread(k, [ID], 'region_id'), repo.stepsOf(k, ID),
-      repo.findOpportunity(k, ID), repo.rowsByIds(k, [ID]), repo.cardRowsByIds(k, [ID]), sameNameCandidates(k, '%人%易%'),
+      repo.findOpportunity(k, ID), repo.rowsByIds(k, [ID]), repo.cardRowsByIds(k, [ID]), customersByKey(k, 'name_key', '人易软件', 1),
     )
     for (const q of queries) {
       const { sql: text, bindings } = sql(q)

@@ -31,7 +31,7 @@ const SECRET_FIELDS = new Set(['password', 'passwordHash', 'password_hash', 'sea
 
 export async function recordAudit(
   trx: Knex,
-  ctx: Pick<ServiceContext, 'actor' | 'clock'>,
+  ctx: { actor: Actor | null } & Pick<ServiceContext, 'clock'>,
   e: { entity: AuditEntry['entity']; entityId: string; parentId?: string | null; action: AuditEntry['action']; changes: Changes },
 ): Promise<void> {
   const changes = Object.fromEntries(Object.entries(e.changes).filter(([k]) => !SECRET_FIELDS.has(k)))

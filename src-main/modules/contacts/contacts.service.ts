@@ -10,6 +10,7 @@ import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
+import { phoneKey } from '../../db/name-keys'
 import { nextVersion } from '../../db/tx'
 import { assertRowInScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
@@ -89,6 +90,8 @@ function columnsOf(fields: Fields): Row {
     const v = fields[k]
     row[toColumn(k)] = v === '' ? null : v
   }
+  // 查重 compares mobiles by their digits ('' marks a mobile too short to compare)
+  if ('mobile' in row) row.mobile_key = row.mobile ? (phoneKey(String(row.mobile)) ?? '') : null
   return row
 }
 
@@ -146,9 +149,11 @@ export async function contactsUpdate(ctx: ServiceContext, input: { id: string; v
     const patch = columnsOf(f)
     const beforeView = auditView(before)
     for (const [col, v] of Object.entries(patch)) {
+      if (col === 'mobile_key') continue
       const key = FIELD_KEYS.find((name) => toColumn(name) === col)!
       if (beforeView[key] === v) delete patch[col]
     }
+    if (!('mobile' in patch)) delete patch.mobile_key
     const now = ctx.clock.now().toISOString()
     const makePrimary = f.isPrimary === true && !before.isPrimary
     // unsetting the primary hands the flag to another contact; the only contact stays primary

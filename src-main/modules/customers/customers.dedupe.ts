@@ -1,33 +1,19 @@
-// 同名客户: when two company names are "the same name". Pure, so the opportunities service,
-// imports and the later 查重 work all compare names the same way.
-//   full-width → half-width (ＡＢＣ１２３ → abc123, full-width space → space),
-//   （ ）【 】［ ］ → ( ), then spaces and every other punctuation or symbol removed,
-//   letters case-folded.
-// 广州市人易软件有限公司 and 「广州市人易软件 有限公司」 are the same name; (中国) and （中国） too.
+// 查重: which existing customers a customer being typed duplicates, against all customers
+// whatever the caller's scope (the service decides what of them the caller may see).
+//   same     the normalised name is equal (同名, normalizeCompanyName), or the same 税号
+//   similar  the similar-name key is equal (a leading 省/市/区 or a place in brackets dropped,
+//            有限公司/有限责任公司/股份有限公司 variants), or a shared phone or contact mobile
+// Every level is an index lookup on the derived key columns (src-main/db/name-keys.ts), so it
+// stays fast at 100,000+ customers. The opportunities service uses findCustomerBySameName for
+// 开发成功 → customer.
+import type { Knex } from 'knex'
+import { normalizeCompanyName, phoneKey, similarNameKey, taxKey } from '../../db/name-keys'
+import {
+  contactMobileKeysOf, customersByContactMobile, customersByKey, customersByPhone, type DuplicateRow,
+} from './customers.repository'
+import type { DuplicateReason } from '../../contract/customers'
 
-const OPEN = /[（【［〔〖｛{[]/gu
-const CLOSE = /[）】］〕〗｝}\]]/gu
-/** Whitespace, punctuation and symbols, except the unified brackets. */
-const NOISE = /[\s\p{P}\p{S}]/gu
-
-/** Full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms. */
-function toHalfWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
-}
-
-/** The comparison key of a company name ('' for a name with nothing but noise). */
-export function normalizeCompanyName(name: string | null | undefined): string {
-  if (!name) return ''
-  const unified = toHalfWidth(name.normalize('NFKC')).replace(OPEN, '(').replace(CLOSE, ')')
-  // keep ( ) while stripping the rest of the punctuation: mark them, strip, restore
-  return unified
-    .replace(/\(/g, '\u0001')
-    .replace(/\)/g, '\u0002')
-    .replace(NOISE, '')
-    .replace(/\u0001/g, '(')
-    .replace(/\u0002/g, ')')
-    .toLowerCase()
-}
+export { normalizeCompanyName, similarNameKey } from '../../db/name-keys'
 
 export const isSameCompanyName = (a: string | null | undefined, b: string | null | undefined) => {
   const ka = normalizeCompanyName(a)
@@ -37,10 +23,86 @@ export const isSameCompanyName = (a: string | null | undefined, b: string | null
 /**
  * A LIKE pattern (lower-cased) every stored name with this key matches, whatever spaces or
  * punctuation it holds: the key's Chinese characters (or, without any, its letters and digits)
- * with % between them. The database narrows by it; the caller compares the keys exactly.
+ * with % between them (for callers without the name_key column at hand).
  */
 export function sameNamePattern(key: string): string | null {
   const han = [...key].filter((c) => /\p{Script=Han}/u.test(c))
   const chars = han.length ? han : [...key].filter((c) => /[a-z0-9]/.test(c))
   return chars.length ? `%${chars.join('%')}%` : null
+}
+
+export interface SameNameCustomer {
+  id: string
+  code: string
+  name: string
+  ownerId: string | null
+  ownerName: string | null
+}
+
+/**
+ * The live customer (any owner, whatever the caller's scope) whose name is the same as `name`
+ * by normalizeCompanyName — the *same* level of 查重; the oldest when several are. Null when none is.
+ */
+export async function findCustomerBySameName(db: Knex, name: string): Promise<SameNameCustomer | null> {
+  const key = normalizeCompanyName(name)
+  if (!key) return null
+  const r = (await customersByKey(db, 'name_key', key.slice(0, 200), 1))[0]
+  return r ? { id: r.id, code: r.code, name: r.name, ownerId: r.owner_id, ownerName: r.owner_name } : null
+}
+
+export interface DuplicateProbe {
+  /** the customer being edited: never its own duplicate */
+  excludeId?: string
+  name?: string | null
+  taxId?: string | null
+  phone?: string | null
+  phone2?: string | null
+}
+
+export interface FoundDuplicate {
+  row: DuplicateRow
+  level: 'same' | 'similar'
+  reasons: DuplicateReason[]
+}
+
+/** At most this many customers per kind of match: enough to show, never a scan's worth. */
+const PER_KIND = 20
+
+/** The customers `probe` duplicates, the same ones first, each once with every reason found. */
+export async function findDuplicates(db: Knex, probe: DuplicateProbe): Promise<FoundDuplicate[]> {
+  const found = new Map<string, FoundDuplicate>()
+  const add = (rows: DuplicateRow[], level: 'same' | 'similar', reason: DuplicateReason) => {
+    for (const row of rows) {
+      const f = found.get(row.id) ?? { row, level, reasons: [] }
+      if (level === 'same') f.level = 'same'
+      if (!f.reasons.includes(reason)) f.reasons.push(reason)
+      found.set(row.id, f)
+    }
+  }
+  const ex = probe.excludeId
+  const nameKey = normalizeCompanyName(probe.name).slice(0, 200)
+  if (nameKey) add(await customersByKey(db, 'name_key', nameKey, PER_KIND, ex), 'same', 'name')
+  const tax = taxKey(probe.taxId)
+  if (tax) add(await customersByKey(db, 'tax_key', tax.slice(0, 64), PER_KIND, ex), 'same', 'taxId')
+  const similar = similarNameKey(probe.name).slice(0, 200)
+  if (similar) add(await customersByKey(db, 'similar_key', similar, PER_KIND, ex), 'similar', 'similarName')
+  const phones = [probe.phone, probe.phone2].map(phoneKey).filter((p): p is string => !!p)
+  // an edited customer's contacts' mobiles count as its numbers too
+  const mobiles = ex ? await contactMobileKeysOf(db, ex) : []
+  const numbers = [...new Set([...phones, ...mobiles])]
+  if (numbers.length) {
+    add(await customersByPhone(db, numbers, PER_KIND, ex), 'similar', 'phone')
+    add(await customersByContactMobile(db, numbers, PER_KIND, ex), 'similar', 'mobile')
+  }
+  const order = { same: 0, similar: 1 }
+  return [...found.values()].sort((a, b) => order[a.level] - order[b.level])
+}
+
+/** What the 查重 tool takes a typed text for: a 税号 (15–20 letters and digits with a digit), a phone, or a name. */
+export function classifyLookup(text: string): 'taxId' | 'phone' | 'name' {
+  const t = text.trim()
+  const compact = t.replace(/[\s\-.]/g, '')
+  if (/^[0-9A-Za-z]{15,20}$/.test(compact) && /\d/.test(compact)) return 'taxId'
+  if (/^\+?[\d\s\-()（）转]{7,}$/.test(t) && (phoneKey(t) ?? '').length >= 7) return 'phone'
+  return 'name'
 }

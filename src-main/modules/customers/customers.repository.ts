@@ -1,13 +1,14 @@
 import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
 import { toColumn } from '../../db/columns'
-import { whereLike } from '../../db/dialect'
+import type { Dialect } from '../../db/config'
+import { likePattern, upsert, whereLike } from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [
   'c.id', 'c.code', 'c.name', 'c.short_name', 'c.customer_type', 'c.region_id', 'c.industry_id', 'c.category_id', 'c.level_id',
-  'c.nature_id', 'c.source_id', 'c.phone', 'c.city', 'c.owner_id', 'c.status', 'c.credit_rating', 'c.order_total_cents',
-  'c.last_contact_at', 'c.next_contact_at', 'c.updated_at',
+  'c.nature_id', 'c.source_id', 'c.phone', 'c.province', 'c.city', 'c.district', 'c.owner_id', 'c.status', 'c.credit_rating', 'c.order_total_cents',
+  'c.last_contact_at', 'c.next_contact_at', 'c.updated_at', 'c.created_at', 'c.tags', 'c.pool_at', 'c.pool_reason', 'c.pool_note',
 ]
 
 /** Live customers (alias `c`). */
@@ -18,11 +19,41 @@ export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0)
 }
 
+// name: the stored pinyin sort key (拼音顺序 on every database, no collation involved)
 const SORT_COLUMNS: Record<(typeof CUSTOMER_SORT_FIELDS)[number], string> = {
-  code: 'c.code', name: 'c.name', updatedAt: 'c.updated_at', createdAt: 'c.created_at', lastContactAt: 'c.last_contact_at',
-  nextContactAt: 'c.next_contact_at', orderTotalCents: 'c.order_total_cents', creditRating: 'c.credit_rating',
+  code: 'c.code', name: 'c.name_pinyin', updatedAt: 'c.updated_at', createdAt: 'c.created_at', lastContactAt: 'c.last_contact_at',
+  nextContactAt: 'c.next_contact_at', orderTotalCents: 'c.order_total_cents', creditRating: 'c.credit_rating', poolAt: 'c.pool_at',
 }
-const NULLABLE_SORT = new Set(['lastContactAt', 'nextContactAt', 'orderTotalCents', 'creditRating'])
+const NULLABLE_SORT = new Set(['lastContactAt', 'nextContactAt', 'orderTotalCents', 'creditRating', 'poolAt'])
+
+const DAY = 86_400_000
+
+/** Who is asking and when: what the built-in views and 未跟进天数 are relative to. */
+export interface ListViewer {
+  userId: string
+  teamId: string | null
+  now: Date
+}
+
+/** Users of my team and of the teams I lead, except me (我下属的). */
+const subordinatesOf = (db: Knex, v: ListViewer) =>
+  db('users')
+    .select('id')
+    .whereNot('id', v.userId)
+    .where((w) => {
+      if (v.teamId) w.orWhere('team_id', v.teamId)
+      w.orWhereIn('team_id', db('teams').select('id').where('leader_id', v.userId).whereNull('deleted_at'))
+    })
+
+/** A comma-joined tags column holding `tag` as one of its items. */
+function whereHasTag(q: Knex.QueryBuilder, tag: string) {
+  return q.where((w) => {
+    w.where('c.tags', tag)
+    w.orWhereRaw(`?? like ? escape '\\'`, ['c.tags', likePattern(tag + ',', 'prefix')])
+    w.orWhereRaw(`?? like ? escape '\\'`, ['c.tags', '%' + likePattern(',' + tag, 'prefix').slice(0, -1)])
+    w.orWhereRaw(`?? like ? escape '\\'`, ['c.tags', likePattern(',' + tag + ',')])
+  })
+}
 
 export interface ListQuery {
   page: number
@@ -45,7 +76,7 @@ export interface RowWindow {
  * (index-only with the scope alone). `pageIds(w)`: ids of a window of the ordered list, with the
  * match count if asked. `narrowed`: a search or filter is set (beyond the data scope).
  */
-export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.QueryBuilder) => void) {
+export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.QueryBuilder) => void, viewer?: ListViewer) {
   const f = input.filter
   const filter = (q: Knex.QueryBuilder) => {
     scope(q)
@@ -54,6 +85,16 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.
     if (f.status) q.where('c.status', f.status)
     if (f.customerType) q.where('c.customer_type', f.customerType)
     if (f.search) whereLike(q, 'c.search_text', f.search.toLowerCase())
+    if (viewer && f.view === 'mine') q.where('c.owner_id', viewer.userId)
+    if (viewer && f.view === 'subordinates') q.whereIn('c.owner_id', subordinatesOf(db, viewer))
+    if (f.teamId) q.whereIn('c.owner_id', db('users').select('id').where('team_id', f.teamId))
+    if (viewer && f.notContactedDays) {
+      const before = new Date(viewer.now.getTime() - f.notContactedDays * DAY).toISOString()
+      q.where((w) => w.where('c.last_contact_at', '<', before).orWhere((x) => x.whereNull('c.last_contact_at').where('c.created_at', '<', before)))
+    }
+    for (const tag of f.tags ?? []) whereHasTag(q, tag)
+    if (f.createdFrom) q.where('c.created_at', '>=', new Date(f.createdFrom).toISOString())
+    if (f.createdTo) q.where('c.created_at', '<', new Date(f.createdTo).toISOString())
     return q
   }
   const filtered = filter(liveCustomers(db))
@@ -72,7 +113,10 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.
     if (w.withCount) q.select(db.raw('count(*) over () as ??', ['total_count']))
     return q.limit(w.limit).offset(w.offset) // ordered above: OFFSET/FETCH on SQL Server
   }
-  const narrowed = !!(f.search || f.ownerId || f.status || f.customerType || DICT_FIELDS.some((d) => f[d]))
+  const narrowed = !!(
+    f.search || f.ownerId || f.status || f.customerType || DICT_FIELDS.some((d) => f[d]) || f.view || f.teamId || f.notContactedDays
+    || f.tags?.length || f.createdFrom || f.createdTo
+  )
   return { filtered, pageIds, narrowed }
 }
 
@@ -85,18 +129,20 @@ export function listRowsByIds(db: Knex, ids: string[]) {
   return db('customers as c')
     .whereIn('c.id', ids)
     .leftJoin('users as u', 'u.id', 'c.owner_id')
+    .leftJoin('users as pu', 'pu.id', 'c.pool_prev_owner_id')
     .leftJoin('contacts as pc', (j) => {
       j.on('pc.customer_id', '=', 'c.id').andOnVal('pc.is_primary', '=', true).andOnNull('pc.deleted_at')
     })
-    .select([...LIST_COLUMNS, 'u.name as owner_name', 'pc.name as primary_contact'])
+    .select([...LIST_COLUMNS, 'u.name as owner_name', 'pu.name as pool_prev_owner_name', 'pc.name as primary_contact'])
 }
 
 export const findCustomer = (db: Knex, id: string) =>
   db('customers as c')
     .leftJoin('users as u', 'u.id', 'c.owner_id')
+    .leftJoin('users as pu', 'pu.id', 'c.pool_prev_owner_id')
     .where('c.id', id)
     .whereNull('c.deleted_at')
-    .first('c.*', 'u.name as owner_name')
+    .first('c.*', 'u.name as owner_name', 'pu.name as pool_prev_owner_name')
 
 export const codeExists = async (db: Knex, code: string) => !!(await db('customers').where({ code }).first('id'))
 
@@ -160,14 +206,174 @@ export async function retractOpenRemindersOf(db: Knex, customerId: string, at: s
 
 export const findUser = (db: Knex, id: string) => db('users').where({ id }).whereNull('deleted_at').first('id', 'name', 'team_id', 'disabled')
 
-/** Live customers whose lower-cased name matches a same-name LIKE pattern (customers.dedupe.ts), any owner. */
-export const sameNameCandidates = (db: Knex, pattern: string): Promise<Array<{ id: string; code: string; name: string; owner_id: string | null; owner_name: string | null }>> =>
+// ---- 查重: index lookups on the derived key columns (db/name-keys.ts) --------------------------------
+
+export interface DuplicateRow {
+  id: string
+  code: string
+  name: string
+  owner_id: string | null
+  owner_name: string | null
+  owner_team_id: string | null
+  name_key: string | null
+  similar_key: string | null
+  tax_key: string | null
+  phone_key: string | null
+  phone2_key: string | null
+}
+const DUPLICATE_COLUMNS = [
+  'c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name', 'u.team_id as owner_team_id', 'c.name_key', 'c.similar_key', 'c.tax_key',
+  'c.phone_key', 'c.phone2_key',
+]
+const liveWithOwner = (db: Knex, excludeId?: string) => {
+  const q = db('customers as c').leftJoin('users as u', 'u.id', 'c.owner_id').whereNull('c.deleted_at')
+  if (excludeId) q.whereNot('c.id', excludeId)
+  return q
+}
+const oldestFirst = [{ column: 'c.created_at' }, { column: 'c.id' }]
+
+/** Live customers (any owner) whose name_key, similar_key or tax_key is `value`. */
+export const customersByKey = (db: Knex, column: 'name_key' | 'similar_key' | 'tax_key', value: string, limit: number, excludeId?: string): Promise<DuplicateRow[]> =>
+  liveWithOwner(db, excludeId).where(`c.${column}`, value).orderBy(oldestFirst).limit(limit).select(DUPLICATE_COLUMNS)
+
+/** Live customers with one of these phone keys as 电话 or 电话2. */
+export const customersByPhone = (db: Knex, keys: string[], limit: number, excludeId?: string): Promise<DuplicateRow[]> =>
+  liveWithOwner(db, excludeId)
+    .where((w) => w.whereIn('c.phone_key', keys).orWhereIn('c.phone2_key', keys))
+    .orderBy(oldestFirst)
+    .limit(limit)
+    .select(DUPLICATE_COLUMNS)
+
+/** Live customers with a live contact whose mobile has one of these keys. */
+export const customersByContactMobile = (db: Knex, keys: string[], limit: number, excludeId?: string): Promise<DuplicateRow[]> =>
+  liveWithOwner(db, excludeId)
+    .whereIn('c.id', db('contacts').select('customer_id').whereIn('mobile_key', keys).whereNull('deleted_at'))
+    .orderBy(oldestFirst)
+    .limit(limit)
+    .select(DUPLICATE_COLUMNS)
+
+/** The mobile keys of a customer's live contacts. */
+export const contactMobileKeysOf = async (db: Knex, customerId: string): Promise<string[]> =>
+  (await db('contacts').where({ customer_id: customerId }).whereNull('deleted_at').whereNotNull('mobile_key').select('mobile_key')).map((r: { mobile_key: string }) => r.mobile_key)
+
+/** Live customers whose key columns were never filled (rows written by a path that knows nothing of them). */
+export const customersWithoutKeys = (db: Knex, limit: number): Promise<Array<{ id: string; name: string; tax_id: string | null; phone: string | null; phone2: string | null }>> =>
+  // liveness through coalesce: the name_key index (its null range) serves it, not the deleted_at one
+  db('customers').whereNull('name_key').whereRaw('coalesce(??, ??) is null', ['deleted_at', 'deleted_at']).limit(limit).select('id', 'name', 'tax_id', 'phone', 'phone2')
+
+/** Live contacts with a mobile but no mobile key. */
+export const contactsWithoutMobileKey = (db: Knex, limit: number): Promise<Array<{ id: string; mobile: string }>> =>
+  db('contacts').whereNull('mobile_key').whereNotNull('mobile').whereRaw('coalesce(??, ??) is null', ['deleted_at', 'deleted_at']).limit(limit).select('id', 'mobile')
+
+export const updateContactKey = (db: Knex, id: string, mobileKey: string) => db('contacts').where({ id }).update({ mobile_key: mobileKey })
+
+/** Derived columns only: the version stays (like search_text, a sync client rebuilds them). */
+export const updateCustomerKeys = (db: Knex, id: string, keys: Record<string, unknown>) => db('customers').where({ id }).update(keys)
+
+// ---- 公海 moves (set-based, a chunk of ≤ 500 customers per call) -----------------------------------------
+
+export interface OwnerPatch {
+  owner_id: string | null
+  updated_at: string
+  version: number
+}
+
+/**
+ * Moves the rows that follow a customer's owner, for a chunk of customers, before the customers
+ * themselves change: the reminders of the current owner (done ones too; open birthday ones stay
+ * for the evaluation to retract, as on a reassignment) — or, for customers coming out of the
+ * 公海, the reminders left without an owner — then contacts, interactions, promises, attachments.
+ */
+export async function moveOwnedRowsOf(db: Knex, customerIds: string[], patch: OwnerPatch, from: 'owner' | 'pool') {
+  if (!customerIds.length) return
+  const reminders = db('reminders')
+    .whereIn('customer_id', customerIds)
+    .whereNull('deleted_at')
+    .where((q) => q.whereNot('source', 'birthday').orWhereNotNull('done_at'))
+  if (from === 'pool') reminders.whereNull('owner_id')
+  else {
+    reminders.whereExists(
+      db('customers as oc').select('oc.id').whereRaw('?? = ??', ['oc.id', 'reminders.customer_id']).whereRaw('?? = ??', ['oc.owner_id', 'reminders.owner_id']),
+    )
+  }
+  await reminders.update(patch)
+  await db('contacts').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
+  const records = db('interactions').whereIn('customer_id', customerIds).select('id')
+  await db('attachments').where('entity', 'interaction').whereIn('entity_id', records).whereNull('deleted_at').update(patch)
+  await db('interaction_promises').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
+  await db('interactions').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
+}
+
+/** The reminders an owner-less customer has none of: policy, escalation, birthday and 公海预警 ones still open. */
+export const retractOwnerRemindersOf = (db: Knex, customerIds: string[], at: string, version: number) =>
+  db('reminders')
+    .whereIn('customer_id', customerIds)
+    .whereIn('source', ['contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'pool_warning'])
+    .whereNull('done_at')
+    .whereNull('deleted_at')
+    .update({ deleted_at: at, retracted_at: at, updated_at: at, version })
+
+/** Customers into the 公海: no owner, with when, from whom (the owner they had) and why. */
+export const customersToPool = (db: Knex, customerIds: string[], p: { at: string; reason: string; note: string | null; version: number }) =>
+  db('customers')
+    .whereIn('id', customerIds)
+    .whereNull('deleted_at')
+    .update({
+      pool_prev_owner_id: db.ref('owner_id'), owner_id: null, owner_since: null, pool_at: p.at, pool_reason: p.reason, pool_note: p.note,
+      updated_at: p.at, version: p.version,
+    })
+
+/** Customers out of the 公海 to an owner (since now). */
+export const customersFromPool = (db: Knex, customerIds: string[], p: { ownerId: string; at: string; version: number }) =>
+  db('customers')
+    .whereIn('id', customerIds)
+    .whereNull('deleted_at')
+    .whereNull('owner_id')
+    .update({ owner_id: p.ownerId, owner_since: p.at, pool_at: null, pool_reason: null, pool_note: null, updated_at: p.at, version: p.version })
+
+export interface PoolRow {
+  id: string
+  name: string
+  owner_id: string | null
+  owner_team_id: string | null
+  pool_prev_owner_id: string | null
+  pool_at: unknown
+}
+
+/** The customers of a move with their owner's team and pool facts (live ones only), locked for the move. */
+export const poolRows = (db: Knex, ids: string[]): Promise<PoolRow[]> =>
   db('customers as c')
     .leftJoin('users as u', 'u.id', 'c.owner_id')
+    .whereIn('c.id', ids)
     .whereNull('c.deleted_at')
-    .whereRaw('lower(??) like ?', ['c.name', pattern])
-    .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
-    .select('c.id', 'c.code', 'c.name', 'c.owner_id', 'u.name as owner_name')
+    .select('c.id', 'c.name', 'c.owner_id', 'u.team_id as owner_team_id', 'c.pool_prev_owner_id', 'c.pool_at')
+
+/** How many live customers a user owns. */
+export async function countOwned(db: Knex, userId: string): Promise<number> {
+  const r = await db('customers').where('owner_id', userId).whereNull('deleted_at').count({ n: '*' }).first()
+  return Number(r?.n ?? 0)
+}
+
+/** Restricts the list to the 公海 (customers without an owner). */
+export const inPool = (q: Knex.QueryBuilder) => q.whereNull('c.owner_id')
+
+/** Tags on the customers `scope` allows, most used first: the comma-joined columns grouped, split by the caller. */
+export const tagColumns = (db: Knex, scope: (q: Knex.QueryBuilder) => void, limit: number): Promise<Array<{ tags: string; n: unknown }>> => {
+  const q = liveCustomers(db).whereNotNull('c.tags')
+  scope(q)
+  return q.groupBy('c.tags').orderBy([{ column: 'n', order: 'desc' }, { column: 'c.tags' }]).limit(limit).select('c.tags').count({ n: '*' })
+}
+
+// ---- app settings of the customers module (customers.*) ------------------------------------------------
+
+export async function readAppSetting(db: Knex, key: string): Promise<string | null> {
+  const r = await db('app_settings').where({ key }).first('value')
+  return r?.value ?? null
+}
+
+export const writeAppSetting = (db: Knex, dialect: Dialect, key: string, value: string, now: string) =>
+  upsert(db, dialect, 'app_settings', { key, value, updated_at: now }, ['key'])
+
 /** Status and category of live customers (the churn flow's customer changes). */
 export const churnStateOf = (db: Knex, ids: string[]): Promise<Array<{ id: string; status: string; category_id: string | null }>> =>
   db('customers').whereIn('id', ids).whereNull('deleted_at').select('id', 'status', 'category_id')

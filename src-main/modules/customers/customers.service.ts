@@ -2,27 +2,31 @@
 // KH-<year>-<6 digits> code, partial edits with optimistic version check, soft delete, and
 // reassignment. Every write: one transaction, the next central version, an audit entry.
 import type { Knex } from 'knex'
-import type { ServiceContext } from '../context'
+import type { Actor, AppContext, ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
-import { CustomerFields, DICT_FIELDS, type Customer, type CustomerRow, type DictField } from '../../contract/customers'
+import {
+  CustomerFields, DICT_FIELDS, type ColumnPref, type Customer, type CustomerRow, type DedupeSettings, type DictField, type DuplicateCheck,
+  type DuplicateCheckInput, type DuplicateLookup, type DuplicateMatch, type ListKey,
+} from '../../contract/customers'
 import type { DictTypeCode } from '../../contract/dictionary'
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
+import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, can, inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit, recordAuditMany, type AuditInput, type Changes } from '../audit/audit.service'
-import type { Actor } from '../context'
 import type { Dialect } from '../../db/config'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildCustomerSearchText } from './customers.search'
-import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
+import { classifyLookup, findDuplicates, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, updateContactsOf, updateCustomer, updateCustomersIn,
-  type ListQuery,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, customerListQueries, customersFromPool, customersToPool,
+  customersWithoutKeys, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
+  moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
+  updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -78,6 +82,7 @@ export function toCustomer(r: Row): Customer {
     tags: splitTags(r.tags),
     ownerId: str(r.owner_id),
     ownerName: str(r.owner_name),
+    ...poolFacts(r),
     orderCount: Number(r.order_count ?? 0),
     orderTotalCents: toNum(r.order_total_cents) ?? 0,
     firstOrderDate: str(r.first_order_date),
@@ -90,13 +95,26 @@ export function toCustomer(r: Row): Customer {
   }
 }
 
+const POOL_REASONS = new Set(['release', 'no_follow_up', 'no_order'])
+/** The 公海 facts of a row: only while it has no owner. */
+function poolFacts(r: Row) {
+  const inPool = r.owner_id === null || r.owner_id === undefined
+  return {
+    poolAt: inPool ? toIso(r.pool_at) : null,
+    poolReason: inPool && POOL_REASONS.has(String(r.pool_reason)) ? (String(r.pool_reason) as Customer['poolReason']) : null,
+    poolNote: inPool ? str(r.pool_note) : null,
+    poolPrevOwnerName: inPool ? str(r.pool_prev_owner_name) : null,
+  }
+}
+
 function toRow(r: Row): CustomerRow {
   return {
     id: String(r.id), code: String(r.code), name: String(r.name), shortName: str(r.short_name),
     customerType: (r.customer_type ?? 'company') as CustomerRow['customerType'],
     regionId: str(r.region_id), industryId: str(r.industry_id), categoryId: str(r.category_id), levelId: str(r.level_id),
-    natureId: str(r.nature_id), sourceId: str(r.source_id), phone: str(r.phone), city: str(r.city),
-    ownerId: str(r.owner_id), ownerName: str(r.owner_name), status: (r.status ?? 'normal') as CustomerRow['status'],
+    natureId: str(r.nature_id), sourceId: str(r.source_id), phone: str(r.phone), province: str(r.province), city: str(r.city), district: str(r.district),
+    ownerId: str(r.owner_id), ownerName: str(r.owner_name), ...poolFacts(r), status: (r.status ?? 'normal') as CustomerRow['status'],
+    tags: splitTags(r.tags), createdAt: toIso(r.created_at)!,
     creditRating: toNum(r.credit_rating), orderTotalCents: toNum(r.order_total_cents) ?? 0,
     lastContactAt: toIso(r.last_contact_at), nextContactAt: toIso(r.next_contact_at), updatedAt: toIso(r.updated_at)!,
     primaryContact: str(r.primary_contact),
@@ -119,7 +137,17 @@ const removedChanges = (view: Record<string, unknown>): Changes =>
 export async function customersList(ctx: ServiceContext, input: ListQuery) {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  const { filtered, pageIds, narrowed } = customerListQueries(k, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+  return listPage(ctx, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+}
+
+/** The 公海 list (the pool service checks its permission): customers without an owner, the list's filters. */
+export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => listPage(ctx, input, inPool)
+
+const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, now: ctx.clock.now() })
+
+async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.QueryBuilder) => void) {
+  const k = ctx.db.knex
+  const { filtered, pageIds, narrowed } = customerListQueries(k, input, scope, viewerOf(ctx))
   const offset = (input.page - 1) * input.pageSize
   let total: number
   let ids: Array<{ id: string; total_count?: unknown }>
@@ -150,6 +178,11 @@ async function loadCustomer(db: Knex, id: string): Promise<Customer> {
 export async function customersGet(ctx: ServiceContext, input: { id: string }): Promise<Customer> {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
+  // a 公海 customer is open to everyone who may see the pool (to decide whether to claim it)
+  if (can(ctx.actor, 'pool', 'view')) {
+    const r = await findCustomer(k, input.id)
+    if (r && !r.owner_id) return toCustomer(r)
+  }
   await assertRowInScope(k, ctx.actor, scope, 'customers', input.id, 'customer')
   return loadCustomer(k, input.id)
 }
@@ -181,9 +214,9 @@ async function newCustomerCode(trx: Knex.Transaction, year: number): Promise<str
   }
 }
 
-export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null }): Promise<Customer> {
+export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null; duplicateOk?: boolean }): Promise<Customer> {
   requirePerm(ctx.actor, 'customers', 'create')
-  const { ownerId: wantedOwner, ...fields } = input
+  const { ownerId: wantedOwner, duplicateOk, ...fields } = input
   const ownerId = wantedOwner || ctx.actor.userId
   const assignScope = ownerId !== ctx.actor.userId ? requirePerm(ctx.actor, 'customers', 'assign') : null
   const now = ctx.clock.now()
@@ -191,6 +224,7 @@ export async function customersCreate(ctx: ServiceContext, input: CustomerFields
   const id = await k.transaction(async (trx) => {
     if (assignScope) await assertAssignable(trx, ctx, assignScope, ownerId)
     await checkDictFields(trx, fields, null)
+    await assertNotDuplicate(trx, ctx, { name: fields.name, taxId: fields.taxId }, duplicateOk)
     const row: Row = {}
     for (const key of FIELD_KEYS) if (key in fields) row[toColumn(key)] = toDbValue(key, fields[key])
     const id = newId()
@@ -200,6 +234,8 @@ export async function customersCreate(ctx: ServiceContext, input: CustomerFields
       ...row, id, code, owner_id: ownerId, customer_type: fields.customerType ?? 'company', status: fields.status ?? 'normal',
       order_count: 0, order_total_cents: 0,
       search_text: buildCustomerSearchText({ name: fields.name, shortName: fields.shortName, code, phone: fields.phone, phone2: fields.phone2 }, []),
+      ...customerKeyColumns({ name: fields.name, taxId: fields.taxId, phone: fields.phone, phone2: fields.phone2 }),
+      owner_since: now.toISOString(),
       created_at: now.toISOString(), updated_at: now.toISOString(), version,
     })
     const created = await loadCustomer(trx, id)
@@ -222,7 +258,7 @@ export async function refreshSearchText(trx: Knex, customerId: string) {
   if (text !== c.search_text) await updateCustomer(trx, customerId, { search_text: text })
 }
 
-export async function customersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: Fields }): Promise<Customer> {
+export async function customersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: Fields; duplicateOk?: boolean }): Promise<Customer> {
   const scope = requirePerm(ctx.actor, 'customers', 'edit')
   const k = ctx.db.knex
   await k.transaction(async (trx) => {
@@ -240,11 +276,24 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
       if (value !== current) patch[toColumn(key)] = value
     }
     if (!Object.keys(patch).length) return
+    // only a name or 税号 that changed can make it a duplicate (an old duplicate saved anyway stays editable)
+    const probe = {
+      excludeId: input.id,
+      name: 'name' in patch && normalizeCompanyName(String(patch.name)) !== normalizeCompanyName(before.name) ? String(patch.name) : null,
+      taxId: 'tax_id' in patch && taxKey(str(patch.tax_id)) !== taxKey(before.taxId) ? str(patch.tax_id) : null,
+    }
+    if (probe.name || probe.taxId) await assertNotDuplicate(trx, ctx, probe, input.duplicateOk)
     const version = await nextVersion(trx)
     Object.assign(patch, { updated_at: ctx.clock.now().toISOString(), version })
     if (Object.keys(fields).some((f) => SEARCH_FIELDS.has(f))) {
       const merged = { ...before, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) }
       patch.search_text = buildCustomerSearchText(merged, await liveContactsForSearch(trx, input.id))
+    }
+    if (['name', 'tax_id', 'phone', 'phone2'].some((col) => col in patch)) {
+      const next = (col: string, cur: string | null) => (col in patch ? str(patch[col]) : cur)
+      Object.assign(patch, customerKeyColumns({
+        name: next('name', before.name)!, taxId: next('tax_id', before.taxId), phone: next('phone', before.phone), phone2: next('phone2', before.phone2),
+      }))
     }
     // only while the row still has the version the edit is based on (a parallel edit of it answers conflict)
     if (!(await updateCustomer(trx, input.id, patch, input.version))) throw conflict('customer')
@@ -293,7 +342,7 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
     const version = await nextVersion(trx)
     const moved = { owner_id: input.ownerId, updated_at: now, version }
     for (const r of moving) {
-      await updateCustomer(trx, r.id, moved)
+      await updateCustomer(trx, r.id, { ...moved, owner_since: now })
       await updateContactsOf(trx, r.id, moved)
       await moveRecordsOf(trx, r.id, moved)
       if (r.owner_id) await moveRemindersOf(trx, r.id, r.owner_id, moved)
@@ -308,27 +357,8 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
 
 // ---- 同名客户 and customers made by other modules ----------------------------------------------
 
-export interface SameNameCustomer {
-  id: string
-  code: string
-  name: string
-  ownerId: string | null
-  ownerName: string | null
-}
-
-/**
- * The live customer (any owner, whatever the caller's scope) whose name is the same as `name`
- * by normalizeCompanyName; the oldest when several are. Null when none is.
- */
-export async function findCustomerBySameName(db: Knex, name: string): Promise<SameNameCustomer | null> {
-  const key = normalizeCompanyName(name)
-  const pattern = sameNamePattern(key)
-  if (!pattern) return null
-  for (const r of await sameNameCandidates(db, pattern)) {
-    if (normalizeCompanyName(r.name) === key) return { id: r.id, code: r.code, name: r.name, ownerId: r.owner_id, ownerName: r.owner_name }
-  }
-  return null
-}
+// the same-name lookup lives in customers.dedupe.ts (an index lookup on name_key); re-exported here
+export { findCustomerBySameName, type SameNameCustomer } from './customers.dedupe'
 
 /** Whether the actor may see the customer (customers view permission and scope); false for a missing one. */
 export async function customerVisible(db: Knex, ctx: ServiceContext, id: string): Promise<boolean> {
@@ -367,6 +397,8 @@ export async function createCustomerFromOpportunity(
     id, code, name: input.name, owner_id: input.ownerId, customer_type: 'company', status: 'normal', phone: input.phone ?? null,
     order_count: 0, order_total_cents: 0,
     search_text: buildCustomerSearchText({ name: input.name, code, phone: input.phone }, []),
+    ...customerKeyColumns({ name: input.name, phone: input.phone }),
+    owner_since: now.toISOString(),
     created_at: now.toISOString(), updated_at: now.toISOString(), version,
   })
   const created = await loadCustomer(trx, id)
@@ -434,3 +466,180 @@ export async function applyChurnState(
   }
   return changed
 }
+
+// ---- 查重 ---------------------------------------------------------------------------------------
+
+const DEDUPE_OVERRIDE_KEY = 'customers.dedupeOverrideRoles'
+const DEFAULT_OVERRIDE_ROLES = ['admin']
+
+async function loadDedupeSettings(db: Knex): Promise<DedupeSettings> {
+  const raw = await readAppSetting(db, DEDUPE_OVERRIDE_KEY)
+  if (raw !== null) {
+    try {
+      const v = JSON.parse(raw)
+      if (Array.isArray(v)) return { overrideRoleCodes: v.map(String) }
+    } catch {
+      // a damaged value keeps the default
+    }
+  }
+  return { overrideRoleCodes: [...DEFAULT_OVERRIDE_ROLES] }
+}
+
+/** Whether the actor's role may save a same-level duplicate anyway (a role setting; default: admin only). */
+const mayOverride = async (db: Knex, actor: Actor) => (await loadDedupeSettings(db)).overrideRoleCodes.includes(actor.roleCode)
+
+export async function customersGetDedupeSettings(ctx: ServiceContext): Promise<DedupeSettings> {
+  requirePerm(ctx.actor, 'customers', 'view')
+  return loadDedupeSettings(ctx.db.knex)
+}
+
+export async function customersSaveDedupeSettings(ctx: ServiceContext, input: DedupeSettings): Promise<DedupeSettings> {
+  requirePerm(ctx.actor, 'settings', 'edit')
+  const codes = [...new Set(input.overrideRoleCodes)]
+  await writeAppSetting(ctx.db.knex, ctx.db.dialect, DEDUPE_OVERRIDE_KEY, JSON.stringify(codes), ctx.clock.now().toISOString())
+  return { overrideRoleCodes: codes }
+}
+
+/** A match as the caller may see it: outside the caller's scope only the name and the owner. */
+function toMatch(actor: Actor, f: FoundDuplicate): DuplicateMatch {
+  const r = f.row
+  const inPoolNow = !r.owner_id
+  const customers = actor.permissions.customers
+  const visible =
+    !!customers?.actions.includes('view') &&
+    (inPoolNow ? can(actor, 'pool', 'view') || customers.scope === 'all' : inScope(actor, customers.scope, r.owner_id, r.owner_team_id))
+  return {
+    level: f.level, reasons: f.reasons, name: r.name, ownerName: inPoolNow ? null : r.owner_name, inPool: inPoolNow, visible,
+    id: visible ? r.id : null, code: visible ? r.code : null,
+  }
+}
+
+/**
+ * Refuses a same-level duplicate (同名 or the same 税号) unless the role may save one anyway and
+ * the caller confirmed it (duplicateOk); the error names the existing customer and its owner.
+ */
+async function assertNotDuplicate(db: Knex, ctx: ServiceContext, probe: { excludeId?: string; name?: string | null; taxId?: string | null }, duplicateOk?: boolean) {
+  const same = (await findDuplicates(db, probe)).filter((f) => f.level === 'same' && (probe.name ? true : f.reasons.includes('taxId')))
+  const first = same.find((f) => (probe.name ? f.reasons.includes('name') : true)) ?? same[0]
+  if (!first) return
+  const override = await mayOverride(db, ctx.actor)
+  if (override && duplicateOk) return
+  const field = first.reasons.includes('name') && probe.name ? 'name' : 'taxId'
+  const inPoolNow = !first.row.owner_id
+  const key = override ? 'customers.errors.duplicateConfirm' : inPoolNow ? 'customers.errors.duplicateInPool' : 'customers.errors.duplicate'
+  const params = { name: first.row.name, owner: first.row.owner_name ?? '', field, canOverride: override, inPool: inPoolNow }
+  throw new AppError('rule', `a customer with the same ${field === 'name' ? 'name' : 'tax id'} exists: ${first.row.name}`, {
+    key, params, issues: [{ field, code: 'duplicate', message: 'duplicate customer', params }],
+  })
+}
+
+export async function customersCheckDuplicates(ctx: ServiceContext, input: DuplicateCheckInput): Promise<DuplicateCheck> {
+  const scope = requirePerm(ctx.actor, 'customers', input.id ? 'edit' : 'create')
+  const k = ctx.db.knex
+  if (input.id) await assertRowInScope(k, ctx.actor, scope, 'customers', input.id, 'customer')
+  const found = await findDuplicates(k, { excludeId: input.id, name: input.name, taxId: input.taxId, phone: input.phone, phone2: input.phone2 })
+  const matches = found.map((f) => toMatch(ctx.actor, f))
+  const level = matches.some((m) => m.level === 'same') ? 'same' : matches.length ? 'similar' : 'none'
+  const canOverride = await mayOverride(k, ctx.actor)
+  return { level, blocked: level === 'same' && !canOverride, canOverride, matches }
+}
+
+/** 查重 tool: the text as a 税号, a phone or a name; a name also finds the similar ones. */
+export async function customersLookup(ctx: ServiceContext, input: { text: string }): Promise<DuplicateLookup> {
+  requirePerm(ctx.actor, 'customers', 'view')
+  const kind = classifyLookup(input.text)
+  const probe = kind === 'taxId' ? { taxId: input.text } : kind === 'phone' ? { phone: input.text } : { name: input.text }
+  const found = await findDuplicates(ctx.db.knex, probe)
+  return { kind, matches: found.map((f) => toMatch(ctx.actor, f)) }
+}
+
+/** Tags in use on the customers the caller may see, most used first. */
+export async function customersTags(ctx: ServiceContext): Promise<Array<{ tag: string; count: number }>> {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const counts = new Map<string, number>()
+  for (const r of await tagColumns(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), 2000)) {
+    for (const tag of splitTags(r.tags)) counts.set(tag, (counts.get(tag) ?? 0) + Number(r.n))
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 200).map(([tag, count]) => ({ tag, count }))
+}
+
+/**
+ * Fills the 查重 keys of rows written without them (another module's insert, an import) and of
+ * contacts' mobiles: at most `limit` of each per call; answers how many were filled.
+ */
+export async function fillMissingKeys(db: Knex, limit = 500): Promise<number> {
+  let n = 0
+  for (const r of await customersWithoutKeys(db, limit)) {
+    await updateCustomerKeys(db, r.id, customerKeyColumns({ name: r.name, taxId: r.tax_id, phone: r.phone, phone2: r.phone2 }))
+    n++
+  }
+  for (const r of await contactsWithoutMobileKey(db, limit)) {
+    const key = phoneKey(r.mobile)
+    // a mobile without enough digits keeps no key: mark it with '' so it is not read again
+    await updateContactKey(db, r.id, key ?? '')
+    n++
+  }
+  return n
+}
+
+// ---- 公海 moves (the pool service checks permissions and rules; records follow like a reassignment) ----
+
+export type { ListQuery, PoolRow } from './customers.repository'
+
+const POOL_CHUNK = 500
+
+/** Who moved it (null: the pool rules) and when. */
+export type MoveContext = Pick<AppContext, 'db' | 'clock'> & { actor: Actor | null }
+
+/**
+ * Customers into the 公海 with their contacts, records and the owner's reminders (like a
+ * reassignment, to nobody); their system reminders are re-evaluated (an owner-less customer has
+ * none). One audit entry per customer: ownerId → null and the pool reason.
+ */
+export async function moveToPool(trx: Knex.Transaction, ctx: MoveContext, rows: PoolRow[], why: { reason: 'release' | 'no_follow_up' | 'no_order'; note?: string | null }, version: number) {
+  const owned = rows.filter((r) => r.owner_id)
+  if (!owned.length) return 0
+  const at = ctx.clock.now().toISOString()
+  for (let i = 0; i < owned.length; i += POOL_CHUNK) {
+    const ids = owned.slice(i, i + POOL_CHUNK).map((r) => r.id)
+    await moveOwnedRowsOf(trx, ids, { owner_id: null, updated_at: at, version }, 'owner')
+    await customersToPool(trx, ids, { at, reason: why.reason, note: why.note ?? null, version })
+  }
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, owned.map((r): AuditInput => {
+    const changes: Record<string, [unknown, unknown]> = { ownerId: [r.owner_id, null], pool: [null, why.reason] }
+    if (why.note) changes.poolNote = [null, why.note]
+    return { entity: 'customer', entityId: r.id, action: 'update', changes }
+  }))
+  // what the reminder evaluation concludes for a customer without an owner, set-based: its
+  // policy, escalation, birthday and 公海预警 reminders are withdrawn (follow-ups and promises
+  // belong to its records and went with them)
+  for (let i = 0; i < owned.length; i += POOL_CHUNK) {
+    await retractOwnerRemindersOf(trx, owned.slice(i, i + POOL_CHUNK).map((r) => r.id), at, version)
+  }
+  return owned.length
+}
+
+/** 公海 customers to an owner (领取 or 分配), with what followed them into the pool. */
+export async function moveFromPool(trx: Knex.Transaction, ctx: MoveContext, rows: PoolRow[], ownerId: string, how: 'claim' | 'assign', version: number) {
+  const pooled = rows.filter((r) => !r.owner_id)
+  if (!pooled.length) return 0
+  const at = ctx.clock.now().toISOString()
+  let moved = 0
+  for (let i = 0; i < pooled.length; i += POOL_CHUNK) {
+    const ids = pooled.slice(i, i + POOL_CHUNK).map((r) => r.id)
+    moved += Number(await customersFromPool(trx, ids, { ownerId, at, version }))
+    await moveOwnedRowsOf(trx, ids, { owner_id: ownerId, updated_at: at, version }, 'pool')
+  }
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, pooled.map((r): AuditInput => ({ entity: 'customer', entityId: r.id, action: 'update', changes: { ownerId: [null, ownerId], pool: [null, how] } })))
+  await evaluateCustomers(trx, ctx, pooled.map((r) => r.id), async () => version)
+  return moved
+}
+
+export type { ColumnPref, ListKey }
+
+/** The customers of a 公海 move with their owner and pool facts (live ones). */
+export const poolRowsOf = (db: Knex, ids: string[]) => poolRows(db, ids)
+
+/** How many live customers a user owns (the 领取上限 counts these). */
+export const ownedCount = (db: Knex, userId: string) => countOwned(db, userId)

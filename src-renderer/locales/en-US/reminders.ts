@@ -202,6 +202,7 @@ export default {
       plan_step: 'Plan step',
       opportunity: 'Opportunity',
       service_ticket: 'Service ticket',
+      pool_warning: 'Pool warning',
     },
     repeat: {
       none: 'Does not repeat',

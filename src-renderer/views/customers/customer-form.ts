@@ -30,6 +30,7 @@ export interface CustomerFormModel {
   country: string
   province: string
   city: string
+  district: string
   address: string
   postcode: string
   phone: string
@@ -58,6 +59,7 @@ export const TEXT_MAX: Partial<Record<keyof CustomerFormModel, number>> = {
   country: 64,
   province: 64,
   city: 64,
+  district: 64,
   address: 500,
   postcode: 20,
   phone: 50,
@@ -83,7 +85,7 @@ export const FIELD_SECTION: Record<string, FormSection> = {
   sourceId: 'basic', natureId: 'basic', industryId: 'basic', sizeId: 'basic', yearsInBusiness: 'basic',
   positionId: 'basic', creditRating: 'basic', employees: 'basic', wantsAgent: 'basic', settlementId: 'basic',
   contactPolicyId: 'basic', purchasePolicyId: 'basic', tags: 'basic', ownerId: 'basic', regionId: 'contact',
-  country: 'contact', province: 'contact', city: 'contact', address: 'contact', postcode: 'contact',
+  country: 'contact', province: 'contact', city: 'contact', district: 'contact', address: 'contact', postcode: 'contact',
   phone: 'contact', phone2: 'contact', fax: 'contact', email: 'contact', email2: 'contact',
   website: 'contact', mainProducts: 'contact',
   legalRep: 'business', registeredCapitalCents: 'business', annualRevenueCents: 'business', bank: 'business',
@@ -122,6 +124,7 @@ export function toFormModel(c: Customer | null): CustomerFormModel {
     country: s(c?.country),
     province: s(c?.province),
     city: s(c?.city),
+    district: s(c?.district),
     address: s(c?.address),
     postcode: s(c?.postcode),
     phone: s(c?.phone),
@@ -172,6 +175,7 @@ export function toFields(m: CustomerFormModel): CustomerFields {
     country: t(m.country),
     province: t(m.province),
     city: t(m.city),
+    district: t(m.district),
     address: t(m.address),
     postcode: t(m.postcode),
     phone: t(m.phone),
