@@ -81,7 +81,9 @@ describeEachDb('customer list for a working day', (dialect) => {
     expect((await t.call(w.mgrA1.key, 'customers', 'listViews', { list: 'customers' })).map((x) => x.name)).toEqual(['重点客户'])
     expect(await t.call(w.mgrA2.key, 'customers', 'listViews', { list: 'customers' })).toEqual([])
     expect(errorOf(await t.raw(w.mgrA2.key, 'customers', 'removeView', { id: v.id })).code).toBe('not_found')
-    expect(errorOf(await t.raw(w.mgrA2.key, 'customers', 'saveView', { id: v.id, list: 'customers', name: '偷改', filter: {} })).code).toBe('not_found')
+    expect(errorOf(await t.raw(w.mgrA2.key, 'customers', 'saveView', { id: v.id, version: v.version, list: 'customers', name: '偷改', filter: {} })).code).toBe('not_found')
+    // an edit carries the version it is based on
+    expect(errorOf(await t.raw(w.mgrA1.key, 'customers', 'saveView', { id: v.id, list: 'customers', name: '无版本', filter: {} })).code).toBe('validation')
     const renamed = await t.call(w.mgrA1.key, 'customers', 'saveView', { id: v.id, version: v.version, list: 'customers', name: '重点客户（30天）', filter: v.filter })
     expect(renamed.name).toBe('重点客户（30天）')
     expect(errorOf(await t.raw(w.mgrA1.key, 'customers', 'saveView', { id: v.id, version: v.version, list: 'customers', name: '旧版本', filter: {} })).code).toBe('conflict')

@@ -318,6 +318,7 @@ export const customersToPool = (db: Knex, customerIds: string[], p: { at: string
   db('customers')
     .whereIn('id', customerIds)
     .whereNull('deleted_at')
+    .whereNotNull('owner_id') // one already in the pool keeps who released it
     .update({
       pool_prev_owner_id: db.ref('owner_id'), owner_id: null, owner_since: null, pool_at: p.at, pool_reason: p.reason, pool_note: p.note,
       updated_at: p.at, version: p.version,

@@ -2,7 +2,7 @@
 // of the customers and 公海 lists, and the columns each list shows in the user's order.
 import { CustomerFilter, type ColumnPref, type ListKey, type SavedView } from '../../contract/customers'
 import type { ServiceContext } from '../context'
-import { AppError, notFound, ruleError } from '../../shared/errors'
+import { conflict, notFound, ruleError } from '../../shared/errors'
 import { toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -52,9 +52,8 @@ export async function viewsSave(
       const before = await findUserView(trx, me, input.id)
       if (!before || before.list_key !== input.list) throw notFound('view', input.id)
       const version = await nextVersion(trx)
-      if (!(await updateUserView(trx, me, input.id, { ...fields, version }, input.version))) {
-        throw new AppError('conflict', 'the view was changed meanwhile', { key: 'errors.conflict' })
-      }
+      // only while the view still has the version the edit is based on
+      if (!(await updateUserView(trx, me, input.id, { ...fields, version }, input.version))) throw conflict('view', Number(before.version))
       return
     }
     if ((await countUserViews(trx, me, input.list)) >= MAX_VIEWS) throw ruleError('customers.errors.tooManyViews', 'too many saved views', { max: MAX_VIEWS })

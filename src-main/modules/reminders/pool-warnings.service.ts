@@ -27,8 +27,16 @@ const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n - 1) + '…' :
 
 export const poolWarningKey = (w: PoolWarning) => `pool_warning:${w.customerId}:${w.ownerId}:${w.returnAt.slice(0, 10)}`
 
-/** The warning's title: the customer and the day it returns to the 公海. */
-export const poolWarningTitle = (w: PoolWarning) => clip(`公海预警：${w.customerName} 将于 ${w.returnAt.slice(0, 10)} 退回公海`)
+/**
+ * The warning's title columns: no stored sentence, the key `pool_warning` and its values (the
+ * customer and the day it returns to the 公海), rendered in the reader's language
+ * (reminders.systemTitles.pool_warning).
+ */
+export const poolWarningTitle = (w: PoolWarning) => ({
+  title: '',
+  title_key: 'pool_warning',
+  title_params: JSON.stringify({ customer: clip(w.customerName), date: w.returnAt.slice(0, 10) }),
+})
 
 /** Makes the wanted warnings exist and withdraws the other open ones; one version for the lot. */
 export async function syncPoolWarnings(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, wanted: PoolWarning[]): Promise<{ created: number; withdrawn: number }> {
@@ -56,7 +64,7 @@ export async function syncPoolWarnings(db: Knex, app: Pick<AppContext, 'db' | 'c
     const e = existing.get(id)
     if (!e) {
       inserts.push({
-        id, created_at: nowIso, updated_at: nowIso, version: await v(), deleted_at: null, owner_id: w.ownerId, title: poolWarningTitle(w), notes: null,
+        id, created_at: nowIso, updated_at: nowIso, version: await v(), deleted_at: null, owner_id: w.ownerId, ...poolWarningTitle(w), notes: null,
         customer_id: w.customerId, contact_id: null, opportunity_id: null, due_at: dueAt, repeat_rule: 'none', repeat_interval: null,
         notify_ahead_minutes: 0, snoozed_until: null, done_at: null, notified_at: null, source: 'pool_warning', source_key: poolWarningKey(w),
         time_zone: settings.timeZone, repeat_anchor: null, series_id: null, fire_at: dueAt, source_id: w.customerId, basis_at: null,
@@ -65,7 +73,7 @@ export async function syncPoolWarnings(db: Knex, app: Pick<AppContext, 'db' | 'c
       created++
     } else if (e.retracted_at) {
       await updateReminder(db, id, {
-        deleted_at: null, retracted_at: null, done_at: null, due_at: dueAt, fire_at: fireAtOf(dueAt, 0, null), snoozed_until: null, notified_at: null,
+        ...poolWarningTitle(w), deleted_at: null, retracted_at: null, done_at: null, due_at: dueAt, fire_at: fireAtOf(dueAt, 0, null), snoozed_until: null, notified_at: null,
         updated_at: nowIso, version: await v(),
       })
       created++

@@ -7,7 +7,7 @@ type Te = (key: string) => boolean
 
 const SYSTEM_TITLES = [
   'follow_up', 'contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise', 'plan_step', 'opportunity',
-  'service_urgent', 'service_reopened', 'service_overdue', 'service_escalation', 'service_escalation_unassigned',
+  'service_urgent', 'service_reopened', 'service_overdue', 'service_escalation', 'service_escalation_unassigned', 'pool_warning',
 ]
 
 /**
