@@ -55,8 +55,12 @@ export async function up(knex: Knex): Promise<void> {
     t.string('mobile_key', 50).nullable()
     t.index(['mobile_key'])
   })
+  // SQL Server: the uuid key NONCLUSTERED and the table clustered on created_at, like every
+  // uuid-keyed table (see 20261206000100); elsewhere a plain primary key
+  const mssql = String(knex.client.config.client) === 'mssql'
   await knex.schema.createTable('user_list_views', (t) => {
-    t.uuid('id').primary()
+    if (mssql) t.uuid('id').notNullable()
+    else t.uuid('id').primary('user_list_views_pkey')
     t.uuid('user_id').notNullable()
     t.string('list_key', 32).notNullable() // customers | pool
     t.string('name', 50).notNullable()
@@ -68,6 +72,11 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('deleted_at').nullable()
     t.index(['user_id', 'list_key'])
   })
+  if (mssql) {
+    const ddl = (sql: string, names: string[]) => knex.schema.raw(knex.raw(sql, names).toQuery())
+    await ddl('create clustered index ?? on ?? (??)', ['user_list_views_created_at_clustered', 'user_list_views', 'created_at'])
+    await ddl('alter table ?? add constraint ?? primary key nonclustered (??)', ['user_list_views', 'user_list_views_pkey', 'id'])
+  }
   await knex.schema.createTable('user_preferences', (t) => {
     t.uuid('user_id').notNullable()
     t.string('pref_key', 64).notNullable() // e.g. customers.columns
