@@ -40,7 +40,14 @@ test('set-up: a team with a supervisor and two account managers, customers of bo
     ids[key] = (await api<{ id: string }>(page, 'users', 'create', { login: u.login, name: u.name, password: PASSWORD, roleId: role(code), teamId: team.id })).id
   }
   await api(page, 'users', 'saveTeam', { id: team.id, name: '华南销售部', leaderId: ids.supervisor })
-  await api(page, 'customers', 'create', { name: XINGHE, ownerId: ids.rep1, phone: '0755-8888 1234', tags: ['重点'] })
+  const xinghe = await api<{ id: string }>(page, 'customers', 'create', { name: XINGHE, ownerId: ids.rep1, phone: '0755-8888 1234', tags: ['重点'] })
+  ids.xinghe = xinghe.id
+  // what the card's tabs count: 2 contacts, 3 records
+  for (const name of ['刘总', '陈工']) await api(page, 'contacts', 'create', { customerId: xinghe.id, fields: { name } })
+  const channels = await api<Array<{ id: string; name: string }>>(page, 'dictionary', 'items', { typeCode: 'interaction_channel' })
+  for (const [i, subject] of ['初次电话', '上门拜访', '寄送样品'].entries()) {
+    await api(page, 'interactions', 'create', { customerId: xinghe.id, channelId: channels[0].id, occurredAt: new Date(Date.now() - (i + 1) * 86_400_000).toISOString(), subject })
+  }
   await api(page, 'customers', 'create', { name: POOL_CUSTOMER, ownerId: ids.rep1 })
   await api(page, 'customers', 'create', { name: '广州王经理自己的客户有限公司', ownerId: ids.rep2, tags: ['展会'] })
   await api(page, 'customers', 'create', { name: '周主管直管客户有限公司', ownerId: ids.supervisor })
@@ -183,4 +190,32 @@ test('the list for a working day: 我下属的, a saved view, a hidden column th
   await expect(page.locator('.el-table-fixed-column--left', { hasText: '名称' }).first()).toBeVisible()
   await page.screenshot({ path: `${SHOTS}/desk-list-views.png` })
   await expect(page.getByTestId('customer-table').locator('.el-table__body-wrapper').getByTestId('customer-row-follow-up').first()).toBeVisible()
+})
+
+test('the card counts its tabs; 省/市/区 is chosen from the bundled region list', async ({ page }) => {
+  await adminSession(page)
+  await as(page, staff.rep1)
+  await page.getByTestId('menu-customers').click()
+  await page.getByTestId('customer-search').fill('深圳市星河')
+  await page.getByTestId('customer-name-link').filter({ hasText: XINGHE }).click()
+  await expect(page.getByTestId('customer-count-contacts')).toHaveText('2')
+  await expect(page.getByTestId('customer-count-interactions')).toHaveText('3')
+  await page.getByTestId('customer-tab-contacts').click()
+  await page.screenshot({ path: `${SHOTS}/desk-card-counts.png` })
+
+  await page.getByTestId('customer-edit').click()
+  await page.getByTestId('customer-form-tab-contact').click()
+  const cascader = page.getByTestId('customer-region3')
+  await cascader.click()
+  await cascader.locator('input').fill('南山区')
+  await page.locator('.el-cascader__suggestion-item', { hasText: '深圳市 / 南山区' }).first().click()
+  await expect(cascader.locator('input')).toHaveValue(/广东省 \/ 深圳市 \/ 南山区/)
+  await page.screenshot({ path: `${SHOTS}/desk-region-cascader.png` })
+  await page.getByTestId('customer-form-save').click()
+  await expect(page.getByTestId('customer-form-dialog')).toBeHidden()
+  await page.getByTestId('customer-tab-contact').click()
+  const details = page.getByTestId('customer-details-contact')
+  await expect(details).toContainText('广东省')
+  await expect(details).toContainText('深圳市')
+  await expect(details).toContainText('南山区')
 })

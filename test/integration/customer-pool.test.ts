@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { addCustomer, dictId, errorOf, freezeClock, makeWorld, type World } from './reminders.fixtures'
-import { evaluatePool } from '../../src-main/modules/pool/pool.service'
+import { evaluatePool, POOL_CHUNK } from '../../src-main/modules/pool/pool.service'
+import { insertChunked } from '../../src-main/db/dialect'
 
 const DAY = 86_400_000
 
@@ -109,8 +110,12 @@ describeEachDb('customer pool (公海)', (dialect) => {
     t.clock.advance(26 * DAY) // 4 days before the return
     r = await evaluatePool(t.app)
     expect(r.returned).toBe(0)
-    const warnings = await k('reminders').where({ source: 'pool_warning' }).whereNull('deleted_at').whereIn('customer_id', [quiet, busy]).select('customer_id', 'owner_id', 'basis_date')
+    const warnings = await k('reminders').where({ source: 'pool_warning' }).whereNull('deleted_at').whereIn('customer_id', [quiet, busy]).select('customer_id', 'owner_id', 'basis_date', 'title', 'title_key', 'title_params')
     expect(warnings.map((x) => x.customer_id).sort()).toEqual([quiet, busy].sort())
+    // the title is a key and values (rendered in the reader's language), no stored sentence
+    expect(warnings.every((x) => x.title === '' && x.title_key === 'pool_warning')).toBe(true)
+    expect(warnings.map((x) => JSON.parse(x.title_params)).sort((a, b) => a.customer.localeCompare(b.customer)))
+      .toEqual([{ customer: '常联系有限公司', date: '2026-04-09' }, { customer: '久未联系有限公司', date: '2026-04-09' }].sort((a, b) => a.customer.localeCompare(b.customer)))
     expect(warnings.every((x) => x.owner_id === w.mgrB.userId && x.basis_date === '2026-04-09')).toBe(true)
     expect((await t.call(w.mgrB.key, 'reminders', 'list', { sources: ['pool_warning'] })).total).toBeGreaterThanOrEqual(2)
     expect((await evaluatePool(t.app)).warned).toBe(0) // idempotent
@@ -148,6 +153,38 @@ describeEachDb('customer pool (公海)', (dialect) => {
     expect(await owner(old)).toBeNull()
     expect(await owner(fresh)).toBe(w.mgrA1.userId)
     expect((await t.call(w.admin.key, 'customers', 'get', { id: old })).poolReason).toBe('no_order')
+    await rules({})
+  })
+
+  it('the rules move more customers than one chunk: every one returned, with its contacts, audited once', async () => {
+    await rules({ noFollowUpDays: 30, warnDays: 0 })
+    const k = t.app.db.knex
+    const n = POOL_CHUNK * 2 + 37 // three transactions, the last one partial
+    const at = '2025-01-01T00:00:00.000Z'
+    const ids = Array.from({ length: n }, () => crypto.randomUUID())
+    await insertChunked(k, t.app.db.dialect, 'customers', ids.map((id, i) => ({
+      id, code: `KH-CH-${String(i).padStart(6, '0')}`, name: `批量回收${i}号有限公司`, owner_id: w.mgrA2.userId, customer_type: 'company',
+      status: 'normal', order_count: 0, created_at: at, updated_at: at, version: 1, last_contact_at: at,
+    })))
+    await insertChunked(k, t.app.db.dialect, 'contacts', ids.slice(-3).map((customerId, i) => ({
+      id: crypto.randomUUID(), customer_id: customerId, owner_id: w.mgrA2.userId, name: `联系人${i}`, is_primary: true, created_at: at, updated_at: at, version: 1,
+    })))
+    t.clock.advance(31 * DAY)
+    const r = await evaluatePool(t.app)
+    expect(r.returned).toBeGreaterThanOrEqual(n)
+    const stillOwned = await k('customers').whereIn('id', ids.slice(0, 500)).whereNotNull('owner_id').count({ c: '*' }).first()
+    const stillOwnedRest = await k('customers').whereIn('id', ids.slice(500)).whereNotNull('owner_id').count({ c: '*' }).first()
+    expect(Number(stillOwned?.c) + Number(stillOwnedRest?.c)).toBe(0)
+    const pooled = await k('customers').whereIn('id', ids.slice(-40)).select('pool_reason', 'pool_prev_owner_id')
+    expect(pooled.every((x) => x.pool_reason === 'no_follow_up' && x.pool_prev_owner_id === w.mgrA2.userId)).toBe(true)
+    expect((await k('contacts').whereIn('customer_id', ids.slice(-3)).select('owner_id')).map((x) => x.owner_id)).toEqual([null, null, null])
+    let audits = 0
+    for (let i = 0; i < n; i += 500) {
+      audits += Number((await k('audit_log').where({ entity: 'customer' }).whereIn('entity_id', ids.slice(i, i + 500)).count({ c: '*' }).first())?.c)
+    }
+    expect(audits).toBe(n)
+    // a second run finds nothing more of them
+    expect((await evaluatePool(t.app)).returned).toBe(0)
     await rules({})
   })
 
