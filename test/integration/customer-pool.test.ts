@@ -16,6 +16,7 @@ describeEachDb('customer pool (公海)', (dialect) => {
   let cust: string
   let recId: string
   let manualId: string
+  let ticketId: string
 
   const owner = async (id: string) => (await t.app.db.knex('customers').where({ id }).first('owner_id')).owner_id as string | null
   const rules = (r: Partial<{ noFollowUpDays: number | null; noOrderDays: number | null; warnDays: number; reclaimDays: number; maxOwned: number | null }>) =>
@@ -32,6 +33,9 @@ describeEachDb('customer pool (公海)', (dialect) => {
       customerId: cust, channelId: phone, occurredAt: '2026-03-09T10:00:00+08:00', subject: '初次电话',
     })).id
     manualId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '寄样品', customerId: cust, dueAt: '2026-03-12T02:00:00.000Z' })).id
+    // a service ticket's owner is its customer's owner
+    ticketId = (await t.call(w.admin.key, 'services', 'create', { customerId: cust, typeId: await dictId(t, 'service_type', '维修'), summary: '设备异响', request: '主轴有异响' })).id
+    expect((await t.app.db.knex('service_tickets').where({ id: ticketId }).first('owner_id')).owner_id).toBe(w.mgrA1.userId)
   })
   afterAll(async () => t?.close())
 
@@ -42,7 +46,7 @@ describeEachDb('customer pool (公海)', (dialect) => {
     expect(await t.call(w.mgrA1.key, 'pool', 'release', { ids: [cust], reason: '客户暂无需求' })).toEqual({ changed: 1 })
     const k = t.app.db.knex
     expect(await owner(cust)).toBeNull()
-    for (const [table, id] of [['interactions', recId], ['reminders', manualId]]) expect((await k(table).where({ id }).first('owner_id')).owner_id, table).toBeNull()
+    for (const [table, id] of [['interactions', recId], ['reminders', manualId], ['service_tickets', ticketId]]) expect((await k(table).where({ id }).first('owner_id')).owner_id, table).toBeNull()
     expect((await k('contacts').where({ customer_id: cust }).first('owner_id')).owner_id).toBeNull()
     const c = await t.call(w.mgrA2.key, 'customers', 'get', { id: cust }) // a pool customer is open to pool viewers
     expect(c).toMatchObject({ ownerId: null, poolReason: 'release', poolNote: '客户暂无需求', poolPrevOwnerName: '经理甲一' })
@@ -63,7 +67,7 @@ describeEachDb('customer pool (公海)', (dialect) => {
     expect(await t.call(w.mgrA2.key, 'pool', 'claim', { ids: [cust] })).toEqual({ changed: 1 })
     const k = t.app.db.knex
     expect(await owner(cust)).toBe(w.mgrA2.userId)
-    for (const [table, id] of [['interactions', recId], ['reminders', manualId]]) expect((await k(table).where({ id }).first('owner_id')).owner_id, table).toBe(w.mgrA2.userId)
+    for (const [table, id] of [['interactions', recId], ['reminders', manualId], ['service_tickets', ticketId]]) expect((await k(table).where({ id }).first('owner_id')).owner_id, table).toBe(w.mgrA2.userId)
     expect((await t.call(w.mgrA2.key, 'reminders', 'list', { customerId: cust, status: 'all' })).items.map((r) => r.id)).toContain(manualId)
     expect((await t.call(w.mgrA2.key, 'customers', 'get', { id: cust })).poolReason).toBeNull()
     // a customer with an owner cannot be claimed

@@ -282,7 +282,8 @@ export interface OwnerPatch {
  * Moves the rows that follow a customer's owner, for a chunk of customers, before the customers
  * themselves change: the reminders of the current owner (done ones too; open birthday ones stay
  * for the evaluation to retract, as on a reassignment) — or, for customers coming out of the
- * 公海, the reminders left without an owner — then contacts, interactions, promises, attachments.
+ * 公海, the reminders left without an owner — then contacts, interactions, promises, attachments,
+ * service tickets and their notes.
  */
 export async function moveOwnedRowsOf(db: Knex, customerIds: string[], patch: OwnerPatch, from: 'owner' | 'pool') {
   if (!customerIds.length) return
@@ -302,6 +303,10 @@ export async function moveOwnedRowsOf(db: Knex, customerIds: string[], patch: Ow
   await db('attachments').where('entity', 'interaction').whereIn('entity_id', records).whereNull('deleted_at').update(patch)
   await db('interaction_promises').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
   await db('interactions').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
+  // a service ticket's owner is its customer's owner (none while the customer is in the 公海)
+  const tickets = db('service_tickets').whereIn('customer_id', customerIds).select('id')
+  await db('service_ticket_notes').whereIn('ticket_id', tickets).whereNull('deleted_at').update(patch)
+  await db('service_tickets').whereIn('customer_id', customerIds).whereNull('deleted_at').update(patch)
 }
 
 /** The reminders an owner-less customer has none of: policy, escalation, birthday and 公海预警 ones still open. */
