@@ -1,8 +1,10 @@
-// The customer desk in real Chromium against `crm serve`: 查重 while typing in the form (same →
-// blocked with the owner; similar → a warning, the rep continues), the 公海 move (a rep releases
-// with a reason → another rep claims → the supervisor assigns), and the working-day list (我下属的,
-// a saved view, a column hidden and still hidden after a reload). Staff are made through the API
-// with the admin's session; everything checked is done through the UI.
+// The customer desk (issue 7, items 1–3) in real Chromium against `crm serve`: 查重 while typing
+// in the form (same → blocked with the owner; similar → a warning, the rep continues), the 公海
+// move (a rep releases with a reason → another rep claims → the supervisor assigns), the
+// working-day list (我下属的, a saved view, a column hidden and still hidden after a reload), the
+// card's tab counts and the 省/市/区 cascader. Staff are made through the API with the admin's
+// session; everything checked is done through the UI. The file sorts after customers.spec.ts,
+// which starts from an empty customer list on the shared server.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { adminSession, confirmBox, login, logout } from './helpers'
