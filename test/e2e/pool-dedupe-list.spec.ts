@@ -22,7 +22,7 @@ async function api<T>(page: Page, area: string, call: string, data: unknown): Pr
   return body.data as T
 }
 
-const staff = { supervisor: { login: 'desk_sup', name: '周主管' }, rep1: { login: 'desk_li', name: '李经理' }, rep2: { login: 'desk_wang', name: '王经理' } }
+const staff = { supervisor: { login: 'desk_sup', name: '钟主管' }, rep1: { login: 'desk_li', name: '黎经理' }, rep2: { login: 'desk_wang', name: '汪经理' } }
 const ids: Record<string, string> = {}
 
 async function as(page: Page, who: { login: string; name: string }) {
@@ -51,8 +51,8 @@ test('set-up: a team with a supervisor and two account managers, customers of bo
     await api(page, 'interactions', 'create', { customerId: xinghe.id, channelId: channels[0].id, occurredAt: new Date(Date.now() - (i + 1) * 86_400_000).toISOString(), subject })
   }
   await api(page, 'customers', 'create', { name: POOL_CUSTOMER, ownerId: ids.rep1 })
-  await api(page, 'customers', 'create', { name: '广州王经理自己的客户有限公司', ownerId: ids.rep2, tags: ['展会'] })
-  await api(page, 'customers', 'create', { name: '周主管直管客户有限公司', ownerId: ids.supervisor })
+  await api(page, 'customers', 'create', { name: '广州汪经理自己的客户有限公司', ownerId: ids.rep2, tags: ['展会'] })
+  await api(page, 'customers', 'create', { name: '钟主管直管客户有限公司', ownerId: ids.supervisor })
 })
 
 test('查重 while typing: the same name is blocked naming its owner; a similar one warns and the rep continues', async ({ page }) => {
@@ -158,10 +158,10 @@ test('the list for a working day: 我下属的, a saved view, a hidden column th
   const table = page.getByTestId('customer-table')
   await page.getByTestId('customer-view-mine').click()
   await expect(table.locator('.el-table__body-wrapper .el-table__row')).toHaveCount(1)
-  await expect(table).toContainText('周主管直管客户有限公司')
+  await expect(table).toContainText('钟主管直管客户有限公司')
   await page.getByTestId('customer-view-subordinates').click()
   await expect(table).toContainText(XINGHE)
-  await expect(table).not.toContainText('周主管直管客户有限公司')
+  await expect(table).not.toContainText('钟主管直管客户有限公司')
   // a tag on top, saved as a view
   await page.getByTestId('customer-filter-tags').click()
   await page.getByRole('option', { name: /^重点/ }).click()
