@@ -11,10 +11,12 @@ import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { assertRowInScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { refreshSearchText } from '../customers/customers.service'
-import { countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
+import { birthdayPatternsOf, nextBirthday } from '../reminders/birthdays'
+import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
+import { contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
 
 type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
 type Row = Record<string, unknown>
@@ -229,4 +231,47 @@ export async function createContactFromOpportunity(
   const created = toContact(await findContact(trx, id))
   await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: input.customerId, action: 'create', changes: diff(null, auditView(created)) })
   return id
+}
+
+// ---- the 工作台 ----------------------------------------------------------------------------------
+
+/** The scope contacts are seen in: the narrower of the contacts and the customers scope (by the customer's owner). */
+function viewScope(ctx: ServiceContext): DataScope {
+  const contactsScope = requirePerm(ctx.actor, 'contacts', 'view')
+  const customersScope = requirePerm(ctx.actor, 'customers', 'view')
+  return RANK[contactsScope] <= RANK[customersScope] ? contactsScope : customersScope
+}
+
+/** Contacts added in each range [from, to) to the customers in the caller's scope. */
+export async function contactsCreatedCounts(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  const scope = viewScope(ctx)
+  const k = ctx.db.knex
+  return countContactsCreated(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), ranges)
+}
+
+export interface BirthdayOn {
+  contactId: string
+  contactName: string
+  customerId: string
+  customerName: string
+  date: string
+  calendar: 'solar' | 'lunar'
+}
+
+/** Contacts (of customers in the caller's scope) whose birthday falls on one of `days` (solar or lunar), by date then name. */
+export async function contactsBirthdaysOn(ctx: ServiceContext, days: LocalDate[]): Promise<BirthdayOn[]> {
+  const scope = viewScope(ctx)
+  const k = ctx.db.knex
+  if (!days.length) return []
+  const first = [...days].sort(compareDates)[0]
+  const wanted = new Set(days.map(formatDate))
+  const rows = await contactsWithBirthdayOn(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), birthdayPatternsOf(days))
+  const out: BirthdayOn[] = []
+  for (const r of rows) {
+    const calendar = r.birthday_calendar === 'lunar' ? 'lunar' : 'solar'
+    const next = nextBirthday({ date: String(r.birthday), calendar, leapMonth: toBool(r.birthday_leap_month) }, first)
+    if (!next || !wanted.has(formatDate(next))) continue
+    out.push({ contactId: String(r.id), contactName: String(r.name), customerId: String(r.customer_id), customerName: String(r.customer_name), date: formatDate(next), calendar })
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date) || a.contactName.localeCompare(b.contactName, 'zh-CN'))
 }
