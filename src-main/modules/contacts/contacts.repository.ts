@@ -74,3 +74,7 @@ export function contactsWithBirthdayOn(db: Knex, scope: (q: Knex.QueryBuilder) =
   scope(q)
   return q.select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id', 'c.name as customer_name').orderBy('ct.id')
 }
+
+/** The live primary contacts of these customers (at most one each). */
+export const primaryContactsOf = (db: Knex, customerIds: string[]): Promise<Array<{ customer_id: string; name: string; title: string | null; mobile: string | null }>> =>
+  db('contacts').whereIn('customer_id', customerIds).where('is_primary', true).whereNull('deleted_at').select('customer_id', 'name', 'title', 'mobile')

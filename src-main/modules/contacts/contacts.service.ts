@@ -11,12 +11,12 @@ import { toColumn } from '../../db/columns'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { refreshSearchText } from '../customers/customers.service'
 import { birthdayPatternsOf, nextBirthday } from '../reminders/birthdays'
 import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
-import { contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
+import { contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, primaryContactsOf, updateContact } from './contacts.repository'
 
 type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
 type Row = Record<string, unknown>
@@ -98,6 +98,17 @@ export async function contactsList(ctx: ServiceContext, input: { customerId: str
   const k = ctx.db.knex
   await assertCustomer(k, ctx, 'view', input.customerId)
   return (await listContacts(k, input.customerId)).map(toContact)
+}
+
+/**
+ * The primary contact (name, title, mobile) of customers the caller already read through its
+ * scoped customer list (the export): keyed by customer id; empty without the contacts view right.
+ */
+export async function primaryContactsByCustomer(ctx: ServiceContext, customerIds: string[]): Promise<Map<string, { name: string; title: string | null; mobile: string | null }>> {
+  const out = new Map<string, { name: string; title: string | null; mobile: string | null }>()
+  if (!customerIds.length || !can(ctx.actor, 'contacts', 'view')) return out
+  for (const r of await primaryContactsOf(ctx.db.knex, customerIds)) out.set(String(r.customer_id), { name: r.name, title: str(r.title), mobile: str(r.mobile) })
+  return out
 }
 
 /** Clears the primary flag of the customer's other contacts (audited). */
