@@ -5,6 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import knexFactory from 'knex'
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp } from '../../src-main/app/bootstrap'
 import { login } from '../../src-main/modules/auth/auth.service'
@@ -227,6 +229,42 @@ describe('crm demo', () => {
     })
   })
 
+  it('crm export writes what a user sees: a 客户经理 gets own customers only, filtered, as .xlsx or GBK CSV', async () => {
+    const out = path.join(demoDir, '客户.xlsx')
+    const r = crm(['export', 'customers', out, '--as', 'jingli1', '--sort', 'code:asc', '--data', demoDir])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const own = await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const u = await k('users').where({ login: 'jingli1' }).first('id')
+      return k('customers').where({ owner_id: u.id }).whereNull('deleted_at').orderBy('code').pluck('code')
+    })
+    expect(own.length).toBeGreaterThan(0)
+    expect(r.stdout).toContain(`exported ${own.length} customers`)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out)
+    const ws = wb.worksheets[0]
+    expect(ws.getRow(1).getCell(1).value).toBe('客户编号')
+    const codes: unknown[] = []
+    ws.eachRow((row, n) => n > 1 && n < ws.rowCount && codes.push(row.getCell(1).value))
+    expect(codes).toEqual(own)
+    expect(ws.getRow(ws.rowCount).getCell(1).value).toBe('合计')
+
+    const csv = path.join(demoDir, 'opps.csv')
+    const c = crm(['export', 'opportunities', csv, '--as', 'zhuguan', '--encoding', 'gbk', '--filter', 'status=unassigned', '--data', demoDir])
+    expect(c.stderr).toBe('')
+    const text = iconv.decode(fs.readFileSync(csv), 'gbk')
+    expect(text.split('\r\n')[0]).toMatch(/^编号,客户名称,/)
+    expect(text).not.toContain('已分配')
+
+    const bad = crm(['export', 'customers', path.join(demoDir, 'x.xlsx'), '--as', 'jingli1', '--filter', 'colour=red', '--data', demoDir])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^crm: bad export options/)
+    const refused = crm(['export', 'opportunities', path.join(demoDir, 'y.xlsx'), '--as', 'jingli1', '--data', demoDir])
+    expect(refused.stderr).toMatch(/^crm: forbidden/)
+    expect(fs.existsSync(path.join(demoDir, 'y.xlsx'))).toBe(false)
+  })
+
   it('is deterministic with --seed and continues the code sequence', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
     try {
@@ -282,11 +320,11 @@ describe('crm: bad arguments', () => {
   it('crm --help prints the commands', () => {
     const r = crm(['--help'])
     expect(r.code).toBe(0)
-    for (const c of ['migrate', 'user', 'serve', 'demo']) expect(r.stdout).toContain(`crm ${c}`)
+    for (const c of ['migrate', 'user', 'serve', 'demo', 'export']) expect(r.stdout).toContain(`crm ${c}`)
     expect(crm(['user', '--help']).stdout).toContain('crm user add')
   })
 
-  for (const args of [['migrate'], ['user'], ['user', 'add'], ['serve'], ['demo']]) {
+  for (const args of [['migrate'], ['user'], ['user', 'add'], ['serve'], ['demo'], ['export']]) {
     it(`crm ${args.join(' ')} --help prints its usage and options`, () => {
       const r = crm([...args, '--help'])
       expect(r.code).toBe(0)

@@ -14,7 +14,7 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { hashPassword, verifyPassword } from './password'
 import {
-  countFailedLogin, countUsers, findRole, findRoleByCode, findUserById, findUserByLogin, insertUserRow, lockUser, recordLogin, rolePermissions,
+  countFailedLogin, countUsers, findRole, firstAdmin, findRoleByCode, findUserById, findUserByLogin, insertUserRow, lockUser, recordLogin, rolePermissions,
   setPasswordUnlessLocked,
 } from './auth.repository'
 import { recordAudit } from '../audit/audit.service'
@@ -35,6 +35,12 @@ export async function loadActor(app: AppContext, userId: string): Promise<Actor 
     permissions[p.module as PermModule] = { actions: String(p.actions).split(',').filter(Boolean) as Action[], scope: p.scope as DataScope }
   }
   return { userId: u.id, login: u.login, name: u.name, roleId: role.id, roleCode: role.code, teamId: u.team_id ?? null, permissions }
+}
+
+/** The command line's acting user: the login given, else the first administrator; null when none is usable. */
+export async function loadActorByLogin(app: AppContext, login?: string): Promise<Actor | null> {
+  const u = login ? await findUserByLogin(app.db.knex, login) : await firstAdmin(app.db.knex)
+  return u ? loadActor(app, String(u.id)) : null
 }
 
 async function toMe(app: AppContext, actor: Actor): Promise<Me> {
