@@ -7,6 +7,14 @@ export default {
     slogan: 'CRM for B2B sales teams',
   },
   common: {
+    export: {
+      button: 'Export',
+      xlsx: 'Export Excel (.xlsx)',
+      csv: 'Export CSV (UTF-8)',
+      csvGbk: 'Export CSV (GBK, older Excel/WPS)',
+      running: 'Exporting, {s} s so far…',
+      done: 'Exported {n} rows: {file}',
+    },
     ok: 'OK',
     cancel: 'Cancel',
     save: 'Save',

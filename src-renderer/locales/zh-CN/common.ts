@@ -6,6 +6,14 @@ export default {
     slogan: '面向 B2B 销售团队的客户关系管理系统',
   },
   common: {
+    export: {
+      button: '导出',
+      xlsx: '导出 Excel (.xlsx)',
+      csv: '导出 CSV (UTF-8)',
+      csvGbk: '导出 CSV (GBK，旧版 Excel/WPS)',
+      running: '正在导出，已用 {s} 秒…',
+      done: '已导出 {n} 行：{file}',
+    },
     ok: '确定',
     cancel: '取消',
     save: '保存',
