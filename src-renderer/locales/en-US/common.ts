@@ -128,6 +128,7 @@ export default {
     withField: '{message} ({field})',
   },
   validation: {
+    invalid_column: 'No such column: {columns}',
     required: 'Please enter {field}',
     requiredSelect: 'Please select {field}',
     too_small: '{field} needs at least {minimum} characters',

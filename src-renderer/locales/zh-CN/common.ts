@@ -127,6 +127,7 @@ export default {
     withField: '{message}（{field}）',
   },
   validation: {
+    invalid_column: '没有这一列：{columns}',
     required: '请输入{field}',
     requiredSelect: '请选择{field}',
     too_small: '{field}至少需要 {minimum} 个字符',
