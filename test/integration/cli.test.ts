@@ -263,7 +263,7 @@ describe('crm demo', () => {
     const refused = crm(['export', 'opportunities', path.join(demoDir, 'y.xlsx'), '--as', 'jingli1', '--data', demoDir])
     expect(refused.stderr).toMatch(/^crm: forbidden/)
     expect(fs.existsSync(path.join(demoDir, 'y.xlsx'))).toBe(false)
-  })
+  }, 240_000) // four CLI processes
 
   it('is deterministic with --seed and continues the code sequence', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
