@@ -18,7 +18,8 @@ const checkOutputs = process.env.CRM_CHECK_OUTPUT === '1' || !!process.env.VITES
 export function zodIssues(e: ZodError): FieldIssue[] {
   return e.issues.map((i) => ({
     field: i.path.map(String).join('.') || '(input)',
-    code: i.code,
+    // a format check of the contract (contract/formats.ts) names its format: mobile, tax_id, …
+    code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
     message: i.message,
     params: 'maximum' in i ? { maximum: Number(i.maximum) } : 'minimum' in i ? { minimum: Number(i.minimum) } : undefined,
   }))
