@@ -387,3 +387,13 @@ describe('mssql: the 工作台 layouts (migration 20261206001100)', () => {
     expect(sql).toContain('CREATE INDEX [interactions_period_cover] ON [interactions] ([occurred_at], [customer_id], [deleted_at])')
   })
 })
+
+describe('migration 20261206001200: users get a working hour and a time zone', () => {
+  it('adds two nullable columns, nvarchar and int on SQL Server, and prints no data statement', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const from = chunks.indexOf('-- migration 20261206001200_user-work-hour')
+    expect(from).toBeGreaterThan(0)
+    const own = statementsOf(chunks.slice(from))
+    expect(own).toEqual(['ALTER TABLE [users] ADD [work_hour] int null, [time_zone] nvarchar(64) null'])
+  })
+})

@@ -1,5 +1,5 @@
 import { svc, type AreaHandlers } from '../handler-types'
-import { changePassword, login, setup, status, toMe } from './auth.service'
+import { changePassword, login, savePreferences, setup, status, toMe } from './auth.service'
 
 export const authHandlers: AreaHandlers<'auth'> = {
   status: (c) => status(c.app),
@@ -23,4 +23,5 @@ export const authHandlers: AreaHandlers<'auth'> = {
     c.sessions.deleteUser(c.actor!.userId, c.sessionKey) // signed in elsewhere with the old password: signed out
     return r
   },
+  savePreferences: (c, i) => savePreferences(svc(c), i),
 }

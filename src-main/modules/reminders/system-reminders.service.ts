@@ -39,6 +39,7 @@ import {
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
 import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitleKey } from './ticket-reminders'
+import { atWorkHour, contactDueAt, loadClocks, type WorkClock } from './work-hours'
 
 const DAY = 86_400_000
 const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
@@ -68,6 +69,8 @@ export interface EvalRun {
   nowIso: string
   settings: LoadedSettings
   zone: Zone
+  /** each owner's working hour and time zone: reminders with a date only fall due then */
+  clockOf: (userId: string | null | undefined) => WorkClock
   today: LocalDate
   todayStr: string
   /** the end of the app's today: policy reminders due before it exist */
@@ -169,7 +172,7 @@ export async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, cu
   }
   let version: number | null = null
   return {
-    db, dialect: app.db.dialect, now, nowIso: now.toISOString(), settings, zone, today, todayStr,
+    db, dialect: app.db.dialect, now, nowIso: now.toISOString(), settings, zone, clockOf: await loadClocks(db, settings), today, todayStr,
     todayEnd: fromLocal(zone, addDays(today, 1)), customerIds, delta, upTo, changed,
     dayMoved: !delta || formatDate(delta.lastToday) !== todayStr,
     stats: { created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 },
@@ -180,7 +183,8 @@ export async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, cu
   }
 }
 
-export const atNotifyHour = (ev: EvalRun, date: LocalDate) => fromLocal(ev.zone, { ...date, h: ev.settings.notifyHour, mi: 0 }).toISOString()
+/** A date at its owner's working hour, on the owner's wall clock. */
+export const atNotifyHour = (ev: EvalRun, ownerId: unknown, date: LocalDate) => atWorkHour(ev.clockOf(ownerId == null ? null : String(ownerId)), date)
 
 /** A raw timestamp as the database returned it, kept as-is so equality with its source column holds. */
 const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
@@ -190,7 +194,7 @@ function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Ro
     id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, ...titleColumns(w.title), notes: null,
     customer_id: w.customerId, contact_id: w.contactId, opportunity_id: w.opportunityId ?? null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
     notify_ahead_minutes: w.notifyAheadMinutes ?? 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
-    time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
+    time_zone: ev.clockOf(w.ownerId).tz, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
     basis_at: w.basisAt === undefined ? null : rawTimestamp(w.basisAt), basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
     retracted_at: null,
   }
@@ -345,10 +349,11 @@ async function contactPolicy(ev: EvalRun) {
       continue
     }
     const cycle = Number(r.p_cycle_days)
-    const due = new Date(Date.parse(is) + cycle * DAY)
-    if (due >= ev.todayEnd) retract.push(r)
-    else if (toIso(r.due_at) !== due.toISOString() || Number(r.cycle_days) !== cycle) {
-      await reschedule(ev, r, due.toISOString(), { cycle_days: cycle, basis_at: rawTimestamp(basis) })
+    // made once basis + cycle falls within the app's today (as the candidates query), due at the owner's working hour that date
+    const due = contactDueAt(ev.clockOf(String(r.owner_id)), is, cycle)
+    if (Date.parse(is) + cycle * DAY >= ev.todayEnd.getTime()) retract.push(r)
+    else if (toIso(r.due_at) !== due || Number(r.cycle_days) !== cycle) {
+      await reschedule(ev, r, due, { cycle_days: cycle, basis_at: rawTimestamp(basis) })
     } else {
       // the same instant written in another format: store it as the column has it
       await updateReminder(ev.db, String(r.id), { basis_at: rawTimestamp(basis), updated_at: ev.nowIso, version: await ev.version() })
@@ -370,7 +375,7 @@ async function contactPolicy(ev: EvalRun) {
         return {
           key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
           ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
-          dueAt: new Date(Date.parse(toIso(basis)!) + cycle * DAY).toISOString(), basisAt: basis, cycleDays: cycle,
+          dueAt: contactDueAt(ev.clockOf(String(c.owner_id)), toIso(basis)!, cycle), basisAt: basis, cycleDays: cycle,
         }
       }),
     )
@@ -401,7 +406,7 @@ async function purchasePolicy(ev: EvalRun) {
     const cycle = Number(r.p_cycle_days)
     const dueDate = orderDue(is, cycle)
     if (compareDates(dueDate, ev.today) > 0) retract.push(r)
-    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+    else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, dueDate), { cycle_days: cycle })
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
@@ -418,7 +423,7 @@ async function purchasePolicy(ev: EvalRun) {
       rows.map((c) => ({
         key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
         ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
-        dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+        dueAt: atNotifyHour(ev, c.owner_id, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
       })),
     )
   }
@@ -458,7 +463,7 @@ async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
     if (cycle === Number(r.cycle_days)) continue
     const dueDate = orderDue(is, 2 * cycle)
     if (compareDates(dueDate, ev.today) > 0) retract.push(r)
-    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+    else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, dueDate), { cycle_days: cycle })
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
@@ -476,7 +481,7 @@ async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
           rows.map((c) => ({
             key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
             ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
-            dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+            dueAt: atNotifyHour(ev, supId, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
           })),
         )
       }
@@ -544,7 +549,7 @@ async function birthdays(ev: EvalRun) {
     wanted.push({
       key: `birthday:${c.id}:${c.owner_id}:${formatDate(next)}:${lead}`, source: 'birthday', sourceId: String(c.id), ownerId: String(c.owner_id),
       title: titles.birthday(String(c.name), String(c.customer_name), next, b.calendar === 'lunar', lead), customerId: String(c.customer_id),
-      contactId: String(c.id), dueAt: atNotifyHour(ev, addDays(next, -lead)), basisDate: formatDate(next),
+      contactId: String(c.id), dueAt: atNotifyHour(ev, c.owner_id, addDays(next, -lead)), basisDate: formatDate(next),
     })
   }
   await ensureReminders(ev, wanted)
@@ -571,10 +576,10 @@ async function promises(ev: EvalRun) {
     else if (str(r.p_due_date) !== str(r.basis_date)) {
       const due = parseDate(String(r.p_due_date))
       if (compareDates(due, ev.today) > 0) retract.push(r)
-      else await reschedule(ev, r, atNotifyHour(ev, due), { basis_date: String(r.p_due_date) })
+      else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, due), { basis_date: String(r.p_due_date) })
     } else if (r.c_owner_id && r.c_owner_id !== r.owner_id) {
-      await updateReminder(ev.db, String(r.id), { owner_id: r.c_owner_id, updated_at: ev.nowIso, version: await ev.version() })
-      ev.stats.updated++
+      // the new owner's working hour on the same date
+      await reschedule(ev, r, atNotifyHour(ev, r.c_owner_id, parseDate(String(r.p_due_date))), { owner_id: r.c_owner_id })
     }
   }
   await close(ev, done, 'done')
@@ -597,7 +602,7 @@ async function promises(ev: EvalRun) {
       .map((p) => ({
         key: `promise:${p.id}`, source: 'promise' as const, sourceId: String(p.id), ownerId: String(p.owner_id ?? p.created_by),
         title: titles.promise(String(p.content)), customerId: String(p.customer_id), contactId: str(p.contact_id),
-        dueAt: atNotifyHour(ev, parseDate(String(p.due_date))), basisDate: String(p.due_date),
+        dueAt: atNotifyHour(ev, p.owner_id ?? p.created_by, parseDate(String(p.due_date))), basisDate: String(p.due_date),
       })),
   )
 }
