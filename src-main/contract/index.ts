@@ -17,6 +17,7 @@ import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
 import { dashboardContract } from './dashboard'
+import { removalContract } from './removal'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -36,6 +37,7 @@ export const contract = {
   churn: churnContract,
   competitors: competitorsContract,
   dashboard: dashboardContract,
+  removal: removalContract,
 } as const
 
 export type Contract = typeof contract
