@@ -62,6 +62,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.reminders' },
       },
       {
+        path: 'calendar',
+        name: 'calendar',
+        component: () => import('../views/reminders/ReminderCalendarView.vue'),
+        meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.calendar' },
+      },
+      {
         path: 'interactions',
         name: 'interactions',
         component: () => import('../views/interactions/InteractionsSearchView.vue'),
@@ -140,7 +146,8 @@ const routes: RouteRecordRaw[] = [
         path: 'admin/dictionary',
         name: 'admin-dictionary',
         component: () => import('../views/admin/DictionaryView.vue'),
-        meta: { perm: { module: 'dictionary', action: 'view' }, title: 'menu.dictionary' },
+        // dictionary.view only fills the dropdowns: the screen is for those who edit the lists
+        meta: { perm: { module: 'dictionary', action: 'edit' }, title: 'menu.dictionary' },
       },
       { path: 'admin/audit', name: 'admin-audit', component: () => import('../views/admin/AuditView.vue'), meta: { perm: { module: 'audit', action: 'view' }, title: 'menu.audit' } },
       {

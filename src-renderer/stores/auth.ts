@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { CallOutput } from '@contract/index'
-import type { Me } from '@contract/auth'
+import type { Me, Preferences } from '@contract/auth'
 import type { Action, PermModule } from '@contract/common'
 import { api, ApiCallError, isElectron } from '../api/client'
 
@@ -72,6 +72,12 @@ export const useAuthStore = defineStore('auth', () => {
     await api.auth.changePassword({ oldPassword, newPassword })
   }
 
+  /** 个人设置: own working hour and time zone (null = the app's default). */
+  async function savePreferences(p: Preferences) {
+    me.value = await api.auth.savePreferences(p)
+    return me.value
+  }
+
   /** Called when the server says the session is gone. */
   function forget() {
     me.value = null
@@ -83,5 +89,5 @@ export const useAuthStore = defineStore('auth', () => {
 
   const scope = (module: PermModule) => me.value?.permissions[module]?.scope ?? null
 
-  return { status, me, ready, loadError, loggedIn, needsSetup, connectionRepairable, init, refreshStatus, login, setup, logout, changePassword, forget, can, scope }
+  return { status, me, ready, loadError, loggedIn, needsSetup, connectionRepairable, init, refreshStatus, login, setup, logout, changePassword, savePreferences, forget, can, scope }
 })

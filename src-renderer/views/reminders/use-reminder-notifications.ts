@@ -1,15 +1,18 @@
 // Due-reminder notifications, started by the layout (so only while someone is logged in):
 // asks main for due reminders at once (those that fell due while the app was closed come
-// first) and then every 30 s, shows each one — a native OS notification in Electron (the
-// HTML5 Notification API) plus the in-app one; the in-app one only in the browser mode —
-// and keeps the sidebar badge in step. Main answers each occurrence once, so nothing shows
-// twice. Clicking opens the service ticket it is about, else the linked customer card, else the
+// first) and then every 30 s. One due reminder shows as itself; several show as ONE summary
+// whose numbers are the centre's (已逾期 / 今日, answered by the same call), never a count of
+// this batch. Native OS notification in Electron (the HTML5 Notification API) plus the
+// in-app one; only the in-app one in the browser mode. At most one in-app notification is on
+// screen (bottom right); while it is, the page gets that much room at its bottom, so a
+// pagination scrolled to the end is never under it. Main answers each occurrence once, so
+// nothing shows twice. Clicking opens the service ticket it is about, else the linked customer card, else the
 // reminder centre.
 import { h, onBeforeUnmount, onMounted } from 'vue'
 import { useRouter } from 'vue-router'
 import { useI18n } from 'vue-i18n'
 import { ElNotification } from 'element-plus'
-import type { Reminder } from '@contract/reminders'
+import type { DueNow, Reminder } from '@contract/reminders'
 import { isElectron } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
 import { useRemindersStore } from '../../stores/reminders'
@@ -17,8 +20,10 @@ import { formatDateTime } from '../../components/format'
 import { reminderTitle } from './reminder-format'
 
 export const POLL_MS = 30_000
-/** more due at once than this → one summary notification for the rest */
-const MAX_SINGLE = 3
+/** titles listed in a summary notification */
+const LISTED = 3
+/** the CSS variable the layout keeps free at the bottom of the page (see AppLayout.vue) */
+const SPACE_VAR = '--crm-notification-space'
 
 export function useReminderNotifications() {
   const store = useRemindersStore()
@@ -55,49 +60,69 @@ export function useReminderNotifications() {
     else if (Notification.permission === 'default') void Notification.requestPermission().then((p) => p === 'granted' && show())
   }
 
+  let current: { close(): void } | null = null
+
+  /** Keeps the page's bottom free of the notification (0 once it is gone). */
+  function reserveSpace() {
+    const el = document.querySelector<HTMLElement>('.reminder-notification')
+    const px = el ? Math.ceil(el.getBoundingClientRect().height) + 32 : 0
+    document.documentElement.style.setProperty(SPACE_VAR, `${px}px`)
+  }
+
   function inApp(title: string, text: string, onClick: () => void, testid: string) {
+    current?.close() // one at a time: the newest replaces the last
     const n = ElNotification({
       title,
       message: h('div', { 'data-testid': testid, style: 'white-space:pre-line;cursor:pointer' }, text),
       type: 'warning',
       duration: 0,
       position: 'bottom-right',
+      offset: 16,
       customClass: 'reminder-notification',
       onClick: () => {
         onClick()
         n.close()
       },
+      onClose: () => {
+        if (current === n) current = null
+        setTimeout(reserveSpace, 350) // after the leave transition
+      },
     })
+    current = n
+    setTimeout(reserveSpace, 0)
   }
 
-  function show(due: Reminder[]) {
-    for (const r of due.slice(0, MAX_SINGLE)) {
+  function show({ items, counts }: DueNow) {
+    if (items.length === 1) {
+      const r = items[0]!
       // the same rendering as the lists: a system reminder's title in the UI language
       const title = t('reminders.notify.titleWith', { title: reminderTitle(r, t, te) })
       const text = body(r)
       nativeNotify(title, text, () => openTarget(r))
       inApp(title, text, () => openTarget(r), 'reminder-notification')
+      return
     }
-    const rest = due.length - MAX_SINGLE
-    if (rest > 0) {
-      const text = t('reminders.notify.more', { n: rest })
-      nativeNotify(t('reminders.notify.moreTitle'), text, () => openTarget(null))
-      inApp(t('reminders.notify.moreTitle'), text, () => openTarget(null), 'reminder-notification-more')
-    }
+    // several: one summary in the centre's numbers, with the first few titles
+    const lines = items.slice(0, LISTED).map((r) => `· ${reminderTitle(r, t, te)}`)
+    if (items.length > LISTED) lines.push(t('reminders.notify.andMore', { n: items.length - LISTED }))
+    const text = [t('reminders.notify.summary', { overdue: counts.overdue, today: counts.today }), ...lines].join('\n')
+    const title = t('reminders.notify.summaryTitle', { n: counts.badge })
+    nativeNotify(title, text, () => openTarget(null))
+    inApp(title, text, () => openTarget(null), 'reminder-notification-summary')
   }
 
   async function poll() {
     if (busy || stopped || !auth.can('reminders', 'view')) return
     busy = true
     try {
+      // the badge comes with it (the same counts as the centre)
       const due = await store.takeDue()
-      if (!stopped && due.length) show(due)
+      if (!stopped && due.items.length) show(due)
     } catch {
       /* offline or logged out: the next tick tries again */
     } finally {
       busy = false
     }
-    if (!stopped) await store.refreshBadge()
   }
 
   // back from sleep or another window: do not wait up to 30 s
@@ -116,6 +141,8 @@ export function useReminderNotifications() {
     clearInterval(timer)
     document.removeEventListener('visibilitychange', onVisible)
     ElNotification.closeAll()
+    current = null
+    document.documentElement.style.setProperty(SPACE_VAR, '0px')
     store.reset()
   })
 
