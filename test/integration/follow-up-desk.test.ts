@@ -55,7 +55,7 @@ describeEachDb('follow-up desk: working hours and the calendar', (dialect) => {
     expect(await evaluateReminders(t.app, { full: true })).toMatchObject({ created: 0, updated: 0, retracted: 0 })
     // snooze "tomorrow" is at the working hour too, on the user's clock
     const [birthday] = (await t.call(w.mgrA1.key, 'reminders', 'list', { sources: ['birthday'] })).items
-    const s = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: birthday.id, preset: 'tomorrow' })
+    const s = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: birthday.id, version: birthday.version, preset: 'tomorrow' })
     expect(s.snoozedUntil).toBe('2026-06-16T02:00:00.000Z')
     // the change is in the user's history
     const log = await t.call(w.admin.key, 'audit', 'list', { entity: 'user', entityId: w.mgrA1.userId })
@@ -76,7 +76,7 @@ describeEachDb('follow-up desk: working hours and the calendar', (dialect) => {
     await mk('凌晨事项', '2026-06-18T01:30:00+08:00') // 18 June in Shanghai, 17 June in UTC
     await mk('下周事项', '2026-06-23T09:00:00+08:00')
     const done = await mk('已办事项', '2026-06-18T09:00:00+08:00')
-    await t.call(w.mgrA2.key, 'reminders', 'done', { id: done.id })
+    await t.call(w.mgrA2.key, 'reminders', 'done', { id: done.id, version: done.version })
     const cal = await t.call(w.mgrA2.key, 'reminders', 'calendar', { from: '2026-06-15', to: '2026-06-21', perDay: 3, ...SH })
     expect(cal.days.map((d) => d.date)).toEqual(['2026-06-15', '2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19', '2026-06-20', '2026-06-21'])
     const wed = cal.days[2]!

@@ -137,7 +137,7 @@ describeEachDb('lost updates', (dialect) => {
       // the system changed it meanwhile (a due notification claimed it): the user's stale done is refused too
       const seen = await t.call(w.mgrA1.key, 'reminders', 'get', { id: r.id })
       t.clock.setNow(new Date('2026-03-11T02:30:00Z'))
-      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((x) => x.id)).toContain(r.id)
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items.map((x) => x.id)).toContain(r.id)
       await refused('reminders', r.id, () => t.raw(w.mgrA1.key, 'reminders', 'done', { id: r.id, version: seen.version }))
       t.clock.setNow(new Date('2026-03-10T02:00:00Z'))
     })
