@@ -138,7 +138,7 @@ export const titles = {
 }
 
 /** The title columns of a system reminder: no stored sentence, the key and its values. */
-const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.key, title_params: JSON.stringify(t.params) })
+export const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.key, title_params: JSON.stringify(t.params) })
 
 /** Beginnings of the Chinese titles stored before titles had keys (recognised to give them one). */
 const LEGACY_TITLE: Record<string, string> = {
