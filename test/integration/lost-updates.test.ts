@@ -106,7 +106,7 @@ describeEachDb('lost updates', (dialect) => {
 
     it('customers and contacts', async () => {
       const c = await t.call(w.mgrA1.key, 'customers', 'get', { id: cust })
-      await t.call(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-12345678' } })
+      await t.call(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-22345678' } })
       await refused('customers', cust, () => t.raw(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-87654321' } }))
       const second = await t.call(w.mgrA1.key, 'contacts', 'create', { customerId: cust, fields: { name: '李助理' } })
       await t.call(w.mgrA1.key, 'contacts', 'update', { id: second.id, version: second.version, fields: { mobile: '13900000000' } })
