@@ -1,13 +1,15 @@
 // Issue 7 (item 4) end to end (zh-CN, Asia/Shanghai): a 交往记录 with a next follow-up later
 // today shows in 日程 (month and week) with its system title rendered in Chinese; marking the
 // follow-up 完成 in 待办中心 offers to write the 交往记录 at once, prefilled with the customer.
-// Makes its own customer (unique name) through the API with the page's own session.
+// Makes its own 客户经理 login and customer (unique names) through the API with the page's own
+// session, and works as that user: other specs' reminder counts stay as they are.
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession } from './helpers'
+import { adminSession, login, logout } from './helpers'
 
 const SHANGHAI_MS = 8 * 3600_000
 const CUSTOMER = `深圳市日程测试电子有限公司${Date.now().toString(36).slice(-4)}`
 const SUBJECT = '电话确认样品测试结果'
+const REP = { login: `richeng${Date.now().toString(36).slice(-5)}`, name: '日程测试经理', password: 'Richeng12345' }
 
 /** Today's date on the Shanghai wall clock, YYYY-MM-DD. */
 const shanghaiToday = () => new Date(Date.now() + SHANGHAI_MS).toISOString().slice(0, 10)
@@ -23,6 +25,11 @@ async function api<T>(page: Page, area: string, call: string, data: unknown): Pr
 test('a follow-up shows in 日程 in Chinese; done in 待办中心 offers the 交往记录 for its customer', async ({ page }) => {
   test.setTimeout(120_000)
   await adminSession(page)
+  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
+  await api(page, 'users', 'create', { ...REP, roleId: roles.find((r) => r.code === 'manager')!.id })
+  await logout(page)
+  await login(page, REP.login, REP.password)
+  await expect(page.getByTestId('current-user-name')).toHaveText(REP.name)
   const customer = await api<{ id: string }>(page, 'customers', 'create', { name: CUSTOMER })
   const channels = await api<Array<{ id: string; label: string }>>(page, 'dictionary', 'items', { typeCode: 'interaction_channel' })
   // 23:30 Shanghai today: still today, and ahead of any time the spec runs at (before 23:30)
