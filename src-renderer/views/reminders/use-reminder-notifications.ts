@@ -6,8 +6,8 @@
 // in-app one; only the in-app one in the browser mode. At most one in-app notification is on
 // screen (bottom right); while it is, the page gets that much room at its bottom, so a
 // pagination scrolled to the end is never under it. Main answers each occurrence once, so
-// nothing shows twice. Clicking opens the service ticket it is about, else the linked customer card, else the
-// reminder centre.
+// nothing shows twice. Clicking opens the service ticket it is about, else the linked customer
+// card, else the reminder centre; in a summary each listed title opens its own, the rest the centre.
 import { h, onBeforeUnmount, onMounted } from 'vue'
 import { useRouter } from 'vue-router'
 import { useI18n } from 'vue-i18n'
@@ -69,11 +69,24 @@ export function useReminderNotifications() {
     document.documentElement.style.setProperty(SPACE_VAR, `${px}px`)
   }
 
-  function inApp(title: string, text: string, onClick: () => void, testid: string) {
+  /** A listed reminder in a summary: opens its own target (not the centre). */
+  type Item = { text: string; open: () => void }
+
+  function inApp(title: string, text: string, onClick: () => void, testid: string, items: Item[] = []) {
     current?.close() // one at a time: the newest replaces the last
+    const itemNode = (i: Item) =>
+      h('div', {
+        'data-testid': 'reminder-notification-item',
+        class: 'notification-item',
+        onClick: (e: MouseEvent) => {
+          e.stopPropagation()
+          i.open()
+          n.close()
+        },
+      }, i.text)
     const n = ElNotification({
       title,
-      message: h('div', { 'data-testid': testid, style: 'white-space:pre-line;cursor:pointer' }, text),
+      message: h('div', { 'data-testid': testid, style: 'white-space:pre-line;cursor:pointer' }, [text, ...items.map(itemNode)]),
       type: 'warning',
       duration: 0,
       position: 'bottom-right',
@@ -103,12 +116,14 @@ export function useReminderNotifications() {
       return
     }
     // several: one summary in the centre's numbers, with the first few titles
-    const lines = items.slice(0, LISTED).map((r) => `· ${reminderTitle(r, t, te)}`)
-    if (items.length > LISTED) lines.push(t('reminders.notify.andMore', { n: items.length - LISTED }))
-    const text = [t('reminders.notify.summary', { overdue: counts.overdue, today: counts.today }), ...lines].join('\n')
+    const listed = items.slice(0, LISTED).map((r) => ({ text: `· ${reminderTitle(r, t, te)}`, open: () => openTarget(r) }))
+    const more = items.length > LISTED ? [t('reminders.notify.andMore', { n: items.length - LISTED })] : []
+    const head = t('reminders.notify.summary', { overdue: counts.overdue, today: counts.today })
     const title = t('reminders.notify.summaryTitle', { n: counts.badge })
-    nativeNotify(title, text, () => openTarget(null))
-    inApp(title, text, () => openTarget(null), 'reminder-notification-summary')
+    nativeNotify(title, [head, ...listed.map((i) => i.text), ...more].join('\n'), () => openTarget(null))
+    // in the page: each listed title opens its reminder's ticket or customer; the rest the centre
+    const tail = more.length ? [{ text: more[0]!, open: () => openTarget(null) }] : []
+    inApp(title, head, () => openTarget(null), 'reminder-notification-summary', [...listed, ...tail])
   }
 
   async function poll() {
