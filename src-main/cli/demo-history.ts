@@ -126,10 +126,11 @@ export function customerHistory(r: Rng, c: HistoryCustomer, dict: HistoryDict, n
   const promises: Row[] = []
   const reminders: Row[] = []
   const stamp = (at: Date) => ({ created_at: iso(at), updated_at: iso(at), version: 0, deleted_at: null, owner_id: c.ownerId })
-  // a contact today at an hour still to come happened the working day before (never in the future)
+  // a contact today at an hour still to come happened half an hour ago instead (never in the
+  // future; demo customers are at least a day old, so still after the customer was created)
   const times = days.map((d) => {
     const at = workTime(r, now, d)
-    return at.getTime() <= now.getTime() ? at : new Date(at.getTime() - DAY)
+    return at.getTime() <= now.getTime() ? at : new Date(now.getTime() - 30 * 60_000)
   })
   let nextContactAt: string | null = null
 
