@@ -28,6 +28,8 @@ import { policyItems } from './system-reminders.repository'
 import { evaluateReminders, refreshCustomerContact } from './system-reminders.service'
 import { addDays, fromLocal, startOfDay, toLocal, zoneOf, type Zone } from './tz'
 import { clockOfUser, DATE_ONLY_SOURCES, retimed, type WorkClock } from './work-hours'
+// 今日需联系客户 lives with 日程 in agenda.service; other modules reach it through this service
+export { customersToContact } from './agenda.service'
 
 type In<T extends z.ZodType> = z.output<T>
 const DAY = 86_400_000
