@@ -34,8 +34,12 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       running = false
     }
   }
-  void run()
+  // the first run starts once the caller's start-up (the window, the listening socket) is done
+  const first = setImmediate(run)
   const timer = setInterval(run, intervalMs)
   timer.unref?.()
-  return () => clearInterval(timer)
+  return () => {
+    clearImmediate(first)
+    clearInterval(timer)
+  }
 }

@@ -3,7 +3,7 @@
 // transaction (and one sync version) per batch; codes continue the yearly sequence.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { insertChunked } from '../db/dialect'
+import { analyzeTables, insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
@@ -210,4 +210,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
+  // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
+  // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
+  await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])
 }

@@ -40,8 +40,10 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
     const code = (e as { code?: string }).code
     throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : (e as Error).message)
   }
-  const stopJobs = startBackgroundJobs(() => app)
   out.log(`CRM running at http://${host}:${port}/`)
+  // after listening, in the background: the first reminder evaluation (minutes on a large fresh
+  // database) commits in chunks and yields between them, so requests are answered all through it
+  const stopJobs = startBackgroundJobs(() => app)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)
