@@ -135,7 +135,10 @@ describe('mssql DDL (printMigrationSql)', () => {
     ]
     for (const [name, p] of pgTables) {
       const m = msTables.get(name)!
-      expect(m.columns.map((c) => c.name), name).toEqual(p.columns.map((c) => c.name))
+      // SQL Server's computed columns (ADD [c] AS (expr) PERSISTED) stand for PostgreSQL's expression indexes
+      const stored = m.columns.filter((c) => c.type !== 'as')
+      expect(m.columns.filter((c) => c.type === 'as').map((c) => `${name}.${c.name}`)).toEqual(name === 'customers' ? ['customers.order_total_nulls_last'] : [])
+      expect(stored.map((c) => c.name), name).toEqual(p.columns.map((c) => c.name))
       for (const pc of p.columns) {
         const mc = m.columns.find((c) => c.name === pc.name)!
         const rule = expected.find(([pgType]) => pgType.test(pc.type))
@@ -385,5 +388,53 @@ describe('mssql: the 工作台 layouts (migration 20261206001100)', () => {
     expect(sql).toContain('CREATE INDEX [customers_scope_cover] ON [customers] ([id], [owner_id], [deleted_at])')
     expect(sql).toContain('CREATE INDEX [contacts_created_cover] ON [contacts] ([created_at], [customer_id], [deleted_at])')
     expect(sql).toContain('CREATE INDEX [interactions_period_cover] ON [interactions] ([occurred_at], [customer_id], [deleted_at])')
+describe('the customer list\'s indexes on every database (migration 20261206000400)', () => {
+  const MIGRATION = '20261206000400_customer-list-indexes'
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf(`-- migration ${MIGRATION}`)
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next))
+  }
+  const NULLS_LAST = 'case when order_total_cents is null then 1 else 0 end'
+
+  it('SQL Server: the (owner, updated) index, and the order-total sort through a persisted computed column of the list\'s nulls-last key', async () => {
+    const ms = (await part('mssql')).map((x) => x.toLowerCase())
+    expect(ms).toContain('create index [customers_owner_updated] on [customers] ([owner_id], [updated_at], [id])')
+    expect(ms).toContain(`alter table [customers] add [order_total_nulls_last] as (${NULLS_LAST}) persisted`)
+    expect(ms).toContain('create index [customers_order_total_desc] on [customers] ([order_total_nulls_last], [order_total_cents] desc, [id] desc)')
+    expect(ms).toContain('create index [customers_order_total_asc] on [customers] ([order_total_nulls_last], [order_total_cents], [id])')
+    expect(ms.join('\n')).not.toMatch(/gin|trgm|\$\$/i)
+  })
+
+  it('PostgreSQL and SQLite: the same indexes, the order total by expression; PostgreSQL adds the trigram index when pg_trgm is there', async () => {
+    for (const d of ['postgres', 'sqlite'] as const) {
+      const s = await part(d)
+      const q = d === 'postgres' ? '"' : '`'
+      expect(s, d).toContain(`create index ${q}customers_owner_updated${q} on ${q}customers${q} (${q}owner_id${q}, ${q}updated_at${q}, ${q}id${q})`)
+      expect(s, d).toContain(`create index customers_order_total_desc on customers ((${NULLS_LAST}), order_total_cents desc, id desc)`)
+      expect(s, d).toContain(`create index customers_order_total_asc on customers ((${NULLS_LAST}), order_total_cents, id)`)
+      const trgm = s.find((x) => x.includes('gin_trgm_ops'))
+      if (d === 'sqlite') expect(trgm).toBeUndefined()
+      else expect(trgm).toMatch(/if exists \(select 1 from pg_extension where extname = 'pg_trgm'\) then\s+create index customers_search_trgm on customers using gin \(search_text gin_trgm_ops\)/)
+    }
+  })
+
+  it('runs on a real SQLite database, and SQLite reads the order-total sort and a manager\'s list from the new indexes', async () => {
+    const db = new Database(':memory:')
+    try {
+      for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
+      const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      expect(plan(`select id from customers as c order by ${NULLS_LAST.replace(/order_total_cents/, 'c.order_total_cents')} asc, c.order_total_cents desc, c.id desc limit 20`)).toMatch(
+        /customers_order_total_desc/,
+      )
+      expect(plan(`select id from customers as c order by ${NULLS_LAST} asc, order_total_cents asc, id asc limit 20`)).toMatch(/customers_order_total_asc/)
+      const mgr = plan("select id from customers as c where c.owner_id = 'x' order by c.updated_at desc, c.id desc limit 20")
+      expect(mgr).toMatch(/customers_owner_updated/)
+      expect(mgr).not.toMatch(/TEMP B-TREE/)
+    } finally {
+      db.close()
+    }
   })
 })
