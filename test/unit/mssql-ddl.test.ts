@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { printMigrationSql } from '../../src-main/db/migrate'
+import { NULLS_LAST_SORTS } from '../../db/migrations/20261206000400_customer-list-indexes'
 
 interface Column {
   name: string
@@ -137,7 +138,7 @@ describe('mssql DDL (printMigrationSql)', () => {
       const m = msTables.get(name)!
       // SQL Server's computed columns (ADD [c] AS (expr) PERSISTED) stand for PostgreSQL's expression indexes
       const stored = m.columns.filter((c) => c.type !== 'as')
-      expect(m.columns.filter((c) => c.type === 'as').map((c) => `${name}.${c.name}`)).toEqual(name === 'customers' ? ['customers.order_total_nulls_last'] : [])
+      expect(m.columns.filter((c) => c.type === 'as').map((c) => c.name), name).toEqual(name === 'customers' ? NULLS_LAST_SORTS.map(([, short]) => `${short}_nulls_last`) : [])
       expect(stored.map((c) => c.name), name).toEqual(p.columns.map((c) => c.name))
       for (const pc of p.columns) {
         const mc = m.columns.find((c) => c.name === pc.name)!
@@ -397,39 +398,53 @@ describe('the customer list\'s indexes on every database (migration 202612060004
     const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
     return statementsOf(out.slice(from, next < 0 ? undefined : next))
   }
-  const NULLS_LAST = 'case when order_total_cents is null then 1 else 0 end'
+  const nullsLast = (col: string) => `case when ${col} is null then 1 else 0 end`
 
-  it('SQL Server: the (owner, updated) index, and the order-total sort through a persisted computed column of the list\'s nulls-last key', async () => {
+  it('covers every column the list sorts nulls last (the same set as the list query)', async () => {
+    const src = (await import('node:fs')).readFileSync('src-main/modules/customers/customers.repository.ts', 'utf8')
+    const set = /const NULLABLE_SORT = new Set\(\[([^\]]*)\]\)/.exec(src)![1]!.match(/'(\w+)'/g)!.map((x) => x.slice(1, -1).replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()))
+    expect(NULLS_LAST_SORTS.map(([c]) => c.replace(/_at$|_cents$/, '')).sort()).toEqual(set.map((c) => c.replace(/_at$|_cents$/, '')).sort())
+  })
+
+  it('SQL Server: the (owner, updated) and created indexes, and each nulls-last sort through a persisted computed column of the list\'s key', async () => {
     const ms = (await part('mssql')).map((x) => x.toLowerCase())
     expect(ms).toContain('create index [customers_owner_updated] on [customers] ([owner_id], [updated_at], [id])')
-    expect(ms).toContain(`alter table [customers] add [order_total_nulls_last] as (${NULLS_LAST}) persisted`)
-    expect(ms).toContain('create index [customers_order_total_desc] on [customers] ([order_total_nulls_last], [order_total_cents] desc, [id] desc)')
-    expect(ms).toContain('create index [customers_order_total_asc] on [customers] ([order_total_nulls_last], [order_total_cents], [id])')
+    expect(ms).toContain('create index [customers_created_sort] on [customers] ([created_at], [id])')
+    for (const [col, short] of NULLS_LAST_SORTS) {
+      expect(ms).toContain(`alter table [customers] add [${short}_nulls_last] as (${nullsLast(col)}) persisted`)
+      expect(ms).toContain(`create index [customers_${short}_desc] on [customers] ([${short}_nulls_last], [${col}] desc, [id] desc)`)
+      expect(ms).toContain(`create index [customers_${short}_asc] on [customers] ([${short}_nulls_last], [${col}], [id])`)
+    }
     expect(ms.join('\n')).not.toMatch(/gin|trgm|\$\$/i)
   })
 
-  it('PostgreSQL and SQLite: the same indexes, the order total by expression; PostgreSQL adds the trigram index when pg_trgm is there', async () => {
+  it('PostgreSQL and SQLite: the same indexes, the nulls-last sorts by expression; PostgreSQL adds the trigram index when pg_trgm is there', async () => {
     for (const d of ['postgres', 'sqlite'] as const) {
       const s = await part(d)
       const q = d === 'postgres' ? '"' : '`'
       expect(s, d).toContain(`create index ${q}customers_owner_updated${q} on ${q}customers${q} (${q}owner_id${q}, ${q}updated_at${q}, ${q}id${q})`)
-      expect(s, d).toContain(`create index customers_order_total_desc on customers ((${NULLS_LAST}), order_total_cents desc, id desc)`)
-      expect(s, d).toContain(`create index customers_order_total_asc on customers ((${NULLS_LAST}), order_total_cents, id)`)
+      for (const [col, short] of NULLS_LAST_SORTS) {
+        expect(s, d).toContain(`create index customers_${short}_desc on customers ((${nullsLast(col)}), ${col} desc, id desc)`)
+        expect(s, d).toContain(`create index customers_${short}_asc on customers ((${nullsLast(col)}), ${col}, id)`)
+      }
       const trgm = s.find((x) => x.includes('gin_trgm_ops'))
       if (d === 'sqlite') expect(trgm).toBeUndefined()
-      else expect(trgm).toMatch(/if exists \(select 1 from pg_extension where extname = 'pg_trgm'\) then\s+create index customers_search_trgm on customers using gin \(search_text gin_trgm_ops\)/)
+      else expect(trgm).toMatch(/if exists \(select 1 from pg_extension where extname = 'pg_trgm'\) then\s+create index if not exists customers_search_trgm on customers using gin \(search_text gin_trgm_ops\)/)
     }
   })
 
-  it('runs on a real SQLite database, and SQLite reads the order-total sort and a manager\'s list from the new indexes', async () => {
+  it('runs on a real SQLite database, and SQLite reads every sort and a manager\'s list from an index (no sort of all rows)', async () => {
     const db = new Database(':memory:')
     try {
       for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
       const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ')
-      expect(plan(`select id from customers as c order by ${NULLS_LAST.replace(/order_total_cents/, 'c.order_total_cents')} asc, c.order_total_cents desc, c.id desc limit 20`)).toMatch(
-        /customers_order_total_desc/,
-      )
-      expect(plan(`select id from customers as c order by ${NULLS_LAST} asc, order_total_cents asc, id asc limit 20`)).toMatch(/customers_order_total_asc/)
+      for (const [col, short] of NULLS_LAST_SORTS) {
+        const desc = plan(`select c.id from customers as c order by ${nullsLast('c.' + col)} asc, c.${col} desc, c.id desc limit 20`)
+        expect(desc, col).toMatch(new RegExp(`customers_${short}_desc`))
+        expect(desc, col).not.toMatch(/TEMP B-TREE/)
+        expect(plan(`select id from customers as c order by ${nullsLast(col)} asc, ${col} asc, id asc limit 20`), col).toMatch(new RegExp(`customers_${short}_asc`))
+      }
+      expect(plan('select c.id from customers as c order by c.created_at desc, c.id desc limit 20')).toMatch(/customers_created_sort/)
       const mgr = plan("select id from customers as c where c.owner_id = 'x' order by c.updated_at desc, c.id desc limit 20")
       expect(mgr).toMatch(/customers_owner_updated/)
       expect(mgr).not.toMatch(/TEMP B-TREE/)

@@ -820,14 +820,26 @@ export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, o
 }
 
 /**
- * Lets queries that queued while a chunk ran go first: SQLite has one connection, so a user's
- * request (a few queries, one after another) would otherwise get one query in per chunk.
+ * Lets waiting work go first between two chunks: a setImmediate lets incoming I/O (a request
+ * that arrived while the chunk ran) in, then, while others use or wait for the database, the run
+ * waits. On SQLite the one connection is shared and a user's request is several queries one after
+ * another: the run waits until the pool has been idle for IDLE_MS, so a request's next query is not
+ * put behind the next chunk (up to MAX_YIELD_MS, so a busy app still sees the run finish).
+ * Elsewhere users have connections of their own: only the queued ones go first.
  */
-async function yieldToWaitingWork(knex: Knex) {
-  const pool = (knex.client as { pool?: { numPendingAcquires(): number } }).pool
-  for (let i = 0; i < 50; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    if (!pool || pool.numPendingAcquires() === 0) break
+const IDLE_MS = 3
+const MAX_YIELD_MS = 2000
+async function yieldToWaitingWork(knex: Knex, dialect: Dialect) {
+  const pool = (knex.client as { pool?: { numPendingAcquires(): number; numUsed(): number } }).pool
+  await new Promise((resolve) => setImmediate(resolve))
+  const start = performance.now()
+  let busyAt = start
+  while (pool && performance.now() - start < MAX_YIELD_MS) {
+    const busy = pool.numPendingAcquires() > 0 || (dialect === 'sqlite' && pool.numUsed() > 0)
+    const now = performance.now()
+    if (busy) busyAt = now
+    else if (dialect !== 'sqlite' || now - busyAt >= IDLE_MS) break
+    await new Promise((resolve) => setTimeout(resolve, busy ? 0 : 1))
   }
 }
 
@@ -857,7 +869,7 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
         analyzeAt = ev.stats.created * 2
         await analyzeTables(knex, app.db.dialect, ['reminders'])
       }
-      await yieldToWaitingWork(knex)
+      await yieldToWaitingWork(knex, app.db.dialect)
       trx = await knex.transaction()
       ev.db = trx
       version = null
