@@ -136,6 +136,19 @@ export async function analyzeTables(db: Knex, dialect: Dialect, tables: string[]
   }
 }
 
+/**
+ * The rows of `matches` (a query over `alias`; `columns`: the ones the caller selects and sorts
+ * by, which PostgreSQL's CTE of that alias then has), to be sorted and paged by the caller, for a query that counts every match anyway (`count(*) over ()`).
+ * PostgreSQL gets them from a materialised CTE of that alias, so it finds the matches the cheapest
+ * way (a scan, or a trigram index) and then sorts them: with the ORDER BY … LIMIT in the same
+ * query it walks the sort column's index instead and reads every row in index order (measured on
+ * 300,000 customers: 7.3 s instead of well under a second). Elsewhere the query as it is.
+ */
+export function matchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuilder, columns: string[]): Knex.QueryBuilder {
+  if (dialectOf(db) !== 'postgres') return matches
+  return db.withMaterialized(alias, matches.select(columns)).from(alias)
+}
+
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
 export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
   const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)
