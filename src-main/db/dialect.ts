@@ -149,6 +149,26 @@ export function matchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuil
   return db.withMaterialized(alias, matches.select(columns)).from(alias)
 }
 
+/**
+ * `column is null` for a soft-delete column that is null on nearly every row (a live row). On
+ * SQLite written so no index serves it: its planner would otherwise walk every live row through
+ * the deleted_at index rather than a narrower range (a reminder evaluation's slice of customers:
+ * 1.5–2.5 s per slice on 300,000 customers instead of 20 ms). PostgreSQL and SQL Server estimate
+ * it from their statistics and keep the plain form.
+ */
+export function whereLive(db: Knex, q: Knex.QueryBuilder, column: string): Knex.QueryBuilder {
+  return dialectOf(db) === 'sqlite' ? q.whereRaw('coalesce(??, ??) is null', [column, column]) : q.whereNull(column)
+}
+
+/**
+ * `column = value`; with `unindexed`, written on SQLite so no index serves it (the query has a
+ * narrower range to read by, which SQLite's planner would otherwise pass over); elsewhere plain.
+ */
+export function whereEquals(db: Knex, q: Knex.QueryBuilder, column: string, value: unknown, o: { unindexed?: boolean } = {}): Knex.QueryBuilder {
+  if (o.unindexed && dialectOf(db) === 'sqlite') return q.whereRaw('coalesce(??, ??) = ?', [column, column, value as Knex.Value])
+  return q.where(column, value as Knex.Value)
+}
+
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
 export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
   const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)

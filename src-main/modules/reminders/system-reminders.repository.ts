@@ -8,6 +8,7 @@
 // statistics (a never-analysed SQLite file has none).
 import type { Knex } from 'knex'
 import type { Row } from './reminders.repository'
+import { whereEquals, whereLive } from '../../db/dialect'
 
 /**
  * A slice of the customers' id space, lo ≤ id < hi (no lo: from the start, and the rows without a
@@ -27,7 +28,8 @@ function inCustomers(q: Knex.QueryBuilder, col: string, ids: Ids) {
   const { lo, hi } = ids
   if (lo) q.where(col, '>=', lo)
   if (hi) {
-    if (lo) q.where(col, '<', hi)
+    // the first slice also holds the rows without a customer (never so for the customers' own id)
+    if (lo || col === 'c.id') q.where(col, '<', hi)
     else q.where((w) => w.where(col, '<', hi).orWhereNull(col))
   }
   return q
@@ -81,9 +83,12 @@ export async function currentVersion(db: Knex): Promise<number> {
 /** Customers of the policy last contacted (or created) before `threshold` without a reminder of that occasion. */
 export function contactPolicyCandidates(db: Knex, policyId: string, threshold: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const from = n.after
+  // a slice of the customers: read by its id range (SQLite would read the policy's index: all the
+  // policy's customers, a third of them, for each slice — 630 ms instead of 20 on 300,000)
+  const bySlice = !!ids && !Array.isArray(ids)
   const q = db('customers as c')
-    .where('c.contact_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereEquals(db, w, 'c.contact_policy_id', policyId, { unindexed: bySlice }))
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.owner_id')
     .where((w) =>
       w
@@ -137,7 +142,7 @@ export function contactPolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
 export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const q = db('customers as c')
     .where('c.purchase_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.owner_id')
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
@@ -207,7 +212,7 @@ export function escalationCandidates(
     .where('ou.team_id', teamId)
     .whereNot('c.owner_id', supervisorId)
     .where('c.purchase_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
   if (n.after) q.where('c.last_order_date', '>', n.after)
@@ -310,7 +315,7 @@ function promiseQuery(db: Knex, today: string, ids: Ids, after: string | undefin
     .whereNotNull('p.due_date')
     .where('p.due_date', '<=', today)
     .whereNull('i.deleted_at')
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'promise').whereRaw('r.source_id = p.id').whereNull('r.retracted_at')
     })
@@ -357,7 +362,7 @@ export function followUpCandidates(db: Knex, interactionIds: string[] | null, cu
     .join('customers as c', 'c.id', 'i.customer_id')
     .whereNotNull('i.next_follow_up_at')
     .whereNull('i.deleted_at')
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'follow_up').whereRaw('r.source_id = i.id').whereNull('r.retracted_at')
     })
