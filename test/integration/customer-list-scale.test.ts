@@ -1,4 +1,4 @@
-// The customer list at scale (issue 8): the indexes of migration 20261206000400 are the ones the
+// The customer list at scale (issue 8): the indexes of migration 20261206001200 are the ones the
 // database reads (query plans, where they are cheap and stable), and a search that counts its
 // matches in the same pass — on PostgreSQL the matches found first, then sorted — answers the
 // same rows in the same order as before for every sort, with 1- and 2-character Chinese terms,
