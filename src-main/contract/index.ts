@@ -16,6 +16,7 @@ import { servicesContract } from './services'
 import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
+import { searchContract } from './search'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -34,6 +35,7 @@ export const contract = {
   requirements: requirementsContract,
   churn: churnContract,
   competitors: competitorsContract,
+  search: searchContract,
 } as const
 
 export type Contract = typeof contract

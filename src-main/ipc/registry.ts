@@ -16,6 +16,7 @@ import { servicesHandlers } from '../modules/services/services.handlers'
 import { requirementsHandlers } from '../modules/requirements/requirements.handlers'
 import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
+import { searchHandlers } from '../modules/search/search.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -33,4 +34,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   requirements: requirementsHandlers,
   churn: churnHandlers,
   competitors: competitorsHandlers,
+  search: searchHandlers,
 }
