@@ -17,6 +17,7 @@ import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
 import { searchContract } from './search'
+import { systemContract } from './system'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -36,6 +37,7 @@ export const contract = {
   churn: churnContract,
   competitors: competitorsContract,
   search: searchContract,
+  system: systemContract,
 } as const
 
 export type Contract = typeof contract

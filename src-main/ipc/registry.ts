@@ -17,6 +17,7 @@ import { requirementsHandlers } from '../modules/requirements/requirements.handl
 import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
 import { searchHandlers } from '../modules/search/search.handlers'
+import { systemHandlers } from '../modules/system/system.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -35,4 +36,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   churn: churnHandlers,
   competitors: competitorsHandlers,
   search: searchHandlers,
+  system: systemHandlers,
 }
