@@ -12,6 +12,7 @@ import zhServices from './zh-CN/services'
 import zhRequirements from './zh-CN/requirements'
 import zhChurn from './zh-CN/churn'
 import zhCompetitors from './zh-CN/competitors'
+import zhSystem from './zh-CN/system'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
@@ -21,6 +22,7 @@ import enServices from './en-US/services'
 import enRequirements from './en-US/requirements'
 import enChurn from './en-US/churn'
 import enCompetitors from './en-US/competitors'
+import enSystem from './en-US/system'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -43,7 +45,8 @@ function deepMerge(into: Tree, from: Tree): Tree {
 export function mergeAreas(areas: Record<string, Tree>): Tree {
   const out: Tree = {}
   for (const [area, msgs] of Object.entries(areas)) {
-    const namespaced = area === 'common' || area === 'admin' || area in msgs ? msgs : { [area]: msgs }
+    // common, admin and system hold several namespaces each (system: lock, search, prefs, about, backup)
+    const namespaced = area === 'common' || area === 'admin' || area === 'system' || area in msgs ? msgs : { [area]: msgs }
     deepMerge(out, namespaced)
   }
   return out
@@ -52,11 +55,11 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
-    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree,
+    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, system: zhSystem as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
-    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree,
+    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, system: enSystem as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>
 

@@ -156,6 +156,8 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()
   await auth.init()
+  // locked: nothing is mounted behind the lock screen; the guard runs again after unlocking
+  if (auth.locked) return true
   if (auth.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
   if (to.name === 'setup') return auth.loggedIn ? homePath() : { name: 'login' }
   if (to.meta.public) return to.name === 'login' && auth.loggedIn ? homePath() : true
