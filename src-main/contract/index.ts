@@ -18,6 +18,7 @@ import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
 import { searchContract } from './search'
 import { systemContract } from './system'
+import { backupContract } from './backup'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -38,6 +39,7 @@ export const contract = {
   competitors: competitorsContract,
   search: searchContract,
   system: systemContract,
+  backup: backupContract,
 } as const
 
 export type Contract = typeof contract

@@ -21,12 +21,21 @@ function openFile(file: string, opts: { readonly: boolean }): Database.Database 
 export async function backupSqliteFile(source: string, dest: string): Promise<number> {
   if (fs.existsSync(dest)) throw new Error(`the backup file already exists: ${dest}`)
   const db = openFile(source, { readonly: true })
+  let pages: number
   try {
     const r = await db.backup(dest, { progress: () => 0x7fffffff }) // after the first (empty) step: all pages at once
-    return r.totalPages
+    pages = r.totalPages
   } finally {
     db.close()
   }
+  // the copy inherits WAL mode: make it one self-contained file (no -wal/-shm appear when it is read)
+  const copy = openFile(dest, { readonly: false })
+  try {
+    copy.pragma('journal_mode = DELETE')
+  } finally {
+    copy.close()
+  }
+  return pages
 }
 
 export interface SqliteFileCheck {
@@ -63,7 +72,9 @@ export function checkSqliteFile(file: string): SqliteFileCheck {
     try {
       integrity = (db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)
     } catch (e) {
-      return fail('unreadable', (e as Error).message) // "file is not a database"
+      // SQLITE_CORRUPT: "database disk image is malformed"; SQLITE_NOTADB: "file is not a database"
+      const code = String((e as { code?: string }).code ?? '')
+      return fail(code.startsWith('SQLITE_CORRUPT') ? 'corrupt' : 'unreadable', (e as Error).message)
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') return fail('corrupt', integrity.slice(0, 5).join('; '))
     const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name))

@@ -18,6 +18,7 @@ import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
 import { searchHandlers } from '../modules/search/search.handlers'
 import { systemHandlers } from '../modules/system/system.handlers'
+import { backupHandlers } from '../modules/backup/backup.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -37,4 +38,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   competitors: competitorsHandlers,
   search: searchHandlers,
   system: systemHandlers,
+  backup: backupHandlers,
 }

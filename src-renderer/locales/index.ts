@@ -12,7 +12,11 @@ import zhServices from './zh-CN/services'
 import zhRequirements from './zh-CN/requirements'
 import zhChurn from './zh-CN/churn'
 import zhCompetitors from './zh-CN/competitors'
-import zhSystem from './zh-CN/system'
+import zhLock from './zh-CN/lock'
+import zhSearch from './zh-CN/search'
+import zhPrefs from './zh-CN/prefs'
+import zhAbout from './zh-CN/about'
+import zhBackup from './zh-CN/backup'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
@@ -22,7 +26,11 @@ import enServices from './en-US/services'
 import enRequirements from './en-US/requirements'
 import enChurn from './en-US/churn'
 import enCompetitors from './en-US/competitors'
-import enSystem from './en-US/system'
+import enLock from './en-US/lock'
+import enSearch from './en-US/search'
+import enPrefs from './en-US/prefs'
+import enAbout from './en-US/about'
+import enBackup from './en-US/backup'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -45,8 +53,7 @@ function deepMerge(into: Tree, from: Tree): Tree {
 export function mergeAreas(areas: Record<string, Tree>): Tree {
   const out: Tree = {}
   for (const [area, msgs] of Object.entries(areas)) {
-    // common, admin and system hold several namespaces each (system: lock, search, prefs, about, backup)
-    const namespaced = area === 'common' || area === 'admin' || area === 'system' || area in msgs ? msgs : { [area]: msgs }
+    const namespaced = area === 'common' || area === 'admin' || area in msgs ? msgs : { [area]: msgs }
     deepMerge(out, namespaced)
   }
   return out
@@ -55,11 +62,13 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
-    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, system: zhSystem as Tree,
+    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree,
+    lock: zhLock, search: zhSearch, prefs: zhPrefs, about: zhAbout, backup: zhBackup as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
-    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, system: enSystem as Tree,
+    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree,
+    lock: enLock, search: enSearch, prefs: enPrefs, about: enAbout, backup: enBackup as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>
 

@@ -143,6 +143,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/settings/DatabaseView.vue'),
         meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.database' },
       },
+      {
+        path: 'settings/backup',
+        name: 'settings-backup',
+        component: () => import('../views/settings/BackupView.vue'),
+        meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.backup' },
+      },
       { path: 'forbidden', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
     ],

@@ -90,3 +90,11 @@ export const searchRowsByIds = (db: Knex, ids: string[]) =>
     .whereIn('ct.id', ids)
     .whereNull('c.deleted_at')
     .select('ct.id', 'ct.customer_id', 'ct.name', 'ct.mobile', 'ct.title', 'c.name as customer_name')
+
+/** The archive export: the next `limit` live contacts of live customers in scope after `afterId` (keyset by id). */
+export function archiveBatch(db: Knex, afterId: string | null, limit: number, scope: Scope) {
+  const q = db('contacts as ct').join('customers as c', 'c.id', 'ct.customer_id').whereNull('ct.deleted_at').whereNull('c.deleted_at')
+  scope(q)
+  if (afterId) q.where('ct.id', '>', afterId)
+  return q.orderBy('ct.id').limit(limit).select('ct.*', 'c.code as customer_code', 'c.name as customer_name')
+}

@@ -18,7 +18,7 @@ import { pinyinForms } from '../customers/customers.search'
 import { diff, recordAudit } from '../audit/audit.service'
 import { customersSearchMatches, refreshSearchText, searchCandidates } from '../customers/customers.service'
 import {
-  countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
+  archiveBatch, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
   searchPartPrefix, searchRowsByIds, updateContact,
 } from './contacts.repository'
 
@@ -304,4 +304,14 @@ export async function contactsSearchTop(ctx: ServiceContext, term: string, limit
     hits.push({ kind: 'contact', id: String(r.id).toLowerCase(), title: name, subtitle, customerId: String(r.customer_id).toLowerCase(), ...m })
   }
   return hits.sort(compareHits).slice(0, limit)
+}
+
+/** The archive export's contacts: the next `limit` the caller may see after `afterId`; [] without the contacts view permission. */
+export async function contactsArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Row[]> {
+  if (!can(ctx.actor, 'contacts', 'view') || !can(ctx.actor, 'customers', 'view')) return []
+  const a = requirePerm(ctx.actor, 'contacts', 'view')
+  const b = requirePerm(ctx.actor, 'customers', 'view')
+  const scope = RANK[a] <= RANK[b] ? a : b
+  const k = ctx.db.knex
+  return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }

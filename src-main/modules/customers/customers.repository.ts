@@ -228,3 +228,22 @@ export const liveContactsSearchText = (db: Knex, customerId: string): Promise<Ar
   db('contacts').where({ customer_id: customerId }).whereNull('deleted_at').select('id', 'name', 'mobile', 'search_text')
 
 export const setContactSearchText = (db: Knex, id: string, text: string) => db('contacts').where({ id }).update({ search_text: text })
+
+// ---- archive (.xlsx of everything the caller may see) ----------------------------------------
+
+/** The next `limit` live customers in scope after `afterId` (keyset by id), with the owner and dictionary labels. */
+export function archiveBatch(db: Knex, afterId: string | null, limit: number, scope: Scope) {
+  const q = liveCustomers(db)
+  scope(q)
+  if (afterId) q.where('c.id', '>', afterId)
+  const label = (alias: string, col: string) => q.leftJoin(`dict_items as ${alias}`, `${alias}.id`, `c.${col}`)
+  for (const [alias, col] of [['d_region', 'region_id'], ['d_industry', 'industry_id'], ['d_level', 'level_id'], ['d_category', 'category_id'], ['d_source', 'source_id'], ['d_nature', 'nature_id']]) label(alias, col)
+  return q
+    .leftJoin('users as u', 'u.id', 'c.owner_id')
+    .orderBy('c.id')
+    .limit(limit)
+    .select(
+      'c.*', 'u.name as owner_name', 'd_region.label as region_label', 'd_industry.label as industry_label', 'd_level.label as level_label',
+      'd_category.label as category_label', 'd_source.label as source_label', 'd_nature.label as nature_label',
+    )
+}

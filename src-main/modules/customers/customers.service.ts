@@ -23,7 +23,7 @@ import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDi
 import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
   churnStateOf, codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, liveContactsSearchText, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, searchByNameContains, searchByNamePrefix, searchMatches,
+  archiveBatch, listRowsByIds, liveContactsSearchText, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchRowsByIds, setContactSearchText, updateContactsOf, updateCustomer, updateCustomersIn,
   type ListQuery,
 } from './customers.repository'
@@ -535,4 +535,18 @@ export async function customersSearchTop(ctx: ServiceContext, term: string, limi
     hits.push({ kind: 'customer', id: String(r.id).toLowerCase(), title: name, subtitle, customerId: String(r.id).toLowerCase(), ...m })
   }
   return hits.sort(compareHits).slice(0, limit)
+}
+
+// ---- archive ----------------------------------------------------------------------------------
+
+/**
+ * The archive export's customers (备份与恢复 → 导出全部数据): the next `limit` live customers the
+ * caller may see after `afterId` (in id order), as raw rows with the owner's name and labels.
+ * Needs the customers export permission.
+ */
+export async function customersArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Row[]> {
+  requirePerm(ctx.actor, 'customers', 'export')
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }

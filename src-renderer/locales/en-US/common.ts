@@ -54,6 +54,7 @@ export default {
     dictionary: 'Data dictionary',
     audit: 'Audit log',
     database: 'Database connection',
+    backup: 'Backup & restore',
   },
   layout: {
     language: 'Language',

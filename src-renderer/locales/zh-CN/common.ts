@@ -53,6 +53,7 @@ export default {
     dictionary: '数据字典',
     audit: '操作日志',
     database: '数据库连接',
+    backup: '备份与恢复',
   },
   layout: {
     language: '语言',
