@@ -72,6 +72,8 @@ export interface CrmShell {
   onCommand(fn: (command: string, arg?: string) => void): void
   /** the UI language, for the native menus */
   setLanguage(locale: string): void
+  /** the due-reminder count, for the tray icon and the dock badge */
+  setDueCount(n: number): void
 }
 declare global {
   interface Window {

@@ -2,7 +2,8 @@
 // the computer going to sleep) and the app-wide commands: 'lock' shows the lock screen (main
 // has locked the session already), 'navigate' opens a path (after unlocking, if locked), and
 // 'search' / 'about' are passed on to the layout as a `crm:command` window event — the same
-// event the keyboard shortcuts raise in the browser mode. The shell also learns the UI language.
+// event the keyboard shortcuts raise in the browser mode. The shell also learns the UI language
+// and the due-reminder count (tray icon, dock badge: useDueCountInShell in the layout; 0 when nobody is logged in).
 import { watch } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useRouter } from 'vue-router'
@@ -29,4 +30,12 @@ export function useDesktopShell() {
     else if (command === 'search' || command === 'about') raiseCommand(command)
   })
   watch(locale, (l) => shell.setLanguage(String(l)), { immediate: true })
+  // the count itself comes from the layout (its reminders store); nobody logged in: none
+  watch(() => auth.me, (m) => !m && shell.setDueCount(0))
+}
+
+/** The layout's due-reminder count, shown by the desktop shell's tray icon and dock badge. */
+export function useDueCountInShell(count: () => number) {
+  const shell = desktopShell()
+  if (shell) watch(count, (n) => shell.setDueCount(n), { immediate: true })
 }
