@@ -127,6 +127,25 @@ describeEachDb('global search', (dialect) => {
     expect(await titles(s.admin.key, '即将删除', 'customer')).toEqual([])
   })
 
+  it('finds opportunities by customer name, pinyin initials, code and contact phone, in the caller’s scope', async () => {
+    const opp = (who: Staff['mgrA1'], customerName: string, contactPhone: string) =>
+      t.call(who.key, 'opportunities', 'create', { customerName, probability: 20, summary: '采购视频会议系统', description: '年内上线。', contactName: '周晓', contactPhone })
+    const mine = await opp(s.mgrA1, '杭州星河云图科技', '139 5555 0001')
+    const theirs = await opp(s.mgrB, '杭州星河云图分公司', '13955550002')
+    // 客户经理: the own only; the administrator: both
+    expect(await titles(s.mgrA1.key, '星河云图', 'opportunity')).toEqual(['杭州星河云图科技'])
+    expect((await titles(s.admin.key, '星河云图', 'opportunity')).sort()).toEqual(['杭州星河云图分公司', '杭州星河云图科技'])
+    expect(await titles(s.mgrB.key, '星河云图', 'opportunity')).toEqual(['杭州星河云图分公司'])
+    // pinyin initials, the code (exact before anything else), the contact's phone as digits
+    expect((await group(s.mgrA1.key, 'hzxhyt', 'opportunity')).map((h) => [h.title, h.field])).toEqual([['杭州星河云图科技', 'pinyin']])
+    expect((await group(s.admin.key, mine.code.toLowerCase(), 'opportunity'))[0]).toMatchObject({ id: mine.id, match: 'exact', field: 'code', subtitle: expect.stringContaining(mine.code) })
+    expect((await group(s.admin.key, '139-5555-0001', 'opportunity')).map((h) => [h.id, h.field])).toEqual([[mine.id, 'phone']])
+    expect((await search(s.mgrA1.key, 'xyz')).searched).toContain('opportunity')
+    // a deleted one is gone
+    await t.call(s.mgrB.key, 'opportunities', 'remove', { id: theirs.id, version: theirs.version })
+    expect(await titles(s.admin.key, '星河云图', 'opportunity')).toEqual(['杭州星河云图科技'])
+  })
+
   it('a common term still ranks the best hits first (more matches than one pass reads)', async () => {
     // 450 customers and contacts whose pinyin holds "ceshi", inserted directly (fixtures)
     const now = new Date().toISOString()

@@ -252,3 +252,18 @@ export const updateStep = (db: Knex, id: string, patch: Row, expectVersion?: num
 /** Moves an opportunity's live steps to a new owner (the new 客户经理). */
 export const moveSteps = (db: Knex, opportunityId: string, patch: Row) =>
   db('plan_steps').where({ opportunity_id: opportunityId }).whereNull('deleted_at').update(patch)
+
+// ---- global search ------------------------------------------------------------------------
+
+/** 全局搜索: up to `cap` live opportunities in scope whose search text holds the (lower-case) term, in no order. */
+export function searchMatches(db: Knex, scope: ScopeFn, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> {
+  const q = db('opportunities as o').whereNull('o.deleted_at')
+  scope(q)
+  return whereLike(q, 'o.search_text', term).select('o.id', 'o.search_text').limit(cap)
+}
+
+/** What a search hit shows of the given opportunities. */
+export const searchRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  db('opportunities as o')
+    .whereIn('o.id', ids)
+    .select('o.id', 'o.code', 'o.customer_name', 'o.summary', 'o.contact_name', 'o.contact_phone', 'o.customer_id')

@@ -9,6 +9,7 @@ import { can } from '../auth/permissions'
 import { normalizeTerm } from '../../shared/search-rank'
 import { customersSearchTop } from '../customers/customers.service'
 import { contactsSearchTop } from '../contacts/contacts.service'
+import { opportunitiesSearchTop } from '../opportunities/opportunities.service'
 
 export type SearchTop = (ctx: ServiceContext, term: string, limit: number) => Promise<SearchHit[]>
 
@@ -23,6 +24,7 @@ interface SearchArea {
 export const SEARCH_AREAS: SearchArea[] = [
   { kind: 'customer', module: 'customers', searchTop: customersSearchTop },
   { kind: 'contact', module: 'contacts', searchTop: contactsSearchTop },
+  { kind: 'opportunity', module: 'opportunities', searchTop: opportunitiesSearchTop },
 ]
 
 export async function searchGlobal(ctx: ServiceContext, input: { term: string; limit: number }): Promise<{ groups: SearchGroup[]; searched: SearchKind[] }> {

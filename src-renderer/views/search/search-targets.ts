@@ -5,6 +5,7 @@ import type { SearchHit, SearchKind } from '@contract/search'
 export const SEARCH_TARGETS: Partial<Record<SearchKind, (h: SearchHit) => string | null>> = {
   customer: (h) => `/customers/${h.id}`,
   contact: (h) => (h.customerId ? `/customers/${h.customerId}?tab=contacts` : null),
+  opportunity: (h) => `/opportunities/${h.id}`,
 }
 
 export const targetOf = (h: SearchHit): string | null => SEARCH_TARGETS[h.kind]?.(h) ?? null
