@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { makeStaff, type Staff } from './customers.fixtures'
+import { dictId, makeStaff, type Staff } from './customers.fixtures'
 import { buildContactSearchText, buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
 import { insertChunked } from '../../src-main/db/dialect'
 import type { SearchHit, SearchKind } from '../../src-main/contract/search'
@@ -144,6 +144,21 @@ describeEachDb('global search', (dialect) => {
     // a deleted one is gone
     await t.call(s.mgrB.key, 'opportunities', 'remove', { id: theirs.id, version: theirs.version })
     expect(await titles(s.admin.key, '星河云图', 'opportunity')).toEqual(['杭州星河云图科技'])
+  })
+
+  it('finds service tickets by code, customer and problem, in the caller’s scope', async () => {
+    const typeId = await dictId(t, 'service_type', '维修')
+    const a = await customer(s.mgrA1.userId, '佛山顺德恒达机械')
+    const b = await customer(s.mgrB.userId, '宁波恒达精密铸造')
+    const ta = await t.call(s.agent.key, 'services', 'create', { customerId: a, typeId, summary: '主轴异响', request: '数控机床主轴高速时有异响' })
+    await t.call(s.agent.key, 'services', 'create', { customerId: b, typeId, summary: '液压漏油', request: '压铸机液压站漏油' })
+    // 客服专员 (all): both; 客户经理 (own): the ticket of the own customer only
+    expect((await group(s.agent.key, '恒达', 'ticket')).map((h) => h.subtitle?.split(' · ')[1]).sort()).toEqual(['佛山顺德恒达机械', '宁波恒达精密铸造'])
+    expect((await group(s.mgrA1.key, '恒达', 'ticket')).map((h) => [h.title, h.customerId])).toEqual([['主轴异响', a]])
+    expect(await titles(s.mgrB.key, '主轴', 'ticket')).toEqual([])
+    // the code exactly; words of the request
+    expect((await group(s.agent.key, ta.code.toLowerCase(), 'ticket'))[0]).toMatchObject({ id: ta.id, match: 'exact', field: 'code' })
+    expect((await group(s.agent.key, '高速', 'ticket')).map((h) => [h.title, h.field])).toEqual([['主轴异响', 'other']])
   })
 
   it('a common term still ranks the best hits first (more matches than one pass reads)', async () => {

@@ -10,6 +10,7 @@ import { normalizeTerm } from '../../shared/search-rank'
 import { customersSearchTop } from '../customers/customers.service'
 import { contactsSearchTop } from '../contacts/contacts.service'
 import { opportunitiesSearchTop } from '../opportunities/opportunities.service'
+import { servicesSearchTop } from '../services/services.service'
 
 export type SearchTop = (ctx: ServiceContext, term: string, limit: number) => Promise<SearchHit[]>
 
@@ -25,6 +26,7 @@ export const SEARCH_AREAS: SearchArea[] = [
   { kind: 'customer', module: 'customers', searchTop: customersSearchTop },
   { kind: 'contact', module: 'contacts', searchTop: contactsSearchTop },
   { kind: 'opportunity', module: 'opportunities', searchTop: opportunitiesSearchTop },
+  { kind: 'ticket', module: 'services', searchTop: servicesSearchTop },
 ]
 
 export async function searchGlobal(ctx: ServiceContext, input: { term: string; limit: number }): Promise<{ groups: SearchGroup[]; searched: SearchKind[] }> {

@@ -2,7 +2,7 @@
 export default {
   title: 'Global search',
   button: 'Search',
-  placeholder: 'Customers, contacts, opportunities: name, pinyin, initials, code, phone…',
+  placeholder: 'Customers, contacts, opportunities, tickets: name, pinyin, initials, code, phone…',
   hint: 'Type a customer or contact name, its pinyin or initials (e.g. gzry), a customer or opportunity code, a phone or mobile number.',
   noneTitle: 'Nothing found',
   noneText: 'No record you may see matches “{term}”. Try a shorter word, pinyin initials or a phone number.',
