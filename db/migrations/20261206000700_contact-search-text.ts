@@ -60,13 +60,12 @@ export async function up(knex: Knex): Promise<void> {
       t.index(['name', 'short_name', 'deleted_at', 'owner_id', 'id'], 'customers_name_cover')
     })
   }
-  let after: string | null = null
-  for (;;) {
-    const q = knex('contacts').orderBy('id').limit(BATCH).select('id', 'name', 'mobile')
-    if (after !== null) q.where('id', '>', after) // keyset paging: ids compare alike in WHERE and ORDER BY on every database
-    const rows: Array<{ id: string; name: string; mobile: string | null }> = await q
-    if (!rows.length) break
-    after = String(rows[rows.length - 1].id)
+  // every contact's name and mobile at once (small columns; no LIMIT: printMigrationSql replays
+  // the statements without their bindings), written back BATCH rows per statement
+  const all: unknown = await knex('contacts').select('id', 'name', 'mobile')
+  const contacts = Array.isArray(all) ? (all as Array<{ id: string; name: string; mobile: string | null }>) : []
+  for (let i = 0; i < contacts.length; i += BATCH) {
+    const rows = contacts.slice(i, i + BATCH)
     const cases = rows.map(() => 'when ? then ?').join(' ')
     const bindings = rows.flatMap((r) => [r.id, contactSearchText(String(r.name), r.mobile ?? null)])
     await knex('contacts')
