@@ -77,7 +77,7 @@ describe('crm backup / crm restore', () => {
     // the data from before the restore was backed up into the data folder's backups
     const safety = fs.readdirSync(path.join(dataDir, 'backups')).find((n) => n.endsWith('-pre-restore'))
     expect(safety).toBeTruthy()
-  })
+  }, 180_000) // several CLI processes, each starting tsx: 20-35 s alone, over 60 s on a busy machine
 
   it('refuses a damaged file and a running app, changing nothing', async () => {
     const junk = path.join(outDir, 'junk.sqlite')
