@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { call, Id, IsoDateTime, PageInput, pageOf } from './common'
 
-export const AuditEntity = z.enum(['customer', 'contact', 'dict_item', 'user', 'role', 'team', 'interaction', 'opportunity', 'plan_step', 'service_ticket', 'service_sla', 'requirement', 'churn_warning', 'competitor'])
+export const AuditEntity = z.enum(['customer', 'contact', 'dict_item', 'user', 'role', 'team', 'interaction', 'opportunity', 'plan_step', 'service_ticket', 'service_sla', 'requirement', 'churn_warning', 'competitor', 'dashboard_layout'])
 export const AuditEntry = z.object({
   id: Id,
   entity: AuditEntity,

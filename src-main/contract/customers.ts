@@ -172,6 +172,12 @@ export const CustomerFilter = z.strictObject({
   ownerId: Id.optional(),
   status: CustomerStatus.optional(),
   customerType: CustomerType.optional(),
+  /** created at or after (an instant: the client's local midnight) — the 工作台's 新增客户 */
+  createdFrom: IsoDateTime.optional(),
+  /** created before */
+  createdTo: IsoDateTime.optional(),
+  /** 遗忘客户: last followed up before this instant (never followed up: created before it) */
+  notContactedSince: IsoDateTime.optional(),
 })
 export type CustomerFilter = z.infer<typeof CustomerFilter>
 

@@ -19,6 +19,7 @@ import { competitorsContract } from './competitors'
 import { searchContract } from './search'
 import { systemContract } from './system'
 import { backupContract } from './backup'
+import { dashboardContract } from './dashboard'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -40,6 +41,7 @@ export const contract = {
   search: searchContract,
   system: systemContract,
   backup: backupContract,
+  dashboard: dashboardContract,
 } as const
 
 export type Contract = typeof contract

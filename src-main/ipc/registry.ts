@@ -19,6 +19,7 @@ import { competitorsHandlers } from '../modules/competitors/competitors.handlers
 import { searchHandlers } from '../modules/search/search.handlers'
 import { systemHandlers } from '../modules/system/system.handlers'
 import { backupHandlers } from '../modules/backup/backup.handlers'
+import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -39,4 +40,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   search: searchHandlers,
   system: systemHandlers,
   backup: backupHandlers,
+  dashboard: dashboardHandlers,
 }

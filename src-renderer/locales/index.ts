@@ -17,6 +17,7 @@ import zhSearch from './zh-CN/search'
 import zhPrefs from './zh-CN/prefs'
 import zhAbout from './zh-CN/about'
 import zhBackup from './zh-CN/backup'
+import zhDashboard from './zh-CN/dashboard'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
@@ -31,6 +32,7 @@ import enSearch from './en-US/search'
 import enPrefs from './en-US/prefs'
 import enAbout from './en-US/about'
 import enBackup from './en-US/backup'
+import enDashboard from './en-US/dashboard'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -62,12 +64,12 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
-    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree,
+    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree,
     lock: zhLock, search: zhSearch, prefs: zhPrefs, about: zhAbout, backup: zhBackup as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
-    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree,
+    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree,
     lock: enLock, search: enSearch, prefs: enPrefs, about: enAbout, backup: enBackup as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>

@@ -34,8 +34,14 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: AppLayout,
     children: [
-      // '/' opens the customers list, or the first screen the role allows (see the guard).
+      // '/' opens the 工作台, or the first screen the role allows (see the guard).
       { path: '', name: 'home', component: { render: () => null } },
+      {
+        path: 'workbench',
+        name: 'workbench',
+        component: () => import('../views/dashboard/DashboardView.vue'),
+        meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.workbench' },
+      },
       {
         path: 'customers',
         name: 'customers',

@@ -5,7 +5,7 @@ import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key:
-    | 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
+    | 'workbench' | 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
     | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
@@ -14,6 +14,8 @@ export interface MenuItem {
 }
 
 export const menuItems: MenuItem[] = [
+  // 工作台: the home page after login (each card checks its own area's permission in main)
+  { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
   { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
@@ -33,7 +35,7 @@ export const menuItems: MenuItem[] = [
   { key: 'backup', path: '/settings/backup', label: 'menu.backup', group: 'system', perm: { module: 'settings', action: 'view' } },
 ]
 
-/** The first screen the user may open (the customers list for most roles). */
+/** The first screen the user may open (the 工作台 for most roles). */
 export function homePath(): string {
   const auth = useAuthStore()
   return menuItems.find((m) => auth.can(m.perm.module, m.perm.action))?.path ?? '/forbidden'

@@ -371,3 +371,19 @@ describe('mssql: uuid primary keys are not the clustered index (migration 202612
   })
 })
 
+
+describe('mssql: the 工作台 layouts (migration 20261206001100)', () => {
+  it('one row per user keyed by the user, the cards as nvarchar(max), datetime2 times; the 简报 indexes', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const from = chunks.indexOf('-- migration 20261206001100_dashboard-layouts')
+    expect(from).toBeGreaterThan(0)
+    const sql = statementsOf(chunks.slice(from))
+    expect(sql[0]).toContain('CREATE TABLE [dashboard_layouts] ([user_id] uniqueidentifier, [created_at] datetime2 not null, [updated_at] datetime2 not null')
+    expect(sql[0]).toContain('[cards] nvarchar(max) not null')
+    expect(sql[0]).toContain('CONSTRAINT [dashboard_layouts_pkey] PRIMARY KEY ([user_id])')
+    expect(sql).toContain('CREATE INDEX [customers_created_at_index] ON [customers] ([created_at])')
+    expect(sql).toContain('CREATE INDEX [customers_scope_cover] ON [customers] ([id], [owner_id], [deleted_at])')
+    expect(sql).toContain('CREATE INDEX [contacts_created_cover] ON [contacts] ([created_at], [customer_id], [deleted_at])')
+    expect(sql).toContain('CREATE INDEX [interactions_period_cover] ON [interactions] ([occurred_at], [customer_id], [deleted_at])')
+  })
+})

@@ -2,6 +2,8 @@ import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import { likeCi, likePattern, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
+type Row = Record<string, unknown>
+
 export const findContact = (db: Knex, id: string) => db('contacts').where({ id }).whereNull('deleted_at').first()
 
 /** Primary first, then in the order they were added. */
@@ -96,5 +98,32 @@ export function archiveBatch(db: Knex, afterId: string | null, limit: number, sc
   const q = db('contacts as ct').join('customers as c', 'c.id', 'ct.customer_id').whereNull('ct.deleted_at').whereNull('c.deleted_at')
   scope(q)
   if (afterId) q.where('ct.id', '>', afterId)
-  return q.orderBy('ct.id').limit(limit).select('ct.*', 'c.code as customer_code', 'c.name as customer_name')
+  return q.orderBy('ct.id').limit(limit).select('ct.*', 'c.code as customer_code', 'c.name as customer_name')}
+
+/** Live contacts of live customers (contact `ct`, customer `c`), for counts across customers in scope. */
+const contactsOfLiveCustomers = (db: Knex) =>
+  db('contacts as ct').join('customers as c', 'c.id', 'ct.customer_id').whereNull('ct.deleted_at').whereNull('c.deleted_at')
+
+/** Contacts in scope added in each range [from, to), in one pass. */
+export async function countContactsCreated(db: Knex, scope: (q: Knex.QueryBuilder) => void, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  if (!ranges.length) return []
+  const lo = ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from)
+  const hi = ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to)
+  const q = contactsOfLiveCustomers(db).where('ct.created_at', '>=', lo).where('ct.created_at', '<', hi)
+  scope(q)
+  const row: Record<string, unknown> =
+    (await q.first(ranges.map((r, i) => db.raw('sum(case when ct.created_at >= ? and ct.created_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
+  return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
+}
+
+/** Contacts in scope whose stored birthday's month-day (`MM-DD`) is one of those given for its calendar. */
+export function contactsWithBirthdayOn(db: Knex, scope: (q: Knex.QueryBuilder) => void, monthDays: { solar: string[]; lunar: string[] }): Promise<Row[]> {
+  const q = contactsOfLiveCustomers(db).whereNotNull('ct.birthday')
+  const monthDayIn = (w: Knex.QueryBuilder, list: string[]) => w.whereRaw(`substring(ct.birthday, 6, 5) in (${list.map(() => '?').join(', ')})`, list)
+  q.where((w) => {
+    if (monthDays.solar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'solar'), monthDays.solar))
+    if (monthDays.lunar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'lunar'), monthDays.lunar))
+  })
+  scope(q)
+  return q.select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id', 'c.name as customer_name').orderBy('ct.id')
 }

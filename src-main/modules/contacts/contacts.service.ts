@@ -17,8 +17,10 @@ import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../.
 import { pinyinForms } from '../customers/customers.search'
 import { diff, recordAudit } from '../audit/audit.service'
 import { customersSearchMatches, refreshSearchText, searchCandidates } from '../customers/customers.service'
+import { birthdayPatternsOf, nextBirthday } from '../reminders/birthdays'
+import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
 import {
-  archiveBatch, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
+  archiveBatch, contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
   searchPartPrefix, searchRowsByIds, updateContact,
 } from './contacts.repository'
 
@@ -283,9 +285,7 @@ async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: str
  */
 export async function contactsSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
   if (!can(ctx.actor, 'contacts', 'view') || !can(ctx.actor, 'customers', 'view')) return []
-  const contactsScope = requirePerm(ctx.actor, 'contacts', 'view')
-  const customersScope = requirePerm(ctx.actor, 'customers', 'view')
-  const scope = RANK[contactsScope] <= RANK[customersScope] ? contactsScope : customersScope
+  const scope = viewScope(ctx)
   const t = normalizeTerm(term)
   if (!t) return []
   const k = ctx.db.knex
@@ -309,9 +309,50 @@ export async function contactsSearchTop(ctx: ServiceContext, term: string, limit
 /** The archive export's contacts: the next `limit` the caller may see after `afterId`; [] without the contacts view permission. */
 export async function contactsArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Row[]> {
   if (!can(ctx.actor, 'contacts', 'view') || !can(ctx.actor, 'customers', 'view')) return []
-  const a = requirePerm(ctx.actor, 'contacts', 'view')
-  const b = requirePerm(ctx.actor, 'customers', 'view')
-  const scope = RANK[a] <= RANK[b] ? a : b
+  const scope = viewScope(ctx)
   const k = ctx.db.knex
   return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+}
+
+// ---- the 工作台 ----------------------------------------------------------------------------------
+
+/** The scope contacts are seen in: the narrower of the contacts and the customers scope (by the customer's owner). */
+function viewScope(ctx: ServiceContext): DataScope {
+  const contactsScope = requirePerm(ctx.actor, 'contacts', 'view')
+  const customersScope = requirePerm(ctx.actor, 'customers', 'view')
+  return RANK[contactsScope] <= RANK[customersScope] ? contactsScope : customersScope
+}
+
+/** Contacts added in each range [from, to) to the customers in the caller's scope. */
+export async function contactsCreatedCounts(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  const scope = viewScope(ctx)
+  const k = ctx.db.knex
+  return countContactsCreated(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), ranges)
+}
+
+export interface BirthdayOn {
+  contactId: string
+  contactName: string
+  customerId: string
+  customerName: string
+  date: string
+  calendar: 'solar' | 'lunar'
+}
+
+/** Contacts (of customers in the caller's scope) whose birthday falls on one of `days` (solar or lunar), by date then name. */
+export async function contactsBirthdaysOn(ctx: ServiceContext, days: LocalDate[]): Promise<BirthdayOn[]> {
+  const scope = viewScope(ctx)
+  const k = ctx.db.knex
+  if (!days.length) return []
+  const first = [...days].sort(compareDates)[0]
+  const wanted = new Set(days.map(formatDate))
+  const rows = await contactsWithBirthdayOn(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), birthdayPatternsOf(days))
+  const out: BirthdayOn[] = []
+  for (const r of rows) {
+    const calendar = r.birthday_calendar === 'lunar' ? 'lunar' : 'solar'
+    const next = nextBirthday({ date: String(r.birthday), calendar, leapMonth: toBool(r.birthday_leap_month) }, first)
+    if (!next || !wanted.has(formatDate(next))) continue
+    out.push({ contactId: String(r.id), contactName: String(r.name), customerId: String(r.customer_id), customerName: String(r.customer_name), date: formatDate(next), calendar })
+  }
+  return out.sort((a, b) => a.date.localeCompare(b.date) || a.contactName.localeCompare(b.contactName, 'zh-CN'))
 }

@@ -14,6 +14,30 @@ const LIST_COLUMNS = [
 /** Live customers (alias `c`). */
 export const liveCustomers = (db: Knex) => db('customers as c').whereNull('c.deleted_at')
 
+/** 遗忘客户: last followed up before `at`, or never followed up and created before it. */
+function whereNotContactedSince(q: Knex.QueryBuilder, at: string) {
+  return q.where((w) => w.where('c.last_contact_at', '<', at).orWhere((n) => n.whereNull('c.last_contact_at').where('c.created_at', '<', at)))
+}
+
+/**
+ * The 工作台's customer counts in one pass over the live customers in scope: created in each
+ * of `ranges` ([from, to)), and not followed up since each of `since` (遗忘客户).
+ */
+export async function customerCounts(
+  db: Knex, scope: (q: Knex.QueryBuilder) => void, ranges: Array<{ from: string; to: string }>, since: string[],
+): Promise<{ created: number[]; forgotten: number[] }> {
+  const q = liveCustomers(db)
+  scope(q)
+  const cols: Knex.Raw[] = []
+  ranges.forEach((r, i) => cols.push(db.raw('sum(case when c.created_at >= ? and c.created_at < ? then 1 else 0 end) as ??', [r.from, r.to, `created_${i}`])))
+  since.forEach((at, i) =>
+    cols.push(db.raw('sum(case when c.last_contact_at < ? or (c.last_contact_at is null and c.created_at < ?) then 1 else 0 end) as ??', [at, at, `forgotten_${i}`])),
+  )
+  if (!cols.length) return { created: [], forgotten: [] }
+  const row: Record<string, unknown> = (await q.first(cols)) ?? {}
+  return { created: ranges.map((_, i) => Number(row[`created_${i}`] ?? 0)), forgotten: since.map((_, i) => Number(row[`forgotten_${i}`] ?? 0)) }
+}
+
 export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
   const row = await q.clone().count({ n: '*' }).first()
   return Number(row?.n ?? 0)
@@ -55,6 +79,9 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.
     if (f.status) q.where('c.status', f.status)
     if (f.customerType) q.where('c.customer_type', f.customerType)
     if (f.search) whereLike(q, 'c.search_text', f.search.toLowerCase())
+    if (f.createdFrom) q.where('c.created_at', '>=', f.createdFrom)
+    if (f.createdTo) q.where('c.created_at', '<', f.createdTo)
+    if (f.notContactedSince) whereNotContactedSince(q, f.notContactedSince)
     return q
   }
   const filtered = filter(liveCustomers(db))
@@ -73,7 +100,7 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.
     if (w.withCount) q.select(db.raw('count(*) over () as ??', ['total_count']))
     return q.limit(w.limit).offset(w.offset) // ordered above: OFFSET/FETCH on SQL Server
   }
-  const narrowed = !!(f.search || f.ownerId || f.status || f.customerType || DICT_FIELDS.some((d) => f[d]))
+  const narrowed = !!(f.search || f.ownerId || f.status || f.customerType || f.createdFrom || f.createdTo || f.notContactedSince || DICT_FIELDS.some((d) => f[d]))
   return { filtered, pageIds, narrowed }
 }
 

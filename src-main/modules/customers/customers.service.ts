@@ -22,7 +22,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, countCustomers, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
+  churnStateOf, codeExists, countCustomers, customerCounts, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
   archiveBatch, listRowsByIds, liveContactsSearchText, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchRowsByIds, setContactSearchText, updateContactsOf, updateCustomer, updateCustomersIn,
   type ListQuery,
@@ -140,6 +140,16 @@ export async function customersList(ctx: ServiceContext, input: ListQuery) {
   const byId = new Map(rows.map((r: Row) => [r.id, toRow(r)]))
   const items = ids.map((r) => byId.get(r.id)).filter((r): r is CustomerRow => !!r)
   return { items, total, page: input.page, pageSize: input.pageSize }
+}
+
+/**
+ * For the 工作台: customers in the caller's scope created in each range, and not followed up
+ * since each instant (遗忘客户). Both follow the customer list's filters of the same name.
+ */
+export async function customersDashboardCounts(ctx: ServiceContext, input: { ranges: Array<{ from: string; to: string }>; notContactedSince: string[] }) {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  return customerCounts(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), input.ranges, input.notContactedSince)
 }
 
 // ---- single rows -----------------------------------------------------------------------

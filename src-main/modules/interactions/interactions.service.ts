@@ -20,6 +20,7 @@ import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
+  countInteractionsIn,
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
   updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
@@ -369,6 +370,22 @@ export async function promisesList(ctx: ServiceContext, input: { customerId?: st
   const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { customerId: input.customerId, status: input.status }, input)
   const today = await todayOf(k, ctx)
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
+}
+
+/** For the 工作台: promises not kept whose date has passed (the app's today), across the caller's customers, oldest first. */
+export async function promisesOverdue(ctx: ServiceContext, input: { page: number; pageSize: number }) {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  const today = await todayOf(k, ctx)
+  const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { status: 'open', dueBefore: today }, input)
+  return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
+}
+
+/** For the 工作台: the caller's visible records that took place in each range [from, to) (交往记录 search counts the same). */
+export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  return countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)
 }
 
 // ---- the customer card header -------------------------------------------------------------------------

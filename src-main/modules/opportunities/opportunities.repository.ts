@@ -267,3 +267,15 @@ export const searchRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
   db('opportunities as o')
     .whereIn('o.id', ids)
     .select('o.id', 'o.code', 'o.customer_name', 'o.summary', 'o.contact_name', 'o.contact_phone', 'o.customer_id')
+
+/** Opportunities in scope created in each range [from, to), in one pass (the 工作台's 新增商机). */
+export async function countCreatedIn(db: Knex, scope: ScopeFn, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  if (!ranges.length) return []
+  const lo = ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from)
+  const hi = ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to)
+  const q = db('opportunities as o').whereNull('o.deleted_at').where('o.created_at', '>=', lo).where('o.created_at', '<', hi)
+  scope(q)
+  const row: Record<string, unknown> =
+    (await q.first(ranges.map((r, i) => db.raw('sum(case when o.created_at >= ? and o.created_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
+  return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
+}

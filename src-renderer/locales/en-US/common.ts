@@ -47,6 +47,7 @@ export default {
     required: 'Required',
   },
   menu: {
+    workbench: 'Workbench',
     customers: 'Customers',
     system: 'Administration',
     users: 'Users',

@@ -46,6 +46,7 @@ export default {
     required: '必填',
   },
   menu: {
+    workbench: '工作台',
     customers: '客户',
     system: '系统设置',
     users: '用户管理',
