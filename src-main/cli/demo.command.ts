@@ -8,7 +8,7 @@ import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
-import { buildCustomerSearchText } from '../modules/customers/customers.search'
+import { buildContactSearchText, buildCustomerSearchText } from '../modules/customers/customers.search'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
@@ -166,7 +166,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
           birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
           hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
           buying_role: ct.buyingRole, friendliness: ct.friendliness, best_call_time: ct.bestCallTime,
-          is_primary: j === 0, notes: null,
+          is_primary: j === 0, notes: null, search_text: buildContactSearchText({ name: ct.name, mobile: ct.mobile }),
         })
       }
       customers.push({

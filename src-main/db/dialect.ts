@@ -284,3 +284,54 @@ export function toNum(v: unknown): number | null {
   const n = typeof v === 'number' ? v : Number(v)
   return Number.isFinite(n) ? n : null
 }
+
+/** Whether a search term holds Chinese characters: it can then only match names (not pinyin, codes or phones). */
+export const hasHan = (term: string) => /\p{Script=Han}/u.test(term)
+
+/**
+ * Case-insensitive LIKE for search terms: SQLite's LIKE and SQL Server's default collation
+ * already ignore case, PostgreSQL needs ILIKE. `mode` as in likePattern.
+ */
+export function likeCi(db: Knex, dialect: Dialect, column: string, value: string, mode: 'contains' | 'prefix' = 'contains'): Knex.Raw {
+  return db.raw(`?? ${dialect === 'postgres' ? 'ilike' : 'like'} ? escape '\\'`, [column, likePattern(value, mode)])
+}
+
+/**
+ * The rank of a name match in SQL: 0 the name is the term, 1 it starts with it, 2 the second
+ * column (short name) is or starts with it, 3 anything else (the caller's WHERE matched).
+ */
+export function nameRank(db: Knex, dialect: Dialect, name: string, term: string, second?: string): Knex.Raw {
+  const op = dialect === 'postgres' ? 'ilike' : 'like'
+  const prefix = likePattern(term, 'prefix')
+  const eq = likePattern(term, 'prefix').replace(/%$/, '')
+  const secondWhen = second ? ` when ?? ${op} ? escape '\\' then 2` : ''
+  return db.raw(`case when ?? ${op} ? escape '\\' then 0 when ?? ${op} ? escape '\\' then 1${secondWhen} else 3 end`, [
+    name, eq, name, prefix, ...(second ? [second, prefix] : []),
+  ])
+}
+
+/**
+ * `column` starts with `value` (case as stored). On SQLite a range over the binary order, so a
+ * covering index starting with the column is searched instead of scanned; elsewhere LIKE 'v%'.
+ */
+export function wherePrefix(q: Knex.QueryBuilder, dialect: Dialect, column: string, value: string) {
+  if (dialect === 'sqlite') return q.where(column, '>=', value).where(column, '<', value + '\u{10FFFF}')
+  return whereLike(q, column, value, 'prefix')
+}
+
+/** The characters (a one-character term) or character pairs of a search term, as crm_search_grams makes them. */
+export function termGrams(term: string): string[] {
+  const chars = [...term]
+  if (chars.length <= 1) return chars
+  return [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))]
+}
+
+/**
+ * On PostgreSQL: only rows whose search text holds every character pair of the term, through
+ * the GIN index over crm_search_grams(search_text) (migration 20261206000700); the caller's LIKE
+ * then checks them. Elsewhere nothing: SQLite scans a narrow covering index instead.
+ */
+export function whereSearchGrams(q: Knex.QueryBuilder, dialect: Dialect, column: string, term: string) {
+  if (dialect !== 'postgres') return q
+  return q.whereRaw('crm_search_grams(??) @> ?::text[]', [column, termGrams(term)])
+}
