@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander'
 import { redact } from '../shared/log'
 import { CliError } from './cli-args'
+import { registerBackup } from './backup.command'
 import { registerDemo } from './demo.command'
 import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
@@ -25,6 +26,7 @@ export function buildProgram(out: Out): Command {
   registerUser(program, out)
   registerServe(program, out)
   registerDemo(program, out)
+  registerBackup(program, out)
   // every (sub)command: throw instead of exiting, help to `out`, errors left to main()
   const configure = (c: Command) => {
     c.exitOverride().configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: () => {}, outputError: () => {} })

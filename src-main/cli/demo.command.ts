@@ -3,12 +3,12 @@
 // transaction (and one sync version) per batch; codes continue the yearly sequence.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { insertChunked } from '../db/dialect'
+import { analyzeTables, insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
-import { buildCustomerSearchText } from '../modules/customers/customers.search'
+import { buildContactSearchText, buildCustomerSearchText } from '../modules/customers/customers.search'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
@@ -180,7 +180,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
           birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
           hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
           buying_role: ct.buyingRole, friendliness: ct.friendliness, best_call_time: ct.bestCallTime,
-          is_primary: j === 0, notes: null,
+          is_primary: j === 0, notes: null, search_text: buildContactSearchText({ name: ct.name, mobile: ct.mobile }),
         })
       }
       contacts.push(...contactRows)
@@ -237,4 +237,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
       `${totals.reminders} reminders over two years in ${seconds}s (seed ${seed})`,
   )
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
+  // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
+  // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
+  await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])
 }

@@ -35,6 +35,10 @@ export const AppStatus = z.object({
   dialect: z.enum(['sqlite', 'postgres', 'mssql']),
   browserMode: z.boolean(),
   version: z.string(),
+  /** the caller's own session is locked (锁屏): only unlock, logout and status are served */
+  locked: z.boolean(),
+  /** whose session is locked, for the lock screen after a reload (the caller's own) */
+  lockedUser: z.object({ name: z.string(), login: z.string() }).nullable(),
 })
 
 export const authContract = {
@@ -48,7 +52,17 @@ export const authContract = {
   changePassword: call(z.strictObject({ oldPassword: str().min(1).max(128), newPassword: Password }), Ok),
   /** Saves the own working hour and time zone; open system reminders with a date only move to it. */
   savePreferences: call(Preferences, Me),
+  /** 锁屏: locks the caller's session (Ctrl/⌘+L, idle timeout); every other call then answers session_locked. */
+  lock: call(Empty, Ok),
+  /**
+   * Lifts the lock with the user's password. A wrong password counts toward the account lockout;
+   * when the account is (or becomes) locked or disabled the session ends (log in again).
+   */
+  unlock: call(z.strictObject({ password: str().min(1).max(128) }), Me),
 } as const
+
+/** The calls a locked session may still make. */
+export const CALLS_WHILE_LOCKED: readonly string[] = ['auth.status', 'auth.unlock', 'auth.logout', 'auth.lock']
 
 export const TeamRef = z.object({ id: Id, name: z.string() })
 export { text }

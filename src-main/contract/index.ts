@@ -16,6 +16,9 @@ import { servicesContract } from './services'
 import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
+import { searchContract } from './search'
+import { systemContract } from './system'
+import { backupContract } from './backup'
 import { dashboardContract } from './dashboard'
 import { removalContract } from './removal'
 import type { CallDef } from './common'
@@ -36,6 +39,9 @@ export const contract = {
   requirements: requirementsContract,
   churn: churnContract,
   competitors: competitorsContract,
+  search: searchContract,
+  system: systemContract,
+  backup: backupContract,
   dashboard: dashboardContract,
   removal: removalContract,
 } as const

@@ -156,6 +156,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/settings/DatabaseView.vue'),
         meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.database' },
       },
+      {
+        path: 'settings/backup',
+        name: 'settings-backup',
+        component: () => import('../views/settings/BackupView.vue'),
+        meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.backup' },
+      },
       { path: 'forbidden', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
     ],
@@ -169,6 +175,8 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()
   await auth.init()
+  // locked: nothing is mounted behind the lock screen; the guard runs again after unlocking
+  if (auth.locked) return true
   if (auth.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
   if (to.name === 'setup') return auth.loggedIn ? homePath() : { name: 'login' }
   if (to.meta.public) return to.name === 'login' && auth.loggedIn ? homePath() : true

@@ -8,7 +8,7 @@ import { useAuthStore } from '../stores/auth'
 export interface MenuItem {
   key:
     | 'workbench' | 'customers' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
-    | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
+    | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
   group: 'main' | 'system'
@@ -35,6 +35,7 @@ export const menuItems: MenuItem[] = [
   { key: 'serviceSla', path: '/admin/service-sla', label: 'menu.serviceSla', group: 'system', perm: { module: 'dictionary', action: 'edit' } },
   { key: 'audit', path: '/admin/audit', label: 'menu.audit', group: 'system', perm: { module: 'audit', action: 'view' } },
   { key: 'database', path: '/settings/database', label: 'menu.database', group: 'system', perm: { module: 'settings', action: 'view' } },
+  { key: 'backup', path: '/settings/backup', label: 'menu.backup', group: 'system', perm: { module: 'settings', action: 'view' } },
 ]
 
 /** The first screen the user may open (the 工作台 for most roles). */

@@ -176,3 +176,30 @@ export async function changePassword(ctx: ServiceContext, input: { oldPassword: 
 }
 
 export { toMe }
+
+/**
+ * 锁屏 unlock: the user's own password, checked like a login. A wrong one counts toward the
+ * account lockout (the same count and lock as login); when that locks the account — or it was
+ * locked or disabled meanwhile — the answer is `locked` / `invalid_credentials` and the caller
+ * ends the session. A right one clears the count, like a login.
+ */
+export async function unlock(app: AppContext, userId: string, password: string): Promise<Actor> {
+  const k = app.db.knex
+  const u = await findUserById(k, userId)
+  if (!u || toBool(u.disabled)) throw invalid()
+  const now = app.clock.now()
+  if (!(await verifyPassword(password, u.password_hash))) {
+    await countFailure(app, u.id, now)
+    const after = await findUserById(k, u.id)
+    const until = toIso(after?.locked_until)
+    if (until && until > now.toISOString()) throw lockedError(until, now)
+    throw fieldError('password', 'wrong', 'wrong password')
+  }
+  if (!(await recordLogin(k, u.id, now.toISOString()))) {
+    const until = toIso(u.locked_until)
+    throw until && until > now.toISOString() ? lockedError(until, now) : invalid()
+  }
+  const actor = await loadActor(app, u.id)
+  if (!actor) throw invalid()
+  return actor
+}

@@ -55,6 +55,7 @@ export default {
     dictionary: 'Data dictionary',
     audit: 'Audit log',
     database: 'Database connection',
+    backup: 'Backup & restore',
   },
   layout: {
     language: 'Language',
@@ -108,6 +109,7 @@ export default {
     not_found: 'The record does not exist or has been deleted',
     conflict: 'Someone else changed this record; refresh and try again',
     locked: 'The account is locked; try again in {minutes} minutes',
+    session_locked: 'The screen is locked: unlock it with your password',
     invalid_credentials: 'Wrong user name or password, or the account is locked or disabled — ask your administrator',
     setup_required: 'The system is not set up yet; create the administrator first',
     already_setup: 'An administrator already exists; please log in',

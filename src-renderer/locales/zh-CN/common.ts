@@ -54,6 +54,7 @@ export default {
     dictionary: '数据字典',
     audit: '操作日志',
     database: '数据库连接',
+    backup: '备份与恢复',
   },
   layout: {
     language: '语言',
@@ -107,6 +108,7 @@ export default {
     not_found: '记录不存在或已被删除',
     conflict: '数据已被他人修改，请刷新后重试',
     locked: '账户已被锁定，请 {minutes} 分钟后再试',
+    session_locked: '屏幕已锁定，请输入密码解锁',
     invalid_credentials: '用户名或密码错误，或账户已被锁定/停用，请联系系统管理员',
     setup_required: '系统尚未初始化，请先创建管理员',
     already_setup: '管理员已存在，请直接登录',
