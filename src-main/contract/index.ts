@@ -16,8 +16,12 @@ import { servicesContract } from './services'
 import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
+import { searchContract } from './search'
+import { systemContract } from './system'
+import { backupContract } from './backup'
 import { dashboardContract } from './dashboard'
 import { exportsContract } from './exports'
+import { removalContract } from './removal'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -36,8 +40,12 @@ export const contract = {
   requirements: requirementsContract,
   churn: churnContract,
   competitors: competitorsContract,
+  search: searchContract,
+  system: systemContract,
+  backup: backupContract,
   dashboard: dashboardContract,
   exports: exportsContract,
+  removal: removalContract,
 } as const
 
 export type Contract = typeof contract
