@@ -70,7 +70,8 @@ function csvText(type: ColumnType, v: unknown, utcOffsetMinutes: number): string
     return type === 'datetime' ? `${d} ${pad(c.getUTCHours())}:${pad(c.getUTCMinutes())}` : d
   }
   if (type === 'money' && typeof c === 'number') return c.toFixed(2)
-  const s = String(c)
+  // a text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading '
+  const s = typeof c === 'string' && /^[=+\-@\t\r]/.test(c) ? `'${c}` : String(c)
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 
