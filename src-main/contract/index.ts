@@ -16,6 +16,12 @@ import { servicesContract } from './services'
 import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
+import { searchContract } from './search'
+import { systemContract } from './system'
+import { backupContract } from './backup'
+import { dashboardContract } from './dashboard'
+import { exportsContract } from './exports'
+import { removalContract } from './removal'
 import { poolContract } from './pool'
 import type { CallDef } from './common'
 
@@ -35,6 +41,12 @@ export const contract = {
   requirements: requirementsContract,
   churn: churnContract,
   competitors: competitorsContract,
+  search: searchContract,
+  system: systemContract,
+  backup: backupContract,
+  dashboard: dashboardContract,
+  exports: exportsContract,
+  removal: removalContract,
   pool: poolContract,
 } as const
 

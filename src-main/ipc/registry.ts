@@ -16,6 +16,12 @@ import { servicesHandlers } from '../modules/services/services.handlers'
 import { requirementsHandlers } from '../modules/requirements/requirements.handlers'
 import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
+import { searchHandlers } from '../modules/search/search.handlers'
+import { systemHandlers } from '../modules/system/system.handlers'
+import { backupHandlers } from '../modules/backup/backup.handlers'
+import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
+import { exportsHandlers } from '../modules/exports/exports.handlers'
+import { removalHandlers } from '../modules/removal/removal.handlers'
 import { poolHandlers } from '../modules/pool/pool.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
@@ -34,5 +40,11 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   requirements: requirementsHandlers,
   churn: churnHandlers,
   competitors: competitorsHandlers,
+  search: searchHandlers,
+  system: systemHandlers,
+  backup: backupHandlers,
+  dashboard: dashboardHandlers,
+  exports: exportsHandlers,
+  removal: removalHandlers,
   pool: poolHandlers,
 }

@@ -34,8 +34,14 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: AppLayout,
     children: [
-      // '/' opens the customers list, or the first screen the role allows (see the guard).
+      // '/' opens the 工作台, or the first screen the role allows (see the guard).
       { path: '', name: 'home', component: { render: () => null } },
+      {
+        path: 'workbench',
+        name: 'workbench',
+        component: () => import('../views/dashboard/DashboardView.vue'),
+        meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.workbench' },
+      },
       {
         path: 'customers',
         name: 'customers',
@@ -66,6 +72,12 @@ const routes: RouteRecordRaw[] = [
         name: 'reminders',
         component: () => import('../views/reminders/ReminderCentreView.vue'),
         meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.reminders' },
+      },
+      {
+        path: 'calendar',
+        name: 'calendar',
+        component: () => import('../views/reminders/ReminderCalendarView.vue'),
+        meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.calendar' },
       },
       {
         path: 'interactions',
@@ -146,7 +158,8 @@ const routes: RouteRecordRaw[] = [
         path: 'admin/dictionary',
         name: 'admin-dictionary',
         component: () => import('../views/admin/DictionaryView.vue'),
-        meta: { perm: { module: 'dictionary', action: 'view' }, title: 'menu.dictionary' },
+        // dictionary.view only fills the dropdowns: the screen is for those who edit the lists
+        meta: { perm: { module: 'dictionary', action: 'edit' }, title: 'menu.dictionary' },
       },
       { path: 'admin/audit', name: 'admin-audit', component: () => import('../views/admin/AuditView.vue'), meta: { perm: { module: 'audit', action: 'view' }, title: 'menu.audit' } },
       {
@@ -154,6 +167,12 @@ const routes: RouteRecordRaw[] = [
         name: 'settings-database',
         component: () => import('../views/settings/DatabaseView.vue'),
         meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.database' },
+      },
+      {
+        path: 'settings/backup',
+        name: 'settings-backup',
+        component: () => import('../views/settings/BackupView.vue'),
+        meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.backup' },
       },
       { path: 'forbidden', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
@@ -168,6 +187,8 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()
   await auth.init()
+  // locked: nothing is mounted behind the lock screen; the guard runs again after unlocking
+  if (auth.locked) return true
   if (auth.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
   if (to.name === 'setup') return auth.loggedIn ? homePath() : { name: 'login' }
   if (to.meta.public) return to.name === 'login' && auth.loggedIn ? homePath() : true

@@ -54,6 +54,17 @@ export interface InteractionFilter {
 }
 
 /** One page of the visible records, newest first: counted on the bare filter, then read with the names. */
+/** Visible records that took place in each range [from, to), in one pass. */
+export async function countInteractionsIn(db: Knex, visible: VisibleFilter, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  if (!ranges.length) return []
+  const lo = ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from)
+  const hi = ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to)
+  const q = visible(interactionBase(db)).where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi)
+  const row: Record<string, unknown> =
+    (await q.first(ranges.map((r, i) => db.raw('sum(case when i.occurred_at >= ? and i.occurred_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
+  return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
+}
+
 export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
   const q = visible(interactionBase(db))
   if (f.customerId) q.where('i.customer_id', f.customerId)
@@ -127,10 +138,11 @@ export function promiseRows(db: Knex) {
 
 /** One page of the visible promises (open, kept or all), those without a due date last. */
 export async function pagePromises(
-  db: Knex, visible: VisibleFilter, f: { customerId?: string; status: 'open' | 'kept' | 'all' }, p: PageRequest,
+  db: Knex, visible: VisibleFilter, f: { customerId?: string; status: 'open' | 'kept' | 'all'; dueBefore?: string }, p: PageRequest,
 ): Promise<{ rows: Row[]; total: number }> {
   const q = visible(promiseRows(db))
   if (f.customerId) q.where('p.customer_id', f.customerId)
+  if (f.dueBefore) q.where('p.due_date', '<', f.dueBefore)
   if (f.status === 'open') q.whereNull('p.kept_at')
   if (f.status === 'kept') q.whereNotNull('p.kept_at')
   const total = await countRows(q)
@@ -206,3 +218,11 @@ export const followUpsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> 
   interactionIds.length
     ? db('reminders').where('source', 'follow_up').whereIn('source_id', interactionIds).whereNull('deleted_at').select('id', 'source_id', 'done_at')
     : Promise.resolve([])
+
+/** The archive export: the next `limit` visible interactions after `afterId` (keyset by id), with names. */
+export function archiveBatch(db: Knex, afterId: string | null, limit: number, scope: (q: Knex.QueryBuilder) => void) {
+  const q = interactionRows(db)
+  scope(q)
+  if (afterId) q.where('i.id', '>', afterId)
+  return q.orderBy('i.id').limit(limit).select([...interactionColumns, 'c.code as customer_code'])
+}

@@ -20,9 +20,10 @@ import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
+  countInteractionsIn,
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
-  updatePromise, type InteractionFilter, type Row, type VisibleFilter,
+  updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
 
 type In<T extends z.ZodType> = z.output<T>
@@ -371,6 +372,22 @@ export async function promisesList(ctx: ServiceContext, input: { customerId?: st
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
 }
 
+/** For the 工作台: promises not kept whose date has passed (the app's today), across the caller's customers, oldest first. */
+export async function promisesOverdue(ctx: ServiceContext, input: { page: number; pageSize: number }) {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  const today = await todayOf(k, ctx)
+  const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { status: 'open', dueBefore: today }, input)
+  return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
+}
+
+/** For the 工作台: the caller's visible records that took place in each range [from, to) (交往记录 search counts the same). */
+export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  return countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)
+}
+
 // ---- the customer card header -------------------------------------------------------------------------
 
 export async function interactionsSummary(ctx: ServiceContext, input: { customerId: string }): Promise<ContactSummary> {
@@ -410,4 +427,12 @@ export async function moveFollowUp(trx: Knex, ctx: ServiceContext, interactionId
   const scope = requirePerm(ctx.actor, 'interactions', 'edit')
   if (!canSee(ctx.actor, scope, r) || !canModify(ctx.actor, scope, r)) throw forbidden('interactions', 'edit')
   await updateInteraction(trx, interactionId, { next_follow_up_at: at, updated_at: ctx.clock.now().toISOString(), version: await version() })
+}
+
+/** The archive export's interactions: the next `limit` the caller may see after `afterId`; [] without the view permission. */
+export async function interactionsArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Record<string, unknown>[]> {
+  if (!can(ctx.actor, 'interactions', 'view') || !can(ctx.actor, 'customers', 'view')) return []
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  return archiveRows(k, afterId, limit, (q) => visibleInteractions(q, k, ctx.actor, scope))
 }

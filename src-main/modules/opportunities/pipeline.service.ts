@@ -9,7 +9,7 @@ import { toNum } from '../../db/dialect'
 import { requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
 import { allowedActions } from './opportunities.rules'
-import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
+import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
 
 const num = (v: unknown) => toNum(v) ?? 0
 /** Up to this many open opportunities the board reads all its cards at once instead of one query per column. */
@@ -208,4 +208,11 @@ export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: s
       wonSources: sumBy(closed, 'won', (r) => r.source_id, 'sourceId'),
     },
   }
+}
+
+/** For the 工作台: opportunities in the caller's scope created in each range [from, to) (the list's 创建时间 filter counts the same). */
+export async function opportunitiesCreatedCounts(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+  const k = ctx.db.knex
+  return countCreatedIn(k, scopeOpportunities(k, ctx.actor, scope), ranges)
 }

@@ -120,6 +120,7 @@ export default {
       system: 'System',
       empty: 'No log entries match.',
       entities: {
+        dashboard_layout: 'Workbench layout',
         customer: 'Customer',
         contact: 'Contact',
         dict_item: 'Dictionary item',

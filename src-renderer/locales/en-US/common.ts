@@ -7,6 +7,14 @@ export default {
     slogan: 'CRM for B2B sales teams',
   },
   common: {
+    export: {
+      button: 'Export',
+      xlsx: 'Export Excel (.xlsx)',
+      csv: 'Export CSV (UTF-8)',
+      csvGbk: 'Export CSV (GBK, older Excel/WPS)',
+      running: 'Exporting, {s} s so far…',
+      done: 'Exported {n} rows: {file}',
+    },
     ok: 'OK',
     cancel: 'Cancel',
     save: 'Save',
@@ -47,6 +55,7 @@ export default {
     required: 'Required',
   },
   menu: {
+    workbench: 'Workbench',
     customers: 'Customers',
     system: 'Administration',
     users: 'Users',
@@ -54,6 +63,7 @@ export default {
     dictionary: 'Data dictionary',
     audit: 'Audit log',
     database: 'Database connection',
+    backup: 'Backup & restore',
   },
   layout: {
     language: 'Language',
@@ -107,6 +117,7 @@ export default {
     not_found: 'The record does not exist or has been deleted',
     conflict: 'Someone else changed this record; refresh and try again',
     locked: 'The account is locked; try again in {minutes} minutes',
+    session_locked: 'The screen is locked: unlock it with your password',
     invalid_credentials: 'Wrong user name or password, or the account is locked or disabled — ask your administrator',
     setup_required: 'The system is not set up yet; create the administrator first',
     already_setup: 'An administrator already exists; please log in',
@@ -119,6 +130,7 @@ export default {
     withField: '{message} ({field})',
   },
   validation: {
+    invalid_column: 'No such column: {columns}',
     required: 'Please enter {field}',
     requiredSelect: 'Please select {field}',
     too_small: '{field} needs at least {minimum} characters',
@@ -129,6 +141,11 @@ export default {
     invalid_type: '{field} has the wrong type',
     invalid_value: '{field} has an invalid value',
     email: 'Please enter a valid e-mail address',
+    mobile: '{field} must be an 11-digit mobile number starting with 1 (e.g. 13800138000)',
+    phone: '{field} must be a landline (area code-number[-ext], e.g. 020-87654321), a mobile or a 400 number',
+    postcode: '{field} must be 6 digits',
+    tax_id: '{field} must be an 18-character unified social credit code (with a valid check character) or a legacy 15-character tax number',
+    website: '{field} is not a valid web address (e.g. www.example.com)',
     login: "User names use letters, digits and _ . - {'@'}, 2–64 characters",
     passwordMin: 'The password needs at least 8 characters',
     passwordMismatch: 'The passwords do not match',

@@ -92,6 +92,9 @@ export default {
       updatedAt: 'Updated',
     },
     filters: {
+      createdBetween: 'Added {from} to {to}',
+      forgottenDays: 'No follow-up for {n}+ days',
+      notContactedSince: 'No follow-up since {at}',
       regionId: 'Region',
       natureId: 'Ownership',
       sourceId: 'Source',

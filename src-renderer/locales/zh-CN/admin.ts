@@ -120,6 +120,7 @@ export default {
       system: '系统',
       empty: '没有符合条件的操作记录。',
       entities: {
+        dashboard_layout: '工作台布局',
         customer: '客户',
         contact: '联系人',
         dict_item: '字典项',

@@ -6,6 +6,14 @@ export default {
     slogan: '面向 B2B 销售团队的客户关系管理系统',
   },
   common: {
+    export: {
+      button: '导出',
+      xlsx: '导出 Excel (.xlsx)',
+      csv: '导出 CSV (UTF-8)',
+      csvGbk: '导出 CSV (GBK，旧版 Excel/WPS)',
+      running: '正在导出，已用 {s} 秒…',
+      done: '已导出 {n} 行：{file}',
+    },
     ok: '确定',
     cancel: '取消',
     save: '保存',
@@ -46,6 +54,7 @@ export default {
     required: '必填',
   },
   menu: {
+    workbench: '工作台',
     customers: '客户',
     system: '系统设置',
     users: '用户管理',
@@ -53,6 +62,7 @@ export default {
     dictionary: '数据字典',
     audit: '操作日志',
     database: '数据库连接',
+    backup: '备份与恢复',
   },
   layout: {
     language: '语言',
@@ -106,6 +116,7 @@ export default {
     not_found: '记录不存在或已被删除',
     conflict: '数据已被他人修改，请刷新后重试',
     locked: '账户已被锁定，请 {minutes} 分钟后再试',
+    session_locked: '屏幕已锁定，请输入密码解锁',
     invalid_credentials: '用户名或密码错误，或账户已被锁定/停用，请联系系统管理员',
     setup_required: '系统尚未初始化，请先创建管理员',
     already_setup: '管理员已存在，请直接登录',
@@ -118,6 +129,7 @@ export default {
     withField: '{message}（{field}）',
   },
   validation: {
+    invalid_column: '没有这一列：{columns}',
     required: '请输入{field}',
     requiredSelect: '请选择{field}',
     too_small: '{field}至少需要 {minimum} 个字符',
@@ -128,6 +140,11 @@ export default {
     invalid_type: '{field}类型不正确',
     invalid_value: '{field}的取值无效',
     email: '请输入有效的电子邮件地址',
+    mobile: '{field}应为 11 位手机号码（1 开头，如 13800138000）',
+    phone: '{field}应为座机（区号-号码[-分机]，如 020-87654321）、手机或 400 电话',
+    postcode: '{field}应为 6 位数字',
+    tax_id: '{field}应为 18 位统一社会信用代码（校验位正确）或 15 位旧税号',
+    website: '{field}不是有效的网址（如 www.example.com）',
     login: "用户名只能包含字母、数字以及 _ . - {'@'}，长度 2–64",
     passwordMin: '密码至少需要 8 个字符',
     passwordMismatch: '两次输入的密码不一致',

@@ -93,6 +93,9 @@ export default {
       updatedAt: '更新时间',
     },
     filters: {
+      createdBetween: '新增于 {from} 至 {to}',
+      forgottenDays: '超过 {n} 天未跟进',
+      notContactedSince: '{at} 起未跟进',
       regionId: '区域',
       natureId: '性质',
       sourceId: '来源',

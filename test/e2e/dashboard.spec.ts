@@ -1,0 +1,122 @@
+// Issue 13 item 1 end to end (Asia/Shanghai): the 工作台 opens after login and shows a 客户经理's
+// today's to-dos and overdue ones (one click marks one done), the 销售简报 with the right counts
+// for the data seeded here (3 new customers, 2 contacts, 1 follow-up, 1 opportunity this month),
+// a metric linking to the filtered customer list, and a layout (hidden card) that stays after a
+// reload. Screenshots in zh-CN and en-US. Makes its own team and login (the database is shared).
+import { expect, test, type Page } from '@playwright/test'
+import { adminSession, login, logout } from './helpers'
+
+const SHOTS = 'test/e2e/screenshots'
+const MGR = 'dash_jingli'
+const SHANGHAI_MS = 8 * 3600_000
+
+/** Calls the API with the page's session and bridge token (set-up only). */
+async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
+  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
+  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
+  const body = await res.json()
+  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
+  return body.data as T
+}
+
+/** Today at hh:mm on the Shanghai wall clock. */
+function shanghaiToday(h: number, m: number): Date {
+  const wall = new Date(Date.now() + SHANGHAI_MS)
+  return new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), h, m) - SHANGHAI_MS)
+}
+
+test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a metric opens its list; the layout is kept', async ({ page }) => {
+  test.setTimeout(150_000)
+  // ---- set-up: a team with a 客户经理 ---------------------------------------------------------
+  await adminSession(page)
+  // the admin lands on the 工作台 too
+  await expect(page).toHaveURL(/#\/workbench$/)
+  await expect(page.getByTestId('dashboard')).toBeVisible()
+  const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '工作台测试组' })
+  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
+  await api(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: roles.find((r) => r.code === 'manager')!.id, teamId: team.id })
+  await logout(page)
+
+  // ---- the 客户经理's data: 3 customers, 2 contacts, 1 follow-up, 1 opportunity, 3 reminders ------
+  await login(page, MGR, 'Manager123')
+  await expect(page.getByTestId('current-user-name')).toHaveText('韩经理')
+  const names = ['苏州工业园区恒达精密有限公司', '无锡新吴智能装备有限公司', '常州武进环保科技有限公司']
+  const customers: Array<{ id: string }> = []
+  for (const name of names) customers.push(await api<{ id: string }>(page, 'customers', 'create', { name }))
+  await api(page, 'contacts', 'create', { customerId: customers[0]!.id, fields: { name: '钱立新' } })
+  await api(page, 'contacts', 'create', { customerId: customers[1]!.id, fields: { name: '孙雅琴' } })
+  const channels = await api<Array<{ id: string }>>(page, 'dictionary', 'items', { typeCode: 'interaction_channel' })
+  await api(page, 'interactions', 'create', {
+    customerId: customers[0]!.id, channelId: channels[0]!.id, occurredAt: new Date(Date.now() - 3600_000).toISOString(), subject: '电话确认样机需求',
+  })
+  await api(page, 'opportunities', 'create', { customerName: names[2], probability: 20, summary: '环保设备改造', description: '二期污水处理设备' })
+  const zone = { timeZone: 'Asia/Shanghai' }
+  await api(page, 'reminders', 'create', { title: '给恒达发报价单', dueAt: shanghaiToday(23, 30).toISOString(), ...zone })
+  await api(page, 'reminders', 'create', { title: '确认新吴的到货时间', dueAt: shanghaiToday(23, 40).toISOString(), ...zone })
+  await api(page, 'reminders', 'create', { title: '回复武进的技术问题', dueAt: new Date(Date.now() - 3600_000).toISOString(), ...zone })
+  await logout(page)
+
+  // ---- after login: the 工作台 ---------------------------------------------------------------------
+  await login(page, MGR, 'Manager123')
+  await expect(page).toHaveURL(/#\/workbench$/)
+  await expect(page.getByTestId('menu-workbench')).toBeVisible()
+  await expect(page.getByTestId('page-title')).toHaveText('工作台')
+  // a 客户经理 sees only own: no scope picker
+  await expect(page.getByTestId('dashboard-scope')).toHaveCount(0)
+  await expect(page.getByTestId('dashboard-todos-today-count')).toHaveText('2')
+  await expect(page.getByTestId('dashboard-todos-overdue-count')).toHaveText('1')
+  await expect(page.getByTestId('dashboard-todos-today')).toContainText('给恒达发报价单')
+  await expect(page.getByTestId('dashboard-todos-overdue')).toContainText('回复武进的技术问题')
+  await expect(page.getByTestId('dashboard-metric-newCustomers-value')).toHaveText('3')
+  await expect(page.getByTestId('dashboard-metric-newContacts-value')).toHaveText('2')
+  await expect(page.getByTestId('dashboard-metric-interactions-value')).toHaveText('1')
+  await expect(page.getByTestId('dashboard-metric-newOpportunities-value')).toHaveText('1')
+  await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('上月 0')
+  await expect(page.getByTestId('dashboard-forgotten-7')).toContainText('0')
+  await expect(page.getByTestId('dashboard-card-funnel')).toContainText('商机 1 个')
+  await expect(page.getByTestId('dashboard-funnel-chart')).toBeVisible()
+  await page.waitForTimeout(600) // the funnel's animation
+  await page.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true })
+
+  // one click on 完成: the to-do leaves today's list
+  await page.getByTestId('dashboard-todos-today').getByTestId('dashboard-todo-done').first().click()
+  await expect(page.getByTestId('dashboard-todos-today-count')).toHaveText('1')
+
+  // 本周 keeps the same counts (everything was made just now)
+  await page.getByTestId('dashboard-period-week').click()
+  await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('上周 0')
+  await expect(page.getByTestId('dashboard-metric-newCustomers-value')).toHaveText('3')
+
+  // a metric opens its list, filtered to the period
+  await page.getByTestId('dashboard-metric-newCustomers').click()
+  await expect(page.getByTestId('customer-list')).toBeVisible()
+  await expect(page.getByTestId('customer-filter-created')).toBeVisible()
+  await expect(page.getByTestId('customer-name-link')).toHaveCount(3)
+
+  // ---- the layout: hide the funnel; it stays hidden after a reload (stored in main) ------------------
+  await page.getByTestId('menu-workbench').click()
+  await expect(page.getByTestId('dashboard-card-funnel')).toBeVisible()
+  await page.getByTestId('dashboard-customize').click()
+  await page.getByTestId('dashboard-layout-show-funnel').click()
+  await page.getByTestId('dashboard-layout-up-briefing').click()
+  await page.getByTestId('dashboard-layout-up-briefing').click()
+  await page.getByTestId('dashboard-layout-save').click()
+  await expect(page.getByTestId('dashboard-layout-dialog')).toBeHidden()
+  await expect(page.getByTestId('dashboard-card-funnel')).toHaveCount(0)
+  await page.reload()
+  await expect(page.getByTestId('dashboard-card-briefing')).toBeVisible()
+  await expect(page.getByTestId('dashboard-card-funnel')).toHaveCount(0)
+  // 简报 first now; the period is back to 本月 after the reload
+  await expect(page.locator('[data-testid^="dashboard-card-"]').first()).toHaveAttribute('data-testid', 'dashboard-card-briefing')
+
+  // ---- English ---------------------------------------------------------------------------------------
+  await page.getByTestId('language-button').click()
+  await page.getByTestId('lang-en-US').click()
+  await expect(page.getByTestId('page-title')).toHaveText('Workbench')
+  await expect(page.getByTestId('dashboard-card-briefing')).toContainText('New customers')
+  await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('Last month: 0')
+  await page.screenshot({ path: `${SHOTS}/dashboard-en-US.png`, fullPage: true })
+  await page.getByTestId('language-button').click()
+  await page.getByTestId('lang-zh-CN').click()
+  await expect(page.getByTestId('page-title')).toHaveText('工作台')
+})
