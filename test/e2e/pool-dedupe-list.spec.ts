@@ -119,7 +119,7 @@ test('公海: a rep releases with a reason → another rep claims → the superv
   await expect(row).toContainText('主动放入')
   await page.screenshot({ path: `${SHOTS}/desk-pool-list.png` })
   await page.locator('.el-table__row').filter({ hasText: POOL_CUSTOMER }).getByTestId('pool-row-claim').first().click()
-  await expect(page.locator('.el-message--success')).toContainText('已领取 1 个客户')
+  await expect(page.locator('.el-message--success', { hasText: '已领取 1 个客户' })).toBeVisible() // 已退出登录 may still show
   await expect(page.locator('.el-table__row', { hasText: POOL_CUSTOMER })).toHaveCount(0)
   await page.getByTestId('menu-customers').click()
   await page.getByTestId('customer-search').fill('佛山公海')
@@ -137,7 +137,7 @@ test('公海: a rep releases with a reason → another rep claims → the superv
   await page.getByTestId('pool-assign-owner').click()
   await page.getByRole('option', { name: staff.rep1.name }).click()
   await page.getByTestId('pool-assign-submit').click()
-  await expect(page.locator('.el-message--success')).toContainText('已分配 1 个客户')
+  await expect(page.locator('.el-message--success', { hasText: '已分配 1 个客户' })).toBeVisible() // 已退出登录 may still show
   await page.getByTestId('menu-customers').click()
   await page.getByTestId('customer-search').fill('佛山公海')
   await page.getByTestId('customer-name-link').filter({ hasText: POOL_CUSTOMER }).click()
@@ -170,7 +170,7 @@ test('the list for a working day: 我下属的, a saved view, a hidden column th
   await page.getByTestId('customer-save-view').click()
   await page.locator('.el-message-box input').fill('下属的重点客户')
   await confirmBox(page)
-  await expect(page.locator('.el-message--success')).toContainText('视图已保存')
+  await expect(page.locator('.el-message--success', { hasText: '视图已保存' })).toBeVisible() // 已退出登录 may still show
   await page.getByTestId('customer-view-all').click()
   await page.getByTestId('customer-reset-filters').click()
   await expect(table.locator('.el-table__body-wrapper .el-table__row')).toHaveCount(5)
