@@ -25,6 +25,7 @@ export const seedRoles: SeedRole[] = [
     description: '用户、角色、权限、数据字典、数据库连接、备份',
     permissions: {
       ...every(ALL, 'all', business),
+      targets: { actions: ['view', 'create', 'edit', 'delete', 'export'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
       users: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
@@ -41,6 +42,7 @@ export const seedRoles: SeedRole[] = [
     permissions: {
       ...every(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'], 'team', business),
       products: { actions: ['view', 'create', 'edit', 'export', 'import'], scope: 'all' },
+      targets: { actions: ['view', 'create', 'edit', 'delete', 'export'], scope: 'team' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
       users: { actions: ['view'], scope: 'team' },
@@ -60,6 +62,7 @@ export const seedRoles: SeedRole[] = [
       services: { actions: ['view', 'create', 'edit'], scope: 'own' },
       requirements: { actions: ['view', 'create', 'edit'], scope: 'own' },
       churn: { actions: ['view', 'edit'], scope: 'own' },
+      targets: { actions: ['view'], scope: 'own' },
       reports: { actions: ['view'], scope: 'own' },
       dictionary: { actions: ['view'], scope: 'all' },
       audit: { actions: ['view'], scope: 'own' },
@@ -87,6 +90,7 @@ export const seedRoles: SeedRole[] = [
     description: '只读：全公司的全部报表与列表',
     permissions: {
       ...every(['view', 'export'], 'all', business),
+      targets: { actions: ['view', 'export'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
       users: { actions: ['view'], scope: 'all' },

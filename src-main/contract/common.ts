@@ -121,6 +121,7 @@ export const PermModule = z.enum([
   'services',
   'requirements',
   'churn',
+  'targets',
   'reports',
   'dictionary',
   'users',

@@ -17,6 +17,9 @@ import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
 import { dashboardContract } from './dashboard'
+import { productsContract } from './products'
+import { ordersContract } from './orders'
+import { targetsContract } from './targets'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -36,6 +39,9 @@ export const contract = {
   churn: churnContract,
   competitors: competitorsContract,
   dashboard: dashboardContract,
+  products: productsContract,
+  orders: ordersContract,
+  targets: targetsContract,
 } as const
 
 export type Contract = typeof contract

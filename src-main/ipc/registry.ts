@@ -17,6 +17,9 @@ import { requirementsHandlers } from '../modules/requirements/requirements.handl
 import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
 import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
+import { productsHandlers } from '../modules/products/products.handlers'
+import { ordersHandlers } from '../modules/orders/orders.handlers'
+import { targetsHandlers } from '../modules/targets/targets.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -35,4 +38,7 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   churn: churnHandlers,
   competitors: competitorsHandlers,
   dashboard: dashboardHandlers,
+  products: productsHandlers,
+  orders: ordersHandlers,
+  targets: targetsHandlers,
 }

@@ -1,0 +1,141 @@
+// Orders, products and 回款 (issue 9): what the initial schema lacked for them.
+// - products: category (dictionary product_category) and a lower-cased search text with pinyin;
+// - orders: who created and when it was submitted, shipped, completed or cancelled, the last
+//   approval decision, the highest line discount, and the receivable facts kept by the service
+//   (outstanding_cents, next_due_date) so the 回款 lists and the reminders read an index;
+// - order_lines: line number, 型号 and unit as ordered;
+// - payment_plans (回款计划) and payments (回款记录), synced like every other table;
+// - indexes for the order, 回款 and 销售业绩 queries over a million order lines;
+// - the new permission module `targets` (销售目标) for the seeded roles of existing databases.
+// Runs unchanged on SQLite, PostgreSQL and SQL Server (knex schema builder only).
+import type { Knex } from 'knex'
+import { newId } from '../../src-main/db/ids'
+
+type T = Knex.CreateTableBuilder
+
+function base(t: T) {
+  t.uuid('id').primary()
+  t.timestamp('created_at').notNullable()
+  t.timestamp('updated_at').notNullable()
+  t.bigInteger('version').notNullable().defaultTo(0)
+  t.timestamp('deleted_at').nullable()
+  t.index(['version'])
+  t.uuid('owner_id').nullable()
+  t.index(['owner_id'])
+}
+
+/** The seeded roles' `targets` permission (frozen here: later seed edits must not change history). */
+const TARGET_PERMISSIONS: Record<string, { actions: string; scope: string }> = {
+  admin: { actions: 'view,create,edit,delete,export', scope: 'all' },
+  supervisor: { actions: 'view,create,edit,delete,export', scope: 'team' },
+  manager: { actions: 'view', scope: 'own' },
+  executive: { actions: 'view,export', scope: 'all' },
+}
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('products', (t) => {
+    t.uuid('category_id').nullable()
+    t.string('search_text', 1000).nullable()
+    t.index(['category_id'])
+  })
+  await knex.schema.alterTable('inventory', (t) => {
+    t.index(['warehouse'])
+  })
+  await knex.schema.alterTable('orders', (t) => {
+    t.uuid('created_by').nullable()
+    t.timestamp('submitted_at').nullable()
+    t.string('approval_result', 16).nullable() // approved | rejected (the last decision)
+    t.timestamp('shipped_at').nullable()
+    t.timestamp('completed_at').nullable()
+    t.timestamp('cancelled_at').nullable()
+    t.string('cancel_reason', 500).nullable()
+    t.integer('max_discount_bp').notNullable().defaultTo(0)
+    t.bigInteger('outstanding_cents').notNullable().defaultTo(0) // total − received for a sale, else 0
+    t.string('next_due_date', 10).nullable() // earliest due date of a plan not fully paid (sales only)
+    // the order list per owner and date, the 销售业绩 sums per owner and period (covering)
+    t.index(['owner_id', 'order_date'])
+    t.index(['order_date', 'status', 'owner_id', 'total_cents', 'deleted_at'], 'orders_date_status_owner_total')
+    t.index(['status', 'order_date'])
+    t.index(['next_due_date'])
+    t.index(['outstanding_cents'])
+    t.index(['updated_at'])
+    t.index(['total_cents'])
+  })
+  await knex.schema.alterTable('order_lines', (t) => {
+    t.integer('line_no').notNullable().defaultTo(0)
+    t.string('model', 200).nullable()
+    t.string('unit', 20).nullable()
+    t.index(['product_id'])
+  })
+  await knex.schema.createTable('payment_plans', (t) => {
+    base(t)
+    t.uuid('order_id').notNullable().references('id').inTable('orders')
+    t.uuid('customer_id').notNullable()
+    t.string('due_date', 10).notNullable()
+    t.bigInteger('amount_cents').notNullable()
+    t.bigInteger('paid_cents').notNullable().defaultTo(0) // payments allocated in due-date order
+    t.string('open_due_date', 10).nullable() // due_date while not fully paid, else null (overdue lookups)
+    t.string('note', 500).nullable()
+    t.index(['order_id'])
+    t.index(['customer_id'])
+    t.index(['open_due_date'])
+  })
+  await knex.schema.createTable('payments', (t) => {
+    base(t)
+    t.uuid('order_id').notNullable().references('id').inTable('orders')
+    t.uuid('customer_id').notNullable()
+    t.string('paid_date', 10).notNullable()
+    t.bigInteger('amount_cents').notNullable()
+    t.uuid('method_id').nullable()
+    t.string('note', 500).nullable()
+    t.uuid('created_by').nullable()
+    t.index(['order_id'])
+    t.index(['customer_id', 'paid_date'])
+    // the 回款记录 list by date and the 销售业绩 sums per owner and period (covering)
+    t.index(['paid_date', 'owner_id', 'amount_cents', 'deleted_at'], 'payments_date_owner_amount')
+    t.index(['method_id'])
+  })
+  await knex.schema.alterTable('sales_targets', (t) => {
+    t.index(['period_type', 'period_start'])
+  })
+
+  // existing databases: the seeded roles get the new module (seeding adds it to new ones);
+  // nothing to do when only the DDL is printed (a knex without a connection)
+  if (!knex.client.config.connection) return
+  const roles: Array<{ id: string; code: string }> = await knex('roles').whereIn('code', Object.keys(TARGET_PERMISSIONS)).select('id', 'code')
+  for (const r of roles) {
+    if (await knex('role_permissions').where({ role_id: r.id, module: 'targets' }).first('id')) continue
+    const p = TARGET_PERMISSIONS[r.code]
+    await knex('role_permissions').insert({ id: newId(), role_id: r.id, module: 'targets', actions: p.actions, scope: p.scope })
+  }
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex('role_permissions').where({ module: 'targets' }).delete()
+  await knex.schema.dropTableIfExists('payments')
+  await knex.schema.dropTableIfExists('payment_plans')
+  await knex.schema.alterTable('sales_targets', (t) => {
+    t.dropIndex(['period_type', 'period_start'])
+  })
+  await knex.schema.alterTable('order_lines', (t) => {
+    t.dropIndex(['product_id'])
+    t.dropColumns('line_no', 'model', 'unit')
+  })
+  await knex.schema.alterTable('orders', (t) => {
+    t.dropIndex(['owner_id', 'order_date'])
+    t.dropIndex([], 'orders_date_status_owner_total')
+    t.dropIndex(['status', 'order_date'])
+    t.dropIndex(['next_due_date'])
+    t.dropIndex(['outstanding_cents'])
+    t.dropIndex(['updated_at'])
+    t.dropIndex(['total_cents'])
+    t.dropColumns('created_by', 'submitted_at', 'approval_result', 'shipped_at', 'completed_at', 'cancelled_at', 'cancel_reason', 'max_discount_bp', 'outstanding_cents', 'next_due_date')
+  })
+  await knex.schema.alterTable('inventory', (t) => {
+    t.dropIndex(['warehouse'])
+  })
+  await knex.schema.alterTable('products', (t) => {
+    t.dropIndex(['category_id'])
+    t.dropColumns('category_id', 'search_text')
+  })
+}

@@ -1,0 +1,306 @@
+// Knex queries of orders, their lines, payment plans and payments, the customers' computed
+// trade figures, and the module's app_settings key.
+import type { Knex } from 'knex'
+import type { Dialect } from '../../db/config'
+import { COUNTED_STATUSES, type OrderFilter, type ORDER_SORT_FIELDS, type PaymentFilter, type ReceivableFilter } from '../../contract/orders'
+import { insertChunked, likePattern, upsert } from '../../db/dialect'
+import { nextVersion } from '../../db/tx'
+
+export type Row = Record<string, unknown>
+type Q = Knex.QueryBuilder
+
+const COUNTED = [...COUNTED_STATUSES]
+
+// ---- single orders ----------------------------------------------------------------------
+
+/** A live order with the names the UI shows and its owner's team (scope checks). */
+export const findOrder = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('orders as o')
+    .leftJoin('customers as c', 'c.id', 'o.customer_id')
+    .leftJoin('users as u', 'u.id', 'o.owner_id')
+    .leftJoin('users as cb', 'cb.id', 'o.created_by')
+    .leftJoin('users as rv', 'rv.id', 'o.approved_by')
+    .where('o.id', id)
+    .whereNull('o.deleted_at')
+    .first('o.*', 'c.name as customer_name', 'c.code as customer_code', 'u.name as owner_name', 'u.team_id as owner_team_id',
+      'cb.name as created_by_name', 'rv.name as reviewer_name')
+
+export const linesOf = (db: Knex, orderId: string): Promise<Row[]> =>
+  db('order_lines as l')
+    .leftJoin('products as p', 'p.id', 'l.product_id')
+    .where('l.order_id', orderId)
+    .whereNull('l.deleted_at')
+    .orderBy([{ column: 'l.line_no' }, { column: 'l.id' }])
+    .select('l.*', 'p.code as product_code')
+
+export const plansOf = (db: Knex, orderId: string): Promise<Row[]> =>
+  db('payment_plans').where({ order_id: orderId }).whereNull('deleted_at').orderBy([{ column: 'due_date' }, { column: 'id' }]).select('*')
+
+export const paymentsOf = (db: Knex, orderId: string): Promise<Row[]> =>
+  db('payments as p')
+    .leftJoin('users as u', 'u.id', 'p.created_by')
+    .where('p.order_id', orderId)
+    .whereNull('p.deleted_at')
+    .orderBy([{ column: 'p.paid_date' }, { column: 'p.created_at' }, { column: 'p.id' }])
+    .select('p.*', 'u.name as created_by_name')
+
+export const orderCodeExists = async (db: Knex, code: string) => !!(await db('orders').where({ code }).first('id'))
+
+export const insertOrder = (db: Knex, row: Row) => db('orders').insert(row)
+
+/** Updates a live order; with `expectVersion` only while its version is still that one. */
+export function updateOrder(db: Knex, id: string, patch: Row, expectVersion?: number) {
+  const q = db('orders').where({ id }).whereNull('deleted_at')
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return q.update(patch)
+}
+
+/** Replaces an order's lines: the old ones are deleted (soft, so the deletion syncs), the new inserted. */
+export async function replaceLines(db: Knex, dialect: Dialect, orderId: string, rows: Row[], at: string, version: number) {
+  await db('order_lines').where({ order_id: orderId }).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
+  await insertChunked(db, dialect, 'order_lines', rows)
+}
+
+/** Live products among `ids` (order lines may refer only to them). */
+export const productsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length ? db('products').whereIn('id', ids).whereNull('deleted_at').select('id', 'code', 'enabled') : Promise.resolve([])
+
+// ---- plans and payments ---------------------------------------------------------------------
+
+export const findPlan = (db: Knex, id: string): Promise<Row | undefined> => db('payment_plans').where({ id }).whereNull('deleted_at').first()
+export const insertPlan = (db: Knex, row: Row) => db('payment_plans').insert(row)
+export function updatePlan(db: Knex, id: string, patch: Row, expectVersion?: number) {
+  const q = db('payment_plans').where({ id }).whereNull('deleted_at')
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return q.update(patch)
+}
+
+export const findPayment = (db: Knex, id: string): Promise<Row | undefined> => db('payments').where({ id }).whereNull('deleted_at').first()
+export const insertPayment = (db: Knex, row: Row) => db('payments').insert(row)
+export function updatePayment(db: Knex, id: string, patch: Row, expectVersion?: number) {
+  const q = db('payments').where({ id }).whereNull('deleted_at')
+  if (expectVersion !== undefined) q.where('version', expectVersion)
+  return q.update(patch)
+}
+
+export async function receivedOf(db: Knex, orderId: string): Promise<number> {
+  const r = await db('payments').where({ order_id: orderId }).whereNull('deleted_at').sum({ s: 'amount_cents' }).first()
+  return Number(r?.s ?? 0)
+}
+
+/** An order's plans and payments move with it (deleted with the order). */
+export async function removeOrderChildren(db: Knex, orderId: string, at: string, version: number) {
+  const patch = { deleted_at: at, updated_at: at, version }
+  for (const table of ['order_lines', 'payment_plans', 'payments']) await db(table).where({ order_id: orderId }).whereNull('deleted_at').update(patch)
+}
+
+// ---- the customer's trade figures ----------------------------------------------------------------
+
+/**
+ * Recomputes a customer's 交易次数 / 交易金额 / 首次交易 / 最近交易 from its live sales (approved,
+ * shipped, completed orders) inside the caller's transaction; writes (with a new version, or
+ * the given one) only when a figure changed. Answers whether it wrote.
+ */
+export async function recomputeCustomerTrade(trx: Knex, customerId: string, version?: number): Promise<boolean> {
+  const agg = await trx('orders')
+    .where({ customer_id: customerId })
+    .whereNull('deleted_at')
+    .whereIn('status', COUNTED)
+    .first(trx.raw('count(*) as n'), trx.raw('sum(total_cents) as s'), trx.raw('min(order_date) as f'), trx.raw('max(order_date) as l'))
+  const want = {
+    order_count: Number(agg?.n ?? 0),
+    order_total_cents: Number(agg?.s ?? 0),
+    first_order_date: agg?.f ? String(agg.f) : null,
+    last_order_date: agg?.l ? String(agg.l) : null,
+  }
+  const cur = await trx('customers').where({ id: customerId }).first('order_count', 'order_total_cents', 'first_order_date', 'last_order_date')
+  if (!cur) return false
+  const same =
+    Number(cur.order_count ?? 0) === want.order_count && Number(cur.order_total_cents ?? 0) === want.order_total_cents &&
+    (cur.first_order_date ?? null) === want.first_order_date && (cur.last_order_date ?? null) === want.last_order_date
+  if (same) return false
+  await trx('customers').where({ id: customerId }).update({ ...want, version: version ?? (await nextVersion(trx as Knex.Transaction)) })
+  return true
+}
+
+/**
+ * Every customer's trade figures from its sales in two statements, stamped with `version`
+ * (bulk loads such as `crm demo`); a customer without sales gets zeros.
+ */
+export async function recomputeAllCustomerTrade(db: Knex, version: number): Promise<void> {
+  const sales = () => db('orders as o').whereRaw('o.customer_id = customers.id').whereNull('o.deleted_at').whereIn('o.status', COUNTED)
+  await db('customers')
+    .whereExists(sales().select(db.raw('1')))
+    .update({
+      order_count: sales().count('*'),
+      order_total_cents: sales().sum('o.total_cents'),
+      first_order_date: sales().min('o.order_date'),
+      last_order_date: sales().max('o.order_date'),
+      version,
+    })
+  await db('customers')
+    .whereNotExists(sales().select(db.raw('1')))
+    .where((w) => w.where('order_count', '<>', 0).orWhere('order_total_cents', '<>', 0).orWhereNotNull('last_order_date'))
+    .update({ order_count: 0, order_total_cents: 0, first_order_date: null, last_order_date: null, version })
+}
+
+// ---- lists ----------------------------------------------------------------------------------------
+
+const SORT_COLUMNS: Record<(typeof ORDER_SORT_FIELDS)[number], string> = {
+  orderDate: 'o.order_date', code: 'o.code', totalCents: 'o.total_cents', updatedAt: 'o.updated_at',
+}
+
+/** Live orders (alias o) in scope and matching the filter. */
+export function filteredOrders(db: Knex, f: OrderFilter | ReceivableFilter, scope: (q: Q) => void): Q {
+  const q = db('orders as o').whereNull('o.deleted_at')
+  scope(q)
+  if (f.customerId) q.where('o.customer_id', f.customerId)
+  if (f.ownerId) q.where('o.owner_id', f.ownerId)
+  if ('status' in f && f.status) q.where('o.status', f.status)
+  if ('dateFrom' in f && f.dateFrom) q.where('o.order_date', '>=', f.dateFrom)
+  if ('dateTo' in f && f.dateTo) q.where('o.order_date', '<=', f.dateTo)
+  if ('amountMinCents' in f && f.amountMinCents !== undefined) q.where('o.total_cents', '>=', f.amountMinCents)
+  if ('amountMaxCents' in f && f.amountMaxCents !== undefined) q.where('o.total_cents', '<=', f.amountMaxCents)
+  if (f.search) searchOrders(db, q, f.search)
+  return q
+}
+
+/** Order number, or the customer's search text (name, short name, code, pinyin). */
+function searchOrders(db: Knex, q: Q, search: string) {
+  const pattern = likePattern(search.toLowerCase())
+  q.where((w) =>
+    w
+      .whereRaw(`lower(??) like ? escape '\\'`, ['o.code', pattern])
+      .orWhereIn('o.customer_id', db('customers as sc').whereNull('sc.deleted_at').whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern]).select('sc.id')),
+  )
+}
+
+/** Count and money sums of the matches; totals count sales only (approved, shipped, completed). */
+export async function orderSums(db: Knex, q: Q): Promise<{ n: number; total: number; received: number; outstanding: number }> {
+  const r = await q
+    .clone()
+    .first(
+      db.raw('count(*) as n'),
+      db.raw(`sum(case when o.status in (${COUNTED.map(() => '?').join(', ')}) then o.total_cents else 0 end) as total`, COUNTED),
+      db.raw('sum(o.received_cents) as received'),
+      db.raw('sum(o.outstanding_cents) as outstanding'),
+    )
+  return { n: Number(r?.n ?? 0), total: Number(r?.total ?? 0), received: Number(r?.received ?? 0), outstanding: Number(r?.outstanding ?? 0) }
+}
+
+/**
+ * Cents due before `today` and not paid, over the sales among `orders` (a filtered query on o):
+ * read from the plans still open (an index range on open_due_date), each checked against the filter.
+ */
+export async function overdueSum(db: Knex, orders: Q, today: string): Promise<number> {
+  const r = await db('payment_plans as pp')
+    .where('pp.open_due_date', '<', today)
+    .whereNull('pp.deleted_at')
+    .whereExists(orders.clone().clearSelect().whereRaw('o.id = pp.order_id').whereIn('o.status', COUNTED).select(db.raw('1')))
+    .first(db.raw('sum(pp.amount_cents - pp.paid_cents) as s'))
+  return Number(r?.s ?? 0)
+}
+
+/** The overdue cents of each given order (the rows of one page). */
+export async function overdueByOrder(db: Knex, orderIds: string[], today: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  if (!orderIds.length) return out
+  const rows: Array<{ order_id: string; s: unknown }> = await db('payment_plans')
+    .whereIn('order_id', orderIds)
+    .where('open_due_date', '<', today)
+    .whereNull('deleted_at')
+    .groupBy('order_id')
+    .select('order_id', db.raw('sum(amount_cents - paid_cents) as s'))
+  for (const r of rows) out.set(String(r.order_id), Number(r.s ?? 0))
+  return out
+}
+
+export const ORDER_ROW_COLUMNS = [
+  'o.id', 'o.code', 'o.customer_id', 'o.order_date', 'o.status', 'o.total_cents', 'o.received_cents', 'o.outstanding_cents',
+  'o.max_discount_bp', 'o.next_due_date', 'o.owner_id', 'o.updated_at',
+]
+
+/** One page of ids of the ordered matches. */
+export function orderPageIds(q: Q, sort: { field: (typeof ORDER_SORT_FIELDS)[number]; order: 'asc' | 'desc' }, offset: number, limit: number) {
+  const col = SORT_COLUMNS[sort.field]
+  return q.clone().select('o.id').orderBy([{ column: col, order: sort.order }, { column: 'o.id', order: sort.order }]).limit(limit).offset(offset)
+}
+
+/** Receivables: sales with money outstanding, the overdue first (earliest due date), then the rest. */
+export function receivablePageIds(db: Knex, q: Q, offset: number, limit: number) {
+  return q
+    .clone()
+    .select('o.id')
+    .orderByRaw('case when ?? is null then 1 else 0 end', ['o.next_due_date'])
+    .orderBy([{ column: 'o.next_due_date' }, { column: 'o.order_date' }, { column: 'o.id' }])
+    .limit(limit)
+    .offset(offset)
+}
+
+export const onlyReceivable = (q: Q) => q.whereIn('o.status', COUNTED).where('o.outstanding_cents', '>', 0)
+
+/** The list rows of the given orders with customer and owner names. */
+export const orderRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length
+    ? db('orders as o')
+        .leftJoin('customers as c', 'c.id', 'o.customer_id')
+        .leftJoin('users as u', 'u.id', 'o.owner_id')
+        .whereIn('o.id', ids)
+        .select([...ORDER_ROW_COLUMNS, 'c.name as customer_name', 'u.name as owner_name'])
+    : Promise.resolve([])
+
+/** Live payments (alias p) in scope and matching the filter. */
+export function filteredPayments(db: Knex, f: PaymentFilter, scope: (q: Q) => void): Q {
+  const q = db('payments as p').whereNull('p.deleted_at')
+  scope(q)
+  if (f.customerId) q.where('p.customer_id', f.customerId)
+  if (f.ownerId) q.where('p.owner_id', f.ownerId)
+  if (f.methodId) q.where('p.method_id', f.methodId)
+  if (f.dateFrom) q.where('p.paid_date', '>=', f.dateFrom)
+  if (f.dateTo) q.where('p.paid_date', '<=', f.dateTo)
+  if (f.search) {
+    const pattern = likePattern(f.search.toLowerCase())
+    q.where((w) =>
+      w
+        .whereIn('p.order_id', db('orders as so').whereRaw(`lower(??) like ? escape '\\'`, ['so.code', pattern]).select('so.id'))
+        .orWhereIn('p.customer_id', db('customers as sc').whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern]).select('sc.id')),
+    )
+  }
+  return q
+}
+
+export async function paymentSums(db: Knex, q: Q): Promise<{ n: number; amount: number }> {
+  const r = await q.clone().first(db.raw('count(*) as n'), db.raw('sum(p.amount_cents) as amount'))
+  return { n: Number(r?.n ?? 0), amount: Number(r?.amount ?? 0) }
+}
+
+export const paymentPageIds = (q: Q, offset: number, limit: number) =>
+  q
+    .clone()
+    .select('p.id')
+    .orderBy([{ column: 'p.paid_date', order: 'desc' }, { column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])
+    .limit(limit)
+    .offset(offset)
+
+export const paymentRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length
+    ? db('payments as p')
+        .join('orders as o', 'o.id', 'p.order_id')
+        .leftJoin('customers as c', 'c.id', 'p.customer_id')
+        .leftJoin('users as u', 'u.id', 'p.owner_id')
+        .leftJoin('users as cb', 'cb.id', 'p.created_by')
+        .whereIn('p.id', ids)
+        .select('p.*', 'o.code as order_code', 'c.name as customer_name', 'u.name as owner_name', 'cb.name as created_by_name')
+    : Promise.resolve([])
+
+// ---- settings ------------------------------------------------------------------------------------
+
+export const SETTINGS_PREFIX = 'orders.'
+
+export async function readSetting(db: Knex, key: string): Promise<string | null> {
+  const r = await db('app_settings').where('key', SETTINGS_PREFIX + key).first('value')
+  return r?.value ?? null
+}
+
+export const writeSetting = (db: Knex, dialect: Dialect, key: string, value: string, now: string) =>
+  upsert(db, dialect, 'app_settings', { key: SETTINGS_PREFIX + key, value, updated_at: now }, ['key'])
