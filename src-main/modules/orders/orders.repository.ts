@@ -96,17 +96,21 @@ export async function removeOrderChildren(db: Knex, orderId: string, at: string,
 
 // ---- the customer's trade figures ----------------------------------------------------------------
 
+/** The trade figures of one customer from its live sales: count, sum, first and last order date. */
+export const customerTradeQuery = (db: Knex, customerId: string) =>
+  db('orders')
+    .where({ customer_id: customerId })
+    .whereNull('deleted_at')
+    .whereIn('status', COUNTED)
+    .first(db.raw('count(*) as n'), db.raw('sum(total_cents) as s'), db.raw('min(order_date) as f'), db.raw('max(order_date) as l'))
+
 /**
  * Recomputes a customer's 交易次数 / 交易金额 / 首次交易 / 最近交易 from its live sales (approved,
  * shipped, completed orders) inside the caller's transaction; writes (with a new version, or
  * the given one) only when a figure changed. Answers whether it wrote.
  */
 export async function recomputeCustomerTrade(trx: Knex, customerId: string, version?: number): Promise<boolean> {
-  const agg = await trx('orders')
-    .where({ customer_id: customerId })
-    .whereNull('deleted_at')
-    .whereIn('status', COUNTED)
-    .first(trx.raw('count(*) as n'), trx.raw('sum(total_cents) as s'), trx.raw('min(order_date) as f'), trx.raw('max(order_date) as l'))
+  const agg = await customerTradeQuery(trx, customerId)
   const want = {
     order_count: Number(agg?.n ?? 0),
     order_total_cents: Number(agg?.s ?? 0),
@@ -124,24 +128,31 @@ export async function recomputeCustomerTrade(trx: Knex, customerId: string, vers
 }
 
 /**
- * Every customer's trade figures from its sales in two statements, stamped with `version`
- * (bulk loads such as `crm demo`); a customer without sales gets zeros.
+ * The two statements that set every customer's trade figures from its sales, stamped with
+ * `version`: correlated aggregates for customers with sales, zeros for the others that had any.
  */
-export async function recomputeAllCustomerTrade(db: Knex, version: number): Promise<void> {
+export function allCustomerTradeUpdates(db: Knex, version: number): Q[] {
   const sales = () => db('orders as o').whereRaw('o.customer_id = customers.id').whereNull('o.deleted_at').whereIn('o.status', COUNTED)
-  await db('customers')
-    .whereExists(sales().select(db.raw('1')))
-    .update({
-      order_count: sales().count('*'),
-      order_total_cents: sales().sum('o.total_cents'),
-      first_order_date: sales().min('o.order_date'),
-      last_order_date: sales().max('o.order_date'),
-      version,
-    })
-  await db('customers')
-    .whereNotExists(sales().select(db.raw('1')))
-    .where((w) => w.where('order_count', '<>', 0).orWhere('order_total_cents', '<>', 0).orWhereNotNull('last_order_date'))
-    .update({ order_count: 0, order_total_cents: 0, first_order_date: null, last_order_date: null, version })
+  return [
+    db('customers')
+      .whereExists(sales().select(db.raw('1')))
+      .update({
+        order_count: sales().count('*'),
+        order_total_cents: sales().sum('o.total_cents'),
+        first_order_date: sales().min('o.order_date'),
+        last_order_date: sales().max('o.order_date'),
+        version,
+      }),
+    db('customers')
+      .whereNotExists(sales().select(db.raw('1')))
+      .where((w) => w.where('order_count', '<>', 0).orWhere('order_total_cents', '<>', 0).orWhereNotNull('last_order_date'))
+      .update({ order_count: 0, order_total_cents: 0, first_order_date: null, last_order_date: null, version }),
+  ]
+}
+
+/** Every customer's trade figures from its sales (bulk loads such as `crm demo`). */
+export async function recomputeAllCustomerTrade(db: Knex, version: number): Promise<void> {
+  for (const q of allCustomerTradeUpdates(db, version)) await q
 }
 
 // ---- lists ----------------------------------------------------------------------------------------
@@ -192,12 +203,15 @@ export async function orderSums(db: Knex, q: Q): Promise<{ n: number; total: num
  * Cents due before `today` and not paid, over the sales among `orders` (a filtered query on o):
  * read from the plans still open (an index range on open_due_date), each checked against the filter.
  */
-export async function overdueSum(db: Knex, orders: Q, today: string): Promise<number> {
-  const r = await db('payment_plans as pp')
+export const overdueSumQuery = (db: Knex, orders: Q, today: string) =>
+  db('payment_plans as pp')
     .where('pp.open_due_date', '<', today)
     .whereNull('pp.deleted_at')
     .whereExists(orders.clone().clearSelect().whereRaw('o.id = pp.order_id').whereIn('o.status', COUNTED).select(db.raw('1')))
     .first(db.raw('sum(pp.amount_cents - pp.paid_cents) as s'))
+
+export async function overdueSum(db: Knex, orders: Q, today: string): Promise<number> {
+  const r = await overdueSumQuery(db, orders, today)
   return Number(r?.s ?? 0)
 }
 
@@ -237,7 +251,12 @@ export function receivablePageIds(db: Knex, q: Q, offset: number, limit: number)
     .offset(offset)
 }
 
-export const onlyReceivable = (q: Q) => q.whereIn('o.status', COUNTED).where('o.outstanding_cents', '>', 0)
+/** Sales with money outstanding; with `overdueBefore`, only those with a plan due before that day and not paid. */
+export function onlyReceivable(q: Q, overdueBefore: string | null = null) {
+  q.whereIn('o.status', COUNTED).where('o.outstanding_cents', '>', 0)
+  if (overdueBefore) q.where('o.next_due_date', '<', overdueBefore)
+  return q
+}
 
 /** The list rows of the given orders with customer and owner names. */
 export const orderRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>

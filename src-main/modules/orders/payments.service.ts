@@ -141,8 +141,7 @@ export async function receivablesList(ctx: ServiceContext, input: { page: number
   const scope = requirePerm(ctx.actor, 'orders', 'view')
   const k = ctx.db.knex
   const today = await appToday(ctx)
-  const q = onlyReceivable(filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope)))
-  if (input.filter.overdueOnly) q.where('o.next_due_date', '<', today)
+  const q = onlyReceivable(filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope)), input.filter.overdueOnly ? today : null)
   const sums = await orderSums(k, q)
   const offset = (input.page - 1) * input.pageSize
   const ids: string[] = offset < sums.n ? (await receivablePageIds(k, q, offset, input.pageSize)).map((r: Row) => String(r.id)) : []

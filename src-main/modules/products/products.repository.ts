@@ -47,6 +47,7 @@ export function productList(db: Knex, f: ProductFilter) {
     count: async () => Number((await filter(db('products as p').whereNull('p.deleted_at')).count({ n: '*' }).first())?.n ?? 0),
     page: (sort: { field: (typeof PRODUCT_SORT_FIELDS)[number]; order: 'asc' | 'desc' }, offset: number, limit: number): Promise<Row[]> =>
       filter(withStock(db))
+        .orderByRaw('case when ?? is null then 1 else 0 end', [SORT[sort.field]]) // nulls last, the same on every database
         .orderBy([{ column: SORT[sort.field], order: sort.order }, { column: 'p.id', order: sort.order }])
         .limit(limit)
         .offset(offset),

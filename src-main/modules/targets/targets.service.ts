@@ -197,7 +197,8 @@ export async function targetsPerformance(ctx: ServiceContext, input: { periodTyp
 
   const rows: PerformanceRow[] = []
   const shown = people.filter((u) => u.role_code === 'manager' || userTarget.has(String(u.id)) || actuals.has(String(u.id)))
-  shown.sort((a, b) => String(a.team_id ?? '~').localeCompare(String(b.team_id ?? '~')) || String(a.name).localeCompare(String(b.name), 'zh-CN'))
+  const teamOf = (u: Row) => (u.team_id ? (teamName.get(String(u.team_id)) ?? '') : '\uffff')
+  shown.sort((a, b) => teamOf(a).localeCompare(teamOf(b), 'zh-CN') || String(a.name).localeCompare(String(b.name), 'zh-CN'))
   for (const u of shown) {
     const target = userTarget.get(String(u.id)) ?? null
     const actual = sumMonths(actuals.get(String(u.id)), months)
