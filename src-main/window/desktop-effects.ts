@@ -1,8 +1,10 @@
 // What only the desktop shell can do after a call has succeeded in the services:
-// opening a stored attachment with the operating system's program.
+// opening a stored attachment with the operating system's program, and saving the window
+// showing an order sheet as a PDF (orders.savePdf).
 import path from 'node:path'
-import { shell } from 'electron'
+import { shell, type WebContents } from 'electron'
 import type { ApiResult } from '../contract/index'
+import { saveWindowAsPdf } from './order-pdf'
 
 /**
  * Attachment types the OS may open directly: documents, images, media, archives. Anything
@@ -19,8 +21,12 @@ export const OPENABLE_EXTENSIONS = new Set([
 
 export const isOpenable = (file: string) => OPENABLE_EXTENSIONS.has(path.extname(file).toLowerCase())
 
-export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>): Promise<ApiResult<unknown>> {
+export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>, sender?: WebContents): Promise<ApiResult<unknown>> {
   if (!result.ok) return result
+  if (area === 'orders' && call === 'savePdf' && sender) {
+    const data = result.data as { fileName: string }
+    return { ok: true, data: { ...data, ...(await saveWindowAsPdf(sender, data.fileName)) } }
+  }
   if (area === 'interactions' && call === 'openAttachment') {
     const data = result.data as { path: string; opened: boolean }
     if (!isOpenable(data.path)) {

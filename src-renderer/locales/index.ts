@@ -13,6 +13,9 @@ import zhRequirements from './zh-CN/requirements'
 import zhChurn from './zh-CN/churn'
 import zhCompetitors from './zh-CN/competitors'
 import zhDashboard from './zh-CN/dashboard'
+import zhOrders from './zh-CN/orders'
+import zhProducts from './zh-CN/products'
+import zhTargets from './zh-CN/targets'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
@@ -23,6 +26,9 @@ import enRequirements from './en-US/requirements'
 import enChurn from './en-US/churn'
 import enCompetitors from './en-US/competitors'
 import enDashboard from './en-US/dashboard'
+import enOrders from './en-US/orders'
+import enProducts from './en-US/products'
+import enTargets from './en-US/targets'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -55,10 +61,12 @@ const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
     requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree,
+    orders: zhOrders as Tree, products: zhProducts as Tree, targets: zhTargets as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
     requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree,
+    orders: enOrders as Tree, products: enProducts as Tree, targets: enTargets as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>
 

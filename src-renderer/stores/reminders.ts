@@ -20,6 +20,7 @@ export const REMINDER_SOURCES = [
   'plan_step',
   'opportunity',
   'service_ticket',
+  'payment_due',
 ] as const satisfies readonly ReminderSource[]
 
 export const REPEAT_RULES = ['none', 'daily', 'weekly', 'monthly', 'yearly', 'every_n_days'] as const satisfies readonly RepeatRule[]

@@ -202,6 +202,7 @@ export default {
       plan_step: 'Plan step',
       opportunity: 'Opportunity',
       service_ticket: 'Service ticket',
+      payment_due: 'Payment overdue',
     },
     repeat: {
       none: 'Does not repeat',

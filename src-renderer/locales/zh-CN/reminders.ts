@@ -202,6 +202,7 @@ export default {
       plan_step: '开发计划',
       opportunity: '销售机会',
       service_ticket: '服务工单',
+      payment_due: '回款逾期',
     },
     repeat: {
       none: '不重复',

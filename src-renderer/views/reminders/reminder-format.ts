@@ -53,5 +53,6 @@ const SOURCE_TAGS: Record<ReminderSource, TagType> = {
   plan_step: 'info',
   opportunity: 'primary',
   service_ticket: 'info',
+  payment_due: 'danger',
 }
 export const sourceTagType = (s: ReminderSource): TagType => SOURCE_TAGS[s] ?? 'info'
