@@ -16,6 +16,7 @@ import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
 import { fillRetention } from './demo-retention'
+import { fillOrders } from './demo-orders'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 
@@ -210,4 +211,5 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
+  await fillOrders(app, r, out)
 }
