@@ -139,7 +139,12 @@ function statusFor(r: Rng, ageDays: number): string {
 
 const SALES = new Set(['approved', 'shipped', 'completed'])
 
-export async function fillOrders(app: AppContext, r: Rng, out: Out): Promise<void> {
+export interface FillOrdersOptions {
+  /** also customers that have orders already (benchmarks build bigger data sets in rounds) */
+  everyCustomer?: boolean
+}
+
+export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOrdersOptions = {}): Promise<void> {
   const k = app.db.knex
   const dialect = app.db.dialect
   const started = Date.now()
@@ -154,12 +159,9 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out): Promise<voi
   const adminId = staff.find((s) => s.role === 'admin')?.id as string | undefined
   const teamOf = new Map(staff.map((s) => [String(s.id), s.team_id ? String(s.team_id) : null]))
 
-  const customers: Row[] = await k('customers as c')
-    .whereNull('c.deleted_at')
-    .whereNotNull('c.owner_id')
-    .whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
-    .orderBy('c.code')
-    .select('c.id', 'c.owner_id', 'c.created_at', 'c.address')
+  const candidates = k('customers as c').whereNull('c.deleted_at').whereNotNull('c.owner_id')
+  if (!opts.everyCustomer) candidates.whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
+  const customers: Row[] = await candidates.orderBy('c.code').select('c.id', 'c.owner_id', 'c.created_at', 'c.address')
   let orders = 0
   let lines = 0
   let payments = 0

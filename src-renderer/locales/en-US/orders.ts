@@ -4,6 +4,28 @@ export default {
     orders: 'Orders',
     payments: 'Payments',
   },
+  audit: {
+    entity: {
+      product: 'Product',
+      stock: 'Stock',
+      order: 'Order',
+      payment_plan: 'Payment plan',
+      payment: 'Payment',
+      sales_target: 'Sales target',
+    },
+  },
+  admin: {
+    audit: {
+      entities: {
+        product: 'Product',
+        stock: 'Stock',
+        order: 'Order',
+        payment_plan: 'Payment plan',
+        payment: 'Payment',
+        sales_target: 'Sales target',
+      },
+    },
+  },
   validation: {
     invalid_product: '{field}: not an active product of the catalogue',
     not_multiple_of: '{field} takes at most three decimals',
@@ -66,6 +88,9 @@ export default {
       owner: 'Owner',
       createdBy: 'Created by',
       updatedAt: 'Updated',
+      orderCode: 'Order no.',
+      approvalComment: 'Review comment',
+      cancelReason: 'Cancel reason',
       comment: 'Comment',
     },
     placeholders: {
@@ -148,6 +173,13 @@ export default {
       rejected: 'Rejected',
       by: '{name} · {at}',
       submitted: 'Submitted on {at}, waiting for the sales supervisor',
+    },
+    settings: {
+      title: 'Discount approval limit',
+      button: 'Discount limit {limit}%',
+      limit: 'Discount limit',
+      hint: 'An order with a line discount above this needs a role with "approve orders" (a sales supervisor); nobody approves their own order.',
+      saved: 'Discount limit saved',
     },
     plan: {
       title: 'Payment plan',

@@ -4,6 +4,28 @@ export default {
     orders: '订单',
     payments: '回款',
   },
+  audit: {
+    entity: {
+      product: '产品',
+      stock: '库存',
+      order: '订单',
+      payment_plan: '回款计划',
+      payment: '回款',
+      sales_target: '销售目标',
+    },
+  },
+  admin: {
+    audit: {
+      entities: {
+        product: '产品',
+        stock: '库存',
+        order: '订单',
+        payment_plan: '回款计划',
+        payment: '回款',
+        sales_target: '销售目标',
+      },
+    },
+  },
   validation: {
     invalid_product: '{field}：不是目录中启用的产品',
     not_multiple_of: '{field}最多保留三位小数',
@@ -66,6 +88,9 @@ export default {
       owner: '负责人',
       createdBy: '制单人',
       updatedAt: '更新时间',
+      orderCode: '订单编号',
+      approvalComment: '审批意见',
+      cancelReason: '取消原因',
       comment: '意见',
     },
     placeholders: {
@@ -148,6 +173,13 @@ export default {
       rejected: '已驳回',
       by: '{name} · {at}',
       submitted: '已于 {at} 提交，等待销售主管审批',
+    },
+    settings: {
+      title: '折扣审批线',
+      button: '折扣审批线 {limit}%',
+      limit: '折扣审批线',
+      hint: '明细折扣超过此比例的订单只能由有“订单审批”权限的角色（销售主管）审批；任何人都不能审批自己的订单。',
+      saved: '折扣审批线已保存',
     },
     plan: {
       title: '回款计划',
