@@ -60,6 +60,10 @@ describeEachDb('orders', (dialect) => {
     expect(Number(o2.code.slice(-6))).toBe(Number(o.code.slice(-6)) + 1)
     // audited on the customer's history
     expect((await auditRows(t, 'order', o.id)).map((a) => [a.action, a.parent_id])).toEqual([['create', c.id]])
+    // and shown on the card's history to those who may read orders
+    const history = await t.call(s.mgrA1.key, 'audit', 'forCustomer', { customerId: c.id })
+    expect(history.items.filter((e) => e.entity === 'order').map((e) => e.entityId).sort()).toEqual([o.id, o2.id].sort())
+    expect((await t.call(s.mgrA2.key, 'audit', 'forCustomer', { customerId: c.id })).total).toBe(0)
   })
 
   it('refuses bad lines: an unknown or disabled product, an amount too large, a customer the caller cannot see', async () => {
