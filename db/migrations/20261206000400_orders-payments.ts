@@ -2,9 +2,13 @@
 // - products: category (dictionary product_category) and a lower-cased search text with pinyin;
 // - orders: who created and when it was submitted, shipped, completed or cancelled, the last
 //   approval decision, the highest line discount, and the receivable facts kept by the service
-//   (outstanding_cents, next_due_date) so the 回款 lists and the reminders read an index;
+//   (outstanding_cents, next_due_date, receivable_due) so the 回款 lists and the reminders read
+//   an index;
 // - order_lines: line number, 型号 and unit as ordered;
 // - payment_plans (回款计划) and payments (回款记录), synced like every other table;
+// - order_stats and payment_stats: per owner and month (and status) the counts and sums the
+//   lists, 销售目标 and 销售业绩 show, kept by the orders service in the same transaction as each
+//   write (derived data: rebuilt from orders and payments at any time, not synced);
 // - indexes for the order, 回款 and 销售业绩 queries over a million order lines;
 // - the new permission module `targets` (销售目标) for the seeded roles of existing databases.
 // Runs unchanged on SQLite, PostgreSQL and SQL Server (knex schema builder only).
@@ -52,14 +56,20 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('max_discount_bp').notNullable().defaultTo(0)
     t.bigInteger('outstanding_cents').notNullable().defaultTo(0) // total − received for a sale, else 0
     t.string('next_due_date', 10).nullable() // earliest due date of a plan not fully paid (sales only)
-    // the order list per owner and date, the 销售业绩 sums per owner and period (covering)
-    t.index(['owner_id', 'order_date'])
-    t.index(['order_date', 'status', 'owner_id', 'total_cents', 'deleted_at'], 'orders_date_status_owner_total')
-    t.index(['status', 'order_date'])
-    t.index(['next_due_date'])
-    t.index(['outstanding_cents'])
-    t.index(['updated_at'])
-    t.index(['total_cents'])
+    // a sale with money outstanding: next_due_date, or 9999-12-31 when no plan is open; else null
+    t.string('receivable_due', 10).nullable()
+    // pages of the order list in each sort order, ties by id (no sort step, deep pages stay short)
+    t.index(['order_date', 'id'])
+    t.index(['owner_id', 'order_date', 'id'])
+    t.index(['status', 'order_date', 'id'])
+    t.index(['updated_at', 'id'])
+    t.index(['total_cents', 'id'])
+    // sums of one owner (and the stats buckets), and of a date range: covering
+    t.index(['owner_id', 'deleted_at', 'status', 'order_date', 'total_cents', 'received_cents', 'outstanding_cents'], 'orders_owner_sums')
+    t.index(['order_date', 'status', 'owner_id', 'total_cents', 'received_cents', 'outstanding_cents', 'deleted_at'], 'orders_date_sums')
+    // 应收款 in order (the overdue first), with their count and outstanding: covering, per owner too
+    t.index(['receivable_due', 'order_date', 'id', 'outstanding_cents', 'deleted_at'], 'orders_receivable')
+    t.index(['owner_id', 'receivable_due', 'order_date', 'id', 'outstanding_cents', 'deleted_at'], 'orders_owner_receivable')
   })
   await knex.schema.alterTable('order_lines', (t) => {
     t.integer('line_no').notNullable().defaultTo(0)
@@ -74,11 +84,18 @@ export async function up(knex: Knex): Promise<void> {
     t.string('due_date', 10).notNullable()
     t.bigInteger('amount_cents').notNullable()
     t.bigInteger('paid_cents').notNullable().defaultTo(0) // payments allocated in due-date order
-    t.string('open_due_date', 10).nullable() // due_date while not fully paid, else null (overdue lookups)
+    t.string('open_due_date', 10).nullable() // due_date while the order is a sale and the plan not fully paid
+    // the order's status, date and total as well, so overdue sums under any order filter read the plans alone
+    t.string('order_status', 16).nullable()
+    t.string('order_date', 10).nullable()
+    t.bigInteger('order_total_cents').nullable()
     t.string('note', 500).nullable()
     t.index(['order_id'])
-    t.index(['customer_id'])
-    t.index(['open_due_date'])
+    t.index(['customer_id', 'open_due_date'])
+    // overdue sums: an index range over the open plans, filtered in the index (covering)
+    t.index(['open_due_date', 'owner_id', 'order_status', 'order_date', 'order_total_cents', 'customer_id', 'amount_cents', 'paid_cents', 'deleted_at'], 'payment_plans_open_due')
+    // the same for one owner (a 客户经理's lists): a tight range
+    t.index(['owner_id', 'open_due_date', 'amount_cents', 'paid_cents', 'deleted_at'], 'payment_plans_owner_open_due')
   })
   await knex.schema.createTable('payments', (t) => {
     base(t)
@@ -93,7 +110,32 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['customer_id', 'paid_date'])
     // the 回款记录 list by date and the 销售业绩 sums per owner and period (covering)
     t.index(['paid_date', 'owner_id', 'amount_cents', 'deleted_at'], 'payments_date_owner_amount')
+    t.index(['owner_id', 'paid_date', 'amount_cents', 'deleted_at'], 'payments_owner_date_amount')
     t.index(['method_id'])
+  })
+  // one row per owner, month (YYYY-MM of order_date) and status; id: a UUID named by the three
+  await knex.schema.createTable('order_stats', (t) => {
+    t.uuid('id').primary()
+    t.uuid('owner_id').nullable()
+    t.string('month', 7).notNullable()
+    t.string('status', 16).notNullable()
+    t.integer('order_count').notNullable().defaultTo(0)
+    t.bigInteger('total_cents').notNullable().defaultTo(0)
+    t.bigInteger('received_cents').notNullable().defaultTo(0)
+    t.bigInteger('outstanding_cents').notNullable().defaultTo(0)
+    t.integer('receivable_count').notNullable().defaultTo(0) // orders with money outstanding
+    t.index(['month', 'owner_id'])
+    t.index(['owner_id', 'month'])
+  })
+  // one row per owner and month (YYYY-MM of paid_date); id: a UUID named by the two
+  await knex.schema.createTable('payment_stats', (t) => {
+    t.uuid('id').primary()
+    t.uuid('owner_id').nullable()
+    t.string('month', 7).notNullable()
+    t.integer('payment_count').notNullable().defaultTo(0)
+    t.bigInteger('amount_cents').notNullable().defaultTo(0)
+    t.index(['month', 'owner_id'])
+    t.index(['owner_id', 'month'])
   })
   await knex.schema.alterTable('sales_targets', (t) => {
     t.index(['period_type', 'period_start'])
@@ -112,6 +154,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex('role_permissions').where({ module: 'targets' }).delete()
+  await knex.schema.dropTableIfExists('payment_stats')
+  await knex.schema.dropTableIfExists('order_stats')
   await knex.schema.dropTableIfExists('payments')
   await knex.schema.dropTableIfExists('payment_plans')
   await knex.schema.alterTable('sales_targets', (t) => {
@@ -122,14 +166,19 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumns('line_no', 'model', 'unit')
   })
   await knex.schema.alterTable('orders', (t) => {
-    t.dropIndex(['owner_id', 'order_date'])
-    t.dropIndex([], 'orders_date_status_owner_total')
-    t.dropIndex(['status', 'order_date'])
-    t.dropIndex(['next_due_date'])
-    t.dropIndex(['outstanding_cents'])
-    t.dropIndex(['updated_at'])
-    t.dropIndex(['total_cents'])
-    t.dropColumns('created_by', 'submitted_at', 'approval_result', 'shipped_at', 'completed_at', 'cancelled_at', 'cancel_reason', 'max_discount_bp', 'outstanding_cents', 'next_due_date')
+    t.dropIndex(['order_date', 'id'])
+    t.dropIndex(['owner_id', 'order_date', 'id'])
+    t.dropIndex(['status', 'order_date', 'id'])
+    t.dropIndex(['updated_at', 'id'])
+    t.dropIndex(['total_cents', 'id'])
+    t.dropIndex([], 'orders_owner_sums')
+    t.dropIndex([], 'orders_date_sums')
+    t.dropIndex([], 'orders_receivable')
+    t.dropIndex([], 'orders_owner_receivable')
+    t.dropColumns(
+      'created_by', 'submitted_at', 'approval_result', 'shipped_at', 'completed_at', 'cancelled_at', 'cancel_reason', 'max_discount_bp',
+      'outstanding_cents', 'next_due_date', 'receivable_due',
+    )
   })
   await knex.schema.alterTable('inventory', (t) => {
     t.dropIndex(['warehouse'])

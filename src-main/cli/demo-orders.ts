@@ -3,7 +3,8 @@
 // some overdue), and monthly targets per account manager and yearly ones per team — so the
 // customers' 交易金额, 回款 and 销售业绩 screens look alive. Orders go to the customers that have
 // none yet; rows are bulk inserted in chunks (one transaction and version per batch); the
-// customers' trade figures are set in two statements at the end.
+// customers' trade figures are set in two statements at the end, and the order and payment
+// stats rebuilt.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
 import { insertChunked } from '../db/dialect'
@@ -12,6 +13,8 @@ import { nextVersion } from '../db/tx'
 import { productSearchText } from '../modules/products/products.service'
 import { lineAmounts, settlePlans } from '../modules/orders/orders.model'
 import { recomputeAllCustomerTrade } from '../modules/orders/orders.repository'
+import { rebuildStats } from '../modules/orders/stats.repository'
+import { UNPLANNED_DUE } from '../modules/orders/settlement'
 import type { Rng } from './demo-data'
 import type { Out } from './output'
 
@@ -240,11 +243,15 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
         for (const x of plans) {
           const paid = s.paid.get(x.id) ?? 0
           rows.plans.push({
-            id: x.id, order_id: orderId, customer_id: p.customer.id, owner_id: ownerId, due_date: x.dueDate, amount_cents: x.amountCents, paid_cents: paid,
+            id: x.id, order_id: orderId, customer_id: p.customer.id, owner_id: ownerId, order_status: status, order_date: p.date, order_total_cents: total,
+            due_date: x.dueDate, amount_cents: x.amountCents, paid_cents: paid,
             open_due_date: paid < x.amountCents ? x.dueDate : null, note: parts > 1 ? `第${plans.indexOf(x) + 1}期` : null, created_at: stamp, updated_at: stamp,
           })
         }
-        Object.assign(order, { received_cents: received, outstanding_cents: total - received, next_due_date: s.nextDueDate })
+        Object.assign(order, {
+          received_cents: received, outstanding_cents: total - received, next_due_date: s.nextDueDate,
+          receivable_due: total > received ? (s.nextDueDate ?? UNPLANNED_DUE) : null,
+        })
       }
       rows.orders.push(order)
     }
@@ -262,7 +269,10 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     out.progress(`demo: ${Math.min(i + BATCH_CUSTOMERS, customers.length)}/${customers.length} customers, ${orders} orders, ${lines} lines, ${payments} payments`)
   }
   const targets = await demoTargets(k, dialect, r, now)
-  await k.transaction(async (trx) => recomputeAllCustomerTrade(trx, await nextVersion(trx)))
+  await k.transaction(async (trx) => {
+    await recomputeAllCustomerTrade(trx, await nextVersion(trx))
+    await rebuildStats(trx, dialect)
+  })
   if (dialect === 'postgres') for (const t of ['orders', 'order_lines', 'payment_plans', 'payments', 'customers']) await k.raw('analyze ??', [t])
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(`created ${products.length} products, ${orders} orders with ${lines} lines, ${payments} payments and ${targets} targets in ${seconds}s`)

@@ -224,6 +224,10 @@ export const ReceivableFilter = z.strictObject({
 })
 export type ReceivableFilter = z.infer<typeof ReceivableFilter>
 
+/** Totals over every receivable matching the filter. */
+export const ReceivableSums = z.object({ outstandingCents: z.number().int(), overdueCents: z.number().int() })
+export type ReceivableSums = z.infer<typeof ReceivableSums>
+
 export const PaymentRow = Payment.extend({
   orderCode: z.string(),
   customerId: Id,
@@ -303,7 +307,7 @@ export const ordersContract = {
   addPayment: call(PaymentInput, Order),
   removePayment: call(Versioned, Order),
   /** 应收款: sales with money outstanding, with overdue amounts and the next due date. */
-  receivables: call(PageInput.extend({ filter: ReceivableFilter.default({}) }), pageOf(ReceivableRow).extend({ sums: OrderSums })),
+  receivables: call(PageInput.extend({ filter: ReceivableFilter.default({}) }), pageOf(ReceivableRow).extend({ sums: ReceivableSums })),
   /** 回款记录: received payments, newest first. */
   payments: call(
     PageInput.extend({ filter: PaymentFilter.default({}) }),

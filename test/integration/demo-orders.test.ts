@@ -8,6 +8,7 @@ import { makeRng } from '../../src-main/cli/demo-data'
 import { lineAmounts, settlePlans } from '../../src-main/modules/orders/orders.model'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
+import { expectStatsExact } from './orders.fixtures'
 
 const quiet = { log: () => undefined, progress: () => undefined, endProgress: () => undefined }
 type Row = Record<string, any>
@@ -91,6 +92,7 @@ describeEachDb('crm demo: orders, payments and targets', (dialect) => {
       ])
     }
     expect(withSales).toBeGreaterThan(40)
+    await expectStatsExact(t)
   })
 
   it('gives each manager monthly targets for two years and each team a yearly one; the screens read them', async () => {

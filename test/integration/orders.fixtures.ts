@@ -47,3 +47,40 @@ export async function customerFigures(t: TestApp, customerId: string) {
   const c = await t.app.db.knex('customers').where({ id: customerId }).first('order_count', 'order_total_cents', 'first_order_date', 'last_order_date')
   return { count: Number(c.order_count), total: Number(c.order_total_cents ?? 0), first: c.first_order_date ?? null, last: c.last_order_date ?? null }
 }
+
+/**
+ * The derived data is exact: order_stats and payment_stats hold what grouping the live orders and
+ * payments gives, and every live plan carries its order's owner, customer, status, date and total.
+ */
+export async function expectStatsExact(t: TestApp) {
+  const { expect } = await import('vitest')
+  const k = t.app.db.knex
+  const key = (r: Record<string, unknown>) => `${r.owner_id ?? '-'}|${r.month}|${r.status ?? ''}`
+  const orders: Array<Record<string, unknown>> = await k('orders').whereNull('deleted_at').select('owner_id', 'order_date', 'status', 'total_cents', 'received_cents', 'outstanding_cents')
+  const want = new Map<string, number[]>()
+  for (const o of orders) {
+    const id = key({ ...o, month: String(o.order_date).slice(0, 7) })
+    const cur = want.get(id) ?? [0, 0, 0, 0, 0]
+    want.set(id, [cur[0] + 1, cur[1] + Number(o.total_cents), cur[2] + Number(o.received_cents), cur[3] + Number(o.outstanding_cents), cur[4] + (Number(o.outstanding_cents) > 0 ? 1 : 0)])
+  }
+  const got = new Map((await k('order_stats').select('*')).map((r: Record<string, unknown>) => [key(r), [r.order_count, r.total_cents, r.received_cents, r.outstanding_cents, r.receivable_count].map(Number)]))
+  expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want))
+  const pays: Array<Record<string, unknown>> = await k('payments').whereNull('deleted_at').select('owner_id', 'paid_date', 'amount_cents')
+  const wantP = new Map<string, number[]>()
+  for (const p of pays) {
+    const id = key({ owner_id: p.owner_id, month: String(p.paid_date).slice(0, 7) })
+    const cur = wantP.get(id) ?? [0, 0]
+    wantP.set(id, [cur[0] + 1, cur[1] + Number(p.amount_cents)])
+  }
+  const gotP = new Map((await k('payment_stats').select('*')).map((r: Record<string, unknown>) => [key(r), [r.payment_count, r.amount_cents].map(Number)]))
+  expect(Object.fromEntries(gotP)).toEqual(Object.fromEntries(wantP))
+  const stale = await k('payment_plans as pp')
+    .join('orders as o', 'o.id', 'pp.order_id')
+    .whereNull('pp.deleted_at')
+    .where((w) =>
+      w.whereRaw('pp.owner_id <> o.owner_id').orWhereRaw('pp.customer_id <> o.customer_id').orWhereRaw('pp.order_status <> o.status')
+        .orWhereRaw('pp.order_date <> o.order_date').orWhereRaw('pp.order_total_cents <> o.total_cents'),
+    )
+    .select('pp.id')
+  expect(stale).toEqual([])
+}

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { auditRows, errorOf, expectCode, expectFieldIssue, makeStaff, type Staff, type Who } from './customers.fixtures'
-import { customerFigures, customerOf, draft, product, TWO_LINES_TOTAL, twoLines, walk } from './orders.fixtures'
+import { customerFigures, customerOf, draft, expectStatsExact, product, TWO_LINES_TOTAL, twoLines, walk } from './orders.fixtures'
 
 describeEachDb('orders', (dialect) => {
   let t: TestApp
@@ -146,6 +146,7 @@ describeEachDb('orders', (dialect) => {
     expect(await customerFigures(t, c.id)).toEqual({ count: 2, total: TWO_LINES_TOTAL + 100_000, first: '2026-01-15', last: '2026-04-02' })
     expectCode(await t.raw(s.admin.key, 'orders', 'get', { id: later.id }), 'not_found')
     // the customer's version moved with its figures (a card open elsewhere reloads)
+    await expectStatsExact(t)
     const audit = (await auditRows(t, 'order', o.id)).map((a) => a.changes.status)
     expect(audit.filter(Boolean)).toEqual([
       ['draft', 'pending'], ['pending', 'approved'], ['approved', 'shipped'], ['shipped', 'completed'],
@@ -256,9 +257,11 @@ describeEachDb('orders', (dialect) => {
   it('keeps the figures right when a draft changes customer or date and when orders are deleted', async () => {
     const c1 = await customerOf(t, s.admin, s.mgrA1, '长沙永信贸易有限公司')
     const c2 = await customerOf(t, s.admin, s.mgrA1, '武汉东方实业有限公司')
-    const o = await draft(t, s.mgrA1, c1.id, '2026-03-03')
+    const o0 = await draft(t, s.mgrA1, c1.id, '2026-03-03')
+    const o = await t.call(s.mgrA1.key, 'orders', 'savePlan', { orderId: o0.id, dueDate: '2026-04-30', amountCents: 100_000 })
     const moved = await t.call(s.mgrA1.key, 'orders', 'update', { id: o.id, version: o.version, fields: { customerId: c2.id, orderDate: '2026-03-05' } })
     expect(moved.customerId).toBe(c2.id)
+    await expectStatsExact(t) // the plan followed the order to its new customer and date
     const sale = await walk(t, moved, s.mgrA1, s.supA, 'approved')
     expect(await customerFigures(t, c1.id)).toEqual({ count: 0, total: 0, first: null, last: null })
     expect(await customerFigures(t, c2.id)).toEqual({ count: 1, total: 100_000, first: '2026-03-05', last: '2026-03-05' })
@@ -270,6 +273,7 @@ describeEachDb('orders', (dialect) => {
     expect(await customerFigures(t, c2.id)).toEqual({ count: 1, total: 100_000, first: '2026-03-05', last: '2026-03-05' })
     await t.call(s.supA.key, 'orders', 'cancel', { id: sale.id, version: sale.version })
     expect(await customerFigures(t, c2.id)).toEqual({ count: 0, total: 0, first: null, last: null })
+    await expectStatsExact(t)
   })
 
   it('answers conflict for a transition at a stale version and changes nothing', async () => {

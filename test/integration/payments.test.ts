@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Order } from '../../src-main/contract/orders'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { auditRows, dictId, errorOf, expectCode, makeStaff, type Staff } from './customers.fixtures'
-import { customerOf, draft, walk } from './orders.fixtures'
+import { customerOf, draft, expectStatsExact, walk } from './orders.fixtures'
 
 describeEachDb('回款: payment plans, payments, receivables, reminders', (dialect) => {
   let t: TestApp
@@ -79,6 +79,7 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
     o = await t.call(s.mgrA1.key, 'orders', 'removePayment', { id: first.id, version: first.version })
     expect([o.receivedCents, o.outstandingCents, o.nextDueDate]).toEqual([70_000, 30_000, '2026-07-31'])
     expect(o.plans.map((p) => [p.paidCents, p.state])).toEqual([[40_000, 'paid'], [30_000, 'partial']])
+    await expectStatsExact(t)
     // audited on the customer's history
     expect((await auditRows(t, 'payment', first.id)).map((a) => [a.action, a.parent_id])).toEqual([['create', o.customerId], ['delete', o.customerId]])
   })
@@ -132,7 +133,7 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
       [late.id, 180_000, 180_000, '2026-04-30'],
       [fresh.id, 300_000, 0, '2026-08-31'],
     ])
-    expect(rec.sums).toEqual({ totalCents: 500_000, receivedCents: 20_000, outstandingCents: 480_000, overdueCents: 180_000 })
+    expect(rec.sums).toEqual({ outstandingCents: 480_000, overdueCents: 180_000 })
     const overdue = await t.call(s.supB.key, 'orders', 'receivables', { filter: { customerId: c.id, overdueOnly: true } })
     expect(overdue.items.map((r) => r.id)).toEqual([late.id])
     expect(overdue.sums.overdueCents).toBe(180_000)
@@ -154,6 +155,16 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
     expect((await t.call(s.supA.key, 'orders', 'receivables', { filter: { customerId: c.id } })).total).toBe(0)
     expect((await t.call(s.mgrA1.key, 'orders', 'payments', { filter: { customerId: c.id } })).total).toBe(0)
     expect((await t.call(s.exec.key, 'orders', 'payments', { filter: { customerId: c.id } })).total).toBe(2)
+    // unfiltered and per owner the sums come from the stats: the same figures
+    await expectStatsExact(t)
+    const mine = await t.call(s.mgrB.key, 'orders', 'receivables', {})
+    expect(mine.sums).toEqual({ outstandingCents: 480_000, overdueCents: 180_000 })
+    expect(mine.total).toBe(2)
+    const all = await t.call(s.mgrB.key, 'orders', 'list', {})
+    expect(all.sums).toEqual({ totalCents: 550_000, receivedCents: 70_000, outstandingCents: 480_000, overdueCents: 180_000 })
+    expect(all.total).toBe(4)
+    expect(await t.call(s.mgrB.key, 'orders', 'list', { filter: { dateFrom: '2026-02-01', dateTo: '2026-03-31' } }).then((r) => [r.total, r.sums.totalCents])).toEqual([2, 250_000])
+    expect((await t.call(s.mgrB.key, 'orders', 'payments', { filter: { dateFrom: '2026-02-01', dateTo: '2026-02-28' } })).sums).toEqual({ amountCents: 50_000 })
   })
 
   it('an overdue plan becomes a reminder for the order owner; done once paid; withdrawn when the plan goes', async () => {

@@ -161,8 +161,39 @@ const SORT_COLUMNS: Record<(typeof ORDER_SORT_FIELDS)[number], string> = {
   orderDate: 'o.order_date', code: 'o.code', totalCents: 'o.total_cents', updatedAt: 'o.updated_at',
 }
 
-/** Live orders (alias o) in scope and matching the filter. */
-export function filteredOrders(db: Knex, f: OrderFilter | ReceivableFilter, scope: (q: Q) => void): Q {
+/**
+ * Orders of a team's members, written as a correlated EXISTS: the planner then walks the list's
+ * sort index and checks each row (half the orders match), instead of gathering every order of
+ * each member and sorting them all.
+ */
+export const whereOrderOwnerInTeam = (db: Knex, q: Q, teamId: string) =>
+  q.whereExists(db('users as su').whereRaw('su.id = o.owner_id').where('su.team_id', teamId).select(db.raw('1')))
+
+/** An order number as typed: the whole number (an index seek), or its digits / a part with the dash. */
+const FULL_CODE = /^dd-\d{4}-\d{6}$/i
+const CODE_PART = /^(dd-?)?[\d-]{4,}$/i
+
+/** How a search narrows orders: by number (whole or a part), or by the customers it finds (resolved once). */
+export type SearchPlan = { code: string; exact: boolean } | { customerIds: string[] } | { customerPattern: string }
+
+/** At most this many matching customers are passed on as a literal list. */
+const MAX_LISTED_CUSTOMERS = 1000
+
+export async function planSearch(db: Knex, search: string): Promise<SearchPlan> {
+  const s = search.trim()
+  if (FULL_CODE.test(s)) return { code: s.toUpperCase(), exact: true }
+  if (CODE_PART.test(s)) return { code: s.toUpperCase(), exact: false }
+  const pattern = likePattern(s.toLowerCase())
+  const rows: Array<{ id: string }> = await db('customers as sc')
+    .whereNull('sc.deleted_at')
+    .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern])
+    .limit(MAX_LISTED_CUSTOMERS + 1)
+    .select('sc.id')
+  return rows.length > MAX_LISTED_CUSTOMERS ? { customerPattern: pattern } : { customerIds: rows.map((r) => String(r.id)) }
+}
+
+/** Live orders (alias o) in scope and matching the filter (`search` as planned by planSearch, else planned inline). */
+export function filteredOrders(db: Knex, f: OrderFilter | ReceivableFilter, scope: (q: Q) => void, search?: SearchPlan): Q {
   const q = db('orders as o').whereNull('o.deleted_at')
   scope(q)
   if (f.customerId) q.where('o.customer_id', f.customerId)
@@ -172,18 +203,27 @@ export function filteredOrders(db: Knex, f: OrderFilter | ReceivableFilter, scop
   if ('dateTo' in f && f.dateTo) q.where('o.order_date', '<=', f.dateTo)
   if ('amountMinCents' in f && f.amountMinCents !== undefined) q.where('o.total_cents', '>=', f.amountMinCents)
   if ('amountMaxCents' in f && f.amountMaxCents !== undefined) q.where('o.total_cents', '<=', f.amountMaxCents)
-  if (f.search) searchOrders(db, q, f.search)
+  if (f.search) searchOrders(db, q, search ?? inlinePlan(f.search))
   return q
 }
 
-/** Order number, or the customer's search text (name, short name, code, pinyin). */
-function searchOrders(db: Knex, q: Q, search: string) {
-  const pattern = likePattern(search.toLowerCase())
-  q.where((w) =>
-    w
-      .whereRaw(`lower(??) like ? escape '\\'`, ['o.code', pattern])
-      .orWhereIn('o.customer_id', db('customers as sc').whereNull('sc.deleted_at').whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern]).select('sc.id')),
-  )
+/** A search planned without a round trip: the customers found by a subquery. */
+function inlinePlan(search: string): SearchPlan {
+  const s = search.trim()
+  if (FULL_CODE.test(s)) return { code: s.toUpperCase(), exact: true }
+  if (CODE_PART.test(s)) return { code: s.toUpperCase(), exact: false }
+  return { customerPattern: likePattern(s.toLowerCase()) }
+}
+
+/**
+ * By order number — the whole number (index seek) or a part of it (DD-2026-0012, 001234) — or
+ * else by the customer's search text (name, short name, code, pinyin): one or the other, so each
+ * reads its own index instead of every order.
+ */
+function searchOrders(db: Knex, q: Q, plan: SearchPlan, col = { code: 'o.code', customer: 'o.customer_id' }): Q {
+  if ('code' in plan) return plan.exact ? q.where(col.code, plan.code) : q.whereRaw(`?? like ? escape '\\'`, [col.code, likePattern(plan.code)])
+  if ('customerIds' in plan) return q.whereIn(col.customer, plan.customerIds)
+  return q.whereIn(col.customer, db('customers as sc').whereNull('sc.deleted_at').whereRaw(`?? like ? escape '\\'`, ['sc.search_text', plan.customerPattern]).select('sc.id'))
 }
 
 /** Count and money sums of the matches; totals count sales only (approved, shipped, completed). */
@@ -200,20 +240,40 @@ export async function orderSums(db: Knex, q: Q): Promise<{ n: number; total: num
 }
 
 /**
- * Cents due before `today` and not paid, over the sales among `orders` (a filtered query on o):
- * read from the plans still open (an index range on open_due_date), each checked against the filter.
+ * Cents due before `today` and not paid over the sales matching the filter, read from the open
+ * plans alone (open_due_date is set only for sales; each plan carries its order's owner,
+ * customer, status, date and total): one index range, filtered in the index. A search narrows
+ * to the orders it finds.
  */
-export const overdueSumQuery = (db: Knex, orders: Q, today: string) =>
-  db('payment_plans as pp')
-    .where('pp.open_due_date', '<', today)
-    .whereNull('pp.deleted_at')
-    .whereExists(orders.clone().clearSelect().whereRaw('o.id = pp.order_id').whereIn('o.status', COUNTED).select(db.raw('1')))
-    .first(db.raw('sum(pp.amount_cents - pp.paid_cents) as s'))
+export function overdueQuery(db: Knex, f: OrderFilter | ReceivableFilter, scope: (q: Q) => void, today: string, search?: SearchPlan) {
+  const q = db('payment_plans as pp').where('pp.open_due_date', '<', today).whereNull('pp.deleted_at')
+  scope(q)
+  if (f.ownerId) q.where('pp.owner_id', f.ownerId)
+  if (f.customerId) q.where('pp.customer_id', f.customerId)
+  if ('status' in f && f.status) q.where('pp.order_status', f.status)
+  if ('dateFrom' in f && f.dateFrom) q.where('pp.order_date', '>=', f.dateFrom)
+  if ('dateTo' in f && f.dateTo) q.where('pp.order_date', '<=', f.dateTo)
+  if ('amountMinCents' in f && f.amountMinCents !== undefined) q.where('pp.order_total_cents', '>=', f.amountMinCents)
+  if ('amountMaxCents' in f && f.amountMaxCents !== undefined) q.where('pp.order_total_cents', '<=', f.amountMaxCents)
+  if (f.search) narrowBySearch(db, q, search ?? inlinePlan(f.search), 'pp')
+  return q.first(db.raw('sum(pp.amount_cents - pp.paid_cents) as s'))
+}
 
-export async function overdueSum(db: Knex, orders: Q, today: string): Promise<number> {
-  const r = await overdueSumQuery(db, orders, today)
+/** A search on rows that carry order_id and customer_id (plans `pp`, payments `p`). */
+function narrowBySearch(db: Knex, q: Q, plan: SearchPlan, alias: string) {
+  if ('code' in plan) q.whereIn(`${alias}.order_id`, searchOrders(db, db('orders as so').select('so.id'), plan, { code: 'so.code', customer: 'so.customer_id' }))
+  else searchOrders(db, q, plan, { code: '', customer: `${alias}.customer_id` })
+}
+
+export async function overdueSum(db: Knex, f: OrderFilter | ReceivableFilter, scope: (q: Q) => void, today: string, search?: SearchPlan): Promise<number> {
+  const r = await overdueQuery(db, f, scope, today, search)
   return Number(r?.s ?? 0)
 }
+
+/** Plans whose copy of their order's facts differs from the order (after an order write). */
+export const orderFactsOfPlans = (o: Record<string, unknown>) => ({
+  owner_id: o.owner_id ?? null, customer_id: o.customer_id, order_status: o.status, order_date: o.order_date, order_total_cents: o.total_cents,
+})
 
 /** The overdue cents of each given order (the rows of one page). */
 export async function overdueByOrder(db: Knex, orderIds: string[], today: string): Promise<Map<string, number>> {
@@ -240,22 +300,26 @@ export function orderPageIds(q: Q, sort: { field: (typeof ORDER_SORT_FIELDS)[num
   return q.clone().select('o.id').orderBy([{ column: col, order: sort.order }, { column: 'o.id', order: sort.order }]).limit(limit).offset(offset)
 }
 
-/** Receivables: sales with money outstanding, the overdue first (earliest due date), then the rest. */
-export function receivablePageIds(db: Knex, q: Q, offset: number, limit: number) {
-  return q
+/** Receivables in order: by the next due date (the overdue first), unplanned ones last (9999-12-31). */
+export const receivablePageIds = (q: Q, offset: number, limit: number) =>
+  q
     .clone()
     .select('o.id')
-    .orderByRaw('case when ?? is null then 1 else 0 end', ['o.next_due_date'])
-    .orderBy([{ column: 'o.next_due_date' }, { column: 'o.order_date' }, { column: 'o.id' }])
+    .orderBy([{ column: 'o.receivable_due' }, { column: 'o.order_date' }, { column: 'o.id' }])
     .limit(limit)
     .offset(offset)
+
+/** Sales with money outstanding (receivable_due is set); with `overdueBefore`, only those with a plan due before that day and not paid. */
+export function onlyReceivable(q: Q, overdueBefore: string | null = null) {
+  q.whereNotNull('o.receivable_due')
+  if (overdueBefore) q.where('o.receivable_due', '<', overdueBefore)
+  return q
 }
 
-/** Sales with money outstanding; with `overdueBefore`, only those with a plan due before that day and not paid. */
-export function onlyReceivable(q: Q, overdueBefore: string | null = null) {
-  q.whereIn('o.status', COUNTED).where('o.outstanding_cents', '>', 0)
-  if (overdueBefore) q.where('o.next_due_date', '<', overdueBefore)
-  return q
+/** Count and outstanding of receivables (a filtered query on o). */
+export async function receivableSums(db: Knex, q: Q): Promise<{ n: number; outstanding: number }> {
+  const r = await q.clone().first(db.raw('count(*) as n'), db.raw('sum(o.outstanding_cents) as outstanding'))
+  return { n: Number(r?.n ?? 0), outstanding: Number(r?.outstanding ?? 0) }
 }
 
 /** The list rows of the given orders with customer and owner names. */
@@ -268,8 +332,8 @@ export const orderRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
         .select([...ORDER_ROW_COLUMNS, 'c.name as customer_name', 'u.name as owner_name'])
     : Promise.resolve([])
 
-/** Live payments (alias p) in scope and matching the filter. */
-export function filteredPayments(db: Knex, f: PaymentFilter, scope: (q: Q) => void): Q {
+/** Live payments (alias p) in scope and matching the filter (`search` as planned by planSearch). */
+export function filteredPayments(db: Knex, f: PaymentFilter, scope: (q: Q) => void, search?: SearchPlan): Q {
   const q = db('payments as p').whereNull('p.deleted_at')
   scope(q)
   if (f.customerId) q.where('p.customer_id', f.customerId)
@@ -277,14 +341,7 @@ export function filteredPayments(db: Knex, f: PaymentFilter, scope: (q: Q) => vo
   if (f.methodId) q.where('p.method_id', f.methodId)
   if (f.dateFrom) q.where('p.paid_date', '>=', f.dateFrom)
   if (f.dateTo) q.where('p.paid_date', '<=', f.dateTo)
-  if (f.search) {
-    const pattern = likePattern(f.search.toLowerCase())
-    q.where((w) =>
-      w
-        .whereIn('p.order_id', db('orders as so').whereRaw(`lower(??) like ? escape '\\'`, ['so.code', pattern]).select('so.id'))
-        .orWhereIn('p.customer_id', db('customers as sc').whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern]).select('sc.id')),
-    )
-  }
+  if (f.search) narrowBySearch(db, q, search ?? inlinePlan(f.search), 'p')
   return q
 }
 

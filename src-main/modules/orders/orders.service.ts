@@ -22,8 +22,10 @@ import { customersGet } from '../customers/customers.service'
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
 import { canTransition, isCounted, isEditable, isRemovable, lineAmounts, orderAmounts, reviewRefusal, TRANSITIONS, type TransitionAction } from './orders.model'
 import {
-  filteredOrders, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, productsByIds, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
+  filteredOrders, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, planSearch, productsByIds,
+  whereOrderOwnerInTeam, type SearchPlan, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
 } from './orders.repository'
+import { monthlyActuals, orderStatsSums, type StatsRange } from './stats.repository'
 import { loadPaymentParts, settleOrder } from './settlement'
 
 export const DEFAULT_DISCOUNT_LIMIT_BP = 1000
@@ -208,15 +210,42 @@ export interface OrderListQuery {
   sort: { field: 'orderDate' | 'code' | 'totalCents' | 'updatedAt'; order: 'asc' | 'desc' }
 }
 
+const lastDayOfMonth = (ymd: string) => {
+  const [y, m] = [Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7))]
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
+}
+
+/**
+ * The stats range a filter amounts to, or null when the stats cannot answer it: only status,
+ * owner and whole months (from the 1st, to a month's last day) are kept per bucket.
+ */
+export function statsRangeOf(f: Record<string, unknown>, allowed: string[]): StatsRange | null {
+  for (const [key, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== false && !allowed.includes(key)) return null
+  const from = f.dateFrom as string | undefined
+  const to = f.dateTo as string | undefined
+  if (from && !from.endsWith('-01')) return null
+  if (to && lastDayOfMonth(to) !== to) return null
+  return { ownerId: f.ownerId as string | undefined, status: f.status as string | undefined, fromMonth: from?.slice(0, 7), toMonth: to?.slice(0, 7) }
+}
+
+/** Count and sums of the orders matching the filter: from the stats when they can answer, else from the orders. */
+async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'], q: Knex.QueryBuilder, scope: DataScope, search?: SearchPlan) {
+  const range = statsRangeOf(f, ['status', 'ownerId', 'dateFrom', 'dateTo'])
+  const sums = range ? await orderStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')) : await orderSums(k, q)
+  const overdue = await overdueSum(k, f, (x) => scopeOrders(ctx, k, x, scope, 'pp.owner_id'), await appToday(ctx), search)
+  return { ...sums, overdue }
+}
+
 export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
   const scope = requirePerm(ctx.actor, 'orders', 'view')
   const k = ctx.db.knex
-  const q = filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope))
-  const sums = await orderSums(k, q)
+  const search = input.filter.search ? await planSearch(k, input.filter.search) : undefined
+  const q = filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope), search)
+  const sums = await listSums(ctx, k, input.filter, q, scope, search)
   const offset = (input.page - 1) * input.pageSize
   const ids: string[] = offset < sums.n ? (await orderPageIds(q, input.sort, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
   const byId = new Map((await orderRowsByIds(k, ids)).map((r) => [String(r.id), toOrderRow(r)]))
-  const overdue = await overdueSum(k, q, await appToday(ctx))
+  const overdue = sums.overdue
   return {
     items: ids.map((id) => byId.get(id)).filter((x): x is OrderRow => !!x),
     total: sums.n, page: input.page, pageSize: input.pageSize,
@@ -224,7 +253,11 @@ export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
   }
 }
 
-export const scopeOrders = (ctx: ServiceContext, k: Knex, q: Knex.QueryBuilder, scope: DataScope, col = 'o.owner_id') => applyScope(q, k, ctx.actor, scope, col)
+/** The data scope on orders (alias o, or the owner column of plans, payments or stats). */
+export function scopeOrders(ctx: ServiceContext, k: Knex, q: Knex.QueryBuilder, scope: DataScope, col = 'o.owner_id') {
+  if (col === 'o.owner_id' && scope === 'team' && ctx.actor.teamId) return whereOrderOwnerInTeam(k, q, ctx.actor.teamId)
+  return applyScope(q, k, ctx.actor, scope, col)
+}
 
 export async function ordersGet(ctx: ServiceContext, input: { id: string }): Promise<Order> {
   const r = await loadVisibleOrder(ctx, ctx.db.knex, input.id)
@@ -251,6 +284,7 @@ export async function ordersCreate(ctx: ServiceContext, input: OrderFields): Pro
       created_at: at, updated_at: at, version,
     })
     await replaceLines(trx, ctx.db.dialect, id, lines.rows, at, version)
+    await settleOrder(trx, ctx.db.dialect, id, version)
     const created = await loadOrder(ctx, trx, id)
     await recordAudit(trx, ctx, { entity: 'order', entityId: id, parentId: customer.id, action: 'create', changes: { code: [null, code], ...diff(null, auditView(created)) } })
   })
@@ -269,7 +303,7 @@ export async function ordersUpdate(ctx: ServiceContext, input: { id: string; ver
     const patch: Row = {}
     if (f.customerId && f.customerId !== before.customerId) {
       const customer = await customersGet(onTrx(ctx, trx), { id: f.customerId })
-      Object.assign(patch, { customer_id: customer.id, owner_id: customer.ownerId ?? r.owner_id })
+      Object.assign(patch, { customer_id: customer.id, owner_id: customer.ownerId ?? r.owner_id }) // its plans follow (settleOrder)
     }
     if (f.orderDate) patch.order_date = f.orderDate
     if (f.deliveryAddress !== undefined) patch.delivery_address = f.deliveryAddress || null
@@ -281,8 +315,8 @@ export async function ordersUpdate(ctx: ServiceContext, input: { id: string; ver
       Object.assign(patch, { total_cents: lines.totalCents, max_discount_bp: lines.maxDiscountBp })
     }
     if (!(await updateOrder(trx, input.id, { ...patch, updated_at: at, version }, input.version))) throw orderConflict()
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
     const after = await loadOrder(ctx, trx, input.id)
-    await settleOrder(trx, input.id, version)
     await recordAudit(trx, ctx, { entity: 'order', entityId: input.id, parentId: after.customerId, action: 'update', changes: diff(auditView(before), auditView(after)) })
   })
   return loadOrder(ctx, ctx.db.knex, input.id)
@@ -297,6 +331,7 @@ export async function ordersRemove(ctx: ServiceContext, input: { id: string; ver
     const version = await nextVersion(trx)
     if (!(await updateOrder(trx, input.id, { deleted_at: at, updated_at: at, version }, input.version))) throw orderConflict()
     await removeOrderChildren(trx, input.id, at, version)
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
     const customerId = String(r.customer_id)
     await recomputeCustomerTrade(trx, customerId, version)
     await evaluateCustomers(trx, ctx, [customerId], async () => version)
@@ -351,8 +386,8 @@ export async function ordersTransition(ctx: ServiceContext, action: TransitionAc
     if (action === 'cancel') Object.assign(patch, { cancelled_at: at, cancel_reason: comment })
     if (!(await updateOrder(trx, input.id, patch, input.version))) throw orderConflict()
     const customerId = String(r.customer_id)
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
     if (isCounted(from) !== isCounted(to)) {
-      await settleOrder(trx, input.id, version)
       await recomputeCustomerTrade(trx, customerId, version)
       await evaluateCustomers(trx, ctx, [customerId], async () => version)
     }
@@ -380,4 +415,16 @@ export async function ordersSaveSettings(ctx: ServiceContext, input: { discountL
 export async function ordersSavePdf(ctx: ServiceContext, input: { id: string }) {
   const r = await loadVisibleOrder(ctx, ctx.db.knex, input.id)
   return { fileName: `${String(r.code)}.pdf`, saved: false, path: null }
+}
+
+// ---- for other modules ----------------------------------------------------------------------------
+
+/**
+ * Sales (by order month) or received payments (by payment month) per owner and month for the
+ * months [fromMonth, toMonth], from the stats (targets and 销售业绩 read them; they check their own
+ * permissions).
+ */
+export async function actualsByOwnerMonth(db: Knex, basis: 'orders' | 'payments', fromMonth: string, toMonth: string) {
+  const rows = await monthlyActuals(db, basis, fromMonth, toMonth)
+  return rows.map((r) => ({ ownerId: r.owner_id == null ? null : String(r.owner_id), month: String(r.month), cents: Number(r.cents ?? 0) }))
 }

@@ -16,11 +16,13 @@ import { assertDictRefs } from '../dictionary/dictionary.service'
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
 import { isCounted } from './orders.model'
 import {
-  filteredOrders, filteredPayments, findPayment, findPlan, insertPayment, insertPlan, onlyReceivable, orderRowsByIds, orderSums, overdueByOrder,
-  overdueSum, paymentPageIds, paymentRowsByIds, paymentSums, plansOf, receivablePageIds, updateOrder, updatePayment, updatePlan, type Row,
+  filteredOrders, filteredPayments, findPayment, findPlan, insertPayment, insertPlan, onlyReceivable, orderFactsOfPlans, orderRowsByIds, overdueByOrder,
+  overdueSum, planSearch, paymentPageIds, paymentRowsByIds, paymentSums, plansOf, receivablePageIds, receivableSums, updateOrder, updatePayment, updatePlan,
+  type Row,
 } from './orders.repository'
-import { loadOrder, loadOrderFor, orderConflict, scopeOrders, toOrderRow } from './orders.service'
-import { settleOrder, toPayment } from './settlement'
+import { orderStatsSums, paymentStatsSums } from './stats.repository'
+import { loadOrder, loadOrderFor, orderConflict, scopeOrders, statsRangeOf, toOrderRow } from './orders.service'
+import { refreshPaymentBucket, settleOrder, toPayment } from './settlement'
 
 const int = (v: unknown) => Number(toNum(v) ?? 0)
 const conflict = (what: string) => new AppError('conflict', `the ${what} was changed meanwhile; reload and try again`, { key: 'errors.conflict' })
@@ -28,7 +30,7 @@ const conflict = (what: string) => new AppError('conflict', `the ${what} was cha
 /** After a plan or payment change: settle the order (one new version for it) and its reminders. */
 async function afterChange(ctx: ServiceContext, trx: Knex.Transaction, o: Row, version: number) {
   await updateOrder(trx, String(o.id), { updated_at: ctx.clock.now().toISOString(), version })
-  await settleOrder(trx, String(o.id), version)
+  await settleOrder(trx, ctx.db.dialect, String(o.id), version)
   await evaluateCustomers(trx, ctx, [String(o.customer_id)], async () => version)
 }
 
@@ -57,8 +59,8 @@ export async function plansSave(ctx: ServiceContext, input: { orderId: string; i
     } else {
       const id = newId()
       await insertPlan(trx, {
-        id, order_id: input.orderId, customer_id: o.customer_id, owner_id: o.owner_id, due_date: fields.dueDate, amount_cents: fields.amountCents,
-        paid_cents: 0, open_due_date: fields.dueDate, note: fields.note, created_at: at, updated_at: at, version,
+        id, order_id: input.orderId, ...orderFactsOfPlans(o), due_date: fields.dueDate, amount_cents: fields.amountCents,
+        paid_cents: 0, open_due_date: null, note: fields.note, created_at: at, updated_at: at, version, // settled below
       })
       await recordAudit(trx, ctx, { entity: 'payment_plan', entityId: id, parentId: String(o.customer_id), action: 'create', changes: { orderCode: [null, o.code], ...diff(null, fields) } })
     }
@@ -103,10 +105,12 @@ export async function paymentsAdd(
     const at = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
     const id = newId()
-    await insertPayment(trx, {
+    const payment = {
       id, order_id: input.orderId, customer_id: o.customer_id, owner_id: o.owner_id, paid_date: input.paidDate, amount_cents: input.amountCents,
       method_id: input.methodId ?? null, note: input.note || null, created_by: ctx.actor.userId, created_at: at, updated_at: at, version,
-    })
+    }
+    await insertPayment(trx, payment)
+    await refreshPaymentBucket(trx, ctx.db.dialect, payment)
     if (!(await updateOrder(trx, input.orderId, { updated_at: at, version }, input.version))) throw orderConflict()
     await recordAudit(trx, ctx, {
       entity: 'payment', entityId: id, parentId: String(o.customer_id), action: 'create',
@@ -125,6 +129,7 @@ export async function paymentsRemove(ctx: ServiceContext, input: { id: string; v
     const at = ctx.clock.now().toISOString()
     const version = await nextVersion(trx)
     if (!(await updatePayment(trx, input.id, { deleted_at: at, updated_at: at, version }, input.version))) throw conflict('payment')
+    await refreshPaymentBucket(trx, ctx.db.dialect, p)
     await recordAudit(trx, ctx, {
       entity: 'payment', entityId: input.id, parentId: String(o.customer_id), action: 'delete',
       changes: { orderCode: [o.code, null], paidDate: [p.paid_date, null], amountCents: [int(p.amount_cents), null] },
@@ -141,24 +146,31 @@ export async function receivablesList(ctx: ServiceContext, input: { page: number
   const scope = requirePerm(ctx.actor, 'orders', 'view')
   const k = ctx.db.knex
   const today = await appToday(ctx)
-  const q = onlyReceivable(filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope)), input.filter.overdueOnly ? today : null)
-  const sums = await orderSums(k, q)
+  const f = input.filter
+  const search = f.search ? await planSearch(k, f.search) : undefined
+  const q = onlyReceivable(filteredOrders(k, f, (x) => scopeOrders(ctx, k, x, scope), search), f.overdueOnly ? today : null)
+  // count and outstanding from the stats when only an owner narrows it; overdue from the open plans
+  const range = statsRangeOf(f, ['ownerId'])
+  const sums = range
+    ? await orderStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')).then((x) => ({ n: x.receivables, outstanding: x.outstanding }))
+    : await receivableSums(k, q)
   const offset = (input.page - 1) * input.pageSize
-  const ids: string[] = offset < sums.n ? (await receivablePageIds(k, q, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
+  const ids: string[] = offset < sums.n ? (await receivablePageIds(q, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
   const rows = new Map((await orderRowsByIds(k, ids)).map((r) => [String(r.id), r]))
   const overdue = await overdueByOrder(k, ids, today)
   const items: ReceivableRow[] = ids.filter((id) => rows.has(id)).map((id) => ({ ...toOrderRow(rows.get(id)!), overdueCents: overdue.get(id) ?? 0 }))
-  return {
-    items, total: sums.n, page: input.page, pageSize: input.pageSize,
-    sums: { totalCents: sums.total, receivedCents: sums.received, outstandingCents: sums.outstanding, overdueCents: await overdueSum(k, q, today) },
-  }
+  // the orders with an overdue plan are exactly those due before today: overdueOnly changes nothing here
+  const overdueCents = await overdueSum(k, f, (x) => scopeOrders(ctx, k, x, scope, 'pp.owner_id'), today, search)
+  return { items, total: sums.n, page: input.page, pageSize: input.pageSize, sums: { outstandingCents: sums.outstanding, overdueCents } }
 }
 
 export async function paymentsList(ctx: ServiceContext, input: { page: number; pageSize: number; filter: PaymentFilter }) {
   const scope = requirePerm(ctx.actor, 'orders', 'view')
   const k = ctx.db.knex
-  const q = filteredPayments(k, input.filter, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id'))
-  const sums = await paymentSums(k, q)
+  const search = input.filter.search ? await planSearch(k, input.filter.search) : undefined
+  const q = filteredPayments(k, input.filter, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id'), search)
+  const range = statsRangeOf(input.filter, ['ownerId', 'dateFrom', 'dateTo'])
+  const sums = range ? await paymentStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')) : await paymentSums(k, q)
   const offset = (input.page - 1) * input.pageSize
   const ids: string[] = offset < sums.n ? (await paymentPageIds(q, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
   const rows = new Map((await paymentRowsByIds(k, ids)).map((r) => [String(r.id), r]))

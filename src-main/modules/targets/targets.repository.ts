@@ -1,12 +1,9 @@
-// Knex queries of sales targets and of the actuals they are measured against: sales (approved,
-// shipped, completed orders by order date) or received payments (by payment date), per owner
-// and month.
+// Knex queries of sales targets, the staff and the teams they are for. The actuals (sales and
+// payments per owner and month) come from the orders service.
 import type { Knex } from 'knex'
-import { monthOf } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
-const SALES = ['approved', 'shipped', 'completed']
 
 /** Targets with the manager's and team's names and the manager's team (scope checks). */
 const targetRows = (db: Knex) =>
@@ -60,28 +57,4 @@ export function teams(db: Knex, teamId?: string | null): Promise<Row[]> {
   const q = db('teams').whereNull('deleted_at')
   if (teamId) q.where('id', teamId)
   return q.orderBy([{ column: 'name' }, { column: 'id' }]).select('id', 'name')
-}
-
-/**
- * Actual cents per owner and month (YYYY-MM) in [from, to): sales by order date, or payments
- * by payment date. Covered by orders_date_status_owner_total / payments_date_owner_amount.
- */
-export function monthlyActuals(db: Knex, basis: 'orders' | 'payments', from: string, to: string): Promise<Array<{ owner_id: string | null; month: string; cents: unknown }>> {
-  if (basis === 'orders') {
-    const month = monthOf(db, 'o.order_date')
-    return db('orders as o')
-      .where('o.order_date', '>=', from)
-      .where('o.order_date', '<', to)
-      .whereIn('o.status', SALES)
-      .whereNull('o.deleted_at')
-      .groupBy('o.owner_id', month)
-      .select('o.owner_id', db.raw('? as ??', [month, 'month']), db.raw('sum(??) as ??', ['o.total_cents', 'cents']))
-  }
-  const month = monthOf(db, 'p.paid_date')
-  return db('payments as p')
-    .where('p.paid_date', '>=', from)
-    .where('p.paid_date', '<', to)
-    .whereNull('p.deleted_at')
-    .groupBy('p.owner_id', month)
-    .select('p.owner_id', db.raw('? as ??', [month, 'month']), db.raw('sum(??) as ??', ['p.amount_cents', 'cents']))
 }

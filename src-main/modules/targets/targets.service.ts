@@ -13,9 +13,8 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
-import {
-  findTarget, findTeam, findUser, insertTarget, monthlyActuals, sameTarget, staff, targetsBetween, teams, updateTarget, type Row,
-} from './targets.repository'
+import { actualsByOwnerMonth } from '../orders/orders.service'
+import { findTarget, findTeam, findUser, insertTarget, sameTarget, staff, targetsBetween, teams, updateTarget, type Row } from './targets.repository'
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 const int = (v: unknown) => Number(toNum(v) ?? 0)
@@ -60,17 +59,24 @@ function targetInScope(ctx: ServiceContext, scope: DataScope, r: Row, reading: b
   return !!ctx.actor.teamId && r.team_id === ctx.actor.teamId && (scope === 'team' || reading)
 }
 
-/** Monthly actuals per owner for [from, to). */
+/** Monthly actuals per owner for the days [from, to) (whole months: periods start on the 1st). */
 async function actualsByOwner(db: Knex, basis: TargetBasis, from: string, to: string) {
   const map = new Map<string, Map<string, number>>() // owner → month → cents
-  for (const r of await monthlyActuals(db, basis, from, to)) {
-    if (!r.owner_id) continue
-    const owner = String(r.owner_id)
-    if (!map.has(owner)) map.set(owner, new Map())
-    const m = map.get(owner)!
-    m.set(String(r.month), (m.get(String(r.month)) ?? 0) + int(r.cents))
+  const lastMonth = monthsBefore(to)
+  for (const r of await actualsByOwnerMonth(db, basis, from.slice(0, 7), lastMonth)) {
+    if (!r.ownerId) continue
+    if (!map.has(r.ownerId)) map.set(r.ownerId, new Map())
+    const m = map.get(r.ownerId)!
+    m.set(r.month, (m.get(r.month) ?? 0) + r.cents)
   }
   return map
+}
+
+/** The YYYY-MM before a period end (YYYY-MM-01). */
+function monthsBefore(end: string): string {
+  const y = Number(end.slice(0, 4))
+  const m = Number(end.slice(5, 7))
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
 }
 
 const sumMonths = (byMonth: Map<string, number> | undefined, months: string[]) => (byMonth ? months.reduce((s, m) => s + (byMonth.get(m) ?? 0), 0) : 0)
