@@ -11,14 +11,30 @@
 //   write (derived data: rebuilt from orders and payments at any time, not synced);
 // - indexes for the order, 回款 and 销售业绩 queries over a million order lines;
 // - the new permission module `targets` (销售目标) for the seeded roles of existing databases.
-// Runs unchanged on SQLite, PostgreSQL and SQL Server (knex schema builder only).
+// Runs on SQLite, PostgreSQL and SQL Server (knex schema builder; on SQL Server the new tables'
+// uuid keys are NONCLUSTERED, as migration 20261206000100 made every other one: payment_plans
+// and payments are clustered on created_at, the small derived stats tables stay heaps).
 import type { Knex } from 'knex'
 import { newId } from '../../src-main/db/ids'
 
 type T = Knex.CreateTableBuilder
 
-function base(t: T) {
-  t.uuid('id').primary()
+const isMssql = (knex: Knex) => String(knex.client.config.client) === 'mssql'
+/** DDL knex's schema builder cannot write (clustered / nonclustered), identifiers quoted by knex. */
+const ddl = (knex: Knex, sql: string, names: string[]) => knex.schema.raw(knex.raw(sql, names).toQuery())
+
+/** The uuid key: the primary key on SQLite and PostgreSQL; on SQL Server added by `keyTable` after the table. */
+const uuidKey = (knex: Knex, t: T) => (isMssql(knex) ? t.uuid('id').notNullable() : t.uuid('id').primary())
+
+/** SQL Server: the clustered index on a rising column first (or none: a heap), then the key NONCLUSTERED. */
+async function keyTable(knex: Knex, table: string, clusterOn: string | null) {
+  if (!isMssql(knex)) return
+  if (clusterOn) await ddl(knex, 'create clustered index ?? on ?? (??)', [`${table}_${clusterOn}_clustered`, table, clusterOn])
+  await ddl(knex, 'alter table ?? add constraint ?? primary key nonclustered (??)', [table, `${table}_pkey`, 'id'])
+}
+
+function base(knex: Knex, t: T) {
+  uuidKey(knex, t)
   t.timestamp('created_at').notNullable()
   t.timestamp('updated_at').notNullable()
   t.bigInteger('version').notNullable().defaultTo(0)
@@ -78,7 +94,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['product_id'])
   })
   await knex.schema.createTable('payment_plans', (t) => {
-    base(t)
+    base(knex, t)
     t.uuid('order_id').notNullable().references('id').inTable('orders')
     t.uuid('customer_id').notNullable()
     t.string('due_date', 10).notNullable()
@@ -97,8 +113,9 @@ export async function up(knex: Knex): Promise<void> {
     // the same for one owner (a 客户经理's lists): a tight range
     t.index(['owner_id', 'open_due_date', 'amount_cents', 'paid_cents', 'deleted_at'], 'payment_plans_owner_open_due')
   })
+  await keyTable(knex, 'payment_plans', 'created_at')
   await knex.schema.createTable('payments', (t) => {
-    base(t)
+    base(knex, t)
     t.uuid('order_id').notNullable().references('id').inTable('orders')
     t.uuid('customer_id').notNullable()
     t.string('paid_date', 10).notNullable()
@@ -113,9 +130,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['owner_id', 'paid_date', 'amount_cents', 'deleted_at'], 'payments_owner_date_amount')
     t.index(['method_id'])
   })
+  await keyTable(knex, 'payments', 'created_at')
   // one row per owner, month (YYYY-MM of order_date) and status; id: a UUID named by the three
   await knex.schema.createTable('order_stats', (t) => {
-    t.uuid('id').primary()
+    uuidKey(knex, t)
     t.uuid('owner_id').nullable()
     t.string('month', 7).notNullable()
     t.string('status', 16).notNullable()
@@ -127,9 +145,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['month', 'owner_id'])
     t.index(['owner_id', 'month'])
   })
+  await keyTable(knex, 'order_stats', null)
   // one row per owner and month (YYYY-MM of paid_date); id: a UUID named by the two
   await knex.schema.createTable('payment_stats', (t) => {
-    t.uuid('id').primary()
+    uuidKey(knex, t)
     t.uuid('owner_id').nullable()
     t.string('month', 7).notNullable()
     t.integer('payment_count').notNullable().defaultTo(0)
@@ -137,6 +156,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['month', 'owner_id'])
     t.index(['owner_id', 'month'])
   })
+  await keyTable(knex, 'payment_stats', null)
   await knex.schema.alterTable('sales_targets', (t) => {
     t.index(['period_type', 'period_start'])
   })
