@@ -39,7 +39,7 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
   const pay = (o: Order, amountCents: number, paidDate = '2026-06-10') =>
     t.call(s.mgrA1.key, 'orders', 'addPayment', { orderId: o.id, version: o.version, paidDate, amountCents, methodId: transfer, note: '网银' })
   const reminders = (planId: string) =>
-    t.app.db.knex('reminders').where({ source: 'payment_due', source_id: planId }).select('id', 'owner_id', 'due_at', 'done_at', 'deleted_at', 'retracted_at', 'title', 'basis_date')
+    t.app.db.knex('reminders').where({ source: 'payment_due', source_id: planId }).select('id', 'owner_id', 'due_at', 'done_at', 'deleted_at', 'retracted_at', 'title', 'title_key', 'title_params', 'basis_date')
 
   it('plans and payments: allocation in due-date order, outstanding and overdue on the order, overpayment refused', async () => {
     let o = await sale('广州瑞丰电子科技有限公司')
@@ -177,7 +177,9 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ owner_id: s.mgrA1.userId, done_at: null, deleted_at: null, basis_date: '2026-06-10' })
     expect(new Date(rows[0].due_at).toISOString()).toBe('2026-06-11T01:00:00.000Z') // the day after, 09:00 Shanghai
-    expect(rows[0].title).toContain(o.code)
+    // the title is a key and its values (rendered in the reader's language), never a stored sentence
+    expect(rows[0]).toMatchObject({ title: '', title_key: 'payment_due' })
+    expect(JSON.parse(String(rows[0].title_params))).toEqual({ code: o.code, customer: '天津信达供应链管理有限公司', dueDate: '2026-06-10', unpaidCents: 70_000 })
     expect(await reminders(futurePlan.id)).toHaveLength(0)
     // it shows in the owner's reminder centre, with the customer
     const centre = await t.call(s.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
@@ -187,6 +189,7 @@ describeEachDb('回款: payment plans, payments, receivables, reminders', (diale
     o = await pay(o, 50_000)
     rows = await reminders(overduePlan.id)
     expect(rows[0].done_at).toBeNull()
+    expect(JSON.parse(String(rows[0].title_params)).unpaidCents).toBe(20_000)
     o = await pay(o, 20_000)
     rows = await reminders(overduePlan.id)
     expect(rows[0].done_at).not.toBeNull()

@@ -369,7 +369,9 @@ const SALES = ['approved', 'shipped', 'completed']
 
 /**
  * Plans of live sales due before `today` and not fully paid (open_due_date is set only while a
- * plan is not fully paid: an index range) without a reminder of that due date.
+ * plan is not fully paid: an index range) without a reminder of that due date. For some
+ * customers (after a plan or payment write) also those with one, so its title follows the
+ * unpaid amount.
  */
 export function paymentDueCandidates(db: Knex, today: string, ids: Ids): Promise<Row[]> {
   const q = db('payment_plans as pp')
@@ -381,7 +383,8 @@ export function paymentDueCandidates(db: Knex, today: string, ids: Ids): Promise
     .whereNull('c.deleted_at')
     .whereIn('o.status', SALES)
     .whereNotNull('o.owner_id')
-    .whereNotExists(function () {
+  if (!ids) {
+    q.whereNotExists(function () {
       this.select(db.raw('1'))
         .from('reminders as r')
         .where('r.source', 'payment_due')
@@ -389,6 +392,7 @@ export function paymentDueCandidates(db: Knex, today: string, ids: Ids): Promise
         .whereRaw('r.basis_date = pp.due_date')
         .whereNull('r.retracted_at')
     })
+  }
   return inCustomers(q, 'o.customer_id', ids).select(
     'pp.id', 'pp.due_date', 'pp.amount_cents', 'pp.paid_cents', 'o.id as order_id', 'o.code as order_code', 'o.owner_id', 'o.customer_id',
     'c.name as customer_name',

@@ -345,6 +345,7 @@ export default {
       service_overdue: 'Ticket past its SLA ({hours} h): {code} {summary} ({customer})',
       service_escalation: 'Ticket at twice its SLA: {code} {summary} ({customer}, handler {handler})',
       service_escalation_unassigned: 'Ticket at twice its SLA, still unassigned: {code} {summary} ({customer})',
+      payment_due: 'Payment overdue: {code} ({customer}) due {dueDate}, {unpaid} unpaid',
     },
     notify: {
       title: 'Reminder due',

@@ -345,6 +345,7 @@ export default {
       service_overdue: '工单超时（{hours} 小时）：{code} {summary}（{customer}）',
       service_escalation: '工单超过两倍时限未处理：{code} {summary}（{customer}，处理人 {handler}）',
       service_escalation_unassigned: '工单超过两倍时限仍未分配：{code} {summary}（{customer}）',
+      payment_due: '回款逾期：{code}（{customer}）{dueDate} 到期，未收 {unpaid}',
     },
     notify: {
       title: '提醒到期',
