@@ -9,7 +9,7 @@
 // 已取消 cancelled from draft, pending or approved. Approved, shipped and completed orders are
 // sales: they count for the customer's 交易次数/交易金额/首次交易/最近交易, targets and 应收.
 import { z } from 'zod'
-import { call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text, versionWithId } from './common'
 import { Cents, MAX_QUANTITY } from './products'
 
 export const OrderStatus = z.enum(['draft', 'pending', 'approved', 'shipped', 'completed', 'cancelled'])
@@ -253,24 +253,24 @@ export const OrderSettings = z.object({
 })
 export type OrderSettings = z.infer<typeof OrderSettings>
 
-const Transition = z.strictObject({ id: Id, version: z.number().int(), comment: optText(500) })
-const Versioned = z.strictObject({ id: Id, version: z.number().int() })
+const Transition = z.strictObject({ id: Id, version: BaseVersion, comment: optText(500) })
+const Versioned = z.strictObject({ id: Id, version: BaseVersion })
 
 export const PlanInput = z.strictObject({
   orderId: Id,
   /** an existing plan to edit (with its version), or none for a new one */
   id: Id.optional(),
-  version: z.number().int().optional(),
+  version: BaseVersion.optional(),
   dueDate: IsoDate,
   amountCents: Cents.min(1),
   note: optText(500),
-})
+}).superRefine(versionWithId)
 export type PlanInput = z.input<typeof PlanInput>
 
 export const PaymentInput = z.strictObject({
   orderId: Id,
   /** the order's version the payment is recorded against */
-  version: z.number().int(),
+  version: BaseVersion,
   paidDate: IsoDate,
   amountCents: Cents.min(1),
   methodId: Id.nullish(),
@@ -283,7 +283,7 @@ export const ordersContract = {
   get: call(z.strictObject({ id: Id }), Order),
   create: call(OrderFields, Order),
   /** Draft only. */
-  update: call(z.strictObject({ id: Id, version: z.number().int(), fields: OrderPatch }), Order),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: OrderPatch }), Order),
   /** Draft, pending or cancelled orders only (orders.delete). */
   remove: call(Versioned, Ok),
   /** draft → pending (needs at least one line) */
@@ -293,7 +293,7 @@ export const ordersContract = {
   /** pending → approved: never one's own order; above the discount limit only with orders.approve */
   approve: call(Transition, Order),
   /** pending → draft with the reviewer's reason */
-  reject: call(z.strictObject({ id: Id, version: z.number().int(), comment: requiredText(500) }), Order),
+  reject: call(z.strictObject({ id: Id, version: BaseVersion, comment: requiredText(500) }), Order),
   /** approved → shipped */
   ship: call(Transition, Order),
   /** shipped → completed */

@@ -1,7 +1,7 @@
 // 产品 and 库存: the product catalogue (code, name, 型号规格, unit, price, category, active) and
 // stock per warehouse. Editing for admins and supervisors; a read-only lookup for sales roles.
 import { z } from 'zod'
-import { call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text, versionWithId } from './common'
 
 /** Largest amount in integer cents (keeps every sum exact in a JS number). */
 export const MAX_CENTS = 1_000_000_000_000_000
@@ -88,17 +88,17 @@ export const productsContract = {
   list: call(ProductListInput, pageOf(Product)),
   get: call(z.strictObject({ id: Id }), Product),
   create: call(ProductFields, Product),
-  update: call(z.strictObject({ id: Id, version: z.number().int(), fields: ProductPatch }), Product),
+  update: call(z.strictObject({ id: Id, version: BaseVersion, fields: ProductPatch }), Product),
   /** Deletes a product no live order line uses (one that is used: disable it instead). */
-  remove: call(z.strictObject({ id: Id, version: z.number().int() }), Ok),
+  remove: call(z.strictObject({ id: Id, version: BaseVersion }), Ok),
   /** 库存: stock rows per product and warehouse. */
   stock: call(PageInput.extend({ filter: StockFilter.default({}) }), pageOf(StockRow)),
   /** Sets the quantity of a product in a warehouse (a new row, or an edit of `id` at `version`). */
   saveStock: call(
-    z.strictObject({ id: Id.optional(), version: z.number().int().optional(), productId: Id, warehouse: requiredText(100), quantity: Quantity }),
+    z.strictObject({ id: Id.optional(), version: BaseVersion.optional(), productId: Id, warehouse: requiredText(100), quantity: Quantity }).superRefine(versionWithId),
     StockRow,
   ),
-  removeStock: call(z.strictObject({ id: Id, version: z.number().int() }), Ok),
+  removeStock: call(z.strictObject({ id: Id, version: BaseVersion }), Ok),
   /** Warehouse names in use, for the stock form's suggestions. */
   warehouses: call(Empty, z.array(z.string())),
 } as const

@@ -2,7 +2,7 @@
 // 销售业绩 table (target vs actual, completion rate). Actual = the sales (approved, shipped,
 // completed orders) dated in the period, or the payments received in it (`basis`).
 import { z } from 'zod'
-import { call, Id, IsoDate, IsoDateTime, Ok } from './common'
+import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, versionWithId } from './common'
 import { Cents } from './products'
 
 export const PeriodType = z.enum(['month', 'quarter', 'year'])
@@ -43,14 +43,14 @@ export type TargetListInput = z.input<typeof TargetListInput>
 export const TargetInput = z.strictObject({
   /** an existing target to edit (with its version) */
   id: Id.optional(),
-  version: z.number().int().optional(),
+  version: BaseVersion.optional(),
   /** exactly one of userId (a manager's target) and teamId (a team's target) */
   userId: Id.nullish(),
   teamId: Id.nullish(),
   periodType: PeriodType,
   periodStart: IsoDate,
   amountCents: Cents,
-})
+}).superRefine(versionWithId)
 export type TargetInput = z.input<typeof TargetInput>
 
 export const PerformanceRow = z.object({
@@ -93,7 +93,7 @@ export type Performance = z.infer<typeof Performance>
 export const targetsContract = {
   list: call(TargetListInput, z.array(Target)),
   save: call(TargetInput, Target),
-  remove: call(z.strictObject({ id: Id, version: z.number().int() }), Ok),
+  remove: call(z.strictObject({ id: Id, version: BaseVersion }), Ok),
   /** 销售业绩: target vs actual per account manager and team for one period. */
   performance: call(PerformanceInput, Performance),
 } as const

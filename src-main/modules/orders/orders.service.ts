@@ -294,8 +294,8 @@ export async function ordersCreate(ctx: ServiceContext, input: OrderFields): Pro
 export async function ordersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: OrderPatch }): Promise<Order> {
   await ctx.db.knex.transaction(async (trx) => {
     const r = await loadOrderFor(ctx, trx, input.id, 'edit')
-    if (!isEditable(String(r.status) as OrderStatus)) throw ruleError('orders.errors.notDraft', 'only a draft order can be edited', { status: r.status })
     if (Number(r.version) !== input.version) throw orderConflict()
+    if (!isEditable(String(r.status) as OrderStatus)) throw ruleError('orders.errors.notDraft', 'only a draft order can be edited', { status: r.status })
     const before = await loadOrder(ctx, trx, input.id)
     const f = input.fields
     const at = ctx.clock.now().toISOString()
@@ -325,6 +325,7 @@ export async function ordersUpdate(ctx: ServiceContext, input: { id: string; ver
 export async function ordersRemove(ctx: ServiceContext, input: { id: string; version: number }) {
   await ctx.db.knex.transaction(async (trx) => {
     const r = await loadOrderFor(ctx, trx, input.id, 'delete')
+    if (Number(r.version) !== input.version) throw orderConflict()
     const status = String(r.status) as OrderStatus
     if (!isRemovable(status)) throw ruleError('orders.errors.notRemovable', 'a sale cannot be deleted; cancel it first', { status })
     const at = ctx.clock.now().toISOString()
@@ -355,11 +356,12 @@ const ACTION_PERM: Record<TransitionAction, Action> = {
 export async function ordersTransition(ctx: ServiceContext, action: TransitionAction, input: { id: string; version: number; comment?: string | null }): Promise<Order> {
   await ctx.db.knex.transaction(async (trx) => {
     const r = await loadOrderFor(ctx, trx, input.id, ACTION_PERM[action])
+    // a step based on an older version is a conflict first (the caller reloads and sees the new status)
+    if (Number(r.version) !== input.version) throw orderConflict()
     const from = String(r.status) as OrderStatus
     if (!canTransition(action, from)) {
       throw ruleError('orders.errors.badTransition', `cannot ${action} an order that is ${from}`, { action, status: from })
     }
-    if (Number(r.version) !== input.version) throw orderConflict()
     const limit = await discountLimit(trx)
     if (action === 'approve' || action === 'reject') {
       const refusal = reviewOf(ctx, r, limit)
