@@ -98,7 +98,10 @@ describe('orders on SQL Server (compiled)', () => {
     expect(ddl).toContain('CREATE INDEX [orders_owner_sums] ON [orders] ([owner_id], [deleted_at], [status], [order_date], [total_cents], [received_cents], [outstanding_cents])')
     expect(ddl).toContain('CREATE INDEX [payments_date_owner_amount] ON [payments] ([paid_date], [owner_id], [amount_cents], [deleted_at])')
     expect(ddl).toContain('CREATE INDEX [payment_plans_open_due] ON [payment_plans] ([open_due_date], [owner_id], [order_status], [order_date], [order_total_cents], [customer_id], [amount_cents], [paid_cents], [deleted_at])')
-    expect(ddl).toMatch(/CREATE TABLE \[order_stats\] \(\[id\] uniqueidentifier, \[owner_id\] uniqueidentifier null, \[month\] nvarchar\(7\) not null, \[status\] nvarchar\(16\) not null/)
+    expect(ddl).toMatch(/CREATE TABLE \[order_stats\] \(\[id\] uniqueidentifier not null, \[owner_id\] uniqueidentifier null, \[month\] nvarchar\(7\) not null, \[status\] nvarchar\(16\) not null/)
     expect(ddl).toMatch(/CREATE TABLE \[payment_stats\] \(\[id\] uniqueidentifier/)
+    // uuid keys NONCLUSTERED (as migration 20261206000100 made the others); plans and payments clustered on created_at
+    for (const t of ['payment_plans', 'payments', 'order_stats', 'payment_stats']) expect(ddl).toContain(`alter table [${t}] add constraint [${t}_pkey] primary key nonclustered ([id])`)
+    expect(ddl).toContain('create clustered index [payments_created_at_clustered] on [payments] ([created_at])')
   })
 })
