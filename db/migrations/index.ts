@@ -8,7 +8,7 @@ import * as m20261206000300 from './20261206000300_opportunity-pipeline'
 import * as m20261206000500 from './20261206000500_service-tickets'
 import * as m20261206000600 from './20261206000600_retention'
 import * as m20261206001100 from './20261206001100_dashboard-layouts'
-import * as m20261206000400 from './20261206000400_orders-payments'
+import * as m20261206001200 from './20261206001200_orders-payments'
 
 export interface Migration {
   name: string
@@ -24,5 +24,5 @@ export const migrations: Migration[] = [
   { name: '20261206000500_service-tickets', ...m20261206000500 },
   { name: '20261206000600_retention', up: m20261206000600.up, down: m20261206000600.down },
   { name: '20261206001100_dashboard-layouts', up: m20261206001100.up, down: m20261206001100.down },
-  { name: '20261206000400_orders-payments', ...m20261206000400 },
+  { name: '20261206001200_orders-payments', ...m20261206001200 },
 ]
