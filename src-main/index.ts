@@ -2,10 +2,12 @@
 // passwords encrypted with the OS keychain (safeStorage), the database opened and
 // migrated, the contract's IPC handlers, and the window. If the database cannot be
 // reached the window opens anyway and every call reports db_unreachable until it can.
+// Around the window (window/desktop-shell.ts): tray, menus, crm:// links (a second start hands
+// its link to the first and quits), lock on sleep; the window's size and position remembered.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, safeStorage, session } from 'electron'
+import { app, BrowserWindow, safeStorage, screen, session } from 'electron'
 import { openApp } from './app/bootstrap'
 import { startBackgroundJobs } from './app/background-jobs'
 import type { AppContext } from './modules/context'
@@ -18,7 +20,10 @@ import { SessionStore } from './ipc/sessions'
 import { FileSettingsStore, type SecretCodec } from './modules/settings/settings.service'
 import { isOwnUrl, type RendererLocation } from './window/app-origin'
 import { registerIpc } from './window/ipc-main'
-import { createMainWindow, guardContents, secureSession } from './window/main-window'
+import { createMainWindow, guardContents, rememberWindowState, secureSession } from './window/main-window'
+import { deepLinkInArgv, PROTOCOL } from './window/deep-link'
+import { DesktopShell } from './window/desktop-shell'
+import { readWindowState } from './window/window-state'
 import { retryUntilOpen, unreachableApp } from './window/unreachable-app'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -31,6 +36,11 @@ const preload = path.join(here, '..', 'preload', 'index.cjs')
 let mainWindow: BrowserWindow | null = null
 let deps: DispatchDeps | null = null
 let stopRetry: (() => void) | null = null
+let shell: DesktopShell | null = null
+/** a crm:// link that arrived before the window was ready (first start, macOS open-url) */
+let pendingLink: string | null = deepLinkInArgv(process.argv)
+const dataDir = process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : null
+const iconPath = app.isPackaged ? path.join(process.resourcesPath, 'icon.png') : path.join(here, '..', '..', 'build', 'icon.png')
 
 /** The OS keychain through safeStorage; null where it would only obfuscate (Linux basic_text). */
 function keychainCodec(): SecretCodec | null {
@@ -56,9 +66,11 @@ function useElectronSqliteBinding() {
   if (fs.existsSync(file)) setSqliteNativeBinding(file)
 }
 
+const dataFolder = () => dataDir ?? app.getPath('userData')
+
 async function openData(): Promise<DispatchDeps> {
   useElectronSqliteBinding()
-  const dataDir = process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : app.getPath('userData')
+  const dataDir = dataFolder()
   const settingsStore = new FileSettingsStore(dataDir, keychainCodec())
   let config: DbConfig
   try {
@@ -85,16 +97,26 @@ async function openData(): Promise<DispatchDeps> {
   }
 }
 
-function showWindow() {
+function showWindow(): BrowserWindow {
   if (mainWindow && !mainWindow.isDestroyed()) {
     if (mainWindow.isMinimized()) mainWindow.restore()
+    if (!mainWindow.isVisible()) mainWindow.show()
     mainWindow.focus()
-    return
+    return mainWindow
   }
-  mainWindow = createMainWindow({ preload, renderer })
-  mainWindow.on('closed', () => {
-    mainWindow = null
+  const state = readWindowState(dataFolder(), screen.getAllDisplays().map((d) => d.workArea))
+  const win = createMainWindow({ preload, renderer, state, icon: iconPath })
+  rememberWindowState(win, dataFolder())
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null
   })
+  mainWindow = win
+  return win
+}
+
+function openLink(link: string) {
+  if (shell) shell.openLink(link)
+  else pendingLink = link
 }
 
 async function start() {
@@ -104,8 +126,21 @@ async function start() {
   deps = await openData()
   const live = deps
   startBackgroundJobs(() => live.app)
-  registerIpc(deps, (url) => isOwnUrl(url, renderer))
+  const isTrustedUrl = (url: string) => isOwnUrl(url, renderer)
+  registerIpc(deps, isTrustedUrl)
   showWindow()
+  shell = new DesktopShell({
+    deps,
+    currentWindow: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+    showWindow,
+    isTrustedUrl,
+    iconPath,
+    quit: () => app.quit(),
+    dev: !app.isPackaged,
+  })
+  shell.start()
+  if (pendingLink) shell.openLink(pendingLink)
+  pendingLink = null
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) showWindow()
   })
@@ -114,7 +149,18 @@ async function start() {
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', () => showWindow())
+  // crm:// opens this app (installers register it too; from the source tree it is registered for this electron binary)
+  if (app.isPackaged) app.setAsDefaultProtocolClient(PROTOCOL)
+  else app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [path.resolve(process.argv[1] ?? '.')])
+  app.on('second-instance', (_e, argv) => {
+    showWindow()
+    const link = deepLinkInArgv(argv)
+    if (link) openLink(link)
+  })
+  app.on('open-url', (e, url) => {
+    e.preventDefault() // macOS hands links to the running app
+    openLink(url)
+  })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })

@@ -7,8 +7,11 @@ import * as m20261206000200 from './20261206000200_reminder-title-keys'
 import * as m20261206000300 from './20261206000300_opportunity-pipeline'
 import * as m20261206000500 from './20261206000500_service-tickets'
 import * as m20261206000600 from './20261206000600_retention'
+import * as m20261206000700 from './20261206000700_contact-search-text'
 import * as m20261206001100 from './20261206001100_dashboard-layouts'
-import * as m20261206001200 from './20261206001200_orders-payments'
+import * as m20261206001200 from './20261206001200_customer-list-indexes'
+import * as m20261206001300 from './20261206001300_user-work-hour'
+import * as m20261206001400 from './20261206001400_orders-payments'
 
 export interface Migration {
   name: string
@@ -23,6 +26,9 @@ export const migrations: Migration[] = [
   { name: '20261206000300_opportunity-pipeline', ...m20261206000300 },
   { name: '20261206000500_service-tickets', ...m20261206000500 },
   { name: '20261206000600_retention', up: m20261206000600.up, down: m20261206000600.down },
+  { name: '20261206000700_contact-search-text', ...m20261206000700 },
   { name: '20261206001100_dashboard-layouts', up: m20261206001100.up, down: m20261206001100.down },
-  { name: '20261206001200_orders-payments', ...m20261206001200 },
+  { name: '20261206001200_customer-list-indexes', ...m20261206001200 },
+  { name: '20261206001300_user-work-hour', up: m20261206001300.up, down: m20261206001300.down },
+  { name: '20261206001400_orders-payments', ...m20261206001400 },
 ]

@@ -64,8 +64,8 @@ export const seedRoles: SeedRole[] = [
       churn: { actions: ['view', 'edit'], scope: 'own' },
       targets: { actions: ['view'], scope: 'own' },
       reports: { actions: ['view'], scope: 'own' },
+      // dictionary.view: the dropdowns; the 数据字典 screen needs dictionary.edit (router/menu.ts)
       dictionary: { actions: ['view'], scope: 'all' },
-      audit: { actions: ['view'], scope: 'own' },
     },
   },
   {

@@ -1,8 +1,10 @@
 // Work the main process does on its own, at start and every hour: evaluating system reminders
-// (policies, birthdays, promises, follow-ups), removing the files of deleted attachments, and the
-// daily churn check (once per app day). Used by the desktop app and `crm serve`.
+// (policies, birthdays, promises, follow-ups), removing the files of deleted attachments, the
+// daily churn check (once per app day) and the daily automatic backup of an embedded SQLite
+// database (taken once a day, checked hourly). Used by the desktop app and `crm serve`.
 import type { AppContext } from '../modules/context'
 import { evaluateReminders } from '../modules/reminders/system-reminders.service'
+import { runDueBackup } from '../modules/backup/backup.service'
 import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
 import { dailyChurnCheck } from '../modules/churn/churn.service'
 import { logError } from '../shared/log'
@@ -30,12 +32,21 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       await dailyChurnCheck(app)
     } catch (e) {
       logError('churn check failed', e)
+    }
+    try {
+      await runDueBackup(app) // notes and logs its own failures
+    } catch (e) {
+      logError('automatic backup failed', e)
     } finally {
       running = false
     }
   }
-  void run()
+  // the first run starts once the caller's start-up (the window, the listening socket) is done
+  const first = setImmediate(run)
   const timer = setInterval(run, intervalMs)
   timer.unref?.()
-  return () => clearInterval(timer)
+  return () => {
+    clearImmediate(first)
+    clearInterval(timer)
+  }
 }

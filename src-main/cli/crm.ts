@@ -4,7 +4,9 @@
 import { Command, CommanderError } from 'commander'
 import { redact } from '../shared/log'
 import { CliError } from './cli-args'
+import { registerBackup } from './backup.command'
 import { registerDemo } from './demo.command'
+import { registerExport } from './export.command'
 import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
 import { registerServe } from './serve.command'
@@ -25,6 +27,8 @@ export function buildProgram(out: Out): Command {
   registerUser(program, out)
   registerServe(program, out)
   registerDemo(program, out)
+  registerExport(program, out)
+  registerBackup(program, out)
   // every (sub)command: throw instead of exiting, help to `out`, errors left to main()
   const configure = (c: Command) => {
     c.exitOverride().configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: () => {}, outputError: () => {} })

@@ -2,6 +2,7 @@
 // company names <城市><字号><行业词><公司类型>, people with common surnames, mobiles 13x/15x/18x,
 // landlines with the city's area code, and titles that match departments and buying roles.
 import { pinyin } from 'pinyin-pro'
+import { usccCheckChar } from '../contract/formats'
 
 /** mulberry32: tiny, fast and good enough for demo data. */
 export function makeRng(seed: number) {
@@ -235,9 +236,48 @@ export function demoCustomer(r: Rng, taken: Set<string>): DemoCustomer {
       annualRevenueCents: Math.round(capitalWan * r.int(2, 30) * 10_000) * 100,
       bank: `${r.pick(BANKS)}${city}${r.pick(districts).replace(/(区|市|镇|街道)$/, '')}支行`,
       bankAccount: r.pick(['6222', '6217', '6228', '6214']) + r.digits(15),
-      taxId: '91' + r.digits(6) + Array.from({ length: 10 }, () => r.pick('0123456789ABCDEFGHJKLMNPQRTUWXY'.split(''))).join(''),
+      taxId: uscc('91' + r.digits(6) + Array.from({ length: 10 }, () => r.pick('0123456789ABCDEFGHJKLMNPQRTUWXY'.split(''))).join('')),
       notes: r.pick(NOTES),
     }
+  }
+}
+
+/** A 统一社会信用代码 with its check character in place of the 18th (the same draws as before it was checked). */
+const uscc = (drawn18: string) => drawn18.slice(0, 17) + usccCheckChar(drawn18.slice(0, 17))
+
+/** The company of the README's pinyin example (gzry finds it): the first demo customer of a database. */
+export const FEATURED_NAME = '广州市人易软件有限公司'
+
+/** The README's example company, unless the database has it already. */
+export function featuredCustomer(taken: Set<string>): DemoCustomer | null {
+  if (taken.has(FEATURED_NAME)) return null
+  taken.add(FEATURED_NAME)
+  return {
+    name: FEATURED_NAME,
+    shortName: '人易软件',
+    industryLabel: '信息技术',
+    regionLabel: '华南',
+    province: '广东',
+    city: '广州',
+    address: '广东省广州市天河区科韵路 16 号信息港 A 栋 1208 室',
+    postcode: '510665',
+    phone: '020-38886666',
+    phone2: '020-38886667',
+    fax: '020-38886668',
+    email: 'sales@renyi-soft.com',
+    website: 'www.renyi-soft.com',
+    mainProducts: '客户关系管理软件、销售自动化、实施与培训服务',
+    legalRep: '林志远',
+    employees: 120,
+    sizeLabel: '中型',
+    yearsInBusiness: 12,
+    creditRating: 5,
+    registeredCapitalCents: 500 * 10_000 * 100,
+    annualRevenueCents: 3_600 * 10_000 * 100,
+    bank: '招商银行广州天河支行',
+    bankAccount: '6214830201234567890',
+    taxId: uscc('91440101MA5CRY6K10'),
+    notes: '老客户介绍，合作意向强（README 拼音检索示例：gzry）',
   }
 }
 

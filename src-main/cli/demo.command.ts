@@ -3,24 +3,28 @@
 // transaction (and one sync version) per batch; codes continue the yearly sequence.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { insertChunked } from '../db/dialect'
+import { analyzeTables, insertChunked } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
-import { buildCustomerSearchText } from '../modules/customers/customers.search'
+import { buildContactSearchText, buildCustomerSearchText } from '../modules/customers/customers.search'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
-import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
+import { demoContact, demoCustomer, featuredCustomer, makeRng, type Rng } from './demo-data'
+import { prepareHistory } from './demo-history'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
 import { fillRetention } from './demo-retention'
 import { fillOrders } from './demo-orders'
 import type { Out } from './output'
 import { teamByName } from './user.command'
+import { seedRoles } from '../../db/seeds/roles'
 
 export const DEMO_PASSWORD = 'demo12345'
+/** a built-in role's Chinese name (销售主管 …), as the seed names it */
+const roleName = (code: string) => seedRoles.find((r) => r.code === code)?.name ?? code
 const BATCH = 2000
 const DAY = 86_400_000
 
@@ -49,7 +53,10 @@ async function managerIds(k: Knex): Promise<string[]> {
 /** The account managers who will own the customers; demo users when there are none. */
 async function ensureOwners(app: AppContext, out: Out): Promise<string[]> {
   const existing = await managerIds(app.db.knex)
-  if (existing.length) return existing
+  if (existing.length) {
+    out.log(`demo users: none created, the customers go to the ${existing.length} existing account manager(s)`)
+    return existing
+  }
   await app.db.knex.transaction(async (trx) => {
     const teams = [await teamByName(app, trx, DEMO_TEAMS[0]), await teamByName(app, trx, DEMO_TEAMS[1])]
     for (const u of DEMO_USERS) {
@@ -59,7 +66,7 @@ async function ensureOwners(app: AppContext, out: Out): Promise<string[]> {
       await insertUser(app, trx, { login: u.login, name: u.name, password: DEMO_PASSWORD, roleId: role.id, teamId: teams[u.team] })
     }
   })
-  out.log(`demo users: ${DEMO_USERS.map((u) => u.login).join(', ')} (password ${DEMO_PASSWORD}; teams ${DEMO_TEAMS.join('、')})`)
+  out.log(`demo users created: ${DEMO_USERS.map((u) => `${u.login} (${u.name})`).join(', ')}, password ${DEMO_PASSWORD}; teams ${DEMO_TEAMS.join('、')}`)
   const created = await managerIds(app.db.knex)
   if (!created.length) throw new CliError('no account manager could be created')
   return created
@@ -113,8 +120,10 @@ export function registerDemo(program: Command, out: Out) {
   withDbOptions(program.command('demo'))
     .summary('add realistic demo data (and demo users when there are none)')
     .description(`Add realistic demo customers and contacts, and the demo users when there are none:
-${DEMO_USERS.map((u) => `  ${u.login.padEnd(8)} ${u.name} (${u.role})`).join('\n')}
-  all with the password ${DEMO_PASSWORD}`)
+${DEMO_USERS.map((u) => `  ${u.login.padEnd(8)} ${u.name}  ${roleName(u.role)} (${u.role})`).join('\n')}
+  all with the password ${DEMO_PASSWORD}, in the teams ${DEMO_TEAMS.join('、')}.
+The customers get two years of follow-up history: 交往记录, promises, follow-ups and to-dos.
+Without --data / --db it writes to the desktop app's data folder (or CRM_DATA_DIR).`)
     .addOption(new Option('--customers <n>', 'how many customers').argParser(intArg('customers', 1, 1_000_000)))
     .addOption(new Option('--seed <s>', 'random seed (same seed, same data)').argParser(intArg('seed', 0, 2 ** 32 - 1)))
     .action((o: DemoOpts) => demo(o, out))
@@ -144,14 +153,18 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
   const now = app.clock.now()
   const year = now.getUTCFullYear()
   const firstNo = await reserveCodes(k, year, count)
+  // two years of follow-up history per customer, from its own seeded stream
+  const history = await prepareHistory(app, seed)
 
   let contactsTotal = 0
+  const totals = { interactions: 0, promises: 0, reminders: 0 }
   for (let done = 0; done < count; ) {
     const n = Math.min(BATCH, count - done)
     const customers: Record<string, unknown>[] = []
     const contacts: Record<string, unknown>[] = []
     for (let i = 0; i < n; i++) {
-      const c = demoCustomer(r, taken)
+      // the README's pinyin example (gzry) first, unless the database has it already
+      const c = (done === 0 && i === 0 && featuredCustomer(taken)) || demoCustomer(r, taken)
       const id = newId()
       const code = formatCode('KH', year, firstNo + done + i)
       const ownerId = r.pick(owners)
@@ -159,18 +172,20 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
       const updated = new Date(created.getTime() + r.next() * (now.getTime() - created.getTime()))
       const stamp = { created_at: created.toISOString(), updated_at: updated.toISOString() }
       const people = Array.from({ length: r.int(1, 3) }, (_, j) => demoContact(r, c, j))
+      const contactRows: Record<string, unknown>[] = []
       for (const [j, ct] of people.entries()) {
-        contacts.push({
+        contactRows.push({
           id: newId(), ...stamp, version: 0, owner_id: ownerId, customer_id: id,
           name: ct.name, gender: ct.gender, title: ct.title, department: ct.department, mobile: ct.mobile,
           office_phone: ct.officePhone, home_phone: null, email: ct.email, wechat: ct.wechat,
           birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
           hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
           buying_role: ct.buyingRole, friendliness: ct.friendliness, best_call_time: ct.bestCallTime,
-          is_primary: j === 0, notes: null,
+          is_primary: j === 0, notes: null, search_text: buildContactSearchText({ name: ct.name, mobile: ct.mobile }),
         })
       }
-      customers.push({
+      contacts.push(...contactRows)
+      const customer: Record<string, unknown> = {
         id, ...stamp, version: 0, owner_id: ownerId, code, name: c.name, short_name: c.shortName, customer_type: 'company',
         region_id: pick('region', c.regionLabel),
         nature_id: pick('nature', undefined, { 私营或个体户: 6, 国有企业: 1.5, 中外合资: 1, 外商独资: 0.8 }),
@@ -194,22 +209,37 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
           { name: c.name, shortName: c.shortName, code, phone: c.phone, phone2: c.phone2 },
           people.map((ct) => ({ name: ct.name, mobile: ct.mobile })),
         ),
-      })
+      }
+      history.of(customer, contactRows) // sets last_contact_at / next_contact_at
+      customers.push(customer)
     }
     await k.transaction(async (trx) => {
       const version = await nextVersion(trx)
       for (const row of customers) row.version = version
       for (const row of contacts) row.version = version
+      const h = history.take(version)
       await insertChunked(trx, app.db.dialect, 'customers', customers)
       await insertChunked(trx, app.db.dialect, 'contacts', contacts)
+      await insertChunked(trx, app.db.dialect, 'interactions', h.interactions)
+      await insertChunked(trx, app.db.dialect, 'interaction_promises', h.promises)
+      await insertChunked(trx, app.db.dialect, 'reminders', h.reminders)
+      totals.interactions += h.interactions.length
+      totals.promises += h.promises.length
+      totals.reminders += h.reminders.length
     })
     done += n
     contactsTotal += contacts.length
-    out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts`)
+    out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts, ${totals.interactions} records`)
   }
   await demoServices(app, r, count, out)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  out.log(`created ${count} customers and ${contactsTotal} contacts in ${seconds}s (seed ${seed})`)
+  out.log(
+    `created ${count} customers and ${contactsTotal} contacts with ${totals.interactions} 交往记录, ${totals.promises} promises and ` +
+      `${totals.reminders} reminders over two years in ${seconds}s (seed ${seed})`,
+  )
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
   await fillOrders(app, r, out)
+  // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
+  // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
+  await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])
 }

@@ -3,6 +3,8 @@
 import { AdjustableClock } from '../db/clock'
 import { startBridge } from '../server/http-bridge'
 import { startBackgroundJobs } from '../app/background-jobs'
+import { holdRunLock } from '../app/run-lock'
+import { startLogFile } from '../shared/log-file'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
@@ -40,8 +42,12 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
     const code = (e as { code?: string }).code
     throw new CliError(code === 'EADDRINUSE' ? `port ${port} is already in use` : (e as Error).message)
   }
-  const stopJobs = startBackgroundJobs(() => app)
+  const releaseLock = holdRunLock(app.dataDir, 'browser mode (crm serve)')
+  const stopLog = startLogFile(app.dataDir)
   out.log(`CRM running at http://${host}:${port}/`)
+  // after listening, in the background: the first reminder evaluation (minutes on a large fresh
+  // database) commits in chunks and yields between them, so requests are answered all through it
+  const stopJobs = startBackgroundJobs(() => app)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)
@@ -50,4 +56,6 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
   stopJobs()
   await bridge.close()
   await app.db.knex.destroy()
+  stopLog()
+  releaseLock()
 }

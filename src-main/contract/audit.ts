@@ -15,6 +15,10 @@ export const AuditEntry = z.object({
   userId: Id.nullable(),
   userName: z.string().nullable(),
   at: IsoDateTime,
+  /** the record's name as it is now (or was when deleted): 客户 "编号 名称", 联系人 / 用户 / 团队 / 角色 name, 交往记录 概要, 字典项 label */
+  subject: z.string().nullable(),
+  /** names of the records the changed values point to (a contact, an owner, a dictionary item …), by id */
+  names: z.record(z.string(), z.string()),
 })
 export type AuditEntry = z.infer<typeof AuditEntry>
 

@@ -56,6 +56,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'locked',
+  /** the caller's session is locked (锁屏): unlock with the password first */
+  'session_locked',
   'invalid_credentials',
   'setup_required',
   'already_setup',

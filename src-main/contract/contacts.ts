@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BaseVersion, call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
+import { mobileField, phoneField } from './formats'
 
 export const Gender = z.enum(['male', 'female'])
 export const BuyingRole = z.enum(['initiator', 'influencer', 'buyer', 'user', 'decision_maker'])
@@ -13,9 +14,11 @@ export const ContactFields = z.strictObject({
   gender: Gender.nullish(),
   title: optText(100),
   department: optText(100),
-  mobile: optText(50),
-  officePhone: optText(50),
-  homePhone: optText(50),
+  /** 手机: a mainland mobile number (11 digits, 1[3-9]…) */
+  mobile: mobileField(),
+  /** 办公电话 / 住宅电话: landline 区号-号码[-分机] or mobile (see formats.ts) */
+  officePhone: phoneField(),
+  homePhone: phoneField(),
   email: z.union([z.email().max(255), z.literal('')]).nullish(),
   wechat: optText(100),
   /** In the calendar below; for 农历 the YYYY-MM-DD is the lunar year, month and day. */

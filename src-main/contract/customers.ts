@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { phoneField, postcodeField, taxIdField, websiteField } from './formats'
 
 export const CustomerStatus = z.enum(['normal', 'churn_warning', 'churn_paused', 'churned'])
 export const CustomerType = z.enum(['company', 'person'])
@@ -21,7 +22,8 @@ export const DICT_FIELDS = [
 export type DictField = (typeof DICT_FIELDS)[number]
 
 const money = z.number().int().min(0).max(9_000_000_000_000_000).nullish() // integer cents
-const phone = optText(50)
+/** 电话 / 电话2 / 传真: landline 区号-号码[-分机], mobile, 400/800 or international (see formats.ts) */
+const phone = phoneField()
 const email = z.union([z.email().max(255), z.literal('')]).nullish()
 
 /** The fields a user may type (create and edit share them). */
@@ -40,7 +42,8 @@ export const CustomerFields = z.strictObject({
   contactPolicyId: Id.nullish(),
   purchasePolicyId: Id.nullish(),
   levelId: Id.nullish(),
-  yearsInBusiness: z.number().int().min(0).max(1000).nullish(),
+  /** 从业时间 in years */
+  yearsInBusiness: z.number().int().min(0).max(200).nullish(),
   creditRating: z.number().int().min(1).max(5).nullish(),
   employees: z.number().int().min(0).max(10_000_000).nullish(),
   wantsAgent: optText(255),
@@ -48,20 +51,21 @@ export const CustomerFields = z.strictObject({
   province: optText(64),
   city: optText(64),
   address: optText(500),
-  postcode: optText(20),
+  postcode: postcodeField(),
   phone,
   phone2: phone,
   fax: phone,
   email,
   email2: email,
-  website: optText(255),
+  website: websiteField(),
   mainProducts: optText(4000),
   legalRep: optText(100),
   registeredCapitalCents: money,
   annualRevenueCents: money,
   bank: optText(200),
   bankAccount: optText(64),
-  taxId: optText(64),
+  /** 统一社会信用代码 (18, check character) or a legacy 15-character tax number */
+  taxId: taxIdField(),
   status: CustomerStatus.optional(),
   tags: z.array(text(50)).max(20).nullish(),
   notes: optText(4000),

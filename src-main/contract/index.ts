@@ -16,10 +16,15 @@ import { servicesContract } from './services'
 import { requirementsContract } from './requirements'
 import { churnContract } from './churn'
 import { competitorsContract } from './competitors'
+import { searchContract } from './search'
+import { systemContract } from './system'
+import { backupContract } from './backup'
 import { dashboardContract } from './dashboard'
 import { productsContract } from './products'
 import { ordersContract } from './orders'
 import { targetsContract } from './targets'
+import { exportsContract } from './exports'
+import { removalContract } from './removal'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -38,10 +43,15 @@ export const contract = {
   requirements: requirementsContract,
   churn: churnContract,
   competitors: competitorsContract,
+  search: searchContract,
+  system: systemContract,
+  backup: backupContract,
   dashboard: dashboardContract,
   products: productsContract,
   orders: ordersContract,
   targets: targetsContract,
+  exports: exportsContract,
+  removal: removalContract,
 } as const
 
 export type Contract = typeof contract

@@ -1,7 +1,7 @@
 // 提醒 / 待办: manual and system-made reminders, the reminder centre (待办中心), snooze,
 // done with recurrence, due notifications, and 今日需联系客户.
 import { z } from 'zod'
-import { BaseVersion, call, Empty, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText } from './common'
+import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText } from './common'
 
 export const RepeatRule = z.enum(['none', 'daily', 'weekly', 'monthly', 'yearly', 'every_n_days'])
 export type RepeatRule = z.infer<typeof RepeatRule>
@@ -202,6 +202,13 @@ export const ReminderListInput = PageInput.extend({
 })
 export type ReminderListInput = z.input<typeof ReminderListInput>
 
+/**
+ * How overdue a customer's contact is (今日需联系客户 groups by it): due today, 1–7 days,
+ * 8–30 days, more than 30 days overdue.
+ */
+export const ContactUrgency = z.enum(['today', 'week', 'month', 'older'])
+export type ContactUrgency = z.infer<typeof ContactUrgency>
+
 /** A row of 今日需联系客户: a customer whose contact policy is due today or overdue. */
 export const CustomerToContact = z.object({
   customerId: Id,
@@ -213,11 +220,66 @@ export const CustomerToContact = z.object({
   policyLabel: z.string(),
   cycleDays: z.number().int(),
   lastContactAt: IsoDateTime.nullable(),
+  /** the last day of the cycle (basis + cycle days, on the caller's calendar) at the owner's working hour */
   dueAt: IsoDateTime,
   /** whole days past due (0 = due today) */
   overdueDays: z.number().int(),
+  urgency: ContactUrgency,
 })
 export type CustomerToContact = z.infer<typeof CustomerToContact>
+
+export const CustomersToContactInput = PageInput.extend({
+  ...ClientZone.shape,
+  ownerId: Id.optional(),
+  /** only this group; all groups when absent */
+  urgency: ContactUrgency.optional(),
+})
+export type CustomersToContactInput = z.input<typeof CustomersToContactInput>
+
+/** Most recently due first (today, then 1 day overdue …); `groups` counts every group whatever `urgency`. */
+export const CustomersToContactPage = pageOf(CustomerToContact).extend({
+  groups: z.object({ today: z.number().int(), week: z.number().int(), month: z.number().int(), older: z.number().int() }),
+})
+export type CustomersToContactPage = z.infer<typeof CustomersToContactPage>
+
+/** 日程: reminders (planned follow-ups included) of a date range, by day on the caller's calendar. */
+export const CalendarInput = ClientZone.extend({
+  /** first day, YYYY-MM-DD (caller's calendar) */
+  from: IsoDate,
+  /** last day, inclusive; at most 42 days after `from` (a month grid) */
+  to: IsoDate,
+  /** whose reminders: the caller (default) or another user within the caller's scope */
+  ownerId: Id.optional(),
+  sources: z.array(ReminderSource).max(12).optional(),
+  /** done reminders too (shown struck through) */
+  includeDone: z.boolean().default(true),
+  /** items listed per day; the rest is counted (+N more) */
+  perDay: z.number().int().min(1).max(200).default(4),
+}).superRefine((v, ctx) => {
+  const days = (Date.parse(v.to) - Date.parse(v.from)) / 86_400_000
+  if (!(days >= 0 && days <= 42)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range must be 1 to 43 days', params: { code: 'range_days' } })
+})
+export type CalendarInput = z.input<typeof CalendarInput>
+
+export const CalendarDay = z.object({
+  date: IsoDate,
+  /** every reminder of the day (open and, with includeDone, done) */
+  total: z.number().int(),
+  open: z.number().int(),
+  overdue: z.number().int(),
+  /** the first `perDay` of them by effective time */
+  items: z.array(Reminder),
+})
+export const Calendar = z.object({ days: z.array(CalendarDay), total: z.number().int(), now: IsoDateTime })
+export type Calendar = z.infer<typeof Calendar>
+
+/** The due-reminder poll: what to notify now, and the centre's counts from the same call. */
+export const DueNow = z.object({
+  items: z.array(Reminder),
+  /** the caller's open reminders past due, due later today, and their sum (the sidebar badge) */
+  counts: z.object({ overdue: z.number().int(), today: z.number().int(), badge: z.number().int() }),
+})
+export type DueNow = z.infer<typeof DueNow>
 
 export const ReminderSettings = z.object({
   /** the zone system reminders use for "today" and 09:00 (birthdays, purchase policy) */
@@ -257,13 +319,16 @@ export const remindersContract = {
   bulkDone: call(z.strictObject({ ids: z.array(Id).min(1).max(500) }), z.object({ done: z.number().int(), created: z.number().int() })),
   bulkSnooze: call(BulkSnoozeInput, z.object({ snoozed: z.number().int() })),
   /** 今日需联系客户: customers whose contact policy is due today (caller's zone) or overdue. */
-  customersToContact: call(PageInput.extend({ ...ClientZone.shape, ownerId: Id.optional() }), pageOf(CustomerToContact)),
+  customersToContact: call(CustomersToContactInput, CustomersToContactPage),
+  /** 日程 (day / week / month): the reminders of a date range by day, the first few listed per day. */
+  calendar: call(CalendarInput, Calendar),
   /**
    * The caller's reminders to notify now (fire time reached, not yet notified for this
    * occurrence); each is marked notified, so it is never answered twice. Reminders that fell
-   * due while the app was closed come at the next call. Poll it (e.g. every 30 s).
+   * due while the app was closed come at the next call. Poll it (e.g. every 30 s). The counts are
+   * the centre's (overdue / today, caller's zone), so a summary never says another number.
    */
-  due: call(Empty, z.array(Reminder)),
+  due: call(ClientZone.default({}), DueNow),
   /** Runs the system reminders' evaluation now (it also runs at start and hourly). */
   evaluate: call(Empty, EvaluateResult),
   getSettings: call(Empty, ReminderSettings),

@@ -23,6 +23,8 @@ let sqliteBinding: string | undefined
 export function setSqliteNativeBinding(file: string | undefined) {
   sqliteBinding = file
 }
+/** The native binding every SQLite handle of this process loads (backups open their own handles). */
+export const sqliteNativeBinding = () => sqliteBinding
 
 export interface Db {
   knex: Knex

@@ -117,6 +117,58 @@ export function selectForUpdate(db: Knex, dialect: Dialect, table: string): Knex
   return dialect === 'postgres' ? q.forNoKeyUpdate() : q
 }
 
+/**
+ * Refreshes the planner statistics of tables after a bulk load (an import, a demo load, the
+ * first reminder evaluation): a table filled inside a few transactions is not analysed by
+ * autovacuum before the next query runs, and PostgreSQL then plans nested loops over millions
+ * of row pairs (measured: 130 s instead of 47 ms). SQLite samples at most 1,000 rows per index
+ * (analysis_limit), so this stays quick on a million rows; SQL Server updates them sampled.
+ */
+export async function analyzeTables(db: Knex, dialect: Dialect, tables: string[]): Promise<void> {
+  for (const t of tables) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(t)) throw new Error(`not a table name: ${t}`)
+    if (dialect === 'postgres') await db.raw(`analyze ${t}`)
+    else if (dialect === 'mssql') await db.raw(`update statistics ${t}`)
+    else {
+      await db.raw('pragma analysis_limit = 1000')
+      await db.raw(`analyze ${t}`)
+    }
+  }
+}
+
+/**
+ * The rows of `matches` (a query over `alias`; `columns`: the ones the caller selects and sorts
+ * by, which PostgreSQL's CTE of that alias then has), to be sorted and paged by the caller, for a query that counts every match anyway (`count(*) over ()`).
+ * PostgreSQL gets them from a materialised CTE of that alias, so it finds the matches the cheapest
+ * way (a scan, or a trigram index) and then sorts them: with the ORDER BY … LIMIT in the same
+ * query it walks the sort column's index instead and reads every row in index order (measured on
+ * 300,000 customers: 7.3 s instead of well under a second). Elsewhere the query as it is.
+ */
+export function matchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuilder, columns: string[]): Knex.QueryBuilder {
+  if (dialectOf(db) !== 'postgres') return matches
+  return db.withMaterialized(alias, matches.select(columns)).from(alias)
+}
+
+/**
+ * `column is null` for a soft-delete column that is null on nearly every row (a live row). On
+ * SQLite written so no index serves it: its planner would otherwise walk every live row through
+ * the deleted_at index rather than a narrower range (a reminder evaluation's slice of customers:
+ * 1.5–2.5 s per slice on 300,000 customers instead of 20 ms). PostgreSQL and SQL Server estimate
+ * it from their statistics and keep the plain form.
+ */
+export function whereLive(db: Knex, q: Knex.QueryBuilder, column: string): Knex.QueryBuilder {
+  return dialectOf(db) === 'sqlite' ? q.whereRaw('coalesce(??, ??) is null', [column, column]) : q.whereNull(column)
+}
+
+/**
+ * `column = value`; with `unindexed`, written on SQLite so no index serves it (the query has a
+ * narrower range to read by, which SQLite's planner would otherwise pass over); elsewhere plain.
+ */
+export function whereEquals(db: Knex, q: Knex.QueryBuilder, column: string, value: unknown, o: { unindexed?: boolean } = {}): Knex.QueryBuilder {
+  if (o.unindexed && dialectOf(db) === 'sqlite') return q.whereRaw('coalesce(??, ??) = ?', [column, column, value as Knex.Value])
+  return q.where(column, value as Knex.Value)
+}
+
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
 export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
   const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)
@@ -241,3 +293,53 @@ export function toNum(v: unknown): number | null {
  * Use the same expression in SELECT and GROUP BY (SQL Server requires it).
  */
 export const monthOf = (knex: Knex, column: string) => knex.raw('substring(??, 1, 7)', [column])
+/** Whether a search term holds Chinese characters: it can then only match names (not pinyin, codes or phones). */
+export const hasHan = (term: string) => /\p{Script=Han}/u.test(term)
+
+/**
+ * Case-insensitive LIKE for search terms: SQLite's LIKE and SQL Server's default collation
+ * already ignore case, PostgreSQL needs ILIKE. `mode` as in likePattern.
+ */
+export function likeCi(db: Knex, dialect: Dialect, column: string, value: string, mode: 'contains' | 'prefix' = 'contains'): Knex.Raw {
+  return db.raw(`?? ${dialect === 'postgres' ? 'ilike' : 'like'} ? escape '\\'`, [column, likePattern(value, mode)])
+}
+
+/**
+ * The rank of a name match in SQL: 0 the name is the term, 1 it starts with it, 2 the second
+ * column (short name) is or starts with it, 3 anything else (the caller's WHERE matched).
+ */
+export function nameRank(db: Knex, dialect: Dialect, name: string, term: string, second?: string): Knex.Raw {
+  const op = dialect === 'postgres' ? 'ilike' : 'like'
+  const prefix = likePattern(term, 'prefix')
+  const eq = likePattern(term, 'prefix').replace(/%$/, '')
+  const secondWhen = second ? ` when ?? ${op} ? escape '\\' then 2` : ''
+  return db.raw(`case when ?? ${op} ? escape '\\' then 0 when ?? ${op} ? escape '\\' then 1${secondWhen} else 3 end`, [
+    name, eq, name, prefix, ...(second ? [second, prefix] : []),
+  ])
+}
+
+/**
+ * `column` starts with `value` (case as stored). On SQLite a range over the binary order, so a
+ * covering index starting with the column is searched instead of scanned; elsewhere LIKE 'v%'.
+ */
+export function wherePrefix(q: Knex.QueryBuilder, dialect: Dialect, column: string, value: string) {
+  if (dialect === 'sqlite') return q.where(column, '>=', value).where(column, '<', value + '\u{10FFFF}')
+  return whereLike(q, column, value, 'prefix')
+}
+
+/** The characters (a one-character term) or character pairs of a search term, as crm_search_grams makes them. */
+export function termGrams(term: string): string[] {
+  const chars = [...term]
+  if (chars.length <= 1) return chars
+  return [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))]
+}
+
+/**
+ * On PostgreSQL: only rows whose search text holds every character pair of the term, through
+ * the GIN index over crm_search_grams(search_text) (migration 20261206000700); the caller's LIKE
+ * then checks them. Elsewhere nothing: SQLite scans a narrow covering index instead.
+ */
+export function whereSearchGrams(q: Knex.QueryBuilder, dialect: Dialect, column: string, term: string) {
+  if (dialect !== 'postgres') return q
+  return q.whereRaw('crm_search_grams(??) @> ?::text[]', [column, termGrams(term)])
+}

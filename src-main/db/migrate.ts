@@ -77,8 +77,9 @@ export async function printMigrationSql(dialect: Dialect): Promise<string[]> {
     })
     return proxy
   }
+  // `printOnly`: a migration whose data fix reads rows skips that part here (no rows to read)
   const recorder = new Proxy(k, {
-    get: (t, p) => (p === 'schema' ? schema : (t as unknown as Record<string | symbol, unknown>)[p]),
+    get: (t, p) => (p === 'schema' ? schema : p === 'printOnly' ? true : (t as unknown as Record<string | symbol, unknown>)[p]),
     apply: (t, _this, args: unknown[]) => recordQuery((t as unknown as (...a: unknown[]) => Knex.QueryBuilder)(...args)),
   })
   for (const m of migrations) {

@@ -4,6 +4,8 @@
 // and wrap the answer as {ok:true,data} or {ok:false,error}.
 import { ZodError, type z } from 'zod'
 import { contract, type Area, type ApiResult, type CallDef, type FieldIssue } from '../contract/index'
+import { CALLS_WHILE_LOCKED } from '../contract/auth'
+import { idleLockMs } from '../modules/system/system.service'
 import type { AppContext } from '../modules/context'
 import { AppError } from '../shared/errors'
 import { fixedKey, type SessionKey, type SessionStore } from './sessions'
@@ -18,7 +20,8 @@ const checkOutputs = process.env.CRM_CHECK_OUTPUT === '1' || !!process.env.VITES
 export function zodIssues(e: ZodError): FieldIssue[] {
   return e.issues.map((i) => ({
     field: i.path.map(String).join('.') || '(input)',
-    code: i.code,
+    // a format check of the contract (contract/formats.ts) names its format: mobile, tax_id, …
+    code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
     message: i.message,
     params: 'maximum' in i ? { maximum: Number(i.maximum) } : 'minimum' in i ? { minimum: Number(i.minimum) } : undefined,
   }))
@@ -73,10 +76,15 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
     const { def, handler } = found
     const parsed = def.input.safeParse(rawInput ?? {})
     if (!parsed.success) throw validationError(parsed.error)
-    const session = deps.sessions.get(key.current)
+    // a session silent for longer than the lock policy allows is locked (browser-mode session timeout)
+    const lockAfterMs = key.current && deps.sessions.peek(key.current) ? await idleLockMs(deps.app) : null
+    const session = deps.sessions.get(key.current, { lockAfterMs })
     const actor = session ? await loadActor(deps.app, session.userId) : null
     if (session && !actor) deps.sessions.delete(key.current) // disabled or deleted meanwhile
     anonymous = !actor
+    if (actor && session?.locked && !CALLS_WHILE_LOCKED.includes(`${area}.${call}`)) {
+      throw new AppError('session_locked', 'the session is locked: unlock it with your password', { key: 'errors.session_locked' })
+    }
     // the one exception: the connection settings while the database is unreachable (nobody can log in then)
     const sessionless = def.public || (area === 'settings' && runsWithoutSession(deps.app, call))
     if (!sessionless && !actor) throw new AppError('unauthenticated', 'please log in', { key: 'errors.unauthenticated' })
@@ -84,6 +92,9 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
       begin: (userId) => void deps.sessions.begin(key, userId),
       end: () => deps.sessions.end(key),
       deleteUser: (userId, except) => deps.sessions.deleteUser(userId, except),
+      lock: () => void deps.sessions.lock(key.current),
+      unlock: () => deps.sessions.unlock(key.current),
+      locked: () => !!deps.sessions.peek(key.current)?.locked,
     }
     const ctx: CallContext = { app: deps.app, actor, sessions, sessionKey: key.current }
     const data = await handler(ctx, parsed.data)

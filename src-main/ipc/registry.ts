@@ -16,10 +16,15 @@ import { servicesHandlers } from '../modules/services/services.handlers'
 import { requirementsHandlers } from '../modules/requirements/requirements.handlers'
 import { churnHandlers } from '../modules/churn/churn.handlers'
 import { competitorsHandlers } from '../modules/competitors/competitors.handlers'
+import { searchHandlers } from '../modules/search/search.handlers'
+import { systemHandlers } from '../modules/system/system.handlers'
+import { backupHandlers } from '../modules/backup/backup.handlers'
 import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
 import { productsHandlers } from '../modules/products/products.handlers'
 import { ordersHandlers } from '../modules/orders/orders.handlers'
 import { targetsHandlers } from '../modules/targets/targets.handlers'
+import { exportsHandlers } from '../modules/exports/exports.handlers'
+import { removalHandlers } from '../modules/removal/removal.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -37,8 +42,13 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   requirements: requirementsHandlers,
   churn: churnHandlers,
   competitors: competitorsHandlers,
+  search: searchHandlers,
+  system: systemHandlers,
+  backup: backupHandlers,
   dashboard: dashboardHandlers,
   products: productsHandlers,
   orders: ordersHandlers,
   targets: targetsHandlers,
+  exports: exportsHandlers,
+  removal: removalHandlers,
 }

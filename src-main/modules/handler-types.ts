@@ -10,6 +10,12 @@ export interface SessionControl {
   end(): void
   /** ends every session of a user, but the one keyed `except` */
   deleteUser(userId: string, except?: string | null): void
+  /** locks the caller's session (锁屏) */
+  lock(): void
+  /** lifts the caller's lock (after its password was checked) */
+  unlock(): void
+  /** whether the caller's session is locked (false without one) */
+  locked(): boolean
 }
 
 /** What a handler gets besides its parsed input. */

@@ -146,7 +146,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
 
   /** How large a body this caller may send to this call. */
   function bodyLimit(area: string, call: string, key: SessionKey): number {
-    if (!sessions.get(key.current)) return ANON_BODY_BYTES
+    if (!sessions.peek(key.current)) return ANON_BODY_BYTES
     return findCall(area, call)?.def.upload ? MAX_BODY_BYTES : AUTH_BODY_BYTES
   }
 

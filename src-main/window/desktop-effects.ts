@@ -1,8 +1,9 @@
-// What only the desktop shell can do after a call has succeeded in the services:
-// opening a stored attachment with the operating system's program, and saving the window
-// showing an order sheet as a PDF (orders.savePdf).
+// What only the desktop shell can do after a call has succeeded in the services (which checked
+// the caller and the permission): opening a stored attachment with the operating system's
+// program; saving the window showing an order sheet as a PDF (orders.savePdf); start at login;
+// the native folder and file pickers (backups); putting 复制诊断信息 on the clipboard.
 import path from 'node:path'
-import { shell, type WebContents } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, shell, type WebContents } from 'electron'
 import type { ApiResult } from '../contract/index'
 import { saveWindowAsPdf } from './order-pdf'
 
@@ -21,8 +22,42 @@ export const OPENABLE_EXTENSIONS = new Set([
 
 export const isOpenable = (file: string) => OPENABLE_EXTENSIONS.has(path.extname(file).toLowerCase())
 
-export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>, sender?: WebContents): Promise<ApiResult<unknown>> {
+const loginItem = () => ({ supported: true, openAtLogin: app.getLoginItemSettings().openAtLogin })
+
+async function pick(sender: WebContents | undefined, folder: boolean, current: string | null): Promise<string | null> {
+  const win = sender ? BrowserWindow.fromWebContents(sender) : null
+  const options: Electron.OpenDialogOptions = folder
+    ? { properties: ['openDirectory', 'createDirectory'], defaultPath: current ?? undefined }
+    : { properties: ['openFile', 'openDirectory'], filters: [{ name: 'CRM backup', extensions: ['sqlite', 'json', 'db'] }] }
+  const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+  return r.canceled || !r.filePaths.length ? null : r.filePaths[0]
+}
+
+async function systemEffect(call: string, input: unknown, sender: WebContents | undefined, data: unknown): Promise<unknown> {
+  const i = (input ?? {}) as { openAtLogin?: boolean; current?: string | null }
+  switch (call) {
+    case 'desktopPrefs':
+      return loginItem()
+    case 'saveDesktopPrefs':
+      app.setLoginItemSettings({ openAtLogin: i.openAtLogin === true })
+      return loginItem()
+    case 'chooseFolder':
+      return { supported: true, path: await pick(sender, true, i.current ?? null) }
+    case 'chooseFile':
+      return { supported: true, path: await pick(sender, false, null) }
+    case 'diagnostics': {
+      const d = data as { text: string; copied: boolean }
+      clipboard.writeText(d.text)
+      return { ...d, copied: true }
+    }
+    default:
+      return data
+  }
+}
+
+export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>, input?: unknown, sender?: WebContents): Promise<ApiResult<unknown>> {
   if (!result.ok) return result
+  if (area === 'system') return { ok: true, data: await systemEffect(call, input, sender, result.data) }
   if (area === 'orders' && call === 'savePdf' && sender) {
     const data = result.data as { fileName: string }
     return { ok: true, data: { ...data, ...(await saveWindowAsPdf(sender, data.fileName)) } }

@@ -29,7 +29,7 @@ export function registerIpc(deps: DispatchDeps, isTrustedUrl: (url: string) => b
         tracked.add(event.sender)
         event.sender.once('destroyed', () => deps.sessions.delete(key))
       }
-      return applyDesktopEffects(area, call, await dispatch(deps, area, call, input, key), event.sender)
+      return applyDesktopEffects(area, call, await dispatch(deps, area, call, input, key), input, event.sender)
     })
     channels.push(channel)
   }

@@ -5,11 +5,14 @@
 import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron'
 import { contentSecurityPolicy } from '../server/csp'
 import { isExternalLink, isOwnUrl, type RendererLocation } from './app-origin'
+import { MIN_WINDOW, writeWindowState, type WindowState } from './window-state'
 
 export interface MainWindowOptions {
   preload: string
   renderer: RendererLocation
   icon?: string
+  /** the remembered size and position (window-state.ts), already fitted to the screens */
+  state?: WindowState
 }
 
 /** Session-wide rules: CSP on every response; the only permission is notifications for our own page (due reminders). */
@@ -57,10 +60,11 @@ export function guardContents(contents: WebContents, renderer: RendererLocation)
 
 export function createMainWindow(o: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 1024,
-    minHeight: 640,
+    width: o.state?.width ?? 1440,
+    height: o.state?.height ?? 900,
+    ...(o.state?.x !== undefined && o.state?.y !== undefined ? { x: o.state.x, y: o.state.y } : {}),
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     title: '客户关系管理',
     icon: o.icon,
@@ -85,8 +89,16 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
     },
   })
   guardContents(win.webContents, o.renderer)
-  win.once('ready-to-show', () => win.show())
+  win.once('ready-to-show', () => {
+    if (o.state?.maximized) win.maximize()
+    win.show()
+  })
   if (o.renderer.kind === 'dev') void win.loadURL(o.renderer.url)
   else void win.loadFile(o.renderer.indexFile)
   return win
+}
+
+/** Saves the window's size and position (the unmaximized ones, and whether it is maximized) when it closes. */
+export function rememberWindowState(win: BrowserWindow, dataDir: string) {
+  win.on('close', () => writeWindowState(dataDir, win.getNormalBounds(), win.isMaximized()))
 }

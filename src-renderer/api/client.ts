@@ -52,12 +52,35 @@ export const setUnauthenticatedHandler = (fn: () => void) => {
   onUnauthenticated = fn
 }
 
+let onSessionLocked: (() => void) | null = null
+/** The auth store registers this: main locked the session (idle timeout, sleep) → the lock screen. */
+export const setSessionLockedHandler = (fn: () => void) => {
+  onSessionLocked = fn
+}
+
 async function invoke(area: string, call: string, input: unknown): Promise<unknown> {
   const r = await (isElectron() ? electronInvoke : httpInvoke)(area, call, input)
   if (r.ok) return r.data
   if (r.error.code === 'unauthenticated' && onUnauthenticated) onUnauthenticated()
+  if (r.error.code === 'session_locked' && onSessionLocked) onSessionLocked()
   throw new ApiCallError(r.error)
 }
+
+/** What the desktop shell tells the renderer (preload's window.crmShell); absent in the browser mode. */
+export interface CrmShell {
+  /** 'lock' (tray, sleep), 'search', 'about', 'navigate' (a crm:// link or a notification: path in `arg`) */
+  onCommand(fn: (command: string, arg?: string) => void): void
+  /** the UI language, for the native menus */
+  setLanguage(locale: string): void
+  /** the due-reminder count, for the tray icon and the dock badge */
+  setDueCount(n: number): void
+}
+declare global {
+  interface Window {
+    crmShell?: CrmShell
+  }
+}
+export const desktopShell = (): CrmShell | null => (typeof window !== 'undefined' && window.crmShell) || null
 
 export const api: CrmApi = new Proxy({} as CrmApi, {
   get: (_t, area: string) => new Proxy({}, { get: (_a, call: string) => (input: unknown) => invoke(area, call, input) }),

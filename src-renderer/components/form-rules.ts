@@ -2,6 +2,7 @@
 // messages follow a language switch:
 //   const rules = computed(() => ({ name: [required(t, t('fields.name'))] }))
 import type { FormItemRule } from 'element-plus'
+import { isMobile, isPhone, isPostcode, isTaxId, isWebsite } from './cn-formats'
 
 type T = (key: string, params?: Record<string, unknown>) => string
 
@@ -53,5 +54,28 @@ export const intRange = (t: T, field: string, min: number, max: number): FormIte
     if (v === null || v === undefined || v === '') return cb()
     const n = Number(v)
     cb(!Number.isInteger(n) || n < min || n > max ? new Error(t('validation.range', { field, min, max })) : undefined)
+  },
+})
+
+/** The formats of components/cn-formats.ts (the contract checks the same: contract/formats.ts). */
+export type FormatCode = 'mobile' | 'phone' | 'postcode' | 'tax_id' | 'website'
+const FORMAT_CHECKS: Record<FormatCode, (v: string) => boolean> = {
+  mobile: isMobile,
+  phone: isPhone,
+  postcode: isPostcode,
+  tax_id: isTaxId,
+  website: isWebsite,
+}
+
+/**
+ * A text in one of those formats (blank passes). `kept` returns the stored value: an edit that
+ * leaves an older, non-conforming value as it was is not blocked (the server checks only what is sent).
+ */
+export const format = (t: T, field: string, code: FormatCode, kept?: () => string | null | undefined): FormItemRule => ({
+  trigger: 'blur',
+  validator: (_r, v, cb) => {
+    const s = typeof v === 'string' ? v.trim() : ''
+    if (!s || (kept && s === (kept() ?? '').trim())) return cb()
+    cb(FORMAT_CHECKS[code](s) ? undefined : new Error(t(`validation.${code}`, { field })))
   },
 })

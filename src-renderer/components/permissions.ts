@@ -22,6 +22,14 @@ export const PERM_MODULES = [
   'settings',
 ] as const satisfies readonly PermModule[]
 
+/**
+ * Modules and actions the app does not have yet: the role matrix marks them 即将推出 (they can be
+ * granted ahead, nothing uses them until the module lands). THE one list to update when a
+ * module or an action is built (销售机会, 订单 … are being built now).
+ */
+export const COMING_MODULES: readonly PermModule[] = ['opportunities', 'orders', 'products', 'services', 'requirements', 'churn', 'reports']
+export const COMING_ACTIONS: readonly Action[] = ['approve', 'export', 'import']
+
 export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'] as const satisfies readonly Action[]
 export const SCOPES = ['own', 'team', 'all'] as const satisfies readonly DataScope[]
 

@@ -12,10 +12,16 @@ import zhServices from './zh-CN/services'
 import zhRequirements from './zh-CN/requirements'
 import zhChurn from './zh-CN/churn'
 import zhCompetitors from './zh-CN/competitors'
+import zhLock from './zh-CN/lock'
+import zhSearch from './zh-CN/search'
+import zhPrefs from './zh-CN/prefs'
+import zhAbout from './zh-CN/about'
+import zhBackup from './zh-CN/backup'
 import zhDashboard from './zh-CN/dashboard'
 import zhOrders from './zh-CN/orders'
 import zhProducts from './zh-CN/products'
 import zhTargets from './zh-CN/targets'
+import zhDesk from './zh-CN/desk'
 import enCommon from './en-US/common'
 import enAdmin from './en-US/admin'
 import enCustomers from './en-US/customers'
@@ -25,10 +31,16 @@ import enServices from './en-US/services'
 import enRequirements from './en-US/requirements'
 import enChurn from './en-US/churn'
 import enCompetitors from './en-US/competitors'
+import enLock from './en-US/lock'
+import enSearch from './en-US/search'
+import enPrefs from './en-US/prefs'
+import enAbout from './en-US/about'
+import enBackup from './en-US/backup'
 import enDashboard from './en-US/dashboard'
 import enOrders from './en-US/orders'
 import enProducts from './en-US/products'
 import enTargets from './en-US/targets'
+import enDesk from './en-US/desk'
 
 export const LOCALES = ['zh-CN', 'en-US'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -60,13 +72,15 @@ export function mergeAreas(areas: Record<string, Tree>): Tree {
 const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
-    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree,
+    requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree, desk: zhDesk as Tree,
     orders: zhOrders as Tree, products: zhProducts as Tree, targets: zhTargets as Tree,
+    lock: zhLock, search: zhSearch, prefs: zhPrefs, about: zhAbout, backup: zhBackup as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
-    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree,
+    requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree, desk: enDesk as Tree,
     orders: enOrders as Tree, products: enProducts as Tree, targets: enTargets as Tree,
+    lock: enLock, search: enSearch, prefs: enPrefs, about: enAbout, backup: enBackup as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>
 

@@ -99,6 +99,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'targets', action: 'view' }, title: 'menu.targets' },
       },
       {
+        path: 'calendar',
+        name: 'calendar',
+        component: () => import('../views/reminders/ReminderCalendarView.vue'),
+        meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.calendar' },
+      },
+      {
         path: 'interactions',
         name: 'interactions',
         component: () => import('../views/interactions/InteractionsSearchView.vue'),
@@ -177,7 +183,8 @@ const routes: RouteRecordRaw[] = [
         path: 'admin/dictionary',
         name: 'admin-dictionary',
         component: () => import('../views/admin/DictionaryView.vue'),
-        meta: { perm: { module: 'dictionary', action: 'view' }, title: 'menu.dictionary' },
+        // dictionary.view only fills the dropdowns: the screen is for those who edit the lists
+        meta: { perm: { module: 'dictionary', action: 'edit' }, title: 'menu.dictionary' },
       },
       { path: 'admin/audit', name: 'admin-audit', component: () => import('../views/admin/AuditView.vue'), meta: { perm: { module: 'audit', action: 'view' }, title: 'menu.audit' } },
       {
@@ -185,6 +192,12 @@ const routes: RouteRecordRaw[] = [
         name: 'settings-database',
         component: () => import('../views/settings/DatabaseView.vue'),
         meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.database' },
+      },
+      {
+        path: 'settings/backup',
+        name: 'settings-backup',
+        component: () => import('../views/settings/BackupView.vue'),
+        meta: { perm: { module: 'settings', action: 'view' }, title: 'menu.backup' },
       },
       { path: 'forbidden', name: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
@@ -199,6 +212,8 @@ export const router = createRouter({ history: createWebHashHistory(), routes })
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const auth = useAuthStore()
   await auth.init()
+  // locked: nothing is mounted behind the lock screen; the guard runs again after unlocking
+  if (auth.locked) return true
   if (auth.needsSetup) return to.name === 'setup' ? true : { name: 'setup' }
   if (to.name === 'setup') return auth.loggedIn ? homePath() : { name: 'login' }
   if (to.meta.public) return to.name === 'login' && auth.loggedIn ? homePath() : true

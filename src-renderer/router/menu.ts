@@ -1,12 +1,14 @@
 // The sidebar entries and the permission each needs; the router uses the same list to pick
-// the first screen a user may open.
+// the first screen a user may open. An entry shows only what the role can really use there:
+// 数据字典 is for editing the lists (dictionary.edit; dictionary.view only fills dropdowns),
+// 操作日志 for reading the log (audit.view).
 import type { Action, PermModule } from '@contract/common'
 import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key:
-    | 'workbench' | 'customers' | 'reminders' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
-    | 'targets' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database'
+    | 'workbench' | 'customers' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
+    | 'targets' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
   group: 'main' | 'system'
@@ -18,6 +20,7 @@ export const menuItems: MenuItem[] = [
   { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
+  { key: 'calendar', path: '/calendar', label: 'menu.calendar', group: 'main', perm: { module: 'reminders', action: 'view' } },
   { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
   { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
@@ -32,10 +35,11 @@ export const menuItems: MenuItem[] = [
   { key: 'churn', path: '/churn', label: 'menu.churn', group: 'main', perm: { module: 'churn', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
-  { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'view' } },
+  { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'edit' } },
   { key: 'serviceSla', path: '/admin/service-sla', label: 'menu.serviceSla', group: 'system', perm: { module: 'dictionary', action: 'edit' } },
   { key: 'audit', path: '/admin/audit', label: 'menu.audit', group: 'system', perm: { module: 'audit', action: 'view' } },
   { key: 'database', path: '/settings/database', label: 'menu.database', group: 'system', perm: { module: 'settings', action: 'view' } },
+  { key: 'backup', path: '/settings/backup', label: 'menu.backup', group: 'system', perm: { module: 'settings', action: 'view' } },
 ]
 
 /** The first screen the user may open (the 工作台 for most roles). */

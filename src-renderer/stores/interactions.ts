@@ -24,6 +24,10 @@ export interface CustomerRef {
 export interface QuickAddState {
   open: boolean
   customer: CustomerRef | null
+  /** the contact to prefill (e.g. the one a done follow-up reminder was about) */
+  contactId: string | null
+  /** the subject to prefill */
+  subject: string | null
   kind: InteractionKind
   /** called with the saved record (e.g. the list reloads its 最近联系 column) */
   onSaved: ((i: Interaction) => void) | null
@@ -189,11 +193,16 @@ export const useInteractionsStore = defineStore('interactions', () => {
   const search = (input: InteractionSearch) => api.interactions.search(input)
 
   // ---- quick add ----------------------------------------------------------------------------
-  const quickAdd = ref<QuickAddState>({ open: false, customer: null, kind: 'record', onSaved: null })
+  const quickAdd = ref<QuickAddState>({ open: false, customer: null, contactId: null, subject: null, kind: 'record', onSaved: null })
 
-  function openQuickAdd(opts: { customer?: CustomerRef | null; kind?: InteractionKind; onSaved?: ((i: Interaction) => void) | null } = {}) {
+  function openQuickAdd(
+    opts: { customer?: CustomerRef | null; contactId?: string | null; subject?: string | null; kind?: InteractionKind; onSaved?: ((i: Interaction) => void) | null } = {},
+  ) {
     if (quickAdd.value.open) return
-    quickAdd.value = { open: true, customer: opts.customer ?? null, kind: opts.kind ?? 'record', onSaved: opts.onSaved ?? null }
+    quickAdd.value = {
+      open: true, customer: opts.customer ?? null, contactId: opts.contactId ?? null, subject: opts.subject ?? null, kind: opts.kind ?? 'record',
+      onSaved: opts.onSaved ?? null,
+    }
   }
 
   function closeQuickAdd() {

@@ -4,7 +4,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CallInput } from '@contract/index'
-import type { ClientZone, Reminder, ReminderPatch, ReminderSource, RepeatRule, SnoozePreset } from '@contract/reminders'
+import type { CalendarInput, ClientZone, ContactUrgency, DueNow, Reminder, ReminderPatch, ReminderSource, RepeatRule, SnoozePreset } from '@contract/reminders'
 import { api } from '../api/client'
 import { isConflict } from '../api/errors'
 
@@ -88,8 +88,18 @@ export const useRemindersStore = defineStore('reminders', () => {
     return api.reminders.list({ status: 'open', ownerId, ...range, ...activeFilter(), page, pageSize })
   }
 
-  function customersToContact(page: number, pageSize: number, ownerId?: string | null) {
-    return api.reminders.customersToContact({ ...clientZone(), page, pageSize, ownerId: ownerId ?? undefined })
+  function customersToContact(page: number, pageSize: number, ownerId?: string | null, urgency?: ContactUrgency | null) {
+    return api.reminders.customersToContact({ ...clientZone(), page, pageSize, ownerId: ownerId ?? undefined, urgency: urgency ?? undefined })
+  }
+
+  /** 日程: the reminders of [from, to] (YYYY-MM-DD, this computer's calendar) by day. */
+  function calendar(input: Omit<CalendarInput, 'timeZone' | 'utcOffsetMinutes'>) {
+    return api.reminders.calendar({ ...clientZone(), ...input })
+  }
+
+  /** One page of a user's reminders (open and done) whose effective time is in [from, to). */
+  function dayPage(ownerId: string, range: OpenRange, page: number, pageSize: number, withDone = true) {
+    return api.reminders.list({ status: withDone ? 'all' : 'open', ownerId, ...range, page, pageSize })
   }
 
   async function create(input: ReminderCreateInput): Promise<Reminder> {
@@ -164,10 +174,15 @@ export const useRemindersStore = defineStore('reminders', () => {
     }
   }
 
-  /** Reminders to notify now; the server answers each occurrence once. */
-  async function takeDue(): Promise<Reminder[]> {
-    const due = await api.reminders.due({})
-    if (due.length) revision.value++
+  /**
+   * Reminders to notify now (the server answers each occurrence once) and, from the same call,
+   * the centre's counts: the badge and any summary say the number the centre shows.
+   */
+  async function takeDue(): Promise<DueNow> {
+    const due = await api.reminders.due(clientZone())
+    badge.value = due.counts.badge
+    badgeOverdue.value = due.counts.overdue
+    if (due.items.length) revision.value++
     return due
   }
 
@@ -187,6 +202,8 @@ export const useRemindersStore = defineStore('reminders', () => {
     centre,
     openPage,
     customersToContact,
+    calendar,
+    dayPage,
     create,
     update,
     remove,

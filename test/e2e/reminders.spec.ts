@@ -180,6 +180,9 @@ test('visit with next follow-up → reminder; clock moves: due, badge, snooze, d
 
     // ---- done: the badge goes, it is listed under 已完成 ---------------------------------
     await page.getByTestId('reminder-done').click()
+    // done on a follow-up offers the 交往记录 at once (issue 7): not now
+    await page.locator('.record-prompt').getByRole('button', { name: '以后再说' }).click()
+    await expect(page.locator('.record-prompt')).toBeHidden()
     await expect(page.getByTestId('reminder-count-today')).toHaveText('0')
     await expect(page.getByTestId('reminders-badge')).toHaveCount(0)
     await expect(page.getByTestId('reminder-count-done')).toHaveText('1')

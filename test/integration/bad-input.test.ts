@@ -61,6 +61,11 @@ const STRING_CANDIDATES = [
   'Asia/Shanghai',
   'HH:mm 09:00',
   '09:00',
+  // contract/formats.ts: mobile / phone, postcode, website, 统一社会信用代码
+  '13800138000',
+  '510000',
+  'www.example.com',
+  '91350100M000100Y43',
 ]
 
 /** Valid values for a schema: one per option of a union, otherwise one. */

@@ -5,10 +5,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import knexFactory from 'knex'
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openApp } from '../../src-main/app/bootstrap'
 import { login } from '../../src-main/modules/auth/auth.service'
 import { buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
+import { evaluateReminders } from '../../src-main/modules/reminders/system-reminders.service'
+import { keyId } from '../../src-main/modules/reminders/reminders.model'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 let dataDir: string
@@ -140,6 +144,7 @@ describe('crm demo', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('demo12345') // printed once, with the demo users
+    expect(r.stdout).toContain('demo users created: zhuguan (周主管)')
     expect(r.stdout).toMatch(/created 200 customers/)
 
     await withDb(demoDir, async (app) => {
@@ -227,6 +232,127 @@ describe('crm demo', () => {
     })
   })
 
+  it('crm export writes what a user sees: a 客户经理 gets own customers only, filtered, as .xlsx or GBK CSV', async () => {
+    const out = path.join(demoDir, '客户.xlsx')
+    const r = crm(['export', 'customers', out, '--as', 'jingli1', '--sort', 'code:asc', '--data', demoDir])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const own = await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const u = await k('users').where({ login: 'jingli1' }).first('id')
+      return k('customers').where({ owner_id: u.id }).whereNull('deleted_at').orderBy('code').pluck('code')
+    })
+    expect(own.length).toBeGreaterThan(0)
+    expect(r.stdout).toContain(`exported ${own.length} customers`)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out)
+    const ws = wb.worksheets[0]
+    expect(ws.getRow(1).getCell(1).value).toBe('客户编号')
+    const codes: unknown[] = []
+    ws.eachRow((row, n) => n > 1 && n < ws.rowCount && codes.push(row.getCell(1).value))
+    expect(codes).toEqual(own)
+    expect(ws.getRow(ws.rowCount).getCell(1).value).toBe('合计')
+
+    const csv = path.join(demoDir, 'opps.csv')
+    const c = crm(['export', 'opportunities', csv, '--as', 'zhuguan', '--encoding', 'gbk', '--filter', 'status=unassigned', '--data', demoDir])
+    expect(c.stderr).toBe('')
+    const text = iconv.decode(fs.readFileSync(csv), 'gbk')
+    expect(text.split('\r\n')[0]).toMatch(/^编号,客户名称,/)
+    expect(text).not.toContain('已分配')
+
+    const bad = crm(['export', 'customers', path.join(demoDir, 'x.xlsx'), '--as', 'jingli1', '--filter', 'colour=red', '--data', demoDir])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^crm: bad export options/)
+    const refused = crm(['export', 'opportunities', path.join(demoDir, 'y.xlsx'), '--as', 'jingli1', '--data', demoDir])
+    expect(refused.stderr).toMatch(/^crm: forbidden/)
+    expect(fs.existsSync(path.join(demoDir, 'y.xlsx'))).toBe(false)
+  }, 240_000) // four CLI processes
+
+  it('the README\'s pinyin example is the first demo customer, and crm demo says it created the demo users', async () => {
+    await withDb(demoDir, async (app) => {
+      const first = await app.db.knex('customers').orderBy('code').first()
+      expect(first.name).toBe('广州市人易软件有限公司')
+      expect(first.search_text.split('|')).toContain('gzryrjyxgs') // gzry… as typed in the list's search
+      expect(await app.db.knex('customers').where({ name: '广州市人易软件有限公司' }).count({ n: '*' })).toEqual([{ n: 1 }])
+    })
+  })
+
+  it('gives two years of believable history: most customers contacted lately, some forgotten, reminders in every state', async () => {
+    await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const now = Date.now()
+      const DAY = 86_400_000
+      const customers = await k('customers').select('id', 'created_at', 'last_contact_at', 'next_contact_at', 'level_id', 'owner_id')
+      const ages = customers.map((c) => (c.last_contact_at ? (now - Date.parse(c.last_contact_at)) / DAY : null))
+      const within30 = ages.filter((a) => a !== null && a <= 30).length
+      const forgotten = ages.filter((a) => a !== null && a > 90).length
+      const never = ages.filter((a) => a === null).length
+      // most contacted within a month; some forgotten for months; a few never (not "every customer 从未联系")
+      expect(within30).toBeGreaterThan(customers.length * 0.4)
+      expect(forgotten).toBeGreaterThan(0)
+      expect(never).toBeGreaterThan(0)
+      expect(never).toBeLessThan(customers.length * 0.2)
+      expect(new Set(customers.map((c) => c.level_id)).size).toBeGreaterThanOrEqual(2)
+
+      const records = await k('interactions').select('*')
+      expect(records.length).toBeGreaterThan(customers.length)
+      const byId = new Map(customers.map((c) => [c.id, c]))
+      const times = records.map((r) => Date.parse(r.occurred_at))
+      expect(now - Math.min(...times)).toBeGreaterThan(300 * DAY) // spread over the past two years
+      for (const r of records) {
+        const c = byId.get(r.customer_id)!
+        expect(Date.parse(r.occurred_at)).toBeGreaterThan(Date.parse(c.created_at))
+        expect(Date.parse(r.occurred_at)).toBeLessThanOrEqual(now)
+        expect(r.owner_id).toBe(c.owner_id)
+      }
+      expect(new Set(records.map((r) => r.kind))).toEqual(new Set(['record', 'visit']))
+      // the customer's 最近联系 is its latest record
+      for (const c of customers.filter((x) => x.last_contact_at).slice(0, 30)) {
+        const latest = records.filter((r) => r.customer_id === c.id).reduce((m, r) => (r.occurred_at > m ? r.occurred_at : m), '')
+        expect(c.last_contact_at).toBe(latest)
+      }
+
+      const promises = await k('interaction_promises').select('kept_at', 'due_date')
+      expect(promises.some((p) => p.kept_at)).toBe(true)
+      expect(promises.some((p) => !p.kept_at)).toBe(true)
+
+      const reminders = await k('reminders').whereNull('deleted_at').select('*')
+      const followUps = reminders.filter((r) => r.source === 'follow_up')
+      expect(followUps.length).toBeGreaterThan(0)
+      for (const r of followUps) {
+        // a key and its values, rendered in the reader's language; the id the evaluation gives it
+        expect([r.title, r.title_key]).toEqual(['', 'follow_up'])
+        expect(JSON.parse(r.title_params)).toEqual({ customer: expect.any(String), subject: expect.any(String) })
+        expect(r.id).toBe(keyId(r.source_key))
+        const rec = records.find((x) => x.id === r.source_id)!
+        expect(rec.next_follow_up_at).toBe(r.due_at)
+      }
+      const manual = reminders.filter((r) => r.source === 'manual')
+      expect(manual.every((r) => r.title && r.title_key === null)).toBe(true)
+      const open = reminders.filter((r) => !r.done_at)
+      expect(reminders.some((r) => r.done_at)).toBe(true) // done
+      expect(open.some((r) => Date.parse(r.fire_at) < now)).toBe(true) // overdue
+      expect(open.some((r) => Date.parse(r.fire_at) > now)).toBe(true) // ahead
+      expect(open.some((r) => r.snoozed_until)).toBe(true) // snoozed
+      // 下次联系 is the earliest open follow-up
+      for (const c of customers.filter((x) => x.next_contact_at).slice(0, 30)) {
+        const earliest = open.filter((r) => r.customer_id === c.id && r.source === 'follow_up').map((r) => r.fire_at).sort()[0]
+        expect(c.next_contact_at).toBe(earliest)
+      }
+      expect((await k('contacts').whereNotNull('birthday').count({ n: '*' }).first())!.n).not.toBe(0)
+
+      // the app's reminder evaluation finds the follow-ups in place (none made twice) and adds the
+      // 联系策略 reminders of the customers who slipped — not of every customer
+      const stats = await evaluateReminders(app)
+      const after = await k('reminders').whereNull('deleted_at').select('source')
+      expect(after.filter((r) => r.source === 'follow_up')).toHaveLength(followUps.length)
+      const policy = after.filter((r) => r.source === 'contact_policy').length
+      expect(policy).toBeGreaterThan(0)
+      expect(policy).toBeLessThan(customers.length * 0.6)
+      expect(stats.created).toBeGreaterThan(0)
+    })
+  })
+
   it('is deterministic with --seed and continues the code sequence', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
     try {
@@ -248,6 +374,7 @@ describe('crm demo', () => {
     const r = crm(['demo', '--customers', '10', '--data', dataDir])
     expect(r.code).toBe(0)
     expect(r.stdout).not.toContain('demo12345')
+    expect(r.stdout).toContain('demo users: none created')
     await withDb(dataDir, async (app) => {
       const rep = await app.db.knex('users').where({ login: 'rep1' }).first()
       expect(await app.db.knex('customers').distinct('owner_id').pluck('owner_id')).toEqual([rep.id])
@@ -282,11 +409,11 @@ describe('crm: bad arguments', () => {
   it('crm --help prints the commands', () => {
     const r = crm(['--help'])
     expect(r.code).toBe(0)
-    for (const c of ['migrate', 'user', 'serve', 'demo']) expect(r.stdout).toContain(`crm ${c}`)
+    for (const c of ['migrate', 'user', 'serve', 'demo', 'export']) expect(r.stdout).toContain(`crm ${c}`)
     expect(crm(['user', '--help']).stdout).toContain('crm user add')
   })
 
-  for (const args of [['migrate'], ['user'], ['user', 'add'], ['serve'], ['demo']]) {
+  for (const args of [['migrate'], ['user'], ['user', 'add'], ['serve'], ['demo'], ['export']]) {
     it(`crm ${args.join(' ')} --help prints its usage and options`, () => {
       const r = crm([...args, '--help'])
       expect(r.code).toBe(0)
@@ -301,6 +428,7 @@ describe('crm: bad arguments', () => {
     const r = crm(['demo', '--help'])
     expect(r.stdout).toContain('zhuguan')
     expect(r.stdout).toContain('demo12345')
+    expect(r.stdout).toMatch(/zhuguan\s+周主管\s+销售主管 \(supervisor\)/)
   })
 
   it('never prints the password of a --db URL in an error', () => {

@@ -31,13 +31,13 @@ describeEachDb('contacts', (dialect) => {
   it('creates a contact with every field, owned by the customer owner, audited under the customer', async () => {
     const before = await syncVersion(t)
     const c = await add({
-      name: '张三', gender: 'male', title: '采购经理', department: '采购部', mobile: '13800138000', officePhone: '0755-1111',
-      homePhone: '0755-2222', email: 'zhang@example.com', wechat: 'zhangsan_wx', birthday: '1985-06-15', hometown: '湖南长沙',
+      name: '张三', gender: 'male', title: '采购经理', department: '采购部', mobile: '13800138000', officePhone: '0755-86001111',
+      homePhone: '0755-86002222', email: 'zhang@example.com', wechat: 'zhangsan_wx', birthday: '1985-06-15', hometown: '湖南长沙',
       education: '本科', hobbies: '羽毛球', familyNotes: '一子', buyingRole: 'decision_maker', friendliness: 4, bestCallTime: '上午', notes: '关键人',
     })
     expect(c).toMatchObject({
-      customerId: cust.id, name: '张三', gender: 'male', title: '采购经理', department: '采购部', mobile: '13800138000', officePhone: '0755-1111',
-      homePhone: '0755-2222', email: 'zhang@example.com', wechat: 'zhangsan_wx', birthday: '1985-06-15', birthdayCalendar: 'solar',
+      customerId: cust.id, name: '张三', gender: 'male', title: '采购经理', department: '采购部', mobile: '13800138000', officePhone: '0755-86001111',
+      homePhone: '0755-86002222', email: 'zhang@example.com', wechat: 'zhangsan_wx', birthday: '1985-06-15', birthdayCalendar: 'solar',
       birthdayLeapMonth: false, hometown: '湖南长沙', education: '本科', hobbies: '羽毛球', familyNotes: '一子', buyingRole: 'decision_maker',
       friendliness: 4, bestCallTime: '上午', isPrimary: true, notes: '关键人', version: before + 1,
     })

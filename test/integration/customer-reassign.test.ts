@@ -129,7 +129,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     expect(await remindersOfCustomer(w.mgrA2.key)).toEqual([])
     expect(await remindersOfCustomer(w.supA.key)).toEqual([])
     t.clock.setNow(new Date('2026-04-01T02:00:00Z')) // past every due time
-    expect((await t.call(w.mgrA2.key, 'reminders', 'due', {})).filter((r) => r.customerId === cust)).toEqual([])
+    expect(((await t.call(w.mgrA2.key, 'reminders', 'due', {})).items).filter((r) => r.customerId === cust)).toEqual([])
     // an evaluation brings none of them back
     await t.call(w.admin.key, 'reminders', 'evaluate', {})
     expect(await k('reminders').where({ customer_id: cust }).whereNull('deleted_at')).toEqual([])
@@ -150,7 +150,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     const left = (await t.call(w.mgrA2.key, 'reminders', 'create', { title: '回访', customerId: other, dueAt: '2026-03-31T02:00:00.000Z' })).id
     const own = (await t.call(w.mgrA2.key, 'reminders', 'create', { title: '周报', dueAt: '2026-03-31T02:00:00.000Z' })).id
     await t.app.db.knex('customers').where({ id: other }).update({ deleted_at: '2026-03-31T03:00:00.000Z' })
-    const due = (await t.call(w.mgrA2.key, 'reminders', 'due', {})).map((r) => r.id)
+    const due = ((await t.call(w.mgrA2.key, 'reminders', 'due', {})).items).map((r) => r.id)
     expect(due).toContain(own) // reminders without a customer still fire
     expect(due).not.toContain(left)
   })

@@ -141,7 +141,7 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
   describe('update', () => {
     let c: Customer
     beforeAll(async () => {
-      c = await create(s.mgrA1, { name: '更新测试有限公司', customerType: 'person', shortName: '更新', phone: '0755-1234', creditRating: 2, tags: ['x'] })
+      c = await create(s.mgrA1, { name: '更新测试有限公司', customerType: 'person', shortName: '更新', phone: '0755-81234567', creditRating: 2, tags: ['x'] })
     })
 
     it('changes only the fields sent, stamps version and time, and audits old → new', async () => {
@@ -155,7 +155,7 @@ describeEachDb('customers: create, get, update, remove, changeOwner', (dialect) 
       expect(u.createdAt).toBe(c.createdAt)
       const entries = (await auditRows(t, 'customer', c.id)).filter((e) => e.action === 'update')
       expect(entries).toHaveLength(1)
-      expect(entries[0].changes).toEqual({ creditRating: [2, 5], levelId: [null, level], phone: ['0755-1234', null] })
+      expect(entries[0].changes).toEqual({ creditRating: [2, 5], levelId: [null, level], phone: ['0755-81234567', null] })
       c = u
     })
 

@@ -106,7 +106,7 @@ describeEachDb('lost updates', (dialect) => {
 
     it('customers and contacts', async () => {
       const c = await t.call(w.mgrA1.key, 'customers', 'get', { id: cust })
-      await t.call(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-12345678' } })
+      await t.call(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-22345678' } })
       await refused('customers', cust, () => t.raw(w.mgrA1.key, 'customers', 'update', { id: cust, version: c.version, fields: { phone: '020-87654321' } }))
       const second = await t.call(w.mgrA1.key, 'contacts', 'create', { customerId: cust, fields: { name: '李助理' } })
       await t.call(w.mgrA1.key, 'contacts', 'update', { id: second.id, version: second.version, fields: { mobile: '13900000000' } })
@@ -137,7 +137,7 @@ describeEachDb('lost updates', (dialect) => {
       // the system changed it meanwhile (a due notification claimed it): the user's stale done is refused too
       const seen = await t.call(w.mgrA1.key, 'reminders', 'get', { id: r.id })
       t.clock.setNow(new Date('2026-03-11T02:30:00Z'))
-      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((x) => x.id)).toContain(r.id)
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items.map((x) => x.id)).toContain(r.id)
       await refused('reminders', r.id, () => t.raw(w.mgrA1.key, 'reminders', 'done', { id: r.id, version: seen.version }))
       t.clock.setNow(new Date('2026-03-10T02:00:00Z'))
     })

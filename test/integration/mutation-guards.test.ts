@@ -90,14 +90,14 @@ describeEachDb('mutation guards', (dialect) => {
         t.call(w.mgrA1.key, 'reminders', 'due', {}), t.call(second, 'reminders', 'due', {}),
         t.call(w.mgrA1.key, 'reminders', 'due', {}), t.call(second, 'reminders', 'due', {}),
       ])
-      const delivered = answers.flat().filter((x) => x.id === r.id)
+      const delivered = answers.flatMap((a) => a.items).filter((x) => x.id === r.id)
       expect(delivered).toHaveLength(1)
       expect(delivered[0].notifiedAt).toBe('2026-03-10T02:31:00.000Z')
       // claimed once: one write of the row
       const row = await t.app.db.knex('reminders').where({ id: r.id }).first('notified_at', 'version')
       expect(Number(row.version)).toBe(syncBefore + 1)
       // and not again later
-      expect((await t.call(second, 'reminders', 'due', {})).map((x) => x.id)).not.toContain(r.id)
+      expect((await t.call(second, 'reminders', 'due', {})).items.map((x) => x.id)).not.toContain(r.id)
       expect(errorOf(await t.raw(second, 'reminders', 'done', { id: r.id, version: r.version })).code).toBe('conflict')
       t.clock.setNow(new Date('2026-03-10T02:00:00Z'))
     })

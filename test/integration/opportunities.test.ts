@@ -222,7 +222,7 @@ describeEachDb('opportunities', (dialect) => {
       expect(Date.parse(new Date(r.fire_at).toISOString())).toBeLessThanOrEqual(t.clock.now().getTime())
       const centre = await t.call(s.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
       expect(centre.today.map((x) => x.opportunityId)).toContain(o.id)
-      expect((await t.call(s.mgrA1.key, 'reminders', 'due', {})).map((x) => x.opportunityId)).toContain(o.id)
+      expect((await t.call(s.mgrA1.key, 'reminders', 'due', {})).items.map((x) => x.opportunityId)).toContain(o.id)
       t.clock.setNow(new Date(NOW))
     })
 

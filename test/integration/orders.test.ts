@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { auditRows, errorOf, expectCode, expectFieldIssue, makeStaff, type Staff, type Who } from './customers.fixtures'
+import { runChurnCheck } from '../../src-main/modules/churn/churn.service'
 import { customerFigures, customerOf, draft, expectStatsExact, product, TWO_LINES_TOTAL, twoLines, walk } from './orders.fixtures'
 
 describeEachDb('orders', (dialect) => {
@@ -151,6 +152,21 @@ describeEachDb('orders', (dialect) => {
     expect(audit.filter(Boolean)).toEqual([
       ['draft', 'pending'], ['pending', 'approved'], ['approved', 'shipped'], ['shipped', 'completed'],
     ])
+  })
+
+  it('an approved sale closes the customer\'s standing 流失预警 in its transaction; the customer is 正常 again', async () => {
+    const c = await customerOf(t, s.admin, s.mgrA1, '佛山久违陶瓷有限公司')
+    const k = t.app.db.knex
+    await k('customers').where({ id: c.id }).update({ created_at: '2025-06-01T00:00:00.000Z' }) // never ordered, older than the 180-day policy
+    await runChurnCheck(t.app, { actor: null })
+    const warning = () => k('churn_warnings').where({ customer_id: c.id }).whereNull('deleted_at').first()
+    expect(await warning()).toMatchObject({ status: 'open' })
+    const o = await t.call(s.mgrA1.key, 'orders', 'create', { customerId: c.id, orderDate: '2026-06-14', lines: twoLines(p1, p2) })
+    const pending = await t.call(s.mgrA1.key, 'orders', 'submit', { id: o.id, version: o.version })
+    expect(await warning()).toMatchObject({ status: 'open' }) // not a sale yet
+    await t.call(s.supA.key, 'orders', 'approve', { id: o.id, version: pending.version })
+    expect(await warning()).toMatchObject({ status: 'closed', closed_reason: 'order' })
+    expect((await k('customers').where({ id: c.id }).first('status')).status).toBe('normal')
   })
 
   it('reject sends a pending order back to draft with the reason; withdraw by its owner only', async () => {

@@ -2,7 +2,8 @@
 // reminders (联系策略, 购买策略 with the supervisor escalation, birthdays incl. 农历 and 29 Feb,
 // promises), repeated evaluation adds nothing, facts changing close / retract / revive them,
 // a policy cycle change re-schedules them, due() fires each once, 今日需联系客户, and the
-// supervisor's view of the team's overdue follow-ups.
+// supervisor's view of the team's overdue follow-ups. Reminders that carry only a date fall due at
+// their owner's working hour (09:00 by default; 经理乙 works from 18:00, in Shanghai).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { versionOf } from '../helpers/versions'
@@ -32,6 +33,7 @@ describeEachDb('system reminders', (dialect) => {
     t = await makeTestApp(dialect)
     freezeClock(t, '2026-06-15T02:00:00Z') // Mon 15 June 2026, 10:00 in Shanghai
     w = await makeWorld(t)
+    await t.app.db.knex('users').where({ id: w.mgrB.userId }).update({ work_hour: 18, time_zone: 'Asia/Shanghai' })
     await t.app.db.knex('teams').where({ id: w.teamA }).update({ leader_id: w.supA.userId })
     weekly = await dictId(t, 'contact_policy', '每周联系')
     const monthly = await dictId(t, 'contact_policy', '每月联系')
@@ -39,15 +41,16 @@ describeEachDb('system reminders', (dialect) => {
     const buyQuarterly = await dictId(t, 'purchase_policy', '每季度采购')
     const A1 = w.mgrA1.userId
     const add = async (key: string, seed: Omit<CustomerSeed, 'name'>) => (c[key] = await addCustomer(t, { createdAt: '2026-01-01T00:00:00.000Z', ...seed, name: key }))
-    await add('C1', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-01T02:00:00.000Z' }) // due 8 June: overdue
+    await add('C1', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-01T02:00:00.000Z' }) // due 8 June 09:00: overdue
     await add('C2', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-10T02:00:00.000Z' }) // due 17 June
-    await add('C3', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-08T10:00:00.000Z' }) // due today 18:00
-    await add('C4', { ownerId: A1, contactPolicyId: monthly, createdAt: '2026-05-02T00:00:00.000Z' }) // never contacted: due 1 June
+    await add('C3', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-06-08T10:00:00.000Z' }) // (18:00) due today, 09:00
+    await add('C4', { ownerId: A1, contactPolicyId: monthly, createdAt: '2026-05-02T00:00:00.000Z' }) // never contacted: due 1 June 09:00
     await add('C5', { ownerId: A1, lastContactAt: '2025-01-01T00:00:00.000Z' }) // no policy
     await add('C6', { ownerId: null, contactPolicyId: weekly, lastContactAt: '2026-01-01T00:00:00.000Z' }) // nobody to remind
     await add('C7', { ownerId: A1, contactPolicyId: weekly, lastContactAt: '2026-01-01T00:00:00.000Z' })
     await t.app.db.knex('customers').where({ id: c.C7 }).update({ deleted_at: '2026-06-01T00:00:00.000Z' })
-    await add('C8', { ownerId: w.mgrB.userId, contactPolicyId: weekly, lastContactAt: '2026-05-01T00:00:00.000Z' })
+    await add('C8', { ownerId: w.mgrB.userId, contactPolicyId: weekly, lastContactAt: '2026-05-01T00:00:00.000Z' }) // due 8 May, 18:00 (mgrB)
+    await add('C9', { ownerId: w.mgrB.userId, contactPolicyId: weekly, lastContactAt: '2026-06-08T03:00:00.000Z' }) // due today, 18:00 (mgrB)
     await add('P1', { ownerId: A1, purchasePolicyId: buyMonthly, lastOrderDate: '2026-05-01' }) // due 31 May
     await add('P2', { ownerId: A1, purchasePolicyId: buyMonthly, lastOrderDate: '2026-04-01' }) // due 1 May, twice: 31 May
     await add('P3', { ownerId: A1, purchasePolicyId: buyQuarterly, lastOrderDate: '2026-04-01' }) // due 30 June
@@ -78,12 +81,14 @@ describeEachDb('system reminders', (dialect) => {
   it('the prepared data set gives exactly the expected reminders', async () => {
     const r = await evaluateReminders(t.app)
     // birthdays of C5's contacts and the promise reminders were made when C5's interaction was written
-    expect(r.created).toBe(4 + 2 + 1)
+    expect(r.created).toBe(5 + 2 + 1)
+    // at the owner's working hour of the date the cycle ends, never at the odd time of the last contact
     expect(await snapshot('contact_policy')).toEqual([
-      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'open'],
-      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'open'],
-      ['C4', 'mgrA1', '2026-06-01T00:00:00.000Z', 'open'],
-      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+      ['C1', 'mgrA1', '2026-06-08T01:00:00.000Z', 'open'],
+      ['C3', 'mgrA1', '2026-06-15T01:00:00.000Z', 'open'],
+      ['C4', 'mgrA1', '2026-06-01T01:00:00.000Z', 'open'],
+      ['C8', 'mgrB', '2026-05-08T10:00:00.000Z', 'open'],
+      ['C9', 'mgrB', '2026-06-15T10:00:00.000Z', 'open'],
     ])
     expect(await snapshot('purchase_policy')).toEqual([
       ['P1', 'mgrA1', '2026-05-31T01:00:00.000Z', 'open'], // 09:00 in Shanghai
@@ -128,22 +133,35 @@ describeEachDb('system reminders', (dialect) => {
     expect(centre.overdue.map((r) => [r.title, r.titleKey, r.titleParams])).toEqual([['', 'contact_policy', { customer: 'C1' }]])
   })
 
-  it('今日需联系客户 lists the customers whose contact policy is due today or overdue, in scope', async () => {
+  it('今日需联系客户 lists the customers whose contact policy is due today or overdue, in scope, grouped by urgency', async () => {
     const mine = await t.call(w.mgrA1.key, 'reminders', 'customersToContact', { timeZone: 'Asia/Shanghai' })
-    expect(mine.items.map((x) => [x.name, x.overdueDays, x.dueAt])).toEqual([
-      ['C4', 14, '2026-06-01T00:00:00.000Z'],
-      ['C1', 7, '2026-06-08T02:00:00.000Z'],
-      ['C3', 0, '2026-06-15T10:00:00.000Z'],
+    // most recently due first: today, then 1–7, 8–30, more than 30 days overdue
+    expect(mine.items.map((x) => [x.name, x.overdueDays, x.urgency, x.dueAt])).toEqual([
+      ['C3', 0, 'today', '2026-06-15T01:00:00.000Z'],
+      ['C1', 7, 'week', '2026-06-08T01:00:00.000Z'],
+      ['C4', 14, 'month', '2026-06-01T01:00:00.000Z'],
     ])
-    expect(mine.items[0]).toMatchObject({ policyLabel: '每月联系', cycleDays: 30, lastContactAt: null, ownerName: '经理甲一' })
-    expect((await t.call(w.mgrB.key, 'reminders', 'customersToContact', {})).items.map((x) => x.name)).toEqual(['C8'])
+    expect(mine.groups).toEqual({ today: 1, week: 1, month: 1, older: 0 })
+    expect(mine.items[2]).toMatchObject({ policyLabel: '每月联系', cycleDays: 30, lastContactAt: null, ownerName: '经理甲一' })
+    const b = await t.call(w.mgrB.key, 'reminders', 'customersToContact', {})
+    expect(b.items.map((x) => [x.name, x.urgency, x.dueAt])).toEqual([['C9', 'today', '2026-06-15T10:00:00.000Z'], ['C8', 'older', '2026-05-08T10:00:00.000Z']])
     expect((await t.call(w.supA.key, 'reminders', 'customersToContact', {})).total).toBe(3)
-    // never contacted first, then the longest without contact; C6 has no owner but still needs contact
-    const page = async (n: number) => t.call(w.admin.key, 'reminders', 'customersToContact', { pageSize: 2, page: n })
-    expect((await page(1)).total).toBe(5)
-    expect((await page(1)).items.map((x) => x.name)).toEqual(['C4', 'C6'])
-    expect((await page(2)).items.map((x) => x.name)).toEqual(['C8', 'C1'])
-    expect((await page(3)).items.map((x) => x.name)).toEqual(['C3'])
+    // paged on the server in one order across policies and groups; C6 has no owner but still needs contact
+    const page = async (n: number, urgency?: 'today' | 'week' | 'month' | 'older') =>
+      t.call(w.admin.key, 'reminders', 'customersToContact', { pageSize: 2, page: n, urgency })
+    const first = await page(1)
+    expect(first.total).toBe(6)
+    expect(first.groups).toEqual({ today: 2, week: 1, month: 1, older: 2 })
+    expect(first.items.map((x) => x.name)).toEqual(['C3', 'C9'])
+    expect((await page(2)).items.map((x) => x.name)).toEqual(['C1', 'C4'])
+    expect((await page(3)).items.map((x) => x.name)).toEqual(['C8', 'C6'])
+    expect((await page(4)).items).toEqual([])
+    // one group: its own total, the other groups still counted
+    const older = await page(1, 'older')
+    expect([older.total, older.items.map((x) => x.name), older.groups.today]).toEqual([2, ['C8', 'C6'], 2])
+    expect((await page(1, 'today')).items.map((x) => x.name)).toEqual(['C3', 'C9'])
+    // an owner filter within the scope
+    expect((await t.call(w.admin.key, 'reminders', 'customersToContact', { ownerId: w.mgrB.userId })).items.map((x) => x.name)).toEqual(['C9', 'C8'])
   })
 
   it('the supervisor sees the team\'s overdue follow-ups; the rep sees own in the centre', async () => {
@@ -151,29 +169,40 @@ describeEachDb('system reminders', (dialect) => {
     expect(sup.teamOverdue!.map((r) => [nameOf(r.customerId), r.source, r.ownerName])).toEqual([
       ['C4', 'contact_policy', '经理甲一'],
       ['C1', 'contact_policy', '经理甲一'],
+      ['C3', 'contact_policy', '经理甲一'], // due 09:00 today, it is 10:00
     ])
-    expect(sup.teamOverdueCount).toBe(2)
+    expect(sup.teamOverdueCount).toBe(3)
     // the escalation is the supervisor's own reminder
     expect(sup.overdue.map((r) => [r.source, nameOf(r.customerId)])).toEqual([['purchase_escalation', 'P2']])
     const rep = await t.call(w.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai', sources: ['contact_policy', 'purchase_policy'] })
-    expect(rep.overdue.map((r) => nameOf(r.customerId))).toEqual(['P2', 'P1', 'C4', 'C1'])
-    expect(rep.today.map((r) => nameOf(r.customerId))).toEqual(['C3'])
-    expect(rep.counts).toMatchObject({ overdue: 4, today: 1 })
-    expect(rep.badge).toBe(10) // unfiltered: 4 + 4 birthdays + 1 promise overdue, C3 today
+    expect(rep.overdue.map((r) => nameOf(r.customerId))).toEqual(['P2', 'P1', 'C4', 'C1', 'C3'])
+    expect(rep.today.map((r) => nameOf(r.customerId))).toEqual([])
+    expect(rep.counts).toMatchObject({ overdue: 5, today: 0 })
+    expect(rep.badge).toBe(10) // unfiltered: 5 + 4 birthdays + 1 promise overdue
+    // 经理乙's C9 falls due at 18:00, his working hour: today, not overdue
+    const b = await t.call(w.mgrB.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
+    expect([b.overdue.map((r) => nameOf(r.customerId)), b.today.map((r) => nameOf(r.customerId))]).toEqual([['C8'], ['C9']])
     const onlyC1 = await t.call(w.mgrA1.key, 'reminders', 'centre', { customerId: c.C1 })
     expect(onlyC1.overdue.map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C1' }]])
   })
 
   it('due() delivers each system reminder once', async () => {
-    const first = await t.call(w.mgrA1.key, 'reminders', 'due', {})
-    expect(first).toHaveLength(9) // all but C3, which fires at 18:00
-    expect(first.map((r) => r.source).sort()).toEqual(['birthday', 'birthday', 'birthday', 'birthday', 'contact_policy', 'contact_policy', 'promise', 'purchase_policy', 'purchase_policy'])
-    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    const first = await t.call(w.mgrA1.key, 'reminders', 'due', { timeZone: 'Asia/Shanghai' })
+    expect(first.items).toHaveLength(10) // all fell due at 09:00 or before
+    expect(first.items.map((r) => r.source).sort()).toEqual([
+      'birthday', 'birthday', 'birthday', 'birthday', 'contact_policy', 'contact_policy', 'contact_policy', 'promise', 'purchase_policy', 'purchase_policy',
+    ])
+    // the same call counts as the centre does (a summary never says another number)
+    const centre = await t.call(w.mgrA1.key, 'reminders', 'centre', { timeZone: 'Asia/Shanghai' })
+    expect(first.counts).toEqual({ overdue: centre.counts.overdue, today: centre.counts.today, badge: centre.badge })
+    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
     await evaluateReminders(t.app)
-    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
+    // 经理乙: C8 now; C9 at 18:00 Shanghai, his working hour
+    expect((await t.call(w.mgrB.key, 'reminders', 'due', {})).items.map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C8' }]])
     t.clock.setNow(new Date('2026-06-15T10:00:00Z'))
-    expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C3' }]])
-    expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+    expect((await t.call(w.mgrB.key, 'reminders', 'due', {})).items.map((r) => [r.titleKey, r.titleParams])).toEqual([['contact_policy', { customer: 'C9' }]])
+    expect((await t.call(w.mgrB.key, 'reminders', 'due', {})).items).toEqual([])
     t.clock.setNow(new Date('2026-06-15T02:00:00Z'))
   })
 
@@ -181,7 +210,7 @@ describeEachDb('system reminders', (dialect) => {
     const phone = await dictId(t, 'interaction_channel', '电话')
     // C1 is contacted: its reminder is done, and no new one (next due 22 June)
     await t.call(w.mgrA1.key, 'interactions', 'create', { customerId: c.C1, channelId: phone, occurredAt: '2026-06-15T09:30:00+08:00', subject: '例行联系' })
-    expect((await snapshot('contact_policy')).find((x) => x[0] === 'C1')).toEqual(['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'])
+    expect((await snapshot('contact_policy')).find((x) => x[0] === 'C1')).toEqual(['C1', 'mgrA1', '2026-06-08T01:00:00.000Z', 'done'])
     // C3 done by the user without contact, C4 deleted by the user: never again for this occasion
     const c3 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C3 }).first()
     const c4 = await t.app.db.knex('reminders').where({ source: 'contact_policy', customer_id: c.C4 }).first()
@@ -197,9 +226,10 @@ describeEachDb('system reminders', (dialect) => {
     const r = await evaluateReminders(t.app)
     expect(r).toMatchObject({ created: 0, closed: 2, retracted: 1 })
     expect(await snapshot('contact_policy')).toEqual([
-      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'],
-      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'done'],
-      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+      ['C1', 'mgrA1', '2026-06-08T01:00:00.000Z', 'done'],
+      ['C3', 'mgrA1', '2026-06-15T01:00:00.000Z', 'done'],
+      ['C8', 'mgrB', '2026-05-08T10:00:00.000Z', 'open'],
+      ['C9', 'mgrB', '2026-06-15T10:00:00.000Z', 'open'],
     ])
     expect(await snapshot('purchase_policy')).toEqual([['P1', 'mgrA1', '2026-05-31T01:00:00.000Z', 'open'], ['P2', 'mgrA1', '2026-05-01T01:00:00.000Z', 'done']])
     expect(await snapshot('purchase_escalation')).toEqual([['P2', 'supA', '2026-05-31T01:00:00.000Z', 'done']])
@@ -222,23 +252,25 @@ describeEachDb('system reminders', (dialect) => {
     }
     const c8 = keyId(`contact_policy:${c.C8}:${w.mgrB.userId}:2026-05-01T00:00:00.000Z`)
     await save(30)
-    expect(await snapshot('contact_policy')).toContainEqual(['C8', 'mgrB', '2026-05-31T00:00:00.000Z', 'open'])
-    await save(60) // C8 (last contact 1 May) is no longer due
+    expect(await snapshot('contact_policy')).toContainEqual(['C8', 'mgrB', '2026-05-31T10:00:00.000Z', 'open'])
+    await save(60) // C8 (last contact 1 May) and C9 (8 June) are no longer due
     expect((await snapshot('contact_policy')).map((x) => x[0])).toEqual(['C1', 'C3'])
     await save(3) // C8 due again: the same reminder comes back; C2 (last contact 10 June) is now due
     const snap = await snapshot('contact_policy')
-    expect(snap).toContainEqual(['C8', 'mgrB', '2026-05-04T00:00:00.000Z', 'open'])
-    expect(snap).toContainEqual(['C2', 'mgrA1', '2026-06-13T02:00:00.000Z', 'open'])
-    expect(snap).toContainEqual(['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'])
-    expect(snap).toHaveLength(4)
+    expect(snap).toContainEqual(['C8', 'mgrB', '2026-05-04T10:00:00.000Z', 'open'])
+    expect(snap).toContainEqual(['C2', 'mgrA1', '2026-06-13T01:00:00.000Z', 'open'])
+    expect(snap).toContainEqual(['C1', 'mgrA1', '2026-06-08T01:00:00.000Z', 'done'])
+    expect(snap).toContainEqual(['C9', 'mgrB', '2026-06-11T10:00:00.000Z', 'open'])
+    expect(snap).toHaveLength(5)
     const row = await t.app.db.knex('reminders').where({ id: c8 }).first()
     expect(row.deleted_at).toBeNull()
     expect(Number(row.cycle_days)).toBe(3)
     await save(7)
     expect(await snapshot('contact_policy')).toEqual([
-      ['C1', 'mgrA1', '2026-06-08T02:00:00.000Z', 'done'],
-      ['C3', 'mgrA1', '2026-06-15T10:00:00.000Z', 'done'],
-      ['C8', 'mgrB', '2026-05-08T00:00:00.000Z', 'open'],
+      ['C1', 'mgrA1', '2026-06-08T01:00:00.000Z', 'done'],
+      ['C3', 'mgrA1', '2026-06-15T01:00:00.000Z', 'done'],
+      ['C8', 'mgrB', '2026-05-08T10:00:00.000Z', 'open'],
+      ['C9', 'mgrB', '2026-06-15T10:00:00.000Z', 'open'],
     ])
   })
 
@@ -246,7 +278,7 @@ describeEachDb('system reminders', (dialect) => {
     await touch(t, 'customers', c.C8, { owner_id: w.mgrA2.userId }) // customers.changeOwner
     const r = await evaluateReminders(t.app)
     expect(r).toMatchObject({ retracted: 1, created: 1 })
-    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C8')).toEqual([['C8', 'mgrA2', '2026-05-08T00:00:00.000Z', 'open']])
+    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C8')).toEqual([['C8', 'mgrA2', '2026-05-08T01:00:00.000Z', 'open']]) // 经理甲二's hour (09:00)
   })
 
   it('birthdays: 29 February falls on 28 February in a common year; passed birthdays are withdrawn', async () => {
@@ -274,7 +306,7 @@ describeEachDb('system reminders', (dialect) => {
     expect(await evaluateReminders(t.app)).toMatchObject({ created: 0 }) // 27 Feb: not due yet
     t.clock.setNow(new Date('2027-02-28T02:00:00Z'))
     const r = await evaluateReminders(t.app)
-    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C10')).toEqual([['C10', 'mgrA1', '2027-02-28T03:00:00.000Z', 'open']])
+    expect((await snapshot('contact_policy')).filter((x) => x[0] === 'C10')).toEqual([['C10', 'mgrA1', '2027-02-28T01:00:00.000Z', 'open']])
     expect((await snapshot('purchase_policy')).filter((x) => x[0] === 'P5')).toEqual([['P5', 'mgrA1', '2027-02-28T01:00:00.000Z', 'open']])
     expect(r.created).toBe(2)
     // and the same run again finds nothing more

@@ -96,18 +96,18 @@ describeEachDb('reminders', (dialect) => {
     })
 
     it('due() fires each occurrence once, honouring notify-ahead', async () => {
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
       t.clock.setNow(new Date('2026-01-30T06:46:00Z')) // 14:46, inside the 15 minutes ahead of 15:00
-      const first = await t.call(w.mgrA1.key, 'reminders', 'due', {})
+      const first = (await t.call(w.mgrA1.key, 'reminders', 'due', {})).items
       expect(first.map((r) => r.title)).toEqual(['给客户回电'])
       expect(first[0].notifiedAt).toBe('2026-01-30T06:46:00.000Z')
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
       // other users' reminders are never delivered to this caller
       t.clock.setNow(new Date('2026-02-05T00:00:00Z'))
-      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => r.title)).toEqual(['明天上午拜访']) // fell due while "closed"
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
-      expect((await t.call(w.mgrB.key, 'reminders', 'due', {})).map((r) => r.title)).toEqual(['王总生日礼物'])
-      expect(await t.call(w.mgrB.key, 'reminders', 'due', {})).toEqual([])
+      expect(((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).map((r) => r.title)).toEqual(['明天上午拜访']) // fell due while "closed"
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
+      expect(((await t.call(w.mgrB.key, 'reminders', 'due', {})).items).map((r) => r.title)).toEqual(['王总生日礼物'])
+      expect((await t.call(w.mgrB.key, 'reminders', 'due', {})).items).toEqual([])
       t.clock.setNow(new Date('2026-01-30T23:00:00Z')) // back to Sat 31 Jan, 07:00 in Shanghai
     })
 
@@ -128,8 +128,8 @@ describeEachDb('reminders', (dialect) => {
       let c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect(c.today.map((r) => r.title)).toEqual(['明天上午拜访'])
       t.clock.setNow(new Date('2026-01-31T03:00:00Z'))
-      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((r) => r.id)).toEqual([tomorrow])
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([])
+      expect(((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).map((r) => r.id)).toEqual([tomorrow])
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([])
       t.clock.setNow(new Date('2026-01-31T15:55:00Z')) // 23:55 in Shanghai
       const tm = await t.call(w.mgrA1.key, 'reminders', 'snooze', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow), preset: 'tomorrow', ...SH })
       expect(tm.snoozedUntil).toBe('2026-02-01T01:00:00.000Z') // 1 Feb 09:00 +08:00
@@ -145,10 +145,10 @@ describeEachDb('reminders', (dialect) => {
       expect(d.reminder.doneAt).toBe(t.clock.now().toISOString())
       let c = await t.call(w.mgrA1.key, 'reminders', 'centre', SH)
       expect(c.done.map((r) => r.id)).toEqual([tomorrow])
-      expect(await t.call(w.mgrA1.key, 'reminders', 'due', {})).toEqual([]) // done: never fires …
+      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).toEqual([]) // done: never fires …
       const at = t.clock.now()
       t.clock.setNow(new Date('2026-01-31T16:10:00Z')) // … not even past its snooze time (16:05)
-      expect((await t.call(w.mgrA1.key, 'reminders', 'due', {})).map((x) => x.id)).not.toContain(tomorrow)
+      expect(((await t.call(w.mgrA1.key, 'reminders', 'due', {})).items).map((x) => x.id)).not.toContain(tomorrow)
       t.clock.setNow(at)
       const r = await t.call(w.mgrA1.key, 'reminders', 'reopen', { id: tomorrow, version: await versionOf(t, 'reminders', tomorrow) })
       expect(r.doneAt).toBeNull()

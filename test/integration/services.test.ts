@@ -73,7 +73,7 @@ describeEachDb('service tickets', (dialect) => {
     expect(tk).toMatchObject({ status: 'assigned', assignedTo: s.mgrA1.userId, assignedBy: s.supA.userId, assignMinutes: 30 })
     expect(tk.firstAssignedAt).toBe(tk.assignedAt)
     expect(await ticketReminders(tk.id)).toEqual([{ owner: s.mgrA1.userId, key: 'service_urgent', due: tk.assignedAt, done: false }])
-    const due = await t.call(s.mgrA1.key, 'reminders', 'due', {})
+    const due = (await t.call(s.mgrA1.key, 'reminders', 'due', {})).items
     expect(due.map((r) => r.sourceId)).toContain(tk.id)
     // the title is a key and its values (rendered in the reader's language), no stored sentence
     expect(due.find((r) => r.sourceId === tk.id)).toMatchObject({

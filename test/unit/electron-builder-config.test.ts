@@ -1,7 +1,13 @@
 // The packaging configuration as electron-builder itself reads and validates it
 // (electron-builder.yml through its own loader and JSON schema): the Electron fuses that close
-// the ways around the app's checks are set, and the app is packed in an asar archive they need.
+// the ways around the app's checks are set, and the app is packed in an asar archive they need;
+// the installers for Windows (NSIS, per user or per machine), macOS (dmg, x64 + arm64, hardened
+// runtime with entitlements) and Linux; the icon; the crm:// scheme; and the packaged files
+// hold no tests, sources, source maps or development-only builds. Runs without Electron's
+// binaries (no download): the configuration only.
+import fs from 'node:fs'
 import path from 'node:path'
+import { minimatch } from 'minimatch'
 import { describe, expect, it } from 'vitest'
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js'
 
@@ -23,5 +29,66 @@ describe('electron-builder.yml', () => {
     // the asar fuses need the app packed in an asar archive with its integrity hash
     expect(config.asar).not.toBe(false)
     expect((config.asar as { disableIntegrity?: boolean } | undefined)?.disableIntegrity).not.toBe(true)
+  })
+
+  it('builds the Windows, macOS and Linux installers', async () => {
+    const c = (await getConfig(root, null, null)) as any
+    const targets = (p: any) => (p.target as Array<{ target: string; arch: string[] }>).map((t) => `${t.target}:${t.arch.join('+')}`)
+    expect(targets(c.win)).toEqual(['nsis:x64'])
+    // assisted installer: the user chooses per user (no admin rights) or per machine
+    expect(c.nsis).toMatchObject({ oneClick: false, perMachine: false })
+    expect(targets(c.mac)).toEqual(['dmg:x64+arm64'])
+    expect(c.mac.hardenedRuntime).toBe(true)
+    for (const f of [c.mac.entitlements, c.mac.entitlementsInherit]) {
+      const plist = fs.readFileSync(path.join(root, f), 'utf8')
+      expect(plist).toContain('com.apple.security.cs.allow-jit')
+    }
+    expect(targets(c.linux)).toEqual(['AppImage:x64'])
+    expect(c.protocols).toEqual([{ name: '客户关系管理', schemes: ['crm'] }])
+  })
+
+  it('has one icon electron-builder makes every size from (square PNG of at least 512 px), also as the tray icon', async () => {
+    const c = (await getConfig(root, null, null)) as any
+    for (const p of [c.win.icon, c.mac.icon, c.linux.icon]) expect(p).toBe('build/icon.png')
+    const png = fs.readFileSync(path.join(root, 'build/icon.png'))
+    expect(png.subarray(1, 4).toString()).toBe('PNG')
+    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)]
+    expect(w).toBe(h)
+    expect(w).toBeGreaterThanOrEqual(512) // the macOS .icns needs 512×512; .ico and Linux sizes are made from it
+    expect(c.extraResources).toEqual([{ from: 'build/icon.png', to: 'icon.png' }])
+  })
+
+  it('packs only the built app: no tests, sources, source maps, browser-mode build or development binaries', async () => {
+    const c = (await getConfig(root, null, null)) as any
+    // getConfig normalises the list into file sets; ours is one set from the app folder
+    const sets = c.files as Array<{ from?: string; filter: string[] }>
+    expect(sets).toHaveLength(1)
+    expect(sets[0].from).toBeUndefined()
+    const patterns = sets[0].filter
+    const packed = (file: string) => {
+      let inc = false
+      for (const p of patterns) {
+        if (p.startsWith('!')) {
+          if (minimatch(file, p.slice(1), { dot: true })) inc = false
+        } else if (minimatch(file, p, { dot: true })) inc = true
+      }
+      return inc
+    }
+    for (const f of ['out/main/index.js', 'out/main/chunks/bootstrap-abc.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-1.js', 'package.json']) {
+      expect(packed(f), f).toBe(true)
+    }
+    for (const f of [
+      'test/unit/electron-shell.test.ts', 'test/e2e/helpers.ts', 'src-main/index.ts', 'src-renderer/App.vue', 'db/migrations/index.ts',
+      'out/main/index.js.map', 'out/renderer/assets/index-1.js.map', 'out/renderer-web/index.html', 'out/native/electron-39-x64/better_sqlite3.node',
+      'out/e2e-data/crm.sqlite', 'out/bench-data-100000/crm.sqlite', 'BENCHMARKS.md', 'tsconfig.json', 'electron-builder.yml', 'playwright.config.ts',
+    ]) {
+      expect(packed(f), f).toBe(false)
+    }
+    // node_modules: electron-builder packs the production dependencies only; the tools must not be among them
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+    for (const dev of ['electron', 'electron-builder', 'electron-vite', 'vitest', '@playwright/test', 'typescript', 'vue-tsc', 'eslint', 'vite']) {
+      expect(pkg.dependencies[dev], dev).toBeUndefined()
+    }
+    expect(c.includeSubNodeModules ?? false).toBe(false)
   })
 })

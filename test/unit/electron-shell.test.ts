@@ -302,8 +302,7 @@ describe('Electron shell (electron mocked)', () => {
     })
 
     it('exposes window.crm with exactly one function per contract call', () => {
-      expect(fake.exposeInMainWorld).toHaveBeenCalledTimes(1)
-      expect(fake.exposeInMainWorld.mock.calls[0][0]).toBe('crm')
+      expect(fake.exposeInMainWorld.mock.calls.map((c) => c[0])).toEqual(['crm', 'crmShell'])
       const crm = fake.exposed.crm as Record<string, Record<string, unknown>>
       const calls = allCalls()
       expect(Object.keys(crm).sort()).toEqual([...new Set(calls.map(([a]) => a))].sort())
@@ -339,6 +338,27 @@ describe('Electron shell (electron mocked)', () => {
       expect(fake.ipcRenderer.invoke).toHaveBeenCalledExactlyOnceWith('crm:customers:list', { page: 2 })
       await crm.auth.status({})
       expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('crm:auth:status', {})
+    })
+
+    it('window.crmShell: commands from the desktop shell reach the page (kept until it listens); it sends only language and due count', async () => {
+      const { SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_LANGUAGE_CHANNEL } = await import('../../src-main/window/desktop-shell')
+      const shell = fake.exposed.crmShell as { onCommand(fn: (c: string, a?: string) => void): void; setLanguage(l: string): void; setDueCount(n: number): void }
+      expect(Object.isFrozen(shell)).toBe(true)
+      expect(Object.keys(shell).sort()).toEqual(['onCommand', 'setDueCount', 'setLanguage'])
+      const listen = fake.ipcRenderer.on.mock.calls.find((c) => c[0] === SHELL_COMMAND_CHANNEL)
+      expect(listen).toBeDefined()
+      const deliver = listen![1] as (e: unknown, command: unknown, arg?: unknown) => void
+      deliver({}, 'navigate', '/reminders') // before the page listens: kept
+      deliver({}, 42) // not a command: dropped
+      const seen: Array<[string, string | undefined]> = []
+      shell.onCommand((c, a) => seen.push([c, a]))
+      deliver({}, 'lock')
+      expect(seen).toEqual([['navigate', '/reminders'], ['lock', undefined]])
+      fake.ipcRenderer.send.mockClear()
+      shell.setLanguage('en-US')
+      shell.setDueCount(3.7)
+      shell.setDueCount(-2)
+      expect(fake.ipcRenderer.send.mock.calls).toEqual([[SHELL_LANGUAGE_CHANNEL, 'en-US'], [SHELL_DUE_CHANNEL, 3], [SHELL_DUE_CHANNEL, 0]])
     })
   })
 })

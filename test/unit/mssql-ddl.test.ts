@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { printMigrationSql } from '../../src-main/db/migrate'
+import { NULLS_LAST_SORTS } from '../../db/migrations/20261206001200_customer-list-indexes'
 
 interface Column {
   name: string
@@ -135,7 +136,10 @@ describe('mssql DDL (printMigrationSql)', () => {
     ]
     for (const [name, p] of pgTables) {
       const m = msTables.get(name)!
-      expect(m.columns.map((c) => c.name), name).toEqual(p.columns.map((c) => c.name))
+      // SQL Server's computed columns (ADD [c] AS (expr) PERSISTED) stand for PostgreSQL's expression indexes
+      const stored = m.columns.filter((c) => c.type !== 'as')
+      expect(m.columns.filter((c) => c.type === 'as').map((c) => c.name), name).toEqual(name === 'customers' ? NULLS_LAST_SORTS.map(([, short]) => `${short}_nulls_last`) : [])
+      expect(stored.map((c) => c.name), name).toEqual(p.columns.map((c) => c.name))
       for (const pc of p.columns) {
         const mc = m.columns.find((c) => c.name === pc.name)!
         const rule = expected.find(([pgType]) => pgType.test(pc.type))
@@ -390,5 +394,80 @@ describe('mssql: the 工作台 layouts (migration 20261206001100)', () => {
     expect(sql).toContain('CREATE INDEX [customers_scope_cover] ON [customers] ([id], [owner_id], [deleted_at])')
     expect(sql).toContain('CREATE INDEX [contacts_created_cover] ON [contacts] ([created_at], [customer_id], [deleted_at])')
     expect(sql).toContain('CREATE INDEX [interactions_period_cover] ON [interactions] ([occurred_at], [customer_id], [deleted_at])')
+  })
+})
+
+describe('migration 20261206001300: users get a working hour and a time zone', () => {
+  it('adds two nullable columns, nvarchar and int on SQL Server, and prints no data statement', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const from = chunks.indexOf('-- migration 20261206001300_user-work-hour')
+    expect(from).toBeGreaterThan(0)
+    const own = statementsOf(chunks.slice(from))
+    expect(own).toEqual(['ALTER TABLE [users] ADD [work_hour] int null, [time_zone] nvarchar(64) null'])
+  })
+})
+
+describe('the customer list\'s indexes on every database (migration 20261206001200)', () => {
+  const MIGRATION = '20261206001200_customer-list-indexes'
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf(`-- migration ${MIGRATION}`)
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next))
+  }
+  const nullsLast = (col: string) => `case when ${col} is null then 1 else 0 end`
+
+  it('covers every column the list sorts nulls last (the same set as the list query)', async () => {
+    const src = (await import('node:fs')).readFileSync('src-main/modules/customers/customers.repository.ts', 'utf8')
+    const set = /const NULLABLE_SORT = new Set\(\[([^\]]*)\]\)/.exec(src)![1]!.match(/'(\w+)'/g)!.map((x) => x.slice(1, -1).replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()))
+    expect(NULLS_LAST_SORTS.map(([c]) => c.replace(/_at$|_cents$/, '')).sort()).toEqual(set.map((c) => c.replace(/_at$|_cents$/, '')).sort())
+  })
+
+  it('SQL Server: the (owner, updated) and created indexes, and each nulls-last sort through a persisted computed column of the list\'s key', async () => {
+    const ms = (await part('mssql')).map((x) => x.toLowerCase())
+    expect(ms).toContain('create index [customers_owner_updated] on [customers] ([owner_id], [updated_at], [id])')
+    expect(ms).toContain('create index [customers_created_sort] on [customers] ([created_at], [id])')
+    for (const [col, short] of NULLS_LAST_SORTS) {
+      expect(ms).toContain(`alter table [customers] add [${short}_nulls_last] as (${nullsLast(col)}) persisted`)
+      expect(ms).toContain(`create index [customers_${short}_desc] on [customers] ([${short}_nulls_last], [${col}] desc, [id] desc)`)
+      expect(ms).toContain(`create index [customers_${short}_asc] on [customers] ([${short}_nulls_last], [${col}], [id])`)
+    }
+    expect(ms.join('\n')).not.toMatch(/gin|trgm|\$\$/i)
+  })
+
+  it('PostgreSQL and SQLite: the same indexes, the nulls-last sorts by expression; PostgreSQL adds the trigram index when pg_trgm is there', async () => {
+    for (const d of ['postgres', 'sqlite'] as const) {
+      const s = await part(d)
+      const q = d === 'postgres' ? '"' : '`'
+      expect(s, d).toContain(`create index ${q}customers_owner_updated${q} on ${q}customers${q} (${q}owner_id${q}, ${q}updated_at${q}, ${q}id${q})`)
+      for (const [col, short] of NULLS_LAST_SORTS) {
+        expect(s, d).toContain(`create index customers_${short}_desc on customers ((${nullsLast(col)}), ${col} desc, id desc)`)
+        expect(s, d).toContain(`create index customers_${short}_asc on customers ((${nullsLast(col)}), ${col}, id)`)
+      }
+      const trgm = s.find((x) => x.includes('gin_trgm_ops'))
+      if (d === 'sqlite') expect(trgm).toBeUndefined()
+      else expect(trgm).toMatch(/if exists \(select 1 from pg_extension where extname = 'pg_trgm'\) then\s+create index if not exists customers_search_trgm on customers using gin \(search_text gin_trgm_ops\)/)
+    }
+  })
+
+  it('runs on a real SQLite database, and SQLite reads every sort and a manager\'s list from an index (no sort of all rows)', async () => {
+    const db = new Database(':memory:')
+    try {
+      for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
+      const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      for (const [col, short] of NULLS_LAST_SORTS) {
+        const desc = plan(`select c.id from customers as c order by ${nullsLast('c.' + col)} asc, c.${col} desc, c.id desc limit 20`)
+        expect(desc, col).toMatch(new RegExp(`customers_${short}_desc`))
+        expect(desc, col).not.toMatch(/TEMP B-TREE/)
+        expect(plan(`select id from customers as c order by ${nullsLast(col)} asc, ${col} asc, id asc limit 20`), col).toMatch(new RegExp(`customers_${short}_asc`))
+      }
+      expect(plan('select c.id from customers as c order by c.created_at desc, c.id desc limit 20')).toMatch(/customers_created_sort/)
+      const mgr = plan("select id from customers as c where c.owner_id = 'x' order by c.updated_at desc, c.id desc limit 20")
+      expect(mgr).toMatch(/customers_owner_updated/)
+      expect(mgr).not.toMatch(/TEMP B-TREE/)
+    } finally {
+      db.close()
+    }
   })
 })

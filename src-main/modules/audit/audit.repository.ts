@@ -57,3 +57,28 @@ export function pageAuditLog(
   })
   return page(base, p.page, p.pageSize)
 }
+
+/** Where each entity's name lives (deleted rows too: the log outlives them). */
+const NAME_SOURCES: Array<[table: string, entity: string, cols: string[]]> = [
+  ['customers', 'customer', ['code', 'name']],
+  ['contacts', 'contact', ['name']],
+  ['interactions', 'interaction', ['subject']],
+  ['users', 'user', ['name']],
+  ['teams', 'team', ['name']],
+  ['roles', 'role', ['name']],
+  ['dict_items', 'dict_item', ['label']],
+]
+
+/**
+ * The names of records by id, looked up in every table that has named records (ids are unique
+ * across tables); `entity` says which table answered. At most a page's worth of ids at a time.
+ */
+export async function recordNames(db: Knex, ids: string[]): Promise<Map<string, { entity: string; parts: string[] }>> {
+  const out = new Map<string, { entity: string; parts: string[] }>()
+  if (!ids.length) return out
+  for (const [table, entity, cols] of NAME_SOURCES) {
+    const rows: Array<Record<string, unknown>> = await db(table).whereIn('id', ids).select('id', ...cols)
+    for (const r of rows) out.set(String(r.id).toLowerCase(), { entity, parts: cols.map((c) => String(r[c] ?? '')).filter(Boolean) })
+  }
+  return out
+}

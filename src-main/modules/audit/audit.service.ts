@@ -9,7 +9,7 @@ import type { Actor } from '../context'
 import type { DataScope, PermModule } from '../../contract/common'
 import { requirePerm, applyScope, inScope, loadRowOwner } from '../auth/permissions'
 import type { Dialect } from '../../db/config'
-import { insertAudit, insertAudits, pageAuditLog, pageCustomerHistory, type AuditRow } from './audit.repository'
+import { insertAudit, insertAudits, pageAuditLog, pageCustomerHistory, recordNames, type AuditRow } from './audit.repository'
 
 export type Changes = Record<string, [unknown, unknown]>
 
@@ -74,13 +74,51 @@ export async function recordAuditMany(trx: Knex, dialect: Dialect, actor: Actor 
   await insertAudits(trx, dialect, rows)
 }
 
-function toEntry(r: AuditRow): AuditEntry {
-  let changes: Changes = {}
+function parseChanges(r: AuditRow): Changes {
   try {
-    changes = r.changes ? JSON.parse(r.changes) : {}
+    return r.changes ? JSON.parse(r.changes) : {}
   } catch {
-    changes = {}
+    return {}
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Every id-shaped value of the changes (also inside arrays). */
+function idsIn(changes: Changes): string[] {
+  const out: string[] = []
+  const visit = (v: unknown) => {
+    if (typeof v === 'string' && UUID.test(v)) out.push(v.toLowerCase())
+    else if (Array.isArray(v)) v.forEach(visit)
+  }
+  for (const pair of Object.values(changes)) pair.forEach(visit)
+  return out
+}
+
+/**
+ * Entries with the names the log shows instead of bare ids: the record's own (subject) and
+ * those its changed values point to (names). One lookup per named table for the whole page.
+ */
+async function toEntries(db: Knex, rows: AuditRow[]): Promise<AuditEntry[]> {
+  const parsed = rows.map((r) => ({ r, changes: parseChanges(r) }))
+  const ids = new Set<string>()
+  for (const { r, changes } of parsed) {
+    ids.add(String(r.entity_id).toLowerCase())
+    for (const id of idsIn(changes)) ids.add(id)
+  }
+  const names = await recordNames(db, [...ids])
+  return parsed.map(({ r, changes }) => {
+    const own = names.get(String(r.entity_id).toLowerCase())
+    const refs: Record<string, string> = {}
+    for (const id of idsIn(changes)) {
+      const n = names.get(id)
+      if (n) refs[id] = n.parts.join(' ')
+    }
+    return { ...toEntry(r, changes), subject: own && own.entity === r.entity ? own.parts.join(' ') : null, names: refs }
+  })
+}
+
+function toEntry(r: AuditRow, changes: Changes): Omit<AuditEntry, 'subject' | 'names'> {
   return {
     id: r.id,
     entity: r.entity as AuditEntry['entity'],
@@ -151,7 +189,7 @@ export async function auditForCustomer(ctx: ServiceContext, input: { customerId:
     children = { entities }
   }
   const { rows, total } = await pageCustomerHistory(k, input.customerId, children, paging)
-  return { items: rows.map(toEntry), total, ...paging }
+  return { items: await toEntries(k, rows), total, ...paging }
 }
 
 export async function auditList(ctx: ServiceContext, input: { entity?: string; entityId?: string; page: number; pageSize: number }) {
@@ -159,5 +197,5 @@ export async function auditList(ctx: ServiceContext, input: { entity?: string; e
   const k = ctx.db.knex
   const restrict = scope === 'all' ? null : (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'user_id')
   const { rows, total } = await pageAuditLog(k, input, restrict, { page: input.page, pageSize: input.pageSize })
-  return { items: rows.map(toEntry), total, page: input.page, pageSize: input.pageSize }
+  return { items: await toEntries(k, rows), total, page: input.page, pageSize: input.pageSize }
 }

@@ -45,3 +45,8 @@ export async function setPasswordUnlessLocked(trx: Knex.Transaction, id: string,
   const changed = await unlockedAt(trx('users').where({ id }), now).update({ ...patch, failed_logins: 0, locked_until: null })
   return changed > 0
 }
+
+/** The earliest created enabled administrator (the command line acts as it when no --as is given). */
+export const firstAdmin = (db: Knex): Promise<{ id: string } | undefined> =>
+  db('users as u').join('roles as r', 'r.id', 'u.role_id').where('r.code', 'admin').where('u.disabled', false).whereNull('u.deleted_at')
+    .orderBy([{ column: 'u.created_at' }, { column: 'u.id' }]).first('u.id')

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex'
 import type { Actor, AppContext, ServiceContext } from '../context'
 import type { Action, DataScope, PermModule } from '../../contract/common'
-import type { Me } from '../../contract/auth'
+import type { Me, Preferences } from '../../contract/auth'
 import { AppError, fieldError } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { describeDb } from '../../db/config'
@@ -14,10 +14,11 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { hashPassword, verifyPassword } from './password'
 import {
-  countFailedLogin, countUsers, findRole, findRoleByCode, findUserById, findUserByLogin, insertUserRow, lockUser, recordLogin, rolePermissions,
-  setPasswordUnlessLocked,
+  countFailedLogin, countUsers, findRole, firstAdmin, findRoleByCode, findUserById, findUserByLogin, insertUserRow, lockUser, recordLogin, rolePermissions,
+  setPasswordUnlessLocked, updateUser,
 } from './auth.repository'
-import { recordAudit } from '../audit/audit.service'
+import { diff, recordAudit } from '../audit/audit.service'
+import { moveToWorkHour } from '../reminders/reminders.service'
 
 export const MAX_FAILED_LOGINS = 5
 export const LOCK_MINUTES = 15
@@ -37,9 +38,44 @@ export async function loadActor(app: AppContext, userId: string): Promise<Actor 
   return { userId: u.id, login: u.login, name: u.name, roleId: role.id, roleCode: role.code, teamId: u.team_id ?? null, permissions }
 }
 
+/** The command line's acting user: the login given, else the first administrator; null when none is usable. */
+export async function loadActorByLogin(app: AppContext, login?: string): Promise<Actor | null> {
+  const u = login ? await findUserByLogin(app.db.knex, login) : await firstAdmin(app.db.knex)
+  return u ? loadActor(app, String(u.id)) : null
+}
+
+const prefsOf = (u: Record<string, unknown> | undefined) => ({
+  workHour: u?.work_hour == null ? null : Number(u.work_hour),
+  timeZone: typeof u?.time_zone === 'string' && u.time_zone ? u.time_zone : null,
+})
+
 async function toMe(app: AppContext, actor: Actor): Promise<Me> {
   const role = await findRole(app.db.knex, actor.roleId)
-  return { ...actor, roleName: role?.name ?? actor.roleCode }
+  const u = await findUserById(app.db.knex, actor.userId)
+  return { ...actor, roleName: role?.name ?? actor.roleCode, ...prefsOf(u) }
+}
+
+/**
+ * 个人设置: the own working hour and time zone. The open system reminders that carry only a date
+ * move to the new hour on the same date, in the same transaction.
+ */
+export async function savePreferences(ctx: ServiceContext, input: Preferences): Promise<Me> {
+  const k = ctx.db.knex
+  await k.transaction(async (trx) => {
+    const u = await findUserById(trx, ctx.actor.userId)
+    if (!u) throw invalid()
+    const before = prefsOf(u)
+    const after = { workHour: input.workHour ?? null, timeZone: input.timeZone ?? null }
+    const changes = diff(before, after)
+    if (!Object.keys(changes).length) return
+    const at = ctx.clock.now().toISOString()
+    let version: number | null = null
+    const v = async () => (version ??= await nextVersion(trx))
+    await updateUser(trx, u.id, { work_hour: after.workHour, time_zone: after.timeZone, updated_at: at, version: await v() })
+    await recordAudit(trx, ctx, { entity: 'user', entityId: u.id, action: 'update', changes })
+    await moveToWorkHour(trx, ctx, u.id, before, after, v)
+  })
+  return toMe(ctx, ctx.actor)
 }
 
 /** Public (before login): whether the database answers and needs setup; never where it is. */
@@ -146,3 +182,30 @@ export async function changePassword(ctx: ServiceContext, input: { oldPassword: 
 }
 
 export { toMe }
+
+/**
+ * 锁屏 unlock: the user's own password, checked like a login. A wrong one counts toward the
+ * account lockout (the same count and lock as login); when that locks the account — or it was
+ * locked or disabled meanwhile — the answer is `locked` / `invalid_credentials` and the caller
+ * ends the session. A right one clears the count, like a login.
+ */
+export async function unlock(app: AppContext, userId: string, password: string): Promise<Actor> {
+  const k = app.db.knex
+  const u = await findUserById(k, userId)
+  if (!u || toBool(u.disabled)) throw invalid()
+  const now = app.clock.now()
+  if (!(await verifyPassword(password, u.password_hash))) {
+    await countFailure(app, u.id, now)
+    const after = await findUserById(k, u.id)
+    const until = toIso(after?.locked_until)
+    if (until && until > now.toISOString()) throw lockedError(until, now)
+    throw fieldError('password', 'wrong', 'wrong password')
+  }
+  if (!(await recordLogin(k, u.id, now.toISOString()))) {
+    const until = toIso(u.locked_until)
+    throw until && until > now.toISOString() ? lockedError(until, now) : invalid()
+  }
+  const actor = await loadActor(app, u.id)
+  if (!actor) throw invalid()
+  return actor
+}

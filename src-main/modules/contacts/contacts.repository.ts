@@ -1,4 +1,6 @@
 import type { Knex } from 'knex'
+import type { Dialect } from '../../db/config'
+import { likeCi, likePattern, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -47,6 +49,57 @@ export async function countLive(db: Knex, customerId: string): Promise<number> {
 export const customerOwner = (db: Knex, customerId: string): Promise<{ owner_id: string | null } | undefined> =>
   db('customers').where({ id: customerId }).whereNull('deleted_at').first('owner_id')
 
+// ---- global search ------------------------------------------------------------------------
+
+type Scope = (q: Knex.QueryBuilder) => void
+export type SearchCandidate = { id: string; search_text: string }
+
+/** Live contacts in scope (alias `ct`); their owner column follows their customer's owner. */
+const searchBase = (db: Knex, dialect: Dialect, term: string, scope: Scope) => {
+  const q = db('contacts as ct').whereNull('ct.deleted_at')
+  scope(q)
+  return whereSearchGrams(q, dialect, 'ct.search_text', term) // PostgreSQL: its GIN index finds the few rows LIKE then checks
+}
+
+/** Live contacts in scope of the given customers whose search text (name, mobile, pinyin, initials) contains the term. */
+export const searchInCustomers = (db: Knex, dialect: Dialect, customerIds: string[], term: string, scope: Scope): Promise<SearchCandidate[]> =>
+  whereLike(searchBase(db, dialect, term, scope).whereIn('ct.customer_id', customerIds), 'ct.search_text', term).select('ct.id', 'ct.search_text')
+
+/** Up to `limit` contacts whose search text contains the term, in no order (stops early on a common term). */
+export const searchMatches = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
+  whereLike(searchBase(db, dialect, term, scope), 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
+
+/** Contacts whose name starts with the term (an index range on SQLite). */
+export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
+  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').orderBy('ct.search_text').limit(limit)
+
+/** Contacts whose mobile, pinyin or initials start with the term. */
+export const searchPartPrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
+  searchBase(db, dialect, term, scope).whereRaw(`?? like ? escape '\\'`, ['ct.search_text', `%|${likePattern(term, 'prefix')}`]).select('ct.id', 'ct.search_text').limit(limit)
+
+/** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
+export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
+  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'ct.name', term).select('ct.id').orderBy('ct.name').limit(limit)
+
+/** For a term with Chinese characters: up to `limit` contacts whose name contains it, in no order (a common term stops early). */
+export const searchByNameContains = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
+  searchBase(db, dialect, term, scope).whereRaw(likeCi(db, dialect, 'ct.name', term)).select('ct.id').limit(limit)
+
+/** What a search hit shows of the given contacts, with their live customer's name. */
+export const searchRowsByIds = (db: Knex, ids: string[]) =>
+  db('contacts as ct')
+    .join('customers as c', 'c.id', 'ct.customer_id')
+    .whereIn('ct.id', ids)
+    .whereNull('c.deleted_at')
+    .select('ct.id', 'ct.customer_id', 'ct.name', 'ct.mobile', 'ct.title', 'c.name as customer_name')
+
+/** The archive export: the next `limit` live contacts of live customers in scope after `afterId` (keyset by id). */
+export function archiveBatch(db: Knex, afterId: string | null, limit: number, scope: Scope) {
+  const q = db('contacts as ct').join('customers as c', 'c.id', 'ct.customer_id').whereNull('ct.deleted_at').whereNull('c.deleted_at')
+  scope(q)
+  if (afterId) q.where('ct.id', '>', afterId)
+  return q.orderBy('ct.id').limit(limit).select('ct.*', 'c.code as customer_code', 'c.name as customer_name')}
+
 /** Live contacts of live customers (contact `ct`, customer `c`), for counts across customers in scope. */
 const contactsOfLiveCustomers = (db: Knex) =>
   db('contacts as ct').join('customers as c', 'c.id', 'ct.customer_id').whereNull('ct.deleted_at').whereNull('c.deleted_at')
@@ -74,3 +127,7 @@ export function contactsWithBirthdayOn(db: Knex, scope: (q: Knex.QueryBuilder) =
   scope(q)
   return q.select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id', 'c.name as customer_name').orderBy('ct.id')
 }
+
+/** The live primary contacts of these customers (at most one each). */
+export const primaryContactsOf = (db: Knex, customerIds: string[]): Promise<Array<{ customer_id: string; name: string; title: string | null; mobile: string | null }>> =>
+  db('contacts').whereIn('customer_id', customerIds).where('is_primary', true).whereNull('deleted_at').select('customer_id', 'name', 'title', 'mobile')

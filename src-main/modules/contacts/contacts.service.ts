@@ -8,15 +8,21 @@ import type { Action, DataScope } from '../../contract/common'
 import { ContactFields, type Contact } from '../../contract/contacts'
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
-import { toBool, toIso, toNum } from '../../db/dialect'
+import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
+import type { SearchHit } from '../../contract/search'
+import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
+import { pinyinForms } from '../customers/customers.search'
 import { diff, recordAudit } from '../audit/audit.service'
-import { refreshSearchText } from '../customers/customers.service'
+import { customersSearchMatches, refreshSearchText, searchCandidates } from '../customers/customers.service'
 import { birthdayPatternsOf, nextBirthday } from '../reminders/birthdays'
 import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
-import { contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, updateContact } from './contacts.repository'
+import {
+  archiveBatch, contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, primaryContactsOf, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
+  searchPartPrefix, searchRowsByIds, updateContact,
+} from './contacts.repository'
 
 type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
 type Row = Record<string, unknown>
@@ -98,6 +104,17 @@ export async function contactsList(ctx: ServiceContext, input: { customerId: str
   const k = ctx.db.knex
   await assertCustomer(k, ctx, 'view', input.customerId)
   return (await listContacts(k, input.customerId)).map(toContact)
+}
+
+/**
+ * The primary contact (name, title, mobile) of customers the caller already read through its
+ * scoped customer list (the export): keyed by customer id; empty without the contacts view right.
+ */
+export async function primaryContactsByCustomer(ctx: ServiceContext, customerIds: string[]): Promise<Map<string, { name: string; title: string | null; mobile: string | null }>> {
+  const out = new Map<string, { name: string; title: string | null; mobile: string | null }>()
+  if (!customerIds.length || !can(ctx.actor, 'contacts', 'view')) return out
+  for (const r of await primaryContactsOf(ctx.db.knex, customerIds)) out.set(String(r.customer_id), { name: r.name, title: str(r.title), mobile: str(r.mobile) })
+  return out
 }
 
 /** Clears the primary flag of the customer's other contacts (audited). */
@@ -231,6 +248,81 @@ export async function createContactFromOpportunity(
   const created = toContact(await findContact(trx, id))
   await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: input.customerId, action: 'create', changes: diff(null, auditView(created)) })
   return id
+}
+
+// ---- global search ------------------------------------------------------------------------
+
+const MATCH_CAP = 400
+
+/**
+ * Candidates for a non-Chinese term, best first by their search text. A contact's name, mobile
+ * and pinyin are part of its customer's search text, so when the customers holding the term are
+ * few (all read: `complete`) only their contacts are looked at; for a common term the best-ranked
+ * contacts are looked for directly.
+ */
+async function candidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
+  const k = ctx.db.knex
+  const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'ct.owner_id')
+  const m = await customersSearchMatches(ctx, term)
+  let pool: Array<{ id: unknown; search_text: unknown }>
+  if (m.complete) pool = m.rows.length ? await searchInCustomers(k, ctx.db.dialect, m.rows.map((r) => r.id), term, inScope) : []
+  else {
+    pool = [
+      ...(await searchNamePrefix(k, ctx.db.dialect, term, n, inScope)),
+      ...(await searchPartPrefix(k, ctx.db.dialect, term, n, inScope)),
+      ...(await searchMatches(k, ctx.db.dialect, term, MATCH_CAP, inScope)),
+    ]
+  }
+  return bestByText(pool.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), term, n).map((r) => r.id)
+}
+
+/**
+ * Candidates for a term with Chinese characters, which can only match a name: names starting
+ * with it (an index range), then — when those are fewer than `n` — names holding it, which rank
+ * alike, read until there are enough.
+ */
+async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
+  const k = ctx.db.knex
+  const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'ct.owner_id')
+  const ids = new Set((await searchByNamePrefix(k, ctx.db.dialect, term, n, inScope)).map((r) => String(r.id)))
+  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope)) ids.add(String(r.id))
+  return [...ids]
+}
+
+/**
+ * 全局搜索's contacts: the best `limit` live contacts whose name, mobile, pinyin or initials
+ * contain the term, within both the contacts and the customers view scope (the narrower one;
+ * a contact's owner is its customer's). Nothing without both view permissions.
+ */
+export async function contactsSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
+  if (!can(ctx.actor, 'contacts', 'view') || !can(ctx.actor, 'customers', 'view')) return []
+  const scope = viewScope(ctx)
+  const t = normalizeTerm(term)
+  if (!t) return []
+  const k = ctx.db.knex
+  const n = searchCandidates(limit)
+  const ids = hasHan(t) ? await nameCandidateIds(ctx, scope, t, n) : await candidateIds(ctx, scope, t, n)
+  if (!ids.length) return []
+  const hits: SearchHit[] = []
+  for (const r of await searchRowsByIds(k, ids)) {
+    const name = String(r.name)
+    const m = bestMatch(t, [
+      { field: 'name', values: [name] },
+      { field: 'pinyin', values: pinyinForms(name) },
+      { field: 'phone', values: [str(r.mobile)] },
+    ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') }
+    const subtitle = [str(r.customer_name), str(r.title), str(r.mobile)].filter(Boolean).join(' · ')
+    hits.push({ kind: 'contact', id: String(r.id).toLowerCase(), title: name, subtitle, customerId: String(r.customer_id).toLowerCase(), ...m })
+  }
+  return hits.sort(compareHits).slice(0, limit)
+}
+
+/** The archive export's contacts: the next `limit` the caller may see after `afterId`; [] without the contacts view permission. */
+export async function contactsArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Row[]> {
+  if (!can(ctx.actor, 'contacts', 'view') || !can(ctx.actor, 'customers', 'view')) return []
+  const scope = viewScope(ctx)
+  const k = ctx.db.knex
+  return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }
 
 // ---- the 工作台 ----------------------------------------------------------------------------------

@@ -75,3 +75,19 @@ export function buildCustomerSearchText(
   }
   return out
 }
+
+/** A contact's `search_text` (global search): name, mobile as typed and as digits, full pinyin and initials of the name. */
+export function buildContactSearchText(c: { name: string; mobile?: string | null }): string {
+  const parts = [c.name, ...phoneForms(c.mobile), ...pinyinForms(c.name)]
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const raw of parts) {
+    const p = (raw ?? '').trim().toLowerCase().replaceAll(SEP, ' ')
+    if (p && !seen.has(p)) {
+      seen.add(p)
+      out.push(p)
+    }
+  }
+  return out.join(SEP).slice(0, CONTACT_SEARCH_TEXT_MAX)
+}
+export const CONTACT_SEARCH_TEXT_MAX = 500

@@ -8,20 +8,23 @@ import { CustomerFields, DICT_FIELDS, type Customer, type CustomerRow, type Dict
 import type { DictTypeCode } from '../../contract/dictionary'
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
-import { toBool, toIso, toNum } from '../../db/dialect'
+import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
+import type { SearchHit } from '../../contract/search'
+import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { diff, recordAudit, recordAuditMany, type AuditInput, type Changes } from '../audit/audit.service'
 import type { Actor } from '../context'
 import type { Dialect } from '../../db/config'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateCustomers } from '../reminders/system-reminders.service'
-import { buildCustomerSearchText } from './customers.search'
+import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { normalizeCompanyName, sameNamePattern } from './customers.dedupe'
 import {
   churnStateOf, codeExists, countCustomers, customerCounts, customerListQueries, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch,
-  listRowsByIds, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, updateContactsOf, updateCustomer, updateCustomersIn,
+  archiveBatch, listRowsByIds, liveContactsSearchText, moveRemindersOf, moveRecordsOf, retractOpenRemindersOf, sameNameCandidates, searchByNameContains, searchByNamePrefix, searchMatches,
+  searchNamePrefix, searchPartPrefix, searchRowsByIds, setContactSearchText, updateContactsOf, updateCustomer, updateCustomersIn,
   type ListQuery,
 } from './customers.repository'
 
@@ -230,6 +233,11 @@ export async function refreshSearchText(trx: Knex, customerId: string) {
   const contacts = await liveContactsForSearch(trx, customerId)
   const text = buildCustomerSearchText({ name: c.name, shortName: c.short_name, code: c.code, phone: c.phone, phone2: c.phone2 }, contacts)
   if (text !== c.search_text) await updateCustomer(trx, customerId, { search_text: text })
+  // each contact's own search text (global search), for contacts written by any path
+  for (const ct of await liveContactsSearchText(trx, customerId)) {
+    const own = buildContactSearchText(ct)
+    if (own !== ct.search_text) await setContactSearchText(trx, ct.id, own)
+  }
 }
 
 export async function customersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: Fields }): Promise<Customer> {
@@ -443,4 +451,112 @@ export async function applyChurnState(
     await recordAuditMany(trx, dialect, w.actor, w.at, audits)
   }
   return changed
+}
+
+// ---- global search ------------------------------------------------------------------------
+
+/** Candidates read per area before the precise ranking: enough that the best `limit` are among them. */
+export const searchCandidates = (limit: number) => Math.max(20, limit * 4)
+/** Matches one pass reads at most; fewer means all of them were read. */
+const MATCH_CAP = 400
+
+export interface SearchMatches {
+  /** live customers in the caller's scope whose search text holds the term (all, or the first MATCH_CAP) */
+  rows: Array<{ id: string; searchText: string }>
+  /** true when these are all of them */
+  complete: boolean
+}
+
+const matchMemo = new WeakMap<ServiceContext, Map<string, Promise<SearchMatches>>>()
+
+/**
+ * The customers in the caller's customers scope whose search text — which also holds their
+ * contacts' names, mobiles and pinyin — contains a (normalised, non-Chinese) term. One pass
+ * over the narrow search index that stops after MATCH_CAP matches. The contacts' search uses
+ * the same set (a rare term then needs no pass over the contacts), so it is read once per call
+ * context: the global search hands both areas the same context.
+ */
+export function customersSearchMatches(ctx: ServiceContext, term: string): Promise<SearchMatches> {
+  let memo = matchMemo.get(ctx)
+  if (!memo) matchMemo.set(ctx, (memo = new Map()))
+  const known = memo.get(term)
+  if (known) return known
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const p = searchMatches(k, ctx.db.dialect, term, MATCH_CAP, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')).then((rows) => ({
+    rows: rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })),
+    complete: rows.length < MATCH_CAP,
+  }))
+  memo.set(term, p)
+  return p
+}
+
+/** Candidates for a non-Chinese term, best first by their search text (shared/search-rank textRank). */
+async function candidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
+  const k = ctx.db.knex
+  const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')
+  const m = await customersSearchMatches(ctx, term)
+  let pool = m.rows
+  if (!m.complete) {
+    // a common term: the best-ranked ones are looked for directly (name prefix: an index range)
+    const better = [...(await searchNamePrefix(k, ctx.db.dialect, term, n, inScope)), ...(await searchPartPrefix(k, ctx.db.dialect, term, n, inScope))]
+    pool = [...better.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), ...m.rows]
+  }
+  return bestByText(pool, term, n).map((r) => r.id)
+}
+
+/**
+ * Candidates for a term with Chinese characters, which can only match a name: names starting
+ * with it (an index range), then — when those are fewer than `n` — names holding it, which rank
+ * alike, read until there are enough.
+ */
+async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
+  const k = ctx.db.knex
+  const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')
+  const ids = new Set((await searchByNamePrefix(k, ctx.db.dialect, term, n, inScope)).map((r) => String(r.id)))
+  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope)) ids.add(String(r.id))
+  return [...ids]
+}
+
+/**
+ * 全局搜索's customers: the best `limit` live customers in the caller's scope whose name, short
+ * name, code, phones, pinyin, initials (or a contact's name or mobile) contain the term,
+ * ranked by shared/search-rank. Nothing (not an error) without the customers view permission.
+ */
+export async function customersSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
+  if (!can(ctx.actor, 'customers', 'view')) return []
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const t = normalizeTerm(term)
+  if (!t) return []
+  const n = searchCandidates(limit)
+  const ids = hasHan(t) ? await nameCandidateIds(ctx, scope, t, n) : await candidateIds(ctx, scope, t, n)
+  if (!ids.length) return []
+  const hits: SearchHit[] = []
+  for (const r of await searchRowsByIds(k, ids)) {
+    const name = String(r.name)
+    const m = bestMatch(t, [
+      { field: 'name', values: [name, str(r.short_name)] },
+      { field: 'pinyin', values: [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.short_name))] },
+      { field: 'code', values: [String(r.code)] },
+      { field: 'phone', values: [str(r.phone), str(r.phone2)] },
+    ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // through a contact
+    const subtitle = [String(r.code), str(r.city)].filter(Boolean).join(' · ')
+    hits.push({ kind: 'customer', id: String(r.id).toLowerCase(), title: name, subtitle, customerId: String(r.id).toLowerCase(), ...m })
+  }
+  return hits.sort(compareHits).slice(0, limit)
+}
+
+// ---- archive ----------------------------------------------------------------------------------
+
+/**
+ * The archive export's customers (备份与恢复 → 导出全部数据): the next `limit` live customers the
+ * caller may see after `afterId` (in id order), as raw rows with the owner's name and labels.
+ * Needs the customers export permission.
+ */
+export async function customersArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Row[]> {
+  requirePerm(ctx.actor, 'customers', 'export')
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }

@@ -218,3 +218,11 @@ export const followUpsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> 
   interactionIds.length
     ? db('reminders').where('source', 'follow_up').whereIn('source_id', interactionIds).whereNull('deleted_at').select('id', 'source_id', 'done_at')
     : Promise.resolve([])
+
+/** The archive export: the next `limit` visible interactions after `afterId` (keyset by id), with names. */
+export function archiveBatch(db: Knex, afterId: string | null, limit: number, scope: (q: Knex.QueryBuilder) => void) {
+  const q = interactionRows(db)
+  scope(q)
+  if (afterId) q.where('i.id', '>', afterId)
+  return q.orderBy('i.id').limit(limit).select([...interactionColumns, 'c.code as customer_code'])
+}

@@ -23,7 +23,7 @@ import {
   countInteractionsIn,
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
-  updatePromise, type InteractionFilter, type Row, type VisibleFilter,
+  updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
 
 type In<T extends z.ZodType> = z.output<T>
@@ -427,4 +427,12 @@ export async function moveFollowUp(trx: Knex, ctx: ServiceContext, interactionId
   const scope = requirePerm(ctx.actor, 'interactions', 'edit')
   if (!canSee(ctx.actor, scope, r) || !canModify(ctx.actor, scope, r)) throw forbidden('interactions', 'edit')
   await updateInteraction(trx, interactionId, { next_follow_up_at: at, updated_at: ctx.clock.now().toISOString(), version: await version() })
+}
+
+/** The archive export's interactions: the next `limit` the caller may see after `afterId`; [] without the view permission. */
+export async function interactionsArchiveBatch(ctx: ServiceContext, afterId: string | null, limit: number): Promise<Record<string, unknown>[]> {
+  if (!can(ctx.actor, 'interactions', 'view') || !can(ctx.actor, 'customers', 'view')) return []
+  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const k = ctx.db.knex
+  return archiveRows(k, afterId, limit, (q) => visibleInteractions(q, k, ctx.actor, scope))
 }

@@ -253,6 +253,21 @@ export const updateStep = (db: Knex, id: string, patch: Row, expectVersion?: num
 export const moveSteps = (db: Knex, opportunityId: string, patch: Row) =>
   db('plan_steps').where({ opportunity_id: opportunityId }).whereNull('deleted_at').update(patch)
 
+// ---- global search ------------------------------------------------------------------------
+
+/** 全局搜索: up to `cap` live opportunities in scope whose search text holds the (lower-case) term, in no order. */
+export function searchMatches(db: Knex, scope: ScopeFn, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> {
+  const q = db('opportunities as o').whereNull('o.deleted_at')
+  scope(q)
+  return whereLike(q, 'o.search_text', term).select('o.id', 'o.search_text').limit(cap)
+}
+
+/** What a search hit shows of the given opportunities. */
+export const searchRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  db('opportunities as o')
+    .whereIn('o.id', ids)
+    .select('o.id', 'o.code', 'o.customer_name', 'o.summary', 'o.contact_name', 'o.contact_phone', 'o.customer_id')
+
 /** Opportunities in scope created in each range [from, to), in one pass (the 工作台's 新增商机). */
 export async function countCreatedIn(db: Knex, scope: ScopeFn, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
   if (!ranges.length) return []

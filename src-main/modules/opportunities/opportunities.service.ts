@@ -16,7 +16,9 @@ import { AppError, fieldError, notFound } from '../../shared/errors'
 import { toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { requirePerm } from '../auth/permissions'
+import { can, requirePerm } from '../auth/permissions'
+import type { SearchHit } from '../../contract/search'
+import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { loadActor } from '../auth/auth.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import { assertDictRefs, dictItemsByIds } from '../dictionary/dictionary.service'
@@ -27,9 +29,10 @@ import {
 } from '../reminders/opportunity-reminders.service'
 import { allowedActions, assertAllowed, PERMISSION_OF, probabilityFor, type OpportunityAction } from './opportunities.rules'
 import { buildOpportunitySearchText } from './opportunities.search'
+import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   codeExists, countOpportunities, customerSpread, findOpportunity, findStep, insertOpportunity, insertStep, moveSteps, openLoads,
-  opportunityScopeFacts, pageIds, rowsByIds, scopeOpportunities, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
+  opportunityScopeFacts, pageIds, rowsByIds, scopeOpportunities, searchMatches, searchRowsByIds, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
   type ListQuery,
 } from './opportunities.repository'
 
@@ -550,4 +553,40 @@ export async function opportunitiesClose(
   })
   const c = customer as { id: string; created: boolean } | null
   return { opportunity: await detail(k, ctx, input.id), customerId: c?.id ?? null, customerCreated: c?.created ?? false }
+}
+
+// ---- global search ------------------------------------------------------------------------
+
+/** Matches one pass reads at most before ranking. */
+const SEARCH_MATCH_CAP = 400
+
+/**
+ * 全局搜索's opportunities: the best `limit` live opportunities in the caller's scope whose code,
+ * customer name, summary, contact or phone (or the names' pinyin and initials) contain the term,
+ * ranked by shared/search-rank (the customer name is the name). Nothing without the view permission.
+ */
+export async function opportunitiesSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
+  if (!can(ctx.actor, 'opportunities', 'view')) return []
+  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+  const t = normalizeTerm(term)
+  if (!t) return []
+  const k = ctx.db.knex
+  const matches = await searchMatches(k, scopeOpportunities(k, ctx.actor, scope), t, SEARCH_MATCH_CAP)
+  const ids = bestByText(matches.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id)
+  if (!ids.length) return []
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
+  const hits: SearchHit[] = []
+  for (const r of await searchRowsByIds(k, ids)) {
+    const customer = String(r.customer_name)
+    const m = bestMatch(t, [
+      { field: 'name', values: [customer, s(r.summary)] },
+      { field: 'pinyin', values: [...pinyinForms(customer), ...pinyinForms(withoutDivisions(customer)), ...pinyinForms(s(r.contact_name))] },
+      { field: 'code', values: [String(r.code)] },
+      { field: 'phone', values: [s(r.contact_phone)] },
+    ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the contact's name
+    const subtitle = [String(r.code), s(r.summary), s(r.contact_name)].filter(Boolean).join(' · ')
+    const customerId = s(r.customer_id)
+    hits.push({ kind: 'opportunity', id: String(r.id).toLowerCase(), title: customer, subtitle, customerId: customerId ? customerId.toLowerCase() : null, ...m })
+  }
+  return hits.sort(compareHits).slice(0, limit)
 }

@@ -18,6 +18,7 @@ import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
+import { closeWarningsForOrder } from '../churn/churn.service'
 import { customersGet } from '../customers/customers.service'
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
 import { canTransition, isCounted, isEditable, isRemovable, lineAmounts, orderAmounts, reviewRefusal, TRANSITIONS, type TransitionAction } from './orders.model'
@@ -392,6 +393,8 @@ export async function ordersTransition(ctx: ServiceContext, action: TransitionAc
     if (isCounted(from) !== isCounted(to)) {
       await recomputeCustomerTrade(trx, customerId, version)
       await evaluateCustomers(trx, ctx, [customerId], async () => version)
+      // a new sale closes the customer's standing 流失预警 (the customer is 正常 again)
+      if (isCounted(to)) await closeWarningsForOrder(trx, customerId, { now: ctx.clock.now(), actor: ctx.actor })
     }
     const changes: Record<string, [unknown, unknown]> = { status: [from, to] }
     if (comment) changes[action === 'cancel' ? 'cancelReason' : 'approvalComment'] = [str(r[action === 'cancel' ? 'cancel_reason' : 'approval_comment']), comment]

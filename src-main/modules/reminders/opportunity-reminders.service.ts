@@ -63,7 +63,7 @@ export async function remindPlanStep(
   s: { id: string; opportunityId: string; customerName: string; customerId: string | null; action: string; plannedDate: string; assigneeId: string },
 ) {
   const ev = await run(trx, app, version)
-  const dueAt = atNotifyHour(ev, parseDate(s.plannedDate))
+  const dueAt = atNotifyHour(ev, s.assigneeId, parseDate(s.plannedDate))
   const id = keyId(planStepKey(s.id))
   const e = (await findRemindersByIds(trx, [id]))[0]
   if (e && !e.deleted_at && e.done_at && toIso(e.due_at) !== dueAt) {

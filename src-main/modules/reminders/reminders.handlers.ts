@@ -1,9 +1,10 @@
 import { svc, type AreaHandlers } from '../handler-types'
 import {
-  customersToContact, remindersBadge, remindersBulkDone, remindersBulkSnooze, remindersCentre, remindersCreate, remindersDone, remindersDue,
+  remindersBadge, remindersBulkDone, remindersBulkSnooze, remindersCentre, remindersCreate, remindersDone, remindersDue,
   remindersEvaluate, remindersGet, remindersGetSettings, remindersList, remindersRemove, remindersReopen, remindersSaveSettings,
   remindersSnooze, remindersUpdate,
 } from './reminders.service'
+import { customersToContact, remindersCalendar } from './agenda.service'
 
 export const remindersHandlers: AreaHandlers<'reminders'> = {
   centre: (c, i) => remindersCentre(svc(c), i),
@@ -19,7 +20,8 @@ export const remindersHandlers: AreaHandlers<'reminders'> = {
   bulkDone: (c, i) => remindersBulkDone(svc(c), i),
   bulkSnooze: (c, i) => remindersBulkSnooze(svc(c), i),
   customersToContact: (c, i) => customersToContact(svc(c), i),
-  due: (c) => remindersDue(svc(c)),
+  calendar: (c, i) => remindersCalendar(svc(c), i),
+  due: (c, i) => remindersDue(svc(c), i),
   evaluate: (c) => remindersEvaluate(svc(c)),
   getSettings: (c) => remindersGetSettings(svc(c)),
   saveSettings: (c, i) => remindersSaveSettings(svc(c), i),

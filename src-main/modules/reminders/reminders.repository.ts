@@ -233,6 +233,21 @@ export const findOpportunityLink = (db: Knex, id: string): Promise<Row | undefin
     .whereNull('o.deleted_at')
     .first('o.id', 'o.owner_id', 'o.assigned_to', 'o.created_by', 'o.customer_id', 'ow.team_id as owner_team_id')
 
+/** Each user's working hour and time zone (NULL: the app's defaults). */
+export const userClockRows = (db: Knex): Promise<Row[]> => db('users').whereNull('deleted_at').select('id', 'work_hour', 'time_zone')
+
+export const findUserClock = (db: Knex, id: string): Promise<Row | undefined> => db('users').where({ id }).first('id', 'work_hour', 'time_zone')
+
+/** A user's open system reminders due on a date (not snoozed): a changed working hour moves them. */
+export const openDateOnlyReminders = (db: Knex, ownerId: string, sources: readonly string[]): Promise<Row[]> =>
+  db('reminders')
+    .where('owner_id', ownerId)
+    .whereIn('source', [...sources])
+    .whereNull('done_at')
+    .whereNull('deleted_at')
+    .whereNull('snoozed_until')
+    .select('id', 'due_at', 'time_zone', 'notify_ahead_minutes')
+
 export const findUserLink = (db: Knex, id: string): Promise<Row | undefined> =>
   db('users').where({ id }).whereNull('deleted_at').first('id', 'team_id', 'disabled', 'name')
 

@@ -6,8 +6,8 @@ import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import type {
-  BulkSnoozeInput, Centre, CentreFilter, ClientZone, CustomerToContact, Reminder, ReminderCreate, ReminderListInput, ReminderPatch,
-  ReminderSettings, SnoozeInput,
+  BulkSnoozeInput, Centre, CentreFilter, ClientZone, DueNow, Reminder, ReminderCreate, ReminderListInput, ReminderPatch, ReminderSettings,
+  SnoozeInput,
 } from '../../contract/reminders'
 import type { Actor } from '../context'
 import type { z } from 'zod'
@@ -20,13 +20,16 @@ import { moveFollowUp } from '../interactions/interactions.service'
 import { anchorOf, nextOccurrenceAfter } from './recurrence'
 import { fireAtOf, keyId, loadSettings, toReminder } from './reminders.model'
 import {
-  centreCounts, centreLists, claimNotification, customersDueForContact, dueCandidates, findContactLink, findCustomerLink, findOpportunityLink,
-  findReminder, findReminderForScope, findRemindersByIds, findUserLink, insertReminders, pageReminders, retractLaterOccurrences, teamOverdue,
-  updateReminder, writeSetting, type ReminderFilter, type Row, type ScopeFilter,
+  centreCounts, centreLists, claimNotification, dueCandidates, findContactLink, findCustomerLink, findOpportunityLink, findReminder,
+  findReminderForScope, findRemindersByIds, findUserClock, findUserLink, insertReminders, openDateOnlyReminders, pageReminders,
+  retractLaterOccurrences, teamOverdue, updateReminder, writeSetting, type ReminderFilter, type Row, type ScopeFilter,
 } from './reminders.repository'
 import { policyItems } from './system-reminders.repository'
 import { evaluateReminders, refreshCustomerContact } from './system-reminders.service'
-import { addDays, daysBetween, fromLocal, startOfDay, toLocal, zoneOf, type Zone } from './tz'
+import { addDays, fromLocal, startOfDay, toLocal, zoneOf, type Zone } from './tz'
+import { clockOfUser, DATE_ONLY_SOURCES, retimed, type WorkClock } from './work-hours'
+// 今日需联系客户 lives with 日程 in agenda.service; other modules reach it through this service
+export { customersToContact } from './agenda.service'
 
 type In<T extends z.ZodType> = z.output<T>
 const DAY = 86_400_000
@@ -211,6 +214,45 @@ export async function remindersRemove(ctx: ServiceContext, input: { id: string }
   return { ok: true as const }
 }
 
+// ---- the user's clock ------------------------------------------------------------------------
+
+/** The caller's working hour and time zone (the app's defaults where the user set none). */
+async function myClock(db: Knex, ctx: ServiceContext): Promise<WorkClock> {
+  return clockOfUser(await findUserClock(db, ctx.actor.userId), await loadSettings(db))
+}
+
+/**
+ * After a user changed the working hour or time zone (auth.savePreferences, in its transaction):
+ * the user's open, not snoozed system reminders that carry only a date move to the new hour on
+ * the same date. `before` / `after` are the user's own settings (null: the app's default).
+ */
+export async function moveToWorkHour(
+  trx: Knex,
+  ctx: ServiceContext,
+  userId: string,
+  before: { workHour: number | null; timeZone: string | null },
+  after: { workHour: number | null; timeZone: string | null },
+  version: () => Promise<number>,
+): Promise<number> {
+  const settings = await loadSettings(trx)
+  const from = clockOfUser({ work_hour: before.workHour, time_zone: before.timeZone }, settings)
+  const to = clockOfUser({ work_hour: after.workHour, time_zone: after.timeZone }, settings)
+  const now = ctx.clock.now()
+  let moved = 0
+  for (const r of await openDateOnlyReminders(trx, userId, DATE_ONLY_SOURCES)) {
+    const was = toIso(r.due_at)!
+    const due = retimed(was, { ...from, tz: (r.time_zone as string) || from.tz }, to)
+    if (due === was && r.time_zone === to.tz) continue
+    const fire = fireAtOf(due, Number(r.notify_ahead_minutes ?? 0), null)
+    await updateReminder(trx, String(r.id), {
+      due_at: due, fire_at: fire, time_zone: to.tz, ...(Date.parse(fire) > now.getTime() ? { notified_at: null } : {}),
+      updated_at: now.toISOString(), version: await version(),
+    })
+    moved++
+  }
+  return moved
+}
+
 // ---- snooze -------------------------------------------------------------------------------
 
 type SnoozeSpec = Pick<In<typeof SnoozeInput>, 'preset' | 'until' | 'timeZone' | 'utcOffsetMinutes'>
@@ -247,8 +289,8 @@ export async function remindersSnooze(ctx: ServiceContext, input: In<typeof Snoo
     const row = await loadInScope(trx, ctx, scope, input.id)
     checkVersion(row, input.version)
     if (row.done_at) throw new AppError('rule', 'the reminder is done', { key: 'reminders.errors.done' })
-    const settings = await loadSettings(trx)
-    const until = snoozeUntil(input, now, zoneOf(input, settings.timeZone), settings.notifyHour)
+    const clock = await myClock(trx, ctx)
+    const until = snoozeUntil(input, now, zoneOf(input, clock.tz), clock.hour)
     const version = versionOf(trx)
     await snoozeRow(trx, row, until, now.toISOString(), version, input.version)
     await afterFollowUpChange(trx, [row], version)
@@ -260,8 +302,8 @@ export async function remindersBulkSnooze(ctx: ServiceContext, input: In<typeof 
   const scope = requirePerm(ctx.actor, 'reminders', 'edit')
   const now = ctx.clock.now()
   return ctx.db.knex.transaction(async (trx) => {
-    const settings = await loadSettings(trx)
-    const until = snoozeUntil(input, now, zoneOf(input, settings.timeZone), settings.notifyHour)
+    const clock = await myClock(trx, ctx)
+    const until = snoozeUntil(input, now, zoneOf(input, clock.tz), clock.hour)
     const version = versionOf(trx)
     const rows: Row[] = []
     for (const id of new Set(input.ids)) {
@@ -391,8 +433,7 @@ interface Day {
 }
 
 async function dayOf(db: Knex, ctx: ServiceContext, input: ClientZone | undefined): Promise<Day> {
-  const settings = await loadSettings(db)
-  const zone = zoneOf(input, settings.timeZone)
+  const zone = zoneOf(input, (await myClock(db, ctx)).tz)
   const l = toLocal(ctx.clock.now(), zone)
   return {
     zone,
@@ -433,62 +474,41 @@ export async function remindersCentre(ctx: ServiceContext, input: In<typeof Cent
   }
 }
 
-export async function remindersBadge(ctx: ServiceContext, input: ClientZone) {
-  requirePerm(ctx.actor, 'reminders', 'view')
-  const k = ctx.db.knex
+/** The caller's overdue and today counts, as the centre counts them (unfiltered). */
+async function myCounts(db: Knex, ctx: ServiceContext, input: ClientZone) {
   const now = ctx.clock.now()
-  const day = await dayOf(k, ctx, input)
-  const c = await centreCounts(k, ctx.actor.userId, {}, {
+  const day = await dayOf(db, ctx, input)
+  const c = await centreCounts(db, ctx.actor.userId, {}, {
     now: now.toISOString(), todayEnd: day.todayEnd.toISOString(), upcomingEnd: day.upcomingEnd.toISOString(), doneSince: now.toISOString(),
   })
   return { badge: c.overdue + c.today, overdue: c.overdue, today: c.today }
 }
 
-// ---- 今日需联系客户 -----------------------------------------------------------------------------
-
-export async function customersToContact(
-  ctx: ServiceContext,
-  input: ClientZone & { page: number; pageSize: number; ownerId?: string },
-): Promise<{ items: CustomerToContact[]; total: number; page: number; pageSize: number }> {
-  const scope = requirePerm(ctx.actor, 'reminders', 'view')
-  const k = ctx.db.knex
-  const policies = await policyItems(k, 'contact_policy')
-  if (!policies.length) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
-  const day = await dayOf(k, ctx, input)
-  const thresholds = policies.map((p) => ({ id: String(p.id), at: new Date(day.todayEnd.getTime() - Number(p.cycle_days) * DAY).toISOString() }))
-  const { rows, total } = await customersDueForContact(k, scopeOf(k, ctx.actor, scope), input.ownerId, thresholds, input)
-  const today = toLocal(ctx.clock.now(), day.zone)
-  return {
-    items: rows.map((r: Row) => {
-      const basis = toIso(r.last_contact_at) ?? toIso(r.created_at)!
-      const due = new Date(Date.parse(basis) + Number(r.cycle_days) * DAY)
-      return {
-        customerId: String(r.id), code: String(r.code), name: String(r.name), ownerId: (r.owner_id as string) ?? null, ownerName: (r.owner_name as string) ?? null,
-        contactPolicyId: String(r.contact_policy_id), policyLabel: String(r.label), cycleDays: Number(r.cycle_days), lastContactAt: toIso(r.last_contact_at),
-        dueAt: due.toISOString(), overdueDays: Math.max(0, daysBetween(toLocal(due, day.zone), today)),
-      }
-    }),
-    total, page: input.page, pageSize: input.pageSize,
-  }
+export async function remindersBadge(ctx: ServiceContext, input: ClientZone) {
+  requirePerm(ctx.actor, 'reminders', 'view')
+  return myCounts(ctx.db.knex, ctx, input)
 }
 
 // ---- due notifications -------------------------------------------------------------------------------
 
 /** The caller's reminders to notify now; each occurrence is answered once (claimed by notified_at). */
-export async function remindersDue(ctx: ServiceContext): Promise<Reminder[]> {
+export async function remindersDue(ctx: ServiceContext, input: ClientZone = {}): Promise<DueNow> {
   requirePerm(ctx.actor, 'reminders', 'view')
   const k = ctx.db.knex
   const now = ctx.clock.now().toISOString()
   const candidates = await dueCandidates(k, ctx.actor.userId, now, 100)
-  if (!candidates.length) return []
-  return k.transaction(async (trx) => {
-    const version = versionOf(trx)
-    const out: Reminder[] = []
-    for (const c of candidates) {
-      if (await claimNotification(trx, String(c.id), { notified_at: now, version: await version() })) out.push(await reload(trx, ctx, String(c.id)))
-    }
-    return out
-  })
+  const items = !candidates.length
+    ? []
+    : await k.transaction(async (trx) => {
+        const version = versionOf(trx)
+        const out: Reminder[] = []
+        for (const c of candidates) {
+          if (await claimNotification(trx, String(c.id), { notified_at: now, version: await version() })) out.push(await reload(trx, ctx, String(c.id)))
+        }
+        return out
+      })
+  // after the claims, from the same tables as the centre: a summary never says another number
+  return { items, counts: await myCounts(k, ctx, input) }
 }
 
 // ---- evaluation and settings ---------------------------------------------------------------------------

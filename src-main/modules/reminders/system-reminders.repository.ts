@@ -8,10 +8,40 @@
 // statistics (a never-analysed SQLite file has none).
 import type { Knex } from 'knex'
 import type { Row } from './reminders.repository'
+import { whereEquals, whereLive } from '../../db/dialect'
 
-type Ids = string[] | null
+/**
+ * A slice of the customers' id space, lo ≤ id < hi (no lo: from the start, and the rows without a
+ * customer; no hi: to the end). A whole-database run reads one slice at a time, so no statement
+ * reads (or hands to the app) more than a slice's rows.
+ */
+export interface IdRange {
+  lo: string | null
+  hi: string | null
+}
+/** customers: these ids, a slice of them, or all (null) */
+export type Ids = string[] | IdRange | null
 
-const inCustomers = (q: Knex.QueryBuilder, col: string, ids: Ids) => (ids ? q.whereIn(col, ids) : q)
+function inCustomers(q: Knex.QueryBuilder, col: string, ids: Ids) {
+  if (!ids) return q
+  if (Array.isArray(ids)) return q.whereIn(col, ids)
+  const { lo, hi } = ids
+  if (lo) q.where(col, '>=', lo)
+  if (hi) {
+    // the first slice also holds the rows without a customer (never so for the customers' own id)
+    if (lo || col === 'c.id') q.where(col, '<', hi)
+    else q.where((w) => w.where(col, '<', hi).orWhereNull(col))
+  }
+  return q
+}
+
+/** The customer id `size` places after `from` (or the first) in the database's id order: where the next slice starts; null past the end. */
+export async function customerIdAfter(db: Knex, from: string | null, size: number): Promise<string | null> {
+  const q = db('customers').orderBy('id').offset(size).limit(1).select('id')
+  if (from) q.where('id', '>=', from)
+  const row = (await q)[0] as { id: string } | undefined
+  return row ? String(row.id) : null
+}
 const inList = (q: Knex.QueryBuilder, col: string, ids: string[] | undefined) => (ids ? q.whereIn(col, ids) : q)
 
 /** Ids of rows of `table` written after sync version `since`, at most `cap` + 1 of them. */
@@ -53,9 +83,12 @@ export async function currentVersion(db: Knex): Promise<number> {
 /** Customers of the policy last contacted (or created) before `threshold` without a reminder of that occasion. */
 export function contactPolicyCandidates(db: Knex, policyId: string, threshold: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const from = n.after
+  // a slice of the customers: read by its id range (SQLite would read the policy's index: all the
+  // policy's customers, a third of them, for each slice — 630 ms instead of 20 on 300,000)
+  const bySlice = !!ids && !Array.isArray(ids)
   const q = db('customers as c')
-    .where('c.contact_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereEquals(db, w, 'c.contact_policy_id', policyId, { unindexed: bySlice }))
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.owner_id')
     .where((w) =>
       w
@@ -109,7 +142,7 @@ export function contactPolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
 export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const q = db('customers as c')
     .where('c.purchase_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.owner_id')
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
@@ -179,7 +212,7 @@ export function escalationCandidates(
     .where('ou.team_id', teamId)
     .whereNot('c.owner_id', supervisorId)
     .where('c.purchase_policy_id', policyId)
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
   if (n.after) q.where('c.last_order_date', '>', n.after)
@@ -282,7 +315,7 @@ function promiseQuery(db: Knex, today: string, ids: Ids, after: string | undefin
     .whereNotNull('p.due_date')
     .where('p.due_date', '<=', today)
     .whereNull('i.deleted_at')
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'promise').whereRaw('r.source_id = p.id').whereNull('r.retracted_at')
     })
@@ -323,17 +356,17 @@ function promiseMismatchQuery(db: Knex, ids: Ids) {
 
 // ---- next follow-up dates ----------------------------------------------------------------------
 
-/** Interactions (all, or the given ones: written by imports or sync) with a follow-up date and no reminder. */
-export function followUpCandidates(db: Knex, interactionIds: string[] | null): Promise<Row[]> {
+/** Interactions (all, a slice of customers', or the given ones: written by imports or sync) with a follow-up date and no reminder. */
+export function followUpCandidates(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Promise<Row[]> {
   const q = db('interactions as i')
     .join('customers as c', 'c.id', 'i.customer_id')
     .whereNotNull('i.next_follow_up_at')
     .whereNull('i.deleted_at')
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'follow_up').whereRaw('r.source_id = i.id').whereNull('r.retracted_at')
     })
-  return inList(q, 'i.id', interactionIds ?? undefined).select('i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by', 'c.owner_id', 'c.name as customer_name')
+  return inList(inCustomers(q, 'i.customer_id', customers), 'i.id', interactionIds ?? undefined).select('i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by', 'c.owner_id', 'c.name as customer_name')
 }
 
 export const followUpMismatches = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(followUpMismatchQuery(db, ids), 'r.source_id', n.sourceIds)

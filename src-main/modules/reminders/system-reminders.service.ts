@@ -25,7 +25,7 @@ import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
-import { toBool, toIso } from '../../db/dialect'
+import { analyzeTables, toBool, toIso } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
 import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
@@ -35,12 +35,13 @@ import {
   updateReminder, writeSetting, type Row,
 } from './reminders.repository'
 import {
-  anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, escalationCandidates,
+  anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, customerIdAfter, escalationCandidates,
   followUpCandidates, followUpMismatches, openBirthdays, openEscalations, passedBirthdays, policyItems, promiseCandidates, promiseIdsOf,
-  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds, paymentDueCandidates, paymentDueMismatches,
+  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds, paymentDueCandidates, paymentDueMismatches, type IdRange, type Ids,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
 import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitleKey } from './ticket-reminders'
+import { atWorkHour, contactDueAt, loadClocks, type WorkClock } from './work-hours'
 
 const DAY = 86_400_000
 const FACT_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises'] as const
@@ -52,6 +53,31 @@ const CHANGED_CAP = 5000
 const CHUNK = 500
 /** Work (reminders looked at or written) per transaction of a whole-database run. */
 const CHUNK_WORK = 500
+/**
+ * Wall time per transaction of a whole-database run: past it the chunk commits and lets waiting
+ * work in. On SQLite every statement runs on the event loop (better-sqlite3 is synchronous) and
+ * on the one connection, so this bounds how long a user's request, or any timer, waits for the
+ * evaluation. Elsewhere the statements wait on the network and other connections serve users:
+ * a chunk bounds only how long a user's write waits for the sync_version row lock (and each
+ * commit costs a WAL flush).
+ */
+const CHUNK_MS: Record<Dialect, number> = { sqlite: 30, postgres: 150, mssql: 150 }
+/**
+ * The steps of a whole-database run: customers per slice it reads at a time (so statements and
+ * memory stay small at any size), and reminders per statement it looks up or inserts. On SQLite
+ * each statement blocks the event loop, so each stays under about 10 ms of CPU (a slice of 2,000
+ * customers, 100 reminders: a 500-row insert took 30 ms); elsewhere larger inserts save round
+ * trips, and the slices stay at 2,000 customers so the rows the app turns into reminders between
+ * two awaits (hashing each key) stay few.
+ */
+const STEPS: Record<Dialect, { range: number; slice: number }> = {
+  sqlite: { range: 2000, slice: 100 },
+  postgres: { range: 2000, slice: 500 },
+  mssql: { range: 2000, slice: 500 },
+}
+export const rangeSize = (dialect: Dialect) => STEPS[dialect].range
+/** Reminders created by a run after which their table's planner statistics are refreshed (then at each doubling). */
+const ANALYZE_AFTER = 10_000
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 
 export interface EvalStats {
@@ -70,6 +96,8 @@ export interface EvalRun {
   nowIso: string
   settings: LoadedSettings
   zone: Zone
+  /** each owner's working hour and time zone: reminders with a date only fall due then */
+  clockOf: (userId: string | null | undefined) => WorkClock
   today: LocalDate
   todayStr: string
   /** the end of the app's today: policy reminders due before it exist */
@@ -88,8 +116,10 @@ export interface EvalRun {
   touched: Set<string>
   /** the sync version of the current chunk's writes, taken at its first write */
   version(): Promise<number>
-  /** reports `n` units of work done; a whole-database run commits and starts a new chunk past CHUNK_WORK */
+  /** reports `n` units of work done; a whole-database run commits and starts a new chunk past CHUNK_WORK or CHUNK_MS */
   progress(n: number): Promise<void>
+  /** where the slices of the customers' id space start (the first at null), found as a whole-database run reaches them */
+  ranges: { starts: Array<string | null>; complete: boolean }
 }
 
 /** What one occasion's reminder should look like. */
@@ -141,7 +171,7 @@ export const titles = {
 }
 
 /** The title columns of a system reminder: no stored sentence, the key and its values. */
-const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.key, title_params: JSON.stringify(t.params) })
+export const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.key, title_params: JSON.stringify(t.params) })
 
 /** Beginnings of the Chinese titles stored before titles had keys (recognised to give them one). */
 const LEGACY_TITLE: Record<string, string> = {
@@ -175,7 +205,7 @@ export async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, cu
   }
   let version: number | null = null
   return {
-    db, dialect: app.db.dialect, now, nowIso: now.toISOString(), settings, zone, today, todayStr,
+    db, dialect: app.db.dialect, now, nowIso: now.toISOString(), settings, zone, clockOf: await loadClocks(db, settings), today, todayStr,
     todayEnd: fromLocal(zone, addDays(today, 1)), customerIds, delta, upTo, changed,
     dayMoved: !delta || formatDate(delta.lastToday) !== todayStr,
     stats: { created: 0, updated: 0, closed: 0, retracted: 0, revived: 0 },
@@ -183,10 +213,12 @@ export async function newRun(db: Knex, app: Pick<AppContext, 'db' | 'clock'>, cu
     // taken only when something is written: a no-change evaluation leaves the sync version alone
     version: async () => (version ??= await nextVersion(db as Knex.Transaction)),
     progress: async () => {},
+    ranges: { starts: [null], complete: false },
   }
 }
 
-export const atNotifyHour = (ev: EvalRun, date: LocalDate) => fromLocal(ev.zone, { ...date, h: ev.settings.notifyHour, mi: 0 }).toISOString()
+/** A date at its owner's working hour, on the owner's wall clock. */
+export const atNotifyHour = (ev: EvalRun, ownerId: unknown, date: LocalDate) => atWorkHour(ev.clockOf(ownerId == null ? null : String(ownerId)), date)
 
 /** A raw timestamp as the database returned it, kept as-is so equality with its source column holds. */
 const rawTimestamp = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
@@ -196,7 +228,7 @@ function newRow(ev: EvalRun, id: string, w: WantedReminder, version: number): Ro
     id, created_at: ev.nowIso, updated_at: ev.nowIso, version, deleted_at: null, owner_id: w.ownerId, ...titleColumns(w.title), notes: null,
     customer_id: w.customerId, contact_id: w.contactId, opportunity_id: w.opportunityId ?? null, due_at: w.dueAt, repeat_rule: 'none', repeat_interval: null,
     notify_ahead_minutes: w.notifyAheadMinutes ?? 0, snoozed_until: null, done_at: null, notified_at: null, source: w.source, source_key: w.key,
-    time_zone: ev.settings.timeZone, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
+    time_zone: ev.clockOf(w.ownerId).tz, repeat_anchor: null, series_id: null, fire_at: fireAtOf(w.dueAt, w.notifyAheadMinutes ?? 0, null), source_id: w.sourceId,
     basis_at: w.basisAt === undefined ? null : rawTimestamp(w.basisAt), basis_date: w.basisDate ?? null, cycle_days: w.cycleDays ?? null,
     retracted_at: null,
   }
@@ -216,9 +248,10 @@ export async function ensureReminders(ev: EvalRun, wanted: WantedReminder[]): Pr
   const byId = new Map<string, WantedReminder>()
   for (const w of wanted) byId.set(keyId(w.key), w)
   const all = [...byId]
+  const size = STEPS[ev.dialect].slice
   // one slice per chunk: its reminders are read and written in the same transaction
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const slice = all.slice(i, i + CHUNK)
+  for (let i = 0; i < all.length; i += size) {
+    const slice = all.slice(i, i + size)
     await ensureSlice(ev, slice)
     await ev.progress(slice.length)
   }
@@ -292,25 +325,59 @@ async function reschedule(ev: EvalRun, r: Row, dueAt: string, extra: Row = {}) {
 }
 
 /**
- * The rows a source must look at: everything in a full run; else the rows of the facts written
- * since the last run (queried per chunk of their ids) and, when the day moved on, the
- * thresholds crossed since (one range query).
+ * The slices of the customers' id space, rangeSize() customers each, in id order; the starts are
+ * found (an index walk each) as the run reaches them and kept for the run's next source.
  */
-async function affected(
+export async function* customerRanges(ev: EvalRun): AsyncGenerator<IdRange> {
+  const r = ev.ranges
+  for (let i = 0; ; i++) {
+    if (i === r.starts.length - 1 && !r.complete) {
+      const next = await customerIdAfter(ev.db, r.starts[i]!, rangeSize(ev.dialect))
+      if (next && next !== r.starts[i]) r.starts.push(next)
+      else r.complete = true
+    }
+    const hi = r.starts[i + 1] ?? null
+    yield { lo: r.starts[i]!, hi }
+    if (hi === null) return
+  }
+}
+
+/**
+ * The rows a source must look at, in batches: everything in a full run (`all` per slice of the
+ * customers, or for the customers of a one-customer evaluation); else the rows of the facts
+ * written since the last run (queried per chunk of their ids) and, when the day moved on, the
+ * thresholds crossed since (per slice of the customers). A row is handed out once. After each
+ * batch the run may commit and let waiting work in, so a run over a million customers never
+ * holds the database (or, on SQLite, the event loop) for long, nor all its rows in memory.
+ */
+export async function* affected(
   ev: EvalRun,
   full: boolean,
-  all: () => Promise<Row[]>,
+  all: (customers: Ids) => Promise<Row[]>,
   byIds: Array<[Changed, (chunk: string[]) => Promise<Row[]>]>,
-  crossed?: () => Promise<Row[]>,
-): Promise<Row[]> {
-  if (full || !ev.delta || byIds.some(([list]) => list === 'all')) return all()
-  const seen = new Map<string, Row>()
-  if (crossed && ev.dayMoved) for (const r of await crossed()) seen.set(String(r.id), r)
+  crossed?: (customers: Ids) => Promise<Row[]>,
+): AsyncGenerator<Row[]> {
+  const perSlice = async function* (query: (customers: Ids) => Promise<Row[]>) {
+    if (ev.customerIds) {
+      yield await query(ev.customerIds)
+      return
+    }
+    for await (const range of customerRanges(ev)) {
+      yield await query(range)
+      await ev.progress(0)
+    }
+  }
+  if (full || !ev.delta || byIds.some(([list]) => list === 'all')) {
+    yield* perSlice(all)
+    return
+  }
+  const seen = new Set<string>()
+  const unseen = (rows: Row[]) => rows.filter((r) => !seen.has(String(r.id)) && !!seen.add(String(r.id)))
+  if (crossed && ev.dayMoved) for await (const rows of perSlice(crossed)) yield unseen(rows)
   for (const [list, query] of byIds) {
     const ids = list as string[]
-    for (let i = 0; i < ids.length; i += CHUNK) for (const r of await query(ids.slice(i, i + CHUNK))) seen.set(String(r.id), r)
+    for (let i = 0; i < ids.length; i += CHUNK) yield unseen(await query(ids.slice(i, i + CHUNK)))
   }
-  return [...seen.values()]
 }
 
 /** Concatenated results of a lookup run per chunk of ids. */
@@ -333,9 +400,34 @@ const contactKey = (customerId: string, ownerId: string, basis: unknown) => `con
 
 async function contactPolicy(ev: EvalRun) {
   const full = await fullFor(ev, ['dict_items', 'contact_policy'])
+  for await (const open of affected(ev, full, (c) => contactPolicyMismatches(ev.db, c), [[ev.changed.customers, (ids) => contactPolicyMismatches(ev.db, ids)]])) {
+    await contactPolicyMismatched(ev, open)
+  }
+
+  for (const p of await policyItems(ev.db, 'contact_policy')) {
+    const cycle = Number(p.cycle_days)
+    const threshold = new Date(ev.todayEnd.getTime() - cycle * DAY).toISOString()
+    const crossedFrom = ev.delta ? new Date(ev.delta.lastTodayEnd.getTime() - cycle * DAY).toISOString() : ''
+    const query = (ids: Ids, after?: string) => contactPolicyCandidates(ev.db, String(p.id), threshold, ids, { after })
+    for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedFrom))) {
+      await ensureReminders(
+        ev,
+        rows.map((c) => {
+          const basis = c.last_contact_at ?? c.created_at
+          return {
+            key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
+            ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
+            dueAt: contactDueAt(ev.clockOf(String(c.owner_id)), toIso(basis)!, cycle), basisAt: basis, cycleDays: cycle,
+          }
+        }),
+      )
+    }
+  }
+}
+
+async function contactPolicyMismatched(ev: EvalRun, open: Row[]) {
   const done: Row[] = []
   const retract: Row[] = []
-  const open = await affected(ev, full, () => contactPolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => contactPolicyMismatches(ev.db, ids)]])
   for (const r of open) {
     await ev.progress(1)
     if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at) {
@@ -351,10 +443,11 @@ async function contactPolicy(ev: EvalRun) {
       continue
     }
     const cycle = Number(r.p_cycle_days)
-    const due = new Date(Date.parse(is) + cycle * DAY)
-    if (due >= ev.todayEnd) retract.push(r)
-    else if (toIso(r.due_at) !== due.toISOString() || Number(r.cycle_days) !== cycle) {
-      await reschedule(ev, r, due.toISOString(), { cycle_days: cycle, basis_at: rawTimestamp(basis) })
+    // made once basis + cycle falls within the app's today (as the candidates query), due at the owner's working hour that date
+    const due = contactDueAt(ev.clockOf(String(r.owner_id)), is, cycle)
+    if (Date.parse(is) + cycle * DAY >= ev.todayEnd.getTime()) retract.push(r)
+    else if (toIso(r.due_at) !== due || Number(r.cycle_days) !== cycle) {
+      await reschedule(ev, r, due, { cycle_days: cycle, basis_at: rawTimestamp(basis) })
     } else {
       // the same instant written in another format: store it as the column has it
       await updateReminder(ev.db, String(r.id), { basis_at: rawTimestamp(basis), updated_at: ev.nowIso, version: await ev.version() })
@@ -362,25 +455,6 @@ async function contactPolicy(ev: EvalRun) {
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
-
-  for (const p of await policyItems(ev.db, 'contact_policy')) {
-    const cycle = Number(p.cycle_days)
-    const threshold = new Date(ev.todayEnd.getTime() - cycle * DAY).toISOString()
-    const crossedFrom = ev.delta ? new Date(ev.delta.lastTodayEnd.getTime() - cycle * DAY).toISOString() : ''
-    const query = (ids: string[] | null, after?: string) => contactPolicyCandidates(ev.db, String(p.id), threshold, ids, { after })
-    const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedFrom))
-    await ensureReminders(
-      ev,
-      rows.map((c) => {
-        const basis = c.last_contact_at ?? c.created_at
-        return {
-          key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
-          ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
-          dueAt: new Date(Date.parse(toIso(basis)!) + cycle * DAY).toISOString(), basisAt: basis, cycleDays: cycle,
-        }
-      }),
-    )
-  }
 }
 
 // ---- 购买策略 and its escalation ----------------------------------------------------------------------
@@ -389,9 +463,33 @@ const orderDue = (lastOrder: string, days: number) => addDays(parseDate(lastOrde
 
 async function purchasePolicy(ev: EvalRun) {
   const full = await fullFor(ev, ['dict_items', 'purchase_policy'])
+  for await (const open of affected(ev, full, (c) => purchasePolicyMismatches(ev.db, c), [[ev.changed.customers, (ids) => purchasePolicyMismatches(ev.db, ids)]])) {
+    await purchasePolicyMismatched(ev, open)
+  }
+
+  const policies = await policyItems(ev.db, 'purchase_policy')
+  for (const p of policies) {
+    const cycle = Number(p.cycle_days)
+    const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -cycle)) : ''
+    const lastOrderBy = formatDate(addDays(ev.today, -cycle))
+    const query = (ids: Ids, after?: string) => purchasePolicyCandidates(ev.db, String(p.id), lastOrderBy, ids, { after })
+    for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedAfter))) {
+      await ensureReminders(
+        ev,
+        rows.map((c) => ({
+          key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
+          ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
+          dueAt: atNotifyHour(ev, c.owner_id, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+        })),
+      )
+    }
+  }
+  await escalations(ev, policies, full || (await fullFor(ev, ['users'], ['teams'])))
+}
+
+async function purchasePolicyMismatched(ev: EvalRun, open: Row[]) {
   const done: Row[] = []
   const retract: Row[] = []
-  const open = await affected(ev, full, () => purchasePolicyMismatches(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => purchasePolicyMismatches(ev.db, ids)]])
   for (const r of open) {
     await ev.progress(1)
     if (!r.c_id || r.c_deleted_at || !r.c_owner_id || r.c_owner_id !== r.owner_id || r.p_cycle_days == null || r.p_deleted_at || !r.c_last_order_date) {
@@ -407,28 +505,10 @@ async function purchasePolicy(ev: EvalRun) {
     const cycle = Number(r.p_cycle_days)
     const dueDate = orderDue(is, cycle)
     if (compareDates(dueDate, ev.today) > 0) retract.push(r)
-    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+    else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, dueDate), { cycle_days: cycle })
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
-
-  const policies = await policyItems(ev.db, 'purchase_policy')
-  for (const p of policies) {
-    const cycle = Number(p.cycle_days)
-    const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -cycle)) : ''
-    const lastOrderBy = formatDate(addDays(ev.today, -cycle))
-    const query = (ids: string[] | null, after?: string) => purchasePolicyCandidates(ev.db, String(p.id), lastOrderBy, ids, { after })
-    const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedAfter))
-    await ensureReminders(
-      ev,
-      rows.map((c) => ({
-        key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
-        ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
-        dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
-      })),
-    )
-  }
-  await escalations(ev, policies, full || (await fullFor(ev, ['users'], ['teams'])))
 }
 
 async function supervisorsByTeam(db: Knex): Promise<Map<string, Set<string>>> {
@@ -443,9 +523,35 @@ async function supervisorsByTeam(db: Knex): Promise<Map<string, Set<string>>> {
 
 async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
   const sups = await supervisorsByTeam(ev.db)
+  for await (const open of affected(ev, full, (c) => openEscalations(ev.db, c), [[ev.changed.customers, (ids) => openEscalations(ev.db, ids)]])) {
+    await escalationsMismatched(ev, open, sups)
+  }
+
+  for (const [teamId, supIds] of sups) {
+    for (const supId of supIds) {
+      for (const p of policies) {
+        const cycle = Number(p.cycle_days)
+        const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -2 * cycle)) : ''
+        const lastOrderBy = formatDate(addDays(ev.today, -2 * cycle))
+        const query = (ids: Ids, after?: string) => escalationCandidates(ev.db, teamId, supId, String(p.id), lastOrderBy, ids, { after })
+        for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedAfter))) {
+          await ensureReminders(
+            ev,
+            rows.map((c) => ({
+              key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
+              ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
+              dueAt: atNotifyHour(ev, supId, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+            })),
+          )
+        }
+      }
+    }
+  }
+}
+
+async function escalationsMismatched(ev: EvalRun, open: Row[], sups: Map<string, Set<string>>) {
   const done: Row[] = []
   const retract: Row[] = []
-  const open = await affected(ev, full, () => openEscalations(ev.db, ev.customerIds), [[ev.changed.customers, (ids) => openEscalations(ev.db, ids)]])
   for (const r of open) {
     await ev.progress(1)
     const teamSups = r.owner_team_id ? sups.get(String(r.owner_team_id)) : undefined
@@ -464,30 +570,10 @@ async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
     if (cycle === Number(r.cycle_days)) continue
     const dueDate = orderDue(is, 2 * cycle)
     if (compareDates(dueDate, ev.today) > 0) retract.push(r)
-    else await reschedule(ev, r, atNotifyHour(ev, dueDate), { cycle_days: cycle })
+    else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, dueDate), { cycle_days: cycle })
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
-
-  for (const [teamId, supIds] of sups) {
-    for (const supId of supIds) {
-      for (const p of policies) {
-        const cycle = Number(p.cycle_days)
-        const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -2 * cycle)) : ''
-        const lastOrderBy = formatDate(addDays(ev.today, -2 * cycle))
-        const query = (ids: string[] | null, after?: string) => escalationCandidates(ev.db, teamId, supId, String(p.id), lastOrderBy, ids, { after })
-        const rows = await affected(ev, full, () => query(ev.customerIds), [[ev.changed.customers, (ids) => query(ids)]], () => query(null, crossedAfter))
-        await ensureReminders(
-          ev,
-          rows.map((c) => ({
-            key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
-            ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
-            dueAt: atNotifyHour(ev, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
-          })),
-        )
-      }
-    }
-  }
 }
 
 // ---- birthdays -------------------------------------------------------------------------------------
@@ -504,21 +590,24 @@ async function birthdays(ev: EvalRun) {
   // passed birthdays: withdrawn (checked when the day moved on)
   if (ev.dayMoved) retract.push(...(await passedBirthdays(ev.db, ev.todayStr, ev.customerIds)))
   const seen = new Set(retract.map((r) => String(r.id)))
-  const open = await affected(ev, false, () => openBirthdays(ev.db, ev.customerIds), [
+  await close(ev, retract, 'retract')
+  for await (const open of affected(ev, false, (c) => openBirthdays(ev.db, c), [
     [ev.changed.contacts, (ids) => openBirthdays(ev.db, null, { sourceIds: ids })],
     [ev.changed.customers, (ids) => openBirthdays(ev.db, ids)],
-  ])
-  for (const r of open) {
-    await ev.progress(1)
-    if (seen.has(String(r.id))) continue
-    const lead = Number(String(r.source_key ?? '').split(':').pop())
-    const b = r.basis_date ? parseDate(String(r.basis_date)) : null
-    const valid =
-      b && r.ct_id && !r.ct_deleted_at && r.birthday && r.c_id && !r.c_deleted_at && r.c_owner_id === r.owner_id && leads.includes(lead)
-      && compareDates(b, ev.today) >= 0 && compareDates(nextBirthday(birthdayOf(r), b) ?? ev.today, b) === 0
-    if (!valid) retract.push(r) // birthday changed or passed, contact gone, lead no longer configured
+  ])) {
+    const invalid: Row[] = []
+    for (const r of open) {
+      await ev.progress(1)
+      if (seen.has(String(r.id))) continue
+      const lead = Number(String(r.source_key ?? '').split(':').pop())
+      const b = r.basis_date ? parseDate(String(r.basis_date)) : null
+      const valid =
+        b && r.ct_id && !r.ct_deleted_at && r.birthday && r.c_id && !r.c_deleted_at && r.c_owner_id === r.owner_id && leads.includes(lead)
+        && compareDates(b, ev.today) >= 0 && compareDates(nextBirthday(birthdayOf(r), b) ?? ev.today, b) === 0
+      if (!valid) invalid.push(r) // birthday changed or passed, contact gone, lead no longer configured
+    }
+    await close(ev, invalid, 'retract')
   }
-  await close(ev, retract, 'retract')
   if (!leads.length) return
 
   const maxLead = leads[0]
@@ -527,49 +616,79 @@ async function birthdays(ev: EvalRun) {
   // the birthdays a lead was reached for since the last run's day (the window after a long gap)
   const reached: LocalDate[] = []
   for (let i = 1; i <= passed; i++) for (const l of leads) reached.push(addDays(ev.delta!.lastToday, i + l))
-  const rows = await affected(
+  const batches = affected(
     ev,
     passed > maxLead + 1,
-    () => birthdayCandidates(ev.db, window, ev.customerIds),
+    (c) => birthdayCandidates(ev.db, window, c),
     [
       [ev.changed.contacts, (ids) => birthdayCandidates(ev.db, window, null, { sourceIds: ids })],
       [ev.changed.customers, (ids) => birthdayCandidates(ev.db, window, ids)],
     ],
-    () => birthdayCandidates(ev.db, birthdayPatternsOf(reached), null),
+    (c) => birthdayCandidates(ev.db, birthdayPatternsOf(reached), c),
   )
-  const wanted: WantedReminder[] = []
-  for (const c of rows) {
-    const b = birthdayOf(c)
-    const next = nextBirthday(b, ev.today)
-    if (!next) continue
-    const until = daysBetween(ev.today, next)
-    if (until > maxLead) continue
-    // the nearest lead that has been reached (7 days ahead, then 1 day ahead, …)
-    const lead = [...leads].reverse().find((l) => l >= until)
-    if (lead === undefined) continue
-    wanted.push({
-      key: `birthday:${c.id}:${c.owner_id}:${formatDate(next)}:${lead}`, source: 'birthday', sourceId: String(c.id), ownerId: String(c.owner_id),
-      title: titles.birthday(String(c.name), String(c.customer_name), next, b.calendar === 'lunar', lead), customerId: String(c.customer_id),
-      contactId: String(c.id), dueAt: atNotifyHour(ev, addDays(next, -lead)), basisDate: formatDate(next),
-    })
+  for await (const rows of batches) {
+    const wanted: WantedReminder[] = []
+    for (const c of rows) {
+      const b = birthdayOf(c)
+      const next = nextBirthday(b, ev.today)
+      if (!next) continue
+      const until = daysBetween(ev.today, next)
+      if (until > maxLead) continue
+      // the nearest lead that has been reached (7 days ahead, then 1 day ahead, …)
+      const lead = [...leads].reverse().find((l) => l >= until)
+      if (lead === undefined) continue
+      wanted.push({
+        key: `birthday:${c.id}:${c.owner_id}:${formatDate(next)}:${lead}`, source: 'birthday', sourceId: String(c.id), ownerId: String(c.owner_id),
+        title: titles.birthday(String(c.name), String(c.customer_name), next, b.calendar === 'lunar', lead), customerId: String(c.customer_id),
+        contactId: String(c.id), dueAt: atNotifyHour(ev, c.owner_id, addDays(next, -lead)), basisDate: formatDate(next),
+      })
+    }
+    await ensureReminders(ev, wanted)
   }
-  await ensureReminders(ev, wanted)
 }
 
 // ---- promises ------------------------------------------------------------------------------------------
 
 async function promises(ev: EvalRun) {
-  const done: Row[] = []
-  const retract: Row[] = []
   // promises written since, and the promises of interactions written since (deleted records)
   const edited: Changed =
     ev.changed.interaction_promises === 'all' || ev.changed.interactions === 'all'
       ? 'all'
       : [...new Set([...ev.changed.interaction_promises, ...(await chunked(ev.changed.interactions, (ids) => promiseIdsOf(ev.db, ids)))])]
-  const open = await affected(ev, false, () => promiseMismatches(ev.db, ev.customerIds), [
+  for await (const open of affected(ev, false, (c) => promiseMismatches(ev.db, c), [
     [edited, (ids) => promiseMismatches(ev.db, null, { sourceIds: ids })],
     [ev.changed.customers, (ids) => promiseMismatches(ev.db, ids)],
-  ])
+  ])) {
+    await promisesMismatched(ev, open)
+  }
+
+  const batches = affected(
+    ev,
+    false,
+    (c) => promiseCandidates(ev.db, ev.todayStr, c),
+    [
+      [edited, (ids) => promiseCandidates(ev.db, ev.todayStr, null, { sourceIds: ids })],
+      [ev.changed.customers, (ids) => promiseCandidates(ev.db, ev.todayStr, ids)],
+    ],
+    (c) => promiseCandidates(ev.db, ev.todayStr, c, { after: formatDate(ev.delta!.lastToday) }),
+  )
+  for await (const rows of batches) {
+    await ensureReminders(
+      ev,
+      rows
+        .filter((p) => p.owner_id || p.created_by)
+        .map((p) => ({
+          key: `promise:${p.id}`, source: 'promise' as const, sourceId: String(p.id), ownerId: String(p.owner_id ?? p.created_by),
+          title: titles.promise(String(p.content)), customerId: String(p.customer_id), contactId: str(p.contact_id),
+          dueAt: atNotifyHour(ev, p.owner_id ?? p.created_by, parseDate(String(p.due_date))), basisDate: String(p.due_date),
+        })),
+    )
+  }
+}
+
+async function promisesMismatched(ev: EvalRun, open: Row[]) {
+  const done: Row[] = []
+  const retract: Row[] = []
   for (const r of open) {
     await ev.progress(1)
     if (r.p_id && !r.p_deleted_at && r.p_kept_at) done.push(r)
@@ -577,35 +696,14 @@ async function promises(ev: EvalRun) {
     else if (str(r.p_due_date) !== str(r.basis_date)) {
       const due = parseDate(String(r.p_due_date))
       if (compareDates(due, ev.today) > 0) retract.push(r)
-      else await reschedule(ev, r, atNotifyHour(ev, due), { basis_date: String(r.p_due_date) })
+      else await reschedule(ev, r, atNotifyHour(ev, r.owner_id, due), { basis_date: String(r.p_due_date) })
     } else if (r.c_owner_id && r.c_owner_id !== r.owner_id) {
-      await updateReminder(ev.db, String(r.id), { owner_id: r.c_owner_id, updated_at: ev.nowIso, version: await ev.version() })
-      ev.stats.updated++
+      // the new owner's working hour on the same date
+      await reschedule(ev, r, atNotifyHour(ev, r.c_owner_id, parseDate(String(r.p_due_date))), { owner_id: r.c_owner_id })
     }
   }
   await close(ev, done, 'done')
   await close(ev, retract, 'retract')
-
-  const rows = await affected(
-    ev,
-    false,
-    () => promiseCandidates(ev.db, ev.todayStr, ev.customerIds),
-    [
-      [edited, (ids) => promiseCandidates(ev.db, ev.todayStr, null, { sourceIds: ids })],
-      [ev.changed.customers, (ids) => promiseCandidates(ev.db, ev.todayStr, ids)],
-    ],
-    () => promiseCandidates(ev.db, ev.todayStr, null, { after: formatDate(ev.delta!.lastToday) }),
-  )
-  await ensureReminders(
-    ev,
-    rows
-      .filter((p) => p.owner_id || p.created_by)
-      .map((p) => ({
-        key: `promise:${p.id}`, source: 'promise' as const, sourceId: String(p.id), ownerId: String(p.owner_id ?? p.created_by),
-        title: titles.promise(String(p.content)), customerId: String(p.customer_id), contactId: str(p.contact_id),
-        dueAt: atNotifyHour(ev, parseDate(String(p.due_date))), basisDate: String(p.due_date),
-      })),
-  )
 }
 
 // ---- 回款 payment plans -------------------------------------------------------------------------------
@@ -638,7 +736,7 @@ async function paymentsDue(ev: EvalRun) {
       key: paymentDueKey(String(p.id), String(p.due_date)), source: 'payment_due' as const, sourceId: String(p.id), ownerId: String(p.owner_id),
       title: titles.paymentDue(String(p.order_code), String(p.customer_name), String(p.due_date), Number(p.amount_cents) - Number(p.paid_cents)),
       customerId: String(p.customer_id), contactId: null,
-      dueAt: atNotifyHour(ev, addDays(parseDate(String(p.due_date)), 1)), basisDate: String(p.due_date),
+      dueAt: atNotifyHour(ev, p.owner_id, addDays(parseDate(String(p.due_date)), 1)), basisDate: String(p.due_date),
     })),
   )
 }
@@ -650,11 +748,31 @@ const SALES = new Set(['approved', 'shipped', 'completed'])
 export const followUpKey = (interactionId: string) => `follow_up:${interactionId}`
 
 async function followUps(ev: EvalRun) {
-  const retract: Row[] = []
-  const open = await affected(ev, false, () => followUpMismatches(ev.db, ev.customerIds), [
+  for await (const open of affected(ev, false, (c) => followUpMismatches(ev.db, c), [
     [ev.changed.interactions, (ids) => followUpMismatches(ev.db, null, { sourceIds: ids })],
     [ev.changed.customers, (ids) => followUpMismatches(ev.db, ids)],
-  ])
+  ])) {
+    await followUpsMismatched(ev, open)
+  }
+  if (ev.customerIds) return // one customer's evaluation: its interactions made their follow-ups already
+
+  const batches = affected(ev, false, (c) => followUpCandidates(ev.db, null, c as IdRange | null), [[ev.changed.interactions, (ids) => followUpCandidates(ev.db, ids)]])
+  for await (const rows of batches) {
+    await ensureReminders(
+      ev,
+      rows
+        .filter((i) => i.owner_id || i.created_by)
+        .map((i) => ({
+          key: followUpKey(String(i.id)), source: 'follow_up' as const, sourceId: String(i.id), ownerId: String(i.owner_id ?? i.created_by),
+          title: titles.followUp(String(i.customer_name), String(i.subject)), customerId: String(i.customer_id), contactId: str(i.contact_id),
+          dueAt: toIso(i.next_follow_up_at)!,
+        })),
+    )
+  }
+}
+
+async function followUpsMismatched(ev: EvalRun, open: Row[]) {
+  const retract: Row[] = []
   for (const r of open) {
     await ev.progress(1)
     if (r.customer_id) ev.touched.add(String(r.customer_id))
@@ -670,19 +788,6 @@ async function followUps(ev: EvalRun) {
     }
   }
   await close(ev, retract, 'retract')
-  if (ev.customerIds) return // one customer's evaluation: its interactions made their follow-ups already
-
-  const rows = await affected(ev, false, () => followUpCandidates(ev.db, null), [[ev.changed.interactions, (ids) => followUpCandidates(ev.db, ids)]])
-  await ensureReminders(
-    ev,
-    rows
-      .filter((i) => i.owner_id || i.created_by)
-      .map((i) => ({
-        key: followUpKey(String(i.id)), source: 'follow_up' as const, sourceId: String(i.id), ownerId: String(i.owner_id ?? i.created_by),
-        title: titles.followUp(String(i.customer_name), String(i.subject)), customerId: String(i.customer_id), contactId: str(i.contact_id),
-        dueAt: toIso(i.next_follow_up_at)!,
-      })),
-  )
 }
 
 // ---- customers' 最近联系 / 下次联系 ----------------------------------------------------------------------------
@@ -732,9 +837,10 @@ async function runAll(ev: EvalRun) {
   await paymentsDue(ev)
   if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps, ev.delta ? 'crossed' : 'dueSoon')
   const touched = [...ev.touched]
-  for (let i = 0; i < touched.length; i += CHUNK) {
-    await refreshCustomerContact(ev.db, touched.slice(i, i + CHUNK), () => ev.version())
-    await ev.progress(Math.min(CHUNK, touched.length - i))
+  // a few statements per customer: a few customers per step
+  for (let i = 0; i < touched.length; i += 20) {
+    await refreshCustomerContact(ev.db, touched.slice(i, i + 20), () => ev.version())
+    await ev.progress(Math.min(20, touched.length - i) * 5)
   }
   if (!ev.customerIds) {
     // where the next incremental run starts (written only when it moved: a no-change run writes nothing)
@@ -763,14 +869,26 @@ export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, o
 }
 
 /**
- * Lets queries that queued while a chunk ran go first: SQLite has one connection, so a user's
- * request (a few queries, one after another) would otherwise get one query in per chunk.
+ * Lets waiting work go first between two chunks: a setImmediate lets incoming I/O (a request
+ * that arrived while the chunk ran) in, then, while others use or wait for the database, the run
+ * waits. On SQLite the one connection is shared and a user's request is several queries one after
+ * another: the run waits until the pool has been idle for IDLE_MS, so a request's next query is not
+ * put behind the next chunk (up to MAX_YIELD_MS, so a busy app still sees the run finish).
+ * Elsewhere users have connections of their own: only the queued ones go first.
  */
-async function yieldToWaitingWork(knex: Knex) {
-  const pool = (knex.client as { pool?: { numPendingAcquires(): number } }).pool
-  for (let i = 0; i < 50; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    if (!pool || pool.numPendingAcquires() === 0) break
+const IDLE_MS = 3
+const MAX_YIELD_MS = 2000
+async function yieldToWaitingWork(knex: Knex, dialect: Dialect) {
+  const pool = (knex.client as { pool?: { numPendingAcquires(): number; numUsed(): number } }).pool
+  await new Promise((resolve) => setImmediate(resolve))
+  const start = performance.now()
+  let busyAt = start
+  while (pool && performance.now() - start < MAX_YIELD_MS) {
+    const busy = pool.numPendingAcquires() > 0 || (dialect === 'sqlite' && pool.numUsed() > 0)
+    const now = performance.now()
+    if (busy) busyAt = now
+    else if (dialect !== 'sqlite' || now - busyAt >= IDLE_MS) break
+    await new Promise((resolve) => setTimeout(resolve, busy ? 0 : 1))
   }
 }
 
@@ -787,19 +905,29 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
     const ev = await newRun(trx, app, null, full)
     let version: number | null = null
     let work = 0
+    let started = performance.now()
+    // the first run after a bulk load fills `reminders` from nothing: refresh its statistics as it
+    // grows, or PostgreSQL plans the next slices' anti-joins against an "empty" table
+    let analyzeAt = ANALYZE_AFTER
     ev.version = async () => (version ??= await nextVersion(trx))
     ev.progress = async (n) => {
       work += n
-      if (work < CHUNK_WORK) return
+      if (work < CHUNK_WORK && performance.now() - started < CHUNK_MS[app.db.dialect]) return
       await trx.commit()
-      await yieldToWaitingWork(knex)
+      if (ev.stats.created >= analyzeAt) {
+        analyzeAt = ev.stats.created * 2
+        await analyzeTables(knex, app.db.dialect, ['reminders'])
+      }
+      await yieldToWaitingWork(knex, app.db.dialect)
       trx = await knex.transaction()
       ev.db = trx
       version = null
       work = 0
+      started = performance.now()
     }
     await runAll(ev)
     await trx.commit()
+    if (ev.stats.created >= ANALYZE_AFTER) await analyzeTables(knex, app.db.dialect, ['reminders'])
     return ev.stats
   } catch (e) {
     if (!trx.isCompleted()) await trx.rollback()

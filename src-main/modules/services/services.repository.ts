@@ -215,3 +215,12 @@ export const findSla = (db: Knex, typeId: string | null, urgency: string): Promi
 export const insertSla = (db: Knex, row: Row) => db('service_sla').insert(row)
 export const updateSla = (db: Knex, id: string, version: number, patch: Row): Promise<number> => db('service_sla').where({ id, version }).update(patch)
 
+
+// ---- global search ------------------------------------------------------------------------
+
+/** 全局搜索: up to `cap` of the given (scoped, filtered) tickets with what a hit shows, in no order. */
+export const searchTicketRows = (db: Knex, q: Knex.QueryBuilder, cap: number): Promise<Row[]> =>
+  q
+    .leftJoin('customers as sc', 'sc.id', 't.customer_id')
+    .select('t.id', 't.code', 't.summary', 't.customer_id', 't.search_text', 'sc.name as customer_name')
+    .limit(cap)

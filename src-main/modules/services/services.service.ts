@@ -15,7 +15,9 @@ import { AppError, conflict, fieldError, forbidden, notFound, ruleError } from '
 import { toIso } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { inScope, requirePerm } from '../auth/permissions'
+import { can, inScope, requirePerm } from '../auth/permissions'
+import type { SearchHit } from '../../contract/search'
+import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateTicketReminders } from '../reminders/system-reminders.service'
@@ -25,7 +27,7 @@ import { clockOf, loadSlaRules, overdueBranches } from './services.sla'
 import { buildTicketSearchText, rankSimilar } from './services.text'
 import {
   applyFilter, archivedCandidates, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
-  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, slaRows, statusCounts, ticketBase, updateSla,
+  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
   updateTicket, visibleTickets, type ListFilter, type Row,
 } from './services.repository'
 
@@ -490,4 +492,34 @@ export async function servicesSaveSla(ctx: ServiceContext, input: { rules: In<ty
     if (version !== null) await evaluateTicketReminders(trx, ctx, 'allWaiting', v)
   })
   return servicesSla(ctx)
+}
+
+// ---- global search ------------------------------------------------------------------------
+
+/**
+ * 全局搜索's service tickets: the best `limit` tickets the caller may see whose code, customer,
+ * summary, request or notes contain the term (the list's search text), the code and the
+ * customer's name ranked first. Nothing without the services view permission.
+ */
+export async function servicesSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
+  if (!can(ctx.actor, 'services', 'view')) return []
+  const t = normalizeTerm(term)
+  if (!t) return []
+  const { k, q } = scoped(ctx)
+  const rows = await searchTicketRows(k, applyFilter(q(), { text: t }), 400)
+  const best = new Set(bestByText(rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id))
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
+  const hits: SearchHit[] = []
+  for (const r of rows) {
+    if (!best.has(String(r.id))) continue
+    const m = bestMatch(t, [
+      { field: 'code', values: [String(r.code)] },
+      { field: 'name', values: [s(r.customer_name), s(r.summary)] },
+    ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the request or a note
+    hits.push({
+      kind: 'ticket', id: String(r.id).toLowerCase(), title: String(r.summary), subtitle: [String(r.code), s(r.customer_name)].filter(Boolean).join(' · '),
+      customerId: s(r.customer_id)?.toLowerCase() ?? null, ...m,
+    })
+  }
+  return hits.sort(compareHits).slice(0, limit)
 }

@@ -350,8 +350,6 @@ export default {
     notify: {
       title: 'Reminder due',
       titleWith: 'Reminder: {title}',
-      more: '{n} more reminders are due; click to open the to-do centre',
-      moreTitle: 'Reminders',
       due: 'due {time}',
     },
     settings: {

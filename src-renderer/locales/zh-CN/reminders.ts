@@ -350,8 +350,6 @@ export default {
     notify: {
       title: '提醒到期',
       titleWith: '提醒：{title}',
-      more: '还有 {n} 条提醒到期，点击打开待办中心',
-      moreTitle: '待办提醒',
       due: '{time} 到期',
     },
     settings: {

@@ -73,6 +73,9 @@ export const TEXT_MAX: Partial<Record<keyof CustomerFormModel, number>> = {
   taxId: 64,
   notes: 4000,
 }
+/** 从业时间 (years) and 员工数量: the contract's bounds */
+export const YEARS_MAX = 200
+export const EMPLOYEES_MAX = 10_000_000
 export const TAG_MAX_LENGTH = 50
 export const TAGS_MAX = 20
 export const MONEY_MAX_YUAN = 90_000_000_000_000 // contract cap 9e15 cents

@@ -1,0 +1,113 @@
+// The embedded SQLite database as a file: a consistent copy while the app runs (SQLite's online
+// backup API through better-sqlite3's db.backup), checking that a file is a sound database of
+// ours (PRAGMA integrity_check, a sync_version row, known migrations), and writing the few
+// things a restore changes in a copy before it replaces the live file (a new epoch id).
+import fs from 'node:fs'
+import Database from 'better-sqlite3'
+import { sqliteNativeBinding } from './connection'
+import { migrations } from '../../db/migrations/index'
+
+function openFile(file: string, opts: { readonly: boolean }): Database.Database {
+  return new Database(file, { readonly: opts.readonly, fileMustExist: true, nativeBinding: sqliteNativeBinding() })
+}
+
+/**
+ * Copies the database in `source` to `dest` (a new file) with SQLite's online backup API while
+ * the app keeps using it. A read-only handle of its own copies every page in one step, i.e. in
+ * one read transaction of the source: a consistent snapshot, whatever other connections (the
+ * app's, another process's) write meanwhile — in WAL mode they are not blocked, and a write that
+ * lands before the step only makes it start over. Returns the number of pages copied.
+ */
+export async function backupSqliteFile(source: string, dest: string): Promise<number> {
+  if (fs.existsSync(dest)) throw new Error(`the backup file already exists: ${dest}`)
+  const db = openFile(source, { readonly: true })
+  let pages: number
+  try {
+    const r = await db.backup(dest, { progress: () => 0x7fffffff }) // after the first (empty) step: all pages at once
+    pages = r.totalPages
+  } finally {
+    db.close()
+  }
+  // the copy inherits WAL mode: make it one self-contained file (no -wal/-shm appear when it is read)
+  const copy = openFile(dest, { readonly: false })
+  try {
+    copy.pragma('journal_mode = DELETE')
+  } finally {
+    copy.close()
+  }
+  return pages
+}
+
+export interface SqliteFileCheck {
+  ok: boolean
+  /** why not: 'unreadable' (not a database, encrypted, damaged header), 'corrupt' (integrity_check), 'foreign' (not one of ours), 'newer' (made by a newer app) */
+  problem: 'unreadable' | 'corrupt' | 'foreign' | 'newer' | null
+  /** SQLite's or our own words about the problem */
+  detail: string | null
+  /** the last migration the file has, its sync epoch and a few row counts (when readable) */
+  schema: string | null
+  epochId: string | null
+  counts: Record<string, number>
+}
+
+const COUNTED = ['customers', 'contacts', 'interactions', 'reminders', 'users'] as const
+
+/**
+ * Whether `file` is a sound database of this app: PRAGMA integrity_check answers ok, it has the
+ * sync_version row every database of ours starts with, and no migration this app does not know.
+ * Opens the file read-only and changes nothing.
+ */
+export function checkSqliteFile(file: string): SqliteFileCheck {
+  const fail = (problem: SqliteFileCheck['problem'], detail: string, extra: Partial<SqliteFileCheck> = {}): SqliteFileCheck => ({
+    ok: false, problem, detail, schema: null, epochId: null, counts: {}, ...extra,
+  })
+  let db: Database.Database
+  try {
+    db = openFile(file, { readonly: true })
+  } catch (e) {
+    return fail('unreadable', (e as Error).message)
+  }
+  try {
+    let integrity: string[]
+    try {
+      integrity = (db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)
+    } catch (e) {
+      // SQLITE_CORRUPT: "database disk image is malformed"; SQLITE_NOTADB: "file is not a database"
+      const code = String((e as { code?: string }).code ?? '')
+      return fail(code.startsWith('SQLITE_CORRUPT') ? 'corrupt' : 'unreadable', (e as Error).message)
+    }
+    if (integrity.length !== 1 || integrity[0] !== 'ok') return fail('corrupt', integrity.slice(0, 5).join('; '))
+    const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name))
+    if (!tables.has('sync_version') || !tables.has('knex_migrations')) return fail('foreign', 'no sync_version or knex_migrations table: not a database of this app')
+    const sync = db.prepare('select epoch_id from sync_version where id = 1').get() as { epoch_id: string } | undefined
+    if (!sync) return fail('foreign', 'the sync_version row is missing')
+    const applied = (db.prepare('select name from knex_migrations order by id').all() as Array<{ name: string }>).map((r) => r.name)
+    const known = new Set(migrations.map((m) => m.name))
+    const schema = applied[applied.length - 1] ?? null
+    const unknown = applied.filter((n) => !known.has(n))
+    const counts: Record<string, number> = {}
+    for (const t of COUNTED) if (tables.has(t)) counts[t] = Number((db.prepare(`select count(*) as n from ${t} where deleted_at is null`).get() as { n: number }).n)
+    if (unknown.length) return fail('newer', `made by a newer version of the app (migrations ${unknown.join(', ')})`, { schema, epochId: sync.epoch_id, counts })
+    return { ok: true, problem: null, detail: null, schema, epochId: sync.epoch_id, counts }
+  } finally {
+    db.close()
+  }
+}
+
+/** Writes what a restored copy must carry before it goes live: a new sync epoch and the given settings rows. */
+export function prepareRestoredFile(file: string, o: { epochId: string; settings: Array<{ key: string; value: string | null }>; now: string }) {
+  const db = openFile(file, { readonly: false })
+  try {
+    db.pragma('journal_mode = DELETE') // a single file, no WAL beside it, until the app opens it again
+    db.transaction(() => {
+      db.prepare('update sync_version set epoch_id = ? where id = 1').run(o.epochId)
+      const upsert = db.prepare('insert into app_settings (key, value, updated_at) values (?, ?, ?) on conflict(key) do update set value = excluded.value, updated_at = excluded.updated_at')
+      for (const s of o.settings) upsert.run(s.key, s.value, o.now)
+    })()
+  } finally {
+    db.close()
+  }
+}
+
+/** The database file and the journal files beside it. */
+export const sqliteFilesOf = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]

@@ -1,0 +1,133 @@
+// npm run bench:search [-- --db sqlite|postgres] [--customers 100000] [--runs 20]
+// Measures 全局搜索 (search.global) in the main process — dispatch: zod parse, session,
+// permissions, every area's searchTop and its SQL — on a demo database of N customers
+// (about 2 contacts each). SQLite: generated once into out/bench-data-N (shared with
+// `npm run bench`); PostgreSQL: database crm_bench_search on CRM_TEST_PG_URL's server.
+import { execFileSync } from 'node:child_process'
+import os from 'node:os'
+import path from 'node:path'
+import knexFactory from 'knex'
+import { openApp } from '../../src-main/app/bootstrap'
+import { dispatch } from '../../src-main/ipc/dispatch'
+import { SessionStore } from '../../src-main/ipc/sessions'
+import { insertUser } from '../../src-main/modules/auth/auth.service'
+import type { DbConfig } from '../../src-main/db/config'
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : def
+}
+const N = Number(arg('customers', '100000'))
+const RUNS = Number(arg('runs', '20'))
+const dialect = arg('db', 'sqlite') as 'sqlite' | 'postgres'
+process.env.CRM_QUIET = '1'
+
+let config: DbConfig
+let dataDir: string
+if (dialect === 'postgres') {
+  const base = process.env.CRM_TEST_PG_URL
+  if (!base) throw new Error('set CRM_TEST_PG_URL (postgres://user:pass@host:port/db) for --db postgres')
+  const dbName = arg('pg-db', 'crm_bench_search')
+  const admin = knexFactory({ client: 'pg', connection: base })
+  const exists = await admin('pg_database').where({ datname: dbName }).first()
+  if (!exists) await admin.raw(`create database ${dbName}`)
+  await admin.destroy()
+  const u = new URL(base)
+  u.pathname = '/' + dbName
+  config = { dialect: 'postgres', url: u.toString() }
+  dataDir = path.resolve(`out/bench-search-pg`)
+} else {
+  dataDir = path.resolve(arg('data', `out/bench-data-${N}`))
+  config = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
+}
+
+let app = await openApp({ db: config, dataDir })
+const count = async () => Number((await app.db.knex('customers').whereNull('deleted_at').count({ n: '*' }))[0].n)
+const have = await count()
+if (have < N) {
+  await app.db.knex.destroy()
+  console.log(`generating ${N - have} demo customers …`)
+  const target = dialect === 'postgres' ? ['--db', (config as { url: string }).url] : ['--data', dataDir]
+  execFileSync('npx', ['tsx', 'src-main/cli/crm.ts', 'demo', '--customers', String(N - have), ...target, '--seed', '42'], { stdio: 'inherit' })
+  app = await openApp({ db: config, dataDir })
+}
+const k = app.db.knex
+if (dialect === 'postgres') await k.raw('analyze')
+const total = await count()
+const contacts = Number((await k('contacts').whereNull('deleted_at').count({ n: '*' }))[0].n)
+
+const sessions = new SessionStore()
+async function session(roleCode: string, login: string, teamOf?: string | null) {
+  let u = await k('users').where({ login }).first()
+  if (!u) {
+    const role = await k('roles').where({ code: roleCode }).first()
+    await k.transaction((trx) => insertUser(app, trx, { login, name: login, password: 'bench-pass-1', roleId: role.id, teamId: teamOf ?? null }))
+    u = await k('users').where({ login }).first()
+  }
+  sessions.set(login, u.id)
+  return login
+}
+const admin = await session('admin', 'bench_admin')
+const ownerRow = await k('customers').join('users', 'users.id', 'customers.owner_id').orderBy('customers.code').first('users.login as login', 'users.team_id as team_id')
+const manager = ownerRow ? (sessions.set(ownerRow.login, (await k('users').where({ login: ownerRow.login }).first()).id), ownerRow.login) : admin
+const supervisor = await session('supervisor', 'bench_supervisor', ownerRow?.team_id ?? null)
+
+const sample = await k('customers').orderBy('code').offset(Math.floor(total / 2)).first('name', 'code', 'phone')
+const contact = await k('contacts').orderBy('id').first('name', 'mobile')
+const { pinyin } = await import('pinyin-pro')
+const initials = pinyin(sample.name, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 6)
+const fullPinyin = pinyin(sample.name, { toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 9)
+
+const cases: Array<[string, string, string]> = [
+  [`exact customer name "${sample.name}"`, admin, sample.name],
+  ['name prefix "广州"', admin, '广州'],
+  ['two characters "科技"', admin, '科技'],
+  ['very common "有限"', admin, '有限'],
+  ['one character "张"', admin, '张'],
+  [`pinyin initials "${initials}"`, admin, initials],
+  [`full pinyin prefix "${fullPinyin}"`, admin, fullPinyin],
+  [`customer code "${sample.code}"`, admin, sample.code],
+  ['phone fragment', admin, String(sample.phone ?? '').replace(/\D/g, '').slice(-6)],
+  [`contact name "${contact.name}"`, admin, contact.name],
+  ['mobile fragment', admin, String(contact.mobile ?? '').slice(0, 7)],
+  ['no match "zzqxw"', admin, 'zzqxw'],
+  ['manager (own scope) "科技"', manager, '科技'],
+  [`manager (own scope) initials "${initials}"`, manager, initials],
+  ['supervisor (team scope) "有限"', supervisor, '有限'],
+]
+
+const rows: string[] = []
+let worst = 0
+for (const [name, who, term] of cases) {
+  const times: number[] = []
+  const cpu: number[] = []
+  let hits = 0
+  for (let i = 0; i < RUNS + 3; i++) {
+    const t0 = performance.now()
+    const c0 = process.cpuUsage()
+    const r = await dispatch({ app, sessions }, 'search', 'global', { term, limit: 5 }, who)
+    const dt = performance.now() - t0
+    const dc = process.cpuUsage(c0)
+    if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`)
+    hits = (r.data as { groups: Array<{ items: unknown[] }> }).groups.reduce((n, g) => n + g.items.length, 0)
+    if (i >= 3) {
+      times.push(dt)
+      cpu.push((dc.user + dc.system) / 1000)
+    }
+  }
+  cpu.sort((a, b) => a - b)
+  times.sort((a, b) => a - b)
+  const med = times[Math.floor(times.length / 2)]
+  const p95 = times[Math.floor(times.length * 0.95) - 1] ?? times[times.length - 1]
+  const max = times[times.length - 1]
+  worst = Math.max(worst, max)
+  rows.push(`| ${name} | ${hits} | ${med.toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${cpu[Math.floor(cpu.length / 2)].toFixed(1)} |`)
+}
+
+console.log(`\nGlobal search in the main process — ${total.toLocaleString('en')} customers, ${contacts.toLocaleString('en')} contacts, ${dialect}, ${RUNS} runs each after 3 warm-ups`)
+console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
+console.log('| request | hits shown | median ms | p95 ms | max ms | main-process CPU ms (median) |')
+console.log('|---|---:|---:|---:|---:|---:|')
+for (const r of rows) console.log(r)
+console.log(`\nworst single request: ${worst.toFixed(1)} ms (target: under 50 ms)`)
+await k.destroy()

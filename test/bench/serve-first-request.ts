@@ -1,0 +1,65 @@
+// npx tsx test/bench/serve-first-request.ts --db URL [--data DIR] [--port 4317] [--login jingli1] [--password demo12345]
+// Starts `crm serve` on a (large) database and measures, from the moment it prints its URL, how
+// long the first requests take while the first reminder evaluation runs in the background: the
+// page (index.html), a login and a customer list page, then a list page every second for --for
+// seconds (default 20), then stops the server. Target: the first request within 1 s of the URL.
+import { spawn } from 'node:child_process'
+import os from 'node:os'
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1]! : def
+}
+const db = arg('db', '')
+if (!db) throw new Error('--db URL is required')
+const port = arg('port', '4317')
+const seconds = Number(arg('for', '20'))
+const base = `http://127.0.0.1:${port}`
+const args = ['tsx', 'src-main/cli/crm.ts', 'serve', '--port', port, '--db', db, ...(process.argv.includes('--data') ? ['--data', arg('data', '')] : [])]
+
+const t0 = performance.now()
+const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'] })
+const at = () => `${((performance.now() - t0) / 1000).toFixed(2)} s`
+await new Promise<void>((resolve, reject) => {
+  child.stdout.on('data', (d: Buffer) => {
+    if (d.toString().includes('CRM running at')) resolve()
+  })
+  child.on('exit', (code) => reject(new Error(`crm serve exited (${code})`)))
+})
+const printed = performance.now()
+console.log(`URL printed at ${at()} after start; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`)
+const since = () => `${(performance.now() - printed).toFixed(0)} ms after the URL`
+try {
+  let t = performance.now()
+  const html = await (await fetch(base + '/')).text()
+  console.log(`GET / answered in ${(performance.now() - t).toFixed(0)} ms (${since()})`)
+  const token = /name="crm-bridge-token" content="([^"]+)"/.exec(html)?.[1] ?? ''
+  let cookie = ''
+  const call = async (area: string, name: string, input: unknown) => {
+    const r = await fetch(`${base}/api/${area}/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-crm-token': token, origin: base, ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(input),
+    })
+    const set = r.headers.get('set-cookie')
+    if (set) cookie = set.split(';')[0]!
+    const body = (await r.json()) as { ok: boolean; error?: { code: string } }
+    if (!body.ok) throw new Error(`${area}.${name}: ${body.error?.code}`)
+    return body
+  }
+  t = performance.now()
+  await call('auth', 'login', { login: arg('login', 'jingli1'), password: arg('password', 'demo12345') })
+  console.log(`login answered in ${(performance.now() - t).toFixed(0)} ms (${since()})`)
+  const times: number[] = []
+  for (let i = 0; i <= seconds; i++) {
+    t = performance.now()
+    await call('customers', 'list', { page: 1 + i, pageSize: 20 })
+    times.push(performance.now() - t)
+    if (i === 0) console.log(`first customer list answered in ${times[0]!.toFixed(0)} ms (${since()})`)
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  times.sort((a, b) => a - b)
+  console.log(`${times.length} list pages over ${seconds} s (the evaluation running): median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms`)
+} finally {
+  child.kill('SIGTERM')
+}

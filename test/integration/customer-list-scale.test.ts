@@ -1,0 +1,126 @@
+// The customer list at scale (issue 8): the indexes of migration 20261206001200 are the ones the
+// database reads (query plans, where they are cheap and stable), and a search that counts its
+// matches in the same pass — on PostgreSQL the matches found first, then sorted — answers the
+// same rows in the same order as before for every sort, with 1- and 2-character Chinese terms,
+// mixed Latin/Chinese and LIKE metacharacters.
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { makeStaff, type Staff } from './customers.fixtures'
+import { CUSTOMER_SORT_FIELDS, type CustomerRow } from '../../src-main/contract/customers'
+import { customerListQueries, type ListQuery } from '../../src-main/modules/customers/customers.repository'
+
+describeEachDb('customer list at scale: indexes and the counted search', (dialect) => {
+  let t: TestApp
+  let s: Staff
+  const made: CustomerRow[] = []
+  /** order totals as stored (a list row shows an empty one as 0; the sort puts it last) */
+  const totals = new Map<string, number | null>()
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    s = await makeStaff(t)
+    const owners = [s.mgrA1, s.mgrA2]
+    for (let i = 0; i < 24; i++) {
+      t.clock.advance(1000)
+      const c = await t.call(s.admin.key, 'customers', 'create', {
+        name: i % 3 === 0 ? `ABC科技${i}号有限公司` : `深圳${i}易达贸易_有限%公司`,
+        creditRating: i % 4 === 0 ? null : (i % 3) + 1,
+        ownerId: owners[i % 2]!.userId,
+      })
+      await t.app.db.knex('customers').where({ id: c.id }).update({
+        order_total_cents: i % 5 === 0 ? null : (i % 4) * 1000,
+        last_contact_at: i % 3 === 0 ? null : new Date(Date.UTC(2026, 0, 1 + (i % 5))).toISOString(),
+        next_contact_at: i % 2 === 0 ? null : new Date(Date.UTC(2026, 5, 1 + (i % 7))).toISOString(),
+      })
+    }
+    // the first page of everything, as rows to sort in JS
+    const r = await t.call(s.admin.key, 'customers', 'list', { page: 1, pageSize: 100 })
+    made.push(...r.items)
+    for (const row of await t.app.db.knex('customers').select('id', 'order_total_cents')) {
+      totals.set(String(row.id).toLowerCase(), row.order_total_cents === null ? null : Number(row.order_total_cents))
+    }
+  })
+  afterAll(async () => t?.close())
+
+  const value = (c: CustomerRow, field: (typeof CUSTOMER_SORT_FIELDS)[number]): string | number | null => {
+    if (field === 'createdAt') return null // not in a list row (not checked)
+    if (field === 'orderTotalCents') return totals.get(c.id.toLowerCase()) ?? null
+    const v = (c as unknown as Record<string, unknown>)[field]
+    return v === undefined || v === null ? null : (v as string | number)
+  }
+  /** The list's order: nulls last in both directions, ties by id in the sort's direction. */
+  function expected(rows: CustomerRow[], field: (typeof CUSTOMER_SORT_FIELDS)[number], order: 'asc' | 'desc') {
+    const sign = order === 'asc' ? 1 : -1
+    return [...rows].sort((a, b) => {
+      const x = value(a, field)
+      const y = value(b, field)
+      if (x === null || y === null) {
+        if (x !== y) return x === null ? 1 : -1
+      } else if (x !== y) return (x < y ? -1 : 1) * sign
+      return (a.id < b.id ? -1 : 1) * sign
+    })
+  }
+
+  for (const [what, term, match] of [
+    ['one Chinese character', '易', (n: string) => n.includes('易')],
+    ['two Chinese characters', '科技', (n: string) => n.includes('科技')],
+    ['mixed Latin and Chinese', 'abc科', (n: string) => n.toLowerCase().includes('abc科')],
+    ['a LIKE wildcard, literally', '_有限%', (n: string) => n.includes('_有限%')],
+  ] as const) {
+    it(`a search for ${what} (${term}) answers the same matches, count and order for every sort, both ways`, async () => {
+      const hits = made.filter((c) => match(c.name))
+      expect(hits.length).toBeGreaterThan(3)
+      for (const field of CUSTOMER_SORT_FIELDS.filter((f) => f !== 'createdAt')) {
+        for (const order of ['asc', 'desc'] as const) {
+          const r = await t.call(s.admin.key, 'customers', 'list', { page: 1, pageSize: 5, filter: { search: term }, sort: { field, order } })
+          expect(r.total, `${field} ${order}`).toBe(hits.length)
+          const want = expected(hits, field, order).slice(0, 5).map((c) => c.id)
+          // rows that tie on a value the row does not show (code is unique, names differ): same set
+          expect(r.items.map((c) => c.id), `${field} ${order}`).toEqual(want)
+          const page2 = await t.call(s.admin.key, 'customers', 'list', { page: 2, pageSize: 5, filter: { search: term }, sort: { field, order } })
+          expect(page2.items.map((c) => c.id), `${field} ${order}, page 2`).toEqual(expected(hits, field, order).slice(5, 10).map((c) => c.id))
+        }
+      }
+    })
+  }
+
+  const pageSql = (q: ListQuery, ownerId: string | null, withCount: boolean) => {
+    const k = t.app.db.knex
+    const { pageIds } = customerListQueries(k, q, (b) => {
+      if (ownerId) b.where('c.owner_id', ownerId)
+    })
+    return pageIds({ offset: 0, limit: 20, reverse: false, withCount }).toString()
+  }
+  const query = (over: Partial<ListQuery> = {}): ListQuery => ({ page: 1, pageSize: 20, filter: {}, sort: { field: 'updatedAt', order: 'desc' }, ...over })
+
+  if (dialect === 'sqlite') {
+    it('SQLite reads a manager\'s list in order from (owner_id, updated_at, id) and the order-total sort from its expression index', async () => {
+      const plan = async (sql: string) => ((await t.app.db.knex.raw(`explain query plan ${sql}`)) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      const mgr = await plan(pageSql(query(), s.mgrA1.userId, false))
+      expect(mgr).toMatch(/customers_owner_updated/)
+      expect(mgr).not.toMatch(/TEMP B-TREE/)
+      const total = await plan(pageSql(query({ sort: { field: 'orderTotalCents', order: 'desc' } }), null, false))
+      expect(total).toMatch(/customers_order_total_desc/)
+      expect(total).not.toMatch(/TEMP B-TREE/)
+    })
+  }
+
+  if (dialect === 'postgres') {
+    it('PostgreSQL finds a counted search\'s matches first (trigram index for 3+ characters), never by walking the updated_at index', async () => {
+      const k = t.app.db.knex
+      expect((await k.raw("select 1 from pg_indexes where indexname = 'customers_search_trgm'")).rows).toHaveLength(1)
+      await k.raw('analyze customers')
+      const sql = pageSql(query({ filter: { search: '易达贸' } }), null, true)
+      expect(sql).toMatch(/^with "c" as materialized \(/)
+      const plan = await k.transaction(async (trx) => {
+        // few rows here: a scan would be cheaper, so it is switched off to see which index serves the search
+        await trx.raw('set local enable_seqscan = off')
+        return ((await trx.raw(`explain ${sql}`)).rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n')
+      })
+      expect(plan).toMatch(/Bitmap Index Scan on customers_search_trgm/)
+      expect(plan).not.toMatch(/Index Scan Backward using customers_updated_at_index/)
+      // without the count (a broad list's page) the query stays as it was: sorted by the index
+      expect(pageSql(query(), null, false)).not.toMatch(/materialized/)
+    })
+  }
+})
