@@ -12,6 +12,7 @@ import * as m20261206000800 from './20261206000800_customer-desk'
 import * as m20261206001100 from './20261206001100_dashboard-layouts'
 import * as m20261206001200 from './20261206001200_customer-list-indexes'
 import * as m20261206001300 from './20261206001300_user-work-hour'
+import * as m20261206001400 from './20261206001400_orders-payments'
 
 export interface Migration {
   name: string
@@ -31,4 +32,5 @@ export const migrations: Migration[] = [
   { name: '20261206001100_dashboard-layouts', up: m20261206001100.up, down: m20261206001100.down },
   { name: '20261206001200_customer-list-indexes', ...m20261206001200 },
   { name: '20261206001300_user-work-hour', up: m20261206001300.up, down: m20261206001300.down },
+  { name: '20261206001400_orders-payments', ...m20261206001400 },
 ]

@@ -29,4 +29,6 @@ export const seedDictionary: SeedDictType[] = [
   { code: 'churn_reason', name: '流失原因', nameEn: 'Churn reason', items: [['价格因素', 'Price'], ['产品质量', 'Product quality'], ['服务不满意', 'Service'], ['被竞争对手抢走', 'Lost to competitor'], ['客户业务变化', 'Business change'], ['客户倒闭', 'Went out of business'], ['其他', 'Other']] },
   // 客户需求单 评议: the departments asked whether a requirement is feasible (configurable)
   { code: 'review_department', name: '评议部门', nameEn: 'Review department', items: [['质量部', 'Quality'], ['生产部', 'Production'], ['采购部', 'Purchasing']] },
+  { code: 'product_category', name: '产品类别', nameEn: 'Product category', items: [['硬件设备', 'Hardware'], ['软件产品', 'Software'], ['配件耗材', 'Parts and consumables'], ['技术服务', 'Technical services'], ['其他', 'Other']] },
+  { code: 'payment_method', name: '回款方式', nameEn: 'Payment method', items: [['银行转账', 'Bank transfer'], ['承兑汇票', 'Bank acceptance bill'], ['支票', 'Cheque'], ['现金', 'Cash'], ['微信/支付宝', 'WeChat Pay / Alipay'], ['其他', 'Other']] },
 ]

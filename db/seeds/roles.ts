@@ -26,6 +26,7 @@ export const seedRoles: SeedRole[] = [
     permissions: {
       ...every(ALL, 'all', business),
       pool: { actions: ['view', 'claim', 'assign'], scope: 'all' },
+      targets: { actions: ['view', 'create', 'edit', 'delete', 'export'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
       users: { actions: ['view', 'create', 'edit', 'delete'], scope: 'all' },
@@ -43,6 +44,7 @@ export const seedRoles: SeedRole[] = [
       ...every(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import'], 'team', business),
       pool: { actions: ['view', 'claim', 'assign'], scope: 'team' },
       products: { actions: ['view', 'create', 'edit', 'export', 'import'], scope: 'all' },
+      targets: { actions: ['view', 'create', 'edit', 'delete', 'export'], scope: 'team' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
       users: { actions: ['view'], scope: 'team' },
@@ -63,6 +65,7 @@ export const seedRoles: SeedRole[] = [
       services: { actions: ['view', 'create', 'edit'], scope: 'own' },
       requirements: { actions: ['view', 'create', 'edit'], scope: 'own' },
       churn: { actions: ['view', 'edit'], scope: 'own' },
+      targets: { actions: ['view'], scope: 'own' },
       reports: { actions: ['view'], scope: 'own' },
       // dictionary.view: the dropdowns; the 数据字典 screen needs dictionary.edit (router/menu.ts)
       dictionary: { actions: ['view'], scope: 'all' },
@@ -91,6 +94,7 @@ export const seedRoles: SeedRole[] = [
     permissions: {
       ...every(['view', 'export'], 'all', business),
       pool: { actions: ['view'], scope: 'all' },
+      targets: { actions: ['view', 'export'], scope: 'all' },
       reports: { actions: ['view', 'export'], scope: 'all' },
       dictionary: { actions: ['view'], scope: 'all' },
       users: { actions: ['view'], scope: 'all' },

@@ -18,6 +18,7 @@ import { prepareHistory } from './demo-history'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
 import { fillRetention } from './demo-retention'
+import { fillOrders } from './demo-orders'
 import type { Out } from './output'
 import { teamByName } from './user.command'
 import { seedRoles } from '../../db/seeds/roles'
@@ -240,6 +241,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
       `${totals.reminders} reminders over two years in ${seconds}s (seed ${seed})`,
   )
   await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
+  await fillOrders(app, r, out)
   // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
   // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
   await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])

@@ -126,6 +126,7 @@ export const PermModule = z.enum([
   'services',
   'requirements',
   'churn',
+  'targets',
   'reports',
   'dictionary',
   'users',

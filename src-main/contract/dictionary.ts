@@ -21,6 +21,8 @@ export const DictTypeCode = z.enum([
   'service_type', // 服务类型
   'churn_reason', // 流失原因
   'review_department', // 评议部门 (客户需求单)
+  'product_category', // 产品类别
+  'payment_method', // 回款方式
 ])
 export type DictTypeCode = z.infer<typeof DictTypeCode>
 

@@ -20,6 +20,9 @@ import { searchContract } from './search'
 import { systemContract } from './system'
 import { backupContract } from './backup'
 import { dashboardContract } from './dashboard'
+import { productsContract } from './products'
+import { ordersContract } from './orders'
+import { targetsContract } from './targets'
 import { exportsContract } from './exports'
 import { removalContract } from './removal'
 import { poolContract } from './pool'
@@ -45,6 +48,9 @@ export const contract = {
   system: systemContract,
   backup: backupContract,
   dashboard: dashboardContract,
+  products: productsContract,
+  orders: ordersContract,
+  targets: targetsContract,
   exports: exportsContract,
   removal: removalContract,
   pool: poolContract,

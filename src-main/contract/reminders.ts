@@ -12,6 +12,7 @@ export type RepeatRule = z.infer<typeof RepeatRule>
  * for the owner's supervisor at twice the cycle), contact birthdays, promises not kept.
  * `plan_step`: a dated step of an opportunity's 客户开发计划 (for its 客户经理); `opportunity`: an
  * opportunity newly assigned to its 客户经理. `service_ticket` is reserved for the service module.
+ * `payment_due`: a payment plan of a sale past its due date and not fully paid (回款提醒).
  */
 export const ReminderSource = z.enum([
   'manual',
@@ -26,6 +27,7 @@ export const ReminderSource = z.enum([
   'service_ticket',
   /** 公海预警: the customer returns to the 公海 in a few days unless followed up (or ordered) */
   'pool_warning',
+  'payment_due',
 ])
 export type ReminderSource = z.infer<typeof ReminderSource>
 

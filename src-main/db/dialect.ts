@@ -285,6 +285,14 @@ export function toNum(v: unknown): number | null {
   return Number.isFinite(n) ? n : null
 }
 
+// ---- date bucketing ---------------------------------------------------------------------------
+
+/**
+ * The YYYY-MM month of a date-only column (stored as YYYY-MM-DD text): `substring(col, 1, 7)`,
+ * which SQLite (3.34+), PostgreSQL and SQL Server all accept (SQL Server has no substr).
+ * Use the same expression in SELECT and GROUP BY (SQL Server requires it).
+ */
+export const monthOf = (knex: Knex, column: string) => knex.raw('substring(??, 1, 7)', [column])
 /** Whether a search term holds Chinese characters: it can then only match names (not pinyin, codes or phones). */
 export const hasHan = (term: string) => /\p{Script=Han}/u.test(term)
 

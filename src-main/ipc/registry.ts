@@ -20,6 +20,9 @@ import { searchHandlers } from '../modules/search/search.handlers'
 import { systemHandlers } from '../modules/system/system.handlers'
 import { backupHandlers } from '../modules/backup/backup.handlers'
 import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
+import { productsHandlers } from '../modules/products/products.handlers'
+import { ordersHandlers } from '../modules/orders/orders.handlers'
+import { targetsHandlers } from '../modules/targets/targets.handlers'
 import { exportsHandlers } from '../modules/exports/exports.handlers'
 import { removalHandlers } from '../modules/removal/removal.handlers'
 import { poolHandlers } from '../modules/pool/pool.handlers'
@@ -44,6 +47,9 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   system: systemHandlers,
   backup: backupHandlers,
   dashboard: dashboardHandlers,
+  products: productsHandlers,
+  orders: ordersHandlers,
+  targets: targetsHandlers,
   exports: exportsHandlers,
   removal: removalHandlers,
   pool: poolHandlers,

@@ -1,10 +1,11 @@
 // What only the desktop shell can do after a call has succeeded in the services (which checked
 // the caller and the permission): opening a stored attachment with the operating system's
-// program; start at login; the native folder and file pickers (backups); putting 复制诊断信息 on
-// the clipboard.
+// program; saving the window showing an order sheet as a PDF (orders.savePdf); start at login;
+// the native folder and file pickers (backups); putting 复制诊断信息 on the clipboard.
 import path from 'node:path'
 import { app, BrowserWindow, clipboard, dialog, shell, type WebContents } from 'electron'
 import type { ApiResult } from '../contract/index'
+import { saveWindowAsPdf } from './order-pdf'
 
 /**
  * Attachment types the OS may open directly: documents, images, media, archives. Anything
@@ -57,6 +58,10 @@ async function systemEffect(call: string, input: unknown, sender: WebContents | 
 export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>, input?: unknown, sender?: WebContents): Promise<ApiResult<unknown>> {
   if (!result.ok) return result
   if (area === 'system') return { ok: true, data: await systemEffect(call, input, sender, result.data) }
+  if (area === 'orders' && call === 'savePdf' && sender) {
+    const data = result.data as { fileName: string }
+    return { ok: true, data: { ...data, ...(await saveWindowAsPdf(sender, data.fileName)) } }
+  }
   if (area === 'interactions' && call === 'openAttachment') {
     const data = result.data as { path: string; opened: boolean }
     if (!isOpenable(data.path)) {

@@ -14,6 +14,7 @@ export const PERM_MODULES = [
   'services',
   'requirements',
   'churn',
+  'targets',
   'reports',
   'dictionary',
   'users',

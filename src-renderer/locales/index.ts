@@ -18,6 +18,9 @@ import zhPrefs from './zh-CN/prefs'
 import zhAbout from './zh-CN/about'
 import zhBackup from './zh-CN/backup'
 import zhDashboard from './zh-CN/dashboard'
+import zhOrders from './zh-CN/orders'
+import zhProducts from './zh-CN/products'
+import zhTargets from './zh-CN/targets'
 import zhDesk from './zh-CN/desk'
 import zhPool from './zh-CN/pool'
 import enCommon from './en-US/common'
@@ -35,6 +38,9 @@ import enPrefs from './en-US/prefs'
 import enAbout from './en-US/about'
 import enBackup from './en-US/backup'
 import enDashboard from './en-US/dashboard'
+import enOrders from './en-US/orders'
+import enProducts from './en-US/products'
+import enTargets from './en-US/targets'
 import enDesk from './en-US/desk'
 import enPool from './en-US/pool'
 
@@ -69,11 +75,13 @@ const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
     requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree, desk: zhDesk as Tree, pool: zhPool as Tree,
+    orders: zhOrders as Tree, products: zhProducts as Tree, targets: zhTargets as Tree,
     lock: zhLock, search: zhSearch, prefs: zhPrefs, about: zhAbout, backup: zhBackup as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
     requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree, desk: enDesk as Tree, pool: enPool as Tree,
+    orders: enOrders as Tree, products: enProducts as Tree, targets: enTargets as Tree,
     lock: enLock, search: enSearch, prefs: enPrefs, about: enAbout, backup: enBackup as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>

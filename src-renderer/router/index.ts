@@ -31,6 +31,13 @@ const routes: RouteRecordRaw[] = [
     beforeEnter: () => useAuthStore().connectionRepairable || { name: 'login' },
   },
   {
+    // the A4 order sheet, outside the app frame (printed, or saved as PDF by the desktop app)
+    path: '/print/orders/:id',
+    name: 'order-print',
+    component: () => import('../views/orders/OrderPrintView.vue'),
+    meta: { perm: { module: 'orders', action: 'view' }, title: 'orders.print.title' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -72,6 +79,36 @@ const routes: RouteRecordRaw[] = [
         name: 'reminders',
         component: () => import('../views/reminders/ReminderCentreView.vue'),
         meta: { perm: { module: 'reminders', action: 'view' }, title: 'menu.reminders' },
+      },
+      {
+        path: 'orders',
+        name: 'orders',
+        component: () => import('../views/orders/OrderListView.vue'),
+        meta: { perm: { module: 'orders', action: 'view' }, title: 'menu.orders' },
+      },
+      {
+        path: 'orders/:id',
+        name: 'order',
+        component: () => import('../views/orders/OrderDetailView.vue'),
+        meta: { perm: { module: 'orders', action: 'view' }, title: 'menu.orders' },
+      },
+      {
+        path: 'payments',
+        name: 'payments',
+        component: () => import('../views/orders/PaymentsView.vue'),
+        meta: { perm: { module: 'orders', action: 'view' }, title: 'menu.payments' },
+      },
+      {
+        path: 'products',
+        name: 'products',
+        component: () => import('../views/products/ProductListView.vue'),
+        meta: { perm: { module: 'products', action: 'view' }, title: 'menu.products' },
+      },
+      {
+        path: 'targets',
+        name: 'targets',
+        component: () => import('../views/targets/TargetsView.vue'),
+        meta: { perm: { module: 'targets', action: 'view' }, title: 'menu.targets' },
       },
       {
         path: 'calendar',

@@ -7,8 +7,8 @@ import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key:
-    | 'workbench' | 'customers' | 'pool' | 'dedupe' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'services' | 'requirements' | 'requirementMatrix' | 'churn'
-    | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
+    | 'workbench' | 'customers' | 'pool' | 'dedupe' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
+    | 'targets' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
   group: 'main' | 'system'
@@ -27,6 +27,10 @@ export const menuItems: MenuItem[] = [
   { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
   { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'orders', path: '/orders', label: 'menu.orders', group: 'main', perm: { module: 'orders', action: 'view' } },
+  { key: 'payments', path: '/payments', label: 'menu.payments', group: 'main', perm: { module: 'orders', action: 'view' } },
+  { key: 'products', path: '/products', label: 'menu.products', group: 'main', perm: { module: 'products', action: 'view' } },
+  { key: 'targets', path: '/targets', label: 'menu.targets', group: 'main', perm: { module: 'targets', action: 'view' } },
   { key: 'services', path: '/services', label: 'menu.services', group: 'main', perm: { module: 'services', action: 'view' } },
   { key: 'requirements', path: '/requirements', label: 'menu.requirements', group: 'main', perm: { module: 'requirements', action: 'view' } },
   { key: 'requirementMatrix', path: '/requirements/matrix', label: 'menu.requirementMatrix', group: 'main', perm: { module: 'requirements', action: 'view' } },

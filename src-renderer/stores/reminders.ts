@@ -21,6 +21,7 @@ export const REMINDER_SOURCES = [
   'opportunity',
   'service_ticket',
   'pool_warning',
+  'payment_due',
 ] as const satisfies readonly ReminderSource[]
 
 export const REPEAT_RULES = ['none', 'daily', 'weekly', 'monthly', 'yearly', 'every_n_days'] as const satisfies readonly RepeatRule[]

@@ -39,6 +39,7 @@ describe('system reminder titles in the reader\'s language', () => {
     expect(zh(stored(titles.promise('周五前发送报价单')))).toBe('承诺到期：周五前发送报价单')
     expect(zh(stored(titles.planStep('广州甲一科技', '上门演示')))).toBe('开发计划：广州甲一科技 — 上门演示')
     expect(zh(stored(titles.opportunityAssigned('JH-2026-000001', '广州甲一科技')))).toBe('新指派的销售机会：JH-2026-000001 广州甲一科技，请制定客户开发计划')
+    expect(zh(stored(titles.paymentDue('DD-2026-000001', '广州甲一科技', '2026-06-10', 12_345_678)))).toBe('回款逾期：DD-2026-000001（广州甲一科技）2026-06-10 到期，未收 ¥123,456.78')
   })
 
   it('renders them in English in English mode (the customer names stay as they are)', () => {
@@ -51,12 +52,14 @@ describe('system reminder titles in the reader\'s language', () => {
     expect(en(stored(titles.promise('send the quote')))).toBe('Promise due: send the quote')
     expect(en(stored(titles.planStep('Acme Ltd', 'demo on site')))).toBe('Development plan: Acme Ltd — demo on site')
     expect(en(stored(titles.opportunityAssigned('JH-2026-000001', 'Acme Ltd')))).toBe('Newly assigned opportunity: JH-2026-000001 Acme Ltd; please make a development plan')
+    expect(en(stored(titles.paymentDue('DD-2026-000001', 'Acme Ltd', '2026-06-10', 5)))).toBe('Payment overdue: DD-2026-000001 (Acme Ltd) due 2026-06-10, ¥0.05 unpaid')
   })
 
   it('no English title has Chinese text of its own', () => {
     const all = [
       titles.followUp('A', 'B'), titles.contactPolicy('A'), titles.purchasePolicy('A'), titles.escalation('A', 'B'),
       titles.birthday('A', 'B', { y: 2026, m: 1, d: 2 }, true, 3), titles.promise('A'), titles.planStep('A', 'B'), titles.opportunityAssigned('C', 'D'),
+      titles.paymentDue('C', 'D', '2026-01-02', 100),
     ]
     for (const t of all) expect(en(stored(t))).not.toMatch(/[\u4e00-\u9fff（），]/)
   })

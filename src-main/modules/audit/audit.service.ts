@@ -156,6 +156,10 @@ const CHILD_READ: Record<string, PermModule[]> = {
   competitor: ['customers'], // competitors.service: customers.view within its scope
   churn_warning: ['churn'], // churn.service: the customer's owner within the churn.view scope
   requirement: ['requirements'], // requirements.service: the customer's owner (or 负责人/对接人) within requirements.view
+  // orders.service judges by the order's owner, which is the customer's owner when the order is made
+  order: ['orders'],
+  payment_plan: ['orders'],
+  payment: ['orders'],
 }
 
 const readsWholeLog = (actor: Actor) => actor.permissions.audit?.actions.includes('view') === true && actor.permissions.audit.scope === 'all'

@@ -27,6 +27,8 @@ export const DICT_USAGE: Record<DictTypeCode, Array<[table: string, column: stri
   service_type: [['service_tickets', 'type_id']],
   churn_reason: [['churn_warnings', 'reason_id']],
   review_department: [['requirement_reviews', 'department_id']],
+  product_category: [['products', 'category_id']],
+  payment_method: [['payments', 'method_id']],
 }
 
 export const listTypes = (db: Knex) => db('dict_types').select('*').orderBy([{ column: 'sort_order' }, { column: 'code' }])

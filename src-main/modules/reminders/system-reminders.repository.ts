@@ -395,3 +395,67 @@ function followUpMismatchQuery(db: Knex, ids: Ids) {
 
 /** One patch for many reminders (closing or retracting a batch: at most 1000 ids). */
 export const updateRemindersByIds = (db: Knex, ids: string[], patch: Row) => db('reminders').whereIn('id', ids).update(patch)
+
+// ---- 回款: payment plans of sales past their due date ---------------------------------------------
+
+const SALES = ['approved', 'shipped', 'completed']
+
+/**
+ * Plans of live sales due before `today` and not fully paid (open_due_date is set only while a
+ * plan is not fully paid: an index range) without a reminder of that due date. For some
+ * customers (after a plan or payment write) also those with one, so its title follows the
+ * unpaid amount.
+ */
+export function paymentDueCandidates(db: Knex, today: string, ids: Ids): Promise<Row[]> {
+  const q = db('payment_plans as pp')
+    .join('orders as o', 'o.id', 'pp.order_id')
+    .join('customers as c', 'c.id', 'o.customer_id')
+    .where('pp.open_due_date', '<', today)
+    .whereNull('pp.deleted_at')
+    .whereNull('o.deleted_at')
+    .whereNull('c.deleted_at')
+    .whereIn('o.status', SALES)
+    .whereNotNull('o.owner_id')
+  if (!ids) {
+    q.whereNotExists(function () {
+      this.select(db.raw('1'))
+        .from('reminders as r')
+        .where('r.source', 'payment_due')
+        .whereRaw('r.source_id = pp.id')
+        .whereRaw('r.basis_date = pp.due_date')
+        .whereNull('r.retracted_at')
+    })
+  }
+  return inCustomers(q, 'o.customer_id', ids).select(
+    'pp.id', 'pp.due_date', 'pp.amount_cents', 'pp.paid_cents', 'o.id as order_id', 'o.code as order_code', 'o.owner_id', 'o.customer_id',
+    'c.name as customer_name',
+  )
+}
+
+/** Open payment reminders whose plan was paid, moved, deleted, or whose order is no longer a live sale of that owner. */
+export function paymentDueMismatches(db: Knex, ids: Ids): Promise<Row[]> {
+  const q = db('reminders as r')
+    .leftJoin('payment_plans as pp', 'pp.id', 'r.source_id')
+    .leftJoin('orders as o', 'o.id', 'pp.order_id')
+    .leftJoin('customers as c', 'c.id', 'o.customer_id')
+    .where('r.source', 'payment_due')
+    .whereNull('r.done_at')
+    .whereNull('r.deleted_at')
+    .where((w) =>
+      w
+        .whereNull('pp.id')
+        .orWhereNotNull('pp.deleted_at')
+        .orWhereNull('pp.open_due_date')
+        .orWhereRaw('pp.due_date <> r.basis_date')
+        .orWhereNull('o.id')
+        .orWhereNotNull('o.deleted_at')
+        .orWhereNotIn('o.status', SALES)
+        .orWhereRaw('o.owner_id <> r.owner_id')
+        .orWhereNotNull('c.deleted_at'),
+    )
+  return inCustomers(q, 'r.customer_id', ids).select(
+    'r.id', 'r.owner_id', 'r.customer_id', 'r.basis_date',
+    'pp.id as pp_id', 'pp.deleted_at as pp_deleted_at', 'pp.open_due_date as pp_open_due_date', 'pp.due_date as pp_due_date',
+    'o.id as o_id', 'o.deleted_at as o_deleted_at', 'o.status as o_status', 'o.owner_id as o_owner_id', 'c.deleted_at as c_deleted_at',
+  )
+}

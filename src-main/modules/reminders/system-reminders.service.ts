@@ -10,6 +10,8 @@
 //   birthday             contact birthdays N days ahead (7 and 1 by default; 农历 converted)
 //   promise              promises not kept by their due date (notifyHour)   → customer owner
 //   service_ticket       urgent assignment, SLA passed, twice the SLA, reopened (ticket-reminders.ts)
+//   payment_due          回款: a sale's payment plan past its due date and  → order owner
+//                        not fully paid (the day after, at notifyHour)
 // Policy reminders are made once their due time falls within the app's today, so they show
 // under "today" and fire on time. The evaluation is set-based. A full run checks everything
 // (at start; self-healing); an incremental run (hourly, after writes) checks only the facts
@@ -35,7 +37,7 @@ import {
 import {
   anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, customerIdAfter, escalationCandidates,
   followUpCandidates, followUpMismatches, openBirthdays, openEscalations, passedBirthdays, policyItems, promiseCandidates, promiseIdsOf,
-  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds, type IdRange, type Ids,
+  promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds, paymentDueCandidates, paymentDueMismatches, type IdRange, type Ids,
 } from './system-reminders.repository'
 import { addDays, compareDates, daysBetween, formatDate, fromLocal, parseDate, toLocal, type LocalDate, type Zone } from './tz'
 import { serviceTicketReminders, type TicketReminderOps, type TicketSelection, type TicketTitleKey } from './ticket-reminders'
@@ -147,7 +149,7 @@ const clip = (s: string, n = 200) => (s.length > n ? s.slice(0, n - 1) + '…' :
  * never one stored sentence.
  */
 export interface SystemTitle {
-  key: 'follow_up' | 'contact_policy' | 'purchase_policy' | 'purchase_escalation' | 'birthday' | 'promise' | 'plan_step' | 'opportunity' | TicketTitleKey
+  key: 'follow_up' | 'contact_policy' | 'purchase_policy' | 'purchase_escalation' | 'birthday' | 'promise' | 'plan_step' | 'opportunity' | 'payment_due' | TicketTitleKey
   params: Record<string, string | number | boolean>
 }
 
@@ -162,6 +164,10 @@ export const titles = {
   promise: (content: string): SystemTitle => ({ key: 'promise', params: { content: clip(content) } }),
   planStep: (customer: string, action: string): SystemTitle => ({ key: 'plan_step', params: { customer: clip(customer), action: clip(action) } }),
   opportunityAssigned: (code: string, customer: string): SystemTitle => ({ key: 'opportunity', params: { code: clip(code), customer: clip(customer) } }),
+  /** 回款逾期: the amount stays in cents (the UI formats it as money in the reader's language). */
+  paymentDue: (orderCode: string, customer: string, dueDate: string, unpaidCents: number): SystemTitle => ({
+    key: 'payment_due', params: { code: clip(orderCode), customer: clip(customer), dueDate, unpaidCents },
+  }),
 }
 
 /** The title columns of a system reminder: no stored sentence, the key and its values. */
@@ -170,7 +176,7 @@ export const titleColumns = (t: SystemTitle): Row => ({ title: '', title_key: t.
 /** Beginnings of the Chinese titles stored before titles had keys (recognised to give them one). */
 const LEGACY_TITLE: Record<string, string> = {
   follow_up: '跟进：', contact_policy: '跟进提醒：', purchase_policy: '业务下滑提醒：', purchase_escalation: '业务下滑提醒：', birthday: '生日提醒：',
-  promise: '承诺到期：', plan_step: '开发计划：', opportunity: '新指派的销售机会：',
+  promise: '承诺到期：', plan_step: '开发计划：', opportunity: '新指派的销售机会：', payment_due: '回款逾期：',
 }
 
 /** Whether the system keeps this reminder's title: keyed, or an old stored one; never a title someone wrote. */
@@ -700,6 +706,43 @@ async function promisesMismatched(ev: EvalRun, open: Row[]) {
   await close(ev, retract, 'retract')
 }
 
+// ---- 回款 payment plans -------------------------------------------------------------------------------
+
+export const paymentDueKey = (planId: string, dueDate: string) => `payment_due:${planId}:${dueDate}`
+
+/**
+ * A sale's payment plan not fully paid by its due date becomes a reminder for the order's owner
+ * the day after, at the notify hour; it is done once payments cover the plan, retracted when
+ * the plan moves or goes, or the order is no longer a live sale.
+ */
+async function paymentsDue(ev: EvalRun) {
+  const done: Row[] = []
+  const retract: Row[] = []
+  for (const r of await paymentDueMismatches(ev.db, ev.customerIds)) {
+    await ev.progress(1)
+    const live = r.pp_id && !r.pp_deleted_at && r.o_id && !r.o_deleted_at && !r.c_deleted_at && SALES.has(String(r.o_status))
+    if (live && !r.pp_open_due_date && str(r.pp_due_date) === str(r.basis_date)) done.push(r) // paid
+    else if (live && str(r.pp_due_date) === str(r.basis_date) && r.o_owner_id && r.o_owner_id !== r.owner_id) {
+      await updateReminder(ev.db, String(r.id), { owner_id: r.o_owner_id, updated_at: ev.nowIso, version: await ev.version() })
+      ev.stats.updated++
+    } else retract.push(r)
+  }
+  await close(ev, done, 'done')
+  await close(ev, retract, 'retract')
+  const rows = await paymentDueCandidates(ev.db, ev.todayStr, ev.customerIds)
+  await ensureReminders(
+    ev,
+    rows.map((p) => ({
+      key: paymentDueKey(String(p.id), String(p.due_date)), source: 'payment_due' as const, sourceId: String(p.id), ownerId: String(p.owner_id),
+      title: titles.paymentDue(String(p.order_code), String(p.customer_name), String(p.due_date), Number(p.amount_cents) - Number(p.paid_cents)),
+      customerId: String(p.customer_id), contactId: null,
+      dueAt: atNotifyHour(ev, p.owner_id, addDays(parseDate(String(p.due_date)), 1)), basisDate: String(p.due_date),
+    })),
+  )
+}
+
+const SALES = new Set(['approved', 'shipped', 'completed'])
+
 // ---- follow-ups --------------------------------------------------------------------------------------------
 
 export const followUpKey = (interactionId: string) => `follow_up:${interactionId}`
@@ -791,6 +834,7 @@ async function runAll(ev: EvalRun) {
   await purchasePolicy(ev)
   await birthdays(ev)
   await promises(ev)
+  await paymentsDue(ev)
   if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps, ev.delta ? 'crossed' : 'dueSoon')
   const touched = [...ev.touched]
   // a few statements per customer: a few customers per step
@@ -964,4 +1008,11 @@ export async function appZone(db: Knex): Promise<Zone> {
 /** A promise marked not kept after all: its reminder, closed when it was kept, is open again. */
 export async function reopenPromiseReminder(trx: Knex, promiseId: string, nowIso: string, version: () => Promise<number>) {
   await reopenDone(trx, keyId(`promise:${promiseId}`), { done_at: null, updated_at: nowIso, version: await version() })
+}
+
+/** The app's today (YYYY-MM-DD in the reminder time zone): what "due" and "overdue" mean for date-only facts. */
+export async function appToday(app: Pick<AppContext, 'db' | 'clock'>, db: Knex = app.db.knex): Promise<string> {
+  const { timeZone } = await loadSettings(db)
+  const l = toLocal(app.clock.now(), { tz: timeZone })
+  return formatDate({ y: l.y, m: l.m, d: l.d })
 }

@@ -209,6 +209,7 @@ export default {
       services: 'Service tickets',
       requirements: 'Requirements',
       churn: 'Churn',
+      targets: 'Sales targets',
       reports: 'Reports',
       dictionary: 'Data dictionary',
       users: 'Users',

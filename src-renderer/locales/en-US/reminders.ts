@@ -203,6 +203,7 @@ export default {
       opportunity: 'Opportunity',
       service_ticket: 'Service ticket',
       pool_warning: 'Pool warning',
+      payment_due: 'Payment overdue',
     },
     repeat: {
       none: 'Does not repeat',
@@ -346,6 +347,7 @@ export default {
       service_escalation: 'Ticket at twice its SLA: {code} {summary} ({customer}, handler {handler})',
       service_escalation_unassigned: 'Ticket at twice its SLA, still unassigned: {code} {summary} ({customer})',
       pool_warning: 'Pool warning: {customer} returns to the pool on {date}',
+      payment_due: 'Payment overdue: {code} ({customer}) due {dueDate}, {unpaid} unpaid',
     },
     notify: {
       title: 'Reminder due',

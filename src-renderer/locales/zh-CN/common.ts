@@ -209,6 +209,7 @@ export default {
       services: '客户服务',
       requirements: '客户需求',
       churn: '客户流失',
+      targets: '销售目标',
       reports: '统计报表',
       dictionary: '数据字典',
       users: '用户',

@@ -203,6 +203,7 @@ export default {
       opportunity: '销售机会',
       service_ticket: '服务工单',
       pool_warning: '公海预警',
+      payment_due: '回款逾期',
     },
     repeat: {
       none: '不重复',
@@ -346,6 +347,7 @@ export default {
       service_escalation: '工单超过两倍时限未处理：{code} {summary}（{customer}，处理人 {handler}）',
       service_escalation_unassigned: '工单超过两倍时限仍未分配：{code} {summary}（{customer}）',
       pool_warning: '公海预警：{customer} 将于 {date} 退回公海',
+      payment_due: '回款逾期：{code}（{customer}）{dueDate} 到期，未收 {unpaid}',
     },
     notify: {
       title: '提醒到期',

@@ -30,6 +30,7 @@ const ENUMS: Record<string, string> = {
 const FIELD_NS: Partial<Record<Entity, string>> = {
   customer: 'customers', contact: 'contacts', interaction: 'interactions', opportunity: 'opportunities', plan_step: 'opportunities',
   service_ticket: 'services', requirement: 'requirements', churn_warning: 'churn', competitor: 'competitors',
+  order: 'orders', payment: 'orders', payment_plan: 'orders',
 }
 /** longer values are cut in the list (the whole value in the tooltip) */
 export const LONG_TEXT = 80
@@ -86,6 +87,11 @@ export function useAuditFormat() {
       const ns = e.entity === 'requirement' ? 'requirements.statuses' : 'churn.statuses'
       if (field === 'status' && has(`${ns}.${v}`)) return t(`${ns}.${v}`)
       if (field === 'priority' && has(`requirements.priorities.${v}`)) return t(`requirements.priorities.${v}`)
+    }
+    if (e.entity === 'order' || e.entity === 'payment' || e.entity === 'payment_plan') {
+      // an order's status in words; amounts from cents
+      if (field === 'status' && has(`orders.status.${v}`)) return t(`orders.status.${v}`)
+      if (field.endsWith('Cents') && typeof v === 'number') return formatMoney(v)
     }
     if (typeof v === 'string' && ENUMS[field] && has(`${ENUMS[field]}.${v}`)) return t(`${ENUMS[field]}.${v}`)
     if (MONEY.has(field) && typeof v === 'number') return formatMoney(v)

@@ -7,7 +7,7 @@ type Te = (key: string) => boolean
 
 const SYSTEM_TITLES = [
   'follow_up', 'contact_policy', 'purchase_policy', 'purchase_escalation', 'birthday', 'promise', 'plan_step', 'opportunity',
-  'service_urgent', 'service_reopened', 'service_overdue', 'service_escalation', 'service_escalation_unassigned', 'pool_warning',
+  'service_urgent', 'service_reopened', 'service_overdue', 'service_escalation', 'service_escalation_unassigned', 'payment_due', 'pool_warning',
 ]
 
 /**
@@ -25,8 +25,17 @@ export function reminderTitle(r: Pick<Reminder, 'title' | 'titleKey' | 'titlePar
     p.lunar = p.lunar === true ? t('reminders.systemTitles.birthdayLunar') : ''
     p.lead = lead > 1 ? t('reminders.systemTitles.birthdayLead', { n: lead }) : lead === 1 ? t('reminders.systemTitles.birthdayLeadOne') : ''
   }
+  if (key === 'payment_due') p.unpaid = yuan(Number(p.unpaidCents ?? 0))
   return t(`reminders.systemTitles.${key}`, p)
 }
+
+/** Cents as ¥ with two decimals and thousands separators (12345678 → ¥123,456.78): the same in both languages. */
+function yuan(cents: number): string {
+  const abs = Math.abs(Math.round(cents))
+  const int = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${cents < 0 ? '-' : ''}¥${int}.${String(abs % 100).padStart(2, '0')}`
+}
+
 type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
 export function repeatText(r: Pick<Reminder, 'repeat' | 'repeatInterval'>, t: T): string {
@@ -54,5 +63,6 @@ const SOURCE_TAGS: Record<ReminderSource, TagType> = {
   opportunity: 'primary',
   service_ticket: 'info',
   pool_warning: 'danger',
+  payment_due: 'danger',
 }
 export const sourceTagType = (s: ReminderSource): TagType => SOURCE_TAGS[s] ?? 'info'

@@ -1,0 +1,435 @@
+// 订单: scoped list with sums, the order with lines, plans and payments, create/edit of drafts
+// (DD-<year>-<6 digits> numbers), the status machine with supervisor approval, and deletion.
+// Every write: one transaction, the next central version, an audit entry on the customer's
+// history; a change that makes or unmakes a sale recomputes the customer's trade figures
+// (recomputeCustomerTrade) and the order's receivables in the same transaction, and
+// re-evaluates the customer's system reminders (purchase policy, 回款 due).
+import type { Knex } from 'knex'
+import type { ServiceContext } from '../context'
+import type { Action, DataScope } from '../../contract/common'
+import {
+  MAX_LINES, type Order, type OrderAllowed, type OrderFields, type OrderLine, type OrderLineInput, type OrderPatch, type OrderRow,
+  type OrderStatus,
+} from '../../contract/orders'
+import { MAX_CENTS } from '../../contract/products'
+import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
+import { toIso, toNum } from '../../db/dialect'
+import { formatCode, newId, nextSequence } from '../../db/ids'
+import { nextVersion } from '../../db/tx'
+import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
+import { diff, recordAudit } from '../audit/audit.service'
+import { closeWarningsForOrder } from '../churn/churn.service'
+import { customersGet } from '../customers/customers.service'
+import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
+import { canTransition, isCounted, isEditable, isRemovable, lineAmounts, orderAmounts, reviewRefusal, TRANSITIONS, type TransitionAction } from './orders.model'
+import {
+  filteredOrders, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, planSearch, productsByIds,
+  whereOrderOwnerInTeam, type SearchPlan, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
+} from './orders.repository'
+import { monthlyActuals, orderStatsSums, type StatsRange } from './stats.repository'
+import { loadPaymentParts, settleOrder } from './settlement'
+
+export const DEFAULT_DISCOUNT_LIMIT_BP = 1000
+
+const str = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
+const int = (v: unknown) => Number(toNum(v) ?? 0)
+
+/** The service context on a transaction: another module's service then reads inside it. */
+export const onTrx = (ctx: ServiceContext, trx: Knex): ServiceContext => ({ ...ctx, db: { ...ctx.db, knex: trx } })
+
+export const orderConflict = () => new AppError('conflict', 'the order was changed meanwhile; reload and try again', { key: 'errors.conflict' })
+
+/** The discount limit (basis points) above which only a role with orders.approve may approve. */
+export async function discountLimit(db: Knex): Promise<number> {
+  const raw = await readSetting(db, 'discountLimitBp')
+  const v = Number(raw)
+  return raw !== null && Number.isInteger(v) && v >= 0 && v <= 10_000 ? v : DEFAULT_DISCOUNT_LIMIT_BP
+}
+
+// ---- access -------------------------------------------------------------------------------------
+
+/** Whether the actor holds `action` on orders with this order inside that action's scope. */
+export function mayOn(ctx: ServiceContext, action: Action, r: Row): boolean {
+  const p = ctx.actor.permissions.orders
+  return !!p && p.actions.includes(action) && inScope(ctx.actor, p.scope, str(r.owner_id), str(r.owner_team_id))
+}
+
+/** A live order the actor may see (orders.view in scope), else not_found. */
+export async function loadVisibleOrder(ctx: ServiceContext, db: Knex, id: string): Promise<Row> {
+  requirePerm(ctx.actor, 'orders', 'view')
+  const r = await findOrder(db, id)
+  if (!r || !mayOn(ctx, 'view', r)) throw notFound('order', id)
+  return r
+}
+
+/** A visible order the actor may change with `action` (forbidden when visible but not permitted). */
+export async function loadOrderFor(ctx: ServiceContext, db: Knex, id: string, action: Action): Promise<Row> {
+  requirePerm(ctx.actor, 'orders', action)
+  const r = await findOrder(db, id)
+  if (!r || !mayOn(ctx, 'view', r)) throw notFound('order', id)
+  if (!mayOn(ctx, action, r)) throw forbidden('orders', action)
+  return r
+}
+
+const isMine = (ctx: ServiceContext, r: Row) => r.owner_id === ctx.actor.userId || r.created_by === ctx.actor.userId
+
+function reviewOf(ctx: ServiceContext, r: Row, limit: number) {
+  return reviewRefusal(
+    { ownerId: str(r.owner_id), createdBy: str(r.created_by), maxDiscountBp: int(r.max_discount_bp) },
+    { userId: ctx.actor.userId, hasApprove: mayOn(ctx, 'approve', r), hasEdit: mayOn(ctx, 'edit', r) },
+    limit,
+  )
+}
+
+function allowedFor(ctx: ServiceContext, r: Row, limit: number, lineCount: number): OrderAllowed {
+  const st = String(r.status) as OrderStatus
+  const edit = mayOn(ctx, 'edit', r)
+  const review = st === 'pending' && reviewOf(ctx, r, limit) === null
+  const received = int(r.received_cents)
+  return {
+    edit: edit && isEditable(st),
+    submit: edit && st === 'draft' && lineCount > 0,
+    withdraw: edit && st === 'pending' && isMine(ctx, r),
+    approve: review,
+    reject: review,
+    ship: edit && st === 'approved',
+    complete: edit && st === 'shipped',
+    cancel: edit && (st === 'draft' || st === 'pending' || (st === 'approved' && mayOn(ctx, 'approve', r) && received === 0)),
+    remove: mayOn(ctx, 'delete', r) && isRemovable(st),
+    plans: edit && st !== 'cancelled',
+    payments: edit && isCounted(st) && int(r.outstanding_cents) > 0,
+  }
+}
+
+// ---- mapping --------------------------------------------------------------------------------------
+
+export const toQuantity = (v: unknown) => Math.round((toNum(v) ?? 0) * 1000) / 1000
+
+function toLine(r: Row): OrderLine {
+  const quantity = toQuantity(r.quantity)
+  const unitPriceCents = int(r.unit_price_cents)
+  const discountBp = int(r.discount_bp)
+  return {
+    id: String(r.id), lineNo: int(r.line_no), productId: str(r.product_id), productCode: str(r.product_code), productName: String(r.product_name),
+    model: str(r.model), unit: str(r.unit), quantity, unitPriceCents, discountBp,
+    grossCents: lineAmounts({ quantity, unitPriceCents, discountBp }).grossCents, lineTotalCents: int(r.line_total_cents),
+  }
+}
+
+export function toOrderRow(r: Row): OrderRow {
+  return {
+    id: String(r.id), code: String(r.code), customerId: String(r.customer_id), customerName: str(r.customer_name), orderDate: String(r.order_date),
+    status: String(r.status) as OrderStatus, totalCents: int(r.total_cents), receivedCents: int(r.received_cents),
+    outstandingCents: int(r.outstanding_cents), maxDiscountBp: int(r.max_discount_bp), nextDueDate: str(r.next_due_date),
+    ownerId: str(r.owner_id), ownerName: str(r.owner_name), updatedAt: toIso(r.updated_at)!,
+  }
+}
+
+async function buildOrder(ctx: ServiceContext, db: Knex, r: Row): Promise<Order> {
+  const [lineRows, limit, today] = [await linesOf(db, String(r.id)), await discountLimit(db), await appToday(ctx, db)]
+  const lines = lineRows.map(toLine)
+  const parts = await loadPaymentParts(db, String(r.id), today)
+  const amounts = orderAmounts(lines)
+  return {
+    ...toOrderRow(r),
+    customerCode: str(r.customer_code),
+    deliveryAddress: str(r.delivery_address), notes: str(r.notes), createdBy: str(r.created_by), createdByName: str(r.created_by_name),
+    grossCents: amounts.grossCents, discountCents: amounts.grossCents - int(r.total_cents), discountLimitBp: limit,
+    overdueCents: isCounted(String(r.status)) ? parts.overdueCents : 0,
+    submittedAt: toIso(r.submitted_at), approvalResult: (str(r.approval_result) as Order['approvalResult']) ?? null,
+    reviewedBy: str(r.approved_by), reviewedByName: str(r.reviewer_name), reviewedAt: toIso(r.approved_at), approvalComment: str(r.approval_comment),
+    shippedAt: toIso(r.shipped_at), completedAt: toIso(r.completed_at), cancelledAt: toIso(r.cancelled_at), cancelReason: str(r.cancel_reason),
+    lines, plans: parts.plans, payments: parts.payments,
+    allowed: allowedFor(ctx, r, limit, lines.length),
+    createdAt: toIso(r.created_at)!,
+    version: Number(r.version),
+  }
+}
+
+export async function loadOrder(ctx: ServiceContext, db: Knex, id: string): Promise<Order> {
+  const r = await findOrder(db, id)
+  if (!r) throw notFound('order', id)
+  return buildOrder(ctx, db, r)
+}
+
+/** What the audit log records of an order's header and lines. */
+const lineSummary = (l: Pick<OrderLine, 'productName' | 'quantity' | 'unitPriceCents' | 'discountBp' | 'lineTotalCents'>) =>
+  `${l.productName} × ${l.quantity} @ ${l.unitPriceCents}${l.discountBp ? ` −${l.discountBp}bp` : ''} = ${l.lineTotalCents}`
+const auditView = (o: Pick<Order, 'customerId' | 'orderDate' | 'deliveryAddress' | 'notes' | 'totalCents' | 'lines'>) => ({
+  customerId: o.customerId, orderDate: o.orderDate, deliveryAddress: o.deliveryAddress, notes: o.notes, totalCents: o.totalCents,
+  lines: o.lines.map(lineSummary),
+})
+
+// ---- lines ----------------------------------------------------------------------------------------
+
+interface PreparedLines {
+  rows: Row[]
+  totalCents: number
+  maxDiscountBp: number
+}
+
+/** Checks the lines (catalogue products, amounts within range) and prices them by the rounding rule. */
+async function prepareLines(db: Knex, orderId: string, lines: OrderLineInput[], keptProducts: Set<string>, at: string, version: number): Promise<PreparedLines> {
+  if (lines.length > MAX_LINES) throw fieldError('lines', 'too_big', 'too many lines', { maximum: MAX_LINES })
+  const ids = [...new Set(lines.map((l) => l.productId).filter((x): x is string => !!x))]
+  const products = new Map((await productsByIds(db, ids)).map((p) => [String(p.id), p]))
+  let total = 0
+  let maxBp = 0
+  const rows = lines.map((l, i) => {
+    const p = l.productId ? products.get(l.productId) : undefined
+    if (l.productId && (!p || (!p.enabled && !keptProducts.has(l.productId)))) {
+      throw fieldError(`lines.${i}.productId`, 'invalid_product', 'not an active product of the catalogue')
+    }
+    const discountBp = l.discountBp ?? 0
+    const a = lineAmounts({ quantity: l.quantity, unitPriceCents: l.unitPriceCents, discountBp })
+    if (a.grossCents > MAX_CENTS) throw fieldError(`lines.${i}.quantity`, 'too_big_number', 'the line amount is too large', { maximum: MAX_CENTS })
+    total += a.lineTotalCents
+    maxBp = Math.max(maxBp, discountBp)
+    return {
+      id: newId(), order_id: orderId, line_no: i + 1, product_id: l.productId ?? null, product_name: l.productName, model: l.model || null,
+      unit: l.unit || null, quantity: l.quantity, unit_price_cents: l.unitPriceCents, discount_bp: discountBp, line_total_cents: a.lineTotalCents,
+      created_at: at, updated_at: at, version,
+    }
+  })
+  if (total > MAX_CENTS) throw fieldError('lines', 'too_big_number', 'the order total is too large', { maximum: MAX_CENTS })
+  return { rows, totalCents: total, maxDiscountBp: maxBp }
+}
+
+async function newOrderCode(trx: Knex.Transaction, year: number): Promise<string> {
+  for (;;) {
+    const code = formatCode('DD', year, await nextSequence(trx, `order:${year}`))
+    if (!(await orderCodeExists(trx, code))) return code
+  }
+}
+
+// ---- list and get -----------------------------------------------------------------------------------
+
+export interface OrderListQuery {
+  page: number
+  pageSize: number
+  filter: import('../../contract/orders').OrderFilter
+  sort: { field: 'orderDate' | 'code' | 'totalCents' | 'updatedAt'; order: 'asc' | 'desc' }
+}
+
+const lastDayOfMonth = (ymd: string) => {
+  const [y, m] = [Number(ymd.slice(0, 4)), Number(ymd.slice(5, 7))]
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)
+}
+
+/**
+ * The stats range a filter amounts to, or null when the stats cannot answer it: only status,
+ * owner and whole months (from the 1st, to a month's last day) are kept per bucket.
+ */
+export function statsRangeOf(f: Record<string, unknown>, allowed: string[]): StatsRange | null {
+  for (const [key, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== false && !allowed.includes(key)) return null
+  const from = f.dateFrom as string | undefined
+  const to = f.dateTo as string | undefined
+  if (from && !from.endsWith('-01')) return null
+  if (to && lastDayOfMonth(to) !== to) return null
+  return { ownerId: f.ownerId as string | undefined, status: f.status as string | undefined, fromMonth: from?.slice(0, 7), toMonth: to?.slice(0, 7) }
+}
+
+/** Count and sums of the orders matching the filter: from the stats when they can answer, else from the orders. */
+async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'], q: Knex.QueryBuilder, scope: DataScope, search?: SearchPlan) {
+  const range = statsRangeOf(f, ['status', 'ownerId', 'dateFrom', 'dateTo'])
+  const sums = range ? await orderStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')) : await orderSums(k, q)
+  const overdue = await overdueSum(k, f, (x) => scopeOrders(ctx, k, x, scope, 'pp.owner_id'), await appToday(ctx), search)
+  return { ...sums, overdue }
+}
+
+export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
+  const scope = requirePerm(ctx.actor, 'orders', 'view')
+  const k = ctx.db.knex
+  const search = input.filter.search ? await planSearch(k, input.filter.search) : undefined
+  const q = filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope), search)
+  const sums = await listSums(ctx, k, input.filter, q, scope, search)
+  const offset = (input.page - 1) * input.pageSize
+  const ids: string[] = offset < sums.n ? (await orderPageIds(q, input.sort, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
+  const byId = new Map((await orderRowsByIds(k, ids)).map((r) => [String(r.id), toOrderRow(r)]))
+  const overdue = sums.overdue
+  return {
+    items: ids.map((id) => byId.get(id)).filter((x): x is OrderRow => !!x),
+    total: sums.n, page: input.page, pageSize: input.pageSize,
+    sums: { totalCents: sums.total, receivedCents: sums.received, outstandingCents: sums.outstanding, overdueCents: overdue },
+  }
+}
+
+/** The data scope on orders (alias o, or the owner column of plans, payments or stats). */
+export function scopeOrders(ctx: ServiceContext, k: Knex, q: Knex.QueryBuilder, scope: DataScope, col = 'o.owner_id') {
+  if (col === 'o.owner_id' && scope === 'team' && ctx.actor.teamId) return whereOrderOwnerInTeam(k, q, ctx.actor.teamId)
+  return applyScope(q, k, ctx.actor, scope, col)
+}
+
+export async function ordersGet(ctx: ServiceContext, input: { id: string }): Promise<Order> {
+  const r = await loadVisibleOrder(ctx, ctx.db.knex, input.id)
+  return buildOrder(ctx, ctx.db.knex, r)
+}
+
+// ---- create / edit / delete ------------------------------------------------------------------------------
+
+export async function ordersCreate(ctx: ServiceContext, input: OrderFields): Promise<Order> {
+  requirePerm(ctx.actor, 'orders', 'create')
+  const now = ctx.clock.now()
+  const at = now.toISOString()
+  const id = newId()
+  await ctx.db.knex.transaction(async (trx) => {
+    // the customer must be one the caller may see (answers not_found otherwise)
+    const customer = await customersGet(onTrx(ctx, trx), { id: input.customerId })
+    const version = await nextVersion(trx)
+    const lines = await prepareLines(trx, id, input.lines ?? [], new Set(), at, version)
+    const code = await newOrderCode(trx, Number(input.orderDate.slice(0, 4)) || now.getFullYear())
+    await insertOrder(trx, {
+      id, code, customer_id: customer.id, order_date: input.orderDate, status: 'draft', total_cents: lines.totalCents, received_cents: 0,
+      outstanding_cents: 0, max_discount_bp: lines.maxDiscountBp, delivery_address: input.deliveryAddress || customer.address || null,
+      notes: input.notes || null, owner_id: customer.ownerId ?? ctx.actor.userId, created_by: ctx.actor.userId,
+      created_at: at, updated_at: at, version,
+    })
+    await replaceLines(trx, ctx.db.dialect, id, lines.rows, at, version)
+    await settleOrder(trx, ctx.db.dialect, id, version)
+    const created = await loadOrder(ctx, trx, id)
+    await recordAudit(trx, ctx, { entity: 'order', entityId: id, parentId: customer.id, action: 'create', changes: { code: [null, code], ...diff(null, auditView(created)) } })
+  })
+  return loadOrder(ctx, ctx.db.knex, id)
+}
+
+export async function ordersUpdate(ctx: ServiceContext, input: { id: string; version: number; fields: OrderPatch }): Promise<Order> {
+  await ctx.db.knex.transaction(async (trx) => {
+    const r = await loadOrderFor(ctx, trx, input.id, 'edit')
+    if (Number(r.version) !== input.version) throw orderConflict()
+    if (!isEditable(String(r.status) as OrderStatus)) throw ruleError('orders.errors.notDraft', 'only a draft order can be edited', { status: r.status })
+    const before = await loadOrder(ctx, trx, input.id)
+    const f = input.fields
+    const at = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    const patch: Row = {}
+    if (f.customerId && f.customerId !== before.customerId) {
+      const customer = await customersGet(onTrx(ctx, trx), { id: f.customerId })
+      Object.assign(patch, { customer_id: customer.id, owner_id: customer.ownerId ?? r.owner_id }) // its plans follow (settleOrder)
+    }
+    if (f.orderDate) patch.order_date = f.orderDate
+    if (f.deliveryAddress !== undefined) patch.delivery_address = f.deliveryAddress || null
+    if (f.notes !== undefined) patch.notes = f.notes || null
+    if (f.lines) {
+      const kept = new Set(before.lines.map((l) => l.productId).filter((x): x is string => !!x))
+      const lines = await prepareLines(trx, input.id, f.lines, kept, at, version)
+      await replaceLines(trx, ctx.db.dialect, input.id, lines.rows, at, version)
+      Object.assign(patch, { total_cents: lines.totalCents, max_discount_bp: lines.maxDiscountBp })
+    }
+    if (!(await updateOrder(trx, input.id, { ...patch, updated_at: at, version }, input.version))) throw orderConflict()
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
+    const after = await loadOrder(ctx, trx, input.id)
+    await recordAudit(trx, ctx, { entity: 'order', entityId: input.id, parentId: after.customerId, action: 'update', changes: diff(auditView(before), auditView(after)) })
+  })
+  return loadOrder(ctx, ctx.db.knex, input.id)
+}
+
+export async function ordersRemove(ctx: ServiceContext, input: { id: string; version: number }) {
+  await ctx.db.knex.transaction(async (trx) => {
+    const r = await loadOrderFor(ctx, trx, input.id, 'delete')
+    if (Number(r.version) !== input.version) throw orderConflict()
+    const status = String(r.status) as OrderStatus
+    if (!isRemovable(status)) throw ruleError('orders.errors.notRemovable', 'a sale cannot be deleted; cancel it first', { status })
+    const at = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    if (!(await updateOrder(trx, input.id, { deleted_at: at, updated_at: at, version }, input.version))) throw orderConflict()
+    await removeOrderChildren(trx, input.id, at, version)
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
+    const customerId = String(r.customer_id)
+    await recomputeCustomerTrade(trx, customerId, version)
+    await evaluateCustomers(trx, ctx, [customerId], async () => version)
+    await recordAudit(trx, ctx, { entity: 'order', entityId: input.id, parentId: customerId, action: 'delete', changes: { code: [r.code, null], status: [status, null] } })
+  })
+  return { ok: true as const }
+}
+
+// ---- the status machine -------------------------------------------------------------------------------
+
+const ACTION_PERM: Record<TransitionAction, Action> = {
+  submit: 'edit', withdraw: 'edit', approve: 'view', reject: 'view', ship: 'edit', complete: 'edit', cancel: 'edit',
+}
+
+/**
+ * One step of the status machine. Refused with a translated reason: a step the status does not
+ * allow, submitting without lines, withdrawing someone else's order, reviewing one's own order
+ * or (without orders.approve) a discount above the limit, cancelling a sale with payments or
+ * without orders.approve.
+ */
+export async function ordersTransition(ctx: ServiceContext, action: TransitionAction, input: { id: string; version: number; comment?: string | null }): Promise<Order> {
+  await ctx.db.knex.transaction(async (trx) => {
+    const r = await loadOrderFor(ctx, trx, input.id, ACTION_PERM[action])
+    // a step based on an older version is a conflict first (the caller reloads and sees the new status)
+    if (Number(r.version) !== input.version) throw orderConflict()
+    const from = String(r.status) as OrderStatus
+    if (!canTransition(action, from)) {
+      throw ruleError('orders.errors.badTransition', `cannot ${action} an order that is ${from}`, { action, status: from })
+    }
+    const limit = await discountLimit(trx)
+    if (action === 'approve' || action === 'reject') {
+      const refusal = reviewOf(ctx, r, limit)
+      if (refusal === 'forbidden') throw forbidden('orders', 'approve')
+      if (refusal) throw ruleError(refusal, refusal === 'orders.errors.ownOrder' ? 'nobody reviews their own order' : 'this discount needs a reviewer with orders.approve', { maxDiscountBp: int(r.max_discount_bp), limitBp: limit })
+    }
+    if (action === 'submit' && !(await linesOf(trx, input.id)).length) throw ruleError('orders.errors.noLines', 'an order needs at least one line')
+    if (action === 'withdraw' && !isMine(ctx, r)) throw ruleError('orders.errors.notYours', 'only the owner or creator withdraws an order')
+    if (action === 'cancel' && from === 'approved') {
+      if (!mayOn(ctx, 'approve', r)) throw forbidden('orders', 'approve')
+      if (int(r.received_cents) > 0) throw ruleError('orders.errors.hasPayments', 'delete the received payments before cancelling', { receivedCents: int(r.received_cents) })
+    }
+    const to = TRANSITIONS[action].to
+    const at = ctx.clock.now().toISOString()
+    const version = await nextVersion(trx)
+    const comment = input.comment?.trim() || null
+    const patch: Row = { status: to, updated_at: at, version }
+    if (action === 'submit') patch.submitted_at = at
+    if (action === 'approve' || action === 'reject') {
+      Object.assign(patch, { approved_by: ctx.actor.userId, approved_at: at, approval_comment: comment, approval_result: action === 'approve' ? 'approved' : 'rejected' })
+    }
+    if (action === 'ship') patch.shipped_at = at
+    if (action === 'complete') patch.completed_at = at
+    if (action === 'cancel') Object.assign(patch, { cancelled_at: at, cancel_reason: comment })
+    if (!(await updateOrder(trx, input.id, patch, input.version))) throw orderConflict()
+    const customerId = String(r.customer_id)
+    await settleOrder(trx, ctx.db.dialect, input.id, version, r)
+    if (isCounted(from) !== isCounted(to)) {
+      await recomputeCustomerTrade(trx, customerId, version)
+      await evaluateCustomers(trx, ctx, [customerId], async () => version)
+      // a new sale closes the customer's standing 流失预警 (the customer is 正常 again)
+      if (isCounted(to)) await closeWarningsForOrder(trx, customerId, { now: ctx.clock.now(), actor: ctx.actor })
+    }
+    const changes: Record<string, [unknown, unknown]> = { status: [from, to] }
+    if (comment) changes[action === 'cancel' ? 'cancelReason' : 'approvalComment'] = [str(r[action === 'cancel' ? 'cancel_reason' : 'approval_comment']), comment]
+    await recordAudit(trx, ctx, { entity: 'order', entityId: input.id, parentId: customerId, action: 'update', changes })
+  })
+  return loadOrder(ctx, ctx.db.knex, input.id)
+}
+
+// ---- settings and printing ---------------------------------------------------------------------------
+
+export async function ordersGetSettings(ctx: ServiceContext) {
+  requirePerm(ctx.actor, 'orders', 'view')
+  return { discountLimitBp: await discountLimit(ctx.db.knex) }
+}
+
+export async function ordersSaveSettings(ctx: ServiceContext, input: { discountLimitBp: number }) {
+  requirePerm(ctx.actor, 'settings', 'edit')
+  await ctx.db.knex.transaction((trx) => writeSetting(trx, ctx.db.dialect, 'discountLimitBp', String(input.discountLimitBp), ctx.clock.now().toISOString()))
+  return { discountLimitBp: await discountLimit(ctx.db.knex) }
+}
+
+/** The printed sheet's file name; the desktop shell asks where to save it and prints the window. */
+export async function ordersSavePdf(ctx: ServiceContext, input: { id: string }) {
+  const r = await loadVisibleOrder(ctx, ctx.db.knex, input.id)
+  return { fileName: `${String(r.code)}.pdf`, saved: false, path: null }
+}
+
+// ---- for other modules ----------------------------------------------------------------------------
+
+/**
+ * Sales (by order month) or received payments (by payment month) per owner and month for the
+ * months [fromMonth, toMonth], from the stats (targets and 销售业绩 read them; they check their own
+ * permissions).
+ */
+export async function actualsByOwnerMonth(db: Knex, basis: 'orders' | 'payments', fromMonth: string, toMonth: string) {
+  const rows = await monthlyActuals(db, basis, fromMonth, toMonth)
+  return rows.map((r) => ({ ownerId: r.owner_id == null ? null : String(r.owner_id), month: String(r.month), cents: Number(r.cents ?? 0) }))
+}

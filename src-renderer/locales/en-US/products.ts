@@ -1,0 +1,56 @@
+// Products and stock — English
+export default {
+  menu: {
+    products: 'Products & stock',
+  },
+  products: {
+    title: 'Products & stock',
+    subtitle: 'The product catalogue (code, name, model, unit, price, category) and stock per warehouse',
+    subtitleReadonly: 'Look up products and stock per warehouse',
+    tabProducts: 'Products',
+    tabStock: 'Stock',
+    new: 'New product',
+    newTitle: 'New product',
+    editTitle: 'Edit product',
+    newStock: 'Add stock',
+    editStock: 'Edit stock',
+    searchPlaceholder: 'Code, name, model or pinyin',
+    pickPlaceholder: 'Choose a product (code, name or pinyin)',
+    active: 'Active',
+    inactive: 'Inactive',
+    emptyTitle: 'No products',
+    emptyHint: 'Click "New product" to build the catalogue; order lines can pick products from it.',
+    emptyHintReadonly: 'No matching products.',
+    stockEmpty: 'No stock rows.',
+    stockEmptyHint: 'Click "Add stock" to record the quantity in a warehouse.',
+    confirmRemoveStock: 'Delete the stock row of {product} in {warehouse}?',
+    fields: {
+      code: 'Product code',
+      name: 'Product name',
+      model: 'Model / spec',
+      unit: 'Unit',
+      priceCents: 'Unit price',
+      categoryId: 'Category',
+      enabled: 'Status',
+      notes: 'Notes',
+      stockQuantity: 'In stock',
+    },
+    stockFields: {
+      productId: 'Product',
+      warehouse: 'Warehouse',
+      quantity: 'Quantity',
+    },
+    placeholders: {
+      code: 'Leave blank to number it automatically',
+      unit: 'pc, set, box…',
+    },
+    messages: {
+      created: 'Product created',
+      updated: 'Product saved',
+      stockSaved: 'Stock saved',
+    },
+    errors: {
+      inUse: 'The product is on {count} order lines and cannot be deleted; disable it instead',
+    },
+  },
+}

@@ -1,0 +1,56 @@
+// 产品与库存 — 简体中文（默认）
+export default {
+  menu: {
+    products: '产品与库存',
+  },
+  products: {
+    title: '产品与库存',
+    subtitle: '产品目录（编码、名称、型号规格、单位、价格、类别）与各仓库库存',
+    subtitleReadonly: '查询产品目录与各仓库库存',
+    tabProducts: '产品',
+    tabStock: '库存',
+    new: '新建产品',
+    newTitle: '新建产品',
+    editTitle: '编辑产品',
+    newStock: '登记库存',
+    editStock: '修改库存',
+    searchPlaceholder: '编码、名称、型号或拼音',
+    pickPlaceholder: '选择产品（编码、名称或拼音）',
+    active: '启用',
+    inactive: '停用',
+    emptyTitle: '没有产品',
+    emptyHint: '点击“新建产品”建立产品目录；订单明细可以从目录中选择产品。',
+    emptyHintReadonly: '没有符合条件的产品。',
+    stockEmpty: '没有库存记录。',
+    stockEmptyHint: '点击“登记库存”记录各仓库的库存数量。',
+    confirmRemoveStock: '删除 {product} 在 {warehouse} 的库存记录？',
+    fields: {
+      code: '产品编码',
+      name: '产品名称',
+      model: '型号规格',
+      unit: '单位',
+      priceCents: '单价',
+      categoryId: '产品类别',
+      enabled: '状态',
+      notes: '备注',
+      stockQuantity: '库存合计',
+    },
+    stockFields: {
+      productId: '产品',
+      warehouse: '仓库',
+      quantity: '数量',
+    },
+    placeholders: {
+      code: '留空则自动编号',
+      unit: '台、套、个、箱…',
+    },
+    messages: {
+      created: '产品已创建',
+      updated: '产品已保存',
+      stockSaved: '库存已保存',
+    },
+    errors: {
+      inUse: '该产品已用于 {count} 条订单明细，不能删除；可以将其停用',
+    },
+  },
+}
