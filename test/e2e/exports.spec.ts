@@ -45,7 +45,7 @@ test('a 客户经理 exports the filtered customer list to .xlsx and CSV: own cu
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('customer-export').locator('button').first().click()])
   expect(download.suggestedFilename()).toMatch(/^客户列表_\d{4}-\d{2}-\d{2}\.xlsx$/)
-  await expect(page.locator('.el-message--success')).toContainText('已导出 2 行')
+  await expect(page.locator('.el-message--success').filter({ hasText: '已导出 2 行' }).first()).toBeVisible()
   await page.screenshot({ path: `${SHOTS}/exports-customers.png` })
   const file = await download.path()
   const wb = new ExcelJS.Workbook()

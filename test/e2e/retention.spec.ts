@@ -133,7 +133,7 @@ test('a requirement: two departments review, approval, a change with its reason,
   await page.getByTestId('requirement-action-report').click()
   await page.getByTestId('step-report').fill('先试一下')
   await page.getByTestId('step-save').click()
-  await expect(page.locator('.el-message--error')).toContainText('还有 2 个部门未评议')
+  await expect(page.locator('.el-message--error').filter({ hasText: '还有 2 个部门未评议' }).first()).toBeVisible()
   await page.getByTestId('requirement-step-dialog').getByRole('button', { name: '取消' }).click()
   await expect(page.getByTestId('requirement-step-dialog')).toBeHidden()
 
