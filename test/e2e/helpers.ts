@@ -40,5 +40,6 @@ export async function pick(page: Page, testId: string, option: string) {
 
 /** Confirms an Element Plus message box (确认删除? / 退出登录?). */
 export async function confirmBox(page: Page) {
-  await page.locator('.el-message-box .el-message-box__btns .el-button--primary').click()
+  // the newest box is the last one (a box just closed may still be fading out)
+  await page.locator('.el-message-box .el-message-box__btns .el-button--primary').last().click()
 }
