@@ -82,12 +82,13 @@ describeEachDb('reminder evaluation beside user requests', (dialect) => {
     expect(stats.created).toBe(N)
     expect(Number((await t.app.db.knex('reminders').where({ source: 'contact_policy' }).count({ n: '*' }))[0].n)).toBe(N)
     // a long evaluation (on SQLite several times the bound below in this process's CPU), and the app went on all through it
-    expect(stats.ms).toBeGreaterThan(1000)
+    expect(stats.ms).toBeGreaterThan(500)
     if (dialect === 'sqlite') expect(evalCpu).toBeGreaterThan(600)
     expect(lists.length).toBeGreaterThanOrEqual(3)
-    // between two ticks: a user's request and a chunk at most (tens of ms; the whole run is seconds)
-    expect(gaps.cpu).toBeLessThan(150)
-    expect(Math.max(...lists.map((l) => l.cpu))).toBeLessThan(150)
+    // between two ticks: a user's request and a chunk at most — within the 200 ms a user may wait
+    // (the process's CPU time, which also counts its GC and worker threads; without chunks: seconds)
+    expect(gaps.cpu).toBeLessThan(200)
+    expect(Math.max(...lists.map((l) => l.cpu))).toBeLessThan(200)
     const load = os.loadavg()[0]! / os.cpus().length
     const figures = `worst timer gap ${gaps.wall.toFixed(0)} ms (CPU ${gaps.cpu.toFixed(0)} ms), slowest list ${Math.max(...lists.map((l) => l.wall)).toFixed(0)} ms, load ${load.toFixed(1)} per core`
     if (load < 1) {

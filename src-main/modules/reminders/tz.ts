@@ -36,12 +36,33 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Offsets at the start and the end of a UTC day, per zone: when they agree the zone did not
+ * change its offset that day (no zone changes twice in a day), so every instant of the day has
+ * it. A reminder evaluation converts thousands of dates; Intl is asked twice per zone and day.
+ */
+const dayOffsets = new Map<string, number | null>()
+const DAY_MS = 86_400_000
+
 /** The zone's offset from UTC in minutes (east positive) at an instant. */
 export function offsetMinutes(at: Date | number, zone: Zone): number {
   if ('offsetMinutes' in zone) return zone.offsetMinutes
-  const ms = Math.floor(+at / 1000) * 1000
+  const day = Math.floor(+at / DAY_MS)
+  const key = `${zone.tz}|${day}`
+  let known = dayOffsets.get(key)
+  if (known === undefined) {
+    const a = exactOffset(day * DAY_MS, zone.tz)
+    known = a === exactOffset(day * DAY_MS + DAY_MS - 1000, zone.tz) ? a : null
+    if (dayOffsets.size > 50_000) dayOffsets.clear()
+    dayOffsets.set(key, known)
+  }
+  return known ?? exactOffset(+at, zone.tz)
+}
+
+function exactOffset(at: number, tz: string): number {
+  const ms = Math.floor(at / 1000) * 1000
   const p: Record<string, number> = {}
-  for (const part of formatter(zone.tz).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value)
+  for (const part of formatter(tz).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value)
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour === 24 ? 0 : p.hour, p.minute, p.second)
   return Math.round((asUtc - ms) / 60000)
 }
