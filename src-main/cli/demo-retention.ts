@@ -158,10 +158,18 @@ export async function fillRetention(app: AppContext, seed: number, out: Out): Pr
     }
   }
 
-  // ---- 流失预警: customers 30–45 of the sample (never ordered), made 400 days old; only the warnings ----
-  // this run opens get measures or a confirmation
-  const warned = new Set<string>(await k('churn_warnings').whereIn('customer_id', customers.map((c) => c.id)).whereNull('deleted_at').distinct().pluck('customer_id'))
-  const churning = customers.slice(30, 45).filter((c) => !warned.has(c.id))
+  // ---- 流失预警: up to 15 customers without a warning who never ordered or whose last order is over
+  // 200 days old (the demo's orders keep most customers buying), never-ordered ones made 400 days
+  // old; only the warnings this run opens get measures or a confirmation
+  const churning: Array<{ id: string; owner_id: string }> = await k('customers as c')
+    .whereNull('c.deleted_at')
+    .whereNotNull('c.owner_id')
+    .where('c.status', 'normal')
+    .where((w) => w.whereNull('c.last_order_date').orWhere('c.last_order_date', '<', ymd(today - 200 * DAY)))
+    .whereNotExists((q) => q.select(k.raw('1')).from('churn_warnings as w').whereRaw('w.customer_id = c.id').whereNull('w.deleted_at'))
+    .orderBy('c.code', 'desc')
+    .limit(15)
+    .select('c.id', 'c.owner_id')
   const old = new Date(app.clock.now().getTime() - 400 * DAY).toISOString()
   if (churning.length) await k('customers').whereIn('id', churning.map((c) => c.id)).whereNull('last_order_date').update({ created_at: old })
   const check = await runChurnCheck(app, { actor: null, customerIds: churning.map((c) => c.id) })

@@ -67,7 +67,10 @@ describeEachDb('exports', (dialect) => {
     expect(header).toContain('手机')
     const col = (name: string) => header.indexOf(name)
     const data = rows.slice(1, -1)
-    expect(data.map((r) => r[col('客户名称')])).toEqual(['广州甲一电子有限公司', '广州甲一机械有限公司', '广州甲一贸易有限公司'].sort((a, b) => (a < b ? -1 : 1)))
+    // in the order the list shows them with the same sort (by name: 拼音顺序)
+    const seen = await t.call(s.mgrA1.key, 'customers', 'list', { page: 1, pageSize: 50, sort: { field: 'name', order: 'asc' } })
+    expect(seen.items.map((c: { name: string }) => c.name).sort()).toEqual(['广州甲一电子有限公司', '广州甲一机械有限公司', '广州甲一贸易有限公司'].sort())
+    expect(data.map((r) => r[col('客户名称')])).toEqual(seen.items.map((c: { name: string }) => c.name))
     const first = data.find((r) => r[col('客户名称')] === '广州甲一电子有限公司')!
     expect(first[col('联系人')]).toBe('张三')
     expect(first[col('职务')]).toBe('采购经理')

@@ -66,7 +66,8 @@ describeEachDb('settings', (dialect) => {
     t.app.dbConfig = cfg
     t.app.dbDescription = describeDb(cfg)
     const status = await t.call('no-session', 'auth', 'status', {})
-    expect(Object.keys(status).sort()).toEqual(['browserMode', 'dialect', 'needsSetup', 'version'])
+    expect(Object.keys(status).sort()).toEqual(['browserMode', 'dialect', 'locked', 'lockedUser', 'needsSetup', 'version'])
+    expect(status).toMatchObject({ locked: false, lockedUser: null }) // no session: nobody's lock to show
     const text = JSON.stringify(status)
     for (const leak of [SECRET, 'db.example.cn', t.app.dataDir, 'crm.sqlite', 'postgres://']) expect(text).not.toContain(leak)
   })

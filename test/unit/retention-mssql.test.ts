@@ -70,7 +70,9 @@ describe('retention on SQL Server (compiled)', () => {
 
   it('adds the retention columns in SQL Server types', async () => {
     const ddl = (await printMigrationSql('mssql')).join('\n')
-    const m = ddl.slice(ddl.indexOf('-- migration 20261206000600_retention'))
+    const from = ddl.indexOf('-- migration 20261206000600_retention')
+    const next = ddl.indexOf('-- migration ', from + 1)
+    const m = ddl.slice(from, next < 0 ? undefined : next) // this migration's statements only
     for (const col of ['[review_departments] nvarchar(max)', '[reported_at] datetime2', '[reported_by] uniqueidentifier', '[signed_date] nvarchar(10)',
       '[signer_name] nvarchar(100)', '[rejected_reason] nvarchar(max)', '[department_id] uniqueidentifier', '[old_value] nvarchar(max)',
       '[cycle_days] int', '[closed_at] datetime2', '[closed_reason] nvarchar(16)']) {

@@ -22,7 +22,8 @@ describe('service tickets on SQL Server (compiled)', () => {
   it('migrates with SQL Server types: nvarchar, datetime2, uniqueidentifier, a named default', async () => {
     const ddl = await printMigrationSql('mssql')
     const from = ddl.findIndex((s) => s.includes('20261206000500_service-tickets'))
-    const mine = ddl.slice(from + 1).join('\n')
+    const next = ddl.findIndex((s, i) => i > from && s.startsWith('-- migration '))
+    const mine = ddl.slice(from + 1, next < 0 ? undefined : next).join('\n') // this migration's statements only
     const alter = mine.slice(mine.indexOf('ALTER TABLE [service_tickets] ADD'))
     for (const col of ['[contact_id] uniqueidentifier null', '[contact_info] nvarchar(200) null', '[sla_start_at] datetime2 null', '[first_assigned_at] datetime2 null',
       '[assign_minutes] int null', '[resolve_minutes] int null', '[reopened_at] datetime2 null', '[survey_result] nvarchar(max) null', '[survey_by] uniqueidentifier null',
