@@ -171,7 +171,8 @@ export async function fillRetention(app: AppContext, seed: number, out: Out): Pr
     .limit(15)
     .select('c.id', 'c.owner_id')
   const old = new Date(app.clock.now().getTime() - 400 * DAY).toISOString()
-  if (churning.length) await k('customers').whereIn('id', churning.map((c) => c.id)).whereNull('last_order_date').update({ created_at: old })
+  // never moved later: a customer's history stays after its creation
+  if (churning.length) await k('customers').whereIn('id', churning.map((c) => c.id)).whereNull('last_order_date').where('created_at', '>', old).update({ created_at: old })
   const check = await runChurnCheck(app, { actor: null, customerIds: churning.map((c) => c.id) })
   const reasons: string[] = await k('dict_items').where({ type_code: 'churn_reason', enabled: true }).whereNull('deleted_at').pluck('id')
   let measured = 0
