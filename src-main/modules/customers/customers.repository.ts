@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
-import { likeCi, likePattern, matchesThenSort, upsert, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { likeCi, likePattern, matchesThenSort, upsert, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [
@@ -349,7 +349,7 @@ export const retractOwnerRemindersOf = (db: Knex, customerIds: string[], at: str
 export const customersToPool = (db: Knex, customerIds: string[], p: { at: string; reason: string; note: string | null; version: number }) =>
   db('customers')
     .whereIn('id', customerIds)
-    .whereNull('deleted_at')
+    .where((w) => whereLive(db, w, 'deleted_at'))
     .whereNotNull('owner_id') // one already in the pool keeps who released it
     .update({
       pool_prev_owner_id: db.ref('owner_id'), owner_id: null, owner_since: null, pool_at: p.at, pool_reason: p.reason, pool_note: p.note,
@@ -360,7 +360,7 @@ export const customersToPool = (db: Knex, customerIds: string[], p: { at: string
 export const customersFromPool = (db: Knex, customerIds: string[], p: { ownerId: string; at: string; version: number }) =>
   db('customers')
     .whereIn('id', customerIds)
-    .whereNull('deleted_at')
+    .where((w) => whereLive(db, w, 'deleted_at'))
     .whereNull('owner_id')
     .update({ owner_id: p.ownerId, owner_since: p.at, pool_at: null, pool_reason: null, pool_note: null, updated_at: p.at, version: p.version })
 
@@ -378,7 +378,7 @@ export const poolRows = (db: Knex, ids: string[]): Promise<PoolRow[]> =>
   db('customers as c')
     .leftJoin('users as u', 'u.id', 'c.owner_id')
     .whereIn('c.id', ids)
-    .whereNull('c.deleted_at')
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .select('c.id', 'c.name', 'c.owner_id', 'u.team_id as owner_team_id', 'c.pool_prev_owner_id', 'c.pool_at')
 
 /** How many live customers a user owns. */
@@ -409,11 +409,11 @@ export const writeAppSetting = (db: Knex, dialect: Dialect, key: string, value: 
 
 /** Status and category of live customers (the churn flow's customer changes). */
 export const churnStateOf = (db: Knex, ids: string[]): Promise<Array<{ id: string; status: string; category_id: string | null }>> =>
-  db('customers').whereIn('id', ids).whereNull('deleted_at').select('id', 'status', 'category_id')
+  db('customers').whereIn('id', ids).where((w) => whereLive(db, w, 'deleted_at')).select('id', 'status', 'category_id')
 
 /** One patch for many live customers. */
 export const updateCustomersIn = (db: Knex, ids: string[], patch: Record<string, unknown>) =>
-  db('customers').whereIn('id', ids).whereNull('deleted_at').update(patch)
+  db('customers').whereIn('id', ids).where((w) => whereLive(db, w, 'deleted_at')).update(patch)
 // ---- global search ------------------------------------------------------------------------
 
 type Scope = (q: Knex.QueryBuilder) => void
