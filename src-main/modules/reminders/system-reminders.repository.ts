@@ -257,7 +257,7 @@ export async function birthdayCandidates(db: Knex, monthDays: { solar: string[];
   const customers = new Map<string, Row>()
   const customerIds = [...new Set(contacts.map((c) => String(c.customer_id)))]
   for (let i = 0; i < customerIds.length; i += 500) {
-    const rows = await db('customers').whereIn('id', customerIds.slice(i, i + 500)).whereNull('deleted_at').whereNotNull('owner_id').select('id', 'name', 'owner_id')
+    const rows = await db('customers').whereIn('id', customerIds.slice(i, i + 500)).where((w) => whereLive(db, w, 'deleted_at')).whereNotNull('owner_id').select('id', 'name', 'owner_id')
     for (const r of rows) customers.set(String(r.id), r)
   }
   return contacts.flatMap((ct) => {
