@@ -12,29 +12,35 @@ export interface MenuItem {
   path: string
   label: string
   group: 'main' | 'system'
+  /** the sidebar section a main entry is listed under (the 工作台 stands above them all) */
+  section?: MenuSection
   perm: { module: PermModule; action: Action }
 }
+
+/** The sections of the sidebar's main part, in order, each with its title (menu.sections.<key>). */
+export const MENU_SECTIONS = ['customers', 'sales', 'service'] as const
+export type MenuSection = (typeof MENU_SECTIONS)[number]
 
 export const menuItems: MenuItem[] = [
   // 工作台: the home page after login (each card checks its own area's permission in main)
   { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' } },
-  { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', perm: { module: 'customers', action: 'view' } },
-  { key: 'pool', path: '/pool', label: 'menu.pool', group: 'main', perm: { module: 'pool', action: 'view' } },
-  { key: 'dedupe', path: '/dedupe', label: 'menu.dedupe', group: 'main', perm: { module: 'customers', action: 'view' } },
-  { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', perm: { module: 'reminders', action: 'view' } },
-  { key: 'calendar', path: '/calendar', label: 'menu.calendar', group: 'main', perm: { module: 'reminders', action: 'view' } },
-  { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', perm: { module: 'interactions', action: 'view' } },
-  { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', perm: { module: 'opportunities', action: 'view' } },
-  { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', perm: { module: 'opportunities', action: 'view' } },
-  { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', perm: { module: 'opportunities', action: 'view' } },
-  { key: 'orders', path: '/orders', label: 'menu.orders', group: 'main', perm: { module: 'orders', action: 'view' } },
-  { key: 'payments', path: '/payments', label: 'menu.payments', group: 'main', perm: { module: 'orders', action: 'view' } },
-  { key: 'products', path: '/products', label: 'menu.products', group: 'main', perm: { module: 'products', action: 'view' } },
-  { key: 'targets', path: '/targets', label: 'menu.targets', group: 'main', perm: { module: 'targets', action: 'view' } },
-  { key: 'services', path: '/services', label: 'menu.services', group: 'main', perm: { module: 'services', action: 'view' } },
-  { key: 'requirements', path: '/requirements', label: 'menu.requirements', group: 'main', perm: { module: 'requirements', action: 'view' } },
-  { key: 'requirementMatrix', path: '/requirements/matrix', label: 'menu.requirementMatrix', group: 'main', perm: { module: 'requirements', action: 'view' } },
-  { key: 'churn', path: '/churn', label: 'menu.churn', group: 'main', perm: { module: 'churn', action: 'view' } },
+  { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
+  { key: 'pool', path: '/pool', label: 'menu.pool', group: 'main', section: 'customers', perm: { module: 'pool', action: 'view' } },
+  { key: 'dedupe', path: '/dedupe', label: 'menu.dedupe', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
+  { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' } },
+  { key: 'calendar', path: '/calendar', label: 'menu.calendar', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' } },
+  { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', section: 'customers', perm: { module: 'interactions', action: 'view' } },
+  { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
+  { key: 'orders', path: '/orders', label: 'menu.orders', group: 'main', section: 'sales', perm: { module: 'orders', action: 'view' } },
+  { key: 'payments', path: '/payments', label: 'menu.payments', group: 'main', section: 'sales', perm: { module: 'orders', action: 'view' } },
+  { key: 'products', path: '/products', label: 'menu.products', group: 'main', section: 'sales', perm: { module: 'products', action: 'view' } },
+  { key: 'targets', path: '/targets', label: 'menu.targets', group: 'main', section: 'sales', perm: { module: 'targets', action: 'view' } },
+  { key: 'services', path: '/services', label: 'menu.services', group: 'main', section: 'service', perm: { module: 'services', action: 'view' } },
+  { key: 'requirements', path: '/requirements', label: 'menu.requirements', group: 'main', section: 'service', perm: { module: 'requirements', action: 'view' } },
+  { key: 'requirementMatrix', path: '/requirements/matrix', label: 'menu.requirementMatrix', group: 'main', section: 'service', perm: { module: 'requirements', action: 'view' } },
+  { key: 'churn', path: '/churn', label: 'menu.churn', group: 'main', section: 'service', perm: { module: 'churn', action: 'view' } },
   { key: 'users', path: '/admin/users', label: 'menu.users', group: 'system', perm: { module: 'users', action: 'view' } },
   { key: 'roles', path: '/admin/roles', label: 'menu.roles', group: 'system', perm: { module: 'roles', action: 'view' } },
   { key: 'dictionary', path: '/admin/dictionary', label: 'menu.dictionary', group: 'system', perm: { module: 'dictionary', action: 'edit' } },

@@ -17,6 +17,11 @@ test('setup, wrong password, customer card with contacts and history, pinyin sea
   await page.getByTestId('login-password').fill(ADMIN.password)
   await page.getByTestId('login-submit').click()
   await expect(page.getByTestId('current-user-name')).toHaveText(ADMIN.name)
+  // the sidebar lists its entries under section titles: 客户 under 客户与跟进, 订单 under 销售
+  await expect(page.getByTestId('menu-section-customers')).toHaveText('客户与跟进')
+  await expect(page.getByTestId('menu-section-sales')).toHaveText('销售')
+  await expect(page.locator('[data-testid="menu-section-sales"] ~ [data-testid="menu-orders"]')).toHaveCount(1)
+  await expect(page.locator('[data-testid="menu-section-sales"] ~ [data-testid="menu-customers"]')).toHaveCount(0)
 
   // empty list says what to do
   await page.getByTestId('menu-customers').click()

@@ -58,6 +58,7 @@ export default {
     workbench: 'Workbench',
     customers: 'Customers',
     system: 'Administration',
+    sections: { customers: 'Customers & follow-up', sales: 'Sales', service: 'Service & retention' },
     users: 'Users',
     roles: 'Roles & permissions',
     dictionary: 'Data dictionary',

@@ -57,6 +57,7 @@ export default {
     workbench: '工作台',
     customers: '客户',
     system: '系统设置',
+    sections: { customers: '客户与跟进', sales: '销售', service: '服务与维护' },
     users: '用户管理',
     roles: '角色权限',
     dictionary: '数据字典',
