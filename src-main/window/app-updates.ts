@@ -42,7 +42,7 @@ export function releaseNotesText(notes: ReleaseInfo['releaseNotes']): string | n
   if (!notes) return null
   const text = Array.isArray(notes) ? notes.map((n) => [n.version, n.note ?? ''].filter(Boolean).join('\n')).join('\n\n') : notes
   const plain = text
-    .replace(/<br\s*\/?>|<\/p>|<\/li>/gi, '\n')
+    .replace(/<br\s*\/?>|<\/(p|li|h[1-6]|div|ul|ol)>/gi, '\n')
     .replace(/<li[^>]*>/gi, '• ')
     .replace(/<[^>]+>/g, '')
     .replace(/&nbsp;/g, ' ')
@@ -126,11 +126,11 @@ export class AppUpdates {
    */
   download(): UpdateState {
     if (this.state.status !== 'available' && !(this.state.status === 'error' && this.state.version)) return this.state
-    this.state = { ...this.state, status: 'downloading', percent: 0, transferred: null, total: null, error: null }
+    const started = (this.state = { ...this.state, status: 'downloading', percent: 0, transferred: null, total: null, error: null })
     this.done = this.updater()
       .downloadUpdate()
       .then(() => undefined, (e) => this.failed(e))
-    return this.state
+    return started
   }
 
   /** The running download, if any (tests and quitting wait for it). */
