@@ -64,7 +64,8 @@ test('检查更新 in the browser mode says why there is nothing to update; the 
   await expect(dialog).toContainText('当前版本')
   await expect(dialog.getByTestId('update-download')).toHaveCount(0)
   await page.screenshot({ path: 'test/e2e/screenshots/update-dialog-browser.png' })
-  await dialog.getByRole('button', { name: '关闭' }).click()
+  await dialog.getByRole('button', { name: '关闭', exact: true }).click()
+  await expect(dialog).toBeHidden()
 
   // 偏好设置 → 软件更新: a bad address is refused, a good one kept
   await page.getByTestId('user-menu-button').click()
@@ -74,7 +75,7 @@ test('检查更新 in the browser mode says why there is nothing to update; the 
   await page.getByTestId('prefs-update-url').fill('ftp://updates')
   await page.getByTestId('prefs-save').click()
   await expect(prefs).toBeVisible()
-  await expect(prefs.locator('.el-form-item__error')).toBeVisible()
+  await expect(prefs.locator('.el-form-item__error')).toContainText('更新服务器地址')
   await page.getByTestId('prefs-update-url').fill('https://updates.example.com/crm/')
   await page.getByTestId('prefs-update-on-start').click() // off
   await page.screenshot({ path: 'test/e2e/screenshots/prefs-updates.png' })
