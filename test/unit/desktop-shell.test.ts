@@ -163,7 +163,7 @@ describe('native menus (electron mocked)', () => {
     expect(a.lock).toHaveBeenCalledTimes(1)
     expect(a.command.mock.calls).toEqual([['search'], ['about']])
     // 帮助 → 检查更新… opens the update dialog (on macOS in the app menu)
-    expect(zh.at(-1)!.submenu.map((i: Item) => i.label).filter(Boolean)).toEqual(['检查更新…', '关于客户关系管理'])
+    expect(zh.at(-1)!.submenu!.map((i) => i.label).filter(Boolean)).toEqual(['检查更新…', '关于客户关系管理'])
     byLabel(zh, '检查更新…').click!()
     expect(a.command).toHaveBeenLastCalledWith('update')
     expect(byLabel(appMenuTemplate(shellTexts('en-US'), 'darwin', a, false) as Item[], 'Check for Updates…')).toBeTruthy()
