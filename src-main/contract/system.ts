@@ -3,7 +3,7 @@
 // folder and file pickers, checking for, downloading and installing an update). Calls that need the desktop shell answer
 // `supported: false` in the browser mode; in Electron the shell fills them in (window/desktop-effects).
 import { z } from 'zod'
-import { call, Empty, optText } from './common'
+import { call, Empty, optText, text } from './common'
 
 export const LockPolicy = z.object({
   /** idle minutes before the lock screen, for users who chose none (default 10) */
@@ -60,10 +60,7 @@ export const UpdateSettings = z.object({
 export type UpdateSettings = z.infer<typeof UpdateSettings>
 
 /** An http(s) URL without user or password in it (the desktop apps of every user fetch from it). */
-const UpdateUrl = z
-  .string()
-  .trim()
-  .max(500)
+const UpdateUrl = text(500)
   .refine((v) => {
     try {
       const u = new URL(v)
