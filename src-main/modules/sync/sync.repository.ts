@@ -134,6 +134,11 @@ export async function putRows(db: Knex, table: string, rows: Row[], key = 'id') 
   }
 }
 
+/** Plain chunked insert (a table just cleared). */
+export async function insertRows(db: Knex, table: string, rows: Row[]) {
+  for (const chunk of chunkRows(dialectOf(db), rows)) await db(table).insert(chunk)
+}
+
 export async function deleteWhereIn(db: Knex, table: string, column: string, ids: string[]) {
   for (let i = 0; i < ids.length; i += 500) await db(table).whereIn(column, ids.slice(i, i + 500)).del()
 }
@@ -151,3 +156,16 @@ export const findRow = (db: Knex, table: string, id: string): Promise<Row | unde
 export const findUserByLogin = (db: Knex, login: string): Promise<Row | undefined> => db('users').where({ login }).first('id', 'login')
 
 export const countLive = async (db: Knex, table: string): Promise<number> => Number((await db(table).whereNull('deleted_at').count({ n: '*' }).first())?.n ?? 0)
+
+/** The cache's own version row (local writes take local versions; never sent anywhere). */
+export async function ensureLocalHead(db: Knex) {
+  if (!(await db('sync_version').where({ id: 1 }).first())) await db('sync_version').insert({ id: 1, version: 0, epoch_id: 'local', tombstone_floor: 0 })
+}
+
+const columnCache = new Map<string, Set<string>>()
+/** The columns the cache's table has (a newer central database may send more); the same for every cache of this build. */
+export async function localColumns(db: Knex, table: string): Promise<Set<string>> {
+  let cols = columnCache.get(table)
+  if (!cols) columnCache.set(table, (cols = new Set(Object.keys(await db(table).columnInfo()))))
+  return cols
+}
