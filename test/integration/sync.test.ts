@@ -103,4 +103,218 @@ describeEachDb('offline sync', (dialect) => {
     expect((await c.outbox()).length).toBe(0)
     await c.close()
   })
+
+  const localRow = async (c: SyncClient, table: string, id: string) => c.local.db.knex(table).where({ id }).first()
+  const edit = async (c: SyncClient, id: string, fields: Record<string, unknown>) =>
+    c.write('customers.update', { id, version: Number((await localRow(c, 'customers', id)).version), fields })
+  const centralEdit = async (key: string, id: string, fields: Record<string, unknown>) =>
+    t.call(key, 'customers', 'update', { id, version: Number((await k()('customers').where({ id }).first()).version), fields })
+
+  it('case 3: a central transaction that commits late still arrives (versions are handed out in commit order)', async () => {
+    const cust = await newCustomer(w.repA.key, `晚提交${tag()}`)
+    const second = await newCustomer(w.repA.key, `后提交${tag()}`)
+    const c = await syncedClient()
+    // the late writer: another connection that takes its version and holds its transaction open
+    const { nextVersion } = await import('../../src-main/db/tx')
+    const other = dialect === 'sqlite'
+      ? (await import('../../src-main/db/connection')).openDb({ dialect: 'sqlite', file: `${t.app.dataDir}/crm.sqlite` }).knex
+      : t.app.db.knex
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let taken!: () => void
+    const versionTaken = new Promise<void>((r) => (taken = r))
+    const late = other.transaction(async (trx) => {
+      const v = await nextVersion(trx)
+      await trx('customers').where({ id: cust.id }).update({ city: '晚到的城市', version: v })
+      taken()
+      await held
+    })
+    await versionTaken
+    // PostgreSQL: a later write waits for the held version (SQLite: one writer at a time, so none starts)
+    const later = dialect === 'postgres' ? centralEdit(w.repA.key, second.id, { city: '后来' }) : null
+    await c.sync(central())
+    expect((await localRow(c, 'customers', cust.id)).city).toBeNull()
+    expect((await localRow(c, 'customers', second.id)).city).toBeNull()
+    release()
+    await late
+    if (later) await later
+    await c.sync(central())
+    expect((await localRow(c, 'customers', cust.id)).city).toBe('晚到的城市')
+    if (later) expect((await localRow(c, 'customers', second.id)).city).toBe('后来')
+    if (dialect === 'sqlite') await other.destroy()
+    await c.close()
+  })
+
+  it('case 7: the same field changed on both sides → 冲突 with both values, the choice syncs; other fields merge; a client clock a day off changes nothing', async () => {
+    for (const offsetDays of [1, -1]) {
+      const clock = new AdjustableClock()
+      clock.advance(offsetDays * 86_400_000)
+      const cust = await newCustomer(w.repA.key, `冲突测试${tag()}`, { city: '广州', phone: '13800000001' })
+      const c = await syncedClient(w.repA, clock)
+      await edit(c, cust.id, { city: '佛山', address: '佛山市禅城区季华路1号' })
+      await centralEdit(w.supA.key, cust.id, { city: '深圳', phone: '13900000002' })
+      const r = await c.sync(central())
+      expect(r).toMatchObject({ applied: 1, conflicts: 1 })
+      const after = await k()('customers').where({ id: cust.id }).first()
+      expect({ city: after.city, address: after.address, phone: after.phone }).toEqual({ city: '深圳', address: '佛山市禅城区季华路1号', phone: '13900000002' })
+      const conflicts = await c.conflicts()
+      expect(conflicts).toHaveLength(1)
+      expect(conflicts[0]).toMatchObject({ entity: 'customers', entityId: cust.id, field: 'city', base: '广州', local: '佛山', central: '深圳' })
+      // the cache shows the central value until the user picks
+      expect((await localRow(c, 'customers', cust.id)).city).toBe('深圳')
+      await c.resolve(conflicts[0].id, { keep: 'local' })
+      expect(await c.conflicts()).toHaveLength(0)
+      const r2 = await c.sync(central())
+      expect(r2).toMatchObject({ applied: 1, conflicts: 0 })
+      expect((await k()('customers').where({ id: cust.id }).first()).city).toBe('佛山')
+      expect((await localRow(c, 'customers', cust.id)).city).toBe('佛山')
+      await c.close()
+    }
+  })
+
+  it('case 7 (contacts): fields changed on one side only merge silently', async () => {
+    const cust = await newCustomer(w.repA.key, `联系人合并${tag()}`)
+    const ct = await t.call(w.repA.key, 'contacts', 'create', { customerId: cust.id, fields: { name: '王五', title: '采购' } })
+    const c = await syncedClient()
+    await c.write('contacts.update', { id: ct.id, version: Number((await localRow(c, 'contacts', ct.id)).version), fields: { mobile: '13912345678' } })
+    await t.call(w.repA.key, 'contacts', 'update', { id: ct.id, version: ct.version, fields: { title: '采购经理' } })
+    const r = await c.sync(central())
+    expect(r).toMatchObject({ applied: 1, conflicts: 0 })
+    const row = await k()('contacts').where({ id: ct.id }).first()
+    expect({ mobile: row.mobile, title: row.title }).toEqual({ mobile: '13912345678', title: '采购经理' })
+    expect({ mobile: (await localRow(c, 'contacts', ct.id)).mobile, title: (await localRow(c, 'contacts', ct.id)).title }).toEqual({ mobile: '13912345678', title: '采购经理' })
+    await c.close()
+  })
+
+  it('case 6: a change the central database refuses (customer reassigned away) is reported with its reason and the queue goes on', async () => {
+    const lost = await newCustomer(w.repA.key, `被转走${tag()}`)
+    const kept = await newCustomer(w.repA.key, `还在${tag()}`)
+    const c = await syncedClient()
+    await edit(c, lost.id, { city: '珠海' })
+    const subject = `之后的记录${tag()}`
+    await c.write('interactions.create', note(kept.id, subject))
+    await t.call(w.admin.key, 'customers', 'changeOwner', { ids: [lost.id], ownerId: w.repB.userId })
+    const r = await c.sync(central())
+    expect(r.applied).toBe(1)
+    expect(r.rejected).toHaveLength(1)
+    expect(r.rejected[0]).toMatchObject({ operation: 'customers.update', error: { code: 'not_found' } })
+    expect(await countNotes(subject)).toBe(1)
+    expect((await k()('customers').where({ id: lost.id }).first()).city).toBeNull()
+    const box = await c.outbox()
+    expect(box.map((e) => e.status)).toEqual(['rejected', 'applied'])
+    await c.close()
+  })
+
+  it('case 8: central delete while the rep adds notes offline → the notes are kept on the tombstone for review, the edit is refused, the rep is told', async () => {
+    const cust = await newCustomer(w.repA.key, `被删除${tag()}`)
+    const c = await syncedClient()
+    const subject = `删除后的拜访${tag()}`
+    await c.write('interactions.create', note(cust.id, subject))
+    await edit(c, cust.id, { city: '中山' })
+    await t.call(w.admin.key, 'customers', 'remove', { id: cust.id })
+    const r = await c.sync(central())
+    expect(r.kept).toBe(1)
+    expect(r.rejected.map((x) => x.operation)).toEqual(['customers.update'])
+    const kept = await k()('interactions').where({ subject }).first()
+    expect(kept.customer_id).toBe(cust.id)
+    expect(kept.deleted_at).toBeTruthy()
+    const audit = await k()('audit_log').where({ entity: 'interaction', entity_id: kept.id }).first()
+    expect(audit.parent_id ?? audit.parentId).toBe(cust.id)
+    expect(String(audit.changes)).toContain('keptOnDeletedCustomer')
+    expect((await c.outbox())[0].result).toMatchObject({ status: 'kept', key: 'sync.keptOnDeletedCustomer' })
+    expect((await localRow(c, 'customers', cust.id)).deleted_at).toBeTruthy()
+    await c.close()
+  })
+
+  it('case 10: a customer reassigned from rep A to rep B leaves A\'s cache with its records and arrives in B\'s', async () => {
+    const cust = await newCustomer(w.repA.key, `转交客户${tag()}`)
+    await t.call(w.repA.key, 'contacts', 'create', { customerId: cust.id, fields: { name: '赵六' } })
+    await t.call(w.repA.key, 'interactions', 'create', note(cust.id, `转交前记录${tag()}`))
+    const a = await syncedClient(w.repA)
+    const b = await syncedClient(w.repB)
+    expect(await localRow(a, 'customers', cust.id)).toBeTruthy()
+    expect(await localRow(b, 'customers', cust.id)).toBeUndefined()
+    await t.call(w.admin.key, 'customers', 'changeOwner', { ids: [cust.id], ownerId: w.repB.userId })
+    const ra = await a.sync(central())
+    expect(ra.removed).toBeGreaterThan(0)
+    expect(await localRow(a, 'customers', cust.id)).toBeUndefined()
+    expect(await a.local.db.knex('contacts').where({ customer_id: cust.id }).first()).toBeUndefined()
+    expect(await a.local.db.knex('interactions').where({ customer_id: cust.id }).first()).toBeUndefined()
+    await b.sync(central())
+    expect(await localRow(b, 'customers', cust.id)).toBeTruthy()
+    expect(await b.local.db.knex('contacts').where({ customer_id: cust.id }).first()).toBeTruthy()
+    expect(await b.local.db.knex('interactions').where({ customer_id: cust.id }).first()).toBeTruthy()
+    await a.close()
+    await b.close()
+  })
+
+  it('case 9: offline past the tombstone retention → uploads first, then reloads; nothing lost', async () => {
+    const cust = await newCustomer(w.repA.key, `超期客户${tag()}`)
+    const c = await syncedClient()
+    const subject = `超期记录${tag()}`
+    await c.write('interactions.create', note(cust.id, subject))
+    const head = await k()('sync_version').where({ id: 1 }).first()
+    await k()('sync_version').where({ id: 1 }).update({ tombstone_floor: Number(head.version) + 1 })
+    try {
+      const r = await c.sync(central())
+      expect(r).toMatchObject({ applied: 1, reloaded: true })
+      expect(await countNotes(subject)).toBe(1)
+      expect(await c.local.db.knex('interactions').where({ subject }).count({ n: '*' }).first()).toMatchObject({ n: 1 })
+      expect(await localRow(c, 'customers', cust.id)).toBeTruthy()
+    } finally {
+      await k()('sync_version').where({ id: 1 }).update({ tombstone_floor: 0 })
+    }
+    await c.close()
+  })
+
+  it('case 11: queued changes of an older schema apply; of a newer schema (unknown here) they are held, never dropped', async () => {
+    const cust = await newCustomer(w.repA.key, `旧版本${tag()}`)
+    const c = await syncedClient()
+    const s1 = `旧版本记录${tag()}`
+    const s2 = `新版本记录${tag()}`
+    await c.write('interactions.create', note(cust.id, s1))
+    await c.write('interactions.create', note(cust.id, s2))
+    const lk = c.local.db.knex
+    await lk('sync_outbox').where({ mutation_id: 1 }).update({ schema_version: '20261206001400_orders-payments' })
+    await lk('sync_outbox').where({ mutation_id: 2 }).update({ schema_version: '20991231000000_from-the-future' })
+    const r = await c.sync(central())
+    expect(r).toMatchObject({ applied: 1, held: 1 })
+    expect(await countNotes(s1)).toBe(1)
+    expect(await countNotes(s2)).toBe(0)
+    expect((await c.state()).pending).toBe(1)
+    // still queued after more syncs; the offline note stays in the cache
+    await c.sync(central())
+    expect((await c.outbox()).find((e) => e.mutationId === 2)?.status).toBe('held')
+    expect(await lk('interactions').where({ subject: s2 }).first()).toBeTruthy()
+    // once the central database knows that schema, it goes through
+    await lk('sync_outbox').where({ mutation_id: 2 }).update({ schema_version: '20261206001900_sync-outbox' })
+    expect(await c.sync(central())).toMatchObject({ applied: 1, held: 0 })
+    expect(await countNotes(s2)).toBe(1)
+    await c.close()
+  })
+
+  it('case 12: central restored from a backup (new epoch) → the client uploads what the central database lost, then reloads', async () => {
+    const cust = await newCustomer(w.repA.key, `恢复客户${tag()}`)
+    const c = await syncedClient()
+    const s1 = `恢复前记录${tag()}`
+    await c.write('interactions.create', note(cust.id, s1))
+    await c.sync(central())
+    const clientId = (await c.state()).clientId
+    const before = Number((await k()('sync_clients').where({ client_id: clientId }).first()).last_mutation_id)
+    // "restore": the backup predates the note; the register of this client is as it was then
+    const lostId = (await k()('interactions').where({ subject: s1 }).first()).id
+    await k()('audit_log').where({ entity_id: lostId }).del()
+    await k()('interactions').where({ id: lostId }).del()
+    await k()('sync_mutation_results').where({ client_id: clientId }).where('mutation_id', '>', before - 1).del()
+    await k()('sync_clients').where({ client_id: clientId }).update({ last_mutation_id: before - 1 })
+    await k()('sync_version').where({ id: 1 }).update({ epoch_id: crypto.randomUUID() })
+    const s2 = `恢复后记录${tag()}`
+    await c.write('interactions.create', note(cust.id, s2))
+    const r = await c.sync(central())
+    expect(r).toMatchObject({ epochChanged: true, reloaded: true, applied: 2 })
+    expect(await countNotes(s1)).toBe(1)
+    expect(await countNotes(s2)).toBe(1)
+    expect(await c.local.db.knex('interactions').whereIn('subject', [s1, s2]).count({ n: '*' }).first()).toMatchObject({ n: 2 })
+    await c.close()
+  })
 })

@@ -271,12 +271,12 @@ export async function interactionsKeepOnDeletedCustomer(ctx: ServiceContext, inp
     const v = await versionOf(trx)()
     const ownerId = str(customer.owner_id) ?? ctx.actor.userId
     const deletedAt = toIso(customer.deleted_at) ?? nowIso
-    await insertInteraction(trx, {
+    const row: Row = {
       id, customer_id: input.customerId, owner_id: ownerId, created_by: ctx.actor.userId, created_at: nowIso, updated_at: nowIso, version: v,
       deleted_at: deletedAt, contact_id: null, place: null, detail: null, outcome: null, next_follow_up_at: null, ...columnsOf(input, input.kind),
-    })
+    }
+    await insertInteraction(trx, row)
     await insertPromises(trx, ctx.db.dialect, input.promises.map((p) => ({ ...promiseRow(p, id, input.customerId, ownerId, nowIso, v), deleted_at: deletedAt })))
-    const row = (await findInteraction(trx, id))!
     await recordAudit(trx, ctx, {
       entity: 'interaction', entityId: id, parentId: input.customerId, action: 'create',
       changes: shortened({ ...diff(null, auditView(row)), keptOnDeletedCustomer: [null, true] }),
