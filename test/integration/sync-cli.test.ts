@@ -33,7 +33,7 @@ describe('crm sync', () => {
     expect(crm(['user', 'add', '--login', 'rep1', '--name', '外勤一', '--role', 'manager', '--db', db, '--data', centralDir], { CRM_PASSWORD: 'rep1-pass-123' }).code).toBe(0)
     const app = await openApp({ db: { dialect: 'sqlite', file: path.join(dir, 'central.sqlite') }, dataDir: centralDir })
     const actor = (await loadActorByLogin(app, 'rep1'))!
-    const cust = await customersCreate({ ...app, actor }, { name: '命令行同步有限公司', customerType: 'company' })
+    const cust = await customersCreate({ ...app, actor }, { name: '命令行同步有限公司', customerType: 'company', taxId: null })
     await app.db.knex.destroy()
     const clientDir = path.join(dir, 'client')
 

@@ -1,6 +1,6 @@
 // Offline sync (issue 12) against real centrals (a SQLite file and PostgreSQL) and real SQLite
 // client caches; failure cases by fault-injection hooks that throw where a process would die.
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { AdjustableClock } from '../../src-main/db/clock'
 import { SyncClient } from '../../src-main/modules/sync/sync.client'
@@ -316,5 +316,98 @@ describeEachDb('offline sync', (dialect) => {
     expect(await countNotes(s2)).toBe(1)
     expect(await c.local.db.knex('interactions').whereIn('subject', [s1, s2]).count({ n: '*' }).first()).toMatchObject({ n: 2 })
     await c.close()
+  })
+
+  it('case 5: a transient failure is retried on the timer, with no new local write needed', async () => {
+    const cust = await newCustomer(w.repA.key, `重试客户${tag()}`)
+    const c = await syncedClient()
+    const subject = `重试记录${tag()}`
+    await c.write('interactions.create', note(cust.id, subject))
+    const { SyncLoop } = await import('../../src-main/modules/sync/sync.loop')
+    let failures = 0
+    const loop = new SyncLoop(c, async () => central(), {
+      intervalMs: 60_000, retryMs: 50,
+      hooks: { beforeSync: () => { if (failures++ < 2) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) } },
+    })
+    loop.start()
+    const until = Date.now() + 20_000
+    while (loop.mode !== 'online' && Date.now() < until) await new Promise((r) => setTimeout(r, 25))
+    loop.stop()
+    expect(failures).toBe(3) // two failed attempts, then the timer's third one went through
+    expect(loop.mode).toBe('online')
+    expect(await countNotes(subject)).toBe(1)
+    expect((await c.state()).pending).toBe(0)
+    await c.close()
+  })
+
+  it('case 13: 5,000 rows of Chinese text and timestamps round trip identically (one bulk version larger than a page)', async () => {
+    const { insertChunked } = await import('../../src-main/db/dialect')
+    const { nextVersion } = await import('../../src-main/db/tx')
+    const texts = ['广州市天河区珠江新城花城大道８５号', '𠮷野家（生僻字）、繁體與简体混排', '引号\'"与反斜杠\\和%_通配符', '表情😀与换行\n第二行', '　全角空格　']
+    const ids: string[] = []
+    await k().transaction(async (trx) => {
+      const v = await nextVersion(trx)
+      const rows = Array.from({ length: 5000 }, (_, i) => {
+        const id = crypto.randomUUID()
+        ids.push(id)
+        const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 0) + i * 61_001).toISOString()
+        return {
+          id, code: `KH-RT-${String(i).padStart(6, '0')}-${tag()}`, name: `往返测试客户${i}号·${texts[i % texts.length]}`, owner_id: w.repB.userId,
+          customer_type: 'company', status: 'normal', order_count: 0, notes: texts[(i + 2) % texts.length].repeat(3), address: texts[i % texts.length],
+          created_at: at, updated_at: at, last_contact_at: at, version: v,
+        }
+      })
+      await insertChunked(trx, dialect, 'customers', rows)
+    })
+    const c = await openClient()
+    const r = await c.sync(central(), { login: w.repB.login, pageRows: 1000 })
+    expect(r.pulled).toBeGreaterThanOrEqual(5000)
+    const pick = (x: Record<string, unknown>) => ({ id: x.id, name: x.name, notes: x.notes, address: x.address, created_at: x.created_at, last_contact_at: x.last_contact_at, version: Number(x.version) })
+    const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
+    const norm = (x: Record<string, unknown>) => ({ ...pick(x), created_at: iso(x.created_at), last_contact_at: iso(x.last_contact_at) })
+    const centralRows = (await k()('customers').whereIn('id', ids.slice(0, 500))).concat(await k()('customers').whereIn('id', ids.slice(500, 1000)))
+    const localRows = await c.local.db.knex('customers').whereIn('id', ids.slice(0, 1000))
+    const byId = new Map(localRows.map((x: Record<string, unknown>) => [x.id, norm(x)]))
+    expect(centralRows).toHaveLength(1000)
+    for (const x of centralRows) expect(byId.get(x.id)).toEqual(norm(x))
+    expect(Number((await c.local.db.knex('customers').whereIn('id', ids.slice(0, 500)).count({ n: '*' }).first())!.n)).toBe(500)
+    expect(await c.liveCount('customers')).toBeGreaterThanOrEqual(5000)
+    // and back: offline notes in Chinese arrive centrally as written
+    const subject = `往返记录${tag()}·${texts[1]}`
+    for (let i = 0; i < 20; i++) await c.write('interactions.create', { ...note(ids[i], `${subject}${i}`), detail: texts[i % texts.length] })
+    expect(await c.sync(central())).toMatchObject({ applied: 20 })
+    const back = await k()('interactions').where('subject', 'like', `往返记录%`).whereIn('customer_id', ids.slice(0, 20)).orderBy('subject')
+    expect(back).toHaveLength(20)
+    // as the cache stored them (the contract trims typed text the same way on both sides)
+    const mineLocal = new Map((await c.local.db.knex('interactions').whereIn('id', back.map((x: { id: string }) => x.id))).map((x: Record<string, unknown>) => [x.id, x]))
+    for (const x of back) {
+      expect(mineLocal.get(x.id)).toMatchObject({ subject: x.subject, detail: x.detail })
+      expect(String(x.detail)).toContain(texts[Number(String(x.subject).slice(subject.length)) % texts.length].trim())
+    }
+    await c.close()
+  })
+})
+
+describe('offline sync on SQL Server (compiled SQL only: no SQL Server runs here)', () => {
+  it('case 13: 5,000 pulled rows and refresh lists compile to statements under 2,100 parameters', async () => {
+    const { compilerOnly } = await import('../../src-main/db/connection')
+    const { chunkRows } = await import('../../src-main/db/dialect')
+    const { rowsWhereInQuery, IDS_PER_QUERY } = await import('../../src-main/modules/sync/sync.repository')
+    const ms = compilerOnly('mssql')
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      id: crypto.randomUUID(), code: `KH-${i}`, name: `客户${i}`, notes: '中文备注', address: '地址', owner_id: crypto.randomUUID(), customer_type: 'company',
+      status: 'normal', order_count: 0, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', last_contact_at: null, version: 7,
+    }))
+    const chunks = chunkRows('mssql', rows)
+    expect(chunks.flat()).toHaveLength(5000)
+    for (const ch of chunks) {
+      const sql = ms('customers').insert(ch).toSQL()
+      expect(sql.bindings.length).toBeLessThan(2100)
+      expect(sql.sql).toMatch(/^insert into \[customers\]/)
+    }
+    const ids = rows.map((r) => r.id)
+    const q = rowsWhereInQuery(ms, 'customers', 'id', ids.slice(0, IDS_PER_QUERY), { scope: 'team', userId: ids[0], teamId: ids[1] }).toSQL()
+    expect(q.bindings.length).toBeLessThan(2100)
+    expect(q.sql).toContain('[team_id]')
   })
 })

@@ -25,6 +25,8 @@ import {
 
 /** Fault injection for tests (and nothing else): each hook may throw to simulate a crash there. */
 export interface SyncHooks extends PushHooks {
+  /** before anything reaches the central database (a transient failure there) */
+  beforeSync?(): void | Promise<void>
   /** after the central answers a push, before the client records it */
   beforeLocalAck?(): void | Promise<void>
   /** after a pulled page was stored (n counts from 1) */
@@ -172,6 +174,7 @@ export class SyncClient {
     const hooks = opts.hooks ?? {}
     const k = this.local.db.knex
     const report: SyncReport = { pushed: 0, applied: 0, kept: 0, rejected: [], held: 0, conflicts: 0, pulled: 0, removed: 0, pages: 0, reloaded: false, epochChanged: false }
+    await hooks.beforeSync?.()
     const st = await this.state()
     const actor = await this.centralActor(central, st.userId, opts.login)
     const cctx: ServiceContext = { ...central, actor }

@@ -59,9 +59,15 @@ export function leftScopeAtVersion(db: Knex, table: string, version: number, s: 
 /** The current rows of the given ids (by `column`), in scope; deleted ones too (they are tombstones). */
 export async function rowsWhereIn(db: Knex, table: string, column: string, ids: string[], s: ScopeSpec | null): Promise<Row[]> {
   const out: Row[] = []
-  for (let i = 0; i < ids.length; i += 500) out.push(...(await inScope(db, db(table).select('*').whereIn(column, ids.slice(i, i + 500)), s)))
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) out.push(...(await rowsWhereInQuery(db, table, column, ids.slice(i, i + IDS_PER_QUERY), s)))
   return out
 }
+
+/** Ids one refresh query carries: well under SQL Server's 2,100 parameters with the scope's. */
+export const IDS_PER_QUERY = 500
+
+export const rowsWhereInQuery = (db: Knex, table: string, column: string, ids: string[], s: ScopeSpec | null) =>
+  inScope(db, db(table).select('*').whereIn(column, ids), s)
 
 /** A small table read whole (roles, permissions, teams, users, dictionary types). */
 export const wholeTable = (db: Knex, table: string): Promise<Row[]> => db(table).select('*')
