@@ -4,7 +4,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
 import { AppError } from '../shared/errors'
-import { SyncClient } from '../modules/sync/sync.client'
 import { CliError, required, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import type { Out } from './output'
@@ -28,6 +27,8 @@ export function registerSync(program: Command, out: Out) {
 
 async function runSync(o: SyncOpts, out: Out) {
   const dir = path.resolve(required(o.clientDir, 'client-dir'))
+  // loaded on use: the sync client pulls in most services, which other commands need not load
+  const { SyncClient } = await import('../modules/sync/sync.client')
   const central = await openCliApp(await cliDbConfig(o))
   const client = await SyncClient.open(dir)
   try {
