@@ -101,6 +101,9 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('dashboard-funnel-chart')).toBeVisible()
   await page.waitForTimeout(600) // the funnel's animation
   await page.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true })
+  // the cards below the 简报 (the page scrolls inside its layout): 业绩指标 and its neighbours
+  await page.getByTestId('dashboard-card-performance').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${SHOTS}/dashboard-performance-zh-CN.png` })
 
   // one click on 完成: the to-do leaves today's list
   await page.getByTestId('dashboard-todos-today').getByTestId('dashboard-todo-done').first().click()
@@ -153,6 +156,10 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('dashboard-card-briefing')).toContainText('New customers')
   await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('Last month: 0')
   await page.screenshot({ path: `${SHOTS}/dashboard-en-US.png`, fullPage: true })
+  await expect(page.getByTestId('dashboard-card-performance')).toContainText('Completion')
+  await page.getByTestId('dashboard-card-performance').scrollIntoViewIfNeeded()
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: `${SHOTS}/dashboard-performance-en-US.png` })
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-zh-CN').click()
   await expect(page.getByTestId('page-title')).toHaveText('工作台')
