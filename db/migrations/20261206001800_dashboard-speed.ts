@@ -5,7 +5,12 @@
 //   month-days (solar and lunar) in the index (birthday_md, birthday_calendar, customer_id,
 //   deleted_at) instead of reading every contact with a birthday.
 // - unkept promises past due: (kept_at, deleted_at, due_date, customer_id, interaction_id) holds
-//   the open promises together, by due date, with what the count and its joins need.
+//   the open promises together, by due date, with what the count and its joins need; each one's
+//   record is checked for deletion in interactions_live_cover (id, deleted_at) instead of the
+//   wide interactions row.
+// - 跟进记录 of a period: counted per customer in scope from interactions_customer_period_cover
+//   (customer_id, occurred_at, deleted_at) — an index seek per customer rather than a customer
+//   lookup per record (countInteractionsIn).
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {
@@ -20,9 +25,17 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('interaction_promises', (t) => {
     t.index(['kept_at', 'deleted_at', 'due_date', 'customer_id', 'interaction_id'], 'interaction_promises_open_due')
   })
+  await knex.schema.alterTable('interactions', (t) => {
+    t.index(['id', 'deleted_at'], 'interactions_live_cover')
+    t.index(['customer_id', 'occurred_at', 'deleted_at'], 'interactions_customer_period_cover')
+  })
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('interactions', (t) => {
+    t.dropIndex(['customer_id', 'occurred_at', 'deleted_at'], 'interactions_customer_period_cover')
+    t.dropIndex(['id', 'deleted_at'], 'interactions_live_cover')
+  })
   await knex.schema.alterTable('interaction_promises', (t) => {
     t.dropIndex(['kept_at', 'deleted_at', 'due_date', 'customer_id', 'interaction_id'], 'interaction_promises_open_due')
   })

@@ -212,6 +212,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   type Case = [name: string, who: string, input: Record<string, unknown>]
   const cases: Case[] = [
     ['overview, supervisor (team = all customers), 本月', sup, { scope: 'team', period: 'month' }],
+    ['overview, supervisor, 本周', sup, { scope: 'team', period: 'week' }],
     ['overview, supervisor, 本年', sup, { scope: 'team', period: 'year' }],
     ['overview, administrator (company), 本月', admin, { scope: 'all', period: 'month' }],
     ['overview, account manager (own), 本月', mgr, { scope: 'own', period: 'month' }],

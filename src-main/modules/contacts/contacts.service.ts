@@ -379,5 +379,7 @@ export async function contactsBirthdaysOn(ctx: ServiceContext, days: LocalDate[]
     if (!next || !wanted.has(formatDate(next))) continue
     out.push({ contactId: String(r.id), contactName: String(r.name), customerId: String(r.customer_id), customerName: String(r.customer_name), date: formatDate(next), calendar })
   }
-  return out.sort((a, b) => a.date.localeCompare(b.date) || a.contactName.localeCompare(b.contactName, 'zh-CN'))
+  // one collator for the sort (localeCompare with a locale builds one per call: 0.4 s for 2,000 birthdays)
+  const byName = new Intl.Collator('zh-CN').compare
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : byName(a.contactName, b.contactName)))
 }
