@@ -10,6 +10,7 @@ import { nextVersion } from '../db/tx'
 import { insertUser } from '../modules/auth/auth.service'
 import { findUserByLogin } from '../modules/auth/auth.repository'
 import { buildContactSearchText, buildCustomerSearchText } from '../modules/customers/customers.search'
+import { birthdayMonthDay } from '../modules/contacts/contacts.service'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
@@ -179,7 +180,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
           id: newId(), ...stamp, version: 0, owner_id: ownerId, customer_id: id,
           name: ct.name, gender: ct.gender, title: ct.title, department: ct.department, mobile: ct.mobile, mobile_key: phoneKey(ct.mobile) ?? '',
           office_phone: ct.officePhone, home_phone: null, email: ct.email, wechat: ct.wechat,
-          birthday: ct.birthday, birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
+          birthday: ct.birthday, birthday_md: birthdayMonthDay(ct.birthday), birthday_calendar: ct.birthdayCalendar, birthday_leap_month: false,
           hometown: ct.hometown, education: ct.education, hobbies: ct.hobbies, family_notes: null,
           buying_role: ct.buyingRole, friendliness: ct.friendliness, best_call_time: ct.bestCallTime,
           is_primary: j === 0, notes: null, search_text: buildContactSearchText({ name: ct.name, mobile: ct.mobile }),

@@ -1,5 +1,6 @@
 // 工作台: the home page after login. One call answers the cards the caller asks for, each card
-// computed by its area's service (reminders, customers, contacts, interactions, opportunities)
+// computed by its area's service (reminders, customers, contacts, interactions, opportunities,
+// orders and payments, targets)
 // under the caller's permissions, narrowed to the scope picked (mine / team / company).
 // A card the caller has no permission for answers null. The per-user layout (order, hidden
 // cards) is stored server-side.
@@ -8,11 +9,8 @@ import { BaseVersion, call, DataScope, Empty, Id, IsoDate, IsoDateTime } from '.
 import { ClientZone, CustomerToContact, Reminder } from './reminders'
 import { PromiseItem } from './interactions'
 
-/**
- * The cards of the 工作台. Cards of areas not built yet (orders, targets, tickets, churn) get a
- * key here when their area lands, answered by that area's service.
- */
-export const DashboardCard = z.enum(['todos', 'toContact', 'briefing', 'forgotten', 'funnel', 'birthdays', 'promises'])
+/** The cards of the 工作台 (issue 13), each answered by its area's service. */
+export const DashboardCard = z.enum(['todos', 'toContact', 'briefing', 'forgotten', 'performance', 'funnel', 'birthdays', 'promises'])
 export type DashboardCard = z.infer<typeof DashboardCard>
 export const DASHBOARD_CARDS = DashboardCard.options
 
@@ -54,8 +52,13 @@ export const PeriodRange = z.object({
 })
 export type PeriodRange = z.infer<typeof PeriodRange>
 
+/**
+ * A 销售简报 figure for the period and the one before. orders: orders dated in the period, every
+ * status (the order list's count for those dates); orderAmount: their sales in cents (approved,
+ * shipped, completed: the list's 合计); payments: cents received in the period (回款记录's 合计).
+ */
 export const BriefingMetric = z.object({
-  key: z.enum(['newCustomers', 'newContacts', 'interactions', 'newOpportunities']),
+  key: z.enum(['newCustomers', 'newContacts', 'interactions', 'newOpportunities', 'orders', 'orderAmount', 'payments']),
   current: z.number().int(),
   previous: z.number().int(),
 })
@@ -76,6 +79,23 @@ export const FunnelCardStage = z.object({
   reached: z.number().int(),
   amountCents: z.number(),
 })
+
+/** 业绩指标: sales target vs actual of the target period holding the period picked, and 销售趋势. */
+export const PerformanceCard = z.object({
+  /** 本月/本季/本年: that period; 本周: the month of today; custom: the year of its first day */
+  periodType: z.enum(['month', 'quarter', 'year']),
+  periodStart: IsoDate,
+  /** the first day after the period */
+  periodEnd: IsoDate,
+  /** null: no target set for the scope */
+  targetCents: z.number().int().nullable(),
+  actualCents: z.number().int(),
+  /** actual / target in percent, one decimal; null without a target */
+  rate: z.number().nullable(),
+  /** actual sales per month (YYYY-MM) of the period's year */
+  trend: z.array(z.object({ month: z.string(), actualCents: z.number().int() })),
+})
+export type PerformanceCard = z.infer<typeof PerformanceCard>
 
 export const BirthdayItem = z.object({
   contactId: Id,
@@ -112,6 +132,8 @@ export const Overview = z.object({
   briefing: z.object({ metrics: z.array(BriefingMetric) }).nullable(),
   /** 遗忘客户: 7 / 15 / 30 / 90+ days without a follow-up */
   forgotten: z.object({ buckets: z.array(ForgottenBucket) }).nullable(),
+  /** 业绩指标 and 销售趋势 */
+  performance: PerformanceCard.nullable(),
   /** 销售漏斗 of the opportunities created in the period */
   funnel: z
     .object({ total: z.number().int(), open: z.number().int(), won: z.number().int(), lost: z.number().int(), amountCents: z.number(), stages: z.array(FunnelCardStage) })

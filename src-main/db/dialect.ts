@@ -150,6 +150,17 @@ export function matchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuil
 }
 
 /**
+ * An inner join of `table` on `left = right` that keeps the tables before it as the outer loop.
+ * SQLite: CROSS JOIN (its planner never reorders one), for counts its statistics misjudge — e.g.
+ * a period's interactions of the customers in scope read per customer from a covering index
+ * (100,000 index seeks) instead of each of 160,000 interactions probing its customer: 5× less
+ * CPU. PostgreSQL and SQL Server choose the order (and a hash join) themselves: a plain join.
+ */
+export function joinOuterFirst(db: Knex, q: Knex.QueryBuilder, table: string, left: string, right: string): Knex.QueryBuilder {
+  return dialectOf(db) === 'sqlite' ? q.joinRaw('cross join ?? on ?? = ??', [table, left, right]) : q.join(table, left, right)
+}
+
+/**
  * `column is null` for a soft-delete column that is null on nearly every row (a live row). On
  * SQLite written so no index serves it: its planner would otherwise walk every live row through
  * the deleted_at index rather than a narrower range (a reminder evaluation's slice of customers:

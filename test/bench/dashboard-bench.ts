@@ -1,4 +1,4 @@
-// npm run bench:dashboard [-- --customers 100000] [--interactions 1000000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse]
+// npm run bench:dashboard [-- --customers 100000] [--interactions 1000000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse] [--generate-only]
 // Builds a database with N customers (created over three years, last follow-ups spread, a fifth
 // with a 联系策略), 1.5 contacts each (half with a birthday, a tenth of those 农历), M
 // interactions over two years, a promise on every tenth, 20,000 opportunities and the staff's
@@ -21,6 +21,8 @@ import { SessionStore } from '../../src-main/ipc/sessions'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
 import type { DbConfig } from '../../src-main/db/config'
 import { DASHBOARD_CARDS } from '../../src-main/contract/dashboard'
+import { fillOrders } from '../../src-main/cli/demo-orders'
+import { makeRng } from '../../src-main/cli/demo-data'
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -30,6 +32,7 @@ const N = Number(arg('customers', '100000'))
 const M = Number(arg('interactions', '1000000'))
 const RUNS = Number(arg('runs', '10'))
 const REUSE = process.argv.includes('--reuse')
+const GENERATE_ONLY = process.argv.includes('--generate-only')
 const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
@@ -127,7 +130,7 @@ async function generate(app: AppContext, dialect: 'sqlite' | 'postgres') {
       const at = created + rnd() * (now - created)
       const birthday = rnd() < 0.5 ? `19${50 + Math.floor(rnd() * 50)}-${pad(1 + Math.floor(rnd() * 12))}-${pad(1 + Math.floor(rnd() * 28))}` : null
       await push('contacts', {
-        id: randomUUID(), customer_id: id, owner_id: owner, name: `联系人${i}-${c}`, birthday, birthday_calendar: birthday && rnd() < 0.1 ? 'lunar' : 'solar',
+        id: randomUUID(), customer_id: id, owner_id: owner, name: `联系人${i}-${c}`, birthday, birthday_md: birthday ? birthday.slice(5, 10) : null, birthday_calendar: birthday && rnd() < 0.1 ? 'lunar' : 'solar',
         birthday_leap_month: false, is_primary: c === 0, created_at: new Date(at).toISOString(), updated_at: new Date(at).toISOString(), version: 1,
       })
     }
@@ -154,8 +157,15 @@ async function generate(app: AppContext, dialect: 'sqlite' | 'postgres') {
   }
   await flushAll()
   process.stdout.write('\n')
-  if (dialect === 'postgres') await k.raw('vacuum analyze')
-  else await k.raw('analyze')
+}
+
+/** 订单/回款/目标 as `crm demo` makes them (orders of every customer, payments, monthly targets), when there are none yet. */
+async function ensureOrders(app: AppContext) {
+  if (await app.db.knex('orders').first('id')) return false
+  const out = { log: (l: string) => console.log(l), progress: (l: string) => process.stdout.write(`\r${l}\x1b[K`), endProgress: () => process.stdout.write('\n') }
+  await fillOrders(app, makeRng(42), out)
+  process.stdout.write('\n')
+  return true
 }
 
 async function measure(dialect: 'sqlite' | 'postgres') {
@@ -169,10 +179,22 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   let generated: number | null = null
+  const t0 = performance.now()
+  let changed = false
   if (Number((await k('customers').count({ n: '*' }).first())?.n ?? 0) < N) {
-    const t0 = performance.now()
     await generate(app, dialect)
+    changed = true
+  }
+  if (await ensureOrders(app)) changed = true
+  if (changed) {
+    if (dialect === 'postgres') await k.raw('vacuum analyze')
+    else await k.raw('analyze')
     generated = (performance.now() - t0) / 1000
+  }
+  if (GENERATE_ONLY) {
+    console.log(`${dialect}: data ready${generated === null ? '' : ` (generated in ${generated.toFixed(0)} s)`}`)
+    await k.destroy()
+    return
   }
   const sessions = new SessionStore()
   const as = async (login: string) => {
@@ -182,11 +204,15 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   }
   const [admin, sup, mgr] = [await as('bench_admin'), await as('sup0'), await as('mgr0')]
   const count = async (t: string) => Number((await k(t).count({ n: '*' }).first())?.n ?? 0)
-  const sizes = { customers: await count('customers'), contacts: await count('contacts'), interactions: await count('interactions'), opportunities: await count('opportunities') }
+  const sizes = {
+    customers: await count('customers'), contacts: await count('contacts'), interactions: await count('interactions'), opportunities: await count('opportunities'),
+    orders: await count('orders'), payments: await count('payments'), sales_targets: await count('sales_targets'),
+  }
   const zone = { timeZone: 'Asia/Shanghai' }
   type Case = [name: string, who: string, input: Record<string, unknown>]
   const cases: Case[] = [
     ['overview, supervisor (team = all customers), 本月', sup, { scope: 'team', period: 'month' }],
+    ['overview, supervisor, 本周', sup, { scope: 'team', period: 'week' }],
     ['overview, supervisor, 本年', sup, { scope: 'team', period: 'year' }],
     ['overview, administrator (company), 本月', admin, { scope: 'all', period: 'month' }],
     ['overview, account manager (own), 本月', mgr, { scope: 'own', period: 'month' }],

@@ -155,10 +155,10 @@ async function generate() {
     const nc = rnd() < 0.5 ? 1 : 2
     for (let c = 0; c < nc; c++) {
       const lunar = rnd() < 0.1
+      const birthday = rnd() < 0.6 ? `${1960 + Math.floor(rnd() * 40)}-${pad(1 + Math.floor(rnd() * 12))}-${pad(1 + Math.floor(rnd() * (lunar ? 29 : 28)))}` : null
       contacts.push({
         id: randomUUID(), customer_id: id, owner_id: owner, name: `联系人${i}-${c}`, is_primary: c === 0, created_at: nowIso, updated_at: nowIso, version: 1,
-        birthday: rnd() < 0.6 ? `${1960 + Math.floor(rnd() * 40)}-${pad(1 + Math.floor(rnd() * 12))}-${pad(1 + Math.floor(rnd() * (lunar ? 29 : 28)))}` : null,
-        birthday_calendar: lunar ? 'lunar' : 'solar', birthday_leap_month: false,
+        birthday, birthday_md: birthday ? birthday.slice(5, 10) : null, birthday_calendar: lunar ? 'lunar' : 'solar', birthday_leap_month: false,
       })
       contactCount++
     }

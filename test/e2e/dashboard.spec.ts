@@ -1,8 +1,10 @@
 // Issue 13 item 1 end to end (Asia/Shanghai): the 工作台 opens after login and shows a 客户经理's
 // today's to-dos and overdue ones (one click marks one done), the 销售简报 with the right counts
-// for the data seeded here (3 new customers, 2 contacts, 1 follow-up, 1 opportunity this month),
-// a metric linking to the filtered customer list, and a layout (hidden card) that stays after a
-// reload. Screenshots in zh-CN and en-US. Makes its own team and login (the database is shared).
+// for the data seeded here (3 new customers, 2 contacts, 1 follow-up, 1 opportunity, 2 orders of
+// which one a sale of ¥12,000.00, ¥5,000.00 received this month), 业绩指标 against a target of
+// ¥24,000.00 (50 %), metrics linking to the filtered customer, order and 回款 lists, and a layout
+// (hidden card) that stays after a reload. Screenshots in zh-CN and en-US. Makes its own team
+// and login (the database is shared).
 import { expect, test, type Page } from '@playwright/test'
 import { adminSession, login, logout } from './helpers'
 
@@ -34,7 +36,7 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('dashboard')).toBeVisible()
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '工作台测试组' })
   const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  await api(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: roles.find((r) => r.code === 'manager')!.id, teamId: team.id })
+  const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: roles.find((r) => r.code === 'manager')!.id, teamId: team.id })
   await logout(page)
 
   // ---- the 客户经理's data: 3 customers, 2 contacts, 1 follow-up, 1 opportunity, 3 reminders ------
@@ -54,6 +56,19 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await api(page, 'reminders', 'create', { title: '给恒达发报价单', dueAt: shanghaiToday(23, 30).toISOString(), ...zone })
   await api(page, 'reminders', 'create', { title: '确认新吴的到货时间', dueAt: shanghaiToday(23, 40).toISOString(), ...zone })
   await api(page, 'reminders', 'create', { title: '回复武进的技术问题', dueAt: new Date(Date.now() - 3600_000).toISOString(), ...zone })
+  // two orders dated today: one submitted for approval (¥12,000.00), one left a draft (¥3,000.00)
+  const today = new Date(Date.now() + SHANGHAI_MS).toISOString().slice(0, 10)
+  type O = { id: string; version: number }
+  const sale = await api<O>(page, 'orders', 'create', { customerId: customers[0]!.id, orderDate: today, lines: [{ productName: '精密数控机床', quantity: 1, unitPriceCents: 1_200_000 }] })
+  const submitted = await api<O>(page, 'orders', 'submit', { id: sale.id, version: sale.version })
+  await api(page, 'orders', 'create', { customerId: customers[1]!.id, orderDate: today, lines: [{ productName: '机器人夹具', quantity: 2, unitPriceCents: 150_000 }] })
+  await logout(page)
+
+  // the administrator approves the sale, records ¥5,000.00 received today and sets this month's target
+  await adminSession(page)
+  const approved = await api<O>(page, 'orders', 'approve', { id: submitted.id, version: submitted.version })
+  await api(page, 'orders', 'addPayment', { orderId: approved.id, version: approved.version, paidDate: today, amountCents: 500_000 })
+  await api(page, 'targets', 'save', { userId: mgr.id, periodType: 'month', periodStart: `${today.slice(0, 8)}01`, amountCents: 2_400_000 })
   await logout(page)
 
   // ---- after login: the 工作台 ---------------------------------------------------------------------
@@ -72,11 +87,23 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('dashboard-metric-interactions-value')).toHaveText('1')
   await expect(page.getByTestId('dashboard-metric-newOpportunities-value')).toHaveText('1')
   await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('上月 0')
+  await expect(page.getByTestId('dashboard-metric-orders-value')).toHaveText('2')
+  await expect(page.getByTestId('dashboard-metric-orderAmount-value')).toHaveText('¥12,000.00')
+  await expect(page.getByTestId('dashboard-metric-payments-value')).toHaveText('¥5,000.00')
+  await expect(page.getByTestId('dashboard-metric-payments')).toContainText('上月 ¥0.00')
+  await expect(page.getByTestId('dashboard-performance-target')).toHaveText('¥24,000.00')
+  await expect(page.getByTestId('dashboard-performance-actual')).toHaveText('¥12,000.00')
+  await expect(page.getByTestId('dashboard-performance-rate')).toHaveText('50%')
+  await expect(page.getByTestId('dashboard-performance-gauge')).toBeVisible()
+  await expect(page.getByTestId('dashboard-performance-trend')).toBeVisible()
   await expect(page.getByTestId('dashboard-forgotten-7')).toContainText('0')
   await expect(page.getByTestId('dashboard-card-funnel')).toContainText('商机 1 个')
   await expect(page.getByTestId('dashboard-funnel-chart')).toBeVisible()
   await page.waitForTimeout(600) // the funnel's animation
   await page.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true })
+  // the cards below the 简报 (the page scrolls inside its layout): 业绩指标 and its neighbours
+  await page.getByTestId('dashboard-card-performance').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${SHOTS}/dashboard-performance-zh-CN.png` })
 
   // one click on 完成: the to-do leaves today's list
   await page.getByTestId('dashboard-todos-today').getByTestId('dashboard-todo-done').first().click()
@@ -92,6 +119,19 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('customer-list')).toBeVisible()
   await expect(page.getByTestId('customer-filter-created')).toBeVisible()
   await expect(page.getByTestId('customer-name-link')).toHaveCount(3)
+  // 订单数 opens the order list for the week's days; 回款金额 the 回款记录
+  await page.getByTestId('menu-workbench').click()
+  await page.getByTestId('dashboard-period-week').click()
+  await page.getByTestId('dashboard-metric-orders').click()
+  await expect(page.getByTestId('order-list')).toBeVisible()
+  await expect(page.getByTestId('order-code-link')).toHaveCount(2)
+  await expect(page.getByTestId('order-sums')).toContainText('¥12,000.00')
+  await page.getByTestId('menu-workbench').click()
+  await page.getByTestId('dashboard-period-week').click()
+  await page.getByTestId('dashboard-metric-payments').click()
+  await expect(page.getByTestId('payments-view')).toBeVisible()
+  await expect(page.getByTestId('payments-sums')).toContainText('¥5,000.00')
+  await expect(page.getByTestId('payments-table').locator('tbody tr')).toHaveCount(1)
 
   // ---- the layout: hide the funnel; it stays hidden after a reload (stored in main) ------------------
   await page.getByTestId('menu-workbench').click()
@@ -116,6 +156,10 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page.getByTestId('dashboard-card-briefing')).toContainText('New customers')
   await expect(page.getByTestId('dashboard-metric-newCustomers')).toContainText('Last month: 0')
   await page.screenshot({ path: `${SHOTS}/dashboard-en-US.png`, fullPage: true })
+  await expect(page.getByTestId('dashboard-card-performance')).toContainText('Completion')
+  await page.getByTestId('dashboard-card-performance').scrollIntoViewIfNeeded()
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: `${SHOTS}/dashboard-performance-en-US.png` })
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-zh-CN').click()
   await expect(page.getByTestId('page-title')).toHaveText('工作台')

@@ -87,7 +87,8 @@ export async function addContact(
   const id = randomUUID()
   const at = t.clock.now().toISOString()
   await t.app.db.knex('contacts').insert({
-    id, customer_id: customerId, name, birthday, birthday_calendar: calendar, birthday_leap_month: leap, is_primary: false,
+    // birthday_md: the stored month-day the contacts service writes with every birthday
+    id, customer_id: customerId, name, birthday, birthday_md: birthday ? birthday.slice(5, 10) : null, birthday_calendar: calendar, birthday_leap_month: leap, is_primary: false,
     created_at: at, updated_at: at, version: 1,
   })
   return id
@@ -126,7 +127,9 @@ export async function touch(t: TestApp, table: string, id: string, patch: Record
   await t.app.db.knex.transaction(async (trx) => {
     await trx('sync_version').where({ id: 1 }).increment('version', 1)
     const { version } = await trx('sync_version').where({ id: 1 }).first('version')
-    await trx(table).where({ id }).update({ ...patch, version: Number(version) })
+    // a contact's birthday comes with its stored month-day, as the contacts service writes it
+    const md = table === 'contacts' && 'birthday' in patch ? { birthday_md: typeof patch.birthday === 'string' ? patch.birthday.slice(5, 10) : null } : {}
+    await trx(table).where({ id }).update({ ...patch, ...md, version: Number(version) })
   })
 }
 

@@ -167,7 +167,7 @@ describe('mssql DDL (printMigrationSql)', () => {
     // deliberately not UUIDs: the single counter row, client-chosen strings and mutation counters
     const notUuid = new Set([
       'sync_version.id', 'sync_version.epoch_id', 'sync_clients.client_id', 'sync_clients.last_mutation_id',
-      'sync_mutation_results.client_id', 'sync_mutation_results.mutation_id', 'sync_conflicts.client_id',
+      'sync_mutation_results.client_id', 'sync_mutation_results.mutation_id', 'sync_conflicts.client_id', 'sync_outbox.mutation_id',
       'customers.tax_id', // 税号, a business number
     ])
     let ids = 0
@@ -477,6 +477,41 @@ describe('the customer list\'s indexes on every database (migration 202612060012
       expect(mgr).not.toMatch(/TEMP B-TREE/)
     } finally {
       db.close()
+    }
+  })
+})
+
+describe('migration 20261206001800: the 工作台 at 100,000 customers (birthday month-day, open promises, 跟进记录 per customer)', () => {
+  const MIGRATION = '20261206001800_dashboard-speed'
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf(`-- migration ${MIGRATION}`)
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next))
+  }
+
+  it('SQL Server: an nvarchar(5) column, backfilled from the stored birthday with SUBSTRING, then the indexes (keys SQL Server can build)', async () => {
+    expect(await part('mssql')).toEqual([
+      'ALTER TABLE [contacts] ADD [birthday_md] nvarchar(5) null',
+      'update contacts set birthday_md = substring(birthday, 6, 5) where birthday is not null',
+      'CREATE INDEX [contacts_birthday_md] ON [contacts] ([birthday_md], [birthday_calendar], [customer_id], [deleted_at])',
+      'CREATE INDEX [interaction_promises_open_due] ON [interaction_promises] ([kept_at], [deleted_at], [due_date], [customer_id], [interaction_id])',
+      'CREATE INDEX [interactions_live_cover] ON [interactions] ([id], [deleted_at])',
+      'CREATE INDEX [interactions_customer_period_cover] ON [interactions] ([customer_id], [occurred_at], [deleted_at])',
+    ])
+  })
+
+  it('PostgreSQL and SQLite: the same column, backfill and indexes', async () => {
+    for (const d of ['postgres', 'sqlite'] as const) {
+      const q = d === 'postgres' ? '"' : '`'
+      const s = await part(d)
+      expect(s, d).toContain(`alter table ${q}contacts${q} add column ${q}birthday_md${q} varchar(5) null`)
+      expect(s, d).toContain('update contacts set birthday_md = substring(birthday, 6, 5) where birthday is not null')
+      expect(s.some((x) => x.startsWith(`create index ${q}contacts_birthday_md${q}`)), d).toBe(true)
+      for (const name of ['interaction_promises_open_due', 'interactions_live_cover', 'interactions_customer_period_cover']) {
+        expect(s.some((x) => x.startsWith(`create index ${q}${name}${q}`)), `${d} ${name}`).toBe(true)
+      }
     }
   })
 })

@@ -116,14 +116,13 @@ export async function countContactsCreated(db: Knex, scope: (q: Knex.QueryBuilde
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
 
-/** Contacts in scope whose stored birthday's month-day (`MM-DD`) is one of those given for its calendar. */
+/**
+ * Contacts in scope whose stored birthday's month-day (`MM-DD`, contacts.birthday_md) is one of
+ * those given for its calendar: a few index lookups of contacts_birthday_md (every month-day
+ * asked for), each row then checked for its calendar.
+ */
 export function contactsWithBirthdayOn(db: Knex, scope: (q: Knex.QueryBuilder) => void, monthDays: { solar: string[]; lunar: string[] }): Promise<Row[]> {
-  const q = contactsOfLiveCustomers(db).whereNotNull('ct.birthday')
-  const monthDayIn = (w: Knex.QueryBuilder, list: string[]) => w.whereRaw(`substring(ct.birthday, 6, 5) in (${list.map(() => '?').join(', ')})`, list)
-  q.where((w) => {
-    if (monthDays.solar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'solar'), monthDays.solar))
-    if (monthDays.lunar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'lunar'), monthDays.lunar))
-  })
+  const q = whereBirthdayMonthDay(contactsOfLiveCustomers(db), monthDays)
   scope(q)
   return q.select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id', 'c.name as customer_name').orderBy('ct.id')
 }
@@ -131,3 +130,16 @@ export function contactsWithBirthdayOn(db: Knex, scope: (q: Knex.QueryBuilder) =
 /** The live primary contacts of these customers (at most one each). */
 export const primaryContactsOf = (db: Knex, customerIds: string[]): Promise<Array<{ customer_id: string; name: string; title: string | null; mobile: string | null }>> =>
   db('contacts').whereIn('customer_id', customerIds).where('is_primary', true).whereNull('deleted_at').select('customer_id', 'name', 'title', 'mobile')
+
+/**
+ * Restricts contacts (ct) to those whose birthday_md is among the month-days of its calendar:
+ * the union of both lists drives the index (contacts_birthday_md), the calendar picks the list.
+ */
+export function whereBirthdayMonthDay(q: Knex.QueryBuilder, monthDays: { solar: string[]; lunar: string[] }): Knex.QueryBuilder {
+  const all = [...new Set([...monthDays.solar, ...monthDays.lunar])].sort()
+  if (!all.length) return q.whereRaw('1 = 0')
+  return q.whereIn('ct.birthday_md', all).where((w) => {
+    if (monthDays.solar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'solar').whereIn('ct.birthday_md', monthDays.solar))
+    if (monthDays.lunar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'lunar').whereIn('ct.birthday_md', monthDays.lunar))
+  })
+}

@@ -91,6 +91,12 @@ export function validateBirthday(birthday: string | null, calendar: string, leap
   }
 }
 
+/**
+ * The stored month-day (contacts.birthday_md, MM-DD) of a birthday stored as YYYY-MM-DD in its
+ * own calendar (公历 or 农历), or null without one: what 本周生日 and the birthday reminders look up.
+ */
+export const birthdayMonthDay = (birthday: unknown): string | null => (typeof birthday === 'string' && birthday.length >= 10 ? birthday.slice(5, 10) : null)
+
 function columnsOf(fields: Fields): Row {
   const row: Row = {}
   for (const k of FIELD_KEYS) {
@@ -100,6 +106,8 @@ function columnsOf(fields: Fields): Row {
   }
   // 查重 compares mobiles by their digits ('' marks a mobile too short to compare)
   if ('mobile' in row) row.mobile_key = row.mobile ? (phoneKey(String(row.mobile)) ?? '') : null
+  // 本周生日 and the birthday reminders look birthdays up by their month-day (in their own calendar)
+  if ('birthday' in row) row.birthday_md = birthdayMonthDay(row.birthday)
   return row
 }
 
@@ -134,10 +142,11 @@ async function promote(trx: Knex, ctx: ServiceContext, customerId: string, id: s
   await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: customerId, action: 'update', changes: { isPrimary: [false, true] } })
 }
 
-export async function contactsCreate(ctx: ServiceContext, input: { customerId: string; fields: Fields }): Promise<Contact> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function contactsCreate(ctx: ServiceContext, input: { customerId: string; fields: Fields }, opts: { id?: string } = {}): Promise<Contact> {
   const k = ctx.db.knex
   const f = input.fields
-  const id = newId()
+  const id = opts.id ?? newId()
   await k.transaction(async (trx) => {
     await assertCustomer(trx, ctx, 'create', input.customerId)
     validateBirthday(str(f.birthday), String(f.birthdayCalendar ?? 'solar'), f.birthdayLeapMonth === true)
@@ -168,11 +177,12 @@ export async function contactsUpdate(ctx: ServiceContext, input: { id: string; v
     const patch = columnsOf(f)
     const beforeView = auditView(before)
     for (const [col, v] of Object.entries(patch)) {
-      if (col === 'mobile_key') continue
+      if (col === 'mobile_key' || col === 'birthday_md') continue
       const key = FIELD_KEYS.find((name) => toColumn(name) === col)!
       if (beforeView[key] === v) delete patch[col]
     }
     if (!('mobile' in patch)) delete patch.mobile_key
+    if (!('birthday' in patch)) delete patch.birthday_md
     const now = ctx.clock.now().toISOString()
     const makePrimary = f.isPrimary === true && !before.isPrimary
     // unsetting the primary hands the flag to another contact; the only contact stays primary
@@ -370,5 +380,7 @@ export async function contactsBirthdaysOn(ctx: ServiceContext, days: LocalDate[]
     if (!next || !wanted.has(formatDate(next))) continue
     out.push({ contactId: String(r.id), contactName: String(r.name), customerId: String(r.customer_id), customerName: String(r.customer_name), date: formatDate(next), calendar })
   }
-  return out.sort((a, b) => a.date.localeCompare(b.date) || a.contactName.localeCompare(b.contactName, 'zh-CN'))
+  // one collator for the sort (localeCompare with a locale builds one per call: 0.4 s for 2,000 birthdays)
+  const byName = new Intl.Collator('zh-CN').compare
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : byName(a.contactName, b.contactName)))
 }

@@ -228,7 +228,8 @@ async function newCustomerCode(trx: Knex.Transaction, year: number): Promise<str
   }
 }
 
-export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null; duplicateOk?: boolean }): Promise<Customer> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null; duplicateOk?: boolean }, opts: { id?: string } = {}): Promise<Customer> {
   requirePerm(ctx.actor, 'customers', 'create')
   const { ownerId: wantedOwner, duplicateOk, ...fields } = input
   const ownerId = wantedOwner || ctx.actor.userId
@@ -241,7 +242,7 @@ export async function customersCreate(ctx: ServiceContext, input: CustomerFields
     await assertNotDuplicate(trx, ctx, { name: fields.name, taxId: fields.taxId }, duplicateOk)
     const row: Row = {}
     for (const key of FIELD_KEYS) if (key in fields) row[toColumn(key)] = toDbValue(key, fields[key])
-    const id = newId()
+    const id = opts.id ?? newId()
     const code = await newCustomerCode(trx, now.getFullYear())
     const version = await nextVersion(trx)
     await insertCustomer(trx, {

@@ -1,12 +1,11 @@
 // 工作台: each card is answered by its area's service (reminders, customers, contacts,
-// interactions, opportunities) under the caller's own permissions, narrowed to the scope picked
-// (mine / my team / company — never wider than the role allows). A card whose area the caller
-// may not see answers null; the others still load. Cards of areas still to come (orders,
-// 回款, targets, tickets, churn) plug in here the same way, each through its area's service.
+// interactions, opportunities, orders and payments, targets) under the caller's own permissions,
+// narrowed to the scope picked (mine / my team / company — never wider than the role allows). A
+// card (or 简报 figure) whose area the caller may not see answers null; the others still load.
 import type { z } from 'zod'
 import type { Actor, ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
-import { DASHBOARD_CARDS, type BriefingMetric, type DashboardCard, type Layout, type LayoutCard, type Overview, type OverviewInput } from '../../contract/dashboard'
+import { DASHBOARD_CARDS, type BriefingMetric, type PerformanceCard, type DashboardCard, type Layout, type LayoutCard, type Overview, type OverviewInput } from '../../contract/dashboard'
 import { AppError, conflict } from '../../shared/errors'
 import { nextVersion } from '../../db/tx'
 import { recordAudit } from '../audit/audit.service'
@@ -14,6 +13,8 @@ import { customersDashboardCounts } from '../customers/customers.service'
 import { contactsBirthdaysOn, contactsCreatedCounts } from '../contacts/contacts.service'
 import { interactionsCountIn, promisesOverdue } from '../interactions/interactions.service'
 import { opportunitiesCreatedCounts, opportunitiesFunnel } from '../opportunities/pipeline.service'
+import { ordersBriefing } from '../orders/orders.service'
+import { targetsDashboard } from '../targets/targets.service'
 import { customersToContact, remindersCentre } from '../reminders/reminders.service'
 import { appZone } from '../reminders/system-reminders.service'
 import { addDays, startOfDay, zoneOf } from '../reminders/tz'
@@ -103,11 +104,17 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
       const n = await guard(f)
       return n ? { key, current: n[0], previous: n[1] } : null
     }
+    // orders, their amount and payments: one read of the order and payment sums per period
+    let sales: Promise<Array<{ orders: number; salesCents: number; paymentsCents: number }>> | null = null
+    const orders = () => (sales ??= ordersBriefing(c, [current, previous]))
     const metrics = await Promise.all([
       metric('newCustomers', async () => (await customers()).created),
       metric('newContacts', () => contactsCreatedCounts(c, ranges)),
       metric('interactions', () => interactionsCountIn(c, ranges)),
       metric('newOpportunities', () => opportunitiesCreatedCounts(c, ranges)),
+      metric('orders', async () => (await orders()).map((x) => x.orders)),
+      metric('orderAmount', async () => (await orders()).map((x) => x.salesCents)),
+      metric('payments', async () => (await orders()).map((x) => x.paymentsCents)),
     ])
     const shown = metrics.filter((m): m is BriefingMetric => !!m)
     return shown.length ? { metrics: shown } : null
@@ -115,6 +122,18 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
   const forgotten = async () => {
     const n = (await customers()).forgotten
     return { buckets: FORGOTTEN_DAYS.map((days, i) => ({ days, count: n[i], before: forgottenBefore[i] })) }
+  }
+  const performance = async (): Promise<PerformanceCard> => {
+    // the target period holding the period picked: 本周 → this month; custom → the year of its first day
+    const first = days.current.first
+    const pad = (n: number) => String(n).padStart(2, '0')
+    const [periodType, periodStart]: [PerformanceCard['periodType'], string] =
+      input.period === 'quarter' ? ['quarter', `${first.y}-${pad(first.m)}-01`]
+      : input.period === 'year' ? ['year', `${first.y}-01-01`]
+      : input.period === 'custom' ? ['year', `${first.y}-01-01`]
+      : input.period === 'week' ? ['month', `${today.y}-${pad(today.m)}-01`]
+      : ['month', `${first.y}-${pad(first.m)}-01`]
+    return targetsDashboard(c, { periodType, periodStart })
   }
   const funnel = async () => {
     const f = await opportunitiesFunnel(c, { from: current.from, to: current.to, groupBy: 'manager' })
@@ -135,13 +154,13 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
   }
 
   const card = <T>(key: DashboardCard, f: () => Promise<T>) => (want.has(key) ? guard(f) : Promise.resolve(null))
-  const [t, tc, b, fg, fn, bd, pr] = await Promise.all([
+  const [t, tc, b, fg, pf, fn, bd, pr] = await Promise.all([
     card('todos', todos), card('toContact', toContact), card('briefing', briefing), card('forgotten', forgotten),
-    card('funnel', funnel), card('birthdays', birthdays), card('promises', promises),
+    card('performance', performance), card('funnel', funnel), card('birthdays', birthdays), card('promises', promises),
   ])
   return {
     now: now.toISOString(), scope, scopes, period: { ...current, kind: input.period }, previous,
-    todos: t, toContact: tc, briefing: b, forgotten: fg, funnel: fn, birthdays: bd, promises: pr,
+    todos: t, toContact: tc, briefing: b, forgotten: fg, performance: pf, funnel: fn, birthdays: bd, promises: pr,
   }
 }
 

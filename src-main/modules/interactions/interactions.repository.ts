@@ -1,7 +1,7 @@
 // Knex queries of interactions, their promises and attachments.
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { applyPage, countRows, insertChunked, whereContainsAny, type PageRequest } from '../../db/dialect'
+import { applyPage, countRows, insertChunked, joinOuterFirst, whereContainsAny, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -54,14 +54,22 @@ export interface InteractionFilter {
 }
 
 /** One page of the visible records, newest first: counted on the bare filter, then read with the names. */
-/** Visible records that took place in each range [from, to), in one pass. */
+/**
+ * Visible records that took place in each range [from, to), in one pass (the same rows as
+ * interactionBase and the scope). Driven by the customers in scope, each one's records of the
+ * period read from interactions_customer_period_cover (customer_id, occurred_at, deleted_at):
+ * bounded by the customers, not by the records of a long period (see joinOuterFirst).
+ */
 export async function countInteractionsIn(db: Knex, visible: VisibleFilter, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
   if (!ranges.length) return []
   const lo = ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from)
   const hi = ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to)
-  const q = visible(interactionBase(db)).where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi)
+  const q = joinOuterFirst(db, db('customers as c').whereNull('c.deleted_at'), 'interactions as i', 'i.customer_id', 'c.id')
+    .whereNull('i.deleted_at')
+    .where('i.occurred_at', '>=', lo)
+    .where('i.occurred_at', '<', hi)
   const row: Record<string, unknown> =
-    (await q.first(ranges.map((r, i) => db.raw('sum(case when i.occurred_at >= ? and i.occurred_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
+    (await visible(q).first(ranges.map((r, i) => db.raw('sum(case when i.occurred_at >= ? and i.occurred_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
 
@@ -90,6 +98,14 @@ export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefi
       'c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id', 'c.last_contact_at', 'c.next_contact_at', 'c.created_at',
       'c.contact_policy_id', 'p.label as policy_label', 'p.cycle_days as policy_cycle_days', 'p.deleted_at as policy_deleted_at',
     )
+
+/** A customer deleted (soft) with its owner's team: where an offline note on it is kept (sync). */
+export const findDeletedCustomer = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('customers as c')
+    .leftJoin('users as o', 'o.id', 'c.owner_id')
+    .where('c.id', id)
+    .whereNotNull('c.deleted_at')
+    .first('c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id', 'c.deleted_at')
 
 export const findContact = (db: Knex, id: string): Promise<Row | undefined> =>
   db('contacts').where({ id }).whereNull('deleted_at').first('id', 'customer_id', 'name')
@@ -146,15 +162,11 @@ export async function pagePromises(
   if (f.status === 'open') q.whereNull('p.kept_at')
   if (f.status === 'kept') q.whereNotNull('p.kept_at')
   const total = await countRows(q)
-  const rows = total
-    ? await applyPage(
-        q.clone()
-          .select('p.*', 'c.name as customer_name')
-          .orderByRaw('case when p.due_date is null then 1 else 0 end')
-          .orderBy([{ column: 'p.due_date' }, { column: 'p.id' }]),
-        p,
-      )
-    : []
+  const page = q.clone().select('p.*', 'c.name as customer_name')
+  // those past a date all have one: their order is the due date's (an index order: the first page
+  // of open promises reads a few rows of interaction_promises_open_due, not every match sorted)
+  if (!f.dueBefore) page.orderByRaw('case when p.due_date is null then 1 else 0 end')
+  const rows = total ? await applyPage(page.orderBy([{ column: 'p.due_date' }, { column: 'p.id' }]), p) : []
   return { rows, total }
 }
 

@@ -26,12 +26,12 @@ import { bestByText, bestMatch, normalizeTerm, scoreOf } from '../../shared/sear
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
 import { canTransition, isCounted, isEditable, isRemovable, lineAmounts, orderAmounts, reviewRefusal, TRANSITIONS, type TransitionAction } from './orders.model'
 import {
-  filteredOrders, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, planSearch, productsByIds,
+  filteredOrders, filteredPayments, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, paymentSums, planSearch, productsByIds,
   whereOrderOwnerInTeam, type SearchPlan, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
   orderCodeYears, searchCustomerTexts, searchOrdersByCodes, searchOrdersInCodeRange, searchOrdersOfCustomers,
 } from './orders.repository'
 import { isOrderCodeOnly, orderCodeQuery } from './orders.search'
-import { monthlyActuals, orderStatsSums, type StatsRange } from './stats.repository'
+import { monthlyActuals, orderStatsSums, paymentStatsSums, type StatsRange } from './stats.repository'
 import { loadPaymentParts, settleOrder } from './settlement'
 
 export const DEFAULT_DISCOUNT_LIMIT_BP = 1000
@@ -499,4 +499,29 @@ export async function ordersSearchTop(ctx: ServiceContext, term: string, limit: 
   }
   hits.sort((a, b) => a.score - b.score || a.rank - b.rank || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || (a.subtitle! < b.subtitle! ? 1 : -1))
   return hits.slice(0, limit).map(({ rank: _r, date: _d, ...h }) => h)
+}
+
+/**
+ * For the 工作台's 销售简报: per range of days [firstDay, lastDay], the orders dated in it (every
+ * status) and their sales (approved, shipped, completed), and the payments received in it — what
+ * the order list and 回款记录 show for the same date filter in the caller's scope (from the
+ * order and payment stats when the range is whole months, else from the covering indexes
+ * orders_owner_sums / orders_date_sums and payments_owner_date_amount / payments_date_owner_amount).
+ */
+export async function ordersBriefing(ctx: ServiceContext, ranges: Array<{ firstDay: string; lastDay: string }>) {
+  const scope = requirePerm(ctx.actor, 'orders', 'view')
+  const k = ctx.db.knex
+  const out: Array<{ orders: number; salesCents: number; paymentsCents: number }> = []
+  for (const r of ranges) {
+    const f = { dateFrom: r.firstDay, dateTo: r.lastDay }
+    const range = statsRangeOf(f, ['dateFrom', 'dateTo'])
+    const orders = range
+      ? await orderStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id'))
+      : await orderSums(k, filteredOrders(k, f, (x) => scopeOrders(ctx, k, x, scope)))
+    const payments = range
+      ? await paymentStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id'))
+      : await paymentSums(k, filteredPayments(k, f, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id')))
+    out.push({ orders: orders.n, salesCents: orders.total, paymentsCents: payments.amount })
+  }
+  return out
 }

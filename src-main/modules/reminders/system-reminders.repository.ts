@@ -248,8 +248,8 @@ export function openEscalations(db: Knex, ids: Ids): Promise<Row[]> {
 
 /**
  * Contacts whose stored birthday's month-day (`MM-DD`) is one of those given for its calendar,
- * with their customer. Scans contacts alone (one substring per row: cheaper than any index
- * without statistics), then reads the few matching customers.
+ * with their customer: index lookups of contacts_birthday_md (contacts.birthday_md, the stored
+ * month-day kept by every contact write), then the few matching customers.
  */
 export async function birthdayCandidates(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const contacts: Row[] = await inList(birthdayContacts(db, monthDays, ids), 'ct.id', n.sourceIds)
@@ -266,16 +266,17 @@ export async function birthdayCandidates(db: Knex, monthDays: { solar: string[];
   })
 }
 
-const monthDayIn = (q: Knex.QueryBuilder, list: string[]) => q.whereRaw(`substring(ct.birthday, 6, 5) in (${list.map(() => '?').join(', ')})`, list)
-
 function birthdayContacts(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids) {
-  const q = db('contacts as ct')
-    .whereNull('ct.deleted_at')
-    .where((w) => {
-      if (monthDays.solar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'solar'), monthDays.solar))
-      if (monthDays.lunar.length) w.orWhere((s) => monthDayIn(s.where('ct.birthday_calendar', 'lunar'), monthDays.lunar))
-      if (!monthDays.solar.length && !monthDays.lunar.length) w.whereRaw('1 = 0')
+  // the union of both lists drives the index; the calendar then picks the list
+  const all = [...new Set([...monthDays.solar, ...monthDays.lunar])].sort()
+  const q = db('contacts as ct').whereNull('ct.deleted_at')
+  if (!all.length) q.whereRaw('1 = 0')
+  else {
+    q.whereIn('ct.birthday_md', all).where((w) => {
+      if (monthDays.solar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'solar').whereIn('ct.birthday_md', monthDays.solar))
+      if (monthDays.lunar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'lunar').whereIn('ct.birthday_md', monthDays.lunar))
     })
+  }
   return inCustomers(q, 'ct.customer_id', ids).select('ct.id', 'ct.name', 'ct.birthday', 'ct.birthday_calendar', 'ct.birthday_leap_month', 'ct.customer_id')
 }
 

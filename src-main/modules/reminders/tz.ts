@@ -110,7 +110,8 @@ export function parseLocal(s: string): LocalDateTime {
   return { y, m, d, h: h || 0, mi: mi || 0 }
 }
 
-export const compareDates = (a: LocalDate, b: LocalDate) => formatDate(a).localeCompare(formatDate(b))
+/** Negative, zero or positive as `a` is before, on or after `b` (by the numbers: no strings made). */
+export const compareDates = (a: LocalDate, b: LocalDate) => a.y - b.y || a.m - b.m || a.d - b.d
 
 /** The start of a local day, as an instant. */
 export const startOfDay = (zone: Zone, l: LocalDate) => fromLocal(zone, { ...l, h: 0, mi: 0 })

@@ -234,3 +234,23 @@ function empty(input: { periodType: PeriodType; periodStart: string; basis: Targ
     byMonth: months.map((m) => ({ month: m, actualCents: 0 })),
   }
 }
+
+/**
+ * For the 工作台's 业绩指标: the period's sales target and actual (orders basis, as 销售业绩) in
+ * the caller's scope, the completion rate, and the actual sales per month of the period's year
+ * (销售趋势). The target: a team scope's team target when the team has one, else the sum of the
+ * targets of the people in scope (null when none has one: no rate).
+ */
+export async function targetsDashboard(ctx: ServiceContext, input: { periodType: PeriodType; periodStart: string }) {
+  const scope = requirePerm(ctx.actor, 'targets', 'view')
+  const p = await targetsPerformance(ctx, { ...input, basis: 'orders' })
+  const year = await targetsPerformance(ctx, { periodType: 'year', periodStart: `${input.periodStart.slice(0, 4)}-01-01`, basis: 'orders' })
+  const people = p.rows.filter((r) => r.kind === 'user')
+  const team = scope === 'team' ? p.rows.find((r) => r.kind === 'team' && r.teamId === ctx.actor.teamId) : undefined
+  const target = team && team.targetCents !== null ? team.targetCents : people.some((r) => r.targetCents !== null) ? people.reduce((s, r) => s + (r.targetCents ?? 0), 0) : null
+  const actual = p.totalActualCents
+  return {
+    periodType: input.periodType, periodStart: input.periodStart, periodEnd: p.periodEnd, targetCents: target, actualCents: actual, rate: rate(actual, target),
+    trend: year.byMonth,
+  }
+}
