@@ -85,19 +85,21 @@ export async function incrementCounter(
   table: string,
   key: { column: string; value: string },
   valueColumn: string,
+  by = 1,
 ): Promise<number> {
+  if (!Number.isInteger(by) || by < 1) throw new Error(`counter step must be a positive integer: ${by}`)
   let rows: Array<Record<string, unknown>>
   if (dialect === 'mssql') {
     rows = await db.raw(
       'merge into ?? with (holdlock) as t using (values (?)) as s (??) on t.?? = s.?? ' +
-        'when matched then update set ?? = t.?? + 1 when not matched then insert (??, ??) values (s.??, 1) output inserted.??;',
-      [table, key.value, key.column, key.column, key.column, valueColumn, valueColumn, key.column, valueColumn, key.column, valueColumn],
+        'when matched then update set ?? = t.?? + ? when not matched then insert (??, ??) values (s.??, ?) output inserted.??;',
+      [table, key.value, key.column, key.column, key.column, valueColumn, valueColumn, by, key.column, valueColumn, key.column, by, valueColumn],
     )
   } else {
     rows = await db(table)
-      .insert({ [key.column]: key.value, [valueColumn]: 1 })
+      .insert({ [key.column]: key.value, [valueColumn]: by })
       .onConflict(key.column)
-      .merge({ [valueColumn]: db.raw('??.?? + 1', [table, valueColumn]) })
+      .merge({ [valueColumn]: db.raw('??.?? + ?', [table, valueColumn, by]) })
       .returning(valueColumn)
   }
   const value = Number(rows?.[0]?.[valueColumn])

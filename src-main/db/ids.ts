@@ -14,5 +14,10 @@ export function nextSequence(trx: Knex.Transaction, name: string): Promise<numbe
   return incrementCounter(trx, dialectOf(trx), 'code_sequences', { column: 'name', value: name }, 'value')
 }
 
+/** Takes `count` numbers of a named sequence at once; answers the last (the range is last-count+1 … last). */
+export function nextSequenceRange(trx: Knex.Transaction, name: string, count: number): Promise<number> {
+  return incrementCounter(trx, dialectOf(trx), 'code_sequences', { column: 'name', value: name }, 'value', count)
+}
+
 /** e.g. formatCode('KH', 2026, 123) → KH-2026-000123 */
 export const formatCode = (prefix: string, year: number, n: number) => `${prefix}-${year}-${String(n).padStart(6, '0')}`

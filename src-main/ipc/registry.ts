@@ -26,6 +26,7 @@ import { targetsHandlers } from '../modules/targets/targets.handlers'
 import { exportsHandlers } from '../modules/exports/exports.handlers'
 import { removalHandlers } from '../modules/removal/removal.handlers'
 import { poolHandlers } from '../modules/pool/pool.handlers'
+import { importsHandlers } from '../modules/imports/imports.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -53,4 +54,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   exports: exportsHandlers,
   removal: removalHandlers,
   pool: poolHandlers,
+  imports: importsHandlers,
 }

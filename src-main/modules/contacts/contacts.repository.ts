@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { likeCi, likePattern, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { insertChunked, likeCi, likePattern, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -142,4 +142,28 @@ export function whereBirthdayMonthDay(q: Knex.QueryBuilder, monthDays: { solar: 
     if (monthDays.solar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'solar').whereIn('ct.birthday_md', monthDays.solar))
     if (monthDays.lunar.length) w.orWhere((s) => s.where('ct.birthday_calendar', 'lunar').whereIn('ct.birthday_md', monthDays.lunar))
   })
+}
+
+// ---- 导入 ----------------------------------------------------------------------------------
+
+const IN_CHUNK = 500
+
+export const insertContacts = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertChunked(db, dialect, 'contacts', rows)
+
+/** Live contacts of these customers: id, customer, name, version. */
+export async function liveContactsOf(db: Knex, customerIds: string[]): Promise<Array<{ id: string; customer_id: string; name: string; version: unknown; is_primary: unknown }>> {
+  const out = []
+  const ids = [...new Set(customerIds)]
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    out.push(...(await db('contacts').whereIn('customer_id', ids.slice(i, i + IN_CHUNK)).whereNull('deleted_at').select('id', 'customer_id', 'name', 'version', 'is_primary')))
+  }
+  return out
+}
+
+/** Live contacts an import created. */
+export const importedContacts = (db: Knex, batchId: string): Promise<Array<{ id: string; customer_id: string; version: unknown; is_primary: unknown }>> =>
+  db('contacts').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'customer_id', 'version', 'is_primary')
+
+export async function softDeleteContacts(db: Knex, ids: string[], at: string, version: number) {
+  for (let i = 0; i < ids.length; i += IN_CHUNK) await db('contacts').whereIn('id', ids.slice(i, i + IN_CHUNK)).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
 }

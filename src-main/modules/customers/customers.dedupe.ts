@@ -9,7 +9,7 @@
 import type { Knex } from 'knex'
 import { normalizeCompanyName, phoneKey, similarNameKey, taxKey } from '../../db/name-keys'
 import {
-  contactMobileKeysOf, customersByContactMobile, customersByKey, customersByPhone, type DuplicateRow,
+  contactMobileKeysOf, customersByContactMobile, customersByKey, customersByKeys, customersByPhone, type DuplicateRow,
 } from './customers.repository'
 import type { DuplicateReason } from '../../contract/customers'
 
@@ -105,4 +105,48 @@ export function classifyLookup(text: string): 'taxId' | 'phone' | 'name' {
   if (/^[0-9A-Za-z]{15,20}$/.test(compact) && /\d/.test(compact)) return 'taxId'
   if (/^\+?[\d\s\-()（）转]{7,}$/.test(t) && (phoneKey(t) ?? '').length >= 7) return 'phone'
   return 'name'
+}
+
+/**
+ * 查重 for many probes at once (an import's chunk): the same levels and reasons as findDuplicates
+ * (same: name key or 税号; similar: similar-name key or a shared 电话/电话2), each kind one indexed
+ * IN query for all probes. Answers, per probe in order, its matches, the same ones first.
+ */
+export async function findDuplicatesMany(db: Knex, probes: DuplicateProbe[]): Promise<FoundDuplicate[][]> {
+  const keyed = probes.map((p) => ({
+    name: normalizeCompanyName(p.name).slice(0, 200),
+    tax: taxKey(p.taxId)?.slice(0, 64) ?? '',
+    similar: similarNameKey(p.name).slice(0, 200),
+    phones: [p.phone, p.phone2].map(phoneKey).filter((x): x is string => !!x),
+  }))
+  const group = (rows: DuplicateRow[], key: (r: DuplicateRow) => Array<string | null>) => {
+    const m = new Map<string, DuplicateRow[]>()
+    for (const r of rows) for (const k of key(r)) if (k) m.set(k, [...(m.get(k) ?? []), r])
+    return m
+  }
+  const byName = group(await customersByKeys(db, 'name_key', keyed.map((k) => k.name).filter(Boolean)), (r) => [r.name_key])
+  const byTax = group(await customersByKeys(db, 'tax_key', keyed.map((k) => k.tax).filter(Boolean)), (r) => [r.tax_key])
+  const bySimilar = group(await customersByKeys(db, 'similar_key', keyed.map((k) => k.similar).filter(Boolean)), (r) => [r.similar_key])
+  const phones = keyed.flatMap((k) => k.phones)
+  const phoneRows = phones.length ? [...(await customersByKeys(db, 'phone_key', phones)), ...(await customersByKeys(db, 'phone2_key', phones))] : []
+  const byPhone = group(phoneRows, (r) => [r.phone_key, r.phone2_key])
+  const order = { same: 0, similar: 1 }
+  return probes.map((p, i) => {
+    const k = keyed[i]!
+    const found = new Map<string, FoundDuplicate>()
+    const add = (rows: DuplicateRow[] | undefined, level: 'same' | 'similar', reason: DuplicateReason) => {
+      for (const row of (rows ?? []).slice(0, PER_KIND)) {
+        if (row.id === p.excludeId) continue
+        const f = found.get(row.id) ?? { row, level, reasons: [] }
+        if (level === 'same') f.level = 'same'
+        if (!f.reasons.includes(reason)) f.reasons.push(reason)
+        found.set(row.id, f)
+      }
+    }
+    if (k.name) add(byName.get(k.name), 'same', 'name')
+    if (k.tax) add(byTax.get(k.tax), 'same', 'taxId')
+    if (k.similar) add(bySimilar.get(k.similar), 'similar', 'similarName')
+    for (const ph of new Set(k.phones)) add(byPhone.get(ph), 'similar', 'phone')
+    return [...found.values()].sort((a, b) => order[a.level] - order[b.level])
+  })
 }

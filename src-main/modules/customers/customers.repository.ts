@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
-import { likeCi, likePattern, matchesThenSort, upsert, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { insertChunked, likeCi, likePattern, matchesThenSort, upsert, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [
@@ -484,4 +484,55 @@ export function archiveBatch(db: Knex, afterId: string | null, limit: number, sc
       'c.*', 'u.name as owner_name', 'd_region.label as region_label', 'd_industry.label as industry_label', 'd_level.label as level_label',
       'd_category.label as category_label', 'd_source.label as source_label', 'd_nature.label as nature_label',
     )
+}
+
+// ---- 导入: 查重 for many rows at once, bulk insert, 撤销导入 -----------------------------------------
+
+/** Values per IN list: well under SQL Server's 2100 parameters. */
+const IN_CHUNK = 500
+
+/** Live customers (any owner) whose `column` is one of `values`, oldest first. */
+export async function customersByKeys(db: Knex, column: 'name_key' | 'similar_key' | 'tax_key' | 'phone_key' | 'phone2_key', values: string[]): Promise<DuplicateRow[]> {
+  const out: DuplicateRow[] = []
+  const unique = [...new Set(values)]
+  for (let i = 0; i < unique.length; i += IN_CHUNK) {
+    out.push(...(await liveWithOwner(db).whereIn(`c.${column}`, unique.slice(i, i + IN_CHUNK)).orderBy(oldestFirst).select(DUPLICATE_COLUMNS)))
+  }
+  return out
+}
+
+/** Which of these codes are taken (by any row, deleted ones too: codes are never reused). */
+export async function takenCodes(db: Knex, codes: string[]): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (let i = 0; i < codes.length; i += IN_CHUNK) {
+    for (const r of await db('customers').whereIn('code', codes.slice(i, i + IN_CHUNK)).select('code')) out.add(String(r.code))
+  }
+  return out
+}
+
+/** Rows in statements under the dialect's parameter limit (SQL Server: 2100). */
+export const insertCustomers = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertChunked(db, dialect, 'customers', rows)
+
+/** The live customers an import created: id, version, and whether anything was recorded on them since. */
+export const importedCustomers = (db: Knex, batchId: string): Promise<Array<{ id: string; version: unknown; order_count: unknown; last_contact_at: unknown }>> =>
+  db('customers').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'version', 'order_count', 'last_contact_at')
+
+/** Live contacts of these customers that the import `batchId` did not create. */
+export async function otherContactsOf(db: Knex, customerIds: string[], batchId: string): Promise<number> {
+  let n = 0
+  for (let i = 0; i < customerIds.length; i += IN_CHUNK) {
+    const r = await db('contacts').whereIn('customer_id', customerIds.slice(i, i + IN_CHUNK)).whereNull('deleted_at')
+      .where((w) => w.whereNull('import_batch_id').orWhereNot('import_batch_id', batchId)).count({ n: '*' }).first()
+    n += Number(r?.n ?? 0)
+  }
+  return n
+}
+
+/** Soft-deletes customers and their live contacts (撤销导入). */
+export async function softDeleteCustomers(db: Knex, ids: string[], at: string, version: number) {
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const part = ids.slice(i, i + IN_CHUNK)
+    await db('contacts').whereIn('customer_id', part).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
+    await db('customers').whereIn('id', part).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
+  }
 }

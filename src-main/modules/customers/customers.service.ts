@@ -9,11 +9,11 @@ import {
   type DuplicateCheckInput, type DuplicateLookup, type DuplicateMatch, type ListKey,
 } from '../../contract/customers'
 import type { DictTypeCode } from '../../contract/dictionary'
-import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
+import { AppError, conflict, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
-import { formatCode, newId, nextSequence } from '../../db/ids'
+import { formatCode, newId, nextSequence, nextSequenceRange } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, assertRowInScope, can, inScope, requirePerm } from '../auth/permissions'
 import type { SearchHit } from '../../contract/search'
@@ -23,7 +23,7 @@ import type { Dialect } from '../../db/config'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
-import { classifyLookup, findDuplicates, type FoundDuplicate } from './customers.dedupe'
+import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, customerCounts, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
@@ -31,6 +31,7 @@ import {
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchRowsByIds, setContactSearchText,
+  importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -282,8 +283,17 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
   const scope = requirePerm(ctx.actor, 'customers', 'edit')
   const k = ctx.db.knex
   await k.transaction(async (trx) => {
+    await applyUpdate(trx, ctx, scope, input)
+  })
+  return loadCustomer(k, input.id)
+}
+
+/** An edit inside the caller's transaction (version: the one it is based on; null: the current one). */
+async function applyUpdate(trx: Knex.Transaction, ctx: ServiceContext, scope: DataScope, input: { id: string; version: number | null; fields: Fields; duplicateOk?: boolean }, version?: number): Promise<boolean> {
+  {
     await assertRowInScope(trx, ctx.actor, scope, 'customers', input.id, 'customer')
     const before = await loadCustomer(trx, input.id)
+    if (input.version === null) input = { ...input, version: before.version }
     if (input.version !== before.version) throw conflict('customer', before.version)
     const fields = input.fields
     await checkDictFields(trx, fields, before)
@@ -295,7 +305,7 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
       const current = key === 'tags' ? joinTags(before.tags) : beforeView[key]
       if (value !== current) patch[toColumn(key)] = value
     }
-    if (!Object.keys(patch).length) return
+    if (!Object.keys(patch).length) return false
     // only a name or 税号 that changed can make it a duplicate (an old duplicate saved anyway stays editable)
     const probe = {
       excludeId: input.id,
@@ -303,7 +313,7 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
       taxId: 'tax_id' in patch && taxKey(str(patch.tax_id)) !== taxKey(before.taxId) ? str(patch.tax_id) : null,
     }
     if (probe.name || probe.taxId) await assertNotDuplicate(trx, ctx, probe, input.duplicateOk)
-    const version = await nextVersion(trx)
+    version ??= await nextVersion(trx)
     Object.assign(patch, { updated_at: ctx.clock.now().toISOString(), version })
     if (Object.keys(fields).some((f) => SEARCH_FIELDS.has(f))) {
       const merged = { ...before, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) }
@@ -316,11 +326,11 @@ export async function customersUpdate(ctx: ServiceContext, input: { id: string; 
       }))
     }
     // only while the row still has the version the edit is based on (a parallel edit of it answers conflict)
-    if (!(await updateCustomer(trx, input.id, patch, input.version))) throw conflict('customer')
+    if (!(await updateCustomer(trx, input.id, patch, input.version!))) throw conflict('customer')
     const after = await loadCustomer(trx, input.id)
     await recordAudit(trx, ctx, { entity: 'customer', entityId: input.id, action: 'update', changes: diff(beforeView, auditView(after)) })
-  })
-  return loadCustomer(k, input.id)
+    return true
+  }
 }
 
 export async function customersRemove(ctx: ServiceContext, input: { id: string }) {
@@ -790,4 +800,97 @@ export async function customersArchiveBatch(ctx: ServiceContext, afterId: string
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
   return archiveBatch(k, afterId, limit, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+}
+
+// ---- 导入 (the imports service drives these; rules stay here) ------------------------------------
+
+export { findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
+export { CustomerFields } from '../../contract/customers'
+
+/** Whether the actor may save a same-level duplicate anyway (import: 仍然新建). */
+export const mayCreateDuplicates = (db: Knex, actor: Actor) => mayOverride(db, actor)
+
+/** The actor's right to edit customers and its scope, or null without it. */
+export const editScopeOf = (actor: Actor): DataScope | null => (can(actor, 'customers', 'edit') ? requirePerm(actor, 'customers', 'edit') : null)
+
+/** An imported row's fields applied to an existing customer inside the import's chunk transaction (same checks as an edit). */
+export function updateFromImport(trx: Knex.Transaction, ctx: ServiceContext, scope: DataScope, id: string, fields: Fields, version: number): Promise<boolean> {
+  return applyUpdate(trx, ctx, scope, { id, version: null, fields, duplicateOk: true }, version)
+}
+
+export interface ImportedCustomer {
+  fields: CustomerFields
+  /** a code from the file (checked free by the caller's validation); none: the next KH code */
+  code?: string | null
+  /** the primary contact's name and mobile, for the search text */
+  contact?: { name: string; mobile?: string | null } | null
+}
+
+/**
+ * New customers of an import's chunk in bulk (statements under SQL Server's 2100 parameters),
+ * owned by `ownerId`, tagged with the import, one audit entry each. Codes from the file are kept
+ * when free; the rest take KH codes from the sequence in one step. Answers the new ids in order.
+ */
+export async function insertImportedCustomers(trx: Knex.Transaction, ctx: ServiceContext, items: ImportedCustomer[], o: { ownerId: string; batchId: string; version: number }): Promise<string[]> {
+  const now = ctx.clock.now()
+  const at = now.toISOString()
+  const year = now.getFullYear()
+  const wanted = items.map((i) => i.code?.trim() || null)
+  const taken = await takenCodes(trx, wanted.filter((c): c is string => !!c))
+  const need = wanted.filter((c) => !c || taken.has(c)).length
+  const fresh: string[] = []
+  while (fresh.length < need) {
+    const last = await nextSequenceRange(trx, `customer:${year}`, need - fresh.length)
+    const candidates = Array.from({ length: need - fresh.length }, (_, i) => formatCode('KH', year, last - (need - fresh.length) + 1 + i))
+    const clash = await takenCodes(trx, candidates)
+    fresh.push(...candidates.filter((c) => !clash.has(c) && !wanted.includes(c)))
+  }
+  const rows: Row[] = []
+  const ids: string[] = []
+  const audits: AuditInput[] = []
+  items.forEach((item, i) => {
+    const f = item.fields
+    const code = wanted[i] && !taken.has(wanted[i]!) ? wanted[i]! : fresh.shift()!
+    const id = newId()
+    const row: Row = {}
+    for (const key of FIELD_KEYS) row[toColumn(key)] = key in f ? toDbValue(key, f[key]) : null
+    rows.push({
+      ...row, id, code, owner_id: o.ownerId, customer_type: f.customerType ?? 'company', status: f.status ?? 'normal',
+      order_count: 0, order_total_cents: 0,
+      search_text: buildCustomerSearchText({ name: f.name, shortName: f.shortName, code, phone: f.phone, phone2: f.phone2 }, item.contact ? [item.contact] : []),
+      ...customerKeyColumns({ name: f.name, taxId: f.taxId, phone: f.phone, phone2: f.phone2 }),
+      owner_since: at, created_at: at, updated_at: at, version: o.version, import_batch_id: o.batchId,
+    })
+    ids.push(id)
+    const view: Record<string, unknown> = { ...Object.fromEntries(FIELD_KEYS.map((k) => [k, k === 'tags' ? (f.tags ?? []) : (f[k] ?? null)])), ownerId: o.ownerId }
+    audits.push({ entity: 'customer', entityId: id, action: 'create', changes: { code: [null, code], ...diff(null, view) } })
+  })
+  await insertCustomers(trx, ctx.db.dialect, rows)
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, audits)
+  return ids
+}
+
+/**
+ * 撤销导入 of customers: every customer the import created (with its contacts) is removed, as
+ * long as none changed since (version above the import's last, an order, a follow-up, or a
+ * contact added by someone else); otherwise nothing is and the answer names how many changed.
+ */
+export async function removeImportedCustomers(trx: Knex.Transaction, ctx: ServiceContext, batchId: string, lastVersion: number): Promise<number> {
+  const scope = requirePerm(ctx.actor, 'customers', 'delete')
+  const rows = await importedCustomers(trx, batchId)
+  const changed = rows.filter((r) => Number(r.version) > lastVersion || Number(r.order_count ?? 0) > 0 || r.last_contact_at)
+  const others = await otherContactsOf(trx, rows.map((r) => r.id), batchId)
+  if (changed.length || others) throw ruleError('imports.errors.changedSinceImport', `${changed.length || others} imported records changed since the import`, { count: changed.length || others })
+  for (const r of rows) await assertRowInScope(trx, ctx.actor, scope, 'customers', r.id, 'customer')
+  const at = ctx.clock.now().toISOString()
+  const version = await nextVersion(trx)
+  await softDeleteCustomers(trx, rows.map((r) => r.id), at, version)
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, rows.map((r): AuditInput => ({ entity: 'customer', entityId: r.id, action: 'delete', changes: {} })))
+  return rows.length
+}
+
+/** A chosen owner for imported customers: the assign right, and an enabled user the actor may assign to. */
+export async function assertMayAssignTo(ctx: ServiceContext, ownerId: string) {
+  const scope = requirePerm(ctx.actor, 'customers', 'assign')
+  await assertAssignable(ctx.db.knex, ctx, scope, ownerId)
 }

@@ -14,6 +14,9 @@ import { requirePerm } from '../auth/permissions'
 import { customersExporter, Labels, opportunitiesExporter, type ListExporter } from './exports.lists'
 import { openSheetWriter } from './exports.writer'
 
+/** The sheet writer (xlsx streamed, CSV with the formula guard) for other modules' files (the import's error report). */
+export { openSheetWriter, safeSheetName, type SheetWriter } from './exports.writer'
+
 export type ExportRequest = z.output<typeof ExportInput>
 
 /** Rows read per call of the list service. */

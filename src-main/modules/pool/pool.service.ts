@@ -257,3 +257,16 @@ export async function poolEvaluate(ctx: ServiceContext): Promise<PoolEvalResult>
   requirePerm(ctx.actor, 'settings', 'edit')
   return evaluatePool(ctx)
 }
+
+/** 导入 into the 公海: the caller must be allowed to 放入公海 (checked before the import starts). */
+export const assertMayImportToPool = (ctx: ServiceContext) => {
+  requirePerm(ctx.actor, 'pool', 'claim')
+  requirePerm(ctx.actor, 'customers', 'edit')
+}
+
+/** Customers an import just created (owned by the importer) go to the 公海, inside the import's chunk transaction. */
+export async function releaseImported(trx: Knex.Transaction, ctx: ServiceContext, ids: string[], version: number): Promise<number> {
+  assertMayImportToPool(ctx)
+  if (!ids.length) return 0
+  return moveToPool(trx, ctx, await rowsOf(trx, ids), { reason: 'release', note: null }, version)
+}
