@@ -21,7 +21,7 @@ const MAX_BASE64_CHARS = 72_000_000
 export const MAX_IMPORT_COLUMNS = 200
 
 const FileId = z.string().regex(/^[0-9a-f]{32}$/, 'not a file id')
-const FieldKey = z.string().max(64).regex(/^[a-zA-Z.]+$/)
+const FieldKey = z.string().max(64).regex(/^[a-zA-Z0-9.]+$/)
 /** column index → field key (null: the column is not imported) */
 export const ImportMapping = z.array(FieldKey.nullable()).max(MAX_IMPORT_COLUMNS)
 export type ImportMapping = z.infer<typeof ImportMapping>

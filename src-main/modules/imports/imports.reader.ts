@@ -143,7 +143,7 @@ async function openXlsx(file: string, size: number, sheetIndex: number): Promise
     try {
       for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
         const values = row.values as unknown[]
-        yield { rowNumber: row.number, cells: Array.isArray(values) ? values.slice(1) : [] }
+        yield { rowNumber: row.number, cells: Array.isArray(values) ? Array.from(values.slice(1)) : [] }
       }
     } catch (e) {
       throw unreadable('notSpreadsheet', `the workbook could not be read to its end: ${(e as Error).message}`)

@@ -195,6 +195,16 @@ function checkMapping(entity: ImportEntity, mapping: ImportMapping) {
   for (const f of FIELD_SPECS[entity]) if (f.required && !seen.has(f.key)) throw fieldError('mapping', 'required_unmapped', `no column is mapped to ${f.key}`, { field: f.key })
 }
 
+const TOTALS = new Set(['合计', '总计', '小计', 'total', 'totals', 'sum'])
+
+/** An exported list's totals row (合计 first, no name): not a record. */
+function isTotalsRow(entity: ImportEntity, mapping: ImportMapping, texts: string[]): boolean {
+  const first = texts.find((x) => x !== '')
+  if (!first || !TOTALS.has(first.toLowerCase())) return false
+  const nameCol = mapping.indexOf(entity === 'customers' ? 'name' : 'customerName')
+  return nameCol < 0 || !texts[nameCol]
+}
+
 /** A checked row: its form input (customer fields / contact fields) or its issues. */
 interface CheckedRow extends ConvertedRow {
   customer?: Record<string, unknown>
@@ -207,7 +217,8 @@ interface CheckedRow extends ConvertedRow {
 function checkCustomerRow(r: ConvertedRow): CheckedRow {
   const out: CheckedRow = { ...r }
   const { own, contact } = splitContact(r.values)
-  const pc = CustomerFields.safeParse(own)
+  const { code: _code, ...typed } = own
+  const pc = CustomerFields.safeParse(typed)
   if (!pc.success) out.issues.push(...zodIssues(pc.error).filter((i) => !out.issues.some((x) => x.field === i.field)))
   else out.customer = pc.data as Record<string, unknown>
   if (contact) {
@@ -359,6 +370,8 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
     await report.add(row.texts, reasonText(o.entity, issues, o.lang))
   }
   const state = new RunState(ctx, o, await loadDicts(ctx, o.entity))
+  // the job shows its end only once the batch row says it (the report and undo read that row)
+  let final: ImportSummary['status'] = 'running'
   try {
     let chunk: ConvertedRow[] = []
     const flush = async () => {
@@ -373,15 +386,15 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
     for await (const raw of sheet.rows) {
       if (job.cancel) break
       const texts = rowTexts(o.entity, o.mapping, raw.cells, headers.length)
-      if (isBlank(texts)) continue
+      if (isBlank(texts) || isTotalsRow(o.entity, o.mapping, texts)) continue
       job.rowsDone++
       chunk.push(convertRow(o.entity, o.mapping, raw.rowNumber, texts, state.dicts, o.createDictValues))
       if (chunk.length >= IMPORT_CHUNK) await flush()
     }
     if (!job.cancel) await flush()
-    job.status = job.cancel ? 'cancelled' : 'done'
+    final = job.cancel ? 'cancelled' : 'done'
   } catch (e) {
-    job.status = 'failed'
+    final = 'failed'
     job.failure = e instanceof AppError && e.extra.key ? e.extra.key : 'imports.errors.failed'
     if (!(e instanceof AppError)) logError('import run', e)
   } finally {
@@ -389,10 +402,11 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
     if (report) await (report as ErrorReport).finish().catch((e: unknown) => logError('import error report', e))
   }
   await updateBatch(ctx.db.knex, job.batchId, {
-    status: job.status, total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
+    status: final, total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
     similar: JSON.stringify(job.similar), first_version: job.firstVersion, last_version: job.lastVersion,
     error_file: job.hasErrorReport ? path.basename(reportFile) : null, finished_at: ctx.clock.now().toISOString(),
   })
+  job.status = final
   hooks.onProgress?.(summaryOf(job))
   // the summary stays in memory a while for the UI's last poll, then comes from the table
   setTimeout(() => jobs.delete(job.batchId), 10 * 60_000).unref?.()
@@ -635,7 +649,7 @@ export async function previewFile(ctx: ServiceContext, f: { file: string; fileNa
   try {
     for await (const raw of sheet.rows) {
       const texts = rowTexts(o.entity, o.mapping, raw.cells, sheet.headers.length)
-      if (isBlank(texts)) continue
+      if (isBlank(texts) || isTotalsRow(o.entity, o.mapping, texts)) continue
       rows.push(convertRow(o.entity, o.mapping, raw.rowNumber, texts, dicts, o.createDictValues))
       if (rows.length >= count) break
     }
