@@ -7,6 +7,7 @@ import { CliError } from './cli-args'
 import { registerBackup } from './backup.command'
 import { registerDemo } from './demo.command'
 import { registerExport } from './export.command'
+import { registerImport } from './import.command'
 import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
 import { registerServe } from './serve.command'
@@ -29,6 +30,7 @@ export function buildProgram(out: Out): Command {
   registerServe(program, out)
   registerDemo(program, out)
   registerExport(program, out)
+  registerImport(program, out)
   registerBackup(program, out)
   registerSync(program, out)
   // every (sub)command: throw instead of exiting, help to `out`, errors left to main()
