@@ -75,9 +75,9 @@ const CUSTOMER_SPECS: FieldSpec[] = [
   { key: 'taxId', zh: '税号', en: 'Tax ID', synonyms: ['统一社会信用代码', '纳税人识别号', '信用代码', '税务登记号', 'tax id', 'uscc'], type: 'digits', example: '' },
   { key: 'tags', zh: '标签', en: 'Tags', synonyms: [], type: 'tags', example: '' },
   { key: 'notes', zh: '备注', en: 'Notes', synonyms: ['说明', '备注说明', 'remark', 'remarks'], type: 'text', example: '' },
-  { key: 'contact.name', zh: '联系人', en: 'Contact', synonyms: ['联系人姓名', '主联系人', '姓名', 'contact name', 'contact person'], type: 'text', example: '张三' },
+  { key: `contact.name`, zh: '联系人', en: 'Contact', synonyms: ['联系人姓名', '主联系人', '姓名', 'contact name', 'contact person'], type: 'text', example: '张三' },
   ...CONTACT_FIELDS('contact.'),
-  { key: 'contact.email', zh: '联系人邮箱', en: 'Contact e-mail', synonyms: ['联系人电子邮件'], type: 'text', example: '' },
+  { key: `contact.email`, zh: '联系人邮箱', en: 'Contact e-mail', synonyms: ['联系人电子邮件'], type: 'text', example: '' },
 ]
 
 const CONTACT_SPECS: FieldSpec[] = [
