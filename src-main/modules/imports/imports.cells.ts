@@ -19,6 +19,7 @@ function numberText(n: number): string {
 
 /** Full-width ASCII (！..～) and the ideographic space to their half-width forms; NBSP to a space. */
 export function halfWidth(s: string): string {
+  if (!/[\uFF01-\uFF5E\u3000\u00A0]/.test(s)) return s
   return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\u3000\u00A0]/g, ' ')
 }
 

@@ -1,0 +1,176 @@
+// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both]
+// Imports N customer rows (15 columns, .xlsx written once by exceljs' streaming writer from a
+// fixed seed into out/bench-import-files) into an empty database through the imports service as
+// an administrator — streaming read, cell normalisation, row checks, bulk 查重, chunked writes
+// with primary contacts and audit entries — and, in the same run, reads the same file with plain
+// exceljs streaming (every row's values touched, nothing else) for the ratio. Figures: wall time,
+// peak RSS of this process (sampled every 20 ms), the longest event-loop stall while importing
+// (a timer that should fire every 10 ms), and the load average.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import knexFactory from 'knex'
+import ExcelJS from 'exceljs'
+import { openApp } from '../../src-main/app/bootstrap'
+import type { DbConfig } from '../../src-main/db/config'
+import { insertUser, loadActorByLogin } from '../../src-main/modules/auth/auth.service'
+import { inspectFile, runImport } from '../../src-main/modules/imports/imports.service'
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1]! : def
+}
+const N = Number(arg('rows', '100000'))
+const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
+const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
+const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
+process.env.CRM_QUIET = '1'
+const outDir = path.resolve('out/bench-import-files')
+fs.mkdirSync(outDir, { recursive: true })
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number) {
+  let a = seed
+  return () => {
+    a |= 0
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const CITIES = [['广州', '020', '510000'], ['深圳', '0755', '518000'], ['上海', '021', '200000'], ['杭州', '0571', '310000'], ['成都', '028', '610000'], ['武汉', '027', '430000']]
+const WORDS = ['华', '兴', '达', '利', '通', '恒', '泰', '盛', '源', '鑫', '瑞', '丰', '宏', '德', '信', '安', '捷', '诚', '美', '凯']
+const TRADES = ['电子', '机械', '贸易', '化工', '纺织', '科技', '五金', '塑胶', '包装', '照明']
+const SURNAMES = ['张', '王', '李', '赵', '陈', '刘', '杨', '黄', '周', '吴']
+const LEVELS = ['核心客户', '重要客户', '普通客户']
+const HEADERS = ['公司名称', '联系人', '职务', '手机', '电话1', '电话2', '传真', '电子邮件1', '公司网站', '公司地址', '邮编', '主营产品', '城市', '客户等级', '备注']
+
+async function makeFile(): Promise<string> {
+  const file = path.join(outDir, `customers-${N}.xlsx`)
+  if (fs.existsSync(file)) return file
+  const r = rng(42)
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false })
+  const ws = wb.addWorksheet('客户')
+  ws.addRow(HEADERS).commit()
+  for (let i = 0; i < N; i++) {
+    const [city, area, post] = pick(CITIES)
+    const tel = () => `${area}-${2 + Math.floor(r() * 8)}${String(Math.floor(r() * 1e7)).padStart(7, '0')}`
+    ws.addRow([
+      `${city}${pick(WORDS)}${pick(WORDS)}${TRADES[i % TRADES.length]}有限公司${i}`, `${pick(SURNAMES)}${pick(WORDS)}`, '采购经理',
+      13_000_000_000 + Math.floor(r() * 999_999_999), tel(), tel(), tel(), `sales${i}@example.cn`, `www.c${i}.example.cn`,
+      `${city}市${pick(WORDS)}${pick(WORDS)}路${1 + Math.floor(r() * 999)}号`, Number(post), `${pick(TRADES)}产品`, city, pick(LEVELS), '展会名单',
+    ]).commit()
+  }
+  ws.commit()
+  await wb.commit()
+  return file
+}
+
+function sampler() {
+  let peak = process.memoryUsage().rss
+  const t = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 20)
+  return { stop: () => (clearInterval(t), peak) }
+}
+
+async function plainRead(file: string): Promise<number> {
+  const started = Date.now()
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' })
+  let cells = 0
+  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
+    for await (const row of ws) for (const v of row.values as unknown[]) if (v !== undefined) cells++
+  }
+  if (cells < N * 10) throw new Error(`plain read saw ${cells} cells`)
+  return (Date.now() - started) / 1000
+}
+
+async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
+  let db: DbConfig
+  let drop = async () => {}
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-import-'))
+  if (dialect === 'postgres') {
+    const name = 'crm_bench_import'
+    const admin = knexFactory({ client: 'pg', connection: PG_URL })
+    await admin.raw(`drop database if exists ${name} with (force)`)
+    await admin.raw(`create database ${name}`)
+    const u = new URL(PG_URL)
+    u.pathname = '/' + name
+    db = { dialect: 'postgres', url: u.toString() }
+    drop = async () => {
+      await admin.raw(`drop database if exists ${name} with (force)`)
+      await admin.destroy()
+    }
+  } else db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
+  const app = await openApp({ db, dataDir })
+  try {
+    const role = await app.db.knex('roles').where({ code: 'admin' }).first()
+    await app.db.knex.transaction((trx) => insertUser(app, trx, { login: 'bench_admin', name: '导入基准', password: 'bench-pass-1', roleId: role.id, teamId: null }))
+    const actor = (await loadActorByLogin(app, 'bench_admin'))!
+    const ctx = { ...app, actor }
+    const f = { file, fileName: path.basename(file) }
+    const insp = await inspectFile(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto' })
+    if (insp.mapping.filter(Boolean).length !== 15) throw new Error(`mapped ${insp.mapping.filter(Boolean).length} of 15 columns`)
+    global.gc?.()
+    const base = process.memoryUsage().rss
+    const mem = sampler()
+    let last = Date.now()
+    let stall = 0
+    const tick = setInterval(() => {
+      const now = Date.now()
+      stall = Math.max(stall, now - last)
+      last = now
+    }, 10)
+    // BENCH_SQL=1: time spent per kind of statement (first 40 characters of the SQL)
+    const sqlTime = new Map<string, [number, number]>()
+    const begun = new Map<string, number>()
+    if (process.env.BENCH_SQL) {
+      app.db.knex.on('query', (q: { __knexQueryUid: string }) => begun.set(q.__knexQueryUid, performance.now()))
+      app.db.knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
+        const k = q.sql.replace(/\s+/g, ' ').slice(0, 40)
+        const e = sqlTime.get(k) ?? [0, 0]
+        e[0] += performance.now() - (begun.get(q.__knexQueryUid) ?? performance.now())
+        e[1]++
+        sqlTime.set(k, e)
+      })
+    }
+    const started = Date.now()
+    const s = await runImport(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto', mapping: insp.mapping, onDuplicate: 'skip', owner: 'me', createDictValues: false, lang: 'zh-CN' })
+    const secs = (Date.now() - started) / 1000
+    clearInterval(tick)
+    for (const [k, [ms, n]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms ${String(n).padStart(6)}× ${k}`)
+    const peak = mem.stop()
+    const customers = Number((await app.db.knex('customers').count({ n: '*' }).first())!.n)
+    const contacts = Number((await app.db.knex('contacts').count({ n: '*' }).first())!.n)
+    return { secs, peak, base, stall, s, customers, contacts }
+  } finally {
+    await app.db.knex.destroy()
+    await drop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function main() {
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${mb(os.totalmem())}; node ${process.version}; load average ${load()}`)
+  const file = await makeFile()
+  console.log(`file: ${N} rows × 15 columns, ${mb(fs.statSync(file).size)} (${fs.statSync(file).size} bytes), load ${load()}`)
+  const plain = await plainRead(file)
+  console.log(`plain exceljs streaming read: ${plain.toFixed(1)} s, load ${load()}`)
+  for (const d of dialects) {
+    const r = await importInto(d, file)
+    console.log(
+      `[${d}] import ${r.s.imported} imported / ${r.s.rejected} rejected / ${r.s.skipped} skipped (${r.customers} customers, ${r.contacts} contacts) in ${r.secs.toFixed(1)} s` +
+        ` = ${(r.secs / plain).toFixed(1)}× plain read; peak RSS ${mb(r.peak)} (before: ${mb(r.base)}); longest event-loop stall ${r.stall} ms; load ${load()}`,
+    )
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exitCode = 1
+})
