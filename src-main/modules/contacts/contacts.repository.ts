@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertChunked, likeCi, likePattern, whereLike, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { insertChunked, likeCi, likePattern, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -155,15 +155,15 @@ export async function liveContactsOf(db: Knex, customerIds: string[]): Promise<A
   const out = []
   const ids = [...new Set(customerIds)]
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    out.push(...(await db('contacts').whereIn('customer_id', ids.slice(i, i + IN_CHUNK)).whereNull('deleted_at').select('id', 'customer_id', 'name', 'version', 'is_primary')))
+    out.push(...(await db('contacts').whereIn('customer_id', ids.slice(i, i + IN_CHUNK)).where((w) => whereLive(db, w, 'deleted_at')).select('id', 'customer_id', 'name', 'version', 'is_primary')))
   }
   return out
 }
 
 /** Live contacts an import created. */
 export const importedContacts = (db: Knex, batchId: string): Promise<Array<{ id: string; customer_id: string; version: unknown; is_primary: unknown }>> =>
-  db('contacts').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'customer_id', 'version', 'is_primary')
+  db('contacts').where({ import_batch_id: batchId }).where((w) => whereLive(db, w, 'deleted_at')).select('id', 'customer_id', 'version', 'is_primary')
 
 export async function softDeleteContacts(db: Knex, ids: string[], at: string, version: number) {
-  for (let i = 0; i < ids.length; i += IN_CHUNK) await db('contacts').whereIn('id', ids.slice(i, i + IN_CHUNK)).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
+  for (let i = 0; i < ids.length; i += IN_CHUNK) await db('contacts').whereIn('id', ids.slice(i, i + IN_CHUNK)).where((w) => whereLive(db, w, 'deleted_at')).update({ deleted_at: at, updated_at: at, version })
 }

@@ -496,7 +496,9 @@ export async function customersByKeys(db: Knex, column: 'name_key' | 'similar_ke
   const out: DuplicateRow[] = []
   const unique = [...new Set(values)]
   for (let i = 0; i < unique.length; i += IN_CHUNK) {
-    out.push(...(await liveWithOwner(db).whereIn(`c.${column}`, unique.slice(i, i + IN_CHUNK)).orderBy(oldestFirst).select(DUPLICATE_COLUMNS)))
+    // found by the key's index (SQLite: not walked through the deleted_at index, see whereLive)
+    const q = db('customers as c').leftJoin('users as u', 'u.id', 'c.owner_id').whereIn(`c.${column}`, unique.slice(i, i + IN_CHUNK))
+    out.push(...(await q.where((w) => whereLive(db, w, 'c.deleted_at')).orderBy(oldestFirst).select(DUPLICATE_COLUMNS)))
   }
   return out
 }
@@ -515,13 +517,13 @@ export const insertCustomers = (db: Knex, dialect: Dialect, rows: Record<string,
 
 /** The live customers an import created: id, version, and whether anything was recorded on them since. */
 export const importedCustomers = (db: Knex, batchId: string): Promise<Array<{ id: string; version: unknown; order_count: unknown; last_contact_at: unknown }>> =>
-  db('customers').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'version', 'order_count', 'last_contact_at')
+  db('customers').where({ import_batch_id: batchId }).where((w) => whereLive(db, w, 'deleted_at')).select('id', 'version', 'order_count', 'last_contact_at')
 
 /** Live contacts of these customers that the import `batchId` did not create. */
 export async function otherContactsOf(db: Knex, customerIds: string[], batchId: string): Promise<number> {
   let n = 0
   for (let i = 0; i < customerIds.length; i += IN_CHUNK) {
-    const r = await db('contacts').whereIn('customer_id', customerIds.slice(i, i + IN_CHUNK)).whereNull('deleted_at')
+    const r = await db('contacts').whereIn('customer_id', customerIds.slice(i, i + IN_CHUNK)).where((w) => whereLive(db, w, 'deleted_at'))
       .where((w) => w.whereNull('import_batch_id').orWhereNot('import_batch_id', batchId)).count({ n: '*' }).first()
     n += Number(r?.n ?? 0)
   }
@@ -532,7 +534,7 @@ export async function otherContactsOf(db: Knex, customerIds: string[], batchId: 
 export async function softDeleteCustomers(db: Knex, ids: string[], at: string, version: number) {
   for (let i = 0; i < ids.length; i += IN_CHUNK) {
     const part = ids.slice(i, i + IN_CHUNK)
-    await db('contacts').whereIn('customer_id', part).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
-    await db('customers').whereIn('id', part).whereNull('deleted_at').update({ deleted_at: at, updated_at: at, version })
+    await db('contacts').whereIn('customer_id', part).where((w) => whereLive(db, w, 'deleted_at')).update({ deleted_at: at, updated_at: at, version })
+    await db('customers').whereIn('id', part).where((w) => whereLive(db, w, 'deleted_at')).update({ deleted_at: at, updated_at: at, version })
   }
 }
