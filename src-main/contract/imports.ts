@@ -20,7 +20,8 @@ const MAX_BASE64_CHARS = 72_000_000
 /** Columns of a sheet the mapping covers. */
 export const MAX_IMPORT_COLUMNS = 200
 
-const FileId = z.string().regex(/^[0-9a-f]{32}$/, 'not a file id')
+/** an uploaded file's id (a uuid: it names the stored file, so nothing else is accepted) */
+const FileId = Id
 const FieldKey = z.string().max(64).regex(/^[a-zA-Z0-9.]+$/)
 /** column index → field key (null: the column is not imported) */
 export const ImportMapping = z.array(FieldKey.nullable()).max(MAX_IMPORT_COLUMNS)
@@ -137,7 +138,7 @@ const BatchRef = z.strictObject({ batchId: Id })
 
 export const importsContract = {
   /** Stores an uploaded file for the steps below (kept a day); answers its id. */
-  upload: call(ImportUpload, z.object({ fileId: z.string() }), { upload: true }),
+  upload: call(ImportUpload, z.object({ fileId: Id }), { upload: true }),
   inspect: call(ImportInspectInput, ImportInspection),
   preview: call(ImportPreviewInput, ImportPreview),
   /** Starts the import in the background; poll `progress`. */

@@ -8,7 +8,6 @@
 // be undone (撤销导入) while the records it created are unchanged.
 import fs from 'node:fs'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { DictTypeCode } from '../../contract/dictionary'
@@ -82,7 +81,7 @@ export async function importsUpload(ctx: ServiceContext, input: { fileName: stri
   const dir = importsDir(ctx, 'uploads')
   await fs.promises.mkdir(dir, { recursive: true })
   await removeStaleUploads(dir, ctx.clock.now().getTime())
-  const fileId = randomBytes(16).toString('hex')
+  const fileId = newId()
   await fs.promises.writeFile(path.join(dir, `${fileId}.data`), bytes)
   await fs.promises.writeFile(path.join(dir, `${fileId}.json`), JSON.stringify({ userId: ctx.actor.userId, fileName: input.fileName, at: ctx.clock.now().toISOString() }))
   return { fileId }
