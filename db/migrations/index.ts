@@ -13,6 +13,7 @@ import * as m20261206001100 from './20261206001100_dashboard-layouts'
 import * as m20261206001200 from './20261206001200_customer-list-indexes'
 import * as m20261206001300 from './20261206001300_user-work-hour'
 import * as m20261206001400 from './20261206001400_orders-payments'
+import * as m20261206001700 from './20261206001700_report-indexes'
 import * as m20261206001800 from './20261206001800_dashboard-speed'
 
 export interface Migration {
@@ -34,5 +35,6 @@ export const migrations: Migration[] = [
   { name: '20261206001200_customer-list-indexes', ...m20261206001200 },
   { name: '20261206001300_user-work-hour', up: m20261206001300.up, down: m20261206001300.down },
   { name: '20261206001400_orders-payments', ...m20261206001400 },
+  { name: '20261206001700_report-indexes', ...m20261206001700 },
   { name: '20261206001800_dashboard-speed', ...m20261206001800 },
 ]

@@ -26,6 +26,7 @@ import { targetsContract } from './targets'
 import { exportsContract } from './exports'
 import { removalContract } from './removal'
 import { poolContract } from './pool'
+import { reportsContract } from './reports'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -54,6 +55,7 @@ export const contract = {
   exports: exportsContract,
   removal: removalContract,
   pool: poolContract,
+  reports: reportsContract,
 } as const
 
 export type Contract = typeof contract

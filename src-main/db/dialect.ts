@@ -354,3 +354,17 @@ export function whereSearchGrams(q: Knex.QueryBuilder, dialect: Dialect, column:
   if (dialect !== 'postgres') return q
   return q.whereRaw('crm_search_grams(??) @> ?::text[]', [column, termGrams(term)])
 }
+
+/**
+ * The YYYY-MM month of a timestamp column on the wall clock `offsetMinutes` from UTC (a whole
+ * number, written into the SQL so SELECT and GROUP BY hold the same text, as SQL Server requires):
+ * strftime on SQLite (ISO text), to_char on PostgreSQL (timestamptz read as UTC), CONVERT(…, 126)
+ * on SQL Server (datetime2).
+ */
+export function monthOfInstant(knex: Knex, column: string, offsetMinutes: number): Knex.Raw {
+  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 840) throw new Error(`not a UTC offset: ${offsetMinutes}`)
+  const d = dialectOf(knex)
+  if (d === 'sqlite') return knex.raw(`strftime('%Y-%m', ??, '${offsetMinutes >= 0 ? '+' : ''}${offsetMinutes} minutes')`, [column])
+  if (d === 'postgres') return knex.raw(`to_char((?? at time zone 'UTC') + interval '${offsetMinutes} minutes', 'YYYY-MM')`, [column])
+  return knex.raw(`convert(char(7), dateadd(minute, ${offsetMinutes}, ??), 126)`, [column])
+}

@@ -36,7 +36,7 @@ export interface SheetWriter {
   finish(): Promise<number>
 }
 
-const NUM_FMT: Partial<Record<ColumnType, string>> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', money: '#,##0.00', int: '0' }
+export const NUM_FMT: Partial<Record<ColumnType, string>> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', money: '#,##0.00', int: '0' }
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
