@@ -111,7 +111,7 @@ export const ContributionReport = z.object({
   /** the largest rises and falls against a year before (极端情况) */
   gainers: z.array(Mover),
   losers: z.array(Mover),
-  /** the 20/80 curve: the top `customersPct` % of customers (by amount) bring `sharePct` % of the total; every 5 % */
+  /** the 20/80 curve: the top `customersPct` % of customers (by amount; rounded up to whole customers) bring `sharePct` % of the total; every 5 % */
   pareto: z.array(z.object({ customersPct: z.number().int(), sharePct: z.number() })),
   /** share of the total from the top 20 % of customers, 0–1 */
   top20Share: z.number(),

@@ -92,7 +92,8 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   // the 20/80 curve: cumulative shares every 5 % of the customers
   const cumulative: number[] = [0]
   for (const r of ranked) cumulative.push(cumulative[cumulative.length - 1] + r.cents)
-  const at = (pct: number) => (total ? cumulative[Math.round((ranked.length * pct) / 100)] / total : 0)
+  // the top pct % of the customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one)
+  const at = (pct: number) => (total ? cumulative[Math.ceil((ranked.length * pct) / 100 - 1e-9)] / total : 0)
   const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i * 5) * 10_000) / 100 }))
 
   // movers: every customer with an amount in either period
