@@ -1,4 +1,4 @@
-// 统计报表 (module `reports`): 客户贡献分析, 客户构成分析, 客户服务分析, 客户流失分析. Each report
+// 统计报表 (module `reports`): 客户贡献分析, 客户构成分析, 客户服务分析, 客户流失分析, 跟进统计. Each report
 // answers its chart's data and the table beneath it for a period and filters, counted over the
 // customers in the caller's data scope (reports.view: own / team / all); each exports to .xlsx
 // (the filters and the table written on the sheet) and prints (desktop: printToPDF).
@@ -8,7 +8,7 @@ import { PeriodKind } from './dashboard'
 import { ExportFile, ExportLang } from './exports'
 import { TimeZone } from './reminders'
 
-export const REPORT_NAMES = ['contribution', 'composition', 'service', 'churn'] as const
+export const REPORT_NAMES = ['contribution', 'composition', 'service', 'churn', 'followups'] as const
 export const ReportName = z.enum(REPORT_NAMES)
 export type ReportName = z.infer<typeof ReportName>
 
@@ -66,6 +66,8 @@ export const ServiceReportInput = z.strictObject(filterShape).superRefine(checkP
 export type ServiceReportInput = z.input<typeof ServiceReportInput>
 export const ChurnReportInput = z.strictObject(filterShape).superRefine(checkPeriod)
 export type ChurnReportInput = z.input<typeof ChurnReportInput>
+export const FollowUpReportInput = z.strictObject(filterShape).superRefine(checkPeriod)
+export type FollowUpReportInput = z.input<typeof FollowUpReportInput>
 
 /** Local days, inclusive. */
 export const ReportDays = z.object({ firstDay: IsoDate, lastDay: IsoDate })
@@ -198,6 +200,33 @@ export const ChurnReport = z.object({
 })
 export type ChurnReport = z.infer<typeof ChurnReport>
 
+export const FollowUpRep = z.object({
+  /** the rep who wrote the records (interactions.owner_id); null: none */
+  userId: Id.nullable(),
+  name: z.string().nullable(),
+  total: z.number().int(),
+  /** distinct customers followed up */
+  customers: z.number().int(),
+  /** per 交往方式 (dictionary interaction_channel; null: none) */
+  channels: z.array(z.object({ channelId: Id.nullable(), count: z.number().int() })),
+})
+export type FollowUpRep = z.infer<typeof FollowUpRep>
+
+export const FollowUpReport = z.object({
+  ...head,
+  total: z.number().int(),
+  /** customers followed up at least once in the period */
+  customers: z.number().int(),
+  /** the channels in use, most used first */
+  channels: z.array(z.object({ channelId: Id.nullable(), count: z.number().int() })),
+  byRep: z.array(FollowUpRep),
+  /** per local day with a record: YYYY-MM-DD */
+  byDay: z.array(z.object({ day: IsoDate, count: z.number().int() })),
+  /** 联系策略 now: per owner, customers with a policy, contacted within its cycle, and overdue */
+  policy: z.array(z.object({ userId: Id.nullable(), name: z.string().nullable(), withPolicy: z.number().int(), onTime: z.number().int(), overdue: z.number().int() })),
+})
+export type FollowUpReport = z.infer<typeof FollowUpReport>
+
 const exportCommon = {
   lang: ExportLang.default('zh-CN'),
 }
@@ -206,6 +235,7 @@ export const ReportExportInput = z.discriminatedUnion('report', [
   z.strictObject({ report: z.literal('composition'), ...compositionShape, ...exportCommon }),
   z.strictObject({ report: z.literal('service'), ...filterShape, ...exportCommon }),
   z.strictObject({ report: z.literal('churn'), ...filterShape, ...exportCommon }),
+  z.strictObject({ report: z.literal('followups'), ...filterShape, ...exportCommon }),
 ]).superRefine(checkPeriod)
 export type ReportExportInput = z.input<typeof ReportExportInput>
 
@@ -214,6 +244,8 @@ export const reportsContract = {
   composition: call(CompositionInput, CompositionReport),
   service: call(ServiceReportInput, ServiceReport),
   churn: call(ChurnReportInput, ChurnReport),
+  /** 跟进统计: follow-ups per rep by channel and day; customers contacted within their 联系策略 */
+  followups: call(FollowUpReportInput, FollowUpReport),
   /** the report as a formatted .xlsx: the filters above the table of the chart's data */
   export: call(ReportExportInput, ExportFile),
   /** desktop: the window (showing the report's print view) saved as PDF; elsewhere the browser prints */

@@ -368,3 +368,12 @@ export function monthOfInstant(knex: Knex, column: string, offsetMinutes: number
   if (d === 'postgres') return knex.raw(`to_char((?? at time zone 'UTC') + interval '${offsetMinutes} minutes', 'YYYY-MM')`, [column])
   return knex.raw(`convert(char(7), dateadd(minute, ${offsetMinutes}, ??), 126)`, [column])
 }
+
+/** The YYYY-MM-DD day of a timestamp column on the wall clock `offsetMinutes` from UTC (as monthOfInstant). */
+export function dayOfInstant(knex: Knex, column: string, offsetMinutes: number): Knex.Raw {
+  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 840) throw new Error(`not a UTC offset: ${offsetMinutes}`)
+  const d = dialectOf(knex)
+  if (d === 'sqlite') return knex.raw(`strftime('%Y-%m-%d', ??, '${offsetMinutes >= 0 ? '+' : ''}${offsetMinutes} minutes')`, [column])
+  if (d === 'postgres') return knex.raw(`to_char((?? at time zone 'UTC') + interval '${offsetMinutes} minutes', 'YYYY-MM-DD')`, [column])
+  return knex.raw(`convert(char(10), dateadd(minute, ${offsetMinutes}, ??), 23)`, [column])
+}

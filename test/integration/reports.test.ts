@@ -29,6 +29,7 @@ describeEachDb('reports (统计报表)', (dialect) => {
     for (const [key, type, label] of [
       ['key', 'level', '核心客户'], ['important', 'level', '重要客户'], ['ordinary', 'level', '普通客户'], ['south', 'region', '华南'], ['east', 'region', '华东'],
       ['complaint', 'service_type', '投诉'], ['consult', 'service_type', '咨询'], ['price', 'churn_reason', '价格因素'], ['rival', 'churn_reason', '被竞争对手抢走'],
+      ['phone', 'interaction_channel', '电话'], ['visit', 'interaction_channel', '拜访'], ['weekly', 'contact_policy', '每周联系'], ['monthly', 'contact_policy', '每月联系'],
     ]) d[key] = await dictId(t, type, label)
     const customer = async (name: string, owner: Who, levelId?: string, regionId?: string) => {
       const r = await t.call(s.admin.key, 'customers', 'create', { name, ownerId: owner.userId, levelId, regionId, address: `${name}地址` })
@@ -89,6 +90,21 @@ describeEachDb('reports (统计报表)', (dialect) => {
     await warning('C2', 'cancelled', '2026-04-01T00:00:00.000Z')
     await warning('C1', 'confirmed', '2025-05-01T00:00:00.000Z', { confirmed: '2025-06-01T00:00:00.000Z', reason: d.price })
     await warning('C1', 'paused', '2026-09-01T00:00:00.000Z')
+
+    const follow = (cust: string, who: Who, channel: string | null, at: string, deleted = false) =>
+      k('interactions').insert({ ...row(who.userId, at), customer_id: c[cust], channel_id: channel, occurred_at: at, subject: '报表跟进', deleted_at: deleted ? at : null })
+    await follow('C1', s.mgrA1, d.phone, '2026-03-01T02:00:00.000Z')
+    await follow('C1', s.mgrA1, d.visit, '2026-03-01T10:00:00.000Z')
+    await follow('C2', s.mgrA1, d.phone, '2026-02-28T17:00:00.000Z') // 2026-03-01 01:00 in Shanghai
+    await follow('C3', s.mgrA2, d.phone, '2026-06-10T01:00:00.000Z')
+    await follow('C4', s.mgrB, null, '2026-06-10T02:00:00.000Z')
+    await follow('C1', s.mgrA1, d.phone, '2025-12-31T15:00:00.000Z') // 2025-12-31 23:00: before the period
+    await follow('C5', s.mgrB, d.phone, '2026-05-01T00:00:00.000Z', true) // deleted
+    // 联系策略 now (2026-11-20 04:00Z): C1 weekly, contacted 3 days ago (on time); C2 weekly, 10 days ago (overdue);
+    // C3 monthly, never contacted but created today (on time); C4, C5 none
+    await k('customers').where('id', c.C1).update({ contact_policy_id: d.weekly, last_contact_at: '2026-11-17T04:00:00.000Z' })
+    await k('customers').where('id', c.C2).update({ contact_policy_id: d.weekly, last_contact_at: '2026-11-10T04:00:00.000Z' })
+    await k('customers').where('id', c.C3).update({ contact_policy_id: d.monthly, last_contact_at: null })
   })
   afterAll(async () => {
     await t.close()
@@ -192,8 +208,27 @@ describeEachDb('reports (统计报表)', (dialect) => {
     ])
   })
 
+  it('跟进统计: follow-ups per rep by channel and by (Shanghai) day; customers contacted within their 联系策略', async () => {
+    const r = await t.call(s.admin.key, 'reports', 'followups', { ...TZ, period: 'year' })
+    expect([r.total, r.customers]).toEqual([5, 4])
+    expect(r.channels[0]).toEqual({ channelId: d.phone, count: 3 })
+    expect(r.channels.slice(1)).toHaveLength(2)
+    expect(r.channels.slice(1)).toEqual(expect.arrayContaining([{ channelId: d.visit, count: 1 }, { channelId: null, count: 1 }]))
+    const rep = (who: Who) => r.byRep.find((x) => x.userId === who.userId)
+    expect(r.byRep[0]).toEqual({ userId: s.mgrA1.userId, name: '经理甲一', total: 3, customers: 2, channels: [{ channelId: d.phone, count: 2 }, { channelId: d.visit, count: 1 }] })
+    expect(rep(s.mgrA2)).toMatchObject({ total: 1, customers: 1, channels: [{ channelId: d.phone, count: 1 }] })
+    expect(rep(s.mgrB)).toMatchObject({ total: 1, customers: 1, channels: [{ channelId: null, count: 1 }] })
+    expect(r.byDay).toEqual([{ day: '2026-03-01', count: 3 }, { day: '2026-06-10', count: 2 }])
+    expect(r.policy).toEqual([
+      { userId: s.mgrA1.userId, name: '经理甲一', withPolicy: 2, onTime: 1, overdue: 1 },
+      { userId: s.mgrA2.userId, name: '经理甲二', withPolicy: 1, onTime: 1, overdue: 0 },
+    ])
+    const own = await t.call(s.mgrA2.key, 'reports', 'followups', { ...TZ, period: 'year' })
+    expect([own.total, own.byRep.map((x) => x.userId), own.policy.map((x) => x.withPolicy)]).toEqual([1, [s.mgrA2.userId], [1]])
+  })
+
   it('a role without reports.view is refused; exporting needs reports.export', async () => {
-    for (const call of ['contribution', 'composition', 'service', 'churn'] as const) {
+    for (const call of ['contribution', 'composition', 'service', 'churn', 'followups'] as const) {
       expectCode(await t.raw(s.agent.key, 'reports', call, { ...TZ, period: 'year' }), 'forbidden')
     }
     expectCode(await t.raw(s.agent.key, 'reports', 'savePdf', { report: 'churn' }), 'forbidden')

@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import { afterAll, describe, expect, it } from 'vitest'
 import { compilerOnly } from '../../src-main/db/connection'
 import { printMigrationSql } from '../../src-main/db/migrate'
-import { monthOfInstant } from '../../src-main/db/dialect'
+import { dayOfInstant, monthOfInstant } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/reports/reports.repository'
 
 const k = compilerOnly('mssql')
@@ -77,6 +77,22 @@ describe('reports on SQL Server (compiled)', () => {
     tsql(repo.churnedByRegion(k, range, filter, own))
     tsql(repo.customersByRegion(k, filter, own))
     tsql(repo.warningsByStatus(k, range, filter, own, true))
+  })
+
+  it('跟进统计: per rep and channel, distinct customers, days in GROUP BY as in SELECT, the 联系策略 CASE per policy', () => {
+    expect(tsql(repo.followUpsByDay(k, range, filter, own, true, 480))).toMatch(
+      /^select convert\(char\(10\), dateadd\(minute, 480, \[i\]\.\[occurred_at\]\), 23\) as day, count\(\*\) as n from \[interactions\] as \[i\] where .* group by convert\(char\(10\), dateadd\(minute, 480, \[i\]\.\[occurred_at\]\), 23\)$/,
+    )
+    expect(tsql(repo.followUpsByRepChannel(k, range, {}, none, false))).toMatch(/group by \[i\]\.\[owner_id\], \[i\]\.\[channel_id\]$/)
+    expect(tsql(repo.customersByRep(k, range, {}, none, false))).toContain('count(distinct i.customer_id) as n')
+    expect(tsql(repo.customersFollowedUp(k, range, filter, own, true))).toMatch(/^select top \(@p0\) count\(distinct i\.customer_id\) as n/)
+    const policy = tsql(repo.policyByOwner(k, filter, own, [{ policyId: id, since: '2026-11-13T04:00:00.000Z' }, { policyId: id, since: '2026-10-21T04:00:00.000Z' }]))
+    expect(policy).toContain(
+      'sum(case when c.contact_policy_id = @p0 and coalesce(c.last_contact_at, c.created_at) >= @p1 then 1 when c.contact_policy_id = @p2 and coalesce(c.last_contact_at, c.created_at) >= @p3 then 1 else 0 end) as on_time',
+    )
+    expect(policy).toMatch(/\[c\]\.\[contact_policy_id\] is not null group by \[c\]\.\[owner_id\]$/)
+    expect(dayOfInstant(lite, 'i.occurred_at', 480).toQuery()).toBe("strftime('%Y-%m-%d', `i`.`occurred_at`, '+480 minutes')")
+    expect(dayOfInstant(pg, 'i.occurred_at', -300).toQuery()).toBe(`to_char(("i"."occurred_at" at time zone 'UTC') + interval '-300 minutes', 'YYYY-MM-DD')`)
   })
 
   it('month buckets of timestamps per dialect, the offset written into the SQL (refused unless a whole UTC offset)', () => {

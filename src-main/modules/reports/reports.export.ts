@@ -10,7 +10,7 @@ import type { ReportExportInput, ReportName } from '../../contract/reports'
 import { requirePerm } from '../auth/permissions'
 import { Labels } from '../exports/exports.lists'
 import { cellValue, NUM_FMT, safeSheetName, type ColumnType } from '../exports/exports.writer'
-import { reportsChurn, reportsComposition, reportsContribution, reportsService, teamName, userName } from './reports.service'
+import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsService, teamName, userName } from './reports.service'
 
 type In = z.output<typeof ReportExportInput>
 type Type = ColumnType | 'percent' | 'number'
@@ -33,6 +33,7 @@ const TITLES: Record<ReportName, { zh: string; en: string }> = {
   composition: { zh: '客户构成分析', en: 'Customer composition' },
   service: { zh: '客户服务分析', en: 'Customer service' },
   churn: { zh: '客户流失分析', en: 'Customer churn' },
+  followups: { zh: '跟进统计', en: 'Follow-ups' },
 }
 const SCOPE = { own: { zh: '本人', en: 'Mine' }, team: { zh: '本团队', en: 'My team' }, all: { zh: '全公司', en: 'Company' } }
 const BASIS = { orders: { zh: '订单金额', en: 'Order totals' }, payments: { zh: '回款金额', en: 'Payments received' } }
@@ -155,6 +156,40 @@ export async function reportsExport(ctx: ServiceContext, input: In): Promise<Exp
         { key: 'tickets', zh: '工单数', en: 'Tickets', width: 10, type: 'int' },
       ],
       rows: [...r.byStatus.map((s) => ({ label: L(STATUS[s.status]), tickets: s.tickets })), ...r.satisfaction.map((s) => ({ label: `${s.score} ★`, tickets: s.tickets }))],
+    })
+  } else if (report === 'followups') {
+    const r = await reportsFollowUps(ctx, rest as never)
+    head = r
+    await labels.load(r.channels.map((c) => c.channelId))
+    const channelKey = (id: string | null) => `ch_${id ?? 'none'}`
+    filters.push([{ zh: '跟进次数 / 客户数', en: 'Follow-ups / customers' }, `${r.total} / ${r.customers}`])
+    tables.push({
+      title: TITLES.followups,
+      columns: [
+        { key: 'name', zh: '跟进人', en: 'Rep', width: 14, type: 'text' },
+        { key: 'total', zh: '跟进次数', en: 'Follow-ups', width: 10, type: 'int', total: true },
+        { key: 'customers', zh: '跟进客户数', en: 'Customers', width: 10, type: 'int' },
+        ...r.channels.map((c): Col => ({ key: channelKey(c.channelId), zh: c.channelId ? labels.of(c.channelId) : NOT_SET.zh, en: c.channelId ? labels.of(c.channelId) : NOT_SET.en, width: 10, type: 'int', total: true })),
+      ],
+      rows: r.byRep.map((x) => ({ ...x, name: x.name ?? L(NOT_SET), ...Object.fromEntries(x.channels.map((c) => [channelKey(c.channelId), c.count])) })),
+    })
+    tables.push({
+      title: { zh: '按日', en: 'By day' },
+      columns: [
+        { key: 'day', zh: '日期', en: 'Day', width: 12, type: 'date' },
+        { key: 'count', zh: '跟进次数', en: 'Follow-ups', width: 10, type: 'int', total: true },
+      ],
+      rows: r.byDay,
+    })
+    tables.push({
+      title: { zh: '联系策略执行', en: 'Contact policy' },
+      columns: [
+        { key: 'name', zh: '客户经理', en: 'Owner', width: 14, type: 'text' },
+        { key: 'withPolicy', zh: '有联系策略的客户', en: 'Customers with a policy', width: 16, type: 'int', total: true },
+        { key: 'onTime', zh: '按时联系', en: 'Contacted in time', width: 12, type: 'int', total: true },
+        { key: 'overdue', zh: '超期未联系', en: 'Overdue', width: 12, type: 'int', total: true },
+      ],
+      rows: r.policy.map((x) => ({ ...x, name: x.name ?? L(NOT_SET) })),
     })
   } else {
     const r = await reportsChurn(ctx, rest as never)

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { monthOfInstant } from '../../db/dialect'
+import { dayOfInstant, monthOfInstant } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -218,6 +218,54 @@ export function warningsByStatus(k: Knex, range: InstantRange, f: CustomerFilter
   const q = k('churn_warnings as w').where('w.detected_at', '>=', range.from).where('w.detected_at', '<', range.to).whereNull('w.deleted_at')
   return onCustomers(k, q, 'w.customer_id', f, scope, narrowed).groupBy('w.status').select('w.status as status', k.raw('count(*) as n'))
 }
+
+// ---- 跟进统计 -------------------------------------------------------------------------------------
+
+function followUps(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  const q = k('interactions as i').where('i.occurred_at', '>=', range.from).where('i.occurred_at', '<', range.to).whereNull('i.deleted_at')
+  return onCustomers(k, q, 'i.customer_id', f, scope, narrowed)
+}
+
+/** Follow-ups per rep (who wrote them) and channel. */
+export const followUpsByRepChannel = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).groupBy('i.owner_id', 'i.channel_id').select('i.owner_id as owner_id', 'i.channel_id as channel_id', k.raw('count(*) as n'))
+
+/** Distinct customers followed up per rep. */
+export const customersByRep = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).groupBy('i.owner_id').select('i.owner_id as owner_id', k.raw('count(distinct i.customer_id) as n'))
+
+/** Distinct customers followed up at all. */
+export const customersFollowedUp = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).first(k.raw('count(distinct i.customer_id) as n'))
+
+/** Follow-ups per local day. */
+export function followUpsByDay(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, offsetMinutes: number) {
+  const day = dayOfInstant(k, 'i.occurred_at', offsetMinutes)
+  return followUps(k, range, f, scope, narrowed).groupBy(day).select(k.raw('? as day', [day]), k.raw('count(*) as n'))
+}
+
+/** One 联系策略 and the instant since which a contact keeps a customer on time. */
+export interface PolicyCut {
+  policyId: string
+  since: string
+}
+
+/** Customers in scope with a 联系策略 per owner: how many, and how many were contacted (never: created) since their policy's cut. */
+export function policyByOwner(k: Knex, f: CustomerFilter, scope: ScopeFn, cuts: PolicyCut[]) {
+  const onTime = cuts.length
+    ? k.raw(`sum(case ${cuts.map(() => 'when c.contact_policy_id = ? and coalesce(c.last_contact_at, c.created_at) >= ? then 1').join(' ')} else 0 end)`, cuts.flatMap((c) => [c.policyId, c.since]))
+    : k.raw('0')
+  return filterCustomers(k, k('customers as c'), 'c', f, scope)
+    .whereNotNull('c.contact_policy_id')
+    .groupBy('c.owner_id')
+    .select('c.owner_id as owner_id', k.raw('count(*) as n'), k.raw('? as on_time', [onTime]))
+}
+
+/** The cycle in days of each 联系策略. */
+export const contactPolicies = (k: Knex): Promise<Row[]> => k('dict_items').where('type_code', 'contact_policy').whereNull('deleted_at').select('id', 'cycle_days')
+
+/** Names of some users. */
+export const userNames = (k: Knex, ids: string[]): Promise<Row[]> => (ids.length ? k('users').whereIn('id', ids).select('id', 'name') : Promise.resolve([]))
 
 // ---- names written on an exported sheet ---------------------------------------------------------
 

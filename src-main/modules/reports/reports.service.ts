@@ -7,7 +7,7 @@ import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { DataScope } from '../../contract/common'
 import type {
-  ChurnReport, ChurnReportInput, CompositionInput, CompositionReport, ContributionInput, ContributionReport, Mover, ReportName, ServiceReport, ServiceReportInput,
+  ChurnReport, ChurnReportInput, CompositionInput, FollowUpReport, FollowUpReportInput, CompositionReport, ContributionInput, ContributionReport, Mover, ReportName, ServiceReport, ServiceReportInput,
 } from '../../contract/reports'
 import { COMPOSITION_DIMENSIONS } from '../../contract/reports'
 import { toIso, toNum } from '../../db/dialect'
@@ -229,9 +229,57 @@ export async function reportsChurn(ctx: ServiceContext, input: z.output<typeof C
   }
 }
 
+// ---- 跟进统计 -------------------------------------------------------------------------------------
+
+export async function reportsFollowUps(ctx: ServiceContext, input: z.output<typeof FollowUpReportInput>): Promise<FollowUpReport> {
+  const f = await frameOf(ctx, input)
+  const now = ctx.clock.now().getTime()
+  const cuts = (await repo.contactPolicies(f.k))
+    .filter((p) => n(p.cycle_days) > 0)
+    .map((p) => ({ policyId: String(p.id).toLowerCase(), since: new Date(now - n(p.cycle_days) * 86_400_000).toISOString() }))
+  const [cells, reps, all, days, policy] = await Promise.all([
+    repo.followUpsByRepChannel(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.customersByRep(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.customersFollowedUp(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.followUpsByDay(f.k, f.range, f.filter, f.scopeFn, f.narrowed, f.offsetMinutes),
+    repo.policyByOwner(f.k, f.filter, f.scopeFn, cuts),
+  ])
+  const userIds = [...new Set([...(cells as repo.Row[]).map((r) => idOrNull(r.owner_id)), ...(policy as repo.Row[]).map((r) => idOrNull(r.owner_id))].filter((x): x is string => !!x))]
+  const names = new Map((await repo.userNames(f.k, userIds)).map((u) => [String(u.id).toLowerCase(), String(u.name)]))
+  const channelTotals = new Map<string, { channelId: string | null; count: number }>()
+  const byRep = new Map<string, { userId: string | null; name: string | null; total: number; customers: number; channels: Array<{ channelId: string | null; count: number }> }>()
+  const rep = (id: string | null) => byRep.get(String(id)) ?? byRep.set(String(id), { userId: id, name: id ? (names.get(id) ?? null) : null, total: 0, customers: 0, channels: [] }).get(String(id))!
+  for (const r of cells as repo.Row[]) {
+    const channelId = idOrNull(r.channel_id)
+    const count = n(r.n)
+    const x = rep(idOrNull(r.owner_id))
+    x.total += count
+    x.channels.push({ channelId, count })
+    const c = channelTotals.get(String(channelId)) ?? channelTotals.set(String(channelId), { channelId, count: 0 }).get(String(channelId))!
+    c.count += count
+  }
+  for (const r of reps as repo.Row[]) rep(idOrNull(r.owner_id)).customers = n(r.n)
+  const order = (a: { count: number; channelId: string | null }, b: { count: number; channelId: string | null }) => b.count - a.count || String(a.channelId).localeCompare(String(b.channelId))
+  for (const x of byRep.values()) x.channels.sort(order)
+  return {
+    ...head(f),
+    total: [...byRep.values()].reduce((s, x) => s + x.total, 0),
+    customers: n((all as repo.Row | undefined)?.n),
+    channels: [...channelTotals.values()].sort(order),
+    byRep: [...byRep.values()].sort((a, b) => b.total - a.total || String(a.name).localeCompare(String(b.name))),
+    byDay: (days as repo.Row[]).map((r) => ({ day: String(r.day), count: n(r.n) })).sort((a, b) => a.day.localeCompare(b.day)),
+    policy: (policy as repo.Row[])
+      .map((r) => {
+        const userId = idOrNull(r.owner_id)
+        return { userId, name: userId ? (names.get(userId) ?? null) : null, withPolicy: n(r.n), onTime: n(r.on_time), overdue: n(r.n) - n(r.on_time) }
+      })
+      .sort((a, b) => b.withPolicy - a.withPolicy || String(a.name).localeCompare(String(b.name))),
+  }
+}
+
 // ---- print ----------------------------------------------------------------------------------------
 
-const FILE_NAMES: Record<ReportName, string> = { contribution: '客户贡献分析', composition: '客户构成分析', service: '客户服务分析', churn: '客户流失分析' }
+const FILE_NAMES: Record<ReportName, string> = { contribution: '客户贡献分析', composition: '客户构成分析', service: '客户服务分析', churn: '客户流失分析', followups: '跟进统计' }
 
 /** The PDF's file name; the desktop shell asks where to save it and prints the window (the report's print stylesheet). */
 export async function reportsSavePdf(ctx: ServiceContext, input: { report: ReportName }) {
