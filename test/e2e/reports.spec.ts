@@ -41,6 +41,10 @@ test('客户构成: the pie drills down to the customer list; the report exports
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
   let order = await api<{ id: string; version: number }>(page, 'orders', 'create', { customerId: ids[0], orderDate: today, lines: [{ productName: '数控机床', quantity: 2, unitPriceCents: 1_500_000 }] })
   order = await api(page, 'orders', 'submit', { id: order.id, version: order.version })
+  const channels = await api<Array<{ id: string; label: string }>>(page, 'dictionary', 'items', { typeCode: 'interaction_channel' })
+  await api(page, 'interactions', 'create', {
+    customerId: ids[1], channelId: channels.find((c) => c.label === '拜访')!.id, occurredAt: new Date(Date.now() - 3600_000).toISOString(), subject: '拜访确认需求',
+  })
   await logout(page)
 
   // ---- the 主管: approves, then opens 统计报表 ----------------------------------------------------------
@@ -99,13 +103,20 @@ test('客户构成: the pie drills down to the customer list; the report exports
   await expect(links).toHaveCount(3)
   expect((await links.allTextContents()).sort()).toEqual([...names].sort())
 
-  // ---- English: the 客户贡献 tab ---------------------------------------------------------------------------
+  // ---- 跟进统计: the manager's one visit ---------------------------------------------------------------------
   await page.getByTestId('menu-reports').click()
+  await page.getByTestId('report-team').click()
+  await page.getByRole('option', { name: '报表测试组', exact: true }).click()
+  await page.getByRole('tab', { name: '跟进统计' }).click()
+  await expect(page.getByTestId('followups-total')).toHaveText('1')
+  await expect(page.getByTestId('followups-table')).toContainText('报表经理')
+  await expect(page.getByTestId('followups-table')).toContainText('拜访')
+  await page.getByRole('tab', { name: '客户贡献分析' }).click()
+
+  // ---- English: the 客户贡献 tab ---------------------------------------------------------------------------
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-en-US').click()
   await expect(page.getByTestId('page-title')).toHaveText('Reports')
-  await page.getByTestId('report-team').click()
-  await page.getByRole('option', { name: '报表测试组', exact: true }).click()
   await expect(page.getByTestId('contribution-total')).toHaveText('¥30,000.00')
   await expect(page.getByTestId('report-contribution')).toContainText('Share of the top 20 %')
   await page.waitForTimeout(1200)
