@@ -377,3 +377,14 @@ export function dayOfInstant(knex: Knex, column: string, offsetMinutes: number):
   if (d === 'postgres') return knex.raw(`to_char((?? at time zone 'UTC') + interval '${offsetMinutes} minutes', 'YYYY-MM-DD')`, [column])
   return knex.raw(`convert(char(10), dateadd(minute, ${offsetMinutes}, ??), 23)`, [column])
 }
+
+/**
+ * `table as alias`, on SQLite read through `index` (INDEXED BY): for a GROUP BY of a column that
+ * leads another index SQLite's planner prefers walking that index in group order over reading
+ * the date range of a covering index (measured: the per-customer sums of a year over 246,000
+ * orders walked orders_customer_id_order_date_index and every row). Elsewhere plain.
+ */
+export function fromIndexed(knex: Knex, table: string, alias: string, index: string): Knex.QueryBuilder {
+  if (dialectOf(knex) !== 'sqlite') return knex(`${table} as ${alias}`)
+  return knex.from(knex.raw('?? as ?? indexed by ??', [table, alias, index]))
+}

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { dayOfInstant, monthOfInstant } from '../../db/dialect'
+import { dayOfInstant, fromIndexed, monthOfInstant } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -66,14 +66,14 @@ function onCustomers(k: Knex, q: Knex.QueryBuilder, col: string, f: CustomerFilt
 export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
   const q =
     basis === 'orders'
-      ? k('orders as o')
+      ? fromIndexed(k, 'orders', 'o', 'orders_date_customer_sums')
           .where('o.order_date', '>=', days.first)
           .where('o.order_date', '<=', days.last)
           .whereIn('o.status', [...COUNTED_STATUSES])
           .whereNull('o.deleted_at')
           .groupBy('o.customer_id')
           .select('o.customer_id as customer_id', k.raw('sum(o.total_cents) as cents'))
-      : k('payments as o')
+      : fromIndexed(k, 'payments', 'o', 'payments_date_customer_amount')
           .where('o.paid_date', '>=', days.first)
           .where('o.paid_date', '<=', days.last)
           .whereNull('o.deleted_at')
