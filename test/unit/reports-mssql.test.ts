@@ -95,6 +95,12 @@ describe('reports on SQL Server (compiled)', () => {
     expect(dayOfInstant(pg, 'i.occurred_at', -300).toQuery()).toBe(`to_char(("i"."occurred_at" at time zone 'UTC') + interval '-300 minutes', 'YYYY-MM-DD')`)
   })
 
+  it('SQLite reads the per-customer sums through the covering date index (INDEXED BY); the others plain', () => {
+    expect(repo.amountsByCustomer(lite, 'orders', days, {}, none, false).toSQL().sql).toMatch(/^select .* from `orders` as `o` indexed by `orders_date_customer_sums` where/)
+    expect(repo.amountsByCustomer(lite, 'payments', days, {}, none, false).toSQL().sql).toContain('from `payments` as `o` indexed by `payments_date_customer_amount`')
+    expect(repo.amountsByCustomer(pg, 'orders', days, {}, none, false).toSQL().sql).toContain('from "orders" as "o" where')
+  })
+
   it('month buckets of timestamps per dialect, the offset written into the SQL (refused unless a whole UTC offset)', () => {
     expect(monthOfInstant(lite, 't.created_at', 480).toQuery()).toBe("strftime('%Y-%m', `t`.`created_at`, '+480 minutes')")
     expect(monthOfInstant(lite, 't.created_at', -60).toQuery()).toBe("strftime('%Y-%m', `t`.`created_at`, '-60 minutes')")
