@@ -82,7 +82,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
   const app = await prepare(dialect)
   const actor = (await loadActorByLogin(app, 'bench_admin'))!
   const ctx = { ...app, actor }
-  const input = ExportInput.parse({ list: 'customers' })
+  const input = ExportInput.parse({ list: 'customers' }) as Extract<ReturnType<typeof ExportInput.parse>, { list: 'customers' }>
   globalThis.gc?.()
   const before = process.memoryUsage().rss / 2 ** 20
 
