@@ -101,6 +101,7 @@ async function writeExport(ctx: ServiceContext, input: ExportRequest, out: Writa
     opts.onProgress?.(done, r.total)
     if (r.rows.length < pageSize || done >= r.total) break
   }
+  if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
   const rows = await writer.finish()
   return { rows, fileName: exportFileName(input, now), mime: MIME[input.format] }
 }
