@@ -144,6 +144,26 @@ export async function customersList(ctx: ServiceContext, input: ListQuery) {
   return listPage(ctx, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }
 
+/**
+ * The whole list in chunks, for the export: the ids of every match in the list's order (the same
+ * statements, filters, sort and data scope as customersList) in one ordered read, then the rows
+ * `chunkSize` ids at a time — no OFFSET pages, whose cost grows with the page number.
+ */
+export async function* customersListChunks(ctx: ServiceContext, input: Omit<ListQuery, 'page' | 'pageSize'>, chunkSize: number): AsyncGenerator<{ items: CustomerRow[]; total: number }> {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), viewerOf(ctx))
+  const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => r.id)
+  for (let i = 0; i < ids.length || i === 0; i += chunkSize) {
+    const slice = ids.slice(i, i + chunkSize)
+    const byId = new Map((slice.length ? await listRowsByIds(k, slice) : []).map((r: Row) => [r.id, toRow(r)]))
+    yield { items: slice.map((id) => byId.get(id)).filter((r): r is CustomerRow => !!r), total: ids.length }
+  }
+}
+
+/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
+const ALL_ROWS = 1_000_000_000
+
 /** The 公海 list (the pool service checks its permission): customers without an owner, the list's filters. */
 export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => listPage(ctx, input, inPool)
 

@@ -11,7 +11,7 @@ import type { Ticket } from '../../contract/services'
 import type { RequirementRow } from '../../contract/requirements'
 import type { ExportLang } from '../../contract/exports'
 import type { ColumnType } from './exports.writer'
-import { customersList } from '../customers/customers.service'
+import { customersList, customersListChunks } from '../customers/customers.service'
 import { opportunitiesList } from '../opportunities/opportunities.service'
 import { contactsList, primaryContactsByCustomer } from '../contacts/contacts.service'
 import { interactionsSearch } from '../interactions/interactions.service'
@@ -41,6 +41,8 @@ export interface ListExporter<I> {
   columns: ListColumn[]
   /** one page of the list in list order, each row as column key → raw value */
   page(ctx: ServiceContext, input: I, page: number, pageSize: number, labels: Labels): Promise<ListPage>
+  /** the whole list in chunks of about `size` rows, in list order (a list that can: no OFFSET pages) */
+  chunks?(ctx: ServiceContext, input: I, size: number, labels: Labels): AsyncIterable<ListPage>
 }
 
 /** Dictionary labels in the export's language, read once per item across pages. */
@@ -110,22 +112,28 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await customersList(ctx, { ...input, page, pageSize })
-    const ids = r.items.map((c) => c.id)
-    const contacts = await primaryContactsByCustomer(ctx, ids)
-    await labels.load(r.items.flatMap((c) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
-    const rows = r.items.map((c) => {
-      const pc = contacts.get(c.id)
-      return {
-        code: c.code, name: c.name, shortName: c.shortName, customerType: labels.text(CUSTOMER_TYPE[c.customerType]),
-        level: labels.of(c.levelId), region: labels.of(c.regionId), industry: labels.of(c.industryId), category: labels.of(c.categoryId),
-        nature: labels.of(c.natureId), source: labels.of(c.sourceId), phone: c.phone, city: c.city,
-        primaryContact: pc?.name ?? c.primaryContact, contactTitle: pc?.title ?? null, contactMobile: pc?.mobile ?? null,
-        owner: c.ownerName, status: labels.text(CUSTOMER_STATUS[c.status]), creditRating: c.creditRating, orderTotal: c.orderTotalCents,
-        lastContactAt: c.lastContactAt, nextContactAt: c.nextContactAt, updatedAt: c.updatedAt,
-      }
-    })
-    return { rows, total: r.total }
+    return { rows: await customerRows(ctx, r.items, labels), total: r.total }
   },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of customersListChunks(ctx, input, size)) yield { rows: await customerRows(ctx, r.items, labels), total: r.total }
+  },
+}
+
+async function customerRows(ctx: ServiceContext, items: CustomerRow[], labels: Labels) {
+  const ids = items.map((c) => c.id)
+  const contacts = await primaryContactsByCustomer(ctx, ids)
+  await labels.load(items.flatMap((c) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
+  return items.map((c) => {
+    const pc = contacts.get(c.id)
+    return {
+      code: c.code, name: c.name, shortName: c.shortName, customerType: labels.text(CUSTOMER_TYPE[c.customerType]),
+      level: labels.of(c.levelId), region: labels.of(c.regionId), industry: labels.of(c.industryId), category: labels.of(c.categoryId),
+      nature: labels.of(c.natureId), source: labels.of(c.sourceId), phone: c.phone, city: c.city,
+      primaryContact: pc?.name ?? c.primaryContact, contactTitle: pc?.title ?? null, contactMobile: pc?.mobile ?? null,
+      owner: c.ownerName, status: labels.text(CUSTOMER_STATUS[c.status]), creditRating: c.creditRating, orderTotal: c.orderTotalCents,
+      lastContactAt: c.lastContactAt, nextContactAt: c.nextContactAt, updatedAt: c.updatedAt,
+    }
+  })
 }
 
 export const opportunitiesExporter: ListExporter<Omit<OpportunityInput, 'page' | 'pageSize'>> = {

@@ -93,17 +93,27 @@ async function writeExport(ctx: ServiceContext, input: ExportRequest, out: Writa
   const labels = new Labels(ctx, input.lang)
   const pageSize = opts.pageSize ?? EXPORT_PAGE_SIZE
   let done = 0
-  for (let page = 1; ; page++) {
+  const pages = ex.chunks ? ex.chunks(ctx, listInput as never, pageSize, labels) : pagesOf(ex, ctx, listInput as never, pageSize, labels)
+  for await (const r of pages) {
     if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
-    const r = await ex.page(ctx, listInput as never, page, pageSize, labels)
     for (const row of r.rows) await writer.add(row)
     done += r.rows.length
-    opts.onProgress?.(done, r.total)
-    if (r.rows.length < pageSize || done >= r.total) break
+    opts.onProgress?.(done, Math.max(r.total, done))
   }
   if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
   const rows = await writer.finish()
   return { rows, fileName: exportFileName(input, now), mime: MIME[input.format] }
+}
+
+/** The list page by page through its list service, until a short page or the total. */
+async function* pagesOf(ex: ListExporter<never>, ctx: ServiceContext, input: never, pageSize: number, labels: Labels) {
+  let done = 0
+  for (let page = 1; ; page++) {
+    const r = await ex.page(ctx, input, page, pageSize, labels)
+    yield r
+    done += r.rows.length
+    if (r.rows.length < pageSize || done >= r.total) return
+  }
 }
 
 /** The export written to a file in `dir`; answers what the file holds. */
