@@ -163,6 +163,10 @@ export function listRowsByIds(db: Knex, ids: string[]) {
     .select([...LIST_COLUMNS, 'u.name as owner_name', 'pu.name as pool_prev_owner_name', 'pc.name as primary_contact'])
 }
 
+/** The columns an export carries beyond the list's (address, e-mail, …), by id. */
+export const exportDetailsByIds = (db: Knex, ids: string[]): Promise<Array<Record<string, unknown>>> =>
+  db('customers').whereIn('id', ids).select('id', 'country', 'province', 'address', 'postcode', 'phone2', 'fax', 'email', 'email2', 'website', 'main_products', 'tax_id')
+
 export const findCustomer = (db: Knex, id: string) =>
   db('customers as c')
     .leftJoin('users as u', 'u.id', 'c.owner_id')

@@ -26,7 +26,7 @@ import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDi
 import { classifyLookup, findDuplicates, type FoundDuplicate } from './customers.dedupe'
 import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, customerCounts, customerListQueries, customersFromPool, customersToPool,
-  customersWithoutKeys, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
+  customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
@@ -159,6 +159,39 @@ export async function* customersListChunks(ctx: ServiceContext, input: Omit<List
     const byId = new Map((slice.length ? await listRowsByIds(k, slice) : []).map((r: Row) => [r.id, toRow(r)]))
     yield { items: slice.map((id) => byId.get(id)).filter((r): r is CustomerRow => !!r), total: ids.length }
   }
+}
+
+export interface CustomerExportDetails {
+  country: string | null
+  province: string | null
+  address: string | null
+  postcode: string | null
+  phone2: string | null
+  fax: string | null
+  email: string | null
+  email2: string | null
+  website: string | null
+  mainProducts: string | null
+  taxId: string | null
+}
+
+/**
+ * The fields an export carries beyond the list row (so that an exported file re-imports
+ * completely), for customers the caller already read through the scoped list: keyed by id.
+ */
+export async function customerExportDetails(ctx: ServiceContext, ids: string[]): Promise<Map<string, CustomerExportDetails>> {
+  requirePerm(ctx.actor, 'customers', 'view')
+  const out = new Map<string, CustomerExportDetails>()
+  const s = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const r of await exportDetailsByIds(ctx.db.knex, ids.slice(i, i + 1000))) {
+      out.set(String(r.id), {
+        country: s(r.country), province: s(r.province), address: s(r.address), postcode: s(r.postcode), phone2: s(r.phone2), fax: s(r.fax),
+        email: s(r.email), email2: s(r.email2), website: s(r.website), mainProducts: s(r.main_products), taxId: s(r.tax_id),
+      })
+    }
+  }
+  return out
 }
 
 /** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */

@@ -11,7 +11,7 @@ import type { Ticket } from '../../contract/services'
 import type { RequirementRow } from '../../contract/requirements'
 import type { ExportLang } from '../../contract/exports'
 import type { ColumnType } from './exports.writer'
-import { customersList, customersListChunks } from '../customers/customers.service'
+import { customerExportDetails, customersList, customersListChunks } from '../customers/customers.service'
 import { opportunitiesList } from '../opportunities/opportunities.service'
 import { contactsList, primaryContactsByCustomer } from '../contacts/contacts.service'
 import { interactionsSearch } from '../interactions/interactions.service'
@@ -98,10 +98,22 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
     { key: 'nature', zh: '客户性质', en: 'Nature', width: 12, type: 'text' },
     { key: 'source', zh: '客户来源', en: 'Source', width: 12, type: 'text' },
     { key: 'phone', zh: '电话', en: 'Phone', width: 16, type: 'text' },
+    { key: 'country', zh: '国家', en: 'Country', width: 8, type: 'text' },
+    { key: 'province', zh: '省份', en: 'Province', width: 10, type: 'text' },
     { key: 'city', zh: '城市', en: 'City', width: 10, type: 'text' },
     { key: 'primaryContact', zh: '联系人', en: 'Contact', width: 12, type: 'text' },
     { key: 'contactTitle', zh: '职务', en: 'Title', width: 12, type: 'text' },
     { key: 'contactMobile', zh: '手机', en: 'Mobile', width: 16, type: 'text' },
+    // the rest of a customer as an import reads it back (电话2、传真、电子邮件、公司网站、公司地址、邮编、主营产品、税号)
+    { key: 'phone2', zh: '电话2', en: 'Phone 2', width: 16, type: 'text' },
+    { key: 'fax', zh: '传真', en: 'Fax', width: 16, type: 'text' },
+    { key: 'email', zh: '电子邮件', en: 'E-mail', width: 24, type: 'text' },
+    { key: 'email2', zh: '电子邮件2', en: 'E-mail 2', width: 24, type: 'text' },
+    { key: 'website', zh: '公司网站', en: 'Website', width: 24, type: 'text' },
+    { key: 'address', zh: '公司地址', en: 'Address', width: 36, type: 'text' },
+    { key: 'postcode', zh: '邮编', en: 'Postcode', width: 8, type: 'text' },
+    { key: 'mainProducts', zh: '主营产品', en: 'Main products', width: 24, type: 'text' },
+    { key: 'taxId', zh: '税号', en: 'Tax ID', width: 20, type: 'text' },
     { key: 'owner', zh: '客户经理', en: 'Account manager', width: 12, type: 'text' },
     { key: 'status', zh: '状态', en: 'Status', width: 10, type: 'text' },
     { key: 'creditRating', zh: '信用等级', en: 'Credit rating', width: 10, type: 'int' },
@@ -122,10 +134,14 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
 async function customerRows(ctx: ServiceContext, items: CustomerRow[], labels: Labels) {
   const ids = items.map((c) => c.id)
   const contacts = await primaryContactsByCustomer(ctx, ids)
+  const details = await customerExportDetails(ctx, ids)
   await labels.load(items.flatMap((c) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
   return items.map((c) => {
     const pc = contacts.get(c.id)
+    const d = details.get(c.id)
     return {
+      country: d?.country, province: d?.province ?? c.province, phone2: d?.phone2, fax: d?.fax, email: d?.email, email2: d?.email2, website: d?.website,
+      address: d?.address, postcode: d?.postcode, mainProducts: d?.mainProducts, taxId: d?.taxId,
       code: c.code, name: c.name, shortName: c.shortName, customerType: labels.text(CUSTOMER_TYPE[c.customerType]),
       level: labels.of(c.levelId), region: labels.of(c.regionId), industry: labels.of(c.industryId), category: labels.of(c.categoryId),
       nature: labels.of(c.natureId), source: labels.of(c.sourceId), phone: c.phone, city: c.city,
