@@ -296,7 +296,7 @@ describe('crm demo', () => {
     expect(ws.getRow(ws.rowCount).getCell(5).value).toBeCloseTo(amounts.reduce((a, b) => a + b, 0), 2)
 
     const csv = path.join(demoDir, 'reqs.csv')
-    const q = crm(['export', 'requirements', csv, '--filter', 'status=received,organising', '--data', demoDir])
+    const q = crm(['export', 'requirements', csv, '--as', 'zhuguan', '--filter', 'status=received,organising', '--data', demoDir])
     expect(q.stderr).toBe('')
     const lines = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n')
     expect(lines[0]).toMatch(/^需求编号,客户名称,需求描述,优先级,状态,/)
