@@ -25,7 +25,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { classifyLookup, findDuplicates, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, customerCounts, customerListQueries, customersFromPool, customersToPool,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
@@ -149,13 +149,32 @@ export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => list
 
 const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, now: ctx.clock.now() })
 
+/**
+ * A search matching more customers than this is counted up to it ("10,000+" in the list) unless
+ * the caller asks for the exact count: counting every one of 180,000 matches of 科技 among
+ * 1,000,000 customers costs what reading them does, while the first page of a common term is
+ * found at once in the list's order. Below it the search index finds the matches and they are
+ * counted exactly.
+ */
+export const SEARCH_COUNT_CAP = 10_000
+
 async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.QueryBuilder) => void) {
   const k = ctx.db.knex
-  const { filtered, pageIds, narrowed } = customerListQueries(k, input, scope, viewerOf(ctx))
+  const term = input.filter.search?.toLowerCase()
+  // a term the index narrows to a few thousand customers: found through the index, counted exactly
+  const searchIndexed = !!term && (await searchIndexCount(k, ctx.db.dialect, term, SEARCH_COUNT_CAP)) <= SEARCH_COUNT_CAP
+  const { filtered, pageIds, narrowed } = customerListQueries(k, input, scope, viewerOf(ctx), { searchIndexed })
   const offset = (input.page - 1) * input.pageSize
   let total: number
+  let totalCapped = false
   let ids: Array<{ id: string; total_count?: unknown }>
-  if (narrowed) {
+  if (term && !searchIndexed && !input.exactCount) {
+    // a common term (or one no index narrows): counted up to the cap, the page read in list order
+    const n = await countCustomersUpTo(k, filtered, SEARCH_COUNT_CAP)
+    totalCapped = n > SEARCH_COUNT_CAP
+    total = Math.min(n, SEARCH_COUNT_CAP)
+    ids = offset >= n ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: false })
+  } else if (narrowed) {
     ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
     total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
   } else {
@@ -168,7 +187,7 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
   const rows = ids.length ? await listRowsByIds(k, ids.map((r) => r.id)) : []
   const byId = new Map(rows.map((r: Row) => [r.id, toRow(r)]))
   const items = ids.map((r) => byId.get(r.id)).filter((r): r is CustomerRow => !!r)
-  return { items, total, page: input.page, pageSize: input.pageSize }
+  return { items, total, ...(totalCapped ? { totalCapped } : {}), page: input.page, pageSize: input.pageSize }
 }
 
 /**

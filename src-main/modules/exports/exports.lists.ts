@@ -99,7 +99,8 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
     { key: 'updatedAt', zh: '更新时间', en: 'Updated', width: 18, type: 'datetime' },
   ],
   async page(ctx, input, page, pageSize, labels) {
-    const r = await customersList(ctx, { ...input, page, pageSize })
+    // the exact count: an export writes every match, also of a search counted up to a cap in the list
+    const r = await customersList(ctx, { ...input, page, pageSize, exactCount: true })
     const ids = r.items.map((c) => c.id)
     const contacts = await primaryContactsByCustomer(ctx, ids)
     await labels.load(r.items.flatMap((c) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
