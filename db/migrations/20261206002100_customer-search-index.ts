@@ -36,23 +36,25 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.raw(
     "create virtual table customer_search_fts using fts5(grams, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1, detail = 'none')",
   )
-  await knex.raw('insert into customer_search (customer_id) select id from customers order by id')
-  await knex.raw(
+  await knex.schema.raw('insert into customer_search (customer_id) select id from customers order by id')
+  await knex.schema.raw(
     `insert into customer_search_fts (rowid, grams) select s.id, ${doubledHanSql('c.search_text')} from customer_search s join customers c on c.id = s.customer_id`,
   )
-  await knex.schema.raw(`create trigger customers_search_insert after insert on customers begin
-  insert or ignore into customer_search (customer_id) values (new.id);
-  insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')});
-end`)
-  await knex.schema.raw(`create trigger customers_search_update after update of search_text on customers when old.search_text is not new.search_text begin
-  insert or ignore into customer_search (customer_id) values (new.id);
-  delete from customer_search_fts where rowid = ${rowOf('new.id')};
-  insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')});
-end`)
-  await knex.schema.raw(`create trigger customers_search_delete after delete on customers begin
-  delete from customer_search_fts where rowid = ${rowOf('old.id')};
-  delete from customer_search where customer_id = old.id;
-end`)
+  // each body on one line of statements ("; " between them): tools that split a script on ";\n" keep a trigger whole
+  const trigger = (head: string, body: string[]) => knex.schema.raw(`${head} begin ${body.map((x) => x + '; ').join('')}end`)
+  await trigger('create trigger customers_search_insert after insert on customers', [
+    'insert or ignore into customer_search (customer_id) values (new.id)',
+    `insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')})`,
+  ])
+  await trigger('create trigger customers_search_update after update of search_text on customers when old.search_text is not new.search_text', [
+    'insert or ignore into customer_search (customer_id) values (new.id)',
+    `delete from customer_search_fts where rowid = ${rowOf('new.id')}`,
+    `insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')})`,
+  ])
+  await trigger('create trigger customers_search_delete after delete on customers', [
+    `delete from customer_search_fts where rowid = ${rowOf('old.id')}`,
+    'delete from customer_search where customer_id = old.id',
+  ])
 }
 
 export async function down(knex: Knex): Promise<void> {
