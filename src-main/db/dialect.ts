@@ -410,7 +410,19 @@ export async function customerSearchIndexCount(db: Knex, dialect: Dialect, term:
     return Number((r as Array<{ n: number }>)[0]!.n)
   }
   if (dialect !== 'postgres') return Infinity
-  const inner = whereLike(whereSearchGrams(db('customers').whereNull('deleted_at'), dialect, 'search_text', term), 'search_text', term).select('id').limit(cap + 1)
-  const row = await db.from(inner.as('m')).count({ n: '*' }).first()
-  return Number(row?.n ?? 0)
+  // PostgreSQL: from the GIN index's statistics (most common grams and their share of the rows),
+  // not by reading it — a common gram's bitmap is every row, and rechecking crm_search_grams on
+  // each cost 10 s for 有限 at 66,000 customers. A term is as common as its rarest gram; a gram not
+  // among the most common is rare. No statistics yet (never analysed): treated as rare (the index
+  // path is exact, only slower for a common term).
+  const r = await db.raw(
+    `select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs, c.reltuples as rows
+     from pg_stats s join pg_class c on c.relname = 'customers' and c.relnamespace = to_regnamespace(current_schema())
+     where s.schemaname = current_schema() and s.tablename = 'customers_search_grams'`,
+  )
+  const st = (r as { rows: Array<{ elems: string[] | null; freqs: number[] | null; rows: number }> }).rows[0]
+  if (!st?.elems || !st.freqs) return 0
+  const freq = new Map(st.elems.map((g, i) => [g, Number(st.freqs![i])]))
+  const share = Math.min(...termGrams(term).map((g) => freq.get(g) ?? 0))
+  return Math.round(share * Number(st.rows))
 }
