@@ -517,6 +517,10 @@ describe('migration 20261206001800: the 工作台 at 100,000 customers (birthday
       for (const name of ['interaction_promises_open_due', 'interactions_live_cover', 'interactions_customer_period_cover']) {
         expect(s.some((x) => x.startsWith(`create index ${q}${name}${q}`)), `${d} ${name}`).toBe(true)
       }
+    }
+  })
+})
+
 describe('the customer list\'s covering sort indexes and the search index (migrations 20261206002100, 20261206002110)', () => {
   const part = async (d: 'mssql' | 'postgres' | 'sqlite', migration: string) => {
     const out = await printMigrationSql(d)
