@@ -167,7 +167,7 @@ describe('mssql DDL (printMigrationSql)', () => {
     // deliberately not UUIDs: the single counter row, client-chosen strings and mutation counters
     const notUuid = new Set([
       'sync_version.id', 'sync_version.epoch_id', 'sync_clients.client_id', 'sync_clients.last_mutation_id',
-      'sync_mutation_results.client_id', 'sync_mutation_results.mutation_id', 'sync_conflicts.client_id',
+      'sync_mutation_results.client_id', 'sync_mutation_results.mutation_id', 'sync_conflicts.client_id', 'sync_outbox.mutation_id',
       'customers.tax_id', // 税号, a business number
     ])
     let ids = 0

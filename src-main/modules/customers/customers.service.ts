@@ -247,7 +247,8 @@ async function newCustomerCode(trx: Knex.Transaction, year: number): Promise<str
   }
 }
 
-export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null; duplicateOk?: boolean }): Promise<Customer> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function customersCreate(ctx: ServiceContext, input: CustomerFields & { ownerId?: string | null; duplicateOk?: boolean }, opts: { id?: string } = {}): Promise<Customer> {
   requirePerm(ctx.actor, 'customers', 'create')
   const { ownerId: wantedOwner, duplicateOk, ...fields } = input
   const ownerId = wantedOwner || ctx.actor.userId
@@ -260,7 +261,7 @@ export async function customersCreate(ctx: ServiceContext, input: CustomerFields
     await assertNotDuplicate(trx, ctx, { name: fields.name, taxId: fields.taxId }, duplicateOk)
     const row: Row = {}
     for (const key of FIELD_KEYS) if (key in fields) row[toColumn(key)] = toDbValue(key, fields[key])
-    const id = newId()
+    const id = opts.id ?? newId()
     const code = await newCustomerCode(trx, now.getFullYear())
     const version = await nextVersion(trx)
     await insertCustomer(trx, {
@@ -747,6 +748,27 @@ async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: str
   return [...ids]
 }
 
+const candidateMemo = new WeakMap<ServiceContext, Map<string, Promise<string[]>>>()
+
+/**
+ * The ids of the `n` live customers in the caller's customers scope that match a (normalised)
+ * term best, best first ([] without the customers view permission). Read once per call
+ * context: the global search's customers and orders (orders of the best-matching customers)
+ * share them.
+ */
+export function customerSearchCandidateIds(ctx: ServiceContext, term: string, n: number): Promise<string[]> {
+  if (!can(ctx.actor, 'customers', 'view')) return Promise.resolve([])
+  let memo = candidateMemo.get(ctx)
+  if (!memo) candidateMemo.set(ctx, (memo = new Map()))
+  const key = `${n}|${term}`
+  const known = memo.get(key)
+  if (known) return known
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const p = hasHan(term) ? nameCandidateIds(ctx, scope, term, n) : candidateIds(ctx, scope, term, n)
+  memo.set(key, p)
+  return p
+}
+
 /**
  * 全局搜索's customers: the best `limit` live customers in the caller's scope whose name, short
  * name, code, phones, pinyin, initials (or a contact's name or mobile) contain the term,
@@ -754,12 +776,11 @@ async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: str
  */
 export async function customersSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
   if (!can(ctx.actor, 'customers', 'view')) return []
-  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
   const t = normalizeTerm(term)
   if (!t) return []
-  const n = searchCandidates(limit)
-  const ids = hasHan(t) ? await nameCandidateIds(ctx, scope, t, n) : await candidateIds(ctx, scope, t, n)
+  const ids = await customerSearchCandidateIds(ctx, t, searchCandidates(limit))
   if (!ids.length) return []
   const hits: SearchHit[] = []
   for (const r of await searchRowsByIds(k, ids)) {
