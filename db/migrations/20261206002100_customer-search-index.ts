@@ -40,14 +40,16 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.raw(
     `insert into customer_search_fts (rowid, grams) select s.id, ${doubledHanSql('c.search_text')} from customer_search s join customers c on c.id = s.customer_id`,
   )
-  // each body on one line of statements ("; " between them): tools that split a script on ";\n" keep a trigger whole
+  // each body on one line of statements ("; " between them): tools that split a script on ";\n" keep a trigger whole.
+  // No `insert or ignore` in them: an upsert's DO UPDATE (the sync's pull) overrides a trigger's
+  // conflict clause, and the ignored duplicate fails the whole statement instead.
   const trigger = (head: string, body: string[]) => knex.schema.raw(`${head} begin ${body.map((x) => x + '; ').join('')}end`)
   await trigger('create trigger customers_search_insert after insert on customers', [
-    'insert or ignore into customer_search (customer_id) values (new.id)',
+    'insert into customer_search (customer_id) select new.id where not exists (select 1 from customer_search where customer_id = new.id)',
     `insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')})`,
   ])
   await trigger('create trigger customers_search_update after update of search_text on customers when old.search_text is not new.search_text', [
-    'insert or ignore into customer_search (customer_id) values (new.id)',
+    'insert into customer_search (customer_id) select new.id where not exists (select 1 from customer_search where customer_id = new.id)',
     `delete from customer_search_fts where rowid = ${rowOf('new.id')}`,
     `insert into customer_search_fts (rowid, grams) values (${rowOf('new.id')}, ${doubledHanSql('new.search_text')})`,
   ])
