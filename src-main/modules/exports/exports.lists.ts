@@ -123,7 +123,8 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
     { key: 'updatedAt', zh: '更新时间', en: 'Updated', width: 18, type: 'datetime' },
   ],
   async page(ctx, input, page, pageSize, labels) {
-    const r = await customersList(ctx, { ...input, page, pageSize })
+    // the exact count: an export writes every match, also of a search counted up to a cap in the list
+    const r = await customersList(ctx, { ...input, page, pageSize, exactCount: true })
     return { rows: await customerRows(ctx, r.items, labels), total: r.total }
   },
   async *chunks(ctx, input, size, labels) {
