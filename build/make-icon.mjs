@@ -1,12 +1,15 @@
-// Writes build/icon.png (512×512 RGBA) with node:zlib only: a blue rounded square with two
-// white "contact" figures and an orange badge. electron-builder derives the Windows .ico
-// and macOS .icns from it. Run: node build/make-icon.mjs
+// Writes build/icon.png (512×512 RGBA) and build/icons/<n>x<n>.png in every size the desktops
+// use (16 … 1024) with node:zlib only: a blue rounded square with two white "contact" figures
+// and an orange badge, drawn for each size (not scaled from one bitmap). electron-builder
+// derives the Windows .ico and macOS .icns from icon.png; Linux takes the icons folder.
+// Run: node build/make-icon.mjs
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 
-const SIZE = 512
+const DESIGN = 512 // the drawing below is in 512×512 units
+const SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024]
 const SS = 4 // supersampling per axis, for smooth edges
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -50,6 +53,8 @@ function sample(x, y) {
   return [Math.round(30 + t * 29), Math.round(64 + t * 66), Math.round(175 + t * 71), 255]
 }
 
+function render(SIZE) {
+const k = DESIGN / SIZE
 const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1))
 for (let py = 0; py < SIZE; py++) {
   const row = py * (SIZE * 4 + 1)
@@ -58,7 +63,7 @@ for (let py = 0; py < SIZE; py++) {
     let r = 0, g = 0, b = 0, a = 0
     for (let sy = 0; sy < SS; sy++) {
       for (let sx = 0; sx < SS; sx++) {
-        const [cr, cg, cb, ca] = sample(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS)
+        const [cr, cg, cb, ca] = sample((px + (sx + 0.5) / SS) * k, (py + (sy + 0.5) / SS) * k)
         r += cr * ca
         g += cg * ca
         b += cb * ca
@@ -84,6 +89,17 @@ const png = Buffer.concat([
   chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
   chunk('IEND', Buffer.alloc(0)),
 ])
-const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'icon.png')
-fs.writeFileSync(out, png)
-console.log(`wrote ${out} (${png.length} bytes)`)
+return png
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const write = (file, png) => {
+  fs.writeFileSync(file, png)
+  console.log(`wrote ${file} (${png.length} bytes)`)
+}
+fs.mkdirSync(path.join(here, 'icons'), { recursive: true })
+for (const n of SIZES) {
+  const png = render(n)
+  write(path.join(here, 'icons', `${n}x${n}.png`), png)
+  if (n === DESIGN) write(path.join(here, 'icon.png'), png)
+}

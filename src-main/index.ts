@@ -3,11 +3,14 @@
 // migrated, the contract's IPC handlers, and the window. If the database cannot be
 // reached the window opens anyway and every call reports db_unreachable until it can.
 // Around the window (window/desktop-shell.ts): tray, menus, crm:// links (a second start hands
-// its link to the first and quits), lock on sleep; the window's size and position remembered.
+// its link to the first and quits), lock on sleep; the window's size and position remembered;
+// the crash/error log in the data folder (window/crash-log.ts); updates from the administrator's
+// update server (window/app-updates.ts, electron-updater; off when run from the source tree).
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, safeStorage, screen, session } from 'electron'
+import electronUpdater from 'electron-updater'
 import { openApp } from './app/bootstrap'
 import { startBackgroundJobs } from './app/background-jobs'
 import type { AppContext } from './modules/context'
@@ -25,6 +28,13 @@ import { deepLinkInArgv, PROTOCOL } from './window/deep-link'
 import { DesktopShell } from './window/desktop-shell'
 import { readWindowState } from './window/window-state'
 import { retryUntilOpen, unreachableApp } from './window/unreachable-app'
+import { startCrashLog } from './window/crash-log'
+import { AppUpdates } from './window/app-updates'
+import { setAppUpdates } from './window/desktop-effects'
+import { readUpdateSettings } from './modules/system/system.service'
+
+/** The first check for updates waits this long after the start (the start has the CPU first). */
+const UPDATE_CHECK_DELAY_MS = 15_000
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
@@ -120,6 +130,7 @@ function openLink(link: string) {
 }
 
 async function start() {
+  startCrashLog({ dataDir: dataFolder(), app, proc: process, version: app.getVersion() })
   if (process.platform === 'win32') app.setAppUserModelId('cn.crm.desktop') // desktop notifications need it
   secureSession(session.defaultSession, renderer)
   app.on('web-contents-created', (_e, contents) => guardContents(contents, renderer))
@@ -139,6 +150,15 @@ async function start() {
     dev: !app.isPackaged,
   })
   shell.start()
+  const updates = new AppUpdates({
+    currentVersion: app.getVersion(),
+    dev: !app.isPackaged,
+    updater: () => electronUpdater.autoUpdater,
+    readSettings: () => readUpdateSettings(live.app),
+    onAvailable: () => shell?.send('update', undefined, false),
+  })
+  setAppUpdates(updates)
+  setTimeout(() => void updates.checkOnStart(), UPDATE_CHECK_DELAY_MS).unref()
   if (pendingLink) shell.openLink(pendingLink)
   pendingLink = null
   app.on('activate', () => {

@@ -10,6 +10,7 @@ import { registerExport } from './export.command'
 import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
 import { registerServe } from './serve.command'
+import { registerSync } from './sync.command'
 import { registerUser } from './user.command'
 
 const FOOTER = `
@@ -29,6 +30,7 @@ export function buildProgram(out: Out): Command {
   registerDemo(program, out)
   registerExport(program, out)
   registerBackup(program, out)
+  registerSync(program, out)
   // every (sub)command: throw instead of exiting, help to `out`, errors left to main()
   const configure = (c: Command) => {
     c.exitOverride().configureOutput({ writeOut: (s) => out.log(s.trimEnd()), writeErr: () => {}, outputError: () => {} })

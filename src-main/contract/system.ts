@@ -1,8 +1,9 @@
-// 系统: the lock policy (锁屏), the About dialog, 复制诊断信息, and what only the desktop app can
-// do (start at login, native folder and file pickers). Calls that need the desktop shell answer
+// 系统: the lock policy (锁屏), the About dialog, 复制诊断信息, the update server (更新服务器) and
+// the desktop app's updates, and what only the desktop app can do (start at login, native
+// folder and file pickers, checking for, downloading and installing an update). Calls that need the desktop shell answer
 // `supported: false` in the browser mode; in Electron the shell fills them in (window/desktop-effects).
 import { z } from 'zod'
-import { call, Empty, optText } from './common'
+import { call, Empty, optText, text } from './common'
 
 export const LockPolicy = z.object({
   /** idle minutes before the lock screen, for users who chose none (default 10) */
@@ -50,6 +51,47 @@ export const DesktopPrefs = z.object({
 
 export const PickResult = z.object({ supported: z.boolean(), path: z.string().nullable() })
 
+export const UpdateSettings = z.object({
+  /** the generic update server (where latest.yml and the installers are); null: no updates */
+  url: z.string().nullable(),
+  /** the desktop app checks when it starts */
+  checkOnStart: z.boolean(),
+})
+export type UpdateSettings = z.infer<typeof UpdateSettings>
+
+/** An http(s) URL without user or password in it (the desktop apps of every user fetch from it). */
+const UpdateUrl = text(500)
+  .refine((v) => {
+    try {
+      const u = new URL(v)
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
+    } catch {
+      return false
+    }
+  }, { message: 'not an http(s) URL' })
+
+export const UpdateSettingsInput = z.strictObject({ url: UpdateUrl.nullable(), checkOnStart: z.boolean() })
+
+export const UPDATE_STATUSES = ['disabled', 'idle', 'checking', 'available', 'none', 'downloading', 'downloaded', 'error'] as const
+export const UpdateState = z.object({
+  status: z.enum(UPDATE_STATUSES),
+  /** why updates are off: the browser mode, run from the source tree, or no update server set */
+  reason: z.enum(['browser', 'dev', 'no_url']).nullable(),
+  currentVersion: z.string(),
+  /** the version offered (available, downloading, downloaded) */
+  version: z.string().nullable(),
+  /** the release notes as plain text */
+  releaseNotes: z.string().nullable(),
+  releaseDate: z.string().nullable(),
+  /** download progress 0–100, bytes */
+  percent: z.number().nullable(),
+  transferred: z.number().nullable(),
+  total: z.number().nullable(),
+  /** what went wrong (not translated: the updater's own message, without secrets) */
+  error: z.string().nullable(),
+})
+export type UpdateState = z.infer<typeof UpdateState>
+
 export const systemContract = {
   lockPolicy: call(Empty, LockPolicy),
   saveLockPolicy: call(LockPolicyInput, LockPolicy),
@@ -61,4 +103,12 @@ export const systemContract = {
   chooseFolder: call(z.strictObject({ purpose: z.enum(['backup']), current: optText(1000) }), PickResult),
   /** A native file picker (desktop app): a backup to restore. */
   chooseFile: call(z.strictObject({ purpose: z.enum(['restore']) }), PickResult),
+  /** The update server and whether the desktop app checks on start (administrators set them). */
+  updateSettings: call(Empty, UpdateSettings),
+  saveUpdateSettings: call(UpdateSettingsInput, UpdateSettings),
+  /** The desktop app's update: where it stands, check now (菜单 检查更新), download it, 重启并安装. */
+  updateStatus: call(Empty, UpdateState),
+  checkForUpdates: call(Empty, UpdateState),
+  downloadUpdate: call(Empty, UpdateState),
+  installUpdate: call(Empty, UpdateState),
 } as const

@@ -51,6 +51,11 @@ export interface DbOptions {
    * the "mssql id mode", where the harness reads every id back upper-cased as SQL Server would.
    */
   normaliseIds?: boolean
+  /**
+   * SQLite only: enforce foreign keys (default on). A sync client's cache turns it off: it is a
+   * replica filled page by page in central version order, so a record may arrive before its customer.
+   */
+  foreignKeys?: boolean
 }
 
 const normalised = (on: boolean | undefined): Pick<Knex.Config, 'postProcessResponse'> =>
@@ -70,7 +75,7 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
         max: 1,
         afterCreate: (conn: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
           if (c.file !== ':memory:') ownerOnly(c.file) // opened (so created) by now; before WAL makes its files
-          conn.pragma('foreign_keys = ON')
+          conn.pragma(opts.foreignKeys === false ? 'foreign_keys = OFF' : 'foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')
           // list scans read the whole customers table: memory-map it, and let SQLite

@@ -11,6 +11,11 @@ const source: Knex.MigrationSource<(typeof migrations)[number]> = {
   getMigration: async (m) => m,
 }
 
+/** The newest migration this build knows: the schema version sync compares. */
+export const latestMigration = (): string => migrations[migrations.length - 1].name
+/** Whether this build knows a migration (a newer client's schema version is unknown here). */
+export const knowsMigration = (name: string): boolean => migrations.some((m) => m.name === name)
+
 export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = await db.knex.migrate.latest({ migrationSource: source })
   return applied as string[]

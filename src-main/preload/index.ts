@@ -24,6 +24,7 @@ export const crmBridge: CrmBridge = buildBridge()
 const COMMAND = 'crm-shell:command'
 const LANGUAGE = 'crm-shell:language'
 const DUE = 'crm-shell:due'
+const FOCUS = 'crm-shell:focus'
 
 export function buildShell() {
   let listener: ((command: string, arg?: string) => void) | null = null
@@ -44,6 +45,9 @@ export function buildShell() {
     },
     setDueCount(n: number) {
       ipcRenderer.send(DUE, Math.max(0, Math.trunc(Number(n) || 0)))
+    },
+    focus() {
+      ipcRenderer.send(FOCUS)
     },
   })
 }

@@ -20,10 +20,10 @@ export function logError(what: string, e: unknown, opts: { brief?: boolean } = {
   let line: string
   if (opts.brief) {
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0].replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200)
-    line = `${what}: ${redact(first)}`
+    line = redact(`${what}: ${first}`)
   } else {
     const msg = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e)
-    line = `${what}: ${redact(msg)}`
+    line = redact(`${what}: ${msg}`) // the caller's words may hold a connection string too
   }
   sink?.('ERROR', line)
   if (process.env.CRM_QUIET !== '1') console.error(`[crm] ${line}`)

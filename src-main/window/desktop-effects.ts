@@ -1,11 +1,19 @@
 // What only the desktop shell can do after a call has succeeded in the services (which checked
 // the caller and the permission): opening a stored attachment with the operating system's
 // program; saving the window showing an order sheet as a PDF (orders.savePdf); start at login;
-// the native folder and file pickers (backups); putting 复制诊断信息 on the clipboard.
+// the native folder and file pickers (backups); putting 复制诊断信息 on the clipboard; the app's
+// updates (window/app-updates.ts: status, 检查更新, 下载更新, 重启并安装).
 import path from 'node:path'
 import { app, BrowserWindow, clipboard, dialog, shell, type WebContents } from 'electron'
 import type { ApiResult } from '../contract/index'
 import { saveWindowAsPdf } from './order-pdf'
+import type { AppUpdates } from './app-updates'
+
+let updates: AppUpdates | null = null
+/** The app's updater (index.ts sets it once the window is up). */
+export function setAppUpdates(u: AppUpdates | null) {
+  updates = u
+}
 
 /**
  * Attachment types the OS may open directly: documents, images, media, archives. Anything
@@ -45,6 +53,14 @@ async function systemEffect(call: string, input: unknown, sender: WebContents | 
       return { supported: true, path: await pick(sender, true, i.current ?? null) }
     case 'chooseFile':
       return { supported: true, path: await pick(sender, false, null) }
+    case 'updateStatus':
+      return updates ? updates.state : data
+    case 'checkForUpdates':
+      return updates ? await updates.check() : data
+    case 'downloadUpdate':
+      return updates ? updates.download() : data
+    case 'installUpdate':
+      return updates ? updates.install() : data
     case 'diagnostics': {
       const d = data as { text: string; copied: boolean }
       clipboard.writeText(d.text)

@@ -2,8 +2,9 @@
 // actions, the native menus in the UI language with the usual shortcuts (Ctrl/⌘+K search,
 // Ctrl/⌘+L lock), crm:// links, and locking when the computer sleeps or its screen is locked
 // (when the lock policy asks for it). What the renderer should do is sent to it as a command
-// ('search', 'about', 'lock', 'navigate' + path) on one channel its preload listens to; the
-// renderer tells main its UI language and the due count on two others. Only our own page may
+// ('search', 'about', 'update', 'lock', 'navigate' + path) on one channel its preload listens to;
+// the renderer tells main its UI language and the due count on two others, and asks for the
+// window to come forward on a third (a clicked reminder notification). Only our own page may
 // send those (its frame URL is checked like every IPC call's).
 import { app, ipcMain, Menu, nativeImage, powerMonitor, Tray, type BrowserWindow, type IpcMainEvent, type MenuItemConstructorOptions } from 'electron'
 import type { DispatchDeps } from '../ipc/dispatch'
@@ -13,10 +14,11 @@ import { deepLinkPath } from './deep-link'
 import { sessionKeyOf } from './ipc-main'
 import { shellLocale, shellTexts, type ShellLocale, type ShellTexts } from './shell-texts'
 
-export type ShellCommand = 'search' | 'about' | 'lock' | 'navigate'
+export type ShellCommand = 'search' | 'about' | 'update' | 'lock' | 'navigate'
 export const SHELL_COMMAND_CHANNEL = 'crm-shell:command'
 export const SHELL_LANGUAGE_CHANNEL = 'crm-shell:language'
 export const SHELL_DUE_CHANNEL = 'crm-shell:due'
+export const SHELL_FOCUS_CHANNEL = 'crm-shell:focus'
 
 export interface ShellActions {
   open(): void
@@ -31,10 +33,11 @@ const sep: MenuItemConstructorOptions = { type: 'separator' }
 export function appMenuTemplate(t: ShellTexts, platform: NodeJS.Platform, a: ShellActions, dev: boolean): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin'
   const about: MenuItemConstructorOptions = { label: t.about, click: () => a.command('about') }
+  const updates: MenuItemConstructorOptions = { label: t.checkUpdates, click: () => a.command('update') }
   const quit: MenuItemConstructorOptions = { label: t.quit, accelerator: mac ? 'Cmd+Q' : 'Ctrl+Q', click: () => a.quit() }
   return [
     ...(mac
-      ? [{ label: t.app, submenu: [about, sep, { role: 'hide', label: t.hide }, { role: 'hideOthers', label: t.hideOthers }, { role: 'unhide', label: t.unhide }, sep, quit] } as MenuItemConstructorOptions]
+      ? [{ label: t.app, submenu: [about, updates, sep, { role: 'hide', label: t.hide }, { role: 'hideOthers', label: t.hideOthers }, { role: 'unhide', label: t.unhide }, sep, quit] } as MenuItemConstructorOptions]
       : []),
     {
       label: t.file,
@@ -69,7 +72,7 @@ export function appMenuTemplate(t: ShellTexts, platform: NodeJS.Platform, a: She
       ],
     },
     { label: t.window, submenu: [{ role: 'minimize', label: t.minimize }, ...(mac ? [{ role: 'zoom', label: t.zoom } as MenuItemConstructorOptions] : []), { role: 'close', label: t.close }] },
-    { label: t.help, submenu: mac ? [{ label: t.reminders, click: () => a.command('navigate', '/reminders') }] : [about] },
+    { label: t.help, submenu: mac ? [{ label: t.reminders, click: () => a.command('navigate', '/reminders') }] : [updates, sep, about] },
   ]
 }
 
@@ -130,6 +133,9 @@ export class DesktopShell {
       if (!this.trusted(e) || typeof n !== 'number' || !Number.isInteger(n) || n < 0) return
       this.due = Math.min(n, 99_999)
       this.refreshTray()
+    })
+    ipcMain.on(SHELL_FOCUS_CHANNEL, (e: IpcMainEvent) => {
+      if (this.trusted(e)) this.actions.open() // restored, shown and in front (a notification was clicked)
     })
     powerMonitor.on('suspend', () => this.onSleep())
     powerMonitor.on('lock-screen', () => this.onSleep())

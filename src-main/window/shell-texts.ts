@@ -15,6 +15,7 @@ export interface ShellTexts {
   reminders: string
   customers: string
   about: string
+  checkUpdates: string
   quit: string
   hide: string
   hideOthers: string
@@ -50,6 +51,7 @@ const zh: ShellTexts = {
   reminders: '提醒中心',
   customers: '客户档案',
   about: '关于客户关系管理',
+  checkUpdates: '检查更新…',
   quit: '退出',
   hide: '隐藏客户关系管理',
   hideOthers: '隐藏其他',
@@ -85,6 +87,7 @@ const en: ShellTexts = {
   reminders: 'Reminders',
   customers: 'Customers',
   about: 'About CRM',
+  checkUpdates: 'Check for Updates…',
   quit: 'Quit',
   hide: 'Hide CRM',
   hideOthers: 'Hide Others',

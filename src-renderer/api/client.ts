@@ -68,12 +68,14 @@ async function invoke(area: string, call: string, input: unknown): Promise<unkno
 
 /** What the desktop shell tells the renderer (preload's window.crmShell); absent in the browser mode. */
 export interface CrmShell {
-  /** 'lock' (tray, sleep), 'search', 'about', 'navigate' (a crm:// link or a notification: path in `arg`) */
+  /** 'lock' (tray, sleep), 'search', 'about', 'update' (menu 检查更新, an update found on start), 'navigate' (a crm:// link or a notification: path in `arg`) */
   onCommand(fn: (command: string, arg?: string) => void): void
   /** the UI language, for the native menus */
   setLanguage(locale: string): void
   /** the due-reminder count, for the tray icon and the dock badge */
   setDueCount(n: number): void
+  /** brings the window forward (restored if minimised): a reminder notification was clicked */
+  focus(): void
 }
 declare global {
   interface Window {

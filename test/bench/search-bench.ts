@@ -1,8 +1,10 @@
 // npm run bench:search [-- --db sqlite|postgres] [--customers 100000] [--runs 20]
 // Measures 全局搜索 (search.global) in the main process — dispatch: zod parse, session,
-// permissions, every area's searchTop and its SQL — on a demo database of N customers
-// (about 2 contacts each). SQLite: generated once into out/bench-data-N (shared with
-// `npm run bench`); PostgreSQL: database crm_bench_search on CRM_TEST_PG_URL's server.
+// permissions, every area's searchTop (customers, contacts, opportunities, orders, tickets)
+// and its SQL — on a demo database of N customers (about 2 contacts and 0–6 orders each).
+// SQLite: generated once into out/bench-data-N (shared with `npm run bench`); PostgreSQL:
+// database crm_bench_search on CRM_TEST_PG_URL's server. A data set made before demo
+// customers had orders gets its demo orders added once.
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,6 +13,8 @@ import { openApp } from '../../src-main/app/bootstrap'
 import { dispatch } from '../../src-main/ipc/dispatch'
 import { SessionStore } from '../../src-main/ipc/sessions'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
+import { fillOrders } from '../../src-main/cli/demo-orders'
+import { makeRng } from '../../src-main/cli/demo-data'
 import type { DbConfig } from '../../src-main/db/config'
 
 const arg = (name: string, def: string) => {
@@ -51,8 +55,16 @@ if (have < N) {
   execFileSync('npx', ['tsx', 'src-main/cli/crm.ts', 'demo', '--customers', String(N - have), ...target, '--seed', '42'], { stdio: 'inherit' })
   app = await openApp({ db: config, dataDir })
 }
+const orderCount = async () => Number((await app.db.knex('orders').whereNull('deleted_at').count({ n: '*' }))[0].n)
+if ((await orderCount()) === 0) {
+  console.log('adding demo orders …')
+  const out = { log: (l: string) => console.log(l), progress: (l: string) => process.stdout.write(`\r${l}\x1b[K`), endProgress: () => undefined }
+  await fillOrders(app, makeRng(42), out)
+  await app.db.knex.raw('analyze')
+}
 const k = app.db.knex
 if (dialect === 'postgres') await k.raw('analyze')
+const orders = await orderCount()
 const total = await count()
 const contacts = Number((await k('contacts').whereNull('deleted_at').count({ n: '*' }))[0].n)
 
@@ -75,6 +87,7 @@ const supervisor = await session('supervisor', 'bench_supervisor', ownerRow?.tea
 const sample = await k('customers').orderBy('code').offset(Math.floor(total / 2)).first('name', 'code', 'phone')
 const contact = await k('contacts').orderBy('id').first('name', 'mobile')
 const { pinyin } = await import('pinyin-pro')
+const order = await k('orders as o').join('customers as c', 'c.id', 'o.customer_id').whereNull('o.deleted_at').orderBy('o.code').offset(Math.floor(orders / 2)).first('o.code', 'c.name')
 const initials = pinyin(sample.name, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 6)
 const fullPinyin = pinyin(sample.name, { toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 9)
 
@@ -91,6 +104,12 @@ const cases: Array<[string, string, string]> = [
   [`contact name "${contact.name}"`, admin, contact.name],
   ['mobile fragment', admin, String(contact.mobile ?? '').slice(0, 7)],
   ['no match "zzqxw"', admin, 'zzqxw'],
+  [`order number "${order.code}"`, admin, order.code],
+  [`order number without prefix "${order.code.slice(3)}"`, admin, order.code.slice(3)],
+  [`order sequence digits "${order.code.slice(-4)}"`, admin, order.code.slice(-4)],
+  [`order number prefix "${order.code.slice(0, 10)}"`, admin, order.code.slice(0, 10)],
+  [`order's customer "${order.name}"`, admin, order.name],
+  [`manager (own scope) order sequence digits "${order.code.slice(-4)}"`, manager, order.code.slice(-4)],
   ['manager (own scope) "科技"', manager, '科技'],
   [`manager (own scope) initials "${initials}"`, manager, initials],
   ['supervisor (team scope) "有限"', supervisor, '有限'],
@@ -121,13 +140,13 @@ for (const [name, who, term] of cases) {
   const p95 = times[Math.floor(times.length * 0.95) - 1] ?? times[times.length - 1]
   const max = times[times.length - 1]
   worst = Math.max(worst, max)
-  rows.push(`| ${name} | ${hits} | ${med.toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${cpu[Math.floor(cpu.length / 2)].toFixed(1)} |`)
+  rows.push(`| ${name} | ${hits} | ${med.toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${cpu[Math.floor(cpu.length / 2)].toFixed(1)} | ${os.loadavg()[0].toFixed(1)} |`)
 }
 
-console.log(`\nGlobal search in the main process — ${total.toLocaleString('en')} customers, ${contacts.toLocaleString('en')} contacts, ${dialect}, ${RUNS} runs each after 3 warm-ups`)
+console.log(`\nGlobal search in the main process — ${total.toLocaleString('en')} customers, ${contacts.toLocaleString('en')} contacts, ${orders.toLocaleString('en')} orders, ${dialect}, ${RUNS} runs each after 3 warm-ups`)
 console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
-console.log('| request | hits shown | median ms | p95 ms | max ms | main-process CPU ms (median) |')
-console.log('|---|---:|---:|---:|---:|---:|')
+console.log('| request | hits shown | median ms | p95 ms | max ms | main-process CPU ms (median) | load (1 min) |')
+console.log('|---|---:|---:|---:|---:|---:|---:|')
 for (const r of rows) console.log(r)
 console.log(`\nworst single request: ${worst.toFixed(1)} ms (target: under 50 ms)`)
 await k.destroy()

@@ -66,6 +66,8 @@ const STRING_CANDIDATES = [
   '510000',
   'www.example.com',
   '91350100M000100Y43',
+  // contract/system.ts: the update server (an http(s) URL)
+  'https://updates.example.com/crm/',
 ]
 
 /** Valid values for a schema: one per option of a union, otherwise one. */

@@ -10,6 +10,7 @@ import { dictId, makeStaff, type Staff } from './customers.fixtures'
 import { buildContactSearchText, buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
 import { insertChunked } from '../../src-main/db/dialect'
 import type { SearchHit, SearchKind } from '../../src-main/contract/search'
+import { draft } from './orders.fixtures'
 
 describeEachDb('global search', (dialect) => {
   let t: TestApp
@@ -159,6 +160,44 @@ describeEachDb('global search', (dialect) => {
     // the code exactly; words of the request
     expect((await group(s.agent.key, ta.code.toLowerCase(), 'ticket'))[0]).toMatchObject({ id: ta.id, match: 'exact', field: 'code' })
     expect((await group(s.agent.key, '高速', 'ticket')).map((h) => [h.title, h.field])).toEqual([['主轴异响', 'other']])
+  })
+
+  it('finds orders by number (whole, a part, its sequence digits), customer name and pinyin, in the caller’s scope', async () => {
+    const a = await customer(s.mgrA1.userId, '苏州金鼎精工机械')
+    const b = await customer(s.mgrB.userId, '无锡金鼎五金')
+    const oa1 = await draft(t, s.mgrA1, a, '2026-03-01')
+    const oa2 = await draft(t, s.mgrA1, a, '2026-04-01')
+    const ob = await draft(t, s.mgrB, b, '2026-04-02')
+    const seq = (code: string) => code.slice(-6)
+    // the whole number (any case), exactly; its sequence digits; its number without the prefix
+    expect((await group(s.admin.key, oa1.code.toLowerCase(), 'order'))[0]).toMatchObject({ id: oa1.id, match: 'exact', field: 'code', customerId: a, title: '苏州金鼎精工机械' })
+    expect((await group(s.admin.key, seq(ob.code).slice(2), 'order')).map((h) => h.id)).toContain(ob.id) // 4 of its 6 digits
+    expect((await group(s.admin.key, oa2.code.slice(3), 'order'))[0]).toMatchObject({ id: oa2.id, match: 'exact', field: 'code' }) // 2026-000123: as digits
+    // a number prefix lists that year's numbers, newest first
+    const year = oa1.code.slice(0, 7) // DD-2026
+    const byYear = await group(s.admin.key, year, 'order', 20)
+    expect(byYear.map((h) => h.id)).toEqual(expect.arrayContaining([oa1.id, oa2.id, ob.id]))
+    expect(byYear.every((h) => h.match === 'prefix' && h.field === 'code')).toBe(true)
+    // by customer name: the newest first; pinyin initials
+    const byName = await group(s.admin.key, '苏州金鼎', 'order')
+    expect(byName.map((h) => h.id)).toEqual([oa2.id, oa1.id])
+    expect(byName[0]).toMatchObject({ match: 'prefix', field: 'name', subtitle: `${oa2.code} · 2026-04-01` })
+    expect((await group(s.admin.key, 'szjdjg', 'order')).map((h) => [h.id, h.field])).toEqual([[oa2.id, 'pinyin'], [oa1.id, 'pinyin']])
+    // an exact customer name ranks before a customer merely holding the term
+    const exact = await draft(t, s.mgrA2, await customer(s.mgrA2.userId, '金鼎'), '2025-01-05')
+    const common = await group(s.admin.key, '金鼎', 'order')
+    expect(common[0]).toMatchObject({ id: exact.id, match: 'exact', field: 'name' })
+    expect(common.slice(1).map((h) => h.title).sort()).toEqual(['无锡金鼎五金', '苏州金鼎精工机械', '苏州金鼎精工机械'])
+    // scope: 客户经理 the own orders only, 销售主管 the team's, and an order number out of scope finds nothing
+    expect((await group(s.mgrA1.key, '金鼎', 'order')).map((h) => h.id)).toEqual([oa2.id, oa1.id])
+    expect(await group(s.mgrA1.key, ob.code, 'order')).toEqual([])
+    expect((await group(s.supB.key, '金鼎', 'order')).map((h) => h.id)).toEqual([ob.id])
+    expect((await group(s.supA.key, oa1.code, 'order')).map((h) => h.id)).toEqual([oa1.id])
+    expect((await search(s.agent.key, '金鼎')).searched).not.toContain('order') // 客服专员: no orders permission
+    // a deleted order is gone
+    await t.call(s.admin.key, 'orders', 'remove', { id: oa1.id, version: oa1.version })
+    expect((await group(s.admin.key, '苏州金鼎', 'order')).map((h) => h.id)).toEqual([oa2.id])
+    expect(await group(s.admin.key, oa1.code, 'order')).toEqual([])
   })
 
   it('a common term still ranks the best hits first (more matches than one pass reads)', async () => {

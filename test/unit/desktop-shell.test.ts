@@ -2,7 +2,9 @@
 // these machines): crm:// links, the remembered window size and position, the native menus
 // in both languages, the tray with the due count and its quick actions, 锁屏 from the tray and
 // on sleep (a real SessionStore and lock policy on a real SQLite database), and the desktop
-// effects of the system calls (start at login, pickers, 复制诊断信息 on the clipboard).
+// effects of the system calls (start at login, pickers, 复制诊断信息 on the clipboard, the
+// update calls answered by the app's updater), the crash/error log file, and a clicked reminder
+// notification bringing the window forward.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -74,9 +76,14 @@ vi.mock('electron', () => {
 
 import { deepLinkInArgv, deepLinkPath } from '../../src-main/window/deep-link'
 import { DEFAULT_WINDOW, fitWindowState, readWindowState, writeWindowState } from '../../src-main/window/window-state'
-import { appMenuTemplate, DesktopShell, SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_LANGUAGE_CHANNEL, trayMenuTemplate, type ShellActions } from '../../src-main/window/desktop-shell'
+import { appMenuTemplate, DesktopShell, SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_FOCUS_CHANNEL, SHELL_LANGUAGE_CHANNEL, trayMenuTemplate, type ShellActions } from '../../src-main/window/desktop-shell'
+import { startCrashLog } from '../../src-main/window/crash-log'
+import { AppUpdates } from '../../src-main/window/app-updates'
+import { logError } from '../../src-main/shared/log'
+import { logFileOf } from '../../src-main/shared/log-file'
+import { EventEmitter } from 'node:events'
 import { shellTexts } from '../../src-main/window/shell-texts'
-import { applyDesktopEffects } from '../../src-main/window/desktop-effects'
+import { applyDesktopEffects, setAppUpdates } from '../../src-main/window/desktop-effects'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
 const ID = '0b6f3c2e-8f1d-4c59-9a77-2d1e5b8c4a10'
@@ -155,6 +162,11 @@ describe('native menus (electron mocked)', () => {
     byLabel(zh, '关于客户关系管理').click!()
     expect(a.lock).toHaveBeenCalledTimes(1)
     expect(a.command.mock.calls).toEqual([['search'], ['about']])
+    // 帮助 → 检查更新… opens the update dialog (on macOS in the app menu)
+    expect(zh.at(-1)!.submenu!.map((i) => i.label).filter(Boolean)).toEqual(['检查更新…', '关于客户关系管理'])
+    byLabel(zh, '检查更新…').click!()
+    expect(a.command).toHaveBeenLastCalledWith('update')
+    expect(byLabel(appMenuTemplate(shellTexts('en-US'), 'darwin', a, false) as Item[], 'Check for Updates…')).toBeTruthy()
 
     const en = appMenuTemplate(shellTexts('en-US'), 'darwin', a, true) as Item[]
     expect(en.map((m) => m.label)).toEqual(['CRM', 'File', 'Edit', 'View', 'Window', 'Help'])
@@ -274,6 +286,14 @@ describe('desktop shell: tray, lock, links, sleep (electron mocked)', () => {
     expect(win.webContents.send).toHaveBeenCalledTimes(1)
   })
 
+  it('a clicked reminder notification brings the window forward (our page only)', () => {
+    const before = shown
+    fake.ipcOn.get(SHELL_FOCUS_CHANNEL)!(from('https://evil.example.com/'))
+    expect(shown).toBe(before)
+    fake.ipcOn.get(SHELL_FOCUS_CHANNEL)!(from(`${own}#/reminders`))
+    expect(shown).toBe(before + 1) // showWindow restores, shows and focuses it
+  })
+
   it('a command sent while the page still loads waits for it', () => {
     win.webContents.isLoading.mockReturnValueOnce(true)
     shell.openLink('crm://reminders')
@@ -324,5 +344,65 @@ describe('desktop effects of the system calls (electron mocked)', () => {
     expect(fake.showOpenDialog).not.toHaveBeenCalled()
     expect(fake.setLoginItemSettings).toHaveBeenCalledTimes(1)
     expect(fake.clipboardWrite).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('updates answered by the app’s updater (electron and electron-updater mocked)', () => {
+  it('status, 检查更新, 下载更新 and 重启并安装 come from the updater, only after the service allowed the call', async () => {
+    const ok = <T>(data: T) => ({ ok: true as const, data })
+    const browserAnswer = ok({ status: 'disabled', reason: 'browser' })
+    // no updater (not set up yet): the service's answer stands
+    setAppUpdates(null)
+    expect(await applyDesktopEffects('system', 'updateStatus', browserAnswer, {})).toEqual(browserAnswer)
+    const updater = Object.assign(new EventEmitter(), {
+      autoDownload: true, autoInstallOnAppQuit: true, setFeedURL: vi.fn(), quitAndInstall: vi.fn(),
+      checkForUpdates: vi.fn(async () => void updater.emit('update-available', { version: '0.3.0', releaseNotes: '修复' })),
+      downloadUpdate: vi.fn(async () => void updater.emit('update-downloaded', { version: '0.3.0' })),
+    })
+    const u = new AppUpdates({ currentVersion: '0.1.0', dev: false, updater: () => updater, readSettings: async () => ({ url: 'https://updates.example.com/crm/', checkOnStart: true }) })
+    setAppUpdates(u)
+    expect((await applyDesktopEffects('system', 'updateStatus', browserAnswer, {})) as unknown).toEqual(ok(expect.objectContaining({ status: 'idle' })))
+    expect(await applyDesktopEffects('system', 'checkForUpdates', browserAnswer, {})).toEqual(ok(expect.objectContaining({ status: 'available', version: '0.3.0', releaseNotes: '修复' })))
+    await applyDesktopEffects('system', 'downloadUpdate', browserAnswer, {})
+    await u.done
+    expect(await applyDesktopEffects('system', 'updateStatus', browserAnswer, {})).toEqual(ok(expect.objectContaining({ status: 'downloaded' })))
+    // a refused call (no session) never reaches the updater
+    const refused = { ok: false as const, error: { code: 'unauthenticated' as const, message: 'no' } }
+    expect(await applyDesktopEffects('system', 'installUpdate', refused, {})).toBe(refused)
+    expect(updater.quitAndInstall).not.toHaveBeenCalled()
+    await applyDesktopEffects('system', 'installUpdate', browserAnswer, {})
+    expect(updater.quitAndInstall).toHaveBeenCalledWith(false, true)
+    setAppUpdates(null)
+  })
+})
+
+describe('crash/error log in the data folder (electron mocked)', () => {
+  it('writes errors, uncaught exceptions, rejections and crashed processes to logs/crm.log, without passwords', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-crashlog-'))
+    const app = new EventEmitter()
+    const proc = new EventEmitter()
+    const stop = startCrashLog({ dataDir: dir, app, proc, version: '0.1.0' })
+    try {
+      logError('cannot open postgres://crm:hunter2@db.example.com/crm', new Error('password authentication failed'))
+      proc.emit('uncaughtExceptionMonitor', new Error('boom in main'))
+      proc.emit('unhandledRejection', new Error('nobody caught this'))
+      app.emit('render-process-gone', {}, {}, { reason: 'crashed', exitCode: 11 })
+      app.emit('child-process-gone', {}, { type: 'GPU', reason: 'oom', exitCode: 3 })
+    } finally {
+      stop()
+    }
+    logError('after stop', new Error('not in the file'))
+    proc.emit('unhandledRejection', new Error('not listened to any more'))
+    const log = fs.readFileSync(logFileOf(dir), 'utf8')
+    expect(log).toMatch(/INFO desktop app 0\.1\.0 starting/)
+    expect(log).toContain('ERROR cannot open postgres://crm:***@db.example.com/crm: password authentication failed')
+    expect(log).toContain('uncaught exception in the main process: boom in main')
+    expect(log).toContain('unhandled promise rejection in the main process: nobody caught this')
+    expect(log).toContain('window process gone: crashed (exit code 11)')
+    expect(log).toContain('GPU process gone: oom (exit code 3)')
+    expect(log).not.toContain('hunter2')
+    expect(log).not.toContain('not in the file')
+    expect(proc.listenerCount('unhandledRejection')).toBe(0)
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -2,9 +2,11 @@
 // (electron-builder.yml through its own loader and JSON schema): the Electron fuses that close
 // the ways around the app's checks are set, and the app is packed in an asar archive they need;
 // the installers for Windows (NSIS, per user or per machine), macOS (dmg, x64 + arm64, hardened
-// runtime with entitlements) and Linux; the icon; the crm:// scheme; and the packaged files
-// hold no tests, sources, source maps or development-only builds. Runs without Electron's
-// binaries (no download): the configuration only.
+// runtime with entitlements) and Linux; the icons in every size; the crm:// scheme; the
+// generic update server (its address set in the app, not here); and the packaged files hold no
+// tests, sources, source maps or development-only builds. Runs without Electron's binaries (no
+// download): the configuration only. No .xlsx file association: the app has no Excel import
+// screen a double-clicked workbook could open yet.
 import fs from 'node:fs'
 import path from 'node:path'
 import { minimatch } from 'minimatch'
@@ -37,25 +39,41 @@ describe('electron-builder.yml', () => {
     expect(targets(c.win)).toEqual(['nsis:x64'])
     // assisted installer: the user chooses per user (no admin rights) or per machine
     expect(c.nsis).toMatchObject({ oneClick: false, perMachine: false })
+    expect(c.nsis.allowElevation).not.toBe(false) // "for everyone" needs the elevation prompt
     expect(targets(c.mac)).toEqual(['dmg:x64+arm64'])
     expect(c.mac.hardenedRuntime).toBe(true)
     for (const f of [c.mac.entitlements, c.mac.entitlementsInherit]) {
       const plist = fs.readFileSync(path.join(root, f), 'utf8')
       expect(plist).toContain('com.apple.security.cs.allow-jit')
     }
-    expect(targets(c.linux)).toEqual(['AppImage:x64'])
+    expect(targets(c.linux)).toEqual(['AppImage:x64']) // the Linux package electron-updater can replace
+    expect(c.fileAssociations).toBeUndefined()
     expect(c.protocols).toEqual([{ name: '客户关系管理', schemes: ['crm'] }])
   })
 
-  it('has one icon electron-builder makes every size from (square PNG of at least 512 px), also as the tray icon', async () => {
+  it('has the icon in every size: 512 px for the .ico and .icns, build/icons/16…1024 for Linux, also as the tray icon', async () => {
     const c = (await getConfig(root, null, null)) as any
-    for (const p of [c.win.icon, c.mac.icon, c.linux.icon]) expect(p).toBe('build/icon.png')
-    const png = fs.readFileSync(path.join(root, 'build/icon.png'))
-    expect(png.subarray(1, 4).toString()).toBe('PNG')
-    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)]
-    expect(w).toBe(h)
-    expect(w).toBeGreaterThanOrEqual(512) // the macOS .icns needs 512×512; .ico and Linux sizes are made from it
+    const size = (file: string) => {
+      const png = fs.readFileSync(path.join(root, file))
+      expect(png.subarray(1, 4).toString(), file).toBe('PNG')
+      return [png.readUInt32BE(16), png.readUInt32BE(20)]
+    }
+    for (const p of [c.win.icon, c.mac.icon]) expect(p).toBe('build/icon.png')
+    expect(size('build/icon.png')).toEqual([512, 512]) // the macOS .icns needs 512×512; the .ico is made from it
+    expect(c.linux.icon).toBe('build/icons')
+    for (const n of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) expect(size(`build/icons/${n}x${n}.png`)).toEqual([n, n])
+    // nothing else in the folder (electron-builder takes every NxN.png it finds)
+    expect(fs.readdirSync(path.join(root, 'build/icons')).filter((f) => !/^\d+x\d+\.png$/.test(f))).toEqual([])
     expect(c.extraResources).toEqual([{ from: 'build/icon.png', to: 'icon.png' }])
+  })
+
+  it('publishes to a generic update server whose address the app sets (never a fixed host)', async () => {
+    const c = (await getConfig(root, null, null)) as any
+    expect(c.publish).toEqual([{ provider: 'generic', url: 'https://update-server.invalid/crm/', channel: 'latest' }])
+    expect(new URL(c.publish[0].url).hostname.endsWith('.invalid')).toBe(true) // RFC 2606: never resolves
+    // the app's updater takes the administrator's URL before every check
+    const src = fs.readFileSync(path.join(root, 'src-main/window/app-updates.ts'), 'utf8')
+    expect(src).toContain("u.setFeedURL({ provider: 'generic', url: settings.url })")
   })
 
   it('packs only the built app: no tests, sources, source maps, browser-mode build or development binaries', async () => {
@@ -86,9 +104,10 @@ describe('electron-builder.yml', () => {
     }
     // node_modules: electron-builder packs the production dependencies only; the tools must not be among them
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
-    for (const dev of ['electron', 'electron-builder', 'electron-vite', 'vitest', '@playwright/test', 'typescript', 'vue-tsc', 'eslint', 'vite']) {
+    for (const dev of ['electron', 'electron-builder', 'electron-vite', 'vitest', '@playwright/test', 'typescript', 'vue-tsc', 'eslint', 'vite', 'builder-util', 'app-builder-lib']) {
       expect(pkg.dependencies[dev], dev).toBeUndefined()
     }
+    expect(pkg.dependencies['electron-updater']).toMatch(/^\d+\.\d+\.\d+$/) // needed at run time, pinned
     expect(c.includeSubNodeModules ?? false).toBe(false)
   })
 })

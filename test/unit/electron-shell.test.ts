@@ -340,11 +340,11 @@ describe('Electron shell (electron mocked)', () => {
       expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('crm:auth:status', {})
     })
 
-    it('window.crmShell: commands from the desktop shell reach the page (kept until it listens); it sends only language and due count', async () => {
-      const { SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_LANGUAGE_CHANNEL } = await import('../../src-main/window/desktop-shell')
-      const shell = fake.exposed.crmShell as { onCommand(fn: (c: string, a?: string) => void): void; setLanguage(l: string): void; setDueCount(n: number): void }
+    it('window.crmShell: commands from the desktop shell reach the page (kept until it listens); it sends only language, due count and a focus request', async () => {
+      const { SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_FOCUS_CHANNEL, SHELL_LANGUAGE_CHANNEL } = await import('../../src-main/window/desktop-shell')
+      const shell = fake.exposed.crmShell as { onCommand(fn: (c: string, a?: string) => void): void; setLanguage(l: string): void; setDueCount(n: number): void; focus(): void }
       expect(Object.isFrozen(shell)).toBe(true)
-      expect(Object.keys(shell).sort()).toEqual(['onCommand', 'setDueCount', 'setLanguage'])
+      expect(Object.keys(shell).sort()).toEqual(['focus', 'onCommand', 'setDueCount', 'setLanguage'])
       const listen = fake.ipcRenderer.on.mock.calls.find((c) => c[0] === SHELL_COMMAND_CHANNEL)
       expect(listen).toBeDefined()
       const deliver = listen![1] as (e: unknown, command: unknown, arg?: unknown) => void
@@ -358,7 +358,8 @@ describe('Electron shell (electron mocked)', () => {
       shell.setLanguage('en-US')
       shell.setDueCount(3.7)
       shell.setDueCount(-2)
-      expect(fake.ipcRenderer.send.mock.calls).toEqual([[SHELL_LANGUAGE_CHANNEL, 'en-US'], [SHELL_DUE_CHANNEL, 3], [SHELL_DUE_CHANNEL, 0]])
+      shell.focus()
+      expect(fake.ipcRenderer.send.mock.calls).toEqual([[SHELL_LANGUAGE_CHANNEL, 'en-US'], [SHELL_DUE_CHANNEL, 3], [SHELL_DUE_CHANNEL, 0], [SHELL_FOCUS_CHANNEL]])
     })
   })
 })

@@ -142,10 +142,11 @@ async function promote(trx: Knex, ctx: ServiceContext, customerId: string, id: s
   await recordAudit(trx, ctx, { entity: 'contact', entityId: id, parentId: customerId, action: 'update', changes: { isPrimary: [false, true] } })
 }
 
-export async function contactsCreate(ctx: ServiceContext, input: { customerId: string; fields: Fields }): Promise<Contact> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function contactsCreate(ctx: ServiceContext, input: { customerId: string; fields: Fields }, opts: { id?: string } = {}): Promise<Contact> {
   const k = ctx.db.knex
   const f = input.fields
-  const id = newId()
+  const id = opts.id ?? newId()
   await k.transaction(async (trx) => {
     await assertCustomer(trx, ctx, 'create', input.customerId)
     validateBirthday(str(f.birthday), String(f.birthdayCalendar ?? 'solar'), f.birthdayLeapMonth === true)

@@ -99,6 +99,14 @@ export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefi
       'c.contact_policy_id', 'p.label as policy_label', 'p.cycle_days as policy_cycle_days', 'p.deleted_at as policy_deleted_at',
     )
 
+/** A customer deleted (soft) with its owner's team: where an offline note on it is kept (sync). */
+export const findDeletedCustomer = (db: Knex, id: string): Promise<Row | undefined> =>
+  db('customers as c')
+    .leftJoin('users as o', 'o.id', 'c.owner_id')
+    .where('c.id', id)
+    .whereNotNull('c.deleted_at')
+    .first('c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id', 'c.deleted_at')
+
 export const findContact = (db: Knex, id: string): Promise<Row | undefined> =>
   db('contacts').where({ id }).whereNull('deleted_at').first('id', 'customer_id', 'name')
 

@@ -21,7 +21,7 @@ import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
   countInteractionsIn,
-  attachmentsOf, findChannel, findContact, findCustomerForWrite, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
+  attachmentsOf, findChannel, findContact, findCustomerForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
   updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
@@ -219,7 +219,8 @@ async function settle(
   await evaluateCustomers(trx, ctx, [i.customerId], version)
 }
 
-export async function interactionsCreate(ctx: ServiceContext, input: In<typeof InteractionCreate>): Promise<Interaction> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function interactionsCreate(ctx: ServiceContext, input: In<typeof InteractionCreate>, opts: { id?: string } = {}): Promise<Interaction> {
   const scope = requirePerm(ctx.actor, 'interactions', 'create')
   const now = ctx.clock.now()
   const nowIso = now.toISOString()
@@ -235,7 +236,7 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
     await checkChannel(trx, input.channelId, null)
     const version = versionOf(trx)
     const v = await version()
-    const id = newId()
+    const id = opts.id ?? newId()
     const ownerId = str(customer.owner_id) ?? ctx.actor.userId
     await insertInteraction(trx, {
       id, customer_id: input.customerId, owner_id: ownerId, created_by: ctx.actor.userId, created_at: nowIso, updated_at: nowIso, version: v,
@@ -250,6 +251,38 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
     return id
   })
   return reload(k, ctx, id)
+}
+
+/**
+ * The sync rule for a note or visit written offline on a customer that was deleted centrally
+ * meanwhile (README, Offline sync): it is kept, never dropped — stored on the customer's tombstone
+ * (deleted with it, so no list shows it; its promises likewise) with an audit entry under the
+ * customer, where a supervisor reviews it in the deleted customer's history. Only someone whose
+ * scope held the customer may do so; a customer that never existed stays `not_found`.
+ */
+export async function interactionsKeepOnDeletedCustomer(ctx: ServiceContext, input: In<typeof InteractionCreate>, id: string): Promise<{ id: string; customerId: string }> {
+  const scope = requirePerm(ctx.actor, 'interactions', 'create')
+  const nowIso = ctx.clock.now().toISOString()
+  await ctx.db.knex.transaction(async (trx) => {
+    const customer = await findDeletedCustomer(trx, input.customerId)
+    if (!customer || !inScope(ctx.actor, scope, str(customer.owner_id), str(customer.owner_team_id))) {
+      throw fieldError('customerId', 'not_found', 'customer not found')
+    }
+    const v = await versionOf(trx)()
+    const ownerId = str(customer.owner_id) ?? ctx.actor.userId
+    const deletedAt = toIso(customer.deleted_at) ?? nowIso
+    const row: Row = {
+      id, customer_id: input.customerId, owner_id: ownerId, created_by: ctx.actor.userId, created_at: nowIso, updated_at: nowIso, version: v,
+      deleted_at: deletedAt, contact_id: null, place: null, detail: null, outcome: null, next_follow_up_at: null, ...columnsOf(input, input.kind),
+    }
+    await insertInteraction(trx, row)
+    await insertPromises(trx, ctx.db.dialect, input.promises.map((p) => ({ ...promiseRow(p, id, input.customerId, ownerId, nowIso, v), deleted_at: deletedAt })))
+    await recordAudit(trx, ctx, {
+      entity: 'interaction', entityId: id, parentId: input.customerId, action: 'create',
+      changes: shortened({ ...diff(null, auditView(row)), keptOnDeletedCustomer: [null, true] }),
+    })
+  })
+  return { id, customerId: input.customerId }
 }
 
 async function replacePromises(trx: Knex.Transaction, ctx: ServiceContext, row: Row, list: In<typeof PromiseInput>[], v: number) {

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import { COUNTED_STATUSES, type OrderFilter, type ORDER_SORT_FIELDS, type PaymentFilter, type ReceivableFilter } from '../../contract/orders'
-import { insertChunked, likePattern, upsert } from '../../db/dialect'
+import { insertChunked, likePattern, upsert, whereSearchGrams } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
 
 export type Row = Record<string, unknown>
@@ -380,3 +380,46 @@ export async function readSetting(db: Knex, key: string): Promise<string | null>
 
 export const writeSetting = (db: Knex, dialect: Dialect, key: string, value: string, now: string) =>
   upsert(db, dialect, 'app_settings', { key: SETTINGS_PREFIX + key, value, updated_at: now }, ['key'])
+
+// ---- global search ----------------------------------------------------------------------------
+
+/** The years that have order numbers (their code sequences `order:YYYY`), newest first. */
+export async function orderCodeYears(db: Knex): Promise<number[]> {
+  const rows: Array<{ name: string }> = await db('code_sequences').where('name', 'like', 'order:%').select('name')
+  return rows.map((r) => Number(String(r.name).slice('order:'.length))).filter((y) => Number.isInteger(y) && y > 0).sort((a, b) => b - a)
+}
+
+/** What a search hit shows of an order and its customer. */
+const SEARCH_COLUMNS = ['o.id', 'o.code', 'o.order_date', 'o.customer_id', 'c.name as customer_name', 'c.short_name as customer_short_name',
+  'c.code as customer_code', 'c.phone as customer_phone', 'c.phone2 as customer_phone2']
+
+const searchBase = (db: Knex, scope: (q: Q) => void) => {
+  const q = db('orders as o').leftJoin('customers as c', 'c.id', 'o.customer_id').whereNull('o.deleted_at')
+  scope(q)
+  return q
+}
+
+/** Live orders in scope with one of these numbers (index seeks). */
+export const searchOrdersByCodes = (db: Knex, codes: string[], scope: (q: Q) => void): Promise<Row[]> =>
+  codes.length ? searchBase(db, scope).whereIn('o.code', codes).select(SEARCH_COLUMNS) : Promise.resolve([])
+
+/** Up to `limit` live orders in scope numbered in [from, to), the newest numbers first (one index range, read backwards). */
+export const searchOrdersInCodeRange = (db: Knex, from: string, to: string, limit: number, scope: (q: Q) => void): Promise<Row[]> =>
+  searchBase(db, scope).where('o.code', '>=', from).where('o.code', '<', to).orderBy('o.code', 'desc').limit(limit).select(SEARCH_COLUMNS)
+
+/** Up to `limit` live orders in scope of these customers, the newest first (the customer_id, order_date index). */
+export const searchOrdersOfCustomers = (db: Knex, customerIds: string[], limit: number, scope: (q: Q) => void): Promise<Row[]> =>
+  customerIds.length
+    ? searchBase(db, scope).whereIn('o.customer_id', customerIds).orderBy([{ column: 'o.order_date', order: 'desc' }, { column: 'o.code', order: 'desc' }]).limit(limit).select(SEARCH_COLUMNS)
+    : Promise.resolve([])
+
+/**
+ * Up to `cap` live customers whose search text (name, short name, code, pinyin, phones, contacts)
+ * holds the term, in any scope, as the order list's search finds them: for a caller who may see
+ * orders but not customers.
+ */
+export const searchCustomerTexts = (db: Knex, dialect: Dialect, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> =>
+  whereSearchGrams(db('customers as sc').whereNull('sc.deleted_at'), dialect, 'sc.search_text', term)
+    .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', likePattern(term)])
+    .limit(cap)
+    .select('sc.id', 'sc.search_text')

@@ -19,13 +19,18 @@ import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { closeWarningsForOrder } from '../churn/churn.service'
-import { customersGet } from '../customers/customers.service'
+import { customerSearchCandidateIds, customersGet } from '../customers/customers.service'
+import { pinyinForms, withoutDivisions } from '../customers/customers.search'
+import type { SearchHit } from '../../contract/search'
+import { bestByText, bestMatch, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
 import { canTransition, isCounted, isEditable, isRemovable, lineAmounts, orderAmounts, reviewRefusal, TRANSITIONS, type TransitionAction } from './orders.model'
 import {
   filteredOrders, filteredPayments, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, paymentSums, planSearch, productsByIds,
   whereOrderOwnerInTeam, type SearchPlan, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
+  orderCodeYears, searchCustomerTexts, searchOrdersByCodes, searchOrdersInCodeRange, searchOrdersOfCustomers,
 } from './orders.repository'
+import { isOrderCodeOnly, orderCodeQuery } from './orders.search'
 import { monthlyActuals, orderStatsSums, paymentStatsSums, type StatsRange } from './stats.repository'
 import { loadPaymentParts, settleOrder } from './settlement'
 
@@ -432,6 +437,68 @@ export async function ordersSavePdf(ctx: ServiceContext, input: { id: string }) 
 export async function actualsByOwnerMonth(db: Knex, basis: 'orders' | 'payments', fromMonth: string, toMonth: string) {
   const rows = await monthlyActuals(db, basis, fromMonth, toMonth)
   return rows.map((r) => ({ ownerId: r.owner_id == null ? null : String(r.owner_id), month: String(r.month), cents: Number(r.cents ?? 0) }))
+}
+
+// ---- global search ------------------------------------------------------------------------
+
+/** Candidates read before the precise ranking (as the other areas do). */
+const searchCandidates = (limit: number) => Math.max(20, limit * 4)
+
+/**
+ * 全局搜索's orders: the best `limit` live orders in the caller's orders scope — by number
+ * (whole, a part of it, or its sequence digits: index seeks and ranges, see orders.search) or
+ * by customer (name, short name, code, phones, pinyin, initials, a contact: the orders of the
+ * best-matching customers, newest first) — ranked by shared/search-rank like every area (the
+ * customer's name is the name, the order and customer numbers the code). Nothing without the
+ * orders view permission; customers found only within the customers scope when the caller has
+ * one, else as the order list's search finds them.
+ */
+export async function ordersSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
+  if (!can(ctx.actor, 'orders', 'view')) return []
+  const scope = requirePerm(ctx.actor, 'orders', 'view')
+  const t = normalizeTerm(term)
+  if (!t) return []
+  const k = ctx.db.knex
+  const n = searchCandidates(limit)
+  const inScope = (q: Knex.QueryBuilder) => scopeOrders(ctx, k, q, scope)
+  const rows: Row[] = []
+  const rankOf = new Map<string, number>() // customer id → its rank among the candidates
+  const codeOnly = isOrderCodeOnly(t)
+  const codes = codeOnly || /\d{4}/.test(t) ? orderCodeQuery(t, codeOnly ? [] : await orderCodeYears(k)) : null
+  if (codes) {
+    rows.push(...(await searchOrdersByCodes(k, codes.exact, inScope)))
+    for (const [from, to] of codes.ranges) rows.push(...(await searchOrdersInCodeRange(k, from, to, n, inScope)))
+  }
+  if (!codeOnly) {
+    const customerIds = can(ctx.actor, 'customers', 'view')
+      ? await customerSearchCandidateIds(ctx, t, n)
+      : bestByText((await searchCustomerTexts(k, ctx.db.dialect, t, 400)).map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, n).map((r) => r.id)
+    customerIds.forEach((id, i) => rankOf.set(id.toLowerCase(), i))
+    rows.push(...(await searchOrdersOfCustomers(k, customerIds, n * 5, inScope)))
+  }
+  const seen = new Set<string>()
+  const hits: Array<SearchHit & { rank: number; date: string }> = []
+  for (const r of rows) {
+    const id = String(r.id).toLowerCase()
+    if (seen.has(id)) continue
+    seen.add(id)
+    const name = String(r.customer_name ?? '')
+    const m = bestMatch(t, [
+      { field: 'name', values: [name, str(r.customer_short_name)] },
+      { field: 'pinyin', values: [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.customer_short_name))] },
+      // the number also as its digits: a term typed 2026-000123 arrives as digits (normalizeTerm)
+      { field: 'code', values: [String(r.code), String(r.code).replace(/\D/g, ''), str(r.customer_code)] },
+      { field: 'phone', values: [str(r.customer_phone), str(r.customer_phone2)] },
+    ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the customer through a contact
+    const customerId = str(r.customer_id)?.toLowerCase() ?? null
+    const date = String(r.order_date ?? '')
+    hits.push({
+      kind: 'order', id, title: name, subtitle: [String(r.code), date].filter(Boolean).join(' · '), customerId, ...m,
+      rank: customerId ? rankOf.get(customerId) ?? 0 : 0, date,
+    })
+  }
+  hits.sort((a, b) => a.score - b.score || a.rank - b.rank || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || (a.subtitle! < b.subtitle! ? 1 : -1))
+  return hits.slice(0, limit).map(({ rank: _r, date: _d, ...h }) => h)
 }
 
 /**

@@ -115,7 +115,8 @@ async function resolveOwner(db: Knex, ctx: ServiceContext, scope: DataScope, own
 
 const isoOf = (s: string) => new Date(s).toISOString()
 
-export async function remindersCreate(ctx: ServiceContext, input: In<typeof ReminderCreate>): Promise<Reminder> {
+/** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
+export async function remindersCreate(ctx: ServiceContext, input: In<typeof ReminderCreate>, opts: { id?: string } = {}): Promise<Reminder> {
   const scope = requirePerm(ctx.actor, 'reminders', 'create')
   const k = ctx.db.knex
   const now = ctx.clock.now()
@@ -123,7 +124,7 @@ export async function remindersCreate(ctx: ServiceContext, input: In<typeof Remi
     const settings = await loadSettings(trx)
     const ownerId = await resolveOwner(trx, ctx, scope, input.ownerId)
     const links = await resolveLinks(trx, ctx, scope, { customerId: input.customerId ?? null, contactId: input.contactId ?? null, opportunityId: input.opportunityId ?? null })
-    const id = newId()
+    const id = opts.id ?? newId()
     const tz = input.timeZone ?? settings.timeZone
     const dueAt = isoOf(input.dueAt)
     const recurring = input.repeat !== 'none'

@@ -10,6 +10,7 @@ import { normalizeTerm } from '../../shared/search-rank'
 import { customersSearchTop } from '../customers/customers.service'
 import { contactsSearchTop } from '../contacts/contacts.service'
 import { opportunitiesSearchTop } from '../opportunities/opportunities.service'
+import { ordersSearchTop } from '../orders/orders.service'
 import { servicesSearchTop } from '../services/services.service'
 
 export type SearchTop = (ctx: ServiceContext, term: string, limit: number) => Promise<SearchHit[]>
@@ -26,6 +27,7 @@ export const SEARCH_AREAS: SearchArea[] = [
   { kind: 'customer', module: 'customers', searchTop: customersSearchTop },
   { kind: 'contact', module: 'contacts', searchTop: contactsSearchTop },
   { kind: 'opportunity', module: 'opportunities', searchTop: opportunitiesSearchTop },
+  { kind: 'order', module: 'orders', searchTop: ordersSearchTop },
   { kind: 'ticket', module: 'services', searchTop: servicesSearchTop },
 ]
 

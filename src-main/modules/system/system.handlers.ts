@@ -1,5 +1,5 @@
 import { svc, type AreaHandlers } from '../handler-types'
-import { about, choosePath, desktopPrefs, diagnostics, lockPolicy, saveLockPolicy } from './system.service'
+import { about, choosePath, desktopPrefs, diagnostics, lockPolicy, saveLockPolicy, saveUpdateSettings, updateSettings, updateStatus } from './system.service'
 
 export const systemHandlers: AreaHandlers<'system'> = {
   lockPolicy: (c) => lockPolicy(svc(c)),
@@ -10,4 +10,10 @@ export const systemHandlers: AreaHandlers<'system'> = {
   saveDesktopPrefs: (c) => desktopPrefs(svc(c)),
   chooseFolder: (c) => choosePath(svc(c)),
   chooseFile: (c) => choosePath(svc(c)),
+  updateSettings: (c) => updateSettings(svc(c)),
+  saveUpdateSettings: (c, i) => saveUpdateSettings(svc(c), i),
+  updateStatus: (c) => updateStatus(svc(c)),
+  checkForUpdates: (c) => updateStatus(svc(c)),
+  downloadUpdate: (c) => updateStatus(svc(c)),
+  installUpdate: (c) => updateStatus(svc(c)),
 }

@@ -1,9 +1,10 @@
-// 系统: the lock policy (an app setting stored centrally, so an administrator sets it once for
-// everybody), the About dialog and 复制诊断信息 (no passwords, no customer data), and the stubs of
-// what only the desktop shell can do — it answers those itself (window/desktop-effects.ts).
+// 系统: the lock policy and the update server (app settings stored centrally, so an administrator
+// sets them once for everybody), the About dialog and 复制诊断信息 (no passwords, no customer
+// data), and the stubs of what only the desktop shell can do — it answers those itself
+// (window/desktop-effects.ts); the browser mode has no updates of its own.
 import os from 'node:os'
 import type { AppContext, ServiceContext } from '../context'
-import type { LockPolicy } from '../../contract/system'
+import type { LockPolicy, UpdateSettings, UpdateState } from '../../contract/system'
 import { describeDb } from '../../db/config'
 import { redact } from '../../shared/log'
 import { readLogTail } from '../../shared/log-file'
@@ -131,4 +132,39 @@ export async function desktopPrefs(_ctx: ServiceContext) {
 export async function choosePath(ctx: ServiceContext) {
   requirePerm(ctx.actor, 'settings', 'edit')
   return { supported: false, path: null }
+}
+
+// ---- updates -------------------------------------------------------------------------------
+
+const UPDATE_PREFIX = 'updates.'
+
+/** The update server settings without a session check (the desktop shell asks on start and on 检查更新). */
+export async function readUpdateSettings(app: AppContext): Promise<UpdateSettings> {
+  const rows = await readSettings(app.db.knex, UPDATE_PREFIX)
+  return { url: rows.url || null, checkOnStart: rows.checkOnStart !== 'false' }
+}
+
+export async function updateSettings(ctx: ServiceContext): Promise<UpdateSettings> {
+  requirePerm(ctx.actor, 'settings', 'view')
+  return readUpdateSettings(ctx)
+}
+
+export async function saveUpdateSettings(ctx: ServiceContext, input: UpdateSettings): Promise<UpdateSettings> {
+  requirePerm(ctx.actor, 'settings', 'edit')
+  const now = ctx.clock.now().toISOString()
+  await ctx.db.knex.transaction(async (trx) => {
+    await writeSetting(trx, ctx.db.dialect, UPDATE_PREFIX + 'url', input.url, now)
+    await writeSetting(trx, ctx.db.dialect, UPDATE_PREFIX + 'checkOnStart', String(input.checkOnStart), now)
+  })
+  return readUpdateSettings(ctx)
+}
+
+/** The state of an update where there is none to have: the browser mode (the desktop shell answers in the app). */
+export const updatesOff = (reason: 'browser' | 'dev' | 'no_url'): UpdateState => ({
+  status: 'disabled', reason, currentVersion: APP_VERSION, version: null, releaseNotes: null, releaseDate: null, percent: null, transferred: null, total: null, error: null,
+})
+
+/** Any logged-in user may ask (it is their computer's app); the browser mode has nothing to update. */
+export async function updateStatus(_ctx: ServiceContext): Promise<UpdateState> {
+  return updatesOff('browser')
 }

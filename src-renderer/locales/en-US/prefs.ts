@@ -12,4 +12,9 @@ export default {
   limit: 'Limit the idle time',
   lockOnSleep: 'Lock when the computer sleeps or locks',
   lockOnSleepHelp: 'desktop app only',
+  updates: 'Software update (desktop app, all users)',
+  updateUrl: 'Update server URL',
+  updateUrlPlaceholder: 'e.g. https://updates.example.com/crm/',
+  updateUrlHelp: 'Where latest.yml and the installers are (made by electron-builder). Leave empty for no update checks.',
+  checkOnStart: 'Check for updates on start',
 }

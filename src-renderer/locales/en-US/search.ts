@@ -2,8 +2,8 @@
 export default {
   title: 'Global search',
   button: 'Search',
-  placeholder: 'Customers, contacts, opportunities, tickets: name, pinyin, initials, code, phone…',
-  hint: 'Type a customer or contact name, its pinyin or initials (e.g. gzry), a customer or opportunity code, a phone or mobile number.',
+  placeholder: 'Customers, contacts, opportunities, orders, tickets: name, pinyin, initials, code, phone…',
+  hint: 'Type a customer or contact name, its pinyin or initials (e.g. gzry), a customer, opportunity or order number (e.g. DD-2026-000123 or 123), a phone or mobile number.',
   noneTitle: 'Nothing found',
   noneText: 'No record you may see matches “{term}”. Try a shorter word, pinyin initials or a phone number.',
   keys: '↑↓ select · Enter open · Esc close',

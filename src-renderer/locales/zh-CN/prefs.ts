@@ -12,4 +12,9 @@ export default {
   limit: '限制最长锁屏时间',
   lockOnSleep: '电脑睡眠或锁屏时锁定',
   lockOnSleepHelp: '仅桌面版',
+  updates: '软件更新（所有用户的桌面版）',
+  updateUrl: '更新服务器地址',
+  updateUrlPlaceholder: '例如 https://updates.example.com/crm/',
+  updateUrlHelp: '存放 latest.yml 和安装包的网址（electron-builder 生成）。留空则不检查更新。',
+  checkOnStart: '启动时检查更新',
 }

@@ -1,7 +1,7 @@
 // What the desktop shell asks of the renderer (menus, tray, crm:// links, notification clicks,
 // the computer going to sleep) and the app-wide commands: 'lock' shows the lock screen (main
 // has locked the session already), 'navigate' opens a path (after unlocking, if locked), and
-// 'search' / 'about' are passed on to the layout as a `crm:command` window event — the same
+// 'search' / 'about' / 'update' are passed on to the layout as a `crm:command` window event — the same
 // event the keyboard shortcuts raise in the browser mode. The shell also learns the UI language
 // and the due-reminder count (tray icon, dock badge: useDueCountInShell in the layout; 0 when nobody is logged in).
 import { watch } from 'vue'
@@ -10,7 +10,7 @@ import { useRouter } from 'vue-router'
 import { desktopShell } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
 
-export type AppCommand = 'search' | 'about' | 'lock'
+export type AppCommand = 'search' | 'about' | 'update' | 'lock'
 
 /** Raises an app-wide command (the layout listens while someone is logged in). */
 export const raiseCommand = (command: AppCommand) => window.dispatchEvent(new CustomEvent('crm:command', { detail: { command } }))
@@ -27,7 +27,7 @@ export function useDesktopShell() {
   shell.onCommand((command, arg) => {
     if (command === 'lock') auth.markLocked()
     else if (command === 'navigate' && arg && SAFE_PATH.test(arg)) void router.push(arg)
-    else if (command === 'search' || command === 'about') raiseCommand(command)
+    else if (command === 'search' || command === 'about' || command === 'update') raiseCommand(command)
   })
   watch(locale, (l) => shell.setLanguage(String(l)), { immediate: true })
   // the count itself comes from the layout (its reminders store); nobody logged in: none

@@ -13,7 +13,7 @@ import { useRouter } from 'vue-router'
 import { useI18n } from 'vue-i18n'
 import { ElNotification } from 'element-plus'
 import type { DueNow, Reminder } from '@contract/reminders'
-import { isElectron } from '../../api/client'
+import { desktopShell, isElectron } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
 import { useRemindersStore } from '../../stores/reminders'
 import { formatDateTime } from '../../components/format'
@@ -36,6 +36,7 @@ export function useReminderNotifications() {
 
   function openTarget(r: Reminder | null) {
     window.focus()
+    desktopShell()?.focus() // the desktop app: the window restored and in front of others
     if (r?.source === 'service_ticket' && r.sourceId) void router.push(`/services/${r.sourceId}`)
     else void router.push(r?.customerId ? `/customers/${r.customerId}` : '/reminders')
   }

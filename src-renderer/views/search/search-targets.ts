@@ -6,6 +6,7 @@ export const SEARCH_TARGETS: Partial<Record<SearchKind, (h: SearchHit) => string
   customer: (h) => `/customers/${h.id}`,
   contact: (h) => (h.customerId ? `/customers/${h.customerId}?tab=contacts` : null),
   opportunity: (h) => `/opportunities/${h.id}`,
+  order: (h) => `/orders/${h.id}`,
   ticket: (h) => `/services/${h.id}`,
 }
 

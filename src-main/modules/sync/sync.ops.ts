@@ -1,0 +1,192 @@
+// The writes a rep may make offline, each through its module's service (permission, scope and
+// validation hold on the client and again on the central database), and how the central side
+// applies a pushed one: creates keep the id the client chose; customer and contact edits merge
+// field by field against the values the offline edit was based on; reminder edits apply per field
+// in the order the central database receives them; a note on a customer deleted meanwhile is kept.
+import type { z } from 'zod'
+import type { ServiceContext } from '../context'
+import { contract } from '../../contract/index'
+import { AppError } from '../../shared/errors'
+import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
+import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
+import { interactionsCreate, interactionsKeepOnDeletedCustomer } from '../interactions/interactions.service'
+import { remindersCreate, remindersDone, remindersGet, remindersUpdate } from '../reminders/reminders.service'
+import { findRow, type Row } from './sync.repository'
+
+export type SyncEntity = 'customers' | 'contacts' | 'interactions' | 'reminders'
+
+export interface FieldConflict {
+  field: string
+  base: unknown
+  local: unknown
+  central: unknown
+}
+
+/** What applying one pushed mutation answered (stored centrally, returned again on a re-push). */
+export interface Applied {
+  status: 'applied' | 'kept'
+  conflicts?: FieldConflict[]
+  /** kept: the reason key shown to the user (the note is on the deleted customer's tombstone) */
+  key?: string
+}
+
+interface Op {
+  entity: SyncEntity
+  input: z.ZodType
+  /** runs on the client's cache: the local write (its outbox entry is added in the same transaction) */
+  local(ctx: ServiceContext, input: never, id: string): Promise<unknown>
+  /** the values the edited fields have in the cache before the edit (edits only) */
+  base?(ctx: ServiceContext, input: never): Promise<Record<string, unknown>>
+  /** runs on the central database, inside the push's transaction for this mutation */
+  central(ctx: ServiceContext, input: never, m: { entityId: string; base: Record<string, unknown> | null }): Promise<Applied>
+}
+
+const norm = (v: unknown): string => {
+  if (v === undefined || v === '' || v === null) return 'null'
+  if (Array.isArray(v)) return JSON.stringify(v.length ? [...v].map(String).sort() : null)
+  return JSON.stringify(v)
+}
+/** Whether two field values are the same value (null, '' and an empty list are all "empty"). */
+export const sameValue = (a: unknown, b: unknown) => norm(a) === norm(b)
+
+const pick = (row: Record<string, unknown>, fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.keys(fields).filter((f) => fields[f] !== undefined).map((f) => [f, row[f] ?? null]))
+
+async function loadContact(ctx: ServiceContext, id: string) {
+  const r = await findRow(ctx.db.knex, 'contacts', id)
+  if (!r || r.deleted_at) throw new AppError('not_found', `contact not found: ${id}`, { key: 'errors.not_found', params: { what: 'contact' } })
+  return toContact(r as Row)
+}
+
+/**
+ * The field-level merge (ARCHITECTURE, Offline sync): a field applies only if the central value
+ * is still the one the offline edit was based on; a field already at the offline value is done;
+ * anything else is a conflict for the user. The update carries the central row's version, so a
+ * write that slips in between answers `conflict` and the merge runs again on the newer row.
+ */
+async function mergeEdit(
+  load: () => Promise<Record<string, unknown> & { version: number }>,
+  save: (version: number, fields: Record<string, unknown>) => Promise<unknown>,
+  fields: Record<string, unknown>,
+  base: Record<string, unknown> | null,
+): Promise<Applied> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await load()
+    const apply: Record<string, unknown> = {}
+    const conflicts: FieldConflict[] = []
+    for (const [field, local] of Object.entries(fields)) {
+      if (local === undefined || sameValue(current[field], local)) continue
+      if (!base || !(field in base) || sameValue(current[field], base[field])) apply[field] = local
+      else conflicts.push({ field, base: base[field] ?? null, local, central: current[field] ?? null })
+    }
+    if (!Object.keys(apply).length) return { status: 'applied', conflicts }
+    try {
+      await save(current.version, apply)
+      return { status: 'applied', conflicts }
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'conflict' && attempt < 5) continue
+      throw e
+    }
+  }
+}
+
+type CustomerUpdate = { id: string; version: number; fields: Record<string, unknown>; duplicateOk?: boolean }
+type ContactUpdate = { id: string; version: number; fields: Record<string, unknown> }
+type ReminderUpdate = { id: string; version: number; fields: Record<string, unknown> }
+
+export const OPS: Record<string, Op> = {
+  'customers.create': {
+    entity: 'customers',
+    input: contract.customers.create.input,
+    local: (ctx, input: Parameters<typeof customersCreate>[1], id) => customersCreate(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof customersCreate>[1], m) => {
+      await customersCreate(ctx, input, { id: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  'customers.update': {
+    entity: 'customers',
+    input: contract.customers.update.input,
+    local: (ctx, input: CustomerUpdate) => customersUpdate(ctx, input),
+    base: async (ctx, input: CustomerUpdate) => pick(await customersGet(ctx, { id: input.id }), input.fields),
+    central: (ctx, input: CustomerUpdate, m) =>
+      mergeEdit(
+        () => customersGet(ctx, { id: input.id }),
+        (version, fields) => customersUpdate(ctx, { id: input.id, version, fields, duplicateOk: input.duplicateOk }),
+        input.fields,
+        m.base,
+      ),
+  },
+  'contacts.create': {
+    entity: 'contacts',
+    input: contract.contacts.create.input,
+    local: (ctx, input: Parameters<typeof contactsCreate>[1], id) => contactsCreate(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof contactsCreate>[1], m) => {
+      await contactsCreate(ctx, input, { id: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  'contacts.update': {
+    entity: 'contacts',
+    input: contract.contacts.update.input,
+    local: (ctx, input: ContactUpdate) => contactsUpdate(ctx, input),
+    base: async (ctx, input: ContactUpdate) => pick(await loadContact(ctx, input.id), input.fields),
+    central: (ctx, input: ContactUpdate, m) =>
+      mergeEdit(() => loadContact(ctx, input.id), (version, fields) => contactsUpdate(ctx, { id: input.id, version, fields }), input.fields, m.base),
+  },
+  'interactions.create': {
+    entity: 'interactions',
+    input: contract.interactions.create.input,
+    local: (ctx, input: Parameters<typeof interactionsCreate>[1], id) => interactionsCreate(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof interactionsCreate>[1], m) => {
+      try {
+        await interactionsCreate(ctx, input, { id: m.entityId })
+        return { status: 'applied' }
+      } catch (e) {
+        // the documented rule: a note on a customer deleted meanwhile is kept on its tombstone
+        const gone = e instanceof AppError && !!e.toApi().issues?.some((i) => i.field === 'customerId' && i.code === 'not_found')
+        if (!gone) throw e
+        await interactionsKeepOnDeletedCustomer(ctx, input, m.entityId).catch(() => {
+          throw e
+        })
+        return { status: 'kept', key: 'sync.keptOnDeletedCustomer' }
+      }
+    },
+  },
+  'reminders.create': {
+    entity: 'reminders',
+    input: contract.reminders.create.input,
+    local: (ctx, input: Parameters<typeof remindersCreate>[1], id) => remindersCreate(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof remindersCreate>[1], m) => {
+      await remindersCreate(ctx, input, { id: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  'reminders.update': {
+    entity: 'reminders',
+    input: contract.reminders.update.input,
+    local: (ctx, input: ReminderUpdate) => remindersUpdate(ctx, input as Parameters<typeof remindersUpdate>[1]),
+    // last write wins per field, in the order the central database receives them
+    central: async (ctx, input: ReminderUpdate) =>
+      mergeEdit(
+        () => remindersGet(ctx, { id: input.id }) as unknown as Promise<Record<string, unknown> & { version: number }>,
+        (version, fields) => remindersUpdate(ctx, { id: input.id, version, fields } as Parameters<typeof remindersUpdate>[1]),
+        input.fields,
+        null,
+      ),
+  },
+  'reminders.done': {
+    entity: 'reminders',
+    input: contract.reminders.done.input,
+    local: (ctx, input: { id: string; version: number }) => remindersDone(ctx, input),
+    central: async (ctx, input: { id: string }) => {
+      const current = await remindersGet(ctx, { id: input.id })
+      await remindersDone(ctx, { id: input.id, version: current.version })
+      return { status: 'applied' }
+    },
+  },
+}
+
+/** The id a mutation is about: the update's id, or the id chosen for a create. */
+export const entityIdOf = (operation: string, input: Record<string, unknown>, newIdValue: string) =>
+  operation.endsWith('.create') ? newIdValue : String(input.id)

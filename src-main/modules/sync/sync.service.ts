@@ -1,0 +1,294 @@
+// Offline sync, central side (README: Offline sync). Three endpoints a desktop client calls on
+// the central database with its user's actor:
+// - info: the epoch id (new after a restore), the schema version, the head version;
+// - pull: the caller's scope changed in (since, upTo], paged by version so a version is never
+//   split, deleted rows as tombstones, rows that left the scope (a reassigned customer) as removals,
+//   and on demand the current rows of entities the client wrote (so its own writes come back as the
+//   central database stored them);
+// - push: outbox entries in order, each in its own transaction together with the client's register
+//   of applied mutation ids, so a re-push of an applied mutation changes nothing and answers the
+//   stored result; every mutation goes through its module's service; a refused one is answered
+//   with its reason and the queue goes on.
+import type { Knex } from 'knex'
+import { ZodError } from 'zod'
+import type { AppContext, ServiceContext } from '../context'
+import type { DataScope, PermModule } from '../../contract/common'
+import { AppError, forbidden } from '../../shared/errors'
+import { toIso } from '../../db/dialect'
+import { newId } from '../../db/ids'
+import { knowsMigration, latestMigration } from '../../db/migrate'
+import { OPS, type Applied } from './sync.ops'
+import {
+  changedRows, clientLastMutation, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
+  rowsWhereIn, touchClient, wholeTable, type Row, type ScopeSpec,
+} from './sync.repository'
+
+/** The tables a client caches, in the order a page applies them; `module`: whose view scope filters it. */
+export const SYNC_TABLES: Array<{ name: string; module: PermModule | null; removals?: boolean }> = [
+  { name: 'dict_items', module: null },
+  { name: 'products', module: null },
+  { name: 'customers', module: 'customers', removals: true },
+  { name: 'contacts', module: 'contacts' },
+  { name: 'interactions', module: 'interactions' },
+  { name: 'interaction_promises', module: 'interactions' },
+  { name: 'reminders', module: 'reminders', removals: true },
+]
+
+/** Small tables sent whole with the first page of every pull (the local services need them). */
+export const REFERENCE_TABLES = ['roles', 'role_permissions', 'teams', 'users', 'dict_types']
+
+/** A page holds at most this many rows per table (more only when one version alone has more). */
+export const PULL_PAGE_ROWS = 2000
+
+export interface SyncInfo {
+  epochId: string
+  schema: string
+  version: number
+  tombstoneFloor: number
+}
+
+export async function syncInfo(app: Pick<AppContext, 'db'>): Promise<SyncInfo> {
+  const head = await readSyncHead(app.db.knex)
+  return { epochId: head.epochId, schema: latestMigration(), version: head.version, tombstoneFloor: head.tombstoneFloor }
+}
+
+export interface RefreshIds {
+  customers?: string[]
+  contacts?: string[]
+  interactions?: string[]
+  reminders?: string[]
+}
+
+export interface PullInput {
+  /** the client's cursor: the last version it stored; -1 for a first fill */
+  since: number
+  /** the upper bound of this pull, from its first page (null on the first page) */
+  upTo?: number | null
+  pageRows?: number
+  /** the first page of a pull after a push: entities whose central copy the client wants back */
+  refresh?: RefreshIds
+}
+
+export interface PullPage {
+  epochId: string
+  schema: string
+  /** this pull's upper bound (send it back as upTo for the next pages) */
+  upTo: number
+  /** the cursor to store with this page's rows */
+  cursor: number
+  more: boolean
+  /** the client is behind the tombstone retention: upload, then reload from -1 */
+  reload: boolean
+  rows: Record<string, Row[]>
+  /** ids that left the caller's scope (reassigned, or gone to the 公海) */
+  removed: Record<string, string[]>
+  reference?: Record<string, Row[]>
+  refreshed?: { rows: Record<string, Row[]>; missing: Record<string, string[]> }
+}
+
+function scopeOf(actor: ServiceContext['actor'], module: PermModule | null): ScopeSpec | null | 'none' {
+  if (!module) return null
+  const p = actor.permissions[module]
+  if (!p || !p.actions.includes('view')) return 'none'
+  return { scope: p.scope as DataScope, userId: actor.userId, teamId: actor.teamId }
+}
+
+/** Driver values as plain JSON-able values: Date → ISO text (SQL Server), the rest as read. */
+function plain(rows: Row[]): Row[] {
+  for (const r of rows) for (const k in r) if (r[k] instanceof Date) r[k] = toIso(r[k])
+  return rows
+}
+
+/** Users travel without password hashes, but for the caller's own (so the desktop client can log in offline). */
+function safeUsers(rows: Row[], userId: string): Row[] {
+  return rows.map((u) => (u.id === userId ? u : { ...u, password_hash: '!' }))
+}
+
+async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
+  const rows: Record<string, Row[]> = {}
+  const missing: Record<string, string[]> = {}
+  const take = async (table: string, module: PermModule, column: string, list: string[]) => {
+    const s = scopeOf(ctx.actor, module)
+    const found = s === 'none' || !list.length ? [] : plain(await rowsWhereIn(db, table, column, list, s))
+    rows[table] = [...(rows[table] ?? []), ...found]
+    return found
+  }
+  for (const [table, module] of [['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders']] as const) {
+    const list = [...new Set(ids[table] ?? [])]
+    if (!list.length) continue
+    const found = await take(table, module, 'id', list)
+    const have = new Set(found.map((r) => String(r.id)))
+    missing[table] = list.filter((id) => !have.has(id))
+  }
+  // what a record brings along: an interaction's promises and follow-up reminders, a series' next reminders
+  if (ids.interactions?.length) {
+    await take('interaction_promises', 'interactions', 'interaction_id', ids.interactions)
+    await take('reminders', 'reminders', 'source_id', ids.interactions)
+  }
+  if (ids.reminders?.length) await take('reminders', 'reminders', 'series_id', ids.reminders)
+  return { rows, missing }
+}
+
+export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<PullPage> {
+  const db = ctx.db.knex
+  const head = await readSyncHead(db)
+  const schema = latestMigration()
+  const base = { epochId: head.epochId, schema, rows: {}, removed: {} }
+  if (input.since >= 0 && input.since < head.tombstoneFloor) {
+    return { ...base, upTo: head.version, cursor: -1, more: false, reload: true }
+  }
+  // every version ≤ the committed head is committed (the sync_version row is locked until a
+  // writer commits, so versions commit in order): (since, upTo] never has a hole filled later
+  const upTo = input.upTo ?? head.version
+  const limit = input.pageRows ?? PULL_PAGE_ROWS
+  const tables = SYNC_TABLES.map((t) => ({ ...t, scope: scopeOf(ctx.actor, t.module) })).filter((t) => t.scope !== 'none') as Array<
+    (typeof SYNC_TABLES)[number] & { scope: ScopeSpec | null }
+  >
+  const fetched: Array<{ table: string; rows: Row[]; left: Array<{ id: string; version: number }> }> = []
+  let boundary = Infinity
+  for (const t of tables) {
+    const rows = await changedRows(db, t.name, input.since, upTo, limit, t.scope)
+    if (rows.length === limit) boundary = Math.min(boundary, Number(rows[rows.length - 1].version))
+    const left = t.removals && t.scope && t.scope.scope !== 'all' ? await leftScopeRows(db, t.name, input.since, upTo, limit, t.scope) : []
+    if (left.length === limit) boundary = Math.min(boundary, Number(left[left.length - 1].version))
+    fetched.push({ table: t.name, rows, left })
+  }
+  let cursor = upTo
+  const page: PullPage = { ...base, upTo, cursor, more: false, reload: false, rows: {}, removed: {} }
+  if (boundary === Infinity) {
+    for (const f of fetched) {
+      page.rows[f.table] = plain(f.rows)
+      page.removed[f.table] = f.left.map((r) => String(r.id))
+    }
+  } else {
+    const below = fetched.some((f) => f.rows.some((r) => Number(r.version) < boundary) || f.left.some((r) => Number(r.version) < boundary))
+    if (below) {
+      // everything below the first version a table could not finish
+      cursor = boundary - 1
+      for (const f of fetched) {
+        page.rows[f.table] = plain(f.rows.filter((r) => Number(r.version) < boundary))
+        page.removed[f.table] = f.left.filter((r) => Number(r.version) < boundary).map((r) => String(r.id))
+      }
+    } else {
+      // one version holds more rows than a page (a bulk write): all of it in this page
+      cursor = boundary
+      for (const t of tables) {
+        page.rows[t.name] = plain(await rowsAtVersion(db, t.name, boundary, t.scope))
+        page.removed[t.name] = t.removals && t.scope && t.scope.scope !== 'all' ? (await leftScopeAtVersion(db, t.name, boundary, t.scope)).map((r) => String(r.id)) : []
+      }
+    }
+  }
+  page.cursor = cursor
+  page.more = cursor < upTo
+  if (input.upTo == null) {
+    page.reference = {}
+    for (const t of REFERENCE_TABLES) {
+      const rows = plain(await wholeTable(db, t))
+      page.reference[t] = t === 'users' ? safeUsers(rows, ctx.actor.userId) : rows
+    }
+  }
+  if (input.refresh) page.refreshed = await refreshRows(db, ctx, input.refresh)
+  return page
+}
+
+// ---- push -------------------------------------------------------------------------------------
+
+export interface Mutation {
+  mutationId: number
+  operation: string
+  args: unknown
+  /** the edited fields' values in the client's cache before the offline edit */
+  base?: Record<string, unknown> | null
+  entityId: string
+  /** the client's schema version (its newest migration) when the entry was written */
+  schema: string
+}
+
+export interface MutationResult {
+  mutationId: number
+  /** applied; kept (a note stored on a deleted customer's tombstone); rejected (with the reason); held (not applied, stays queued) */
+  status: 'applied' | 'kept' | 'rejected' | 'held'
+  error?: ReturnType<AppError['toApi']>
+  conflicts?: Applied['conflicts']
+  key?: string
+  /** true when this answer was stored by an earlier push of the same mutation */
+  repeated?: boolean
+}
+
+export interface PushInput {
+  clientId: string
+  mutations: Mutation[]
+}
+
+export interface PushResult {
+  epochId: string
+  schema: string
+  lastMutationId: number
+  results: MutationResult[]
+}
+
+/** Fault injection for tests: runs right after a mutation's central transaction committed. */
+export interface PushHooks {
+  afterCentralCommit?(mutationId: number): void | Promise<void>
+}
+
+const asBusinessError = (e: unknown): AppError | null => {
+  if (e instanceof AppError && e.code !== 'internal' && e.code !== 'db_unreachable') return e
+  if (e instanceof ZodError) {
+    return new AppError('validation', 'invalid input', { issues: e.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', code: i.code, message: i.message })) })
+  }
+  return null
+}
+
+/**
+ * Applies the mutations in order. A mutation of a newer schema or an unknown operation holds it
+ * and everything after it (order is kept; nothing is dropped). A transient error (the database
+ * went away) throws: the client keeps the rest queued and retries on its timer.
+ */
+export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: PushHooks = {}): Promise<PushResult> {
+  const db = ctx.db.knex
+  const results: MutationResult[] = []
+  let holding = false
+  for (const m of [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)) {
+    const op = OPS[m.operation]
+    if (holding || !op || !knowsMigration(m.schema)) {
+      holding = true
+      results.push({ mutationId: m.mutationId, status: 'held', key: op ? 'sync.heldNewerSchema' : 'sync.heldUnknownOperation' })
+      continue
+    }
+    const now = ctx.clock.now().toISOString()
+    const result = await db.transaction(async (trx) => {
+      const client = await lockClient(trx, input.clientId, ctx.actor.userId, now)
+      if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
+      const stored = await findMutationResult(trx, input.clientId, m.mutationId)
+      if (stored) return { ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true }
+      if (m.mutationId <= client.last_mutation_id) return { mutationId: m.mutationId, status: 'applied', repeated: true } as MutationResult
+      let r: MutationResult
+      try {
+        // a savepoint: a refused mutation leaves nothing behind, the register below still commits
+        const applied = await trx.transaction(async (sp) => {
+          const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
+          return op.central(sctx, op.input.parse(m.args) as never, { entityId: m.entityId, base: m.base ?? null })
+        })
+        r = { mutationId: m.mutationId, ...applied }
+      } catch (e) {
+        const biz = asBusinessError(e)
+        if (!biz) throw e
+        r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
+      }
+      await insertMutationResult(trx, {
+        id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
+        operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
+      })
+      await touchClient(trx, input.clientId, { last_mutation_id: m.mutationId, last_seen_at: now })
+      return r
+    })
+    results.push(result)
+    await hooks.afterCentralCommit?.(m.mutationId)
+  }
+  const head = await readSyncHead(db)
+  return { epochId: head.epochId, schema: latestMigration(), lastMutationId: await clientLastMutation(db, input.clientId), results }
+}
+
+/** The register's last applied mutation of a client (after a restore: what the central database still has). */
+export const syncLastMutation = (app: Pick<AppContext, 'db'>, clientId: string) => clientLastMutation(app.db.knex, clientId)
