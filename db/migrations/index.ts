@@ -14,8 +14,11 @@ import * as m20261206001200 from './20261206001200_customer-list-indexes'
 import * as m20261206001300 from './20261206001300_user-work-hour'
 import * as m20261206001400 from './20261206001400_orders-payments'
 import * as m20261206001500 from './20261206001500_imports'
+import * as m20261206001700 from './20261206001700_report-indexes'
 import * as m20261206001800 from './20261206001800_dashboard-speed'
 import * as m20261206001900 from './20261206001900_sync-outbox'
+import * as m20261206002100 from './20261206002100_customer-search-index'
+import * as m20261206002110 from './20261206002110_customer-list-cover'
 
 export interface Migration {
   name: string
@@ -37,6 +40,9 @@ export const migrations: Migration[] = [
   { name: '20261206001300_user-work-hour', up: m20261206001300.up, down: m20261206001300.down },
   { name: '20261206001400_orders-payments', ...m20261206001400 },
   { name: '20261206001500_imports', up: m20261206001500.up, down: m20261206001500.down },
+  { name: '20261206001700_report-indexes', ...m20261206001700 },
   { name: '20261206001800_dashboard-speed', ...m20261206001800 },
   { name: '20261206001900_sync-outbox', up: m20261206001900.up, down: m20261206001900.down },
+  { name: '20261206002100_customer-search-index', up: m20261206002100.up, down: m20261206002100.down },
+  { name: '20261206002110_customer-list-cover', up: m20261206002110.up, down: m20261206002110.down },
 ]

@@ -12,8 +12,17 @@ import { CliError, oneOf, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import type { Out } from './output'
 
-/** The list names the command takes: `tickets` and the rest once their lists export. */
+/** The list names the command takes. */
 const LISTS = EXPORT_LISTS
+
+/** Filters that sit beside the list's `filter` rather than in it (per list). */
+const TOP_LEVEL: Partial<Record<(typeof LISTS)[number], string[]>> = {
+  contacts: ['customerId'],
+  interactions: ['text', 'from', 'to', 'customerId', 'channelId', 'kind', 'createdBy'],
+  tickets: ['status'],
+}
+/** Filters that take several values, comma-separated (requirements: --filter status=received,organising). */
+const MULTI: Partial<Record<(typeof LISTS)[number], string[]>> = { requirements: ['status'] }
 
 interface ExportOpts extends DbOpts {
   as?: string
@@ -31,7 +40,9 @@ export function registerExport(program: Command, out: Out) {
     .summary('export a list to .xlsx or .csv')
     .description(
       `Export a list (${LISTS.join(', ')}) to OUT.xlsx or OUT.csv as a user sees it: their data scope, the filters and sort given.\n` +
-        'Filters are the list\'s: --filter search=广州 --filter status=normal (customers); --filter status=assigned --filter probabilityMin=50 (opportunities).',
+        'Filters are the list\'s: --filter search=广州 --filter status=normal (customers); --filter status=assigned --filter probabilityMin=50 (opportunities); ' +
+        '--filter customerId=ID (contacts, required); --filter text=报价 --filter from=2026-11-01T00:00:00Z (interactions); --filter status=approved --filter dateFrom=2026-01-01 (orders); ' +
+        '--filter methodId=ID (payments); --filter status=new --filter overdue=true (tickets); --filter status=received,organising --filter delayedOnly=true (requirements).',
     )
     .argument('<list>', `one of ${LISTS.join(', ')}`)
     .argument('<out>', 'the file to write: .xlsx or .csv')
@@ -44,20 +55,27 @@ export function registerExport(program: Command, out: Out) {
     .action((list: string, file: string, o: ExportOpts) => runExport(list, file, o, out))
 }
 
-function parseFilter(pairs: string[]): Record<string, unknown> {
+/** key=value pairs as the list's input: numbers, true/false and comma lists where the list takes them. */
+function parseFilter(list: (typeof LISTS)[number], pairs: string[]): { top: Record<string, unknown>; filter: Record<string, unknown> } {
+  const top: Record<string, unknown> = {}
   const filter: Record<string, unknown> = {}
   for (const p of pairs) {
     const i = p.indexOf('=')
     if (i <= 0) throw new CliError(`--filter takes key=value, not ${p}`)
     const key = p.slice(0, i).trim()
-    const value = p.slice(i + 1).trim()
-    filter[key] = /^probability(Min|Max)$/.test(key) && /^\d+$/.test(value) ? Number(value) : value
+    const raw = p.slice(i + 1).trim()
+    let value: unknown = raw
+    if (/^(probability(Min|Max)|amount(Min|Max)Cents)$/.test(key) && /^\d+$/.test(raw)) value = Number(raw)
+    else if (raw === 'true' || raw === 'false') value = raw === 'true'
+    else if (MULTI[list]?.includes(key)) value = raw.split(',').map((x) => x.trim()).filter(Boolean)
+    ;(TOP_LEVEL[list]?.includes(key) ? top : filter)[key] = value
   }
-  return filter
+  return { top, filter }
 }
 
 async function runExport(list: string, file: string, o: ExportOpts, out: Out) {
-  oneOf('list', LISTS)(list)
+  const name = oneOf('list', LISTS)(list)
+  const { top, filter } = parseFilter(name, o.filter)
   const ext = path.extname(file).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new CliError('the output file must end in .xlsx or .csv')
   const [field, order] = (o.sort ?? '').split(':')
@@ -66,7 +84,8 @@ async function runExport(list: string, file: string, o: ExportOpts, out: Out) {
     format: ext.slice(1),
     encoding: o.encoding,
     lang: o.lang,
-    filter: parseFilter(o.filter),
+    ...top,
+    ...(name === 'contacts' ? {} : { filter }),
     ...(o.sort ? { sort: { field, order: order || 'asc' } } : {}),
     ...(o.columns ? { columns: o.columns.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
     utcOffsetMinutes: -new Date().getTimezoneOffset(),

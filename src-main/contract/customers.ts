@@ -218,6 +218,8 @@ export const CustomerListInput = PageInput.extend({
   sort: z
     .strictObject({ field: z.enum(CUSTOMER_SORT_FIELDS), order: z.enum(['asc', 'desc']).default('asc') })
     .default({ field: 'updatedAt', order: 'desc' }),
+  /** count every match of a search; without it a search matching more than 10,000 customers answers total 10,000 and totalCapped */
+  exactCount: z.boolean().optional(),
 })
 export type CustomerListInput = z.input<typeof CustomerListInput>
 
@@ -299,7 +301,7 @@ export const DedupeSettings = z.object({ overrideRoleCodes: z.array(z.string()) 
 export type DedupeSettings = z.infer<typeof DedupeSettings>
 
 export const customersContract = {
-  list: call(CustomerListInput, pageOf(CustomerRow)),
+  list: call(CustomerListInput, pageOf(CustomerRow).extend({ totalCapped: z.boolean().optional() })),
   get: call(z.strictObject({ id: Id }), Customer),
   create: call(CustomerFields.extend({ ownerId: Id.nullish(), ...duplicateOk }), Customer),
   update: call(z.strictObject({ id: Id, version: BaseVersion, fields: CustomerPatch, ...duplicateOk }), Customer),

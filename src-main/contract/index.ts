@@ -27,6 +27,7 @@ import { exportsContract } from './exports'
 import { removalContract } from './removal'
 import { poolContract } from './pool'
 import { importsContract } from './imports'
+import { reportsContract } from './reports'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -56,6 +57,7 @@ export const contract = {
   removal: removalContract,
   pool: poolContract,
   imports: importsContract,
+  reports: reportsContract,
 } as const
 
 export type Contract = typeof contract

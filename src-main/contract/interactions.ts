@@ -117,7 +117,8 @@ export const Interaction = z.object({
 })
 export type Interaction = z.infer<typeof Interaction>
 
-export const InteractionSearch = PageInput.extend({
+/** The search's fields without the range check (the export reuses them without paging). */
+export const InteractionSearchFields = PageInput.extend({
   /** subject, detail, outcome, place or customer name */
   text: text(100).optional(),
   from: IsoDateTime.optional(),
@@ -127,7 +128,10 @@ export const InteractionSearch = PageInput.extend({
   kind: InteractionKind.optional(),
   /** the author */
   createdBy: Id.optional(),
-}).refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), { path: ['to'], message: 'the end is before the start' })
+})
+/** from ≤ to when both are given */
+export const rangeInOrder = (v: { from?: string; to?: string }) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to)
+export const InteractionSearch = InteractionSearchFields.refine(rangeInOrder, { path: ['to'], message: 'the end is before the start' })
 export type InteractionSearch = z.input<typeof InteractionSearch>
 
 /** The customer card header: 最近联系, 下次联系, days overdue, the contact policy's state. */

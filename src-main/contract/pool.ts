@@ -48,7 +48,7 @@ const Ids = (max: number) => z.array(Id).min(1).max(max)
 
 export const poolContract = {
   /** Customers in the 公海, with the customer list's search, filters and sort. */
-  list: call(CustomerListInput, pageOf(CustomerRow)),
+  list: call(CustomerListInput, pageOf(CustomerRow).extend({ totalCapped: z.boolean().optional() })),
   /** 放入公海: own (or, with a wider customers scope, the team's) customers, with a reason. */
   release: call(z.strictObject({ ids: Ids(500), reason: requiredText(200) }), PoolMoveResult),
   /** 领取: pool customers become the caller's (within the limit; not what he released lately). */

@@ -20,6 +20,7 @@ import { searchHandlers } from '../modules/search/search.handlers'
 import { systemHandlers } from '../modules/system/system.handlers'
 import { backupHandlers } from '../modules/backup/backup.handlers'
 import { dashboardHandlers } from '../modules/dashboard/dashboard.handlers'
+import { reportsHandlers } from '../modules/reports/reports.handlers'
 import { productsHandlers } from '../modules/products/products.handlers'
 import { ordersHandlers } from '../modules/orders/orders.handlers'
 import { targetsHandlers } from '../modules/targets/targets.handlers'
@@ -48,6 +49,7 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   system: systemHandlers,
   backup: backupHandlers,
   dashboard: dashboardHandlers,
+  reports: reportsHandlers,
   products: productsHandlers,
   orders: ordersHandlers,
   targets: targetsHandlers,

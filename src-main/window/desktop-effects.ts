@@ -74,7 +74,7 @@ async function systemEffect(call: string, input: unknown, sender: WebContents | 
 export async function applyDesktopEffects(area: string, call: string, result: ApiResult<unknown>, input?: unknown, sender?: WebContents): Promise<ApiResult<unknown>> {
   if (!result.ok) return result
   if (area === 'system') return { ok: true, data: await systemEffect(call, input, sender, result.data) }
-  if (area === 'orders' && call === 'savePdf' && sender) {
+  if ((area === 'orders' || area === 'reports') && call === 'savePdf' && sender) {
     const data = result.data as { fileName: string }
     return { ok: true, data: { ...data, ...(await saveWindowAsPdf(sender, data.fileName)) } }
   }

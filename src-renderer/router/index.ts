@@ -50,6 +50,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.workbench' },
       },
       {
+        path: 'reports',
+        name: 'reports',
+        component: () => import('../views/reports/ReportsView.vue'),
+        meta: { perm: { module: 'reports', action: 'view' }, title: 'menu.reports' },
+      },
+      {
         path: 'customers',
         name: 'customers',
         component: () => import('../views/customers/CustomerListView.vue'),

@@ -8,7 +8,7 @@ import { useAuthStore } from '../stores/auth'
 export interface MenuItem {
   key:
     | 'workbench' | 'customers' | 'pool' | 'dedupe' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
-    | 'targets' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
+    | 'targets' | 'reports' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
   group: 'main' | 'system'
@@ -37,6 +37,7 @@ export const menuItems: MenuItem[] = [
   { key: 'payments', path: '/payments', label: 'menu.payments', group: 'main', section: 'sales', perm: { module: 'orders', action: 'view' } },
   { key: 'products', path: '/products', label: 'menu.products', group: 'main', section: 'sales', perm: { module: 'products', action: 'view' } },
   { key: 'targets', path: '/targets', label: 'menu.targets', group: 'main', section: 'sales', perm: { module: 'targets', action: 'view' } },
+  { key: 'reports', path: '/reports', label: 'menu.reports', group: 'main', section: 'sales', perm: { module: 'reports', action: 'view' } },
   { key: 'services', path: '/services', label: 'menu.services', group: 'main', section: 'service', perm: { module: 'services', action: 'view' } },
   { key: 'requirements', path: '/requirements', label: 'menu.requirements', group: 'main', section: 'service', perm: { module: 'requirements', action: 'view' } },
   { key: 'requirementMatrix', path: '/requirements/matrix', label: 'menu.requirementMatrix', group: 'main', section: 'service', perm: { module: 'requirements', action: 'view' } },

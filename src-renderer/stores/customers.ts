@@ -35,6 +35,10 @@ export function cleanFilter(f: CustomerFilter): CustomerFilter {
 export const useCustomersStore = defineStore('customers', () => {
   const items = ref<CustomerRow[]>([])
   const total = ref(0)
+  /** a search matching more than 10,000 customers: total is 10,000 and counted no further (shown as 10,000+) */
+  const totalCapped = ref(false)
+  /** the user asked for the exact count of the current search (cleared when the filter changes) */
+  const exactCount = ref(false)
   const loading = ref(false)
   const loaded = ref(false)
   const error = ref<unknown>(null)
@@ -46,6 +50,10 @@ export const useCustomersStore = defineStore('customers', () => {
 
   const activeFilter = computed(() => cleanFilter(filter.value))
   const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)
+  // another search or filter: counted up to the cap again until the user asks
+  watch(() => JSON.stringify(activeFilter.value), () => {
+    exactCount.value = false
+  })
 
   // A slower, older answer must not overwrite a newer one (typing in the search box).
   let requestSeq = 0
@@ -60,6 +68,7 @@ export const useCustomersStore = defineStore('customers', () => {
         pageSize: pageSize.value,
         filter: activeFilter.value,
         sort: { ...sort.value },
+        ...(exactCount.value ? { exactCount: true } : {}),
       })
       if (seq !== requestSeq) return
       // The page may have emptied (deletes, narrower filter): go back to the last page.
@@ -70,6 +79,7 @@ export const useCustomersStore = defineStore('customers', () => {
       }
       items.value = res.items
       total.value = res.total
+      totalCapped.value = !!res.totalCapped
       loaded.value = true
     } catch (e) {
       if (seq === requestSeq) error.value = e
@@ -164,6 +174,8 @@ export const useCustomersStore = defineStore('customers', () => {
   return {
     items,
     total,
+    totalCapped,
+    exactCount,
     loading,
     loaded,
     error,

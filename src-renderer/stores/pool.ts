@@ -13,6 +13,10 @@ export const POOL_DEFAULT_SORT: CustomerSort = { field: 'poolAt', order: 'desc' 
 export const usePoolStore = defineStore('pool', () => {
   const items = ref<CustomerRow[]>([])
   const total = ref(0)
+  /** a search matching more than 10,000 customers: total is 10,000 and counted no further (shown as 10,000+) */
+  const totalCapped = ref(false)
+  /** the user asked for the exact count of the current search (cleared when the filter changes) */
+  const exactCount = ref(false)
   const loading = ref(false)
   const filter = ref<CustomerFilter>({})
   const sort = ref<CustomerSort>({ ...POOL_DEFAULT_SORT })
@@ -20,6 +24,10 @@ export const usePoolStore = defineStore('pool', () => {
   const pageSize = ref<number>(PAGE_SIZES[0])
   const activeFilter = computed(() => cleanFilter(filter.value))
   const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)
+  // another search or filter: counted up to the cap again until the user asks
+  watch(() => JSON.stringify(activeFilter.value), () => {
+    exactCount.value = false
+  })
   const status = ref<{ owned: number; maxOwned: number | null; reclaimDays: number } | null>(null)
   let seq = 0
 
@@ -27,10 +35,11 @@ export const usePoolStore = defineStore('pool', () => {
     const mine = ++seq
     loading.value = true
     try {
-      const res = await api.pool.list({ page: page.value, pageSize: pageSize.value, filter: activeFilter.value, sort: { ...sort.value } })
+      const res = await api.pool.list({ page: page.value, pageSize: pageSize.value, filter: activeFilter.value, sort: { ...sort.value }, ...(exactCount.value ? { exactCount: true } : {}) })
       if (mine !== seq) return
       items.value = res.items
       total.value = res.total
+      totalCapped.value = !!res.totalCapped
     } finally {
       if (mine === seq) loading.value = false
     }
@@ -73,7 +82,7 @@ export const usePoolStore = defineStore('pool', () => {
     },
   )
   return {
-    items, total, loading, filter, sort, page, pageSize, activeFilter, hasFilter, status,
+    items, total, totalCapped, exactCount, loading, filter, sort, page, pageSize, activeFilter, hasFilter, status,
     load, loadStatus, setFilter, resetFilters, setSort, claim, assign, release, getRules, saveRules, evaluate, clear,
   }
 })

@@ -268,6 +268,41 @@ describe('crm demo', () => {
     expect(fs.existsSync(path.join(demoDir, 'y.xlsx'))).toBe(false)
   }, 240_000) // four CLI processes
 
+  it('crm export takes the other lists with their filters: a 销售主管\'s team orders by amount, requirements by several statuses', async () => {
+    const out = path.join(demoDir, '订单.xlsx')
+    const r = crm(['export', 'orders', out, '--as', 'zhuguan', '--filter', 'status=approved', '--sort', 'totalCents:asc', '--data', demoDir])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const want = await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      const team = (await k('users').where({ login: 'zhuguan' }).first('team_id')).team_id
+      return k('orders as o').join('users as u', 'u.id', 'o.owner_id').where({ 'u.team_id': team, 'o.status': 'approved' }).whereNull('o.deleted_at').pluck('o.total_cents')
+    })
+    expect(want.length).toBeGreaterThan(0)
+    expect(r.stdout).toContain(`exported ${want.length} orders`)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out)
+    const ws = wb.worksheets[0]
+    expect(ws.getRow(1).getCell(5).value).toBe('订单金额(元)')
+    const amounts: number[] = []
+    const statuses = new Set<unknown>()
+    ws.eachRow((row, n) => {
+      if (n === 1 || n === ws.rowCount) return
+      amounts.push(row.getCell(5).value as number)
+      statuses.add(row.getCell(4).value)
+    })
+    expect(amounts).toEqual(want.map(Number).sort((a, b) => a - b).map((c) => c / 100))
+    expect([...statuses]).toEqual(['已审批'])
+    expect(ws.getRow(ws.rowCount).getCell(5).value).toBeCloseTo(amounts.reduce((a, b) => a + b, 0), 2)
+
+    const csv = path.join(demoDir, 'reqs.csv')
+    const q = crm(['export', 'requirements', csv, '--as', 'zhuguan', '--filter', 'status=received,organising', '--data', demoDir])
+    expect(q.stderr).toBe('')
+    const lines = fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n')
+    expect(lines[0]).toMatch(/^需求编号,客户名称,需求描述,优先级,状态,/)
+    for (const l of lines.slice(1)) expect(l).toMatch(/,(已接收|整理中),/)
+  }, 240_000) // two CLI processes
+
   it('the README\'s pinyin example is the first demo customer, and crm demo says it created the demo users', async () => {
     await withDb(demoDir, async (app) => {
       const first = await app.db.knex('customers').orderBy('code').first()

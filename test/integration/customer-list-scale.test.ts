@@ -8,6 +8,10 @@ import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
 import { CUSTOMER_SORT_FIELDS, type CustomerRow } from '../../src-main/contract/customers'
 import { customerListQueries, type ListQuery } from '../../src-main/modules/customers/customers.repository'
+import { SEARCH_COUNT_CAP } from '../../src-main/modules/customers/customers.service'
+import { buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
+import { analyzeTables, insertChunked } from '../../src-main/db/dialect'
+import { newId } from '../../src-main/db/ids'
 
 describeEachDb('customer list at scale: indexes and the counted search', (dialect) => {
   let t: TestApp
@@ -94,10 +98,10 @@ describeEachDb('customer list at scale: indexes and the counted search', (dialec
   const query = (over: Partial<ListQuery> = {}): ListQuery => ({ page: 1, pageSize: 20, filter: {}, sort: { field: 'updatedAt', order: 'desc' }, ...over })
 
   if (dialect === 'sqlite') {
-    it('SQLite reads a manager\'s list in order from (owner_id, updated_at, id) and the order-total sort from its expression index', async () => {
+    it('SQLite reads a manager\'s list in order from (owner_id, updated_at, id, deleted_at) and the order-total sort from its expression index', async () => {
       const plan = async (sql: string) => ((await t.app.db.knex.raw(`explain query plan ${sql}`)) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
       const mgr = await plan(pageSql(query(), s.mgrA1.userId, false))
-      expect(mgr).toMatch(/customers_owner_updated/)
+      expect(mgr).toMatch(/customers_owner_cover/)
       expect(mgr).not.toMatch(/TEMP B-TREE/)
       const total = await plan(pageSql(query({ sort: { field: 'orderTotalCents', order: 'desc' } }), null, false))
       expect(total).toMatch(/customers_order_total_desc/)
@@ -121,6 +125,83 @@ describeEachDb('customer list at scale: indexes and the counted search', (dialec
       expect(plan).not.toMatch(/Index Scan Backward using customers_updated_at_index/)
       // without the count (a broad list's page) the query stays as it was: sorted by the index
       expect(pageSql(query(), null, false)).not.toMatch(/materialized/)
+    })
+  }
+})
+
+// A search matching more than SEARCH_COUNT_CAP customers is counted up to the cap (totalCapped),
+// its first page read in list order; the exact count when asked; a few-match search goes through
+// the search index (SQLite: the trigram index over the doubled text; PostgreSQL: the GIN grams).
+describeEachDb('customer list: a common search counted up to the cap, a rare one through the index', (dialect) => {
+  let t: TestApp
+  let s: Staff
+  const COMMON = 10_050
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    s = await makeStaff(t)
+    const made = await t.call(s.admin.key, 'customers', 'create', { name: '模板科技有限公司', ownerId: s.mgrA1.userId })
+    const k = t.app.db.knex
+    const template = await k('customers').where({ id: made.id }).first()
+    const rows = Array.from({ length: COMMON }, (_, i) => {
+      const name = `大众${i}号科技有限公司`
+      const code = `KHT${String(i).padStart(6, '0')}`
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()
+      return { ...template, id: newId(), code, name, short_name: null, updated_at: at, created_at: at, search_text: buildCustomerSearchText({ name, code }, []) }
+    })
+    await insertChunked(k, t.app.db.dialect, 'customers', rows)
+    await t.call(s.admin.key, 'customers', 'create', { name: '独一无二精密仪器厂', phone: '020-87654321', ownerId: s.mgrA2.userId })
+    await analyzeTables(k, t.app.db.dialect, ['customers'])
+  }, 120_000)
+  afterAll(async () => t?.close())
+
+  it(`a term matching more than ${SEARCH_COUNT_CAP.toLocaleString('en')} customers answers ${SEARCH_COUNT_CAP.toLocaleString('en')} and totalCapped, its first page in list order; the exact count when asked`, async () => {
+    const k = t.app.db.knex
+    const want = Number((await k('customers').whereNull('deleted_at').where('search_text', 'like', '%科技%').count({ n: '*' }).first())!.n)
+    expect(want).toBe(COMMON + 1)
+    const r = await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter: { search: '科技' } })
+    expect(r.total).toBe(SEARCH_COUNT_CAP)
+    expect(r.totalCapped).toBe(true)
+    const first = await k('customers').whereNull('deleted_at').where('search_text', 'like', '%科技%').orderBy([{ column: 'updated_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(20).select('id')
+    expect(r.items.map((c) => c.id.toLowerCase())).toEqual(first.map((c: { id: string }) => String(c.id).toLowerCase()))
+    const exact = await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter: { search: '科技' }, exactCount: true })
+    expect(exact.total).toBe(want)
+    expect(exact.totalCapped).toBeUndefined()
+    expect(exact.items.map((c) => c.id)).toEqual(r.items.map((c) => c.id))
+    // in a manager's scope the same term counts its own matches (all of mgrA1's here: more than the cap)
+    const mine = await t.call(s.mgrA1.key, 'customers', 'list', { filter: { search: '科技' } })
+    expect(mine.totalCapped).toBe(true)
+    expect((await t.call(s.mgrA2.key, 'customers', 'list', { filter: { search: '科技' } })).total).toBe(0)
+  })
+
+  it('few matches are counted exactly through the index: 2 and 3+ Chinese characters, pinyin initials, phone digits, mixed, LIKE wildcards', async () => {
+    for (const [term, n] of [['独一', 1], ['无二精密', 1], ['dywejm', 1], ['87654321', 1], ['大众9999号', 1], ['大众999', 11], ['1号科', 1005], ['精密%', 0], ['精_', 0], ['\\', 0]] as const) {
+      const r = await t.call(s.admin.key, 'customers', 'list', { filter: { search: term } })
+      expect(r.total, term).toBe(n)
+      expect(r.totalCapped, term).toBeUndefined()
+    }
+  })
+
+  if (dialect === 'sqlite') {
+    it('SQLite reads a 2-character Chinese search\'s candidates from the trigram index', async () => {
+      const k = t.app.db.knex
+      const q: ListQuery = { page: 1, pageSize: 20, filter: { search: '独一' }, sort: { field: 'updatedAt', order: 'desc' } }
+      const sql = customerListQueries(k, q, () => {}, undefined, { searchIndexed: true }).pageIds({ offset: 0, limit: 20, reverse: false, withCount: true }).toString()
+      const plan = ((await k.raw(`explain query plan ${sql}`)) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      expect(plan).toMatch(/customer_search_fts VIRTUAL TABLE INDEX/)
+      // the customers are looked up by id, not scanned
+      expect(plan).toMatch(/SEARCH c USING INDEX \w+ \(id=\?\)/)
+      expect(plan).not.toMatch(/SCAN c(;|$| USING)/)
+    })
+  }
+
+  if (dialect === 'postgres') {
+    it('PostgreSQL reads a 2-character Chinese search\'s candidates from the GIN grams index once analysed', async () => {
+      const k = t.app.db.knex
+      const q: ListQuery = { page: 1, pageSize: 20, filter: { search: '独一' }, sort: { field: 'updatedAt', order: 'desc' } }
+      const sql = customerListQueries(k, q, () => {}, undefined, { searchIndexed: true }).pageIds({ offset: 0, limit: 20, reverse: false, withCount: true }).toString()
+      const plan = ((await k.raw(`explain ${sql}`)).rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n')
+      expect(plan).toMatch(/Bitmap Index Scan on customers_search_grams/)
     })
   }
 })

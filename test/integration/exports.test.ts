@@ -104,6 +104,26 @@ describeEachDb('exports', (dialect) => {
     expectCode(await t.raw(s.admin.key, 'exports', 'run', { list: 'customers', columns: ['name', 'passwordHash'] }), 'validation')
   })
 
+  it('the customer export carries every field an import reads back: the primary contact and 地址、邮编、电子邮件、网站、传真、主营产品、税号', async () => {
+    const c = await t.call(s.admin.key, 'customers', 'create', {
+      name: '珠海全字段导出有限公司', ownerId: s.mgrA1.userId, phone: '0756-3311222', phone2: '0756-3311223', fax: '0756-3311224', email: 'sales@zhqzd.cn',
+      website: 'www.zhqzd.cn', address: '珠海市香洲区情侣中路 1 号', postcode: '519000', mainProducts: '模具、五金', taxId: '91330100MA2ABCDE43', province: '广东省', city: '珠海市',
+    })
+    await t.call(s.admin.key, 'contacts', 'create', { customerId: c.id, fields: { name: '周全', title: '销售总监', mobile: '13612345678' } })
+    const f = await t.call(s.admin.key, 'exports', 'run', { list: 'customers', filter: { search: '全字段' } })
+    const { rows } = await readXlsx(f)
+    const header = rows[0] as string[]
+    const row = rows[1]
+    const v = (h: string) => row[header.indexOf(h)]
+    expect(rows).toHaveLength(3)
+    expect(v('客户名称')).toBe('珠海全字段导出有限公司')
+    expect([v('联系人'), v('职务'), v('手机')]).toEqual(['周全', '销售总监', '13612345678'])
+    expect([v('电话'), v('电话2'), v('传真')]).toEqual(['0756-3311222', '0756-3311223', '0756-3311224'])
+    expect([v('电子邮件'), v('公司网站'), v('公司地址'), v('邮编')]).toEqual(['sales@zhqzd.cn', 'www.zhqzd.cn', '珠海市香洲区情侣中路 1 号', '519000'])
+    expect([v('主营产品'), v('税号'), v('省份'), v('城市')]).toEqual(['模具、五金', '91330100MA2ABCDE43', '广东省', '珠海市'])
+    await t.call(s.admin.key, 'customers', 'remove', { id: c.id })
+  })
+
   it('reads the list page by page (a page size of 2 over 5 customers) and reports progress', async () => {
     const actor = (await loadActor(t.app, s.admin.userId))!
     const out = new PassThrough()

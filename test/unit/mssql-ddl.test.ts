@@ -240,7 +240,8 @@ describe('mssql DDL (printMigrationSql)', () => {
     try {
       for (const s of sqlite) db.exec(s)
       const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-      expect(names.map((n) => n.name).sort()).toEqual([...msTables.keys()].sort())
+      // SQLite's own customer search index (migration 20261206002100): its table and the FTS5 tables
+      expect(names.map((n) => n.name).filter((n) => !n.startsWith('customer_search')).sort()).toEqual([...msTables.keys()].sort())
     } finally {
       db.close()
     }
@@ -256,6 +257,7 @@ function replayKeys(statements: string[]) {
   const pk = new Map<string, { name: string; clustered: boolean }>()
   const fks = new Map<string, { table: string; column: string; references: string }>()
   const clusteredIndex = new Map<string, string>()
+  const clusteredName = new Map<string, string>()
   const hasClustered = (table: string) => clusteredIndex.has(table) || !!pk.get(table)?.clustered
   const addFk = (name: string, table: string, column: string, references: string) => {
     if (!pk.has(references)) throw new Error(`foreign key ${name} references ${references}, which has no primary key`)
@@ -297,10 +299,12 @@ function replayKeys(statements: string[]) {
     if (m) {
       if (hasClustered(m[2])) throw new Error(`${m[2]} has a clustered index already`)
       clusteredIndex.set(m[2], m[3])
+      clusteredName.set(m[2], m[1])
       continue
     }
     m = /^drop index \[([^\]]+)\] on \[([^\]]+)\]$/i.exec(sql)
-    if (m) clusteredIndex.delete(m[2])
+    // dropping another index of the table (a list index replaced) leaves its clustering as it is
+    if (m && clusteredName.get(m[2]) === m[1]) clusteredIndex.delete(m[2])
   }
   return { pk, fks, clusteredIndex }
 }
@@ -471,9 +475,10 @@ describe('the customer list\'s indexes on every database (migration 202612060012
         expect(desc, col).not.toMatch(/TEMP B-TREE/)
         expect(plan(`select id from customers as c order by ${nullsLast(col)} asc, ${col} asc, id asc limit 20`), col).toMatch(new RegExp(`customers_${short}_asc`))
       }
-      expect(plan('select c.id from customers as c order by c.created_at desc, c.id desc limit 20')).toMatch(/customers_created_sort/)
+      // migration 20261206002110 replaced these with covering ones (deleted_at, owner_id)
+      expect(plan('select c.id from customers as c order by c.created_at desc, c.id desc limit 20')).toMatch(/customers_created_cover/)
       const mgr = plan("select id from customers as c where c.owner_id = 'x' order by c.updated_at desc, c.id desc limit 20")
-      expect(mgr).toMatch(/customers_owner_updated/)
+      expect(mgr).toMatch(/customers_owner_cover/)
       expect(mgr).not.toMatch(/TEMP B-TREE/)
     } finally {
       db.close()
@@ -512,6 +517,60 @@ describe('migration 20261206001800: the 工作台 at 100,000 customers (birthday
       for (const name of ['interaction_promises_open_due', 'interactions_live_cover', 'interactions_customer_period_cover']) {
         expect(s.some((x) => x.startsWith(`create index ${q}${name}${q}`)), `${d} ${name}`).toBe(true)
       }
+    }
+  })
+})
+
+describe('the customer list\'s covering sort indexes and the search index (migrations 20261206002100, 20261206002110)', () => {
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite', migration: string) => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf(`-- migration ${migration}`)
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next)).map((x) => x.toLowerCase())
+  }
+
+  it('SQL Server: each sort\'s index carries id, deleted_at and owner_id (nulls-last sorts by their computed column), the narrower ones dropped; no search index', async () => {
+    const ms = await part('mssql', '20261206002110_customer-list-cover')
+    expect(ms).toContain('create index [customers_updated_cover] on [customers] ([updated_at], [id], [deleted_at], [owner_id])')
+    expect(ms).toContain('create index [customers_pinyin_cover] on [customers] ([name_pinyin], [id], [deleted_at], [owner_id])')
+    expect(ms).toContain('create index [customers_owner_cover] on [customers] ([owner_id], [updated_at], [id], [deleted_at])')
+    for (const [col, short] of NULLS_LAST_SORTS) {
+      expect(ms).toContain(`create index [customers_${short}_desc_cover] on [customers] ([${short}_nulls_last], [${col}] desc, [id] desc, [deleted_at], [owner_id])`)
+      expect(ms).toContain(`create index [customers_${short}_asc_cover] on [customers] ([${short}_nulls_last], [${col}], [id], [deleted_at], [owner_id])`)
+      expect(ms).toContain(`drop index [customers_${short}_desc] on [customers]`)
+    }
+    expect(ms).toContain('drop index [customers_owner_updated] on [customers]')
+    // the search index is SQLite's alone (SQL Server: a full-text index the DBA creates, BENCHMARKS.md)
+    expect(await part('mssql', '20261206002100_customer-search-index')).toEqual([])
+    expect(await part('postgres', '20261206002100_customer-search-index')).toEqual([])
+  })
+
+  it('SQLite: the trigram search index and its triggers run, and keep the index with the customers\' search text', async () => {
+    const db = new Database(':memory:')
+    try {
+      for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
+      const cols = (db.prepare('pragma table_info(customers)').all() as Array<{ name: string; notnull: number; dflt_value: unknown }>)
+      const row: Record<string, unknown> = {}
+      for (const c of cols) if (c.notnull && c.dflt_value === null) row[c.name] = c.name === 'version' ? 1 : `x-${c.name}`
+      const insert = (id: string, text: string) => {
+        const r = { ...row, id, code: id, name: id, search_text: text }
+        db.prepare(`insert into customers (${Object.keys(r).join(', ')}) values (${Object.keys(r).map(() => '?').join(', ')})`).run(...Object.values(r))
+      }
+      insert('a', '长春辉亿建材有限公司|cchyjc|0431-1234567')
+      insert('b', '深圳科技有限公司|szkj')
+      const find = (match: string) => (db.prepare('select s.customer_id as id from customer_search_fts f join customer_search s on s.id = f.rowid where customer_search_fts match ? order by 1').all(match) as Array<{ id: string }>).map((r) => r.id)
+      expect(find('"科技技"')).toEqual(['b']) // 科技, doubled
+      expect(find('"有有限" AND "有限限"')).toEqual(['a', 'b'])
+      expect(find('"chy" AND "hyj"')).toEqual(['a'])
+      db.prepare("update customers set search_text = '其他公司' where id = 'b'").run()
+      expect(find('"科技技"')).toEqual([])
+      expect(find('"其他他"')).toEqual(['b'])
+      db.prepare("delete from customers where id = 'a'").run()
+      expect(find('"chy"')).toEqual([])
+      expect(db.prepare('select count(*) as n from customer_search').get()).toEqual({ n: 1 })
+    } finally {
+      db.close()
     }
   })
 })

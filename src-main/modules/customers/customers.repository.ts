@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
-import { insertChunked, likeCi, likePattern, matchesThenSort, upsert, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, upsert, whereCustomerSearchIndexed, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [
@@ -42,6 +42,15 @@ export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
   const row = await q.clone().count({ n: '*' }).first()
   return Number(row?.n ?? 0)
 }
+
+/** The rows of `q` (a query over customers as c) counted up to `cap` + 1: a common search stops early. */
+export async function countCustomersUpTo(db: Knex, q: Knex.QueryBuilder, cap: number): Promise<number> {
+  const row = await db.from(q.clone().select('c.id').limit(cap + 1).as('m')).count({ n: '*' }).first()
+  return Number(row?.n ?? 0)
+}
+
+/** How many customers the search index offers for a term, up to `cap` + 1 (Infinity: no index narrows it). */
+export const searchIndexCount = (db: Knex, dialect: Dialect, term: string, cap: number) => customerSearchIndexCount(db, dialect, term, cap)
 
 // name: the stored pinyin sort key (拼音顺序 on every database, no collation involved)
 const SORT_COLUMNS: Record<(typeof CUSTOMER_SORT_FIELDS)[number], string> = {
@@ -84,6 +93,8 @@ export interface ListQuery {
   pageSize: number
   filter: CustomerFilter
   sort: { field: (typeof CUSTOMER_SORT_FIELDS)[number]; order: 'asc' | 'desc' }
+  /** count every match of a common search (otherwise counted up to a cap) */
+  exactCount?: boolean
 }
 
 /** Which rows of the ordered list to read; `reverse` reads them from the end (deep pages). */
@@ -100,15 +111,20 @@ export interface RowWindow {
  * (index-only with the scope alone). `pageIds(w)`: ids of a window of the ordered list, with the
  * match count if asked. `narrowed`: a search or filter is set (beyond the data scope).
  */
-export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.QueryBuilder) => void, viewer?: ListViewer) {
+export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.QueryBuilder) => void, viewer?: ListViewer, o: { searchIndexed?: boolean } = {}) {
   const f = input.filter
+  const dialect = dialectOf(db)
   const filter = (q: Knex.QueryBuilder) => {
     scope(q)
     for (const field of DICT_FIELDS) if (f[field]) q.where(`c.${toColumn(field)}`, f[field])
     if (f.ownerId) q.where('c.owner_id', f.ownerId)
     if (f.status) q.where('c.status', f.status)
     if (f.customerType) q.where('c.customer_type', f.customerType)
-    if (f.search) whereLike(q, 'c.search_text', f.search.toLowerCase())
+    if (f.search) {
+      whereLike(q, 'c.search_text', f.search.toLowerCase())
+      // few matches: only the customers the search index offers (then checked by the LIKE)
+      if (o.searchIndexed) whereCustomerSearchIndexed(db, q, dialect, 'c.id', 'c.search_text', f.search.toLowerCase())
+    }
     if (viewer && f.view === 'mine') q.where('c.owner_id', viewer.userId)
     if (viewer && f.view === 'subordinates') q.whereIn('c.owner_id', subordinatesOf(db, viewer))
     if (f.teamId) q.whereIn('c.owner_id', db('users').select('id').where('team_id', f.teamId))
@@ -162,6 +178,10 @@ export function listRowsByIds(db: Knex, ids: string[]) {
     })
     .select([...LIST_COLUMNS, 'u.name as owner_name', 'pu.name as pool_prev_owner_name', 'pc.name as primary_contact'])
 }
+
+/** The columns an export carries beyond the list's (address, e-mail, …), by id. */
+export const exportDetailsByIds = (db: Knex, ids: string[]): Promise<Array<Record<string, unknown>>> =>
+  db('customers').whereIn('id', ids).select('id', 'country', 'province', 'address', 'postcode', 'phone2', 'fax', 'email', 'email2', 'website', 'main_products', 'tax_id')
 
 export const findCustomer = (db: Knex, id: string) =>
   db('customers as c')

@@ -25,8 +25,8 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, customerCounts, customerListQueries, customersFromPool, customersToPool,
-  customersWithoutKeys, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
+  customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
@@ -145,18 +145,90 @@ export async function customersList(ctx: ServiceContext, input: ListQuery) {
   return listPage(ctx, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
 }
 
+/**
+ * The whole list in chunks, for the export: the ids of every match in the list's order (the same
+ * statements, filters, sort and data scope as customersList) in one ordered read, then the rows
+ * `chunkSize` ids at a time — no OFFSET pages, whose cost grows with the page number.
+ */
+export async function* customersListChunks(ctx: ServiceContext, input: Omit<ListQuery, 'page' | 'pageSize'>, chunkSize: number): AsyncGenerator<{ items: CustomerRow[]; total: number }> {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), viewerOf(ctx))
+  const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => r.id)
+  for (let i = 0; i < ids.length || i === 0; i += chunkSize) {
+    const slice = ids.slice(i, i + chunkSize)
+    const byId = new Map((slice.length ? await listRowsByIds(k, slice) : []).map((r: Row) => [r.id, toRow(r)]))
+    yield { items: slice.map((id) => byId.get(id)).filter((r): r is CustomerRow => !!r), total: ids.length }
+  }
+}
+
+export interface CustomerExportDetails {
+  country: string | null
+  province: string | null
+  address: string | null
+  postcode: string | null
+  phone2: string | null
+  fax: string | null
+  email: string | null
+  email2: string | null
+  website: string | null
+  mainProducts: string | null
+  taxId: string | null
+}
+
+/**
+ * The fields an export carries beyond the list row (so that an exported file re-imports
+ * completely), for customers the caller already read through the scoped list: keyed by id.
+ */
+export async function customerExportDetails(ctx: ServiceContext, ids: string[]): Promise<Map<string, CustomerExportDetails>> {
+  requirePerm(ctx.actor, 'customers', 'view')
+  const out = new Map<string, CustomerExportDetails>()
+  const s = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const r of await exportDetailsByIds(ctx.db.knex, ids.slice(i, i + 1000))) {
+      out.set(String(r.id), {
+        country: s(r.country), province: s(r.province), address: s(r.address), postcode: s(r.postcode), phone2: s(r.phone2), fax: s(r.fax),
+        email: s(r.email), email2: s(r.email2), website: s(r.website), mainProducts: s(r.main_products), taxId: s(r.tax_id),
+      })
+    }
+  }
+  return out
+}
+
+/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
+const ALL_ROWS = 1_000_000_000
+
 /** The 公海 list (the pool service checks its permission): customers without an owner, the list's filters. */
 export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => listPage(ctx, input, inPool)
 
 const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, now: ctx.clock.now() })
 
+/**
+ * A search matching more customers than this is counted up to it ("10,000+" in the list) unless
+ * the caller asks for the exact count: counting every one of 180,000 matches of 科技 among
+ * 1,000,000 customers costs what reading them does, while the first page of a common term is
+ * found at once in the list's order. Below it the search index finds the matches and they are
+ * counted exactly.
+ */
+export const SEARCH_COUNT_CAP = 10_000
+
 async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.QueryBuilder) => void) {
   const k = ctx.db.knex
-  const { filtered, pageIds, narrowed } = customerListQueries(k, input, scope, viewerOf(ctx))
+  const term = input.filter.search?.toLowerCase()
+  // a term the index narrows to a few thousand customers: found through the index, counted exactly
+  const searchIndexed = !!term && (await searchIndexCount(k, ctx.db.dialect, term, SEARCH_COUNT_CAP)) <= SEARCH_COUNT_CAP
+  const { filtered, pageIds, narrowed } = customerListQueries(k, input, scope, viewerOf(ctx), { searchIndexed })
   const offset = (input.page - 1) * input.pageSize
   let total: number
+  let totalCapped = false
   let ids: Array<{ id: string; total_count?: unknown }>
-  if (narrowed) {
+  if (term && !searchIndexed && !input.exactCount) {
+    // a common term (or one no index narrows): counted up to the cap, the page read in list order
+    const n = await countCustomersUpTo(k, filtered, SEARCH_COUNT_CAP)
+    totalCapped = n > SEARCH_COUNT_CAP
+    total = Math.min(n, SEARCH_COUNT_CAP)
+    ids = offset >= n ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: false })
+  } else if (narrowed) {
     ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
     total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
   } else {
@@ -169,7 +241,7 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
   const rows = ids.length ? await listRowsByIds(k, ids.map((r) => r.id)) : []
   const byId = new Map(rows.map((r: Row) => [r.id, toRow(r)]))
   const items = ids.map((r) => byId.get(r.id)).filter((r): r is CustomerRow => !!r)
-  return { items, total, page: input.page, pageSize: input.pageSize }
+  return { items, total, ...(totalCapped ? { totalCapped } : {}), page: input.page, pageSize: input.pageSize }
 }
 
 /**

@@ -7,11 +7,14 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { ServiceContext } from '../context'
-import type { ExportFile, ExportInput, ExportList } from '../../contract/exports'
+import type { ExportFile, ExportInput, ExportJob, ExportList } from '../../contract/exports'
 import type { z } from 'zod'
-import { fieldError } from '../../shared/errors'
+import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
+import { newId } from '../../db/ids'
 import { requirePerm } from '../auth/permissions'
-import { customersExporter, Labels, opportunitiesExporter, type ListExporter } from './exports.lists'
+import {
+  contactsExporter, customersExporter, interactionsExporter, Labels, opportunitiesExporter, ordersExporter, paymentsExporter, requirementsExporter, ticketsExporter, type ListExporter,
+} from './exports.lists'
 import { openSheetWriter } from './exports.writer'
 
 /** The sheet writer (xlsx streamed, CSV with the formula guard) for other modules' files (the import's error report). */
@@ -24,7 +27,13 @@ export const EXPORT_PAGE_SIZE = 1000
 
 const EXPORTERS: Record<ExportList, ListExporter<never>> = {
   customers: customersExporter as ListExporter<never>,
+  contacts: contactsExporter as ListExporter<never>,
+  interactions: interactionsExporter as ListExporter<never>,
   opportunities: opportunitiesExporter as ListExporter<never>,
+  orders: ordersExporter as ListExporter<never>,
+  payments: paymentsExporter as ListExporter<never>,
+  tickets: ticketsExporter as ListExporter<never>,
+  requirements: requirementsExporter as ListExporter<never>,
 }
 
 export const MIME = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv' } as const
@@ -48,6 +57,8 @@ export interface ExportOptions {
   /** after each page: rows written so far and the list's total */
   onProgress?: (done: number, total: number) => void
   pageSize?: number
+  /** stops the export before the next page (answers a `common.export.cancelled` rule error) */
+  signal?: AbortSignal
 }
 
 /**
@@ -85,28 +96,137 @@ async function writeExport(ctx: ServiceContext, input: ExportRequest, out: Writa
   const labels = new Labels(ctx, input.lang)
   const pageSize = opts.pageSize ?? EXPORT_PAGE_SIZE
   let done = 0
-  for (let page = 1; ; page++) {
-    const r = await ex.page(ctx, listInput as never, page, pageSize, labels)
+  const pages = ex.chunks ? ex.chunks(ctx, listInput as never, pageSize, labels) : pagesOf(ex, ctx, listInput as never, pageSize, labels)
+  for await (const r of pages) {
+    if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
     for (const row of r.rows) await writer.add(row)
     done += r.rows.length
-    opts.onProgress?.(done, r.total)
-    if (r.rows.length < pageSize || done >= r.total) break
+    opts.onProgress?.(done, Math.max(r.total, done))
   }
+  if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
   const rows = await writer.finish()
   return { rows, fileName: exportFileName(input, now), mime: MIME[input.format] }
 }
 
+/** The list page by page through its list service, until a short page or the total. */
+async function* pagesOf(ex: ListExporter<never>, ctx: ServiceContext, input: never, pageSize: number, labels: Labels) {
+  let done = 0
+  for (let page = 1; ; page++) {
+    const r = await ex.page(ctx, input, page, pageSize, labels)
+    yield r
+    done += r.rows.length
+    if (r.rows.length < pageSize || done >= r.total) return
+  }
+}
+
+/** The export written to a file in `dir`; answers what the file holds. */
+async function exportToFile(ctx: ServiceContext, input: ExportRequest, dir: string, opts: ExportOptions = {}) {
+  const file = path.join(dir, `export.${input.format}`)
+  const stream = fs.createWriteStream(file)
+  const r = await exportList(ctx, input, stream, opts)
+  if (!stream.closed) await once(stream, 'close')
+  return { ...r, file }
+}
+
+async function fileAnswer(r: { fileName: string; mime: string; rows: number; file: string }): Promise<ExportFile> {
+  const bytes = await fs.promises.readFile(r.file)
+  return { fileName: r.fileName, mime: r.mime, rows: r.rows, contentBase64: bytes.toString('base64') }
+}
+
+const tempDir = () => fs.promises.mkdtemp(path.join(os.tmpdir(), 'crm-export-'))
+
 /** The IPC call: the export written to a temporary file, answered as bytes, the file removed. */
 export async function exportsRun(ctx: ServiceContext, input: ExportRequest): Promise<ExportFile> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'crm-export-'))
+  const dir = await tempDir()
   try {
-    const file = path.join(dir, `export.${input.format}`)
-    const stream = fs.createWriteStream(file)
-    const r = await exportList(ctx, input, stream)
-    if (!stream.closed) await once(stream, 'close')
-    const bytes = await fs.promises.readFile(file)
-    return { fileName: r.fileName, mime: r.mime, rows: r.rows, contentBase64: bytes.toString('base64') }
+    return await fileAnswer(await exportToFile(ctx, input, dir))
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true })
+  }
+}
+
+// ---- background exports with progress (the 导出 button) -------------------------------------------
+
+interface Job {
+  id: string
+  userId: string
+  state: ExportJob['state']
+  done: number
+  total: number
+  dir: string
+  abort: AbortController
+  result?: { fileName: string; mime: string; rows: number; file: string }
+  error?: unknown
+  /** when it finished (a finished job nobody fetches is removed after JOB_TTL_MS) */
+  endedAt?: number
+}
+
+/** Running and finished exports of this process, by job id. */
+const jobs = new Map<string, Job>()
+const JOB_TTL_MS = 10 * 60_000
+
+const snapshot = (j: Job): ExportJob => ({ jobId: j.id, state: j.state, done: j.done, total: j.total })
+
+function forget(j: Job) {
+  jobs.delete(j.id)
+  void fs.promises.rm(j.dir, { recursive: true, force: true })
+}
+
+/** The caller's own job (another user's job id is not found). */
+function jobOf(ctx: ServiceContext, jobId: string): Job {
+  const j = jobs.get(jobId.toLowerCase())
+  if (!j || j.userId !== ctx.actor.userId) throw notFound('export', jobId)
+  return j
+}
+
+/** Starts the export in the background and answers at once; the rights are checked before it starts. */
+export async function exportsStart(ctx: ServiceContext, input: ExportRequest): Promise<ExportJob> {
+  requirePerm(ctx.actor, EXPORTERS[input.list].module, 'export')
+  const now = Date.now()
+  for (const j of jobs.values()) if (j.endedAt && now - j.endedAt > JOB_TTL_MS) forget(j)
+  const j: Job = { id: newId(), userId: ctx.actor.userId, state: 'running', done: 0, total: 0, dir: await tempDir(), abort: new AbortController() }
+  jobs.set(j.id, j)
+  const onProgress = (done: number, total: number) => {
+    j.done = done
+    j.total = total
+  }
+  exportToFile(ctx, input, j.dir, { onProgress, signal: j.abort.signal }).then(
+    (r) => {
+      j.result = r
+      j.state = 'done'
+      j.endedAt = Date.now()
+    },
+    (e: unknown) => {
+      j.error = e
+      j.state = j.abort.signal.aborted ? 'cancelled' : 'failed'
+      j.endedAt = Date.now()
+    },
+  )
+  return snapshot(j)
+}
+
+export async function exportsProgress(ctx: ServiceContext, input: { jobId: string }): Promise<ExportJob> {
+  return snapshot(jobOf(ctx, input.jobId))
+}
+
+export async function exportsCancel(ctx: ServiceContext, input: { jobId: string }): Promise<{ ok: true }> {
+  const j = jobOf(ctx, input.jobId)
+  if (j.state === 'running') j.abort.abort()
+  else forget(j)
+  return { ok: true }
+}
+
+/** The finished file, once; a failed export answers its error, a running one `common.export.notReady`. */
+export async function exportsFetch(ctx: ServiceContext, input: { jobId: string }): Promise<ExportFile> {
+  const j = jobOf(ctx, input.jobId)
+  if (j.state === 'running') throw ruleError('common.export.notReady', 'the export is still running', { done: j.done, total: j.total })
+  try {
+    if (j.state !== 'done' || !j.result) {
+      if (j.error instanceof AppError) throw j.error
+      throw j.state === 'cancelled' ? ruleError('common.export.cancelled', 'the export was cancelled') : new AppError('internal', 'the export failed')
+    }
+    return await fileAnswer(j.result)
+  } finally {
+    forget(j)
   }
 }

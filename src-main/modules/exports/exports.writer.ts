@@ -1,5 +1,6 @@
 // The file side of an export: rows in, a formatted .xlsx (exceljs' streaming WorkbookWriter: only
 // the current row is in memory) or a CSV (UTF-8 with a BOM, or GBK) out, written to a stream.
+import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
@@ -36,7 +37,7 @@ export interface SheetWriter {
   finish(): Promise<number>
 }
 
-const NUM_FMT: Partial<Record<ColumnType, string>> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', money: '#,##0.00', int: '0' }
+export const NUM_FMT: Partial<Record<ColumnType, string>> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', money: '#,##0.00', int: '0' }
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -111,36 +112,61 @@ export function openSheetWriter(out: Writable, o: SheetOptions): SheetWriter {
 
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   const ws = wb.addWorksheet(safeSheetName(o.sheetName), { views: [{ state: 'frozen', ySplit: 1 }] })
-  ws.columns = o.columns.map((c) => ({ header: c.header, key: c.key, width: c.width, style: NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] } : {} }))
+  // One style object per column, shared by all its cells: exceljs finds a style it has seen in a
+  // WeakMap, while a fresh object per cell costs a style lookup by its XML text every time.
+  const styles = o.columns.map((c) => (NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type]! } : null))
+  ws.columns = o.columns.map((c, i) => ({ header: c.header, key: c.key, width: c.width, ...(styles[i] ? { style: styles[i] } : {}) }))
   const header = ws.getRow(1)
   header.font = { bold: true }
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFF3F8' } }
   header.commit()
-  const toCells = (row: Record<string, unknown>, totals = false) =>
-    Object.fromEntries(o.columns.map((c, i) => [c.key, totals && i === 0 && !c.total ? o.totalsLabel : cellValue(c.type, row[c.key], o.utcOffsetMinutes)]))
+  const types = o.columns.map((c) => c.type)
+  const keys = o.columns.map((c) => c.key)
+  let rowNo = 1
+  const writeRow = (values: Array<string | number | Date | null>, bold: boolean) => {
+    const r = ws.getRow(++rowNo)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      if (v === null) continue
+      const cell = r.getCell(i + 1)
+      cell.value = v
+      // the totals row gets copies: the row's bold font is set on each of its cells' styles
+      cell.style = bold ? { ...styles[i] } : (styles[i] ?? NO_STYLE)
+    }
+    if (bold) r.font = { bold: true }
+    r.commit()
+  }
   let pending = 0
   return {
     async add(row) {
       tally(row)
-      ws.addRow(toCells(row)).commit()
-      // let the zip stream drain now and then, so a long export neither blocks nor buffers
+      const values = new Array<string | number | Date | null>(keys.length)
+      for (let i = 0; i < keys.length; i++) values[i] = cellValue(types[i]!, row[keys[i]!], o.utcOffsetMinutes)
+      writeRow(values, false)
+      // every 1,000 rows let the zip stream drain into the file, so a long export neither blocks
+      // the event loop nor buffers the file in memory
       if (++pending >= 1000) {
         pending = 0
-        await new Promise((r) => setImmediate(r))
+        await drained(out)
       }
     },
     async finish() {
       const t = totalsRow()
-      if (t) {
-        const r = ws.addRow(toCells(t, true))
-        r.font = { bold: true }
-        r.commit()
-      }
+      if (t) writeRow(o.columns.map((c, i) => (i === 0 && !c.total ? o.totalsLabel : cellValue(c.type, t[c.key], o.utcOffsetMinutes))), true)
       ws.commit()
       await wb.commit()
       return rows
     },
   }
+}
+
+/** The style of a cell without a number format (one object, so exceljs looks it up once). */
+const NO_STYLE = {}
+
+/** Resolves on the next turn of the event loop once the file stream has room again. */
+async function drained(out: Writable) {
+  if (out.writableNeedDrain) await once(out, 'drain')
+  await new Promise((r) => setImmediate(r))
 }
 
 function csvWriter(out: Writable, o: SheetOptions, tally: (r: Record<string, unknown>) => void, totalsRow: () => Record<string, unknown> | null, count: () => number): SheetWriter {

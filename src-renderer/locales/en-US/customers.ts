@@ -18,6 +18,8 @@ export default {
     lessFilters: 'Fewer filters',
     resetFilters: 'Reset',
     totalCount: '{n} customers',
+    totalCapped: '{n}+ customers',
+    countExactly: 'Exact count',
     selectedCount: '{n} selected',
     none: '—',
     stars: '{n} stars',

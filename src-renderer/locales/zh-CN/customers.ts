@@ -18,6 +18,8 @@ export default {
     lessFilters: '收起筛选',
     resetFilters: '重置',
     totalCount: '共 {n} 个客户',
+    totalCapped: '共 {n}+ 个客户',
+    countExactly: '精确计数',
     selectedCount: '已选 {n} 个',
     none: '—',
     stars: '{n} 星',

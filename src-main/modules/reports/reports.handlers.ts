@@ -1,0 +1,13 @@
+import { svc, type AreaHandlers } from '../handler-types'
+import { reportsExport } from './reports.export'
+import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsSavePdf, reportsService } from './reports.service'
+
+export const reportsHandlers: AreaHandlers<'reports'> = {
+  contribution: (c, i) => reportsContribution(svc(c), i),
+  composition: (c, i) => reportsComposition(svc(c), i),
+  service: (c, i) => reportsService(svc(c), i),
+  churn: (c, i) => reportsChurn(svc(c), i),
+  followups: (c, i) => reportsFollowUps(svc(c), i),
+  export: (c, i) => reportsExport(svc(c), i),
+  savePdf: (c, i) => reportsSavePdf(svc(c), i),
+}

@@ -1,0 +1,280 @@
+// Knex queries of the 统计报表: aggregates over orders, payments, customers, service tickets and
+// churn warnings, each narrowed to the customers of the caller's scope and the report's filters
+// (a semi-join on customers, left out for company scope without filters so the sums read the
+// covering indexes of their own table alone). Every aggregate compiles for SQL Server
+// (test/unit/reports-mssql.test.ts): conditional sums, GROUP BY on the same expression as the
+// SELECT, month bucketing through db/dialect.ts.
+import type { Knex } from 'knex'
+import { COUNTED_STATUSES } from '../../contract/orders'
+import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
+import { dayOfInstant, fromIndexed, monthOfInstant } from '../../db/dialect'
+
+export type Row = Record<string, unknown>
+
+/** Restricts a query to the caller's data scope on an owner column (auth/permissions applyScope). */
+export type ScopeFn = (q: Knex.QueryBuilder, ownerCol: string) => void
+
+export interface CustomerFilter {
+  teamId?: string
+  ownerId?: string
+  regionId?: string
+  levelId?: string
+}
+
+/** Local days, inclusive (YYYY-MM-DD). */
+export interface DayRange {
+  first: string
+  last: string
+}
+
+/** Instants [from, to). */
+export interface InstantRange {
+  from: string
+  to: string
+}
+
+/** Whether the customers must be narrowed at all (company scope, no filter: every customer). */
+export const narrows = (f: CustomerFilter, scopeAll: boolean) => !scopeAll || !!(f.teamId || f.ownerId || f.regionId || f.levelId)
+
+/** Live customers in scope matching the filters, on alias `alias`. */
+export function filterCustomers(k: Knex, q: Knex.QueryBuilder, alias: string, f: CustomerFilter, scope: ScopeFn) {
+  q.whereNull(`${alias}.deleted_at`)
+  scope(q, `${alias}.owner_id`)
+  if (f.ownerId) q.where(`${alias}.owner_id`, f.ownerId)
+  if (f.teamId) q.whereIn(`${alias}.owner_id`, k('users').select('id').where('team_id', f.teamId))
+  if (f.regionId) q.where(`${alias}.region_id`, f.regionId)
+  if (f.levelId) q.where(`${alias}.level_id`, f.levelId)
+  return q
+}
+
+/** The ids of the customers in scope matching the filters (a subquery). */
+const customerIds = (k: Knex, f: CustomerFilter, scope: ScopeFn) => filterCustomers(k, k('customers as fc').select('fc.id'), 'fc', f, scope)
+
+/** `q.customer_id in (customers in scope)` when the customers are narrowed. */
+function onCustomers(k: Knex, q: Knex.QueryBuilder, col: string, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  if (narrowed) q.whereIn(col, customerIds(k, f, scope))
+  return q
+}
+
+// ---- 客户贡献分析 -------------------------------------------------------------------------------
+
+/**
+ * Per customer: sales (approved, shipped, completed orders by order date) or payments received
+ * (by paid date) over the days. Reads the covering indexes orders_date_customer_sums /
+ * payments_date_customer_amount (migration 20261206001700).
+ */
+export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  const q =
+    basis === 'orders'
+      ? fromIndexed(k, 'orders', 'o', 'orders_date_customer_sums')
+          .where('o.order_date', '>=', days.first)
+          .where('o.order_date', '<=', days.last)
+          .whereIn('o.status', [...COUNTED_STATUSES])
+          .whereNull('o.deleted_at')
+          .groupBy('o.customer_id')
+          .select('o.customer_id as customer_id', k.raw('sum(o.total_cents) as cents'))
+      : fromIndexed(k, 'payments', 'o', 'payments_date_customer_amount')
+          .where('o.paid_date', '>=', days.first)
+          .where('o.paid_date', '<=', days.last)
+          .whereNull('o.deleted_at')
+          .groupBy('o.customer_id')
+          .select('o.customer_id as customer_id', k.raw('sum(o.amount_cents) as cents'))
+  return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+}
+
+/** Code, name and owner's name of some customers (ranked rows, movers). */
+export const customerLabels = (k: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length
+    ? k('customers as c').leftJoin('users as u', 'u.id', 'c.owner_id').whereIn('c.id', ids).select('c.id', 'c.code', 'c.name', 'u.name as owner_name')
+    : Promise.resolve([])
+
+// ---- 客户构成分析 -------------------------------------------------------------------------------
+
+const DIMENSION_COLUMN: Record<CompositionDimension, string> = {
+  level: 'level_id', region: 'region_id', industry: 'industry_id', nature: 'nature_id', size: 'size_id', source: 'source_id', category: 'category_id',
+}
+
+/** Customers in scope per value of the dimension. */
+export function customersByDimension(k: Knex, dim: CompositionDimension, f: CustomerFilter, scope: ScopeFn) {
+  const col = `c.${DIMENSION_COLUMN[dim]}`
+  return filterCustomers(k, k('customers as c'), 'c', f, scope).groupBy(col).select(`${col} as k`, k.raw('count(*) as n'))
+}
+
+/** Sales in the days of the customers in scope per value of the dimension (sums per customer first, then joined). */
+export function salesByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn) {
+  const col = `c.${DIMENSION_COLUMN[dim]}`
+  const perCustomer = amountsByCustomer(k, 'orders', days, {}, () => undefined, false).as('s')
+  return filterCustomers(k, k.from(perCustomer).join('customers as c', 'c.id', 's.customer_id'), 'c', f, scope)
+    .groupBy(col)
+    .select(`${col} as k`, k.raw('sum(s.cents) as cents'))
+}
+
+// ---- 客户服务分析 -------------------------------------------------------------------------------
+
+const WAITING = ['new', 'assigned']
+
+function tickets(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  const q = k('service_tickets as t').where('t.created_at', '>=', range.from).where('t.created_at', '<', range.to).whereNull('t.deleted_at')
+  return onCustomers(k, q, 't.customer_id', f, scope, narrowed)
+}
+
+/** One SLA rule as the breach count needs it: the type (null: no type) and urgency, minutes to resolve, and the start before which a waiting ticket is late now. */
+export interface BreachRule {
+  typeId: string | null
+  urgency: string
+  minutes: number
+  startedBefore: string
+}
+
+/** `sum(case when <ticket of rule i> and <late by rule i> then 1 … else 0 end)`: resolved after its SLA, or waiting past it now. */
+function breachSum(k: Knex, rules: BreachRule[]): Knex.Raw {
+  if (!rules.length) return k.raw('0')
+  const branches: string[] = []
+  const bindings: Knex.RawBinding[] = []
+  for (const r of rules) {
+    branches.push(
+      `when ${r.typeId ? 't.type_id = ?' : 't.type_id is null'} and t.urgency = ? and ` +
+        `(t.resolve_minutes > ? or (t.status in (?, ?) and coalesce(t.sla_start_at, t.created_at) < ?)) then 1`,
+    )
+    if (r.typeId) bindings.push(r.typeId)
+    bindings.push(r.urgency, r.minutes, ...WAITING, r.startedBefore)
+  }
+  return k.raw(`sum(case ${branches.join(' ')} else 0 end)`, bindings)
+}
+
+/** The (type, urgency) pairs of the period's tickets (for their SLA rules). */
+export const ticketKinds = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  tickets(k, range, f, scope, narrowed).distinct('t.type_id', 't.urgency')
+
+/** Per service type: tickets, waiting, minutes to assign / resolve and satisfaction (sums and counts), SLA breaches. */
+export function ticketsByType(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, rules: BreachRule[]) {
+  return tickets(k, range, f, scope, narrowed)
+    .groupBy('t.type_id')
+    .select(
+      't.type_id as type_id',
+      k.raw('count(*) as n'),
+      k.raw(`sum(case when t.status in (?, ?) then 1 else 0 end) as open_n`, WAITING),
+      k.raw('sum(t.assign_minutes) as assign_sum'),
+      k.raw('count(t.assign_minutes) as assign_n'),
+      k.raw('sum(t.resolve_minutes) as resolve_sum'),
+      k.raw('count(t.resolve_minutes) as resolve_n'),
+      k.raw('sum(t.satisfaction) as sat_sum'),
+      k.raw('count(t.satisfaction) as sat_n'),
+      k.raw('? as breaches', [breachSum(k, rules)]),
+    )
+}
+
+/** Per local month of creation: tickets and satisfaction (sum and count of the rated). */
+export function ticketsByMonth(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, offsetMinutes: number) {
+  const month = monthOfInstant(k, 't.created_at', offsetMinutes)
+  return tickets(k, range, f, scope, narrowed)
+    .groupBy(month)
+    .select(k.raw('? as month', [month]), k.raw('count(*) as n'), k.raw('sum(t.satisfaction) as sat_sum'), k.raw('count(t.satisfaction) as sat_n'))
+}
+
+export const ticketsByStatus = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  tickets(k, range, f, scope, narrowed).groupBy('t.status').select('t.status as status', k.raw('count(*) as n'))
+
+export const ticketsBySatisfaction = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  tickets(k, range, f, scope, narrowed).whereNotNull('t.satisfaction').groupBy('t.satisfaction').select('t.satisfaction as score', k.raw('count(*) as n'))
+
+// ---- 客户流失分析 -------------------------------------------------------------------------------
+
+/** Customers in scope per region. */
+export const customersByRegion = (k: Knex, f: CustomerFilter, scope: ScopeFn) =>
+  filterCustomers(k, k('customers as c'), 'c', f, scope).groupBy('c.region_id').select('c.region_id as k', k.raw('count(*) as n'))
+
+/** 流失 confirmed in the range, of customers in scope (joined: the region is grouped by). */
+function churned(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn) {
+  const q = k('churn_warnings as w')
+    .join('customers as c', 'c.id', 'w.customer_id')
+    .where('w.status', 'confirmed')
+    .where('w.confirmed_at', '>=', range.from)
+    .where('w.confirmed_at', '<', range.to)
+    .whereNull('w.deleted_at')
+  return filterCustomers(k, q, 'c', f, scope)
+}
+
+export const churnedByReason = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn) =>
+  churned(k, range, f, scope).groupBy('w.reason_id').select('w.reason_id as k', k.raw('count(*) as n'))
+
+export const churnedByRegion = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn) =>
+  churned(k, range, f, scope).groupBy('c.region_id').select('c.region_id as k', k.raw('count(*) as n'))
+
+export function churnedByMonth(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, offsetMinutes: number) {
+  const month = monthOfInstant(k, 'w.confirmed_at', offsetMinutes)
+  return churned(k, range, f, scope).groupBy(month).select(k.raw('? as month', [month]), k.raw('count(*) as n'))
+}
+
+/** The churned customers, newest first. */
+export const churnedList = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, limit: number) =>
+  churned(k, range, f, scope)
+    .orderBy([{ column: 'w.confirmed_at', order: 'desc' }, { column: 'c.code', order: 'asc' }])
+    .limit(limit)
+    .select('c.id as customer_id', 'c.code', 'c.name', 'c.region_id', 'w.reason_id', 'w.reason_text', 'w.last_order_date', 'w.confirmed_at')
+
+/** 流失预警 raised in the range, by their status now. */
+export function warningsByStatus(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  const q = k('churn_warnings as w').where('w.detected_at', '>=', range.from).where('w.detected_at', '<', range.to).whereNull('w.deleted_at')
+  return onCustomers(k, q, 'w.customer_id', f, scope, narrowed).groupBy('w.status').select('w.status as status', k.raw('count(*) as n'))
+}
+
+// ---- 跟进统计 -------------------------------------------------------------------------------------
+
+function followUps(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
+  const q = k('interactions as i').where('i.occurred_at', '>=', range.from).where('i.occurred_at', '<', range.to).whereNull('i.deleted_at')
+  return onCustomers(k, q, 'i.customer_id', f, scope, narrowed)
+}
+
+/** Follow-ups per rep (who wrote them) and channel. */
+export const followUpsByRepChannel = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).groupBy('i.owner_id', 'i.channel_id').select('i.owner_id as owner_id', 'i.channel_id as channel_id', k.raw('count(*) as n'))
+
+/** Distinct customers followed up per rep. */
+export const customersByRep = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).groupBy('i.owner_id').select('i.owner_id as owner_id', k.raw('count(distinct i.customer_id) as n'))
+
+/** Distinct customers followed up at all. */
+export const customersFollowedUp = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
+  followUps(k, range, f, scope, narrowed).first(k.raw('count(distinct i.customer_id) as n'))
+
+/** Follow-ups per local day. */
+export function followUpsByDay(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, offsetMinutes: number) {
+  const day = dayOfInstant(k, 'i.occurred_at', offsetMinutes)
+  return followUps(k, range, f, scope, narrowed).groupBy(day).select(k.raw('? as day', [day]), k.raw('count(*) as n'))
+}
+
+/** One 联系策略 and the instant since which a contact keeps a customer on time. */
+export interface PolicyCut {
+  policyId: string
+  since: string
+}
+
+/** Customers in scope with a 联系策略 per owner: how many, and how many were contacted (never: created) since their policy's cut. */
+export function policyByOwner(k: Knex, f: CustomerFilter, scope: ScopeFn, cuts: PolicyCut[]) {
+  const onTime = cuts.length
+    ? k.raw(`sum(case ${cuts.map(() => 'when c.contact_policy_id = ? and coalesce(c.last_contact_at, c.created_at) >= ? then 1').join(' ')} else 0 end)`, cuts.flatMap((c) => [c.policyId, c.since]))
+    : k.raw('0')
+  return filterCustomers(k, k('customers as c'), 'c', f, scope)
+    .whereNotNull('c.contact_policy_id')
+    .groupBy('c.owner_id')
+    .select('c.owner_id as owner_id', k.raw('count(*) as n'), k.raw('? as on_time', [onTime]))
+}
+
+/** The cycle in days of each 联系策略. */
+export const contactPolicies = (k: Knex): Promise<Row[]> => k('dict_items').where('type_code', 'contact_policy').whereNull('deleted_at').select('id', 'cycle_days')
+
+/** Names of some users. */
+export const userNames = (k: Knex, ids: string[]): Promise<Row[]> => (ids.length ? k('users').whereIn('id', ids).select('id', 'name') : Promise.resolve([]))
+
+// ---- names written on an exported sheet ---------------------------------------------------------
+
+export const userNameOf = async (k: Knex, id: string): Promise<string | null> => {
+  const r = await k('users').where('id', id).first('name')
+  return r ? String(r.name) : null
+}
+
+export const teamNameOf = async (k: Knex, id: string): Promise<string | null> => {
+  const r = await k('teams').where('id', id).first('name')
+  return r ? String(r.name) : null
+}

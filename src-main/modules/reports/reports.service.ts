@@ -1,0 +1,292 @@
+// 统计报表: reports.view first (its data scope — own / team / all — narrows every report to the
+// customers the caller may see), then the report's aggregates (reports.repository) over the
+// period's local days (the 工作台's period helper) and the filters. Reads only: no transaction,
+// no audit. Shares and rates are rounded to 4 decimals, money stays in integer cents.
+import type { z } from 'zod'
+import type { Knex } from 'knex'
+import type { ServiceContext } from '../context'
+import type { DataScope } from '../../contract/common'
+import type {
+  ChurnReport, ChurnReportInput, CompositionInput, FollowUpReport, FollowUpReportInput, CompositionReport, ContributionInput, ContributionReport, Mover, ReportName, ServiceReport, ServiceReportInput,
+} from '../../contract/reports'
+import { COMPOSITION_DIMENSIONS } from '../../contract/reports'
+import { toIso, toNum } from '../../db/dialect'
+import { applyScope, requirePerm } from '../auth/permissions'
+import { periodDays, rangeOf, todayIn, type Days } from '../dashboard/dashboard.period'
+import { appZone } from '../reminders/system-reminders.service'
+import { addDays, daysInMonth, offsetMinutes, zoneOf, type LocalDate, type Zone } from '../reminders/tz'
+import { loadSlaRules } from '../services/services.sla'
+import { overdueThreshold, slaHours } from '../services/services.model'
+import * as repo from './reports.repository'
+
+type FilterIn = z.output<typeof ServiceReportInput>
+type ContributionIn = z.output<typeof ContributionInput>
+type CompositionIn = z.output<typeof CompositionInput>
+
+export { COMPOSITION_DIMENSIONS }
+
+/** 4 decimals */
+const r4 = (x: number) => Math.round(x * 10_000) / 10_000
+const ratio = (a: number, b: number) => (b ? r4(a / b) : 0)
+const n = (v: unknown) => toNum(v) ?? 0
+const idOrNull = (v: unknown) => (v == null ? null : String(v).toLowerCase())
+
+/** What every report works from: the scope, the period's days and instants, the filters. */
+export interface Frame {
+  k: Knex
+  scope: DataScope
+  scopeFn: repo.ScopeFn
+  filter: repo.CustomerFilter
+  narrowed: boolean
+  zone: Zone
+  /** the wall clock's offset from UTC now (month buckets of timestamps) */
+  offsetMinutes: number
+  days: repo.DayRange
+  range: repo.InstantRange
+  kind: FilterIn['period']
+}
+
+/** The same local day a year earlier (29 February: the 28th). */
+const yearEarlier = (l: LocalDate): LocalDate => ({ y: l.y - 1, m: l.m, d: Math.min(l.d, daysInMonth(l.y - 1, l.m)) })
+
+export async function frameOf(ctx: ServiceContext, input: FilterIn): Promise<Frame> {
+  const scope = requirePerm(ctx.actor, 'reports', 'view')
+  const k = ctx.db.knex
+  const app = await appZone(k)
+  const zone = zoneOf(input, 'tz' in app ? app.tz : 'UTC')
+  const now = ctx.clock.now()
+  const current = periodDays(input.period, todayIn(now, zone), input).current
+  const r = rangeOf(zone, current)
+  const filter: repo.CustomerFilter = { teamId: input.teamId, ownerId: input.ownerId, regionId: input.regionId, levelId: input.levelId }
+  return {
+    k, scope, filter, zone, kind: input.period,
+    scopeFn: (q, col) => void applyScope(q, k, ctx.actor, scope, col),
+    narrowed: repo.narrows(filter, scope === 'all'),
+    offsetMinutes: offsetMinutes(now, zone),
+    days: { first: r.firstDay, last: r.lastDay },
+    range: { from: r.from, to: r.to },
+  }
+}
+
+const head = (f: Frame) => ({ scope: f.scope, period: { firstDay: f.days.first, lastDay: f.days.last, kind: f.kind } })
+
+// ---- 客户贡献分析 -------------------------------------------------------------------------------
+
+export async function reportsContribution(ctx: ServiceContext, input: ContributionIn): Promise<ContributionReport> {
+  const f = await frameOf(ctx, input)
+  const cur = parseDays(f.days)
+  const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
+  const [now, before] = await Promise.all([
+    repo.amountsByCustomer(f.k, input.basis, f.days, f.filter, f.scopeFn, f.narrowed),
+    repo.amountsByCustomer(f.k, input.basis, compare, f.filter, f.scopeFn, f.narrowed),
+  ])
+  const prev = new Map<string, number>()
+  for (const r of before as repo.Row[]) prev.set(String(r.customer_id).toLowerCase(), n(r.cents))
+  const ranked = (now as repo.Row[])
+    .map((r) => ({ id: String(r.customer_id).toLowerCase(), cents: n(r.cents) }))
+    .filter((r) => r.cents !== 0)
+    .sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : 1))
+  const total = ranked.reduce((s, r) => s + r.cents, 0)
+  const compareTotal = [...prev.values()].reduce((s, c) => s + c, 0)
+
+  // the 20/80 curve: cumulative shares every 5 % of the customers
+  const cumulative: number[] = [0]
+  for (const r of ranked) cumulative.push(cumulative[cumulative.length - 1] + r.cents)
+  // the top pct % of the customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one)
+  const at = (pct: number) => (total ? cumulative[Math.ceil((ranked.length * pct) / 100 - 1e-9)] / total : 0)
+  const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i * 5) * 10_000) / 100 }))
+
+  // movers: every customer with an amount in either period
+  const deltas = new Map<string, Omit<Mover, 'code' | 'name'>>()
+  for (const r of ranked) deltas.set(r.id, { customerId: r.id, cents: r.cents, compareCents: prev.get(r.id) ?? 0, deltaCents: r.cents - (prev.get(r.id) ?? 0) })
+  for (const [id, c] of prev) if (!deltas.has(id)) deltas.set(id, { customerId: id, cents: 0, compareCents: c, deltaCents: -c })
+  const byDelta = [...deltas.values()].sort((a, b) => b.deltaCents - a.deltaCents || (a.customerId < b.customerId ? -1 : 1))
+  const gainers = byDelta.filter((d) => d.deltaCents > 0).slice(0, 5)
+  const losers = byDelta.filter((d) => d.deltaCents < 0).reverse().slice(0, 5)
+
+  const shown = ranked.slice(0, input.limit)
+  const labels = new Map<string, repo.Row>()
+  const ids = [...new Set([...shown.map((r) => r.id), ...gainers.map((g) => g.customerId), ...losers.map((l) => l.customerId)])]
+  for (let i = 0; i < ids.length; i += 500) for (const r of await repo.customerLabels(f.k, ids.slice(i, i + 500))) labels.set(String(r.id).toLowerCase(), r)
+  const label = (id: string) => ({ code: String(labels.get(id)?.code ?? ''), name: String(labels.get(id)?.name ?? '') })
+  const rows = shown.map((r, i) => {
+    const c = prev.get(r.id) ?? 0
+    return {
+      rank: i + 1, customerId: r.id, ...label(r.id), ownerName: labels.get(r.id)?.owner_name == null ? null : String(labels.get(r.id)!.owner_name),
+      cents: r.cents, share: ratio(r.cents, total), cumulativeShare: ratio(cumulative[i + 1], total), compareCents: c, growth: c ? r4((r.cents - c) / c) : null,
+    }
+  })
+  return {
+    ...head(f), basis: input.basis, compare: { firstDay: compare.first, lastDay: compare.last },
+    totalCents: total, compareTotalCents: compareTotal, customers: ranked.length, rows,
+    gainers: gainers.map((g) => ({ ...g, ...label(g.customerId) })),
+    losers: losers.map((g) => ({ ...g, ...label(g.customerId) })),
+    pareto, top20Share: r4(at(20)),
+  }
+}
+
+const fmt = (l: LocalDate) => `${String(l.y).padStart(4, '0')}-${String(l.m).padStart(2, '0')}-${String(l.d).padStart(2, '0')}`
+function parseDays(d: repo.DayRange): Days {
+  const p = (s: string): LocalDate => ({ y: +s.slice(0, 4), m: +s.slice(5, 7), d: +s.slice(8, 10) })
+  return { first: p(d.first), end: addDays(p(d.last), 1) }
+}
+
+// ---- 客户构成分析 -------------------------------------------------------------------------------
+
+export async function reportsComposition(ctx: ServiceContext, input: CompositionIn): Promise<CompositionReport> {
+  const f = await frameOf(ctx, input)
+  const [counts, sales] = await Promise.all([
+    repo.customersByDimension(f.k, input.dimension, f.filter, f.scopeFn),
+    repo.salesByDimension(f.k, input.dimension, f.days, f.filter, f.scopeFn),
+  ])
+  const slices = new Map<string, { id: string | null; customers: number; salesCents: number }>()
+  const slice = (id: string | null) => slices.get(String(id)) ?? slices.set(String(id), { id, customers: 0, salesCents: 0 }).get(String(id))!
+  for (const r of counts as repo.Row[]) slice(idOrNull(r.k)).customers += n(r.n)
+  for (const r of sales as repo.Row[]) slice(idOrNull(r.k)).salesCents += n(r.cents)
+  const list = [...slices.values()].sort((a, b) => b.customers - a.customers || b.salesCents - a.salesCents || String(a.id).localeCompare(String(b.id)))
+  return {
+    ...head(f), dimension: input.dimension,
+    customers: list.reduce((s, x) => s + x.customers, 0), salesCents: list.reduce((s, x) => s + x.salesCents, 0), slices: list,
+  }
+}
+
+// ---- 客户服务分析 -------------------------------------------------------------------------------
+
+const STATUSES = ['new', 'assigned', 'handled', 'feedback', 'archived'] as const
+const avg = (sum: unknown, count: unknown) => (n(count) ? Math.round((n(sum) / n(count)) * 100) / 100 : null)
+
+export async function reportsService(ctx: ServiceContext, input: FilterIn): Promise<ServiceReport> {
+  const f = await frameOf(ctx, input)
+  const rules = await loadSlaRules(f.k)
+  const now = ctx.clock.now()
+  const kinds = (await repo.ticketKinds(f.k, f.range, f.filter, f.scopeFn, f.narrowed)) as repo.Row[]
+  const breachRules: repo.BreachRule[] = kinds.map((r) => {
+    const typeId = idOrNull(r.type_id)
+    const urgency = r.urgency === 'urgent' ? 'urgent' : 'normal'
+    const hours = slaHours(rules, typeId, urgency)
+    return { typeId, urgency, minutes: hours * 60, startedBefore: overdueThreshold(now, hours) }
+  })
+  const [types, months, statuses, scores] = await Promise.all([
+    repo.ticketsByType(f.k, f.range, f.filter, f.scopeFn, f.narrowed, breachRules),
+    repo.ticketsByMonth(f.k, f.range, f.filter, f.scopeFn, f.narrowed, f.offsetMinutes),
+    repo.ticketsByStatus(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.ticketsBySatisfaction(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+  ])
+  const typeRows = (types as repo.Row[]).map((r) => ({
+    typeId: idOrNull(r.type_id), tickets: n(r.n), open: n(r.open_n),
+    avgAssignMinutes: avg(r.assign_sum, r.assign_n), avgResolveMinutes: avg(r.resolve_sum, r.resolve_n), avgSatisfaction: avg(r.sat_sum, r.sat_n),
+    slaBreaches: n(r.breaches),
+    sums: r,
+  }))
+  typeRows.sort((a, b) => b.tickets - a.tickets || String(a.typeId).localeCompare(String(b.typeId)))
+  const total = (key: string) => typeRows.reduce((s, t) => s + n(t.sums[key]), 0)
+  const byStatus = new Map((statuses as repo.Row[]).map((r) => [String(r.status), n(r.n)]))
+  const byScore = new Map((scores as repo.Row[]).map((r) => [n(r.score), n(r.n)]))
+  return {
+    ...head(f),
+    tickets: total('n'),
+    byType: typeRows.map(({ sums: _s, ...t }) => t),
+    byMonth: (months as repo.Row[])
+      .map((r) => ({ month: String(r.month), tickets: n(r.n), avgSatisfaction: avg(r.sat_sum, r.sat_n), rated: n(r.sat_n) }))
+      .sort((a, b) => a.month.localeCompare(b.month)),
+    byStatus: STATUSES.map((status) => ({ status, tickets: byStatus.get(status) ?? 0 })),
+    satisfaction: [1, 2, 3, 4, 5].map((score) => ({ score, tickets: byScore.get(score) ?? 0 })),
+    avgAssignMinutes: avg(total('assign_sum'), total('assign_n')),
+    avgResolveMinutes: avg(total('resolve_sum'), total('resolve_n')),
+    slaBreaches: total('breaches'),
+  }
+}
+
+// ---- 客户流失分析 -------------------------------------------------------------------------------
+
+export async function reportsChurn(ctx: ServiceContext, input: z.output<typeof ChurnReportInput>): Promise<ChurnReport> {
+  const f = await frameOf(ctx, input)
+  const [regions, reasons, churnRegions, months, warnings, list] = await Promise.all([
+    repo.customersByRegion(f.k, f.filter, f.scopeFn),
+    repo.churnedByReason(f.k, f.range, f.filter, f.scopeFn),
+    repo.churnedByRegion(f.k, f.range, f.filter, f.scopeFn),
+    repo.churnedByMonth(f.k, f.range, f.filter, f.scopeFn, f.offsetMinutes),
+    repo.warningsByStatus(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.churnedList(f.k, f.range, f.filter, f.scopeFn, 200),
+  ])
+  const customers = (regions as repo.Row[]).reduce((s, r) => s + n(r.n), 0)
+  const churned = (reasons as repo.Row[]).reduce((s, r) => s + n(r.n), 0)
+  const region = new Map<string, { regionId: string | null; customers: number; churned: number }>()
+  const at = (id: string | null) => region.get(String(id)) ?? region.set(String(id), { regionId: id, customers: 0, churned: 0 }).get(String(id))!
+  for (const r of regions as repo.Row[]) at(idOrNull(r.k)).customers += n(r.n)
+  for (const r of churnRegions as repo.Row[]) at(idOrNull(r.k)).churned += n(r.n)
+  const status = new Map((warnings as repo.Row[]).map((r) => [String(r.status), n(r.n)]))
+  return {
+    ...head(f), customers, churned, rate: ratio(churned, customers),
+    reasons: (reasons as repo.Row[]).map((r) => ({ reasonId: idOrNull(r.k), churned: n(r.n) })).sort((a, b) => b.churned - a.churned || String(a.reasonId).localeCompare(String(b.reasonId))),
+    byMonth: (months as repo.Row[]).map((r) => ({ month: String(r.month), churned: n(r.n), rate: ratio(n(r.n), customers) })).sort((a, b) => a.month.localeCompare(b.month)),
+    byRegion: [...region.values()].map((r) => ({ ...r, rate: ratio(r.churned, r.customers) })).sort((a, b) => b.churned - a.churned || b.customers - a.customers || String(a.regionId).localeCompare(String(b.regionId))),
+    warnings: { open: status.get('open') ?? 0, paused: status.get('paused') ?? 0, confirmed: status.get('confirmed') ?? 0, cancelled: status.get('cancelled') ?? 0 },
+    list: (list as repo.Row[]).map((r) => ({
+      customerId: String(r.customer_id).toLowerCase(), code: String(r.code), name: String(r.name), regionId: idOrNull(r.region_id), reasonId: idOrNull(r.reason_id),
+      reasonText: r.reason_text == null ? null : String(r.reason_text), lastOrderDate: r.last_order_date == null ? null : String(r.last_order_date), confirmedAt: toIso(r.confirmed_at)!,
+    })),
+  }
+}
+
+// ---- 跟进统计 -------------------------------------------------------------------------------------
+
+export async function reportsFollowUps(ctx: ServiceContext, input: z.output<typeof FollowUpReportInput>): Promise<FollowUpReport> {
+  const f = await frameOf(ctx, input)
+  const now = ctx.clock.now().getTime()
+  const cuts = (await repo.contactPolicies(f.k))
+    .filter((p) => n(p.cycle_days) > 0)
+    .map((p) => ({ policyId: String(p.id).toLowerCase(), since: new Date(now - n(p.cycle_days) * 86_400_000).toISOString() }))
+  const [cells, reps, all, days, policy] = await Promise.all([
+    repo.followUpsByRepChannel(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.customersByRep(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.customersFollowedUp(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
+    repo.followUpsByDay(f.k, f.range, f.filter, f.scopeFn, f.narrowed, f.offsetMinutes),
+    repo.policyByOwner(f.k, f.filter, f.scopeFn, cuts),
+  ])
+  const userIds = [...new Set([...(cells as repo.Row[]).map((r) => idOrNull(r.owner_id)), ...(policy as repo.Row[]).map((r) => idOrNull(r.owner_id))].filter((x): x is string => !!x))]
+  const names = new Map((await repo.userNames(f.k, userIds)).map((u) => [String(u.id).toLowerCase(), String(u.name)]))
+  const channelTotals = new Map<string, { channelId: string | null; count: number }>()
+  const byRep = new Map<string, { userId: string | null; name: string | null; total: number; customers: number; channels: Array<{ channelId: string | null; count: number }> }>()
+  const rep = (id: string | null) => byRep.get(String(id)) ?? byRep.set(String(id), { userId: id, name: id ? (names.get(id) ?? null) : null, total: 0, customers: 0, channels: [] }).get(String(id))!
+  for (const r of cells as repo.Row[]) {
+    const channelId = idOrNull(r.channel_id)
+    const count = n(r.n)
+    const x = rep(idOrNull(r.owner_id))
+    x.total += count
+    x.channels.push({ channelId, count })
+    const c = channelTotals.get(String(channelId)) ?? channelTotals.set(String(channelId), { channelId, count: 0 }).get(String(channelId))!
+    c.count += count
+  }
+  for (const r of reps as repo.Row[]) rep(idOrNull(r.owner_id)).customers = n(r.n)
+  const order = (a: { count: number; channelId: string | null }, b: { count: number; channelId: string | null }) => b.count - a.count || String(a.channelId).localeCompare(String(b.channelId))
+  for (const x of byRep.values()) x.channels.sort(order)
+  return {
+    ...head(f),
+    total: [...byRep.values()].reduce((s, x) => s + x.total, 0),
+    customers: n((all as repo.Row | undefined)?.n),
+    channels: [...channelTotals.values()].sort(order),
+    byRep: [...byRep.values()].sort((a, b) => b.total - a.total || String(a.name).localeCompare(String(b.name))),
+    byDay: (days as repo.Row[]).map((r) => ({ day: String(r.day), count: n(r.n) })).sort((a, b) => a.day.localeCompare(b.day)),
+    policy: (policy as repo.Row[])
+      .map((r) => {
+        const userId = idOrNull(r.owner_id)
+        return { userId, name: userId ? (names.get(userId) ?? null) : null, withPolicy: n(r.n), onTime: n(r.on_time), overdue: n(r.n) - n(r.on_time) }
+      })
+      .sort((a, b) => b.withPolicy - a.withPolicy || String(a.name).localeCompare(String(b.name))),
+  }
+}
+
+// ---- print ----------------------------------------------------------------------------------------
+
+const FILE_NAMES: Record<ReportName, string> = { contribution: '客户贡献分析', composition: '客户构成分析', service: '客户服务分析', churn: '客户流失分析', followups: '跟进统计' }
+
+/** The PDF's file name; the desktop shell asks where to save it and prints the window (the report's print stylesheet). */
+export async function reportsSavePdf(ctx: ServiceContext, input: { report: ReportName }) {
+  requirePerm(ctx.actor, 'reports', 'view')
+  return { fileName: `${FILE_NAMES[input.report]}_${fmt(todayIn(ctx.clock.now(), { tz: 'UTC' }))}.pdf`, saved: false, path: null }
+}
+
+export const reportTitle = (r: ReportName) => FILE_NAMES[r]
+export const userName = (ctx: ServiceContext, id: string) => repo.userNameOf(ctx.db.knex, id)
+export const teamName = (ctx: ServiceContext, id: string) => repo.teamNameOf(ctx.db.knex, id)
