@@ -5,6 +5,7 @@
 // database and within the file (skip / update / create), other owners' customers, 公海, the error
 // report and its re-import, 撤销导入, cancel, templates, saved mappings, contacts, and the round
 // trip export → import into an empty database.
+import { readFileSync } from 'node:fs'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
@@ -102,8 +103,11 @@ describeEachDb('imports', (dialect) => {
     expect(r2).toMatchObject({ imported: 1, rejected: 0 })
     expect((await live('南京带签名商贸有限公司'))[0]).toMatchObject({ phone: '025-84561234', notes: '多行\n备注, 含"引号"' })
 
-    if (!hasLibreOffice) return // (the libreoffice-calc package is not installed here)
-    const lo = libreOfficeXlsx([['公司名称', '手机', '联系人', '邮政编码'], ['成都办公软件有限公司', '13912345678', '孙八', '610000']])
+    // a workbook LibreOffice wrote (test/fixtures/libreoffice-customers.xlsx, made by libreOfficeXlsx
+    // from these rows; made again here when LibreOffice is installed, so a newer LibreOffice is tried too)
+    const loRows = [['公司名称', '手机', '联系人', '邮政编码'], ['成都办公软件有限公司', '13912345678', '孙八', '610000']]
+    const lo = hasLibreOffice ? libreOfficeXlsx(loRows) : readFileSync(new URL('../fixtures/libreoffice-customers.xlsx', import.meta.url))
+    expect(lo.subarray(0, 2).toString()).toBe('PK')
     const r3 = await importFile(t, s.mgrA1.key, 'lo.xlsx', lo)
     expect(r3).toMatchObject({ imported: 1, rejected: 0 })
     const [cd] = await live('成都办公软件有限公司')
