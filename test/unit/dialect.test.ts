@@ -109,9 +109,9 @@ describe('nextSequence / incrementCounter', () => {
       {
         sql:
           'merge into [code_sequences] with (holdlock) as t using (values (@p0)) as s ([name]) on t.[name] = s.[name] ' +
-          'when matched then update set [value] = t.[value] + 1 when not matched then insert ([name], [value]) values (s.[name], 1) ' +
+          'when matched then update set [value] = t.[value] + @p1 when not matched then insert ([name], [value]) values (s.[name], @p2) ' +
           'output inserted.[value];',
-        bindings: ['customer:2026'],
+        bindings: ['customer:2026', 1, 1],
       },
     ])
   })
@@ -121,15 +121,20 @@ describe('nextSequence / incrementCounter', () => {
     expect(await nextSequence(pg.db as Knex.Transaction, 'order:2026')).toBe(12)
     expect(pg.log).toEqual([
       {
-        sql: 'insert into "code_sequences" ("name", "value") values ($1, $2) on conflict ("name") do update set "value" = "code_sequences"."value" + 1 returning "value"',
-        bindings: ['order:2026', 1],
+        sql: 'insert into "code_sequences" ("name", "value") values ($1, $2) on conflict ("name") do update set "value" = "code_sequences"."value" + $3 returning "value"',
+        bindings: ['order:2026', 1, 1],
       },
     ])
     const lite = recorder('sqlite', [[{ value: 1 }]])
     expect(await incrementCounter(lite.db, 'sqlite', 'code_sequences', { column: 'name', value: 'x' }, 'value')).toBe(1)
     expect(lite.log[0].sql).toBe(
-      'insert into `code_sequences` (`name`, `value`) values (?, ?) on conflict (`name`) do update set `value` = `code_sequences`.`value` + 1 returning `value`',
+      'insert into `code_sequences` (`name`, `value`) values (?, ?) on conflict (`name`) do update set `value` = `code_sequences`.`value` + ? returning `value`',
     )
+    // an import reserves a run of codes in one statement: the step is bound, never spliced into the SQL
+    const run = recorder('mssql', [[{ value: 250 }]])
+    expect(await incrementCounter(run.db, 'mssql', 'code_sequences', { column: 'name', value: 'customer:2026' }, 'value', 250)).toBe(250)
+    expect(run.log[0].bindings).toEqual(['customer:2026', 250, 250])
+    await expect(incrementCounter(run.db, 'mssql', 'code_sequences', { column: 'name', value: 'x' }, 'value', 0)).rejects.toThrow(/positive integer/)
   })
 
   it('fails loudly when the database answers no value', async () => {
