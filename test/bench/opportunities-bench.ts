@@ -11,7 +11,6 @@ import os from 'node:os'
 import path from 'node:path'
 import fs from 'node:fs'
 import { randomUUID } from 'node:crypto'
-import knexFactory from 'knex'
 import { openApp } from '../../src-main/app/bootstrap'
 import type { AppContext } from '../../src-main/modules/context'
 import { dispatch } from '../../src-main/ipc/dispatch'
@@ -19,6 +18,7 @@ import { SessionStore } from '../../src-main/ipc/sessions'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
 import { demoOpportunities } from '../../src-main/cli/demo-opportunities'
 import type { DbConfig } from '../../src-main/db/config'
+import { benchPgConfig } from './bench-pg'
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -33,19 +33,6 @@ const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Arra
 process.env.CRM_QUIET = '1'
 const quiet = { log: (l: string) => console.log(l), progress: (l: string) => process.stdout.write(`\r${l}\x1b[K`), endProgress: () => process.stdout.write('\n') }
 
-async function pgConfig(): Promise<DbConfig> {
-  if (!PG_URL) throw new Error('--dialect postgres needs CRM_TEST_PG_URL')
-  const name = 'crm_bench_opps'
-  const admin = knexFactory({ client: 'pg', connection: PG_URL })
-  const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0
-  if (exists && !REUSE) await admin.raw(`drop database ${name} with (force)`)
-  if (!exists || !REUSE) await admin.raw(`create database ${name}`)
-  await admin.destroy()
-  const u = new URL(PG_URL)
-  u.pathname = '/' + name
-  return { dialect: 'postgres', url: u.toString() }
-}
-
 async function prepare(dialect: 'sqlite' | 'postgres'): Promise<{ app: AppContext; generated: number | null }> {
   const dataDir = path.resolve(`out/bench-opps-${N}`)
   let db: DbConfig
@@ -53,7 +40,7 @@ async function prepare(dialect: 'sqlite' | 'postgres'): Promise<{ app: AppContex
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.mkdirSync(dataDir, { recursive: true })
     db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
-  } else db = await pgConfig()
+  } else db = await benchPgConfig('crm_bench_opps', REUSE)
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   const have = Number((await k('opportunities').count({ n: '*' }).first())?.n ?? 0)

@@ -14,7 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import fs from 'node:fs'
 import { randomUUID } from 'node:crypto'
-import knexFactory, { type Knex } from 'knex'
+import type { Knex } from 'knex'
 import { openApp } from '../../src-main/app/bootstrap'
 import type { AppContext } from '../../src-main/modules/context'
 import { insertChunked } from '../../src-main/db/dialect'
@@ -23,6 +23,7 @@ import { SessionStore } from '../../src-main/ipc/sessions'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
 import type { DbConfig } from '../../src-main/db/config'
 import { amountsByCustomer } from '../../src-main/modules/reports/reports.repository'
+import { benchPgConfig } from './bench-pg'
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -43,19 +44,6 @@ const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 214748364
 const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!
 const ymd = (t: number) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10)
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ')
-
-async function pgConfig(): Promise<DbConfig> {
-  if (!PG_URL) throw new Error('--dialect postgres needs CRM_TEST_PG_URL')
-  const name = 'crm_bench_reports'
-  const admin = knexFactory({ client: 'pg', connection: PG_URL })
-  const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0
-  if (exists && !REUSE) await admin.raw(`drop database ${name} with (force)`)
-  if (!exists || !REUSE) await admin.raw(`create database ${name}`)
-  await admin.destroy()
-  const u = new URL(PG_URL)
-  u.pathname = '/' + name
-  return { dialect: 'postgres', url: u.toString() }
-}
 
 async function generate(app: AppContext, dialect: 'sqlite' | 'postgres') {
   seed = 42
@@ -165,7 +153,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.mkdirSync(dataDir, { recursive: true })
     db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
-  } else db = await pgConfig()
+  } else db = await benchPgConfig('crm_bench_reports', REUSE)
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   let generated: number | null = null
