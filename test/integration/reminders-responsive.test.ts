@@ -13,7 +13,7 @@ import { dictId, freezeClock, makeWorld, type World } from './reminders.fixtures
 
 describeEachDb('reminder evaluation beside user requests', (dialect) => {
   /** More than two slices of customers, so the slicing's edges are crossed, and enough for an evaluation of seconds. */
-  const N = Math.max(2 * rangeSize(dialect) + 1234, 5234)
+  const N = Math.max(2 * rangeSize(dialect) + 1234, 8234)
   let t: TestApp
   let w: World
 
