@@ -6,20 +6,13 @@
 // (hidden card) that stays after a reload. Screenshots in zh-CN and en-US. Makes its own team
 // and login (the database is shared).
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SHOTS = 'test/e2e/screenshots'
 const MGR = 'dash_jingli'
 const SHANGHAI_MS = 8 * 3600_000
 
 /** Calls the API with the page's session and bridge token (set-up only). */
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 /** Today at hh:mm on the Shanghai wall clock. */
 function shanghaiToday(h: number, m: number): Date {
@@ -35,8 +28,8 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await expect(page).toHaveURL(/#\/workbench$/)
   await expect(page.getByTestId('dashboard')).toBeVisible()
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '工作台测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: roles.find((r) => r.code === 'manager')!.id, teamId: team.id })
+  const role = await roleIds(page)
+  const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: role('manager'), teamId: team.id })
   await logout(page)
 
   // ---- the 客户经理's data: 3 customers, 2 contacts, 1 follow-up, 1 opportunity, 3 reminders ------

@@ -4,25 +4,17 @@
 // Makes all of its own data (own teams, logins, customers and orders).
 import { expect, test, type Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SUP = 'expo_zhuguan'
 const PASSWORD = 'Manager123'
 const SHOTS = 'test/e2e/screenshots'
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 test('a 销售主管 exports the searched orders list: own team only, list order, amounts, 合计, dates', async ({ page }) => {
   test.setTimeout(150_000)
   await adminSession(page)
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   const teamA = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '导出订单甲组' })
   const teamB = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '导出订单乙组' })
   await api(page, 'users', 'create', { login: SUP, name: '导出主管', password: PASSWORD, roleId: role('supervisor'), teamId: teamA.id })

@@ -4,26 +4,18 @@
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const MGR = 'exp_jingli'
 const OTHER = 'exp_jingli2'
 const SHOTS = 'test/e2e/screenshots'
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 test('a 客户经理 exports the filtered customer list to .xlsx and CSV: own customers only, with the primary contact', async ({ page }) => {
   test.setTimeout(120_000)
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '导出测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const manager = roles.find((r) => r.code === 'manager')!.id
+  const manager = (await roleIds(page))('manager')
   const me = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '导出经理', password: 'Manager123', roleId: manager, teamId: team.id })
   const other = await api<{ id: string }>(page, 'users', 'create', { login: OTHER, name: '别的经理', password: 'Manager123', roleId: manager, teamId: team.id })
   const add = async (ownerId: string, name: string, contact?: { name: string; title: string; mobile: string }) => {

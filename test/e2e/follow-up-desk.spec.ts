@@ -4,7 +4,7 @@
 // Makes its own 客户经理 login and customer (unique names) through the API with the page's own
 // session, and works as that user: other specs' reminder counts stay as they are.
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SHANGHAI_MS = 8 * 3600_000
 const CUSTOMER = `深圳市日程测试电子有限公司${Date.now().toString(36).slice(-4)}`
@@ -14,19 +14,12 @@ const REP = { login: `richeng${Date.now().toString(36).slice(-5)}`, name: '日�
 /** Today's date on the Shanghai wall clock, YYYY-MM-DD. */
 const shanghaiToday = () => new Date(Date.now() + SHANGHAI_MS).toISOString().slice(0, 10)
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 test('a follow-up shows in 日程 in Chinese; done in 待办中心 offers the 交往记录 for its customer', async ({ page }) => {
   test.setTimeout(120_000)
   await adminSession(page)
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  await api(page, 'users', 'create', { ...REP, roleId: roles.find((r) => r.code === 'manager')!.id })
+  const role = await roleIds(page)
+  await api(page, 'users', 'create', { ...REP, roleId: role('manager') })
   await logout(page)
   await login(page, REP.login, REP.password)
   await expect(page.getByTestId('current-user-name')).toHaveText(REP.name)

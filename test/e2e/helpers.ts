@@ -19,6 +19,25 @@ export async function adminSession(page: Page) {
   await expect(page.getByTestId('current-user-name')).toHaveText(ADMIN.name)
 }
 
+/** Calls the bridge API as the page's signed-in user; fails the test (naming the call and the error) when refused. */
+export async function api<T = unknown>(page: Page, area: string, call: string, data: unknown): Promise<T> {
+  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
+  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
+  const body = await res.json()
+  expect(body.ok, `${area}.${call}: ${JSON.stringify(body.error ?? '')}`).toBe(true)
+  return body.data as T
+}
+
+/** The role ids by role code, e.g. `const role = await roleIds(page); role('manager')`. */
+export async function roleIds(page: Page): Promise<(code: string) => string> {
+  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
+  return (code) => {
+    const found = roles.find((r) => r.code === code)
+    if (!found) throw new Error(`no role ${code}`)
+    return found.id
+  }
+}
+
 export async function login(page: Page, user: string, password: string) {
   await page.getByTestId('login-username').fill(user)
   await page.getByTestId('login-password').fill(password)

@@ -4,18 +4,11 @@
 // Makes all of its own data (its own team and login; names unique to this spec).
 import { expect, test, type Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { adminSession, login, logout, pick } from './helpers'
+import { adminSession, api, login, logout, pick, roleIds } from './helpers'
 
 const MGR = 'imp_jingli'
 const SHOTS = 'test/e2e/screenshots'
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 async function workbook(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
@@ -31,8 +24,8 @@ test('a 客户经理 imports a workbook: fixes a mapping, sees the preview, impo
   test.setTimeout(120_000)
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '导入测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  await api(page, 'users', 'create', { login: MGR, name: '导入经理', password: 'Manager123', roleId: roles.find((r) => r.code === 'manager')!.id, teamId: team.id })
+  const role = await roleIds(page)
+  await api(page, 'users', 'create', { login: MGR, name: '导入经理', password: 'Manager123', roleId: role('manager'), teamId: team.id })
   await logout(page)
 
   await login(page, MGR, 'Manager123')

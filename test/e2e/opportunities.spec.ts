@@ -4,7 +4,7 @@
 // each step's 执行效果 and marks 开发成功 → the new customer with its contact appears in the
 // customer list; the 销售漏斗 shows the won opportunity. Makes all of its own data.
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const CUSTOMER = '佛山市顺德区美达电器有限公司'
 const CONTACT = '黄志明'
@@ -14,13 +14,6 @@ const SUP = 'opp_zhuguan'
 const MGR = 'opp_jingli'
 
 /** Calls the API with the page's session and bridge token (set-up only). */
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 /** YYYY-MM-DD, `days` from today on the browser's clock (Asia/Shanghai). */
 const day = (days: number) => {
@@ -50,8 +43,7 @@ test('supervisor creates and assigns; the 客户经理 plans 3 steps, records re
   // the company's reminder time zone is the users' (the browser runs in Asia/Shanghai)
   await api(page, 'reminders', 'saveSettings', { timeZone: 'Asia/Shanghai' })
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '华南渠道部' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const roleId = (code: string) => roles.find((r) => r.code === code)!.id
+  const roleId = await roleIds(page)
   await api(page, 'users', 'create', { login: SUP, name: '周主管', password: 'Supervisor123', roleId: roleId('supervisor'), teamId: team.id })
   await api(page, 'users', 'create', { login: MGR, name: '李经理', password: 'Manager123', roleId: roleId('manager'), teamId: team.id })
   await logout(page)

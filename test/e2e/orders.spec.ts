@@ -5,7 +5,7 @@
 // the 回款 list and the manager's target progress follow. The A4 order sheet prints.
 // The admin makes the staff, products, customer and target through the API; the rest is UI.
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, confirmBox, login, logout } from './helpers'
+import { adminSession, api, confirmBox, login, logout, roleIds } from './helpers'
 
 const CUSTOMER = '广州鑫源精密制造有限公司'
 const PASSWORD = 'Secret12345'
@@ -15,13 +15,6 @@ const SUPERVISOR = { login: 'zhouzhuguan', name: '周主管' }
 const TOTAL = '¥28,750.00'
 
 /** Calls the app's API with the page's session and bridge token (the browser mode's /api bridge). */
-async function api<T = unknown>(page: Page, area: string, call: string, input: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data: input })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 /** The <input> of an Element Plus field carrying the test id (on the input itself or its wrapper). */
 const inputOf = (page: Page, testId: string) => page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first()
@@ -45,9 +38,8 @@ test('manager creates a two-line order, supervisor approves, shipped and paid in
   await adminSession(page)
 
   // ---- set-up through the API, as the admin -----------------------------------------------
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
+  const roleId = await roleIds(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '华南销售一部' })
-  const roleId = (code: string) => roles.find((r) => r.code === code)!.id
   const manager = await api<{ id: string }>(page, 'users', 'create', { login: MANAGER.login, name: MANAGER.name, password: PASSWORD, roleId: roleId('manager'), teamId: team.id })
   await api(page, 'users', 'create', { login: SUPERVISOR.login, name: SUPERVISOR.name, password: PASSWORD, roleId: roleId('supervisor'), teamId: team.id })
   await api(page, 'products', 'create', { code: 'SRV-R740', name: '机架式服务器', model: 'R740 2U 双路', unit: '台', priceCents: 1_250_000 })

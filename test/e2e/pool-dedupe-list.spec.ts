@@ -7,20 +7,13 @@
 // which starts from an empty customer list on the shared server.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, confirmBox, login, logout } from './helpers'
+import { adminSession, api, confirmBox, login, logout, roleIds } from './helpers'
 
 const PASSWORD = 'Desk12345'
 const SHOTS = 'test/e2e/screenshots'
 const XINGHE = '深圳市星河电子有限公司'
 const POOL_CUSTOMER = '佛山公海陶瓷有限公司'
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body.ok, `${area}.${call}: ${JSON.stringify(body.error ?? '')}`).toBe(true)
-  return body.data as T
-}
 
 const staff = { supervisor: { login: 'desk_sup', name: '钟主管' }, rep1: { login: 'desk_li', name: '黎经理' }, rep2: { login: 'desk_wang', name: '汪经理' } }
 const ids: Record<string, string> = {}
@@ -35,8 +28,7 @@ test.beforeAll(() => fs.mkdirSync(SHOTS, { recursive: true }))
 
 test('set-up: a team with a supervisor and two account managers, customers of both reps', async ({ page }) => {
   await adminSession(page)
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   const team = await api<{ id: string; version: number }>(page, 'users', 'saveTeam', { name: '华南销售部' })
   for (const [key, u, code] of [['supervisor', staff.supervisor, 'supervisor'], ['rep1', staff.rep1, 'manager'], ['rep2', staff.rep2, 'manager']] as const) {
     ids[key] = (await api<{ id: string }>(page, 'users', 'create', { login: u.login, name: u.name, password: PASSWORD, roleId: role(code), teamId: team.id })).id

@@ -5,27 +5,19 @@
 // one approved order; screenshots in zh-CN and en-US.
 import ExcelJS from 'exceljs'
 import { expect, test, type Page } from '@playwright/test'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SHOTS = 'test/e2e/screenshots'
 const SUP = 'rpt_zhuguan'
 const MGR = 'rpt_jingli'
 
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 test('客户构成: the pie drills down to the customer list; the report exports to .xlsx; zh-CN and en-US', async ({ page }) => {
   test.setTimeout(150_000)
   // ---- set-up: a team with a 主管 and a 客户经理, four customers of the manager, one approved order ----
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '报表测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   await api(page, 'users', 'create', { login: SUP, name: '报表主管', password: 'Supervisor123', roleId: role('supervisor'), teamId: team.id })
   const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '报表经理', password: 'Manager123', roleId: role('manager'), teamId: team.id })
   const levels = await api<Array<{ id: string; label: string }>>(page, 'dictionary', 'items', { typeCode: 'level' })

@@ -11,7 +11,7 @@
 import fs from 'node:fs'
 import ExcelJS from 'exceljs'
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { adminSession, confirmBox, login, logout, pick } from './helpers'
+import { adminSession, api, confirmBox, login, logout, pick, roleIds } from './helpers'
 
 const REQ_CUSTOMER = '杭州恒泰精密机械有限公司'
 const CHURN_CUSTOMER = '成都锦程贸易有限公司'
@@ -24,13 +24,6 @@ const REQ_SUP = { login: 'ret_xuqiu_zhuguan', name: '钱主管', team: '西南�
 const CHURN_SUP = { login: 'ret_liushi_zhuguan', name: '孙主管', team: '西南客户维系组' }
 
 /** Calls the API with the page's session and bridge token (set-up only). */
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 /** YYYY-MM-DD `days` from today on the Shanghai calendar. */
 const shanghaiDate = (days: number) => new Date(Date.now() + SHANGHAI_MS + days * DAY).toISOString().slice(0, 10)
@@ -43,8 +36,7 @@ async function supervisorSession(page: Page, browser: Browser, who: { login: str
   const admin = await (await browser.newContext()).newPage()
   await adminSession(admin)
   const team = await api<{ id: string }>(admin, 'users', 'saveTeam', { name: who.team })
-  const roles = await api<Array<{ id: string; code: string }>>(admin, 'roles', 'list', {})
-  const supervisor = roles.find((r) => r.code === 'supervisor')!.id
+  const supervisor = (await roleIds(admin))('supervisor')
   await api(admin, 'users', 'create', { login: who.login, name: who.name, password: SUP_PASSWORD, roleId: supervisor, teamId: team.id })
   await page.goto('/')
   await login(page, who.login, SUP_PASSWORD)

@@ -4,7 +4,7 @@
 // 客服专员 → reopened to the supervisor (who is notified); the ticket board. Makes its own data:
 // the users, the customer and a few tickets in other states through the API as the admin.
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { adminSession, confirmBox, login, logout, pick } from './helpers'
+import { adminSession, api, confirmBox, login, logout, pick, roleIds } from './helpers'
 
 const PASSWORD = 'Service-pass-1'
 /** Logins of this spec's own users (other specs on the same server have their own). */
@@ -15,13 +15,6 @@ const CUSTOMER = '东莞市鑫达精密五金制品有限公司'
 const SUMMARY = '送货延误两天，客户投诉影响生产'
 
 /** Calls the app through the page's own session and bridge token; fails the test on an error envelope. */
-async function api<T = Record<string, unknown>>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 type Ticket = { id: string; version: number; code: string }
 
@@ -38,8 +31,7 @@ async function setClock(browser: Browser, now: Date | null) {
 
 /** As the admin: the staff, the customer, an archived similar complaint and tickets in other states. */
 async function prepare(page: Page) {
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '售后服务一组' })
   const user = (login: string, name: string, roleCode: string, teamId: string | null) =>
     api<{ id: string }>(page, 'users', 'create', { login, name, password: PASSWORD, roleId: role(roleCode), teamId })
