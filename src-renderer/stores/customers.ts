@@ -9,6 +9,7 @@ import type {
 } from '@contract/customers'
 import { api } from '../api/client'
 import { useAuthStore } from './auth'
+import { DEFAULT_PAGE_SIZE } from '../components/paging'
 
 export type CustomerSortField = (typeof CUSTOMER_SORT_FIELDS)[number]
 export interface CustomerSort {
@@ -17,7 +18,6 @@ export interface CustomerSort {
 }
 
 export const DEFAULT_SORT: CustomerSort = { field: 'updatedAt', order: 'desc' }
-export const PAGE_SIZES = [20, 50, 100] as const
 
 export type CustomerCreateInput = CallInput<'customers', 'create'>
 export type CustomerChanges = Partial<CustomerFields>
@@ -46,7 +46,7 @@ export const useCustomersStore = defineStore('customers', () => {
   const filter = ref<CustomerFilter>({})
   const sort = ref<CustomerSort>({ ...DEFAULT_SORT })
   const page = ref(1)
-  const pageSize = ref<number>(PAGE_SIZES[0])
+  const pageSize = ref<number>(DEFAULT_PAGE_SIZE)
 
   const activeFilter = computed(() => cleanFilter(filter.value))
   const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)

@@ -11,6 +11,7 @@ import type {
 import { api } from '../api/client'
 import { useAuthStore } from './auth'
 import { useRemindersStore } from './reminders'
+import { DEFAULT_PAGE_SIZE } from '../components/paging'
 
 export type OpportunitySortField = (typeof OPPORTUNITY_SORT_FIELDS)[number]
 export interface OpportunitySort {
@@ -19,7 +20,6 @@ export interface OpportunitySort {
 }
 
 export const DEFAULT_SORT: OpportunitySort = { field: 'createdAt', order: 'desc' }
-export const PAGE_SIZES = [20, 50, 100] as const
 export const STATUSES = ['unassigned', 'assigned', 'won', 'lost'] as const
 
 export type TrackInput = Omit<CallInput<'opportunities', 'track'>, 'id' | 'version'>
@@ -42,7 +42,7 @@ export const useOpportunitiesStore = defineStore('opportunities', () => {
   const filter = ref<OpportunityFilter>({})
   const sort = ref<OpportunitySort>({ ...DEFAULT_SORT })
   const page = ref(1)
-  const pageSize = ref<number>(PAGE_SIZES[0])
+  const pageSize = ref<number>(DEFAULT_PAGE_SIZE)
   /** the board's filter, kept between visits */
   const boardFilter = ref<BoardFilter>({})
 

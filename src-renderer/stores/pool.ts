@@ -6,7 +6,8 @@ import type { CustomerFilter, CustomerRow } from '@contract/customers'
 import type { PoolRules, PoolRulesInput } from '@contract/pool'
 import { api } from '../api/client'
 import { useAuthStore } from './auth'
-import { cleanFilter, PAGE_SIZES, type CustomerSort } from './customers'
+import { cleanFilter, type CustomerSort } from './customers'
+import { DEFAULT_PAGE_SIZE } from '../components/paging'
 
 export const POOL_DEFAULT_SORT: CustomerSort = { field: 'poolAt', order: 'desc' }
 
@@ -21,7 +22,7 @@ export const usePoolStore = defineStore('pool', () => {
   const filter = ref<CustomerFilter>({})
   const sort = ref<CustomerSort>({ ...POOL_DEFAULT_SORT })
   const page = ref(1)
-  const pageSize = ref<number>(PAGE_SIZES[0])
+  const pageSize = ref<number>(DEFAULT_PAGE_SIZE)
   const activeFilter = computed(() => cleanFilter(filter.value))
   const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)
   // another search or filter: counted up to the cap again until the user asks

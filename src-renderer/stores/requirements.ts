@@ -7,13 +7,13 @@ import type { CallInput } from '@contract/index'
 import type { Requirement, RequirementFilter, RequirementRow, REQUIREMENT_SORT_FIELDS } from '@contract/requirements'
 import { api } from '../api/client'
 import { isConflict } from '../api/errors'
+import { DEFAULT_PAGE_SIZE } from '../components/paging'
 
 export type RequirementSortField = (typeof REQUIREMENT_SORT_FIELDS)[number]
 export interface RequirementSort {
   field: RequirementSortField
   order: 'asc' | 'desc'
 }
-export const PAGE_SIZES = [20, 50, 100] as const
 
 export type RequirementCreateInput = CallInput<'requirements', 'create'>
 export type RequirementUpdateInput = CallInput<'requirements', 'update'>
@@ -35,7 +35,7 @@ function listState(defaultSort: RequirementSort) {
   const filter = ref<RequirementFilter>({})
   const sort = ref<RequirementSort>({ ...defaultSort })
   const page = ref(1)
-  const pageSize = ref<number>(PAGE_SIZES[0])
+  const pageSize = ref<number>(DEFAULT_PAGE_SIZE)
   const activeFilter = computed(() => cleanFilter(filter.value))
   const hasFilter = computed(() => Object.keys(activeFilter.value).length > 0)
   let seq = 0
