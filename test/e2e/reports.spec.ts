@@ -48,7 +48,7 @@ test('客户构成: the pie drills down to the customer list; the report exports
   await expect(page.getByTestId('page-title')).toHaveText('统计报表')
   await page.getByTestId('report-team').click()
   await page.getByRole('option', { name: '报表测试组', exact: true }).click()
-  await expect(page.getByTestId('report-scope')).toHaveText('数据范围：全公司')
+  await expect(page.getByTestId('report-scope')).toHaveText('数据范围：本团队')
   // 客户贡献: the one approved order (¥30,000.00)
   await expect(page.getByTestId('contribution-total')).toHaveText('¥30,000.00')
   await expect(page.getByTestId('contribution-table')).toContainText(names[0])
@@ -76,7 +76,7 @@ test('客户构成: the pie drills down to the customer list; the report exports
   expect(values[0]).toEqual(['客户构成分析'])
   expect(values).toContainEqual(['团队', '报表测试组'])
   expect(values).toContainEqual(['维度', '客户等级'])
-  expect(values).toContainEqual(['数据范围', '全公司'])
+  expect(values).toContainEqual(['数据范围', '本团队'])
   const header = values.findIndex((r) => r[0] === '客户等级' && r[1] === '客户数')
   expect(values.slice(header + 1)).toEqual([
     ['核心客户', 3, 0.75, 30000, 1],

@@ -1,4 +1,4 @@
-// 统计报表: reports.view first (its data scope — own / team / all — narrows every report to the
+// 统计报表: reports.view first (its data scope, never wider than the customer list's — own / team / all — narrows every report to the
 // customers the caller may see), then the report's aggregates (reports.repository) over the
 // period's local days (the 工作台's period helper) and the filters. Reads only: no transaction,
 // no audit. Shares and rates are rounded to 4 decimals, money stays in integer cents.
@@ -18,6 +18,7 @@ import { addDays, daysInMonth, offsetMinutes, zoneOf, type LocalDate, type Zone 
 import { loadSlaRules } from '../services/services.sla'
 import { overdueThreshold, slaHours } from '../services/services.model'
 import * as repo from './reports.repository'
+import { reportScope } from './reports.scope'
 
 type FilterIn = z.output<typeof ServiceReportInput>
 type ContributionIn = z.output<typeof ContributionInput>
@@ -50,7 +51,8 @@ export interface Frame {
 const yearEarlier = (l: LocalDate): LocalDate => ({ y: l.y - 1, m: l.m, d: Math.min(l.d, daysInMonth(l.y - 1, l.m)) })
 
 export async function frameOf(ctx: ServiceContext, input: FilterIn): Promise<Frame> {
-  const scope = requirePerm(ctx.actor, 'reports', 'view')
+  // never wider than the customer list the reports drill down to (reports.scope.ts)
+  const scope = reportScope(ctx.actor, 'customers')
   const k = ctx.db.knex
   const app = await appZone(k)
   const zone = zoneOf(input, 'tz' in app ? app.tz : 'UTC')
