@@ -1,4 +1,4 @@
-// 统计报表 (module `reports`): 客户贡献分析, 客户构成分析, 客户服务分析, 客户流失分析, 跟进统计. Each report
+// 统计报表 (module `reports`): 客户贡献分析, 客户构成分析, 客户服务分析, 客户流失分析, 销售漏斗与业绩, 跟进统计. Each report
 // answers its chart's data and the table beneath it for a period and filters, counted over the
 // customers in the caller's data scope (reports.view: own / team / all); each exports to .xlsx
 // (the filters and the table written on the sheet) and prints (desktop: printToPDF).
@@ -6,9 +6,10 @@ import { z } from 'zod'
 import { call, Id, IsoDate } from './common'
 import { PeriodKind } from './dashboard'
 import { ExportFile, ExportLang } from './exports'
+import { PerformanceRow, TargetBasis } from './targets'
 import { TimeZone } from './reminders'
 
-export const REPORT_NAMES = ['contribution', 'composition', 'service', 'churn', 'followups'] as const
+export const REPORT_NAMES = ['contribution', 'composition', 'service', 'churn', 'pipeline', 'followups'] as const
 export const ReportName = z.enum(REPORT_NAMES)
 export type ReportName = z.infer<typeof ReportName>
 
@@ -227,6 +228,91 @@ export const FollowUpReport = z.object({
 })
 export type FollowUpReport = z.infer<typeof FollowUpReport>
 
+// ---- 销售漏斗与业绩 (the opportunities' funnel and the targets' 销售业绩, read through their services) ----
+
+export const PipelineGroupBy = z.enum(['manager', 'team', 'region'])
+export type PipelineGroupBy = z.infer<typeof PipelineGroupBy>
+
+const pipelineShape = {
+  ...filterShape,
+  /** the funnel's rows: per 客户经理 (assignee), team or customer region */
+  groupBy: PipelineGroupBy.default('manager'),
+  /** 销售业绩's actual: sales (orders) or received payments */
+  basis: TargetBasis.default('orders'),
+}
+export const PipelineReportInput = z.strictObject(pipelineShape).superRefine(checkPeriod)
+export type PipelineReportInput = z.input<typeof PipelineReportInput>
+
+export const PipelineStage = z.object({
+  stageId: Id.nullable(),
+  /** opportunities created in the period that reached this stage or a later one (won: every stage) */
+  reached: z.number().int(),
+  /** reached ÷ reached of the stage before (the first stage: ÷ all created), 0–1, 4 decimals; null when that is 0 */
+  conversion: z.number().nullable(),
+  /** now in this stage (open, and lost ones that stopped here) */
+  count: z.number().int(),
+  open: z.number().int(),
+  amountCents: z.number(),
+  weightedCents: z.number(),
+})
+export type PipelineStage = z.infer<typeof PipelineStage>
+
+export const PipelineGroup = z.object({
+  /** a 客户经理's user id, a team id or a region (dictionary item); null: not assigned / no team / no region */
+  key: Id.nullable(),
+  /** the manager's or team's name (a region's label comes from the dictionary) */
+  name: z.string().nullable(),
+  total: z.number().int(),
+  open: z.number().int(),
+  won: z.number().int(),
+  lost: z.number().int(),
+  /** won ÷ (won + lost), 0–1; null without a closed one */
+  winRate: z.number().nullable(),
+  amountCents: z.number(),
+  weightedCents: z.number(),
+  wonAmountCents: z.number(),
+  /** reached per stage, in the order of `stages` */
+  reached: z.array(z.number().int()),
+})
+export type PipelineGroup = z.infer<typeof PipelineGroup>
+
+export const PipelinePerformance = z.object({
+  /** the target period the report's period is (a month, quarter or year) */
+  periodType: z.enum(['month', 'quarter', 'year']),
+  periodStart: IsoDate,
+  targetCents: z.number().int(),
+  actualCents: z.number().int(),
+  /** actual ÷ target, 0–1 (4 decimals); null without a target */
+  rate: z.number().nullable(),
+  /** per 客户经理, then per team; `rate` here is 0–1 (4 decimals) too */
+  rows: z.array(PerformanceRow),
+  byMonth: z.array(z.object({ month: z.string(), actualCents: z.number().int() })),
+})
+export type PipelinePerformance = z.infer<typeof PipelinePerformance>
+
+export const PipelineReport = z.object({
+  ...head,
+  groupBy: PipelineGroupBy,
+  basis: TargetBasis,
+  /** opportunities created in the period */
+  total: z.number().int(),
+  open: z.number().int(),
+  won: z.number().int(),
+  lost: z.number().int(),
+  /** won ÷ (won + lost) of those created in the period, 0–1; null without a closed one */
+  winRate: z.number().nullable(),
+  amountCents: z.number(),
+  weightedCents: z.number(),
+  wonAmountCents: z.number(),
+  stages: z.array(PipelineStage),
+  groups: z.array(PipelineGroup),
+  /** closed within the period (by close time), whenever created */
+  closed: z.object({ won: z.number().int(), lost: z.number().int(), wonAmountCents: z.number(), winRate: z.number().nullable() }),
+  /** target vs actual; null when the period is not a whole month, quarter or year (targets are set per such periods) */
+  performance: PipelinePerformance.nullable(),
+})
+export type PipelineReport = z.infer<typeof PipelineReport>
+
 const exportCommon = {
   lang: ExportLang.default('zh-CN'),
 }
@@ -235,6 +321,7 @@ export const ReportExportInput = z.discriminatedUnion('report', [
   z.strictObject({ report: z.literal('composition'), ...compositionShape, ...exportCommon }),
   z.strictObject({ report: z.literal('service'), ...filterShape, ...exportCommon }),
   z.strictObject({ report: z.literal('churn'), ...filterShape, ...exportCommon }),
+  z.strictObject({ report: z.literal('pipeline'), ...pipelineShape, ...exportCommon }),
   z.strictObject({ report: z.literal('followups'), ...filterShape, ...exportCommon }),
 ]).superRefine(checkPeriod)
 export type ReportExportInput = z.input<typeof ReportExportInput>
@@ -244,6 +331,8 @@ export const reportsContract = {
   composition: call(CompositionInput, CompositionReport),
   service: call(ServiceReportInput, ServiceReport),
   churn: call(ChurnReportInput, ChurnReport),
+  /** 销售漏斗与业绩: the funnel by stage (stage-to-stage conversion, win rates) per manager, team or region; target vs actual */
+  pipeline: call(PipelineReportInput, PipelineReport),
   /** 跟进统计: follow-ups per rep by channel and day; customers contacted within their 联系策略 */
   followups: call(FollowUpReportInput, FollowUpReport),
   /** the report as a formatted .xlsx: the filters above the table of the chart's data */

@@ -17,6 +17,11 @@ export function requirePerm(actor: Actor, module: PermModule, action: Action): D
   return p.scope
 }
 
+const SCOPE_RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
+
+/** The narrower of two data scopes (a permission's scope capped by another's, e.g. a report's by its list's). */
+export const narrowerScope = (a: DataScope, b: DataScope): DataScope => (SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b)
+
 /** Restricts a query to the rows the scope allows (ownerCol holds the owning user id). */
 export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol = 'owner_id') {
   if (scope === 'all') return q

@@ -164,17 +164,45 @@ export interface FunnelCell {
   assigned_to: string | null
   stage_id: string | null
   status: string
+  /** the customer's region (grouped by region only) */
+  region_id?: string | null
   n: unknown
   amount: unknown
   weighted: unknown
 }
 
-/** Opportunities created in [from, to), by 客户经理, stage and status. */
-export function funnelCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null): Promise<FunnelCell[]> {
+/** Narrows the funnel (统计报表): the 客户经理 (assignee) or a team's, the customer's region or level. */
+export interface FunnelFilter {
+  ownerId?: string
+  teamId?: string
+  regionId?: string
+  levelId?: string
+}
+
+function funnelFilter(db: Knex, q: Knex.QueryBuilder, f: FunnelFilter | undefined) {
+  if (!f) return q
+  if (f.ownerId) q.where('o.assigned_to', f.ownerId)
+  if (f.teamId) q.whereIn('o.assigned_to', db('users').select('id').where('team_id', f.teamId))
+  if (f.regionId || f.levelId) {
+    const customers = db('customers as fc').select('fc.id').whereNull('fc.deleted_at')
+    if (f.regionId) customers.where('fc.region_id', f.regionId)
+    if (f.levelId) customers.where('fc.level_id', f.levelId)
+    q.whereIn('o.customer_id', customers)
+  }
+  return q
+}
+
+/** Opportunities created in [from, to), by 客户经理, stage and status (and the customer's region when grouped by it). */
+export function funnelCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null, opts: { filter?: FunnelFilter; byRegion?: boolean } = {}): Promise<FunnelCell[]> {
   const q = db('opportunities as o').whereNull('o.deleted_at')
   if (from) q.where('o.created_at', '>=', from)
   if (to) q.where('o.created_at', '<', to)
   scope(q)
+  funnelFilter(db, q, opts.filter)
+  if (opts.byRegion) {
+    // a prospect (no customer) or a deleted customer: no region
+    q.leftJoin('customers as c', (j) => j.on('c.id', '=', 'o.customer_id').andOnNull('c.deleted_at')).groupBy('c.region_id').select('c.region_id as region_id')
+  }
   return q
     .groupBy('o.assigned_to', 'o.stage_id', 'o.status')
     .select('o.assigned_to', 'o.stage_id', 'o.status')
@@ -184,12 +212,13 @@ export function funnelCells(db: Knex, scope: ScopeFn, from: string | null, to: s
 }
 
 /** Opportunities closed in [from, to), by outcome, 失败原因 and 机会来源. */
-export function closedCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null): Promise<Array<{ status: string; lost_reason_id: string | null; source_id: string | null; n: unknown; amount: unknown }>> {
+export function closedCells(db: Knex, scope: ScopeFn, from: string | null, to: string | null, filter?: FunnelFilter): Promise<Array<{ status: string; lost_reason_id: string | null; source_id: string | null; n: unknown; amount: unknown }>> {
   const q = db('opportunities as o').whereIn('o.status', ['won', 'lost']).whereNull('o.deleted_at')
   if (from) q.where('o.closed_at', '>=', from)
   if (to) q.where('o.closed_at', '<', to)
   else q.whereNotNull('o.closed_at')
   scope(q)
+  funnelFilter(db, q, filter)
   return q
     .groupBy('o.status', 'o.lost_reason_id', 'o.source_id')
     .select('o.status', 'o.lost_reason_id', 'o.source_id')

@@ -6,10 +6,11 @@ import type { ServiceContext } from '../context'
 import type { DictItem } from '../../contract/dictionary'
 import type { Board, BoardCard, BoardColumn, BoardFilter, Funnel, FunnelGroup, FunnelStage, OpportunityStatus } from '../../contract/opportunities'
 import { toNum } from '../../db/dialect'
-import { requirePerm } from '../auth/permissions'
+import type { DataScope } from '../../contract/common'
+import { narrowerScope, requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
 import { allowedActions } from './opportunities.rules'
-import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell } from './opportunities.repository'
+import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell, type FunnelFilter } from './opportunities.repository'
 
 const num = (v: unknown) => toNum(v) ?? 0
 /** Up to this many open opportunities the board reads all its cards at once instead of one query per column. */
@@ -132,13 +133,21 @@ function add(t: Tally, c: FunnelCell, reached: number) {
   for (let i = 0; i <= reached; i++) t.reached[i] += n
 }
 
-export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: string; to?: string; groupBy: 'manager' | 'team' }): Promise<Funnel> {
-  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+/**
+ * The 销售漏斗. The 统计报表 (reports module) also groups by the customer's region, narrows with a
+ * filter and caps the scope (`within`: never wider than the report's scope).
+ */
+export async function opportunitiesFunnel(
+  ctx: ServiceContext,
+  input: { from?: string; to?: string; groupBy: 'manager' | 'team' | 'region'; filter?: FunnelFilter; within?: DataScope },
+): Promise<Funnel> {
+  const granted = requirePerm(ctx.actor, 'opportunities', 'view')
+  const scope = input.within ? narrowerScope(granted, input.within) : granted
   const k = ctx.db.knex
   const sc = scopeOpportunities(k, ctx.actor, scope)
   const from = input.from ?? null
   const to = input.to ?? null
-  const cells = await funnelCells(k, sc, from, to)
+  const cells = await funnelCells(k, sc, from, to, { filter: input.filter, byRegion: input.groupBy === 'region' })
   const stages = stagesShown(await dictItemsOfType(k, 'opportunity_stage'), new Set(cells.map((c) => c.stage_id).filter((x): x is string => !!x)))
   const index = new Map(stages.map((s, i) => [s.id, i]))
 
@@ -146,7 +155,8 @@ export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: s
   const perStage = stages.map(() => ({ count: 0, open: 0, amount: 0, weighted: 0 }))
   const managers = [...new Set(cells.map((c) => c.assigned_to).filter((x): x is string => !!x))]
   const people = new Map((await userTeams(k, managers)).map((u) => [u.id, u]))
-  const groupOf = (c: FunnelCell) => (input.groupBy === 'team' ? (c.assigned_to ? (people.get(c.assigned_to)?.team_id ?? null) : null) : c.assigned_to)
+  const groupOf = (c: FunnelCell) =>
+    input.groupBy === 'region' ? (c.region_id ?? null) : input.groupBy === 'team' ? (c.assigned_to ? (people.get(c.assigned_to)?.team_id ?? null) : null) : c.assigned_to
   const groups = new Map<string | null, Tally>()
   let unassigned = 0
   for (const c of cells) {
@@ -174,8 +184,9 @@ export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: s
   }))
 
   const teamIds = input.groupBy === 'team' ? [...groups.keys()].filter((x): x is string => !!x) : []
+  // a region's label is the dictionary's (the caller's language)
   const names = new Map<string, string>(
-    input.groupBy === 'team' ? (await teamNames(k, teamIds)).map((t) => [t.id, t.name]) : [...people.values()].map((u) => [u.id, u.name]),
+    input.groupBy === 'team' ? (await teamNames(k, teamIds)).map((t) => [t.id, t.name]) : input.groupBy === 'manager' ? [...people.values()].map((u) => [u.id, u.name]) : [],
   )
   const groupRows: FunnelGroup[] = [...groups.entries()]
     .map(([key, t]) => ({
@@ -184,7 +195,7 @@ export async function opportunitiesFunnel(ctx: ServiceContext, input: { from?: s
     }))
     .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : b.total - a.total || String(a.name).localeCompare(String(b.name))))
 
-  const closed = await closedCells(k, sc, from, to)
+  const closed = await closedCells(k, sc, from, to, input.filter)
   const sumBy = <K extends string>(rows: typeof closed, status: string, key: (r: (typeof closed)[number]) => string | null, name: K) => {
     const m = new Map<string | null, { count: number; amountCents: number }>()
     for (const r of rows.filter((x) => x.status === status)) {

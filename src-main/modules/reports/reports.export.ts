@@ -10,11 +10,12 @@ import type { ReportExportInput, ReportName } from '../../contract/reports'
 import { requirePerm } from '../auth/permissions'
 import { Labels } from '../exports/exports.lists'
 import { cellValue, NUM_FMT, safeSheetName, type ColumnType } from '../exports/exports.writer'
+import { pipelineSheets } from './reports.pipeline.export'
 import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsService, teamName, userName } from './reports.service'
 
 type In = z.output<typeof ReportExportInput>
 type Type = ColumnType | 'percent' | 'number'
-interface Col {
+export interface Col {
   key: string
   zh: string
   en: string
@@ -22,10 +23,17 @@ interface Col {
   type: Type
   total?: boolean
 }
-interface Table {
+export interface Table {
   title: { zh: string; en: string }
   columns: Col[]
   rows: Array<Record<string, unknown>>
+}
+
+/** What a report adds to the workbook: its head (period, scope), its filters and figures, its tables. */
+export interface ReportSheets {
+  head: { scope: keyof typeof SCOPE; period: { firstDay: string; lastDay: string } }
+  filters: Array<[{ zh: string; en: string }, string]>
+  tables: Table[]
 }
 
 const TITLES: Record<ReportName, { zh: string; en: string }> = {
@@ -33,6 +41,7 @@ const TITLES: Record<ReportName, { zh: string; en: string }> = {
   composition: { zh: '客户构成分析', en: 'Customer composition' },
   service: { zh: '客户服务分析', en: 'Customer service' },
   churn: { zh: '客户流失分析', en: 'Customer churn' },
+  pipeline: { zh: '销售漏斗与业绩', en: 'Sales funnel and performance' },
   followups: { zh: '跟进统计', en: 'Follow-ups' },
 }
 const SCOPE = { own: { zh: '本人', en: 'Mine' }, team: { zh: '本团队', en: 'My team' }, all: { zh: '全公司', en: 'Company' } }
@@ -157,6 +166,11 @@ export async function reportsExport(ctx: ServiceContext, input: In): Promise<Exp
       ],
       rows: [...r.byStatus.map((s) => ({ label: L(STATUS[s.status]), tickets: s.tickets })), ...r.satisfaction.map((s) => ({ label: `${s.score} ★`, tickets: s.tickets }))],
     })
+  } else if (report === 'pipeline') {
+    const r = await pipelineSheets(ctx, rest as never, labels)
+    head = r.head
+    filters.push(...r.filters)
+    tables.push(...r.tables)
   } else if (report === 'followups') {
     const r = await reportsFollowUps(ctx, rest as never)
     head = r

@@ -1,5 +1,6 @@
 import { svc, type AreaHandlers } from '../handler-types'
 import { reportsExport } from './reports.export'
+import { reportsPipeline } from './reports.pipeline'
 import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsSavePdf, reportsService } from './reports.service'
 
 export const reportsHandlers: AreaHandlers<'reports'> = {
@@ -7,6 +8,7 @@ export const reportsHandlers: AreaHandlers<'reports'> = {
   composition: (c, i) => reportsComposition(svc(c), i),
   service: (c, i) => reportsService(svc(c), i),
   churn: (c, i) => reportsChurn(svc(c), i),
+  pipeline: (c, i) => reportsPipeline(svc(c), i),
   followups: (c, i) => reportsFollowUps(svc(c), i),
   export: (c, i) => reportsExport(svc(c), i),
   savePdf: (c, i) => reportsSavePdf(svc(c), i),

@@ -6,12 +6,7 @@
 // view permission on the list's module the report keeps to the caller's own rows.
 import type { DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
-import { requirePerm } from '../auth/permissions'
-
-const RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
-
-/** The narrower of two scopes. */
-export const narrowerScope = (a: DataScope, b: DataScope): DataScope => (RANK[a] <= RANK[b] ? a : b)
+import { narrowerScope, requirePerm } from '../auth/permissions'
 
 /** The view scope of a module (own without view permission). */
 export function listScope(actor: Actor, module: PermModule): DataScope {

@@ -281,7 +281,7 @@ export async function reportsFollowUps(ctx: ServiceContext, input: z.output<type
 
 // ---- print ----------------------------------------------------------------------------------------
 
-const FILE_NAMES: Record<ReportName, string> = { contribution: '客户贡献分析', composition: '客户构成分析', service: '客户服务分析', churn: '客户流失分析', followups: '跟进统计' }
+const FILE_NAMES: Record<ReportName, string> = { contribution: '客户贡献分析', composition: '客户构成分析', service: '客户服务分析', churn: '客户流失分析', pipeline: '销售漏斗与业绩', followups: '跟进统计' }
 
 /** The PDF's file name; the desktop shell asks where to save it and prints the window (the report's print stylesheet). */
 export async function reportsSavePdf(ctx: ServiceContext, input: { report: ReportName }) {

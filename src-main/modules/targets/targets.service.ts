@@ -11,7 +11,7 @@ import { AppError, fieldError, forbidden, notFound } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { inScope, requirePerm } from '../auth/permissions'
+import { inScope, narrowerScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { actualsByOwnerMonth } from '../orders/orders.service'
 import { findTarget, findTeam, findUser, insertTarget, sameTarget, staff, targetsBetween, teams, updateTarget, type Row } from './targets.repository'
@@ -181,8 +181,13 @@ export async function targetsRemove(ctx: ServiceContext, input: { id: string; ve
  * target or sales still shows, with no rate), then a row per team (its target, and the sum over
  * its current members), plus the period's actual per month.
  */
-export async function targetsPerformance(ctx: ServiceContext, input: { periodType: PeriodType; periodStart: string; basis: TargetBasis; teamId?: string }) {
-  const scope = requirePerm(ctx.actor, 'targets', 'view')
+export async function targetsPerformance(
+  ctx: ServiceContext,
+  input: { periodType: PeriodType; periodStart: string; basis: TargetBasis; teamId?: string; userId?: string; within?: DataScope },
+) {
+  // the 统计报表 caps the scope (`within`) and may name one account manager (`userId`: no team rows)
+  const granted = requirePerm(ctx.actor, 'targets', 'view')
+  const scope = input.within ? narrowerScope(granted, input.within) : granted
   if (!isPeriodStart(input.periodType, input.periodStart)) throw fieldError('periodStart', 'invalid_period', 'not the first day of such a period', { periodType: input.periodType })
   const k = ctx.db.knex
   const end = periodEnd(input.periodType, input.periodStart)
@@ -191,8 +196,8 @@ export async function targetsPerformance(ctx: ServiceContext, input: { periodTyp
   if (scope !== 'all' && input.teamId && input.teamId !== ctx.actor.teamId) return empty(input, end, months)
   const teamFilter = input.teamId ?? ownTeam
   const me = ctx.actor.userId
-  const people = (await staff(k, teamFilter)).filter((u) =>
-    scope === 'all' ? true : scope === 'team' && ctx.actor.teamId ? u.team_id === ctx.actor.teamId : u.id === me,
+  const people = (await staff(k, teamFilter)).filter(
+    (u) => (scope === 'all' ? true : scope === 'team' && ctx.actor.teamId ? u.team_id === ctx.actor.teamId : u.id === me) && (!input.userId || u.id === input.userId),
   )
   const actuals = await actualsByOwner(k, input.basis, input.periodStart, end)
   const targets = (await targetsBetween(k, input.periodStart, end, { periodType: input.periodType })).filter((t) => t.period_start === input.periodStart)
@@ -211,7 +216,7 @@ export async function targetsPerformance(ctx: ServiceContext, input: { periodTyp
     rows.push({ kind: 'user', userId: String(u.id), userName: String(u.name), teamId: str(u.team_id), teamName: u.team_id ? (teamName.get(String(u.team_id)) ?? null) : null, targetCents: target, actualCents: actual, rate: rate(actual, target) })
   }
   const allStaff = await staff(k)
-  for (const t of teamList) {
+  for (const t of input.userId ? [] : teamList) {
     const members = allStaff.filter((u) => u.team_id === t.id).map((u) => String(u.id))
     const actual = members.reduce((s, id) => s + sumMonths(actuals.get(id), months), 0)
     const target = teamTarget.get(String(t.id)) ?? null
