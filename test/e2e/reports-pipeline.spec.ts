@@ -100,6 +100,15 @@ test('销售漏斗与业绩: funnel, conversion and win rates, target vs actual;
   await perf.scrollIntoViewIfNeeded()
   await page.screenshot({ path: `${SHOTS}/reports-pipeline-tables-zh-CN.png` })
 
+  // the print view (打印 / 保存为 PDF print this page): no menu, tabs or toolbar; the grouping and basis written out
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.getByTestId('pipeline-group-by')).toBeHidden()
+  await expect(page.getByTestId('report-tabs')).toBeHidden()
+  await expect(page.getByTestId('report-pipeline')).toContainText('分组：按客户经理 · 业绩口径：订单金额')
+  await page.screenshot({ path: `${SHOTS}/reports-pipeline-print-zh-CN.png` })
+  await page.emulateMedia({ media: 'screen' })
+  await expect(page.getByTestId('pipeline-group-by')).toBeVisible()
+
   // per team: one row, the team's 3
   await page.getByTestId('pipeline-group-team').click()
   await expect(groups).toHaveCount(1)
