@@ -5,21 +5,13 @@
 // his manager's yearly target against the approved order; exports the report and reads the
 // workbook back; screenshots in zh-CN and en-US.
 import ExcelJS from 'exceljs'
-import { expect, test, type Page } from '@playwright/test'
-import { adminSession, login, logout } from './helpers'
+import { expect, test } from '@playwright/test'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SHOTS = 'test/e2e/screenshots'
 const SUP = 'fnl_zhuguan'
 const MGR1 = 'fnl_jingli1'
 const MGR2 = 'fnl_jingli2'
-
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 test('销售漏斗与业绩: funnel, conversion and win rates, target vs actual; exports to .xlsx; zh-CN and en-US', async ({ page }) => {
   test.setTimeout(150_000)
@@ -28,8 +20,7 @@ test('销售漏斗与业绩: funnel, conversion and win rates, target vs actual;
   // ---- set-up: a team with a 主管 and two 客户经理, a customer, a yearly target --------------------------
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '漏斗测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   await api(page, 'users', 'create', { login: SUP, name: '漏斗主管', password: 'Supervisor123', roleId: role('supervisor'), teamId: team.id })
   const m1 = await api<{ id: string }>(page, 'users', 'create', { login: MGR1, name: '漏斗经理一', password: 'Manager123', roleId: role('manager'), teamId: team.id })
   const m2 = await api<{ id: string }>(page, 'users', 'create', { login: MGR2, name: '漏斗经理二', password: 'Manager123', roleId: role('manager'), teamId: team.id })
