@@ -106,14 +106,14 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
     }
     const ctx: CallContext = { app, actor, sessions, sessionKey: key.current }
     const data = route === 'write' ? await deps.client!.write(`${area}.${call}`, parsed.data) : await handler(ctx, parsed.data)
-    if (route === 'central') deps.client!.afterCentral(area, null)
+    if (route === 'central') deps.client!.afterCentral(area, call, null)
     if (checkOutputs) {
       const out = (def.output as z.ZodType).safeParse(data)
       if (!out.success) throw new Error(`output of ${area}.${call} breaks its contract: ${JSON.stringify(zodIssues(out.error))}`)
     }
     return { ok: true, data }
   } catch (e) {
-    if (route === 'central') deps.client!.afterCentral(area, e)
+    if (route === 'central') deps.client!.afterCentral(area, call, e)
     return { ok: false, error: toApiError(e, { anonymous }) }
   }
 }

@@ -17,22 +17,11 @@ export function clusterUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'managing a PostgreSQL cluster needs root (pg_createcluster / pg_ctlcluster)'
   try {
     run('pg_lsclusters', ['-h'])
+    run('test', ['-x', `/usr/lib/postgresql/${VERSION}/bin/postgres`])
   } catch {
-    return 'pg_lsclusters is missing (Debian postgresql-common)'
-  }
-  if (Number(VERSION) && !run('pg_lsclusters', ['-h']).split('\n').some((l) => l.startsWith(`${VERSION} `)) && !existsBin()) {
-    return `PostgreSQL ${VERSION} is not installed`
+    return `Debian's postgresql-common and PostgreSQL ${VERSION} are needed`
   }
   return null
-}
-
-function existsBin() {
-  try {
-    run('ls', [`/usr/lib/postgresql/${VERSION}/bin/postgres`])
-    return true
-  } catch {
-    return false
-  }
 }
 
 function clusterLine(): string | undefined {

@@ -45,6 +45,8 @@ const FRESH_CALLS = new Set([
 
 /** Areas whose rows the cache holds: a central write there is pulled into the cache soon after. */
 const CACHED_AREAS = new Set(['customers', 'contacts', 'interactions', 'reminders', 'dictionary', 'products', 'users', 'roles'])
+/** Calls that only read (no pull needed after them). */
+const READ_CALL = /^(list|get|search|check|lookup|tags|summary|promises|attachments|download|open|centre|badge|calendar|due|customersTo|options|teams|preview|status|counts|board|funnel|similar|inspect|progress|fetch)/
 
 export const DEFAULT_INTERVAL_S = 60
 /** how soon an offline client asks the central database again */
@@ -138,12 +140,12 @@ export class DesktopSync {
   }
 
   /** A central call ended: unreachable → offline; a write to a cached area → pull soon. */
-  afterCentral(area: string, error: unknown | null) {
+  afterCentral(area: string, call: string, error: unknown | null) {
     if (error !== null) {
       if (isUnreachable(error)) this.loop.markUnreachable(error)
       return
     }
-    if (CACHED_AREAS.has(area)) this.loop.nudge()
+    if (CACHED_AREAS.has(area) && !READ_CALL.test(call)) this.loop.nudge()
   }
 
   // ---- what the status bar and 同步详情 show
