@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { centralSql, clusterUnavailable, ensureCluster, PG_URL, startCluster, stopCluster } from '../helpers/pg-cluster'
 import { login } from './helpers'
 
-const ROOT = path.resolve(__dirname, '..', '..')
+const ROOT = process.cwd() // playwright runs from the project root (playwright.config.ts)
 const WORK = path.join(ROOT, 'out', 'e2e-sync-client')
 const REP = { login: 'e2esyncrep', name: '外勤小李', password: 'Rep-pass-2026' }
 const CUSTOMER = '离线同步精密机械有限公司'

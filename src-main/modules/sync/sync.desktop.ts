@@ -63,6 +63,8 @@ export interface DesktopSyncOptions {
   clock?: Clock
   retryMs?: number
   hooks?: SyncHooks
+  /** tests: the central context to use (instead of one opened from `central`) */
+  openCentral?: () => AppContext
 }
 
 export class DesktopSync {
@@ -89,6 +91,7 @@ export class DesktopSync {
 
   /** The central database's context; the connection opens on first use and gives up within seconds. */
   centralApp(): AppContext {
+    if (this.o.openCentral) return { ...this.o.openCentral(), syncClient: this }
     this.centralCtx ??= {
       db: openDb(this.o.central, { failFast: true }), clock: this.client.local.clock, dataDir: this.o.dataDir, browserMode: this.o.browserMode,
       dbDescription: describeDb(this.o.central), dbConfig: this.o.central, syncClient: this,

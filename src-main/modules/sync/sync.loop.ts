@@ -103,10 +103,10 @@ export class SyncLoop {
     await this.running?.catch(() => null)
   }
 
-  /** A new interval (settings): the next sync runs at most that long after the last one. */
+  /** A new interval (settings): the next sync runs that long from now (a running one schedules by it when it ends). */
   setInterval(ms: number) {
     this.opts.intervalMs = ms
-    if (!this.running && this.reachable) this.schedule(ms, { sooner: true })
+    if (!this.running && this.reachable) this.schedule(ms)
   }
 
   private schedule(ms: number, o: { sooner?: boolean } = {}) {
