@@ -193,6 +193,8 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect.poll(centralShortName, { timeout: 30_000 }).toBe('离线精机')
   await expect(page.getByTestId('sync-pending-none')).toBeVisible({ timeout: 20_000 })
   await expect(page.getByTestId('sync-conflicts')).toHaveCount(0)
+  await expect(runs.locator('tbody tr').first()).toContainText('成功')
+  await runs.scrollIntoViewIfNeeded()
   await page.screenshot({ path: SHOT('sync-details-zh') })
 
   // ---- en-US: offline again, as the details page shows it

@@ -48,7 +48,7 @@ export interface SyncLoopOptions {
 
 const toError = (e: unknown): ApiError =>
   isUnreachable(e)
-    ? new AppError('db_unreachable', 'the central database cannot be reached', { key: 'errors.db_unreachable' }).toApi()
+    ? new AppError('db_unreachable', 'the central database cannot be reached', { key: 'sync.centralUnreachable' }).toApi()
     : e instanceof AppError
       ? e.toApi()
       : new AppError('internal', e instanceof Error ? e.message : String(e), { key: 'errors.internal' }).toApi()

@@ -6,6 +6,7 @@ export default {
   keptOnDeletedCustomer: 'The customer was deleted centrally: the offline note is kept on the deleted customer for a supervisor to review',
   heldNewerSchema: 'Made by a newer client version: held until the central database is upgraded (not lost)',
   heldUnknownOperation: 'The central database does not know this operation: held (not lost)',
+  centralUnreachable: 'The central database cannot be reached (working offline; retrying automatically)',
   needsCentral: 'Not available offline: this needs the central database (back when the connection is)',
   notClient: 'This app works on the central database directly: it is not an offline client and has nothing to sync',
   notClientTitle: 'Not an offline client',
@@ -70,6 +71,6 @@ export default {
     base: 'Value before both edits: {value}',
     apply: 'OK',
     resolve: 'Resolve',
-    resolved: 'Conflict resolved: your choice is uploaded with the next sync',
+    resolved: 'Conflict resolved: your choice syncs to the central database',
   },
 }

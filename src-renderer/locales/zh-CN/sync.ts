@@ -6,6 +6,7 @@ export default {
   keptOnDeletedCustomer: '该客户已在中央数据库中被删除：离线记录已保留在已删除客户名下，由主管复核',
   heldNewerSchema: '此更改来自较新版本的客户端，中央数据库升级后再提交（不会丢失）',
   heldUnknownOperation: '中央数据库不认识此操作，暂存待提交（不会丢失）',
+  centralUnreachable: '无法连接中央数据库（已转为离线，稍后自动重试）',
   needsCentral: '离线时不可用：此操作需要连接中央数据库（联网后自动恢复）',
   notClient: '本程序直接连接中央数据库，不是离线客户端，无需同步',
   notClientTitle: '不是离线客户端',
@@ -70,6 +71,6 @@ export default {
     base: '修改前的值：{value}',
     apply: '确定',
     resolve: '解决',
-    resolved: '冲突已解决，您的选择会在下次同步时提交',
+    resolved: '冲突已解决，您的选择将同步到中央数据库',
   },
 }
