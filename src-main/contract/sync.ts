@@ -57,7 +57,8 @@ export const SyncRun = z.object({
 })
 export type SyncRun = z.infer<typeof SyncRun>
 
-const FieldValue = z.union([str().max(4000), z.number(), z.boolean(), z.null(), z.array(str().max(200)).max(100)])
+/** an edited value as typed (a number field's value is converted by the service; empty → null) */
+const FieldValue = str().max(4000).nullable()
 
 export const SyncConflict = z.object({
   id: z.string(),
@@ -103,13 +104,7 @@ export const syncContract = {
   details: call(z.strictObject({}), SyncDetails),
   /** 立即同步: answers when the sync ended (its result is in the status) */
   now: call(z.strictObject({}), SyncStatus),
-  /** a 冲突's choice: keep the offline or the central value, or an edited value */
-  resolve: call(
-    z.union([
-      z.strictObject({ id: Id, keep: z.enum(['local', 'central']) }),
-      z.strictObject({ id: Id, value: FieldValue }),
-    ]),
-    SyncStatus,
-  ),
+  /** a 冲突's choice: keep the offline (`local`) or the central value, or `value` (an edited one, given in `value`) */
+  resolve: call(z.strictObject({ id: Id, keep: z.enum(['local', 'central', 'value']), value: FieldValue.optional() }), SyncStatus),
   saveSettings: call(z.strictObject({ intervalSeconds: z.number().int().min(MIN_SYNC_INTERVAL_S).max(MAX_SYNC_INTERVAL_S) }), SyncStatus),
 } as const

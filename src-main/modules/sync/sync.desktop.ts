@@ -14,7 +14,7 @@ import type { DbConfig } from '../../db/config'
 import { describeDb } from '../../db/config'
 import { openDb } from '../../db/connection'
 import type { Clock } from '../../db/clock'
-import { AppError, forbidden, ruleError } from '../../shared/errors'
+import { AppError, fieldError, forbidden, ruleError } from '../../shared/errors'
 import { isUnreachable } from '../../shared/unreachable'
 import { SyncClient, type SyncHooks } from './sync.client'
 import { SyncLoop } from './sync.loop'
@@ -247,10 +247,23 @@ export async function syncNow(ctx: ServiceContext): Promise<SyncStatus> {
   return d.syncNow()
 }
 
-export async function syncResolve(ctx: ServiceContext, input: { id: string; keep: 'local' | 'central' } | { id: string; value: unknown }): Promise<SyncStatus> {
+export async function syncResolve(ctx: ServiceContext, input: { id: string; keep: 'local' | 'central' | 'value'; value?: string | null }): Promise<SyncStatus> {
   const d = await own(ctx)
   if (!d) throw needClient()
-  await d.resolve(input.id, 'keep' in input ? { keep: input.keep } : { value: input.value })
+  if (input.keep !== 'value') {
+    await d.resolve(input.id, { keep: input.keep })
+    return d.status()
+  }
+  if (input.value === undefined) throw fieldError('value', 'required', 'the edited value is missing')
+  const c = (await d.client.conflicts()).find((x) => x.id === input.id)
+  if (!c) throw new AppError('not_found', 'conflict not found', { key: 'errors.not_found', params: { what: 'conflict' } })
+  // the edited text in the field's type: a number field gets a number
+  let value: unknown = input.value === null || input.value.trim() === '' ? null : input.value.trim()
+  if (value !== null && (typeof c.local === 'number' || typeof c.central === 'number')) {
+    value = Number(value)
+    if (!Number.isFinite(value)) throw fieldError('value', 'invalid_type', 'a number is expected')
+  }
+  await d.resolve(input.id, { value })
   return d.status()
 }
 
