@@ -82,6 +82,58 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
   return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
 }
 
+/** How many gainers and losers the report shows. */
+export const MOVERS = 5
+
+/**
+ * 客户贡献分析 in one statement: the per-customer amounts of the period and of the comparison
+ * days (amountsByCustomer, each one range of its covering index), joined per customer, then
+ * ranked in SQL with window functions (SQLite ≥ 3.25, PostgreSQL, SQL Server) so only the rows
+ * the report shows leave the database, not one row per customer:
+ * - `rn`/`cum`: rank by amount (non-zero amounts first, then amount desc, id) and the running sum;
+ * - `cnt`, `total`, `compare_total`: the number of customers with an amount, the two totals;
+ * - `up_rn`/`all_n`: rank by change (desc, id) and the number of rows; the losers are the last
+ *   rows of that order (change asc, id desc), so one sort serves gainers and losers.
+ * Rows kept: the first (totals when nothing else is), the top `limit`, each rank where the
+ * 20/80 curve crosses a 5 % step of the customers (`floor(20·rn/cnt)` steps up: rank
+ * ceil(cnt·i/20) for i = 1…20), the MOVERS biggest gains and losses. At most 1 + limit + 20 +
+ * 2·MOVERS rows.
+ */
+export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
+  const both = k
+    .from(
+      k
+        .select('cur.customer_id', 'cur.cents', k.raw('0 as compare_cents'))
+        .from(amountsByCustomer(k, basis, days, f, scope, narrowed).as('cur'))
+        .unionAll(k.select('prv.customer_id', k.raw('0 as cents'), 'prv.cents as compare_cents').from(amountsByCustomer(k, basis, compare, f, scope, narrowed).as('prv')))
+        .as('u'),
+    )
+    .groupBy('u.customer_id')
+    .select('u.customer_id as customer_id', k.raw('sum(u.cents) as cents'), k.raw('sum(u.compare_cents) as compare_cents'))
+  const byAmount = 'order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, b.customer_id'
+  const ranked = k
+    .from(both.as('b'))
+    .select(
+      'b.customer_id', 'b.cents', 'b.compare_cents',
+      k.raw(`row_number() over (${byAmount}) as rn`),
+      k.raw(`sum(b.cents) over (${byAmount} rows between unbounded preceding and current row) as cum`),
+      k.raw('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt'),
+      k.raw('sum(b.cents) over () as total'),
+      k.raw('sum(b.compare_cents) over () as compare_total'),
+      k.raw('row_number() over (order by b.cents - b.compare_cents desc, b.customer_id) as up_rn'),
+      k.raw('count(*) over () as all_n'),
+    )
+  return k
+    .from(ranked.as('r'))
+    .where('r.rn', 1)
+    .orWhere((q) =>
+      q.whereRaw('r.cents <> 0').andWhere((w) => w.where('r.rn', '<=', limit).orWhereRaw('(20 * r.rn) / nullif(r.cnt, 0) > (20 * (r.rn - 1)) / nullif(r.cnt, 0)')),
+    )
+    .orWhere((q) => q.whereRaw('r.cents > r.compare_cents').andWhere('r.up_rn', '<=', MOVERS))
+    .orWhere((q) => q.whereRaw('r.cents < r.compare_cents').andWhereRaw('r.up_rn > r.all_n - ?', [MOVERS]))
+    .select('r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', 'r.cnt', 'r.total', 'r.compare_total', 'r.up_rn', 'r.all_n')
+}
+
 /** Code, name and owner's name of some customers (ranked rows, movers). */
 export const customerLabels = (k: Knex, ids: string[]): Promise<Row[]> =>
   ids.length
