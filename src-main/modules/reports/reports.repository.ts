@@ -82,12 +82,26 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
   return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
 }
 
+/**
+ * The counted rows of the days (as amountsByCustomer, not summed): customer, and the amount in
+ * `cents` (side 'now') or `compare_cents` (side 'compare'), the other 0 — the two sides of
+ * 客户贡献分析 are one UNION ALL summed per customer once.
+ */
+function amountRows(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, side: 'now' | 'compare') {
+  const [table, index, date, amount] =
+    basis === 'orders' ? ['orders', 'orders_date_customer_sums', 'order_date', 'total_cents'] : ['payments', 'payments_date_customer_amount', 'paid_date', 'amount_cents']
+  const q = fromIndexed(k, table, 'o', index).where(`o.${date}`, '>=', days.first).where(`o.${date}`, '<=', days.last).whereNull('o.deleted_at')
+  if (basis === 'orders') q.whereIn('o.status', [...COUNTED_STATUSES])
+  q.select('o.customer_id as customer_id', side === 'now' ? k.raw(`o.${amount} as cents`) : k.raw('0 as cents'), side === 'now' ? k.raw('0 as compare_cents') : k.raw(`o.${amount} as compare_cents`))
+  return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+}
+
 /** How many gainers and losers the report shows. */
 export const MOVERS = 5
 
 /**
- * 客户贡献分析 in one statement: the per-customer amounts of the period and of the comparison
- * days (amountsByCustomer, each one range of its covering index), joined per customer, then
+ * 客户贡献分析 in one statement: the counted rows of the period and of the comparison days
+ * (amountRows, each one range of its covering index) summed per customer in one aggregate, then
  * ranked in SQL with window functions (SQLite ≥ 3.25, PostgreSQL, SQL Server) so only the rows
  * the report shows leave the database, not one row per customer:
  * - `rn`/`cum`: rank by amount (non-zero amounts first, then amount desc, id) and the running sum;
@@ -100,16 +114,11 @@ export const MOVERS = 5
  * 2·MOVERS rows.
  */
 export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
+  // the rows of both ranges (each one range of the covering index), summed per customer once
   const both = k
-    .from(
-      k
-        .select('cur.customer_id', 'cur.cents', k.raw('0 as compare_cents'))
-        .from(amountsByCustomer(k, basis, days, f, scope, narrowed).as('cur'))
-        .unionAll(k.select('prv.customer_id', k.raw('0 as cents'), 'prv.cents as compare_cents').from(amountsByCustomer(k, basis, compare, f, scope, narrowed).as('prv')))
-        .as('u'),
-    )
+    .from(amountRows(k, basis, days, f, scope, narrowed, 'now').unionAll(amountRows(k, basis, compare, f, scope, narrowed, 'compare')).as('u'))
     .groupBy('u.customer_id')
-    .select('u.customer_id as customer_id', k.raw('sum(u.cents) as cents'), k.raw('sum(u.compare_cents) as compare_cents'))
+    .select('u.customer_id as customer_id', k.raw('cast(sum(u.cents) as bigint) as cents'), k.raw('cast(sum(u.compare_cents) as bigint) as compare_cents'))
   const byAmount = 'order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, b.customer_id'
   const ranked = k
     .from(both.as('b'))
