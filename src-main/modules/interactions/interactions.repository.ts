@@ -89,14 +89,15 @@ const spanOf = (ranges: Array<{ from: string; to: string }>) => ({
  * one's records of the period in interactions_customer_period_cover. The same rows as
  * interactionBase (live record, live customer); every write is seen as it is (no summary).
  */
+export function interactionsInAllQueries(db: Knex, ranges: Array<{ from: string; to: string }>): [all: Knex.QueryBuilder, ofDeletedCustomers: Knex.QueryBuilder] {
+  const { lo, hi } = spanOf(ranges)
+  const period = (q: Knex.QueryBuilder) => q.whereNull('i.deleted_at').where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi).first(countsPerRange(db, 'i.occurred_at', ranges))
+  return [period(db('interactions as i')), period(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interactions as i', 'i.customer_id', 'c.id'))]
+}
+
 export async function countInteractionsInAll(db: Knex, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
   if (!ranges.length) return []
-  const { lo, hi } = spanOf(ranges)
-  const period = (q: Knex.QueryBuilder) => q.whereNull('i.deleted_at').where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi)
-  const [all, gone]: Array<Record<string, unknown> | undefined> = await Promise.all([
-    period(db('interactions as i')).first(countsPerRange(db, 'i.occurred_at', ranges)),
-    period(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interactions as i', 'i.customer_id', 'c.id')).first(countsPerRange(db, 'i.occurred_at', ranges)),
-  ])
+  const [all, gone]: Array<Record<string, unknown> | undefined> = await Promise.all(interactionsInAllQueries(db, ranges))
   return ranges.map((_, i) => Number(all?.[`n_${i}`] ?? 0) - Number(gone?.[`n_${i}`] ?? 0))
 }
 
@@ -107,14 +108,17 @@ export async function countInteractionsInAll(db: Knex, ranges: Array<{ from: str
  * partial index interactions_deleted) and those of live records of deleted customers (found from
  * the deleted customers): bounded by the deleted rows, not by the 30,000 open promises.
  */
+export function openPromisesDueAllQueries(db: Knex, dueBefore: string): [all: Knex.QueryBuilder, ofDeletedRecords: Knex.QueryBuilder, ofDeletedCustomers: Knex.QueryBuilder] {
+  const open = (q: Knex.QueryBuilder) => q.whereNull('p.kept_at').whereNull('p.deleted_at').where('p.due_date', '<', dueBefore).first(db.raw('count(*) as n'))
+  return [
+    open(db('interaction_promises as p')),
+    open(joinOuterFirst(db, db('interactions as i').whereNotNull('i.deleted_at'), 'interaction_promises as p', 'p.interaction_id', 'i.id')),
+    open(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interaction_promises as p', 'p.customer_id', 'c.id').join('interactions as i', 'i.id', 'p.interaction_id').whereNull('i.deleted_at')),
+  ]
+}
+
 export async function countOpenPromisesDueAll(db: Knex, dueBefore: string): Promise<number> {
-  const open = (q: Knex.QueryBuilder) => q.whereNull('p.kept_at').whereNull('p.deleted_at').where('p.due_date', '<', dueBefore)
-  const n = async (q: Knex.QueryBuilder) => Number((await q.count({ n: '*' }).first())?.n ?? 0)
-  const [all, ofDeletedRecords, ofDeletedCustomers] = await Promise.all([
-    n(open(db('interaction_promises as p'))),
-    n(open(joinOuterFirst(db, db('interactions as i').whereNotNull('i.deleted_at'), 'interaction_promises as p', 'p.interaction_id', 'i.id'))),
-    n(open(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interaction_promises as p', 'p.customer_id', 'c.id').join('interactions as i', 'i.id', 'p.interaction_id').whereNull('i.deleted_at'))),
-  ])
+  const [all, ofDeletedRecords, ofDeletedCustomers] = (await Promise.all(openPromisesDueAllQueries(db, dueBefore))).map((r: Record<string, unknown> | undefined) => Number(r?.n ?? 0))
   return all - ofDeletedRecords - ofDeletedCustomers
 }
 

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { dayOfInstant, fromIndexed, monthOfInstant } from '../../db/dialect'
+import { dayOfInstant, fromIndexed, idSortKey, monthOfInstant } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -119,7 +119,8 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
     .from(amountRows(k, basis, days, f, scope, narrowed, 'now').unionAll(amountRows(k, basis, compare, f, scope, narrowed, 'compare')).as('u'))
     .groupBy('u.customer_id')
     .select('u.customer_id as customer_id', k.raw('cast(sum(u.cents) as bigint) as cents'), k.raw('cast(sum(u.compare_cents) as bigint) as compare_cents'))
-  const byAmount = 'order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, b.customer_id'
+  const id = idSortKey(k, 'b.customer_id')
+  const byAmount = `order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, ${id}`
   const ranked = k
     .from(both.as('b'))
     .select(
@@ -129,7 +130,7 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
       k.raw('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt'),
       k.raw('sum(b.cents) over () as total'),
       k.raw('sum(b.compare_cents) over () as compare_total'),
-      k.raw('row_number() over (order by b.cents - b.compare_cents desc, b.customer_id) as up_rn'),
+      k.raw(`row_number() over (order by b.cents - b.compare_cents desc, ${id}) as up_rn`),
       k.raw('count(*) over () as all_n'),
     )
   return k
