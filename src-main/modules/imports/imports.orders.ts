@@ -59,11 +59,12 @@ export function checkOrderRow(r: ConvertedRow): CheckedOrderRow {
 const lower = (s: unknown) => String(s).trim().toLowerCase()
 
 /**
- * Finds each valid row's customer, product and owner and checks its line by the order form's
- * schema; a row that fails gets its issues.
+ * Finds each row's customer, product and owner and checks its line by the order form's schema; a
+ * row that fails gets its issues (one per field: a field whose cell was already refused keeps that
+ * reason), so that the error report names every problem of the row at once.
  */
 export async function resolveOrderRows(ctx: ServiceContext, rows: CheckedOrderRow[]) {
-  const valid = rows.filter((r) => !r.issues.length)
+  const valid = rows
   if (!valid.length) return
   const scope = requirePerm(ctx.actor, 'orders', 'import')
   const mayApprove = can(ctx.actor, 'orders', 'approve')
@@ -105,7 +106,7 @@ export async function resolveOrderRows(ctx: ServiceContext, rows: CheckedOrderRo
       unitPriceCents: (r.values.unitPriceCents as number | undefined) ?? p?.priceCents ?? undefined,
       discountBp: (r.values.discountBp as number | undefined) ?? 0,
     }
-    if (!pcode || p) {
+    if ((!pcode || p) && line.productName !== undefined) {
       if (line.unitPriceCents === undefined) issues.push({ field: 'unitPriceCents', code: 'required' })
       else {
         const lc = OrderLineInput.safeParse(line)
@@ -125,8 +126,9 @@ export async function resolveOrderRows(ctx: ServiceContext, rows: CheckedOrderRo
       else if (!inScope(ctx.actor, scope, matches[0]!.id, matches[0]!.teamId)) issues.push({ field: 'owner', code: 'owner_not_permitted', params: { value: owner } })
       else ownerId = matches[0]!.id
     }
-    if (issues.length) r.issues.push(...issues)
-    else r.order = { customer: customer!, ownerId, status, orderDate: String(r.values.orderDate), line: OrderLineInput.parse(line) }
+    const fresh = issues.filter((i) => !r.issues.some((x) => x.field === i.field))
+    r.issues.push(...fresh)
+    if (!r.issues.length) r.order = { customer: customer!, ownerId, status, orderDate: String(r.values.orderDate), line: OrderLineInput.parse(line) }
   }
 }
 
