@@ -1,10 +1,20 @@
 // A throwaway PostgreSQL cluster a test may stop and start (the offline-sync e2e: the central
 // database goes away and comes back). Never the shared cluster: its own name and port
-// (CRM_SYNC_PG_CLUSTER, default 15/crmsync on 5439), created with its role and database when
+// (CRM_SYNC_PG_CLUSTER, default <newest installed version>/crmsync on 5439), created with its role and database when
 // missing. Debian's postgresql-common tools (pg_createcluster, pg_ctlcluster) run as root, as on CI.
 import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 
-const [VERSION, NAME] = (process.env.CRM_SYNC_PG_CLUSTER ?? '15/crmsync').split('/')
+/** The newest PostgreSQL installed (as .ci/run picks it), 15 when none is found. */
+function newestVersion(): string {
+  try {
+    const versions = fs.readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b))
+    return versions.at(-1) ?? '15'
+  } catch {
+    return '15'
+  }
+}
+const [VERSION, NAME] = (process.env.CRM_SYNC_PG_CLUSTER ?? `${newestVersion()}/crmsync`).split('/')
 export const PG_PORT = Number(process.env.CRM_SYNC_PG_PORT ?? 5439)
 export const PG_DB = 'syncclient_central'
 export const PG_URL = `postgres://crm:crm@127.0.0.1:${PG_PORT}/${PG_DB}`
