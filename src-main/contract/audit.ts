@@ -4,6 +4,7 @@ import { call, Id, IsoDateTime, PageInput, pageOf } from './common'
 export const AuditEntity = z.enum([
   'customer', 'contact', 'dict_item', 'user', 'role', 'team', 'interaction', 'opportunity', 'plan_step', 'service_ticket', 'service_sla',
   'requirement', 'churn_warning', 'competitor', 'dashboard_layout', 'product', 'stock', 'order', 'payment_plan', 'payment', 'sales_target',
+  'saved_report',
 ])
 export const AuditEntry = z.object({
   id: Id,

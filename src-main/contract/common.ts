@@ -108,8 +108,8 @@ export const call = <I extends z.ZodType, O extends z.ZodType>(
 export const DataScope = z.enum(['own', 'team', 'all'])
 export type DataScope = z.infer<typeof DataScope>
 
-/** `claim`: 领取 (and 放入) customers of the 公海 (module `pool`). */
-export const Action = z.enum(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim'])
+/** `claim`: 领取 (and 放入) customers of the 公海 (module `pool`); `schedule`: 定时报告 (module `reports`). */
+export const Action = z.enum(['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim', 'schedule'])
 export type Action = z.infer<typeof Action>
 
 /** Permission modules, one per business area plus the admin areas. */

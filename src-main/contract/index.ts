@@ -29,6 +29,7 @@ import { poolContract } from './pool'
 import { importsContract } from './imports'
 import { reportsContract } from './reports'
 import { syncContract } from './sync'
+import { savedReportsContract } from './reports-saved'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -58,7 +59,7 @@ export const contract = {
   removal: removalContract,
   pool: poolContract,
   imports: importsContract,
-  reports: reportsContract,
+  reports: { ...reportsContract, ...savedReportsContract },
   sync: syncContract,
 } as const
 

@@ -34,6 +34,8 @@ export interface AppContext {
   unreachable?: boolean
   /** a desktop client in client mode (README: Offline sync): its cache, sync timer and central connection */
   syncClient?: import('./sync/sync.desktop').DesktopSync
+  /** the desktop app only: an HTML page printed to PDF (webContents.printToPDF) — 定时报告's PDF */
+  reportPdf?: (html: string) => Promise<Buffer>
 }
 
 export interface ServiceContext extends AppContext {

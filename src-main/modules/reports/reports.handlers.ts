@@ -1,6 +1,7 @@
 import { svc, type AreaHandlers } from '../handler-types'
 import { reportsExport } from './reports.export'
 import { reportsPipeline } from './reports.pipeline'
+import { savedList, savedRemove, savedRun, savedRuns, savedSave } from './reports.saved.service'
 import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsSavePdf, reportsService } from './reports.service'
 
 export const reportsHandlers: AreaHandlers<'reports'> = {
@@ -12,4 +13,10 @@ export const reportsHandlers: AreaHandlers<'reports'> = {
   followups: (c, i) => reportsFollowUps(svc(c), i),
   export: (c, i) => reportsExport(svc(c), i),
   savePdf: (c, i) => reportsSavePdf(svc(c), i),
+  // 定时报告 (reports.saved.service.ts)
+  savedList: (c) => savedList(svc(c)),
+  savedSave: (c, i) => savedSave(svc(c), i),
+  savedRemove: (c, i) => savedRemove(svc(c), i),
+  savedRun: (c, i) => savedRun(svc(c), i),
+  savedRuns: (c, i) => savedRuns(svc(c), i),
 }
