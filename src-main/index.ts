@@ -14,6 +14,8 @@ import electronUpdater from 'electron-updater'
 import { openApp } from './app/bootstrap'
 import { startBackgroundJobs } from './app/background-jobs'
 import { clientModeFromArgs, openDesktopClient } from './app/desktop-client'
+import { startReportScheduler } from './app/report-scheduler'
+import { printHtmlToPdf } from './window/report-pdf'
 import type { AppContext } from './modules/context'
 import { resolveDbConfig } from './app/paths'
 import { describeDb, sqliteConfigForDataDir, type DbConfig } from './db/config'
@@ -67,6 +69,7 @@ async function openContext(config: DbConfig, dataDir: string, settingsStore: Fil
   const ctx = await openApp({ db: config, dataDir, browserMode: false })
   ctx.dbDescription = describeDb(config)
   ctx.settingsStore = settingsStore
+  ctx.reportPdf = (html) => printHtmlToPdf(html) // 定时报告's PDF
   return ctx
 }
 
@@ -144,8 +147,11 @@ async function start() {
   app.on('web-contents-created', (_e, contents) => guardContents(contents, renderer))
   deps = await openData()
   const live = deps
-  // a desktop client runs no background jobs: the central database's own server does
-  if (!live.client) startBackgroundJobs(() => live.app)
+  // a desktop client runs no background jobs (nor 定时报告): the central database's own server does
+  if (!live.client) {
+    startBackgroundJobs(() => live.app)
+    startReportScheduler(() => live.app)
+  }
   const isTrustedUrl = (url: string) => isOwnUrl(url, renderer)
   registerIpc(deps, isTrustedUrl)
   showWindow()

@@ -10,6 +10,7 @@ import { registerExport } from './export.command'
 import { registerImport } from './import.command'
 import { registerMigrate } from './migrate.command'
 import { consoleOut, type Out } from './output'
+import { registerReport } from './report.command'
 import { registerServe } from './serve.command'
 import { registerSync } from './sync.command'
 import { registerUser } from './user.command'
@@ -30,6 +31,7 @@ export function buildProgram(out: Out): Command {
   registerServe(program, out)
   registerDemo(program, out)
   registerExport(program, out)
+  registerReport(program, out)
   registerImport(program, out)
   registerBackup(program, out)
   registerSync(program, out)

@@ -7,6 +7,7 @@ import { AdjustableClock } from '../db/clock'
 import { describeDb } from '../db/config'
 import { startBridge, type Bridge } from '../server/http-bridge'
 import { startBackgroundJobs } from '../app/background-jobs'
+import { startReportScheduler } from '../app/report-scheduler'
 import { holdRunLock } from '../app/run-lock'
 import { openDesktopClient } from '../app/desktop-client'
 import { startLogFile } from '../shared/log-file'
@@ -84,12 +85,15 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
   // database) commits in chunks and yields between them, so requests are answered all through it.
   // A desktop client runs none: the central database's own server does (its results are pulled).
   const stopJobs = client ? () => undefined : startBackgroundJobs(() => app)
+  // 定时报告: likewise on the server of the central database only
+  const stopReports = client ? () => undefined : startReportScheduler(() => app)
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
   stopJobs()
+  stopReports()
   await bridge.close()
   await closeApp()
   stopLog()
