@@ -31,7 +31,7 @@ export const PERM_MODULES = [
 export const COMING_MODULES: readonly PermModule[] = ['opportunities', 'orders', 'products', 'services', 'requirements', 'churn']
 export const COMING_ACTIONS: readonly Action[] = ['approve', 'export', 'import']
 
-export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim'] as const satisfies readonly Action[]
+export const ACTIONS = ['view', 'create', 'edit', 'delete', 'assign', 'approve', 'export', 'import', 'claim', 'schedule'] as const satisfies readonly Action[]
 export const SCOPES = ['own', 'team', 'all'] as const satisfies readonly DataScope[]
 
 type Exhaustive<T extends true> = T

@@ -159,7 +159,7 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     expect(edited.nextRunAt).toBe('2026-11-29T22:00:00.000Z') // 30 Nov: the month's last day
     expect(edited.version).toBeGreaterThan(mine.version)
     expectCode(await t.raw(rep.key, 'reports', 'savedSave', { ...contribution('我的月报'), id: mine.id, version: mine.version }), 'conflict')
-    const audit = await t.app.db.knex('audit_log').where({ entity: 'saved_report' }).whereRaw('lower(entity_id) = ?', [mine.id]).orderBy('at').select('action')
+    const audit = await t.app.db.knex('audit_log').where({ entity: 'saved_report' }).where('entity_id', mine.id).orderBy('at').select('action')
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['create', 'update'])
   })
 
@@ -226,7 +226,7 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     t.clock.setNow(new Date('2026-12-01T09:00:00Z'))
     expect(await runDueReports(t.app)).toEqual([])
     // a second process that read the report as due before the first claimed it: the period is not run twice
-    await k('saved_reports').whereRaw('lower(id) = ?', [mine.id]).update({ next_run_at: new Date('2026-11-29T22:00:00Z').toISOString() })
+    await k('saved_reports').where('id', mine.id).update({ next_run_at: new Date('2026-11-29T22:00:00Z').toISOString() })
     expect(await runDueReports(t.app)).toEqual([])
     const counted = await k('saved_report_runs').where({ trigger: 'schedule' }).count({ n: '*' })
     expect(Number(counted[0].n)).toBe(4)
