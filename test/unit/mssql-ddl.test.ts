@@ -574,3 +574,27 @@ describe('the customer list\'s covering sort indexes and the search index (migra
     }
   })
 })
+
+describe('mssql: 定时报告 (migration 20261206002500)', () => {
+  it('saved_reports and saved_report_runs: nvarchar, nvarchar(max) JSON, datetime2 times, uniqueidentifier keys NONCLUSTERED, no data statement printed', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const from = chunks.indexOf('-- migration 20261206002500_saved-reports')
+    expect(from).toBeGreaterThan(0)
+    const next = chunks.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    const sql = statementsOf(chunks.slice(from, next < 0 ? undefined : next))
+    const saved = sql.find((x) => x.startsWith('CREATE TABLE [saved_reports]'))!
+    for (const col of [
+      '[id] uniqueidentifier not null', '[name] nvarchar(100) not null', '[report] nvarchar(32) not null', '[filters] nvarchar(max) not null',
+      '[owner_id] uniqueidentifier not null', "[schedule] nvarchar(16) not null CONSTRAINT [saved_reports_schedule_default] DEFAULT 'none'", '[weekday] int null',
+      '[month_day] int null', '[folder] nvarchar(1000) null', '[next_run_at] datetime2 null', '[last_run_at] datetime2 null', '[last_error_key] nvarchar(100) null',
+      '[last_error_params] nvarchar(max) null', '[created_at] datetime2 not null', '[version] bigint not null', '[deleted_at] datetime2 null',
+    ]) expect(saved, col).toContain(col)
+    const runs = sql.find((x) => x.startsWith('CREATE TABLE [saved_report_runs]'))!
+    for (const col of ['[saved_report_id] uniqueidentifier not null', '[trigger] nvarchar(16) not null', '[period_first] nvarchar(10) not null', '[files] nvarchar(max) null', '[finished_at] datetime2 null']) expect(runs, col).toContain(col)
+    expect(sql).toContain('create clustered index [saved_reports_created_at_clustered] on [saved_reports] ([created_at])')
+    expect(sql).toContain('alter table [saved_reports] add constraint [saved_reports_pkey] primary key nonclustered ([id])')
+    expect(sql).toContain('alter table [saved_report_runs] add constraint [saved_report_runs_pkey] primary key nonclustered ([id])')
+    expect(sql).toContain('CREATE INDEX [saved_reports_next_run_at_index] ON [saved_reports] ([next_run_at])')
+    for (const s of sql) expect(s).not.toMatch(/role_permissions/)
+  })
+})
