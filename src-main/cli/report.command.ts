@@ -23,17 +23,17 @@ export function registerReport(program: Command, out: Out) {
     .summary('generate a saved report (定时报告) as .xlsx')
     .description(
       'Generate the saved report NAME (统计报表 → 定时报告) as a workbook: the report\'s data, its filters and the period, counted with its owner\'s permissions and scope.\n' +
-        '--period: 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year) or 2026-11-01..2026-11-15; default: the previous whole week (weekly reports) or month.',
+        '--period: 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year), 2026-11-15 (a day) or 2026-11-01..2026-11-15; default: the previous whole week (weekly reports) or month.',
     )
     .argument('<name>', 'the saved report\'s name')
-    .option('--period <period>', 'the period: YYYY-MM, YYYY-Www, YYYY or FROM..TO')
+    .option('--period <period>', 'the period: YYYY-MM, YYYY-Www, YYYY, YYYY-MM-DD or FROM..TO')
     .option('--out <file>', 'the .xlsx file to write (default: NAME_FIRST_LAST.xlsx here)')
     .option('--as <login>', 'act as this user (default: the first administrator)')
     .action((name: string, o: ReportOpts) => runReport(name, o, out))
 }
 
 async function runReport(name: string, o: ReportOpts, out: Out) {
-  if (o.period !== undefined && !parsePeriod(o.period)) throw new CliError(`bad --period ${o.period}: use 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year) or 2026-11-01..2026-11-15`)
+  if (o.period !== undefined && !parsePeriod(o.period)) throw new CliError(`bad --period ${o.period}: use 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year), 2026-11-15 (a day) or 2026-11-01..2026-11-15`)
   if (o.out !== undefined && path.extname(o.out).toLowerCase() !== '.xlsx') throw new CliError('--out must end in .xlsx')
   const app = await openCliApp(await cliDbConfig(o))
   try {

@@ -55,9 +55,6 @@ export const SavedReportInput = z
     if (v.schedule === 'monthly' && v.monthDay == null) ctx.addIssue({ code: 'custom', path: ['monthDay'], message: 'a monthly report needs its day of the month' })
     if (!v.formats.includes('xlsx')) ctx.addIssue({ code: 'custom', path: ['formats'], message: 'the workbook is always written' })
     if (new Set(v.formats).size !== v.formats.length) ctx.addIssue({ code: 'custom', path: ['formats'], message: 'a format listed twice' })
-    const f = v.filters ?? {}
-    if (v.report !== 'contribution' && (f.basis !== undefined || f.limit !== undefined)) ctx.addIssue({ code: 'custom', path: ['filters', 'basis'], message: 'only the 客户贡献分析 has a basis and a limit' })
-    if (v.report !== 'composition' && f.dimension !== undefined) ctx.addIssue({ code: 'custom', path: ['filters', 'dimension'], message: 'only the 客户构成分析 has a dimension' })
   })
 export type SavedReportInput = z.input<typeof SavedReportInput>
 
@@ -101,9 +98,9 @@ export const SavedReport = z.object({
 })
 export type SavedReport = z.infer<typeof SavedReport>
 
-/** A period as `crm report --period` takes it: 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year) or 2026-11-01..2026-11-15. */
-export const PERIOD_PATTERN = /^(\d{4})(?:-(\d{2})|-W(\d{2}))?$|^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/
-export const PeriodText = z.string().max(32).regex(PERIOD_PATTERN, 'a month (2026-11), an ISO week (2026-W47), a year (2026) or FROM..TO')
+/** A period as `crm report --period` takes it: 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year), 2026-11-15 (a day) or 2026-11-01..2026-11-15. */
+export const PERIOD_PATTERN = /^(\d{4})(?:-(\d{2})|-W(\d{2}))?$|^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$/
+export const PeriodText = z.string().max(32).regex(PERIOD_PATTERN, 'a month (2026-11), an ISO week (2026-W47), a year (2026), a day or FROM..TO')
 
 export const savedReportsContract = {
   /** the saved reports in the caller's scope (reports.schedule), each with its last run and next run */

@@ -59,7 +59,8 @@ describe('定时报告: when a schedule runs next and which period it covers', (
     expect(parsePeriod('2026-W53')).toEqual({ first: '2026-12-28', last: '2027-01-03' })
     expect(parsePeriod('2026')).toEqual({ first: '2026-01-01', last: '2026-12-31' })
     expect(parsePeriod('2026-11-01..2026-11-15')).toEqual({ first: '2026-11-01', last: '2026-11-15' })
-    for (const bad of ['2027-W53', '2026-W00', '2026-13', '2026-00', '2026-02-29..2026-03-01', '2026-11-15..2026-11-01', '2020-01-01..2026-01-01', 'last month', '']) expect(parsePeriod(bad), bad).toBeNull()
+    expect(parsePeriod('2026-11-15')).toEqual({ first: '2026-11-15', last: '2026-11-15' })
+    for (const bad of ['2027-W53', '2026-W00', '2026-13', '2026-00', '2026-02-29..2026-03-01', '2026-02-30', '2026-11-15..2026-11-01', '2020-01-01..2026-01-01', 'last month', '']) expect(parsePeriod(bad), bad).toBeNull()
   })
 })
 

@@ -72,7 +72,7 @@ export function previousPeriod(schedule: Schedule, zone: Zone, at: Date): Days {
 
 const lastDayOf = (d: Days) => formatDate(addDays(d.end, -1))
 
-/** 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year), 2026-11-01..2026-11-15; null when not a period. */
+/** 2026-11 (a month), 2026-W47 (an ISO week), 2026 (a year), 2026-11-15 (a day), 2026-11-01..2026-11-15; null when not a period. */
 export function parsePeriod(text: string): { first: string; last: string } | null {
   const m = PERIOD_PATTERN.exec(text.trim())
   if (!m) return null
@@ -81,9 +81,10 @@ export function parsePeriod(text: string): { first: string; last: string } | nul
     return l.m >= 1 && l.m <= 12 && l.d >= 1 && l.d <= daysInMonth(l.y, l.m) && formatDate(l) === s
   }
   if (m[4]) {
-    if (!valid(m[4]) || !valid(m[5]) || m[5] < m[4]) return null
-    const days = (Date.parse(m[5]) - Date.parse(m[4])) / 86_400_000
-    return days < 1096 ? { first: m[4], last: m[5] } : null
+    const last = m[5] ?? m[4]
+    if (!valid(m[4]) || !valid(last) || last < m[4]) return null
+    const days = (Date.parse(last) - Date.parse(m[4])) / 86_400_000
+    return days < 1096 ? { first: m[4], last } : null
   }
   const y = Number(m[1])
   if (m[2]) {
