@@ -24,6 +24,7 @@ import zhTargets from './zh-CN/targets'
 import zhDesk from './zh-CN/desk'
 import zhPool from './zh-CN/pool'
 import zhReports from './zh-CN/reports'
+import zhSavedReports from './zh-CN/savedReports'
 import zhSync from './zh-CN/sync'
 import zhImports from './zh-CN/imports'
 import enCommon from './en-US/common'
@@ -47,6 +48,7 @@ import enTargets from './en-US/targets'
 import enDesk from './en-US/desk'
 import enPool from './en-US/pool'
 import enReports from './en-US/reports'
+import enSavedReports from './en-US/savedReports'
 import enSync from './en-US/sync'
 import enImports from './en-US/imports'
 
@@ -81,13 +83,13 @@ const messages = {
   'zh-CN': mergeAreas({
     common: zhCommon, admin: zhAdmin, customers: zhCustomers as Tree, reminders: zhReminders as Tree, opportunities: zhOpportunities as Tree, services: zhServices as Tree,
     requirements: zhRequirements as Tree, churn: zhChurn as Tree, competitors: zhCompetitors as Tree, dashboard: zhDashboard as Tree, desk: zhDesk as Tree, pool: zhPool as Tree,
-    orders: zhOrders as Tree, products: zhProducts as Tree, targets: zhTargets as Tree, reports: zhReports as Tree,
+    orders: zhOrders as Tree, products: zhProducts as Tree, targets: zhTargets as Tree, reports: zhReports as Tree, savedReports: zhSavedReports as Tree,
     lock: zhLock, search: zhSearch, prefs: zhPrefs, about: zhAbout, backup: zhBackup as Tree, sync: zhSync, imports: zhImports as Tree,
   }),
   'en-US': mergeAreas({
     common: enCommon, admin: enAdmin, customers: enCustomers as Tree, reminders: enReminders as Tree, opportunities: enOpportunities as Tree, services: enServices as Tree,
     requirements: enRequirements as Tree, churn: enChurn as Tree, competitors: enCompetitors as Tree, dashboard: enDashboard as Tree, desk: enDesk as Tree, pool: enPool as Tree,
-    orders: enOrders as Tree, products: enProducts as Tree, targets: enTargets as Tree, reports: enReports as Tree,
+    orders: enOrders as Tree, products: enProducts as Tree, targets: enTargets as Tree, reports: enReports as Tree, savedReports: enSavedReports as Tree,
     lock: enLock, search: enSearch, prefs: enPrefs, about: enAbout, backup: enBackup as Tree, sync: enSync, imports: enImports as Tree,
   }),
 } as unknown as Record<Locale, MessageTree>
