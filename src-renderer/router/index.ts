@@ -56,6 +56,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'reports', action: 'view' }, title: 'menu.reports' },
       },
       {
+        path: 'reports/scheduled',
+        name: 'scheduled-reports',
+        component: () => import('../views/reports/ScheduledReportsView.vue'),
+        meta: { perm: { module: 'reports', action: 'schedule' }, title: 'savedReports.title' },
+      },
+      {
         path: 'customers',
         name: 'customers',
         component: () => import('../views/customers/CustomerListView.vue'),
