@@ -209,9 +209,9 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     const byName = async (id: string) => (await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === id)!
     expect(runs).toHaveLength(4)
     const goneAfter = await byName(gone.id)
-    expect(goneAfter).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'reports.saved.errors.folderMissing', lastErrorParams: { folder: gone.folder } })
+    expect(goneAfter).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'savedReports.errors.folderMissing', lastErrorParams: { folder: gone.folder } })
     expect(goneAfter.nextRunAt).toBe('2026-12-31T22:00:00.000Z') // 1 Jan 06:00: it will try again next month
-    expect(await byName(readOnly.id)).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'reports.saved.errors.folderNotWritable' })
+    expect(await byName(readOnly.id)).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'savedReports.errors.folderNotWritable' })
     const mine = (await t.call(rep.key, 'reports', 'savedList', {}))[0]
     expect(mine).toMatchObject({ lastStatus: 'ok', nextRunAt: '2026-12-30T22:00:00.000Z' })
     const file = path.join(mine.folder!, '我的月报_2026-11-01_2026-11-30.xlsx')
@@ -245,7 +245,7 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     await t.call(s.admin.key, 'roles', 'save', { id: role.id, version: role.version, code: role.code, name: role.name, permissions: [{ module: 'reports', actions: ['view', 'schedule'], scope: 'own' }] })
     t.clock.setNow(new Date('2027-02-01T00:00:00Z'))
     const runs = await runDueReports(t.app)
-    expect(runs.find((r) => r.savedReportId === mine.id)).toMatchObject({ status: 'failed', errorKey: 'reports.saved.errors.ownerForbidden' })
+    expect(runs.find((r) => r.savedReportId === mine.id)).toMatchObject({ status: 'failed', errorKey: 'savedReports.errors.ownerForbidden' })
     const admin = (await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === mine.id)!
     expect(await t.call(s.admin.key, 'reports', 'savedRemove', { id: mine.id, version: admin.version })).toEqual({ ok: true })
     expect((await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === mine.id)).toBeUndefined()

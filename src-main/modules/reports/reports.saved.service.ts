@@ -270,7 +270,7 @@ export async function savedWorkbook(ctx: ServiceContext, id: string, periodText?
   const r = await loadVisible(ctx, scope, id)
   const period = await periodFor(ctx, r, periodText)
   const owner = await loadActor(ctx, String(r.owner_id).toLowerCase())
-  if (!owner) throw new AppError('rule', 'the owner of the saved report is disabled or removed', { key: 'reports.saved.errors.ownerUnavailable' })
+  if (!owner) throw new AppError('rule', 'the owner of the saved report is disabled or removed', { key: 'savedReports.errors.ownerUnavailable' })
   const zone = await appZone(ctx.db.knex)
   const file = await reportsExport({ ...ctx, actor: owner }, exportInput(String(r.report), json(r.filters, {}), period, zone, String(r.lang), ctx.clock.now()))
   return { period, bytes: Buffer.from(file.contentBase64, 'base64'), rows: file.rows }
@@ -299,18 +299,18 @@ class RunFailure extends Error {
 const safeFileName = (s: string) => s.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'report'
 
 async function checkFolder(folder: string | null) {
-  if (!folder) throw new RunFailure('reports.saved.errors.folderMissing', { folder: '' })
+  if (!folder) throw new RunFailure('savedReports.errors.folderMissing', { folder: '' })
   let st: fs.Stats
   try {
     st = await fs.promises.stat(folder)
   } catch {
-    throw new RunFailure('reports.saved.errors.folderMissing', { folder })
+    throw new RunFailure('savedReports.errors.folderMissing', { folder })
   }
-  if (!st.isDirectory()) throw new RunFailure('reports.saved.errors.folderMissing', { folder })
+  if (!st.isDirectory()) throw new RunFailure('savedReports.errors.folderMissing', { folder })
   try {
     await fs.promises.access(folder, fs.constants.W_OK)
   } catch {
-    throw new RunFailure('reports.saved.errors.folderNotWritable', { folder })
+    throw new RunFailure('savedReports.errors.folderNotWritable', { folder })
   }
 }
 
@@ -319,9 +319,9 @@ async function writeOut(file: string, bytes: Buffer) {
     await fs.promises.writeFile(file, bytes)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new RunFailure('reports.saved.errors.folderNotWritable', { folder: path.dirname(file) })
-    if (code === 'ENOENT') throw new RunFailure('reports.saved.errors.folderMissing', { folder: path.dirname(file) })
-    throw new RunFailure('reports.saved.errors.writeFailed', { file, reason: code ?? String(e) })
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new RunFailure('savedReports.errors.folderNotWritable', { folder: path.dirname(file) })
+    if (code === 'ENOENT') throw new RunFailure('savedReports.errors.folderMissing', { folder: path.dirname(file) })
+    throw new RunFailure('savedReports.errors.writeFailed', { file, reason: code ?? String(e) })
   }
 }
 
@@ -338,8 +338,8 @@ async function generate(app: AppContext, r: repo.Row, period: { first: string; l
   let errorParams: Record<string, unknown> | null = null
   try {
     const owner = await loadActor(app, String(r.owner_id).toLowerCase())
-    if (!owner) throw new RunFailure('reports.saved.errors.ownerUnavailable')
-    if (!can(owner, 'reports', 'view') || !can(owner, 'reports', 'export')) throw new RunFailure('reports.saved.errors.ownerForbidden', { owner: owner.name })
+    if (!owner) throw new RunFailure('savedReports.errors.ownerUnavailable')
+    if (!can(owner, 'reports', 'view') || !can(owner, 'reports', 'export')) throw new RunFailure('savedReports.errors.ownerForbidden', { owner: owner.name })
     const folder = str(r.folder)
     await checkFolder(folder)
     const zone = await appZone(k)
@@ -351,13 +351,13 @@ async function generate(app: AppContext, r: repo.Row, period: { first: string; l
     if (String(r.formats).split(',').includes('pdf')) {
       if (!app.reportPdf) {
         status = 'partial'
-        errorKey = 'reports.saved.errors.pdfDesktopOnly'
+        errorKey = 'savedReports.errors.pdfDesktopOnly'
       } else {
         let pdf: Buffer
         try {
           pdf = await app.reportPdf(await workbookHtml(bytes, String(r.name)))
         } catch (e) {
-          throw new RunFailure('reports.saved.errors.pdfFailed', { reason: (e as Error).message })
+          throw new RunFailure('savedReports.errors.pdfFailed', { reason: (e as Error).message })
         }
         await writeOut(`${base}.pdf`, pdf)
         files.push(`${base}.pdf`)
@@ -369,10 +369,10 @@ async function generate(app: AppContext, r: repo.Row, period: { first: string; l
       errorKey = e.key
       errorParams = e.params
     } else if (e instanceof AppError && e.code === 'forbidden') {
-      errorKey = 'reports.saved.errors.ownerForbidden'
+      errorKey = 'savedReports.errors.ownerForbidden'
     } else {
       logError(`saved report ${String(r.id)} failed`, e)
-      errorKey = 'reports.saved.errors.failed'
+      errorKey = 'savedReports.errors.failed'
       errorParams = { reason: e instanceof Error ? e.message : String(e) }
     }
   }
