@@ -190,6 +190,27 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     // without a period: the previous whole week of a weekly report (9–15 Nov on Friday 20 Nov)
     expect(await t.call(s.admin.key, 'reports', 'savedRun', { id: boss.id })).toMatchObject({ periodFirst: '2026-11-09', periodLast: '2026-11-15' })
     expectFieldIssue(await t.raw(s.admin.key, 'reports', 'savedRun', { id: boss.id, period: '2027-W53' }), 'period', 'bad_report_period')
+
+    // PDF: only where the desktop shell prints (app.reportPdf); elsewhere the workbook and a note
+    const withPdf = await t.call(s.admin.key, 'reports', 'savedSave', { ...contribution('带 PDF'), formats: ['xlsx', 'pdf'] })
+    const partial = await t.call(s.admin.key, 'reports', 'savedRun', { id: withPdf.id, period: '2026-11' })
+    expect(partial).toMatchObject({ status: 'partial', errorKey: 'savedReports.errors.pdfDesktopOnly', files: [path.join(withPdf.folder!, '带 PDF_2026-11-01_2026-11-30.xlsx')] })
+    const printed: string[] = []
+    t.app.reportPdf = async (html) => {
+      printed.push(html)
+      return Buffer.from('%PDF-1.7 test')
+    }
+    try {
+      const both = await t.call(s.admin.key, 'reports', 'savedRun', { id: withPdf.id, period: '2026-11' })
+      expect(both).toMatchObject({ status: 'ok', errorKey: null })
+      expect(both.files.map((f) => path.basename(f))).toEqual(['带 PDF_2026-11-01_2026-11-30.xlsx', '带 PDF_2026-11-01_2026-11-30.pdf'])
+      expect(fs.readFileSync(both.files[1], 'utf8')).toBe('%PDF-1.7 test')
+      expect(printed[0]).toContain('<dd>2026-11-01 ~ 2026-11-30</dd>')
+      expect(printed[0]).toContain('<td>定时报告B1公司</td>')
+    } finally {
+      delete t.app.reportPdf
+    }
+    await t.call(s.admin.key, 'reports', 'savedRemove', { id: withPdf.id, version: withPdf.version })
   })
 
   it('the scheduler runs each due report once per period as its owner, records a failure and still runs the next', async () => {
