@@ -8,20 +8,12 @@ import ExcelJS from 'exceljs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { adminSession, confirmBox, login, logout } from './helpers'
+import { expect, test } from '@playwright/test'
+import { adminSession, api, confirmBox, login, logout, roleIds } from './helpers'
 
 const SHOTS = 'test/e2e/screenshots'
 const SUP = 'sched_zhuguan'
 const MGR = 'sched_jingli'
-
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 /** the previous whole month, as the server (system time zone) counts it */
 function previousMonth() {
@@ -39,8 +31,7 @@ test('保存为报告 from 统计报表, 立即生成 on the 定时报告 page, 
   // ---- set-up: a team with a 主管 and a 客户经理, a customer of the manager with an order last month ----
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '定时报告测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const role = (code: string) => roles.find((r) => r.code === code)!.id
+  const role = await roleIds(page)
   await api(page, 'users', 'create', { login: SUP, name: '定时主管', password: 'Supervisor123', roleId: role('supervisor'), teamId: team.id })
   const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '定时经理', password: 'Manager123', roleId: role('manager'), teamId: team.id })
   const customer = await api<{ id: string }>(page, 'customers', 'create', { name: '定时报告苏州精密机械有限公司', ownerId: mgr.id })
