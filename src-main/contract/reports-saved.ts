@@ -4,7 +4,7 @@
 // covers the previous whole week (Monday–Sunday) or month in the company's time zone.
 import { z } from 'zod'
 import { BaseVersion, call, Id, IsoDate, Ok, requiredText, versionWithId } from './common'
-import { CompositionDimension, ContributionBasis, ReportName } from './reports'
+import { CompositionDimension, ContributionBasis, PipelineGroupBy, ReportName } from './reports'
 import { ExportLang } from './exports'
 
 export const SCHEDULES = ['none', 'weekly', 'monthly'] as const
@@ -22,8 +22,10 @@ export const SavedReportFilters = z.strictObject({
   ownerId: Id.optional(),
   regionId: Id.optional(),
   levelId: Id.optional(),
-  /** 客户贡献分析 */
+  /** 客户贡献分析 (订单 / 回款金额); 销售漏斗与业绩 (its 业绩's actual) */
   basis: ContributionBasis.optional(),
+  /** 销售漏斗与业绩 */
+  groupBy: PipelineGroupBy.optional(),
   limit: z.number().int().min(1).max(500).optional(),
   /** 客户构成分析 */
   dimension: CompositionDimension.optional(),

@@ -211,6 +211,13 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
       delete t.app.reportPdf
     }
     await t.call(s.admin.key, 'reports', 'savedRemove', { id: withPdf.id, version: withPdf.version })
+
+    // every report of 统计报表 can be saved: the 销售漏斗与业绩 with its grouping
+    const funnel = await t.call(s.admin.key, 'reports', 'savedSave', { name: '漏斗', report: 'pipeline', filters: { groupBy: 'team', basis: 'payments' }, schedule: 'none', folder: folder('漏斗') })
+    const funnelRun = await t.call(s.admin.key, 'reports', 'savedRun', { id: funnel.id, period: '2026-11' })
+    expect(funnelRun).toMatchObject({ status: 'ok', files: [path.join(funnel.folder!, '漏斗_2026-11-01_2026-11-30.xlsx')] })
+    expect((await readBook(funnelRun.files[0])).flat()).toContain('2026-11-01 ~ 2026-11-30')
+    await t.call(s.admin.key, 'reports', 'savedRemove', { id: funnel.id, version: funnel.version })
   })
 
   it('the scheduler runs each due report once per period as its owner, records a failure and still runs the next', async () => {

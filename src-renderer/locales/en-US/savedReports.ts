@@ -48,7 +48,7 @@ export default {
       required: 'Please enter {field}',
       absolute: 'Enter a full path (starting with a drive letter or /)',
     },
-    filterText: { team: 'Team', owner: 'Owner', region: 'Region', level: 'Level', basis: 'Basis', dimension: 'Dimension' },
+    filterText: { team: 'Team', owner: 'Owner', region: 'Region', level: 'Level', basis: 'Basis', dimension: 'Dimension', groupBy: 'Grouping' },
     errors: {
       folderMissing: 'The folder does not exist: {folder}',
       folderNotWritable: 'No permission to write to the folder: {folder}',

@@ -48,7 +48,7 @@ export default {
       required: '请填写{field}',
       absolute: '请填写完整路径（以盘符或 / 开头）',
     },
-    filterText: { team: '团队', owner: '客户经理', region: '地区', level: '客户等级', basis: '口径', dimension: '维度' },
+    filterText: { team: '团队', owner: '客户经理', region: '地区', level: '客户等级', basis: '口径', dimension: '维度', groupBy: '分组' },
     errors: {
       folderMissing: '文件夹不存在：{folder}',
       folderNotWritable: '没有写入文件夹的权限：{folder}',
