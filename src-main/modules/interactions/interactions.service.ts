@@ -221,13 +221,17 @@ async function settle(
 
 /** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
 export async function interactionsCreate(ctx: ServiceContext, input: In<typeof InteractionCreate>, opts: { id?: string } = {}): Promise<Interaction> {
+  return reload(ctx.db.knex, ctx, await interactionsWrite(ctx, input, opts))
+}
+
+/** The create without reading the record back (a pushed offline create answers only its status); answers the id. */
+export async function interactionsWrite(ctx: ServiceContext, input: In<typeof InteractionCreate>, opts: { id?: string } = {}): Promise<string> {
   const scope = requirePerm(ctx.actor, 'interactions', 'create')
   const now = ctx.clock.now()
   const nowIso = now.toISOString()
   checkTimes(input, now)
   checkFollowUp(input.occurredAt, input.nextFollowUpAt)
-  const k = ctx.db.knex
-  const id = await k.transaction(async (trx) => {
+  return ctx.db.knex.transaction(async (trx) => {
     const customer = await findCustomerForWrite(trx, input.customerId)
     if (!customer || !inScope(ctx.actor, scope, str(customer.owner_id), str(customer.owner_team_id))) {
       throw fieldError('customerId', 'not_found', 'customer not found')
@@ -250,7 +254,6 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
     })
     return id
   })
-  return reload(k, ctx, id)
 }
 
 /**

@@ -9,7 +9,7 @@ import { contract } from '../../contract/index'
 import { AppError } from '../../shared/errors'
 import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
-import { interactionsCreate, interactionsKeepOnDeletedCustomer } from '../interactions/interactions.service'
+import { interactionsCreate, interactionsKeepOnDeletedCustomer, interactionsWrite } from '../interactions/interactions.service'
 import { remindersCreate, remindersDone, remindersGet, remindersUpdate } from '../reminders/reminders.service'
 import { findRow, type Row } from './sync.repository'
 
@@ -140,7 +140,7 @@ export const OPS: Record<string, Op> = {
     local: (ctx, input: Parameters<typeof interactionsCreate>[1], id) => interactionsCreate(ctx, input, { id }),
     central: async (ctx, input: Parameters<typeof interactionsCreate>[1], m) => {
       try {
-        await interactionsCreate(ctx, input, { id: m.entityId })
+        await interactionsWrite(ctx, input, { id: m.entityId })
         return { status: 'applied' }
       } catch (e) {
         // the documented rule: a note on a customer deleted meanwhile is kept on its tombstone

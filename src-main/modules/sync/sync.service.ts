@@ -241,6 +241,16 @@ const asBusinessError = (e: unknown): AppError | null => {
 }
 
 /**
+ * Mutations one central transaction applies at most, and for how long it takes more: each
+ * mutation runs in its own savepoint with its register entry, so a batch commits (or rolls back)
+ * whole mutations only, and a repeated push still changes nothing. One transaction per mutation
+ * cost a commit (a WAL flush) and two round trips each; the wait a batch adds for other writers
+ * (the sync_version row stays locked until it commits) is bounded by the time.
+ */
+export const PUSH_BATCH = 100
+export const PUSH_BATCH_MS = 250
+
+/**
  * Applies the mutations in order. A mutation of a newer schema or an unknown operation holds it
  * and everything after it (order is kept; nothing is dropped). A transient error (the database
  * went away) throws: the client keeps the rest queued and retries on its timer.
@@ -248,44 +258,56 @@ const asBusinessError = (e: unknown): AppError | null => {
 export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: PushHooks = {}): Promise<PushResult> {
   const db = ctx.db.knex
   const results: MutationResult[] = []
-  let holding = false
-  for (const m of [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)) {
-    const op = OPS[m.operation]
-    if (holding || !op || !knowsMigration(m.schema)) {
-      holding = true
-      results.push({ mutationId: m.mutationId, status: 'held', key: op ? 'sync.heldNewerSchema' : 'sync.heldUnknownOperation' })
-      continue
-    }
-    const now = ctx.clock.now().toISOString()
-    const result = await db.transaction(async (trx) => {
-      const client = await lockClient(trx, input.clientId, ctx.actor.userId, now)
+  const list = [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)
+  const holds = (m: Mutation) => !OPS[m.operation] || !knowsMigration(m.schema)
+  let i = 0
+  while (i < list.length && !holds(list[i])) {
+    const batch: MutationResult[] = []
+    await db.transaction(async (trx) => {
+      const started = Date.now()
+      const client = await lockClient(trx, input.clientId, ctx.actor.userId, ctx.clock.now().toISOString())
       if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
-      const stored = await findMutationResult(trx, input.clientId, m.mutationId)
-      if (stored) return { ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true }
-      if (m.mutationId <= client.last_mutation_id) return { mutationId: m.mutationId, status: 'applied', repeated: true } as MutationResult
-      let r: MutationResult
-      try {
-        // a savepoint: a refused mutation leaves nothing behind, the register below still commits
-        const applied = await trx.transaction(async (sp) => {
-          const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
-          return op.central(sctx, op.input.parse(m.args) as never, { entityId: m.entityId, base: m.base ?? null })
+      let last = client.last_mutation_id
+      for (; i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || Date.now() - started < PUSH_BATCH_MS); i++) {
+        const m = list[i]
+        const op = OPS[m.operation]
+        // an answer is stored only with its register update: none above the last applied id
+        const stored = m.mutationId <= last ? await findMutationResult(trx, input.clientId, m.mutationId) : undefined
+        if (stored) {
+          batch.push({ ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true })
+          continue
+        }
+        if (m.mutationId <= last) {
+          batch.push({ mutationId: m.mutationId, status: 'applied', repeated: true })
+          continue
+        }
+        const now = ctx.clock.now().toISOString()
+        let r: MutationResult
+        try {
+          // a savepoint: a refused mutation leaves nothing behind, its register entry still commits
+          const applied = await trx.transaction(async (sp) => {
+            const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
+            return op.central(sctx, op.input.parse(m.args) as never, { entityId: m.entityId, base: m.base ?? null })
+          })
+          r = { mutationId: m.mutationId, ...applied }
+        } catch (e) {
+          const biz = asBusinessError(e)
+          if (!biz) throw e
+          r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
+        }
+        await insertMutationResult(trx, {
+          id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
+          operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
         })
-        r = { mutationId: m.mutationId, ...applied }
-      } catch (e) {
-        const biz = asBusinessError(e)
-        if (!biz) throw e
-        r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
+        last = m.mutationId
+        batch.push(r)
       }
-      await insertMutationResult(trx, {
-        id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
-        operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
-      })
-      await touchClient(trx, input.clientId, { last_mutation_id: m.mutationId, last_seen_at: now })
-      return r
+      if (last !== client.last_mutation_id) await touchClient(trx, input.clientId, { last_mutation_id: last, last_seen_at: ctx.clock.now().toISOString() })
     })
-    results.push(result)
-    await hooks.afterCentralCommit?.(m.mutationId)
+    results.push(...batch)
+    for (const r of batch) await hooks.afterCentralCommit?.(r.mutationId)
   }
+  for (const m of list.slice(i)) results.push({ mutationId: m.mutationId, status: 'held', key: OPS[m.operation] ? 'sync.heldNewerSchema' : 'sync.heldUnknownOperation' })
   const head = await readSyncHead(db)
   return { epochId: head.epochId, schema: latestMigration(), lastMutationId: await clientLastMutation(db, input.clientId), results }
 }
