@@ -488,6 +488,11 @@ export async function opportunitiesReorderSteps(ctx: ServiceContext, input: { op
   return (await stepsOf(k, input.opportunityId)).map(toStep)
 }
 
+/** A step of a plan the caller may work on (for an offline edit's base and its central merge). */
+export function opportunitiesGetStep(ctx: ServiceContext, input: { id: string }): Promise<PlanStep> {
+  return ctx.db.knex.transaction(async (trx) => (await loadStep(trx, ctx, input.id)).step)
+}
+
 /** 执行效果 of a step (the reminder is done); again to correct it while the plan is open. */
 export async function opportunitiesRecordResult(ctx: ServiceContext, input: { id: string; version: number; result: string; executedAt?: string }): Promise<PlanStep> {
   const k = ctx.db.knex

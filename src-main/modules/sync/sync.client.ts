@@ -15,10 +15,10 @@ import { AppError } from '../../shared/errors'
 import { loadActor } from '../auth/auth.service'
 import { OPS, type FieldConflict, type SyncEntity } from './sync.ops'
 import {
-  REFERENCE_TABLES, SYNC_TABLES, syncInfo, syncLastMutation, syncPull, syncPush, type Mutation, type MutationResult, type PullPage, type PushHooks, type RefreshIds,
+  CHILDREN, REFERENCE_TABLES, SYNC_TABLES, syncInfo, syncLastMutation, syncPull, syncPush, type Mutation, type MutationResult, type PullPage, type PushHooks, type RefreshIds,
 } from './sync.service'
 import {
-  clearTable, codeHolders, countLive, countPending, deleteWhereIn, findConflict, findUserByLogin, insertConflict, insertOutbox, lastOutboxId, markRefreshed,
+  clearTable, codeHolders, countLive, countPending, deleteWhereIn, deleteWhereParentIn, findConflict, findUserByLogin, insertConflict, insertOutbox, lastOutboxId, markRefreshed,
   openConflicts, outboxAll, outboxAppliedUnrefreshed, outboxByStatus, putRows, readState, requeueAfter, resolveConflict, setCode, updateOutbox, writeState,
   findRow, ensureLocalHead, insertRows, localColumns, type Row,
 } from './sync.repository'
@@ -62,8 +62,6 @@ export interface SyncConflict {
 
 const parse = (v: unknown) => (v === null || v === undefined ? null : JSON.parse(String(v)))
 
-/** The local children of a removed customer: they leave the cache with it. */
-const CHILD_TABLES = ['contacts', 'interactions', 'interaction_promises', 'reminders']
 
 export class SyncClient {
   private constructor(
@@ -297,7 +295,9 @@ export class SyncClient {
           if (gone.length) {
             report.removed += gone.length
             await deleteWhereIn(trx, t.name, 'id', gone)
-            if (t.name === 'customers') for (const c of CHILD_TABLES) await deleteWhereIn(trx, c, 'customer_id', gone)
+            // grandchildren first (a removed customer's tickets' notes), then the children
+            if (t.name === 'customers') await deleteWhereParentIn(trx, 'service_ticket_notes', 'ticket_id', 'service_tickets', 'customer_id', gone)
+            for (const [parent, child, column] of CHILDREN) if (parent === t.name) await deleteWhereIn(trx, child, column, gone)
           }
         }
         await writeState(trx, { cursor: String(page.cursor), epoch_id: page.epochId })

@@ -19,7 +19,7 @@ import { newId } from '../../db/ids'
 import { knowsMigration, latestMigration } from '../../db/migrate'
 import { OPS, type Applied } from './sync.ops'
 import {
-  changedRows, clientLastMutation, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
+  changedRows, clientLastMutation, filteredTable, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
   rowsWhereIn, touchClient, wholeTable, type Row, type ScopeSpec,
 } from './sync.repository'
 
@@ -32,6 +32,19 @@ export const SYNC_TABLES: Array<{ name: string; module: PermModule | null; remov
   { name: 'interactions', module: 'interactions' },
   { name: 'interaction_promises', module: 'interactions' },
   { name: 'reminders', module: 'reminders', removals: true },
+  // open opportunities with their plans, open service tickets with their notes: by their own
+  // scope rules (sync.repository), leaving the cache when closed, archived or out of scope
+  { name: 'opportunities', module: 'opportunities', removals: true },
+  { name: 'plan_steps', module: 'opportunities' },
+  { name: 'service_tickets', module: 'services', removals: true },
+  { name: 'service_ticket_notes', module: 'services' },
+]
+
+/** A removal takes these along: [parent table, child table, child's column pointing at the parent]. */
+export const CHILDREN: Array<[string, string, string]> = [
+  ['customers', 'contacts', 'customer_id'], ['customers', 'interactions', 'customer_id'], ['customers', 'interaction_promises', 'customer_id'],
+  ['customers', 'reminders', 'customer_id'], ['customers', 'service_tickets', 'customer_id'],
+  ['opportunities', 'plan_steps', 'opportunity_id'], ['service_tickets', 'service_ticket_notes', 'ticket_id'],
 ]
 
 /** Small tables sent whole with the first page of every pull (the local services need them). */
@@ -57,6 +70,8 @@ export interface RefreshIds {
   contacts?: string[]
   interactions?: string[]
   reminders?: string[]
+  plan_steps?: string[]
+  service_ticket_notes?: string[]
 }
 
 export interface PullInput {
@@ -113,7 +128,11 @@ async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
     rows[table] = [...(rows[table] ?? []), ...found]
     return found
   }
-  for (const [table, module] of [['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders']] as const) {
+  const entities = [
+    ['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders'],
+    ['plan_steps', 'opportunities'], ['service_ticket_notes', 'services'],
+  ] as const
+  for (const [table, module] of entities) {
     const list = [...new Set(ids[table] ?? [])]
     if (!list.length) continue
     const found = await take(table, module, 'id', list)
@@ -126,7 +145,36 @@ async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
     await take('reminders', 'reminders', 'source_id', ids.interactions)
   }
   if (ids.reminders?.length) await take('reminders', 'reminders', 'series_id', ids.reminders)
+  // a handling note changed its ticket (version, 处理记录 search text)
+  const tickets = [...new Set((rows.service_ticket_notes ?? []).map((r) => String(r.ticket_id)))]
+  if (tickets.length) await take('service_tickets', 'services', 'id', tickets)
   return { rows, missing }
+}
+
+const removalsOf = (t: { name: string; removals?: boolean; scope: ScopeSpec | null }): t is { name: string; removals: true; scope: ScopeSpec } =>
+  !!t.removals && !!t.scope && (filteredTable(t.name) || t.scope.scope !== 'all')
+
+/**
+ * Rows that enter a cache without changing themselves: an opportunity or ticket arriving (assigned
+ * to the caller, or new) brings its whole plan or all its notes; a customer arriving (reassigned to
+ * the caller) brings its open tickets, which its owner sees through it.
+ */
+async function bringAlong(db: Knex, page: PullPage, tables: Array<{ name: string; scope: ScopeSpec | null }>) {
+  const scope = new Map(tables.map((t) => [t.name, t.scope]))
+  const add = (table: string, rows: Row[]) => {
+    const have = new Set((page.rows[table] ??= []).map((r) => String(r.id)))
+    for (const r of plain(rows)) if (!have.has(String(r.id))) page.rows[table].push(r)
+  }
+  const ids = (table: string) => (page.rows[table] ?? []).map((r) => String(r.id))
+  if (scope.has('service_tickets') && ids('customers').length) {
+    add('service_tickets', await rowsWhereIn(db, 'service_tickets', 'customer_id', ids('customers'), scope.get('service_tickets')!))
+  }
+  if (scope.has('plan_steps') && ids('opportunities').length) {
+    add('plan_steps', await rowsWhereIn(db, 'plan_steps', 'opportunity_id', ids('opportunities'), scope.get('plan_steps')!))
+  }
+  if (scope.has('service_ticket_notes') && ids('service_tickets').length) {
+    add('service_ticket_notes', await rowsWhereIn(db, 'service_ticket_notes', 'ticket_id', ids('service_tickets'), scope.get('service_ticket_notes')!))
+  }
 }
 
 export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<PullPage> {
@@ -149,7 +197,7 @@ export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<P
   for (const t of tables) {
     const rows = await changedRows(db, t.name, input.since, upTo, limit, t.scope)
     if (rows.length === limit) boundary = Math.min(boundary, Number(rows[rows.length - 1].version))
-    const left = t.removals && t.scope && t.scope.scope !== 'all' ? await leftScopeRows(db, t.name, input.since, upTo, limit, t.scope) : []
+    const left = removalsOf(t) ? await leftScopeRows(db, t.name, input.since, upTo, limit, t.scope) : []
     if (left.length === limit) boundary = Math.min(boundary, Number(left[left.length - 1].version))
     fetched.push({ table: t.name, rows, left })
   }
@@ -174,10 +222,11 @@ export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<P
       cursor = boundary
       for (const t of tables) {
         page.rows[t.name] = plain(await rowsAtVersion(db, t.name, boundary, t.scope))
-        page.removed[t.name] = t.removals && t.scope && t.scope.scope !== 'all' ? (await leftScopeAtVersion(db, t.name, boundary, t.scope)).map((r) => String(r.id)) : []
+        page.removed[t.name] = removalsOf(t) ? (await leftScopeAtVersion(db, t.name, boundary, t.scope)).map((r) => String(r.id)) : []
       }
     }
   }
+  await bringAlong(db, page, tables)
   page.cursor = cursor
   page.more = cursor < upTo
   if (input.upTo == null) {
