@@ -133,6 +133,7 @@ describe('mssql DDL (printMigrationSql)', () => {
       [/^bigint$/, /^bigint$/],
       [/^integer$/, /^int$/],
       [/^decimal\(18, 3\)$/, /^decimal\(18, 3\)$/],
+      [/^bytea$/, /^varbinary\(max\)$/], // attachment_contents: a file's bytes
     ]
     for (const [name, p] of pgTables) {
       const m = msTables.get(name)!

@@ -12,11 +12,12 @@ import { customersCreate, customersGet, customersUpdate } from '../customers/cus
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
 import { interactionsCreate, interactionsKeepOnDeletedCustomer, interactionsWrite } from '../interactions/interactions.service'
 import { remindersCreate, remindersDone, remindersGet, remindersUpdate } from '../reminders/reminders.service'
+import { attachmentsAdd } from '../interactions/attachments.service'
 import { opportunitiesGetStep, opportunitiesRecordResult } from '../opportunities/opportunities.service'
 import { servicesAddNote, servicesGet } from '../services/services.service'
 import { findRow, type Row } from './sync.repository'
 
-export type SyncEntity = 'customers' | 'contacts' | 'interactions' | 'reminders' | 'plan_steps' | 'service_ticket_notes'
+export type SyncEntity = 'customers' | 'contacts' | 'interactions' | 'reminders' | 'plan_steps' | 'service_ticket_notes' | 'attachments'
 
 export interface FieldConflict {
   field: string
@@ -213,6 +214,17 @@ export const OPS: Record<string, Op> = {
     central: async (ctx, input: TicketNote, m) => {
       const current = await servicesGet(ctx, { id: input.id })
       await servicesAddNote(ctx, { ...input, version: current.version }, { noteId: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  // a file attached offline: its bytes travel in the outbox entry and upload with it (after its
+  // record, which is earlier in the queue); insert-only, never a conflict
+  'attachments.create': {
+    entity: 'attachments',
+    input: contract.interactions.addAttachment.input,
+    local: (ctx, input: Parameters<typeof attachmentsAdd>[1], id) => attachmentsAdd(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof attachmentsAdd>[1], m) => {
+      await attachmentsAdd(ctx, input, { id: m.entityId })
       return { status: 'applied' }
     },
   },

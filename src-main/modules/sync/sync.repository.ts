@@ -204,6 +204,19 @@ export const codeHolders = (db: Knex, table: string, codes: string[], ids: strin
 
 export const setCode = (db: Knex, table: string, id: string, code: string) => db(table).where({ id }).update({ code })
 
+/** Live attachments of records of the customers `userId` owns, newest first (the files a client fetches ahead). */
+export const ownAttachments = (db: Knex, userId: string): Promise<Row[]> =>
+  db('attachments as a')
+    .join('interactions as i', 'i.id', 'a.entity_id')
+    .join('customers as c', 'c.id', 'i.customer_id')
+    .where('a.entity', 'interaction')
+    .whereNull('a.deleted_at')
+    .whereNull('i.deleted_at')
+    .where('c.owner_id', userId)
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id')
+    .select('a.*')
+
 export const findRow = (db: Knex, table: string, id: string): Promise<Row | undefined> => db(table).where({ id }).first()
 
 export const findUserByLogin = (db: Knex, login: string): Promise<Row | undefined> => db('users').where({ login }).first('id', 'login')

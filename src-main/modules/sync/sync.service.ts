@@ -31,6 +31,8 @@ export const SYNC_TABLES: Array<{ name: string; module: PermModule | null; remov
   { name: 'contacts', module: 'contacts' },
   { name: 'interactions', module: 'interactions' },
   { name: 'interaction_promises', module: 'interactions' },
+  // the rows only: a file's bytes are fetched by id (ahead for the rep's own customers, else on demand)
+  { name: 'attachments', module: 'interactions' },
   { name: 'reminders', module: 'reminders', removals: true },
   // open opportunities with their plans, open service tickets with their notes: by their own
   // scope rules (sync.repository), leaving the cache when closed, archived or out of scope
@@ -72,6 +74,7 @@ export interface RefreshIds {
   reminders?: string[]
   plan_steps?: string[]
   service_ticket_notes?: string[]
+  attachments?: string[]
 }
 
 export interface PullInput {
@@ -130,7 +133,7 @@ async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
   }
   const entities = [
     ['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders'],
-    ['plan_steps', 'opportunities'], ['service_ticket_notes', 'services'],
+    ['plan_steps', 'opportunities'], ['service_ticket_notes', 'services'], ['attachments', 'interactions'],
   ] as const
   for (const [table, module] of entities) {
     const list = [...new Set(ids[table] ?? [])]
