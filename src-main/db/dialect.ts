@@ -61,6 +61,42 @@ export async function upsert(
   await (rest.length ? q.merge(rest) : q.ignore())
 }
 
+/**
+ * Adds the `add` columns' values to the row with `row`'s key (creating it with `row` + `add`),
+ * race-free in one statement: two writers' additions both land (a summary row's counts kept by
+ * deltas). PostgreSQL and SQLite: INSERT … ON CONFLICT DO UPDATE SET c = t.c + excluded.c; SQL
+ * Server: MERGE WITH (HOLDLOCK) … WHEN MATCHED THEN UPDATE SET c = t.c + s.c. The key columns of
+ * `row` must be `keys`' columns plus any others written only on insert.
+ */
+export async function upsertAdd(
+  db: Knex,
+  dialect: Dialect,
+  table: string,
+  row: Record<string, unknown>,
+  keys: string[],
+  add: Record<string, number>,
+): Promise<void> {
+  const all = { ...row, ...add }
+  const sums = Object.keys(add)
+  if (dialect === 'mssql') {
+    const cols = Object.keys(all)
+    const sql =
+      `merge into ?? with (holdlock) as t using (values (${list(cols.length, '?')})) as s (${list(cols.length, '??')}) ` +
+      `on ${keys.map(() => 't.?? = s.??').join(' and ')}` +
+      ` when matched then update set ${list(sums.length, '?? = t.?? + s.??')}` +
+      ` when not matched then insert (${list(cols.length, '??')}) values (${list(cols.length, 's.??')});`
+    const bindings = [
+      table, ...cols.map((c) => all[c] as Knex.RawBinding), ...cols, ...keys.flatMap((k) => [k, k]), ...sums.flatMap((k) => [k, k, k]), ...cols, ...cols,
+    ]
+    await db.raw(sql, bindings)
+    return
+  }
+  await db(table)
+    .insert(all)
+    .onConflict(keys)
+    .merge(Object.fromEntries(sums.map((c) => [c, db.raw('??.?? + excluded.??', [table, c, c])])))
+}
+
 function mssqlMerge(table: string, row: Record<string, unknown>, keys: string[], rest: string[]): [string, Knex.RawBinding[]] {
   const cols = Object.keys(row)
   const sql =
