@@ -12,7 +12,7 @@
 // for the other derived stats tables (migration 20261206001400).
 import type { Knex } from 'knex'
 import { namedId } from '../../src-main/db/ids'
-import { dialectOf, insertChunked, monthOfInstant, toNum } from '../../src-main/db/dialect'
+import { dialectOf, insertChunked, toNum } from '../../src-main/db/dialect'
 
 type T = Knex.CreateTableBuilder
 
@@ -58,35 +58,36 @@ export async function up(knex: Knex): Promise<void> {
   })
   await keyTable(knex, 'opportunity_closed_stats')
 
+  // filled from the live opportunities, grouped here (the same on every database; a month is
+  // the UTC YYYY-MM of the instant)
+  const month = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()).slice(0, 7)
+  const live = rowsOf(await knex('opportunities').whereNull('deleted_at').select(
+    'owner_id', 'created_at', 'assigned_to', 'stage_id', 'status', 'expected_amount_cents', 'probability', 'closed_at', 'lost_reason_id', 'source_id',
+  ))
+  const funnel = new Map<string, Row & { opp_count: number; amount_cents: number; weighted: number }>()
+  const closed = new Map<string, Row & { opp_count: number; amount_cents: number }>()
+  for (const r of live) {
+    const amount = toNum(r.expected_amount_cents) ?? 0
+    const status = String(r.status)
+    const f = { owner_id: idOrNull(r.owner_id), month: month(r.created_at), assigned_to: idOrNull(r.assigned_to), stage_id: idOrNull(r.stage_id), status }
+    const fid = namedId(`opportunity_stats|${idText(f.owner_id)}|${f.month}|${idText(f.assigned_to)}|${idText(f.stage_id)}|${f.status}`)
+    const fc = funnel.get(fid) ?? { id: fid, ...f, opp_count: 0, amount_cents: 0, weighted: 0 }
+    fc.opp_count += 1
+    fc.amount_cents += amount
+    fc.weighted += amount * Number(r.probability ?? 0)
+    funnel.set(fid, fc)
+    if ((status === 'won' || status === 'lost') && r.closed_at) {
+      const c = { owner_id: idOrNull(r.owner_id), month: month(r.closed_at), status, lost_reason_id: idOrNull(r.lost_reason_id), source_id: idOrNull(r.source_id) }
+      const cid = namedId(`opportunity_closed_stats|${idText(c.owner_id)}|${c.month}|${c.status}|${idText(c.lost_reason_id)}|${idText(c.source_id)}`)
+      const cc = closed.get(cid) ?? { id: cid, ...c, opp_count: 0, amount_cents: 0 }
+      cc.opp_count += 1
+      cc.amount_cents += amount
+      closed.set(cid, cc)
+    }
+  }
   const dialect = dialectOf(knex)
-  const created = monthOfInstant(knex, 'created_at', 0)
-  const funnel = rowsOf(await knex('opportunities')
-    .whereNull('deleted_at')
-    .groupBy('owner_id', created, 'assigned_to', 'stage_id', 'status')
-    .select(
-      'owner_id', knex.raw('? as ??', [created, 'month']), 'assigned_to', 'stage_id', 'status', knex.raw('count(*) as ??', ['n']),
-      knex.raw('sum(??) as ??', ['expected_amount_cents', 'amount']), knex.raw('sum(?? * ??) as ??', ['expected_amount_cents', 'probability', 'weighted']),
-    ))
-  await insertChunked(knex, dialect, 'opportunity_stats', funnel.map((r) => {
-    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), assigned_to: idOrNull(r.assigned_to), stage_id: idOrNull(r.stage_id), status: String(r.status) }
-    const id = namedId(`opportunity_stats|${idText(key.owner_id)}|${key.month}|${idText(key.assigned_to)}|${idText(key.stage_id)}|${key.status}`)
-    return { id, ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0, weighted: toNum(r.weighted) ?? 0 }
-  }))
-  const closedMonth = monthOfInstant(knex, 'closed_at', 0)
-  const closed = rowsOf(await knex('opportunities')
-    .whereNull('deleted_at')
-    .whereIn('status', ['won', 'lost'])
-    .whereNotNull('closed_at')
-    .groupBy('owner_id', closedMonth, 'status', 'lost_reason_id', 'source_id')
-    .select(
-      'owner_id', knex.raw('? as ??', [closedMonth, 'month']), 'status', 'lost_reason_id', 'source_id', knex.raw('count(*) as ??', ['n']),
-      knex.raw('sum(??) as ??', ['expected_amount_cents', 'amount']),
-    ))
-  await insertChunked(knex, dialect, 'opportunity_closed_stats', closed.map((r) => {
-    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), status: String(r.status), lost_reason_id: idOrNull(r.lost_reason_id), source_id: idOrNull(r.source_id) }
-    const id = namedId(`opportunity_closed_stats|${idText(key.owner_id)}|${key.month}|${key.status}|${idText(key.lost_reason_id)}|${idText(key.source_id)}`)
-    return { id, ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0 }
-  }))
+  await insertChunked(knex, dialect, 'opportunity_stats', [...funnel.values()])
+  await insertChunked(knex, dialect, 'opportunity_closed_stats', [...closed.values()])
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -76,25 +76,32 @@ export async function upsertAdd(
   keys: string[],
   add: Record<string, number>,
 ): Promise<void> {
-  const all = { ...row, ...add }
-  const sums = Object.keys(add)
   if (dialect === 'mssql') {
-    const cols = Object.keys(all)
-    const sql =
-      `merge into ?? with (holdlock) as t using (values (${list(cols.length, '?')})) as s (${list(cols.length, '??')}) ` +
-      `on ${keys.map(() => 't.?? = s.??').join(' and ')}` +
-      ` when matched then update set ${list(sums.length, '?? = t.?? + s.??')}` +
-      ` when not matched then insert (${list(cols.length, '??')}) values (${list(cols.length, 's.??')});`
-    const bindings = [
-      table, ...cols.map((c) => all[c] as Knex.RawBinding), ...cols, ...keys.flatMap((k) => [k, k]), ...sums.flatMap((k) => [k, k, k]), ...cols, ...cols,
-    ]
-    await db.raw(sql, bindings)
+    await db.raw(...mssqlMergeAdd(table, row, keys, add))
     return
   }
+  const all = { ...row, ...add }
+  const sums = Object.keys(add)
   await db(table)
     .insert(all)
     .onConflict(keys)
     .merge(Object.fromEntries(sums.map((c) => [c, db.raw('??.?? + excluded.??', [table, c, c])])))
+}
+
+/** SQL Server's statement of upsertAdd: MERGE WITH (HOLDLOCK), the sums added when the key exists. */
+export function mssqlMergeAdd(table: string, row: Record<string, unknown>, keys: string[], add: Record<string, number>): [string, Knex.RawBinding[]] {
+  const all = { ...row, ...add }
+  const sums = Object.keys(add)
+  const cols = Object.keys(all)
+  const sql =
+    `merge into ?? with (holdlock) as t using (values (${list(cols.length, '?')})) as s (${list(cols.length, '??')}) ` +
+    `on ${keys.map(() => 't.?? = s.??').join(' and ')}` +
+    ` when matched then update set ${list(sums.length, '?? = t.?? + s.??')}` +
+    ` when not matched then insert (${list(cols.length, '??')}) values (${list(cols.length, 's.??')});`
+  const bindings = [
+    table, ...cols.map((c) => all[c] as Knex.RawBinding), ...cols, ...keys.flatMap((k) => [k, k]), ...sums.flatMap((k) => [k, k, k]), ...cols, ...cols,
+  ]
+  return [sql, bindings]
 }
 
 function mssqlMerge(table: string, row: Record<string, unknown>, keys: string[], rest: string[]): [string, Knex.RawBinding[]] {
@@ -491,6 +498,66 @@ export async function customerSearchIndexCount(db: Knex, dialect: Dialect, term:
     `select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs, c.reltuples as rows
      from pg_stats s join pg_class c on c.relname = 'customers' and c.relnamespace = to_regnamespace(current_schema())
      where s.schemaname = current_schema() and s.tablename = 'customers_search_grams'`,
+  )
+  const st = (r as { rows: Array<{ elems: string[] | null; freqs: number[] | null; rows: number }> }).rows[0]
+  if (!st?.elems || !st.freqs) return 0
+  const freq = new Map(st.elems.map((g, i) => [g, Number(st.freqs![i])]))
+  const share = Math.min(...termGrams(term).map((g) => freq.get(g) ?? 0))
+  return Math.round(share * Number(st.rows))
+}
+
+// ---- search indexes of other tables ------------------------------------------------------------
+
+/**
+ * A table's search index as the customers' (above): SQLite's trigram FTS table with its
+ * id map, PostgreSQL's GIN index over crm_search_grams(search_text); SQL Server has none.
+ */
+export interface TextSearchIndex {
+  /** the table the search text is in */
+  table: string
+  /** SQLite: the table mapping the FTS rowid (`id`) to the row (`column`) */
+  map: string
+  mapColumn: string
+  /** SQLite: the FTS5 trigram table */
+  fts: string
+  /** PostgreSQL: the GIN index over crm_search_grams(search_text) */
+  grams: string
+}
+
+/** The opportunities' search index (migration 20261206002310). */
+export const OPPORTUNITY_SEARCH_INDEX: TextSearchIndex = {
+  table: 'opportunities', map: 'opportunity_search', mapColumn: 'opportunity_id', fts: 'opportunity_search_fts', grams: 'opportunities_search_grams',
+}
+
+/**
+ * Only rows the search index says may hold `term` (the caller's LIKE then checks them): as
+ * whereCustomerSearchIndexed, for another table's index. SQL Server: unchanged (a plain LIKE).
+ */
+export function whereTextSearchIndexed(db: Knex, q: Knex.QueryBuilder, dialect: Dialect, ix: TextSearchIndex, idColumn: string, searchColumn: string, term: string) {
+  if (dialect === 'postgres') return whereSearchGrams(q, dialect, searchColumn, term)
+  const match = searchIndexQuery(term)
+  if (dialect !== 'sqlite' || !match) return q
+  return q.whereRaw(`?? in (select ?? from ?? where id in (select rowid from ?? where ?? match ?))`, [idColumn, ix.mapColumn, ix.map, ix.fts, ix.fts, match])
+}
+
+/**
+ * How many rows the search index offers for `term`, up to `cap` + 1 (as customerSearchIndexCount):
+ * SQLite counts the trigram index's rows; PostgreSQL estimates from the GIN index's statistics
+ * (a common gram rechecked on every row costs seconds); Infinity where no index narrows the term.
+ */
+export async function textSearchIndexCount(db: Knex, dialect: Dialect, ix: TextSearchIndex, term: string, cap: number): Promise<number> {
+  if (dialect === 'sqlite') {
+    const match = searchIndexQuery(term)
+    if (!match) return Infinity
+    const r = await db.raw('select count(*) as n from (select rowid from ?? where ?? match ? limit ?)', [ix.fts, ix.fts, match, cap + 1])
+    return Number((r as Array<{ n: number }>)[0]!.n)
+  }
+  if (dialect !== 'postgres' || !term) return Infinity
+  const r = await db.raw(
+    `select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs, c.reltuples as rows
+     from pg_stats s join pg_class c on c.relname = ? and c.relnamespace = to_regnamespace(current_schema())
+     where s.schemaname = current_schema() and s.tablename = ?`,
+    [ix.table, ix.grams],
   )
   const st = (r as { rows: Array<{ elems: string[] | null; freqs: number[] | null; rows: number }> }).rows[0]
   if (!st?.elems || !st.freqs) return 0

@@ -240,8 +240,8 @@ describe('mssql DDL (printMigrationSql)', () => {
     try {
       for (const s of sqlite) db.exec(s)
       const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-      // SQLite's own customer search index (migration 20261206002100): its table and the FTS5 tables
-      expect(names.map((n) => n.name).filter((n) => !n.startsWith('customer_search')).sort()).toEqual([...msTables.keys()].sort())
+      // SQLite's own customer and opportunity search indexes (migrations 20261206002100, 20261206002310): their tables and the FTS5 tables
+      expect(names.map((n) => n.name).filter((n) => !n.startsWith('customer_search') && !n.startsWith('opportunity_search')).sort()).toEqual([...msTables.keys()].sort())
     } finally {
       db.close()
     }
@@ -353,8 +353,8 @@ describe('mssql: uuid primary keys are not the clustered index (migration 202612
   it('clusters each table on a column that rises with inserts and never changes (never the ever-changing version)', () => {
     for (const t of uuidKeyed()) {
       const col = after.clusteredIndex.get(t.name)
-      // heaps: a few rows per role; the derived order and payment stats (a row per owner and month)
-      const heap = ['role_permissions', 'order_stats', 'payment_stats'].includes(t.name)
+      // heaps: a few rows per role; the derived order, payment and opportunity stats (a row per owner and month …)
+      const heap = ['role_permissions', 'order_stats', 'payment_stats', 'opportunity_stats', 'opportunity_closed_stats'].includes(t.name)
       const expected = t.name === 'audit_log' ? 'at' : t.name === 'sync_tombstones' ? 'version' : heap ? undefined : 'created_at'
       expect(col, t.name).toBe(expected)
       if (col) expect(t.columns.find((c) => c.name === col)?.type, `${t.name}.${col}`).toMatch(/^(datetime2|bigint)$/)

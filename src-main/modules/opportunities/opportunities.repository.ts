@@ -2,7 +2,7 @@
 import type { Knex } from 'knex'
 import type { DataScope } from '../../contract/common'
 import type { BoardFilter, OPPORTUNITY_SORT_FIELDS, OpportunityFilter } from '../../contract/opportunities'
-import { dialectOf, whereLike } from '../../db/dialect'
+import { dialectOf, OPPORTUNITY_SEARCH_INDEX, textSearchIndexCount, whereLike, whereTextSearchIndexed } from '../../db/dialect'
 import type { Actor } from '../context'
 import { moveInStats, STATS_COLUMNS, statsFacts, type StatsScopeFn } from './stats.repository'
 
@@ -34,6 +34,32 @@ export function scopeOpportunityStats(db: Knex, actor: Actor, scope: DataScope):
   if (scope === 'all') return () => undefined
   if (scope === 'team' && actor.teamId) return (q) => void q.whereIn('s.owner_id', db('users').select('id').where('team_id', actor.teamId))
   return null
+}
+
+/**
+ * The scope narrowed to the opportunities the search index offers for the (lower-case) term
+ * (migration 20261206002310); the filter's LIKE still checks each, so the answer is the same.
+ */
+export function scopeWithSearchIndex(db: Knex, scope: ScopeFn, term: string): ScopeFn {
+  return (q) => {
+    scope(q)
+    whereTextSearchIndexed(db, q, dialectOf(db), OPPORTUNITY_SEARCH_INDEX, 'o.id', 'o.search_text', term)
+  }
+}
+
+/**
+ * Up to this many opportunities offered by the search index, the search reads them through it;
+ * a more common term reads the (covering) rows in scope and lets LIKE pick, which is cheaper
+ * than fetching that many rows one by one.
+ */
+export const SEARCH_INDEX_CAP = 5000
+
+/** The scope for a list or board with this search: narrowed by the search index when it offers few enough rows. */
+export async function scopeForSearch(db: Knex, scope: ScopeFn, search: string | undefined): Promise<ScopeFn> {
+  const term = search?.toLowerCase()
+  if (!term) return scope
+  const n = await textSearchIndexCount(db, dialectOf(db), OPPORTUNITY_SEARCH_INDEX, term, SEARCH_INDEX_CAP)
+  return n <= SEARCH_INDEX_CAP ? scopeWithSearchIndex(db, scope, term) : scope
 }
 
 /** The owner and the owner's team of a live opportunity, for the single-row scope check. */

@@ -11,8 +11,8 @@ import { narrowerScope, requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
 import { allowedActions } from './opportunities.rules'
 import {
-  boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeOpportunities, scopeOpportunityStats, teamNames, userTeams,
-  type FunnelCell, type FunnelFilter, type ScopeFn,
+  boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeForSearch, scopeOpportunities, scopeOpportunityStats, teamNames,
+  userTeams, type FunnelCell, type FunnelFilter, type ScopeFn,
 } from './opportunities.repository'
 import { closedStatsCells, funnelStatsCells, type MonthRange, type StatsScopeFn } from './stats.repository'
 
@@ -50,7 +50,7 @@ export async function opportunitiesBoard(
 ): Promise<Board> {
   const scope = requirePerm(ctx.actor, 'opportunities', 'view')
   const k = ctx.db.knex
-  const sc = scopeOpportunities(k, ctx.actor, scope)
+  const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   // one row per stage (the query answers one per status and stage)
   const totals = new Map<string | null, { n: number; amount: number; weighted: number }>()
   for (const r of await boardTotals(k, sc, input.filter)) {

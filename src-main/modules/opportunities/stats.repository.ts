@@ -83,32 +83,42 @@ export async function moveInStats(trx: Knex, dialect: Dialect, before: Row | und
 
 // ---- rebuilding ----------------------------------------------------------------------------------
 
-/** Both summaries made afresh from the opportunities (after bulk loads such as `crm demo`). */
-export async function rebuildOpportunityStats(trx: Knex, dialect: Dialect) {
-  await trx('opportunity_stats').delete()
-  await trx('opportunity_closed_stats').delete()
-  const created = monthOfInstant(trx, 'created_at', 0)
-  const funnel: Row[] = await trx('opportunities')
+/** Every funnel cell grouped from the live opportunities (the month expression the same in SELECT and GROUP BY). */
+export function funnelCellsGrouped(db: Knex) {
+  const created = monthOfInstant(db, 'created_at', 0)
+  return db('opportunities')
     .whereNull('deleted_at')
     .groupBy('owner_id', created, 'assigned_to', 'stage_id', 'status')
     .select(
-      'owner_id', trx.raw('? as ??', [created, 'month']), 'assigned_to', 'stage_id', 'status', trx.raw('count(*) as ??', ['n']),
-      trx.raw('sum(??) as ??', ['expected_amount_cents', 'amount']), trx.raw('sum(?? * ??) as ??', ['expected_amount_cents', 'probability', 'weighted']),
+      'owner_id', db.raw('? as ??', [created, 'month']), 'assigned_to', 'stage_id', 'status', db.raw('count(*) as ??', ['n']),
+      db.raw('sum(??) as ??', ['expected_amount_cents', 'amount']), db.raw('sum(?? * ??) as ??', ['expected_amount_cents', 'probability', 'weighted']),
     )
-  await insertChunked(trx, dialect, 'opportunity_stats', funnel.map((r) => {
-    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), assigned_to: idOrNull(r.assigned_to), stage_id: idOrNull(r.stage_id), status: String(r.status) }
-    return { id: funnelCellId(key), ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0, weighted: toNum(r.weighted) ?? 0 }
-  }))
-  const closedMonth = monthOfInstant(trx, 'closed_at', 0)
-  const closed: Row[] = await trx('opportunities')
+}
+
+/** Every closed cell grouped from the live won and lost opportunities. */
+export function closedCellsGrouped(db: Knex) {
+  const closedMonth = monthOfInstant(db, 'closed_at', 0)
+  return db('opportunities')
     .whereNull('deleted_at')
     .whereIn('status', ['won', 'lost'])
     .whereNotNull('closed_at')
     .groupBy('owner_id', closedMonth, 'status', 'lost_reason_id', 'source_id')
     .select(
-      'owner_id', trx.raw('? as ??', [closedMonth, 'month']), 'status', 'lost_reason_id', 'source_id', trx.raw('count(*) as ??', ['n']),
-      trx.raw('sum(??) as ??', ['expected_amount_cents', 'amount']),
+      'owner_id', db.raw('? as ??', [closedMonth, 'month']), 'status', 'lost_reason_id', 'source_id', db.raw('count(*) as ??', ['n']),
+      db.raw('sum(??) as ??', ['expected_amount_cents', 'amount']),
     )
+}
+
+/** Both summaries made afresh from the opportunities (after bulk loads such as `crm demo`). */
+export async function rebuildOpportunityStats(trx: Knex, dialect: Dialect) {
+  await trx('opportunity_stats').delete()
+  await trx('opportunity_closed_stats').delete()
+  const funnel: Row[] = await funnelCellsGrouped(trx)
+  await insertChunked(trx, dialect, 'opportunity_stats', funnel.map((r) => {
+    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), assigned_to: idOrNull(r.assigned_to), stage_id: idOrNull(r.stage_id), status: String(r.status) }
+    return { id: funnelCellId(key), ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0, weighted: toNum(r.weighted) ?? 0 }
+  }))
+  const closed: Row[] = await closedCellsGrouped(trx)
   await insertChunked(trx, dialect, 'opportunity_closed_stats', closed.map((r) => {
     const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), status: String(r.status), lost_reason_id: idOrNull(r.lost_reason_id), source_id: idOrNull(r.source_id) }
     return { id: closedCellId(key), ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0 }
