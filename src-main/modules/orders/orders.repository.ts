@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import { COUNTED_STATUSES, type OrderFilter, type ORDER_SORT_FIELDS, type PaymentFilter, type ReceivableFilter } from '../../contract/orders'
-import { insertChunked, likePattern, upsert, whereSearchGrams } from '../../db/dialect'
+import { customerSearchIndexCount, customerSearchIndexed, dialectOf, insertChunked, likePattern, upsert, whereCustomerSearchIndexed, whereSearchGrams } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
 
 export type Row = Record<string, unknown>
@@ -183,9 +183,16 @@ export async function planSearch(db: Knex, search: string): Promise<SearchPlan> 
   const s = search.trim()
   if (FULL_CODE.test(s)) return { code: s.toUpperCase(), exact: true }
   if (CODE_PART.test(s)) return { code: s.toUpperCase(), exact: false }
-  const pattern = likePattern(s.toLowerCase())
-  const rows: Array<{ id: string }> = await db('customers as sc')
-    .whereNull('sc.deleted_at')
+  const term = s.toLowerCase()
+  const pattern = likePattern(term)
+  const q = db('customers as sc').whereNull('sc.deleted_at')
+  // the customers' search index (SQLite trigram, PostgreSQL grams) finds the candidates when it
+  // offers few enough of them; LIKE then checks each, as it checks every customer without it
+  const dialect = dialectOf(db)
+  if (customerSearchIndexed(dialect, term) && (await customerSearchIndexCount(db, dialect, term, MAX_LISTED_CUSTOMERS)) <= MAX_LISTED_CUSTOMERS) {
+    whereCustomerSearchIndexed(db, q, dialect, 'sc.id', 'sc.search_text', term)
+  }
+  const rows: Array<{ id: string }> = await q
     .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern])
     .limit(MAX_LISTED_CUSTOMERS + 1)
     .select('sc.id')
