@@ -29,6 +29,13 @@ export const funnelCellId = (c: { owner_id: unknown; month: string; assigned_to:
 export const closedCellId = (c: { owner_id: unknown; month: string; status: string; lost_reason_id: unknown; source_id: unknown }) =>
   namedId(`opportunity_closed_stats|${idText(c.owner_id)}|${c.month}|${c.status}|${idText(c.lost_reason_id)}|${idText(c.source_id)}`)
 
+/**
+ * The closed cell's outcome: a lost one by its 失败原因, a won one by its 机会来源 (what the
+ * funnel's breakdowns show; the other column is left out, which halves the cells).
+ */
+const closedKind = (status: string, reason: unknown, source: unknown) =>
+  status === 'lost' ? { status, lost_reason_id: idOrNull(reason), source_id: null } : { status, lost_reason_id: null, source_id: idOrNull(source) }
+
 interface Delta {
   table: 'opportunity_stats' | 'opportunity_closed_stats'
   key: Row
@@ -51,7 +58,7 @@ function cellsOf(r: Row | undefined, sign: 1 | -1): Delta[] {
   }
   const closed = toIso(r.closed_at)
   if (closed && (status === 'won' || status === 'lost')) {
-    const key = { owner_id: idOrNull(r.owner_id), month: closed.slice(0, 7), status, lost_reason_id: idOrNull(r.lost_reason_id), source_id: idOrNull(r.source_id) }
+    const key = { owner_id: idOrNull(r.owner_id), month: closed.slice(0, 7), ...closedKind(status, r.lost_reason_id, r.source_id) }
     out.push({ table: 'opportunity_closed_stats', key: { id: closedCellId(key), ...key }, add: { opp_count: sign, amount_cents: sign * amount } })
   }
   return out
@@ -118,11 +125,16 @@ export async function rebuildOpportunityStats(trx: Knex, dialect: Dialect) {
     const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), assigned_to: idOrNull(r.assigned_to), stage_id: idOrNull(r.stage_id), status: String(r.status) }
     return { id: funnelCellId(key), ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0, weighted: toNum(r.weighted) ?? 0 }
   }))
-  const closed: Row[] = await closedCellsGrouped(trx)
-  await insertChunked(trx, dialect, 'opportunity_closed_stats', closed.map((r) => {
-    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), status: String(r.status), lost_reason_id: idOrNull(r.lost_reason_id), source_id: idOrNull(r.source_id) }
-    return { id: closedCellId(key), ...key, opp_count: Number(r.n), amount_cents: toNum(r.amount) ?? 0 }
-  }))
+  const closed = new Map<string, Row & { opp_count: number; amount_cents: number }>()
+  for (const r of (await closedCellsGrouped(trx)) as Row[]) {
+    const key = { owner_id: idOrNull(r.owner_id), month: String(r.month), ...closedKind(String(r.status), r.lost_reason_id, r.source_id) }
+    const id = closedCellId(key)
+    const cell = closed.get(id) ?? { id, ...key, opp_count: 0, amount_cents: 0 }
+    cell.opp_count += Number(r.n)
+    cell.amount_cents += toNum(r.amount) ?? 0
+    closed.set(id, cell)
+  }
+  await insertChunked(trx, dialect, 'opportunity_closed_stats', [...closed.values()])
 }
 
 // ---- reading -------------------------------------------------------------------------------------
