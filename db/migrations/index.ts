@@ -19,6 +19,7 @@ import * as m20261206001800 from './20261206001800_dashboard-speed'
 import * as m20261206001900 from './20261206001900_sync-outbox'
 import * as m20261206002100 from './20261206002100_customer-search-index'
 import * as m20261206002110 from './20261206002110_customer-list-cover'
+import * as m20261206002200 from './20261206002200_contact-search-index'
 
 export interface Migration {
   name: string
@@ -45,4 +46,5 @@ export const migrations: Migration[] = [
   { name: '20261206001900_sync-outbox', up: m20261206001900.up, down: m20261206001900.down },
   { name: '20261206002100_customer-search-index', up: m20261206002100.up, down: m20261206002100.down },
   { name: '20261206002110_customer-list-cover', up: m20261206002110.up, down: m20261206002110.down },
+  { name: '20261206002200_contact-search-index', up: m20261206002200.up, down: m20261206002200.down },
 ]
