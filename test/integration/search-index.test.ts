@@ -14,6 +14,7 @@ import { buildContactSearchText, buildCustomerSearchText } from '../../src-main/
 import { putRows } from '../../src-main/modules/sync/sync.repository'
 import { SEARCH_SCAN_BOUND } from '../../src-main/modules/customers/customers.repository'
 import type { SearchHit, SearchKind } from '../../src-main/contract/search'
+import { draft } from './orders.fixtures'
 
 describeEachDb('global search through the search indexes', (dialect) => {
   let t: TestApp
@@ -169,6 +170,21 @@ describeEachDb('global search through the search indexes', (dialect) => {
     expect(await titles(s.mgrB.key, 'klh', 'contact')).toEqual([])
     expect(await titles(s.mgrB.key, 'kld', 'contact')).toEqual(['孔令东'])
     expect(await titles(s.mgrB.key, 'KH-2099-777001', 'customer')).toEqual(['宁波华越汽配'])
+  })
+
+  it('a caller who may see orders but not customers finds orders by the customer\'s pinyin, 2 letters and 1 character (customers\' index, bounded)', async () => {
+    const id = await customer(s.mgrA1.userId, '绍兴柯桥纺织品')
+    const order = await draft(t, s.mgrA1, id, '2026-05-01')
+    const roleId = randomUUID()
+    const now = new Date().toISOString()
+    await t.app.db.knex('roles').insert({ id: roleId, code: 'orders_only', name: '只看订单', is_system: false, created_at: now, updated_at: now, version: 0 })
+    await t.app.db.knex('role_permissions').insert({ id: randomUUID(), role_id: roleId, module: 'orders', actions: 'view', scope: 'all' })
+    const viewer = await t.userSession('ordersonly1', 'orders_only')
+    expect((await search(viewer.key, 'sxkq')).searched).toEqual(['order'])
+    expect((await group(viewer.key, 'sxkq', 'order')).map((h) => [h.id, h.field])).toEqual([[order.id, 'pinyin']])
+    expect((await group(viewer.key, '柯桥', 'order')).map((h) => h.id)).toEqual([order.id])
+    expect((await group(viewer.key, '柯', 'order')).map((h) => h.id)).toEqual([order.id])
+    expect(await group(viewer.key, 'zzqxw', 'order')).toEqual([])
   })
 
   it.runIf(dialect === 'sqlite')('SQLite: customers and contacts are read through the FTS5 index, an index range or a bounded number of rows — never scanned whole', async () => {

@@ -486,12 +486,16 @@ export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rar
  * Server or a common one on PostgreSQL scans until `cap` matches.
  */
 export async function searchMatches(db: Knex, dialect: Dialect, term: string, cap: number, scope: Scope, plan: SearchReadPlan): Promise<{ rows: SearchCandidate[]; complete: boolean }> {
-  if (!searchIndexQuery(term)) {
-    const rows = await whereSearchText(boundedFrom(db, scope, ['c.id', 'c.search_text']), 'c.search_text', term).select('c.id', 'c.search_text').limit(cap)
-    return { rows, complete: false }
-  }
-  const rows = await whereSearchText(searchFrom(db, dialect, term, scope, plan), 'c.search_text', term).select('c.id', 'c.search_text').limit(cap)
-  return { rows, complete: rows.length < cap }
+  const { query, bounded } = searchMatchesQuery(db, dialect, term, cap, scope, plan)
+  const rows: SearchCandidate[] = await query
+  return { rows, complete: !bounded && rows.length < cap }
+}
+
+/** The statement of searchMatches, and whether it reads a bounded number of rows (a term no index narrows). */
+export function searchMatchesQuery(db: Knex, dialect: Dialect, term: string, cap: number, scope: Scope, plan: SearchReadPlan): { query: Knex.QueryBuilder; bounded: boolean } {
+  const bounded = !searchIndexQuery(term)
+  const from = bounded ? boundedFrom(db, scope, ['c.id', 'c.search_text']) : searchFrom(db, dialect, term, scope, plan)
+  return { query: whereSearchText(from, 'c.search_text', term).select('c.id', 'c.search_text').limit(cap), bounded }
 }
 
 /** Customers whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
@@ -503,7 +507,7 @@ export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit
  * term: the needle '|' + term through the search index (a 2-letter term makes the trigram |ab),
  * or for a 1-letter term among SEARCH_SCAN_BOUND rows.
  */
-export async function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
+export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
   const from = searchIndexQuery('|' + term) ? searchFrom(db, dialect, '|' + term, scope, plan) : boundedFrom(db, scope, ['c.id', 'c.search_text'])
   return whereSearchText(from, 'c.search_text', term, 'part-prefix').select('c.id', 'c.search_text').limit(limit)
 }

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import { COUNTED_STATUSES, type OrderFilter, type ORDER_SORT_FIELDS, type PaymentFilter, type ReceivableFilter } from '../../contract/orders'
-import { insertChunked, likePattern, upsert, whereSearchGrams } from '../../db/dialect'
+import { boundedSearchFrom, insertChunked, likePattern, searchIndexFrom, searchIndexQuery, upsert, whereLike } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
 
 export type Row = Record<string, unknown>
@@ -416,10 +416,13 @@ export const searchOrdersOfCustomers = (db: Knex, customerIds: string[], limit: 
 /**
  * Up to `cap` live customers whose search text (name, short name, code, pinyin, phones, contacts)
  * holds the term, in any scope, as the order list's search finds them: for a caller who may see
- * orders but not customers.
+ * orders but not customers. Through the customers' search index (dialect searchIndexFrom); a term
+ * no index narrows among CUSTOMER_SCAN_BOUND customers.
  */
-export const searchCustomerTexts = (db: Knex, dialect: Dialect, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> =>
-  whereSearchGrams(db('customers as sc').whereNull('sc.deleted_at'), dialect, 'sc.search_text', term)
-    .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', likePattern(term)])
-    .limit(cap)
-    .select('sc.id', 'sc.search_text')
+export function searchCustomerTexts(db: Knex, dialect: Dialect, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> {
+  const from = searchIndexQuery(term)
+    ? searchIndexFrom(db, dialect, 'customers', 'sc', term).whereNull('sc.deleted_at')
+    : boundedSearchFrom(db, db('customers as sc').whereNull('sc.deleted_at').select('sc.id', 'sc.search_text'), 'sc', CUSTOMER_SCAN_BOUND)
+  return whereLike(from, 'sc.search_text', term).limit(cap).select('sc.id', 'sc.search_text')
+}
+const CUSTOMER_SCAN_BOUND = 5000
