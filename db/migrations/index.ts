@@ -20,6 +20,7 @@ import * as m20261206001900 from './20261206001900_sync-outbox'
 import * as m20261206002100 from './20261206002100_customer-search-index'
 import * as m20261206002110 from './20261206002110_customer-list-cover'
 import * as m20261206002200 from './20261206002200_contact-search-index'
+import * as m20261206002210 from './20261206002210_search-prefix-indexes'
 
 export interface Migration {
   name: string
@@ -47,4 +48,5 @@ export const migrations: Migration[] = [
   { name: '20261206002100_customer-search-index', up: m20261206002100.up, down: m20261206002100.down },
   { name: '20261206002110_customer-list-cover', up: m20261206002110.up, down: m20261206002110.down },
   { name: '20261206002200_contact-search-index', up: m20261206002200.up, down: m20261206002200.down },
+  { name: '20261206002210_search-prefix-indexes', up: m20261206002210.up, down: m20261206002210.down },
 ]

@@ -340,6 +340,24 @@ export function wherePrefix(q: Knex.QueryBuilder, dialect: Dialect, column: stri
   return whereLike(q, column, value, 'prefix')
 }
 
+/** Characters of a search text or name PostgreSQL's prefix indexes hold (migration 20261206002210); a search term has at most 100. */
+export const SEARCH_PREFIX_CHARS = 100
+
+/**
+ * `column` starts with `value` (case as stored), ordered by `column`, as an index range read in
+ * order: on SQLite a range over the binary order (covering indexes over search_text and name);
+ * on PostgreSQL over `left(column, 100) COLLATE "C"` (code-point order, the expression indexes of
+ * migration 20261206002210 — a LIKE prefix needs the C collation to use a btree); on SQL Server
+ * LIKE 'v%' ordered by the column.
+ */
+export function searchPrefixRange(q: Knex.QueryBuilder, dialect: Dialect, column: string, value: string): Knex.QueryBuilder {
+  if (dialect === 'postgres' && [...value].length <= SEARCH_PREFIX_CHARS) {
+    const expr = `left(??, ${SEARCH_PREFIX_CHARS}) collate "C"`
+    return q.whereRaw(`${expr} >= ?`, [column, value]).whereRaw(`${expr} < ?`, [column, value + '\u{10FFFF}']).orderByRaw(expr, [column])
+  }
+  return wherePrefix(q, dialect, column, value).orderBy(column)
+}
+
 /** The characters (a one-character term) or character pairs of a search term, as crm_search_grams makes them. */
 export function termGrams(term: string): string[] {
   const chars = [...term]
@@ -483,6 +501,37 @@ export function searchIndexFrom(db: Knex, dialect: Dialect, table: SearchTable, 
   const q = db(`${table} as ${alias}`)
   if (dialect === 'postgres' && o.grams !== false && needle) q.whereRaw('crm_search_grams(??) @> ?::text[]', [`${alias}.search_text`, termGrams(needle)])
   return q
+}
+
+const trigramMemo = new WeakMap<Knex, Map<string, Promise<boolean>>>()
+
+/** Whether PostgreSQL has the pg_trgm index `<table>_search_trgm` (pg_trgm is optional: migrations 20261206001200, 20261206002210). */
+function pgTrigramIndexed(db: Knex, table: SearchTable): Promise<boolean> {
+  let memo = trigramMemo.get(db)
+  if (!memo) trigramMemo.set(db, (memo = new Map()))
+  let p = memo.get(table)
+  if (!p) {
+    p = db
+      .raw('select 1 as ok from pg_indexes where schemaname = current_schema() and indexname = ?', [`${table}_search_trgm`])
+      .then((r: { rows: unknown[] }) => r.rows.length > 0)
+    memo.set(table, p)
+  }
+  return p
+}
+
+/**
+ * Whether a search for `needle` in `table`'s search text reads PostgreSQL's GIN grams
+ * (searchIndexFrom's `grams`): for a needle with Chinese characters when the statistics call it
+ * rare (at most `rare` rows: a common gram's bitmap is most rows, rechecked); for one without
+ * (pinyin, digits, codes) never when the table has a pg_trgm index — the plain LIKE then lets the
+ * planner use that index, whose trigrams are far more selective than character pairs of digits
+ * and Latin letters (a mobile fragment's pairs 13, 38, 80… are each in most rows) or scan a
+ * common term until its LIMIT; without pg_trgm as for Chinese. Elsewhere false.
+ */
+export async function searchReadsGrams(db: Knex, dialect: Dialect, table: SearchTable, needle: string, rare: number): Promise<boolean> {
+  if (dialect !== 'postgres' || !searchIndexQuery(needle)) return false
+  if (!hasHan(needle) && (await pgTrigramIndexed(db, table))) return false
+  return (await searchIndexCount(db, dialect, table, needle, rare)) <= rare
 }
 
 /**

@@ -574,6 +574,16 @@ describe('the customer list\'s covering sort indexes and the search index (migra
     }
   })
 
+  it('PostgreSQL: the search prefix indexes in code-point order and the contacts\' pg_trgm index (migration 20261206002210); none elsewhere', async () => {
+    expect(await part('mssql', '20261206002210_search-prefix-indexes')).toEqual([])
+    expect(await part('sqlite', '20261206002210_search-prefix-indexes')).toEqual([])
+    const pg = await part('postgres', '20261206002210_search-prefix-indexes')
+    for (const [name, table, col] of [['customers_search_prefix', 'customers', 'search_text'], ['contacts_search_prefix', 'contacts', 'search_text'], ['customers_name_prefix', 'customers', 'name'], ['contacts_name_prefix', 'contacts', 'name']]) {
+      expect(pg).toContain(`create index ${name} on ${table} ((left(${col}, 100) collate "c"))`)
+    }
+    expect(pg.join('\n')).toContain('create index if not exists contacts_search_trgm on contacts using gin (search_text gin_trgm_ops)')
+  })
+
   it('SQLite: the contacts\' trigram search index (migration 20261206002200) and its triggers keep it with the contacts\' search text, an upsert too; none elsewhere', async () => {
     expect(await part('mssql', '20261206002200_contact-search-index')).toEqual([])
     expect(await part('postgres', '20261206002200_contact-search-index')).toEqual([])

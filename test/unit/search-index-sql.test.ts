@@ -6,7 +6,7 @@
 import type { Knex } from 'knex'
 import { describe, expect, it } from 'vitest'
 import { compilerOnly } from '../../src-main/db/connection'
-import { boundedSearchFrom, searchIndexFrom, searchIndexQuery, searchIndexServes } from '../../src-main/db/dialect'
+import { boundedSearchFrom, searchIndexFrom, searchIndexQuery, searchIndexServes, searchPrefixRange } from '../../src-main/db/dialect'
 import * as customers from '../../src-main/modules/customers/customers.repository'
 import * as contacts from '../../src-main/modules/contacts/contacts.repository'
 
@@ -68,5 +68,16 @@ describe('global search SQL per database (SQL Server compiled only, no server)',
     expect(native(searchIndexFrom(pg, 'postgres', 'customers', 'c', 'hfyhjy', { grams: true }).select('c.id')).sql).toContain('crm_search_grams("c"."search_text") @> $1::text[]')
     expect(native(searchIndexFrom(pg, 'postgres', 'customers', 'c', 'hfyhjy', { grams: false }).select('c.id')).sql).not.toContain('crm_search_grams')
     expect(() => boundedSearchFrom(pg, pg('customers as c'), 'c', 0)).toThrow()
+  })
+
+  it('prefix ranges: PostgreSQL over left(col, 100) COLLATE "C" (its expression indexes), SQLite a binary range, SQL Server LIKE', () => {
+    const pg = native(searchPrefixRange(compilerOnly('postgres')('customers as c').select('c.id'), 'postgres', 'c.name', '广州'))
+    expect(pg.sql).toBe('select "c"."id" from "customers" as "c" where left("c"."name", 100) collate "C" >= $1 and left("c"."name", 100) collate "C" < $2 order by left("c"."name", 100) collate "C"')
+    expect(pg.bindings).toEqual(['广州', '广州\u{10FFFF}'])
+    const lite = native(searchPrefixRange(compilerOnly('sqlite')('customers as c').select('c.id'), 'sqlite', 'c.name', '广州'))
+    expect(lite.sql).toBe('select `c`.`id` from `customers` as `c` where `c`.`name` >= ? and `c`.`name` < ? order by `c`.`name` asc')
+    const m = native(searchPrefixRange(ms('customers as c').select('c.id'), 'mssql', 'c.name', '广州'))
+    expect(m.sql).toBe("select [c].[id] from [customers] as [c] where [c].[name] like @p0 escape '\\' order by [c].[name] asc")
+    expect(m.bindings).toEqual(['广州%'])
   })
 })

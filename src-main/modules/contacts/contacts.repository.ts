@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { boundedSearchFrom, insertChunked, likeCi, searchIndexCount, searchIndexFrom, searchIndexQuery, whereLive, wherePrefix, whereSearchText } from '../../db/dialect'
+import { boundedSearchFrom, insertChunked, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -78,8 +78,7 @@ const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
 
 /** As the customers' searchPlan, over the contacts' search index (SQLite migration 20261206002200, PostgreSQL contacts_search_grams). */
 export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rare: number): Promise<SearchReadPlan> {
-  if (!searchIndexQuery(needle) || dialect !== 'postgres') return { grams: false }
-  return { grams: (await searchIndexCount(db, dialect, 'contacts', needle, rare)) <= rare }
+  return { grams: await searchReadsGrams(db, dialect, 'contacts', needle, rare) }
 }
 
 /**
@@ -94,7 +93,7 @@ export function searchMatches(db: Knex, dialect: Dialect, term: string, limit: n
 
 /** Contacts whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  wherePrefix(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').orderBy('ct.search_text').limit(limit)
+  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
 
 /** Contacts whose mobile, pinyin or initials start with the term: '|' + term through the search index, a 1-letter term among SEARCH_SCAN_BOUND rows. */
 export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
@@ -104,7 +103,7 @@ export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  wherePrefix(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.name', term).select('ct.id').orderBy('ct.name').limit(limit)
+  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.name', term).select('ct.id').limit(limit)
 
 /** For a term with Chinese characters: up to `limit` contacts whose name contains it, in no order (through the search index; 1 character among SEARCH_SCAN_BOUND rows). */
 export function searchByNameContains(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<Array<{ id: string }>> {

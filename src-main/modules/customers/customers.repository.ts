@@ -3,8 +3,8 @@ import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
 import {
-  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, searchIndexCount as indexCount, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
-  whereLike, whereLive, wherePrefix, whereSearchText,
+  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
+  whereLike, whereLive, searchPrefixRange, wherePrefix, whereSearchText,
 } from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
@@ -464,17 +464,9 @@ const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
   return boundedSearchFrom(db, inner, 'c', SEARCH_SCAN_BOUND)
 }
 
-/**
- * Whether a needle (a term, or '|' + term) is read through the search index: SQLite when it makes
- * a trigram; PostgreSQL when it has at least 3 characters (as on SQLite: the same terms are
- * bounded everywhere, so both find the same) and its statistics call it rare enough that the
- * GIN index's bitmap costs less than a scan stopping at the limit; SQL Server never.
- */
-export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rare: number): Promise<SearchReadPlan & { indexed: boolean }> {
-  if (!searchIndexQuery(needle)) return { grams: false, indexed: false }
-  if (dialect !== 'postgres') return { grams: false, indexed: dialect === 'sqlite' }
-  const grams = (await indexCount(db, dialect, 'customers', needle, rare)) <= rare
-  return { grams, indexed: grams }
+/** How a needle (a term, or '|' + term) is read on PostgreSQL: its GIN grams or not (dialect searchReadsGrams). */
+export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rare: number): Promise<SearchReadPlan> {
+  return { grams: await searchReadsGrams(db, dialect, 'customers', needle, rare) }
 }
 
 /**
@@ -500,7 +492,7 @@ export function searchMatchesQuery(db: Knex, dialect: Dialect, term: string, cap
 
 /** Customers whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  wherePrefix(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.search_text', term).select('c.id', 'c.search_text').orderBy('c.search_text').limit(limit)
+  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.search_text', term).select('c.id', 'c.search_text').limit(limit)
 
 /**
  * Customers one of whose other parts (pinyin, initials, code, phone, a contact) starts with the
@@ -514,7 +506,7 @@ export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  wherePrefix(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.name', term).select('c.id').orderBy('c.name').limit(limit)
+  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.name', term).select('c.id').limit(limit)
 
 /**
  * For a term with Chinese characters: up to `limit` customers whose name or short name contains
