@@ -69,6 +69,13 @@ const searchFrom = (db: Knex, dialect: Dialect, needle: string, scope: Scope, pl
   return q
 }
 
+/** Live contacts in scope (alias `ct`), not through the search index: for the prefix ranges (an index range read in order). */
+const liveFrom = (db: Knex, scope: Scope) => {
+  const q = db('contacts as ct').whereNull('ct.deleted_at')
+  scope(q)
+  return q
+}
+
 /** At most SEARCH_SCAN_BOUND live contacts in scope (alias `ct`, with `columns`), for a term no index narrows. */
 const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
   const inner = db('contacts as ct').whereNull('ct.deleted_at').select(columns)
@@ -93,7 +100,7 @@ export function searchMatches(db: Knex, dialect: Dialect, term: string, limit: n
 
 /** Contacts whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
 
 /** Contacts whose mobile, pinyin or initials start with the term: '|' + term through the search index, a 1-letter term among SEARCH_SCAN_BOUND rows. */
 export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
@@ -103,7 +110,7 @@ export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'ct.name', term).select('ct.id').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'ct.name', term).select('ct.id').limit(limit)
 
 /** For a term with Chinese characters: up to `limit` contacts whose name contains it, in no order (through the search index; 1 character among SEARCH_SCAN_BOUND rows). */
 export function searchByNameContains(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<Array<{ id: string }>> {

@@ -457,6 +457,13 @@ const searchFrom = (db: Knex, dialect: Dialect, needle: string, scope: Scope, pl
   return q
 }
 
+/** Live customers in scope (alias `c`), not through the search index: for the prefix ranges (an index range read in order). */
+const liveFrom = (db: Knex, scope: Scope) => {
+  const q = db('customers as c').whereNull('c.deleted_at')
+  scope(q)
+  return q
+}
+
 /** At most SEARCH_SCAN_BOUND live customers in scope (alias `c`, with `columns`), for a term no index narrows. */
 const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
   const inner = db('customers as c').whereNull('c.deleted_at').select(columns)
@@ -492,7 +499,7 @@ export function searchMatchesQuery(db: Knex, dialect: Dialect, term: string, cap
 
 /** Customers whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.search_text', term).select('c.id', 'c.search_text').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'c.search_text', term).select('c.id', 'c.search_text').limit(limit)
 
 /**
  * Customers one of whose other parts (pinyin, initials, code, phone, a contact) starts with the
@@ -506,7 +513,7 @@ export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  searchPrefixRange(searchFrom(db, dialect, term, scope, { grams: false }), dialect, 'c.name', term).select('c.id').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'c.name', term).select('c.id').limit(limit)
 
 /**
  * For a term with Chinese characters: up to `limit` customers whose name or short name contains
