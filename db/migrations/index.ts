@@ -21,6 +21,8 @@ import * as m20261206002100 from './20261206002100_customer-search-index'
 import * as m20261206002110 from './20261206002110_customer-list-cover'
 import * as m20261206002200 from './20261206002200_contact-search-index'
 import * as m20261206002210 from './20261206002210_search-prefix-indexes'
+import * as m20261206002600 from './20261206002600_report-dashboard-cover'
+import * as m20261206002900 from './20261206002900_import-orders-products'
 
 export interface Migration {
   name: string
@@ -49,4 +51,6 @@ export const migrations: Migration[] = [
   { name: '20261206002110_customer-list-cover', up: m20261206002110.up, down: m20261206002110.down },
   { name: '20261206002200_contact-search-index', up: m20261206002200.up, down: m20261206002200.down },
   { name: '20261206002210_search-prefix-indexes', up: m20261206002210.up, down: m20261206002210.down },
+  { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
+  { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
 ]

@@ -409,6 +409,17 @@ export function fromIndexed(knex: Knex, table: string, alias: string, index: str
   return knex.from(knex.raw('?? as ?? indexed by ??', [table, alias, index]))
 }
 
+/**
+ * An id column as a sort key that orders ids as their text does (the app compares ids as
+ * lower-case strings): SQLite and PostgreSQL (uuid: byte order = hex text order) sort the column
+ * itself; SQL Server sorts a uniqueidentifier by its last byte group first, so its text form
+ * (upper-case hex, hyphens in the same places: the same order) is sorted instead.
+ */
+export function idSortKey(knex: Knex, column: string): string {
+  if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(column)) throw new Error(`not a column: ${column}`)
+  return dialectOf(knex) === 'mssql' ? `cast(${column} as char(36))` : column
+}
+
 /** CJK ideographs the SQLite search index doubles (Unified Ideographs and Extension A), as its trigger does. */
 const doubledHan = (cp: number) => (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff)
 

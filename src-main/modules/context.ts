@@ -32,6 +32,8 @@ export interface AppContext {
    * be reached (window/unreachable-app.ts): the connection settings then work without a login
    */
   unreachable?: boolean
+  /** a desktop client in client mode (README: Offline sync): its cache, sync timer and central connection */
+  syncClient?: import('./sync/sync.desktop').DesktopSync
 }
 
 export interface ServiceContext extends AppContext {

@@ -609,3 +609,23 @@ export async function softDeleteCustomers(db: Knex, ids: string[], at: string, v
     await db('customers').whereIn('id', part).where((w) => whereLive(db, w, 'deleted_at')).update({ deleted_at: at, updated_at: at, version })
   }
 }
+
+/** 导入 of orders: live customers whose code or exact name is among those given, within `scope`. */
+export async function customersByCodesOrNames(db: Knex, codes: string[], names: string[], scope: (q: Knex.QueryBuilder) => void): Promise<Array<{ id: string; code: string; name: string; owner_id: string | null; address: string | null }>> {
+  const out: Array<{ id: string; code: string; name: string; owner_id: string | null; address: string | null }> = []
+  const seen = new Set<string>()
+  const take = async (col: 'code' | 'name', values: string[]) => {
+    for (let i = 0; i < values.length; i += 500) {
+      const q = db('customers').whereIn(col, values.slice(i, i + 500)).whereNull('deleted_at').select('id', 'code', 'name', 'owner_id', 'address')
+      scope(q)
+      for (const r of await q) {
+        if (seen.has(String(r.id))) continue
+        seen.add(String(r.id))
+        out.push(r)
+      }
+    }
+  }
+  await take('code', codes)
+  await take('name', names)
+  return out
+}

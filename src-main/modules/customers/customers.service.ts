@@ -31,7 +31,7 @@ import {
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchPlan, searchRowsByIds, setContactSearchText, type SearchReadPlan,
-  importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes,
+  importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes, customersByCodesOrNames,
 } from './customers.repository'
 
 type Fields = Partial<CustomerFields>
@@ -985,4 +985,31 @@ export async function removeImportedCustomers(trx: Knex.Transaction, ctx: Servic
 export async function assertMayAssignTo(ctx: ServiceContext, ownerId: string) {
   const scope = requirePerm(ctx.actor, 'customers', 'assign')
   await assertAssignable(ctx.db.knex, ctx, scope, ownerId)
+}
+
+/**
+ * 导入 of orders: the customers a file names, by code (exact) and by exact name, among those the
+ * actor may see (customers.view scope): code → customer, name → every customer of that name
+ * (more than one: the row is ambiguous).
+ */
+export async function customersForOrderImport(ctx: ServiceContext, codes: string[], names: string[]) {
+  const scope = requirePerm(ctx.actor, 'customers', 'view')
+  const k = ctx.db.knex
+  const rows = await customersByCodesOrNames(k, [...new Set(codes)], [...new Set(names)], (q) => applyScope(q, k, ctx.actor, scope))
+  const byCode = new Map<string, ImportCustomerRef>()
+  const byName = new Map<string, ImportCustomerRef[]>()
+  for (const r of rows) {
+    const c: ImportCustomerRef = { id: String(r.id), code: String(r.code), name: String(r.name), ownerId: str(r.owner_id), address: str(r.address) }
+    byCode.set(c.code, c)
+    byName.set(c.name, [...(byName.get(c.name) ?? []), c])
+  }
+  return { byCode, byName }
+}
+
+export interface ImportCustomerRef {
+  id: string
+  code: string
+  name: string
+  ownerId: string | null
+  address: string | null
 }

@@ -426,3 +426,31 @@ export function searchCustomerTexts(db: Knex, dialect: Dialect, term: string, ca
   return whereLike(from, 'sc.search_text', term).limit(cap).select('sc.id', 'sc.search_text')
 }
 const CUSTOMER_SCAN_BOUND = 5000
+
+// ---- 导入 ----------------------------------------------------------------------------------------
+
+/** Codes among `codes` an order holds (live or deleted: the code is unique). */
+export async function takenOrderCodes(db: Knex, codes: string[]): Promise<Set<string>> {
+  const out = new Set<string>()
+  for (let i = 0; i < codes.length; i += 500) {
+    for (const r of await db('orders').whereIn('code', codes.slice(i, i + 500)).select('code')) out.add(String(r.code))
+  }
+  return out
+}
+
+export const insertOrders = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'orders', rows)
+export const insertOrderLines = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'order_lines', rows)
+
+/** The live orders an import created, with what their removal needs. */
+export const importedOrders = (db: Knex, batchId: string): Promise<Row[]> =>
+  db('orders').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'code', 'customer_id', 'owner_id', 'order_date', 'status', 'version')
+
+/** Live lines of the orders. */
+export async function lineCountOf(db: Knex, orderIds: string[]): Promise<number> {
+  let n = 0
+  for (let i = 0; i < orderIds.length; i += 500) {
+    const r = await db('order_lines').whereIn('order_id', orderIds.slice(i, i + 500)).whereNull('deleted_at').count({ n: '*' }).first()
+    n += Number(r?.n ?? 0)
+  }
+  return n
+}
