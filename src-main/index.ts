@@ -13,6 +13,7 @@ import { app, BrowserWindow, safeStorage, screen, session } from 'electron'
 import electronUpdater from 'electron-updater'
 import { openApp } from './app/bootstrap'
 import { startBackgroundJobs } from './app/background-jobs'
+import { clientModeFromArgs, openDesktopClient } from './app/desktop-client'
 import type { AppContext } from './modules/context'
 import { resolveDbConfig } from './app/paths'
 import { describeDb, sqliteConfigForDataDir, type DbConfig } from './db/config'
@@ -90,6 +91,13 @@ async function openData(): Promise<DispatchDeps> {
     config = sqliteConfigForDataDir(dataDir)
   }
   const sessions = new SessionStore()
+  const clientMode = clientModeFromArgs(process.argv, process.env)
+  if (clientMode) {
+    // a desktop client (README: Offline sync): the cache answers, the saved connection is the central database
+    const client = await openDesktopClient({ clientDir: path.resolve(clientMode.clientDir), central: config, dataDir, browserMode: false, login: clientMode.login })
+    client.cache.settingsStore = settingsStore
+    return { app: client.cache, sessions, client }
+  }
   try {
     return { app: await openContext(config, dataDir, settingsStore), sessions }
   } catch (e) {
@@ -136,7 +144,8 @@ async function start() {
   app.on('web-contents-created', (_e, contents) => guardContents(contents, renderer))
   deps = await openData()
   const live = deps
-  startBackgroundJobs(() => live.app)
+  // a desktop client runs no background jobs: the central database's own server does
+  if (!live.client) startBackgroundJobs(() => live.app)
   const isTrustedUrl = (url: string) => isOwnUrl(url, renderer)
   registerIpc(deps, isTrustedUrl)
   showWindow()
@@ -190,8 +199,7 @@ if (!app.requestSingleInstanceLock()) {
     closing = true
     event.preventDefault()
     stopRetry?.()
-    void deps.app.db.knex
-      .destroy()
+    void (deps.client ? deps.client.close() : deps.app.db.knex.destroy())
       .catch(() => {})
       .finally(() => app.quit())
   })

@@ -1,4 +1,5 @@
-// crm import: customers (with their primary contact) or contacts from an .xlsx or a CSV, as a
+// crm import: customers (with their primary contact), contacts, products or orders (one row per
+// order line) from an .xlsx or a CSV, as a
 // user (their rights and data scope), with the same engine as the app's import wizard. Prints
 // the summary (one JSON line with --json); a progress bar on a terminal. Exits non-zero only
 // when nothing could be read (no file, not a spreadsheet, no header, bad options).
@@ -26,9 +27,9 @@ interface ImportOpts extends DbOpts {
 
 export function registerImport(program: Command, out: Out) {
   withDbOptions(program.command('import'))
-    .summary('import customers or contacts from .xlsx or .csv')
+    .summary('import customers, contacts, products or orders from .xlsx or .csv')
     .description(
-      `Import ${IMPORT_ENTITIES.join(' or ')} from FILE (.xlsx, or .csv in UTF-8 or GBK) as a user: headers are matched to fields by name and synonyms\n` +
+      `Import ${IMPORT_ENTITIES.join(', ')} from FILE (.xlsx, or .csv in UTF-8 or GBK) as a user: headers are matched to fields by name and synonyms\n` +
         '(or by a mapping the user saved in the app), every row is checked and 查重\'d before it is written, rejected rows go to --errors.\n' +
         'Prints imported / updated / skipped / rejected; exits non-zero only when the file could not be read.',
     )
@@ -36,7 +37,7 @@ export function registerImport(program: Command, out: Out) {
     .argument('<file>', 'the .xlsx or .csv file')
     .option('--as <login>', 'act as this user (default: the first administrator)')
     .addOption(new Option('--encoding <enc>', 'CSV encoding: auto, utf8, gbk or gb18030').default('auto').argParser(oneOf('encoding', ['auto', 'utf8', 'gbk', 'gb18030'] as const)))
-    .addOption(new Option('--on-duplicate <what>', 'a row that duplicates an existing record: skip, update or create').default('skip').argParser(oneOf('on-duplicate', ['skip', 'update', 'create'] as const)))
+    .addOption(new Option('--on-duplicate <what>', 'a row that duplicates an existing record: skip, update or create (orders: skip or create, under a new number)').default('skip').argParser(oneOf('on-duplicate', ['skip', 'update', 'create'] as const)))
     .option('--mapping <name>', 'a column mapping the user saved in the app')
     .option('--sheet <n>', 'the sheet of the workbook, 1 = first', '1')
     .option('--errors <out.xlsx>', 'write the rejected rows with their reason to this workbook')

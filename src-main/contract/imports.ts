@@ -1,12 +1,13 @@
-// 导入: customers (with their primary contact) and contacts from .xlsx or .csv — upload, inspect
+// 导入: customers (with their primary contact), contacts, products and orders (one row per order
+// line, grouped by order number) from .xlsx or .csv — upload, inspect
 // (sheets, encoding, headers, suggested mapping), preview, run as a background job with progress
 // and cancel, summary, error report, 撤销导入, templates and saved mappings.
 import { z } from 'zod'
 import { call, Id, IsoDateTime, Ok, str } from './common'
 
-export const ImportEntity = z.enum(['customers', 'contacts'])
+export const ImportEntity = z.enum(['customers', 'contacts', 'products', 'orders'])
 export type ImportEntity = z.infer<typeof ImportEntity>
-export const IMPORT_ENTITIES = ['customers', 'contacts'] as const
+export const IMPORT_ENTITIES = ['customers', 'contacts', 'products', 'orders'] as const
 /** CSV only: auto-detected (UTF-8 with or without BOM, else GB18030/GBK) unless given. */
 export const ImportEncoding = z.enum(['auto', 'utf8', 'gbk', 'gb18030'])
 export type ImportEncoding = z.infer<typeof ImportEncoding>
@@ -77,7 +78,7 @@ export type ImportIssue = z.infer<typeof ImportIssue>
 export const ImportOptions = z.strictObject({
   mapping: ImportMapping,
   onDuplicate: OnDuplicate.default('skip'),
-  /** me: the importer; user: `ownerId`; pool: into the 公海 (customers only) */
+  /** me: the importer; user: `ownerId`; pool: into the 公海 (customers only). Orders: their owner column, else the customer's owner. */
   owner: z.enum(['me', 'user', 'pool']).default('me'),
   ownerId: Id.nullish(),
   /** unknown dictionary values are created (with the dictionary's create right) instead of rejecting the row */

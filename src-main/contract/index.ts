@@ -28,6 +28,7 @@ import { removalContract } from './removal'
 import { poolContract } from './pool'
 import { importsContract } from './imports'
 import { reportsContract } from './reports'
+import { syncContract } from './sync'
 import type { CallDef } from './common'
 
 export const contract = {
@@ -58,6 +59,7 @@ export const contract = {
   pool: poolContract,
   imports: importsContract,
   reports: reportsContract,
+  sync: syncContract,
 } as const
 
 export type Contract = typeof contract

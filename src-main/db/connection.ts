@@ -56,7 +56,15 @@ export interface DbOptions {
    * replica filled page by page in central version order, so a record may arrive before its customer.
    */
   foreignKeys?: boolean
+  /**
+   * A desktop client's connection to the central database: give up within seconds when the server
+   * does not answer (connect, pool wait, query), so the client goes offline instead of hanging.
+   */
+  failFast?: boolean
 }
+
+/** failFast: how long a connect / a wait for a pooled connection / a query may take. */
+export const FAIL_FAST_MS = { connect: 5_000, acquire: 6_000, query: 60_000 }
 
 const normalised = (on: boolean | undefined): Pick<Knex.Config, 'postProcessResponse'> =>
   on ? { postProcessResponse: (resp: unknown) => lowerCaseIds(resp) } : {}
@@ -117,6 +125,15 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   }
   if (c.dialect === 'postgres') {
     setPgTypeParsers()
+    if (opts.failFast) {
+      return {
+        client: 'pg',
+        connection: { connectionString: c.url, connectionTimeoutMillis: FAIL_FAST_MS.connect, query_timeout: FAIL_FAST_MS.query, keepAlive: true },
+        acquireConnectionTimeout: FAIL_FAST_MS.acquire,
+        pool: { min: 0, max: 10, idleTimeoutMillis: 10_000 },
+        ...normalised(opts.normaliseIds),
+      }
+    }
     return { client: 'pg', connection: c.url, pool: { min: 0, max: 10 }, ...normalised(opts.normaliseIds) }
   }
   // passed through to tedious as they are (knex's typings do not list lowerCaseGuids)
@@ -138,9 +155,10 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
       user: c.user,
       password: c.password,
       options,
-      connectionTimeout: 10_000,
-      requestTimeout: 30_000,
+      connectionTimeout: opts.failFast ? FAIL_FAST_MS.connect : 10_000,
+      requestTimeout: opts.failFast ? FAIL_FAST_MS.query : 30_000,
     },
+    ...(opts.failFast ? { acquireConnectionTimeout: FAIL_FAST_MS.acquire } : {}),
     pool: { min: 0, max: 10 },
     ...normalised(true),
   }

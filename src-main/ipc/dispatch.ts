@@ -14,6 +14,8 @@ import { handlers } from './registry'
 import { loadActor } from '../modules/auth/auth.service'
 import { runsWithoutSession } from '../modules/settings/settings.handlers'
 import { logError } from '../shared/log'
+import { isUnreachable } from '../shared/unreachable'
+import type { DesktopSync } from '../modules/sync/sync.desktop'
 
 const checkOutputs = process.env.CRM_CHECK_OUTPUT === '1' || !!process.env.VITEST
 
@@ -32,15 +34,12 @@ function validationError(e: ZodError): AppError {
   return new AppError('validation', `invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues })
 }
 
-const UNREACHABLE = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ESOCKET|ELOGIN|Failed to connect|getaddrinfo|password authentication failed|database .* does not exist|SQLITE_CANTOPEN|unable to open database/i
 
 /** `anonymous`: the caller has no session, so an unexpected error is logged in one line, without its stack. */
 export function toApiError(e: unknown, opts: { anonymous?: boolean } = {}) {
   if (e instanceof AppError) return e.toApi()
   if (e instanceof ZodError) return validationError(e).toApi()
-  const msg = e instanceof Error ? e.message : String(e)
-  const code = (e as { code?: string })?.code ?? ''
-  if (UNREACHABLE.test(msg) || UNREACHABLE.test(code)) {
+  if (isUnreachable(e)) {
     return new AppError('db_unreachable', 'the database cannot be reached', { key: 'errors.db_unreachable' }).toApi()
   }
   logError(opts.anonymous ? 'internal error (no session)' : 'internal error', e, { brief: opts.anonymous })
@@ -48,8 +47,15 @@ export function toApiError(e: unknown, opts: { anonymous?: boolean } = {}) {
 }
 
 export interface DispatchDeps {
+  /** the context calls run on (a desktop client in client mode: its cache) */
   app: AppContext
   sessions: SessionStore
+  /**
+   * client mode (README: Offline sync): where each call runs — an offline operation on the cache
+   * with its outbox entry, a cached read on the cache, anything else on the central database
+   * (refused while offline)
+   */
+  client?: DesktopSync
 }
 
 const own = <T>(o: Record<string, T> | undefined, name: string): T | undefined => (o && Object.hasOwn(o, name) ? o[name] : undefined)
@@ -70,6 +76,7 @@ export function findCall(area: string, call: string): { def: CallDef; handler: H
 export async function dispatch(deps: DispatchDeps, area: string, call: string, rawInput: unknown, sessionKey: string | SessionKey): Promise<ApiResult<unknown>> {
   const key = typeof sessionKey === 'string' ? fixedKey(sessionKey) : sessionKey
   let anonymous = true
+  const route = deps.client?.route(area, call) ?? null
   try {
     const found = findCall(area, call)
     if (!found) throw new AppError('not_found', `unknown call ${area}.${call}`)
@@ -79,7 +86,8 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
     // a session silent for longer than the lock policy allows is locked (browser-mode session timeout)
     const lockAfterMs = key.current && deps.sessions.peek(key.current) ? await idleLockMs(deps.app) : null
     const session = deps.sessions.get(key.current, { lockAfterMs })
-    const actor = session ? await loadActor(deps.app, session.userId) : null
+    const app = route === 'central' ? deps.client!.centralFor(area, call) : deps.app
+    const actor = session ? await loadActor(app, session.userId) : null
     if (session && !actor) deps.sessions.delete(key.current) // disabled or deleted meanwhile
     anonymous = !actor
     if (actor && session?.locked && !CALLS_WHILE_LOCKED.includes(`${area}.${call}`)) {
@@ -96,14 +104,16 @@ export async function dispatch(deps: DispatchDeps, area: string, call: string, r
       unlock: () => deps.sessions.unlock(key.current),
       locked: () => !!deps.sessions.peek(key.current)?.locked,
     }
-    const ctx: CallContext = { app: deps.app, actor, sessions, sessionKey: key.current }
-    const data = await handler(ctx, parsed.data)
+    const ctx: CallContext = { app, actor, sessions, sessionKey: key.current }
+    const data = route === 'write' ? await deps.client!.write(`${area}.${call}`, parsed.data) : await handler(ctx, parsed.data)
+    if (route === 'central') deps.client!.afterCentral(area, call, null)
     if (checkOutputs) {
       const out = (def.output as z.ZodType).safeParse(data)
       if (!out.success) throw new Error(`output of ${area}.${call} breaks its contract: ${JSON.stringify(zodIssues(out.error))}`)
     }
     return { ok: true, data }
   } catch (e) {
+    if (route === 'central') deps.client!.afterCentral(area, call, e)
     return { ok: false, error: toApiError(e, { anonymous }) }
   }
 }

@@ -28,6 +28,7 @@ import { exportsHandlers } from '../modules/exports/exports.handlers'
 import { removalHandlers } from '../modules/removal/removal.handlers'
 import { poolHandlers } from '../modules/pool/pool.handlers'
 import { importsHandlers } from '../modules/imports/imports.handlers'
+import { syncHandlers } from '../modules/sync/sync.handlers'
 
 export const handlers: { [A in Area]: AreaHandlers<A> } = {
   auth: authHandlers,
@@ -57,4 +58,5 @@ export const handlers: { [A in Area]: AreaHandlers<A> } = {
   removal: removalHandlers,
   pool: poolHandlers,
   imports: importsHandlers,
+  sync: syncHandlers,
 }

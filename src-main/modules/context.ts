@@ -37,6 +37,8 @@ export interface AppContext {
    * machine lacks from the central database; null when offline or gone there.
    */
   fetchAttachment?: (attachmentId: string) => Promise<Buffer | null>
+  /** a desktop client in client mode (README: Offline sync): its cache, sync timer and central connection */
+  syncClient?: import('./sync/sync.desktop').DesktopSync
 }
 
 export interface ServiceContext extends AppContext {

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net'
 import type { AppContext } from '../modules/context'
 import type { ApiResult, ErrorCode } from '../contract/common'
 import { dispatch, findCall } from '../ipc/dispatch'
+import type { DesktopSync } from '../modules/sync/sync.desktop'
 import { SessionStore, type SessionKey } from '../ipc/sessions'
 import { contentSecurityPolicy } from './csp'
 import { contentTypeOf, injectToken, resolveStatic } from './static-files'
@@ -37,6 +38,8 @@ export interface BridgeOptions {
   /** loopback only: 127.0.0.1 (default) or localhost */
   host?: string
   sessions?: SessionStore
+  /** client mode: the desktop client whose cache `app` is (calls are routed as in the desktop app) */
+  client?: DesktopSync
 }
 
 export interface Bridge {
@@ -115,7 +118,7 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const staticDir = path.resolve(o.staticDir)
   const token = randomBytes(32).toString('base64url')
   const sessions = o.sessions ?? new SessionStore()
-  const deps = { app: o.app, sessions }
+  const deps = { app: o.app, sessions, client: o.client }
   let port = 0
 
   const hostAllowed = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`

@@ -105,6 +105,13 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'orders', action: 'view' }, title: 'menu.payments' },
       },
       {
+        // 同步详情: a desktop client's sync runs, refused changes and conflicts (any user of the client)
+        path: 'sync',
+        name: 'sync',
+        component: () => import('../views/sync/SyncDetailsView.vue'),
+        meta: { title: 'sync.details' },
+      },
+      {
         path: 'products',
         name: 'products',
         component: () => import('../views/products/ProductListView.vue'),

@@ -15,6 +15,8 @@ export interface MenuItem {
   /** the sidebar section a main entry is listed under (the 工作台 stands above them all) */
   section?: MenuSection
   perm: { module: PermModule; action: Action }
+  /** served by a desktop client's offline cache: stays open while offline (the others are disabled then) */
+  offline?: true
 }
 
 /** The sections of the sidebar's main part, in order, each with its title (menu.sections.<key>). */
@@ -23,19 +25,19 @@ export type MenuSection = (typeof MENU_SECTIONS)[number]
 
 export const menuItems: MenuItem[] = [
   // 工作台: the home page after login (each card checks its own area's permission in main)
-  { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' } },
-  { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
+  { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' }, offline: true },
+  { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' }, offline: true },
   { key: 'pool', path: '/pool', label: 'menu.pool', group: 'main', section: 'customers', perm: { module: 'pool', action: 'view' } },
   { key: 'dedupe', path: '/dedupe', label: 'menu.dedupe', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
-  { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' } },
-  { key: 'calendar', path: '/calendar', label: 'menu.calendar', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' } },
-  { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', section: 'customers', perm: { module: 'interactions', action: 'view' } },
+  { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' }, offline: true },
+  { key: 'calendar', path: '/calendar', label: 'menu.calendar', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' }, offline: true },
+  { key: 'interactions', path: '/interactions', label: 'menu.interactions', group: 'main', section: 'customers', perm: { module: 'interactions', action: 'view' }, offline: true },
   { key: 'opportunities', path: '/opportunities', label: 'menu.opportunities', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
   { key: 'opportunityBoard', path: '/opportunities/board', label: 'menu.opportunityBoard', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
   { key: 'funnel', path: '/opportunities/funnel', label: 'menu.funnel', group: 'main', section: 'sales', perm: { module: 'opportunities', action: 'view' } },
   { key: 'orders', path: '/orders', label: 'menu.orders', group: 'main', section: 'sales', perm: { module: 'orders', action: 'view' } },
   { key: 'payments', path: '/payments', label: 'menu.payments', group: 'main', section: 'sales', perm: { module: 'orders', action: 'view' } },
-  { key: 'products', path: '/products', label: 'menu.products', group: 'main', section: 'sales', perm: { module: 'products', action: 'view' } },
+  { key: 'products', path: '/products', label: 'menu.products', group: 'main', section: 'sales', perm: { module: 'products', action: 'view' }, offline: true },
   { key: 'targets', path: '/targets', label: 'menu.targets', group: 'main', section: 'sales', perm: { module: 'targets', action: 'view' } },
   { key: 'reports', path: '/reports', label: 'menu.reports', group: 'main', section: 'sales', perm: { module: 'reports', action: 'view' } },
   { key: 'services', path: '/services', label: 'menu.services', group: 'main', section: 'service', perm: { module: 'services', action: 'view' } },

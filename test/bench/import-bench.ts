@@ -29,6 +29,11 @@ const outDir = path.resolve('out/bench-import-files')
 fs.mkdirSync(outDir, { recursive: true })
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`
+/** This process's CPU seconds (user + system) since `from` (the machine is shared: CPU says more than wall time). */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from)
+  return (u.user + u.system) / 1e6
+}
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number) {
@@ -79,15 +84,16 @@ function sampler() {
   return { stop: () => (clearInterval(t), peak) }
 }
 
-async function plainRead(file: string): Promise<number> {
+async function plainRead(file: string): Promise<{ secs: number; cpu: number }> {
   const started = Date.now()
+  const cpu0 = process.cpuUsage()
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' })
   let cells = 0
   for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
     for await (const row of ws) for (const v of row.values as unknown[]) if (v !== undefined) cells++
   }
   if (cells < N * 10) throw new Error(`plain read saw ${cells} cells`)
-  return (Date.now() - started) / 1000
+  return { secs: (Date.now() - started) / 1000, cpu: cpuSince(cpu0) }
 }
 
 async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
@@ -140,14 +146,16 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
       })
     }
     const started = Date.now()
+    const cpu0 = process.cpuUsage()
     const s = await runImport(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto', mapping: insp.mapping, onDuplicate: 'skip', owner: 'me', createDictValues: false, lang: 'zh-CN' })
     const secs = (Date.now() - started) / 1000
+    const cpu = cpuSince(cpu0)
     clearInterval(tick)
     for (const [k, [ms, n]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms ${String(n).padStart(6)}× ${k}`)
     const peak = mem.stop()
     const customers = Number((await app.db.knex('customers').count({ n: '*' }).first())!.n)
     const contacts = Number((await app.db.knex('contacts').count({ n: '*' }).first())!.n)
-    return { secs, peak, base, stall, s, customers, contacts }
+    return { secs, cpu, peak, base, stall, s, customers, contacts }
   } finally {
     await app.db.knex.destroy()
     await drop()
@@ -160,12 +168,12 @@ async function main() {
   const file = await makeFile()
   console.log(`file: ${N} rows × 15 columns, ${mb(fs.statSync(file).size)} (${fs.statSync(file).size} bytes), load ${load()}`)
   const plain = await plainRead(file)
-  console.log(`plain exceljs streaming read: ${plain.toFixed(1)} s, load ${load()}`)
+  console.log(`plain exceljs streaming read: ${plain.secs.toFixed(1)} s (process CPU ${plain.cpu.toFixed(1)} s), load ${load()}`)
   for (const d of dialects) {
     const r = await importInto(d, file)
     console.log(
-      `[${d}] import ${r.s.imported} imported / ${r.s.rejected} rejected / ${r.s.skipped} skipped (${r.customers} customers, ${r.contacts} contacts) in ${r.secs.toFixed(1)} s` +
-        ` = ${(r.secs / plain).toFixed(1)}× plain read; peak RSS ${mb(r.peak)} (before: ${mb(r.base)}); longest event-loop stall ${r.stall} ms; load ${load()}`,
+      `[${d}] import ${r.s.imported} imported / ${r.s.rejected} rejected / ${r.s.skipped} skipped (${r.customers} customers, ${r.contacts} contacts) in ${r.secs.toFixed(1)} s (process CPU ${r.cpu.toFixed(1)} s)` +
+        ` = ${(r.secs / plain.secs).toFixed(1)}× plain read (CPU ${(r.cpu / plain.cpu).toFixed(1)}×; the database server's CPU on PostgreSQL not included); peak RSS ${mb(r.peak)} (before: ${mb(r.base)}); longest event-loop stall ${r.stall} ms; load ${load()}`,
     )
   }
 }

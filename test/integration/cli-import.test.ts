@@ -58,6 +58,38 @@ describe('crm import', () => {
     }
   }, 120_000)
 
+  it('imports products, then orders naming them (a GBK CSV): totals exact, the customer\'s trade figures follow; orders are never updated', async () => {
+    const products = path.join(dir, '物料.xlsx')
+    fs.writeFileSync(products, await xlsx([['物料编码', '品名', '规格型号', '计量单位', '销售单价'], ['CLI-P1', '命令行电阻', '0603', '盘', 12.35], ['CLI-P2', '命令行电容', null, '只', '0.5']]))
+    const p = crm(['import', 'products', products, '--as', 'boss', '--json', '--data', dir])
+    expect(p.code, p.stderr).toBe(0)
+    expect(JSON.parse(p.stdout.trim())).toMatchObject({ imported: 2, rejected: 0 })
+    const orders = path.join(dir, '订单.csv')
+    fs.writeFileSync(orders, gbkCsv([
+      ['订单号', '下单日期', '客户名称', '产品编号', '数量', '折扣', '订单状态'],
+      ['CLI-SO-1', '2026-10-08', '命令行导入有限公司', 'CLI-P1', '3', '5%', '已完成'],
+      ['CLI-SO-1', '2026-10-08', '命令行导入有限公司', 'CLI-P2', '7', '', '已完成'],
+      ['CLI-SO-2', '2026-10-09', '没有这个客户', 'CLI-P2', '1', '', '草稿'],
+    ]))
+    const errors = path.join(dir, 'order-errors.xlsx')
+    const o = crm(['import', 'orders', orders, '--as', 'boss', '--errors', errors, '--json', '--data', dir])
+    expect(o.code, o.stderr).toBe(0)
+    expect(JSON.parse(o.stdout.trim())).toMatchObject({ imported: 2, rejected: 1, status: 'done' })
+    expect((await readWorkbook(fs.readFileSync(errors).toString('base64')))[1]!.at(-1)).toBe('客户名称：找不到客户「没有这个客户」（或不在你的数据范围内）')
+    const upd = crm(['import', 'orders', orders, '--as', 'boss', '--on-duplicate', 'update', '--data', dir])
+    expect(upd.code).toBe(1)
+    expect(upd.stderr).toContain('imports.errors.ordersNoUpdate')
+    const app = await openApp({ db: { dialect: 'sqlite', file: path.join(dir, 'crm.sqlite') }, dataDir: dir })
+    try {
+      // 3 × 12.35 × 0.95 = 35.1975 → 35.20; 7 × 0.50 = 3.50
+      expect(Number((await app.db.knex('orders').where({ code: 'CLI-SO-1' }).first()).total_cents)).toBe(3_520 + 350)
+      const c = await app.db.knex('customers').where({ name: '命令行导入有限公司' }).first()
+      expect([Number(c.order_count), Number(c.order_total_cents), c.first_order_date]).toEqual([1, 3_870, '2026-10-08'])
+    } finally {
+      await app.db.knex.destroy()
+    }
+  }, 120_000)
+
   it('exits non-zero only when nothing could be read', () => {
     const bad = path.join(dir, 'not.xlsx')
     fs.writeFileSync(bad, 'this is not a workbook\u0000')

@@ -67,7 +67,7 @@ export async function readWorkbook(base64: string): Promise<string[][]> {
 }
 
 export interface RunOptions {
-  entity?: 'customers' | 'contacts'
+  entity?: 'customers' | 'contacts' | 'products' | 'orders'
   onDuplicate?: 'skip' | 'update' | 'create'
   owner?: 'me' | 'user' | 'pool'
   ownerId?: string

@@ -33,6 +33,11 @@ describeEachDb('roles', (dialect) => {
       module: 'customers', actions: ['view', 'create', 'edit', 'delete', 'export', 'import'], scope: 'own',
     })
     expect(byCode.admin.permissions.find((p) => p.module === 'settings')).toEqual({ module: 'settings', actions: ['view', 'edit'], scope: 'all' })
+    // 导入 of products and orders (issue 11): administrators and 销售主管; a 客户经理 only looks products up and enters orders by hand
+    const may = (code: string, module: string, action: string) => !!byCode[code]!.permissions.find((p) => p.module === module)?.actions.includes(action as never)
+    expect(['admin', 'supervisor', 'manager', 'agent', 'executive'].map((c) => [c, may(c, 'products', 'import'), may(c, 'orders', 'import')])).toEqual([
+      ['admin', true, true], ['supervisor', true, true], ['manager', false, false], ['agent', false, false], ['executive', false, false],
+    ])
     // only those with roles.view may list
     const rep = await t.userSession('rep3', 'manager')
     expect(await t.raw(rep.key, 'roles', 'list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })

@@ -21,14 +21,23 @@ export interface SearchContact {
   mobile?: string | null
 }
 
+/** Recent pinyinForms answers: a customer's name, its name without 省/市/区 and its contact's name are often the same text, and names repeat across an import. */
+const PINYIN_MEMO_MAX = 20_000
+const pinyinMemo = new Map<string, string[]>()
+
 /** Full pinyin without spaces and the initials, letters and digits only; [] without Chinese. */
 export function pinyinForms(s: string | null | undefined): string[] {
   if (!s || !HAS_HAN.test(s)) return []
+  const known = pinyinMemo.get(s)
+  if (known) return [...known]
   const opts = { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true } as const
   const clean = (parts: string[]) => parts.join('').toLowerCase().replace(/[^a-z0-9]/g, '')
   const full = clean(pinyin(s, opts))
   const initials = clean(pinyin(s, { ...opts, pattern: 'first' }))
-  return [full, initials].filter(Boolean)
+  const forms = [full, initials].filter(Boolean)
+  if (pinyinMemo.size >= PINYIN_MEMO_MAX) pinyinMemo.clear()
+  pinyinMemo.set(s, forms)
+  return [...forms]
 }
 
 /**

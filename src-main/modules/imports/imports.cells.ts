@@ -72,3 +72,43 @@ export function parseNumberText(s: string): number | null {
 
 /** Text a spreadsheet shows when a long number was stored as a float (1.38E+10): its digits are gone. */
 export const isScientific = (s: string) => /^\d(\.\d+)?E\+\d+$/i.test(s.trim())
+
+/**
+ * A decimal typed as text (as parseNumberText reads it) in units of 10^-places, rounded half up
+ * on its decimal digits (never through a float: 35.549999999999997 → 3555 cents, 1.005 → 101);
+ * null when it is not a number.
+ */
+export function decimalUnits(s: string, places: number): number | null {
+  const t = s.replace(/[,，\s]/g, '').replace(/^[¥￥]|元$/g, '')
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(t)
+  if (!m) return null
+  const frac = (m[3] ?? '').padEnd(places + 1, '0')
+  let n = BigInt(m[2]!) * 10n ** BigInt(places) + BigInt(frac.slice(0, places) || '0')
+  if (Number(frac[places]) >= 5) n += 1n
+  const v = Number(n)
+  return m[1] ? -v : v
+}
+
+/**
+ * A discount as basis points off: 5% / 5 % (percent off), 9折 / 9.5折 / 95折 (the Chinese 折: pay
+ * 90 % / 95 %), a fraction below 1 (0.05: what a cell formatted as a percentage holds) or a plain
+ * number from 1 to 100 (percent off); null when it is none of them or out of 0–100 %.
+ */
+export function parseDiscount(s: string): number | null {
+  const t = s.replace(/\s/g, '')
+  let bp: number | null
+  const zhe = /^(\d+(?:\.\d+)?)折$/.exec(t)
+  if (zhe) {
+    const digits = zhe[1]!
+    // 95折 = 9.5折; 9折, 9.5折 as written
+    const n = /^\d{2}$/.test(digits) && digits !== '10' ? decimalUnits(digits, 2) : decimalUnits(digits, 3)
+    if (n === null || n <= 0 || n > 10_000) return null
+    bp = 10_000 - n
+  } else if (t.endsWith('%')) bp = decimalUnits(t.slice(0, -1), 2)
+  else {
+    const x = parseNumberText(t)
+    if (x === null) return null
+    bp = x < 1 ? decimalUnits(t, 4) : decimalUnits(t, 2)
+  }
+  return bp !== null && bp >= 0 && bp <= 10_000 ? bp : null
+}

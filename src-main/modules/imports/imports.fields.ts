@@ -1,11 +1,13 @@
 // What an import can fill in, per entity: the field key (a customer field, `contact.<field>` for
-// the customer's primary contact, or a contact field), its zh-CN/en-US names, the header names and
-// synonyms that map to it, how its cells are read, and for dictionary fields the dictionary.
+// the customer's primary contact, a contact, product or order-line field), its zh-CN/en-US names,
+// the header names and synonyms that map to it, how its cells are read, and for dictionary fields
+// the dictionary.
 import type { DictTypeCode } from '../../contract/dictionary'
 import type { ImportEntity, ImportField, ImportMapping } from '../../contract/imports'
 import { halfWidth, type CellKind } from './imports.cells'
 
-export type FieldType = 'text' | 'digits' | 'int' | 'money' | 'date' | 'dict' | 'enum' | 'bool' | 'tags'
+/** quantity: a number > 0 with at most 3 decimals; discount: 5% / 9折 / 0.05 → basis points off */
+export type FieldType = 'text' | 'digits' | 'int' | 'money' | 'date' | 'dict' | 'enum' | 'bool' | 'tags' | 'quantity' | 'discount'
 
 export interface FieldSpec {
   key: string
@@ -94,7 +96,52 @@ const CONTACT_SPECS: FieldSpec[] = [
   { key: 'notes', zh: '备注', en: 'Notes', synonyms: ['说明', 'remark', 'remarks'], type: 'text', example: '' },
 ]
 
-export const FIELD_SPECS: Record<ImportEntity, FieldSpec[]> = { customers: CUSTOMER_SPECS, contacts: CONTACT_SPECS }
+const PRODUCT_CODE_SYNONYMS = ['物料编码', '物料编号', '物料代码', '产品编码', '产品代码', '商品编码', '商品编号', '存货编码', '货号', '料号', 'product code', 'item code', 'sku']
+const PRODUCT_NAME_SYNONYMS = ['品名', '物料名称', '商品名称', '存货名称', '货品名称', 'product name', 'item name']
+const MODEL_SYNONYMS = ['规格型号', '型号', '规格', '型号/规格', '规格/型号', 'model', 'spec', 'specification']
+const UNIT_SYNONYMS = ['计量单位', '单位名称', 'uom', 'unit']
+const PRICE_SYNONYMS = ['价格', '售价', '销售单价', '销售价', '标准售价', '含税单价', '单价(元)', 'unit price', 'price']
+
+const PRODUCT_SPECS: FieldSpec[] = [
+  { key: 'code', zh: '产品编号', en: 'Product code', synonyms: [...PRODUCT_CODE_SYNONYMS, '编号', '编码', '代码', 'code'], type: 'text', example: 'CP-100001' },
+  { key: 'name', zh: '产品名称', en: 'Product name', synonyms: [...PRODUCT_NAME_SYNONYMS, '名称', '产品', 'product', 'name'], type: 'text', required: true, example: '贴片电阻 0805' },
+  { key: 'model', zh: '型号规格', en: 'Model / spec', synonyms: MODEL_SYNONYMS, type: 'text', example: '0805 10KΩ ±1%' },
+  { key: 'unit', zh: '单位', en: 'Unit', synonyms: UNIT_SYNONYMS, type: 'text', example: '盘' },
+  { key: 'priceCents', zh: '单价', en: 'Price', synonyms: PRICE_SYNONYMS, type: 'money', example: '35.50' },
+  DICT('categoryId', 'product_category', '产品类别', 'Category', ['类别', '分类', '产品分类', '物料类别', '商品类别', 'category'], ''),
+  { key: 'enabled', zh: '启用', en: 'Active', synonyms: ['是否启用', '在售', '是否在售', 'enabled', 'active'], type: 'bool', example: '是' },
+  { key: 'notes', zh: '备注', en: 'Notes', synonyms: ['说明', '描述', '产品描述', 'remark', 'remarks', 'description'], type: 'text', example: '' },
+]
+
+/** The statuses an order may be imported in (an ERP's history): not 待审批 (a review needs the app's flow). */
+export const IMPORT_ORDER_STATUSES = ['draft', 'approved', 'shipped', 'completed', 'cancelled'] as const
+const ORDER_STATUS_VALUES: Record<string, string> = {
+  草稿: 'draft', 未提交: 'draft', draft: 'draft',
+  已审批: 'approved', 已审核: 'approved', 审批通过: 'approved', 已批准: 'approved', approved: 'approved',
+  已发货: 'shipped', 发货: 'shipped', shipped: 'shipped',
+  已完成: 'completed', 完成: 'completed', 已结束: 'completed', completed: 'completed',
+  已取消: 'cancelled', 取消: 'cancelled', 作废: 'cancelled', 已作废: 'cancelled', cancelled: 'cancelled', canceled: 'cancelled',
+}
+
+const ORDER_SPECS: FieldSpec[] = [
+  { key: 'orderCode', zh: '订单号', en: 'Order number', synonyms: ['订单编号', '订单号码', '单号', '单据编号', '单据号', '销售单号', '销售订单号', 'order no', 'order no.', 'order number', 'order code', 'order'], type: 'text', example: 'SO-2026-0001' },
+  { key: 'orderDate', zh: '下单日期', en: 'Order date', synonyms: ['订单日期', '日期', '单据日期', '销售日期', '签订日期', 'order date', 'date'], type: 'date', required: true, example: '2026-11-02' },
+  { key: 'customerCode', zh: '客户编号', en: 'Customer code', synonyms: ['客户代码', '客户编码', 'customer code'], type: 'text', example: '' },
+  { key: 'customerName', zh: '客户名称', en: 'Customer name', synonyms: ['公司名称', '单位名称', '企业名称', '购货单位', '客户', 'customer', 'customer name'], type: 'text', example: '广州示例电子有限公司' },
+  { key: 'productCode', zh: '产品编号', en: 'Product code', synonyms: PRODUCT_CODE_SYNONYMS, type: 'text', example: 'CP-100001' },
+  { key: 'productName', zh: '产品名称', en: 'Product name', synonyms: [...PRODUCT_NAME_SYNONYMS, '产品', 'product'], type: 'text', example: '贴片电阻 0805' },
+  { key: 'model', zh: '规格型号', en: 'Model / spec', synonyms: ['型号规格', ...MODEL_SYNONYMS.slice(1)], type: 'text', example: '' },
+  { key: 'unit', zh: '单位', en: 'Unit', synonyms: UNIT_SYNONYMS, type: 'text', example: '' },
+  { key: 'quantity', zh: '数量', en: 'Quantity', synonyms: ['订购数量', '销售数量', '订货数量', 'qty', 'quantity'], type: 'quantity', required: true, example: '10' },
+  { key: 'unitPriceCents', zh: '单价', en: 'Unit price', synonyms: PRICE_SYNONYMS, type: 'money', example: '35.50' },
+  { key: 'discountBp', zh: '折扣', en: 'Discount', synonyms: ['折扣率', '折扣(%)', '折让', 'discount', 'discount %'], type: 'discount', example: '5%' },
+  { key: 'status', zh: '订单状态', en: 'Status', synonyms: ['状态', '单据状态', 'status', 'order status'], type: 'enum', values: ORDER_STATUS_VALUES, example: '已完成' },
+  { key: 'owner', zh: '负责人', en: 'Owner', synonyms: ['业务员', '销售员', '销售人员', '经办人', '业务负责人', 'owner', 'sales rep', 'salesperson'], type: 'text', example: '' },
+  { key: 'deliveryAddress', zh: '收货地址', en: 'Delivery address', synonyms: ['送货地址', '交货地址', '发货地址', 'delivery address', 'shipping address'], type: 'text', example: '' },
+  { key: 'notes', zh: '备注', en: 'Notes', synonyms: ['订单备注', '说明', 'remark', 'remarks'], type: 'text', example: '' },
+]
+
+export const FIELD_SPECS: Record<ImportEntity, FieldSpec[]> = { customers: CUSTOMER_SPECS, contacts: CONTACT_SPECS, products: PRODUCT_SPECS, orders: ORDER_SPECS }
 
 export const fieldsOf = (entity: ImportEntity): ImportField[] =>
   FIELD_SPECS[entity].map((f) => ({ key: f.key, zh: f.zh, en: f.en, required: !!f.required }))
@@ -102,7 +149,7 @@ export const fieldsOf = (entity: ImportEntity): ImportField[] =>
 export const specOf = (entity: ImportEntity, key: string) => FIELD_SPECS[entity].find((f) => f.key === key)
 
 /** How the cell reader treats a field's cells. */
-export const cellKindOf = (f: FieldSpec | undefined): CellKind => (!f ? 'text' : f.type === 'digits' ? 'digits' : f.type === 'date' ? 'date' : f.type === 'int' || f.type === 'money' ? 'number' : 'text')
+export const cellKindOf = (f: FieldSpec | undefined): CellKind => (!f ? 'text' : f.type === 'digits' ? 'digits' : f.type === 'date' ? 'date' : f.type === 'int' || f.type === 'money' || f.type === 'quantity' || f.type === 'discount' ? 'number' : 'text')
 
 // Traditional characters seen in headers (the seed files' 公司名稱、聯系人、電話1…), for matching only.
 const TRAD: Record<string, string> = {

@@ -29,6 +29,22 @@ const PROBLEMS: Record<string, { zh: string; en: string }> = {
   dict_create_failed: { zh: '无法新建字典值「{value}」', en: 'could not create the dictionary value "{value}"' },
   write_failed: { zh: '保存失败：{message}', en: 'could not be saved: {message}' },
   conflict: { zh: '记录正被他人修改，请重试', en: 'was changed by someone else meanwhile; try again' },
+  invalid_quantity: { zh: '不是大于 0 的数量（最多 3 位小数）：{value}', en: 'is not a quantity above 0 (at most 3 decimals): {value}' },
+  invalid_discount: { zh: '不是折扣：{value}（可写 5%、9折 或 0.05）', en: 'is not a discount: {value} (write 5%, 9折 or 0.05)' },
+  customer_required: { zh: '需要客户编号或客户名称', en: 'needs the customer code or the customer name' },
+  product_required: { zh: '需要产品编号或产品名称', en: 'needs the product code or the product name' },
+  ambiguous_customer: { zh: '有 {count} 个客户都叫「{value}」（{codes}），请改填客户编号', en: '{count} customers are named "{value}" ({codes}); give the customer code instead' },
+  no_product: { zh: '产品库中没有编号为「{value}」的产品', en: 'no product with the code "{value}" in the catalogue' },
+  product_disabled: { zh: '产品「{value}」已停用', en: 'the product "{value}" is disabled' },
+  no_user: { zh: '找不到用户「{value}」', en: 'no user "{value}"' },
+  ambiguous_user: { zh: '有多个用户叫「{value}」，请改填登录名', en: 'several users are named "{value}"; give the login instead' },
+  owner_not_permitted: { zh: '「{value}」不在你的数据范围内，不能设为负责人', en: '"{value}" is outside your data scope and cannot be the owner' },
+  status_needs_approve: { zh: '导入已审批、已发货或已完成的订单需要订单审批权限', en: 'importing approved, shipped or completed orders needs the orders approve right' },
+  order_mismatch: { zh: '与同一订单号的第 {row} 行不一致', en: 'differs from row {row} of the same order number' },
+  order_has_errors: { zh: '同一订单的其他行有错误（第 {rows} 行），整张订单未导入', en: 'another row of the same order has errors (rows {rows}); the order was not imported' },
+  too_many_lines: { zh: '一张订单最多 {max} 行', en: 'an order has at most {max} lines' },
+  invalid_product: { zh: '不是可用的产品', en: 'is not an active product' },
+  too_big_number: { zh: '金额太大', en: 'the amount is too large' },
 }
 
 const fill = (s: string, params?: Record<string, unknown>) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(params?.[k] ?? ''))
@@ -80,12 +96,14 @@ export function openErrorReport(file: string, headers: string[], lang: Lang): Er
   }
 }
 
+const SHEET_ZH: Record<ImportEntity, string> = { customers: '客户', contacts: '联系人', products: '产品', orders: '订单' }
+
 /** The template workbook: the fields' headers (required ones marked *), an example row, the dictionaries' values. */
 export async function templateWorkbook(entity: ImportEntity, lang: Lang, dictItems: (typeCode: string) => Promise<DictItem[]>): Promise<Buffer> {
   const zh = lang === 'zh-CN'
   const wb = new ExcelJS.Workbook()
   const specs = FIELD_SPECS[entity]
-  const ws = wb.addWorksheet(safeSheetName(zh ? (entity === 'customers' ? '客户导入模板' : '联系人导入模板') : `${entity} import`), { views: [{ state: 'frozen', ySplit: 1 }] })
+  const ws = wb.addWorksheet(safeSheetName(zh ? `${SHEET_ZH[entity]}导入模板` : `${entity} import`), { views: [{ state: 'frozen', ySplit: 1 }] })
   ws.columns = specs.map((f) => ({ header: `${zh ? f.zh : f.en}${f.required ? '*' : ''}`, key: f.key, width: Math.max(12, (zh ? f.zh.length * 2 : f.en.length) + 4), style: { numFmt: '@' } }))
   ws.getRow(1).font = { bold: true }
   const example: Record<string, string> = {}

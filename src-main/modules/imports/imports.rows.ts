@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import type { ImportEntity, ImportIssue, ImportMapping } from '../../contract/imports'
 import type { DictTypeCode } from '../../contract/dictionary'
 import { cellKindOf, FIELD_SPECS, type FieldSpec } from './imports.fields'
-import { cellText, isScientific, parseDateText, parseNumberText } from './imports.cells'
+import { cellText, decimalUnits, isScientific, parseDateText, parseDiscount, parseNumberText } from './imports.cells'
 
 /** Dictionary labels (zh and en, lower-cased) → item id, per dictionary; learns created items. */
 export class DictIndex {
@@ -35,8 +35,8 @@ export interface ConvertedRow {
   issues: ImportIssue[]
 }
 
-const TRUE = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '主', 'x'])
-const FALSE = new Set(['否', 'n', 'no', 'false', '0', ''])
+const TRUE = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '主', 'x', '启用', '有效', '在售', 'active', 'enabled'])
+const FALSE = new Set(['否', 'n', 'no', 'false', '0', '', '停用', '禁用', '无效', '停售', 'inactive', 'disabled'])
 
 /** The cells of a row as text, each read as its mapped field wants (digits for phone columns, dates…). */
 export function rowTexts(entity: ImportEntity, mapping: ImportMapping, cells: unknown[], width: number): string[] {
@@ -62,9 +62,18 @@ function readCell(f: FieldSpec, text: string, dicts: DictIndex, createDict: bool
       return { value: n }
     }
     case 'money': {
-      const n = parseNumberText(text)
+      const n = decimalUnits(text, 2)
       if (n === null || n < 0) return { issue: { field: f.key, code: 'invalid_number', params: { value: text } } }
-      return { value: Math.round(n * 100) }
+      return { value: n }
+    }
+    case 'quantity': {
+      const n = decimalUnits(text, 3)
+      if (n === null || n <= 0) return { issue: { field: f.key, code: 'invalid_quantity', params: { value: text } } }
+      return { value: n / 1000 }
+    }
+    case 'discount': {
+      const bp = parseDiscount(text)
+      return bp === null ? { issue: { field: f.key, code: 'invalid_discount', params: { value: text } } } : { value: bp }
     }
     case 'date': {
       const d = parseDateText(text)
@@ -129,7 +138,7 @@ export function convertRow(entity: ImportEntity, mapping: ImportMapping, rowNumb
   for (const f of FIELD_SPECS[entity]) {
     if (f.required && out.values[f.key] === undefined && !out.issues.some((i) => i.field === f.key)) out.issues.push({ field: f.key, code: 'required' })
   }
-  if (out.values.code !== undefined && !/^[A-Za-z0-9-]{1,32}$/.test(String(out.values.code))) out.issues.push({ field: 'code', code: 'invalid_format', params: { value: out.values.code } })
+  if (entity === 'customers' && out.values.code !== undefined && !/^[A-Za-z0-9-]{1,32}$/.test(String(out.values.code))) out.issues.push({ field: 'code', code: 'invalid_format', params: { value: out.values.code } })
   return out
 }
 

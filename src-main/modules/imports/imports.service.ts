@@ -1,4 +1,5 @@
-// 导入: customers (with their primary contact) and contacts from an .xlsx or a CSV. The file is
+// 导入: customers (with their primary contact), contacts, products and orders (imports.products,
+// imports.orders) from an .xlsx or a CSV. The file is
 // read as a stream, row by row; every row is read by its mapped fields, checked like the form
 // checks it, and 查重'd (customers: the customers service's rules, against the database and the
 // rows before it in the file) before anything of it is written. Valid rows are written in chunks,
@@ -12,7 +13,7 @@ import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { DictTypeCode } from '../../contract/dictionary'
 import {
-  MAX_IMPORT_BYTES, type ImportEntity, type ImportFile, type ImportInspection, type ImportIssue, type ImportMapping, type ImportPreview,
+  IMPORT_ENTITIES, MAX_IMPORT_BYTES, type ImportEntity, type ImportFile, type ImportInspection, type ImportIssue, type ImportMapping, type ImportPreview,
   type ImportSummary, type OnDuplicate, type SavedMapping,
 } from '../../contract/imports'
 import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
@@ -30,9 +31,13 @@ import { assertMayAddContacts, ContactFields, insertImportedContacts, liveContac
 import { dictItemsOfType, dictSave } from '../dictionary/dictionary.service'
 import { assertMayImportToPool, releaseImported } from '../pool/pool.service'
 import { MIME } from '../exports/exports.service'
-import { FIELD_SPECS, fieldsOf, suggestMapping } from './imports.fields'
+import { FIELD_SPECS, fieldsOf, suggestMapping, type FieldSpec } from './imports.fields'
 import { convertRow, DictIndex, isBlank, rowTexts, splitContact, zodIssues, type ConvertedRow } from './imports.rows'
 import { openSheet, type CsvEncoding, type OpenedSheet } from './imports.reader'
+import { checkProductRow, productDuplicates, ProductWriter } from './imports.products'
+import { checkOrderRow, orderDuplicates, OrderWriter, resolveOrderRows } from './imports.orders'
+import { removeImportedProducts } from '../products/products.service'
+import { removeImportedOrders } from '../orders/orders.service'
 import { openErrorReport, reasonText, templateWorkbook, type ErrorReport } from './imports.report'
 import {
   deleteMapping, findBatch, findMapping, findMappingByName, insertBatch, insertMapping, mappingsOf, updateBatch, updateMapping, type BatchRow,
@@ -61,17 +66,18 @@ const UPLOAD_TTL_MS = 24 * 3600_000
 
 const importsDir = (ctx: ServiceContext, sub: string) => path.join(ctx.dataDir, 'imports', sub)
 
+/** The import right of the entity and the right to create its records (orders: and to see the customers they name). */
 function requireImport(ctx: ServiceContext, entity: ImportEntity) {
   requirePerm(ctx.actor, entity, 'import')
-  if (entity === 'contacts') requirePerm(ctx.actor, 'contacts', 'create')
-  else requirePerm(ctx.actor, 'customers', 'create')
+  requirePerm(ctx.actor, entity, 'create')
+  if (entity === 'orders') requirePerm(ctx.actor, 'customers', 'view')
 }
 
 // ---- uploaded files ----------------------------------------------------------------------------
 
 /** Stores an uploaded file for the wizard's steps; only its uploader can use it, for a day. */
 export async function importsUpload(ctx: ServiceContext, input: { fileName: string; contentBase64: string }): Promise<{ fileId: string }> {
-  if (!can(ctx.actor, 'customers', 'import') && !can(ctx.actor, 'contacts', 'import')) requirePerm(ctx.actor, 'customers', 'import')
+  if (!IMPORT_ENTITIES.some((e) => can(ctx.actor, e, 'import'))) requirePerm(ctx.actor, 'customers', 'import')
   const ext = path.extname(input.fileName).toLowerCase()
   if (!['.xlsx', '.csv', '.txt'].includes(ext)) {
     throw new AppError('rule', `not an .xlsx or .csv file: ${input.fileName}`, { key: ext === '.xls' ? 'imports.errors.oldExcel' : 'imports.errors.unsupportedType', params: { name: input.fileName } })
@@ -196,12 +202,17 @@ function checkMapping(entity: ImportEntity, mapping: ImportMapping) {
 
 const TOTALS = new Set(['合计', '总计', '小计', 'total', 'totals', 'sum'])
 
+/** The fields a record row names something by (an exported list's totals row has none of them). */
+const NAME_FIELDS: Record<ImportEntity, string[]> = { customers: ['name'], contacts: ['customerName'], products: ['name'], orders: ['productCode', 'productName'] }
+
 /** An exported list's totals row (合计 first, no name): not a record. */
 function isTotalsRow(entity: ImportEntity, mapping: ImportMapping, texts: string[]): boolean {
   const first = texts.find((x) => x !== '')
   if (!first || !TOTALS.has(first.toLowerCase())) return false
-  const nameCol = mapping.indexOf(entity === 'customers' ? 'name' : 'customerName')
-  return nameCol < 0 || !texts[nameCol]
+  return NAME_FIELDS[entity].every((f) => {
+    const col = mapping.indexOf(f)
+    return col < 0 || !texts[col]
+  })
 }
 
 /** A checked row: its form input (customer fields / contact fields) or its issues. */
@@ -306,6 +317,7 @@ async function checkRun(ctx: ServiceContext, o: ImportRun) {
       throw ruleError('imports.errors.createDuplicatesNotAllowed', 'your role may not create duplicate customers')
     }
   }
+  if (o.onDuplicate === 'update' && o.entity === 'orders') throw ruleError('imports.errors.ordersNoUpdate', 'imported orders are skipped or created, never updated')
   if (o.onDuplicate === 'update') requirePerm(ctx.actor, o.entity, 'edit')
   if (o.createDictValues) requirePerm(ctx.actor, 'dictionary', 'create')
 }
@@ -368,7 +380,7 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
     }
     await report.add(row.texts, reasonText(o.entity, issues, o.lang))
   }
-  const state = new RunState(ctx, o, await loadDicts(ctx, o.entity))
+  const state = new RunState(ctx, o, await loadDicts(ctx, o.entity), job)
   // the job shows its end only once the batch row says it (the report and undo read that row)
   let final: ImportSummary['status'] = 'running'
   try {
@@ -382,15 +394,32 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
       // let other calls run between chunks
       await new Promise((r) => setImmediate(r))
     }
+    const orders = state.orders
+    // orders: the file is read first (an order's lines may be anywhere in it), then written — each half of the progress bar
+    if (orders) job.fraction = () => sheet.opened.fraction() / 2
     for await (const raw of sheet.rows) {
       if (job.cancel) break
       const texts = rowTexts(o.entity, o.mapping, raw.cells, headers.length)
       if (isBlank(texts) || isTotalsRow(o.entity, o.mapping, texts)) continue
       job.rowsDone++
-      chunk.push(convertRow(o.entity, o.mapping, raw.rowNumber, texts, state.dicts, o.createDictValues))
+      const row = convertRow(o.entity, o.mapping, raw.rowNumber, texts, state.dicts, o.createDictValues)
+      if (orders) {
+        orders.add(row)
+        if (job.rowsDone % IMPORT_CHUNK === 0) await new Promise((r) => setImmediate(r))
+        continue
+      }
+      chunk.push(row)
       if (chunk.length >= IMPORT_CHUNK) await flush()
     }
     if (!job.cancel) await flush()
+    if (orders && !job.cancel) {
+      const total = Math.max(1, orders.total)
+      job.fraction = () => 0.5 + (0.5 * Math.min(orders.done, total)) / total
+      await orders.finish(job, reject, IMPORT_CHUNK, async () => {
+        hooks.onProgress?.(summaryOf(job))
+        await new Promise((r) => setImmediate(r))
+      })
+    }
     final = job.cancel ? 'cancelled' : 'done'
   } catch (e) {
     final = 'failed'
@@ -420,16 +449,25 @@ class RunState {
   private customers = new Map<string, { id: string; ownerId: string | null; name: string } | null>()
   private contactNames = new Map<string, number>()
   private createDupes = false
+  private products: ProductWriter | null = null
+  /** orders: the rows gathered while reading, written at the end */
+  readonly orders: OrderWriter | null = null
 
   constructor(
     private ctx: ServiceContext,
     private o: ImportRun,
     readonly dicts: DictIndex,
-  ) {}
+    job: Job,
+  ) {
+    const note = (v: number) => this.noteVersion(job, v)
+    if (o.entity === 'products') this.products = new ProductWriter(ctx, o.onDuplicate, job.batchId, note, issuesOfError)
+    if (o.entity === 'orders') this.orders = new OrderWriter(ctx, o.onDuplicate, job.batchId, note, issuesOfError)
+  }
 
   async writeChunk(rows: ConvertedRow[], job: Job, reject: (r: ConvertedRow, issues: ImportIssue[]) => Promise<void>) {
     await this.createDictValues(rows)
     if (this.o.entity === 'customers') await this.writeCustomers(rows, job, reject)
+    else if (this.products) await this.products.write(rows, job, reject)
     else await this.writeContacts(rows, job, reject)
   }
 
@@ -638,6 +676,14 @@ function issuesOfError(e: AppError): ImportIssue[] {
   return [{ field: null, code: 'write_failed', params: { message: e.message } }]
 }
 
+/** An enum or yes/no value as the template lists it, in the language of the run. */
+function enumLabel(s: FieldSpec, v: unknown, lang: Lang): string {
+  const zh = lang === 'zh-CN'
+  if (s.type === 'bool') return v ? (zh ? '是' : 'yes') : zh ? '否' : 'no'
+  const keys = Object.entries(s.values ?? {}).filter(([, x]) => x === v).map(([k]) => k)
+  return keys.find((k) => /\p{Script=Han}/u.test(k) === zh) ?? String(v)
+}
+
 // ---- preview -------------------------------------------------------------------------------------
 
 export async function previewFile(ctx: ServiceContext, f: { file: string; fileName: string }, o: ImportRun, count: number): Promise<ImportPreview> {
@@ -655,13 +701,16 @@ export async function previewFile(ctx: ServiceContext, f: { file: string; fileNa
   } finally {
     sheet.opened.close()
   }
-  const checked = rows.map(o.entity === 'customers' ? checkCustomerRow : checkContactRow)
+  const checked: ConvertedRow[] = rows.map(o.entity === 'customers' ? checkCustomerRow : o.entity === 'products' ? checkProductRow : o.entity === 'orders' ? checkOrderRow : checkContactRow)
+  if (o.entity === 'orders') await resolveOrderRows(ctx, checked)
   const specs = new Map(FIELD_SPECS[o.entity].map((s) => [s.key, s]))
   const shown = (key: string, v: unknown): string | null => {
     if (v === null || v === undefined) return null
     const s = specs.get(key)
     if (s?.type === 'dict') return dicts.labelOf(String(v))
     if (s?.type === 'money') return (Number(v) / 100).toFixed(2)
+    if (s?.type === 'discount') return `${Number(v) / 100}%`
+    if (s?.type === 'enum' || s?.type === 'bool') return enumLabel(s, v, o.lang)
     if (Array.isArray(v)) return v.join(',')
     return String(v)
   }
@@ -670,6 +719,8 @@ export async function previewFile(ctx: ServiceContext, f: { file: string; fileNa
     const probes = checked.map((r) => ({ name: String(r.values.name ?? ''), taxId: (r.values.taxId as string) ?? null, phone: (r.values.phone as string) ?? null, phone2: (r.values.phone2 as string) ?? null }))
     dupes = await findDuplicatesMany(ctx.db.knex, probes)
   }
+  const productDupes = o.entity === 'products' ? await productDuplicates(ctx, checked) : []
+  const orderDupes = o.entity === 'orders' ? await orderDuplicates(ctx, checked) : []
   const seen = new Map<string, number>()
   return {
     fields: fieldsOf(o.entity),
@@ -688,6 +739,8 @@ export async function previewFile(ctx: ServiceContext, f: { file: string; fileNa
         }
         if (key && !seen.has(key)) seen.set(key, r.rowNumber)
       }
+      if (productDupes[i]) [duplicate, duplicateOf] = ['same', productDupes[i]!.name]
+      if (orderDupes[i]) [duplicate, duplicateOf] = ['same', orderDupes[i]!]
       return {
         rowNumber: r.rowNumber, issues: r.issues, duplicate, duplicateOf,
         values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, shown(k, v)])),
@@ -741,7 +794,8 @@ export async function importsUndo(ctx: ServiceContext, input: { batchId: string 
   if (b.status === 'undone') throw ruleError('imports.errors.alreadyUndone', 'the import was undone already')
   const last = b.last_version === null ? 0 : Number(b.last_version)
   const removed = await ctx.db.knex.transaction(async (trx) => {
-    const n = b.entity === 'customers' ? await removeImportedCustomers(trx, ctx, b.id, last) : await removeImportedContacts(trx, ctx, b.id, last)
+    const remove = { customers: removeImportedCustomers, contacts: removeImportedContacts, products: removeImportedProducts, orders: removeImportedOrders }[b.entity as ImportEntity]
+    const n = await remove(trx, ctx, b.id, last)
     await updateBatch(trx, b.id, { status: 'undone', undone_at: ctx.clock.now().toISOString() })
     return n
   })
@@ -752,11 +806,13 @@ export async function importsUndo(ctx: ServiceContext, input: { batchId: string 
 
 // ---- templates and saved mappings --------------------------------------------------------------------
 
+const TEMPLATE_ZH: Record<ImportEntity, string> = { customers: '客户', contacts: '联系人', products: '产品', orders: '订单' }
+
 export async function importsTemplate(ctx: ServiceContext, input: { entity: ImportEntity; lang: Lang }): Promise<ImportFile> {
   requirePerm(ctx.actor, input.entity, 'import')
   const bytes = await templateWorkbook(input.entity, input.lang, (t) => dictItemsOfType(ctx.db.knex, t as DictTypeCode))
   const zh = input.lang === 'zh-CN'
-  const name = zh ? (input.entity === 'customers' ? '客户导入模板' : '联系人导入模板') : `${input.entity}-import-template`
+  const name = zh ? `${TEMPLATE_ZH[input.entity]}导入模板` : `${input.entity}-import-template`
   return { fileName: `${name}.xlsx`, mime: MIME.xlsx, contentBase64: bytes.toString('base64') }
 }
 

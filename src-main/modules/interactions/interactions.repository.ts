@@ -73,6 +73,55 @@ export async function countInteractionsIn(db: Knex, visible: VisibleFilter, rang
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
 
+/** `sum(case when <col> in range i then 1 else 0 end) as n_i` per range. */
+const countsPerRange = (db: Knex, col: string, ranges: Array<{ from: string; to: string }>) =>
+  ranges.map((r, i) => db.raw(`sum(case when ?? >= ? and ?? < ? then 1 else 0 end) as ??`, [col, r.from, col, r.to, `n_${i}`]))
+const spanOf = (ranges: Array<{ from: string; to: string }>) => ({
+  lo: ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from),
+  hi: ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to),
+})
+
+/**
+ * countInteractionsIn for company scope (nothing narrows the customers), without a customer read
+ * per record or a seek per customer: the live records of the period counted in one range of
+ * interactions_period_cover (occurred_at, customer_id, deleted_at), minus the live records of
+ * deleted customers, found from the deleted customers (customers_deleted_at_owner_id_index), each
+ * one's records of the period in interactions_customer_period_cover. The same rows as
+ * interactionBase (live record, live customer); every write is seen as it is (no summary).
+ */
+export function interactionsInAllQueries(db: Knex, ranges: Array<{ from: string; to: string }>): [all: Knex.QueryBuilder, ofDeletedCustomers: Knex.QueryBuilder] {
+  const { lo, hi } = spanOf(ranges)
+  const period = (q: Knex.QueryBuilder) => q.whereNull('i.deleted_at').where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi).first(countsPerRange(db, 'i.occurred_at', ranges))
+  return [period(db('interactions as i')), period(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interactions as i', 'i.customer_id', 'c.id'))]
+}
+
+export async function countInteractionsInAll(db: Knex, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  if (!ranges.length) return []
+  const [all, gone]: Array<Record<string, unknown> | undefined> = await Promise.all(interactionsInAllQueries(db, ranges))
+  return ranges.map((_, i) => Number(all?.[`n_${i}`] ?? 0) - Number(gone?.[`n_${i}`] ?? 0))
+}
+
+/**
+ * How many promises are open and due before a day across every customer (promiseRows: live
+ * promise, live record, live customer), as the open promises of that range of
+ * interaction_promises_open_due (index only) minus those of deleted records (found through the
+ * partial index interactions_deleted) and those of live records of deleted customers (found from
+ * the deleted customers): bounded by the deleted rows, not by the 30,000 open promises.
+ */
+export function openPromisesDueAllQueries(db: Knex, dueBefore: string): [all: Knex.QueryBuilder, ofDeletedRecords: Knex.QueryBuilder, ofDeletedCustomers: Knex.QueryBuilder] {
+  const open = (q: Knex.QueryBuilder) => q.whereNull('p.kept_at').whereNull('p.deleted_at').where('p.due_date', '<', dueBefore).first(db.raw('count(*) as n'))
+  return [
+    open(db('interaction_promises as p')),
+    open(joinOuterFirst(db, db('interactions as i').whereNotNull('i.deleted_at'), 'interaction_promises as p', 'p.interaction_id', 'i.id')),
+    open(joinOuterFirst(db, db('customers as c').whereNotNull('c.deleted_at'), 'interaction_promises as p', 'p.customer_id', 'c.id').join('interactions as i', 'i.id', 'p.interaction_id').whereNull('i.deleted_at')),
+  ]
+}
+
+export async function countOpenPromisesDueAll(db: Knex, dueBefore: string): Promise<number> {
+  const [all, ofDeletedRecords, ofDeletedCustomers] = (await Promise.all(openPromisesDueAllQueries(db, dueBefore))).map((r: Record<string, unknown> | undefined) => Number(r?.n ?? 0))
+  return all - ofDeletedRecords - ofDeletedCustomers
+}
+
 export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
   const q = visible(interactionBase(db))
   if (f.customerId) q.where('i.customer_id', f.customerId)
@@ -154,14 +203,15 @@ export function promiseRows(db: Knex) {
 
 /** One page of the visible promises (open, kept or all), those without a due date last. */
 export async function pagePromises(
-  db: Knex, visible: VisibleFilter, f: { customerId?: string; status: 'open' | 'kept' | 'all'; dueBefore?: string }, p: PageRequest,
+  db: Knex, visible: VisibleFilter, f: { customerId?: string; status: 'open' | 'kept' | 'all'; dueBefore?: string }, p: PageRequest, knownTotal?: number,
 ): Promise<{ rows: Row[]; total: number }> {
   const q = visible(promiseRows(db))
   if (f.customerId) q.where('p.customer_id', f.customerId)
   if (f.dueBefore) q.where('p.due_date', '<', f.dueBefore)
   if (f.status === 'open') q.whereNull('p.kept_at')
   if (f.status === 'kept') q.whereNotNull('p.kept_at')
-  const total = await countRows(q)
+  // knownTotal: counted by the caller another way (countOpenPromisesDueAll)
+  const total = knownTotal ?? (await countRows(q))
   const page = q.clone().select('p.*', 'c.name as customer_name')
   // those past a date all have one: their order is the due date's (an index order: the first page
   // of open promises reads a few rows of interaction_promises_open_due, not every match sorted)

@@ -17,7 +17,7 @@ import { toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
-import { diff, recordAudit } from '../audit/audit.service'
+import { diff, recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
 import { closeWarningsForOrder } from '../churn/churn.service'
 import { customerSearchCandidateIds, customersGet } from '../customers/customers.service'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
@@ -29,6 +29,7 @@ import {
   filteredOrders, filteredPayments, findOrder, insertOrder, linesOf, orderCodeExists, orderPageIds, orderRowsByIds, orderSums, overdueSum, paymentSums, planSearch, productsByIds,
   whereOrderOwnerInTeam, type SearchPlan, readSetting, recomputeCustomerTrade, removeOrderChildren, replaceLines, updateOrder, writeSetting, type Row,
   orderCodeYears, searchCustomerTexts, searchOrdersByCodes, searchOrdersInCodeRange, searchOrdersOfCustomers,
+  importedOrders, insertOrderLines, insertOrders, lineCountOf, takenOrderCodes,
 } from './orders.repository'
 import { isOrderCodeOnly, orderCodeQuery } from './orders.search'
 import { monthlyActuals, orderStatsSums, paymentStatsSums, type StatsRange } from './stats.repository'
@@ -524,4 +525,119 @@ export async function ordersBriefing(ctx: ServiceContext, ranges: Array<{ firstD
     out.push({ orders: orders.n, salesCents: orders.total, paymentsCents: payments.amount })
   }
   return out
+}
+
+// ---- 导入 (imports module) ---------------------------------------------------------------------------
+
+export interface ImportedOrder {
+  /** the file's order number; null (or taken): the next DD-number of its year */
+  code: string | null
+  customerId: string
+  /** the customer's delivery address when the file has none */
+  customerAddress: string | null
+  ownerId: string
+  orderDate: string
+  status: 'draft' | 'approved' | 'shipped' | 'completed' | 'cancelled'
+  deliveryAddress: string | null
+  notes: string | null
+  lines: OrderLineInput[]
+}
+
+/**
+ * Orders of an import, created as the order form creates them (lines priced by the one rounding
+ * rule, receivables settled, stats buckets refreshed, each with its audit entry on the customer's
+ * history) but in the status the file gives (an ERP's history: approved, shipped or completed
+ * orders are sales at once — the caller required orders.approve for those). Then the customers'
+ * 交易次数/交易金额/首次交易/最近交易 are recomputed and their system reminders re-evaluated,
+ * as a status change to a sale does. An order whose lines the catalogue refuses is not written:
+ * answered in `failed` by its index with the error.
+ */
+export async function insertImportedOrders(trx: Knex.Transaction, ctx: ServiceContext, items: ImportedOrder[], o: { batchId: string; version: number }) {
+  requirePerm(ctx.actor, 'orders', 'create')
+  const at = ctx.clock.now().toISOString()
+  const failed = new Map<number, AppError>()
+  const prepared: Array<{ item: ImportedOrder; id: string; lines: PreparedLines }> = []
+  for (let i = 0; i < items.length; i++) {
+    const id = newId()
+    try {
+      prepared.push({ item: items[i]!, id, lines: await prepareLines(trx, id, items[i]!.lines, new Set(), at, o.version) })
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e
+      failed.set(i, e)
+    }
+  }
+  const wanted = prepared.map((p) => p.item.code)
+  const taken = await takenOrderCodes(trx, wanted.filter((c): c is string => !!c))
+  const used = new Set<string>()
+  const orders: Row[] = []
+  const lines: Row[] = []
+  for (const p of prepared) {
+    const it = p.item
+    let code = it.code
+    if (!code || taken.has(code) || used.has(code)) code = await newOrderCode(trx, Number(it.orderDate.slice(0, 4)))
+    used.add(code)
+    const st = it.status
+    const reviewed = st === 'approved' || st === 'shipped' || st === 'completed'
+    orders.push({
+      id: p.id, code, customer_id: it.customerId, order_date: it.orderDate, status: st, total_cents: p.lines.totalCents, received_cents: 0,
+      outstanding_cents: 0, max_discount_bp: p.lines.maxDiscountBp, delivery_address: it.deliveryAddress || it.customerAddress || null,
+      notes: it.notes || null, owner_id: it.ownerId, created_by: ctx.actor.userId,
+      approved_by: reviewed ? ctx.actor.userId : null, approved_at: reviewed ? at : null, approval_result: reviewed ? 'approved' : null,
+      shipped_at: st === 'shipped' || st === 'completed' ? at : null, completed_at: st === 'completed' ? at : null, cancelled_at: st === 'cancelled' ? at : null,
+      created_at: at, updated_at: at, version: o.version, import_batch_id: o.batchId,
+    })
+    lines.push(...p.lines.rows)
+  }
+  await insertOrders(trx, ctx.db.dialect, orders)
+  await insertOrderLines(trx, ctx.db.dialect, lines)
+  for (const p of prepared) await settleOrder(trx, ctx.db.dialect, p.id, o.version)
+  const audits: AuditInput[] = orders.map((r, i) => {
+    const l = prepared[i]!.lines.rows
+    const view = {
+      customerId: String(r.customer_id), orderDate: String(r.order_date), deliveryAddress: str(r.delivery_address), notes: str(r.notes), totalCents: Number(r.total_cents),
+      lines: l.map((x) => lineSummary({ productName: String(x.product_name), quantity: Number(x.quantity), unitPriceCents: Number(x.unit_price_cents), discountBp: Number(x.discount_bp), lineTotalCents: Number(x.line_total_cents) })),
+    }
+    return { entity: 'order', entityId: String(r.id), parentId: String(r.customer_id), action: 'create', changes: { code: [null, r.code], status: [null, r.status], ...diff(null, view) } }
+  })
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, audits)
+  const customers = [...new Set(orders.filter((r) => isCounted(String(r.status))).map((r) => String(r.customer_id)))]
+  for (const c of customers) await recomputeCustomerTrade(trx, c, o.version)
+  if (customers.length) await evaluateCustomers(trx, ctx, customers, async () => o.version)
+  return { ids: prepared.map((p) => p.id), indexes: items.map((_, i) => i).filter((i) => !failed.has(i)), failed }
+}
+
+/**
+ * 撤销导入 of orders: every order the import created (with its lines) is removed while none
+ * changed since (version above the import's last: an edit, a step, a plan or a payment);
+ * otherwise nothing is. The customers' trade figures, the stats and the reminders follow; the
+ * removed orders' numbers are freed (a re-import may use them again) with a ~suffix. Answers the
+ * number of order lines removed (an import counts rows, one per line).
+ */
+export async function removeImportedOrders(trx: Knex.Transaction, ctx: ServiceContext, batchId: string, lastVersion: number): Promise<number> {
+  requirePerm(ctx.actor, 'orders', 'delete')
+  const rows = await importedOrders(trx, batchId)
+  const changed = rows.filter((r) => Number(r.version) > lastVersion).length
+  if (changed) throw ruleError('imports.errors.changedSinceImport', `${changed} imported records changed since the import`, { count: changed })
+  for (const r of rows) await loadOrderFor(ctx, trx, String(r.id), 'delete')
+  const ids = rows.map((r) => String(r.id))
+  const removed = await lineCountOf(trx, ids)
+  const at = ctx.clock.now().toISOString()
+  const version = await nextVersion(trx)
+  for (const r of rows) {
+    const id = String(r.id)
+    await updateOrder(trx, id, { code: `${String(r.code).slice(0, 23)}~${id.slice(0, 8)}`, deleted_at: at, updated_at: at, version })
+    await removeOrderChildren(trx, id, at, version)
+    await settleOrder(trx, ctx.db.dialect, id, version, r)
+  }
+  const customers = [...new Set(rows.map((r) => String(r.customer_id)))]
+  for (const c of customers) await recomputeCustomerTrade(trx, c, version)
+  if (customers.length) await evaluateCustomers(trx, ctx, customers, async () => version)
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, rows.map((r): AuditInput => ({ entity: 'order', entityId: String(r.id), parentId: String(r.customer_id), action: 'delete', changes: { code: [r.code, null], status: [r.status, null] } })))
+  return removed
+}
+
+/** 导入's 查重 of orders: the numbers among `codes` an order holds (live or deleted; a number is unique). */
+export async function orderCodesTaken(ctx: ServiceContext, codes: string[]): Promise<Set<string>> {
+  requirePerm(ctx.actor, 'orders', 'view')
+  return takenOrderCodes(ctx.db.knex, codes)
 }

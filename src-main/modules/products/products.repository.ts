@@ -1,7 +1,8 @@
 // Knex queries of products and their stock (inventory per warehouse).
 import type { Knex } from 'knex'
 import type { PRODUCT_SORT_FIELDS, ProductFilter, StockFilter } from '../../contract/products'
-import { whereLike } from '../../db/dialect'
+import type { Dialect } from '../../db/config'
+import { insertChunked, whereLike } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 type Q = Knex.QueryBuilder
@@ -99,4 +100,34 @@ export function stockList(db: Knex, f: StockFilter) {
 export async function warehouseNames(db: Knex): Promise<string[]> {
   const rows: Array<{ warehouse: string }> = await db('inventory').whereNull('deleted_at').distinct('warehouse').orderBy('warehouse')
   return rows.map((r) => r.warehouse)
+}
+
+// ---- 导入 ------------------------------------------------------------------------------------------
+
+/** Products (live or deleted: a code stays taken) whose lower-cased code is among `codes`. */
+export function productsByCodes(db: Knex, codes: string[]): Promise<Row[]> {
+  if (!codes.length) return Promise.resolve([])
+  const lower = codes.map((c) => c.toLowerCase())
+  return db('products').whereRaw(`lower(code) in (${lower.map(() => '?').join(', ')})`, lower).select('id', 'code', 'name', 'model', 'unit', 'price_cents', 'enabled', 'deleted_at', 'version')
+}
+
+/** Lower-cased codes among `codes` that a product holds (live or deleted). */
+export async function takenProductCodes(db: Knex, codes: string[]): Promise<Set<string>> {
+  return new Set((await productsByCodes(db, codes)).map((r) => String(r.code).toLowerCase()))
+}
+
+export const insertProducts = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'products', rows)
+
+/** The live products an import created. */
+export const importedProducts = (db: Knex, batchId: string): Promise<Row[]> =>
+  db('products').where({ import_batch_id: batchId }).whereNull('deleted_at').select('id', 'code', 'version')
+
+/** How many live order lines name one of the products. */
+export async function productsUse(db: Knex, ids: string[]): Promise<number> {
+  let n = 0
+  for (let i = 0; i < ids.length; i += 500) {
+    const r = await db('order_lines').whereIn('product_id', ids.slice(i, i + 500)).whereNull('deleted_at').count({ n: '*' }).first()
+    n += Number(r?.n ?? 0)
+  }
+  return n
 }

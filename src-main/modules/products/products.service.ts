@@ -5,17 +5,17 @@
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import { ProductFields, type Product, type StockRow } from '../../contract/products'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
 import { newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { requirePerm } from '../auth/permissions'
-import { diff, recordAudit } from '../audit/audit.service'
+import { diff, recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { pinyinForms } from '../customers/customers.search'
 import {
-  findProduct, findStock, insertProduct, insertStock, productCodeTaken, productList, productUse, stockList, stockOf, updateProduct,
-  updateStock, warehouseNames, type Row,
+  findProduct, findStock, importedProducts, insertProduct, insertProducts, insertStock, productCodeTaken, productList, productsByCodes, productsUse,
+  productUse, stockList, stockOf, takenProductCodes, updateProduct, updateStock, warehouseNames, type Row,
 } from './products.repository'
 
 type Fields = Partial<ReturnType<typeof ProductFields.parse>>
@@ -211,4 +211,110 @@ export async function stockRemove(ctx: ServiceContext, input: { id: string; vers
 export async function stockWarehouses(ctx: ServiceContext): Promise<string[]> {
   requirePerm(ctx.actor, 'products', 'view')
   return warehouseNames(ctx.db.knex)
+}
+
+// ---- 导入 (imports module) -------------------------------------------------------------------------
+
+export interface ImportedProduct {
+  /** checked by ProductFields; code null: the system numbers it */
+  fields: Fields & { name: string }
+}
+
+/** Live or deleted products by their codes (lower-cased code → row), for 查重 by code. */
+export async function productsByCodeForImport(db: Knex, codes: string[]): Promise<Map<string, { id: string; code: string; name: string; live: boolean; enabled: boolean; priceCents: number | null; model: string | null; unit: string | null }>> {
+  const out = new Map<string, { id: string; code: string; name: string; live: boolean; enabled: boolean; priceCents: number | null; model: string | null; unit: string | null }>()
+  for (let i = 0; i < codes.length; i += 500) {
+    for (const r of await productsByCodes(db, codes.slice(i, i + 500))) {
+      const key = String(r.code).toLowerCase()
+      const live = !r.deleted_at
+      if (out.get(key)?.live && !live) continue
+      out.set(key, { id: String(r.id), code: String(r.code), name: String(r.name), live, enabled: toBool(r.enabled), priceCents: toNum(r.price_cents), model: str(r.model), unit: str(r.unit) })
+    }
+  }
+  return out
+}
+
+/**
+ * Products of an import, in one statement per chunk of rows, stamped with the import's batch and
+ * version, each with its audit entry. A code already taken (or blank) gets the next CP-number.
+ * The caller checked the rows (ProductFields) and holds products.import.
+ */
+export async function insertImportedProducts(trx: Knex.Transaction, ctx: ServiceContext, items: ImportedProduct[], o: { batchId: string; version: number }): Promise<string[]> {
+  requirePerm(ctx.actor, 'products', 'create')
+  const at = ctx.clock.now().toISOString()
+  const cats = [...new Set(items.map((i) => i.fields.categoryId).filter((x): x is string => !!x))]
+  if (cats.length) await assertDictRefs(trx, cats.map((id) => ({ field: 'categoryId', typeCode: 'product_category' as const, id, isNew: true })))
+  const wanted = items.map((i) => i.fields.code?.trim() || null)
+  const taken = await takenProductCodes(trx, wanted.filter((c): c is string => !!c))
+  const used = new Set<string>()
+  const rows: Row[] = []
+  const ids: string[] = []
+  const audits: AuditInput[] = []
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i]!.fields
+    let code = wanted[i]
+    if (!code || taken.has(code.toLowerCase()) || used.has(code.toLowerCase())) code = await newProductCode(trx)
+    used.add(code.toLowerCase())
+    const id = newId()
+    ids.push(id)
+    const view = {
+      code, name: f.name, model: f.model || null, unit: f.unit || null, priceCents: f.priceCents ?? null, categoryId: f.categoryId ?? null,
+      enabled: f.enabled ?? true, notes: f.notes || null,
+    }
+    rows.push({
+      id, code, name: view.name, model: view.model, unit: view.unit, price_cents: view.priceCents, category_id: view.categoryId, enabled: view.enabled,
+      notes: view.notes, search_text: productSearchText({ code, name: f.name, model: f.model }), created_at: at, updated_at: at, version: o.version,
+      import_batch_id: o.batchId,
+    })
+    audits.push({ entity: 'product', entityId: id, action: 'create', changes: diff(null, view) })
+  }
+  await insertProducts(trx, ctx.db.dialect, rows)
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, audits)
+  return ids
+}
+
+/**
+ * An import's update of a live product: only the fields the row has; its code stays. Answers
+ * whether anything changed (an unchanged row is counted as skipped).
+ */
+export async function updateProductFromImport(trx: Knex.Transaction, ctx: ServiceContext, id: string, fields: Fields, version: number): Promise<boolean> {
+  requirePerm(ctx.actor, 'products', 'edit')
+  const before = await loadProduct(trx, id)
+  const { code: _code, ...f } = fields
+  await checkCategory(trx, f.categoryId, before.categoryId)
+  const wanted = { ...auditView(before) } as Record<string, unknown>
+  for (const [k, v] of Object.entries(f)) if (v !== undefined) wanted[k] = typeof v === 'string' ? v || null : v
+  const changes = diff(auditView(before), wanted)
+  if (!Object.keys(changes).length) return false
+  const patch: Row = {}
+  for (const k of Object.keys(changes)) patch[COLUMN[k] ?? k] = wanted[k]
+  patch.search_text = productSearchText({ code: before.code, name: String(wanted.name), model: wanted.model as string | null })
+  Object.assign(patch, { updated_at: ctx.clock.now().toISOString(), version })
+  if (!(await updateProduct(trx, id, patch, before.version))) throw conflict('product')
+  await recordAudit(trx, ctx, { entity: 'product', entityId: id, action: 'update', changes })
+  return true
+}
+
+/**
+ * 撤销导入 of products: every product the import created is removed while none changed since
+ * (version above the import's last) and no order line uses one; otherwise nothing is. Their
+ * codes are freed (a re-import may use them again): a removed product's code gets a ~suffix.
+ */
+export async function removeImportedProducts(trx: Knex.Transaction, ctx: ServiceContext, batchId: string, lastVersion: number): Promise<number> {
+  // the importer's own batch (the imports service checks it) of unchanged, unused products: the
+  // import right covers taking them back (a 销售主管 imports products but deletes none by hand)
+  requirePerm(ctx.actor, 'products', 'import')
+  const rows = await importedProducts(trx, batchId)
+  const changed = rows.filter((r) => Number(r.version) > lastVersion).length || (await productsUse(trx, rows.map((r) => String(r.id))))
+  if (changed) throw ruleError('imports.errors.changedSinceImport', `${changed} imported records changed since the import`, { count: changed })
+  const at = ctx.clock.now().toISOString()
+  const version = await nextVersion(trx)
+  const audits: AuditInput[] = []
+  for (const r of rows) {
+    const id = String(r.id)
+    await updateProduct(trx, id, { code: `${String(r.code).slice(0, 54)}~${id.slice(0, 8)}`, deleted_at: at, updated_at: at, version })
+    audits.push({ entity: 'product', entityId: id, action: 'delete', changes: { code: [r.code, null] } })
+  }
+  await recordAuditMany(trx, ctx.db.dialect, ctx.actor, at, audits)
+  return rows.length
 }

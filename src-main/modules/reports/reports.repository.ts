@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { dayOfInstant, fromIndexed, monthOfInstant } from '../../db/dialect'
+import { dayOfInstant, fromIndexed, idSortKey, monthOfInstant } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -80,6 +80,68 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
           .groupBy('o.customer_id')
           .select('o.customer_id as customer_id', k.raw('sum(o.amount_cents) as cents'))
   return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+}
+
+/**
+ * The counted rows of the days (as amountsByCustomer, not summed): customer, and the amount in
+ * `cents` (side 'now') or `compare_cents` (side 'compare'), the other 0 — the two sides of
+ * 客户贡献分析 are one UNION ALL summed per customer once.
+ */
+function amountRows(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, side: 'now' | 'compare') {
+  const [table, index, date, amount] =
+    basis === 'orders' ? ['orders', 'orders_date_customer_sums', 'order_date', 'total_cents'] : ['payments', 'payments_date_customer_amount', 'paid_date', 'amount_cents']
+  const q = fromIndexed(k, table, 'o', index).where(`o.${date}`, '>=', days.first).where(`o.${date}`, '<=', days.last).whereNull('o.deleted_at')
+  if (basis === 'orders') q.whereIn('o.status', [...COUNTED_STATUSES])
+  q.select('o.customer_id as customer_id', side === 'now' ? k.raw(`o.${amount} as cents`) : k.raw('0 as cents'), side === 'now' ? k.raw('0 as compare_cents') : k.raw(`o.${amount} as compare_cents`))
+  return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+}
+
+/** How many gainers and losers the report shows. */
+export const MOVERS = 5
+
+/**
+ * 客户贡献分析 in one statement: the counted rows of the period and of the comparison days
+ * (amountRows, each one range of its covering index) summed per customer in one aggregate, then
+ * ranked in SQL with window functions (SQLite ≥ 3.25, PostgreSQL, SQL Server) so only the rows
+ * the report shows leave the database, not one row per customer:
+ * - `rn`/`cum`: rank by amount (non-zero amounts first, then amount desc, id) and the running sum;
+ * - `cnt`, `total`, `compare_total`: the number of customers with an amount, the two totals;
+ * - `up_rn`/`all_n`: rank by change (desc, id) and the number of rows; the losers are the last
+ *   rows of that order (change asc, id desc), so one sort serves gainers and losers.
+ * Rows kept: the first (totals when nothing else is), the top `limit`, each rank where the
+ * 20/80 curve crosses a 5 % step of the customers (`floor(20·rn/cnt)` steps up: rank
+ * ceil(cnt·i/20) for i = 1…20), the MOVERS biggest gains and losses. At most 1 + limit + 20 +
+ * 2·MOVERS rows.
+ */
+export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
+  // the rows of both ranges (each one range of the covering index), summed per customer once
+  const both = k
+    .from(amountRows(k, basis, days, f, scope, narrowed, 'now').unionAll(amountRows(k, basis, compare, f, scope, narrowed, 'compare')).as('u'))
+    .groupBy('u.customer_id')
+    .select('u.customer_id as customer_id', k.raw('cast(sum(u.cents) as bigint) as cents'), k.raw('cast(sum(u.compare_cents) as bigint) as compare_cents'))
+  const id = idSortKey(k, 'b.customer_id')
+  const byAmount = `order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, ${id}`
+  const ranked = k
+    .from(both.as('b'))
+    .select(
+      'b.customer_id', 'b.cents', 'b.compare_cents',
+      k.raw(`row_number() over (${byAmount}) as rn`),
+      k.raw(`sum(b.cents) over (${byAmount} rows between unbounded preceding and current row) as cum`),
+      k.raw('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt'),
+      k.raw('sum(b.cents) over () as total'),
+      k.raw('sum(b.compare_cents) over () as compare_total'),
+      k.raw(`row_number() over (order by b.cents - b.compare_cents desc, ${id}) as up_rn`),
+      k.raw('count(*) over () as all_n'),
+    )
+  return k
+    .from(ranked.as('r'))
+    .where('r.rn', 1)
+    .orWhere((q) =>
+      q.whereRaw('r.cents <> 0').andWhere((w) => w.where('r.rn', '<=', limit).orWhereRaw('(20 * r.rn) / nullif(r.cnt, 0) > (20 * (r.rn - 1)) / nullif(r.cnt, 0)')),
+    )
+    .orWhere((q) => q.whereRaw('r.cents > r.compare_cents').andWhere('r.up_rn', '<=', MOVERS))
+    .orWhere((q) => q.whereRaw('r.cents < r.compare_cents').andWhereRaw('r.up_rn > r.all_n - ?', [MOVERS]))
+    .select('r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', 'r.cnt', 'r.total', 'r.compare_total', 'r.up_rn', 'r.all_n')
 }
 
 /** Code, name and owner's name of some customers (ranked rows, movers). */

@@ -78,52 +78,53 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   const f = await frameOf(ctx, input)
   const cur = parseDays(f.days)
   const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
-  const [now, before] = await Promise.all([
-    repo.amountsByCustomer(f.k, input.basis, f.days, f.filter, f.scopeFn, f.narrowed),
-    repo.amountsByCustomer(f.k, input.basis, compare, f.filter, f.scopeFn, f.narrowed),
-  ])
-  const prev = new Map<string, number>()
-  for (const r of before as repo.Row[]) prev.set(String(r.customer_id).toLowerCase(), n(r.cents))
-  const ranked = (now as repo.Row[])
-    .map((r) => ({ id: String(r.customer_id).toLowerCase(), cents: n(r.cents) }))
-    .filter((r) => r.cents !== 0)
-    .sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : 1))
-  const total = ranked.reduce((s, r) => s + r.cents, 0)
-  const compareTotal = [...prev.values()].reduce((s, c) => s + c, 0)
+  // ranks, shares, the 20/80 curve and the movers are worked out in SQL (contributionRanked):
+  // only the rows shown come back, not one per customer
+  const got = (await repo.contributionRanked(f.k, input.basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, input.limit)) as repo.Row[]
+  const picked = got.map((r) => ({
+    id: String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum), upRn: n(r.up_rn), allN: n(r.all_n),
+  }))
+  const first = got[0]
+  const count = first ? n(first.cnt) : 0
+  const total = first ? n(first.total) : 0
+  const compareTotal = first ? n(first.compare_total) : 0
+  const ranked = picked.filter((r) => r.cents !== 0).sort((a, b) => a.rn - b.rn)
+  const cumAt = new Map(ranked.map((r) => [r.rn, r.cum]))
 
-  // the 20/80 curve: cumulative shares every 5 % of the customers
-  const cumulative: number[] = [0]
-  for (const r of ranked) cumulative.push(cumulative[cumulative.length - 1] + r.cents)
-  // the top pct % of the customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one)
-  const at = (pct: number) => (total ? cumulative[Math.ceil((ranked.length * pct) / 100 - 1e-9)] / total : 0)
-  const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i * 5) * 10_000) / 100 }))
+  // the 20/80 curve: cumulative shares every 5 % of the customers; the top pct % of the
+  // customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one): rank
+  // ceil(count · i / 20), in integers
+  const at = (i: number) => {
+    const j = Math.floor((count * i + 19) / 20)
+    return total && j ? (cumAt.get(j) ?? 0) / total : 0
+  }
+  const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i) * 10_000) / 100 }))
 
-  // movers: every customer with an amount in either period
-  const deltas = new Map<string, Omit<Mover, 'code' | 'name'>>()
-  for (const r of ranked) deltas.set(r.id, { customerId: r.id, cents: r.cents, compareCents: prev.get(r.id) ?? 0, deltaCents: r.cents - (prev.get(r.id) ?? 0) })
-  for (const [id, c] of prev) if (!deltas.has(id)) deltas.set(id, { customerId: id, cents: 0, compareCents: c, deltaCents: -c })
-  const byDelta = [...deltas.values()].sort((a, b) => b.deltaCents - a.deltaCents || (a.customerId < b.customerId ? -1 : 1))
-  const gainers = byDelta.filter((d) => d.deltaCents > 0).slice(0, 5)
-  const losers = byDelta.filter((d) => d.deltaCents < 0).reverse().slice(0, 5)
+  // movers: every customer with an amount in either period; the biggest gains (change desc, id)
+  // and losses (change asc, id desc)
+  const mover = (r: (typeof picked)[number]): Omit<Mover, 'code' | 'name'> => ({ customerId: r.id, cents: r.cents, compareCents: r.compareCents, deltaCents: r.cents - r.compareCents })
+  const byUp = (a: (typeof picked)[number], b: (typeof picked)[number]) => a.upRn - b.upRn
+  const gainers = picked.filter((r) => r.cents > r.compareCents && r.upRn <= repo.MOVERS).sort(byUp).map(mover)
+  const losers = picked.filter((r) => r.cents < r.compareCents && r.upRn > r.allN - repo.MOVERS).sort(byUp).reverse().map(mover)
 
-  const shown = ranked.slice(0, input.limit)
+  const shown = ranked.filter((r) => r.rn <= input.limit)
   const labels = new Map<string, repo.Row>()
   const ids = [...new Set([...shown.map((r) => r.id), ...gainers.map((g) => g.customerId), ...losers.map((l) => l.customerId)])]
   for (let i = 0; i < ids.length; i += 500) for (const r of await repo.customerLabels(f.k, ids.slice(i, i + 500))) labels.set(String(r.id).toLowerCase(), r)
   const label = (id: string) => ({ code: String(labels.get(id)?.code ?? ''), name: String(labels.get(id)?.name ?? '') })
   const rows = shown.map((r, i) => {
-    const c = prev.get(r.id) ?? 0
+    const c = r.compareCents
     return {
       rank: i + 1, customerId: r.id, ...label(r.id), ownerName: labels.get(r.id)?.owner_name == null ? null : String(labels.get(r.id)!.owner_name),
-      cents: r.cents, share: ratio(r.cents, total), cumulativeShare: ratio(cumulative[i + 1], total), compareCents: c, growth: c ? r4((r.cents - c) / c) : null,
+      cents: r.cents, share: ratio(r.cents, total), cumulativeShare: ratio(r.cum, total), compareCents: c, growth: c ? r4((r.cents - c) / c) : null,
     }
   })
   return {
     ...head(f), basis: input.basis, compare: { firstDay: compare.first, lastDay: compare.last },
-    totalCents: total, compareTotalCents: compareTotal, customers: ranked.length, rows,
+    totalCents: total, compareTotalCents: compareTotal, customers: count, rows,
     gainers: gainers.map((g) => ({ ...g, ...label(g.customerId) })),
     losers: losers.map((g) => ({ ...g, ...label(g.customerId) })),
-    pareto, top20Share: r4(at(20)),
+    pareto, top20Share: r4(at(4)),
   }
 }
 

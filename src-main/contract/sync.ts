@@ -1,0 +1,110 @@
+// 离线同步 as a desktop client's user sees it (README: Offline sync): the status-bar item (在线 /
+// 离线 / 同步中, pending changes, last successful sync), 立即同步, and the 同步详情 page (recent
+// runs, refused changes with their reasons, conflicts to resolve, the sync interval). Outside
+// client mode `status` answers `enabled: false` and the renderer shows none of it.
+import { z } from 'zod'
+import { call, ErrorCode, Id, str } from './common'
+
+export const SyncMode = z.enum(['online', 'offline', 'syncing'])
+export type SyncMode = z.infer<typeof SyncMode>
+
+export const SyncError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  key: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  issues: z.array(z.object({ field: z.string(), code: z.string(), message: z.string(), params: z.record(z.string(), z.unknown()).optional() })).optional(),
+})
+export type SyncError = z.infer<typeof SyncError>
+
+export const SyncStatus = z.object({
+  /** false: not a desktop client (the central database itself); nothing else applies */
+  enabled: z.boolean(),
+  mode: SyncMode,
+  /** changes queued for the central database (pending or held) */
+  pending: z.number().int(),
+  held: z.number().int(),
+  /** changes the central database refused (shown with their reasons) */
+  rejected: z.number().int(),
+  /** 冲突 waiting for the user */
+  conflicts: z.number().int(),
+  /** the last successful sync */
+  lastSyncAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  /** why the last attempt failed (null when it worked) */
+  lastError: SyncError.nullable(),
+  intervalSeconds: z.number().int(),
+  /** the central database, printable (never a password) */
+  central: z.string().nullable(),
+})
+export type SyncStatus = z.infer<typeof SyncStatus>
+
+export const SyncRun = z.object({
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  ok: z.boolean(),
+  reachable: z.boolean(),
+  pushed: z.number().int(),
+  applied: z.number().int(),
+  kept: z.number().int(),
+  rejected: z.number().int(),
+  held: z.number().int(),
+  conflicts: z.number().int(),
+  pulled: z.number().int(),
+  removed: z.number().int(),
+  reloaded: z.boolean(),
+  error: SyncError.nullable(),
+})
+export type SyncRun = z.infer<typeof SyncRun>
+
+/** an edited value as typed (a number field's value is converted by the service; empty → null) */
+const FieldValue = str().max(4000).nullable()
+
+export const SyncConflict = z.object({
+  id: z.string(),
+  /** customers | contacts */
+  entity: z.string(),
+  entityId: z.string(),
+  /** the record's name as the cache has it */
+  label: z.string().nullable(),
+  field: z.string(),
+  base: z.unknown(),
+  local: z.unknown(),
+  central: z.unknown(),
+  createdAt: z.string(),
+})
+export type SyncConflict = z.infer<typeof SyncConflict>
+
+export const SyncRejected = z.object({
+  mutationId: z.number().int(),
+  operation: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  error: SyncError.nullable(),
+})
+export type SyncRejected = z.infer<typeof SyncRejected>
+
+export const SyncDetails = z.object({
+  status: SyncStatus,
+  /** newest first */
+  runs: z.array(SyncRun),
+  rejected: z.array(SyncRejected),
+  held: z.array(z.object({ mutationId: z.number().int(), operation: z.string(), key: z.string().nullable(), createdAt: z.string() })),
+  conflicts: z.array(SyncConflict),
+})
+export type SyncDetails = z.infer<typeof SyncDetails>
+
+export const MIN_SYNC_INTERVAL_S = 5
+export const MAX_SYNC_INTERVAL_S = 3600
+
+export const syncContract = {
+  status: call(z.strictObject({}), SyncStatus),
+  details: call(z.strictObject({}), SyncDetails),
+  /** 立即同步: answers when the sync ended (its result is in the status) */
+  now: call(z.strictObject({}), SyncStatus),
+  /** a 冲突's choice: keep the offline (`local`) or the central value, or `value` (an edited one, given in `value`) */
+  resolve: call(z.strictObject({ id: Id, keep: z.enum(['local', 'central', 'value']), value: FieldValue.optional() }), SyncStatus),
+  saveSettings: call(z.strictObject({ intervalSeconds: z.number().int().min(MIN_SYNC_INTERVAL_S).max(MAX_SYNC_INTERVAL_S) }), SyncStatus),
+} as const

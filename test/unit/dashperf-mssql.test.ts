@@ -1,0 +1,98 @@
+// SQL Server cannot run here: the statements that bring 统计报表 and 工作台 under the figures of
+// issue 13 are compiled for mssql (no connection) and checked as T-SQL — 客户贡献分析's window
+// functions (ROW_NUMBER, a running SUM with ROWS BETWEEN, totals OVER ()), integer arithmetic for
+// the 20/80 curve's ranks, ids sorted as text (a uniqueidentifier sorts by its last byte group),
+// the company-wide counts of the 工作台 (index ranges minus the deleted rows), TOP instead of
+// LIMIT, and migration 20261206002600's indexes (a filtered one) in SQL Server terms.
+import type { Knex } from 'knex'
+import { afterAll, describe, expect, it } from 'vitest'
+import { compilerOnly } from '../../src-main/db/connection'
+import { printMigrationSql } from '../../src-main/db/migrate'
+import { idSortKey } from '../../src-main/db/dialect'
+import * as repo from '../../src-main/modules/reports/reports.repository'
+import { interactionsInAllQueries, openPromisesDueAllQueries } from '../../src-main/modules/interactions/interactions.repository'
+
+const k = compilerOnly('mssql')
+const pg = compilerOnly('postgres')
+const lite = compilerOnly('sqlite')
+afterAll(async () => {
+  await Promise.all([k.destroy(), pg.destroy(), lite.destroy()])
+})
+const id = '00000000-0000-4000-8000-000000000001'
+const days = { first: '2026-01-01', last: '2026-12-31' }
+const compare = { first: '2025-01-01', last: '2025-12-31' }
+const own: repo.ScopeFn = (q, col) => void q.where(col, id)
+const none: repo.ScopeFn = () => undefined
+
+function tsql(q: unknown) {
+  const { sql, bindings } = (q as Knex.QueryBuilder).toSQL().toNative()
+  expect(sql).not.toMatch(/\blimit\b|\|\||ilike|::|substr\(|strftime|to_char|= true|= false|\bnulls (first|last)\b|returning|indexed by/i)
+  expect(bindings.length).toBeLessThan(2100)
+  return sql
+}
+
+describe('统计报表 and 工作台 speed-ups on SQL Server (compiled)', () => {
+  it('客户贡献分析 ranked in one statement: window functions, ids sorted as text, integer ranks of the 20/80 curve', () => {
+    const text = tsql(repo.contributionRanked(k, 'orders', days, compare, { ownerId: id }, own, true, 50))
+    // both ranges' rows in one UNION ALL, summed per customer once, as bigint
+    expect(text).toContain(
+      'from (select [o].[customer_id] as [customer_id], o.total_cents as cents, 0 as compare_cents from [orders] as [o] where [o].[order_date] >= @p0 and [o].[order_date] <= @p1 and [o].[deleted_at] is null and [o].[status] in (@p2, @p3, @p4)',
+    )
+    expect(text).toContain('union all select [o].[customer_id] as [customer_id], 0 as cents, o.total_cents as compare_cents from [orders] as [o] where [o].[order_date] >= @p7')
+    expect(text).toContain('cast(sum(u.cents) as bigint) as cents, cast(sum(u.compare_cents) as bigint) as compare_cents')
+    expect(text).toMatch(/\[o\]\.\[customer_id\] in \(select \[fc\]\.\[id\] from \[customers\] as \[fc\] where \[fc\]\.\[deleted_at\] is null and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] = @p\d+\)/)
+    const byAmount = 'order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, cast(b.customer_id as char(36))'
+    expect(text).toContain(`row_number() over (${byAmount}) as rn`)
+    expect(text).toContain(`sum(b.cents) over (${byAmount} rows between unbounded preceding and current row) as cum`)
+    expect(text).toContain('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt, sum(b.cents) over () as total, sum(b.compare_cents) over () as compare_total')
+    expect(text).toContain('row_number() over (order by b.cents - b.compare_cents desc, cast(b.customer_id as char(36))) as up_rn, count(*) over () as all_n')
+    // integer division on bigint ranks; no division by zero
+    expect(text).toContain('(20 * r.rn) / nullif(r.cnt, 0) > (20 * (r.rn - 1)) / nullif(r.cnt, 0)')
+    expect(text).toMatch(/or \(r\.cents < r\.compare_cents and r\.up_rn > r\.all_n - @p\d+\)$/)
+    // payments: the paid date and amount, no status
+    const paid = tsql(repo.contributionRanked(k, 'payments', days, compare, {}, none, false, 10))
+    expect(paid).toContain('from [payments] as [o] where [o].[paid_date] >= @p0 and [o].[paid_date] <= @p1 and [o].[deleted_at] is null union all')
+    expect(paid).not.toContain('[status]')
+  })
+
+  it('the same statement on SQLite reads the covering date index, on PostgreSQL the plain table; ids sorted as they are', () => {
+    const sqlite = repo.contributionRanked(lite, 'orders', days, compare, {}, none, false, 50).toSQL().sql
+    expect(sqlite.match(/from `orders` as `o` indexed by `orders_date_customer_sums`/g)).toHaveLength(2)
+    expect(sqlite).toContain('b.cents desc, b.customer_id)')
+    const postgres = repo.contributionRanked(pg, 'payments', days, compare, {}, none, false, 50).toSQL().sql
+    expect(postgres).toContain('from "payments" as "o" where')
+    expect(idSortKey(pg, 'b.customer_id')).toBe('b.customer_id')
+    expect(() => idSortKey(k, 'x); drop table y')).toThrow()
+  })
+
+  it('工作台 company-wide 跟进记录: the period of interactions minus the records of deleted customers', () => {
+    const ranges = [{ from: '2026-11-30T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' }, { from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' }]
+    const [all, gone] = interactionsInAllQueries(k, ranges).map(tsql)
+    expect(all).toBe(
+      'select top (@p0) sum(case when [i].[occurred_at] >= @p1 and [i].[occurred_at] < @p2 then 1 else 0 end) as [n_0], sum(case when [i].[occurred_at] >= @p3 and [i].[occurred_at] < @p4 then 1 else 0 end) as [n_1] ' +
+        'from [interactions] as [i] where [i].[deleted_at] is null and [i].[occurred_at] >= @p5 and [i].[occurred_at] < @p6',
+    )
+    expect(gone).toMatch(/from \[customers\] as \[c\] inner join \[interactions\] as \[i\] on \[i\]\.\[customer_id\] = \[c\]\.\[id\] where \[c\]\.\[deleted_at\] is not null and \[i\]\.\[deleted_at\] is null/)
+    // SQLite keeps the deleted customers as the outer loop
+    expect(interactionsInAllQueries(lite, ranges)[1].toSQL().sql).toContain('from `customers` as `c` cross join `interactions` as `i` on `i`.`customer_id` = `c`.`id`')
+  })
+
+  it('工作台 company-wide 未兑现承诺: open promises due minus those of deleted records and of deleted customers', () => {
+    const [all, ofRecords, ofCustomers] = openPromisesDueAllQueries(k, '2026-12-09').map(tsql)
+    expect(all).toBe('select top (@p0) count(*) as n from [interaction_promises] as [p] where [p].[kept_at] is null and [p].[deleted_at] is null and [p].[due_date] < @p1')
+    expect(ofRecords).toMatch(/^select top \(@p0\) count\(\*\) as n from \[interactions\] as \[i\] inner join \[interaction_promises\] as \[p\] on \[p\]\.\[interaction_id\] = \[i\]\.\[id\] where \[i\]\.\[deleted_at\] is not null and \[p\]\.\[kept_at\] is null/)
+    expect(ofCustomers).toMatch(/from \[customers\] as \[c\] inner join \[interaction_promises\] as \[p\] on \[p\]\.\[customer_id\] = \[c\]\.\[id\] inner join \[interactions\] as \[i\] on \[i\]\.\[id\] = \[p\]\.\[interaction_id\] where \[c\]\.\[deleted_at\] is not null and \[i\]\.\[deleted_at\] is null and \[p\]\.\[kept_at\] is null/)
+  })
+
+  it('migration 20261206002600: the ticket report cover and the filtered index of deleted records', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const from = chunks.indexOf('-- migration 20261206002600_report-dashboard-cover')
+    expect(from).toBeGreaterThan(0)
+    const next = chunks.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    const own = chunks.slice(from + 1, next < 0 ? undefined : next).join('\n')
+    expect(own).toContain(
+      'CREATE INDEX [service_tickets_report_cover] ON [service_tickets] ([created_at], [deleted_at], [customer_id], [type_id], [urgency], [status], [assign_minutes], [resolve_minutes], [satisfaction], [sla_start_at])',
+    )
+    expect(own).toContain('CREATE INDEX [interactions_deleted] ON [interactions] ([id], [customer_id]) where [deleted_at] is not null')
+  })
+})
