@@ -19,7 +19,12 @@ import * as m20261206001800 from './20261206001800_dashboard-speed'
 import * as m20261206001900 from './20261206001900_sync-outbox'
 import * as m20261206002100 from './20261206002100_customer-search-index'
 import * as m20261206002110 from './20261206002110_customer-list-cover'
+import * as m20261206002200 from './20261206002200_contact-search-index'
+import * as m20261206002210 from './20261206002210_search-prefix-indexes'
+import * as m20261206002300 from './20261206002300_opportunity-stats'
+import * as m20261206002310 from './20261206002310_opportunity-search-index'
 import * as m20261206002600 from './20261206002600_report-dashboard-cover'
+import * as m20261206002800 from './20261206002800_attachment-contents'
 import * as m20261206002900 from './20261206002900_import-orders-products'
 import * as m20261206002500 from './20261206002500_saved-reports'
 
@@ -48,7 +53,12 @@ export const migrations: Migration[] = [
   { name: '20261206001900_sync-outbox', up: m20261206001900.up, down: m20261206001900.down },
   { name: '20261206002100_customer-search-index', up: m20261206002100.up, down: m20261206002100.down },
   { name: '20261206002110_customer-list-cover', up: m20261206002110.up, down: m20261206002110.down },
+  { name: '20261206002200_contact-search-index', up: m20261206002200.up, down: m20261206002200.down },
+  { name: '20261206002210_search-prefix-indexes', up: m20261206002210.up, down: m20261206002210.down },
+  { name: '20261206002300_opportunity-stats', up: m20261206002300.up, down: m20261206002300.down },
+  { name: '20261206002310_opportunity-search-index', up: m20261206002310.up, down: m20261206002310.down },
   { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
+  { name: '20261206002800_attachment-contents', up: m20261206002800.up, down: m20261206002800.down },
   { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
   { name: '20261206002500_saved-reports', up: m20261206002500.up, down: m20261206002500.down },
 ]

@@ -11,6 +11,7 @@ import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { buildCustomerSearchText } from '../modules/customers/customers.search'
 import { buildOpportunitySearchText } from '../modules/opportunities/opportunities.search'
+import { rebuildOpportunityStats } from '../modules/opportunities/stats.repository'
 import { remindAssignee, remindPlanStep } from '../modules/reminders/opportunity-reminders.service'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
 import type { Out } from './output'
@@ -241,6 +242,8 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
     made += opportunities.length
     out.progress(`demo: ${made}/${plans.length} opportunities`)
   }
+  // the rows above went in in bulk: the funnel's summaries are made from them at once
+  await k.transaction((trx) => rebuildOpportunityStats(trx, app.db.dialect))
   // the customer codes handed out above were taken one by one; move each year's sequence past them
   for (const [y, next] of wonNew) {
     const name = `customer:${y}`

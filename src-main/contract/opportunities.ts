@@ -287,6 +287,16 @@ export type CloseResult = z.infer<typeof CloseResult>
 const ById = z.strictObject({ id: Id })
 const Versioned = z.strictObject({ id: Id, version: BaseVersion })
 
+/**
+ * 执行效果 of a step recorded offline (the sync outbox's form of recordResult: the fields edited,
+ * so the central database can merge them like a customer's fields and a 冲突 can be resolved).
+ */
+export const PlanStepResultEdit = z.strictObject({
+  id: Id,
+  version: BaseVersion,
+  fields: z.strictObject({ result: requiredText(2000).optional(), executedAt: IsoDateTime.optional() }),
+})
+
 export const opportunitiesContract = {
   list: call(OpportunityListInput, pageOf(OpportunityRow)),
   get: call(ById, OpportunityDetail),

@@ -69,6 +69,33 @@ export const FAIL_FAST_MS = { connect: 5_000, acquire: 6_000, query: 60_000 }
 const normalised = (on: boolean | undefined): Pick<Knex.Config, 'postProcessResponse'> =>
   on ? { postProcessResponse: (resp: unknown) => lowerCaseIds(resp) } : {}
 
+/** Statements kept prepared per SQLite connection (the most recently used). */
+const PREPARED_CACHE = 500
+const CACHEABLE = /^\s*(select|insert|update|delete|with)\b/i
+
+/**
+ * knex prepares every statement afresh; on SQLite preparing costs about as much as running a
+ * small statement (a fifth of a write's CPU when profiled). The connection keeps its most recent
+ * data statements prepared by their text (better-sqlite3 statements are reusable, knex runs each
+ * to completion, and SQLite re-prepares one by itself after a schema change).
+ */
+function cachePrepared(conn: { prepare: (sql: string) => unknown }) {
+  const prepare = conn.prepare.bind(conn)
+  const cache = new Map<string, unknown>()
+  conn.prepare = (sql: string) => {
+    if (!CACHEABLE.test(sql)) return prepare(sql)
+    let st = cache.get(sql)
+    if (st) {
+      cache.delete(sql)
+    } else {
+      st = prepare(sql)
+      if (cache.size >= PREPARED_CACHE) cache.delete(cache.keys().next().value!)
+    }
+    cache.set(sql, st)
+    return st
+  }
+}
+
 export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   if (c.dialect === 'sqlite') {
     // a folder made for the database is the user's only; an existing one is left as it is
@@ -81,8 +108,9 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
       pool: {
         min: 1,
         max: 1,
-        afterCreate: (conn: { pragma: (s: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+        afterCreate: (conn: { pragma: (s: string) => unknown; prepare: (sql: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
           if (c.file !== ':memory:') ownerOnly(c.file) // opened (so created) by now; before WAL makes its files
+          cachePrepared(conn)
           conn.pragma(opts.foreignKeys === false ? 'foreign_keys = OFF' : 'foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')

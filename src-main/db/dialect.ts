@@ -61,6 +61,49 @@ export async function upsert(
   await (rest.length ? q.merge(rest) : q.ignore())
 }
 
+/**
+ * Adds the `add` columns' values to the row with `row`'s key (creating it with `row` + `add`),
+ * race-free in one statement: two writers' additions both land (a summary row's counts kept by
+ * deltas). PostgreSQL and SQLite: INSERT … ON CONFLICT DO UPDATE SET c = t.c + excluded.c; SQL
+ * Server: MERGE WITH (HOLDLOCK) … WHEN MATCHED THEN UPDATE SET c = t.c + s.c. The key columns of
+ * `row` must be `keys`' columns plus any others written only on insert.
+ */
+export async function upsertAdd(
+  db: Knex,
+  dialect: Dialect,
+  table: string,
+  row: Record<string, unknown>,
+  keys: string[],
+  add: Record<string, number>,
+): Promise<void> {
+  if (dialect === 'mssql') {
+    await db.raw(...mssqlMergeAdd(table, row, keys, add))
+    return
+  }
+  const all = { ...row, ...add }
+  const sums = Object.keys(add)
+  await db(table)
+    .insert(all)
+    .onConflict(keys)
+    .merge(Object.fromEntries(sums.map((c) => [c, db.raw('??.?? + excluded.??', [table, c, c])])))
+}
+
+/** SQL Server's statement of upsertAdd: MERGE WITH (HOLDLOCK), the sums added when the key exists. */
+export function mssqlMergeAdd(table: string, row: Record<string, unknown>, keys: string[], add: Record<string, number>): [string, Knex.RawBinding[]] {
+  const all = { ...row, ...add }
+  const sums = Object.keys(add)
+  const cols = Object.keys(all)
+  const sql =
+    `merge into ?? with (holdlock) as t using (values (${list(cols.length, '?')})) as s (${list(cols.length, '??')}) ` +
+    `on ${keys.map(() => 't.?? = s.??').join(' and ')}` +
+    ` when matched then update set ${list(sums.length, '?? = t.?? + s.??')}` +
+    ` when not matched then insert (${list(cols.length, '??')}) values (${list(cols.length, 's.??')});`
+  const bindings = [
+    table, ...cols.map((c) => all[c] as Knex.RawBinding), ...cols, ...keys.flatMap((k) => [k, k]), ...sums.flatMap((k) => [k, k, k]), ...cols, ...cols,
+  ]
+  return [sql, bindings]
+}
+
 function mssqlMerge(table: string, row: Record<string, unknown>, keys: string[], rest: string[]): [string, Knex.RawBinding[]] {
   const cols = Object.keys(row)
   const sql =
@@ -340,6 +383,24 @@ export function wherePrefix(q: Knex.QueryBuilder, dialect: Dialect, column: stri
   return whereLike(q, column, value, 'prefix')
 }
 
+/** Characters of a search text or name PostgreSQL's prefix indexes hold (migration 20261206002210); a search term has at most 100. */
+export const SEARCH_PREFIX_CHARS = 100
+
+/**
+ * `column` starts with `value` (case as stored), ordered by `column`, as an index range read in
+ * order: on SQLite a range over the binary order (covering indexes over search_text and name);
+ * on PostgreSQL over `left(column, 100) COLLATE "C"` (code-point order, the expression indexes of
+ * migration 20261206002210 — a LIKE prefix needs the C collation to use a btree); on SQL Server
+ * LIKE 'v%' ordered by the column.
+ */
+export function searchPrefixRange(q: Knex.QueryBuilder, dialect: Dialect, column: string, value: string): Knex.QueryBuilder {
+  if (dialect === 'postgres' && [...value].length <= SEARCH_PREFIX_CHARS) {
+    const expr = `left(??, ${SEARCH_PREFIX_CHARS}) collate "C"`
+    return q.whereRaw(`${expr} >= ?`, [column, value]).whereRaw(`${expr} < ?`, [column, value + '\u{10FFFF}']).orderByRaw(expr, [column])
+  }
+  return wherePrefix(q, dialect, column, value).orderBy(column)
+}
+
 /** The characters (a one-character term) or character pairs of a search term, as crm_search_grams makes them. */
 export function termGrams(term: string): string[] {
   const chars = [...term]
@@ -428,8 +489,7 @@ export function searchIndexQuery(term: string): string | null {
 
 /** Whether the database has an index that narrows a customer search for `term` (SQL Server: none, it scans). */
 export function customerSearchIndexed(dialect: Dialect, term: string): boolean {
-  if (dialect === 'sqlite') return searchIndexQuery(term) !== null
-  return dialect === 'postgres' && term.length > 0
+  return searchIndexServes(dialect, term)
 }
 
 /**
@@ -444,16 +504,132 @@ export function whereCustomerSearchIndexed(db: Knex, q: Knex.QueryBuilder, diale
   return q.whereRaw('?? in (select customer_id from customer_search where id in (select rowid from customer_search_fts where customer_search_fts match ?))', [idColumn, match])
 }
 
+// ---- the search indexes of 全局搜索 (customers' and contacts' search_text) ---------------------
+
+/**
+ * The indexes over a table's lower-cased `search_text`: SQLite's FTS5 trigram index (Chinese
+ * characters doubled) with its side table giving each row a stable integer (migrations
+ * 20261206002100 customers, 20261206002200 contacts); PostgreSQL's GIN index over
+ * crm_search_grams (characters and character pairs, migration 20261206000700). SQL Server: none.
+ */
+const SEARCH_INDEXES = {
+  customers: { side: 'customer_search', key: 'customer_id', fts: 'customer_search_fts', grams: 'customers_search_grams' },
+  contacts: { side: 'contact_search', key: 'contact_id', fts: 'contact_search_fts', grams: 'contacts_search_grams' },
+} as const
+export type SearchTable = keyof typeof SEARCH_INDEXES
+
+/**
+ * Whether the search index can narrow a search for `needle` (the text looked for in the search
+ * text: a term, or '|' + term for a part starting with it): SQLite when it makes a trigram
+ * (3 characters, a Chinese one counting twice), PostgreSQL always (its grams are single
+ * characters and pairs; whether reading them pays is searchIndexCount's question), SQL Server never.
+ */
+export function searchIndexServes(dialect: Dialect, needle: string): boolean {
+  if (dialect === 'sqlite') return searchIndexQuery(needle) !== null
+  return dialect === 'postgres' && needle.length > 0
+}
+
+/**
+ * `table as alias` for a search of its search text for `needle`, narrowed by the search index
+ * where one serves; the caller adds the LIKE that decides (the index only narrows), the live and
+ * scope conditions, its columns and a LIMIT.
+ * - SQLite with a trigram: read from the FTS5 index first (CROSS JOIN: SQLite never reorders it,
+ *   so the index stays the outer loop and a LIMIT stops reading it early), each row through the
+ *   side table to the table's row.
+ * - PostgreSQL with `grams` (a term the statistics call rare): only rows of the GIN index holding
+ *   every character pair of the needle. Without (a common term): the plain table — a scan that
+ *   stops at the caller's LIMIT costs less than a bitmap of most rows rechecked.
+ * - SQL Server (no index here) and SQLite without a trigram: the plain table; the caller bounds
+ *   the rows such a search reads (boundedSearchFrom) unless a LIKE prefix range serves.
+ */
+export function searchIndexFrom(db: Knex, dialect: Dialect, table: SearchTable, alias: string, needle: string, o: { grams?: boolean } = {}): Knex.QueryBuilder {
+  const ix = SEARCH_INDEXES[table]
+  if (dialect === 'sqlite') {
+    const match = searchIndexQuery(needle)
+    if (!match) return db(`${table} as ${alias}`)
+    return db
+      .from(ix.fts)
+      .joinRaw('cross join ?? on ??.?? = ??.rowid cross join ?? as ?? on ??.?? = ??.??', [ix.side, ix.side, 'id', ix.fts, table, alias, alias, 'id', ix.side, ix.key])
+      .whereRaw('?? match ?', [ix.fts, match])
+  }
+  const q = db(`${table} as ${alias}`)
+  if (dialect === 'postgres' && o.grams !== false && needle) q.whereRaw('crm_search_grams(??) @> ?::text[]', [`${alias}.search_text`, termGrams(needle)])
+  return q
+}
+
+const trigramMemo = new WeakMap<Knex, Map<string, Promise<boolean>>>()
+
+/** Whether PostgreSQL has the pg_trgm index `<table>_search_trgm` (pg_trgm is optional: migrations 20261206001200, 20261206002210). */
+function pgTrigramIndexed(db: Knex, table: SearchTable): Promise<boolean> {
+  let memo = trigramMemo.get(db)
+  if (!memo) trigramMemo.set(db, (memo = new Map()))
+  let p = memo.get(table)
+  if (!p) {
+    p = db
+      .raw('select 1 as ok from pg_indexes where schemaname = current_schema() and indexname = ?', [`${table}_search_trgm`])
+      .then((r: { rows: unknown[] }) => r.rows.length > 0)
+    memo.set(table, p)
+  }
+  return p
+}
+
+/**
+ * Whether a search for `needle` in `table`'s search text reads PostgreSQL's GIN grams
+ * (searchIndexFrom's `grams`): for a needle with Chinese characters when the statistics call it
+ * rare (at most `rare` rows: a common gram's bitmap is most rows, rechecked); for one without
+ * (pinyin, digits, codes) never when the table has a pg_trgm index — the plain LIKE then lets the
+ * planner use that index, whose trigrams are far more selective than character pairs of digits
+ * and Latin letters (a mobile fragment's pairs 13, 38, 80… are each in most rows) or scan a
+ * common term until its LIMIT; without pg_trgm as for Chinese. Elsewhere false.
+ */
+export async function searchReadsGrams(db: Knex, dialect: Dialect, table: SearchTable, needle: string, rare: number): Promise<boolean> {
+  if (dialect !== 'postgres' || !searchIndexQuery(needle)) return false
+  if (!hasHan(needle) && (await pgTrigramIndexed(db, table))) return false
+  return (await searchIndexCount(db, dialect, table, needle, rare)) <= rare
+}
+
+/**
+ * A search no index narrows (a 1-character term, 2 Latin letters or digits on SQLite, a common
+ * term on PostgreSQL, any term on SQL Server) reads at most `rows` rows of `inner` (a query over
+ * `table as alias` with the caller's live and scope conditions and its columns, no LIMIT): the
+ * rows become the derived table `alias`, on which the caller adds its LIKE and LIMIT. Knex writes
+ * the inner LIMIT as LIMIT on SQLite and PostgreSQL and as TOP on SQL Server. Never a full scan:
+ * what such a term finds beyond this is left to the prefix ranges (names starting with it).
+ */
+export function boundedSearchFrom(db: Knex, inner: Knex.QueryBuilder, alias: string, rows: number): Knex.QueryBuilder {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`bounded search needs a positive row count: ${rows}`)
+  return db.from(inner.limit(rows).as(alias))
+}
+
+/**
+ * `column` holds `value` (lower-cased search text, `value` lower-cased): LIKE '%v%' with the
+ * wildcards escaped, on every database (SQL Server's default collation ignores case as well).
+ */
+export function whereSearchText(q: Knex.QueryBuilder, column: string, value: string, mode: 'contains' | 'part-prefix' = 'contains') {
+  if (mode === 'contains') return whereLike(q, column, value)
+  return q.whereRaw(`?? like ? escape '\\'`, [column, `%|${likePattern(value, 'prefix')}`])
+}
+
 /**
  * How many customers the search index offers for `term`, counted up to `cap` + 1 (a common term
  * stops early): SQLite counts the trigram index's rows; PostgreSQL the live rows of the GIN
- * index that LIKE confirms.
+ * index that LIKE confirms (an estimate from its statistics, see searchIndexCount).
  */
-export async function customerSearchIndexCount(db: Knex, dialect: Dialect, term: string, cap: number): Promise<number> {
+export function customerSearchIndexCount(db: Knex, dialect: Dialect, term: string, cap: number): Promise<number> {
+  return searchIndexCount(db, dialect, 'customers', term, cap)
+}
+
+/**
+ * How many rows of `table` the search index offers for `needle`, counted up to `cap` + 1 on
+ * SQLite (Infinity: no trigram, the index cannot narrow it), estimated on PostgreSQL, Infinity on
+ * SQL Server (no index).
+ */
+export async function searchIndexCount(db: Knex, dialect: Dialect, table: SearchTable, needle: string, cap: number): Promise<number> {
+  const ix = SEARCH_INDEXES[table]
   if (dialect === 'sqlite') {
-    const match = searchIndexQuery(term)
+    const match = searchIndexQuery(needle)
     if (!match) return Infinity
-    const r = await db.raw('select count(*) as n from (select rowid from customer_search_fts where customer_search_fts match ? limit ?)', [match, cap + 1])
+    const r = await db.raw(`select count(*) as n from (select rowid from ${ix.fts} where ${ix.fts} match ? limit ?)`, [match, cap + 1])
     return Number((r as Array<{ n: number }>)[0]!.n)
   }
   if (dialect !== 'postgres') return Infinity
@@ -464,8 +640,69 @@ export async function customerSearchIndexCount(db: Knex, dialect: Dialect, term:
   // path is exact, only slower for a common term).
   const r = await db.raw(
     `select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs, c.reltuples as rows
-     from pg_stats s join pg_class c on c.relname = 'customers' and c.relnamespace = to_regnamespace(current_schema())
-     where s.schemaname = current_schema() and s.tablename = 'customers_search_grams'`,
+     from pg_stats s join pg_class c on c.relname = ? and c.relnamespace = to_regnamespace(current_schema())
+     where s.schemaname = current_schema() and s.tablename = ?`,
+    [table, ix.grams],
+  )
+  const st = (r as { rows: Array<{ elems: string[] | null; freqs: number[] | null; rows: number }> }).rows[0]
+  if (!st?.elems || !st.freqs) return 0
+  const freq = new Map(st.elems.map((g, i) => [g, Number(st.freqs![i])]))
+  const share = Math.min(...termGrams(needle).map((g) => freq.get(g) ?? 0))
+  return Math.round(share * Number(st.rows))
+}
+
+// ---- search indexes of other tables ------------------------------------------------------------
+
+/**
+ * A table's search index as the customers' (above): SQLite's trigram FTS table with its
+ * id map, PostgreSQL's GIN index over crm_search_grams(search_text); SQL Server has none.
+ */
+export interface TextSearchIndex {
+  /** the table the search text is in */
+  table: string
+  /** SQLite: the table mapping the FTS rowid (`id`) to the row (`column`) */
+  map: string
+  mapColumn: string
+  /** SQLite: the FTS5 trigram table */
+  fts: string
+  /** PostgreSQL: the GIN index over crm_search_grams(search_text) */
+  grams: string
+}
+
+/** The opportunities' search index (migration 20261206002310). */
+export const OPPORTUNITY_SEARCH_INDEX: TextSearchIndex = {
+  table: 'opportunities', map: 'opportunity_search', mapColumn: 'opportunity_id', fts: 'opportunity_search_fts', grams: 'opportunities_search_grams',
+}
+
+/**
+ * Only rows the search index says may hold `term` (the caller's LIKE then checks them): as
+ * whereCustomerSearchIndexed, for another table's index. SQL Server: unchanged (a plain LIKE).
+ */
+export function whereTextSearchIndexed(db: Knex, q: Knex.QueryBuilder, dialect: Dialect, ix: TextSearchIndex, idColumn: string, searchColumn: string, term: string) {
+  if (dialect === 'postgres') return whereSearchGrams(q, dialect, searchColumn, term)
+  const match = searchIndexQuery(term)
+  if (dialect !== 'sqlite' || !match) return q
+  return q.whereRaw(`?? in (select ?? from ?? where id in (select rowid from ?? where ?? match ?))`, [idColumn, ix.mapColumn, ix.map, ix.fts, ix.fts, match])
+}
+
+/**
+ * How many rows the search index offers for `term`, up to `cap` + 1 (as customerSearchIndexCount):
+ * SQLite counts the trigram index's rows; PostgreSQL estimates from the GIN index's statistics
+ * (a common gram rechecked on every row costs seconds); Infinity where no index narrows the term.
+ */
+export async function textSearchIndexCount(db: Knex, dialect: Dialect, ix: TextSearchIndex, term: string, cap: number): Promise<number> {
+  if (dialect === 'sqlite') {
+    const match = searchIndexQuery(term)
+    if (!match) return Infinity
+    const r = await db.raw('select count(*) as n from (select rowid from ?? where ?? match ? limit ?)', [ix.fts, ix.fts, match, cap + 1])
+    return Number((r as Array<{ n: number }>)[0]!.n)
+  }
+  if (dialect !== 'postgres' || !term) return Infinity
+  const r = await db.raw(
+    `select s.most_common_elems::text::text[] as elems, s.most_common_elem_freqs as freqs, c.reltuples as rows
+     from pg_stats s join pg_class c on c.relname = ? and c.relnamespace = to_regnamespace(current_schema())
+     where s.schemaname = current_schema() and s.tablename = ?`,
+    [ix.table, ix.grams],
   )
   const st = (r as { rows: Array<{ elems: string[] | null; freqs: number[] | null; rows: number }> }).rows[0]
   if (!st?.elems || !st.freqs) return 0

@@ -1,9 +1,22 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { dialectOf, incrementCounter } from './dialect'
 
 /** UUID primary keys are written by the writer (client or server), never the database. */
 export const newId = (): string => randomUUID()
+
+/**
+ * A name-based (v5-style) UUID of a key: every writer computes the same id for the same key, so
+ * a derived row (a summary bucket) is found by its key alone. `key` is the caller's full key text
+ * (give it a prefix of its own table); ids inside it should be lower-case.
+ */
+export function namedId(key: string): string {
+  const h = createHash('sha1').update('crm-named:' + key).digest()
+  h[6] = (h[6]! & 0x0f) | 0x50
+  h[8] = (h[8]! & 0x3f) | 0x80
+  const x = h.subarray(0, 16).toString('hex')
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`
+}
 
 /**
  * Next number of a named sequence (customer codes, opportunity codes…), taken inside the

@@ -32,6 +32,11 @@ export interface AppContext {
    * be reached (window/unreachable-app.ts): the connection settings then work without a login
    */
   unreachable?: boolean
+  /**
+   * A desktop client's cache (offline sync): fetches the bytes of an attachment whose file this
+   * machine lacks from the central database; null when offline or gone there.
+   */
+  fetchAttachment?: (attachmentId: string) => Promise<Buffer | null>
   /** a desktop client in client mode (README: Offline sync): its cache, sync timer and central connection */
   syncClient?: import('./sync/sync.desktop').DesktopSync
   /** the desktop app only: an HTML page printed to PDF (webContents.printToPDF) — 定时报告's PDF */

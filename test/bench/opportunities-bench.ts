@@ -1,10 +1,10 @@
-// npm run bench:opportunities [-- --opportunities 100000] [--runs 20] [--dialect sqlite|postgres|both] [--reuse]
+// npm run bench:opportunities [-- --opportunities 100000] [--runs 20] [--dialect sqlite|postgres|both] [--reuse] [--pg-db crm_bench_opps]
 // Builds a database with N demo opportunities (crm demo's generator: two years, every state,
 // plans and results) and a sales staff of 5 teams × (1 supervisor + 10 account managers), then
 // times the board and the 销售漏斗 as requests through dispatch() (zod, session, service, SQL)
 // for an admin (all), a supervisor (team) and an account manager (own). SQLite always; PostgreSQL
-// when CRM_TEST_PG_URL is set (a database crm_bench_opps on that server, dropped and rebuilt
-// unless --reuse). Target: every request under 100 ms. Besides the wall time, the CPU time the
+// when CRM_TEST_PG_URL is set (a database crm_bench_opps, or --pg-db, on that server, dropped
+// and rebuilt unless --reuse). Target: every request under 100 ms. Besides the wall time, the CPU time the
 // app's own process spent (process.cpuUsage: JS and, for SQLite, the database engine) shows the
 // work apart from waiting for a busy CPU or, for PostgreSQL, for the server.
 import os from 'node:os'
@@ -40,7 +40,7 @@ async function prepare(dialect: 'sqlite' | 'postgres'): Promise<{ app: AppContex
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.mkdirSync(dataDir, { recursive: true })
     db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
-  } else db = await benchPgConfig('crm_bench_opps', REUSE)
+  } else db = await benchPgConfig(arg('pg-db', 'crm_bench_opps'), REUSE)
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   const have = Number((await k('opportunities').count({ n: '*' }).first())?.n ?? 0)

@@ -4,7 +4,7 @@
 // order and 回款 requests through the main process's dispatch() (zod parse, session and
 // permissions, service, SQL): order list pages with filters and search, a customer's orders,
 // an order, 应收款 and 回款记录, 销售目标 and 销售业绩 for a month, a quarter and a year.
-// SQLite in out/bench-orders-<N>; PostgreSQL in the database crm_bench_orders of --pg
+// SQLite in out/bench-orders-<N>; PostgreSQL in the database crm_bench_orders (or --pg-db) of --pg
 // (default CRM_TEST_PG_URL). --reuse measures the existing data set without adding to it.
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -33,9 +33,10 @@ const dataDir = path.resolve(arg('data', `out/bench-orders-${N}`))
 const measure = process.argv.includes('--measure')
 process.env.CRM_QUIET = '1'
 
+const PG_DB = arg('pg-db', 'crm_bench_orders')!
 const pgUrl = () => {
   const u = new URL(PG)
-  u.pathname = '/crm_bench_orders'
+  u.pathname = '/' + PG_DB
   return u.toString()
 }
 const config = (): DbConfig => (DIALECT === 'postgres' ? { dialect: 'postgres', url: pgUrl() } : { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') })
@@ -45,8 +46,9 @@ const lineCount = async (app: AppContext) => Number((await app.db.knex('order_li
 async function generate() {
   if (DIALECT === 'postgres') {
     const admin = knexFactory({ client: 'pg', connection: PG })
-    const exists = await admin('pg_database').where({ datname: 'crm_bench_orders' }).first()
-    if (!exists) await admin.raw('create database crm_bench_orders')
+    if (!/^[a-z_][a-z0-9_]*$/.test(PG_DB)) throw new Error(`not a database name: ${PG_DB}`)
+    const exists = await admin('pg_database').where({ datname: PG_DB }).first()
+    if (!exists) await admin.raw(`create database ${PG_DB}`)
     await admin.destroy()
   }
   let app = await openApp({ db: config(), dataDir })

@@ -190,17 +190,21 @@ describeEachDb('desktop client: sync timer and client mode', (dialect) => {
     expect(await countNotes(subject)).toBe(0)
     expect(await call('sync', 'status', {})).toMatchObject({ ok: true, data: { mode: 'offline', pending: 1 } })
     const started = Date.now()
-    const refused = await call('opportunities', 'list', { page: 1, pageSize: 20 })
+    const refused = await call('orders', 'list', { page: 1, pageSize: 20 })
     expect(Date.now() - started).toBeLessThan(1000) // refused at once, no connection attempt
     expect(refused).toMatchObject({ ok: false, error: { code: 'db_unreachable', key: 'sync.needsCentral' } })
-    // a cached read still answers
+    // a cached read still answers; the open opportunities and tickets come from the cache offline
     expect(await call('interactions', 'listByCustomer', { customerId: cust.id })).toMatchObject({ ok: true })
+    expect(await call('opportunities', 'list', { page: 1, pageSize: 20 })).toMatchObject({ ok: true })
+    // 执行效果, handling notes and attachments are offline operations while offline, central calls online
+    expect(['opportunities.recordResult', 'services.addNote', 'interactions.addAttachment'].map((c) => d.route(...(c.split('.') as [string, string])))).toEqual(['write', 'write', 'write'])
 
     // back: 立即同步 through the sync area pushes the note
     central = t.app
     expect(await call('sync', 'now', {})).toMatchObject({ ok: true, data: { mode: 'online', pending: 0 } })
     expect(await countNotes(subject)).toBe(1)
     expect(await call('opportunities', 'list', { page: 1, pageSize: 20 })).toMatchObject({ ok: true })
+    expect(['opportunities.recordResult', 'services.addNote', 'opportunities.list'].map((c) => d.route(...(c.split('.') as [string, string])))).toEqual(['central', 'central', 'central'])
     const details = await call('sync', 'details', {})
     if (!details.ok) throw new Error(details.error.message)
     const runs = (details.data as { runs: unknown[] }).runs

@@ -133,6 +133,7 @@ describe('mssql DDL (printMigrationSql)', () => {
       [/^bigint$/, /^bigint$/],
       [/^integer$/, /^int$/],
       [/^decimal\(18, 3\)$/, /^decimal\(18, 3\)$/],
+      [/^bytea$/, /^varbinary\(max\)$/], // attachment_contents: a file's bytes
     ]
     for (const [name, p] of pgTables) {
       const m = msTables.get(name)!
@@ -240,8 +241,8 @@ describe('mssql DDL (printMigrationSql)', () => {
     try {
       for (const s of sqlite) db.exec(s)
       const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-      // SQLite's own customer search index (migration 20261206002100): its table and the FTS5 tables
-      expect(names.map((n) => n.name).filter((n) => !n.startsWith('customer_search')).sort()).toEqual([...msTables.keys()].sort())
+      // SQLite's own search indexes (customers 20261206002100, contacts 20261206002200, opportunities 20261206002310): their tables and the FTS5 tables
+      expect(names.map((n) => n.name).filter((n) => !/^(customer|contact|opportunity)_search/.test(n)).sort()).toEqual([...msTables.keys()].sort())
     } finally {
       db.close()
     }
@@ -353,8 +354,8 @@ describe('mssql: uuid primary keys are not the clustered index (migration 202612
   it('clusters each table on a column that rises with inserts and never changes (never the ever-changing version)', () => {
     for (const t of uuidKeyed()) {
       const col = after.clusteredIndex.get(t.name)
-      // heaps: a few rows per role; the derived order and payment stats (a row per owner and month)
-      const heap = ['role_permissions', 'order_stats', 'payment_stats'].includes(t.name)
+      // heaps: a few rows per role; the derived order, payment and opportunity stats (a row per owner and month …)
+      const heap = ['role_permissions', 'order_stats', 'payment_stats', 'opportunity_stats', 'opportunity_closed_stats'].includes(t.name)
       const expected = t.name === 'audit_log' ? 'at' : t.name === 'sync_tombstones' ? 'version' : heap ? undefined : 'created_at'
       expect(col, t.name).toBe(expected)
       if (col) expect(t.columns.find((c) => c.name === col)?.type, `${t.name}.${col}`).toMatch(/^(datetime2|bigint)$/)
@@ -569,6 +570,52 @@ describe('the customer list\'s covering sort indexes and the search index (migra
       db.prepare("delete from customers where id = 'a'").run()
       expect(find('"chy"')).toEqual([])
       expect(db.prepare('select count(*) as n from customer_search').get()).toEqual({ n: 1 })
+    } finally {
+      db.close()
+    }
+  })
+
+  it('PostgreSQL: the search prefix indexes in code-point order and the contacts\' pg_trgm index (migration 20261206002210); none elsewhere', async () => {
+    expect(await part('mssql', '20261206002210_search-prefix-indexes')).toEqual([])
+    expect(await part('sqlite', '20261206002210_search-prefix-indexes')).toEqual([])
+    const pg = await part('postgres', '20261206002210_search-prefix-indexes')
+    for (const [name, table, col] of [['customers_search_prefix', 'customers', 'search_text'], ['contacts_search_prefix', 'contacts', 'search_text'], ['customers_name_prefix', 'customers', 'name'], ['contacts_name_prefix', 'contacts', 'name']]) {
+      expect(pg).toContain(`create index ${name} on ${table} ((left(${col}, 100) collate "c"))`)
+    }
+    expect(pg.join('\n')).toContain('create index if not exists contacts_search_trgm on contacts using gin (search_text gin_trgm_ops)')
+  })
+
+  it('SQLite: the contacts\' trigram search index (migration 20261206002200) and its triggers keep it with the contacts\' search text, an upsert too; none elsewhere', async () => {
+    expect(await part('mssql', '20261206002200_contact-search-index')).toEqual([])
+    expect(await part('postgres', '20261206002200_contact-search-index')).toEqual([])
+    const db = new Database(':memory:')
+    try {
+      for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
+      db.pragma('foreign_keys = off') // contacts alone, without their customers
+      const cols = (db.prepare('pragma table_info(contacts)').all() as Array<{ name: string; notnull: number; dflt_value: unknown }>)
+      const row: Record<string, unknown> = {}
+      for (const c of cols) if (c.notnull && c.dflt_value === null) row[c.name] = c.name === 'version' ? 1 : c.name === 'is_primary' ? 0 : `x-${c.name}`
+      const put = (id: string, text: string | null, upsert = false) => {
+        const r = { ...row, id, name: id, search_text: text }
+        const keys = Object.keys(r)
+        const conflict = upsert ? ` on conflict (id) do update set ${keys.filter((k) => k !== 'id').map((k) => `${k} = excluded.${k}`).join(', ')}` : ''
+        db.prepare(`insert into contacts (${keys.join(', ')}) values (${keys.map(() => '?').join(', ')})${conflict}`).run(...Object.values(r))
+      }
+      put('a', '张伟|13700002222|zhangwei|zw')
+      put('b', '王小明|wangxiaoming|wxm')
+      put('n', null) // no search text yet: not in the index, no failure
+      const find = (match: string) => (db.prepare('select s.contact_id as id from contact_search_fts f join contact_search s on s.id = f.rowid where contact_search_fts match ? order by 1').all(match) as Array<{ id: string }>).map((r) => r.id)
+      expect(find('"张张伟" AND "张伟伟"')).toEqual(['a'])
+      expect(find('"|zw"')).toEqual(['a'])
+      expect(find('"000"')).toEqual(['a'])
+      put('b', '王大明|wangdaming|wdm', true) // the sync pull's upsert (DO UPDATE)
+      expect(find('"wxm"')).toEqual([])
+      expect(find('"wdm"')).toEqual(['b'])
+      put('n', '李四|lisi|ls', true)
+      expect(find('"lis"')).toEqual(['n'])
+      db.prepare("delete from contacts where id = 'a'").run()
+      expect(find('"|zw"')).toEqual([])
+      expect(db.prepare('select count(*) as n from contact_search').get()).toEqual({ n: 2 })
     } finally {
       db.close()
     }

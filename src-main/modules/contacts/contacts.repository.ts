@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertChunked, likeCi, likePattern, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import { boundedSearchFrom, insertChunked, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -54,36 +54,69 @@ export const customerOwner = (db: Knex, customerId: string): Promise<{ owner_id:
 type Scope = (q: Knex.QueryBuilder) => void
 export type SearchCandidate = { id: string; search_text: string }
 
-/** Live contacts in scope (alias `ct`); their owner column follows their customer's owner. */
-const searchBase = (db: Knex, dialect: Dialect, term: string, scope: Scope) => {
-  const q = db('contacts as ct').whereNull('ct.deleted_at')
-  scope(q)
-  return whereSearchGrams(q, dialect, 'ct.search_text', term) // PostgreSQL: its GIN index finds the few rows LIKE then checks
+/** How a search reads: `grams` — PostgreSQL reads its GIN index (a term its statistics call rare). */
+export interface SearchReadPlan {
+  grams: boolean
 }
 
-/** Live contacts in scope of the given customers whose search text (name, mobile, pinyin, initials) contains the term. */
-export const searchInCustomers = (db: Knex, dialect: Dialect, customerIds: string[], term: string, scope: Scope): Promise<SearchCandidate[]> =>
-  whereLike(searchBase(db, dialect, term, scope).whereIn('ct.customer_id', customerIds), 'ct.search_text', term).select('ct.id', 'ct.search_text')
+/** Rows a search no index narrows reads at most (dialect boundedSearchFrom): never a full scan. */
+export const SEARCH_SCAN_BOUND = 5000
 
-/** Up to `limit` contacts whose search text contains the term, in no order (stops early on a common term). */
-export const searchMatches = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  whereLike(searchBase(db, dialect, term, scope), 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
+/** Live contacts in scope (alias `ct`; their owner column follows their customer's owner), through the search index for `needle` where it serves. */
+const searchFrom = (db: Knex, dialect: Dialect, needle: string, scope: Scope, plan: SearchReadPlan) => {
+  const q = searchIndexFrom(db, dialect, 'contacts', 'ct', needle, { grams: plan.grams }).whereNull('ct.deleted_at')
+  scope(q)
+  return q
+}
 
-/** Contacts whose name starts with the term (an index range on SQLite). */
+/** Live contacts in scope (alias `ct`), not through the search index: for the prefix ranges (an index range read in order). */
+const liveFrom = (db: Knex, scope: Scope) => {
+  const q = db('contacts as ct').whereNull('ct.deleted_at')
+  scope(q)
+  return q
+}
+
+/** At most SEARCH_SCAN_BOUND live contacts in scope (alias `ct`, with `columns`), for a term no index narrows. */
+const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
+  const inner = db('contacts as ct').whereNull('ct.deleted_at').select(columns)
+  scope(inner)
+  return boundedSearchFrom(db, inner, 'ct', SEARCH_SCAN_BOUND)
+}
+
+/** As the customers' searchPlan, over the contacts' search index (SQLite migration 20261206002200, PostgreSQL contacts_search_grams). */
+export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rare: number): Promise<SearchReadPlan> {
+  return { grams: await searchReadsGrams(db, dialect, 'contacts', needle, rare) }
+}
+
+/**
+ * Up to `limit` contacts whose search text (name, mobile, pinyin, initials) contains the term, in
+ * no order (stops early on a common term): through the search index (SQLite's trigram index,
+ * PostgreSQL's GIN index for a rare term); a term no index narrows among SEARCH_SCAN_BOUND rows.
+ */
+export function searchMatches(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
+  const from = searchIndexQuery(term) ? searchFrom(db, dialect, term, scope, plan) : boundedFrom(db, scope, ['ct.id', 'ct.search_text'])
+  return whereSearchText(from, 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
+}
+
+/** Contacts whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').orderBy('ct.search_text').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'ct.search_text', term).select('ct.id', 'ct.search_text').limit(limit)
 
-/** Contacts whose mobile, pinyin or initials start with the term. */
-export const searchPartPrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  searchBase(db, dialect, term, scope).whereRaw(`?? like ? escape '\\'`, ['ct.search_text', `%|${likePattern(term, 'prefix')}`]).select('ct.id', 'ct.search_text').limit(limit)
+/** Contacts whose mobile, pinyin or initials start with the term: '|' + term through the search index, a 1-letter term among SEARCH_SCAN_BOUND rows. */
+export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
+  const from = searchIndexQuery('|' + term) ? searchFrom(db, dialect, '|' + term, scope, plan) : boundedFrom(db, scope, ['ct.id', 'ct.search_text'])
+  return whereSearchText(from, 'ct.search_text', term, 'part-prefix').select('ct.id', 'ct.search_text').limit(limit)
+}
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'ct.name', term).select('ct.id').orderBy('ct.name').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'ct.name', term).select('ct.id').limit(limit)
 
-/** For a term with Chinese characters: up to `limit` contacts whose name contains it, in no order (a common term stops early). */
-export const searchByNameContains = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  searchBase(db, dialect, term, scope).whereRaw(likeCi(db, dialect, 'ct.name', term)).select('ct.id').limit(limit)
+/** For a term with Chinese characters: up to `limit` contacts whose name contains it, in no order (through the search index; 1 character among SEARCH_SCAN_BOUND rows). */
+export function searchByNameContains(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<Array<{ id: string }>> {
+  const from = searchIndexQuery(term) ? searchFrom(db, dialect, term, scope, plan) : boundedFrom(db, scope, ['ct.id', 'ct.name'])
+  return from.whereRaw(likeCi(db, dialect, 'ct.name', term)).select('ct.id').limit(limit)
+}
 
 /** What a search hit shows of the given contacts, with their live customer's name. */
 export const searchRowsByIds = (db: Knex, ids: string[]) =>

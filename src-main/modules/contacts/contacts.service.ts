@@ -17,11 +17,11 @@ import type { SearchHit } from '../../contract/search'
 import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { buildContactSearchText, pinyinForms } from '../customers/customers.search'
 import { diff, recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
-import { customersSearchMatches, refreshSearchText, searchCandidates } from '../customers/customers.service'
+import { refreshSearchText, searchCandidates } from '../customers/customers.service'
 import { birthdayPatternsOf, nextBirthday } from '../reminders/birthdays'
 import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
 import {
-  archiveBatch, contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, primaryContactsOf, searchByNameContains, searchByNamePrefix, searchInCustomers, searchMatches, searchNamePrefix,
+  archiveBatch, contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, primaryContactsOf, searchByNameContains, searchByNamePrefix, searchMatches, searchNamePrefix, searchPlan,
   searchPartPrefix, searchRowsByIds, updateContact,
   importedContacts, insertContacts, liveContactsOf, softDeleteContacts,
 } from './contacts.repository'
@@ -269,39 +269,39 @@ export async function createContactFromOpportunity(
 // ---- global search ------------------------------------------------------------------------
 
 const MATCH_CAP = 400
+/** A term PostgreSQL reads through its GIN index when its statistics offer at most this many contacts. */
+const GRAMS_RARE = 5000
 
 /**
- * Candidates for a non-Chinese term, best first by their search text. A contact's name, mobile
- * and pinyin are part of its customer's search text, so when the customers holding the term are
- * few (all read: `complete`) only their contacts are looked at; for a common term the best-ranked
- * contacts are looked for directly.
+ * Candidates for a non-Chinese term, best first by their search text: contacts whose name starts
+ * with it (an index range), whose other parts do ('|' + term through the contacts' search index),
+ * and those holding it (through the index, read until MATCH_CAP; a term no index narrows among a
+ * bounded number of rows). The contacts' own index, not their customers' search text (which may
+ * leave out the contacts of a customer with very many).
  */
 async function candidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
   const k = ctx.db.knex
+  const d = ctx.db.dialect
   const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'ct.owner_id')
-  const m = await customersSearchMatches(ctx, term)
-  let pool: Array<{ id: unknown; search_text: unknown }>
-  if (m.complete) pool = m.rows.length ? await searchInCustomers(k, ctx.db.dialect, m.rows.map((r) => r.id), term, inScope) : []
-  else {
-    pool = [
-      ...(await searchNamePrefix(k, ctx.db.dialect, term, n, inScope)),
-      ...(await searchPartPrefix(k, ctx.db.dialect, term, n, inScope)),
-      ...(await searchMatches(k, ctx.db.dialect, term, MATCH_CAP, inScope)),
-    ]
-  }
+  const pool: Array<{ id: unknown; search_text: unknown }> = [
+    ...(await searchNamePrefix(k, d, term, n, inScope)),
+    ...(await searchPartPrefix(k, d, term, n, inScope, await searchPlan(k, d, '|' + term, GRAMS_RARE))),
+    ...(await searchMatches(k, d, term, MATCH_CAP, inScope, await searchPlan(k, d, term, GRAMS_RARE))),
+  ]
   return bestByText(pool.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), term, n).map((r) => r.id)
 }
 
 /**
  * Candidates for a term with Chinese characters, which can only match a name: names starting
  * with it (an index range), then — when those are fewer than `n` — names holding it, which rank
- * alike, read until there are enough.
+ * alike, read until there are enough (through the search index; 1 character among a bounded
+ * number of rows).
  */
 async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
   const k = ctx.db.knex
   const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'ct.owner_id')
   const ids = new Set((await searchByNamePrefix(k, ctx.db.dialect, term, n, inScope)).map((r) => String(r.id)))
-  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope)) ids.add(String(r.id))
+  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope, await searchPlan(k, ctx.db.dialect, term, GRAMS_RARE))) ids.add(String(r.id))
   return [...ids]
 }
 

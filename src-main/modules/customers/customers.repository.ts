@@ -2,7 +2,10 @@ import type { Knex } from 'knex'
 import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../../contract/customers'
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
-import { customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, upsert, whereCustomerSearchIndexed, whereLike, whereLive, wherePrefix, whereSearchGrams } from '../../db/dialect'
+import {
+  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
+  whereLike, whereLive, searchPrefixRange, wherePrefix, whereSearchText,
+} from '../../db/dialect'
 
 /** Columns of a list row (CustomerRow): only these are read for the list. */
 const LIST_COLUMNS = [
@@ -439,43 +442,91 @@ export const updateCustomersIn = (db: Knex, ids: string[], patch: Record<string,
 type Scope = (q: Knex.QueryBuilder) => void
 export type SearchCandidate = { id: string; search_text: string }
 
-/** Live customers in scope (alias `c`). */
-const searchBase = (db: Knex, dialect: Dialect, term: string, scope: Scope) => {
+/** How a search reads: `grams` — PostgreSQL reads its GIN index (a term its statistics call rare; see searchPlan). */
+export interface SearchReadPlan {
+  grams: boolean
+}
+
+/** Rows a search no index narrows reads at most (dialect boundedSearchFrom): never a full scan. */
+export const SEARCH_SCAN_BOUND = 5000
+
+/** Live customers in scope (alias `c`), read through the search index for `needle` where it serves. */
+const searchFrom = (db: Knex, dialect: Dialect, needle: string, scope: Scope, plan: SearchReadPlan) => {
+  const q = searchIndexFrom(db, dialect, 'customers', 'c', needle, { grams: plan.grams }).whereNull('c.deleted_at')
+  scope(q)
+  return q
+}
+
+/** Live customers in scope (alias `c`), not through the search index: for the prefix ranges (an index range read in order). */
+const liveFrom = (db: Knex, scope: Scope) => {
   const q = db('customers as c').whereNull('c.deleted_at')
   scope(q)
-  return whereSearchGrams(q, dialect, 'c.search_text', term) // PostgreSQL: its GIN index finds the few rows LIKE then checks
+  return q
+}
+
+/** At most SEARCH_SCAN_BOUND live customers in scope (alias `c`, with `columns`), for a term no index narrows. */
+const boundedFrom = (db: Knex, scope: Scope, columns: string[]) => {
+  const inner = db('customers as c').whereNull('c.deleted_at').select(columns)
+  scope(inner)
+  return boundedSearchFrom(db, inner, 'c', SEARCH_SCAN_BOUND)
+}
+
+/** How a needle (a term, or '|' + term) is read on PostgreSQL: its GIN grams or not (dialect searchReadsGrams). */
+export async function searchPlan(db: Knex, dialect: Dialect, needle: string, rare: number): Promise<SearchReadPlan> {
+  return { grams: await searchReadsGrams(db, dialect, 'customers', needle, rare) }
 }
 
 /**
  * Up to `cap` live customers in scope whose search text (name, short name, code, phones,
- * pinyin, initials, contacts' names and mobiles) contains the term, in no order: one pass over
- * the narrow search index on SQLite that stops at `cap` matches, so a common term costs little
- * and a rare one is read completely.
+ * pinyin, initials, contacts' names and mobiles) contains the term, in no order, and whether
+ * they are all of them. Through the search index when `plan` says so (SQLite: the trigram index,
+ * read until `cap` matches; PostgreSQL: the GIN index); a term no index narrows (1 character,
+ * 2 Latin letters or digits) looks at SEARCH_SCAN_BOUND rows only (not complete); a term on SQL
+ * Server or a common one on PostgreSQL scans until `cap` matches.
  */
-export const searchMatches = (db: Knex, dialect: Dialect, term: string, cap: number, scope: Scope): Promise<SearchCandidate[]> =>
-  whereLike(searchBase(db, dialect, term, scope), 'c.search_text', term).select('c.id', 'c.search_text').limit(cap)
+export async function searchMatches(db: Knex, dialect: Dialect, term: string, cap: number, scope: Scope, plan: SearchReadPlan): Promise<{ rows: SearchCandidate[]; complete: boolean }> {
+  const { query, bounded } = searchMatchesQuery(db, dialect, term, cap, scope, plan)
+  const rows: SearchCandidate[] = await query
+  return { rows, complete: !bounded && rows.length < cap }
+}
+
+/** The statement of searchMatches, and whether it reads a bounded number of rows (a term no index narrows). */
+export function searchMatchesQuery(db: Knex, dialect: Dialect, term: string, cap: number, scope: Scope, plan: SearchReadPlan): { query: Knex.QueryBuilder; bounded: boolean } {
+  const bounded = !searchIndexQuery(term)
+  const from = bounded ? boundedFrom(db, scope, ['c.id', 'c.search_text']) : searchFrom(db, dialect, term, scope, plan)
+  return { query: whereSearchText(from, 'c.search_text', term).select('c.id', 'c.search_text').limit(cap), bounded }
+}
 
 /** Customers whose search text starts with the term, i.e. whose name does (an index range on SQLite). */
 export const searchNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'c.search_text', term).select('c.id', 'c.search_text').orderBy('c.search_text').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'c.search_text', term).select('c.id', 'c.search_text').limit(limit)
 
-/** Customers one of whose other parts (pinyin, initials, code, phone, a contact) starts with the term. */
-export const searchPartPrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<SearchCandidate[]> =>
-  searchBase(db, dialect, term, scope).whereRaw(`?? like ? escape '\\'`, ['c.search_text', `%|${likePattern(term, 'prefix')}`]).select('c.id', 'c.search_text').limit(limit)
+/**
+ * Customers one of whose other parts (pinyin, initials, code, phone, a contact) starts with the
+ * term: the needle '|' + term through the search index (a 2-letter term makes the trigram |ab),
+ * or for a 1-letter term among SEARCH_SCAN_BOUND rows.
+ */
+export function searchPartPrefix(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<SearchCandidate[]> {
+  const from = searchIndexQuery('|' + term) ? searchFrom(db, dialect, '|' + term, scope, plan) : boundedFrom(db, scope, ['c.id', 'c.search_text'])
+  return whereSearchText(from, 'c.search_text', term, 'part-prefix').select('c.id', 'c.search_text').limit(limit)
+}
 
 /** For a term with Chinese characters (it can only match a name): names starting with it, an index range on SQLite. */
 export const searchByNamePrefix = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  wherePrefix(searchBase(db, dialect, term, scope), dialect, 'c.name', term).select('c.id').orderBy('c.name').limit(limit)
+  searchPrefixRange(liveFrom(db, scope), dialect, 'c.name', term).select('c.id').limit(limit)
 
 /**
  * For a term with Chinese characters: up to `limit` customers whose name or short name contains
- * it, in no order (they rank alike; a common term stops early), reading the narrow name index on SQLite.
+ * it, in no order (they rank alike; a common term stops early): through the search index (2
+ * Chinese characters make a trigram), a 1-character term among SEARCH_SCAN_BOUND rows.
  */
-export const searchByNameContains = (db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope): Promise<Array<{ id: string }>> =>
-  searchBase(db, dialect, term, scope)
+export function searchByNameContains(db: Knex, dialect: Dialect, term: string, limit: number, scope: Scope, plan: SearchReadPlan): Promise<Array<{ id: string }>> {
+  const from = searchIndexQuery(term) ? searchFrom(db, dialect, term, scope, plan) : boundedFrom(db, scope, ['c.id', 'c.name', 'c.short_name'])
+  return from
     .where((w) => w.whereRaw(likeCi(db, dialect, 'c.name', term)).orWhereRaw(likeCi(db, dialect, 'c.short_name', term)))
     .select('c.id')
     .limit(limit)
+}
 
 /** What a search hit shows of the given customers. */
 export const searchRowsByIds = (db: Knex, ids: string[]) =>

@@ -30,7 +30,7 @@ import {
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
-  searchNamePrefix, searchPartPrefix, searchRowsByIds, setContactSearchText,
+  searchNamePrefix, searchPartPrefix, searchPlan, searchRowsByIds, setContactSearchText, type SearchReadPlan,
   importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes, customersByCodesOrNames,
 } from './customers.repository'
 
@@ -763,23 +763,38 @@ export interface SearchMatches {
 const matchMemo = new WeakMap<ServiceContext, Map<string, Promise<SearchMatches>>>()
 
 /**
- * The customers in the caller's customers scope whose search text — which also holds their
- * contacts' names, mobiles and pinyin — contains a (normalised, non-Chinese) term. One pass
- * over the narrow search index that stops after MATCH_CAP matches. The contacts' search uses
- * the same set (a rare term then needs no pass over the contacts), so it is read once per call
- * context: the global search hands both areas the same context.
+ * A term PostgreSQL reads through its GIN index when its statistics offer at most this many
+ * customers; a commoner one is scanned until the matches wanted are found (found early).
  */
-export function customersSearchMatches(ctx: ServiceContext, term: string): Promise<SearchMatches> {
+const GRAMS_RARE = 5000
+
+/** How a needle (the term, or '|' + term) is read (repository searchPlan); memoised per call context with the matches. */
+const planMemo = new WeakMap<ServiceContext, Map<string, Promise<SearchReadPlan>>>()
+function planOf(ctx: ServiceContext, needle: string): Promise<SearchReadPlan> {
+  let memo = planMemo.get(ctx)
+  if (!memo) planMemo.set(ctx, (memo = new Map()))
+  let p = memo.get(needle)
+  if (!p) memo.set(needle, (p = searchPlan(ctx.db.knex, ctx.db.dialect, needle, GRAMS_RARE)))
+  return p
+}
+
+/**
+ * The customers in the caller's customers scope whose search text — which also holds their
+ * contacts' names, mobiles and pinyin — contains a (normalised, non-Chinese) term: through the
+ * search index, read until MATCH_CAP matches (a term no index narrows: among a bounded number
+ * of rows, never complete). Read once per call context: the global search hands its areas the
+ * same context.
+ */
+function customersSearchMatches(ctx: ServiceContext, term: string): Promise<SearchMatches> {
   let memo = matchMemo.get(ctx)
   if (!memo) matchMemo.set(ctx, (memo = new Map()))
   const known = memo.get(term)
   if (known) return known
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  const p = searchMatches(k, ctx.db.dialect, term, MATCH_CAP, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')).then((rows) => ({
-    rows: rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })),
-    complete: rows.length < MATCH_CAP,
-  }))
+  const p = planOf(ctx, term)
+    .then((plan) => searchMatches(k, ctx.db.dialect, term, MATCH_CAP, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), plan))
+    .then((m) => ({ rows: m.rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), complete: m.complete }))
   memo.set(term, p)
   return p
 }
@@ -791,8 +806,12 @@ async function candidateIds(ctx: ServiceContext, scope: DataScope, term: string,
   const m = await customersSearchMatches(ctx, term)
   let pool = m.rows
   if (!m.complete) {
-    // a common term: the best-ranked ones are looked for directly (name prefix: an index range)
-    const better = [...(await searchNamePrefix(k, ctx.db.dialect, term, n, inScope)), ...(await searchPartPrefix(k, ctx.db.dialect, term, n, inScope))]
+    // a common term (or one no index narrows): the best-ranked ones are looked for directly —
+    // names starting with it (an index range), parts starting with it ('|' + term through the index)
+    const better = [
+      ...(await searchNamePrefix(k, ctx.db.dialect, term, n, inScope)),
+      ...(await searchPartPrefix(k, ctx.db.dialect, term, n, inScope, await planOf(ctx, '|' + term))),
+    ]
     pool = [...better.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), ...m.rows]
   }
   return bestByText(pool, term, n).map((r) => r.id)
@@ -801,13 +820,14 @@ async function candidateIds(ctx: ServiceContext, scope: DataScope, term: string,
 /**
  * Candidates for a term with Chinese characters, which can only match a name: names starting
  * with it (an index range), then — when those are fewer than `n` — names holding it, which rank
- * alike, read until there are enough.
+ * alike, read until there are enough (through the search index; a 1-character term among a
+ * bounded number of rows).
  */
 async function nameCandidateIds(ctx: ServiceContext, scope: DataScope, term: string, n: number): Promise<string[]> {
   const k = ctx.db.knex
   const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')
   const ids = new Set((await searchByNamePrefix(k, ctx.db.dialect, term, n, inScope)).map((r) => String(r.id)))
-  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope)) ids.add(String(r.id))
+  if (ids.size < n) for (const r of await searchByNameContains(k, ctx.db.dialect, term, n, inScope, await planOf(ctx, term))) ids.add(String(r.id))
   return [...ids]
 }
 

@@ -18,7 +18,8 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { requirePerm } from '../auth/permissions'
 import {
-  attachmentsOf, attachmentsOfEntity, deletedAttachmentIds, findAttachment, findInteraction, insertAttachment, updateAttachment, type Row,
+  attachmentContent, attachmentsOf, attachmentsOfEntity, deletedAttachmentIds, findAttachment, findInteraction, insertAttachment, insertAttachmentContent,
+  purgeDeletedContents, updateAttachment, type Row,
 } from './interactions.repository'
 import { canSee, loadModifiable } from './interactions.scope'
 
@@ -133,7 +134,7 @@ export interface AttachmentTarget {
  * to <dataDir>/attachments/<yyyy>/<id>-<safe name> (owner-only), the row to attachments, in its
  * own transaction; nothing stays behind when the row cannot be written. Callers check permissions.
  */
-export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget): Promise<Row> {
+export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget, opts: { id?: string } = {}): Promise<Row> {
   const k = ctx.db.knex
   const b64 = a.contentBase64
   if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw fieldError('contentBase64', 'invalid_base64', 'the file content is not valid base64')
@@ -143,7 +144,7 @@ export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget):
   }
   const bytes = Buffer.from(b64, 'base64')
   const now = ctx.clock.now()
-  const id = newId()
+  const id = opts.id ?? newId()
   const name = displayName(a.fileName)
   const storedName = `${now.getUTCFullYear()}/${id}-${safeFileName(name)}`
   const file = storedPath(ctx.dataDir, storedName)
@@ -159,6 +160,8 @@ export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget):
         sha256: createHash('sha256').update(bytes).digest('hex'), created_by: ctx.actor.userId, created_at: now.toISOString(),
         updated_at: now.toISOString(), version: await nextVersion(trx), deleted_at: null,
       })
+      // the bytes in the database too: the other desktop clients cannot reach this machine's folder
+      await insertAttachmentContent(trx, id, bytes, now.toISOString())
     })
   } catch (e) {
     fs.rmSync(file, { force: true }) // nothing written: no row, no file
@@ -167,13 +170,51 @@ export async function storeAttachment(ctx: ServiceContext, a: AttachmentTarget):
   return (await findAttachment(k, id, a.entity))!
 }
 
-export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId: string; fileName: string; contentBase64: string }): Promise<Attachment> {
+/** `opts.id`: the id the writer chose (an offline client's attachment, pushed by sync); else a new one. */
+export async function attachmentsAdd(ctx: ServiceContext, input: { interactionId: string; fileName: string; contentBase64: string }, opts: { id?: string } = {}): Promise<Attachment> {
   const interaction = await loadModifiable(ctx.db.knex, ctx.actor, 'edit', input.interactionId)
   const row = await storeAttachment(ctx, {
     entity: 'interaction', entityId: input.interactionId, ownerId: (interaction.owner_id as string | null) ?? ctx.actor.userId,
     fileName: input.fileName, contentBase64: input.contentBase64,
-  })
+  }, opts)
   return toAttachment(row)
+}
+
+/** Writes a file fetched for an attachment row under its stored name (owner-only, via a .part file). */
+export function saveAttachmentFile(dataDir: string, storedName: string, bytes: Buffer) {
+  const file = storedPath(dataDir, storedName)
+  ownerOnlyDir(rootOf(dataDir), path.dirname(file))
+  const tmp = `${file}.${process.pid}.part`
+  fs.writeFileSync(tmp, bytes, { mode: 0o600 })
+  fs.renameSync(tmp, file)
+  return file
+}
+
+/** Whether this machine holds the stored file of an attachment row. */
+export const hasAttachmentFile = (dataDir: string, a: Row) => fs.existsSync(storedPath(dataDir, String(a.stored_name)))
+
+/**
+ * The stored file of an attachment row, fetched when this machine lacks it: from the database's
+ * copy of the bytes (a file written by another desktop), else, on a desktop client's cache, from
+ * the central database. Null when no copy is reachable (the client is offline).
+ */
+async function ensureFile(ctx: ServiceContext, a: Row): Promise<string | null> {
+  const file = storedPath(ctx.dataDir, String(a.stored_name))
+  if (fs.existsSync(file)) return file
+  const bytes = (await attachmentContent(ctx.db.knex, String(a.id))) ?? (ctx.fetchAttachment ? await ctx.fetchAttachment(String(a.id)) : null)
+  return bytes ? saveAttachmentFile(ctx.dataDir, String(a.stored_name), bytes) : null
+}
+
+/**
+ * The bytes of an attachment the caller may see, for a desktop client that lacks its file: the
+ * database's copy, else this machine's file (attachments stored before the database kept copies).
+ */
+export async function attachmentsContent(ctx: ServiceContext, input: { id: string }): Promise<Buffer | null> {
+  const a = await loadVisibleAttachment(ctx, input.id)
+  const stored = await attachmentContent(ctx.db.knex, input.id)
+  if (stored) return stored
+  const file = storedPath(ctx.dataDir, String(a.stored_name))
+  return fs.existsSync(file) ? fs.promises.readFile(file) : null
 }
 
 /** Live attachments of records of one kind (for other modules' records; callers check permissions). */
@@ -195,8 +236,8 @@ export async function dropAttachment(ctx: ServiceContext, a: Row) {
 
 /** The stored file's bytes (base64) of an attachment row, with its shown name and type, for the browser to save. */
 export async function attachmentBytes(ctx: ServiceContext, a: Row) {
-  const file = storedPath(ctx.dataDir, String(a.stored_name))
-  if (!fs.existsSync(file)) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
+  const file = await ensureFile(ctx, a)
+  if (!file) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
   const name = displayName(String(a.file_name))
   return { fileName: name, mime: mimeOf(name), contentBase64: (await fs.promises.readFile(file)).toString('base64') }
 }
@@ -237,8 +278,8 @@ export async function attachmentsRemove(ctx: ServiceContext, input: { id: string
 /** The stored file of an attachment the caller may see. */
 async function visibleFile(ctx: ServiceContext, id: string) {
   const a = await loadVisibleAttachment(ctx, id)
-  const file = storedPath(ctx.dataDir, String(a.stored_name))
-  if (!fs.existsSync(file)) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
+  const file = await ensureFile(ctx, a)
+  if (!file) throw new AppError('not_found', 'the attachment file is missing', { key: 'interactions.errors.fileMissing' })
   const name = displayName(String(a.file_name))
   return { path: file, fileName: name, mime: mimeOf(name), sizeBytes: Number(a.size_bytes) }
 }
@@ -272,6 +313,7 @@ const STALE_PART_MS = 24 * 60 * 60 * 1000
  * to another database this data folder was used with, or to an upload still being committed.
  */
 export async function purgeDeletedFiles(app: Pick<AppContext, 'db' | 'dataDir' | 'clock'>): Promise<{ removed: number }> {
+  await purgeDeletedContents(app.db.knex)
   const root = rootOf(app.dataDir)
   if (!fs.existsSync(root)) return { removed: 0 }
   fs.chmodSync(root, 0o700)

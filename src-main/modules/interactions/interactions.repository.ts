@@ -249,6 +249,15 @@ export const attachmentsOfEntity = (db: Knex, entity: string, entityIds: string[
 export const attachmentsOf = (db: Knex, interactionIds: string[]): Promise<Row[]> => attachmentsOfEntity(db, 'interaction', interactionIds)
 
 export const insertAttachment = (db: Knex, row: Row) => db('attachments').insert(row)
+export const insertAttachmentContent = (db: Knex, attachmentId: string, content: Buffer, createdAt: string) =>
+  db('attachment_contents').insert({ attachment_id: attachmentId, content, created_at: createdAt })
+/** Drops the stored bytes of deleted attachments (the clean-up job). */
+export const purgeDeletedContents = (db: Knex) =>
+  db('attachment_contents').whereIn('attachment_id', db('attachments').select('id').whereNotNull('deleted_at')).del()
+export async function attachmentContent(db: Knex, attachmentId: string): Promise<Buffer | null> {
+  const r = await db('attachment_contents').where({ attachment_id: attachmentId }).first('content')
+  return r ? Buffer.from(r.content as Uint8Array) : null
+}
 export const findAttachment = (db: Knex, id: string, entity = 'interaction'): Promise<Row | undefined> =>
   db('attachments').where({ id, entity }).whereNull('deleted_at').first('*')
 export const updateAttachment = (db: Knex, id: string, patch: Row) => db('attachments').where({ id }).update(patch)

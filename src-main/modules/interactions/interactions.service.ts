@@ -15,7 +15,7 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
 import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
-import { appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp } from '../reminders/system-reminders.service'
+import { INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp } from '../reminders/system-reminders.service'
 import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
@@ -216,18 +216,22 @@ async function settle(
 ) {
   await syncFollowUp(trx, ctx, version, i)
   await refreshCustomerContact(trx, [i.customerId], version)
-  await evaluateCustomers(trx, ctx, [i.customerId], version)
+  await evaluateCustomers(trx, ctx, [i.customerId], version, INTERACTION_KINDS)
 }
 
 /** `opts.id`: the id the writer chose (an offline client's create, pushed by sync); else a new one. */
 export async function interactionsCreate(ctx: ServiceContext, input: In<typeof InteractionCreate>, opts: { id?: string } = {}): Promise<Interaction> {
+  return reload(ctx.db.knex, ctx, await interactionsWrite(ctx, input, opts))
+}
+
+/** The create without reading the record back (a pushed offline create answers only its status); answers the id. */
+export async function interactionsWrite(ctx: ServiceContext, input: In<typeof InteractionCreate>, opts: { id?: string } = {}): Promise<string> {
   const scope = requirePerm(ctx.actor, 'interactions', 'create')
   const now = ctx.clock.now()
   const nowIso = now.toISOString()
   checkTimes(input, now)
   checkFollowUp(input.occurredAt, input.nextFollowUpAt)
-  const k = ctx.db.knex
-  const id = await k.transaction(async (trx) => {
+  return ctx.db.knex.transaction(async (trx) => {
     const customer = await findCustomerForWrite(trx, input.customerId)
     if (!customer || !inScope(ctx.actor, scope, str(customer.owner_id), str(customer.owner_team_id))) {
       throw fieldError('customerId', 'not_found', 'customer not found')
@@ -250,7 +254,6 @@ export async function interactionsCreate(ctx: ServiceContext, input: In<typeof I
     })
     return id
   })
-  return reload(k, ctx, id)
 }
 
 /**
@@ -361,7 +364,7 @@ export async function interactionsRemove(ctx: ServiceContext, input: { id: strin
     const customerId = String(row.customer_id)
     await refreshCustomerContact(trx, [customerId], version)
     // retracts the record's follow-up and promise reminders, re-evaluates the contact policy
-    await evaluateCustomers(trx, ctx, [customerId], version)
+    await evaluateCustomers(trx, ctx, [customerId], version, INTERACTION_KINDS)
   })
   return { ok: true as const }
 }
@@ -389,7 +392,7 @@ async function setKept(ctx: ServiceContext, id: string, expected: number, kept: 
     if (!(await updatePromise(trx, id, { kept_at: kept ? nowIso : null, updated_at: nowIso, version: await version() }, expected))) throw conflict('promise')
     // not kept after all: its reminder (closed when it was kept) is open again
     if (!kept) await reopenPromiseReminder(trx, id, nowIso, version)
-    await evaluateCustomers(trx, ctx, [String(p.customer_id)], version)
+    await evaluateCustomers(trx, ctx, [String(p.customer_id)], version, INTERACTION_KINDS)
   })
   return toPromise((await findPromise(k, id))!, await todayOf(k, ctx))
 }

@@ -2,8 +2,9 @@
 import type { Knex } from 'knex'
 import type { DataScope } from '../../contract/common'
 import type { BoardFilter, OPPORTUNITY_SORT_FIELDS, OpportunityFilter } from '../../contract/opportunities'
-import { whereLike } from '../../db/dialect'
+import { dialectOf, OPPORTUNITY_SEARCH_INDEX, textSearchIndexCount, whereLike, whereTextSearchIndexed } from '../../db/dialect'
 import type { Actor } from '../context'
+import { moveInStats, STATS_COLUMNS, statsFacts, type StatsScopeFn } from './stats.repository'
 
 type Row = Record<string, unknown>
 export type ScopeFn = (q: Knex.QueryBuilder) => void
@@ -23,6 +24,42 @@ export function scopeOpportunities(db: Knex, actor: Actor, scope: DataScope): Sc
     }
     q.where((w) => w.where('o.owner_id', actor.userId).orWhere('o.created_by', actor.userId))
   }
+}
+
+/**
+ * The data scope on the funnel's summaries (alias `s`, keyed by owner), or null when they cannot
+ * answer it: `own` also counts what the actor created for others (not in the summaries).
+ */
+export function scopeOpportunityStats(db: Knex, actor: Actor, scope: DataScope): StatsScopeFn | null {
+  if (scope === 'all') return () => undefined
+  if (scope === 'team' && actor.teamId) return (q) => void q.whereIn('s.owner_id', db('users').select('id').where('team_id', actor.teamId))
+  return null
+}
+
+/**
+ * The scope narrowed to the opportunities the search index offers for the (lower-case) term
+ * (migration 20261206002310); the filter's LIKE still checks each, so the answer is the same.
+ */
+export function scopeWithSearchIndex(db: Knex, scope: ScopeFn, term: string): ScopeFn {
+  return (q) => {
+    scope(q)
+    whereTextSearchIndexed(db, q, dialectOf(db), OPPORTUNITY_SEARCH_INDEX, 'o.id', 'o.search_text', term)
+  }
+}
+
+/**
+ * Up to this many opportunities offered by the search index, the search reads them through it;
+ * a more common term reads the (covering) rows in scope and lets LIKE pick, which is cheaper
+ * than fetching that many rows one by one.
+ */
+export const SEARCH_INDEX_CAP = 5000
+
+/** The scope for a list or board with this search: narrowed by the search index when it offers few enough rows. */
+export async function scopeForSearch(db: Knex, scope: ScopeFn, search: string | undefined): Promise<ScopeFn> {
+  const term = search?.toLowerCase()
+  if (!term) return scope
+  const n = await textSearchIndexCount(db, dialectOf(db), OPPORTUNITY_SEARCH_INDEX, term, SEARCH_INDEX_CAP)
+  return n <= SEARCH_INDEX_CAP ? scopeWithSearchIndex(db, scope, term) : scope
 }
 
 /** The owner and the owner's team of a live opportunity, for the single-row scope check. */
@@ -61,11 +98,24 @@ export const cardRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
         )
     : Promise.resolve([])
 
-export const insertOpportunity = (db: Knex, row: Row) => db('opportunities').insert(row)
+/** Inserts an opportunity and counts it in the funnel's summaries (call inside the write's transaction). */
+export async function insertOpportunity(db: Knex, row: Row) {
+  await db('opportunities').insert(row)
+  await moveInStats(db, dialectOf(db), undefined, await statsFacts(db, String(row.id)))
+}
 
-/** Updates a live opportunity while its version is still `expectVersion`; answers the rows changed. */
-export const updateOpportunity = (db: Knex, id: string, patch: Row, expectVersion: number): Promise<number> =>
-  db('opportunities').where({ id, version: expectVersion }).whereNull('deleted_at').update(patch)
+/**
+ * Updates a live opportunity while its version is still `expectVersion`; answers the rows changed.
+ * Moves it in the funnel's summaries from its cells at that version to its cells now (call
+ * inside the write's transaction; a soft delete takes it out).
+ */
+export async function updateOpportunity(db: Knex, id: string, patch: Row, expectVersion: number): Promise<number> {
+  const before = await db('opportunities').where({ id, version: expectVersion }).whereNull('deleted_at').first(STATS_COLUMNS)
+  if (!before) return 0
+  const n = await db('opportunities').where({ id, version: expectVersion }).whereNull('deleted_at').update(patch)
+  if (n) await moveInStats(db, dialectOf(db), before, await statsFacts(db, id))
+  return n
+}
 
 export const codeExists = async (db: Knex, code: string) => !!(await db('opportunities').where({ code }).first('id'))
 

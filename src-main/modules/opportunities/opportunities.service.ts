@@ -32,7 +32,7 @@ import { buildOpportunitySearchText } from './opportunities.search'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   codeExists, countOpportunities, customerSpread, findOpportunity, findStep, insertOpportunity, insertStep, moveSteps, openLoads,
-  opportunityScopeFacts, pageIds, rowsByIds, scopeOpportunities, searchMatches, searchRowsByIds, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
+  opportunityScopeFacts, pageIds, rowsByIds, scopeForSearch, scopeOpportunities, searchMatches, searchRowsByIds, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
   type ListQuery,
 } from './opportunities.repository'
 
@@ -170,7 +170,7 @@ async function write(trx: Knex.Transaction, id: string, patch: Row, version: num
 export async function opportunitiesList(ctx: ServiceContext, input: ListQuery) {
   const scope = requirePerm(ctx.actor, 'opportunities', 'view')
   const k = ctx.db.knex
-  const sc = scopeOpportunities(k, ctx.actor, scope)
+  const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   const total = await countOpportunities(k, sc, input.filter)
   const ids = total > (input.page - 1) * input.pageSize ? (await pageIds(k, sc, input)).map((r) => r.id) : []
   const rows = ids.length ? await rowsByIds(k, ids) : []
@@ -486,6 +486,11 @@ export async function opportunitiesReorderSteps(ctx: ServiceContext, input: { op
     }
   })
   return (await stepsOf(k, input.opportunityId)).map(toStep)
+}
+
+/** A step of a plan the caller may work on (for an offline edit's base and its central merge). */
+export function opportunitiesGetStep(ctx: ServiceContext, input: { id: string }): Promise<PlanStep> {
+  return ctx.db.knex.transaction(async (trx) => (await loadStep(trx, ctx, input.id)).step)
 }
 
 /** 执行效果 of a step (the reminder is done); again to correct it while the plan is open. */

@@ -10,7 +10,11 @@ import type { DataScope } from '../../contract/common'
 import { narrowerScope, requirePerm } from '../auth/permissions'
 import { dictItemsOfType } from '../dictionary/dictionary.service'
 import { allowedActions } from './opportunities.rules'
-import { boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeOpportunities, teamNames, userTeams, type FunnelCell, type FunnelFilter } from './opportunities.repository'
+import {
+  boardAllCards, boardCards, boardTotals, cardRowsByIds, closedCells, countCreatedIn, funnelCells, scopeForSearch, scopeOpportunities, scopeOpportunityStats, teamNames,
+  userTeams, type FunnelCell, type FunnelFilter, type ScopeFn,
+} from './opportunities.repository'
+import { closedStatsCells, funnelStatsCells, type MonthRange, type StatsScopeFn } from './stats.repository'
 
 const num = (v: unknown) => toNum(v) ?? 0
 /** Up to this many open opportunities the board reads all its cards at once instead of one query per column. */
@@ -46,7 +50,7 @@ export async function opportunitiesBoard(
 ): Promise<Board> {
   const scope = requirePerm(ctx.actor, 'opportunities', 'view')
   const k = ctx.db.knex
-  const sc = scopeOpportunities(k, ctx.actor, scope)
+  const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   // one row per stage (the query answers one per status and stage)
   const totals = new Map<string | null, { n: number; amount: number; weighted: number }>()
   for (const r of await boardTotals(k, sc, input.filter)) {
@@ -133,21 +137,83 @@ function add(t: Tally, c: FunnelCell, reached: number) {
   for (let i = 0; i <= reached; i++) t.reached[i] += n
 }
 
+const monthStart = (month: string) => `${month}-01T00:00:00.000Z`
+function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4))
+  const m = Number(month.slice(5, 7))
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+}
+
+/**
+ * A period [from, to) as the whole UTC months inside it (the summaries answer those) and the
+ * parts before and after them (read from the opportunities): `months` null when no whole month
+ * fits, then `head` is the whole period.
+ */
+export function splitByMonths(from: string | null, to: string | null): { head: [string | null, string | null] | null; months: MonthRange | null; tail: [string, string | null] | null } {
+  let first: string | null = null
+  if (from) {
+    const m = from.slice(0, 7)
+    first = from === monthStart(m) ? m : nextMonth(m)
+  }
+  const end = to ? to.slice(0, 7) : null
+  if (first && end && first >= end) return { head: [from, to], months: null, tail: null }
+  return {
+    head: from && first && from < monthStart(first) ? [from, monthStart(first)] : null,
+    months: { fromMonth: first, toMonth: end },
+    tail: to && end && to > monthStart(end) ? [monthStart(end), to] : null,
+  }
+}
+
+/**
+ * The funnel's cells of a period from the summaries for its whole months and from the
+ * opportunities for the rest (or all from the opportunities when the scope is not in the
+ * summaries): the same figures either way, possibly split over more rows.
+ */
+async function cellsOfPeriod<T>(
+  from: string | null,
+  to: string | null,
+  statsScope: StatsScopeFn | null,
+  direct: (from: string | null, to: string | null) => Promise<T[]>,
+  stats: (scope: StatsScopeFn, m: MonthRange) => Promise<T[]>,
+): Promise<T[]> {
+  if (!statsScope) return direct(from, to)
+  const p = splitByMonths(from, to)
+  if (!p.months) return direct(from, to)
+  return [
+    ...(p.head ? await direct(p.head[0], p.head[1]) : []),
+    ...(await stats(statsScope, p.months)),
+    ...(p.tail ? await direct(p.tail[0], p.tail[1]) : []),
+  ]
+}
+
+/** An instant as UTC ISO text (…T…Z), so periods compare as instants on every database. */
+const utc = (v: string | undefined) => (v ? new Date(v).toISOString() : null)
+
 /**
  * The 销售漏斗. The 统计报表 (reports module) also groups by the customer's region, narrows with a
- * filter and caps the scope (`within`: never wider than the report's scope).
+ * filter and caps the scope (`within`: never wider than the report's scope). Without a region or
+ * a filter, the whole months of the period come from the summaries (stats.repository.ts);
+ * `direct`: every figure from the opportunities themselves (tests compare the two).
  */
 export async function opportunitiesFunnel(
   ctx: ServiceContext,
   input: { from?: string; to?: string; groupBy: 'manager' | 'team' | 'region'; filter?: FunnelFilter; within?: DataScope },
+  opts: { direct?: boolean } = {},
 ): Promise<Funnel> {
   const granted = requirePerm(ctx.actor, 'opportunities', 'view')
   const scope = input.within ? narrowerScope(granted, input.within) : granted
   const k = ctx.db.knex
-  const sc = scopeOpportunities(k, ctx.actor, scope)
-  const from = input.from ?? null
-  const to = input.to ?? null
-  const cells = await funnelCells(k, sc, from, to, { filter: input.filter, byRegion: input.groupBy === 'region' })
+  const sc: ScopeFn = scopeOpportunities(k, ctx.actor, scope)
+  const filtered = !!input.filter && Object.values(input.filter).some((v) => v !== undefined && v !== null && v !== '')
+  const summarised = !opts.direct && input.groupBy !== 'region' && !filtered
+  const statsScope = summarised ? scopeOpportunityStats(k, ctx.actor, scope) : null
+  const from = utc(input.from)
+  const to = utc(input.to)
+  const cells: FunnelCell[] = await cellsOfPeriod(
+    from, to, statsScope,
+    (a, b) => funnelCells(k, sc, a, b, { filter: input.filter, byRegion: input.groupBy === 'region' }),
+    (st, m) => funnelStatsCells(k, st, m),
+  )
   const stages = stagesShown(await dictItemsOfType(k, 'opportunity_stage'), new Set(cells.map((c) => c.stage_id).filter((x): x is string => !!x)))
   const index = new Map(stages.map((s, i) => [s.id, i]))
 
@@ -193,9 +259,9 @@ export async function opportunitiesFunnel(
       key, name: key ? (names.get(key) ?? null) : null, total: t.total, open: t.open, won: t.won, lost: t.lost, amountCents: t.amount,
       weightedCents: t.weighted, wonAmountCents: t.wonAmount, winRate: ratio(t.won, t.won + t.lost), reached: t.reached,
     }))
-    .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : b.total - a.total || String(a.name).localeCompare(String(b.name))))
+    .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : b.total - a.total || String(a.name).localeCompare(String(b.name)) || String(a.key).localeCompare(String(b.key))))
 
-  const closed = await closedCells(k, sc, from, to, input.filter)
+  const closed = await cellsOfPeriod(from, to, statsScope, (a, b) => closedCells(k, sc, a, b, input.filter), (st, m) => closedStatsCells(k, st, m))
   const sumBy = <K extends string>(rows: typeof closed, status: string, key: (r: (typeof closed)[number]) => string | null, name: K) => {
     const m = new Map<string | null, { count: number; amountCents: number }>()
     for (const r of rows.filter((x) => x.status === status)) {
@@ -204,13 +270,13 @@ export async function opportunitiesFunnel(
       e.amountCents += num(r.amount)
       m.set(key(r), e)
     }
-    return [...m.entries()].map(([id, v]) => ({ [name]: id, ...v }) as { count: number; amountCents: number } & Record<K, string | null>).sort((a, b) => b.count - a.count)
+    return [...m.entries()].map(([id, v]) => ({ [name]: id, ...v }) as { count: number; amountCents: number } & Record<K, string | null>).sort((a, b) => b.count - a.count || String(a[name] ?? '').localeCompare(String(b[name] ?? '')))
   }
   const won = closed.filter((r) => r.status === 'won').reduce((s, r) => s + num(r.n), 0)
   const lost = closed.filter((r) => r.status === 'lost').reduce((s, r) => s + num(r.n), 0)
 
   return {
-    from, to, total: all.total, open: all.open, won: all.won, lost: all.lost, unassigned, amountCents: all.amount, weightedCents: all.weighted,
+    from: input.from ?? null, to: input.to ?? null, total: all.total, open: all.open, won: all.won, lost: all.lost, unassigned, amountCents: all.amount, weightedCents: all.weighted,
     wonAmountCents: all.wonAmount, stages: funnelStages, groups: groupRows,
     closed: {
       won, lost, winRate: ratio(won, won + lost),

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import { COUNTED_STATUSES, type OrderFilter, type ORDER_SORT_FIELDS, type PaymentFilter, type ReceivableFilter } from '../../contract/orders'
-import { insertChunked, likePattern, upsert, whereSearchGrams } from '../../db/dialect'
+import { boundedSearchFrom, customerSearchIndexCount, customerSearchIndexed, dialectOf, insertChunked, likePattern, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed, whereLike } from '../../db/dialect'
 import { nextVersion } from '../../db/tx'
 
 export type Row = Record<string, unknown>
@@ -183,9 +183,16 @@ export async function planSearch(db: Knex, search: string): Promise<SearchPlan> 
   const s = search.trim()
   if (FULL_CODE.test(s)) return { code: s.toUpperCase(), exact: true }
   if (CODE_PART.test(s)) return { code: s.toUpperCase(), exact: false }
-  const pattern = likePattern(s.toLowerCase())
-  const rows: Array<{ id: string }> = await db('customers as sc')
-    .whereNull('sc.deleted_at')
+  const term = s.toLowerCase()
+  const pattern = likePattern(term)
+  const q = db('customers as sc').whereNull('sc.deleted_at')
+  // the customers' search index (SQLite trigram, PostgreSQL grams) finds the candidates when it
+  // offers few enough of them; LIKE then checks each, as it checks every customer without it
+  const dialect = dialectOf(db)
+  if (customerSearchIndexed(dialect, term) && (await customerSearchIndexCount(db, dialect, term, MAX_LISTED_CUSTOMERS)) <= MAX_LISTED_CUSTOMERS) {
+    whereCustomerSearchIndexed(db, q, dialect, 'sc.id', 'sc.search_text', term)
+  }
+  const rows: Array<{ id: string }> = await q
     .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', pattern])
     .limit(MAX_LISTED_CUSTOMERS + 1)
     .select('sc.id')
@@ -416,13 +423,16 @@ export const searchOrdersOfCustomers = (db: Knex, customerIds: string[], limit: 
 /**
  * Up to `cap` live customers whose search text (name, short name, code, pinyin, phones, contacts)
  * holds the term, in any scope, as the order list's search finds them: for a caller who may see
- * orders but not customers.
+ * orders but not customers. Through the customers' search index (dialect searchIndexFrom); a term
+ * no index narrows among CUSTOMER_SCAN_BOUND customers.
  */
-export const searchCustomerTexts = (db: Knex, dialect: Dialect, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> =>
-  whereSearchGrams(db('customers as sc').whereNull('sc.deleted_at'), dialect, 'sc.search_text', term)
-    .whereRaw(`?? like ? escape '\\'`, ['sc.search_text', likePattern(term)])
-    .limit(cap)
-    .select('sc.id', 'sc.search_text')
+export function searchCustomerTexts(db: Knex, dialect: Dialect, term: string, cap: number): Promise<Array<{ id: string; search_text: string | null }>> {
+  const from = searchIndexQuery(term)
+    ? searchIndexFrom(db, dialect, 'customers', 'sc', term).whereNull('sc.deleted_at')
+    : boundedSearchFrom(db, db('customers as sc').whereNull('sc.deleted_at').select('sc.id', 'sc.search_text'), 'sc', CUSTOMER_SCAN_BOUND)
+  return whereLike(from, 'sc.search_text', term).limit(cap).select('sc.id', 'sc.search_text')
+}
+const CUSTOMER_SCAN_BOUND = 5000
 
 // ---- 导入 ----------------------------------------------------------------------------------------
 

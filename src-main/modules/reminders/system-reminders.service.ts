@@ -831,13 +831,22 @@ export async function evaluateTicketReminders(
 
 // ---- entry points ------------------------------------------------------------------------------------------
 
-async function runAll(ev: EvalRun) {
-  await followUps(ev)
-  await contactPolicy(ev)
-  await purchasePolicy(ev)
-  await birthdays(ev)
-  await promises(ev)
-  await paymentsDue(ev)
+/** The kinds of system reminder a customer's evaluation settles, in the order a run takes them. */
+const EVAL_KINDS = { followUps, contactPolicy, purchasePolicy, birthdays, promises, paymentsDue }
+export type EvalKind = keyof typeof EVAL_KINDS
+
+/**
+ * The kinds that read what an interaction or promise write changes (the record, its promises, the
+ * customer's 最近联系): the only ones such a write can move. Birthdays, purchase cycles and payments
+ * read contacts, orders and payment plans, which those writes leave alone; their writes and the
+ * periodic run settle them.
+ */
+export const INTERACTION_KINDS: readonly EvalKind[] = ['followUps', 'contactPolicy', 'promises']
+
+async function runAll(ev: EvalRun, only?: readonly EvalKind[]) {
+  for (const [kind, run] of Object.entries(EVAL_KINDS)) {
+    if (!only || !ev.customerIds || only.includes(kind as EvalKind)) await run(ev)
+  }
   if (!ev.customerIds) await serviceTicketReminders(ev, ticketOps, ev.delta ? 'crossed' : 'dueSoon')
   const touched = [...ev.touched]
   // a few statements per customer: a few customers per step
@@ -957,13 +966,14 @@ export async function evaluateCustomers(
   app: Pick<AppContext, 'db' | 'clock'>,
   customerIds: string[],
   version: () => Promise<number>,
+  only?: readonly EvalKind[],
 ): Promise<EvalStats | null> {
   if (!customerIds.length) return null
   try {
     return await trx.transaction(async (sp) => {
       const ev = await newRun(sp, app, customerIds)
       ev.version = version
-      await runAll(ev)
+      await runAll(ev, only)
       return ev.stats
     })
   } catch (e) {

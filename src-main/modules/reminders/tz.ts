@@ -125,6 +125,13 @@ export function zoneOf(input: { timeZone?: string | null; utcOffsetMinutes?: num
 
 /** The zone of the machine running the main process (the default for system reminders). */
 export function systemTimeZone(): string {
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-  return tz && isTimeZone(tz) ? tz : 'UTC'
+  // resolvedOptions() builds a formatter (a large share of a write's CPU when asked per write):
+  // asked once per TZ setting of the process
+  const key = process.env.TZ ?? ''
+  if (systemZone?.key !== key) {
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+    systemZone = { key, tz: tz && isTimeZone(tz) ? tz : 'UTC' }
+  }
+  return systemZone.tz
 }
+let systemZone: { key: string; tz: string } | null = null

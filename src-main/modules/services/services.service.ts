@@ -331,7 +331,8 @@ export function servicesAssign(ctx: ServiceContext, input: { id: string; version
   })
 }
 
-export function servicesAddNote(ctx: ServiceContext, input: { id: string; version: number; content: string; notedAt?: string }): Promise<TicketDetail> {
+/** `opts.noteId`: the id the writer chose (an offline client's note, pushed by sync); else a new one. */
+export function servicesAddNote(ctx: ServiceContext, input: { id: string; version: number; content: string; notedAt?: string }, opts: { noteId?: string } = {}): Promise<TicketDetail> {
   return transition(
     ctx, input, 'addNote',
     async ({ trx, row, now, nowIso, version }) => {
@@ -339,7 +340,7 @@ export function servicesAddNote(ctx: ServiceContext, input: { id: string; versio
       if (notedAt.getTime() > now.getTime() + 60_000) throw fieldError('notedAt', 'in_future', 'a handling note cannot be dated in the future')
       if (notedAt.getTime() < Date.parse(toIso(row.created_at)!)) throw fieldError('notedAt', 'before_created', 'a handling note cannot be dated before the ticket')
       await insertNote(trx, {
-        id: newId(), ticket_id: input.id, kind: 'handling', content: input.content, noted_at: notedAt.toISOString(), author_id: ctx.actor.userId,
+        id: opts.noteId ?? newId(), ticket_id: input.id, kind: 'handling', content: input.content, noted_at: notedAt.toISOString(), author_id: ctx.actor.userId,
         satisfaction: null, owner_id: row.owner_id ?? null, created_at: nowIso, updated_at: nowIso, version, deleted_at: null,
       })
       return {}

@@ -15,13 +15,14 @@ import { AppError } from '../../shared/errors'
 import { loadActor } from '../auth/auth.service'
 import { OPS, type FieldConflict, type SyncEntity } from './sync.ops'
 import {
-  REFERENCE_TABLES, SYNC_TABLES, syncInfo, syncLastMutation, syncPull, syncPush, type Mutation, type MutationResult, type PullPage, type PushHooks, type RefreshIds,
+  CHILDREN, REFERENCE_TABLES, SYNC_TABLES, syncInfo, syncLastMutation, syncPull, syncPush, type Mutation, type MutationResult, type PullPage, type PushHooks, type RefreshIds,
 } from './sync.service'
 import {
-  clearTable, codeHolders, countLive, countPending, deleteWhereIn, findConflict, findUserByLogin, insertConflict, insertOutbox, lastOutboxId, markRefreshed,
+  clearTable, codeHolders, countLive, countPending, deleteWhereIn, deleteWhereParentIn, findConflict, findUserByLogin, insertConflict, insertOutbox, lastOutboxId, markRefreshed,
   openConflicts, outboxAll, outboxAppliedUnrefreshed, outboxByStatus, putRows, readState, requeueAfter, resolveConflict, setCode, updateOutbox, writeState,
-  findRow, ensureLocalHead, insertRows, localColumns, type Row,
+  findRow, ensureLocalHead, insertRows, localColumns, ownAttachments, type Row,
 } from './sync.repository'
+import { attachmentsContent, hasAttachmentFile, saveAttachmentFile } from '../interactions/attachments.service'
 
 /** Fault injection for tests (and nothing else): each hook may throw to simulate a crash there. */
 export interface SyncHooks extends PushHooks {
@@ -47,7 +48,12 @@ export interface SyncReport {
   pages: number
   reloaded: boolean
   epochChanged: boolean
+  /** files of the rep's own customers fetched ahead (within the size budget) */
+  files: number
 }
+
+/** Bytes of the rep's own customers' attachments a client keeps ahead of need (the rest: on demand). */
+export const PREFETCH_BYTES = 200 * 1024 * 1024
 
 export interface SyncConflict {
   id: string
@@ -62,8 +68,6 @@ export interface SyncConflict {
 
 const parse = (v: unknown) => (v === null || v === undefined ? null : JSON.parse(String(v)))
 
-/** The local children of a removed customer: they leave the cache with it. */
-const CHILD_TABLES = ['contacts', 'interactions', 'interaction_promises', 'reminders']
 
 export class SyncClient {
   private constructor(
@@ -170,10 +174,10 @@ export class SyncClient {
   }
 
   /** One sync: push the outbox in order, record the answers, then pull (refilling after a restore or past the retention). */
-  async sync(central: AppContext, opts: { login?: string; hooks?: SyncHooks; pageRows?: number } = {}): Promise<SyncReport> {
+  async sync(central: AppContext, opts: { login?: string; hooks?: SyncHooks; pageRows?: number; prefetchBytes?: number } = {}): Promise<SyncReport> {
     const hooks = opts.hooks ?? {}
     const k = this.local.db.knex
-    const report: SyncReport = { pushed: 0, applied: 0, kept: 0, rejected: [], held: 0, conflicts: 0, pulled: 0, removed: 0, pages: 0, reloaded: false, epochChanged: false }
+    const report: SyncReport = { pushed: 0, applied: 0, kept: 0, rejected: [], held: 0, conflicts: 0, pulled: 0, removed: 0, pages: 0, reloaded: false, epochChanged: false, files: 0 }
     await hooks.beforeSync?.()
     const st = await this.state()
     const actor = await this.centralActor(central, st.userId, opts.login)
@@ -219,8 +223,52 @@ export class SyncClient {
 
     // ---- pull
     await this.pull(cctx, report, reload, hooks, opts.pageRows)
+    report.files = await this.prefetch(cctx, opts.prefetchBytes ?? PREFETCH_BYTES)
     await writeState(k, { last_sync_at: this.local.clock.now().toISOString(), central_schema: info.schema })
     return report
+  }
+
+  /**
+   * Files on demand: while `central` is set, opening or downloading an attachment whose file this
+   * machine lacks fetches it from the central database (as the cache's user, within their scope);
+   * null (offline) leaves only the files already here.
+   */
+  useCentral(central: AppContext | null) {
+    if (!central) {
+      delete this.local.fetchAttachment
+      return
+    }
+    this.local.fetchAttachment = async (id) => {
+      const st = await this.state()
+      if (!st.userId) return null
+      try {
+        return await attachmentsContent({ ...central, actor: await this.centralActor(central, st.userId) }, { id })
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'not_found') return null
+        throw e
+      }
+    }
+  }
+
+  /** Fetches the missing files of the rep's own customers' attachments, newest first, while the cached files stay within `budget` bytes. */
+  private async prefetch(cctx: ServiceContext, budget: number): Promise<number> {
+    let used = 0
+    let fetched = 0
+    for (const a of await ownAttachments(this.local.db.knex, cctx.actor.userId)) {
+      const size = Number(a.size_bytes)
+      if (used + size > budget) continue
+      if (!hasAttachmentFile(this.dir, a)) {
+        const bytes = await attachmentsContent(cctx, { id: String(a.id) }).catch((e) => {
+          if (e instanceof AppError && e.code === 'not_found') return null
+          throw e
+        })
+        if (!bytes) continue
+        saveAttachmentFile(this.dir, String(a.stored_name), bytes)
+        fetched++
+      }
+      used += size
+    }
+    return fetched
   }
 
   private async recordConflict(trx: import('knex').Knex.Transaction, clientId: string, userId: string, entity: string, entityId: string, c: FieldConflict, now: string) {
@@ -297,7 +345,12 @@ export class SyncClient {
           if (gone.length) {
             report.removed += gone.length
             await deleteWhereIn(trx, t.name, 'id', gone)
-            if (t.name === 'customers') for (const c of CHILD_TABLES) await deleteWhereIn(trx, c, 'customer_id', gone)
+            // grandchildren first (a removed customer's tickets' notes), then the children
+            if (t.name === 'customers') {
+              await deleteWhereParentIn(trx, 'service_ticket_notes', 'ticket_id', 'service_tickets', 'customer_id', gone)
+              await deleteWhereParentIn(trx, 'attachments', 'entity_id', 'interactions', 'customer_id', gone)
+            }
+            for (const [parent, child, column] of CHILDREN) if (parent === t.name) await deleteWhereIn(trx, child, column, gone)
           }
         }
         await writeState(trx, { cursor: String(page.cursor), epoch_id: page.epochId })

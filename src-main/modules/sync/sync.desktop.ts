@@ -41,10 +41,26 @@ const FRESH_CALLS = new Set([
   'search.global', 'dashboard.overview', 'dashboard.layout',
   'system.about', 'system.diagnostics', 'system.desktopPrefs', 'system.lockPolicy', 'system.updateStatus', 'system.updateSettings',
   'settings.getDb', 'customers.getColumns', 'customers.listViews', 'customers.getDedupeSettings', 'reminders.getSettings',
+  // the cache holds only the open opportunities and tickets (with their plans and notes): served
+  // from it only while offline, so the lists show the closed ones too while online
+  'opportunities.list', 'opportunities.get', 'opportunities.board', 'services.list', 'services.get', 'services.counts', 'services.board',
 ])
 
+/**
+ * Calls that are offline operations under the outbox's name (sync.ops.ts): central while online
+ * (the cache catches up on the next pull), on the cache with an outbox entry while offline.
+ */
+const CALL_OPS: Record<string, { op: string; input: (i: Record<string, unknown>) => unknown }> = {
+  'opportunities.recordResult': {
+    op: 'plan_steps.update',
+    input: (i) => ({ id: i.id, version: i.version, fields: { result: i.result, ...(i.executedAt ? { executedAt: i.executedAt } : {}) } }),
+  },
+  'services.addNote': { op: 'service_ticket_notes.create', input: (i) => i },
+  'interactions.addAttachment': { op: 'attachments.create', input: (i) => i },
+}
+
 /** Areas whose rows the cache holds: a central write there is pulled into the cache soon after. */
-const CACHED_AREAS = new Set(['customers', 'contacts', 'interactions', 'reminders', 'dictionary', 'products', 'users', 'roles'])
+const CACHED_AREAS = new Set(['customers', 'contacts', 'interactions', 'reminders', 'dictionary', 'products', 'users', 'roles', 'opportunities', 'services'])
 /** Calls that only read (no pull needed after them). */
 const READ_CALL = /^(list|get|search|check|lookup|tags|summary|promises|attachments|download|open|centre|badge|calendar|due|customersTo|options|teams|preview|status|counts|board|funnel|similar|inspect|progress|fetch)/
 
@@ -80,6 +96,18 @@ export class DesktopSync {
   ) {
     this.cache = { ...client.local, browserMode: o.browserMode, dbDescription: `${describeDb(o.central)} (offline cache: ${o.clientDir})`, dbConfig: o.central, syncClient: this }
     this.loop = new SyncLoop(client, async () => this.centralApp(), { intervalMs, retryMs: o.retryMs ?? RETRY_MS, login: o.login, hooks: o.hooks })
+    // a file this machine lacks comes from the central database while it answers (offline: only the files here)
+    this.cache.fetchAttachment = async (id) => {
+      if (this.loop.reachable === false) return null
+      this.client.useCentral(this.centralApp())
+      try {
+        return (await this.client.local.fetchAttachment?.(id)) ?? null
+      } catch (e) {
+        if (!isUnreachable(e)) throw e
+        this.loop.markUnreachable(e)
+        return null
+      }
+    }
   }
 
   static async open(o: DesktopSyncOptions): Promise<DesktopSync> {
@@ -123,6 +151,7 @@ export class DesktopSync {
     const name = `${area}.${call}`
     if (area === 'sync' || CACHE_CALLS.has(name)) return 'cache'
     if (Object.hasOwn(OPS, name)) return 'write'
+    if (Object.hasOwn(CALL_OPS, name)) return this.loop.reachable === false ? 'write' : 'central'
     if (FRESH_CALLS.has(name)) return this.loop.reachable ? 'central' : 'cache'
     return 'central'
   }
@@ -137,7 +166,8 @@ export class DesktopSync {
 
   /** An offline operation on the cache (with its outbox entry); the loop pushes it soon. */
   async write(operation: string, input: unknown): Promise<unknown> {
-    const out = await this.client.write(operation, input)
+    const alias = CALL_OPS[operation]
+    const out = alias ? await this.client.write(alias.op, alias.input(input as Record<string, unknown>)) : await this.client.write(operation, input)
     this.loop.nudge()
     return out
   }

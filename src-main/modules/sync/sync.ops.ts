@@ -6,14 +6,18 @@
 import type { z } from 'zod'
 import type { ServiceContext } from '../context'
 import { contract } from '../../contract/index'
+import { PlanStepResultEdit } from '../../contract/opportunities'
 import { AppError } from '../../shared/errors'
 import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
-import { interactionsCreate, interactionsKeepOnDeletedCustomer } from '../interactions/interactions.service'
+import { interactionsCreate, interactionsKeepOnDeletedCustomer, interactionsWrite } from '../interactions/interactions.service'
 import { remindersCreate, remindersDone, remindersGet, remindersUpdate } from '../reminders/reminders.service'
+import { attachmentsAdd } from '../interactions/attachments.service'
+import { opportunitiesGetStep, opportunitiesRecordResult } from '../opportunities/opportunities.service'
+import { servicesAddNote, servicesGet } from '../services/services.service'
 import { findRow, type Row } from './sync.repository'
 
-export type SyncEntity = 'customers' | 'contacts' | 'interactions' | 'reminders'
+export type SyncEntity = 'customers' | 'contacts' | 'interactions' | 'reminders' | 'plan_steps' | 'service_ticket_notes' | 'attachments'
 
 export interface FieldConflict {
   field: string
@@ -93,6 +97,16 @@ async function mergeEdit(
 type CustomerUpdate = { id: string; version: number; fields: Record<string, unknown>; duplicateOk?: boolean }
 type ContactUpdate = { id: string; version: number; fields: Record<string, unknown> }
 type ReminderUpdate = { id: string; version: number; fields: Record<string, unknown> }
+type StepResult = { id: string; version: number; fields: { result?: string; executedAt?: string } }
+type TicketNote = { id: string; version: number; content: string; notedAt?: string }
+
+/** Records a step's 执行效果 with the given fields over its current ones. */
+async function saveStepResult(ctx: ServiceContext, id: string, version: number, fields: StepResult['fields']) {
+  const cur = await opportunitiesGetStep(ctx, { id })
+  const result = fields.result ?? cur.result
+  if (!result) throw new AppError('validation', 'a step result needs its text', { issues: [{ field: 'result', code: 'required', message: 'required' }] })
+  return opportunitiesRecordResult(ctx, { id, version, result, executedAt: fields.executedAt ?? cur.executedAt ?? undefined })
+}
 
 export const OPS: Record<string, Op> = {
   'customers.create': {
@@ -140,7 +154,7 @@ export const OPS: Record<string, Op> = {
     local: (ctx, input: Parameters<typeof interactionsCreate>[1], id) => interactionsCreate(ctx, input, { id }),
     central: async (ctx, input: Parameters<typeof interactionsCreate>[1], m) => {
       try {
-        await interactionsCreate(ctx, input, { id: m.entityId })
+        await interactionsWrite(ctx, input, { id: m.entityId })
         return { status: 'applied' }
       } catch (e) {
         // the documented rule: a note on a customer deleted meanwhile is kept on its tombstone
@@ -174,6 +188,45 @@ export const OPS: Record<string, Op> = {
         input.fields,
         null,
       ),
+  },
+  // 执行效果 of a plan step: merged field by field like a customer's fields (a step changed centrally
+  // since the offline edit's base becomes a 冲突); refused when the plan left the rep meanwhile
+  // (opportunity reassigned: not_found) or was closed (won/lost: the state rule)
+  'plan_steps.update': {
+    entity: 'plan_steps',
+    input: PlanStepResultEdit,
+    local: (ctx, input: StepResult) => saveStepResult(ctx, input.id, input.version, input.fields),
+    base: async (ctx, input: StepResult) => pick(await opportunitiesGetStep(ctx, { id: input.id }) as unknown as Record<string, unknown>, input.fields),
+    central: (ctx, input: StepResult, m) =>
+      mergeEdit(
+        () => opportunitiesGetStep(ctx, { id: input.id }) as unknown as Promise<Record<string, unknown> & { version: number }>,
+        (version, fields) => saveStepResult(ctx, input.id, version, fields),
+        input.fields,
+        m.base,
+      ),
+  },
+  // a handling note is insert-only: it never conflicts (applied on the ticket's current version);
+  // refused when the ticket was archived or left the rep meanwhile
+  'service_ticket_notes.create': {
+    entity: 'service_ticket_notes',
+    input: contract.services.addNote.input,
+    local: (ctx, input: TicketNote, id) => servicesAddNote(ctx, input, { noteId: id }),
+    central: async (ctx, input: TicketNote, m) => {
+      const current = await servicesGet(ctx, { id: input.id })
+      await servicesAddNote(ctx, { ...input, version: current.version }, { noteId: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  // a file attached offline: its bytes travel in the outbox entry and upload with it (after its
+  // record, which is earlier in the queue); insert-only, never a conflict
+  'attachments.create': {
+    entity: 'attachments',
+    input: contract.interactions.addAttachment.input,
+    local: (ctx, input: Parameters<typeof attachmentsAdd>[1], id) => attachmentsAdd(ctx, input, { id }),
+    central: async (ctx, input: Parameters<typeof attachmentsAdd>[1], m) => {
+      await attachmentsAdd(ctx, input, { id: m.entityId })
+      return { status: 'applied' }
+    },
   },
   'reminders.done': {
     entity: 'reminders',

@@ -14,14 +14,56 @@ export interface ScopeSpec {
   teamId: string | null
 }
 
-function inScope(db: Knex, q: Knex.QueryBuilder, s: ScopeSpec | null, col = 'owner_id') {
+const teamUsers = (db: Knex, teamId: string) => db('users').select('id').where('team_id', teamId)
+
+/**
+ * Ids of the open opportunities the scope sees (mirrors opportunities.repository's scope: team —
+ * the owner in the team; own — owned or created by the caller). Won, lost and deleted ones leave.
+ */
+function openOpportunities(db: Knex, s: ScopeSpec | null) {
+  const q = db('opportunities').select('id').whereIn('status', ['unassigned', 'assigned']).whereNull('deleted_at')
   if (!s || s.scope === 'all') return q
-  if (s.scope === 'team' && s.teamId) return q.whereIn(col, db('users').select('id').where('team_id', s.teamId))
+  if (s.scope === 'team' && s.teamId) return q.whereIn('owner_id', teamUsers(db, s.teamId))
+  return q.where((w) => w.where('owner_id', s.userId).orWhere('created_by', s.userId))
+}
+
+/**
+ * Ids of the open (not archived) service tickets the scope sees (mirrors services.scope:
+ * created by, handled by, or of a customer owned by the caller — or by a member of the team).
+ */
+function openTickets(db: Knex, s: ScopeSpec | null) {
+  const q = db('service_tickets').select('id').whereNot('status', 'archived').whereNull('deleted_at')
+  if (!s || s.scope === 'all') return q
+  const who = s.scope === 'team' && s.teamId ? teamUsers(db, s.teamId) : null
+  const owned = db('customers').select('id').where((w) => (who ? w.whereIn('owner_id', who) : w.where('owner_id', s.userId)))
+  return q.where((w) => {
+    if (who) w.whereIn('created_by', who).orWhereIn('assigned_to', teamUsers(db, s.teamId!))
+    else w.where('created_by', s.userId).orWhere('assigned_to', s.userId)
+    w.orWhereIn('customer_id', owned)
+  })
+}
+
+/** Tables whose rows a cache holds by a rule of their own rather than by owner_id. */
+const FILTERED: Record<string, (db: Knex, q: Knex.QueryBuilder, s: ScopeSpec | null) => Knex.QueryBuilder> = {
+  opportunities: (db, q, s) => q.whereIn('id', openOpportunities(db, s)),
+  plan_steps: (db, q, s) => q.whereIn('opportunity_id', openOpportunities(db, s)),
+  service_tickets: (db, q, s) => q.whereIn('id', openTickets(db, s)),
+  service_ticket_notes: (db, q, s) => q.whereIn('ticket_id', openTickets(db, s)),
+}
+/** Whether a table's rows leave a cache also when the scope is all (closed, archived). */
+export const filteredTable = (table: string) => table in FILTERED
+
+function inScope(db: Knex, q: Knex.QueryBuilder, s: ScopeSpec | null, col = 'owner_id', table?: string) {
+  if (table && FILTERED[table]) return FILTERED[table](db, q, s)
+  if (!s || s.scope === 'all') return q
+  if (s.scope === 'team' && s.teamId) return q.whereIn(col, teamUsers(db, s.teamId))
   return q.where(col, s.userId)
 }
 
-function outOfScope(db: Knex, q: Knex.QueryBuilder, s: ScopeSpec, col = 'owner_id') {
-  if (s.scope === 'team' && s.teamId) return q.where((w) => w.whereNull(col).orWhereNotIn(col, db('users').select('id').where('team_id', s.teamId!)))
+function outOfScope(db: Knex, q: Knex.QueryBuilder, s: ScopeSpec, col = 'owner_id', table?: string) {
+  if (table === 'opportunities') return q.whereNotIn('id', openOpportunities(db, s))
+  if (table === 'service_tickets') return q.whereNotIn('id', openTickets(db, s))
+  if (s.scope === 'team' && s.teamId) return q.where((w) => w.whereNull(col).orWhereNotIn(col, teamUsers(db, s.teamId!)))
   return q.where((w) => w.whereNull(col).orWhereNot(col, s.userId))
 }
 
@@ -38,22 +80,22 @@ export const setTombstoneFloor = (db: Knex, floor: number) => db('sync_version')
 /** Rows of `table` in scope with version in (since, upTo], oldest version first, at most `limit`. */
 export function changedRows(db: Knex, table: string, since: number, upTo: number, limit: number, s: ScopeSpec | null): Promise<Row[]> {
   const q = db(table).select('*').where('version', '>', since).where('version', '<=', upTo)
-  return inScope(db, q, s).orderBy('version').orderBy('id').limit(limit)
+  return inScope(db, q, s, 'owner_id', table).orderBy('version').orderBy('id').limit(limit)
 }
 
 /** Every row of one version in scope (a version with more rows than a page: one bulk write). */
 export function rowsAtVersion(db: Knex, table: string, version: number, s: ScopeSpec | null): Promise<Row[]> {
-  return inScope(db, db(table).select('*').where('version', version), s).orderBy('id')
+  return inScope(db, db(table).select('*').where('version', version), s, 'owner_id', table).orderBy('id')
 }
 
 /** Ids (and versions) of rows changed in (since, upTo] that are outside the scope now. */
 export function leftScopeRows(db: Knex, table: string, since: number, upTo: number, limit: number, s: ScopeSpec): Promise<Array<{ id: string; version: number }>> {
   const q = db(table).select('id', 'version').where('version', '>', since).where('version', '<=', upTo)
-  return outOfScope(db, q, s).orderBy('version').orderBy('id').limit(limit)
+  return outOfScope(db, q, s, 'owner_id', table).orderBy('version').orderBy('id').limit(limit)
 }
 
 export function leftScopeAtVersion(db: Knex, table: string, version: number, s: ScopeSpec): Promise<Array<{ id: string; version: number }>> {
-  return outOfScope(db, db(table).select('id', 'version').where('version', version), s).orderBy('id')
+  return outOfScope(db, db(table).select('id', 'version').where('version', version), s, 'owner_id', table).orderBy('id')
 }
 
 /** The current rows of the given ids (by `column`), in scope; deleted ones too (they are tombstones). */
@@ -67,7 +109,7 @@ export async function rowsWhereIn(db: Knex, table: string, column: string, ids: 
 export const IDS_PER_QUERY = 500
 
 export const rowsWhereInQuery = (db: Knex, table: string, column: string, ids: string[], s: ScopeSpec | null) =>
-  inScope(db, db(table).select('*').whereIn(column, ids), s)
+  inScope(db, db(table).select('*').whereIn(column, ids), s, 'owner_id', table)
 
 /** A small table read whole (roles, permissions, teams, users, dictionary types). */
 export const wholeTable = (db: Knex, table: string): Promise<Row[]> => db(table).select('*')
@@ -151,11 +193,29 @@ export async function deleteWhereIn(db: Knex, table: string, column: string, ids
 
 export const clearTable = (db: Knex, table: string) => db(table).del()
 
+/** Deletes the rows whose `column` is one of the ids of `parent` rows with `parentColumn` in `ids` (grandchildren of a removed row). */
+export async function deleteWhereParentIn(db: Knex, table: string, column: string, parent: string, parentColumn: string, ids: string[]) {
+  for (let i = 0; i < ids.length; i += 500) await db(table).whereIn(column, db(parent).select('id').whereIn(parentColumn, ids.slice(i, i + 500))).del()
+}
+
 /** Local rows holding a pulled row's unique code under another id (a provisional code of an offline create). */
 export const codeHolders = (db: Knex, table: string, codes: string[], ids: string[]): Promise<Array<{ id: string; code: string }>> =>
   db(table).select('id', 'code').whereIn('code', codes).whereNotIn('id', ids)
 
 export const setCode = (db: Knex, table: string, id: string, code: string) => db(table).where({ id }).update({ code })
+
+/** Live attachments of records of the customers `userId` owns, newest first (the files a client fetches ahead). */
+export const ownAttachments = (db: Knex, userId: string): Promise<Row[]> =>
+  db('attachments as a')
+    .join('interactions as i', 'i.id', 'a.entity_id')
+    .join('customers as c', 'c.id', 'i.customer_id')
+    .where('a.entity', 'interaction')
+    .whereNull('a.deleted_at')
+    .whereNull('i.deleted_at')
+    .where('c.owner_id', userId)
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id')
+    .select('a.*')
 
 export const findRow = (db: Knex, table: string, id: string): Promise<Row | undefined> => db(table).where({ id }).first()
 

@@ -19,7 +19,7 @@ import { newId } from '../../db/ids'
 import { knowsMigration, latestMigration } from '../../db/migrate'
 import { OPS, type Applied } from './sync.ops'
 import {
-  changedRows, clientLastMutation, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
+  changedRows, clientLastMutation, filteredTable, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
   rowsWhereIn, touchClient, wholeTable, type Row, type ScopeSpec,
 } from './sync.repository'
 
@@ -31,7 +31,22 @@ export const SYNC_TABLES: Array<{ name: string; module: PermModule | null; remov
   { name: 'contacts', module: 'contacts' },
   { name: 'interactions', module: 'interactions' },
   { name: 'interaction_promises', module: 'interactions' },
+  // the rows only: a file's bytes are fetched by id (ahead for the rep's own customers, else on demand)
+  { name: 'attachments', module: 'interactions' },
   { name: 'reminders', module: 'reminders', removals: true },
+  // open opportunities with their plans, open service tickets with their notes: by their own
+  // scope rules (sync.repository), leaving the cache when closed, archived or out of scope
+  { name: 'opportunities', module: 'opportunities', removals: true },
+  { name: 'plan_steps', module: 'opportunities' },
+  { name: 'service_tickets', module: 'services', removals: true },
+  { name: 'service_ticket_notes', module: 'services' },
+]
+
+/** A removal takes these along: [parent table, child table, child's column pointing at the parent]. */
+export const CHILDREN: Array<[string, string, string]> = [
+  ['customers', 'contacts', 'customer_id'], ['customers', 'interactions', 'customer_id'], ['customers', 'interaction_promises', 'customer_id'],
+  ['customers', 'reminders', 'customer_id'], ['customers', 'service_tickets', 'customer_id'],
+  ['opportunities', 'plan_steps', 'opportunity_id'], ['service_tickets', 'service_ticket_notes', 'ticket_id'],
 ]
 
 /** Small tables sent whole with the first page of every pull (the local services need them). */
@@ -57,6 +72,9 @@ export interface RefreshIds {
   contacts?: string[]
   interactions?: string[]
   reminders?: string[]
+  plan_steps?: string[]
+  service_ticket_notes?: string[]
+  attachments?: string[]
 }
 
 export interface PullInput {
@@ -113,7 +131,11 @@ async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
     rows[table] = [...(rows[table] ?? []), ...found]
     return found
   }
-  for (const [table, module] of [['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders']] as const) {
+  const entities = [
+    ['customers', 'customers'], ['contacts', 'contacts'], ['interactions', 'interactions'], ['reminders', 'reminders'],
+    ['plan_steps', 'opportunities'], ['service_ticket_notes', 'services'], ['attachments', 'interactions'],
+  ] as const
+  for (const [table, module] of entities) {
     const list = [...new Set(ids[table] ?? [])]
     if (!list.length) continue
     const found = await take(table, module, 'id', list)
@@ -126,7 +148,36 @@ async function refreshRows(db: Knex, ctx: ServiceContext, ids: RefreshIds) {
     await take('reminders', 'reminders', 'source_id', ids.interactions)
   }
   if (ids.reminders?.length) await take('reminders', 'reminders', 'series_id', ids.reminders)
+  // a handling note changed its ticket (version, 处理记录 search text)
+  const tickets = [...new Set((rows.service_ticket_notes ?? []).map((r) => String(r.ticket_id)))]
+  if (tickets.length) await take('service_tickets', 'services', 'id', tickets)
   return { rows, missing }
+}
+
+const removalsOf = (t: { name: string; removals?: boolean; scope: ScopeSpec | null }): t is { name: string; removals: true; scope: ScopeSpec } =>
+  !!t.removals && !!t.scope && (filteredTable(t.name) || t.scope.scope !== 'all')
+
+/**
+ * Rows that enter a cache without changing themselves: an opportunity or ticket arriving (assigned
+ * to the caller, or new) brings its whole plan or all its notes; a customer arriving (reassigned to
+ * the caller) brings its open tickets, which its owner sees through it.
+ */
+async function bringAlong(db: Knex, page: PullPage, tables: Array<{ name: string; scope: ScopeSpec | null }>) {
+  const scope = new Map(tables.map((t) => [t.name, t.scope]))
+  const add = (table: string, rows: Row[]) => {
+    const have = new Set((page.rows[table] ??= []).map((r) => String(r.id)))
+    for (const r of plain(rows)) if (!have.has(String(r.id))) page.rows[table].push(r)
+  }
+  const ids = (table: string) => (page.rows[table] ?? []).map((r) => String(r.id))
+  if (scope.has('service_tickets') && ids('customers').length) {
+    add('service_tickets', await rowsWhereIn(db, 'service_tickets', 'customer_id', ids('customers'), scope.get('service_tickets')!))
+  }
+  if (scope.has('plan_steps') && ids('opportunities').length) {
+    add('plan_steps', await rowsWhereIn(db, 'plan_steps', 'opportunity_id', ids('opportunities'), scope.get('plan_steps')!))
+  }
+  if (scope.has('service_ticket_notes') && ids('service_tickets').length) {
+    add('service_ticket_notes', await rowsWhereIn(db, 'service_ticket_notes', 'ticket_id', ids('service_tickets'), scope.get('service_ticket_notes')!))
+  }
 }
 
 export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<PullPage> {
@@ -149,7 +200,7 @@ export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<P
   for (const t of tables) {
     const rows = await changedRows(db, t.name, input.since, upTo, limit, t.scope)
     if (rows.length === limit) boundary = Math.min(boundary, Number(rows[rows.length - 1].version))
-    const left = t.removals && t.scope && t.scope.scope !== 'all' ? await leftScopeRows(db, t.name, input.since, upTo, limit, t.scope) : []
+    const left = removalsOf(t) ? await leftScopeRows(db, t.name, input.since, upTo, limit, t.scope) : []
     if (left.length === limit) boundary = Math.min(boundary, Number(left[left.length - 1].version))
     fetched.push({ table: t.name, rows, left })
   }
@@ -174,10 +225,11 @@ export async function syncPull(ctx: ServiceContext, input: PullInput): Promise<P
       cursor = boundary
       for (const t of tables) {
         page.rows[t.name] = plain(await rowsAtVersion(db, t.name, boundary, t.scope))
-        page.removed[t.name] = t.removals && t.scope && t.scope.scope !== 'all' ? (await leftScopeAtVersion(db, t.name, boundary, t.scope)).map((r) => String(r.id)) : []
+        page.removed[t.name] = removalsOf(t) ? (await leftScopeAtVersion(db, t.name, boundary, t.scope)).map((r) => String(r.id)) : []
       }
     }
   }
+  await bringAlong(db, page, tables)
   page.cursor = cursor
   page.more = cursor < upTo
   if (input.upTo == null) {
@@ -241,6 +293,16 @@ const asBusinessError = (e: unknown): AppError | null => {
 }
 
 /**
+ * Mutations one central transaction applies at most, and for how long it takes more: each
+ * mutation runs in its own savepoint with its register entry, so a batch commits (or rolls back)
+ * whole mutations only, and a repeated push still changes nothing. One transaction per mutation
+ * cost a commit (a WAL flush) and two round trips each; the wait a batch adds for other writers
+ * (the sync_version row stays locked until it commits) is bounded by the time.
+ */
+export const PUSH_BATCH = 100
+export const PUSH_BATCH_MS = 250
+
+/**
  * Applies the mutations in order. A mutation of a newer schema or an unknown operation holds it
  * and everything after it (order is kept; nothing is dropped). A transient error (the database
  * went away) throws: the client keeps the rest queued and retries on its timer.
@@ -248,44 +310,56 @@ const asBusinessError = (e: unknown): AppError | null => {
 export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: PushHooks = {}): Promise<PushResult> {
   const db = ctx.db.knex
   const results: MutationResult[] = []
-  let holding = false
-  for (const m of [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)) {
-    const op = OPS[m.operation]
-    if (holding || !op || !knowsMigration(m.schema)) {
-      holding = true
-      results.push({ mutationId: m.mutationId, status: 'held', key: op ? 'sync.heldNewerSchema' : 'sync.heldUnknownOperation' })
-      continue
-    }
-    const now = ctx.clock.now().toISOString()
-    const result = await db.transaction(async (trx) => {
-      const client = await lockClient(trx, input.clientId, ctx.actor.userId, now)
+  const list = [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)
+  const holds = (m: Mutation) => !OPS[m.operation] || !knowsMigration(m.schema)
+  let i = 0
+  while (i < list.length && !holds(list[i])) {
+    const batch: MutationResult[] = []
+    await db.transaction(async (trx) => {
+      const started = Date.now()
+      const client = await lockClient(trx, input.clientId, ctx.actor.userId, ctx.clock.now().toISOString())
       if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
-      const stored = await findMutationResult(trx, input.clientId, m.mutationId)
-      if (stored) return { ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true }
-      if (m.mutationId <= client.last_mutation_id) return { mutationId: m.mutationId, status: 'applied', repeated: true } as MutationResult
-      let r: MutationResult
-      try {
-        // a savepoint: a refused mutation leaves nothing behind, the register below still commits
-        const applied = await trx.transaction(async (sp) => {
-          const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
-          return op.central(sctx, op.input.parse(m.args) as never, { entityId: m.entityId, base: m.base ?? null })
+      let last = client.last_mutation_id
+      for (; i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || Date.now() - started < PUSH_BATCH_MS); i++) {
+        const m = list[i]
+        const op = OPS[m.operation]
+        // an answer is stored only with its register update: none above the last applied id
+        const stored = m.mutationId <= last ? await findMutationResult(trx, input.clientId, m.mutationId) : undefined
+        if (stored) {
+          batch.push({ ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true })
+          continue
+        }
+        if (m.mutationId <= last) {
+          batch.push({ mutationId: m.mutationId, status: 'applied', repeated: true })
+          continue
+        }
+        const now = ctx.clock.now().toISOString()
+        let r: MutationResult
+        try {
+          // a savepoint: a refused mutation leaves nothing behind, its register entry still commits
+          const applied = await trx.transaction(async (sp) => {
+            const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
+            return op.central(sctx, op.input.parse(m.args) as never, { entityId: m.entityId, base: m.base ?? null })
+          })
+          r = { mutationId: m.mutationId, ...applied }
+        } catch (e) {
+          const biz = asBusinessError(e)
+          if (!biz) throw e
+          r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
+        }
+        await insertMutationResult(trx, {
+          id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
+          operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
         })
-        r = { mutationId: m.mutationId, ...applied }
-      } catch (e) {
-        const biz = asBusinessError(e)
-        if (!biz) throw e
-        r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
+        last = m.mutationId
+        batch.push(r)
       }
-      await insertMutationResult(trx, {
-        id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
-        operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
-      })
-      await touchClient(trx, input.clientId, { last_mutation_id: m.mutationId, last_seen_at: now })
-      return r
+      if (last !== client.last_mutation_id) await touchClient(trx, input.clientId, { last_mutation_id: last, last_seen_at: ctx.clock.now().toISOString() })
     })
-    results.push(result)
-    await hooks.afterCentralCommit?.(m.mutationId)
+    results.push(...batch)
+    for (const r of batch) await hooks.afterCentralCommit?.(r.mutationId)
   }
+  for (const m of list.slice(i)) results.push({ mutationId: m.mutationId, status: 'held', key: OPS[m.operation] ? 'sync.heldNewerSchema' : 'sync.heldUnknownOperation' })
   const head = await readSyncHead(db)
   return { epochId: head.epochId, schema: latestMigration(), lastMutationId: await clientLastMutation(db, input.clientId), results }
 }
