@@ -23,10 +23,10 @@ import * as m20261206002200 from './20261206002200_contact-search-index'
 import * as m20261206002210 from './20261206002210_search-prefix-indexes'
 import * as m20261206002300 from './20261206002300_opportunity-stats'
 import * as m20261206002310 from './20261206002310_opportunity-search-index'
+import * as m20261206002500 from './20261206002500_saved-reports'
 import * as m20261206002600 from './20261206002600_report-dashboard-cover'
 import * as m20261206002800 from './20261206002800_attachment-contents'
 import * as m20261206002900 from './20261206002900_import-orders-products'
-import * as m20261206002500 from './20261206002500_saved-reports'
 
 export interface Migration {
   name: string
@@ -57,8 +57,8 @@ export const migrations: Migration[] = [
   { name: '20261206002210_search-prefix-indexes', up: m20261206002210.up, down: m20261206002210.down },
   { name: '20261206002300_opportunity-stats', up: m20261206002300.up, down: m20261206002300.down },
   { name: '20261206002310_opportunity-search-index', up: m20261206002310.up, down: m20261206002310.down },
+  { name: '20261206002500_saved-reports', up: m20261206002500.up, down: m20261206002500.down },
   { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
   { name: '20261206002800_attachment-contents', up: m20261206002800.up, down: m20261206002800.down },
   { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
-  { name: '20261206002500_saved-reports', up: m20261206002500.up, down: m20261206002500.down },
 ]
