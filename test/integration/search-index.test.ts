@@ -198,11 +198,19 @@ describeEachDb('global search through the search indexes', (dialect) => {
     } finally {
       k.off('query', onQuery)
     }
-    const searchOf = /`(customers|contacts)` as `(c|ct)`|_search_fts/
+    const searchOf = /`(customers|contacts)` as `(c|ct)`|(customer|contact)_search_fts/
     const statements = seen.filter((q) => /^select/i.test(q.sql) && / like /i.test(q.sql) && searchOf.test(q.sql))
     expect(statements.length).toBeGreaterThan(20)
     expect(statements.some((q) => q.sql.includes('customer_search_fts'))).toBe(true)
     expect(statements.some((q) => q.sql.includes('contact_search_fts'))).toBe(true)
+    // the opportunities' area reads through their own index (migration 20261206002310) too: the
+    // ids the index offers, looked up by key — no scan of the opportunities
+    const opportunityReads = seen.filter((q) => / like /i.test(q.sql) && q.sql.includes('opportunity_search_fts'))
+    expect(opportunityReads.length).toBeGreaterThan(0)
+    for (const q of opportunityReads) {
+      const plan = ((await k.raw(`explain query plan ${q.sql}`, q.bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail)
+      expect(plan.join('\n')).not.toMatch(/^SCAN (o|opportunities)\b/m)
+    }
     for (const q of statements) {
       const plan = ((await k.raw(`explain query plan ${q.sql}`, q.bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail)
       const scans = plan.filter((d) => /^SCAN (c|ct|customers|contacts)\b/.test(d))

@@ -576,7 +576,8 @@ export async function opportunitiesSearchTop(ctx: ServiceContext, term: string, 
   const t = normalizeTerm(term)
   if (!t) return []
   const k = ctx.db.knex
-  const matches = await searchMatches(k, scopeOpportunities(k, ctx.actor, scope), t, SEARCH_MATCH_CAP)
+  // through the opportunities' search index when it narrows the term (the LIKE still checks each)
+  const matches = await searchMatches(k, await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), t), t, SEARCH_MATCH_CAP)
   const ids = bestByText(matches.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id)
   if (!ids.length) return []
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
