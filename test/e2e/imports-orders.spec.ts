@@ -5,19 +5,11 @@
 // own team, login, customer and product; names unique to this spec).
 import { expect, test, type Page } from '@playwright/test'
 import ExcelJS from 'exceljs'
-import { adminSession, login, logout } from './helpers'
+import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SUP = 'impord_zhuguan'
 const SHOTS = 'test/e2e/screenshots'
 const CUSTOMER = '常州订单导入向导机械有限公司'
-
-async function api<T>(page: Page, area: string, call: string, data: unknown): Promise<T> {
-  const token = await page.locator('meta[name="crm-bridge-token"]').getAttribute('content')
-  const res = await page.request.post(`/api/${area}/${call}`, { headers: { 'X-CRM-Token': token ?? '' }, data })
-  const body = await res.json()
-  expect(body, `${area}.${call}`).toMatchObject({ ok: true })
-  return body.data as T
-}
 
 async function workbook(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
@@ -33,8 +25,8 @@ test('a 销售主管 imports orders from a workbook: mapping by name, preview wi
   test.setTimeout(120_000)
   await adminSession(page)
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '订单导入测试组' })
-  const roles = await api<Array<{ id: string; code: string }>>(page, 'roles', 'list', {})
-  const sup = await api<{ id: string }>(page, 'users', 'create', { login: SUP, name: '订单导入主管', password: 'Supervisor123', roleId: roles.find((r) => r.code === 'supervisor')!.id, teamId: team.id })
+  const role = await roleIds(page)
+  const sup = await api<{ id: string }>(page, 'users', 'create', { login: SUP, name: '订单导入主管', password: 'Supervisor123', roleId: role('supervisor'), teamId: team.id })
   await api(page, 'customers', 'create', { name: CUSTOMER, ownerId: sup.id, address: '常州市新北区' })
   await api(page, 'products', 'create', { code: 'E2E-IMP-GEAR', name: '导入向导齿轮箱', unit: '台', priceCents: 12_880 })
   await logout(page)
