@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { versionOf } from '../helpers/versions'
 import { addContact, addCustomer, dictId, errorOf, freezeClock, makeWorld, type World } from './reminders.fixtures'
+import { evaluateReminders } from '../../src-main/modules/reminders/system-reminders.service'
 
 describeEachDb('customer reassign and delete', (dialect) => {
   let t: TestApp
@@ -26,6 +27,7 @@ describeEachDb('customer reassign and delete', (dialect) => {
     const phone = await dictId(t, 'interaction_channel', '电话')
     cust = await addCustomer(t, { name: '广州转交科技有限公司', ownerId: w.mgrA1.userId, createdAt: '2026-01-01T00:00:00.000Z' })
     await addContact(t, cust, '张经理', '1980-03-15') // a birthday reminder 7 days ahead
+    await evaluateReminders(t.app) // the run makes it (the fixture writes the contact past the service; an interaction write settles only its own kinds)
     manualId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '寄样品', customerId: cust, dueAt: '2026-03-11T02:00:00.000Z' })).id
     doneId = (await t.call(w.mgrA1.key, 'reminders', 'create', { title: '确认样品已收到', customerId: cust, dueAt: '2026-03-09T02:00:00.000Z' })).id
     await t.call(w.mgrA1.key, 'reminders', 'done', { id: doneId, version: await versionOf(t, 'reminders', doneId) })
