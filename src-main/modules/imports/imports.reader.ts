@@ -1,11 +1,13 @@
-// The file side of an import: an .xlsx (exceljs' streaming WorkbookReader: one row in memory at a
-// time) or a CSV (decoded as a stream: UTF-8 with or without a BOM, else GB18030, which reads
-// GBK) as rows of raw cells, with how far through the file the reader is (for progress).
+// The file side of an import: an .xlsx (read through its zip directory with exceljs' streaming
+// parsers: one row in memory at a time) or a CSV (decoded as a stream: UTF-8 with or without a
+// BOM, else GB18030, which reads GBK) as rows of raw cells, with how far through the file the
+// reader is (for progress).
 import fs from 'node:fs'
-import { Transform } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { AppError } from '../../shared/errors'
+import { openZip } from './imports.zip'
 
 export type FileFormat = 'xlsx' | 'csv'
 export type CsvEncoding = 'utf8' | 'gb18030' | 'gbk'
@@ -89,7 +91,7 @@ function counting(total: number) {
 export async function openSheet(file: string, o: { sheet?: number; encoding?: CsvEncoding | 'auto' } = {}): Promise<OpenedSheet> {
   const format = await sniffFormat(file)
   const size = (await fs.promises.stat(file)).size
-  return format === 'xlsx' ? openXlsx(file, size, o.sheet ?? 0) : openCsv(file, size, o.encoding && o.encoding !== 'auto' ? o.encoding : await detectEncoding(file))
+  return format === 'xlsx' ? openXlsx(file, o.sheet ?? 0) : openCsv(file, size, o.encoding && o.encoding !== 'auto' ? o.encoding : await detectEncoding(file))
 }
 
 // ---- xlsx -------------------------------------------------------------------------------------
@@ -98,47 +100,85 @@ interface WorkbookModel {
   sheets?: Array<{ id: number; name: string; rId: string }>
 }
 
-async function openXlsx(file: string, size: number, sheetIndex: number): Promise<OpenedSheet> {
-  const input = fs.createReadStream(file)
-  const c = counting(size)
-  input.pipe(c.stream)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(c.stream as never, {
+/** The parts of exceljs' streaming WorkbookReader used here: its parsers of a workbook's parts. */
+interface WorkbookParts {
+  model?: WorkbookModel
+  workbookRels?: Array<{ Id: string; Target: string }>
+  _parseRels(entry: Readable): Promise<void>
+  _parseWorkbook(entry: Readable): Promise<void>
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
+  _parseStyles(entry: Readable): Promise<void>
+  _parseWorksheet(entry: Readable, sheetNo: string): Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>
+}
+
+const WORKSHEET = /^xl\/worksheets\/[^/]*?(\d*)\.xml$/i
+
+/** Where a relationship's target lies in the archive (targets are relative to xl/ unless absolute). */
+function partPath(target: string): string {
+  const parts: string[] = []
+  for (const seg of (target.startsWith('/') ? target.slice(1) : `xl/${target}`).split('/')) {
+    if (seg === '..') parts.pop()
+    else if (seg && seg !== '.') parts.push(seg)
+  }
+  return parts.join('/')
+}
+
+// The workbook's parts are opened through the zip's directory in the order they are needed —
+// relationships, workbook, shared strings, styles, then only the wanted sheet, row by row — with
+// exceljs' own parsers (see imports.zip.ts for why not its single pass over the archive).
+async function openXlsx(file: string, sheetIndex: number): Promise<OpenedSheet> {
+  const opened: Readable[] = []
+  const close = () => {
+    for (const s of opened) s.destroy()
+  }
+  let read = 0
+  let total = 0
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file as never, {
     worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore',
-  })
-  const model = () => (reader as unknown as { model?: WorkbookModel }).model
+  }) as unknown as WorkbookParts
   let sheets: string[] = []
-  const it = (reader as unknown as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>)[Symbol.asyncIterator]()
-  // the worksheets come in the zip's order; the wanted one is the n-th of the workbook's list
-  let first: { ws: ExcelJS.stream.xlsx.WorksheetReader } | null = null
+  let ws: ExcelJS.stream.xlsx.WorksheetReader
   try {
-    for (;;) {
-      const n = await it.next()
-      if (n.done) break
-      sheets = (model()?.sheets ?? []).map((s) => s.name)
-      const wanted = model()?.sheets?.[sheetIndex]
-      const ws = n.value as ExcelJS.stream.xlsx.WorksheetReader & { name?: string; id?: number }
-      if (!wanted && sheetIndex === 0) {
-        first = { ws }
-        break
-      }
-      if (wanted && (ws.name === wanted.name || ws.id === wanted.id)) {
-        first = { ws }
-        break
-      }
-      // another sheet: read past it
-      for await (const _row of ws) void _row
+    const zip = await openZip(file)
+    const part = async (name: string, counted = false): Promise<Readable | null> => {
+      const e = zip.entries.get(name)
+      if (!e) return null
+      const s = await zip.open(e, counted ? (n) => (read += n) : undefined)
+      opened.push(s)
+      if (counted) total = e.compressedSize
+      return s
     }
+    const rels = await part('xl/_rels/workbook.xml.rels')
+    if (rels) await reader._parseRels(rels)
+    const book = await part('xl/workbook.xml')
+    if (!book) throw unreadable('notSpreadsheet', 'not a readable .xlsx workbook: it has no xl/workbook.xml')
+    await reader._parseWorkbook(book)
+    const strings = await part('xl/sharedStrings.xml')
+    if (strings) for await (const _ of reader._parseSharedStrings(strings)) void _
+    const styles = await part('xl/styles.xml')
+    if (styles) await reader._parseStyles(styles)
+    const listed = reader.model?.sheets ?? []
+    sheets = listed.map((s) => s.name)
+    const wanted = listed[sheetIndex]
+    let target: string | undefined
+    if (wanted) {
+      const rel = reader.workbookRels?.find((r) => r.Id === wanted.rId)
+      target = rel ? partPath(rel.Target) : undefined
+    } else if (sheetIndex === 0) {
+      // a workbook that lists no sheet: its first worksheet part
+      target = [...zip.entries.keys()].filter((n) => WORKSHEET.test(n)).sort((a, b) => Number(WORKSHEET.exec(a)![1] || 0) - Number(WORKSHEET.exec(b)![1] || 0))[0]
+    }
+    const sheet = target ? await part(target, true) : null
+    if (!sheet) {
+      if (sheetIndex > 0 && sheetIndex >= sheets.length) throw unreadable('noSuchSheet', `the workbook has no sheet ${sheetIndex + 1}`, { sheet: sheetIndex + 1 })
+      throw unreadable('emptyFile', 'the workbook holds no sheet')
+    }
+    ws = reader._parseWorksheet(sheet, WORKSHEET.exec(target!)?.[1] || String(wanted?.id ?? 1)).next().value!.value
   } catch (e) {
-    input.destroy()
+    close()
     if (e instanceof AppError) throw e
     throw unreadable('notSpreadsheet', `not a readable .xlsx workbook: ${(e as Error).message}`)
   }
-  if (!first) {
-    input.destroy()
-    if (sheetIndex > 0 && sheetIndex >= sheets.length) throw unreadable('noSuchSheet', `the workbook has no sheet ${sheetIndex + 1}`, { sheet: sheetIndex + 1 })
-    throw unreadable('emptyFile', 'the workbook holds no sheet')
-  }
-  const ws = first.ws
   async function* rows(): AsyncGenerator<RawRow> {
     try {
       for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
@@ -148,10 +188,11 @@ async function openXlsx(file: string, size: number, sheetIndex: number): Promise
     } catch (e) {
       throw unreadable('notSpreadsheet', `the workbook could not be read to its end: ${(e as Error).message}`)
     } finally {
-      input.destroy()
+      close()
     }
   }
-  return { format: 'xlsx', sheets: sheets.length ? sheets : ['Sheet1'], sheet: sheetIndex, encoding: null, rows: rows(), fraction: c.fraction, close: () => input.destroy() }
+  const fraction = () => (total ? Math.min(1, read / total) : 1)
+  return { format: 'xlsx', sheets: sheets.length ? sheets : ['Sheet1'], sheet: sheetIndex, encoding: null, rows: rows(), fraction, close }
 }
 
 // ---- CSV --------------------------------------------------------------------------------------
