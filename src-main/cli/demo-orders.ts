@@ -120,15 +120,21 @@ interface Planned {
   date: string
 }
 
-/** The orders each customer will get: 0–6, dated between its creation and today (newest year busier). */
+/**
+ * The orders each customer gets: about two in three customers buy, each at its own pace (from one
+ * order every two years to five a year), dated evenly between its creation (or two years ago) and
+ * today — so sales grow with the customer base, as a company's do, not tenfold in a year.
+ */
 function planOrders(r: Rng, customers: Row[], now: Date): Planned[] {
   const out: Planned[] = []
   const earliest = now.getTime() - 730 * DAY
   for (const c of customers) {
     if (!r.chance(0.68)) continue
-    const n = weighted(r, [[1, 30], [2, 25], [3, 18], [4, 12], [5, 8], [6, 7]])
+    const perYear = weighted(r, [[0.5, 25], [1, 30], [2, 22], [3, 13], [5, 10]])
     const from = Math.max(earliest, Date.parse(String(c.created_at)))
-    for (let i = 0; i < n; i++) out.push({ customer: c, date: ymd(new Date(from + Math.sqrt(r.next()) * (now.getTime() - from))) })
+    const years = (now.getTime() - from) / (365 * DAY)
+    const n = Math.min(10, Math.max(1, Math.floor(perYear * years + r.next())))
+    for (let i = 0; i < n; i++) out.push({ customer: c, date: ymd(new Date(from + r.next() * (now.getTime() - from))) })
   }
   return out
 }

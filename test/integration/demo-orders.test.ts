@@ -48,6 +48,16 @@ describeEachDb('crm demo: orders, payments and targets', (dialect) => {
     }
   })
 
+  it('spreads the sales of customers who were there all along evenly over the two years (no tenfold jump)', async () => {
+    const orders: Row[] = await k()('orders').select('order_date')
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10)
+    const recent = orders.filter((o) => String(o.order_date) >= yearAgo).length
+    const before = orders.length - recent
+    expect(before).toBeGreaterThan(30)
+    expect(recent / before).toBeGreaterThan(0.6)
+    expect(recent / before).toBeLessThan(1.6)
+  })
+
   it('prices lines by the rule; totals, payments, plans and receivables agree', async () => {
     const lines: Row[] = await k()('order_lines').select('*')
     const byOrder = new Map<string, number>()
