@@ -121,17 +121,27 @@ interface Planned {
 }
 
 /**
- * The orders each customer gets: about two in three customers buy, each at its own pace (from one
- * order every two years to five a year), dated evenly between its creation (or two years ago) and
- * today — so sales grow with the customer base, as a company's do, not tenfold in a year.
+ * The orders each customer gets: about two in three customers buy. A customer with a 购买策略
+ * buys about as often as it says (from a little more often to a little less), at steady intervals
+ * with some jitter, and about one buyer in seven has stopped buying some months ago (业务下滑);
+ * one without a policy buys at its own pace, on random days. Dated between its creation (or two
+ * years ago) and today — so sales grow with the customer base, as a company's do.
  */
 function planOrders(r: Rng, customers: Row[], now: Date): Planned[] {
   const out: Planned[] = []
   const earliest = now.getTime() - 730 * DAY
   for (const c of customers) {
     if (!r.chance(0.68)) continue
-    const perYear = weighted(r, [[0.5, 25], [1, 30], [2, 22], [3, 13], [5, 10]])
     const from = Math.max(earliest, Date.parse(String(c.created_at)))
+    const cycle = Number(c.purchase_cycle) || 0
+    if (cycle) {
+      // steady: one order every cycle × 0.75–1.05, the first within the first interval
+      const interval = cycle * (0.75 + r.next() * 0.3) * DAY
+      const until = r.chance(0.14) ? now.getTime() - (cycle * (1.2 + r.next()) * DAY) : now.getTime()
+      for (let at = from + r.next() * interval; at < until; at += interval * (0.85 + r.next() * 0.3)) out.push({ customer: c, date: ymd(new Date(at)) })
+      continue
+    }
+    const perYear = weighted(r, [[0.5, 25], [1, 30], [2, 22], [3, 13], [5, 10]])
     const years = (now.getTime() - from) / (365 * DAY)
     const n = Math.min(10, Math.max(1, Math.floor(perYear * years + r.next())))
     for (let i = 0; i < n; i++) out.push({ customer: c, date: ymd(new Date(from + r.next() * (now.getTime() - from))) })
@@ -168,9 +178,9 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
   const adminId = staff.find((s) => s.role === 'admin')?.id as string | undefined
   const teamOf = new Map(staff.map((s) => [String(s.id), s.team_id ? String(s.team_id) : null]))
 
-  const candidates = k('customers as c').whereNull('c.deleted_at').whereNotNull('c.owner_id')
+  const candidates = k('customers as c').leftJoin('dict_items as pp', 'pp.id', 'c.purchase_policy_id').whereNull('c.deleted_at').whereNotNull('c.owner_id')
   if (!opts.everyCustomer) candidates.whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
-  const customers: Row[] = await candidates.orderBy('c.code').select('c.id', 'c.owner_id', 'c.created_at', 'c.address')
+  const customers: Row[] = await candidates.orderBy('c.code').select('c.id', 'c.owner_id', 'c.created_at', 'c.address', 'pp.cycle_days as purchase_cycle')
   let orders = 0
   let lines = 0
   let payments = 0
@@ -220,7 +230,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
         created_at: stamp, updated_at: stamp,
       }
       if (SALES.has(status) && total > 0) {
-        // 1–3 instalments 30 days apart; older sales mostly paid, recent ones partly, some overdue
+        // 1–3 instalments 30 days apart; older sales paid but for a few, recent ones partly, some overdue
         let parts = weighted(r, [[1, 45], [2, 35], [3, 20]])
         const share = Math.floor(total / parts / 100) * 100
         if (share === 0) parts = 1
@@ -229,9 +239,11 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
           plans.push({ id: newId(), dueDate: addDays(p.date, 30 * n), amountCents: n === parts ? total - share * (parts - 1) : share })
         }
         const due = plans.filter((x) => x.dueDate <= today).reduce((s, x) => s + x.amountCents, 0)
-        const payRatio = status === 'completed' ? (r.chance(0.95) ? 1 : 0.6) : r.chance(0.15) ? 0.5 : 1
+        // debts older than four months have mostly been collected; a few stay open (bad debts)
+        const settled = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${plans[plans.length - 1].dueDate}T00:00:00Z`) > 120 * DAY
+        const payRatio = status === 'completed' ? (r.chance(settled ? 0.985 : 0.95) ? 1 : 0.6) : r.chance(settled ? 0.01 : 0.15) ? 0.5 : 1
         let received = payRatio === 1 ? due : Math.min(total, Math.round((due * payRatio) / 100) * 100)
-        if (r.chance(0.06)) received = Math.max(0, received - plans[plans.length - 1].amountCents) // a late payer
+        if (r.chance(settled ? 0.01 : 0.06)) received = Math.max(0, received - plans[plans.length - 1].amountCents) // a late payer
         const payDates = plans.filter((x) => x.dueDate <= today)
         let rest = received
         for (const x of payDates) {

@@ -198,7 +198,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
         position_id: pick('position', undefined, { 领导者: 1, 较有影响: 3, 影响一般: 5, 没有影响力: 2 }),
         settlement_id: pick('settlement'),
         contact_policy_id: pick('contact_policy'),
-        purchase_policy_id: pick('purchase_policy'),
+        purchase_policy_id: pick('purchase_policy', undefined, { 每月采购: 0.5, 每季度采购: 2, 每半年采购: 3, 每年采购: 4 }),
         level_id: pick('level', undefined, { 核心客户: 1, 重要客户: 3, 普通客户: 6 }),
         years_in_business: c.yearsInBusiness, credit_rating: c.creditRating, employees: c.employees, wants_agent: null,
         country: '中国', province: c.province, city: c.city, address: c.address, postcode: c.postcode,

@@ -27,6 +27,10 @@ describeEachDb('crm demo: orders, payments and targets', (dialect) => {
     }
     // the customers look two years old
     await k()('customers').update({ created_at: new Date(Date.now() - 800 * 86_400_000).toISOString() })
+    // half of them buy by a 购买策略 of 每季度采购 (90 days)
+    const quarterly = await k()('dict_items').where({ type_code: 'purchase_policy', cycle_days: 90 }).first()
+    const codes: Row[] = await k()('customers').orderBy('code').select('id')
+    await k()('customers').whereIn('id', codes.filter((_, i) => i % 2 === 0).map((c) => c.id)).update({ purchase_policy_id: quarterly.id })
     await fillOrders(t.app, makeRng(5), quiet)
   })
   afterAll(async () => {
@@ -56,6 +60,17 @@ describeEachDb('crm demo: orders, payments and targets', (dialect) => {
     expect(before).toBeGreaterThan(30)
     expect(recent / before).toBeGreaterThan(0.6)
     expect(recent / before).toBeLessThan(1.6)
+  })
+
+  it('lets a customer with a 购买策略 buy about as often as it says; a few have stopped (业务下滑)', async () => {
+    const rows: Row[] = await k()('orders as o').join('customers as c', 'c.id', 'o.customer_id').whereNotNull('c.purchase_policy_id').groupBy('o.customer_id').select('o.customer_id').count({ n: '*' }).max({ last: 'o.order_date' })
+    expect(rows.length).toBeGreaterThan(20)
+    // two years of quarters: 7–10 orders, fewer when stopped early
+    for (const r of rows) expect(Number(r.n)).toBeGreaterThanOrEqual(4)
+    expect(rows.map((r) => Number(r.n)).sort((a, b) => a - b)[Math.floor(rows.length / 2)]).toBeGreaterThanOrEqual(7)
+    const lapsedBy = new Date(Date.now() - 1.1 * 90 * 86_400_000).toISOString().slice(0, 10)
+    const lapsed = rows.filter((r) => String(r.last).slice(0, 10) < lapsedBy).length
+    expect(lapsed / rows.length).toBeLessThan(0.3)
   })
 
   it('prices lines by the rule; totals, payments, plans and receivables agree', async () => {
