@@ -24,6 +24,8 @@ import type { SyncDetails, SyncStatus } from '../../contract/sync'
 
 export type CallRoute = 'write' | 'cache' | 'central'
 
+const fileNotHere = () => new AppError('db_unreachable', 'the file is not on this computer and the central database cannot be reached', { key: 'sync.fileNotHere' })
+
 /** Reads the cache answers, online and offline. */
 const CACHE_CALLS = new Set([
   'auth.status', 'auth.login', 'auth.logout', 'auth.me', 'auth.lock', 'auth.unlock',
@@ -31,6 +33,8 @@ const CACHE_CALLS = new Set([
   'customers.list', 'customers.get', 'customers.checkDuplicates', 'customers.lookup', 'customers.tags',
   'contacts.list',
   'interactions.listByCustomer', 'interactions.search', 'interactions.get', 'interactions.summary', 'interactions.promises',
+  // a file this machine lacks is fetched from the central database on demand (offline: sync.fileNotHere)
+  'interactions.attachments', 'interactions.openAttachment', 'interactions.downloadAttachment',
   'reminders.centre', 'reminders.badge', 'reminders.list', 'reminders.get', 'reminders.customersToContact', 'reminders.calendar', 'reminders.due',
   'products.list', 'products.get',
   'users.options', 'users.teams',
@@ -96,16 +100,17 @@ export class DesktopSync {
   ) {
     this.cache = { ...client.local, browserMode: o.browserMode, dbDescription: `${describeDb(o.central)} (offline cache: ${o.clientDir})`, dbConfig: o.central, syncClient: this }
     this.loop = new SyncLoop(client, async () => this.centralApp(), { intervalMs, retryMs: o.retryMs ?? RETRY_MS, login: o.login, hooks: o.hooks })
-    // a file this machine lacks comes from the central database while it answers (offline: only the files here)
+    // a file this machine lacks comes from the central database while it answers; offline (or
+    // when the central database stops answering now) the user is told it opens once back online
     this.cache.fetchAttachment = async (id) => {
-      if (this.loop.reachable === false) return null
+      if (this.loop.reachable === false) throw fileNotHere()
       this.client.useCentral(this.centralApp())
       try {
         return (await this.client.local.fetchAttachment?.(id)) ?? null
       } catch (e) {
         if (!isUnreachable(e)) throw e
         this.loop.markUnreachable(e)
-        return null
+        throw fileNotHere()
       }
     }
   }

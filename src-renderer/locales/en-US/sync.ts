@@ -8,6 +8,7 @@ export default {
   heldUnknownOperation: 'The central database does not know this operation: held (not lost)',
   centralUnreachable: 'The central database cannot be reached (working offline; retrying automatically)',
   needsCentral: 'Not available offline: this needs the central database (back when the connection is)',
+  fileNotHere: 'This attachment is not on this computer yet and cannot be opened offline: it opens once the connection is back (the file is kept in the central database)',
   notClient: 'This app works on the central database directly: it is not an offline client and has nothing to sync',
   notClientTitle: 'Not an offline client',
   mode: { online: 'Online', offline: 'Offline', syncing: 'Syncing' },

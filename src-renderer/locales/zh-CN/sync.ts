@@ -8,6 +8,7 @@ export default {
   heldUnknownOperation: '中央数据库不认识此操作，暂存待提交（不会丢失）',
   centralUnreachable: '无法连接中央数据库（已转为离线，稍后自动重试）',
   needsCentral: '离线时不可用：此操作需要连接中央数据库（联网后自动恢复）',
+  fileNotHere: '此附件尚未下载到本机，离线时无法打开：联网后即可打开（文件仍保存在中央数据库中）',
   notClient: '本程序直接连接中央数据库，不是离线客户端，无需同步',
   notClientTitle: '不是离线客户端',
   mode: { online: '在线', offline: '离线', syncing: '同步中' },

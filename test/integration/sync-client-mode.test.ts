@@ -1,0 +1,220 @@
+// The desktop client mode through dispatch() (issue 12 items 2, 3, 8), as `crm serve --client-dir`
+// and the Electron app run it, against real centrals (a SQLite file and PostgreSQL) and real
+// SQLite caches:
+// - a central database that stops answering mid-sync (a port that accepts and never speaks) never
+//   holds up a write or a cached read: they answer at once while the nudged sync waits;
+// - a file the cache lacks is fetched from the central database on demand while online, and
+//   offline the user is told it opens once back online (never "file missing");
+// - 执行效果, handling notes and attachments sent offline under their screen's call names land in
+//   the outbox under the operations' names and reach the central database after reconnecting.
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import type { AppContext } from '../../src-main/modules/context'
+import { openDb } from '../../src-main/db/connection'
+import { DesktopSync } from '../../src-main/modules/sync/sync.desktop'
+import { dispatch } from '../../src-main/ipc/dispatch'
+import { SessionStore } from '../../src-main/ipc/sessions'
+import { makeSyncWorld, removeClientDirs, type Rep, type SyncWorld } from './sync.fixtures'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+async function until(cond: () => boolean | Promise<boolean>, ms = 20_000) {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await sleep(20)
+  }
+}
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
+
+describeEachDb('desktop client mode through dispatch', (dialect) => {
+  let t: TestApp
+  let w: SyncWorld
+  let down: AppContext
+  let silent: AppContext
+  let blackhole: net.Server
+  const sockets = new Set<net.Socket>()
+  let n = 0
+  const tag = () => `${++n}`
+  const dirs: string[] = []
+  const clients: DesktopSync[] = []
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    w = await makeSyncWorld(t, 'mode')
+    // refused: a port nobody listens on
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port
+        s.close(() => resolve(port))
+      })
+    })
+    down = { ...t.app, db: openDb({ dialect: 'postgres', url: `postgres://crm:crm@127.0.0.1:${closed}/none` }, { failFast: true }) }
+    // hanging: a port that accepts connections and never answers (a central server that froze)
+    blackhole = net.createServer((s) => {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+      s.on('error', () => null)
+    })
+    const silentPort = await new Promise<number>((resolve) => blackhole.listen(0, '127.0.0.1', () => resolve((blackhole.address() as net.AddressInfo).port)))
+    silent = { ...t.app, db: openDb({ dialect: 'postgres', url: `postgres://crm:crm@127.0.0.1:${silentPort}/none` }, { failFast: true }) }
+  })
+  afterAll(async () => {
+    for (const d of clients) await d.close().catch(() => null)
+    await down?.db.knex.destroy()
+    for (const s of sockets) s.destroy()
+    await silent?.db.knex.destroy()
+    blackhole?.close()
+    await t?.close()
+    removeClientDirs()
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  })
+
+  const k = () => t.app.db.knex
+
+  /** A desktop client of `rep` (first sync done), its central switchable, with a dispatch() as the window's. */
+  async function desktop(rep: Rep) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-client-mode-'))
+    dirs.push(dir)
+    const world = { central: t.app as AppContext }
+    const d = await DesktopSync.open({
+      clientDir: dir, central: { dialect: 'sqlite', file: path.join(dir, 'unused.sqlite') }, dataDir: dir, browserMode: true, login: rep.login, retryMs: 60_000,
+      openCentral: () => world.central,
+    })
+    clients.push(d)
+    await d.start()
+    const sessions = new SessionStore()
+    sessions.set('me', rep.userId)
+    const call = (area: string, name: string, input: unknown) => dispatch({ app: d.cache, sessions, client: d }, area, name, input, 'me')
+    const ok = async <T = Record<string, unknown>>(area: string, name: string, input: unknown): Promise<T> => {
+      const r = await call(area, name, input)
+      if (!r.ok) throw new Error(`${area}.${name}: ${r.error.code} ${r.error.message}`)
+      return r.data as T
+    }
+    // (after the sync the timer runs at start, or it would be joined)
+    const settled = () => until(() => d.loop.mode !== 'syncing')
+    const goOffline = async () => {
+      await settled()
+      world.central = down
+      expect(await d.loop.now()).toBeNull()
+      expect(d.loop.mode).toBe('offline')
+    }
+    const goOnline = async () => {
+      await settled()
+      world.central = t.app
+      expect(await d.loop.now()).not.toBeNull()
+      expect(d.loop.mode).toBe('online')
+    }
+    await settled()
+    return { d, dir, world, call, ok, goOffline, goOnline }
+  }
+
+  const visit = (customerId: string, subject: string) => ({ customerId, channelId: w.channel, kind: 'visit', occurredAt: '2026-01-05T10:00:00+08:00', subject, promises: [] })
+  const cached = (d: DesktopSync, table: string, id: string) => d.client.local.db.knex(table).where({ id }).first()
+
+  it('a central database that stops answering mid-sync never holds up a write or a cached read: they answer at once while the nudged sync waits', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `卡住的中央库客户${tag()}` })
+    const { d, world, ok } = await desktop(w.repA)
+    expect(d.loop.mode).toBe('online')
+    world.central = silent // the client still believes it is online
+
+    const subject = `卡住时的拜访${tag()}`
+    let t0 = Date.now()
+    await ok('interactions', 'create', visit(cust.id, subject)) // an offline operation: on the cache, nudges a sync
+    expect(Date.now() - t0).toBeLessThan(1000)
+    await until(() => d.loop.mode === 'syncing', 3000) // the nudged sync is waiting on the silent central database
+
+    // the customer edit right after the visit (based on the version the visit left), a cached read, the status
+    const row = await ok<{ version: number }>('customers', 'get', { id: cust.id })
+    t0 = Date.now()
+    const edited = await ok<{ shortName: string }>('customers', 'update', { id: cust.id, version: row.version, fields: { shortName: '卡住也能改' } })
+    expect(edited.shortName).toBe('卡住也能改')
+    expect(await ok('interactions', 'listByCustomer', { customerId: cust.id, page: 1, pageSize: 20 })).toMatchObject({ total: 1 })
+    expect(await ok('sync', 'status', {})).toMatchObject({ mode: 'syncing', pending: 2 })
+    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(d.loop.mode).toBe('syncing') // all of it while the sync still waited
+
+    // the sync gives up within the fail-fast limits: offline, nothing lost
+    // (a connect that times out means unreachable, like a refused one: pg says "timeout expired")
+    await until(() => d.loop.mode !== 'syncing', 20_000)
+    expect(d.loop.runs[0]).toMatchObject({ ok: false, reachable: false, error: { code: 'db_unreachable' } })
+    expect(d.loop.mode).toBe('offline')
+    world.central = t.app
+    expect(await d.loop.now()).not.toBeNull()
+    expect(Number((await k()('interactions').where({ subject }).count({ n: '*' }).first())!.n)).toBe(1)
+    expect((await k()('customers').where({ id: cust.id }).first()).short_name).toBe('卡住也能改')
+  }, 40_000)
+
+  it('a file the cache lacks comes from the central database on demand while online; offline it says it opens once back online', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `附件按需客户${tag()}` })
+    const rec = await t.call(w.repA.key, 'interactions', 'create', visit(cust.id, `带附件的拜访${tag()}`))
+    const text = `现场照片说明${tag()}：设备铭牌、安装位置。`
+    const att = await t.call(w.repA.key, 'interactions', 'addAttachment', { interactionId: rec.id, fileName: '现场说明.txt', contentBase64: b64(text) })
+    const { d, dir, ok, call, goOffline, goOnline } = await desktop(w.repA)
+    // the row is cached; the file is not on this machine (fetched ahead and gone, or over the budget)
+    const stored = String((await cached(d, 'attachments', att.id)).stored_name)
+    const file = path.join(dir, 'attachments', stored)
+    fs.rmSync(file, { force: true })
+    expect(await ok('interactions', 'attachments', { interactionId: rec.id })).toHaveLength(1)
+
+    // online: fetched from the central database on demand, and kept here
+    const got = await ok<{ contentBase64: string }>('interactions', 'downloadAttachment', { id: att.id })
+    expect(Buffer.from(got.contentBase64, 'base64').toString('utf8')).toBe(text)
+    expect(fs.readFileSync(file, 'utf8')).toBe(text)
+
+    // offline: a kept file opens; a missing one answers the reason (not "file missing")
+    await goOffline()
+    expect(await ok('interactions', 'downloadAttachment', { id: att.id })).toMatchObject({ fileName: '现场说明.txt' })
+    fs.rmSync(file, { force: true })
+    const t0 = Date.now()
+    const refused = await call('interactions', 'downloadAttachment', { id: att.id })
+    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(refused).toMatchObject({ ok: false, error: { code: 'db_unreachable', key: 'sync.fileNotHere' } })
+    expect(await call('interactions', 'openAttachment', { id: att.id })).toMatchObject({ ok: false, error: { key: 'sync.fileNotHere' } })
+    // the list still answers from the cache
+    expect(await ok('interactions', 'attachments', { interactionId: rec.id })).toHaveLength(1)
+    await goOnline()
+    expect(await ok('interactions', 'downloadAttachment', { id: att.id })).toMatchObject({ contentBase64: b64(text) })
+  })
+
+  it('执行效果, handling notes and attachments sent offline under their screen\'s call names land in the outbox and reach the central database after reconnecting', async () => {
+    // an opportunity of repB's with a plan step, a ticket repB handles, a record of repB's
+    const o = await t.call(w.admin.key, 'opportunities', 'create', { customerName: `离线别名机会客户${tag()}`, probability: 40, summary: '采购生产线', description: '客户计划扩产。' })
+    await t.call(w.admin.key, 'opportunities', 'assign', { id: o.id, version: o.version, assigneeId: w.repB.userId })
+    const step = await t.call(w.repB.key, 'opportunities', 'addStep', { opportunityId: o.id, plannedDate: '2026-01-10', action: '上门演示样机' })
+    const cust = await t.call(w.repB.key, 'customers', 'create', { name: `离线别名报修客户${tag()}` })
+    const type = (await k()('dict_items').where({ type_code: 'service_type' }).first('id')).id
+    const tk = await t.call(w.repB.key, 'services', 'create', { customerId: cust.id, typeId: type, summary: '设备异响', request: '主轴有异响' })
+    await t.call(w.admin.key, 'services', 'assign', { id: tk.id, version: tk.version, handlerId: w.repB.userId })
+    const rec = await t.call(w.repB.key, 'interactions', 'create', visit(cust.id, `离线别名拜访${tag()}`))
+
+    const { d, ok, goOffline, goOnline } = await desktop(w.repB)
+    await goOffline()
+    const result = `离线执行效果${tag()}：客户认可样机`
+    const note = `离线处理记录${tag()}：已更换轴承`
+    const text = `离线附件${tag()}`
+    const stepRow = await cached(d, 'plan_steps', step.id)
+    const ticketRow = await cached(d, 'service_tickets', tk.id)
+    expect(await ok('opportunities', 'recordResult', { id: step.id, version: Number(stepRow.version), result })).toMatchObject({ result })
+    await ok('services', 'addNote', { id: tk.id, version: Number(ticketRow.version), content: note })
+    const att = await ok<{ id: string }>('interactions', 'addAttachment', { interactionId: rec.id, fileName: '离线附件.txt', contentBase64: b64(text) })
+
+    // in the outbox under the operations' names, in order; nothing central yet
+    const queued = (await d.client.outbox()).filter((e) => e.status === 'pending')
+    expect(queued.map((e) => e.operation)).toEqual(['plan_steps.update', 'service_ticket_notes.create', 'attachments.create'])
+    expect((await k()('plan_steps').where({ id: step.id }).first()).result).toBeNull()
+    expect(await k()('service_ticket_notes').where({ content: note }).first()).toBeUndefined()
+    expect(await k()('attachments').where({ id: att.id }).first()).toBeUndefined()
+
+    // back online: pushed, each once
+    await goOnline()
+    expect(d.loop.runs[0]).toMatchObject({ ok: true, pushed: 3, applied: 3, rejected: 0 })
+    expect((await d.client.state()).pending).toBe(0)
+    expect((await k()('plan_steps').where({ id: step.id }).first()).result).toBe(result)
+    expect(Number((await k()('service_ticket_notes').where({ content: note }).count({ n: '*' }).first())!.n)).toBe(1)
+    expect(await t.call(w.repB.key, 'interactions', 'downloadAttachment', { id: att.id })).toMatchObject({ contentBase64: b64(text) })
+  })
+})
