@@ -108,3 +108,69 @@ export const syncContract = {
   resolve: call(z.strictObject({ id: Id, keep: z.enum(['local', 'central', 'value']), value: FieldValue.optional() }), SyncStatus),
   saveSettings: call(z.strictObject({ intervalSeconds: z.number().int().min(MIN_SYNC_INTERVAL_S).max(MAX_SYNC_INTERVAL_S) }), SyncStatus),
 } as const
+
+// ---- what a desktop client serves offline: one list, used by main's routing (sync.desktop.ts) and
+// the renderer's menu (router/menu.ts), checked against each other by test/unit/offline-calls.test.ts
+
+/** Reads a desktop client's cache answers, online and offline. */
+export const CACHE_CALLS = [
+  'auth.status', 'auth.login', 'auth.logout', 'auth.me', 'auth.lock', 'auth.unlock',
+  'dictionary.all', 'dictionary.items',
+  'customers.list', 'customers.get', 'customers.checkDuplicates', 'customers.lookup', 'customers.tags',
+  'contacts.list',
+  'interactions.listByCustomer', 'interactions.search', 'interactions.get', 'interactions.summary', 'interactions.promises',
+  // a file this machine lacks is fetched from the central database on demand (offline: sync.fileNotHere)
+  'interactions.attachments', 'interactions.openAttachment', 'interactions.downloadAttachment',
+  'reminders.centre', 'reminders.badge', 'reminders.list', 'reminders.get', 'reminders.customersToContact', 'reminders.calendar', 'reminders.due',
+  'products.list', 'products.get',
+  'users.options', 'users.teams',
+] as const
+
+/** Reads that run centrally while online and on the cache while offline. */
+export const FRESH_CALLS = [
+  'search.global', 'dashboard.overview', 'dashboard.layout',
+  'system.about', 'system.diagnostics', 'system.desktopPrefs', 'system.lockPolicy', 'system.updateStatus', 'system.updateSettings',
+  'settings.getDb', 'customers.getColumns', 'customers.listViews', 'customers.getDedupeSettings', 'reminders.getSettings',
+  // the cache holds only the open opportunities and tickets (with their plans and notes): served
+  // from it only while offline, so the lists show the closed ones too while online
+  'opportunities.list', 'opportunities.get', 'opportunities.board', 'services.list', 'services.get', 'services.counts', 'services.board',
+] as const
+
+/** Writes that are offline operations under their own name (sync.ops.ts): on the cache with an outbox entry, online or not. */
+export const OFFLINE_WRITES = [
+  'customers.create', 'customers.update', 'contacts.create', 'contacts.update',
+  'interactions.create', 'interactions.update', 'interactions.remove',
+  'reminders.create', 'reminders.update', 'reminders.snooze', 'reminders.done',
+] as const
+
+/** Calls that are offline operations under another name: central while online, the operation on the cache while offline. */
+export const OFFLINE_ALIASES = {
+  'opportunities.recordResult': 'plan_steps.update',
+  'services.addNote': 'service_ticket_notes.create',
+  'interactions.addAttachment': 'attachments.create',
+} as const
+
+const servedSet = new Set<string>([...CACHE_CALLS, ...FRESH_CALLS, ...OFFLINE_WRITES, ...Object.keys(OFFLINE_ALIASES)])
+
+/** Whether a desktop client answers `area.call` while the central database cannot be reached. */
+export const servedOffline = (name: string) => name.startsWith('sync.') || servedSet.has(name)
+
+/**
+ * The sidebar pages that stay open offline, with the calls each needs to show itself (the
+ * actions on them that need the central database are disabled there, with the reason).
+ */
+export const OFFLINE_PAGES = {
+  workbench: ['dashboard.layout', 'dashboard.overview'],
+  customers: ['customers.list', 'customers.tags', 'customers.getColumns', 'customers.listViews', 'customers.get', 'contacts.list', 'interactions.listByCustomer'],
+  reminders: ['reminders.centre', 'reminders.badge', 'reminders.snooze', 'reminders.done'],
+  calendar: ['reminders.calendar'],
+  interactions: ['interactions.search', 'interactions.update', 'interactions.remove'],
+  opportunities: ['opportunities.list', 'opportunities.get', 'opportunities.recordResult'],
+  opportunityBoard: ['opportunities.board'],
+  products: ['products.list', 'products.get'],
+  services: ['services.list', 'services.counts', 'services.get', 'services.addNote'],
+} as const satisfies Record<string, readonly string[]>
+export type OfflinePage = keyof typeof OFFLINE_PAGES
+
+/** Whether a sidebar page stays open offline: all the calls it needs are served offline. */
+export const pageServedOffline = (key: string) => Object.hasOwn(OFFLINE_PAGES, key) && OFFLINE_PAGES[key as OfflinePage].every(servedOffline)

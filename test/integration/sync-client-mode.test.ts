@@ -112,7 +112,7 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     return { d, dir, world, call, ok, goOffline, goOnline }
   }
 
-  const visit = (customerId: string, subject: string) => ({ customerId, channelId: w.channel, kind: 'visit', occurredAt: '2026-01-05T10:00:00+08:00', subject, promises: [] })
+  const visit = (customerId: string, subject: string) => ({ customerId, channelId: w.channel, kind: 'visit' as const, occurredAt: '2026-01-05T10:00:00+08:00', subject, promises: [] })
   const cached = (d: DesktopSync, table: string, id: string) => d.client.local.db.knex(table).where({ id }).first()
 
   it('a central database that stops answering mid-sync never holds up a write or a cached read: they answer at once while the nudged sync waits', async () => {

@@ -131,7 +131,7 @@ export class SyncClient {
       const before = operation.endsWith('.create') ? null : await findRow(trx, op.entity, id)
       const out = await op.local(tctx, input as never, id)
       await insertOutbox(trx, {
-        mutation_id: (await lastOutboxId(trx)) + 1, operation, args: JSON.stringify(input), base: base ? JSON.stringify(base) : null,
+        mutation_id: (await lastOutboxId(trx)) + 1, operation, args: JSON.stringify(op.stored ? op.stored(input as never, out as never) : input), base: base ? JSON.stringify(base) : null,
         entity: op.entity, entity_id: id, base_version: before ? Number(before.version) : null, schema_version: latestMigration(),
         status: 'pending', result: null, refreshed: false, created_at: this.local.clock.now().toISOString(), applied_at: null,
       })

@@ -20,53 +20,42 @@ import { SyncClient, type SyncHooks } from './sync.client'
 import { SyncLoop } from './sync.loop'
 import { OPS } from './sync.ops'
 import { findRow, outboxByStatus, readState, writeState } from './sync.repository'
-import type { SyncDetails, SyncStatus } from '../../contract/sync'
+import { CACHE_CALLS, FRESH_CALLS, OFFLINE_ALIASES, type SyncDetails, type SyncStatus } from '../../contract/sync'
 
 export type CallRoute = 'write' | 'cache' | 'central'
 
 const fileNotHere = () => new AppError('db_unreachable', 'the file is not on this computer and the central database cannot be reached', { key: 'sync.fileNotHere' })
 
-/** Reads the cache answers, online and offline. */
-const CACHE_CALLS = new Set([
-  'auth.status', 'auth.login', 'auth.logout', 'auth.me', 'auth.lock', 'auth.unlock',
-  'dictionary.all', 'dictionary.items',
-  'customers.list', 'customers.get', 'customers.checkDuplicates', 'customers.lookup', 'customers.tags',
-  'contacts.list',
-  'interactions.listByCustomer', 'interactions.search', 'interactions.get', 'interactions.summary', 'interactions.promises',
-  // a file this machine lacks is fetched from the central database on demand (offline: sync.fileNotHere)
-  'interactions.attachments', 'interactions.openAttachment', 'interactions.downloadAttachment',
-  'reminders.centre', 'reminders.badge', 'reminders.list', 'reminders.get', 'reminders.customersToContact', 'reminders.calendar', 'reminders.due',
-  'products.list', 'products.get',
-  'users.options', 'users.teams',
-])
-
-/** Reads that run centrally while online and on the cache while offline. */
-const FRESH_CALLS = new Set([
-  'search.global', 'dashboard.overview', 'dashboard.layout',
-  'system.about', 'system.diagnostics', 'system.desktopPrefs', 'system.lockPolicy', 'system.updateStatus', 'system.updateSettings',
-  'settings.getDb', 'customers.getColumns', 'customers.listViews', 'customers.getDedupeSettings', 'reminders.getSettings',
-  // the cache holds only the open opportunities and tickets (with their plans and notes): served
-  // from it only while offline, so the lists show the closed ones too while online
-  'opportunities.list', 'opportunities.get', 'opportunities.board', 'services.list', 'services.get', 'services.counts', 'services.board',
-])
+// what a client serves offline is listed once, in contract/sync.ts (the renderer's menu uses it too)
+const CACHE = new Set<string>(CACHE_CALLS)
+const FRESH = new Set<string>(FRESH_CALLS)
 
 /**
  * Calls that are offline operations under the outbox's name (sync.ops.ts): central while online
  * (the cache catches up on the next pull), on the cache with an outbox entry while offline.
  */
-const CALL_OPS: Record<string, { op: string; input: (i: Record<string, unknown>) => unknown }> = {
+const CALL_OPS: Record<keyof typeof OFFLINE_ALIASES, { op: string; input: (i: Record<string, unknown>) => unknown }> = {
   'opportunities.recordResult': {
-    op: 'plan_steps.update',
+    op: OFFLINE_ALIASES['opportunities.recordResult'],
     input: (i) => ({ id: i.id, version: i.version, fields: { result: i.result, ...(i.executedAt ? { executedAt: i.executedAt } : {}) } }),
   },
-  'services.addNote': { op: 'service_ticket_notes.create', input: (i) => i },
-  'interactions.addAttachment': { op: 'attachments.create', input: (i) => i },
+  'services.addNote': { op: OFFLINE_ALIASES['services.addNote'], input: (i) => i },
+  'interactions.addAttachment': { op: OFFLINE_ALIASES['interactions.addAttachment'], input: (i) => i },
 }
 
 /** Areas whose rows the cache holds: a central write there is pulled into the cache soon after. */
 const CACHED_AREAS = new Set(['customers', 'contacts', 'interactions', 'reminders', 'dictionary', 'products', 'users', 'roles', 'opportunities', 'services'])
 /** Calls that only read (no pull needed after them). */
 const READ_CALL = /^(list|get|search|check|lookup|tags|summary|promises|attachments|download|open|centre|badge|calendar|due|customersTo|options|teams|preview|status|counts|board|funnel|similar|inspect|progress|fetch)/
+
+/** Where a call runs on a desktop client (reachable: whether the central database answered last; null: not asked yet). */
+export function routeOf(name: string, reachable: boolean | null): CallRoute {
+  if (name.startsWith('sync.') || CACHE.has(name)) return 'cache'
+  if (Object.hasOwn(OPS, name)) return 'write'
+  if (Object.hasOwn(CALL_OPS, name)) return reachable === false ? 'write' : 'central'
+  if (FRESH.has(name)) return reachable ? 'central' : 'cache'
+  return 'central'
+}
 
 export const DEFAULT_INTERVAL_S = 60
 /** how soon an offline client asks the central database again */
@@ -153,12 +142,7 @@ export class DesktopSync {
   // ---- routing (ipc/dispatch asks)
 
   route(area: string, call: string): CallRoute {
-    const name = `${area}.${call}`
-    if (area === 'sync' || CACHE_CALLS.has(name)) return 'cache'
-    if (Object.hasOwn(OPS, name)) return 'write'
-    if (Object.hasOwn(CALL_OPS, name)) return this.loop.reachable === false ? 'write' : 'central'
-    if (FRESH_CALLS.has(name)) return this.loop.reachable ? 'central' : 'cache'
-    return 'central'
+    return routeOf(`${area}.${call}`, this.loop.reachable)
   }
 
   /** The central context for a call that needs it; offline: refused with the reason. */
@@ -171,7 +155,7 @@ export class DesktopSync {
 
   /** An offline operation on the cache (with its outbox entry); the loop pushes it soon. */
   async write(operation: string, input: unknown): Promise<unknown> {
-    const alias = CALL_OPS[operation]
+    const alias = Object.hasOwn(CALL_OPS, operation) ? CALL_OPS[operation as keyof typeof CALL_OPS] : undefined
     const out = alias ? await this.client.write(alias.op, alias.input(input as Record<string, unknown>)) : await this.client.write(operation, input)
     this.loop.nudge()
     return out

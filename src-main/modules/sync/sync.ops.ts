@@ -10,8 +10,8 @@ import { PlanStepResultEdit } from '../../contract/opportunities'
 import { AppError } from '../../shared/errors'
 import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
-import { interactionsCreate, interactionsKeepOnDeletedCustomer, interactionsWrite } from '../interactions/interactions.service'
-import { remindersCreate, remindersDone, remindersGet, remindersUpdate } from '../reminders/reminders.service'
+import { interactionsCreate, interactionsGet, interactionsKeepOnDeletedCustomer, interactionsRemove, interactionsUpdate, interactionsWrite } from '../interactions/interactions.service'
+import { remindersCreate, remindersDone, remindersGet, remindersSnooze, remindersUpdate } from '../reminders/reminders.service'
 import { attachmentsAdd } from '../interactions/attachments.service'
 import { opportunitiesGetStep, opportunitiesRecordResult } from '../opportunities/opportunities.service'
 import { servicesAddNote, servicesGet } from '../services/services.service'
@@ -41,6 +41,8 @@ interface Op {
   local(ctx: ServiceContext, input: never, id: string): Promise<unknown>
   /** the values the edited fields have in the cache before the edit (edits only) */
   base?(ctx: ServiceContext, input: never): Promise<Record<string, unknown>>
+  /** what the outbox entry carries (default: the input), from the input and what the local write answered */
+  stored?(input: never, out: never): unknown
   /** runs on the central database, inside the push's transaction for this mutation */
   central(ctx: ServiceContext, input: never, m: { entityId: string; base: Record<string, unknown> | null }): Promise<Applied>
 }
@@ -98,6 +100,8 @@ type CustomerUpdate = { id: string; version: number; fields: Record<string, unkn
 type ContactUpdate = { id: string; version: number; fields: Record<string, unknown> }
 type ReminderUpdate = { id: string; version: number; fields: Record<string, unknown> }
 type StepResult = { id: string; version: number; fields: { result?: string; executedAt?: string } }
+type InteractionEdit = { id: string; version: number; fields: Record<string, unknown>; promises?: Array<{ id?: string; content: string; dueDate?: string | null }> }
+type PromiseBase = Record<string, { content: string; dueDate: string | null }>
 type TicketNote = { id: string; version: number; content: string; notedAt?: string }
 
 /** Records a step's 执行效果 with the given fields over its current ones. */
@@ -106,6 +110,25 @@ async function saveStepResult(ctx: ServiceContext, id: string, version: number, 
   const result = fields.result ?? cur.result
   if (!result) throw new AppError('validation', 'a step result needs its text', { issues: [{ field: 'result', code: 'required', message: 'required' }] })
   return opportunitiesRecordResult(ctx, { id, version, result, executedAt: fields.executedAt ?? cur.executedAt ?? undefined })
+}
+
+/**
+ * An offline edit of a record's promises on the central database: a promise the client knew under
+ * an id the central database does not have (made offline; the central copy took its own id) is
+ * the central promise with the content it had in the cache, else a new one.
+ */
+async function centralPromises(ctx: ServiceContext, id: string, list: NonNullable<InteractionEdit['promises']>, base: PromiseBase) {
+  const current = (await interactionsGet(ctx, { id })).promises
+  const known = new Set(current.map((p) => p.id))
+  const taken = new Set(list.filter((p) => p.id && known.has(p.id)).map((p) => p.id))
+  return list.map((p) => {
+    if (!p.id || known.has(p.id)) return p
+    const was = base[p.id]
+    const same = was && current.find((c) => !taken.has(c.id) && c.content === was.content && (c.dueDate ?? null) === (was.dueDate ?? null))
+    if (!same) return { content: p.content, dueDate: p.dueDate ?? null }
+    taken.add(same.id)
+    return { ...p, id: same.id }
+  })
 }
 
 export const OPS: Record<string, Op> = {
@@ -167,6 +190,37 @@ export const OPS: Record<string, Op> = {
       }
     },
   },
+  // an edit of a record: a note never conflicts — each field edited offline applies over the
+  // central one (the rep's latest word), the promises as the offline list says
+  'interactions.update': {
+    entity: 'interactions',
+    input: contract.interactions.update.input,
+    local: (ctx, input: InteractionEdit) => interactionsUpdate(ctx, input as Parameters<typeof interactionsUpdate>[1]),
+    base: async (ctx, input: InteractionEdit) => {
+      const cur = await interactionsGet(ctx, { id: input.id })
+      return { promises: Object.fromEntries(cur.promises.map((p) => [p.id, { content: p.content, dueDate: p.dueDate ?? null }])) }
+    },
+    central: async (ctx, input: InteractionEdit, m) => {
+      const promises = input.promises ? await centralPromises(ctx, input.id, input.promises, (m.base?.promises ?? {}) as PromiseBase) : undefined
+      const current = await interactionsGet(ctx, { id: input.id })
+      await interactionsUpdate(ctx, { id: input.id, version: current.version, fields: input.fields, ...(promises ? { promises } : {}) } as Parameters<typeof interactionsUpdate>[1])
+      return { status: 'applied' }
+    },
+  },
+  // a record deleted offline: gone centrally too (already gone: nothing to do)
+  'interactions.remove': {
+    entity: 'interactions',
+    input: contract.interactions.remove.input,
+    local: (ctx, input: { id: string }) => interactionsRemove(ctx, input),
+    central: async (ctx, input: { id: string }) => {
+      try {
+        await interactionsRemove(ctx, input)
+      } catch (e) {
+        if (!(e instanceof AppError && e.code === 'not_found')) throw e
+      }
+      return { status: 'applied' }
+    },
+  },
   'reminders.create': {
     entity: 'reminders',
     input: contract.reminders.create.input,
@@ -225,6 +279,20 @@ export const OPS: Record<string, Op> = {
     local: (ctx, input: Parameters<typeof attachmentsAdd>[1], id) => attachmentsAdd(ctx, input, { id }),
     central: async (ctx, input: Parameters<typeof attachmentsAdd>[1], m) => {
       await attachmentsAdd(ctx, input, { id: m.entityId })
+      return { status: 'applied' }
+    },
+  },
+  // 稍后提醒: the time the client worked out (a preset counts from when the rep pressed it); a
+  // reminder done meanwhile stays done, a snooze that has run out by the push changes nothing
+  'reminders.snooze': {
+    entity: 'reminders',
+    input: contract.reminders.snooze.input,
+    local: (ctx, input: Parameters<typeof remindersSnooze>[1]) => remindersSnooze(ctx, input),
+    stored: (input: { id: string; version: number }, out: { snoozedUntil: string | null }) => ({ id: input.id, version: input.version, preset: 'until', until: out.snoozedUntil }),
+    central: async (ctx, input: { id: string; until: string }) => {
+      const current = await remindersGet(ctx, { id: input.id })
+      if (current.doneAt || Date.parse(input.until) <= ctx.clock.now().getTime()) return { status: 'applied' }
+      await remindersSnooze(ctx, { id: input.id, version: current.version, preset: 'until', until: input.until })
       return { status: 'applied' }
     },
   },
