@@ -217,4 +217,48 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     expect(Number((await k()('service_ticket_notes').where({ content: note }).count({ n: '*' }).first())!.n)).toBe(1)
     expect(await t.call(w.repB.key, 'interactions', 'downloadAttachment', { id: att.id })).toMatchObject({ contentBase64: b64(text) })
   })
+
+  it('offline, records are edited and deleted and reminders snoozed and done through the outbox; back online the central rows follow, each once', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `离线编辑记录客户${tag()}` })
+    const edited = await t.call(w.repA.key, 'interactions', 'create', { ...visit(cust.id, `待离线修改${tag()}`), promises: [{ content: '周五前寄样品' }] })
+    const gone = await t.call(w.repA.key, 'interactions', 'create', visit(cust.id, `待离线删除${tag()}`))
+    const later = await t.call(w.repA.key, 'reminders', 'create', { title: `离线稍后提醒${tag()}`, customerId: cust.id, dueAt: '2026-03-12T02:00:00.000Z' })
+    const finish = await t.call(w.repA.key, 'reminders', 'create', { title: `离线完成${tag()}`, customerId: cust.id, dueAt: '2026-03-11T02:00:00.000Z' })
+    const { d, ok, goOffline, goOnline } = await desktop(w.repA)
+    await goOffline()
+
+    // a record edited (its promise changed, one added), another deleted; a record made offline and edited offline
+    const cur = await ok<{ version: number; promises: Array<{ id: string; content: string }> }>('interactions', 'get', { id: edited.id })
+    const newSubject = `离线已修改${tag()}`
+    await ok('interactions', 'update', {
+      id: edited.id, version: cur.version, fields: { subject: newSubject, outcome: '客户同意试用' },
+      promises: [{ id: cur.promises[0]!.id, content: '下周一前寄样品' }, { content: '月底前报价' }],
+    })
+    expect(await ok('interactions', 'remove', { id: gone.id })).toMatchObject({ ok: true })
+    const made = await ok<{ id: string }>('interactions', 'create', { ...visit(cust.id, `离线新建再修改${tag()}`), promises: [{ content: '明天回电' }] })
+    const mine = await ok<{ version: number; promises: Array<{ id: string; content: string }> }>('interactions', 'get', { id: made.id })
+    await ok('interactions', 'update', { id: made.id, version: mine.version, fields: {}, promises: [{ id: mine.promises[0]!.id, content: '后天回电' }] })
+    // a reminder snoozed an hour, another done
+    const r1 = await ok<{ version: number }>('reminders', 'get', { id: later.id })
+    const snoozed = await ok<{ snoozedUntil: string }>('reminders', 'snooze', { id: later.id, version: r1.version, preset: '1h' })
+    expect(Date.parse(snoozed.snoozedUntil) - Date.now()).toBeGreaterThan(50 * 60_000)
+    const r2 = await ok<{ version: number }>('reminders', 'get', { id: finish.id })
+    await ok('reminders', 'done', { id: finish.id, version: r2.version })
+    expect((await d.client.outbox()).filter((e) => e.status === 'pending').map((e) => e.operation)).toEqual([
+      'interactions.update', 'interactions.remove', 'interactions.create', 'interactions.update', 'reminders.snooze', 'reminders.done',
+    ])
+    expect((await k()('interactions').where({ id: edited.id }).first()).subject).not.toBe(newSubject) // nothing central yet
+
+    await goOnline()
+    expect(d.loop.runs[0]).toMatchObject({ ok: true, pushed: 6, applied: 6, rejected: 0, conflicts: 0 })
+    const row = await t.call(w.repA.key, 'interactions', 'get', { id: edited.id })
+    expect(row).toMatchObject({ subject: newSubject, outcome: '客户同意试用' })
+    expect(row.promises.map((p: { content: string }) => p.content).sort()).toEqual(['下周一前寄样品', '月底前报价'].sort())
+    expect((await k()('interactions').where({ id: gone.id }).first()).deleted_at).not.toBeNull()
+    const again = await t.call(w.repA.key, 'interactions', 'get', { id: made.id })
+    expect(again.promises.map((p: { content: string }) => p.content)).toEqual(['后天回电']) // the promise made offline edited, not doubled
+    const c1 = await t.call(w.repA.key, 'reminders', 'get', { id: later.id })
+    expect(c1.snoozedUntil).toBe(snoozed.snoozedUntil) // the time the rep chose, not an hour from the push
+    expect((await t.call(w.repA.key, 'reminders', 'get', { id: finish.id })).doneAt).not.toBeNull()
+  })
 })
