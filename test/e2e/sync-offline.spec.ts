@@ -18,6 +18,7 @@ const WORK = path.join(ROOT, 'out', 'e2e-sync-client')
 const REP = { login: 'e2esyncrep', name: '外勤小李', password: 'Rep-pass-2026' }
 const CUSTOMER = '离线同步精密机械有限公司'
 const VISIT = '离线拜访：现场确认二期设备安装位置'
+const PLACE = '客户东莞工厂二号车间'
 const SHOT = (name: string) => `test/e2e/screenshots/${name}.png`
 
 let server: ChildProcess | null = null
@@ -166,6 +167,20 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.getByTestId('customer-form-dialog')).toBeHidden()
   await expect(page.getByTestId('sync-pending')).toHaveText('待同步 2 条')
   await expectMode(page, '离线')
+  // the visit edited offline too (an offline operation, like the record itself)
+  await page.getByTestId('interaction-edit').click()
+  const editDialog = page.getByTestId('interaction-form-dialog').filter({ hasText: '编辑交往记录' })
+  await expect(editDialog).toBeVisible()
+  await editDialog.getByTestId('interaction-place').fill(PLACE)
+  await editDialog.getByTestId('interaction-form-save').click()
+  await expect(editDialog).toBeHidden()
+  await expect(page.getByTestId('sync-pending')).toHaveText('待同步 3 条')
+  // the card's tabs only the central database has are disabled, with the reason
+  await expect(page.locator('#tab-orders')).toHaveClass(/is-disabled/)
+  await expect(page.locator('#tab-history')).toHaveClass(/is-disabled/)
+  await expect(page.locator('#tab-interactions')).not.toHaveClass(/is-disabled/)
+  await page.getByTestId('customer-tab-history').hover()
+  await expect(page.locator('.el-popper:visible')).toContainText('需要连接中央数据库')
   const assign = page.getByTestId('needs-central')
   if (await assign.count()) await expect(assign.first().locator('button')).toBeDisabled()
   await page.getByTestId('sync-status').hover()
@@ -178,6 +193,7 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expectMode(page, '在线')
   await expect(page.getByTestId('sync-conflicts')).toHaveText('冲突 1')
   expect(centralVisits()).toBe(1) // the visit arrived, once
+  expect(centralSql(`select place from interactions where subject = '${VISIT}' and deleted_at is null`)).toBe(PLACE) // and its offline edit
   expect(centralShortName()).toBe('中央精机') // the conflicting field waits for the rep
 
   // ---- 同步详情: the run, the conflict side by side; the rep keeps the offline value
