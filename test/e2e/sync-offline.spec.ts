@@ -224,6 +224,24 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await runs.scrollIntoViewIfNeeded()
   await page.screenshot({ path: SHOT('sync-details-zh') })
 
+  // ---- a colleague's central edit reaches the open card with the next sync; an edit based on what
+  // the card then shows is no 数据冲突 (the pull gave the cached customer a newer version)
+  await page.getByTestId('menu-customers').click()
+  await page.getByTestId('customer-name-link').filter({ hasText: CUSTOMER }).click()
+  await expect(page.getByTestId('customer-card')).toBeVisible()
+  centralSql(
+    `with v as (update sync_version set version = version + 1 where id = 1 returning version) update customers set website = 'www.jingji.example', version = (select version from v) where name = '${CUSTOMER}'`,
+  )
+  await page.getByTestId('sync-now').click()
+  await expect(page.getByTestId('customer-card')).toContainText('www.jingji.example', { timeout: 20_000 })
+  await page.getByTestId('customer-edit').click()
+  await page.getByTestId('customer-shortName').fill('精机二厂')
+  await page.getByTestId('customer-form-save').click()
+  await expect(page.getByTestId('customer-form-dialog')).toBeHidden()
+  await expect.poll(centralShortName, { timeout: 30_000 }).toBe('精机二厂')
+  await page.getByTestId('sync-status-open').click()
+  await expect(page.getByTestId('sync-details')).toBeVisible()
+
   // ---- en-US: offline again, as the details page shows it
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-en-US').click()
