@@ -18,6 +18,23 @@ export type OrderStatus = z.infer<typeof OrderStatus>
 /** Statuses that count as a sale (customer trade figures, sales targets, receivables). */
 export const COUNTED_STATUSES = ['approved', 'shipped', 'completed'] as const satisfies readonly OrderStatus[]
 
+/**
+ * The edges (cents) of the amount bands order_stats keeps per owner, month and status: ¥100,
+ * ¥200, ¥300, ¥500, ¥1,000 … ¥500,000,000 (1-2-3-5 per decade). Band b holds the totals in
+ * [edge b−1, edge b) (band 0 from 0, the last band without an upper edge). An amount filter on
+ * band edges is answered from order_stats alone; one between edges also reads the orders of the
+ * band it cuts.
+ */
+export const AMOUNT_BAND_EDGES: readonly number[] = [10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000]
+  .flatMap((p) => [p, 2 * p, 3 * p, 5 * p])
+
+/** The band of an order total (index into the bands of AMOUNT_BAND_EDGES). */
+export const amountBandOf = (cents: number) => {
+  let b = 0
+  while (b < AMOUNT_BAND_EDGES.length && cents >= AMOUNT_BAND_EDGES[b]!) b++
+  return b
+}
+
 /** A discount in basis points: 1000 = 10 %, 10000 = 100 %. */
 export const DiscountBp = z.number().int().min(0).max(10_000)
 export const LineQuantity = z.number().gt(0).max(MAX_QUANTITY).multipleOf(0.001)

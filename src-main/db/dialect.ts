@@ -349,6 +349,15 @@ export function toNum(v: unknown): number | null {
  * Use the same expression in SELECT and GROUP BY (SQL Server requires it).
  */
 export const monthOf = (knex: Knex, column: string) => knex.raw('substring(??, 1, 7)', [column])
+/**
+ * The band of an integer column among ascending `edges` (the number of edges at or below the
+ * value): a CASE over literal integers, the same SQL on every dialect.
+ */
+export function bandOf(knex: Knex, column: string, edges: readonly number[]): Knex.Raw {
+  for (const e of edges) if (!Number.isSafeInteger(e)) throw new Error(`not an integer edge: ${e}`)
+  const whens = edges.map((e, i) => `when ?? < ${e} then ${i}`).join(' ')
+  return knex.raw(`(case ${whens} else ${edges.length} end)`, edges.map(() => column))
+}
 /** Whether a search term holds Chinese characters: it can then only match names (not pinyin, codes or phones). */
 export const hasHan = (term: string) => /\p{Script=Han}/u.test(term)
 

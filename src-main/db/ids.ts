@@ -18,6 +18,10 @@ export function namedId(key: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`
 }
 
+/** The id of an order_stats bucket (owner × month × status × amount band), the same for every writer. */
+export const orderStatsId = (ownerId: string | null, month: string, status: string, band: number) =>
+  namedId(`order_stats|${ownerId ? ownerId.toLowerCase() : '-'}|${month}|${status}|${band}`)
+
 /**
  * Next number of a named sequence (customer codes, opportunity codes…), taken inside the
  * caller's transaction in one race-free statement, so two writers never get the same number,

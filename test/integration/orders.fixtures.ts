@@ -1,7 +1,7 @@
 // Shared set-up for the orders / 回款 / targets suites: products, a customer per owner, and
 // orders walked through the status machine.
 import type { CallInput } from '../../src-main/contract/index'
-import type { Order } from '../../src-main/contract/orders'
+import { amountBandOf, type Order } from '../../src-main/contract/orders'
 import type { TestApp } from '../helpers/test-app'
 import type { Who } from './customers.fixtures'
 
@@ -55,15 +55,16 @@ export async function customerFigures(t: TestApp, customerId: string) {
 export async function expectStatsExact(t: TestApp) {
   const { expect } = await import('vitest')
   const k = t.app.db.knex
-  const key = (r: Record<string, unknown>) => `${r.owner_id ?? '-'}|${r.month}|${r.status ?? ''}`
+  const key = (r: Record<string, unknown>) => `${r.owner_id ? String(r.owner_id).toLowerCase() : '-'}|${r.month}|${r.status ?? ''}${r.amount_band === undefined ? '' : `|${r.amount_band}`}`
   const orders: Array<Record<string, unknown>> = await k('orders').whereNull('deleted_at').select('owner_id', 'order_date', 'status', 'total_cents', 'received_cents', 'outstanding_cents')
   const want = new Map<string, number[]>()
   for (const o of orders) {
-    const id = key({ ...o, month: String(o.order_date).slice(0, 7) })
+    // order_stats per owner, month, status and amount band (migration 20261206003400)
+    const id = key({ ...o, month: String(o.order_date).slice(0, 7), amount_band: amountBandOf(Number(o.total_cents)) })
     const cur = want.get(id) ?? [0, 0, 0, 0, 0]
     want.set(id, [cur[0] + 1, cur[1] + Number(o.total_cents), cur[2] + Number(o.received_cents), cur[3] + Number(o.outstanding_cents), cur[4] + (Number(o.outstanding_cents) > 0 ? 1 : 0)])
   }
-  const got = new Map((await k('order_stats').select('*')).map((r: Record<string, unknown>) => [key(r), [r.order_count, r.total_cents, r.received_cents, r.outstanding_cents, r.receivable_count].map(Number)]))
+  const got = new Map((await k('order_stats').select('*')).map((r: Record<string, unknown>) => [key({ ...r, amount_band: Number(r.amount_band) }), [r.order_count, r.total_cents, r.received_cents, r.outstanding_cents, r.receivable_count].map(Number)]))
   expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want))
   const pays: Array<Record<string, unknown>> = await k('payments').whereNull('deleted_at').select('owner_id', 'paid_date', 'amount_cents')
   const wantP = new Map<string, number[]>()

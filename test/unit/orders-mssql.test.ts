@@ -71,13 +71,18 @@ describe('orders on SQL Server (compiled)', () => {
   it('the stats buckets: months grouped with the same expression in SELECT and GROUP BY; one bucket recomputed by an index range', () => {
     expect(sql(k('orders').select(monthOf(k, 'order_date'))).sql).toBe('select substring([order_date], 1, 7) from [orders]')
     const orders = expectTsql(stats.orderBucketsQuery(k))
-    expect(orders).toMatch(/select \[owner_id\], substring\(\[order_date\], 1, 7\) as \[month\], \[status\], count\(\*\) as n, sum\(total_cents\) as total.* group by \[owner_id\], substring\(\[order_date\], 1, 7\), \[status\]$/)
+    // per amount band too (migration 20261206003400): the same CASE in SELECT and GROUP BY
+    const band = '\\(case when \\[total_cents\\] < 10000 then 0 when \\[total_cents\\] < 20000 then 1 .* else 28 end\\)'
+    expect(orders).toMatch(new RegExp(`select \\[owner_id\\], substring\\(\\[order_date\\], 1, 7\\) as \\[month\\], \\[status\\], ${band} as \\[band\\], count\\(\\*\\) as n, sum\\(total_cents\\) as total.* group by \\[owner_id\\], substring\\(\\[order_date\\], 1, 7\\), \\[status\\], ${band}$`))
     const payments = expectTsql(stats.paymentBucketsQuery(k))
     expect(payments).toMatch(/substring\(\[paid_date\], 1, 7\) as \[month\].* group by \[owner_id\], substring\(\[paid_date\], 1, 7\)$/)
     const one = expectTsql(stats.orderBucketQuery(k, { ownerId: id, month: '2026-12', status: 'approved' }))
     expect(one).toMatch(/where \[owner_id\] = @p\d+ and \[deleted_at\] is null and \[status\] = @p\d+ and \[order_date\] >= @p\d+ and \[order_date\] < @p\d+/)
     expect(sql(stats.orderBucketQuery(k, { ownerId: id, month: '2026-12', status: 'approved' })).bindings).toContain('2027-01-01')
     expect(expectTsql(stats.orderBucketQuery(k, { ownerId: null, month: '2026-01', status: 'draft' }))).toMatch(/where \[owner_id\] is null/)
+    expect(one).toMatch(/group by \(case when \[total_cents\] < 10000 then 0 .* else 28 end\)$/)
+    // the list's sums over whole bands
+    expectTsql(k('order_stats as s').where('s.amount_band', '>=', 13).where('s.amount_band', '<=', 20).sum('s.order_count'))
     expectTsql(stats.paymentBucketQuery(k, { ownerId: id, month: '2026-02' }))
     for (const basis of ['orders', 'payments'] as const) expectTsql(stats.monthlyActuals(k, basis, '2026-01', '2026-12'))
   })
@@ -96,6 +101,9 @@ describe('orders on SQL Server (compiled)', () => {
     expect(ddl).toMatch(/CREATE TABLE \[payment_plans\] \(\[id\] uniqueidentifier.*\[due_date\] nvarchar\(10\) not null, \[amount_cents\] bigint not null/)
     expect(ddl).toMatch(/CREATE TABLE \[payments\] \(\[id\] uniqueidentifier.*\[paid_date\] nvarchar\(10\) not null, \[amount_cents\] bigint not null/)
     expect(ddl).toContain('CREATE INDEX [orders_owner_sums] ON [orders] ([owner_id], [deleted_at], [status], [order_date], [total_cents], [received_cents], [outstanding_cents])')
+    // migration 20261206003400: order_stats per amount band, the amount-first covering index
+    expect(ddl).toMatch(/ALTER TABLE \[order_stats\] ADD \[amount_band\] int not null CONSTRAINT \[order_stats_amount_band_default\] DEFAULT '0'/)
+    expect(ddl).toContain('CREATE INDEX [orders_amount_sums] ON [orders] ([total_cents], [order_date], [status], [owner_id], [received_cents], [outstanding_cents], [deleted_at])')
     expect(ddl).toContain('CREATE INDEX [payments_date_owner_amount] ON [payments] ([paid_date], [owner_id], [amount_cents], [deleted_at])')
     expect(ddl).toContain('CREATE INDEX [payment_plans_open_due] ON [payment_plans] ([open_due_date], [owner_id], [order_status], [order_date], [order_total_cents], [customer_id], [amount_cents], [paid_cents], [deleted_at])')
     expect(ddl).toMatch(/CREATE TABLE \[order_stats\] \(\[id\] uniqueidentifier not null, \[owner_id\] uniqueidentifier null, \[month\] nvarchar\(7\) not null, \[status\] nvarchar\(16\) not null/)

@@ -8,7 +8,7 @@ import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { Action, DataScope } from '../../contract/common'
 import {
-  MAX_LINES, type Order, type OrderAllowed, type OrderFields, type OrderLine, type OrderLineInput, type OrderPatch, type OrderRow,
+  AMOUNT_BAND_EDGES, amountBandOf, MAX_LINES, type Order, type OrderAllowed, type OrderFields, type OrderLine, type OrderLineInput, type OrderPatch, type OrderRow,
   type OrderStatus,
 } from '../../contract/orders'
 import { MAX_CENTS } from '../../contract/products'
@@ -32,7 +32,7 @@ import {
   importedOrders, insertOrderLines, insertOrders, lineCountOf, takenOrderCodes,
 } from './orders.repository'
 import { isOrderCodeOnly, orderCodeQuery } from './orders.search'
-import { monthlyActuals, orderStatsSums, paymentStatsSums, type StatsRange } from './stats.repository'
+import { monthlyActuals, nextMonthStart, orderStatsSums, paymentStatsSums, type StatsRange } from './stats.repository'
 import { loadPaymentParts, settleOrder } from './settlement'
 
 export const DEFAULT_DISCOUNT_LIMIT_BP = 1000
@@ -235,10 +235,67 @@ export function statsRangeOf(f: Record<string, unknown>, allowed: string[]): Sta
   return { ownerId: f.ownerId as string | undefined, status: f.status as string | undefined, fromMonth: from?.slice(0, 7), toMonth: to?.slice(0, 7) }
 }
 
-/** Count and sums of the orders matching the filter: from the stats when they can answer, else from the orders. */
+type Sums = { n: number; total: number; received: number; outstanding: number }
+const addSums = (a: Sums, b: Sums): Sums => ({ n: a.n + b.n, total: a.total + b.total, received: a.received + b.received, outstanding: a.outstanding + b.outstanding })
+const nextMonth = (m: string) => nextMonthStart(m).slice(0, 7)
+const prevMonth = (m: string) => {
+  const [y, mo] = [Number(m.slice(0, 4)), Number(m.slice(5, 7))]
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`
+}
+const dayBefore = (ymd: string) => new Date(Date.parse(ymd + 'T00:00:00Z') - 86_400_000).toISOString().slice(0, 10)
+/** The first and last cent of an amount band (the last band has no upper edge). */
+const bandStart = (b: number) => (b === 0 ? 0 : AMOUNT_BAND_EDGES[b - 1]!)
+const bandLast = (b: number) => (b < AMOUNT_BAND_EDGES.length ? AMOUNT_BAND_EDGES[b]! - 1 : Number.MAX_SAFE_INTEGER)
+
+/**
+ * A filter of status, owner, dates and amounts split into what order_stats answers — the whole
+ * months of the date range and the amount bands the amount range covers whole — and the parts
+ * read from the orders: the days before the first and after the last whole month (with the
+ * amount filter), and within the whole months the orders of the bands the amount range cuts
+ * (through orders_amount_sums). Null when the filter holds anything else (search, customer) or
+ * has no whole month.
+ */
+export function splitOrderFilter(f: OrderListQuery['filter']): { stats: StatsRange; rows: Array<OrderListQuery['filter']> } | null {
+  const allowed = ['status', 'ownerId', 'dateFrom', 'dateTo', 'amountMinCents', 'amountMaxCents']
+  for (const [key, v] of Object.entries(f)) if (v !== undefined && v !== null && !allowed.includes(key)) return null
+  const { dateFrom: from, dateTo: to, amountMinCents: min, amountMaxCents: max } = f
+  const fromMonth = from ? (from.endsWith('-01') ? from.slice(0, 7) : nextMonth(from.slice(0, 7))) : undefined
+  const toMonth = to ? (lastDayOfMonth(to) === to ? to.slice(0, 7) : prevMonth(to.slice(0, 7))) : undefined
+  if (fromMonth && toMonth && fromMonth > toMonth) return null
+  if (min !== undefined && max !== undefined && min > max) return null
+  const base = { status: f.status, ownerId: f.ownerId }
+  const rows: Array<OrderListQuery['filter']> = []
+  // the days outside the whole months, with the amount filter as given
+  if (from && fromMonth && from !== `${fromMonth}-01`) rows.push({ ...base, dateFrom: from, dateTo: dayBefore(`${fromMonth}-01`), amountMinCents: min, amountMaxCents: max })
+  if (to && toMonth && to !== lastDayOfMonth(`${toMonth}-01`)) rows.push({ ...base, dateFrom: nextMonthStart(toMonth), dateTo: to, amountMinCents: min, amountMaxCents: max })
+  // the bands the amount range covers whole (from the stats), and the cut ones (from the orders)
+  const lo = min === undefined ? 0 : amountBandOf(min)
+  const hi = max === undefined ? AMOUNT_BAND_EDGES.length : amountBandOf(max)
+  const fromBand = min === undefined || min === bandStart(lo) ? lo : lo + 1
+  const toBand = max === undefined || max === bandLast(hi) ? hi : hi - 1
+  const months = { ...base, dateFrom: fromMonth ? `${fromMonth}-01` : undefined, dateTo: toMonth ? lastDayOfMonth(`${toMonth}-01`) : undefined }
+  if (fromBand > toBand) rows.push({ ...months, amountMinCents: min, amountMaxCents: max })
+  else {
+    if (fromBand > lo) rows.push({ ...months, amountMinCents: min, amountMaxCents: bandStart(fromBand) - 1 })
+    if (toBand < hi) rows.push({ ...months, amountMinCents: bandStart(toBand + 1), amountMaxCents: max })
+  }
+  const stats: StatsRange = { ownerId: f.ownerId, status: f.status, fromMonth, toMonth }
+  if (fromBand > toBand) return { stats: { ...stats, fromBand: 1, toBand: 0 }, rows }
+  return { stats: { ...stats, ...(min !== undefined ? { fromBand } : {}), ...(max !== undefined ? { toBand } : {}) }, rows }
+}
+
+/** Count and sums of the orders matching the filter: from the stats where they can answer, the rest from the orders. */
 async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'], q: Knex.QueryBuilder, scope: DataScope, search?: SearchPlan) {
-  const range = statsRangeOf(f, ['status', 'ownerId', 'dateFrom', 'dateTo'])
-  const sums = range ? await orderStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')) : await orderSums(k, q)
+  const split = splitOrderFilter(f)
+  let sums: Sums
+  if (!split) sums = await orderSums(k, q)
+  else {
+    const st = split.stats
+    sums = st.fromBand !== undefined && st.toBand !== undefined && st.fromBand > st.toBand
+      ? { n: 0, total: 0, received: 0, outstanding: 0 }
+      : await orderStatsSums(k, st, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id'))
+    for (const part of split.rows) sums = addSums(sums, await orderSums(k, filteredOrders(k, part, (x) => scopeOrders(ctx, k, x, scope))))
+  }
   const overdue = await overdueSum(k, f, (x) => scopeOrders(ctx, k, x, scope, 'pp.owner_id'), await appToday(ctx), search)
   return { ...sums, overdue }
 }

@@ -1,4 +1,5 @@
-// order_stats and payment_stats: per owner and month (YYYY-MM), and per status for orders, the
+// order_stats and payment_stats: per owner and month (YYYY-MM), and per status and amount band
+// (AMOUNT_BAND_EDGES) for orders, the
 // counts and sums that the order list, 应收款, 回款记录, 销售目标 and 销售业绩 show — so those read a
 // few hundred rows instead of aggregating hundreds of thousands of orders. A bucket is
 // recomputed from its orders (or payments) inside the transaction of every write that touches
@@ -7,8 +8,9 @@
 import { createHash } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { COUNTED_STATUSES } from '../../contract/orders'
-import { insertChunked, monthOf, upsert } from '../../db/dialect'
+import { AMOUNT_BAND_EDGES, COUNTED_STATUSES } from '../../contract/orders'
+import { bandOf, insertChunked, monthOf, upsert } from '../../db/dialect'
+import { orderStatsId } from '../../db/ids'
 
 type Q = Knex.QueryBuilder
 const COUNTED = [...COUNTED_STATUSES]
@@ -40,38 +42,46 @@ function keyId(key: string): string {
   const x = h.subarray(0, 16).toString('hex')
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`
 }
-export const orderBucketId = (b: OrderBucket) => keyId(`order|${b.ownerId ?? '-'}|${b.month}|${b.status}`)
 export const paymentBucketId = (b: PaymentBucket) => keyId(`payment|${b.ownerId ?? '-'}|${b.month}`)
 const byOwner = (q: Q, col: string, ownerId: string | null) => (ownerId ? q.where(col, ownerId) : q.whereNull(col))
 
-/** The orders of one bucket, summed (covered by orders_owner_sums). */
-export const orderBucketQuery = (db: Knex, b: OrderBucket) =>
-  byOwner(db('orders'), 'owner_id', b.ownerId)
+/** The orders of one bucket, summed per amount band (covered by orders_owner_sums). */
+export const orderBucketQuery = (db: Knex, b: OrderBucket): Promise<Array<Record<string, unknown>>> => {
+  const band = bandOf(db, 'total_cents', AMOUNT_BAND_EDGES)
+  return byOwner(db('orders'), 'owner_id', b.ownerId)
     .whereNull('deleted_at')
     .where('status', b.status)
     .where('order_date', '>=', `${b.month}-01`)
     .where('order_date', '<', nextMonthStart(b.month))
-    .first(
-      db.raw('count(*) as n'), db.raw('sum(total_cents) as total'), db.raw('sum(received_cents) as received'),
+    .groupBy(band)
+    .select(
+      db.raw('? as ??', [band, 'band']), db.raw('count(*) as n'), db.raw('sum(total_cents) as total'), db.raw('sum(received_cents) as received'),
       db.raw('sum(outstanding_cents) as outstanding'), db.raw('sum(case when outstanding_cents > 0 then 1 else 0 end) as receivables'),
     )
+}
 
-/** Recomputes the given order buckets from their orders (a bucket with no orders is removed). */
+/** Recomputes the given order buckets from their orders, band by band (a band with no orders is removed). */
 export async function refreshOrderStats(trx: Knex, dialect: Dialect, buckets: OrderBucket[]) {
   const seen = new Set<string>()
   for (const b of buckets) {
-    const id = orderBucketId(b)
-    if (seen.has(id)) continue
-    seen.add(id)
-    const r = await orderBucketQuery(trx, b)
-    if (!Number(r?.n ?? 0)) {
-      await trx('order_stats').where({ id }).delete()
-      continue
+    const key = `${b.ownerId ?? '-'}|${b.month}|${b.status}`.toLowerCase()
+    if (seen.has(key)) continue
+    seen.add(key)
+    const bands = await orderBucketQuery(trx, b)
+    const kept: number[] = []
+    for (const r of bands) {
+      if (!Number(r.n ?? 0)) continue
+      const band = Number(r.band)
+      kept.push(band)
+      await upsert(trx, dialect, 'order_stats', {
+        id: orderStatsId(b.ownerId, b.month, b.status, band), owner_id: b.ownerId, month: b.month, status: b.status, amount_band: band,
+        order_count: Number(r.n), total_cents: Number(r.total ?? 0), received_cents: Number(r.received ?? 0), outstanding_cents: Number(r.outstanding ?? 0),
+        receivable_count: Number(r.receivables ?? 0),
+      }, ['id'])
     }
-    await upsert(trx, dialect, 'order_stats', {
-      id, owner_id: b.ownerId, month: b.month, status: b.status, order_count: Number(r.n), total_cents: Number(r.total ?? 0),
-      received_cents: Number(r.received ?? 0), outstanding_cents: Number(r.outstanding ?? 0), receivable_count: Number(r.receivables ?? 0),
-    }, ['id'])
+    const stale = byOwner(trx('order_stats'), 'owner_id', b.ownerId).where({ month: b.month, status: b.status })
+    if (kept.length) stale.whereNotIn('amount_band', kept)
+    await stale.delete()
   }
 }
 
@@ -101,11 +111,12 @@ export async function refreshPaymentStats(trx: Knex, dialect: Dialect, buckets: 
 /** Every bucket grouped from the orders (date bucketing by month; the same expression in SELECT and GROUP BY). */
 export function orderBucketsQuery(db: Knex) {
   const month = monthOf(db, 'order_date')
+  const band = bandOf(db, 'total_cents', AMOUNT_BAND_EDGES)
   return db('orders')
     .whereNull('deleted_at')
-    .groupBy('owner_id', month, 'status')
+    .groupBy('owner_id', month, 'status', band)
     .select(
-      'owner_id', db.raw('? as ??', [month, 'month']), 'status', db.raw('count(*) as n'), db.raw('sum(total_cents) as total'),
+      'owner_id', db.raw('? as ??', [month, 'month']), 'status', db.raw('? as ??', [band, 'band']), db.raw('count(*) as n'), db.raw('sum(total_cents) as total'),
       db.raw('sum(received_cents) as received'), db.raw('sum(outstanding_cents) as outstanding'),
       db.raw('sum(case when outstanding_cents > 0 then 1 else 0 end) as receivables'),
     )
@@ -125,9 +136,10 @@ export async function rebuildStats(trx: Knex, dialect: Dialect) {
   await trx('payment_stats').delete()
   const orders: Array<Record<string, unknown>> = await orderBucketsQuery(trx)
   await insertChunked(trx, dialect, 'order_stats', orders.map((r) => {
-    const b = { ownerId: (r.owner_id as string | null) ?? null, month: String(r.month), status: String(r.status) }
+    const b = { ownerId: (r.owner_id as string | null) ?? null, month: String(r.month), status: String(r.status), band: Number(r.band) }
     return {
-      id: orderBucketId(b), owner_id: b.ownerId, month: b.month, status: b.status, order_count: Number(r.n), total_cents: Number(r.total ?? 0),
+      id: orderStatsId(b.ownerId, b.month, b.status, b.band), owner_id: b.ownerId, month: b.month, status: b.status, amount_band: b.band,
+      order_count: Number(r.n), total_cents: Number(r.total ?? 0),
       received_cents: Number(r.received ?? 0), outstanding_cents: Number(r.outstanding ?? 0), receivable_count: Number(r.receivables ?? 0),
     }
   }))
@@ -146,6 +158,9 @@ export interface StatsRange {
   /** first and last month (YYYY-MM), both included */
   fromMonth?: string
   toMonth?: string
+  /** first and last amount band, both included */
+  fromBand?: number
+  toBand?: number
 }
 
 /** Count and sums of the order buckets in scope and range; totals count sales only. */
@@ -156,6 +171,8 @@ export async function orderStatsSums(db: Knex, f: StatsRange, scope: (q: Q) => v
   if (f.status) q.where('s.status', f.status)
   if (f.fromMonth) q.where('s.month', '>=', f.fromMonth)
   if (f.toMonth) q.where('s.month', '<=', f.toMonth)
+  if (f.fromBand !== undefined) q.where('s.amount_band', '>=', f.fromBand)
+  if (f.toBand !== undefined) q.where('s.amount_band', '<=', f.toBand)
   const r = await q.first(
     db.raw('sum(s.order_count) as n'),
     db.raw(`sum(case when s.status in (${COUNTED.map(() => '?').join(', ')}) then s.total_cents else 0 end) as total`, COUNTED),
