@@ -350,6 +350,17 @@ export function toNum(v: unknown): number | null {
  */
 export const monthOf = (knex: Knex, column: string) => knex.raw('substring(??, 1, 7)', [column])
 /**
+ * Which window of an ordered list of `total` rows holds the page at `offset`: a page past the
+ * middle is read from the other end (order reversed, `offset` counted from the end; the caller
+ * reverses the rows), so no page steps over more than half the list's index entries.
+ */
+export function pageWindow(offset: number, limit: number, total: number): { offset: number; limit: number; reverse: boolean } {
+  if (offset <= total / 2) return { offset, limit, reverse: false }
+  const rows = Math.max(0, Math.min(limit, total - offset))
+  return { offset: Math.max(0, total - offset - rows), limit: rows, reverse: true }
+}
+
+/**
  * The band of an integer column among ascending `edges` (the number of edges at or below the
  * value): a CASE over literal integers, the same SQL on every dialect.
  */

@@ -125,6 +125,10 @@ describe('opportunities on SQL Server (compiled)', () => {
     expect(part).toMatch(/CREATE TABLE \[opportunity_stats\] \(\[id\] uniqueidentifier not null, \[owner_id\] uniqueidentifier null, \[month\] nvarchar\(7\) not null, \[assigned_to\] uniqueidentifier null, \[stage_id\] uniqueidentifier null, \[status\] nvarchar\(16\) not null, \[opp_count\] int not null CONSTRAINT \[\w+\] DEFAULT '0', \[amount_cents\] bigint not null CONSTRAINT \[\w+\] DEFAULT '0', \[weighted\] bigint not null/)
     expect(part).toContain('alter table [opportunity_stats] add constraint [opportunity_stats_pkey] primary key nonclustered ([id])')
     expect(part).toContain('alter table [opportunity_closed_stats] add constraint [opportunity_closed_stats_pkey] primary key nonclustered ([id])')
-    expect(ddl.slice(to + 1).filter((x) => !x.startsWith('-- migration')).join('\n')).not.toMatch(/opportunit/)
+    const next = ddl.findIndex((x, i) => i > to && x.startsWith('-- migration'))
+    expect(ddl.slice(to + 1, next < 0 ? undefined : next).join('\n')).not.toMatch(/opportunit/)
+    // the list's covering indexes (migration 20261206003410) in T-SQL
+    expect(ddl.join('\n')).toContain('create index [opportunities_created_cover] on [opportunities] ([created_at], [id], [deleted_at], [owner_id], [created_by], [status])')
+    expect(ddl.join('\n')).toContain('drop index [orders_order_date_id_index] on [orders]')
   })
 })

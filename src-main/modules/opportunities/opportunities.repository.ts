@@ -162,13 +162,19 @@ export async function countOpportunities(db: Knex, scope: ScopeFn, f: Opportunit
   return Number(row?.n ?? 0)
 }
 
-/** Ids of one page of the ordered list (nulls last either way; ties broken by id). */
-export function pageIds(db: Knex, scope: ScopeFn, input: ListQuery): Promise<Array<{ id: string }>> {
+/**
+ * Ids of one page of the ordered list (nulls last either way; ties broken by id). `window` (dialect
+ * pageWindow) reads a page past the middle from the other end, every term of the order reversed
+ * (the covering indexes of migration 20261206003410 read either way).
+ */
+export function pageIds(db: Knex, scope: ScopeFn, input: ListQuery, window?: { offset: number; limit: number; reverse: boolean }) {
   const q = filtered(db, scope, input.filter).select('o.id')
+  const w = window ?? { offset: (input.page - 1) * input.pageSize, limit: input.pageSize, reverse: false }
+  const flip = (o: 'asc' | 'desc') => (w.reverse ? (o === 'asc' ? 'desc' : 'asc') : o)
   const col = SORT_COLUMNS[input.sort.field]
-  if (NULLABLE_SORT.has(input.sort.field)) q.orderByRaw('case when ?? is null then 1 else 0 end asc', [col])
-  q.orderBy([{ column: col, order: input.sort.order }, { column: 'o.id', order: input.sort.order }])
-  return q.limit(input.pageSize).offset((input.page - 1) * input.pageSize) // ordered: OFFSET/FETCH on SQL Server
+  if (NULLABLE_SORT.has(input.sort.field)) q.orderByRaw(`case when ?? is null then 1 else 0 end ${flip('asc')}`, [col])
+  q.orderBy([{ column: col, order: flip(input.sort.order) }, { column: 'o.id', order: flip(input.sort.order) }])
+  return q.limit(w.limit).offset(w.offset) // ordered: OFFSET/FETCH on SQL Server
 }
 
 // ---- board -------------------------------------------------------------------------------------

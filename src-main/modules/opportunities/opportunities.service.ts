@@ -13,7 +13,7 @@ import type {
   SameNameMatch,
 } from '../../contract/opportunities'
 import { AppError, fieldError, notFound } from '../../shared/errors'
-import { toIso, toNum } from '../../db/dialect'
+import { pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, requirePerm } from '../auth/permissions'
@@ -172,7 +172,9 @@ export async function opportunitiesList(ctx: ServiceContext, input: ListQuery) {
   const k = ctx.db.knex
   const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   const total = await countOpportunities(k, sc, input.filter)
-  const ids = total > (input.page - 1) * input.pageSize ? (await pageIds(k, sc, input)).map((r) => r.id) : []
+  const w = pageWindow((input.page - 1) * input.pageSize, input.pageSize, total)
+  const ids: string[] = total > (input.page - 1) * input.pageSize && w.limit > 0 ? (await pageIds(k, sc, input, w)).map((r: { id: string }) => r.id) : []
+  if (w.reverse) ids.reverse()
   const rows = ids.length ? await rowsByIds(k, ids) : []
   const byId = new Map(rows.map((r) => [String(r.id), r]))
   const items = ids.map((id) => byId.get(id)).filter((r): r is Row => !!r).map((r) => toRow(r, ctx.actor))

@@ -301,10 +301,15 @@ export const ORDER_ROW_COLUMNS = [
   'o.max_discount_bp', 'o.next_due_date', 'o.owner_id', 'o.updated_at',
 ]
 
-/** One page of ids of the ordered matches. */
-export function orderPageIds(q: Q, sort: { field: (typeof ORDER_SORT_FIELDS)[number]; order: 'asc' | 'desc' }, offset: number, limit: number) {
+/**
+ * One page of ids of the ordered matches; `reverse` reads the window from the other end (a page
+ * past the middle, dialect pageWindow: the list's covering indexes of migration 20261206003410
+ * read either way).
+ */
+export function orderPageIds(q: Q, sort: { field: (typeof ORDER_SORT_FIELDS)[number]; order: 'asc' | 'desc' }, offset: number, limit: number, reverse = false) {
   const col = SORT_COLUMNS[sort.field]
-  return q.clone().select('o.id').orderBy([{ column: col, order: sort.order }, { column: 'o.id', order: sort.order }]).limit(limit).offset(offset)
+  const order = reverse ? (sort.order === 'asc' ? 'desc' : 'asc') : sort.order
+  return q.clone().select('o.id').orderBy([{ column: col, order }, { column: 'o.id', order }]).limit(limit).offset(offset)
 }
 
 /** Receivables in order: by the next due date (the overdue first), unplanned ones last (9999-12-31). */

@@ -13,7 +13,7 @@ import {
 } from '../../contract/orders'
 import { MAX_CENTS } from '../../contract/products'
 import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
-import { toIso, toNum } from '../../db/dialect'
+import { pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
@@ -307,7 +307,9 @@ export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
   const q = filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope), search)
   const sums = await listSums(ctx, k, input.filter, q, scope, search)
   const offset = (input.page - 1) * input.pageSize
-  const ids: string[] = offset < sums.n ? (await orderPageIds(q, input.sort, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
+  const w = pageWindow(offset, input.pageSize, sums.n)
+  const ids: string[] = offset < sums.n && w.limit > 0 ? (await orderPageIds(q, input.sort, w.offset, w.limit, w.reverse)).map((r: Row) => String(r.id)) : []
+  if (w.reverse) ids.reverse()
   const byId = new Map((await orderRowsByIds(k, ids)).map((r) => [String(r.id), toOrderRow(r)]))
   const overdue = sums.overdue
   return {
