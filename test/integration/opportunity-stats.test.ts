@@ -69,6 +69,21 @@ describeEachDb('the funnel\'s summaries', (dialect) => {
         }
       }
     }
+    // the list's count (from the summaries without a search, filter by status / stage / 客户经理)
+    // equals the rows' count, in each scope
+    const live = await k()('opportunities').whereNull('deleted_at').select('owner_id', 'status', 'stage_id', 'assigned_to')
+    const teamOf = new Map((await k()('users').select('id', 'team_id')).map((u: Record<string, unknown>) => [String(u.id).toLowerCase(), u.team_id]))
+    const lc = (v: unknown) => (v === null || v === undefined ? null : String(v).toLowerCase())
+    for (const who of [s.admin, s.supA, s.supB]) {
+      const team = teamOf.get(who.userId.toLowerCase())
+      for (const filter of [{}, { status: 'assigned' as const }, { status: 'won' as const }, { stageId: ids['需求确认']! }, { assignedTo: s.mgrA1.userId }]) {
+        const r = await t.call(who.key, 'opportunities', 'list', { filter, pageSize: 1 })
+        const want = live.filter((o: Record<string, unknown>) => (who === s.admin || (o.owner_id && teamOf.get(lc(o.owner_id)!) === team)) &&
+          (!('status' in filter) || o.status === filter.status) && (!('stageId' in filter) || lc(o.stage_id) === lc(filter.stageId)) &&
+          (!('assignedTo' in filter) || lc(o.assigned_to) === lc(filter.assignedTo))).length
+        expect(r.total, `${after}: list count ${who.userId} ${JSON.stringify(filter)}`).toBe(want)
+      }
+    }
     // the stored cells are the ones a rebuild makes (cells emptied by moves aside)
     const read = async (db: typeof k extends () => infer K ? K : never) => ({
       funnel: (await db('opportunity_stats').where('opp_count', '<>', 0).orderBy('id').select('id', 'opp_count', 'amount_cents', 'weighted')).map((r) => [r.id, Number(r.opp_count), Number(r.amount_cents), Number(r.weighted)]),

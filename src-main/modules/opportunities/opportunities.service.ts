@@ -32,9 +32,10 @@ import { buildOpportunitySearchText } from './opportunities.search'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   codeExists, countOpportunities, customerSpread, findOpportunity, findStep, insertOpportunity, insertStep, moveSteps, openLoads,
-  opportunityScopeFacts, pageIds, rowsByIds, scopeForSearch, scopeOpportunities, searchMatches, searchRowsByIds, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
+  opportunityScopeFacts, pageIds, rowsByIds, scopeForSearch, scopeOpportunities, scopeOpportunityStats, searchMatches, searchRowsByIds, stepsOf, updateOpportunity, updateStep, usersWithOpportunityRole,
   type ListQuery,
 } from './opportunities.repository'
+import { statsCount } from './stats.repository'
 
 type Row = Record<string, unknown>
 type Actor = ServiceContext['actor']
@@ -171,7 +172,12 @@ export async function opportunitiesList(ctx: ServiceContext, input: ListQuery) {
   const scope = requirePerm(ctx.actor, 'opportunities', 'view')
   const k = ctx.db.knex
   const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
-  const total = await countOpportunities(k, sc, input.filter)
+  // no search and only the summaries' dimensions (status, stage, 客户经理) in a scope they answer:
+  // counted from opportunity_stats; else from the rows
+  const statsScope = scopeOpportunityStats(k, ctx.actor, scope)
+  const f = input.filter
+  const bySummary = statsScope && Object.entries(f).every(([key, v]) => v === undefined || ['status', 'stageId', 'assignedTo'].includes(key))
+  const total = bySummary ? await statsCount(k, statsScope, f) : await countOpportunities(k, sc, f)
   const w = pageWindow((input.page - 1) * input.pageSize, input.pageSize, total)
   const ids: string[] = total > (input.page - 1) * input.pageSize && w.limit > 0 ? (await pageIds(k, sc, input, w)).map((r: { id: string }) => r.id) : []
   if (w.reverse) ids.reverse()

@@ -169,3 +169,18 @@ export const closedStatsCells = (db: Knex, scope: StatsScopeFn, m: MonthRange) =
     .havingRaw('sum(??) > 0', ['s.opp_count'])
     .select('s.status', 's.lost_reason_id', 's.source_id', db.raw('sum(??) as ??', ['s.opp_count', 'n']), db.raw('sum(??) as ??', ['s.amount_cents', 'amount']))
 }
+
+/**
+ * How many live opportunities the summaries hold in scope, with the list's status, stage and
+ * 客户经理 filters (the opportunity list's count without a search or another filter: a few
+ * hundred cells instead of every row).
+ */
+export async function statsCount(db: Knex, scope: StatsScopeFn, f: { status?: string; stageId?: string; assignedTo?: string }): Promise<number> {
+  const q = db('opportunity_stats as s')
+  scope(q)
+  if (f.status) q.where('s.status', f.status)
+  if (f.stageId) q.where('s.stage_id', f.stageId)
+  if (f.assignedTo) q.where('s.assigned_to', f.assignedTo)
+  const r = await q.first(db.raw('sum(??) as ??', ['s.opp_count', 'n']))
+  return Number(r?.n ?? 0)
+}
