@@ -27,6 +27,7 @@ import * as m20261206002500 from './20261206002500_saved-reports'
 import * as m20261206002600 from './20261206002600_report-dashboard-cover'
 import * as m20261206002800 from './20261206002800_attachment-contents'
 import * as m20261206002900 from './20261206002900_import-orders-products'
+import * as m20261206003300 from './20261206003300_search-index-js-doubling'
 import * as m20261206003400 from './20261206003400_order-amount-bands'
 import * as m20261206003410 from './20261206003410_list-page-covers'
 
@@ -63,6 +64,7 @@ export const migrations: Migration[] = [
   { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
   { name: '20261206002800_attachment-contents', up: m20261206002800.up, down: m20261206002800.down },
   { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
+  { name: '20261206003300_search-index-js-doubling', up: m20261206003300.up, down: m20261206003300.down },
   { name: '20261206003400_order-amount-bands', up: m20261206003400.up, down: m20261206003400.down },
   { name: '20261206003410_list-page-covers', up: m20261206003410.up, down: m20261206003410.down },
 ]

@@ -5,7 +5,7 @@ import path from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
 import type { DbConfig, Dialect } from './config'
-import { lowerCaseIds } from './dialect'
+import { doubleHan, lowerCaseIds } from './dialect'
 
 let pgParsersSet = false
 function setPgTypeParsers() {
@@ -96,6 +96,21 @@ function cachePrepared(conn: { prepare: (sql: string) => unknown }) {
   }
 }
 
+type SqliteConnection = {
+  pragma: (s: string) => unknown
+  prepare: (sql: string) => unknown
+  function: (name: string, o: { deterministic: boolean }, fn: (x: unknown) => unknown) => unknown
+}
+
+/**
+ * The SQL functions the schema's triggers call (migration 20261206003300): every SQLite
+ * connection of the app registers them when it opens. `crm_double_han(text)`: the text with its
+ * Chinese characters doubled for the FTS5 trigram search indexes ('' for null).
+ */
+export function registerSqliteFunctions(conn: Pick<SqliteConnection, 'function'>) {
+  conn.function('crm_double_han', { deterministic: true }, (x) => (typeof x === 'string' ? doubleHan(x) : ''))
+}
+
 export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   if (c.dialect === 'sqlite') {
     // a folder made for the database is the user's only; an existing one is left as it is
@@ -108,9 +123,10 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
       pool: {
         min: 1,
         max: 1,
-        afterCreate: (conn: { pragma: (s: string) => unknown; prepare: (sql: string) => unknown }, done: (e: Error | null, c: unknown) => void) => {
+        afterCreate: (conn: SqliteConnection, done: (e: Error | null, c: unknown) => void) => {
           if (c.file !== ':memory:') ownerOnly(c.file) // opened (so created) by now; before WAL makes its files
           cachePrepared(conn)
+          registerSqliteFunctions(conn)
           conn.pragma(opts.foreignKeys === false ? 'foreign_keys = OFF' : 'foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')
