@@ -1,4 +1,5 @@
-// npm run bench:export [-- --customers 100000] [--dialect sqlite|postgres|both] [--replicate]
+// npm run bench:export [-- --customers 100000] [--dialect sqlite|postgres|both] [--replicate] [--data DIR] [--pg-db NAME]
+// (--data / --pg-db: export a database made elsewhere, e.g. kept by `bench:import --keep DIR --pg-db NAME`.)
 // Exports N demo customers (crm demo's generator; made once into out/bench-export-N, or the
 // PostgreSQL database crm_bench_export when CRM_TEST_PG_URL is set, and reused) to .xlsx through
 // the exports service as an administrator — list service page by page, dictionary labels,
@@ -28,6 +29,8 @@ const arg = (name: string, def: string) => {
 const N = Number(arg('customers', '100000'))
 const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
+const DATA = arg('data', '')
+const PG_DB = arg('pg-db', 'crm_bench_export')
 const REPLICATE = process.argv.includes('--replicate')
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
@@ -35,7 +38,7 @@ const outDir = path.resolve('out/bench-export-files')
 fs.mkdirSync(outDir, { recursive: true })
 
 async function pgUrl(): Promise<string> {
-  const name = 'crm_bench_export'
+  const name = PG_DB
   const admin = knexFactory({ client: 'pg', connection: PG_URL })
   if (!(await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length) await admin.raw(`create database ${name}`)
   await admin.destroy()
@@ -45,7 +48,7 @@ async function pgUrl(): Promise<string> {
 }
 
 async function prepare(dialect: 'sqlite' | 'postgres'): Promise<AppContext> {
-  const dataDir = path.resolve(`out/bench-export-${N}`)
+  const dataDir = path.resolve(DATA || `out/bench-export-${N}`)
   fs.mkdirSync(dataDir, { recursive: true })
   const url = dialect === 'postgres' ? await pgUrl() : null
   const db: DbConfig = url ? { dialect: 'postgres', url } : { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }

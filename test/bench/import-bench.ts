@@ -1,4 +1,6 @@
-// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both]
+// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both] [--pg-db NAME] [--keep DIR]
+// (--keep: the imported database stays — SQLite: copied to DIR/crm.sqlite, PostgreSQL: the
+// database --pg-db is not dropped — so `bench:export --data DIR --pg-db NAME` can export it.)
 // Imports N customer rows (15 columns, .xlsx written once by exceljs' streaming writer from a
 // fixed seed into out/bench-import-files) into an empty database through the imports service as
 // an administrator — streaming read, cell normalisation, row checks, bulk 查重, chunked writes
@@ -23,6 +25,8 @@ const arg = (name: string, def: string) => {
 const N = Number(arg('rows', '100000'))
 const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
+const PG_DB = arg('pg-db', 'crm_bench_import')
+const KEEP = arg('keep', '')
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
 const outDir = path.resolve('out/bench-import-files')
@@ -101,7 +105,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
   let drop = async () => {}
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-import-'))
   if (dialect === 'postgres') {
-    const name = 'crm_bench_import'
+    const name = PG_DB
     const admin = knexFactory({ client: 'pg', connection: PG_URL })
     await admin.raw(`drop database if exists ${name} with (force)`)
     await admin.raw(`create database ${name}`)
@@ -109,7 +113,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     u.pathname = '/' + name
     db = { dialect: 'postgres', url: u.toString() }
     drop = async () => {
-      await admin.raw(`drop database if exists ${name} with (force)`)
+      if (!KEEP) await admin.raw(`drop database if exists ${name} with (force)`)
       await admin.destroy()
     }
   } else db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
@@ -132,15 +136,20 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
       stall = Math.max(stall, now - last)
       last = now
     }, 10)
-    // BENCH_SQL=1: time spent per kind of statement (first 40 characters of the SQL)
-    const sqlTime = new Map<string, [number, number]>()
-    const begun = new Map<string, number>()
+    // BENCH_SQL=1: wall and process CPU time per kind of statement (first 40 characters of the SQL)
+    const sqlTime = new Map<string, [number, number, number]>()
+    const begun = new Map<string, [number, NodeJS.CpuUsage]>()
     if (process.env.BENCH_SQL) {
-      app.db.knex.on('query', (q: { __knexQueryUid: string }) => begun.set(q.__knexQueryUid, performance.now()))
+      app.db.knex.on('query', (q: { __knexQueryUid: string }) => begun.set(q.__knexQueryUid, [performance.now(), process.cpuUsage()]))
       app.db.knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
         const k = q.sql.replace(/\s+/g, ' ').slice(0, 40)
-        const e = sqlTime.get(k) ?? [0, 0]
-        e[0] += performance.now() - (begun.get(q.__knexQueryUid) ?? performance.now())
+        const e = sqlTime.get(k) ?? [0, 0, 0]
+        const b = begun.get(q.__knexQueryUid)
+        if (b) {
+          const u = process.cpuUsage(b[1])
+          e[0] += performance.now() - b[0]
+          e[2] += (u.user + u.system) / 1000
+        }
         e[1]++
         sqlTime.set(k, e)
       })
@@ -151,7 +160,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const secs = (Date.now() - started) / 1000
     const cpu = cpuSince(cpu0)
     clearInterval(tick)
-    for (const [k, [ms, n]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms ${String(n).padStart(6)}× ${k}`)
+    for (const [k, [ms, n, cpuMs]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms CPU ${String(n).padStart(6)}× ${k}`)
     const peak = mem.stop()
     const customers = Number((await app.db.knex('customers').count({ n: '*' }).first())!.n)
     const contacts = Number((await app.db.knex('contacts').count({ n: '*' }).first())!.n)
@@ -159,6 +168,10 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
   } finally {
     await app.db.knex.destroy()
     await drop()
+    if (KEEP && dialect === 'sqlite') {
+      fs.mkdirSync(KEEP, { recursive: true })
+      fs.copyFileSync(path.join(dataDir, 'crm.sqlite'), path.join(KEEP, 'crm.sqlite'))
+    }
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
