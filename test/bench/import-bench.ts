@@ -1,4 +1,4 @@
-// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both] [--pg-db NAME] [--keep DIR]
+// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both] [--pg-db NAME] [--keep DIR] [--format xlsx|csv-gbk]
 // (--keep: the imported database stays — SQLite: copied to DIR/crm.sqlite, PostgreSQL: the
 // database --pg-db is not dropped — so `bench:export --data DIR --pg-db NAME` can export it.)
 // Imports N customer rows (15 columns, .xlsx written once by exceljs' streaming writer from a
@@ -13,6 +13,8 @@ import os from 'node:os'
 import path from 'node:path'
 import knexFactory from 'knex'
 import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+import { once } from 'node:events'
 import { openApp } from '../../src-main/app/bootstrap'
 import type { DbConfig } from '../../src-main/db/config'
 import { insertUser, loadActorByLogin } from '../../src-main/modules/auth/auth.service'
@@ -27,6 +29,7 @@ const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const PG_DB = arg('pg-db', 'crm_bench_import')
 const KEEP = arg('keep', '')
+const FORMAT = arg('format', 'xlsx') as 'xlsx' | 'csv-gbk'
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
 const outDir = path.resolve('out/bench-import-files')
@@ -58,23 +61,40 @@ const SURNAMES = ['张', '王', '李', '赵', '陈', '刘', '杨', '黄', '周',
 const LEVELS = ['核心客户', '重要客户', '普通客户']
 const HEADERS = ['公司名称', '联系人', '职务', '手机', '电话1', '电话2', '传真', '电子邮件1', '公司网站', '公司地址', '邮编', '主营产品', '城市', '客户等级', '备注']
 
-async function makeFile(): Promise<string> {
-  const file = path.join(outDir, `customers-${N}.xlsx`)
-  if (fs.existsSync(file)) return file
+/** The bench's rows (fixed seed): the same for the .xlsx and the GBK CSV. */
+function* benchRows(): Generator<Array<string | number>> {
   const r = rng(42)
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false })
-  const ws = wb.addWorksheet('客户')
-  ws.addRow(HEADERS).commit()
   for (let i = 0; i < N; i++) {
     const [city, area, post] = pick(CITIES)
     const tel = () => `${area}-${2 + Math.floor(r() * 8)}${String(Math.floor(r() * 1e7)).padStart(7, '0')}`
-    ws.addRow([
+    yield [
       `${city}${pick(WORDS)}${pick(WORDS)}${TRADES[i % TRADES.length]}有限公司${i}`, `${pick(SURNAMES)}${pick(WORDS)}`, '采购经理',
       13_000_000_000 + Math.floor(r() * 999_999_999), tel(), tel(), tel(), `sales${i}@example.cn`, `www.c${i}.example.cn`,
       `${city}市${pick(WORDS)}${pick(WORDS)}路${1 + Math.floor(r() * 999)}号`, Number(post), `${pick(TRADES)}产品`, city, pick(LEVELS), '展会名单',
-    ]).commit()
+    ]
   }
+}
+
+async function makeFile(): Promise<string> {
+  if (FORMAT === 'csv-gbk') {
+    // what Chinese Excel / WPS save as CSV: GBK, CRLF, no BOM
+    const file = path.join(outDir, `customers-${N}-gbk.csv`)
+    if (fs.existsSync(file)) return file
+    const out = fs.createWriteStream(file)
+    const line = (cells: Array<string | number>) => iconv.encode(cells.map((c) => (/[",\r\n]/.test(String(c)) ? `"${String(c).replaceAll('"', '""')}"` : String(c))).join(',') + '\r\n', 'gbk')
+    out.write(line(HEADERS))
+    for (const row of benchRows()) if (!out.write(line(row))) await once(out, 'drain')
+    out.end()
+    await once(out, 'finish')
+    return file
+  }
+  const file = path.join(outDir, `customers-${N}.xlsx`)
+  if (fs.existsSync(file)) return file
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false })
+  const ws = wb.addWorksheet('客户')
+  ws.addRow(HEADERS).commit()
+  for (const row of benchRows()) ws.addRow(row).commit()
   ws.commit()
   await wb.commit()
   return file
@@ -91,6 +111,18 @@ function sampler() {
 async function plainRead(file: string): Promise<{ secs: number; cpu: number }> {
   const started = Date.now()
   const cpu0 = process.cpuUsage()
+  if (FORMAT === 'csv-gbk') {
+    // plain: the file streamed through iconv-lite's GBK decoder and split into lines and cells
+    let cells = 0
+    let rest = ''
+    for await (const chunk of fs.createReadStream(file).pipe(iconv.decodeStream('gbk')) as AsyncIterable<string>) {
+      const lines = (rest + chunk).split('\r\n')
+      rest = lines.pop()!
+      for (const l of lines) cells += l.split(',').length
+    }
+    if (cells < N * 10) throw new Error(`plain read saw ${cells} cells`)
+    return { secs: (Date.now() - started) / 1000, cpu: cpuSince(cpu0) }
+  }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' })
   let cells = 0
   for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>) {
@@ -125,6 +157,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const ctx = { ...app, actor }
     const f = { file, fileName: path.basename(file) }
     const insp = await inspectFile(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto' })
+    if (FORMAT === 'csv-gbk' && insp.encoding !== 'gbk' && insp.encoding !== 'gb18030') throw new Error(`encoding detected as ${insp.encoding}`)
     if (insp.mapping.filter(Boolean).length !== 15) throw new Error(`mapped ${insp.mapping.filter(Boolean).length} of 15 columns`)
     global.gc?.()
     const base = process.memoryUsage().rss
@@ -179,9 +212,9 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
 async function main() {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${mb(os.totalmem())}; node ${process.version}; load average ${load()}`)
   const file = await makeFile()
-  console.log(`file: ${N} rows × 15 columns, ${mb(fs.statSync(file).size)} (${fs.statSync(file).size} bytes), load ${load()}`)
+  console.log(`file (${FORMAT}): ${N} rows × 15 columns, ${mb(fs.statSync(file).size)} (${fs.statSync(file).size} bytes), load ${load()}`)
   const plain = await plainRead(file)
-  console.log(`plain exceljs streaming read: ${plain.secs.toFixed(1)} s (process CPU ${plain.cpu.toFixed(1)} s), load ${load()}`)
+  console.log(`${FORMAT === 'xlsx' ? 'plain exceljs streaming read' : 'plain GBK decode + line split'}: ${plain.secs.toFixed(1)} s (process CPU ${plain.cpu.toFixed(1)} s), load ${load()}`)
   for (const d of dialects) {
     const r = await importInto(d, file)
     console.log(
