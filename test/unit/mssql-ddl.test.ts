@@ -2,9 +2,17 @@
 // Unicode column types, datetime2, uniqueidentifier ids, bit booleans, primary keys,
 // nothing PostgreSQL-only, and index keys SQL Server can actually build.
 import Database from 'better-sqlite3'
+import { registerSqliteFunctions } from '../../src-main/db/connection'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { NULLS_LAST_SORTS } from '../../db/migrations/20261206001200_customer-list-indexes'
+
+/** An in-memory SQLite database with the SQL functions every app connection registers (the search triggers call crm_double_han). */
+function appSqlite() {
+  const db = new Database(':memory:')
+  registerSqliteFunctions(db)
+  return db
+}
 
 interface Column {
   name: string
@@ -237,7 +245,7 @@ describe('mssql DDL (printMigrationSql)', () => {
     expect(pg.length).toBeGreaterThan(60)
     expect(pg.filter((s) => /^create table/i.test(s)).length).toBe(msTables.size)
     expect(pg.join('\n')).not.toMatch(/\bcascade\b/i)
-    const db = new Database(':memory:')
+    const db = appSqlite()
     try {
       for (const s of sqlite) db.exec(s)
       const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
@@ -466,7 +474,7 @@ describe('the customer list\'s indexes on every database (migration 202612060012
   })
 
   it('runs on a real SQLite database, and SQLite reads every sort and a manager\'s list from an index (no sort of all rows)', async () => {
-    const db = new Database(':memory:')
+    const db = appSqlite()
     try {
       for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
       const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ')
@@ -548,7 +556,7 @@ describe('the customer list\'s covering sort indexes and the search index (migra
   })
 
   it('SQLite: the trigram search index and its triggers run, and keep the index with the customers\' search text', async () => {
-    const db = new Database(':memory:')
+    const db = appSqlite()
     try {
       for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
       const cols = (db.prepare('pragma table_info(customers)').all() as Array<{ name: string; notnull: number; dflt_value: unknown }>)
@@ -588,7 +596,7 @@ describe('the customer list\'s covering sort indexes and the search index (migra
   it('SQLite: the contacts\' trigram search index (migration 20261206002200) and its triggers keep it with the contacts\' search text, an upsert too; none elsewhere', async () => {
     expect(await part('mssql', '20261206002200_contact-search-index')).toEqual([])
     expect(await part('postgres', '20261206002200_contact-search-index')).toEqual([])
-    const db = new Database(':memory:')
+    const db = appSqlite()
     try {
       for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
       db.pragma('foreign_keys = off') // contacts alone, without their customers
