@@ -39,6 +39,8 @@ function startWorkerWriter(file: string, tag: string) {
     const { randomUUID } = require('node:crypto')
     const db = new Database(workerData.file)
     db.pragma('busy_timeout = 5000')
+    // the search triggers call crm_double_han, which every app connection registers (src-main/db/connection.ts)
+    db.function('crm_double_han', { deterministic: true }, (x) => (typeof x === 'string' ? x.replace(/[\\u3400-\\u4dbf\\u4e00-\\u9fff]/g, '$&$&') : ''))
     const ic = db.prepare("insert into customers (id, code, name, notes, created_at, updated_at, version, customer_type, status, order_count) values (?, ?, ?, ?, ?, ?, 0, 'company', 'normal', 0)")
     const it = db.prepare("insert into contacts (id, customer_id, name, notes, created_at, updated_at, version, birthday_calendar, birthday_leap_month, is_primary) values (?, ?, ?, ?, ?, ?, 0, 'solar', 0, 0)")
     const pair = db.transaction((i) => { const id = randomUUID(); const now = new Date().toISOString(); ic.run(id, 'X-' + workerData.tag + '-' + i, '线程写入' + i, workerData.tag, now, now); it.run(randomUUID(), id, '线程联系人' + i, workerData.tag, now, now) })
