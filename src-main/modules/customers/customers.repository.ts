@@ -205,6 +205,14 @@ export function updateCustomer(db: Knex, id: string, patch: Record<string, unkno
   return q.update(patch)
 }
 
+/** Gives a live customer its new owner only while its owner is still `fromOwnerId`; the rows changed (0 or 1). */
+export function moveCustomerFrom(db: Knex, id: string, fromOwnerId: string | null, patch: Record<string, unknown>): Promise<number> {
+  const q = db('customers').where({ id }).whereNull('deleted_at')
+  if (fromOwnerId === null) q.whereNull('owner_id')
+  else q.where('owner_id', fromOwnerId)
+  return q.update(patch)
+}
+
 export const liveContactsForSearch = (db: Knex, customerId: string): Promise<Array<{ name: string; mobile: string | null }>> =>
   db('contacts').where({ customer_id: customerId }).whereNull('deleted_at').orderBy([{ column: 'is_primary', order: 'desc' }, { column: 'created_at' }, { column: 'id' }]).select('name', 'mobile')
 

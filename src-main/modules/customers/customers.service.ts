@@ -26,7 +26,7 @@ import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDi
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
-  customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveOwnedRowsOf, moveRemindersOf,
+  customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
@@ -436,15 +436,19 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
   await ctx.db.knex.transaction(async (trx) => {
     await assertAssignable(trx, ctx, scope, input.ownerId)
     const ids = [...new Set(input.ids)]
+    // the version first: it serialises writers, so the owners read below are the current ones
+    // (read before it, a reassignment running at the same time could move the customer in
+    // between, and this one would then look for the reminders under a stale owner)
+    const version = await nextVersion(trx)
     const rows: Array<{ id: string; owner_id: string | null }> = []
     for (const id of ids) rows.push({ id, ...(await assertRowInScope(trx, ctx.actor, scope, 'customers', id, 'customer')) })
     const moving = rows.filter((r) => r.owner_id !== input.ownerId)
     if (!moving.length) return
     const now = ctx.clock.now().toISOString()
-    const version = await nextVersion(trx)
     const moved = { owner_id: input.ownerId, updated_at: now, version }
     for (const r of moving) {
-      await updateCustomer(trx, r.id, { ...moved, owner_since: now })
+      // and the owner read is in the UPDATE's WHERE: a writer that moved it anyway → conflict
+      if (!(await moveCustomerFrom(trx, r.id, r.owner_id, { ...moved, owner_since: now }))) throw conflict('customer')
       await updateContactsOf(trx, r.id, moved)
       await moveRecordsOf(trx, r.id, moved)
       if (r.owner_id) await moveRemindersOf(trx, r.id, r.owner_id, moved)
