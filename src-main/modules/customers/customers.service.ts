@@ -436,13 +436,17 @@ export async function customersChangeOwner(ctx: ServiceContext, input: { ids: st
   await ctx.db.knex.transaction(async (trx) => {
     await assertAssignable(trx, ctx, scope, input.ownerId)
     const ids = [...new Set(input.ids)]
-    // the version first: it serialises writers, so the owners read below are the current ones
-    // (read before it, a reassignment running at the same time could move the customer in
+    const read = async () => {
+      const rows: Array<{ id: string; owner_id: string | null }> = []
+      for (const id of ids) rows.push({ id, ...(await assertRowInScope(trx, ctx.actor, scope, 'customers', id, 'customer')) })
+      return rows.filter((r) => r.owner_id !== input.ownerId)
+    }
+    if (!(await read()).length) return // nothing to move: no version taken, nothing written
+    // read again after taking the version: it serialises writers, so these owners are the current
+    // ones (read before it, a reassignment running at the same time could move the customer in
     // between, and this one would then look for the reminders under a stale owner)
     const version = await nextVersion(trx)
-    const rows: Array<{ id: string; owner_id: string | null }> = []
-    for (const id of ids) rows.push({ id, ...(await assertRowInScope(trx, ctx.actor, scope, 'customers', id, 'customer')) })
-    const moving = rows.filter((r) => r.owner_id !== input.ownerId)
+    const moving = await read()
     if (!moving.length) return
     const now = ctx.clock.now().toISOString()
     const moved = { owner_id: input.ownerId, updated_at: now, version }
