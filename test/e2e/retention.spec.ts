@@ -16,7 +16,6 @@ import { adminSession, api, confirmBox, login, logout, pick, roleIds } from './h
 const REQ_CUSTOMER = '杭州恒泰精密机械有限公司'
 const CHURN_CUSTOMER = '成都锦程贸易有限公司'
 const WORK = '为新产线定制非标夹具 20 套'
-const SHANGHAI_MS = 8 * 3600_000
 const DAY = 86_400_000
 const SUP_PASSWORD = 'Supervisor123'
 /** One team and 销售主管 per test, so the churn check of one never counts the other's customer. */
@@ -25,8 +24,16 @@ const CHURN_SUP = { login: 'ret_liushi_zhuguan', name: '孙主管', team: '西�
 
 /** Calls the API with the page's session and bridge token (set-up only). */
 
-/** YYYY-MM-DD `days` from today on the Shanghai calendar. */
-const shanghaiDate = (days: number) => new Date(Date.now() + SHANGHAI_MS + days * DAY).toISOString().slice(0, 10)
+/**
+ * YYYY-MM-DD `days` from the app's today: the calendar of its time zone setting (unset: the
+ * server machine's zone), which the delays and the "not in the future" checks count by. The
+ * browser runs in Asia/Shanghai; a server in UTC is a day behind it from 16:00 to 24:00 UTC.
+ */
+async function appCalendar(page: Page) {
+  const { timeZone } = await api<{ timeZone: string }>(page, 'reminders', 'getSettings', {})
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  return (days: number) => fmt.format(new Date(Date.now() + days * DAY))
+}
 
 /**
  * A team of its own and its 销售主管, made by the administrator on a second page (which stays
@@ -83,6 +90,7 @@ test('a requirement: two departments review, approval, a change with its reason,
   // the spec's own 销售主管: creates, steps and approves (requirements.approve over the team)
   const admin = await supervisorSession(page, browser, REQ_SUP)
   await admin.context().close()
+  const appDate = await appCalendar(page)
   await createCustomer(page, REQ_CUSTOMER)
 
   // ---- 新建需求单: the form checks before sending --------------------------------------------
@@ -101,8 +109,8 @@ test('a requirement: two departments review, approval, a change with its reason,
   await page.getByTestId('requirement-workContent').fill(WORK)
   await page.getByTestId('requirement-requirements').fill('定位精度 ±0.02mm，换型时间不超过 10 分钟')
   await page.getByTestId('requirement-priority-high').click()
-  await setDate(page, '计划开始', shanghaiDate(-30))
-  await setDate(page, '计划完成', shanghaiDate(-12))
+  await setDate(page, '计划开始', appDate(-30))
+  await setDate(page, '计划完成', appDate(-12))
   await page.getByTestId('requirement-form-save').click()
   await expect(form).toBeHidden()
 
@@ -147,7 +155,7 @@ test('a requirement: two departments review, approval, a change with its reason,
 
   // ---- 需求变更: after approval a change needs its reason ----------------------------------------
   await page.getByTestId('requirement-edit').click()
-  await setDate(page, '计划完成', shanghaiDate(-7))
+  await setDate(page, '计划完成', appDate(-7))
   await page.getByTestId('requirement-form-save').click()
   await expect(form).toContainText('须填写变更原因')
   await page.getByTestId('requirement-reason').fill('客户推迟来料，验收顺延 5 天')
@@ -156,11 +164,17 @@ test('a requirement: two departments review, approval, a change with its reason,
   const changes = page.getByTestId('requirement-changes')
   await expect(changes).toContainText('计划完成')
   await expect(changes).toContainText('客户推迟来料，验收顺延 5 天')
-  await expect(changes).toContainText(shanghaiDate(-7).replace(/-/g, '/'))
+  await expect(changes).toContainText(appDate(-7).replace(/-/g, '/'))
 
   // ---- 客户确认 ----------------------------------------------------------------------------------
   await step(page, 'confirm', async () => {
     await expect(page.getByTestId('step-signerName')).toHaveValue('王采购')
+    // signed on the app's today: the dialog's default is the browser's today, a day ahead of a
+    // server in UTC from 16:00 to 24:00 UTC (refused there as a date in the future)
+    const signed = page.getByTestId('requirement-step-dialog').getByRole('combobox', { name: /签署日期/ })
+    await signed.click()
+    await signed.fill(appDate(0))
+    await signed.press('Enter')
   })
   await expect(page.getByTestId('requirement-status')).toHaveText('客户已确认')
   await expect(page.getByTestId('requirement-signed')).toContainText('王采购')
