@@ -10,6 +10,7 @@ import { compilerOnly } from '../../src-main/db/connection'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { idSortKey } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/reports/reports.repository'
+import { whereOwnerOutsideTeam } from '../../src-main/modules/auth/scope.repository'
 import { interactionsInAllQueries, openPromisesDueAllQueries } from '../../src-main/modules/interactions/interactions.repository'
 
 const k = compilerOnly('mssql')
@@ -82,6 +83,14 @@ describe('统计报表 and 工作台 speed-ups on SQL Server (compiled)', () => 
     expect(all).toBe('select top (@p0) count(*) as n from [interaction_promises] as [p] where [p].[kept_at] is null and [p].[deleted_at] is null and [p].[due_date] < @p1')
     expect(ofRecords).toMatch(/^select top \(@p0\) count\(\*\) as n from \[interactions\] as \[i\] inner join \[interaction_promises\] as \[p\] on \[p\]\.\[interaction_id\] = \[i\]\.\[id\] where \[i\]\.\[deleted_at\] is not null and \[p\]\.\[kept_at\] is null/)
     expect(ofCustomers).toMatch(/from \[customers\] as \[c\] inner join \[interaction_promises\] as \[p\] on \[p\]\.\[customer_id\] = \[c\]\.\[id\] inner join \[interactions\] as \[i\] on \[i\]\.\[id\] = \[p\]\.\[interaction_id\] where \[c\]\.\[deleted_at\] is not null and \[i\]\.\[deleted_at\] is null and \[p\]\.\[kept_at\] is null/)
+  })
+
+  it('工作台 team scope of a majority team: the customers outside the team (no owner, or another team\'s) without a subquery in an aggregate', () => {
+    const q = whereOwnerOutsideTeam(k('interactions as i').join('customers as c', 'c.id', 'i.customer_id'), k, 'c.owner_id', id).count({ n: '*' })
+    expect(tsql(q)).toBe(
+      'select count(*) as [n] from [interactions] as [i] inner join [customers] as [c] on [c].[id] = [i].[customer_id] ' +
+        'where ([c].[owner_id] is null or [c].[owner_id] not in (select [id] from [users] where [team_id] = @p0))',
+    )
   })
 
   it('migration 20261206002600: the ticket report cover and the filtered index of deleted records', async () => {

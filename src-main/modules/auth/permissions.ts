@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
 import { forbidden, notFound } from '../../shared/errors'
-import { findRowOwner, whereOwnerInTeam, whereOwnerIs, type RowOwner } from './scope.repository'
+import { countLiveOwnedByTeam, findRowOwner, whereOwnerInTeam, whereOwnerIs, whereOwnerOutsideTeam, type RowOwner } from './scope.repository'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false
@@ -30,6 +30,23 @@ export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope
   }
   return whereOwnerIs(q, ownerCol, actor.userId)
 }
+
+/**
+ * For counts over a team scope that the whole table answers cheaply (an index range) while a
+ * per-row path costs in proportion to the rows in scope: when the team owns most of the live rows
+ * of `table`, the rows outside it (applyOutsideTeam) are fewer, and
+ * "in the team" = "all" − "outside the team" is exact (live rows are either). Answers the
+ * team id to subtract with, or null when the scope is not a team's or the team owns half or less.
+ */
+export async function teamHoldsMost(knex: Knex, actor: Actor, scope: DataScope, table = 'customers'): Promise<string | null> {
+  if (scope !== 'team' || !actor.teamId) return null
+  const { inside, total } = await countLiveOwnedByTeam(knex, table, actor.teamId)
+  return inside * 2 > total ? actor.teamId : null
+}
+
+/** The complement of applyScope's team scope: rows owned by no one or by another team's users. */
+export const applyOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, teamId: string, ownerCol = 'owner_id') =>
+  whereOwnerOutsideTeam(q, knex, ownerCol, teamId)
 
 /** Whether a single row owned by `ownerId` (in `ownerTeamId`) is inside the scope. */
 export function inScope(actor: Actor, scope: DataScope, ownerId: string | null, ownerTeamId: string | null): boolean {

@@ -5,6 +5,20 @@ import type { Knex } from 'knex'
 export const whereOwnerInTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
   q.whereIn(ownerCol, knex('users').select('id').where('team_id', teamId))
 
+/** Rows outside the team's scope: owned by no one (公海) or by a user of another team. */
+export const whereOwnerOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
+  q.where((b) => b.whereNull(ownerCol).orWhereNotIn(ownerCol, knex('users').select('id').where('team_id', teamId)))
+
+/** Live rows of a table in all, and those owned by the team's users (two index counts). */
+export async function countLiveOwnedByTeam(knex: Knex, table: string, teamId: string): Promise<{ inside: number; total: number }> {
+  const live = () => knex(table).whereNull('deleted_at')
+  const [total, inside] = await Promise.all([
+    live().count({ n: '*' }).first(),
+    whereOwnerInTeam(live(), knex, 'owner_id', teamId).count({ n: '*' }).first(),
+  ])
+  return { inside: Number(inside?.n ?? 0), total: Number(total?.n ?? 0) }
+}
+
 /** Rows owned by one user. */
 export const whereOwnerIs = (q: Knex.QueryBuilder, ownerCol: string, userId: string) => q.where(ownerCol, userId)
 

@@ -122,6 +122,12 @@ export async function countOpenPromisesDueAll(db: Knex, dueBefore: string): Prom
   return all - ofDeletedRecords - ofDeletedCustomers
 }
 
+/** How many visible promises are open and due before a day (promiseRows: live promise, record and customer). */
+export async function countOpenPromisesDue(db: Knex, visible: VisibleFilter, dueBefore: string): Promise<number> {
+  const q = visible(promiseRows(db)).whereNull('p.kept_at').where('p.due_date', '<', dueBefore)
+  return countRows(q)
+}
+
 export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
   const q = visible(interactionBase(db))
   if (f.customerId) q.where('i.customer_id', f.customerId)

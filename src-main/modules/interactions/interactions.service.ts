@@ -13,14 +13,14 @@ import { conflict, fieldError, forbidden, notFound } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { can, inScope, requirePerm } from '../auth/permissions'
+import { applyOutsideTeam, can, inScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
 import { INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp } from '../reminders/system-reminders.service'
 import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, type Changes } from '../audit/audit.service'
 import {
-  countInteractionsIn, countInteractionsInAll, countOpenPromisesDueAll,
+  countInteractionsIn, countInteractionsInAll, countOpenPromisesDue, countOpenPromisesDueAll,
   attachmentsOf, findChannel, findContact, findCustomerForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
   updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
@@ -55,6 +55,8 @@ async function todayOf(db: Knex, ctx: ServiceContext) {
 }
 
 const visibleTo = (k: Knex, ctx: ServiceContext, scope: DataScope): VisibleFilter => (q) => visibleInteractions(q, k, ctx.actor, scope)
+/** Records (joined to customers as c) of the customers outside a team: the complement of its scope. */
+const outsideTeam = (k: Knex, teamId: string): VisibleFilter => (q) => applyOutsideTeam(q, k, teamId, 'c.owner_id')
 
 /** Rows → contract, with their promises, attachments and follow-up state (three queries per page). */
 async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Interaction[]> {
@@ -413,8 +415,12 @@ export async function promisesOverdue(ctx: ServiceContext, input: { page: number
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
   const today = await todayOf(k, ctx)
-  // company scope: counted from the index and the deleted rows, not promise by promise
-  const known = scope === 'all' ? await countOpenPromisesDueAll(k, today) : undefined
+  // company scope: counted from the index and the deleted rows, not promise by promise; a team
+  // holding most customers: the company's count minus the promises of the customers outside it
+  const team = await teamHoldsMost(k, ctx.actor, scope)
+  const known = scope === 'all' ? await countOpenPromisesDueAll(k, today)
+    : team ? (await countOpenPromisesDueAll(k, today)) - (await countOpenPromisesDue(k, outsideTeam(k, team), today))
+    : undefined
   const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { status: 'open', dueBefore: today }, input, known)
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
 }
@@ -423,7 +429,14 @@ export async function promisesOverdue(ctx: ServiceContext, input: { page: number
 export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
-  return scope === 'all' ? countInteractionsInAll(k, ranges) : countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)
+  if (scope === 'all') return countInteractionsInAll(k, ranges)
+  // a team holding most customers (a supervisor of the whole sales force): the company's count
+  // (an index range) minus the records of the fewer customers outside the team — seeks bounded
+  // by min(team, rest), not by the team's customers
+  const team = await teamHoldsMost(k, ctx.actor, scope)
+  if (!team) return countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)
+  const [all, outside] = await Promise.all([countInteractionsInAll(k, ranges), countInteractionsIn(k, outsideTeam(k, team), ranges)])
+  return all.map((n, i) => n - outside[i])
 }
 
 // ---- the customer card header -------------------------------------------------------------------------

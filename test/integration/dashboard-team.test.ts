@@ -1,0 +1,153 @@
+// 工作台 at team scope: 跟进记录 and 未兑现承诺 of a team that owns most customers are the company's
+// counts (an index range) minus those of the customers outside the team (interactions.service
+// interactionsCountIn / promisesOverdue with teamHoldsMost); a team owning half or fewer counts
+// its own customers. Nothing is kept on write, so after every kind of write that changes a
+// record's customer, a customer's owner or team, or what is visible — records created, moved,
+// promises edited, kept and un-kept, a customer transferred between teams (the majority flips),
+// released to the 公海 and claimed, a rep moved to another team, a record deleted (with and without
+// its promises), a customer deleted and back — each supervisor's figures equal the row-by-row
+// join over the team's customers, the 交往记录 search, and figures worked out by hand. The majority
+// team (supA) takes the subtracting path, the minority one (supB) the per-customer path; the test
+// checks which path each took. On SQLite, PostgreSQL and in mssql id mode.
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { addCustomer, dictId, freezeClock, makeWorld, type World } from './reminders.fixtures'
+import { teamHoldsMost } from '../../src-main/modules/auth/permissions'
+
+const SH = { timeZone: 'Asia/Shanghai' }
+const NOW = '2026-12-09T02:00:00Z' // Wed 9 Dec 2026, 10:00 in Shanghai
+type Who = World['mgrA1']
+
+describeEachDb('dashboard: team counts follow every write (subtracting path for a majority team)', (dialect) => {
+  let t: TestApp
+  let w: World
+  let supB: Who
+  let phone = ''
+  const cust: string[] = []
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    freezeClock(t, NOW)
+    w = await makeWorld(t)
+    supB = await t.userSession('supb', 'supervisor', { teamId: w.teamB, name: '主管乙' })
+    phone = await dictId(t, 'interaction_channel', '电话')
+    // team A owns 4 of 6, team B 1, the 公海 1
+    for (const [i, owner] of [w.mgrA1, w.mgrA2, w.mgrA1, w.mgrA2, w.mgrB, null].entries()) {
+      cust.push(await addCustomer(t, { name: `团队计数${i}`, ownerId: owner?.userId ?? null, createdAt: '2026-01-01T02:00:00Z', lastContactAt: null }))
+    }
+  })
+  afterAll(async () => t?.close())
+
+  async function card(who: Who) {
+    const o = await t.call(who.key, 'dashboard', 'overview', { ...SH, period: 'month', scope: 'team', cards: ['briefing', 'promises'] })
+    expect(o.scope).toBe('team')
+    const m = o.briefing!.metrics.find((x) => x.key === 'interactions')!
+    return { interactions: [m.current, m.previous], promises: o.promises!.total, period: o.period, previous: o.previous, first: o.promises!.items.map((p) => p.content) }
+  }
+
+  /** The same figures counted row by row over the joins the lists use, for the customers of one team. */
+  async function direct(teamId: string, period: { from: string; to: string }, previous: { from: string; to: string }) {
+    const k = t.app.db.knex
+    const inTeam = (q: ReturnType<typeof k>) => q.join('users as u', 'u.id', 'c.owner_id').where('u.team_id', teamId)
+    const records = async (r: { from: string; to: string }) =>
+      Number(
+        (await inTeam(k('interactions as i').join('customers as c', 'c.id', 'i.customer_id')).whereNull('i.deleted_at').whereNull('c.deleted_at')
+          .where('i.occurred_at', '>=', r.from).where('i.occurred_at', '<', r.to).count({ n: '*' }).first())?.n ?? 0,
+      )
+    const promises = Number(
+      (await inTeam(k('interaction_promises as p').join('interactions as i', 'i.id', 'p.interaction_id').join('customers as c', 'c.id', 'p.customer_id'))
+        .whereNull('p.deleted_at').whereNull('i.deleted_at').whereNull('c.deleted_at').whereNull('p.kept_at').where('p.due_date', '<', '2026-12-09')
+        .count({ n: '*' }).first())?.n ?? 0,
+    )
+    return { interactions: [await records(period), await records(previous)], promises }
+  }
+
+  /** Whether the supervisor's team owns most live customers (the subtracting path). */
+  async function subtracting(teamId: string) {
+    return (await teamHoldsMost(t.app.db.knex, { teamId } as Parameters<typeof teamHoldsMost>[1], 'team')) !== null
+  }
+
+  async function moveRep(who: Who, teamId: string) {
+    const u = (await t.call(w.admin.key, 'users', 'list', { search: 'mgra2', page: 1, pageSize: 10 })).items.find((x) => x.id === who.userId)!
+    await t.call(w.admin.key, 'users', 'update', { id: who.userId, version: u.version, teamId })
+  }
+
+  async function agree(step: string, expected: { a: { interactions: number[]; promises: number; subtract: boolean }; b: { interactions: number[]; promises: number; subtract: boolean } }) {
+    for (const [name, who, teamId] of [['a', w.supA, w.teamA], ['b', supB, w.teamB]] as const) {
+      const c = await card(who)
+      const d = await direct(teamId, c.period, c.previous)
+      const search = await t.call(who.key, 'interactions', 'search', { from: c.period.from, to: new Date(Date.parse(c.period.to) - 1).toISOString() })
+      const got = { step, team: name, interactions: c.interactions, promises: c.promises }
+      expect(got).toEqual({ step, team: name, ...d })
+      expect({ step, team: name, search: search.total }).toEqual({ step, team: name, search: c.interactions[0] })
+      // worked out by hand, so two equal wrong answers still fail; and the path taken
+      const want = expected[name]
+      expect({ ...got, subtract: await subtracting(teamId) }).toEqual({ step, team: name, ...want })
+    }
+  }
+
+  const create = (who: Who, customerId: string, occurredAt: string, promises: Array<{ content: string; dueDate: string | null }> = []) =>
+    t.call(who.key, 'interactions', 'create', { customerId, channelId: phone, occurredAt, subject: '团队计数跟进', promises })
+
+  it('after each kind of write both supervisors\' figures equal the direct count', async () => {
+    await agree('empty', { a: { interactions: [0, 0], promises: 0, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
+
+    const r1 = await create(w.mgrA1, cust[0], '2026-12-02T02:00:00Z', [{ content: '寄样品', dueDate: '2026-12-05' }, { content: '报价', dueDate: '2026-12-20' }])
+    const r2 = await create(w.mgrB, cust[4], '2026-11-20T02:00:00Z', [{ content: '回访', dueDate: '2026-11-30' }])
+    const r3 = await create(w.mgrA2, cust[1], '2026-12-08T02:00:00Z', [{ content: '发合同', dueDate: '2026-12-01' }])
+    await create(w.mgrA1, cust[2], '2026-12-01T01:00:00Z')
+    await create(w.admin, cust[5], '2026-12-03T01:00:00Z', [{ content: '公海承诺', dueDate: '2026-12-02' }])
+    await agree('created', { a: { interactions: [3, 0], promises: 2, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // moved to November
+    const cur3 = await t.call(w.mgrA2.key, 'interactions', 'get', { id: r3.id })
+    await t.call(w.mgrA2.key, 'interactions', 'update', { id: r3.id, version: cur3.version, fields: { occurredAt: '2026-11-28T02:00:00Z' } })
+    await agree('moved', { a: { interactions: [2, 1], promises: 2, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // a promise added by an edit
+    const cur1 = await t.call(w.mgrA1.key, 'interactions', 'get', { id: r1.id })
+    await t.call(w.mgrA1.key, 'interactions', 'update', {
+      id: r1.id, version: cur1.version, promises: [...cur1.promises.map((p) => ({ id: p.id, content: p.content, dueDate: p.dueDate })), { content: '催款', dueDate: '2026-12-03' }],
+    })
+    await agree('promise added', { a: { interactions: [2, 1], promises: 3, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // kept, then un-kept
+    const open = await t.call(w.admin.key, 'interactions', 'promises', { customerId: cust[1], status: 'open', page: 1, pageSize: 10 })
+    const kept = await t.call(w.mgrA2.key, 'interactions', 'keepPromise', { id: open.items[0].id, version: open.items[0].version })
+    await agree('kept', { a: { interactions: [2, 1], promises: 2, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+    await t.call(w.mgrA2.key, 'interactions', 'unkeepPromise', { id: kept.id, version: kept.version })
+    await agree('un-kept', { a: { interactions: [2, 1], promises: 3, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // a customer of team A transferred to team B: A owns 3 of 6 (no longer most), B 2
+    await t.call(w.admin.key, 'customers', 'changeOwner', { ids: [cust[0]], ownerId: w.mgrB.userId })
+    await agree('transferred', { a: { interactions: [1, 1], promises: 1, subtract: false }, b: { interactions: [1, 1], promises: 3, subtract: false } })
+    // and back: A owns 4 again
+    await t.call(w.admin.key, 'customers', 'changeOwner', { ids: [cust[0]], ownerId: w.mgrA1.userId })
+    await agree('transferred back', { a: { interactions: [2, 1], promises: 3, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // released to the 公海 (its records leave team A's counts), then claimed by team B's rep
+    await t.call(w.mgrA1.key, 'pool', 'release', { ids: [cust[2]], reason: '无需求' })
+    await agree('released', { a: { interactions: [1, 1], promises: 3, subtract: false }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+    await t.call(w.admin.key, 'customers', 'changeOwner', { ids: [cust[2]], ownerId: w.mgrA1.userId })
+
+    // a rep moved to team B: his customers leave A's scope (A: 2 of 6 → per-customer), enter B's
+    await moveRep(w.mgrA2, w.teamB)
+    await agree('rep moved', { a: { interactions: [2, 0], promises: 2, subtract: false }, b: { interactions: [0, 2], promises: 2, subtract: false } })
+    await moveRep(w.mgrA2, w.teamA)
+    await agree('rep back', { a: { interactions: [2, 1], promises: 3, subtract: true }, b: { interactions: [0, 1], promises: 1, subtract: false } })
+
+    // a record of B deleted (its promise with it)
+    await t.call(w.mgrB.key, 'interactions', 'remove', { id: r2.id })
+    await agree('record deleted', { a: { interactions: [2, 1], promises: 3, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
+
+    // a record of A marked deleted while its promises stay (a sync pull or an import writing the row)
+    await t.app.db.knex('interactions').where({ id: r3.id }).update({ deleted_at: NOW })
+    await agree('record deleted, promises left', { a: { interactions: [2, 0], promises: 2, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
+
+    // a customer of A deleted, and back
+    await t.call(w.admin.key, 'customers', 'remove', { id: cust[0] })
+    await agree('customer deleted', { a: { interactions: [1, 0], promises: 0, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
+    await t.app.db.knex('customers').where({ id: cust[0] }).update({ deleted_at: null })
+    await agree('customer back', { a: { interactions: [2, 0], promises: 2, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
+  })
+})
