@@ -141,6 +141,13 @@ export const OpportunityFilter = z.strictObject({
   /** 预计成交日期 range, inclusive */
   closeFrom: IsoDate.optional(),
   closeTo: IsoDate.optional(),
+  /** any of these statuses (a drill-down from 销售漏斗与业绩: a stage's opportunities not won) */
+  statuses: z.array(OpportunityStatus).min(1).max(4).optional(),
+  /** assigned to a member of this team (a drill-down from 销售漏斗与业绩) */
+  teamId: Id.optional(),
+  /** the customer's region / level (a drill-down from 销售漏斗与业绩) */
+  regionId: Id.optional(),
+  levelId: Id.optional(),
 })
 export type OpportunityFilter = z.infer<typeof OpportunityFilter>
 

@@ -4,7 +4,7 @@
 // covers the previous whole week (Monday–Sunday) or month in the company's time zone.
 import { z } from 'zod'
 import { BaseVersion, call, Id, IsoDate, Ok, requiredText, versionWithId } from './common'
-import { CompositionDimension, ContributionBasis, PipelineGroupBy, ReportName } from './reports'
+import { CompositionDimension, ContributionBasis, PipelineGroupBy, ReportFilter, ReportName } from './reports'
 import { ExportLang } from './exports'
 
 export const SCHEDULES = ['none', 'weekly', 'monthly'] as const
@@ -17,11 +17,7 @@ export type RunStatus = z.infer<typeof RunStatus>
 export const RunTrigger = z.enum(['schedule', 'manual', 'cli'])
 
 /** The report's own filters (the period comes from the schedule or the run). */
-export const SavedReportFilters = z.strictObject({
-  teamId: Id.optional(),
-  ownerId: Id.optional(),
-  regionId: Id.optional(),
-  levelId: Id.optional(),
+export const SavedReportFilters = ReportFilter.extend({
   /** 客户贡献分析 (订单 / 回款金额); 销售漏斗与业绩 (its 业绩's actual) */
   basis: ContributionBasis.optional(),
   /** 销售漏斗与业绩 */

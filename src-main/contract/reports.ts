@@ -7,6 +7,7 @@ import { call, Id, IsoDate } from './common'
 import { PeriodKind } from './dashboard'
 import { ExportFile, ExportLang } from './exports'
 import { PerformanceRow, TargetBasis } from './targets'
+import { FunnelGroup, FunnelStage } from './opportunities'
 import { TimeZone } from './reminders'
 
 export const REPORT_NAMES = ['contribution', 'composition', 'service', 'churn', 'pipeline', 'followups'] as const
@@ -16,6 +17,20 @@ export type ReportName = z.infer<typeof ReportName>
 /** at most this many days in a custom period */
 export const MAX_REPORT_DAYS = 1096
 
+/**
+ * The customers a report counts (beside the period and the caller's scope): the one filter every
+ * report, its export and a saved report (定时报告) extend.
+ */
+export const ReportFilter = z.strictObject({
+  /** customers owned by a member of this team */
+  teamId: Id.optional(),
+  /** customers owned by this user */
+  ownerId: Id.optional(),
+  regionId: Id.optional(),
+  levelId: Id.optional(),
+})
+export type ReportFilter = z.infer<typeof ReportFilter>
+
 const filterShape = {
   /** the caller's zone (the period's days); default: the app's */
   timeZone: TimeZone.optional(),
@@ -24,12 +39,7 @@ const filterShape = {
   /** custom period: first and last day, inclusive */
   from: IsoDate.optional(),
   to: IsoDate.optional(),
-  /** customers owned by a member of this team */
-  teamId: Id.optional(),
-  /** customers owned by this user */
-  ownerId: Id.optional(),
-  regionId: Id.optional(),
-  levelId: Id.optional(),
+  ...ReportFilter.shape,
 }
 
 type FilterLike = { period: string; from?: string; to?: string }
@@ -243,37 +253,12 @@ const pipelineShape = {
 export const PipelineReportInput = z.strictObject(pipelineShape).superRefine(checkPeriod)
 export type PipelineReportInput = z.input<typeof PipelineReportInput>
 
-export const PipelineStage = z.object({
-  stageId: Id.nullable(),
-  /** opportunities created in the period that reached this stage or a later one (won: every stage) */
-  reached: z.number().int(),
-  /** reached ÷ reached of the stage before (the first stage: ÷ all created), 0–1, 4 decimals; null when that is 0 */
-  conversion: z.number().nullable(),
-  /** now in this stage (open, and lost ones that stopped here) */
-  count: z.number().int(),
-  open: z.number().int(),
-  amountCents: z.number(),
-  weightedCents: z.number(),
-})
+/** A stage of the funnel: the opportunities' own funnel row (conversion 0–1, 4 decimals). */
+export const PipelineStage = FunnelStage
 export type PipelineStage = z.infer<typeof PipelineStage>
 
-export const PipelineGroup = z.object({
-  /** a 客户经理's user id, a team id or a region (dictionary item); null: not assigned / no team / no region */
-  key: Id.nullable(),
-  /** the manager's or team's name (a region's label comes from the dictionary) */
-  name: z.string().nullable(),
-  total: z.number().int(),
-  open: z.number().int(),
-  won: z.number().int(),
-  lost: z.number().int(),
-  /** won ÷ (won + lost), 0–1; null without a closed one */
-  winRate: z.number().nullable(),
-  amountCents: z.number(),
-  weightedCents: z.number(),
-  wonAmountCents: z.number(),
-  /** reached per stage, in the order of `stages` */
-  reached: z.array(z.number().int()),
-})
+/** A row per 客户经理 (user id), team or region (dictionary item; its label from the dictionary): the opportunities' funnel group. */
+export const PipelineGroup = FunnelGroup
 export type PipelineGroup = z.infer<typeof PipelineGroup>
 
 export const PipelinePerformance = z.object({

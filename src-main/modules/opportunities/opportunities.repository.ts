@@ -134,7 +134,7 @@ export interface ListQuery {
   sort: { field: (typeof OPPORTUNITY_SORT_FIELDS)[number]; order: 'asc' | 'desc' }
 }
 
-function applyFilter(q: Knex.QueryBuilder, f: OpportunityFilter) {
+function applyFilter(db: Knex, q: Knex.QueryBuilder, f: OpportunityFilter) {
   if (f.status) q.where('o.status', f.status)
   if (f.sourceId) q.where('o.source_id', f.sourceId)
   if (f.stageId) q.where('o.stage_id', f.stageId)
@@ -144,6 +144,9 @@ function applyFilter(q: Knex.QueryBuilder, f: OpportunityFilter) {
   if (f.probabilityMax !== undefined) q.where('o.probability', '<=', f.probabilityMax)
   if (f.createdFrom) q.where('o.created_at', '>=', f.createdFrom)
   if (f.createdTo) q.where('o.created_at', '<', f.createdTo)
+  if (f.statuses) q.whereIn('o.status', f.statuses)
+  // as the funnel filters them (the report's drill-down lists what its row counted)
+  funnelFilter(db, q, { teamId: f.teamId, regionId: f.regionId, levelId: f.levelId })
   if (f.closeFrom) q.where('o.expected_close_date', '>=', f.closeFrom)
   if (f.closeTo) q.where('o.expected_close_date', '<=', f.closeTo)
   if (f.search) whereLike(q, 'o.search_text', f.search.toLowerCase())
@@ -154,7 +157,7 @@ function applyFilter(q: Knex.QueryBuilder, f: OpportunityFilter) {
 const filtered = (db: Knex, scope: ScopeFn, f: OpportunityFilter) => {
   const q = db('opportunities as o').whereNull('o.deleted_at')
   scope(q)
-  return applyFilter(q, f)
+  return applyFilter(db, q, f)
 }
 
 export async function countOpportunities(db: Knex, scope: ScopeFn, f: OpportunityFilter): Promise<number> {

@@ -12,6 +12,7 @@ export default {
     moreFilters: 'More filters',
     lessFilters: 'Fewer filters',
     resetFilters: 'Clear filters',
+    reportFilter: { label: 'From the report', team: 'the chosen team', region: 'Region', level: 'Level' },
     from: 'From',
     to: 'To',
     filters: {

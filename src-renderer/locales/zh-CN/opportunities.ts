@@ -12,6 +12,7 @@ export default {
     moreFilters: '更多筛选',
     lessFilters: '收起筛选',
     resetFilters: '清除筛选',
+    reportFilter: { label: '来自统计报表', team: '所选团队', region: '地区', level: '客户等级' },
     from: '开始',
     to: '结束',
     filters: {
