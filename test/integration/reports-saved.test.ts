@@ -228,20 +228,26 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     const locked = process.getuid?.() === 0 ? '/sys' : folder('只读')
     if (locked !== '/sys') fs.chmodSync(locked, 0o500)
     const readOnly = await t.call(s.admin.key, 'reports', 'savedSave', { ...contribution('只读目录'), folder: locked })
+    // the rep's report back on the 1st (a run on 30 Nov would cover October: the month before its day)
+    const rep31 = (await t.call(rep.key, 'reports', 'savedList', {}))[0]
+    await t.call(rep.key, 'reports', 'savedSave', { ...contribution('我的月报'), id: rep31.id, version: rep31.version, monthDay: 1 })
     const before = await k('saved_report_runs').where({ trigger: 'schedule' }).count({ n: '*' })
     expect(Number(before[0].n)).toBe(0)
 
-    // 1 Dec 2026 08:00 in Shanghai: the monthly reports (1st; the rep's: 31st → 30 Nov) are due, the weekly one (Mondays) too
+    // 1 Dec 2026 08:00 in Shanghai: the monthly reports (the 1st) are due, the weekly one (Mondays: 30 Nov) too
     t.clock.setNow(new Date('2026-12-01T00:00:00Z'))
     const runs = await runDueReports(t.app)
+    const weeklyId = () => runs.find((r) => r.periodFirst === '2026-11-23')!.savedReportId
     const byName = async (id: string) => (await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === id)!
-    expect(runs).toHaveLength(4)
+    // the weekly one was due on Monday 23 Nov too (saved on Friday 20 Nov): both weeks run, oldest first
+    expect(runs).toHaveLength(5)
+    expect(runs.filter((r) => r.savedReportId === weeklyId()).map((r) => r.periodFirst)).toEqual(['2026-11-16', '2026-11-23'])
     const goneAfter = await byName(gone.id)
     expect(goneAfter).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'savedReports.errors.folderMissing', lastErrorParams: { folder: gone.folder } })
     expect(goneAfter.nextRunAt).toBe('2026-12-31T22:00:00.000Z') // 1 Jan 06:00: it will try again next month
     expect(await byName(readOnly.id)).toMatchObject({ lastStatus: 'failed', lastErrorKey: 'savedReports.errors.folderNotWritable' })
     const mine = (await t.call(rep.key, 'reports', 'savedList', {}))[0]
-    expect(mine).toMatchObject({ lastStatus: 'ok', nextRunAt: '2026-12-30T22:00:00.000Z' })
+    expect(mine).toMatchObject({ lastStatus: 'ok', nextRunAt: '2026-12-31T22:00:00.000Z' })
     const file = path.join(mine.folder!, '我的月报_2026-11-01_2026-11-30.xlsx')
     expect(mine.lastFiles).toEqual([file])
     const rows = await readBook(file)
@@ -255,15 +261,17 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     t.clock.setNow(new Date('2026-12-01T09:00:00Z'))
     expect(await runDueReports(t.app)).toEqual([])
     // a second process that read the report as due before the first claimed it: the period is not run twice
-    await k('saved_reports').where('id', mine.id).update({ next_run_at: new Date('2026-11-29T22:00:00Z').toISOString() })
+    await k('saved_reports').where('id', mine.id).update({ next_run_at: new Date('2026-11-30T22:00:00Z').toISOString() })
     expect(await runDueReports(t.app)).toEqual([])
     const counted = await k('saved_report_runs').where({ trigger: 'schedule' }).count({ n: '*' })
-    expect(Number(counted[0].n)).toBe(4)
+    expect(Number(counted[0].n)).toBe(5)
 
     // a month later the rep's runs again (December), the folder-less one fails again
     t.clock.setNow(new Date('2027-01-01T00:00:00Z'))
     const next = await runDueReports(t.app)
-    expect(next.map((r) => `${r.periodFirst}:${r.status}`).sort()).toEqual(['2026-12-01:failed', '2026-12-01:failed', '2026-12-01:ok', '2026-12-21:ok'].sort())
+    expect(next.map((r) => `${r.periodFirst}:${r.status}`).sort()).toEqual(
+      ['2026-12-01:failed', '2026-12-01:failed', '2026-12-01:ok', '2026-11-30:ok', '2026-12-07:ok', '2026-12-14:ok', '2026-12-21:ok'].sort(),
+    )
     if (locked !== '/sys') fs.chmodSync(locked, 0o700)
   })
 
@@ -280,5 +288,33 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     t.clock.setNow(new Date('2027-03-01T00:00:00Z'))
     expect((await runDueReports(t.app)).find((r) => r.savedReportId === mine.id)).toBeUndefined()
     expectCode(await t.raw(s.admin.key, 'reports', 'savedRun', { id: mine.id }), 'not_found')
+  })
+
+  it('a scheduler that was off catches up every missed period once, oldest first, with the files a punctual one makes; at most the latest 12', async () => {
+    const k = t.app.db.knex
+    // saved on 1 Mar 2027 08:00 in Shanghai: first run 1 Apr 06:00
+    t.clock.setNow(new Date('2027-03-01T00:00:00Z'))
+    const monthly = await t.call(s.admin.key, 'reports', 'savedSave', contribution('补跑月报'))
+    expect(monthly.nextRunAt).toBe('2027-03-31T22:00:00.000Z')
+    // off until 10 Jul: the runs of 1 Apr, 1 May, 1 Jun and 1 Jul were missed
+    t.clock.setNow(new Date('2027-07-10T02:00:00Z'))
+    const runs = (await runDueReports(t.app)).filter((r) => r.savedReportId === monthly.id)
+    expect(runs.map((r) => `${r.periodFirst}..${r.periodLast}:${r.status}`)).toEqual([
+      '2027-03-01..2027-03-31:ok', '2027-04-01..2027-04-30:ok', '2027-05-01..2027-05-31:ok', '2027-06-01..2027-06-30:ok',
+    ])
+    expect(fs.readdirSync(monthly.folder!).sort()).toEqual(['补跑月报_2027-03-01_2027-03-31.xlsx', '补跑月报_2027-04-01_2027-04-30.xlsx', '补跑月报_2027-05-01_2027-05-31.xlsx', '补跑月报_2027-06-01_2027-06-30.xlsx'])
+    expect((await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === monthly.id)!.nextRunAt).toBe('2027-07-31T22:00:00.000Z')
+    expect((await runDueReports(t.app)).filter((r) => r.savedReportId === monthly.id)).toEqual([])
+
+    // a weekly report whose scheduler was off 21 Mondays (22 Feb … 12 Jul): the latest 12 weeks only
+    const weekly = await t.call(s.admin.key, 'reports', 'savedSave', { ...contribution('补跑周报'), schedule: 'weekly', weekday: 1, monthDay: undefined })
+    await k('saved_reports').where('id', weekly.id).update({ next_run_at: new Date('2027-02-21T22:00:00Z').toISOString() })
+    t.clock.setNow(new Date('2027-07-12T00:00:00Z'))
+    const weeks = (await runDueReports(t.app)).filter((r) => r.savedReportId === weekly.id)
+    expect(weeks).toHaveLength(12)
+    expect([weeks[0].periodFirst, weeks[0].periodLast, weeks.at(-1)!.periodFirst, weeks.at(-1)!.periodLast]).toEqual(['2027-04-19', '2027-04-25', '2027-07-05', '2027-07-11'])
+    expect(new Set(weeks.map((r) => r.periodFirst)).size).toBe(12)
+    expect((await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === weekly.id)!.nextRunAt).toBe('2027-07-18T22:00:00.000Z')
+    expect((await runDueReports(t.app)).filter((r) => r.savedReportId === weekly.id)).toEqual([])
   })
 })

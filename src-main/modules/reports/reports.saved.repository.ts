@@ -64,6 +64,16 @@ export async function claimRun(db: Knex, id: string, seenNextRunAt: unknown, per
   return Number(n) === 1
 }
 
+/**
+ * Moves a report's next run past a period that has already run (its last period), while it is
+ * still due as read: a run time set back (restored backup, a hand edit) does not stop the
+ * schedule. Answers whether it moved.
+ */
+export async function skipRanPeriod(db: Knex, id: string, seenNextRunAt: unknown, periodKey: string, nextRunAt: string | null): Promise<boolean> {
+  const n = await db('saved_reports').where({ id }).whereNull('deleted_at').where('next_run_at', seenNextRunAt as string).where('last_period', periodKey).update({ next_run_at: nextRunAt })
+  return Number(n) === 1
+}
+
 /** The run's outcome on the report (its bookkeeping columns; the definition's version is untouched). */
 export const recordLastRun = (db: Knex, id: string, patch: Row) => db('saved_reports').where({ id }).update(patch)
 

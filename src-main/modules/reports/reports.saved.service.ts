@@ -4,7 +4,8 @@
 // one (reports.export.ts: the report's data, the filters and the period on the sheet).
 // Schedules: weekly (a weekday) or monthly (a day; past a month's end its last day), at 06:00 in
 // the company's time zone; a scheduled run covers the previous whole week (Monday–Sunday) or
-// month (the 工作台's periods, dashboard.period.ts). A period runs once: the scheduler claims it
+// month before the scheduled day (the 工作台's periods, dashboard.period.ts); a scheduler that was
+// off catches up each missed period (at most MAX_CATCH_UP). A period runs once: the scheduler claims it
 // with a conditional UPDATE before generating. A run that fails (folder missing or not writable,
 // the owner gone or without the right) is recorded with a translation key and the next goes on.
 import fs from 'node:fs'
@@ -391,10 +392,33 @@ async function generate(app: AppContext, r: repo.Row, period: { first: string; l
 /** Yields to the event loop (IPC, HTTP) between reports. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** a scheduler that was off catches up at most this many missed periods per report (the latest ones) */
+export const MAX_CATCH_UP = 12
+
 /**
- * Runs every scheduled report that is due: claims its period (so no other process or later pass
- * runs it again), moves its next run on, generates it as its owner. One report's failure is
- * recorded on it and the pass goes on. Answers the runs made.
+ * The scheduled instants of a report that have passed by `now`, from its stored next run on, and
+ * the one after the last of them (its next run). Only the latest MAX_CATCH_UP are kept: a
+ * scheduler off for longer skips the older periods (立即生成 or `crm report --period` makes them).
+ */
+export function missedRuns(s: { schedule: Schedule; weekday?: number | null; monthDay?: number | null }, zone: Zone, first: Date, now: Date): { due: Date[]; next: Date | null } {
+  const due: Date[] = []
+  let at: Date | null = first
+  // bounded walk: weekly over ten years at most
+  for (let i = 0; at && at.getTime() <= now.getTime() && i < 520; i++) {
+    due.push(at)
+    at = nextRunAfter(s, zone, at)
+  }
+  return { due: due.slice(-MAX_CATCH_UP), next: at }
+}
+
+/**
+ * Runs every scheduled report that is due. Each scheduled instant covers the period before its
+ * own day (a weekly run the week before, a monthly one the month before), so a scheduler that was
+ * off (the app closed for weeks) catches up every missed period, oldest first — up to
+ * MAX_CATCH_UP per report — and makes the same files a punctual one would have. Each period is
+ * claimed first (so no other process or later pass runs it again) and moves the report's next
+ * run on by one; it is generated as the report's owner. One report's failure is recorded on it
+ * and the pass goes on. Answers the runs made.
  */
 export async function runDueReports(app: AppContext): Promise<SavedReportRun[]> {
   const k = app.db.knex
@@ -403,13 +427,25 @@ export async function runDueReports(app: AppContext): Promise<SavedReportRun[]> 
   const out: SavedReportRun[] = []
   for (const r of await repo.dueSaved(k, now.toISOString(), PASS_LIMIT)) {
     const schedule = String(r.schedule) as Schedule
-    const d = previousPeriod(schedule, zone, now)
-    const period = { first: formatDate(d.first), last: lastDayOf(d) }
-    const next = nextRunAfter({ schedule, weekday: toNum(r.weekday), monthDay: toNum(r.month_day) }, zone, now)
-    const claimed = await repo.claimRun(k, String(r.id), r.next_run_at, `${schedule}:${period.first}`, next?.toISOString() ?? null)
-    if (!claimed) continue
-    out.push(await generate(app, r, period, 'schedule', null))
-    await breathe()
+    const when = { schedule, weekday: toNum(r.weekday), monthDay: toNum(r.month_day) }
+    const stored = toIso(r.next_run_at)
+    if (!stored) continue
+    const { due, next } = missedRuns(when, zone, new Date(stored), now)
+    let seen: unknown = r.next_run_at
+    for (const [i, at] of due.entries()) {
+      const d = previousPeriod(schedule, zone, at)
+      const period = { first: formatDate(d.first), last: lastDayOf(d) }
+      const following = i + 1 < due.length ? due[i + 1]! : next
+      const key = `${schedule}:${period.first}`
+      const to = following?.toISOString() ?? null
+      const claimed = await repo.claimRun(k, String(r.id), seen, key, to)
+      // not claimed: another process runs it (stop here), or this period already ran (move past it)
+      if (!claimed && !(await repo.skipRanPeriod(k, String(r.id), seen, key, to))) break
+      seen = to
+      if (!claimed) continue
+      out.push(await generate(app, r, period, 'schedule', null))
+      await breathe()
+    }
   }
   return out
 }
