@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { BaseVersion, call, Id, IsoDate, Ok, requiredText, versionWithId } from './common'
 import { CompositionDimension, ContributionBasis, PipelineGroupBy, ReportFilter, ReportName } from './reports'
 import { ExportLang } from './exports'
+import { PickResult } from './system'
 
 export const SCHEDULES = ['none', 'weekly', 'monthly'] as const
 export const Schedule = z.enum(SCHEDULES)
@@ -109,4 +110,6 @@ export const savedReportsContract = {
   savedRun: call(z.strictObject({ id: Id, period: PeriodText.optional() }), SavedReportRun),
   /** the latest runs of one saved report, newest first */
   savedRuns: call(z.strictObject({ id: Id, limit: z.number().int().min(1).max(100).default(20) }), z.array(SavedReportRun)),
+  /** the folder picker of the desktop app (the window layer opens the native dialog); `supported: false` in the browser mode (the path is typed) */
+  savedChooseFolder: call(z.strictObject({ current: Folder.nullish() }), PickResult),
 } as const

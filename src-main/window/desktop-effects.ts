@@ -1,7 +1,7 @@
 // What only the desktop shell can do after a call has succeeded in the services (which checked
 // the caller and the permission): opening a stored attachment with the operating system's
 // program; saving the window showing an order sheet as a PDF (orders.savePdf); start at login;
-// the native folder and file pickers (backups); putting 复制诊断信息 on the clipboard; the app's
+// the native folder and file pickers (backups, 定时报告's folder); putting 复制诊断信息 on the clipboard; the app's
 // updates (window/app-updates.ts: status, 检查更新, 下载更新, 重启并安装).
 import path from 'node:path'
 import { app, BrowserWindow, clipboard, dialog, shell, type WebContents } from 'electron'
@@ -77,6 +77,10 @@ export async function applyDesktopEffects(area: string, call: string, result: Ap
   if ((area === 'orders' || area === 'reports') && call === 'savePdf' && sender) {
     const data = result.data as { fileName: string }
     return { ok: true, data: { ...data, ...(await saveWindowAsPdf(sender, data.fileName)) } }
+  }
+  if (area === 'reports' && call === 'savedChooseFolder') {
+    const i = (input ?? {}) as { current?: string | null }
+    return { ok: true, data: { supported: true, path: await pick(sender, true, i.current ?? null) } }
   }
   if (area === 'interactions' && call === 'openAttachment') {
     const data = result.data as { path: string; opened: boolean }

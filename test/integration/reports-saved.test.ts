@@ -275,6 +275,14 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     if (locked !== '/sys') fs.chmodSync(locked, 0o700)
   })
 
+  it('the folder picker: the browser mode answers "type it" (the desktop shell fills it in); only with reports.schedule; refused to a desktop client', async () => {
+    expect(await t.call(s.admin.key, 'reports', 'savedChooseFolder', { current: dir })).toEqual({ supported: false, path: null })
+    expectCode(await t.raw(s.mgrB.key, 'reports', 'savedChooseFolder', {}), 'forbidden')
+    const { savedChooseFolder } = await import('../../src-main/modules/reports/reports.saved.service')
+    const actor = { userId: s.admin.userId, teamId: null, permissions: { reports: { actions: ['view', 'export', 'schedule'], scope: 'all' } } }
+    await expect(savedChooseFolder({ ...t.app, syncClient: {} as never, actor } as never)).rejects.toMatchObject({ code: 'rule', extra: { key: 'savedReports.errors.folderElsewhere' } })
+  })
+
   it('a report whose owner lost the right fails with that reason; deleting stops it', async () => {
     const mine = (await t.call(rep.key, 'reports', 'savedList', {}))[0]
     const role = (await t.call(s.admin.key, 'roles', 'list', {})).find((r) => r.code === 'reporting_rep')!

@@ -328,6 +328,11 @@ describe('desktop effects of the system calls (electron mocked)', () => {
 
     expect(await applyDesktopEffects('system', 'chooseFolder', ok({ supported: false, path: null }), { purpose: 'backup', current: '/srv/backups' })).toEqual(ok({ supported: true, path: '/picked/folder' }))
     expect(fake.showOpenDialog.mock.calls[0][0]).toMatchObject({ properties: ['openDirectory', 'createDirectory'], defaultPath: '/srv/backups' })
+    // 定时报告's folder: the same native folder dialog, from the folder typed so far
+    expect(await applyDesktopEffects('reports', 'savedChooseFolder', ok({ supported: false, path: null }), { current: '/srv/reports' })).toEqual(ok({ supported: true, path: '/picked/folder' }))
+    expect(fake.showOpenDialog.mock.calls.at(-1)![0]).toMatchObject({ properties: ['openDirectory', 'createDirectory'], defaultPath: '/srv/reports' })
+    fake.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] })
+    expect(await applyDesktopEffects('reports', 'savedChooseFolder', ok({ supported: false, path: null }), { current: null })).toEqual(ok({ supported: true, path: null }))
     fake.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] })
     expect(await applyDesktopEffects('system', 'chooseFile', ok({ supported: false, path: null }), { purpose: 'restore' })).toEqual(ok({ supported: true, path: null }))
 
@@ -341,6 +346,7 @@ describe('desktop effects of the system calls (electron mocked)', () => {
     for (const call of ['chooseFolder', 'chooseFile', 'saveDesktopPrefs', 'diagnostics']) {
       expect(await applyDesktopEffects('system', call, refused, { openAtLogin: false })).toBe(refused)
     }
+    expect(await applyDesktopEffects('reports', 'savedChooseFolder', refused, { current: null })).toBe(refused)
     expect(fake.showOpenDialog).not.toHaveBeenCalled()
     expect(fake.setLoginItemSettings).toHaveBeenCalledTimes(1)
     expect(fake.clipboardWrite).toHaveBeenCalledTimes(1)

@@ -1,7 +1,7 @@
 import { svc, type AreaHandlers } from '../handler-types'
 import { reportsExport } from './reports.export'
 import { reportsPipeline } from './reports.pipeline'
-import { savedList, savedRemove, savedRun, savedRuns, savedSave } from './reports.saved.service'
+import { savedChooseFolder, savedList, savedRemove, savedRun, savedRuns, savedSave } from './reports.saved.service'
 import { reportsChurn, reportsComposition, reportsContribution, reportsFollowUps, reportsSavePdf, reportsService } from './reports.service'
 
 export const reportsHandlers: AreaHandlers<'reports'> = {
@@ -19,4 +19,5 @@ export const reportsHandlers: AreaHandlers<'reports'> = {
   savedRemove: (c, i) => savedRemove(svc(c), i),
   savedRun: (c, i) => savedRun(svc(c), i),
   savedRuns: (c, i) => savedRuns(svc(c), i),
+  savedChooseFolder: (c) => savedChooseFolder(svc(c)),
 }

@@ -16,7 +16,7 @@ import type { DataScope } from '../../contract/common'
 import { ReportExportInput } from '../../contract/reports'
 import type { ReportFormat, RunStatus, SavedReport, SavedReportFilters, SavedReportInput, SavedReportRun, Schedule } from '../../contract/reports-saved'
 import { PERIOD_PATTERN } from '../../contract/reports-saved'
-import { AppError, fieldError, notFound } from '../../shared/errors'
+import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -229,6 +229,18 @@ export async function savedRuns(ctx: ServiceContext, input: { id: string; limit:
   const scope = requirePerm(ctx.actor, 'reports', 'schedule')
   await loadVisible(ctx, scope, input.id)
   return (await repo.runsOf(ctx.db.knex, input.id, input.limit)).map(toRun)
+}
+
+/**
+ * The folder picker: allowed to whoever may schedule reports; the desktop shell opens the dialog
+ * after this answers (window/desktop-effects.ts). A desktop client in client mode generates
+ * nothing (the central database's server does, on its own machine): its folders are not the
+ * ones the files go to, so it is refused there.
+ */
+export async function savedChooseFolder(ctx: ServiceContext): Promise<{ supported: boolean; path: string | null }> {
+  requirePerm(ctx.actor, 'reports', 'schedule')
+  if (ctx.syncClient) throw ruleError('savedReports.errors.folderElsewhere', 'a desktop client does not generate scheduled reports: type a folder of the server')
+  return { supported: false, path: null }
 }
 
 /** 立即生成: the period given, else the previous whole week (weekly) or month; the files into the report's folder. */

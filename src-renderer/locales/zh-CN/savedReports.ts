@@ -42,6 +42,7 @@ export default {
       folder: '保存到文件夹',
       folderPlaceholder: '完整路径，如 D:\\报表 或 /home/crm/reports',
       folderHint: '运行本程序（桌面版或 crm serve）的电脑上的文件夹',
+      choose: '选择…',
       formats: '格式',
       pdfHint: 'PDF 仅在桌面版中生成',
       lang: '表头语言',
@@ -51,6 +52,7 @@ export default {
     filterText: { team: '团队', owner: '客户经理', region: '地区', level: '客户等级', basis: '口径', dimension: '维度', groupBy: '分组' },
     errors: {
       folderMissing: '文件夹不存在：{folder}',
+      folderElsewhere: '客户端模式下定时报告由中心服务器生成：请输入服务器上的文件夹路径',
       folderNotWritable: '没有写入文件夹的权限：{folder}',
       writeFailed: '写入文件失败：{file}（{reason}）',
       ownerUnavailable: '报告所有人已停用或删除',
