@@ -691,6 +691,11 @@ export const OPPORTUNITY_SEARCH_INDEX: TextSearchIndex = {
   table: 'opportunities', map: 'opportunity_search', mapColumn: 'opportunity_id', fts: 'opportunity_search_fts', grams: 'opportunities_search_grams',
 }
 
+/** The service tickets' search index (migration 20261206003200). */
+export const TICKET_SEARCH_INDEX: TextSearchIndex = {
+  table: 'service_tickets', map: 'ticket_search', mapColumn: 'ticket_id', fts: 'ticket_search_fts', grams: 'service_tickets_search_grams',
+}
+
 /**
  * Only rows the search index says may hold `term` (the caller's LIKE then checks them): as
  * whereCustomerSearchIndexed, for another table's index. SQL Server: unchanged (a plain LIKE).

@@ -249,8 +249,8 @@ describe('mssql DDL (printMigrationSql)', () => {
     try {
       for (const s of sqlite) db.exec(s)
       const names = db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
-      // SQLite's own search indexes (customers 20261206002100, contacts 20261206002200, opportunities 20261206002310): their tables and the FTS5 tables
-      expect(names.map((n) => n.name).filter((n) => !/^(customer|contact|opportunity)_search/.test(n)).sort()).toEqual([...msTables.keys()].sort())
+      // SQLite's own search indexes (customers 20261206002100, contacts 20261206002200, opportunities 20261206002310, service tickets 20261206003200): their tables and the FTS5 tables
+      expect(names.map((n) => n.name).filter((n) => !/^(customer|contact|opportunity|ticket)_search/.test(n)).sort()).toEqual([...msTables.keys()].sort())
     } finally {
       db.close()
     }

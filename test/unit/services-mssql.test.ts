@@ -95,4 +95,23 @@ describe('service tickets on SQL Server (compiled)', () => {
     }
     expect(sql(rem.openTicketReminders(k, ids)).bindings.length).toBeLessThan(2100)
   })
+  it('全局搜索 and the list\'s text search: a plain LIKE under TOP with the wildcards escaped, no index (migration 20261206003200 adds none)', async () => {
+    const scoped = () => repo.visibleTickets(repo.ticketBase(k), k, actor('team-1'), 'own')
+    // even when asked to narrow through the index, SQL Server has none: the same plain LIKE
+    for (const textIndex of [undefined, k]) {
+      const q = sql(repo.searchTicketRows(k, repo.applyFilter(scoped(), { text: '50%_X\\', textIndex }), 400))
+      expect(q.sql).toBe(
+        'select top (@p0) [t].[id], [t].[code], [t].[summary], [t].[customer_id], [t].[search_text], [sc].[name] as [customer_name] from [service_tickets] as [t] ' +
+          'left join [customers] as [sc] on [sc].[id] = [t].[customer_id] where [t].[deleted_at] is null and [t].[customer_id] not in (select [id] from [customers] where [deleted_at] is not null) ' +
+          "and ([t].[owner_id] = @p1 or [t].[created_by] = @p2 or [t].[assigned_to] = @p3) and [t].[search_text] like @p4 escape '\\'",
+      )
+      expect(q.bindings).toEqual([400, ID, ID, ID, '%50\\%\\_x\\\\%'])
+      expect(q.sql).not.toMatch(/match|crm_search_grams|_search_fts/)
+    }
+    expect(await repo.ticketTextIndexServes(k, '恒达')).toBe(false)
+    const ddl = (await printMigrationSql('mssql')).join('\n')
+    expect(ddl).toContain('-- migration 20261206003200_ticket-search-index')
+    const part = ddl.slice(ddl.indexOf('-- migration 20261206003200_ticket-search-index'))
+    expect(part.split('\n').slice(1).join('\n').split('-- migration ')[0].trim()).toBe('')
+  })
 })

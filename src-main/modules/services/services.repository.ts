@@ -3,7 +3,7 @@ import type { Knex } from 'knex'
 import type { Actor } from '../context'
 import type { DataScope } from '../../contract/common'
 import type { TicketStatus, TicketUrgency } from '../../contract/services'
-import { applyPage, whereLike, type PageRequest } from '../../db/dialect'
+import { applyPage, dialectOf, textSearchIndexCount, TICKET_SEARCH_INDEX, whereLike, whereTextSearchIndexed, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -58,6 +58,11 @@ export function visibleTickets(q: Knex.QueryBuilder, db: Knex, actor: Actor, sco
 export interface ListFilter {
   status?: TicketStatus
   text?: string
+  /**
+   * With `text`: the database whose tickets' search index (migration 20261206003200) narrows the
+   * rows the LIKE then checks — set when ticketTextIndexServes says it does; unset: the LIKE alone.
+   */
+  textIndex?: Knex
   customerId?: string
   typeId?: string
   urgency?: TicketUrgency
@@ -80,6 +85,24 @@ function whereOverdue(q: Knex.QueryBuilder, rules: NonNullable<ListFilter['overd
   })
 }
 
+/**
+ * Up to this many tickets offered by the search index, a text search reads them through it; a
+ * more common term reads the tickets in scope and lets LIKE pick (cheaper than that many lookups).
+ */
+export const TICKET_SEARCH_INDEX_CAP = 5000
+
+/**
+ * Whether the tickets' search index narrows `text` to at most TICKET_SEARCH_INDEX_CAP tickets:
+ * SQLite counts its trigram index's rows (a term of fewer than 3 characters after doubling the
+ * Chinese ones makes no trigram: no); PostgreSQL estimates from the GIN index's statistics; SQL
+ * Server has no index (no).
+ */
+export async function ticketTextIndexServes(db: Knex, text: string | undefined): Promise<boolean> {
+  const term = text?.trim().toLowerCase()
+  if (!term) return false
+  return (await textSearchIndexCount(db, dialectOf(db), TICKET_SEARCH_INDEX, term, TICKET_SEARCH_INDEX_CAP)) <= TICKET_SEARCH_INDEX_CAP
+}
+
 export function applyFilter(q: Knex.QueryBuilder, f: ListFilter): Knex.QueryBuilder {
   if (f.status) q.where('t.status', f.status)
   if (f.customerId) q.where('t.customer_id', f.customerId)
@@ -89,7 +112,11 @@ export function applyFilter(q: Knex.QueryBuilder, f: ListFilter): Knex.QueryBuil
     const me = f.mineOf
     q.where((w) => w.where('t.assigned_to', me).orWhere('t.created_by', me))
   }
-  if (f.text) whereLike(q, 't.search_text', f.text.toLowerCase())
+  if (f.text) {
+    const term = f.text.toLowerCase()
+    if (f.textIndex) whereTextSearchIndexed(f.textIndex, q, dialectOf(f.textIndex), TICKET_SEARCH_INDEX, 't.id', 't.search_text', term)
+    whereLike(q, 't.search_text', term)
+  }
   if (f.overdue) whereOverdue(q, f.overdue)
   return q
 }

@@ -26,7 +26,7 @@ import { mayDo, PERM_OF, ticketInScope } from './services.scope'
 import { clockOf, loadSlaRules, overdueBranches } from './services.sla'
 import { buildTicketSearchText, rankSimilar } from './services.text'
 import {
-  applyFilter, archivedCandidates, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
+  applyFilter, archivedCandidates, ticketTextIndexServes, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
   handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
   updateTicket, visibleTickets, type ListFilter, type Row,
 } from './services.repository'
@@ -110,9 +110,12 @@ async function loadVisible(db: Knex, ctx: ServiceContext, id: string): Promise<R
 
 // ---- reading -----------------------------------------------------------------------------------------
 
-function listFilter(ctx: ServiceContext, f: In<typeof TicketFilter>, rules: SlaRuleRow[]): ListFilter {
+/** The list's filter; a text search goes through the tickets' search index when it narrows the text. */
+async function listFilter(ctx: ServiceContext, f: In<typeof TicketFilter>, rules: SlaRuleRow[]): Promise<ListFilter> {
+  const text = f.text?.trim() || undefined
+  const k = ctx.db.knex
   return {
-    text: f.text?.trim() || undefined, customerId: f.customerId, typeId: f.typeId, urgency: f.urgency,
+    text, textIndex: (await ticketTextIndexServes(k, text)) ? k : undefined, customerId: f.customerId, typeId: f.typeId, urgency: f.urgency,
     mineOf: f.mine ? ctx.actor.userId : undefined, overdue: f.overdue ? overdueBranches(rules, ctx.clock.now()) : undefined,
   }
 }
@@ -126,7 +129,7 @@ function scoped(ctx: ServiceContext) {
 export async function servicesList(ctx: ServiceContext, input: In<typeof TicketListInput>) {
   const { k, q } = scoped(ctx)
   const rules = await loadSlaRules(k)
-  const filtered = applyFilter(q(), { ...listFilter(ctx, input.filter, rules), status: input.status })
+  const filtered = applyFilter(q(), { ...(await listFilter(ctx, input.filter, rules)), status: input.status })
   const total = await countTickets(filtered)
   const rows = total ? await pageTickets(k, filtered, input) : []
   const now = ctx.clock.now()
@@ -136,7 +139,7 @@ export async function servicesList(ctx: ServiceContext, input: In<typeof TicketL
 export async function servicesCounts(ctx: ServiceContext, input: { filter: In<typeof TicketFilter> }): Promise<TicketCounts> {
   const { k, q } = scoped(ctx)
   const rules = await loadSlaRules(k)
-  const f = listFilter(ctx, input.filter, rules)
+  const f = await listFilter(ctx, input.filter, rules)
   const per = await statusCounts(applyFilter(q(), f))
   const out = Object.fromEntries(TICKET_STATUSES.map((s) => [s, per.get(s) ?? 0])) as Record<TicketStatus, number>
   return {
@@ -150,7 +153,7 @@ export async function servicesCounts(ctx: ServiceContext, input: { filter: In<ty
 export async function servicesBoard(ctx: ServiceContext, input: { filter: In<typeof TicketFilter>; perColumn: number }): Promise<BoardColumn[]> {
   const { k, q } = scoped(ctx)
   const rules = await loadSlaRules(k)
-  const f = listFilter(ctx, input.filter, rules)
+  const f = await listFilter(ctx, input.filter, rules)
   const per = await statusCounts(applyFilter(q(), f))
   const now = ctx.clock.now()
   const out: BoardColumn[] = []
@@ -502,12 +505,16 @@ export async function servicesSaveSla(ctx: ServiceContext, input: { rules: In<ty
  * summary, request or notes contain the term (the list's search text), the code and the
  * customer's name ranked first. Nothing without the services view permission.
  */
+/** 全局搜索: at most this many matching tickets are read and ranked. */
+const SEARCH_MATCH_CAP = 400
+
 export async function servicesSearchTop(ctx: ServiceContext, term: string, limit: number): Promise<SearchHit[]> {
   if (!can(ctx.actor, 'services', 'view')) return []
   const t = normalizeTerm(term)
   if (!t) return []
   const { k, q } = scoped(ctx)
-  const rows = await searchTicketRows(k, applyFilter(q(), { text: t }), 400)
+  // through the tickets' search index when it narrows the term (the LIKE still checks each)
+  const rows = await searchTicketRows(k, applyFilter(q(), { text: t, textIndex: (await ticketTextIndexServes(k, t)) ? k : undefined }), SEARCH_MATCH_CAP)
   const best = new Set(bestByText(rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id))
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
   const hits: SearchHit[] = []
