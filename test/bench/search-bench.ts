@@ -4,7 +4,11 @@
 // and its SQL — on a demo database of N customers (about 2 contacts and 0–6 orders each).
 // SQLite: generated once into out/bench-data-N (shared with `npm run bench`); PostgreSQL:
 // database crm_bench_search on CRM_TEST_PG_URL's server. A data set made before demo
-// customers had orders gets its demo orders added once.
+// customers had orders gets its demo orders added once. `--pg-db NAME` picks another PostgreSQL
+// database (e.g. a copy made with `create database X template gsearch_bench`).
+// Two tables: the whole search.global per request (wall, main-process CPU and, on PostgreSQL,
+// the server's CPU: the backends' utime + stime from /proc, 10 ms ticks, averaged over the runs),
+// then each area's searchTop alone (called with the request's own call context) per request.
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,6 +18,9 @@ import { dispatch } from '../../src-main/ipc/dispatch'
 import { SessionStore } from '../../src-main/ipc/sessions'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
 import { fillOrders } from '../../src-main/cli/demo-orders'
+import { readFileSync } from 'node:fs'
+import { SEARCH_AREAS, type SearchTop } from '../../src-main/modules/search/search.service'
+import type { ServiceContext } from '../../src-main/modules/context'
 import { makeRng } from '../../src-main/cli/demo-data'
 import type { DbConfig } from '../../src-main/db/config'
 
@@ -88,6 +95,9 @@ const sample = await k('customers').orderBy('code').offset(Math.floor(total / 2)
 const contact = await k('contacts').orderBy('id').first('name', 'mobile')
 const { pinyin } = await import('pinyin-pro')
 const order = await k('orders as o').join('customers as c', 'c.id', 'o.customer_id').whereNull('o.deleted_at').orderBy('o.code').offset(Math.floor(orders / 2)).first('o.code', 'c.name')
+const ticket = await k('service_tickets').whereNull('deleted_at').orderBy('code').offset(10000).first('code', 'summary')
+const ticketWord = ticket ? [...String(ticket.summary)].slice(0, 2).join('') : '漏水'
+const agent = await session('agent', 'bench_agent')
 const initials = pinyin(sample.name, { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 6)
 const fullPinyin = pinyin(sample.name, { toneType: 'none', type: 'array' }).join('').toLowerCase().slice(0, 9)
 
@@ -113,7 +123,44 @@ const cases: Array<[string, string, string]> = [
   ['manager (own scope) "科技"', manager, '科技'],
   [`manager (own scope) initials "${initials}"`, manager, initials],
   ['supervisor (team scope) "有限"', supervisor, '有限'],
+  ...(ticket
+    ? ([
+        [`ticket code "${ticket.code}"`, admin, ticket.code],
+        [`ticket summary words "${ticketWord}"`, admin, ticketWord],
+        [`客服专员 ticket summary words "${ticketWord}"`, agent, ticketWord],
+        ['客服专员 "漏油"', agent, '漏油'],
+        ['客服专员 one character "修"', agent, '修'],
+      ] as Array<[string, string, string]>)
+    : []),
 ]
+
+// each area's searchTop, wrapped: the last call context per login (to call the area alone below)
+const ctxOf = new Map<string, ServiceContext>()
+for (const a of SEARCH_AREAS) {
+  const inner: SearchTop = a.searchTop
+  a.searchTop = (ctx, term, limit) => {
+    ctxOf.set(ctx.actor.login, ctx)
+    return inner(ctx, term, limit)
+  }
+}
+
+/** PostgreSQL: the CPU ms the server's backends of this database have used so far (/proc, same machine). */
+const TICK_MS = 10
+async function serverCpuMs(): Promise<number> {
+  if (dialect !== 'postgres') return 0
+  const r = await k.raw('select pid from pg_stat_activity where datname = current_database()')
+  let ms = 0
+  for (const { pid } of r.rows as Array<{ pid: number }>) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+      ms += (Number(f[11]) + Number(f[12])) * TICK_MS // utime, stime (fields 14 and 15)
+    } catch {
+      // a backend that ended meanwhile
+    }
+  }
+  return ms
+}
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil(xs.length * p) - 1))]
 
 const rows: string[] = []
 let worst = 0
@@ -121,7 +168,9 @@ for (const [name, who, term] of cases) {
   const times: number[] = []
   const cpu: number[] = []
   let hits = 0
+  let server0 = 0
   for (let i = 0; i < RUNS + 3; i++) {
+    if (i === 3) server0 = await serverCpuMs()
     const t0 = performance.now()
     const c0 = process.cpuUsage()
     const r = await dispatch({ app, sessions }, 'search', 'global', { term, limit: 5 }, who)
@@ -134,19 +183,56 @@ for (const [name, who, term] of cases) {
       cpu.push((dc.user + dc.system) / 1000)
     }
   }
+  const serverMs = dialect === 'postgres' ? ((await serverCpuMs()) - server0) / RUNS : 0
   cpu.sort((a, b) => a - b)
   times.sort((a, b) => a - b)
   const med = times[Math.floor(times.length / 2)]
   const p95 = times[Math.floor(times.length * 0.95) - 1] ?? times[times.length - 1]
   const max = times[times.length - 1]
   worst = Math.max(worst, max)
-  rows.push(`| ${name} | ${hits} | ${med.toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${cpu[Math.floor(cpu.length / 2)].toFixed(1)} | ${os.loadavg()[0].toFixed(1)} |`)
+  const serverCol = dialect === 'postgres' ? ` ${serverMs.toFixed(1)} |` : ''
+  rows.push(`| ${name} | ${hits} | ${med.toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${cpu[Math.floor(cpu.length / 2)].toFixed(1)} | ${pct(cpu, 0.95).toFixed(1)} |${serverCol} ${os.loadavg()[0].toFixed(1)} |`)
+}
+
+// each area alone, with the request's call context: wall p50 / p95, main-process CPU p50 / p95 (and the server's, PostgreSQL)
+const areaRows: string[] = []
+for (const [name, who, term] of cases) {
+  const ctx = ctxOf.get(who)
+  const cells: string[] = []
+  for (const a of SEARCH_AREAS) {
+    if (!ctx || !ctx.actor.permissions[a.module]?.actions.includes('view')) {
+      cells.push('—')
+      continue
+    }
+    const wall: number[] = []
+    const cpu: number[] = []
+    let server0 = 0
+    for (let i = 0; i < RUNS + 2; i++) {
+      if (i === 2) server0 = await serverCpuMs()
+      const t0 = performance.now()
+      const c0 = process.cpuUsage()
+      await a.searchTop(ctx, term, 5)
+      const dc = process.cpuUsage(c0)
+      if (i >= 2) {
+        wall.push(performance.now() - t0)
+        cpu.push((dc.user + dc.system) / 1000)
+      }
+    }
+    const server = dialect === 'postgres' ? ` +${(((await serverCpuMs()) - server0) / RUNS).toFixed(1)}` : ''
+    cells.push(`${pct(wall, 0.5).toFixed(1)}/${pct(wall, 0.95).toFixed(1)} · ${pct(cpu, 0.5).toFixed(1)}/${pct(cpu, 0.95).toFixed(1)}${server}`)
+  }
+  areaRows.push(`| ${name} | ${cells.join(' | ')} | ${os.loadavg()[0].toFixed(1)} |`)
 }
 
 console.log(`\nGlobal search in the main process — ${total.toLocaleString('en')} customers, ${contacts.toLocaleString('en')} contacts, ${orders.toLocaleString('en')} orders, ${dialect}, ${RUNS} runs each after 3 warm-ups`)
 console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`)
-console.log('| request | hits shown | median ms | p95 ms | max ms | main-process CPU ms (median) | load (1 min) |')
-console.log('|---|---:|---:|---:|---:|---:|---:|')
+const serverHead = dialect === 'postgres' ? ' server CPU ms (mean) |' : ''
+console.log(`| request | hits shown | median ms | p95 ms | max ms | main-process CPU ms (median) | CPU p95 |${serverHead} load (1 min) |`)
+console.log(`|---|---:|---:|---:|---:|---:|---:|${dialect === 'postgres' ? '---:|' : ''}---:|`)
 for (const r of rows) console.log(r)
+console.log(`\nEach area alone (searchTop with the request's call context): wall p50/p95 ms · main-process CPU p50/p95 ms${dialect === 'postgres' ? ' +server CPU ms (mean)' : ''}; — = the caller may not view it\n`)
+console.log(`| request | ${SEARCH_AREAS.map((a) => a.kind).join(' | ')} | load (1 min) |`)
+console.log(`|---|${SEARCH_AREAS.map(() => '---:').join('|')}|---:|`)
+for (const r of areaRows) console.log(r)
 console.log(`\nworst single request: ${worst.toFixed(1)} ms (target: under 50 ms)`)
 await k.destroy()
