@@ -31,6 +31,7 @@ import * as m20261206003300 from './20261206003300_search-index-js-doubling'
 import * as m20261206003400 from './20261206003400_order-amount-bands'
 import * as m20261206003410 from './20261206003410_list-page-covers'
 import * as m20261206003200 from './20261206003200_ticket-search-index'
+import * as m20261206003210 from './20261206003210_ticket-search-pinyin'
 
 export interface Migration {
   name: string
@@ -69,4 +70,5 @@ export const migrations: Migration[] = [
   { name: '20261206003400_order-amount-bands', up: m20261206003400.up, down: m20261206003400.down },
   { name: '20261206003410_list-page-covers', up: m20261206003410.up, down: m20261206003410.down },
   { name: '20261206003200_ticket-search-index', up: m20261206003200.up, down: m20261206003200.down },
+  { name: '20261206003210_ticket-search-pinyin', up: m20261206003210.up, down: m20261206003210.down },
 ]

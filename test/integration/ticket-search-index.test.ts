@@ -11,6 +11,7 @@ import { doubleHan, searchIndexQuery } from '../../src-main/db/dialect'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { dictId, makeStaff, type Staff } from './customers.fixtures'
 import { versionOf } from '../helpers/versions'
+import * as ticketPinyin from '../../db/migrations/20261206003210_ticket-search-pinyin'
 
 describeEachDb('service ticket search index', (dialect) => {
   let t: TestApp
@@ -61,7 +62,7 @@ describeEachDb('service ticket search index', (dialect) => {
   const searchIds = async (key: string, term: string) =>
     ((await t.call(key, 'search', 'global', { term, limit: 20 })).groups.find((g: { kind: string }) => g.kind === 'ticket')?.items ?? []).map((h: { id: string }) => h.id).sort()
 
-  const TERMS = ['恒达', '恒', '主轴', '高速', '漏油', '50%', '%', '0%_特', '_', 'a_b\\c', '\\', '不存在的词', 'wxyz']
+  const TERMS = ['恒达', '恒', 'foshan', 'fssdhd', 'hfyh', 'hefeiyuhong', '主轴', '高速', '漏油', '50%', '%', '0%_特', '_', 'a_b\\c', '\\', '不存在的词', 'wxyz']
   async function expectSame(terms: string[], when: string) {
     for (const term of terms) {
       const want = await truth(term)
@@ -78,6 +79,23 @@ describeEachDb('service ticket search index', (dialect) => {
     expect(await listIds(s.agent.key, 'a_b\\c')).toEqual([tickets['打折50%_特价'].id])
     expect(await listIds(s.agent.key, 'axb')).toEqual([]) // _ is not a wildcard
     expect((await t.call(s.agent.key, 'services', 'counts', { filter: { text: '恒' } })).all).toBe(3)
+  })
+
+  it('finds tickets by their customer\'s pinyin and initials, ranked as a pinyin match; the migration gives older tickets the pinyin', async () => {
+    const fs = [tickets['主轴异响'].id, tickets['恒温箱不制冷'].id].sort()
+    expect(await searchIds(s.agent.key, 'fssdhd')).toEqual(fs)
+    expect(await listIds(s.agent.key, 'foshanshunde')).toEqual(fs)
+    expect(await listIds(s.agent.key, 'fssdhdjx')).toEqual(fs) // the whole initials
+    const hits = (await t.call(s.agent.key, 'search', 'global', { term: 'hfyhjy', limit: 5 })).groups.find((g: { kind: string }) => g.kind === 'ticket')!.items
+    expect(hits.map((h: { id: string; field: string; match: string }) => [h.id, h.field, h.match])).toEqual([[tickets['打折50%_特价'].id, 'pinyin', 'prefix']])
+    // a ticket written before the pinyin (its old text), then migration 20261206003210
+    const old = tickets['打折50%_特价']
+    const before = String((await k()('service_tickets').where({ id: old.id }).first('search_text')).search_text)
+    await k()('service_tickets').where({ id: old.id }).update({ search_text: before.split('|').filter((p) => !/^[a-z]+$/.test(p)).join('|') })
+    expect(await searchIds(s.agent.key, 'hfyhjy')).toEqual([])
+    await ticketPinyin.up(k())
+    expect(String((await k()('service_tickets').where({ id: old.id }).first('search_text')).search_text)).toBe(before)
+    expect(await searchIds(s.agent.key, 'hfyhjy')).toEqual([old.id])
   })
 
   it('an edit that changes the search text moves the ticket in the index', async () => {

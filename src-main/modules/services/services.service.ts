@@ -25,6 +25,7 @@ import { assertTransition, DEFAULT_SLA_HOURS, feedbackOutcome, minutesBetween, s
 import { mayDo, PERM_OF, ticketInScope } from './services.scope'
 import { clockOf, loadSlaRules, overdueBranches } from './services.sla'
 import { buildTicketSearchText, rankSimilar } from './services.text'
+import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   applyFilter, archivedCandidates, ticketTextIndexServes, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
   handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
@@ -523,6 +524,7 @@ export async function servicesSearchTop(ctx: ServiceContext, term: string, limit
     const m = bestMatch(t, [
       { field: 'code', values: [String(r.code)] },
       { field: 'name', values: [s(r.customer_name), s(r.summary)] },
+      { field: 'pinyin', values: [...pinyinForms(s(r.customer_name)), ...pinyinForms(withoutDivisions(String(r.customer_name ?? '')))] },
     ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the request or a note
     hits.push({
       kind: 'ticket', id: String(r.id).toLowerCase(), title: String(r.summary), subtitle: [String(r.code), s(r.customer_name)].filter(Boolean).join(' · '),

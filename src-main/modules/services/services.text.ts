@@ -2,12 +2,19 @@
 // similarity of two tickets for "similar archived tickets" (character bigrams: Jaccard, overlap): Chinese
 // has no spaces, and two characters are the smallest unit that still carries meaning (维修,
 // 漏水, 报价), so no word segmentation is needed. Pure.
+import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 
 /** The column is string(2000). */
 export const TICKET_SEARCH_MAX = 2000
 
+/**
+ * code | customer | the customer's full pinyin and initials (with and without 省/市/区, as the
+ * customers' own search text) | summary | request | handling notes, lower-cased, cut at the
+ * column's length (the notes go first).
+ */
 export function buildTicketSearchText(t: { code: string; customerName: string; summary: string; request?: string | null; notes?: string[] }): string {
-  const parts = [t.code, t.customerName, t.summary, t.request ?? '', ...(t.notes ?? [])]
+  const pinyin = [...new Set([...pinyinForms(t.customerName), ...pinyinForms(withoutDivisions(t.customerName))])]
+  const parts = [t.code, t.customerName, ...pinyin, t.summary, t.request ?? '', ...(t.notes ?? [])]
   let out = ''
   for (const raw of parts) {
     const p = raw.trim().toLowerCase().replace(/\s+/g, ' ')
