@@ -38,6 +38,7 @@ export function ticketSearchText(t: { code: string; customerName: string; summar
 type Row = Record<string, unknown>
 
 export async function up(knex: Knex): Promise<void> {
+  if ((knex as unknown as { printOnly?: boolean }).printOnly) return // crm migrate --print-sql: DDL only (this is a data fix)
   let after: string | null = null
   for (;;) {
     const q = knex('service_tickets as t').leftJoin('customers as c', 'c.id', 't.customer_id').select('t.id', 't.code', 't.summary', 't.request', 't.search_text', 'c.name as customer_name')
