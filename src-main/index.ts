@@ -29,6 +29,7 @@ import { registerIpc } from './window/ipc-main'
 import { createMainWindow, guardContents, rememberWindowState, secureSession } from './window/main-window'
 import { deepLinkInArgv, PROTOCOL } from './window/deep-link'
 import { DesktopShell } from './window/desktop-shell'
+import { claimSingleInstance } from './window/single-instance'
 import { readWindowState } from './window/window-state'
 import { retryUntilOpen, unreachableApp } from './window/unreachable-app'
 import { startCrashLog } from './window/crash-log'
@@ -181,17 +182,10 @@ async function start() {
   })
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit()
-} else {
+if (claimSingleInstance(app, showWindow, openLink)) {
   // crm:// opens this app (installers register it too; from the source tree it is registered for this electron binary)
   if (app.isPackaged) app.setAsDefaultProtocolClient(PROTOCOL)
   else app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [path.resolve(process.argv[1] ?? '.')])
-  app.on('second-instance', (_e, argv) => {
-    showWindow()
-    const link = deepLinkInArgv(argv)
-    if (link) openLink(link)
-  })
   app.on('open-url', (e, url) => {
     e.preventDefault() // macOS hands links to the running app
     openLink(url)
