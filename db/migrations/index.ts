@@ -27,11 +27,11 @@ import * as m20261206002500 from './20261206002500_saved-reports'
 import * as m20261206002600 from './20261206002600_report-dashboard-cover'
 import * as m20261206002800 from './20261206002800_attachment-contents'
 import * as m20261206002900 from './20261206002900_import-orders-products'
+import * as m20261206003200 from './20261206003200_ticket-search-index'
+import * as m20261206003210 from './20261206003210_ticket-search-pinyin'
 import * as m20261206003300 from './20261206003300_search-index-js-doubling'
 import * as m20261206003400 from './20261206003400_order-amount-bands'
 import * as m20261206003410 from './20261206003410_list-page-covers'
-import * as m20261206003200 from './20261206003200_ticket-search-index'
-import * as m20261206003210 from './20261206003210_ticket-search-pinyin'
 
 export interface Migration {
   name: string
@@ -66,9 +66,9 @@ export const migrations: Migration[] = [
   { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
   { name: '20261206002800_attachment-contents', up: m20261206002800.up, down: m20261206002800.down },
   { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
+  { name: '20261206003200_ticket-search-index', up: m20261206003200.up, down: m20261206003200.down },
+  { name: '20261206003210_ticket-search-pinyin', up: m20261206003210.up, down: m20261206003210.down },
   { name: '20261206003300_search-index-js-doubling', up: m20261206003300.up, down: m20261206003300.down },
   { name: '20261206003400_order-amount-bands', up: m20261206003400.up, down: m20261206003400.down },
   { name: '20261206003410_list-page-covers', up: m20261206003410.up, down: m20261206003410.down },
-  { name: '20261206003200_ticket-search-index', up: m20261206003200.up, down: m20261206003200.down },
-  { name: '20261206003210_ticket-search-pinyin', up: m20261206003210.up, down: m20261206003210.down },
 ]
