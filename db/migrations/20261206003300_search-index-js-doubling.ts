@@ -1,12 +1,12 @@
 // The SQLite search indexes' triggers (customers 20261206002100, contacts 20261206002200,
-// opportunities 20261206002310) double the Chinese characters of a search text through
+// opportunities 20261206002310, service tickets 20261206003200) double the Chinese characters of a search text through
 // `crm_double_han(text)`, a deterministic JavaScript function every SQLite connection of the app
 // registers when it opens (src-main/db/connection.ts, registerSqliteFunctions; the rule is
 // `doubleHan` of src-main/db/dialect.ts) instead of the recursive CTE that evaluated
 // `unicode(substr(...))` per character: that cost ~0.17 ms of CPU per written customer (issue 11:
 // a 100,000-row import), the function ~0.01 ms. The index content is the same, so nothing is
 // rebuilt. A connection without the function (a plain sqlite3 shell, another program) cannot
-// write customers, contacts or opportunities: SQLite answers "no such function: crm_double_han"
+// write customers, contacts, opportunities or tickets: SQLite answers "no such function: crm_double_han"
 // when it prepares the write, and nothing of the statement is written — reading stays possible.
 // PostgreSQL and SQL Server: nothing (their indexes have no such trigger).
 import type { Knex } from 'knex'
@@ -14,11 +14,12 @@ import { doubledHanSql } from './20261206002100_customer-search-index'
 
 const isSqlite = (knex: Knex) => ['sqlite3', 'better-sqlite3'].includes(String(knex.client.config.client))
 
-/** table, its search side table and id column, the trigger name prefix, and whether a null search text is skipped */
+/** table, its search side table and id column, the trigger name prefix, whether a null search text is skipped, the text indexed */
 const INDEXES = [
-  { table: 'customers', side: 'customer_search', key: 'customer_id', prefix: 'customers', nullable: false },
-  { table: 'contacts', side: 'contact_search', key: 'contact_id', prefix: 'contacts', nullable: true },
-  { table: 'opportunities', side: 'opportunity_search', key: 'opportunity_id', prefix: 'opportunities', nullable: false },
+  { table: 'customers', side: 'customer_search', key: 'customer_id', prefix: 'customers', nullable: false, text: 'new.search_text' },
+  { table: 'contacts', side: 'contact_search', key: 'contact_id', prefix: 'contacts', nullable: true, text: 'new.search_text' },
+  { table: 'opportunities', side: 'opportunity_search', key: 'opportunity_id', prefix: 'opportunities', nullable: false, text: 'new.search_text' },
+  { table: 'service_tickets', side: 'ticket_search', key: 'ticket_id', prefix: 'service_tickets', nullable: false, text: "coalesce(new.search_text, '')" },
 ] as const
 
 async function triggers(knex: Knex, doubled: (text: string) => string) {
@@ -29,8 +30,8 @@ async function triggers(knex: Knex, doubled: (text: string) => string) {
     for (const t of ['insert', 'update', 'delete']) await knex.schema.raw(`drop trigger if exists ${x.prefix}_search_${t}`)
     const rowOf = (id: string) => `(select id from ${x.side} where ${x.key} = ${id})`
     const fill = x.nullable
-      ? `insert into ${x.side}_fts (rowid, grams) select ${rowOf('new.id')}, ${doubled('new.search_text')} where new.search_text is not null`
-      : `insert into ${x.side}_fts (rowid, grams) values (${rowOf('new.id')}, ${doubled('new.search_text')})`
+      ? `insert into ${x.side}_fts (rowid, grams) select ${rowOf('new.id')}, ${doubled(x.text)} where new.search_text is not null`
+      : `insert into ${x.side}_fts (rowid, grams) values (${rowOf('new.id')}, ${doubled(x.text)})`
     const side = `insert into ${x.side} (${x.key}) select new.id where not exists (select 1 from ${x.side} where ${x.key} = new.id)`
     await trigger(`create trigger ${x.prefix}_search_insert after insert on ${x.table}`, [side, fill])
     await trigger(`create trigger ${x.prefix}_search_update after update of search_text on ${x.table} when old.search_text is not new.search_text`, [
