@@ -31,6 +31,9 @@ export const findInteraction = (db: Knex, id: string): Promise<Row | undefined> 
 
 export const insertInteraction = (db: Knex, row: Row) => db('interactions').insert(row)
 
+/** Many records in statements under the dialect's parameter limit (rows with the same columns). */
+export const insertInteractions = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'interactions', rows)
+
 /**
  * Updates a record; with `expectVersion` only while its stored version is still that one (the
  * version the edit is based on). Answers how many rows changed: 0 means someone changed it first.
@@ -154,6 +157,17 @@ export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefi
       'c.contact_policy_id', 'p.label as policy_label', 'p.cycle_days as policy_cycle_days', 'p.deleted_at as policy_deleted_at',
     )
 
+/** The customers of a batch of new records (live ones, with the owner's team), ≤ 500 ids. */
+export const customersForWriteQuery = (db: Knex, ids: string[]) =>
+  db('customers as c').leftJoin('users as o', 'o.id', 'c.owner_id').whereIn('c.id', ids).whereNull('c.deleted_at').select('c.id', 'c.name', 'c.owner_id', 'o.team_id as owner_team_id')
+
+/** findCustomerForWrite of many customers (live ones only), 500 ids a query. */
+export async function findCustomersForWrite(db: Knex, ids: string[]): Promise<Row[]> {
+  const out: Row[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await customersForWriteQuery(db, ids.slice(i, i + 500))))
+  return out
+}
+
 /** A customer deleted (soft) with its owner's team: where an offline note on it is kept (sync). */
 export const findDeletedCustomer = (db: Knex, id: string): Promise<Row | undefined> =>
   db('customers as c')
@@ -164,6 +178,16 @@ export const findDeletedCustomer = (db: Knex, id: string): Promise<Row | undefin
 
 export const findContact = (db: Knex, id: string): Promise<Row | undefined> =>
   db('contacts').where({ id }).whereNull('deleted_at').first('id', 'customer_id', 'name')
+
+/** Live contacts by id (≤ 500 ids). */
+export const contactsQuery = (db: Knex, ids: string[]) => db('contacts').whereIn('id', ids).whereNull('deleted_at').select('id', 'customer_id', 'name')
+
+/** findContact of many contacts, 500 ids a query. */
+export async function findContacts(db: Knex, ids: string[]): Promise<Row[]> {
+  const out: Row[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await contactsQuery(db, ids.slice(i, i + 500))))
+  return out
+}
 
 export const findChannel = (db: Knex, id: string): Promise<Row | undefined> =>
   db('dict_items').where({ id, type_code: 'interaction_channel' }).whereNull('deleted_at').first('id', 'enabled')

@@ -15,13 +15,16 @@ import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyOutsideTeam, can, inScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
-import { INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp } from '../reminders/system-reminders.service'
+import {
+  INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp, syncFollowUps, type FollowUpOf,
+} from '../reminders/system-reminders.service'
 import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
-import { diff, recordAudit, type Changes } from '../audit/audit.service'
+import { diff, recordAudit, recordAuditMany, type Changes } from '../audit/audit.service'
 import {
   countInteractionsIn, countInteractionsInAll, countOpenPromisesDue, countOpenPromisesDueAll,
-  attachmentsOf, findChannel, findContact, findCustomerForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf, insertInteraction, insertPromises,
+  attachmentsOf, findChannel, findContact, findContacts, findCustomerForWrite, findCustomersForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf,
+  insertInteraction, insertInteractions, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
   updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
@@ -255,6 +258,93 @@ export async function interactionsWrite(ctx: ServiceContext, input: In<typeof In
       nextFollowUpAt: input.nextFollowUpAt ? isoOf(input.nextFollowUpAt) : null, recipientId: ownerId,
     })
     return id
+  })
+}
+
+/** The columns of a new record, every one present (so many rows go in one statement). */
+const NEW_ROW_DEFAULTS: Row = {
+  contact_id: null, kind: 'record', place: null, detail: null, outcome: null, next_follow_up_at: null, visit_goal: null, goal_met: null, improvement: null,
+}
+
+/**
+ * Many creates at once (a sync push's run of offline records, each with the id its client chose):
+ * for each the checks, row, promises, audit entry and follow-up reminder of interactionsWrite,
+ * and 最近联系/下次联系 and the reminder kinds an interaction moves, for each customer — written
+ * set-based under one version. A customer's records go in waves (its first record in the first,
+ * its second in the second…), each wave settling its customers once, so every customer passes
+ * through the same states as with one write per record and the same rows result (a contact-cycle
+ * occasion met by the customer's next record included). Writes the records before the first one
+ * refused and answers how many it wrote (0: the first is refused; the caller writes it alone to
+ * answer its reason).
+ */
+export async function interactionsWriteMany(ctx: ServiceContext, items: Array<{ input: In<typeof InteractionCreate>; id: string }>): Promise<number> {
+  if (!items.length) return 0
+  const scope = requirePerm(ctx.actor, 'interactions', 'create')
+  const now = ctx.clock.now()
+  const nowIso = now.toISOString()
+  const dialect = ctx.db.dialect
+  return ctx.db.knex.transaction(async (trx) => {
+    const customers = new Map((await findCustomersForWrite(trx, [...new Set(items.map((i) => i.input.customerId))])).map((c) => [String(c.id), c]))
+    const contactIds = [...new Set(items.flatMap((i) => (i.input.contactId ? [i.input.contactId] : [])))]
+    const contacts = new Map((await findContacts(trx, contactIds)).map((c) => [String(c.id), c]))
+    const channels = new Map<string, boolean>()
+    const refused = async (input: In<typeof InteractionCreate>) => {
+      try {
+        checkTimes(input, now)
+        checkFollowUp(input.occurredAt, input.nextFollowUpAt)
+      } catch {
+        return true
+      }
+      const customer = customers.get(input.customerId)
+      if (!customer || !inScope(ctx.actor, scope, str(customer.owner_id), str(customer.owner_team_id))) return true
+      const ct = input.contactId ? contacts.get(input.contactId) : null
+      if (ct === undefined || (ct && ct.customer_id !== input.customerId)) return true
+      if (!channels.has(input.channelId)) {
+        const ch = await findChannel(trx, input.channelId)
+        channels.set(input.channelId, !!ch && toBool(ch.enabled))
+      }
+      return !channels.get(input.channelId)
+    }
+    let valid = 0
+    while (valid < items.length && !(await refused(items[valid].input))) valid++
+    if (!valid) return 0
+    const version = versionOf(trx)
+    const v = await version()
+    const waves: Array<typeof items> = []
+    const seen = new Map<string, number>()
+    for (const item of items.slice(0, valid)) {
+      const n = seen.get(item.input.customerId) ?? 0
+      seen.set(item.input.customerId, n + 1)
+      ;(waves[n] ??= []).push(item)
+    }
+    for (const wave of waves) {
+      const rows: Row[] = []
+      const promises: Row[] = []
+      const followUps: FollowUpOf[] = []
+      for (const { input, id } of wave) {
+        const customer = customers.get(input.customerId)!
+        const ownerId = str(customer.owner_id) ?? ctx.actor.userId
+        rows.push({
+          id, customer_id: input.customerId, owner_id: ownerId, created_by: ctx.actor.userId, created_at: nowIso, updated_at: nowIso, version: v, deleted_at: null,
+          ...NEW_ROW_DEFAULTS, ...columnsOf(input, input.kind),
+        })
+        promises.push(...input.promises.map((p) => promiseRow(p, id, input.customerId, ownerId, nowIso, v)))
+        followUps.push({
+          id, customerId: input.customerId, customerName: String(customer.name), contactId: input.contactId ?? null, subject: input.subject,
+          nextFollowUpAt: input.nextFollowUpAt ? isoOf(input.nextFollowUpAt) : null, recipientId: ownerId,
+        })
+      }
+      await insertInteractions(trx, dialect, rows)
+      await insertPromises(trx, dialect, promises)
+      await recordAuditMany(trx, dialect, ctx.actor, nowIso, rows.map((r) => ({
+        entity: 'interaction' as const, entityId: String(r.id), parentId: String(r.customer_id), action: 'create' as const, changes: shortened(diff(null, auditView(r))),
+      })))
+      const customerIds = [...new Set(wave.map((i) => i.input.customerId))]
+      await syncFollowUps(trx, ctx, version, followUps)
+      await refreshCustomerContact(trx, customerIds, version)
+      await evaluateCustomers(trx, ctx, customerIds, version, INTERACTION_KINDS)
+    }
+    return valid
   })
 }
 

@@ -253,23 +253,23 @@ export const findUserLink = (db: Knex, id: string): Promise<Row | undefined> =>
 
 // ---- customers' contact facts ---------------------------------------------------------------
 
-export async function lastContactOf(db: Knex, customerId: string): Promise<unknown> {
-  const r = await db('interactions').where({ customer_id: customerId }).whereNull('deleted_at').max({ v: 'occurred_at' }).first()
-  return r?.v ?? null
-}
+/** The latest live interaction's time of each of some customers (≤ 500 ids): 最近联系. */
+export const lastContactsOf = (db: Knex, customerIds: string[]): Promise<Array<{ customer_id: string; v: unknown }>> =>
+  db('interactions').whereIn('customer_id', customerIds).whereNull('deleted_at').groupBy('customer_id').select('customer_id', db.raw('max(occurred_at) as v'))
 
-/** The earliest open follow-up of a customer (its snooze time when snoozed). */
-export async function nextFollowUpOf(db: Knex, customerId: string): Promise<Row | undefined> {
-  return db('reminders as r')
-    .where({ 'r.customer_id': customerId, 'r.source': 'follow_up' })
+/** The earliest open follow-up of each of some customers (≤ 500 ids; its snooze time when snoozed): 下次联系. */
+export const nextFollowUpsOf = (db: Knex, customerIds: string[]): Promise<Array<{ customer_id: string; at: unknown }>> =>
+  db('reminders as r')
+    .whereIn('r.customer_id', customerIds)
+    .where('r.source', 'follow_up')
     .whereNull('r.done_at')
     .whereNull('r.deleted_at')
-    .orderByRaw(`${EFFECTIVE} asc`)
-    .first(db.raw(`${EFFECTIVE} as at`))
-}
+    .groupBy('r.customer_id')
+    .select('r.customer_id', db.raw(`min(${EFFECTIVE}) as at`))
 
-export const customerContactFacts = (db: Knex, id: string): Promise<Row | undefined> =>
-  db('customers').where({ id }).first('id', 'last_contact_at', 'next_contact_at', 'deleted_at')
+/** The stored 最近联系 / 下次联系 of some customers (≤ 500 ids). */
+export const customersContactFacts = (db: Knex, ids: string[]): Promise<Row[]> =>
+  db('customers').whereIn('id', ids).select('id', 'last_contact_at', 'next_contact_at', 'deleted_at')
 
 export const updateCustomerContactFacts = (db: Knex, id: string, patch: Row) => db('customers').where({ id }).update(patch)
 

@@ -31,7 +31,7 @@ import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
 import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
 import {
-  findRemindersByIds, insertReminders, lastContactOf, nextFollowUpOf, customerContactFacts, reopenDone, updateCustomerContactFacts,
+  findRemindersByIds, insertReminders, lastContactsOf, nextFollowUpsOf, customersContactFacts, reopenDone, updateCustomerContactFacts,
   updateReminder, writeSetting, type Row,
 } from './reminders.repository'
 import {
@@ -800,13 +800,21 @@ async function followUpsMismatched(ev: EvalRun, open: Row[]) {
  * follow-up) from the facts; writes (with a new version) only when they changed.
  */
 export async function refreshCustomerContact(db: Knex, customerIds: Iterable<string>, version: () => Promise<number>) {
-  for (const id of customerIds) {
-    const cur = await customerContactFacts(db, id)
-    if (!cur) continue
-    const last = toIso(await lastContactOf(db, id))
-    const next = toIso((await nextFollowUpOf(db, id))?.at)
-    if (last === toIso(cur.last_contact_at) && next === toIso(cur.next_contact_at)) continue
-    await updateCustomerContactFacts(db, id, { last_contact_at: last, next_contact_at: next, version: await version() })
+  const ids = [...new Set(customerIds)]
+  // three reads per 500 customers (the same facts as one customer at a time), a write per changed one
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500)
+    const facts = await customersContactFacts(db, slice)
+    if (!facts.length) continue
+    const last = new Map((await lastContactsOf(db, slice)).map((r) => [String(r.customer_id), toIso(r.v)]))
+    const next = new Map((await nextFollowUpsOf(db, slice)).map((r) => [String(r.customer_id), toIso(r.at)]))
+    for (const cur of facts) {
+      const id = String(cur.id)
+      const l = last.get(id) ?? null
+      const n = next.get(id) ?? null
+      if (l === toIso(cur.last_contact_at) && n === toIso(cur.next_contact_at)) continue
+      await updateCustomerContactFacts(db, id, { last_contact_at: l, next_contact_at: n, version: await version() })
+    }
   }
 }
 
@@ -985,30 +993,54 @@ export async function evaluateCustomers(
   }
 }
 
+export interface FollowUpOf {
+  id: string
+  customerId: string
+  customerName: string
+  contactId: string | null
+  subject: string
+  nextFollowUpAt: string | null
+  recipientId: string
+}
+
 /** One follow-up reminder per interaction (source key follow_up:<id>), created, moved or retracted. */
-export async function syncFollowUp(
-  trx: Knex.Transaction,
-  app: Pick<AppContext, 'db' | 'clock'>,
-  version: () => Promise<number>,
-  i: { id: string; customerId: string; customerName: string; contactId: string | null; subject: string; nextFollowUpAt: string | null; recipientId: string },
-) {
-  const ev = await newRun(trx, app, [i.customerId])
+export function syncFollowUp(trx: Knex.Transaction, app: Pick<AppContext, 'db' | 'clock'>, version: () => Promise<number>, i: FollowUpOf) {
+  return syncFollowUps(trx, app, version, [i])
+}
+
+/**
+ * syncFollowUp of many records at once (a sync push's batch of offline records): the same
+ * reminders, read and written a slice at a time rather than one record at a time.
+ */
+export async function syncFollowUps(trx: Knex.Transaction, app: Pick<AppContext, 'db' | 'clock'>, version: () => Promise<number>, list: FollowUpOf[]) {
+  if (!list.length) return
+  const ev = await newRun(trx, app, [...new Set(list.map((i) => i.customerId))])
   ev.version = version
-  const id = keyId(followUpKey(i.id))
-  if (!i.nextFollowUpAt) {
-    const e = (await findRemindersByIds(trx, [id]))[0]
-    if (e && !e.deleted_at && !e.done_at) await close(ev, [e], 'retract')
-    return
+  const existing = new Map<string, Row>()
+  const ids = list.map((i) => keyId(followUpKey(i.id)))
+  for (let n = 0; n < ids.length; n += 500) for (const r of await findRemindersByIds(trx, ids.slice(n, n + 500))) existing.set(String(r.id), r)
+  const retract: Row[] = []
+  const wanted: WantedReminder[] = []
+  list.forEach((i, n) => {
+    const e = existing.get(ids[n])
+    if (!i.nextFollowUpAt) {
+      if (e && !e.deleted_at && !e.done_at) retract.push(e)
+      return
+    }
+    wanted.push({
+      key: followUpKey(i.id), source: 'follow_up', sourceId: i.id, ownerId: i.recipientId, title: titles.followUp(i.customerName, i.subject),
+      customerId: i.customerId, contactId: i.contactId, dueAt: toIso(i.nextFollowUpAt)!,
+    })
+  })
+  await close(ev, retract, 'retract')
+  for (const i of list) {
+    const e = existing.get(keyId(followUpKey(i.id)))
+    // a done follow-up given a new date is open again: it is the next follow-up of this record
+    if (i.nextFollowUpAt && e && !e.deleted_at && e.done_at && toIso(e.due_at) !== toIso(i.nextFollowUpAt)) {
+      await updateReminder(trx, String(e.id), { done_at: null, updated_at: ev.nowIso, version: await version() })
+    }
   }
-  const e = (await findRemindersByIds(trx, [id]))[0]
-  // a done follow-up given a new date is open again: it is the next follow-up of this record
-  if (e && !e.deleted_at && e.done_at && toIso(e.due_at) !== toIso(i.nextFollowUpAt)) {
-    await updateReminder(trx, id, { done_at: null, updated_at: ev.nowIso, version: await version() })
-  }
-  await ensureReminders(ev, [{
-    key: followUpKey(i.id), source: 'follow_up', sourceId: i.id, ownerId: i.recipientId, title: titles.followUp(i.customerName, i.subject),
-    customerId: i.customerId, contactId: i.contactId, dueAt: toIso(i.nextFollowUpAt)!,
-  }])
+  await ensureReminders(ev, wanted)
 }
 
 // ---- for other modules ----------------------------------------------------------------------------------

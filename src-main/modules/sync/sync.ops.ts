@@ -10,7 +10,7 @@ import { PlanStepResultEdit } from '../../contract/opportunities'
 import { AppError } from '../../shared/errors'
 import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
-import { interactionsCreate, interactionsGet, interactionsKeepOnDeletedCustomer, interactionsRemove, interactionsUpdate, interactionsWrite } from '../interactions/interactions.service'
+import { interactionsCreate, interactionsGet, interactionsKeepOnDeletedCustomer, interactionsRemove, interactionsUpdate, interactionsWrite, interactionsWriteMany } from '../interactions/interactions.service'
 import { remindersCreate, remindersDone, remindersGet, remindersSnooze, remindersUpdate } from '../reminders/reminders.service'
 import { attachmentsAdd } from '../interactions/attachments.service'
 import { opportunitiesGetStep, opportunitiesRecordResult } from '../opportunities/opportunities.service'
@@ -45,6 +45,12 @@ interface Op {
   stored?(input: never, out: never): unknown
   /** runs on the central database, inside the push's transaction for this mutation */
   central(ctx: ServiceContext, input: never, m: { entityId: string; base: Record<string, unknown> | null }): Promise<Applied>
+  /**
+   * A run of this operation's mutations applied at once (set-based): those before the first one
+   * refused, each answered `applied`; answers how many (the refused one then goes through `central`
+   * alone, which answers its reason)
+   */
+  centralMany?(ctx: ServiceContext, items: Array<{ input: never; entityId: string }>): Promise<number>
 }
 
 const norm = (v: unknown): string => {
@@ -189,6 +195,9 @@ export const OPS: Record<string, Op> = {
         return { status: 'kept', key: 'sync.keptOnDeletedCustomer' }
       }
     },
+    // the common push (a day of notes): one version, chunked inserts, each customer settled once
+    centralMany: (ctx, items: Array<{ input: Parameters<typeof interactionsWrite>[1]; entityId: string }>) =>
+      interactionsWriteMany(ctx, items.map((i) => ({ input: i.input, id: i.entityId }))),
   },
   // an edit of a record: a note never conflicts — each field edited offline applies over the
   // central one (the rep's latest word), the promises as the offline list says

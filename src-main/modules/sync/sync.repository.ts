@@ -140,6 +140,9 @@ export const findMutationResult = (db: Knex, clientId: string, mutationId: numbe
 
 export const insertMutationResult = (db: Knex, row: Row) => db('sync_mutation_results').insert(row)
 
+/** Many register entries (a batch applied at once), in statements under the parameter limit. */
+export const insertMutationResults = (db: Knex, rows: Row[]) => insertRows(db, 'sync_mutation_results', rows)
+
 // ---- client: state, outbox, conflicts -----------------------------------------------------------
 
 export async function readState(db: Knex): Promise<Record<string, string | null>> {

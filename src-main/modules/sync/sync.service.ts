@@ -19,7 +19,7 @@ import { newId } from '../../db/ids'
 import { knowsMigration, latestMigration } from '../../db/migrate'
 import { OPS, type Applied } from './sync.ops'
 import {
-  changedRows, clientLastMutation, filteredTable, findMutationResult, insertMutationResult, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
+  changedRows, clientLastMutation, filteredTable, findMutationResult, insertMutationResult, insertMutationResults, leftScopeAtVersion, leftScopeRows, lockClient, readSyncHead, rowsAtVersion,
   rowsWhereIn, touchClient, wholeTable, type Row, type ScopeSpec,
 } from './sync.repository'
 
@@ -313,6 +313,8 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
   const list = [...input.mutations].sort((a, b) => a.mutationId - b.mutationId)
   const holds = (m: Mutation) => !OPS[m.operation] || !knowsMigration(m.schema)
   let i = 0
+  // a run that failed as a whole is applied one by one up to here (no second attempt of a part of it)
+  let oneByOneUntil = 0
   while (i < list.length && !holds(list[i])) {
     const batch: MutationResult[] = []
     await db.transaction(async (trx) => {
@@ -320,18 +322,57 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
       const client = await lockClient(trx, input.clientId, ctx.actor.userId, ctx.clock.now().toISOString())
       if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
       let last = client.last_mutation_id
-      for (; i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || Date.now() - started < PUSH_BATCH_MS); i++) {
+      const register = (m: Mutation, r: MutationResult, now: string) => ({
+        id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
+        operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
+      })
+      while (i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || Date.now() - started < PUSH_BATCH_MS)) {
         const m = list[i]
         const op = OPS[m.operation]
         // an answer is stored only with its register update: none above the last applied id
         const stored = m.mutationId <= last ? await findMutationResult(trx, input.clientId, m.mutationId) : undefined
         if (stored) {
           batch.push({ ...(JSON.parse(String(stored.result)) as MutationResult), repeated: true })
+          i++
           continue
         }
         if (m.mutationId <= last) {
           batch.push({ mutationId: m.mutationId, status: 'applied', repeated: true })
+          i++
           continue
+        }
+        // a run of the same operation that applies set-based (offline notes): the part before the
+        // first refused mutation in one savepoint; the refused one alone below, with its reason
+        const run: Array<{ m: Mutation; input: unknown }> = []
+        if (op.centralMany && i >= oneByOneUntil) {
+          for (let j = i; j < list.length && run.length < PUSH_BATCH - batch.length && list[j].operation === m.operation && !holds(list[j]); j++) {
+            const parsed = op.input.safeParse(list[j].args)
+            if (!parsed.success) break
+            run.push({ m: list[j], input: parsed.data })
+          }
+        }
+        if (run.length > 1) {
+          const many = op.centralMany!
+          const done = await trx
+            .transaction(async (sp) => {
+              const sctx: ServiceContext = { ...ctx, db: { knex: sp, dialect: ctx.db.dialect } }
+              return many(sctx, run.map((r) => ({ input: r.input as never, entityId: r.m.entityId })))
+            })
+            .catch(() => {
+              // not a refusal (those are answered by count): this run one by one, which answers it
+              oneByOneUntil = i + run.length
+              return 0
+            })
+          if (done > 0) {
+            const now = ctx.clock.now().toISOString()
+            const applied = run.slice(0, done).map((r) => r.m)
+            const rs: MutationResult[] = applied.map((a) => ({ mutationId: a.mutationId, status: 'applied' }))
+            await insertMutationResults(trx, applied.map((a, n) => register(a, rs[n], now)))
+            last = applied[applied.length - 1].mutationId
+            batch.push(...rs)
+            i += done
+            continue
+          }
         }
         const now = ctx.clock.now().toISOString()
         let r: MutationResult
@@ -347,12 +388,10 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
           if (!biz) throw e
           r = { mutationId: m.mutationId, status: 'rejected', error: biz.toApi() }
         }
-        await insertMutationResult(trx, {
-          id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
-          operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
-        })
+        await insertMutationResult(trx, register(m, r, now))
         last = m.mutationId
         batch.push(r)
+        i++
       }
       if (last !== client.last_mutation_id) await touchClient(trx, input.clientId, { last_mutation_id: last, last_seen_at: ctx.clock.now().toISOString() })
     })
