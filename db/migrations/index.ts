@@ -27,6 +27,7 @@ import * as m20261206002500 from './20261206002500_saved-reports'
 import * as m20261206002600 from './20261206002600_report-dashboard-cover'
 import * as m20261206002800 from './20261206002800_attachment-contents'
 import * as m20261206002900 from './20261206002900_import-orders-products'
+import * as m20261206003100 from './20261206003100_sync-runs'
 import * as m20261206003200 from './20261206003200_ticket-search-index'
 import * as m20261206003210 from './20261206003210_ticket-search-pinyin'
 import * as m20261206003300 from './20261206003300_search-index-js-doubling'
@@ -66,6 +67,7 @@ export const migrations: Migration[] = [
   { name: '20261206002600_report-dashboard-cover', up: m20261206002600.up, down: m20261206002600.down },
   { name: '20261206002800_attachment-contents', up: m20261206002800.up, down: m20261206002800.down },
   { name: '20261206002900_import-orders-products', up: m20261206002900.up, down: m20261206002900.down },
+  { name: '20261206003100_sync-runs', up: m20261206003100.up, down: m20261206003100.down },
   { name: '20261206003200_ticket-search-index', up: m20261206003200.up, down: m20261206003200.down },
   { name: '20261206003210_ticket-search-pinyin', up: m20261206003210.up, down: m20261206003210.down },
   { name: '20261206003300_search-index-js-doubling', up: m20261206003300.up, down: m20261206003300.down },

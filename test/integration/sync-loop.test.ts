@@ -13,6 +13,7 @@ import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import type { AppContext } from '../../src-main/modules/context'
 import { openDb } from '../../src-main/db/connection'
 import { SyncLoop } from '../../src-main/modules/sync/sync.loop'
+import { SyncClient } from '../../src-main/modules/sync/sync.client'
 import { DesktopSync } from '../../src-main/modules/sync/sync.desktop'
 import { dispatch } from '../../src-main/ipc/dispatch'
 import { SessionStore } from '../../src-main/ipc/sessions'
@@ -106,6 +107,40 @@ describeEachDb('desktop client: sync timer and client mode', (dialect) => {
     expect(loop.runs[0]).toMatchObject({ ok: false, reachable: true, error: { code: 'not_found' } })
     await loop.stop()
     await c.close()
+  })
+
+  it('the 同步详情 run history is kept in the client cache: the newest runs survive a restart, older ones are pruned', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `历史客户${tag()}` })
+    const c = await openClient()
+    let central: AppContext = t.app
+    const loop = new SyncLoop(c, async () => central, { intervalMs: 60_000, retryMs: 60_000, login: w.repA.login, keepRuns: 3 })
+    await loop.now()
+    await loop.now()
+    central = down
+    await loop.now()
+    central = t.app
+    await c.write('interactions.create', note(cust.id, `历史${n}`))
+    await loop.now()
+    await loop.stop()
+    expect(loop.runs).toHaveLength(3)
+    const before = loop.runs.map((r) => ({ ...r }))
+    const dir = c.dir
+    await c.close()
+
+    // the app restarts: a new client on the same folder, a new timer
+    const again = await SyncClient.open(dir)
+    const restarted = new SyncLoop(again, async () => t.app, { intervalMs: 60_000, retryMs: 60_000, keepRuns: 3 })
+    await restarted.ready
+    expect(restarted.runs).toEqual(before)
+    expect(restarted.runs[0]).toMatchObject({ ok: true, pushed: 1, applied: 1 })
+    expect(restarted.runs[1]).toMatchObject({ ok: false, reachable: false, error: { code: 'db_unreachable' } })
+    expect(Number((await again.local.db.knex('sync_runs').count({ n: '*' }).first())!.n)).toBe(3)
+    // a new run goes on top and the oldest leaves, in memory and in the cache
+    await restarted.now()
+    await restarted.stop()
+    expect(restarted.runs.slice(1)).toEqual(before.slice(0, 2))
+    expect((await again.runs(10)).map((r) => r.startedAt)).toEqual(restarted.runs.map((r) => r.startedAt))
+    await again.close()
   })
 
   it('syncs every interval; a new interval applies at once', async () => {

@@ -20,8 +20,10 @@ import {
 import {
   clearTable, codeHolders, countLive, countPending, deleteWhereIn, deleteWhereParentIn, findConflict, findUserByLogin, insertConflict, insertOutbox, lastOutboxId, markRefreshed,
   openConflicts, outboxAll, outboxAppliedUnrefreshed, outboxByStatus, putRows, readState, requeueAfter, resolveConflict, setCode, updateOutbox, writeState,
-  findRow, ensureLocalHead, insertRows, localColumns, ownAttachments, type Row,
+  findRow, ensureLocalHead, insertRows, localColumns, ownAttachments, insertRun, pruneRuns, recentRuns, type Row,
 } from './sync.repository'
+import type { SyncRun } from './sync.loop'
+import { toBool } from '../../db/dialect'
 import { attachmentsContent, hasAttachmentFile, saveAttachmentFile } from '../interactions/attachments.service'
 
 /** Fault injection for tests (and nothing else): each hook may throw to simulate a crash there. */
@@ -137,6 +139,23 @@ export class SyncClient {
       })
       return out
     })
+  }
+
+  /** Records a sync run for the 同步详情 page, keeping the newest `keep`. */
+  async saveRun(run: SyncRun, keep: number) {
+    const { startedAt, finishedAt, ok, reachable, ...detail } = run
+    await this.local.db.knex.transaction(async (trx) => {
+      await insertRun(trx, { started_at: startedAt, finished_at: finishedAt, ok, reachable, detail: JSON.stringify(detail) })
+      await pruneRuns(trx, keep)
+    })
+  }
+
+  /** The recorded sync runs, newest first (they survive a restart). */
+  async runs(limit: number): Promise<SyncRun[]> {
+    return (await recentRuns(this.local.db.knex, limit)).map((r) => ({
+      startedAt: String(r.started_at), finishedAt: String(r.finished_at), ok: toBool(r.ok), reachable: toBool(r.reachable),
+      ...(parse(r.detail) as Omit<SyncRun, 'startedAt' | 'finishedAt' | 'ok' | 'reachable'>),
+    }))
   }
 
   async outbox() {

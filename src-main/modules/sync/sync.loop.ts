@@ -40,7 +40,7 @@ export interface SyncLoopOptions {
   /** the first sync's login (a new client folder) */
   login?: string
   hooks?: SyncHooks
-  /** how many runs `runs` keeps (newest first) */
+  /** how many runs `runs` keeps (newest first), in memory and in the cache (default KEEP_RUNS) */
   keepRuns?: number
   /** how soon after a nudge (a local write) the sync runs */
   nudgeMs?: number
@@ -53,14 +53,19 @@ const toError = (e: unknown): ApiError =>
       ? e.toApi()
       : new AppError('internal', e instanceof Error ? e.message : String(e), { key: 'errors.internal' }).toApi()
 
+/** Runs the 同步详情 history keeps (in the client's cache, so they survive a restart). */
+export const KEEP_RUNS = 200
+
 export class SyncLoop {
   /** whether the central database answered the last time it was asked (null: not asked yet) */
   reachable: boolean | null = null
   lastReport: SyncReport | null = null
   lastError: string | null = null
   lastSuccessAt: string | null = null
-  /** newest first */
+  /** newest first: the cache's recorded runs (loaded when the loop is made), then this process's */
   readonly runs: SyncRun[] = []
+  /** the recorded runs are loaded (a run records itself only after them) */
+  readonly ready: Promise<void>
   /** counts the syncs started (tests check that they never overlap) */
   started = 0
   private active = 0
@@ -75,7 +80,18 @@ export class SyncLoop {
     readonly client: SyncClient,
     private readonly central: () => Promise<AppContext>,
     private readonly opts: SyncLoopOptions,
-  ) {}
+  ) {
+    this.ready = client
+      .runs(this.keepRuns)
+      .then((list) => {
+        this.runs.push(...list)
+      })
+      .catch((e) => logWarn(`sync run history not loaded: ${e instanceof Error ? e.message : String(e)}`))
+  }
+
+  private get keepRuns() {
+    return this.opts.keepRuns ?? KEEP_RUNS
+  }
 
   get mode(): SyncMode {
     if (this.running) return 'syncing'
@@ -152,9 +168,12 @@ export class SyncLoop {
     return this.running
   }
 
-  private record(run: SyncRun) {
+  private async record(run: SyncRun) {
+    await this.ready
     this.runs.unshift(run)
-    this.runs.length = Math.min(this.runs.length, this.opts.keepRuns ?? 20)
+    this.runs.length = Math.min(this.runs.length, this.keepRuns)
+    // a history that cannot be written is not worth failing the sync for
+    await this.client.saveRun(run, this.keepRuns).catch((e) => logWarn(`sync run not recorded: ${e instanceof Error ? e.message : String(e)}`))
   }
 
   private async run(): Promise<SyncReport | null> {
@@ -174,7 +193,7 @@ export class SyncLoop {
       this.lastSuccessAt = new Date().toISOString()
       if (this.reachable === false) logWarn('central database answers again: online')
       this.reachable = true
-      this.record({
+      await this.record({
         startedAt, finishedAt: this.lastSuccessAt, ok: true, reachable: true, pushed: report.pushed, applied: report.applied, kept: report.kept,
         rejected: report.rejected.length, held: report.held, conflicts: report.conflicts, pulled: report.pulled, removed: report.removed, reloaded: report.reloaded, error: null,
       })
@@ -186,7 +205,7 @@ export class SyncLoop {
       if (unreachable && this.reachable !== false) logWarn(`sync failed, offline until it works again: ${this.lastError}`)
       else if (!unreachable) logWarn(`sync failed: ${this.lastError}`)
       this.reachable = !unreachable
-      this.record({ startedAt, finishedAt: new Date().toISOString(), ok: false, reachable: !unreachable, ...empty, error: toError(e) })
+      await this.record({ startedAt, finishedAt: new Date().toISOString(), ok: false, reachable: !unreachable, ...empty, error: toError(e) })
       this.schedule(this.retryMs)
       return null
     } finally {

@@ -173,6 +173,15 @@ export const openConflicts = (db: Knex): Promise<Row[]> => db('sync_conflicts').
 export const findConflict = (db: Knex, id: string): Promise<Row | undefined> => db('sync_conflicts').where({ id }).first()
 export const resolveConflict = (db: Knex, id: string, at: string) => db('sync_conflicts').where({ id }).update({ resolved_at: at, updated_at: at })
 
+/** The 同步详情 run history: the newest `limit` runs, newest first. */
+export const recentRuns = (db: Knex, limit: number): Promise<Row[]> => db('sync_runs').select('*').orderBy('id', 'desc').limit(limit)
+export const insertRun = (db: Knex, row: Row) => db('sync_runs').insert(row)
+/** Keeps the newest `keep` runs. */
+export async function pruneRuns(db: Knex, keep: number) {
+  const edge = await db('sync_runs').orderBy('id', 'desc').offset(keep).first('id')
+  if (edge) await db('sync_runs').where('id', '<=', edge.id).del()
+}
+
 // ---- client: the cache ------------------------------------------------------------------------
 
 /** Writes pulled rows as they are (insert or replace by id), in statements under the parameter limit. */
