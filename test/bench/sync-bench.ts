@@ -1,11 +1,14 @@
-// npm run bench:sync -- [--db sqlite|postgres] [--customers 10000] [--pull 100000] [--push 10000]
+// npm run bench:sync -- [--db sqlite|postgres] [--customers 10000] [--records 10] [--pull 100000] [--push 10000] [--only push]
+//   [--pg-prefix crm_sync_bench_]
 // Offline sync figures of issue 12 on a SQLite file or a fresh PostgreSQL central (CRM_TEST_PG_URL):
 //   first fill   a new client pulls a rep's cache: --customers customers, 1.5 contacts each, and a
-//                year of records (10 interactions a customer, spread over the last 365 days)
+//                year of records (--records interactions a customer, spread over the last 365 days)
 //   no change    a sync with nothing queued and nothing changed (median of 5)
 //   pull         --pull rows changed centrally since the client's cursor (interactions edited in
 //                bulk writes of 1,000), pulled by that client
-//   push         --push offline interactions queued in the client, pushed through the services
+//   push         --push offline interactions queued in the client, pushed through the services; with
+//                the longest and median time a push transaction held the central version row
+// --only push skips the no-change and pull figures (the first fill is needed to fill the cache).
 // Each beside a plain batched copy of the same rows measured in the same run (select + chunked
 // insert into a fresh SQLite file; chunked insert of the pushed rows into the central database).
 // The machine is shared: every figure prints the load average and this process's CPU time (user +
@@ -32,6 +35,9 @@ const DIALECT = arg('db', 'sqlite') as 'sqlite' | 'postgres'
 const CUSTOMERS = Number(arg('customers', '10000'))
 const PULL = Number(arg('pull', '100000'))
 const PUSH = Number(arg('push', '10000'))
+const RECORDS = Number(arg('records', '10'))
+const ONLY = arg('only', '')
+const PG_PREFIX = arg('pg-prefix', 'crm_sync_bench_')
 process.env.CRM_QUIET = '1'
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`
@@ -47,20 +53,22 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ out: T; ms: number; cpu
 const fig = (x: { ms: number; cpuMs: number }) => `${secs(x.ms)} (CPU ${secs(x.cpuMs)})`
 const ratio = (a: { ms: number; cpuMs: number }, b: { ms: number; cpuMs: number }) => `ratio wall ${(a.ms / b.ms).toFixed(1)}, CPU ${(a.cpuMs / b.cpuMs).toFixed(1)}`
 
-async function openCentral(dir: string): Promise<{ app: AppContext; close: () => Promise<void> }> {
+async function openCentral(dir: string): Promise<{ app: AppContext; size: () => Promise<number>; close: () => Promise<void> }> {
   if (DIALECT === 'postgres') {
     const url = process.env.CRM_TEST_PG_URL
     if (!url) throw new Error('set CRM_TEST_PG_URL for --db postgres')
-    const name = 'crm_sync_bench_' + randomBytes(4).toString('hex')
+    const name = PG_PREFIX + randomBytes(4).toString('hex')
     const admin = knexFactory({ client: 'pg', connection: url })
     await admin.raw(`create database ${name}`)
     const u = new URL(url)
     u.pathname = '/' + name
     const app = await openApp({ db: { dialect: 'postgres', url: u.toString() }, dataDir: dir })
-    return { app, close: async () => { await app.db.knex.destroy(); await admin.raw(`drop database if exists ${name} with (force)`); await admin.destroy() } }
+    const size = async () => Number((await admin.raw('select pg_database_size(?) as n', [name])).rows[0].n)
+    return { app, size, close: async () => { await app.db.knex.destroy(); await admin.raw(`drop database if exists ${name} with (force)`); await admin.destroy() } }
   }
   const app = await openApp({ db: { dialect: 'sqlite', file: path.join(dir, 'central.sqlite') }, dataDir: dir })
-  return { app, close: () => app.db.knex.destroy() }
+  const size = async () => ['', '-wal'].map((x) => path.join(dir, 'central.sqlite' + x)).filter((f) => fs.existsSync(f)).reduce((n, f) => n + fs.statSync(f).size, 0)
+  return { app, size, close: () => app.db.knex.destroy() }
 }
 
 /** Select the given rows and insert them in chunks into a fresh SQLite file (the plain copy). */
@@ -84,7 +92,7 @@ async function plainCopy(k: AppContext['db']['knex'], dir: string, name: string,
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-sync-bench-'))
-  const { app, close } = await openCentral(dir)
+  const { app, size, close } = await openCentral(dir)
   const k = app.db.knex
   try {
     const role = await k('roles').where({ code: 'manager' }).first('id')
@@ -109,10 +117,10 @@ async function main() {
           for (let j = 0; j < 1 + (i % 2); j++) {
             cts.push({ id: randomUUID(), customer_id: id, owner_id: userId, name: `联系人${i}-${j}`, mobile: `138${String(i * 2 + j).padStart(8, '0')}`, created_at: now, updated_at: now, version: v })
           }
-          for (let j = 0; j < 10; j++) {
+          for (let j = 0; j < RECORDS; j++) {
             const iid = randomUUID()
             interactions.push(iid)
-            const at = new Date(yearAgo + ((i * 10 + j) % 365) * 86_400_000).toISOString()
+            const at = new Date(yearAgo + ((i * RECORDS + j) % 365) * 86_400_000).toISOString()
             ints.push({ id: iid, customer_id: id, owner_id: userId, kind: 'record', channel_id: channel, occurred_at: at, subject: `拜访记录${i}-${j}`, detail: '客户对新品感兴趣，约下周再谈。', created_by: userId, created_at: now, updated_at: now, version: v })
           }
         }
@@ -122,7 +130,8 @@ async function main() {
       })
     }
     const nContacts = Number((await k('contacts').count({ n: '*' }).first())!.n)
-    console.log(`central ${DIALECT}: ${CUSTOMERS} customers, ${nContacts} contacts, ${interactions.length} interactions loaded in ${secs(Date.now() - t0)}`)
+    const mb = async () => `${((await size()) / 1048576).toFixed(1)} MB`
+    console.log(`central ${DIALECT}: ${CUSTOMERS} customers, ${nContacts} contacts, ${interactions.length} interactions loaded in ${secs(Date.now() - t0)} (${await mb()})`)
 
     // first fill
     const client = await SyncClient.open(path.join(dir, 'client'))
@@ -131,6 +140,7 @@ async function main() {
     const fillCopy = await plainCopy(k, dir, 'copy-fill', [['customers', mine], ['contacts', mine], ['interactions', mine]])
     console.log(`first fill   ${fill.out.pulled} rows in ${fill.out.pages} pages: ${fig(fill)}; plain copy of ${fillCopy.out} rows ${fig(fillCopy)}; ${ratio(fill, fillCopy)}  (load ${load()})`)
 
+    if (ONLY !== 'push') {
     // no-change round trip
     const runs: Array<{ ms: number; cpuMs: number }> = []
     for (let i = 0; i < 5; i++) runs.push(await timed(() => client.sync(app)))
@@ -152,6 +162,7 @@ async function main() {
     const pull = await timed(() => client.sync(app))
     const pullCopy = await plainCopy(k, dir, 'copy-pull', [['interactions', (q) => mine(q).where('version', '>', since)]])
     console.log(`pull         ${pull.out.pulled} changed rows in ${pull.out.pages} pages: ${fig(pull)}; plain copy of ${pullCopy.out} rows ${fig(pullCopy)}; ${ratio(pull, pullCopy)}  (load ${load()})`)
+    }
 
     // push
     const write = await timed(async () => {
@@ -159,12 +170,15 @@ async function main() {
         await client.write('interactions.create', { customerId: customers[i % customers.length], channelId: channel, occurredAt: '2026-01-05T10:00:00+08:00', subject: `离线记录${i}`, promises: [] })
       }
     })
-    const pushed = await timed(() => client.sync(app))
+    const holds: number[] = []
+    const pushed = await timed(() => client.sync(app, { hooks: { afterBatch: (ms) => holds.push(ms) } }))
+    holds.sort((a, b) => a - b)
     const now = new Date().toISOString()
     const plain = Array.from({ length: PUSH }, (_, i) => ({ id: randomUUID(), customer_id: customers[i % customers.length], owner_id: userId, kind: 'record', channel_id: channel, occurred_at: now, subject: `对照${i}`, created_by: userId, created_at: now, updated_at: now, version: 0 }))
     const plainIns = await timed(() => k.transaction((trx) => insertChunked(trx, DIALECT, 'interactions', plain)))
     console.log(`offline      ${PUSH} interactions written to the cache with their outbox entries: ${fig(write)}  (load ${load()})`)
     console.log(`push         ${pushed.out.applied} applied (sync incl. pulling them back): ${fig(pushed)}; plain batched insert ${fig(plainIns)}; ${ratio(pushed, plainIns)}  (load ${load()})`)
+    console.log(`push batches ${holds.length} central transactions; held the version row at most ${holds[holds.length - 1]} ms, median ${holds[holds.length >> 1]} ms; central now ${await mb()}`)
     await client.close()
   } finally {
     await close()

@@ -282,6 +282,8 @@ export interface PushResult {
 /** Fault injection for tests: runs right after a mutation's central transaction committed. */
 export interface PushHooks {
   afterCentralCommit?(mutationId: number): void | Promise<void>
+  /** after each central transaction committed: how long it was open (its hold on the version row, at most) and how many mutations it applied */
+  afterBatch?(ms: number, mutations: number): void
 }
 
 const asBusinessError = (e: unknown): AppError | null => {
@@ -317,8 +319,9 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
   let oneByOneUntil = 0
   while (i < list.length && !holds(list[i])) {
     const batch: MutationResult[] = []
+    let opened = 0
     await db.transaction(async (trx) => {
-      const started = Date.now()
+      const started = (opened = Date.now())
       const client = await lockClient(trx, input.clientId, ctx.actor.userId, ctx.clock.now().toISOString())
       if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
       let last = client.last_mutation_id
@@ -395,6 +398,7 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
       }
       if (last !== client.last_mutation_id) await touchClient(trx, input.clientId, { last_mutation_id: last, last_seen_at: ctx.clock.now().toISOString() })
     })
+    hooks.afterBatch?.(Date.now() - opened, batch.length)
     results.push(...batch)
     for (const r of batch) await hooks.afterCentralCommit?.(r.mutationId)
   }
