@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { compilerOnly } from '../../src-main/db/connection'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { selectForUpdate } from '../../src-main/db/dialect'
+import { chunkRows } from '../../src-main/db/dialect'
 import { changedRows, leftScopeRows, rowsAtVersion } from '../../src-main/modules/sync/sync.repository'
+import { contactsQuery, customersForWriteQuery } from '../../src-main/modules/interactions/interactions.repository'
+import { customersContactFacts, lastContactsOf, nextFollowUpsOf } from '../../src-main/modules/reminders/reminders.repository'
 
 const k = compilerOnly('mssql')
 afterAll(() => k.destroy())
@@ -49,5 +52,41 @@ describe('offline sync on SQL Server (compiled)', () => {
   it('locks a client register row with UPDLOCK, HOLDLOCK', () => {
     const q = sql(selectForUpdate(k, 'mssql', 'sync_clients').where('client_id', 'c1').first('user_id', 'last_mutation_id'))
     expect(q.sql).toMatch(/from \[sync_clients\] with \(updlock, holdlock\)/i)
+  })
+
+  it('the run history table (client cache) compiles with SQL Server types', async () => {
+    const chunks = await printMigrationSql('mssql')
+    const start = chunks.findIndex((c) => c.includes('20261206003100_sync-runs'))
+    expect(start).toBeGreaterThan(-1)
+    const next = chunks.findIndex((c, i) => i > start && c.startsWith('-- migration'))
+    const ddl = chunks.slice(start, next === -1 ? undefined : next).join('\n')
+    expect(ddl).toMatch(/create table \[sync_runs\] \(\[id\] int identity\(1,1\)/i)
+    expect(ddl).toMatch(/\[started_at\] datetime2/i)
+    expect(ddl).toMatch(/\[ok\] bit/i)
+    expect(ddl).toMatch(/\[detail\] nvarchar\(max\)/i)
+    expect(ddl).not.toMatch(NOT_TSQL)
+  })
+
+  it('a pushed batch of records: its reads and inserts compile to T-SQL under 2,100 parameters', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+    for (const q of [customersForWriteQuery(k, ids), contactsQuery(k, ids), lastContactsOf(k, ids), nextFollowUpsOf(k, ids), customersContactFacts(k, ids)]) {
+      const c = sql(q)
+      expect(c.bindings.length).toBeLessThan(2100)
+      expect(c.sql).not.toMatch(NOT_TSQL)
+    }
+    expect(sql(lastContactsOf(k, ids)).sql).toMatch(/select \[customer_id\], max\(occurred_at\) as v from \[interactions\] where \[customer_id\] in \(.*\) and \[deleted_at\] is null group by \[customer_id\]/i)
+    expect(sql(nextFollowUpsOf(k, ids)).sql).toMatch(/min\(coalesce\(r\.snoozed_until, r\.due_at\)\) as at .* group by \[r\]\.\[customer_id\]/i)
+    // a batch's records with every column, and its register entries, in chunks under the limit
+    const rows = ids.map((id) => ({
+      id, customer_id: ID, owner_id: ID, created_by: ID, created_at: '2026-12-06T08:00:00.000Z', updated_at: '2026-12-06T08:00:00.000Z', version: 9, deleted_at: null,
+      contact_id: null, kind: 'record', channel_id: ID, occurred_at: '2026-12-06T08:00:00.000Z', place: null, subject: '记录', detail: null, outcome: null,
+      next_follow_up_at: null, visit_goal: null, goal_met: null, improvement: null,
+    }))
+    const register = ids.map((id, i) => ({ id, client_id: ID, mutation_id: i + 1, status: 'applied', operation: 'interactions.create', error: null, result: '{"status":"applied"}', created_at: '2026-12-06T08:00:00.000Z' }))
+    for (const [table, list] of [['interactions', rows], ['sync_mutation_results', register]] as const) {
+      const chunks = chunkRows('mssql', list as Array<Record<string, unknown>>)
+      expect(chunks.flat()).toHaveLength(500)
+      for (const ch of chunks) expect(sql(k(table).insert(ch)).bindings.length).toBeLessThan(2100)
+    }
   })
 })
