@@ -299,7 +299,9 @@ const asBusinessError = (e: unknown): AppError | null => {
  * mutation runs in its own savepoint with its register entry, so a batch commits (or rolls back)
  * whole mutations only, and a repeated push still changes nothing. One transaction per mutation
  * cost a commit (a WAL flush) and two round trips each; the wait a batch adds for other writers
- * (the sync_version row stays locked until it commits) is bounded by the time.
+ * (the sync_version row stays locked until it commits) is bounded by the time. A run of the same
+ * set-based operation (offline records: `centralMany`) counts against PUSH_BATCH and goes in one
+ * step, so the time is checked between runs.
  */
 export const PUSH_BATCH = 100
 export const PUSH_BATCH_MS = 250
