@@ -145,7 +145,7 @@ export class SyncClient {
   async saveRun(run: SyncRun, keep: number) {
     const { startedAt, finishedAt, ok, reachable, ...detail } = run
     await this.local.db.knex.transaction(async (trx) => {
-      await insertRun(trx, { started_at: startedAt, finished_at: finishedAt, ok, reachable, detail: JSON.stringify(detail) })
+      await insertRun(trx, { id: newId(), started_at: startedAt, finished_at: finishedAt, ok, reachable, detail: JSON.stringify(detail), created_at: this.local.clock.now().toISOString() })
       await pruneRuns(trx, keep)
     })
   }

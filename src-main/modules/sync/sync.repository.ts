@@ -174,12 +174,16 @@ export const findConflict = (db: Knex, id: string): Promise<Row | undefined> => 
 export const resolveConflict = (db: Knex, id: string, at: string) => db('sync_conflicts').where({ id }).update({ resolved_at: at, updated_at: at })
 
 /** The 同步详情 run history: the newest `limit` runs, newest first. */
-export const recentRuns = (db: Knex, limit: number): Promise<Row[]> => db('sync_runs').select('*').orderBy('id', 'desc').limit(limit)
-export const insertRun = (db: Knex, row: Row) => db('sync_runs').insert(row)
+export const recentRuns = (db: Knex, limit: number): Promise<Row[]> => db('sync_runs').select('*').orderBy('seq', 'desc').limit(limit)
+/** Records a run after the newest one (the cache has one writer: the next seq is the last one + 1). */
+export async function insertRun(db: Knex, row: Row) {
+  const last = Number((await db('sync_runs').max({ s: 'seq' }).first())?.s ?? 0)
+  await db('sync_runs').insert({ ...row, seq: last + 1 })
+}
 /** Keeps the newest `keep` runs. */
 export async function pruneRuns(db: Knex, keep: number) {
-  const edge = await db('sync_runs').orderBy('id', 'desc').offset(keep).first('id')
-  if (edge) await db('sync_runs').where('id', '<=', edge.id).del()
+  const edge = await db('sync_runs').orderBy('seq', 'desc').offset(keep).first('seq')
+  if (edge) await db('sync_runs').where('seq', '<=', edge.seq).del()
 }
 
 // ---- client: the cache ------------------------------------------------------------------------
