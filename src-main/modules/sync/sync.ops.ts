@@ -137,16 +137,31 @@ async function centralPromises(ctx: ServiceContext, id: string, list: NonNullabl
   })
 }
 
-export const OPS: Record<string, Op> = {
-  'customers.create': {
-    entity: 'customers',
-    input: contract.customers.create.input,
-    local: (ctx, input: Parameters<typeof customersCreate>[1], id) => customersCreate(ctx, input, { id }),
-    central: async (ctx, input: Parameters<typeof customersCreate>[1], m) => {
-      await customersCreate(ctx, input, { id: m.entityId })
+/**
+ * An insert-only offline operation (a create under the id the client chose, a handling note, a
+ * file, a reminder marked done): it never conflicts. `local` runs on the cache; centrally it runs
+ * `central` (by default the same write) — on the current version of what it hangs on where it
+ * needs one — and answers `applied`; a refusal (permission, scope, validation) is its answer.
+ */
+function insertOnly<I>(
+  entity: SyncEntity,
+  input: z.ZodType,
+  local: (ctx: ServiceContext, input: I, id: string) => Promise<unknown>,
+  central: (ctx: ServiceContext, input: I, id: string) => Promise<unknown> = local,
+): Op {
+  return {
+    entity,
+    input,
+    local: local as Op['local'],
+    central: async (ctx, i: I, m) => {
+      await central(ctx, i, m.entityId)
       return { status: 'applied' }
     },
-  },
+  }
+}
+
+export const OPS: Record<string, Op> = {
+  'customers.create': insertOnly('customers', contract.customers.create.input, (ctx, input: Parameters<typeof customersCreate>[1], id) => customersCreate(ctx, input, { id })),
   'customers.update': {
     entity: 'customers',
     input: contract.customers.update.input,
@@ -160,15 +175,7 @@ export const OPS: Record<string, Op> = {
         m.base,
       ),
   },
-  'contacts.create': {
-    entity: 'contacts',
-    input: contract.contacts.create.input,
-    local: (ctx, input: Parameters<typeof contactsCreate>[1], id) => contactsCreate(ctx, input, { id }),
-    central: async (ctx, input: Parameters<typeof contactsCreate>[1], m) => {
-      await contactsCreate(ctx, input, { id: m.entityId })
-      return { status: 'applied' }
-    },
-  },
+  'contacts.create': insertOnly('contacts', contract.contacts.create.input, (ctx, input: Parameters<typeof contactsCreate>[1], id) => contactsCreate(ctx, input, { id })),
   'contacts.update': {
     entity: 'contacts',
     input: contract.contacts.update.input,
@@ -230,15 +237,7 @@ export const OPS: Record<string, Op> = {
       return { status: 'applied' }
     },
   },
-  'reminders.create': {
-    entity: 'reminders',
-    input: contract.reminders.create.input,
-    local: (ctx, input: Parameters<typeof remindersCreate>[1], id) => remindersCreate(ctx, input, { id }),
-    central: async (ctx, input: Parameters<typeof remindersCreate>[1], m) => {
-      await remindersCreate(ctx, input, { id: m.entityId })
-      return { status: 'applied' }
-    },
-  },
+  'reminders.create': insertOnly('reminders', contract.reminders.create.input, (ctx, input: Parameters<typeof remindersCreate>[1], id) => remindersCreate(ctx, input, { id })),
   'reminders.update': {
     entity: 'reminders',
     input: contract.reminders.update.input,
@@ -270,27 +269,15 @@ export const OPS: Record<string, Op> = {
   },
   // a handling note is insert-only: it never conflicts (applied on the ticket's current version);
   // refused when the ticket was archived or left the rep meanwhile
-  'service_ticket_notes.create': {
-    entity: 'service_ticket_notes',
-    input: contract.services.addNote.input,
-    local: (ctx, input: TicketNote, id) => servicesAddNote(ctx, input, { noteId: id }),
-    central: async (ctx, input: TicketNote, m) => {
-      const current = await servicesGet(ctx, { id: input.id })
-      await servicesAddNote(ctx, { ...input, version: current.version }, { noteId: m.entityId })
-      return { status: 'applied' }
-    },
-  },
+  'service_ticket_notes.create': insertOnly(
+    'service_ticket_notes',
+    contract.services.addNote.input,
+    (ctx, input: TicketNote, id) => servicesAddNote(ctx, input, { noteId: id }),
+    async (ctx, input: TicketNote, id) => servicesAddNote(ctx, { ...input, version: (await servicesGet(ctx, { id: input.id })).version }, { noteId: id }),
+  ),
   // a file attached offline: its bytes travel in the outbox entry and upload with it (after its
   // record, which is earlier in the queue); insert-only, never a conflict
-  'attachments.create': {
-    entity: 'attachments',
-    input: contract.interactions.addAttachment.input,
-    local: (ctx, input: Parameters<typeof attachmentsAdd>[1], id) => attachmentsAdd(ctx, input, { id }),
-    central: async (ctx, input: Parameters<typeof attachmentsAdd>[1], m) => {
-      await attachmentsAdd(ctx, input, { id: m.entityId })
-      return { status: 'applied' }
-    },
-  },
+  'attachments.create': insertOnly('attachments', contract.interactions.addAttachment.input, (ctx, input: Parameters<typeof attachmentsAdd>[1], id) => attachmentsAdd(ctx, input, { id })),
   // 稍后提醒: the time the client worked out (a preset counts from when the rep pressed it); a
   // reminder done meanwhile stays done, a snooze that has run out by the push changes nothing
   'reminders.snooze': {
@@ -305,16 +292,13 @@ export const OPS: Record<string, Op> = {
       return { status: 'applied' }
     },
   },
-  'reminders.done': {
-    entity: 'reminders',
-    input: contract.reminders.done.input,
-    local: (ctx, input: { id: string; version: number }) => remindersDone(ctx, input),
-    central: async (ctx, input: { id: string }) => {
-      const current = await remindersGet(ctx, { id: input.id })
-      await remindersDone(ctx, { id: input.id, version: current.version })
-      return { status: 'applied' }
-    },
-  },
+  // done is done: applied on the reminder's current version
+  'reminders.done': insertOnly(
+    'reminders',
+    contract.reminders.done.input,
+    (ctx, input: { id: string; version: number }) => remindersDone(ctx, input),
+    async (ctx, input: { id: string; version: number }) => remindersDone(ctx, { id: input.id, version: (await remindersGet(ctx, { id: input.id })).version }),
+  ),
 }
 
 /** The id a mutation is about: the update's id, or the id chosen for a create. */
