@@ -301,10 +301,12 @@ const asBusinessError = (e: unknown): AppError | null => {
  * cost a commit (a WAL flush) and two round trips each; the wait a batch adds for other writers
  * (the sync_version row stays locked until it commits) is bounded by the time. A run of the same
  * set-based operation (offline records: `centralMany`) counts against PUSH_BATCH and goes in one
- * step, so the time is checked between runs.
+ * step of at most PUSH_RUN mutations, so the time is checked between runs: a batch holds the row
+ * about PUSH_BATCH_MS plus one run (a run of 100 records held it up to 1 s on a loaded PostgreSQL).
  */
 export const PUSH_BATCH = 100
 export const PUSH_BATCH_MS = 250
+export const PUSH_RUN = 25
 
 /**
  * Applies the mutations in order. A mutation of a newer schema or an unknown operation holds it
@@ -350,7 +352,7 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
         // first refused mutation in one savepoint; the refused one alone below, with its reason
         const run: Array<{ m: Mutation; input: unknown }> = []
         if (op.centralMany && i >= oneByOneUntil) {
-          for (let j = i; j < list.length && run.length < PUSH_BATCH - batch.length && list[j].operation === m.operation && !holds(list[j]); j++) {
+          for (let j = i; j < list.length && run.length < Math.min(PUSH_RUN, PUSH_BATCH - batch.length) && list[j].operation === m.operation && !holds(list[j]); j++) {
             const parsed = op.input.safeParse(list[j].args)
             if (!parsed.success) break
             run.push({ m: list[j], input: parsed.data })
