@@ -71,4 +71,29 @@ describeEachDb('customer reassign under concurrency', (dialect) => {
       expect(from).toBe(owner)
     })
   }
+  for (let round = 1; round <= 4; round++) {
+    it(`a release to the 公海 at the same moment as a reassignment: one after the other, the audit a chain (round ${round})`, async () => {
+      const k = t.app.db.knex
+      const cust = await addCustomer(t, { name: `广州并发公海${round}有限公司`, ownerId: w.mgrA1.userId, createdAt: '2026-01-01T00:00:00.000Z' })
+      const results = await Promise.all([
+        t.raw(w.supA.key, 'customers', 'changeOwner', { ids: [cust], ownerId: w.mgrA2.userId }),
+        t.raw(w.admin.key, 'pool', 'release', { ids: [cust], reason: '客户暂无需求' }),
+      ])
+      // refused only as changed meanwhile, or (the release first) as no longer the supervisor's team's customer
+      for (const r of results) if (!r.ok) expect(['conflict', 'not_found']).toContain(errorOf(r).code)
+      const owner = (await k('customers').where({ id: cust }).first('owner_id')).owner_id
+      const moves = (await k('audit_log').where({ entity: 'customer', entity_id: cust, action: 'update' }).orderBy('id').select('changes'))
+        .map((r) => (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes).ownerId as [string | null, string | null])
+        .filter(Boolean).map(([a, b]) => [a && String(a).toLowerCase(), b && String(b).toLowerCase()])
+      expect(moves.length).toBe(results.filter((r) => r.ok).length)
+      let from: string | null = w.mgrA1.userId
+      const left = [...moves]
+      while (left.length) {
+        const i = left.findIndex(([a]) => a === from)
+        expect(i, `a move from ${from} among ${JSON.stringify(left)}`).toBeGreaterThanOrEqual(0)
+        from = left.splice(i, 1)[0][1]
+      }
+      expect(from).toBe(owner ? String(owner).toLowerCase() : null)
+    })
+  }
 })

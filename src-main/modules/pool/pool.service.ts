@@ -90,13 +90,16 @@ export async function poolRelease(ctx: ServiceContext, input: { ids: string[]; r
   const scope = requirePerm(ctx.actor, 'customers', 'edit')
   let changed = 0
   await ctx.db.knex.transaction(async (trx) => {
+    // the version first: it serialises writers, so the owners read next are current (a
+    // reassignment of the same customers at the same moment has committed or waits)
+    const version = await nextVersion(trx)
     const rows = await rowsOf(trx, input.ids)
     for (const r of rows) {
       if (!r.owner_id) continue // already in the pool
       if (!inScope(ctx.actor, scope, r.owner_id, r.owner_team_id)) throw notFound('customer', r.id)
     }
     if (!rows.some((r) => r.owner_id)) return
-    changed = await moveToPool(trx, ctx, rows, { reason: 'release', note: input.reason }, await nextVersion(trx))
+    changed = await moveToPool(trx, ctx, rows, { reason: 'release', note: input.reason }, version)
   })
   return { changed }
 }
