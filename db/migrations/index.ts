@@ -33,6 +33,7 @@ import * as m20261206003210 from './20261206003210_ticket-search-pinyin'
 import * as m20261206003300 from './20261206003300_search-index-js-doubling'
 import * as m20261206003400 from './20261206003400_order-amount-bands'
 import * as m20261206003410 from './20261206003410_list-page-covers'
+import * as m20261206003600 from './20261206003600_bulk-load-suspended'
 
 export interface Migration {
   name: string
@@ -73,4 +74,5 @@ export const migrations: Migration[] = [
   { name: '20261206003300_search-index-js-doubling', up: m20261206003300.up, down: m20261206003300.down },
   { name: '20261206003400_order-amount-bands', up: m20261206003400.up, down: m20261206003400.down },
   { name: '20261206003410_list-page-covers', up: m20261206003410.up, down: m20261206003410.down },
+  { name: '20261206003600_bulk-load-suspended', up: m20261206003600.up, down: m20261206003600.down },
 ]

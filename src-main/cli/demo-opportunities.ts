@@ -14,6 +14,7 @@ import { buildOpportunitySearchText } from '../modules/opportunities/opportuniti
 import { rebuildOpportunityStats } from '../modules/opportunities/stats.repository'
 import { remindAssignee, remindPlanStep } from '../modules/reminders/opportunity-reminders.service'
 import { demoContact, demoCustomer, makeRng, type Rng } from './demo-data'
+import { takenNames } from './demo-bulk'
 import type { Out } from './output'
 
 const DAY = 86_400_000
@@ -117,7 +118,7 @@ export async function demoOpportunities(app: AppContext, opts: DemoOpportunityOp
     const j = r.int(0, i)
     ;[unused[i], unused[j]] = [unused[j]!, unused[i]!]
   }
-  const taken = new Set<string>((await k('customers').select('name')).map((x: { name: string }) => x.name))
+  const taken = await takenNames(k)
   const now = app.clock.now()
   const version = { fn: async () => 0 }
 

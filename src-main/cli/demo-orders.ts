@@ -17,6 +17,7 @@ import { rebuildStats } from '../modules/orders/stats.repository'
 import { UNPLANNED_DUE } from '../modules/orders/settlement'
 import type { Rng } from './demo-data'
 import type { Out } from './output'
+import { restoreSuspended, suspendIndexes } from './demo-bulk'
 
 type Row = Record<string, unknown>
 const DAY = 86_400_000
@@ -161,7 +162,13 @@ const SALES = new Set(['approved', 'shipped', 'completed'])
 export interface FillOrdersOptions {
   /** also customers that have orders already (benchmarks build bigger data sets in rounds) */
   everyCustomer?: boolean
+  /** load in bulk: the order tables' indexes (but those on customer_id, which the load reads) built after it */
+  bulk?: boolean
 }
+
+const ORDER_TABLES = ['orders', 'order_lines', 'payment_plans', 'payments']
+/** an index whose first column is customer_id (the candidates' "has no order yet" reads it) */
+const leadsWithCustomer = (definition: string) => /\(\s*["`]?customer_id["`]?\s*[,)]/i.test(definition)
 
 export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOrdersOptions = {}): Promise<void> {
   const k = app.db.knex
@@ -178,14 +185,25 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
   const adminId = staff.find((s) => s.role === 'admin')?.id as string | undefined
   const teamOf = new Map(staff.map((s) => [String(s.id), s.team_id ? String(s.team_id) : null]))
 
-  const candidates = k('customers as c').leftJoin('dict_items as pp', 'pp.id', 'c.purchase_policy_id').whereNull('c.deleted_at').whereNotNull('c.owner_id')
-  if (!opts.everyCustomer) candidates.whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
-  const customers: Row[] = await candidates.orderBy('c.code').select('c.id', 'c.owner_id', 'c.created_at', 'c.address', 'pp.cycle_days as purchase_cycle')
+  // the customers in code order, a page at a time (a million customers are not held at once)
+  const candidates = (after: string | null) => {
+    const q = k('customers as c').leftJoin('dict_items as pp', 'pp.id', 'c.purchase_policy_id').whereNull('c.deleted_at').whereNotNull('c.owner_id')
+    if (!opts.everyCustomer) q.whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
+    if (after !== null) q.where('c.code', '>', after)
+    return q.orderBy('c.code').limit(BATCH_CUSTOMERS).select('c.id', 'c.code', 'c.owner_id', 'c.created_at', 'c.address', 'pp.cycle_days as purchase_cycle') as Promise<Row[]>
+  }
   let orders = 0
   let lines = 0
   let payments = 0
-  for (let i = 0; i < customers.length; i += BATCH_CUSTOMERS) {
-    const planned = planOrders(r, customers.slice(i, i + BATCH_CUSTOMERS), now).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  let seen = 0
+  if (opts.bulk) {
+    if (dialect === 'sqlite') await k.raw('pragma cache_size = -262144')
+    await suspendIndexes(k, dialect, ORDER_TABLES, leadsWithCustomer)
+  }
+  try {
+  for (let page = await candidates(null); page.length; page = page.length < BATCH_CUSTOMERS ? [] : await candidates(String(page[page.length - 1]!.code))) {
+    seen += page.length
+    const planned = planOrders(r, page, now).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
     const byYear = new Map<number, number>()
     for (const p of planned) byYear.set(Number(p.date.slice(0, 4)), (byYear.get(Number(p.date.slice(0, 4))) ?? 0) + 1)
     const next = new Map<number, number>()
@@ -284,7 +302,10 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     orders += rows.orders.length
     lines += rows.lines.length
     payments += rows.payments.length
-    out.progress(`demo: ${Math.min(i + BATCH_CUSTOMERS, customers.length)}/${customers.length} customers, ${orders} orders, ${lines} lines, ${payments} payments`)
+    out.progress(`demo: ${seen} customers, ${orders} orders, ${lines} lines, ${payments} payments`)
+  }
+  } finally {
+    if (opts.bulk) await restoreSuspended(k, dialect, out)
   }
   const targets = await demoTargets(k, dialect, r, now)
   await k.transaction(async (trx) => {

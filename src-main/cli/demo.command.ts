@@ -15,6 +15,7 @@ import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, featuredCustomer, makeRng, type Rng } from './demo-data'
+import { restoreSuspended, suspendIndexes, takenNames } from './demo-bulk'
 import { prepareHistory } from './demo-history'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
@@ -116,7 +117,13 @@ async function reserveCodes(k: Knex, year: number, count: number): Promise<numbe
 interface DemoOpts extends DbOpts {
   customers?: number
   seed?: number
+  bulk?: boolean
 }
+
+/** From this many customers on, the demo loads in bulk (indexes built after the load) unless told otherwise. */
+export const BULK_FROM = 100_000
+/** the tables the customer phase fills */
+const CUSTOMER_TABLES = ['customers', 'contacts', 'interactions', 'interaction_promises', 'reminders']
 
 export function registerDemo(program: Command, out: Out) {
   withDbOptions(program.command('demo'))
@@ -128,6 +135,8 @@ The customers get two years of follow-up history: 交往记录, promises, follow
 Without --data / --db it writes to the desktop app's data folder (or CRM_DATA_DIR).`)
     .addOption(new Option('--customers <n>', 'how many customers').argParser(intArg('customers', 1, 1_000_000)))
     .addOption(new Option('--seed <s>', 'random seed (same seed, same data)').argParser(intArg('seed', 0, 2 ** 32 - 1)))
+    .addOption(new Option('--bulk', `load in bulk: drop the filled tables' indexes, load, build them again (default from ${BULK_FROM.toLocaleString('en')} customers; not on SQL Server)`))
+    .addOption(new Option('--no-bulk', 'keep every index while loading'))
     .action((o: DemoOpts) => demo(o, out))
 }
 
@@ -138,20 +147,23 @@ async function demo(p: DemoOpts, out: Out): Promise<void> {
 
   const app = await openCliApp(await cliDbConfig(p))
   try {
-    await fill(app, count, seed, out)
+    // indexes an interrupted bulk load left dropped come back first
+    await restoreSuspended(app.db.knex, app.db.dialect, out)
+    await fill(app, count, seed, out, (p.bulk ?? count >= BULK_FROM) && app.db.dialect !== 'mssql')
     await fillRetention(app, seed, out)
   } finally {
     await app.db.knex.destroy()
   }
 }
 
-async function fill(app: AppContext, count: number, seed: number, out: Out) {
+async function fill(app: AppContext, count: number, seed: number, out: Out, bulk: boolean) {
   const k = app.db.knex
   const started = Date.now()
   const r = makeRng(seed)
   const owners = await ensureOwners(app, out)
   const pick = dictPicker(await loadDictionary(k), r)
-  const taken = new Set<string>((await k('customers').select('name')).map((x: { name: string }) => x.name))
+  // the names in use: a bit per possible generated name, not a string per customer
+  const taken = await takenNames(k)
   const now = app.clock.now()
   const year = now.getUTCFullYear()
   const firstNo = await reserveCodes(k, year, count)
@@ -160,6 +172,12 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
 
   let contactsTotal = 0
   const totals = { interactions: 0, promises: 0, reminders: 0 }
+  if (bulk) {
+    if (app.db.dialect === 'sqlite') await k.raw('pragma cache_size = -262144') // 256 MB of pages while loading
+    const dropped = await suspendIndexes(k, app.db.dialect, CUSTOMER_TABLES)
+    out.log(`demo: bulk load, ${dropped} indexes and triggers of ${CUSTOMER_TABLES.join(', ')} dropped until the load is done`)
+  }
+  try {
   for (let done = 0; done < count; ) {
     const n = Math.min(BATCH, count - done)
     const customers: Record<string, unknown>[] = []
@@ -235,14 +253,18 @@ async function fill(app: AppContext, count: number, seed: number, out: Out) {
     contactsTotal += contacts.length
     out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts, ${totals.interactions} records`)
   }
+  } finally {
+    if (bulk) await restoreSuspended(k, app.db.dialect, out)
+  }
   await demoServices(app, r, count, out)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(
     `created ${count} customers and ${contactsTotal} contacts with ${totals.interactions} 交往记录, ${totals.promises} promises and ` +
       `${totals.reminders} reminders over two years in ${seconds}s (seed ${seed})`,
   )
-  await demoOpportunities(app, { count: Math.max(60, Math.round(count / 5)), seed }, out)
-  await fillOrders(app, r, out)
+  // a fifth of the customers, at most 20,000 (the opportunities list's own scale; it picks old customers among 20,000 too)
+  await demoOpportunities(app, { count: Math.min(20_000, Math.max(60, Math.round(count / 5))), seed }, out)
+  await fillOrders(app, r, out, { bulk })
   // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
   // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
   await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])
