@@ -17,7 +17,7 @@ import { rebuildStats } from '../modules/orders/stats.repository'
 import { UNPLANNED_DUE } from '../modules/orders/settlement'
 import type { Rng } from './demo-data'
 import type { Out } from './output'
-import { restoreSuspended, suspendIndexes } from './demo-bulk'
+import { insertRows, restoreSuspended, sqliteLoadMemory, suspendIndexes } from './demo-bulk'
 
 type Row = Record<string, unknown>
 const DAY = 86_400_000
@@ -197,7 +197,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
   let payments = 0
   let seen = 0
   if (opts.bulk) {
-    if (dialect === 'sqlite') await k.raw('pragma cache_size = -262144')
+    if (dialect === 'sqlite') await sqliteLoadMemory(k)
     await suspendIndexes(k, dialect, ORDER_TABLES, leadsWithCustomer)
   }
   try {
@@ -294,10 +294,10 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     await k.transaction(async (trx) => {
       const version = await nextVersion(trx)
       for (const list of Object.values(rows)) for (const x of list) x.version = version
-      await insertChunked(trx, dialect, 'orders', rows.orders)
-      await insertChunked(trx, dialect, 'order_lines', rows.lines)
-      await insertChunked(trx, dialect, 'payment_plans', rows.plans)
-      await insertChunked(trx, dialect, 'payments', rows.payments)
+      await insertRows(trx, dialect, 'orders', rows.orders)
+      await insertRows(trx, dialect, 'order_lines', rows.lines)
+      await insertRows(trx, dialect, 'payment_plans', rows.plans)
+      await insertRows(trx, dialect, 'payments', rows.payments)
     })
     orders += rows.orders.length
     lines += rows.lines.length

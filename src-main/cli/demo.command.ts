@@ -15,7 +15,7 @@ import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
 import { demoContact, demoCustomer, featuredCustomer, makeRng, type Rng } from './demo-data'
-import { restoreSuspended, suspendIndexes, takenNames } from './demo-bulk'
+import { insertRows, restoreSuspended, sqliteLoadMemory, suspendIndexes, takenNames } from './demo-bulk'
 import { prepareHistory } from './demo-history'
 import { demoOpportunities } from './demo-opportunities'
 import { demoServices } from './demo-services'
@@ -173,7 +173,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out, bulk
   let contactsTotal = 0
   const totals = { interactions: 0, promises: 0, reminders: 0 }
   if (bulk) {
-    if (app.db.dialect === 'sqlite') await k.raw('pragma cache_size = -262144') // 256 MB of pages while loading
+    if (app.db.dialect === 'sqlite') await sqliteLoadMemory(k)
     const dropped = await suspendIndexes(k, app.db.dialect, CUSTOMER_TABLES)
     out.log(`demo: bulk load, ${dropped} indexes and triggers of ${CUSTOMER_TABLES.join(', ')} dropped until the load is done`)
   }
@@ -240,11 +240,11 @@ async function fill(app: AppContext, count: number, seed: number, out: Out, bulk
       for (const row of customers) row.version = version
       for (const row of contacts) row.version = version
       const h = history.take(version)
-      await insertChunked(trx, app.db.dialect, 'customers', customers)
-      await insertChunked(trx, app.db.dialect, 'contacts', contacts)
-      await insertChunked(trx, app.db.dialect, 'interactions', h.interactions)
-      await insertChunked(trx, app.db.dialect, 'interaction_promises', h.promises)
-      await insertChunked(trx, app.db.dialect, 'reminders', h.reminders)
+      await insertRows(trx, app.db.dialect, 'customers', customers)
+      await insertRows(trx, app.db.dialect, 'contacts', contacts)
+      await insertRows(trx, app.db.dialect, 'interactions', h.interactions)
+      await insertRows(trx, app.db.dialect, 'interaction_promises', h.promises)
+      await insertRows(trx, app.db.dialect, 'reminders', h.reminders)
       totals.interactions += h.interactions.length
       totals.promises += h.promises.length
       totals.reminders += h.reminders.length
