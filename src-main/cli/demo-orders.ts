@@ -164,6 +164,8 @@ export interface FillOrdersOptions {
   everyCustomer?: boolean
   /** load in bulk: the order tables' indexes (but those on customer_id, which the load reads) built after it */
   bulk?: boolean
+  /** set when the user asks to stop: no more pages */
+  stop?: { requested: boolean }
 }
 
 const ORDER_TABLES = ['orders', 'order_lines', 'payment_plans', 'payments']
@@ -201,7 +203,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     await suspendIndexes(k, dialect, ORDER_TABLES, leadsWithCustomer)
   }
   try {
-  for (let page = await candidates(null); page.length; page = page.length < BATCH_CUSTOMERS ? [] : await candidates(String(page[page.length - 1]!.code))) {
+  for (let page = await candidates(null); page.length; page = page.length < BATCH_CUSTOMERS || opts.stop?.requested ? [] : await candidates(String(page[page.length - 1]!.code))) {
     seen += page.length
     const planned = planOrders(r, page, now).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
     const byYear = new Map<number, number>()

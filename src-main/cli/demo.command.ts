@@ -146,17 +146,36 @@ async function demo(p: DemoOpts, out: Out): Promise<void> {
   const seed = p.seed ?? Math.floor(Math.random() * 2 ** 31)
 
   const app = await openCliApp(await cliDbConfig(p))
+  // Ctrl-C (or SIGTERM) stops a long load at the end of its batch and finishes what was made
+  // (indexes rebuilt, orders for the customers made); a second one quits at once
+  const stop: StopFlag = { requested: false }
+  const onSignal = () => {
+    if (stop.requested) process.exit(130)
+    stop.requested = true
+    out.log('demo: stopping after this batch and finishing the customers made so far (again to quit at once; the next crm demo then rebuilds the indexes)')
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     // indexes an interrupted bulk load left dropped come back first
     await restoreSuspended(app.db.knex, app.db.dialect, out)
-    await fill(app, count, seed, out, (p.bulk ?? count >= BULK_FROM) && app.db.dialect !== 'mssql')
+    await fill(app, count, seed, out, (p.bulk ?? count >= BULK_FROM) && app.db.dialect !== 'mssql', stop)
     await fillRetention(app, seed, out)
+    const cpu = process.cpuUsage()
+    out.log(`demo: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s`)
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     await app.db.knex.destroy()
   }
 }
 
-async function fill(app: AppContext, count: number, seed: number, out: Out, bulk: boolean) {
+/** Set when the user asks a long load to stop at the end of its batch. */
+export interface StopFlag {
+  requested: boolean
+}
+
+async function fill(app: AppContext, wanted: number, seed: number, out: Out, bulk: boolean, stop: StopFlag) {
   const k = app.db.knex
   const started = Date.now()
   const r = makeRng(seed)
@@ -166,7 +185,8 @@ async function fill(app: AppContext, count: number, seed: number, out: Out, bulk
   const taken = await takenNames(k)
   const now = app.clock.now()
   const year = now.getUTCFullYear()
-  const firstNo = await reserveCodes(k, year, count)
+  const firstNo = await reserveCodes(k, year, wanted)
+  let count = wanted
   // two years of follow-up history per customer, from its own seeded stream
   const history = await prepareHistory(app, seed)
 
@@ -252,6 +272,10 @@ async function fill(app: AppContext, count: number, seed: number, out: Out, bulk
     done += n
     contactsTotal += contacts.length
     out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts, ${totals.interactions} records`)
+    if (stop.requested && done < count) {
+      out.log(`demo: stopped at ${done} of ${wanted} customers`)
+      count = done
+    }
   }
   } finally {
     if (bulk) await restoreSuspended(k, app.db.dialect, out)
@@ -264,7 +288,7 @@ async function fill(app: AppContext, count: number, seed: number, out: Out, bulk
   )
   // a fifth of the customers, at most 20,000 (the opportunities list's own scale; it picks old customers among 20,000 too)
   await demoOpportunities(app, { count: Math.min(20_000, Math.max(60, Math.round(count / 5))), seed }, out)
-  await fillOrders(app, r, out, { bulk })
+  await fillOrders(app, r, out, { bulk, stop })
   // fresh planner statistics for the tables just filled: PostgreSQL's autovacuum comes later, and
   // until then the first queries (the first reminder evaluation, the lists) are planned as if empty
   await analyzeTables(k, app.db.dialect, ['customers', 'contacts', 'opportunities', 'plan_steps'])
