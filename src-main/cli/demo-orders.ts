@@ -305,6 +305,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     lines += rows.lines.length
     payments += rows.payments.length
     out.progress(`demo: ${seen} customers, ${orders} orders, ${lines} lines, ${payments} payments`)
+    await new Promise((resolve) => setImmediate(resolve)) // a turn of the event loop: Ctrl-C is handled
   }
   } finally {
     if (opts.bulk) await restoreSuspended(k, dialect, out)

@@ -272,6 +272,8 @@ async function fill(app: AppContext, wanted: number, seed: number, out: Out, bul
     done += n
     contactsTotal += contacts.length
     out.progress(`demo: ${done}/${count} customers, ${contactsTotal} contacts, ${totals.interactions} records`)
+    // a turn of the event loop (SQLite's driver answers synchronously: without it a signal is never handled)
+    await new Promise((resolve) => setImmediate(resolve))
     if (stop.requested && done < count) {
       out.log(`demo: stopped at ${done} of ${wanted} customers`)
       count = done
@@ -280,6 +282,8 @@ async function fill(app: AppContext, wanted: number, seed: number, out: Out, bul
   } finally {
     if (bulk) await restoreSuspended(k, app.db.dialect, out)
   }
+  // the customers made get their orders; a Ctrl-C from here on stops those
+  stop.requested = false
   await demoServices(app, r, count, out)
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   out.log(
