@@ -13,7 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('kind', 16).notNullable() // index | trigger
     t.text('definition').notNullable()
     t.integer('seq').notNullable()
-    t.string('created_at', 32).notNullable()
+    t.timestamp('created_at').notNullable()
   })
 }
 
