@@ -170,9 +170,9 @@ describe('ticket text', () => {
     expect(rankSimilar({ summary: '液压站压力低' }, candidates, 1).map((r) => r.id)).toEqual(['c'])
   })
 
-  it('builds a lower-cased search text within the column size', () => {
+  it("builds a lower-cased search text within the column size, with the customer's pinyin and initials", () => {
     expect(buildTicketSearchText({ code: 'FW-2026-000001', customerName: '华盛 机械', summary: 'PLC 报警', request: null, notes: ['更换  模块'] })).toBe(
-      'fw-2026-000001|华盛 机械|plc 报警|更换 模块',
+      'fw-2026-000001|华盛 机械|huashengjixie|hsjx|plc 报警|更换 模块',
     )
     expect(buildTicketSearchText({ code: 'c', customerName: 'n', summary: 'x'.repeat(5000) }).length).toBe(TICKET_SEARCH_MAX)
   })
