@@ -67,15 +67,27 @@ test('检查更新 in the browser mode says why there is nothing to update; the 
   await dialog.getByRole('button', { name: '关闭', exact: true }).click()
   await expect(dialog).toBeHidden()
 
-  // 偏好设置 → 软件更新: a bad address is refused, a good one kept
+  // 偏好设置 → 软件更新: a bad address is refused, a good one kept. The saved settings arrive
+  // late on purpose (held 1.5 s): the form stays disabled until then, so what is typed first is
+  // neither lost nor overwritten by them (the dialog used to take input at once and then replace
+  // it with the settings read — the typed address was gone and a blank one saved).
+  await page.route('**/api/system/updateSettings', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500))
+    await route.continue()
+  })
   await page.getByTestId('user-menu-button').click()
   await page.getByTestId('menu-prefs').click()
   const prefs = page.getByTestId('prefs-dialog')
   await expect(prefs).toContainText('软件更新')
-  await page.getByTestId('prefs-update-url').fill('ftp://updates')
+  await expect(page.getByTestId('prefs-update-url')).toBeDisabled()
+  await page.getByTestId('prefs-update-url').fill('ftp://updates') // waits until the form is enabled
+  await expect(prefs.locator('form')).toHaveAttribute('data-loaded', 'true')
+  await expect(page.getByTestId('prefs-update-url')).toHaveValue('ftp://updates')
+  await page.unroute('**/api/system/updateSettings')
   await page.getByTestId('prefs-save').click()
   await expect(prefs).toBeVisible()
   await expect(prefs.locator('.el-form-item__error')).toContainText('更新服务器地址')
+  await expect(prefs.locator('.el-form-item__error')).toContainText('https://')
   await page.getByTestId('prefs-update-url').fill('https://updates.example.com/crm/')
   await page.getByTestId('prefs-update-on-start').click() // off
   await page.screenshot({ path: 'test/e2e/screenshots/prefs-updates.png' })

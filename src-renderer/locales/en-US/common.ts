@@ -149,6 +149,7 @@ export default {
     phone: '{field} must be a landline (area code-number[-ext], e.g. 020-87654321), a mobile or a 400 number',
     postcode: '{field} must be 6 digits',
     tax_id: '{field} must be an 18-character unified social credit code (with a valid check character) or a legacy 15-character tax number',
+    httpUrl: '{field} must be an http:// or https:// address (without a user name or password)',
     website: '{field} is not a valid web address (e.g. www.example.com)',
     login: "User names use letters, digits and _ . - {'@'}, 2–64 characters",
     passwordMin: 'The password needs at least 8 characters',

@@ -148,6 +148,7 @@ export default {
     phone: '{field}应为座机（区号-号码[-分机]，如 020-87654321）、手机或 400 电话',
     postcode: '{field}应为 6 位数字',
     tax_id: '{field}应为 18 位统一社会信用代码（校验位正确）或 15 位旧税号',
+    httpUrl: '{field}应为 http:// 或 https:// 开头的网址（不含用户名和密码）',
     website: '{field}不是有效的网址（如 www.example.com）',
     login: "用户名只能包含字母、数字以及 _ . - {'@'}，长度 2–64",
     passwordMin: '密码至少需要 8 个字符',
