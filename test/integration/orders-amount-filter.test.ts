@@ -77,6 +77,11 @@ describeEachDb('order list: date range and amount filter from the amount bands',
     { status: 'approved', dateFrom: '2026-01-01', amountMinCents: 20_000 },
     { status: 'draft', amountMaxCents: 20_000_000 },
     { amountMinCents: 30_000_000, amountMaxCents: 10_000 }, // empty: minimum above maximum
+    { dateFrom: '2026-01-01', amountMinCents: 12_345_600 }, // ≥ ¥123,456: the band ¥100,000–¥199,999.99 less its orders below ¥123,456
+    { amountMaxCents: 1_900_000 }, // ≤ ¥19,000: the whole band ¥10,000–¥19,999.99 less its orders above ¥19,000
+    { amountMinCents: 1_050_000, amountMaxCents: 1_950_000 }, // inside one band, both outer sides subtracted
+    { amountMinCents: 1_100_000, amountMaxCents: 1_300_000 }, // inside one band, read directly (the narrower side)
+    { dateFrom: '2026-01-15', dateTo: '2026-05-31', amountMinCents: 1_000_001, amountMaxCents: 19_999_998 }, // both ends subtracted, edge days
   ]
 
   async function checkAll() {
@@ -99,15 +104,25 @@ describeEachDb('order list: date range and amount filter from the amount bands',
 
   it('the split: a filter on edges and whole months is the stats alone; the rest reads only the cut parts', () => {
     expect(splitOrderFilter({ dateFrom: '2026-01-01', amountMinCents: 10_000_000 })).toEqual({
-      stats: { fromMonth: '2026-01', toMonth: undefined, fromBand: 13, ownerId: undefined, status: undefined }, rows: [],
+      stats: { fromMonth: '2026-01', toMonth: undefined, fromBand: 13, ownerId: undefined, status: undefined }, rows: [], minus: [],
     })
     const cut = splitOrderFilter({ dateFrom: '2026-01-15', dateTo: '2026-03-10', amountMinCents: 1_234_567 })!
-    expect(cut.stats).toMatchObject({ fromMonth: '2026-02', toMonth: '2026-02', fromBand: 10 })
+    // ¥12,345.67 cuts the band ¥10,000–¥19,999.99 nearer its lower edge: the whole band less the orders below the minimum
+    expect(cut.stats).toMatchObject({ fromMonth: '2026-02', toMonth: '2026-02', fromBand: 9 })
     expect(cut.rows).toEqual([
       { dateFrom: '2026-01-15', dateTo: '2026-01-31', amountMinCents: 1_234_567, amountMaxCents: undefined, status: undefined, ownerId: undefined },
       { dateFrom: '2026-03-01', dateTo: '2026-03-10', amountMinCents: 1_234_567, amountMaxCents: undefined, status: undefined, ownerId: undefined },
-      { dateFrom: '2026-02-01', dateTo: '2026-02-28', amountMinCents: 1_234_567, amountMaxCents: 1_999_999, status: undefined, ownerId: undefined },
     ])
+    expect(cut.minus).toEqual([{ dateFrom: '2026-02-01', dateTo: '2026-02-28', amountMinCents: 1_000_000, amountMaxCents: 1_234_566, status: undefined, ownerId: undefined }])
+    // nearer the upper edge: the part inside the range is read
+    const upper = splitOrderFilter({ dateFrom: '2026-02-01', dateTo: '2026-02-28', amountMinCents: 1_834_567 })!
+    expect(upper.stats).toMatchObject({ fromBand: 10 })
+    expect(upper.rows).toEqual([{ dateFrom: '2026-02-01', dateTo: '2026-02-28', amountMinCents: 1_834_567, amountMaxCents: 1_999_999, status: undefined, ownerId: undefined }])
+    expect(upper.minus).toEqual([])
+    // the last band has no upper edge: never taken whole
+    const top = splitOrderFilter({ amountMinCents: 50_000_000_001 })!
+    expect(top.stats).toMatchObject({ fromBand: 1, toBand: 0 })
+    expect(top.minus).toEqual([])
     expect(splitOrderFilter({ search: 'x', amountMinCents: 1 })).toBeNull()
     expect(splitOrderFilter({ dateFrom: '2026-02-10', dateTo: '2026-02-20' })).toBeNull()
   })

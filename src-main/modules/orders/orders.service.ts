@@ -252,10 +252,14 @@ const bandLast = (b: number) => (b < AMOUNT_BAND_EDGES.length ? AMOUNT_BAND_EDGE
  * months of the date range and the amount bands the amount range covers whole — and the parts
  * read from the orders: the days before the first and after the last whole month (with the
  * amount filter), and within the whole months the orders of the bands the amount range cuts
- * (through orders_amount_sums). Null when the filter holds anything else (search, customer) or
- * has no whole month.
+ * (through orders_amount_sums). A cut band is read from the smaller side of the cut: either the
+ * part inside the range is added (`rows`), or the whole band is taken from the stats and the
+ * part outside the range subtracted (`minus`) — ¥123,456 in the band ¥100,000–¥199,999.99 reads
+ * the orders of ¥100,000–¥123,455.99 (the narrower side, assuming amounts spread evenly within
+ * a band; the last band, without an upper edge, is never taken whole). Null when the filter
+ * holds anything else (search, customer) or has no whole month.
  */
-export function splitOrderFilter(f: OrderListQuery['filter']): { stats: StatsRange; rows: Array<OrderListQuery['filter']> } | null {
+export function splitOrderFilter(f: OrderListQuery['filter']): { stats: StatsRange; rows: Array<OrderListQuery['filter']>; minus: Array<OrderListQuery['filter']> } | null {
   const allowed = ['status', 'ownerId', 'dateFrom', 'dateTo', 'amountMinCents', 'amountMaxCents']
   for (const [key, v] of Object.entries(f)) if (v !== undefined && v !== null && !allowed.includes(key)) return null
   const { dateFrom: from, dateTo: to, amountMinCents: min, amountMaxCents: max } = f
@@ -265,24 +269,50 @@ export function splitOrderFilter(f: OrderListQuery['filter']): { stats: StatsRan
   if (min !== undefined && max !== undefined && min > max) return null
   const base = { status: f.status, ownerId: f.ownerId }
   const rows: Array<OrderListQuery['filter']> = []
+  const minus: Array<OrderListQuery['filter']> = []
   // the days outside the whole months, with the amount filter as given
   if (from && fromMonth && from !== `${fromMonth}-01`) rows.push({ ...base, dateFrom: from, dateTo: dayBefore(`${fromMonth}-01`), amountMinCents: min, amountMaxCents: max })
   if (to && toMonth && to !== lastDayOfMonth(`${toMonth}-01`)) rows.push({ ...base, dateFrom: nextMonthStart(toMonth), dateTo: to, amountMinCents: min, amountMaxCents: max })
-  // the bands the amount range covers whole (from the stats), and the cut ones (from the orders)
+  // the bands the amount range covers whole (from the stats), and the cut ones (from the orders, the smaller side)
   const lo = min === undefined ? 0 : amountBandOf(min)
   const hi = max === undefined ? AMOUNT_BAND_EDGES.length : amountBandOf(max)
-  const fromBand = min === undefined || min === bandStart(lo) ? lo : lo + 1
-  const toBand = max === undefined || max === bandLast(hi) ? hi : hi - 1
+  const cutLow = min !== undefined && min !== bandStart(lo)
+  const cutHigh = max !== undefined && max !== bandLast(hi)
   const months = { ...base, dateFrom: fromMonth ? `${fromMonth}-01` : undefined, dateTo: toMonth ? lastDayOfMonth(`${toMonth}-01`) : undefined }
-  if (fromBand > toBand) rows.push({ ...months, amountMinCents: min, amountMaxCents: max })
-  else {
-    if (fromBand > lo) rows.push({ ...months, amountMinCents: min, amountMaxCents: bandStart(fromBand) - 1 })
-    if (toBand < hi) rows.push({ ...months, amountMinCents: bandStart(toBand + 1), amountMaxCents: max })
+  const part = (a: number, b: number) => ({ ...months, amountMinCents: a, amountMaxCents: b })
+  /** Whether a cut band is cheaper as the whole band less the amounts outside [a, b] (widths in cents). */
+  const wholeLess = (band: number, a: number, b: number) => band < AMOUNT_BAND_EDGES.length && bandLast(band) - bandStart(band) + 1 - (b - a + 1) < b - a + 1
+  let fromBand = cutLow ? lo + 1 : lo
+  let toBand = cutHigh ? hi - 1 : hi
+  if (lo === hi && (cutLow || cutHigh)) {
+    // one band, cut on one side or both
+    const a = min ?? bandStart(lo)
+    const b = max ?? bandLast(hi)
+    if (wholeLess(lo, a, b)) {
+      fromBand = toBand = lo
+      if (a > bandStart(lo)) minus.push(part(bandStart(lo), a - 1))
+      if (b < bandLast(lo)) minus.push(part(b + 1, bandLast(lo)))
+    } else rows.push(part(a, b))
+  } else {
+    if (cutLow) {
+      if (wholeLess(lo, min!, bandLast(lo))) {
+        fromBand = lo
+        minus.push(part(bandStart(lo), min! - 1))
+      } else rows.push(part(min!, bandLast(lo)))
+    }
+    if (cutHigh) {
+      if (wholeLess(hi, bandStart(hi), max!)) {
+        toBand = hi
+        minus.push(part(max! + 1, bandLast(hi)))
+      } else rows.push(part(bandStart(hi), max!))
+    }
   }
   const stats: StatsRange = { ownerId: f.ownerId, status: f.status, fromMonth, toMonth }
-  if (fromBand > toBand) return { stats: { ...stats, fromBand: 1, toBand: 0 }, rows }
-  return { stats: { ...stats, ...(min !== undefined ? { fromBand } : {}), ...(max !== undefined ? { toBand } : {}) }, rows }
+  if (fromBand > toBand) return { stats: { ...stats, fromBand: 1, toBand: 0 }, rows, minus }
+  return { stats: { ...stats, ...(min !== undefined ? { fromBand } : {}), ...(max !== undefined ? { toBand } : {}) }, rows, minus }
 }
+
+const subSums = (a: Sums, b: Sums): Sums => ({ n: a.n - b.n, total: a.total - b.total, received: a.received - b.received, outstanding: a.outstanding - b.outstanding })
 
 /** Count and sums of the orders matching the filter: from the stats where they can answer, the rest from the orders. */
 async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'], q: Knex.QueryBuilder, scope: DataScope, search?: SearchPlan) {
@@ -295,6 +325,7 @@ async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'
       ? { n: 0, total: 0, received: 0, outstanding: 0 }
       : await orderStatsSums(k, st, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id'))
     for (const part of split.rows) sums = addSums(sums, await orderSums(k, filteredOrders(k, part, (x) => scopeOrders(ctx, k, x, scope))))
+    for (const part of split.minus) sums = subSums(sums, await orderSums(k, filteredOrders(k, part, (x) => scopeOrders(ctx, k, x, scope))))
   }
   const overdue = await overdueSum(k, f, (x) => scopeOrders(ctx, k, x, scope, 'pp.owner_id'), await appToday(ctx), search)
   return { ...sums, overdue }
