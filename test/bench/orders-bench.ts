@@ -116,6 +116,8 @@ const cases: Array<[string, string, string, string, Record<string, unknown>]> = 
   ['order list, page 1,000 of 20 (deep offset)', admin, 'orders', 'list', { page: 1000 }],
   ['order list, status 已完成', admin, 'orders', 'list', { filter: { status: 'completed' } }],
   ['order list, this year + amount ≥ ¥100,000', admin, 'orders', 'list', { filter: { dateFrom: year, amountMinCents: 10_000_000 } }],
+  ['order list, this year + amount ≥ ¥123,456 (inside a band)', admin, 'orders', 'list', { filter: { dateFrom: year, amountMinCents: 12_345_600 } }],
+  ['order list, 15 Mar – 10 Sep + ≥ ¥100,000 (edge days)', admin, 'orders', 'list', { filter: { dateFrom: `${today.getUTCFullYear()}-03-15`, dateTo: `${today.getUTCFullYear()}-09-10`, amountMinCents: 10_000_000 } }],
   ['order list, sort by amount desc', admin, 'orders', 'list', { sort: { field: 'totalCents', order: 'desc' } }],
   [`order list, search order number "${sample.code}"`, admin, 'orders', 'list', { filter: { search: sample.code } }],
   [`order list, search customer "${String(sample.name).slice(2, 6)}"`, admin, 'orders', 'list', { filter: { search: String(sample.name).slice(2, 6) } }],
