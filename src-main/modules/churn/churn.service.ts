@@ -11,7 +11,7 @@ import { conflict, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
 import { dialectOf, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
-import { nextVersion } from '../../db/tx'
+import { nextVersion, yieldToWaitingWork } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
 import { recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
 import { applyChurnState } from '../customers/customers.service'
@@ -89,6 +89,15 @@ function policyGroups(cycles: Map<string, number>): Array<{ group: PolicyGroup; 
   return [...[...byCycle].map(([cycle, policyIds]) => ({ group: { policyIds } as PolicyGroup, cycle })), { group: { noPolicy: true }, cycle: DEFAULT_CHURN_CYCLE_DAYS }]
 }
 
+/**
+ * Customers per transaction of the check. SQLite runs in this process on one connection: a
+ * chunk holds the event loop and every request while it runs (about 0.2 ms of CPU per opened
+ * warning at 100,000 customers: 300 → ~60 ms); between chunks waiting requests go first.
+ * Elsewhere the statements wait on the network: larger chunks (SQL Server: 2,100 parameters
+ * per statement).
+ */
+const CHECK_CHUNK: Record<Dialect, number> = { sqlite: 300, postgres: 2000, mssql: 1000 }
+
 let queue: Promise<unknown> = Promise.resolve()
 /** Checks of this process run one after another (the daily job and a button press). */
 function serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -117,13 +126,14 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
     const restrict = o.restrict ?? null
     const cycles = await policyCycles(k)
     const cycleOf = (policyId: unknown) => cycles.get(String(policyId)) ?? DEFAULT_CHURN_CYCLE_DAYS
-    const chunk = dialect === 'mssql' ? 1000 : 2000
+    const chunk = CHECK_CHUNK[dialect]
 
     // customers ordering again within their cycle: close first, so the customer's status is right
     const recent = (rows: Row[]) => rows.filter((r) => String(r.last_order_date) >= daysBefore(today, cycleOf(r.purchase_policy_id)))
     const revived = recent(await orderedSinceWarning(k, restrict))
     let closed = 0
     for (let i = 0; i < revived.length; i += chunk) {
+      if (i) await yieldToWaitingWork(k, dialect)
       const ids = revived.slice(i, i + chunk).map((r) => String(r.id))
       closed += await k.transaction(async (trx) => {
         const version = await nextVersion(trx)
@@ -140,6 +150,7 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
     const ids = [...stale]
     let opened = 0
     for (let i = 0; i < ids.length; i += chunk) {
+      if (i || closed) await yieldToWaitingWork(k, dialect)
       const part = ids.slice(i, i + chunk)
       opened += await k.transaction(async (trx) => {
         const version = await nextVersion(trx)

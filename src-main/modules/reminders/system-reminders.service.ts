@@ -26,7 +26,7 @@ import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
 import { analyzeTables, toBool, toIso } from '../../db/dialect'
-import { nextVersion } from '../../db/tx'
+import { nextVersion, yieldToWaitingWork } from '../../db/tx'
 import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
 import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
@@ -886,30 +886,6 @@ export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, o
   const t0 = performance.now()
   const stats = await serialized(() => runInChunks(app, !!opts.full))
   return { ...stats, ms: Math.round((performance.now() - t0) * 10) / 10 }
-}
-
-/**
- * Lets waiting work go first between two chunks: a setImmediate lets incoming I/O (a request
- * that arrived while the chunk ran) in, then, while others use or wait for the database, the run
- * waits. On SQLite the one connection is shared and a user's request is several queries one after
- * another: the run waits until the pool has been idle for IDLE_MS, so a request's next query is not
- * put behind the next chunk (up to MAX_YIELD_MS, so a busy app still sees the run finish).
- * Elsewhere users have connections of their own: only the queued ones go first.
- */
-const IDLE_MS = 3
-const MAX_YIELD_MS = 2000
-async function yieldToWaitingWork(knex: Knex, dialect: Dialect) {
-  const pool = (knex.client as { pool?: { numPendingAcquires(): number; numUsed(): number } }).pool
-  await new Promise((resolve) => setImmediate(resolve))
-  const start = performance.now()
-  let busyAt = start
-  while (pool && performance.now() - start < MAX_YIELD_MS) {
-    const busy = pool.numPendingAcquires() > 0 || (dialect === 'sqlite' && pool.numUsed() > 0)
-    const now = performance.now()
-    if (busy) busyAt = now
-    else if (dialect !== 'sqlite' || now - busyAt >= IDLE_MS) break
-    await new Promise((resolve) => setTimeout(resolve, busy ? 0 : 1))
-  }
 }
 
 /**
