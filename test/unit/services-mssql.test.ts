@@ -99,10 +99,10 @@ describe('service tickets on SQL Server (compiled)', () => {
     const scoped = () => repo.visibleTickets(repo.ticketBase(k), k, actor('team-1'), 'own')
     // even when asked to narrow through the index, SQL Server has none: the same plain LIKE
     for (const textIndex of [undefined, k]) {
-      const q = sql(repo.searchTicketRows(k, repo.applyFilter(scoped(), { text: '50%_X\\', textIndex }), 400))
+      const q = sql(repo.searchTicketMatches(repo.applyFilter(scoped(), { text: '50%_X\\', textIndex }), 400))
       expect(q.sql).toBe(
-        'select top (@p0) [t].[id], [t].[code], [t].[summary], [t].[customer_id], [t].[search_text], [sc].[name] as [customer_name] from [service_tickets] as [t] ' +
-          'left join [customers] as [sc] on [sc].[id] = [t].[customer_id] where [t].[deleted_at] is null and [t].[customer_id] not in (select [id] from [customers] where [deleted_at] is not null) ' +
+        'select top (@p0) [t].[id], [t].[search_text] from [service_tickets] as [t] ' +
+          'where [t].[deleted_at] is null and [t].[customer_id] not in (select [id] from [customers] where [deleted_at] is not null) ' +
           "and ([t].[owner_id] = @p1 or [t].[created_by] = @p2 or [t].[assigned_to] = @p3) and [t].[search_text] like @p4 escape '\\'",
       )
       expect(q.bindings).toEqual([400, ID, ID, ID, '%50\\%\\_x\\\\%'])

@@ -324,7 +324,7 @@ export async function contactsSearchTop(ctx: ServiceContext, term: string, limit
     const name = String(r.name)
     const m = bestMatch(t, [
       { field: 'name', values: [name] },
-      { field: 'pinyin', values: pinyinForms(name) },
+      { field: 'pinyin', values: hasHan(t) ? [] : pinyinForms(name) }, // a term with Chinese characters never matches a pinyin form
       { field: 'phone', values: [str(r.mobile)] },
     ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') }
     const subtitle = [str(r.customer_name), str(r.title), str(r.mobile)].filter(Boolean).join(' · ')

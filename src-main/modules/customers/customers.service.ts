@@ -873,12 +873,13 @@ export async function customersSearchTop(ctx: ServiceContext, term: string, limi
   if (!t) return []
   const ids = await customerSearchCandidateIds(ctx, t, searchCandidates(limit))
   if (!ids.length) return []
+  const pinyinMatters = !hasHan(t) // a term with Chinese characters never matches a pinyin form
   const hits: SearchHit[] = []
   for (const r of await searchRowsByIds(k, ids)) {
     const name = String(r.name)
     const m = bestMatch(t, [
       { field: 'name', values: [name, str(r.short_name)] },
-      { field: 'pinyin', values: [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.short_name))] },
+      { field: 'pinyin', values: pinyinMatters ? [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.short_name))] : [] },
       { field: 'code', values: [String(r.code)] },
       { field: 'phone', values: [str(r.phone), str(r.phone2)] },
     ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // through a contact

@@ -13,7 +13,7 @@ import type {
   SameNameMatch,
 } from '../../contract/opportunities'
 import { AppError, fieldError, notFound } from '../../shared/errors'
-import { pageWindow, toIso, toNum } from '../../db/dialect'
+import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, requirePerm } from '../auth/permissions'
@@ -589,12 +589,13 @@ export async function opportunitiesSearchTop(ctx: ServiceContext, term: string, 
   const ids = bestByText(matches.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id)
   if (!ids.length) return []
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
+  const pinyinMatters = !hasHan(t) // a term with Chinese characters never matches a pinyin form
   const hits: SearchHit[] = []
   for (const r of await searchRowsByIds(k, ids)) {
     const customer = String(r.customer_name)
     const m = bestMatch(t, [
       { field: 'name', values: [customer, s(r.summary)] },
-      { field: 'pinyin', values: [...pinyinForms(customer), ...pinyinForms(withoutDivisions(customer)), ...pinyinForms(s(r.contact_name))] },
+      { field: 'pinyin', values: pinyinMatters ? [...pinyinForms(customer), ...pinyinForms(withoutDivisions(customer)), ...pinyinForms(s(r.contact_name))] : [] },
       { field: 'code', values: [String(r.code)] },
       { field: 'phone', values: [s(r.contact_phone)] },
     ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the contact's name

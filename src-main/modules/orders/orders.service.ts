@@ -13,7 +13,7 @@ import {
 } from '../../contract/orders'
 import { MAX_CENTS } from '../../contract/products'
 import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
-import { pageWindow, toIso, toNum } from '../../db/dialect'
+import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
@@ -568,6 +568,7 @@ export async function ordersSearchTop(ctx: ServiceContext, term: string, limit: 
     rows.push(...(await searchOrdersOfCustomers(k, customerIds, n * 5, inScope)))
   }
   const seen = new Set<string>()
+  const pinyinMatters = !hasHan(t) // a term with Chinese characters never matches a pinyin form
   const hits: Array<SearchHit & { rank: number; date: string }> = []
   for (const r of rows) {
     const id = String(r.id).toLowerCase()
@@ -576,7 +577,7 @@ export async function ordersSearchTop(ctx: ServiceContext, term: string, limit: 
     const name = String(r.customer_name ?? '')
     const m = bestMatch(t, [
       { field: 'name', values: [name, str(r.customer_short_name)] },
-      { field: 'pinyin', values: [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.customer_short_name))] },
+      { field: 'pinyin', values: pinyinMatters ? [...pinyinForms(name), ...pinyinForms(withoutDivisions(name)), ...pinyinForms(str(r.customer_short_name))] : [] },
       // the number also as its digits: a term typed 2026-000123 arrives as digits (normalizeTerm)
       { field: 'code', values: [String(r.code), String(r.code).replace(/\D/g, ''), str(r.customer_code)] },
       { field: 'phone', values: [str(r.customer_phone), str(r.customer_phone2)] },

@@ -12,7 +12,7 @@ import type {
 } from '../../contract/services'
 import { TICKET_STATUSES, TicketAction as TicketActionEnum } from '../../contract/services'
 import { AppError, conflict, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
-import { toIso } from '../../db/dialect'
+import { hasHan, toIso } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
@@ -28,7 +28,7 @@ import { buildTicketSearchText, rankSimilar } from './services.text'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   applyFilter, archivedCandidates, ticketTextIndexServes, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
-  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
+  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketMatches, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
   updateTicket, visibleTickets, type ListFilter, type Row,
 } from './services.repository'
 
@@ -515,16 +515,17 @@ export async function servicesSearchTop(ctx: ServiceContext, term: string, limit
   if (!t) return []
   const { k, q } = scoped(ctx)
   // through the tickets' search index when it narrows the term (the LIKE still checks each)
-  const rows = await searchTicketRows(k, applyFilter(q(), { text: t, textIndex: (await ticketTextIndexServes(k, t)) ? k : undefined }), SEARCH_MATCH_CAP)
-  const best = new Set(bestByText(rows.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id))
+  const matches = await searchTicketMatches(applyFilter(q(), { text: t, textIndex: (await ticketTextIndexServes(k, t)) ? k : undefined }), SEARCH_MATCH_CAP)
+  const best = bestByText(matches.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id)
+  if (!best.length) return []
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
+  const pinyinMatters = !hasHan(t) // a term with Chinese characters never matches a pinyin form
   const hits: SearchHit[] = []
-  for (const r of rows) {
-    if (!best.has(String(r.id))) continue
+  for (const r of await searchTicketRows(k, best)) {
     const m = bestMatch(t, [
       { field: 'code', values: [String(r.code)] },
       { field: 'name', values: [s(r.customer_name), s(r.summary)] },
-      { field: 'pinyin', values: [...pinyinForms(s(r.customer_name)), ...pinyinForms(withoutDivisions(String(r.customer_name ?? '')))] },
+      { field: 'pinyin', values: pinyinMatters ? [...pinyinForms(s(r.customer_name)), ...pinyinForms(withoutDivisions(String(r.customer_name ?? '')))] : [] },
     ]) ?? { match: 'contains' as const, field: 'other' as const, score: scoreOf('contains', 'other') } // the request or a note
     hits.push({
       kind: 'ticket', id: String(r.id).toLowerCase(), title: String(r.summary), subtitle: [String(r.code), s(r.customer_name)].filter(Boolean).join(' · '),
