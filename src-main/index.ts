@@ -3,7 +3,8 @@
 // migrated, the contract's IPC handlers, and the window. If the database cannot be
 // reached the window opens anyway and every call reports db_unreachable until it can.
 // Around the window (window/desktop-shell.ts): tray, menus, crm:// links (a second start hands
-// its link to the first and quits), lock on sleep; the window's size and position remembered;
+// its link to the first and quits), a .xlsx/.csv file opened with the app (window/open-file.ts:
+// the import wizard opens with it), lock on sleep; the window's size and position remembered;
 // the crash/error log in the data folder (window/crash-log.ts); updates from the administrator's
 // update server (window/app-updates.ts, electron-updater; off when run from the source tree).
 import fs from 'node:fs'
@@ -30,6 +31,7 @@ import { createMainWindow, guardContents, rememberWindowState, secureSession } f
 import { deepLinkInArgv, PROTOCOL } from './window/deep-link'
 import { DesktopShell } from './window/desktop-shell'
 import { claimSingleInstance } from './window/single-instance'
+import { importFileInArgv } from './window/open-file'
 import { readWindowState } from './window/window-state'
 import { retryUntilOpen, unreachableApp } from './window/unreachable-app'
 import { startCrashLog } from './window/crash-log'
@@ -53,6 +55,8 @@ let stopRetry: (() => void) | null = null
 let shell: DesktopShell | null = null
 /** a crm:// link that arrived before the window was ready (first start, macOS open-url) */
 let pendingLink: string | null = deepLinkInArgv(process.argv)
+/** a .xlsx/.csv file opened with the app before the window was ready (Windows/Linux: the start's arguments; macOS: open-file) */
+let pendingFile: string | null = importFileInArgv(process.argv, process.cwd())
 const dataDir = process.env.CRM_DATA_DIR ? path.resolve(process.env.CRM_DATA_DIR) : null
 const iconPath = app.isPackaged ? path.join(process.resourcesPath, 'icon.png') : path.join(here, '..', '..', 'build', 'icon.png')
 
@@ -141,6 +145,11 @@ function openLink(link: string) {
   else pendingLink = link
 }
 
+function openFile(file: string) {
+  if (shell) shell.openFile(file)
+  else pendingFile = file
+}
+
 async function start() {
   startCrashLog({ dataDir: dataFolder(), app, proc: process, version: app.getVersion() })
   if (process.platform === 'win32') app.setAppUserModelId('cn.crm.desktop') // desktop notifications need it
@@ -177,18 +186,24 @@ async function start() {
   setTimeout(() => void updates.checkOnStart(), UPDATE_CHECK_DELAY_MS).unref()
   if (pendingLink) shell.openLink(pendingLink)
   pendingLink = null
+  if (pendingFile) shell.openFile(pendingFile)
+  pendingFile = null
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) showWindow()
   })
 }
 
-if (claimSingleInstance(app, showWindow, openLink)) {
+if (claimSingleInstance(app, showWindow, openLink, openFile)) {
   // crm:// opens this app (installers register it too; from the source tree it is registered for this electron binary)
   if (app.isPackaged) app.setAsDefaultProtocolClient(PROTOCOL)
   else app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [path.resolve(process.argv[1] ?? '.')])
   app.on('open-url', (e, url) => {
     e.preventDefault() // macOS hands links to the running app
     openLink(url)
+  })
+  app.on('open-file', (e, file) => {
+    e.preventDefault() // macOS: a .xlsx/.csv opened with the app (also the one it was started for, before ready)
+    openFile(file)
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

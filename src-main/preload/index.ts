@@ -25,6 +25,7 @@ const COMMAND = 'crm-shell:command'
 const LANGUAGE = 'crm-shell:language'
 const DUE = 'crm-shell:due'
 const FOCUS = 'crm-shell:focus'
+const OPENED_FILE = 'crm-shell:opened-file'
 
 export function buildShell() {
   let listener: ((command: string, arg?: string) => void) | null = null
@@ -48,6 +49,10 @@ export function buildShell() {
     },
     focus() {
       ipcRenderer.send(FOCUS)
+    },
+    /** the .xlsx/.csv file last opened with the app ({ fileName, contentBase64 } or { fileName, error }), once; null without one */
+    openedFile(): Promise<unknown> {
+      return ipcRenderer.invoke(OPENED_FILE)
     },
   })
 }

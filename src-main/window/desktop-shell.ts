@@ -2,23 +2,28 @@
 // actions, the native menus in the UI language with the usual shortcuts (Ctrl/⌘+K search,
 // Ctrl/⌘+L lock), crm:// links, and locking when the computer sleeps or its screen is locked
 // (when the lock policy asks for it). What the renderer should do is sent to it as a command
-// ('search', 'about', 'update', 'lock', 'navigate' + path) on one channel its preload listens to;
+// ('search', 'about', 'update', 'lock', 'navigate' + path, 'importFile' + a file's name) on one
+// channel its preload listens to; the page fetches an opened file (open-file.ts) on another;
 // the renderer tells main its UI language and the due count on two others, and asks for the
 // window to come forward on a third (a clicked reminder notification). Only our own page may
 // send those (its frame URL is checked like every IPC call's).
-import { app, ipcMain, Menu, nativeImage, powerMonitor, Tray, type BrowserWindow, type IpcMainEvent, type MenuItemConstructorOptions } from 'electron'
+import path from 'node:path'
+import { app, ipcMain, Menu, nativeImage, powerMonitor, Tray, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron'
 import type { DispatchDeps } from '../ipc/dispatch'
 import { readLockPolicy } from '../modules/system/system.service'
 import { logError } from '../shared/log'
 import { deepLinkPath } from './deep-link'
+import { readOpenedFile, type OpenedFile } from './open-file'
 import { sessionKeyOf } from './ipc-main'
 import { shellLocale, shellTexts, type ShellLocale, type ShellTexts } from './shell-texts'
 
-export type ShellCommand = 'search' | 'about' | 'update' | 'lock' | 'navigate'
+export type ShellCommand = 'search' | 'about' | 'update' | 'lock' | 'navigate' | 'importFile'
 export const SHELL_COMMAND_CHANNEL = 'crm-shell:command'
 export const SHELL_LANGUAGE_CHANNEL = 'crm-shell:language'
 export const SHELL_DUE_CHANNEL = 'crm-shell:due'
 export const SHELL_FOCUS_CHANNEL = 'crm-shell:focus'
+/** the page asks for the file last opened with the app (answered once: OpenedFile, or null) */
+export const SHELL_OPENED_FILE_CHANNEL = 'crm-shell:opened-file'
 
 export interface ShellActions {
   open(): void
@@ -111,6 +116,8 @@ export class DesktopShell {
   locale: ShellLocale = 'zh-CN'
   due = 0
   tray: Tray | null = null
+  /** the .xlsx/.csv file last opened with the app, until our page takes it */
+  private openedFile: string | null = null
   private readonly platform: NodeJS.Platform
   readonly actions: ShellActions = {
     open: () => void this.o.showWindow(),
@@ -137,6 +144,7 @@ export class DesktopShell {
     ipcMain.on(SHELL_FOCUS_CHANNEL, (e: IpcMainEvent) => {
       if (this.trusted(e)) this.actions.open() // restored, shown and in front (a notification was clicked)
     })
+    ipcMain.handle(SHELL_OPENED_FILE_CHANNEL, (e: IpcMainInvokeEvent) => (this.trusted(e) ? this.takeOpenedFile() : null))
     powerMonitor.on('suspend', () => this.onSleep())
     powerMonitor.on('lock-screen', () => this.onSleep())
     try {
@@ -149,7 +157,7 @@ export class DesktopShell {
     this.refresh()
   }
 
-  private trusted(e: IpcMainEvent) {
+  private trusted(e: IpcMainEvent | IpcMainInvokeEvent) {
     const url = e.senderFrame?.url
     return !!url && this.o.isTrustedUrl(url)
   }
@@ -194,6 +202,23 @@ export class DesktopShell {
     if (!p) return false
     this.send('navigate', p)
     return true
+  }
+
+  /**
+   * A .xlsx/.csv file opened with the app (macOS open-file, a start's or a second start's
+   * arguments): the window comes forward and the page is told its name; the page then asks for
+   * it (takeOpenedFile) and opens the import wizard with it once someone who may import is logged in.
+   */
+  openFile(file: string) {
+    this.openedFile = file
+    this.send('importFile', path.basename(file))
+  }
+
+  /** The opened file's name and content for our page (once: a second ask answers null). */
+  takeOpenedFile(): OpenedFile | null {
+    const file = this.openedFile
+    this.openedFile = null
+    return file ? readOpenedFile(file) : null
   }
 
   /** The computer sleeps or its screen was locked: every session locks when the policy says so. */

@@ -5,8 +5,8 @@
 // runtime with entitlements) and Linux; the icons in every size; the crm:// scheme; the
 // generic update server (its address set in the app, not here); and the packaged files hold no
 // tests, sources, source maps or development-only builds. Runs without Electron's binaries (no
-// download): the configuration only. No .xlsx file association: the app has no Excel import
-// screen a double-clicked workbook could open yet.
+// download): the configuration only. The optional file association: .xlsx and .csv open with
+// the app (its import wizard), never claiming to be their default program.
 import fs from 'node:fs'
 import path from 'node:path'
 import { minimatch } from 'minimatch'
@@ -47,7 +47,13 @@ describe('electron-builder.yml', () => {
       expect(plist).toContain('com.apple.security.cs.allow-jit')
     }
     expect(targets(c.linux)).toEqual(['AppImage:x64']) // the Linux package electron-updater can replace
-    expect(c.fileAssociations).toBeUndefined()
+    expect(c.fileAssociations).toEqual([
+      { ext: 'xlsx', name: 'CRM.Workbook', description: 'Excel 工作簿 (导入到客户关系管理)', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', role: 'Viewer', rank: 'Alternate' },
+      { ext: 'csv', name: 'CRM.CSV', description: 'CSV 文件 (导入到客户关系管理)', mimeType: 'text/csv', role: 'Viewer', rank: 'Alternate' },
+    ])
+    // the main process handles exactly the associated extensions (window/open-file.ts)
+    const { IMPORT_FILE_EXTENSIONS } = await import('../../src-main/window/open-file')
+    expect([...IMPORT_FILE_EXTENSIONS]).toEqual(c.fileAssociations.map((f: { ext: string }) => `.${f.ext}`))
     expect(c.protocols).toEqual([{ name: '客户关系管理', schemes: ['crm'] }])
   })
 

@@ -340,11 +340,14 @@ describe('Electron shell (electron mocked)', () => {
       expect(fake.ipcRenderer.invoke).toHaveBeenLastCalledWith('crm:auth:status', {})
     })
 
-    it('window.crmShell: commands from the desktop shell reach the page (kept until it listens); it sends only language, due count and a focus request', async () => {
-      const { SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_FOCUS_CHANNEL, SHELL_LANGUAGE_CHANNEL } = await import('../../src-main/window/desktop-shell')
-      const shell = fake.exposed.crmShell as { onCommand(fn: (c: string, a?: string) => void): void; setLanguage(l: string): void; setDueCount(n: number): void; focus(): void }
+    it('window.crmShell: commands from the desktop shell reach the page (kept until it listens); it sends only language, due count and a focus request, and asks for the opened file', async () => {
+      const { SHELL_COMMAND_CHANNEL, SHELL_DUE_CHANNEL, SHELL_FOCUS_CHANNEL, SHELL_LANGUAGE_CHANNEL, SHELL_OPENED_FILE_CHANNEL } = await import('../../src-main/window/desktop-shell')
+      const shell = fake.exposed.crmShell as { onCommand(fn: (c: string, a?: string) => void): void; setLanguage(l: string): void; setDueCount(n: number): void; focus(): void; openedFile(): Promise<unknown> }
       expect(Object.isFrozen(shell)).toBe(true)
-      expect(Object.keys(shell).sort()).toEqual(['focus', 'onCommand', 'setDueCount', 'setLanguage'])
+      expect(Object.keys(shell).sort()).toEqual(['focus', 'onCommand', 'openedFile', 'setDueCount', 'setLanguage'])
+      fake.ipcRenderer.invoke.mockClear()
+      await shell.openedFile()
+      expect(fake.ipcRenderer.invoke.mock.calls).toEqual([[SHELL_OPENED_FILE_CHANNEL]])
       const listen = fake.ipcRenderer.on.mock.calls.find((c) => c[0] === SHELL_COMMAND_CHANNEL)
       expect(listen).toBeDefined()
       const deliver = listen![1] as (e: unknown, command: unknown, arg?: unknown) => void
