@@ -68,7 +68,7 @@ async function invoke(area: string, call: string, input: unknown): Promise<unkno
 
 /** What the desktop shell tells the renderer (preload's window.crmShell); absent in the browser mode. */
 export interface CrmShell {
-  /** 'lock' (tray, sleep), 'search', 'about', 'update' (menu 检查更新, an update found on start), 'navigate' (a crm:// link or a notification: path in `arg`) */
+  /** 'lock' (tray, sleep), 'search', 'about', 'update' (menu 检查更新, an update found on start), 'navigate' (a crm:// link or a notification: path in `arg`), 'importFile' (a file opened with the app: its name in `arg`) */
   onCommand(fn: (command: string, arg?: string) => void): void
   /** the UI language, for the native menus */
   setLanguage(locale: string): void
@@ -76,6 +76,8 @@ export interface CrmShell {
   setDueCount(n: number): void
   /** brings the window forward (restored if minimised): a reminder notification was clicked */
   focus(): void
+  /** after 'importFile': the .xlsx/.csv opened with the app ({ fileName, contentBase64 } or { fileName, error }), once; null without one */
+  openedFile(): Promise<unknown>
 }
 declare global {
   interface Window {

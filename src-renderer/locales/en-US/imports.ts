@@ -8,6 +8,12 @@ export default {
     entities: { customers: 'Customers (with primary contact)', contacts: 'Contacts', products: 'Products', orders: 'Orders (one row per order line)' },
     file: 'File',
     fileHint: '.xlsx or .csv (UTF-8 or GBK), at most {mb} MB; the first row holds the headers.',
+    fileChosen: 'Chosen: {name}',
+    opened: {
+      notAllowed: '“{name}” cannot be imported: your role has no import permission. Please ask your administrator.',
+      tooLarge: '“{name}” is larger than {mb} MB and cannot be imported.',
+      unreadable: 'Cannot read “{name}”: the file is gone or may not be read.',
+    },
     tooLarge: 'The file is larger than {mb} MB',
     template: 'Download the import template',
     sheet: 'Sheet',

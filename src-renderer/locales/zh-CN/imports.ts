@@ -8,6 +8,12 @@ export default {
     entities: { customers: '客户（含主联系人）', contacts: '联系人', products: '产品', orders: '订单（每行一个订单明细）' },
     file: '文件',
     fileHint: '支持 .xlsx 和 .csv（UTF-8 或 GBK），最大 {mb} MB；第一行为表头。',
+    fileChosen: '已选择：{name}',
+    opened: {
+      notAllowed: '“{name}”不能导入：您的角色没有导入权限。请联系管理员。',
+      tooLarge: '“{name}”超过 {mb} MB，不能导入。',
+      unreadable: '无法读取“{name}”：文件不存在或没有读取权限。',
+    },
     tooLarge: '文件超过 {mb} MB',
     template: '下载导入模板',
     sheet: '工作表',

@@ -1,6 +1,7 @@
 // What the desktop shell asks of the renderer (menus, tray, crm:// links, notification clicks,
 // the computer going to sleep) and the app-wide commands: 'lock' shows the lock screen (main
-// has locked the session already), 'navigate' opens a path (after unlocking, if locked), and
+// has locked the session already), 'navigate' opens a path (after unlocking, if locked),
+// 'importFile' fetches a .xlsx/.csv opened with the app for the import wizard (imports/opened-file), and
 // 'search' / 'about' / 'update' are passed on to the layout as a `crm:command` window event — the same
 // event the keyboard shortcuts raise in the browser mode. The shell also learns the UI language
 // and the due-reminder count (tray icon, dock badge: useDueCountInShell in the layout; 0 when nobody is logged in).
@@ -9,6 +10,7 @@ import { useI18n } from 'vue-i18n'
 import { useRouter } from 'vue-router'
 import { desktopShell } from '../../api/client'
 import { useAuthStore } from '../../stores/auth'
+import { receiveOpenedFile } from '../imports/opened-file'
 
 export type AppCommand = 'search' | 'about' | 'update' | 'lock'
 
@@ -27,6 +29,7 @@ export function useDesktopShell() {
   shell.onCommand((command, arg) => {
     if (command === 'lock') auth.markLocked()
     else if (command === 'navigate' && arg && SAFE_PATH.test(arg)) void router.push(arg)
+    else if (command === 'importFile' && arg) void receiveOpenedFile(shell, arg)
     else if (command === 'search' || command === 'about' || command === 'update') raiseCommand(command)
   })
   watch(locale, (l) => shell.setLanguage(String(l)), { immediate: true })
