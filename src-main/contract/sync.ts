@@ -141,7 +141,19 @@ export const OFFLINE_WRITES = [
   'customers.create', 'customers.update', 'contacts.create', 'contacts.update',
   'interactions.create', 'interactions.update', 'interactions.remove',
   'reminders.create', 'reminders.update', 'reminders.snooze', 'reminders.done',
+  // 兑现 / 未兑现 of a promise (the outbox entry is about its record)
+  'interactions.keepPromise', 'interactions.unkeepPromise',
 ] as const
+
+/**
+ * Calls that are a run of one offline operation (the bulk actions of 待办中心 / 日程): the call runs
+ * on the cache and queues one outbox entry of the named operation per row it changed, online or
+ * not — so each row is applied centrally by that operation's rules, once.
+ */
+export const OFFLINE_RUNS = {
+  'reminders.bulkSnooze': 'reminders.snooze',
+  'reminders.bulkDone': 'reminders.done',
+} as const
 
 /** Calls that are offline operations under another name: central while online, the operation on the cache while offline. */
 export const OFFLINE_ALIASES = {
@@ -150,7 +162,7 @@ export const OFFLINE_ALIASES = {
   'interactions.addAttachment': 'attachments.create',
 } as const
 
-const servedSet = new Set<string>([...CACHE_CALLS, ...FRESH_CALLS, ...OFFLINE_WRITES, ...Object.keys(OFFLINE_ALIASES)])
+const servedSet = new Set<string>([...CACHE_CALLS, ...FRESH_CALLS, ...OFFLINE_WRITES, ...Object.keys(OFFLINE_RUNS), ...Object.keys(OFFLINE_ALIASES)])
 
 /** Whether a desktop client answers `area.call` while the central database cannot be reached. */
 export const servedOffline = (name: string) => name.startsWith('sync.') || servedSet.has(name)
@@ -162,7 +174,7 @@ export const servedOffline = (name: string) => name.startsWith('sync.') || serve
 export const OFFLINE_PAGES = {
   workbench: ['dashboard.layout', 'dashboard.overview'],
   customers: ['customers.list', 'customers.tags', 'customers.getColumns', 'customers.listViews', 'customers.get', 'contacts.list', 'interactions.listByCustomer'],
-  reminders: ['reminders.centre', 'reminders.badge', 'reminders.snooze', 'reminders.done'],
+  reminders: ['reminders.centre', 'reminders.badge', 'reminders.snooze', 'reminders.done', 'reminders.bulkSnooze', 'reminders.bulkDone'],
   calendar: ['reminders.calendar'],
   interactions: ['interactions.search', 'interactions.update', 'interactions.remove'],
   opportunities: ['opportunities.list', 'opportunities.get', 'opportunities.recordResult'],

@@ -4,9 +4,9 @@
 // an offline write main does not route to the outbox, fails here.
 import { describe, expect, it, vi } from 'vitest'
 import { contract } from '../../src-main/contract/index'
-import { CACHE_CALLS, FRESH_CALLS, OFFLINE_ALIASES, OFFLINE_PAGES, OFFLINE_WRITES, servedOffline } from '../../src-main/contract/sync'
+import { CACHE_CALLS, FRESH_CALLS, OFFLINE_ALIASES, OFFLINE_PAGES, OFFLINE_RUNS, OFFLINE_WRITES, servedOffline } from '../../src-main/contract/sync'
 import { routeOf } from '../../src-main/modules/sync/sync.desktop'
-import { OPS } from '../../src-main/modules/sync/sync.ops'
+import { OPS, RUN_OPS } from '../../src-main/modules/sync/sync.ops'
 
 // the menu module reads the auth store only inside homePath(); the store itself is not needed here
 vi.mock('../../src-renderer/stores/auth', () => ({ useAuthStore: () => ({ can: () => true }) }))
@@ -19,7 +19,7 @@ const isCall = (name: string) => {
 
 describe('what a desktop client serves offline', () => {
   it('every listed name is a real call', () => {
-    for (const name of [...CACHE_CALLS, ...FRESH_CALLS, ...OFFLINE_WRITES, ...Object.keys(OFFLINE_ALIASES), ...Object.values(OFFLINE_PAGES).flat()]) {
+    for (const name of [...CACHE_CALLS, ...FRESH_CALLS, ...OFFLINE_WRITES, ...Object.keys(OFFLINE_RUNS), ...Object.keys(OFFLINE_ALIASES), ...Object.values(OFFLINE_PAGES).flat()]) {
       expect(isCall(name), name).toBe(true)
     }
   })
@@ -46,6 +46,13 @@ describe('what a desktop client serves offline', () => {
       expect(Object.hasOwn(OPS, op), op).toBe(true)
       expect(routeOf(name, false)).toBe('write')
       expect(routeOf(name, true)).toBe('central')
+    }
+    // a bulk action is a run of an offline operation: on the cache, online or not
+    expect(Object.keys(RUN_OPS).sort()).toEqual(Object.keys(OFFLINE_RUNS).sort())
+    for (const [name, op] of Object.entries(OFFLINE_RUNS)) {
+      expect(RUN_OPS[name]!.op, name).toBe(op)
+      expect(Object.hasOwn(OPS, op), op).toBe(true)
+      for (const reachable of [true, false, null]) expect(routeOf(name, reachable), name).toBe('write')
     }
     // every operation is either a call of its own name or an alias's
     for (const op of Object.keys(OPS)) expect(isCall(op) || Object.values(OFFLINE_ALIASES).includes(op as never), op).toBe(true)

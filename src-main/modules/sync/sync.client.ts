@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../../db/clock'
 import { newId } from '../../db/ids'
 import { AppError } from '../../shared/errors'
 import { loadActor } from '../auth/auth.service'
-import { OPS, type FieldConflict, type SyncEntity } from './sync.ops'
+import { OPS, RUN_OPS, type FieldConflict, type SyncEntity } from './sync.ops'
 import {
   CHILDREN, REFERENCE_TABLES, SYNC_TABLES, syncInfo, syncLastMutation, syncPull, syncPush, type Mutation, type MutationResult, type PullPage, type PushHooks, type RefreshIds,
 } from './sync.service'
@@ -126,18 +126,49 @@ export class SyncClient {
     if (!op) throw new AppError('not_found', `not an offline operation: ${operation}`)
     const input = op.input.parse(rawInput) as Record<string, unknown>
     const ctx = await this.ctx()
-    const id = operation.endsWith('.create') ? newId() : String(input.id)
     return this.local.db.knex.transaction(async (trx) => {
       const tctx: ServiceContext = { ...ctx, db: { knex: trx, dialect: 'sqlite' } }
+      const id = operation.endsWith('.create') ? newId() : op.entityOf ? await op.entityOf(tctx, input as never) : String(input.id)
       const base = op.base ? await op.base(tctx, input as never) : null
       const before = operation.endsWith('.create') ? null : await findRow(trx, op.entity, id)
       const out = await op.local(tctx, input as never, id)
-      await insertOutbox(trx, {
-        mutation_id: (await lastOutboxId(trx)) + 1, operation, args: JSON.stringify(op.stored ? op.stored(input as never, out as never) : input), base: base ? JSON.stringify(base) : null,
-        entity: op.entity, entity_id: id, base_version: before ? Number(before.version) : null, schema_version: latestMigration(),
-        status: 'pending', result: null, refreshed: false, created_at: this.local.clock.now().toISOString(), applied_at: null,
-      })
+      await this.queue(trx, operation, op.stored ? op.stored(input as never, out as never) : input, base, op.entity, id, before)
       return out
+    })
+  }
+
+  /**
+   * A bulk action offline (RUN_OPS): the call on the cache, and one outbox entry of its operation
+   * per row it changed, in one SQLite transaction. Answers what the call answered.
+   */
+  async writeRun(call: string, rawInput: unknown): Promise<unknown> {
+    const run = RUN_OPS[call]
+    if (!run) throw new AppError('not_found', `not an offline run: ${call}`)
+    const input = run.input.parse(rawInput) as Record<string, unknown>
+    const ctx = await this.ctx()
+    return this.local.db.knex.transaction(async (trx) => {
+      const tctx: ServiceContext = { ...ctx, db: { knex: trx, dialect: 'sqlite' } }
+      const ids = [...new Set(run.ids(input as never))]
+      const before = new Map<string, Row>()
+      for (const id of ids) {
+        const row = await findRow(trx, run.entity, id)
+        if (row) before.set(id, row)
+      }
+      const out = await run.local(tctx, input as never)
+      for (const [id, was] of before) {
+        const now = await findRow(trx, run.entity, id)
+        const entry = now ? run.entry(was, now) : null
+        if (entry) await this.queue(trx, run.op, entry, null, run.entity, id, was)
+      }
+      return out
+    })
+  }
+
+  private async queue(trx: import('knex').Knex.Transaction, operation: string, args: unknown, base: unknown, entity: string, id: string, before: Row | null | undefined) {
+    await insertOutbox(trx, {
+      mutation_id: (await lastOutboxId(trx)) + 1, operation, args: JSON.stringify(args), base: base ? JSON.stringify(base) : null,
+      entity, entity_id: id, base_version: before ? Number(before.version) : null, schema_version: latestMigration(),
+      status: 'pending', result: null, refreshed: false, created_at: this.local.clock.now().toISOString(), applied_at: null,
     })
   }
 

@@ -1,7 +1,8 @@
 // A desktop client at run time (README: Offline sync): the local cache (SyncClient) and the sync
 // timer (SyncLoop) together with the central database's connection, and where each IPC call runs:
 // - an offline operation (sync.ops: a visit, a customer edit, …) runs on the cache and queues its
-//   outbox entry, online or not; the loop pushes it soon after;
+//   outbox entry, online or not; the loop pushes it soon after; a bulk action (RUN_OPS) queues one
+//   entry per row it changed;
 // - a read the cache serves (customers, contacts, records, reminders, the dictionary, products)
 //   runs on the cache;
 // - everything else needs the central database: it runs there while online and is refused with
@@ -18,7 +19,7 @@ import { AppError, fieldError, forbidden, ruleError } from '../../shared/errors'
 import { isUnreachable } from '../../shared/unreachable'
 import { SyncClient, type SyncHooks } from './sync.client'
 import { SyncLoop } from './sync.loop'
-import { OPS } from './sync.ops'
+import { OPS, RUN_OPS } from './sync.ops'
 import { findRow, outboxByStatus, readState, writeState } from './sync.repository'
 import { CACHE_CALLS, FRESH_CALLS, OFFLINE_ALIASES, type SyncDetails, type SyncStatus } from '../../contract/sync'
 
@@ -51,7 +52,7 @@ const READ_CALL = /^(list|get|search|check|lookup|tags|summary|promises|attachme
 /** Where a call runs on a desktop client (reachable: whether the central database answered last; null: not asked yet). */
 export function routeOf(name: string, reachable: boolean | null): CallRoute {
   if (name.startsWith('sync.') || CACHE.has(name)) return 'cache'
-  if (Object.hasOwn(OPS, name)) return 'write'
+  if (Object.hasOwn(OPS, name) || Object.hasOwn(RUN_OPS, name)) return 'write'
   if (Object.hasOwn(CALL_OPS, name)) return reachable === false ? 'write' : 'central'
   if (FRESH.has(name)) return reachable ? 'central' : 'cache'
   return 'central'
@@ -156,7 +157,9 @@ export class DesktopSync {
   /** An offline operation on the cache (with its outbox entry); the loop pushes it soon. */
   async write(operation: string, input: unknown): Promise<unknown> {
     const alias = Object.hasOwn(CALL_OPS, operation) ? CALL_OPS[operation as keyof typeof CALL_OPS] : undefined
-    const out = alias ? await this.client.write(alias.op, alias.input(input as Record<string, unknown>)) : await this.client.write(operation, input)
+    const out = alias
+      ? await this.client.write(alias.op, alias.input(input as Record<string, unknown>))
+      : Object.hasOwn(RUN_OPS, operation) ? await this.client.writeRun(operation, input) : await this.client.write(operation, input)
     this.loop.nudge()
     return out
   }

@@ -10,8 +10,8 @@ import { PlanStepResultEdit } from '../../contract/opportunities'
 import { AppError } from '../../shared/errors'
 import { customersCreate, customersGet, customersUpdate } from '../customers/customers.service'
 import { contactsCreate, contactsUpdate, toContact } from '../contacts/contacts.service'
-import { interactionsCreate, interactionsGet, interactionsKeepOnDeletedCustomer, interactionsRemove, interactionsUpdate, interactionsWrite, interactionsWriteMany } from '../interactions/interactions.service'
-import { remindersCreate, remindersDone, remindersGet, remindersSnooze, remindersUpdate } from '../reminders/reminders.service'
+import { interactionsCreate, interactionsGet, promisesKeep, promisesUnkeep, interactionsKeepOnDeletedCustomer, interactionsRemove, interactionsUpdate, interactionsWrite, interactionsWriteMany } from '../interactions/interactions.service'
+import { remindersBulkDone, remindersBulkSnooze, remindersCreate, remindersDone, remindersGet, remindersSnooze, remindersUpdate } from '../reminders/reminders.service'
 import { attachmentsAdd } from '../interactions/attachments.service'
 import { opportunitiesGetStep, opportunitiesRecordResult } from '../opportunities/opportunities.service'
 import { servicesAddNote, servicesGet } from '../services/services.service'
@@ -39,6 +39,8 @@ interface Op {
   input: z.ZodType
   /** runs on the client's cache: the local write (its outbox entry is added in the same transaction) */
   local(ctx: ServiceContext, input: never, id: string): Promise<unknown>
+  /** the id of the entity the outbox entry is about, when it is not the input's id (on the cache, before the write) */
+  entityOf?(ctx: ServiceContext, input: never): Promise<string>
   /** the values the edited fields have in the cache before the edit (edits only) */
   base?(ctx: ServiceContext, input: never): Promise<Record<string, unknown>>
   /** what the outbox entry carries (default: the input), from the input and what the local write answered */
@@ -158,6 +160,46 @@ function insertOnly<I>(
       return { status: 'applied' }
     },
   }
+}
+
+type PromiseSet = { id: string; version: number }
+type PromiseWas = { interactionId: string; content: string; dueDate: string | null }
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+
+/**
+ * 兑现 / 未兑现 of a promise. The outbox entry is about the promise's record (so the record comes
+ * back with its promises as the central database has them); centrally the promise is found by its
+ * id, or — made offline, where the central copy took its own id — by the content and date it had
+ * in the cache. A promise already in that state stays as it is; otherwise the mark applies on its
+ * current version (a yes/no never conflicts); a promise or record deleted meanwhile is refused
+ * with the reason, like any offline write on something gone.
+ */
+function promiseMark(kept: boolean): Op {
+  const mark = kept ? promisesKeep : promisesUnkeep
+  return {
+    entity: 'interactions',
+    input: kept ? contract.interactions.keepPromise.input : contract.interactions.unkeepPromise.input,
+    entityOf: async (ctx, input: PromiseSet) => String((await promiseRow(ctx, input.id)).interaction_id),
+    base: async (ctx, input: PromiseSet) => {
+      const p = await promiseRow(ctx, input.id)
+      return { interactionId: String(p.interaction_id), content: String(p.content), dueDate: p.due_date === null || p.due_date === undefined ? null : String(p.due_date).slice(0, 10) } satisfies PromiseWas
+    },
+    local: (ctx, input: PromiseSet) => mark(ctx, input),
+    central: async (ctx, input: PromiseSet, m) => {
+      const was = m.base as PromiseWas | null
+      const list = (await interactionsGet(ctx, { id: m.entityId })).promises
+      const p = list.find((x) => sameId(x.id, input.id)) ?? (was ? list.find((x) => x.content === was.content && (x.dueDate ?? null) === was.dueDate) : undefined)
+      if (!p) throw new AppError('not_found', `promise not found: ${input.id}`, { key: 'errors.not_found', params: { what: 'promise' } })
+      if (!!p.keptAt !== kept) await mark(ctx, { id: p.id, version: p.version })
+      return { status: 'applied' }
+    },
+  }
+}
+
+async function promiseRow(ctx: ServiceContext, id: string) {
+  const p = await findRow(ctx.db.knex, 'interaction_promises', id)
+  if (!p || p.deleted_at) throw new AppError('not_found', `promise not found: ${id}`, { key: 'errors.not_found', params: { what: 'promise' } })
+  return p
 }
 
 export const OPS: Record<string, Op> = {
@@ -299,6 +341,49 @@ export const OPS: Record<string, Op> = {
     (ctx, input: { id: string; version: number }) => remindersDone(ctx, input),
     async (ctx, input: { id: string; version: number }) => remindersDone(ctx, { id: input.id, version: (await remindersGet(ctx, { id: input.id })).version }),
   ),
+  'interactions.keepPromise': promiseMark(true),
+  'interactions.unkeepPromise': promiseMark(false),
+}
+
+/**
+ * A call that is a run of one offline operation (contract/sync.ts OFFLINE_RUNS): the call itself
+ * runs on the cache (the same rows skipped as centrally: done, gone, out of scope); each row it
+ * changed gets an outbox entry of `op`, built from the row before and after the call.
+ */
+export interface RunOp {
+  op: string
+  entity: SyncEntity
+  input: z.ZodType
+  ids(input: never): string[]
+  local(ctx: ServiceContext, input: never): Promise<unknown>
+  /** the entry of a row the call changed (null: the call left it as it was) */
+  entry(before: Row, after: Row): unknown | null
+}
+
+const changed = (before: Row, after: Row) => Number(after.version) !== Number(before.version) && !after.deleted_at
+
+export const RUN_OPS: Record<string, RunOp> = {
+  // 批量稍后提醒: one time for all (worked out once, as the call does), each row snoozed centrally by 稍后提醒's rules
+  'reminders.bulkSnooze': {
+    op: 'reminders.snooze',
+    entity: 'reminders',
+    input: contract.reminders.bulkSnooze.input,
+    ids: (input: { ids: string[] }) => input.ids,
+    local: (ctx, input: Parameters<typeof remindersBulkSnooze>[1]) => remindersBulkSnooze(ctx, input),
+    entry: (before, after) =>
+      changed(before, after) && after.snoozed_until && String(after.snoozed_until) !== String(before.snoozed_until ?? '')
+        ? { id: String(after.id), version: Number(before.version), preset: 'until', until: new Date(String(after.snoozed_until)).toISOString() }
+        : null,
+  },
+  // 批量完成: each row done centrally by 完成's rules (done is done, on the current version)
+  'reminders.bulkDone': {
+    op: 'reminders.done',
+    entity: 'reminders',
+    input: contract.reminders.bulkDone.input,
+    ids: (input: { ids: string[] }) => input.ids,
+    local: (ctx, input: { ids: string[] }) => remindersBulkDone(ctx, input),
+    entry: (before, after) => (changed(before, after) && after.done_at && !before.done_at ? { id: String(after.id), version: Number(before.version) } : null),
+  },
 }
 
 /** The id a mutation is about: the update's id, or the id chosen for a create. */
