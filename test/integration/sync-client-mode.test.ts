@@ -261,4 +261,131 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     expect(c1.snoozedUntil).toBe(snoozed.snoozedUntil) // the time the rep chose, not an hour from the push
     expect((await t.call(w.repA.key, 'reminders', 'get', { id: finish.id })).doneAt).not.toBeNull()
   })
+
+  const count = async (table: string, where: Record<string, unknown>) => Number((await k()(table).where(where).count({ n: '*' }).first())!.n)
+  const lower = (v: unknown) => String(v).toLowerCase()
+
+  it('offline, 批量稍后提醒 / 批量完成, 兑现 / 未兑现 and a reminder\'s text and time edit go through the outbox, one entry per row; back online each reaches the central database once', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `离线批量客户${tag()}` })
+    const rem = (title: string, extra: Record<string, unknown> = {}) => t.call(w.repA.key, 'reminders', 'create', { title: `${title}${tag()}`, customerId: cust.id, dueAt: '2026-03-12T02:00:00.000Z', ...extra })
+    const s1 = await rem('批量稍后一')
+    const s2 = await rem('批量稍后二')
+    const wasDone = await rem('早已完成')
+    await t.call(w.repA.key, 'reminders', 'done', { id: wasDone.id, version: wasDone.version })
+    const d1 = await rem('批量完成一')
+    const weekly = await rem('每周例会', { repeat: 'weekly' })
+    const edit = await rem('离线改文字时间')
+    const rec = await t.call(w.repA.key, 'interactions', 'create', { ...visit(cust.id, `带承诺的拜访${tag()}`), promises: [{ content: '周五前报价', dueDate: '2026-03-13' }, { content: '下周寄样品', dueDate: '2026-03-20' }] })
+    const [p1, p2] = rec.promises as Array<{ id: string; version: number }>
+    const keptCentrally = await t.call(w.repA.key, 'interactions', 'keepPromise', { id: p2!.id, version: p2!.version })
+    const { d, ok, call, goOffline, goOnline } = await desktop(w.repA)
+    await goOffline()
+
+    // 待办中心's bulk actions: the done one is skipped as the central call skips it
+    const snoozed = await ok<{ snoozed: number }>('reminders', 'bulkSnooze', { ids: [s1.id, s2.id, wasDone.id], preset: 'tomorrow' })
+    expect(snoozed).toEqual({ snoozed: 2 })
+    expect(await ok('reminders', 'bulkDone', { ids: [d1.id, weekly.id] })).toEqual({ done: 2, created: 1 })
+    // a reminder's text and time edited offline
+    const er = await ok<{ version: number }>('reminders', 'get', { id: edit.id })
+    const title = `离线改过的提醒${tag()}`
+    await ok('reminders', 'update', { id: edit.id, version: er.version, fields: { title, dueAt: '2026-03-15T06:30:00.000Z' } })
+    // 兑现 one promise, 未兑现 the one kept centrally; a record made offline whose promise is kept offline (the central copy takes its own id)
+    const kept = await ok<{ keptAt: string | null }>('interactions', 'keepPromise', { id: p1!.id, version: p1!.version })
+    expect(kept.keptAt).not.toBeNull()
+    const c2 = await cached(d, 'interaction_promises', p2!.id)
+    expect(c2.kept_at).not.toBeNull()
+    await ok('interactions', 'unkeepPromise', { id: p2!.id, version: Number(c2.version) })
+    const made = await ok<{ id: string; promises: Array<{ id: string; version: number }> }>('interactions', 'create', { ...visit(cust.id, `离线新建带承诺${tag()}`), promises: [{ content: '明天回电', dueDate: '2026-03-14' }] })
+    await ok('interactions', 'keepPromise', { id: made.promises[0]!.id, version: made.promises[0]!.version })
+    // the cache shows it all at once; nothing central yet
+    const s1Cached = await ok<{ snoozedUntil: string }>('reminders', 'get', { id: s1.id })
+    expect(s1Cached.snoozedUntil).not.toBeNull()
+    expect((await ok<{ snoozedUntil: string }>('reminders', 'get', { id: s2.id })).snoozedUntil).toBe(s1Cached.snoozedUntil)
+    const queued = (await d.client.outbox()).filter((e) => e.status === 'pending')
+    expect(queued.map((e) => `${e.operation}:${e.entityId}`)).toEqual([
+      `reminders.snooze:${s1.id}`, `reminders.snooze:${s2.id}`, `reminders.done:${d1.id}`, `reminders.done:${weekly.id}`, `reminders.update:${edit.id}`,
+      `interactions.keepPromise:${rec.id}`, `interactions.unkeepPromise:${rec.id}`, `interactions.create:${made.id}`, `interactions.keepPromise:${made.id}`,
+    ])
+    expect((await k()('reminders').where({ id: s1.id }).first()).snoozed_until).toBeNull()
+    expect((await k()('reminders').where({ id: d1.id }).first()).done_at).toBeNull()
+    expect((await k()('interaction_promises').where({ id: p1!.id }).first()).kept_at).toBeNull()
+    // a call the central database alone answers is refused with the reason (the page disables its button)
+    expect(await call('reminders', 'reopen', { id: wasDone.id, version: wasDone.version + 1 })).toMatchObject({ ok: false, error: { key: 'sync.needsCentral' } })
+
+    await goOnline()
+    expect(d.loop.runs[0]).toMatchObject({ ok: true, pushed: 9, applied: 9, rejected: 0, conflicts: 0 })
+    const central = (id: string) => t.call(w.repA.key, 'reminders', 'get', { id })
+    for (const id of [s1.id, s2.id]) expect((await central(id)).snoozedUntil).toBe(s1Cached.snoozedUntil)
+    expect((await central(wasDone.id)).snoozedUntil).toBeNull()
+    expect((await central(d1.id)).doneAt).not.toBeNull()
+    expect((await central(weekly.id)).doneAt).not.toBeNull()
+    expect(await count('reminders', { series_id: weekly.id, deleted_at: null, done_at: null })).toBe(1) // one next occurrence
+    expect(await central(edit.id)).toMatchObject({ title, dueAt: '2026-03-15T06:30:00.000Z' })
+    expect((await k()('interaction_promises').where({ id: p1!.id }).first()).kept_at).not.toBeNull()
+    expect((await k()('interaction_promises').where({ id: p2!.id }).first()).kept_at).toBeNull()
+    const madeCentral = await t.call(w.repA.key, 'interactions', 'get', { id: made.id })
+    expect(madeCentral.promises).toHaveLength(1)
+    expect(madeCentral.promises[0].keptAt).not.toBeNull()
+    expect(keptCentrally.keptAt).not.toBeNull()
+    // the cache now holds the central copies (the promise made offline under the central id)
+    expect((await ok<{ promises: Array<{ id: string; keptAt: string | null }> }>('interactions', 'get', { id: made.id })).promises.map((p) => [lower(p.id), !!p.keptAt])).toEqual([[lower(madeCentral.promises[0].id), true]])
+
+    // once: the register holds each mutation once, and a second sync changes nothing
+    const clientId = (await d.client.state()).clientId
+    expect(await count('sync_mutation_results', { client_id: clientId })).toBe(9)
+    const versions = async () => (await k()('reminders').whereIn('id', [s1.id, s2.id, d1.id, weekly.id, edit.id]).select('id', 'version')).map((r) => `${r.id}:${r.version}`).sort()
+    const before = await versions()
+    expect(await d.loop.now()).not.toBeNull()
+    expect(d.loop.runs[0]).toMatchObject({ ok: true, pushed: 0 })
+    expect(await versions()).toEqual(before)
+  }, 40_000)
+
+  it('offline bulk actions and promise marks meet central changes by the single actions\' rules: done stays done, an edited row takes the mark on its current version, a deleted one is refused with the reason', async () => {
+    const cust = await t.call(w.repA.key, 'customers', 'create', { name: `离线批量冲突客户${tag()}` })
+    const rem = (title: string) => t.call(w.repA.key, 'reminders', 'create', { title: `${title}${tag()}`, customerId: cust.id, dueAt: '2026-03-12T02:00:00.000Z' })
+    const doneMeanwhile = await rem('中央已完成')
+    const deletedMeanwhile = await rem('中央已删除')
+    const editedMeanwhile = await rem('中央已改')
+    const doneEdited = await rem('离线完成中央改时间')
+    const rec = await t.call(w.repA.key, 'interactions', 'create', { ...visit(cust.id, `冲突承诺拜访${tag()}`), promises: [{ content: '周三前回复', dueDate: '2026-03-11' }] })
+    const goneRec = await t.call(w.repA.key, 'interactions', 'create', { ...visit(cust.id, `将被删除的拜访${tag()}`), promises: [{ content: '月底结款', dueDate: '2026-03-31' }] })
+    const { d, ok, goOffline, goOnline } = await desktop(w.repA)
+    await goOffline()
+    await ok('reminders', 'bulkSnooze', { ids: [doneMeanwhile.id, deletedMeanwhile.id, editedMeanwhile.id], preset: 'until', until: '2027-01-04T01:00:00.000Z' })
+    await ok('reminders', 'bulkDone', { ids: [doneEdited.id] })
+    const p = rec.promises[0] as { id: string; version: number }
+    const gp = goneRec.promises[0] as { id: string; version: number }
+    await ok('interactions', 'keepPromise', { id: p.id, version: p.version })
+    await ok('interactions', 'keepPromise', { id: gp.id, version: gp.version })
+
+    // meanwhile, on the central database (the rep's other computer, a colleague)
+    await t.call(w.repA.key, 'reminders', 'done', { id: doneMeanwhile.id, version: doneMeanwhile.version })
+    await t.call(w.repA.key, 'reminders', 'remove', { id: deletedMeanwhile.id })
+    const edited = await t.call(w.repA.key, 'reminders', 'update', { id: editedMeanwhile.id, version: editedMeanwhile.version, fields: { title: `中央改的标题${tag()}` } })
+    await t.call(w.repA.key, 'reminders', 'update', { id: doneEdited.id, version: doneEdited.version, fields: { dueAt: '2026-03-20T02:00:00.000Z' } })
+    const cur = await t.call(w.repA.key, 'interactions', 'get', { id: rec.id })
+    await t.call(w.repA.key, 'interactions', 'update', { id: rec.id, version: cur.version, fields: {}, promises: [{ id: p.id, content: '周四前回复', dueDate: '2026-03-12' }] })
+    await t.call(w.repA.key, 'interactions', 'remove', { id: goneRec.id })
+
+    await goOnline()
+    expect(d.loop.runs[0]).toMatchObject({ ok: true, pushed: 6, applied: 4, rejected: 2, conflicts: 0 })
+    const central = (id: string) => t.call(w.repA.key, 'reminders', 'get', { id })
+    const dm = await central(doneMeanwhile.id)
+    expect(dm.doneAt).not.toBeNull()
+    expect(dm.snoozedUntil).toBeNull() // done stays done
+    expect(await central(editedMeanwhile.id)).toMatchObject({ title: edited.title, snoozedUntil: '2027-01-04T01:00:00.000Z' })
+    expect(await central(doneEdited.id)).toMatchObject({ dueAt: '2026-03-20T02:00:00.000Z' })
+    expect((await central(doneEdited.id)).doneAt).not.toBeNull()
+    const promise = (await t.call(w.repA.key, 'interactions', 'get', { id: rec.id })).promises[0]
+    expect(promise).toMatchObject({ content: '周四前回复' })
+    expect(promise.keptAt).not.toBeNull()
+    // the refused ones are listed in 同步详情 with their reasons, as any refused offline write
+    const details = await ok<{ rejected: Array<{ operation: string; entityId: string; error: { code: string } }> }>('sync', 'details', {})
+    expect(details.rejected.map((r) => [r.operation, lower(r.entityId), r.error.code]).sort()).toEqual([
+      ['interactions.keepPromise', lower(goneRec.id), 'not_found'], ['reminders.snooze', lower(deletedMeanwhile.id), 'not_found'],
+    ].sort())
+    // and the cache follows the central database
+    expect(await cached(d, 'reminders', deletedMeanwhile.id)).toMatchObject({ deleted_at: expect.anything() })
+    expect((await cached(d, 'reminders', editedMeanwhile.id)).title).toBe(edited.title)
+  }, 40_000)
 })
