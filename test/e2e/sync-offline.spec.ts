@@ -20,6 +20,7 @@ const CUSTOMER = '离线同步精密机械有限公司'
 const VISIT = '离线拜访：现场确认二期设备安装位置'
 const PLACE = '客户东莞工厂二号车间'
 const SHOT = (name: string) => `test/e2e/screenshots/${name}.png`
+const REMINDERS = ['离线批量提醒：回访东莞工厂', '离线批量提醒：寄送二期报价']
 
 let server: ChildProcess | null = null
 let baseUrl = ''
@@ -62,6 +63,8 @@ async function startClient(port: number) {
 /** The central row of the customer (read straight from PostgreSQL). */
 const centralShortName = () => centralSql(`select coalesce(short_name, '') from customers where name = '${CUSTOMER}' and deleted_at is null`)
 const centralVisits = () => Number(centralSql(`select count(*) from interactions where subject = '${VISIT}' and deleted_at is null`))
+/** how many of the two reminders are snoozed centrally */
+const centralSnoozed = () => Number(centralSql(`select count(*) from reminders where title in ('${REMINDERS.join("', '")}') and snoozed_until is not null and deleted_at is null`))
 
 async function expectMode(page: Page, text: string, timeout = 30_000) {
   await expect(page.getByTestId('sync-mode')).toHaveText(text, { timeout })
@@ -120,6 +123,23 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   // use): a customer version the card keeps from before a local write can then never match by
   // chance — the offline edit after a visit below must be based on the version the visit left
   centralSql('update sync_version set version = version + 100 where id = 1')
+
+  // ---- two reminders made on the client (待办中心, due tomorrow by default), pushed right after
+  await page.getByTestId('menu-reminders').click()
+  await expect(page.getByTestId('reminder-centre')).toBeVisible()
+  for (const title of REMINDERS) {
+    await page.getByTestId('reminder-new').click()
+    const form = page.getByTestId('reminder-form-dialog')
+    await expect(form).toBeVisible()
+    const input = form.getByTestId('reminder-title-input')
+    await expect(input).toBeEditable()
+    await input.fill(title)
+    await expect(input).toHaveValue(title)
+    await form.getByTestId('reminder-form-save').click()
+    await expect(form).toBeHidden()
+  }
+  await expect.poll(() => Number(centralSql(`select count(*) from reminders where title in ('${REMINDERS.join("', '")}')`)), { timeout: 20_000 }).toBe(2)
+  await expect(page.getByTestId('sync-pending-none')).toBeVisible({ timeout: 20_000 })
 
   // ---- a customer created on the client, pushed right after (online)
   await page.getByTestId('menu-customers').click()
@@ -187,6 +207,27 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.locator('.sync-tooltip')).toContainText('正在使用本机缓存')
   await page.screenshot({ path: SHOT('sync-offline-zh') })
 
+  // ---- 待办中心 offline: 批量稍后提醒 goes to the outbox (one entry per reminder); 刷新 (the
+  // system reminders' check) needs the central database and is disabled with the reason
+  await page.getByTestId('menu-reminders').click()
+  await expect(page.getByTestId('reminder-centre')).toBeVisible()
+  await expect(page.getByTestId('reminder-refresh')).toBeDisabled()
+  await page.getByTestId('reminder-refresh').locator('xpath=..').hover()
+  await expect(page.locator('.el-popper:visible')).toContainText('需要连接中央数据库')
+  await page.getByTestId('reminder-tab-upcoming').click()
+  const table = page.getByTestId('reminder-table')
+  for (const title of REMINDERS) {
+    const row = table.locator('.reminder-row').filter({ hasText: title })
+    await expect(row).toHaveCount(1)
+    await row.locator('.el-checkbox').click()
+  }
+  await expect(page.getByTestId('reminder-bulk')).toContainText('已选 2')
+  await page.getByTestId('reminder-bulk-snooze').click()
+  await page.locator('[data-testid="snooze-tomorrow"]:visible').click()
+  await expect(page.locator('.el-message--success')).toContainText('已推迟 2 项')
+  await expect(page.getByTestId('sync-pending')).toHaveText('待同步 5 条')
+  await expectMode(page, '离线')
+
   // ---- the central database is back: the retry timer pushes by itself (no click), then pulls
   startCluster()
   await expect(page.getByTestId('sync-pending-none')).toBeVisible({ timeout: 45_000 })
@@ -195,6 +236,8 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   expect(centralVisits()).toBe(1) // the visit arrived, once
   expect(centralSql(`select place from interactions where subject = '${VISIT}' and deleted_at is null`)).toBe(PLACE) // and its offline edit
   expect(centralShortName()).toBe('中央精机') // the conflicting field waits for the rep
+  expect(centralSnoozed()).toBe(2) // the bulk snooze arrived, each reminder once
+  expect(Number(centralSql(`select count(*) from sync_mutation_results where operation = 'reminders.snooze'`))).toBe(2)
 
   // ---- 同步详情: the run, the conflict side by side; the rep keeps the offline value
   await page.getByTestId('sync-status-open').click()
