@@ -171,7 +171,17 @@ async function main() {
       }
     })
     const holds: number[] = []
-    const pushed = await timed(() => client.sync(app, { hooks: { afterBatch: (ms) => holds.push(ms) } }))
+    let worst = { ms: 0, mutations: 0, parts: { lockMs: 0, stepsMs: [] as number[], commitMs: 0 } }
+    const pushed = await timed(() =>
+      client.sync(app, {
+        hooks: {
+          afterBatch: (ms, mutations, parts) => {
+            holds.push(Math.round(ms))
+            if (ms > worst.ms) worst = { ms, mutations, parts }
+          },
+        },
+      }),
+    )
     holds.sort((a, b) => a - b)
     const now = new Date().toISOString()
     const plain = Array.from({ length: PUSH }, (_, i) => ({ id: randomUUID(), customer_id: customers[i % customers.length], owner_id: userId, kind: 'record', channel_id: channel, occurred_at: now, subject: `对照${i}`, created_by: userId, created_at: now, updated_at: now, version: 0 }))
@@ -179,6 +189,8 @@ async function main() {
     console.log(`offline      ${PUSH} interactions written to the cache with their outbox entries: ${fig(write)}  (load ${load()})`)
     console.log(`push         ${pushed.out.applied} applied (sync incl. pulling them back): ${fig(pushed)}; plain batched insert ${fig(plainIns)}; ${ratio(pushed, plainIns)}  (load ${load()})`)
     console.log(`push batches ${holds.length} central transactions; held the version row at most ${holds[holds.length - 1]} ms, median ${holds[holds.length >> 1]} ms; central now ${await mb()}`)
+    const w = worst.parts
+    console.log(`longest hold ${worst.ms.toFixed(0)} ms for ${worst.mutations} mutations: client row ${w.lockMs.toFixed(1)} ms, steps ${w.stepsMs.map((x) => x.toFixed(0)).join(' + ')} ms, commit ${w.commitMs.toFixed(1)} ms`)
     await client.close()
   } finally {
     await close()

@@ -227,6 +227,7 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.locator('.el-message--success')).toContainText('已推迟 2 项')
   await expect(page.getByTestId('sync-pending')).toHaveText('待同步 5 条')
   await expectMode(page, '离线')
+  await page.screenshot({ path: SHOT('sync-offline-reminders-zh') })
 
   // ---- the central database is back: the retry timer pushes by itself (no click), then pulls
   startCluster()

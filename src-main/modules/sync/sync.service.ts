@@ -282,8 +282,12 @@ export interface PushResult {
 /** Fault injection for tests: runs right after a mutation's central transaction committed. */
 export interface PushHooks {
   afterCentralCommit?(mutationId: number): void | Promise<void>
-  /** after each central transaction committed: how long it was open (its hold on the version row, at most) and how many mutations it applied */
-  afterBatch?(ms: number, mutations: number): void
+  /**
+   * after each central transaction committed: how long it was open (its hold on the version row, at
+   * most), how many mutations it applied, and where the time went (taking the client's row, each
+   * step — a run or one mutation — and the commit)
+   */
+  afterBatch?(ms: number, mutations: number, parts: { lockMs: number; stepsMs: number[]; commitMs: number }): void
 }
 
 const asBusinessError = (e: unknown): AppError | null => {
@@ -301,12 +305,16 @@ const asBusinessError = (e: unknown): AppError | null => {
  * cost a commit (a WAL flush) and two round trips each; the wait a batch adds for other writers
  * (the sync_version row stays locked until it commits) is bounded by the time. A run of the same
  * set-based operation (offline records: `centralMany`) counts against PUSH_BATCH and goes in one
- * step of at most PUSH_RUN mutations, so the time is checked between runs: a batch holds the row
- * about PUSH_BATCH_MS plus one run (a run of 100 records held it up to 1 s on a loaded PostgreSQL).
+ * step of at most PUSH_RUN mutations. A batch takes another step only while the time so far plus
+ * the slowest of the last steps and commits of this push stays within PUSH_BATCH_MS: checking the
+ * time only before a step let a batch hold the row PUSH_BATCH_MS plus a whole run (286 ms on
+ * PostgreSQL; a run of 100 records held it up to 1 s on a loaded PostgreSQL).
  */
 export const PUSH_BATCH = 100
 export const PUSH_BATCH_MS = 250
 export const PUSH_RUN = 25
+/** how many recent steps and commits the estimate of the next one looks at */
+const RECENT = 20
 
 /**
  * Applies the mutations in order. A mutation of a newer schema or an unknown operation holds it
@@ -321,20 +329,38 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
   let i = 0
   // a run that failed as a whole is applied one by one up to here (no second attempt of a part of it)
   let oneByOneUntil = 0
+  // what the next step (a run or one mutation) and commit may take: the slowest of the last few
+  const recentSteps: number[] = []
+  const recentCommits: number[] = []
+  const remember = (list: number[], ms: number) => {
+    list.push(ms)
+    if (list.length > RECENT) list.shift()
+  }
+  const slowest = (list: number[]) => (list.length ? Math.max(...list) : 0)
   while (i < list.length && !holds(list[i])) {
     const batch: MutationResult[] = []
     let opened = 0
+    let lockMs = 0
+    let bodyEnd = 0
+    const stepsMs: number[] = []
     await db.transaction(async (trx) => {
-      const started = (opened = Date.now())
+      const started = (opened = performance.now())
       const client = await lockClient(trx, input.clientId, ctx.actor.userId, ctx.clock.now().toISOString())
+      lockMs = performance.now() - started
       if (client.user_id && client.user_id !== ctx.actor.userId) throw forbidden('sync', 'push')
       let last = client.last_mutation_id
       const register = (m: Mutation, r: MutationResult, now: string) => ({
         id: newId(), client_id: input.clientId, mutation_id: m.mutationId, status: r.status === 'kept' ? 'applied' : r.status === 'rejected' ? 'rejected' : r.conflicts?.length ? 'conflict' : 'applied',
         operation: m.operation, error: r.error ? JSON.stringify(r.error) : null, result: JSON.stringify(r), created_at: now,
       })
-      while (i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || Date.now() - started < PUSH_BATCH_MS)) {
+      while (i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || performance.now() - started + slowest(recentSteps) + slowest(recentCommits) < PUSH_BATCH_MS)) {
         const m = list[i]
+        const stepStarted = performance.now()
+        const stepDone = () => {
+          const ms = performance.now() - stepStarted
+          stepsMs.push(ms)
+          remember(recentSteps, ms)
+        }
         const op = OPS[m.operation]
         // an answer is stored only with its register update: none above the last applied id
         const stored = m.mutationId <= last ? await findMutationResult(trx, input.clientId, m.mutationId) : undefined
@@ -378,6 +404,7 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
             last = applied[applied.length - 1].mutationId
             batch.push(...rs)
             i += done
+            stepDone()
             continue
           }
         }
@@ -399,10 +426,14 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
         last = m.mutationId
         batch.push(r)
         i++
+        stepDone()
       }
       if (last !== client.last_mutation_id) await touchClient(trx, input.clientId, { last_mutation_id: last, last_seen_at: ctx.clock.now().toISOString() })
+      bodyEnd = performance.now()
     })
-    hooks.afterBatch?.(Date.now() - opened, batch.length)
+    const closed = performance.now()
+    remember(recentCommits, closed - bodyEnd)
+    hooks.afterBatch?.(closed - opened, batch.length, { lockMs, stepsMs, commitMs: closed - bodyEnd })
     results.push(...batch)
     for (const r of batch) await hooks.afterCentralCommit?.(r.mutationId)
   }
