@@ -179,4 +179,21 @@ describeEachDb('sync push: a run of offline records applied at once', (dialect) 
     expect(res.results.map((x) => x.status)).toEqual(['applied', 'applied', 'held', 'held'])
     expect(res.lastMutationId).toBe(2)
   })
+
+  it('a batch starts no step that would keep the version row past 250 ms by the slowest recent step: steps of ~90 ms go two to a transaction, not three', async () => {
+    const actor = (await loadActor(t.app, w.repA.userId))!
+    const mutations: Mutation[] = [...Array(8).keys()].map((i) => ({
+      mutationId: i + 1, operation: 'reminders.create', entityId: crypto.randomUUID(), schema: latestMigration(),
+      args: { title: `慢步骤${tag()}`, dueAt: '2026-12-20T02:00:00.000Z' },
+    }))
+    const batches: Array<{ n: number; steps: number }> = []
+    const res = await syncPush({ ...t.app, actor }, { clientId: crypto.randomUUID(), mutations }, {
+      beforeStep: () => new Promise((r) => setTimeout(r, 90)),
+      afterBatch: (_ms, n, parts) => batches.push({ n, steps: parts.stepsMs.length }),
+    })
+    expect(res.results.map((x) => x.status)).toEqual(Array(8).fill('applied'))
+    expect(batches.reduce((a, b) => a + b.n, 0)).toBe(8)
+    // the old rule (time checked before a step only) started a third step at ~180 ms and held the row ~270 ms
+    expect(Math.max(...batches.map((b) => b.steps))).toBeLessThanOrEqual(2)
+  })
 })

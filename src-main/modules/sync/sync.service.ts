@@ -282,6 +282,8 @@ export interface PushResult {
 /** Fault injection for tests: runs right after a mutation's central transaction committed. */
 export interface PushHooks {
   afterCentralCommit?(mutationId: number): void | Promise<void>
+  /** at the start of each step (a run or one mutation) inside a central transaction (a slow step) */
+  beforeStep?(): void | Promise<void>
   /**
    * after each central transaction committed: how long it was open (its hold on the version row, at
    * most), how many mutations it applied, and where the time went (taking the client's row, each
@@ -356,6 +358,7 @@ export async function syncPush(ctx: ServiceContext, input: PushInput, hooks: Pus
       while (i < list.length && !holds(list[i]) && batch.length < PUSH_BATCH && (!batch.length || performance.now() - started + slowest(recentSteps) + slowest(recentCommits) < PUSH_BATCH_MS)) {
         const m = list[i]
         const stepStarted = performance.now()
+        await hooks.beforeStep?.()
         const stepDone = () => {
           const ms = performance.now() - stepStarted
           stepsMs.push(ms)
