@@ -30,6 +30,11 @@ async function until(cond: () => boolean | Promise<boolean>, ms = 20_000) {
 }
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
 
+/** "At once": well under the 5 s a connect to an unreachable central may wait (FAIL_FAST_MS.connect),
+ *  with room for a busy test machine (1.36 s was seen at load 25); being held up by the central
+ *  takes 5 s or more, and the tests check the sync is still waiting after the calls. */
+const AT_ONCE_MS = 2500
+
 describeEachDb('desktop client mode through dispatch', (dialect) => {
   let t: TestApp
   let w: SyncWorld
@@ -124,7 +129,7 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     const subject = `卡住时的拜访${tag()}`
     let t0 = Date.now()
     await ok('interactions', 'create', visit(cust.id, subject)) // an offline operation: on the cache, nudges a sync
-    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(Date.now() - t0).toBeLessThan(AT_ONCE_MS)
     await until(() => d.loop.mode === 'syncing', 3000) // the nudged sync is waiting on the silent central database
 
     // the customer edit right after the visit (based on the version the visit left), a cached read, the status
@@ -134,7 +139,7 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     expect(edited.shortName).toBe('卡住也能改')
     expect(await ok('interactions', 'listByCustomer', { customerId: cust.id, page: 1, pageSize: 20 })).toMatchObject({ total: 1 })
     expect(await ok('sync', 'status', {})).toMatchObject({ mode: 'syncing', pending: 2 })
-    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(Date.now() - t0).toBeLessThan(AT_ONCE_MS)
     expect(d.loop.mode).toBe('syncing') // all of it while the sync still waited
 
     // the sync gives up within the fail-fast limits: offline, nothing lost
@@ -171,7 +176,7 @@ describeEachDb('desktop client mode through dispatch', (dialect) => {
     fs.rmSync(file, { force: true })
     const t0 = Date.now()
     const refused = await call('interactions', 'downloadAttachment', { id: att.id })
-    expect(Date.now() - t0).toBeLessThan(1000)
+    expect(Date.now() - t0).toBeLessThan(AT_ONCE_MS)
     expect(refused).toMatchObject({ ok: false, error: { code: 'db_unreachable', key: 'sync.fileNotHere' } })
     expect(await call('interactions', 'openAttachment', { id: att.id })).toMatchObject({ ok: false, error: { key: 'sync.fileNotHere' } })
     // the list still answers from the cache
