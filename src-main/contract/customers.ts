@@ -218,7 +218,7 @@ export const CustomerListInput = PageInput.extend({
   sort: z
     .strictObject({ field: z.enum(CUSTOMER_SORT_FIELDS), order: z.enum(['asc', 'desc']).default('asc') })
     .default({ field: 'updatedAt', order: 'desc' }),
-  /** count every match of a search; without it a search matching more than 10,000 customers answers total 10,000 and totalCapped */
+  /** count every match; without it a search or filter matching more than 10,000 customers answers total 10,000 and totalCapped */
   exactCount: z.boolean().optional(),
 })
 export type CustomerListInput = z.input<typeof CustomerListInput>

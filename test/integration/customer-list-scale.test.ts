@@ -5,7 +5,7 @@
 // mixed Latin/Chinese and LIKE metacharacters.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { makeStaff, type Staff } from './customers.fixtures'
+import { dictId, makeStaff, type Staff } from './customers.fixtures'
 import { CUSTOMER_SORT_FIELDS, type CustomerRow } from '../../src-main/contract/customers'
 import { customerListQueries, type ListQuery } from '../../src-main/modules/customers/customers.repository'
 import { SEARCH_COUNT_CAP } from '../../src-main/modules/customers/customers.service'
@@ -136,10 +136,14 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
   let t: TestApp
   let s: Staff
   const COMMON = 10_050
+  let regionA = ''
+  let regionB = ''
 
   beforeAll(async () => {
     t = await makeTestApp(dialect)
     s = await makeStaff(t)
+    regionA = await dictId(t, 'region', '华南')
+    regionB = await dictId(t, 'region', '华东')
     const made = await t.call(s.admin.key, 'customers', 'create', { name: '模板科技有限公司', ownerId: s.mgrA1.userId })
     const k = t.app.db.knex
     const template = await k('customers').where({ id: made.id }).first()
@@ -147,7 +151,13 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
       const name = `大众${i}号科技有限公司`
       const code = `KHT${String(i).padStart(6, '0')}`
       const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()
-      return { ...template, id: newId(), code, name, short_name: null, updated_at: at, created_at: at, search_text: buildCustomerSearchText({ name, code }, []) }
+      // sort and filter columns that vary (nulls among them), for the capped filters below
+      const day = (d: number | null) => (d === null ? null : new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString())
+      return {
+        ...template, id: newId(), code, name, short_name: null, updated_at: at, created_at: at, search_text: buildCustomerSearchText({ name, code }, []),
+        region_id: i % 2 ? regionA : regionB, status: i % 3 ? 'normal' : 'churn_warning', credit_rating: i % 5 ? (i % 4) + 1 : null,
+        order_total_cents: i % 7 ? (i * 37) % 1000 : null, last_contact_at: day(i % 11 ? i % 97 : null), next_contact_at: day(i % 13 ? (i * 7) % 89 : null),
+      }
     })
     await insertChunked(k, t.app.db.dialect, 'customers', rows)
     await t.call(s.admin.key, 'customers', 'create', { name: '独一无二精密仪器厂', phone: '020-87654321', ownerId: s.mgrA2.userId })
@@ -181,6 +191,86 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
       expect(r.totalCapped, term).toBeUndefined()
     }
   })
+
+  const lower = (r: { items: CustomerRow[] }) => r.items.map((c) => c.id.toLowerCase())
+
+  it(`a filter matching more than ${SEARCH_COUNT_CAP.toLocaleString('en')} customers answers ${SEARCH_COUNT_CAP.toLocaleString('en')} and totalCapped, its pages the exact count's pages in every sort`, async () => {
+    const k = t.app.db.knex
+    const owned = Number((await k('customers').whereNull('deleted_at').where('owner_id', s.mgrA1.userId).count({ n: '*' }).first())!.n)
+    expect(owned).toBeGreaterThan(SEARCH_COUNT_CAP)
+    const active = Number((await k('customers').whereNull('deleted_at').where('status', 'normal').count({ n: '*' }).first())!.n)
+    expect(active).toBeGreaterThan(SEARCH_COUNT_CAP / 2)
+    for (const filter of [{ ownerId: s.mgrA1.userId }, { status: 'normal' as const, search: '科技' }]) {
+      const exact = await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter, exactCount: true })
+      const capped = await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter })
+      if (exact.total > SEARCH_COUNT_CAP) {
+        expect(capped.total, JSON.stringify(filter)).toBe(SEARCH_COUNT_CAP)
+        expect(capped.totalCapped, JSON.stringify(filter)).toBe(true)
+      } else {
+        expect(capped.total, JSON.stringify(filter)).toBe(exact.total)
+        expect(capped.totalCapped, JSON.stringify(filter)).toBeUndefined()
+      }
+      expect(exact.totalCapped).toBeUndefined()
+      for (const field of CUSTOMER_SORT_FIELDS) {
+        for (const order of ['asc', 'desc'] as const) {
+          for (const page of [1, 3, 500]) {
+            const input = { page, pageSize: 20, filter, sort: { field, order } }
+            const want = await t.call(s.admin.key, 'customers', 'list', { ...input, exactCount: true })
+            const got = await t.call(s.admin.key, 'customers', 'list', input)
+            expect(lower(got), `${JSON.stringify(filter)} ${field} ${order} page ${page}`).toEqual(lower(want))
+            expect(got.items.length, `${field} ${order} page ${page}`).toBe(page === 500 && exact.total > SEARCH_COUNT_CAP ? 20 : Math.max(0, Math.min(20, exact.total - (page - 1) * 20)))
+          }
+        }
+      }
+    }
+    // page 501 of 20 is past the cap: empty unless the exact count is asked
+    expect((await t.call(s.admin.key, 'customers', 'list', { page: 501, pageSize: 20, filter: { ownerId: s.mgrA1.userId } })).items).toEqual([])
+    expect((await t.call(s.admin.key, 'customers', 'list', { page: 501, pageSize: 20, filter: { ownerId: s.mgrA1.userId }, exactCount: true })).items).toHaveLength(20)
+  })
+
+  it('filters matching fewer than the cap are counted exactly, alone, together, in a scope and with a search', async () => {
+    const k = t.app.db.knex
+    const count = async (where: Record<string, unknown>, more?: (q: ReturnType<typeof k>) => void) => {
+      const q = k('customers').whereNull('deleted_at').where(where)
+      more?.(q)
+      return Number((await q.count({ n: '*' }).first())!.n)
+    }
+    const cases: Array<[string, string, Record<string, unknown>, number]> = [
+      ['region', s.admin.key, { regionId: regionA }, await count({ region_id: regionA })],
+      ['region + status', s.admin.key, { regionId: regionB, status: 'churn_warning' }, await count({ region_id: regionB, status: 'churn_warning' })],
+      ['status in a manager\'s own scope', s.mgrA1.key, { status: 'churn_warning' }, await count({ owner_id: s.mgrA1.userId, status: 'churn_warning' })],
+      ['another owner', s.admin.key, { ownerId: s.mgrA2.userId }, await count({ owner_id: s.mgrA2.userId })],
+      ['region + a common term', s.admin.key, { regionId: regionA, search: '有限' }, await count({ region_id: regionA }, (q) => q.where('search_text', 'like', '%有限%'))],
+    ]
+    for (const [what, who, filter, want] of cases) {
+      expect(want, what).toBeLessThanOrEqual(SEARCH_COUNT_CAP)
+      const r = await t.call(who, 'customers', 'list', { pageSize: 20, filter, sort: { field: 'orderTotalCents', order: 'desc' } })
+      expect(r.total, what).toBe(want)
+      expect(r.totalCapped, what).toBeUndefined()
+      const exact = await t.call(who, 'customers', 'list', { pageSize: 20, filter, sort: { field: 'orderTotalCents', order: 'desc' }, exactCount: true })
+      expect(lower(r), what).toEqual(lower(exact))
+    }
+    // the supervisor of team A sees mgrA1's customers: capped there too
+    expect((await t.call(s.supA.key, 'customers', 'list', { filter: { status: 'normal' } })).totalCapped).toBeUndefined()
+    expect((await t.call(s.supA.key, 'customers', 'list', { filter: { ownerId: s.mgrA1.userId } })).totalCapped).toBe(true)
+  })
+
+  if (dialect === 'sqlite') {
+    it('SQLite reads a capped filter\'s page from the sort\'s covering index in order, not the filter\'s index and a sort of every match', async () => {
+      const k = t.app.db.knex
+      const plan = async (sql: string) => ((await k.raw(`explain query plan ${sql}`)) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      for (const [filter, sort, index] of [
+        [{ ownerId: s.mgrA1.userId }, { field: 'updatedAt', order: 'desc' }, 'customers_updated_cover'],
+        [{ regionId: regionA, status: 'normal' }, { field: 'orderTotalCents', order: 'desc' }, 'customers_order_total_desc_cover'],
+      ] as const) {
+        const q: ListQuery = { page: 1, pageSize: 20, filter, sort }
+        const lists = customerListQueries(k, q, () => {})
+        const inOrder = await plan(lists.pageIds({ offset: 0, limit: 20, reverse: false, withCount: false, inOrder: true }).toString())
+        expect(inOrder, JSON.stringify(filter)).toMatch(new RegExp(`SCAN c USING (COVERING )?INDEX ${index}\\b`))
+        expect(inOrder, JSON.stringify(filter)).not.toMatch(/TEMP B-TREE/)
+      }
+    })
+  }
 
   if (dialect === 'sqlite') {
     it('SQLite reads a 2-character Chinese search\'s candidates from the trigram index', async () => {

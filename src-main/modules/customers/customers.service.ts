@@ -204,11 +204,12 @@ export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => list
 const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userId, teamId: ctx.actor.teamId, now: ctx.clock.now() })
 
 /**
- * A search matching more customers than this is counted up to it ("10,000+" in the list) unless
- * the caller asks for the exact count: counting every one of 180,000 matches of 科技 among
- * 1,000,000 customers costs what reading them does, while the first page of a common term is
- * found at once in the list's order. Below it the search index finds the matches and they are
- * counted exactly.
+ * A search or filter matching more customers than this is counted up to it ("10,000+" in the
+ * list) unless the caller asks for the exact count: counting every one of 180,000 matches of 科技
+ * (or 600,000 of a 客户级别) among 1,000,000 customers costs what reading them does, while the
+ * first page of a common term or value is found at once in the list's order. A search term the
+ * index narrows to fewer is found through the index and counted exactly; the list without a
+ * search or filter is counted exactly (an index of the scope).
  */
 export const SEARCH_COUNT_CAP = 10_000
 
@@ -222,12 +223,14 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
   let total: number
   let totalCapped = false
   let ids: Array<{ id: string; total_count?: unknown }>
-  if (term && !searchIndexed && !input.exactCount) {
-    // a common term (or one no index narrows): counted up to the cap, the page read in list order
+  if (narrowed && !searchIndexed && !input.exactCount) {
+    // filters, a common term or one no index narrows: counted up to the cap; many matches are read
+    // in the list's order (a page costs what finding its rows among the scope does, not a sort of
+    // every match), up to the cap found first and sorted
     const n = await countCustomersUpTo(k, filtered, SEARCH_COUNT_CAP)
     totalCapped = n > SEARCH_COUNT_CAP
     total = Math.min(n, SEARCH_COUNT_CAP)
-    ids = offset >= n ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: false })
+    ids = offset >= total ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: !totalCapped, inOrder: totalCapped })
   } else if (narrowed) {
     ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
     total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
