@@ -196,6 +196,18 @@ export function matchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuil
 }
 
 /**
+ * As matchesThenSort, but at most `rows` matches (in no order) on every database, for a count
+ * capped at `rows` − 1: a CTE of that alias with the LIMIT inside (SQL Server: TOP), so the
+ * database finds the matches the cheapest way, stops at `rows`, and sorts those. When it counts
+ * fewer than `rows` they are all the matches and the page read from them is the list's page.
+ */
+export function someMatchesThenSort(db: Knex, alias: string, matches: Knex.QueryBuilder, columns: string[], rows: number): Knex.QueryBuilder {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`a positive row count: ${rows}`)
+  const cte = matches.select(columns).limit(rows)
+  return (dialectOf(db) === 'postgres' ? db.withMaterialized(alias, cte) : db.with(alias, cte)).from(alias)
+}
+
+/**
  * An inner join of `table` on `left = right` that keeps the tables before it as the outer loop.
  * SQLite: CROSS JOIN (its planner never reorders one), for counts its statistics misjudge — e.g.
  * a period's interactions of the customers in scope read per customer from a covering index

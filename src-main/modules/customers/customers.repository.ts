@@ -3,7 +3,7 @@ import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
 import {
-  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
+  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, someMatchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
   whereLike, whereLive, searchPrefixRange, wherePrefix, whereSearchText,
 } from '../../db/dialect'
 
@@ -107,6 +107,8 @@ export interface RowWindow {
   reverse: boolean
   /** also answer the number of matches (count(*) over ()), from the same pass */
   withCount: boolean
+  /** with withCount: find at most this many matches (a count capped one below it) */
+  countUpTo?: number
   /**
    * many matches (more than a capped count's cap): read the rows in the list's order and check
    * the filters on each (SQLite: filters written so no index serves them), so a page costs
@@ -155,7 +157,11 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: (q: Knex.
     const col = SORT_COLUMNS[input.sort.field]
     const matching = filter(db('customers as c').whereRaw('coalesce(??, ??) is null', ['c.deleted_at', 'c.deleted_at']), { unindexed: w.inOrder })
     // counting every match anyway: found first, then sorted (PostgreSQL would walk the sort index)
-    const q = (w.withCount ? matchesThenSort(db, 'c', matching, ['c.id', col]) : matching).select('c.id')
+    const q = (
+      w.withCount && w.countUpTo ? someMatchesThenSort(db, 'c', matching, ['c.id', col], w.countUpTo)
+      : w.withCount ? matchesThenSort(db, 'c', matching, ['c.id', col])
+      : matching
+    ).select('c.id')
     const flip = (d: 'asc' | 'desc') => (w.reverse ? (d === 'asc' ? 'desc' : 'asc') : d)
     const dir = flip(input.sort.order)
     // nulls last in either direction, the same on every dialect; ties broken by id

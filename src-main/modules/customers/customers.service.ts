@@ -224,13 +224,14 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
   let totalCapped = false
   let ids: Array<{ id: string; total_count?: unknown }>
   if (narrowed && !searchIndexed && !input.exactCount) {
-    // filters, a common term or one no index narrows: counted up to the cap; many matches are read
-    // in the list's order (a page costs what finding its rows among the scope does, not a sort of
-    // every match), up to the cap found first and sorted
-    const n = await countCustomersUpTo(k, filtered, SEARCH_COUNT_CAP)
+    // filters, a common term or one no index narrows: up to the cap + 1 matches found (the cheapest
+    // way) and sorted, counted in the same pass; more than the cap: the page read again in the
+    // list's order (what finding its rows among the scope costs, not a sort of every match)
+    ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true, countUpTo: SEARCH_COUNT_CAP + 1 })
+    const n = ids.length ? Number(ids[0].total_count) : offset ? await countCustomersUpTo(k, filtered, SEARCH_COUNT_CAP) : 0
     totalCapped = n > SEARCH_COUNT_CAP
     total = Math.min(n, SEARCH_COUNT_CAP)
-    ids = offset >= total ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: !totalCapped, inOrder: totalCapped })
+    if (totalCapped) ids = offset >= total ? [] : await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: false, inOrder: true })
   } else if (narrowed) {
     ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
     total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
