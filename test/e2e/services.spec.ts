@@ -100,6 +100,8 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await page.getByTestId('menu-serviceSla').click()
   await expect(page.getByTestId('sla-settings')).toBeVisible()
   const complaintUrgent = page.getByTestId('sla-投诉-urgent').locator('input')
+  // the stored hours load after the page opens; the fields are disabled until then
+  await expect(complaintUrgent).toBeEnabled()
   await complaintUrgent.fill('6')
   await complaintUrgent.blur()
   await page.getByTestId('sla-save').click()
