@@ -4,33 +4,21 @@
 // the 20/80 curve's ranks, ids sorted as text (a uniqueidentifier sorts by its last byte group),
 // the company-wide counts of the 工作台 (index ranges minus the deleted rows), TOP instead of
 // LIMIT, and migration 20261206002600's indexes (a filtered one) in SQL Server terms.
-import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, expectTsql as tsql, ID as id } from '../helpers/mssql-compile'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { idSortKey } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/reports/reports.repository'
 import { whereOwnerOutsideTeam } from '../../src-main/modules/auth/scope.repository'
 import { interactionsInAllQueries, openPromisesDueAllQueries } from '../../src-main/modules/interactions/interactions.repository'
 
-const k = compilerOnly('mssql')
-const pg = compilerOnly('postgres')
-const lite = compilerOnly('sqlite')
-afterAll(async () => {
-  await Promise.all([k.destroy(), pg.destroy(), lite.destroy()])
-})
-const id = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
+const pg = compiler('postgres')
+const lite = compiler('sqlite')
 const days = { first: '2026-01-01', last: '2026-12-31' }
 const compare = { first: '2025-01-01', last: '2025-12-31' }
 const own: repo.ScopeFn = (q, col) => void q.where(col, id)
 const none: repo.ScopeFn = () => undefined
-
-function tsql(q: unknown) {
-  const { sql, bindings } = (q as Knex.QueryBuilder).toSQL().toNative()
-  expect(sql).not.toMatch(/\blimit\b|\|\||ilike|::|substr\(|strftime|to_char|= true|= false|\bnulls (first|last)\b|returning|indexed by/i)
-  expect(bindings.length).toBeLessThan(2100)
-  return sql
-}
 
 describe('统计报表 and 工作台 speed-ups on SQL Server (compiled)', () => {
   it('客户贡献分析 ranked in one statement: window functions, ids sorted as text, integer ranks of the 20/80 curve', () => {

@@ -2,8 +2,8 @@
 // primary contacts, the audit entries) are compiled for mssql without a connection, and every
 // statement must stay under SQL Server's 2100 parameters (and 1000 VALUES rows).
 import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, ID } from '../helpers/mssql-compile'
 import { insertImportedCustomers } from '../../src-main/modules/customers/customers.service'
 import { insertImportedContacts } from '../../src-main/modules/contacts/contacts.service'
 import type { ServiceContext } from '../../src-main/modules/context'
@@ -13,8 +13,7 @@ interface Compiled {
   bindings: readonly unknown[]
 }
 
-const k = compilerOnly('mssql')
-afterAll(() => k.destroy())
+const k = compiler('mssql')
 
 /** A knex-like handle that compiles each statement for mssql, logs it and answers `results` in turn. */
 function recorder(results: unknown[]) {
@@ -39,7 +38,6 @@ function recorder(results: unknown[]) {
   return { db, log }
 }
 
-const ID = '00000000-0000-4000-8000-000000000001'
 const ctx = {
   db: { dialect: 'mssql' }, clock: { now: () => new Date('2026-12-06T02:00:00Z') }, dataDir: '/tmp',
   actor: { userId: ID, teamId: null, name: '导入员', roleCode: 'admin', permissions: {} },

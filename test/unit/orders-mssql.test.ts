@@ -2,28 +2,16 @@
 // sums, correlated EXISTS and aggregate updates, paging, date bucketing by month with the same
 // expression in SELECT and GROUP BY — are compiled for mssql (no connection) and checked as
 // T-SQL, and the new schema (columns, tables, covering indexes) in SQL Server types.
-import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, sql, expectTsql, ID as id } from '../helpers/mssql-compile'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { monthOf } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/orders/orders.repository'
 import * as stats from '../../src-main/modules/orders/stats.repository'
 import { paymentDueCandidates, paymentDueMismatches } from '../../src-main/modules/reminders/system-reminders.repository'
 
-const k = compilerOnly('mssql')
-afterAll(() => k.destroy())
-const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
-const id = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
 const noScope = () => undefined
-
-/** Nothing SQLite- or PostgreSQL-only, and within SQL Server's parameter limit. */
-function expectTsql(q: unknown) {
-  const { sql: text, bindings } = sql(q)
-  expect(text).not.toMatch(/\blimit\b|\|\||ilike|::|substr\(|= true|= false|\bnulls (first|last)\b|returning/i)
-  expect(bindings.length).toBeLessThan(2100)
-  return text
-}
 
 describe('orders on SQL Server (compiled)', () => {
   const filter = { search: '华鑫', status: 'approved' as const, customerId: id, ownerId: id, dateFrom: '2026-01-01', dateTo: '2026-12-31', amountMinCents: 1, amountMaxCents: 10 }

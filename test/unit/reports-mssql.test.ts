@@ -2,32 +2,20 @@
 // checked as T-SQL — conditional sums, the SLA-breach CASE, GROUP BY on the very expression the
 // SELECT holds (month buckets of timestamps at the caller's offset), semi-joins on the customers
 // in scope, TOP instead of LIMIT — and migration 20261206001700's indexes in SQL Server terms.
-import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, expectTsql as tsql, ID as id } from '../helpers/mssql-compile'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { dayOfInstant, monthOfInstant } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/reports/reports.repository'
 
-const k = compilerOnly('mssql')
-const pg = compilerOnly('postgres')
-const lite = compilerOnly('sqlite')
-afterAll(async () => {
-  await Promise.all([k.destroy(), pg.destroy(), lite.destroy()])
-})
-const id = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
+const pg = compiler('postgres')
+const lite = compiler('sqlite')
 const days = { first: '2026-01-01', last: '2026-12-31' }
 const range = { from: '2025-12-31T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' }
 const filter = { teamId: id, ownerId: id, regionId: id, levelId: id }
 const own: repo.ScopeFn = (q, col) => void q.where(col, id)
 const none: repo.ScopeFn = () => undefined
-
-function tsql(q: unknown) {
-  const { sql, bindings } = (q as Knex.QueryBuilder).toSQL().toNative()
-  expect(sql).not.toMatch(/\blimit\b|\|\||ilike|::|substr\(|strftime|to_char|= true|= false|\bnulls (first|last)\b|returning/i)
-  expect(bindings.length).toBeLessThan(2100)
-  return sql
-}
 
 describe('reports on SQL Server (compiled)', () => {
   it('客户贡献分析: sums per customer over a day range, narrowed by a semi-join on the customers in scope', () => {

@@ -4,17 +4,14 @@
 // for T-SQL that SQL Server accepts: datediff on dates, OFFSET/FETCH after ORDER BY, no LIMIT,
 // no boolean literals, parameters far below 2100, Unicode column types.
 import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, sql, ID } from '../helpers/mssql-compile'
 import { daysBetweenSql, dialectOf } from '../../src-main/db/dialect'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { matrixQueries } from '../../src-main/modules/requirements/requirements.repository'
 import { customerFacts, liveWarningsFor, liveWarningsOf, orderedSinceWarning, staleCustomers, warningList } from '../../src-main/modules/churn/churn.repository'
 
-const k = compilerOnly('mssql')
-afterAll(() => k.destroy())
-const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
-const ID = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
 const NOT_TSQL = /\blimit\b|\|\||ilike|::|julianday|= true|= false|nulls (first|last)/i
 
 describe('retention on SQL Server (compiled)', () => {

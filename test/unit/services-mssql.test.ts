@@ -2,19 +2,15 @@
 // scoped list with the overdue OR branches, per-status counts, paging, the similarity candidates,
 // the keyset chunks of the reminder evaluation, the versioned UPDATE) are compiled for mssql
 // without a connection and checked for T-SQL that SQL Server accepts.
-import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, sql, ID } from '../helpers/mssql-compile'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import type { Actor } from '../../src-main/modules/context'
 import * as repo from '../../src-main/modules/services/services.repository'
 import * as rem from '../../src-main/modules/reminders/ticket-reminders.repository'
 import { overdueBranches } from '../../src-main/modules/services/services.sla'
 
-const k = compilerOnly('mssql')
-afterAll(() => k.destroy())
-const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
-const ID = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
 const actor = (teamId: string | null): Actor => ({ userId: ID, login: 'x', name: 'x', roleId: ID, roleCode: 'supervisor', teamId, permissions: {} })
 const NOT_TSQL = /\blimit\b|\|\||ilike|::|substr\(|= true|= false|returning|on conflict/i
 

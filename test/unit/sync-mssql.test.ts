@@ -1,9 +1,8 @@
 // SQL Server cannot run here: the offline-sync migration and the central queries of a pull are
 // compiled for mssql and checked for T-SQL that SQL Server accepts: Unicode text, datetime2,
 // bit, TOP instead of LIMIT, a locking read with UPDLOCK/HOLDLOCK, parameters far below 2100.
-import type { Knex } from 'knex'
-import { afterAll, describe, expect, it } from 'vitest'
-import { compilerOnly } from '../../src-main/db/connection'
+import { describe, expect, it } from 'vitest'
+import { compiler, sql, ID } from '../helpers/mssql-compile'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { selectForUpdate } from '../../src-main/db/dialect'
 import { chunkRows } from '../../src-main/db/dialect'
@@ -11,10 +10,7 @@ import { changedRows, leftScopeRows, rowsAtVersion } from '../../src-main/module
 import { contactsQuery, customersForWriteQuery } from '../../src-main/modules/interactions/interactions.repository'
 import { customersContactFacts, lastContactsOf, nextFollowUpsOf } from '../../src-main/modules/reminders/reminders.repository'
 
-const k = compilerOnly('mssql')
-afterAll(() => k.destroy())
-const sql = (q: unknown) => (q as Knex.QueryBuilder).toSQL().toNative()
-const ID = '00000000-0000-4000-8000-000000000001'
+const k = compiler('mssql')
 const NOT_TSQL = /\blimit\b|\|\||ilike|::|= true|= false|nulls (first|last)/i
 
 describe('offline sync on SQL Server (compiled)', () => {
