@@ -94,8 +94,8 @@ test('setup, wrong password, customer card with contacts and history, pinyin sea
   await expect(page.getByTestId('customer-name-link')).toHaveText(NAME)
   await page.getByTestId('customer-search').fill('')
 
-  // delete with confirmation
-  await page.getByTestId('customer-name-link').click()
+  // delete with confirmation (the cleared search may already list other specs' customers)
+  await page.getByTestId('customer-name-link').filter({ hasText: NAME }).click()
   await page.getByTestId('customer-delete').click()
   await expect(page.locator('.el-message-box')).toContainText('确认删除')
   await confirmBox(page)

@@ -174,9 +174,11 @@ test('the list for a working day: 我下属的, a saved view, a hidden column th
   // hide 电话: kept for this user after a reload
   await expect(table.locator('thead')).toContainText('电话')
   await page.getByTestId('customer-columns').click()
+  // the choice is saved after a short pause: wait for that request to be answered, not for a time
+  const columnsSaved = page.waitForResponse((r) => r.url().endsWith('/api/customers/saveColumns') && r.ok())
   await page.getByTestId('column-toggle-phone').click()
   await expect(table.locator('thead')).not.toContainText('电话')
-  await page.waitForTimeout(800) // the choice is saved after a short pause
+  expect((await (await columnsSaved).json()).ok).toBe(true)
   await page.reload()
   await expect(page.getByTestId('customer-table').locator('thead')).toContainText('名称')
   await expect(page.getByTestId('customer-table').locator('thead')).not.toContainText('电话')
