@@ -9,11 +9,15 @@
 // reader's language), the rep's own to-dos a written title. Reminders the system makes itself (联系策略, birthdays,
 // promises not kept) come from the reminder evaluation when the app starts; the follow-up
 // reminders of the records are written here with the ids the evaluation would give them, so it
-// finds them and makes no second one. A seeded generator of its own: the same --seed gives the
+// finds them and makes no second one. The reps kept up: a 联系策略 reminder or a promise not kept
+// that fell due more than a few days to two weeks ago was dealt with (its reminder is written
+// here, done, with the evaluation's id, so the evaluation leaves it closed); what stays open is
+// the recent backlog. A seeded generator of its own: the same --seed gives the
 // same history, and the customers generated before it stay the same as without it.
 import type { AppContext } from '../modules/context'
 import { keyId, loadSettings } from '../modules/reminders/reminders.model'
-import { followUpKey, titleColumns, titles } from '../modules/reminders/system-reminders.service'
+import { contactKey, followUpKey, titleColumns, titles } from '../modules/reminders/system-reminders.service'
+import { atWorkHour, contactDueAt, type WorkClock } from '../modules/reminders/work-hours'
 import { newId } from '../db/ids'
 import { makeRng, type Rng } from './demo-data'
 
@@ -75,6 +79,8 @@ const PROMISES = ['寄送样品', '提供批量报价', '安排技术人员上�
 const TODOS = ['给{contact}发送报价单', '确认{customer}的付款进度', '准备{customer}的年度合作方案', '约{contact}下周见面', '整理{customer}的需求清单', '回复{contact}的邮件']
 const VISIT_GOALS = ['了解年度采购预算', '推动样品测试', '敲定合同条款', '认识新任采购负责人']
 const SLOTS = [9, 10, 11, 14, 15, 16] // Beijing working hours
+/** a system reminder due longer ago than this (days, drawn per item) was dealt with by the rep */
+const DEALT_WITH_AFTER: [min: number, max: number] = [2, 14]
 
 /** An instant `daysAgo` days before `now` at a working hour, Beijing time. */
 function workTime(r: Rng, now: Date, daysAgo: number): Date {
@@ -119,7 +125,7 @@ function contactDays(r: Rng, c: HistoryCustomer, care: Care, now: Date): number[
 }
 
 /** One customer's history: records, promises, the follow-up reminders of the records and the rep's own to-dos. */
-export function customerHistory(r: Rng, c: HistoryCustomer, dict: HistoryDict, now: Date, opts: { timeZone: string }): CustomerHistory {
+export function customerHistory(r: Rng, c: HistoryCustomer, dict: HistoryDict, now: Date, opts: { timeZone: string; notifyHour: number }): CustomerHistory {
   const care = careOf(r, c, now)
   const days = contactDays(r, c, care, now)
   const interactions: Row[] = []
@@ -133,6 +139,19 @@ export function customerHistory(r: Rng, c: HistoryCustomer, dict: HistoryDict, n
     return at.getTime() <= now.getTime() ? at : new Date(now.getTime() - 30 * 60_000)
   })
   let nextContactAt: string | null = null
+  const clock: WorkClock = { tz: opts.timeZone, hour: opts.notifyHour }
+  /** a system reminder the rep dealt with some days after it fell due (never later than an hour ago) */
+  const dealtWith = (dueIso: string): string | null => {
+    const due = Date.parse(dueIso)
+    if (now.getTime() - due <= r.int(...DEALT_WITH_AFTER) * DAY) return null
+    return iso(new Date(Math.min(now.getTime() - HOUR, due + r.int(0, 3) * DAY + r.int(1, 6) * HOUR)))
+  }
+  const closedSystemReminder = (o: { key: string; source: string; sourceId: string; title: ReturnType<typeof titles.promise>; dueIso: string; doneIso: string; basis: Row }): Row => ({
+    id: keyId(o.key), ...stamp(new Date(o.dueIso)), updated_at: o.doneIso, ...titleColumns(o.title), notes: null, customer_id: c.id, contact_id: null,
+    opportunity_id: null, due_at: o.dueIso, repeat_rule: 'none', repeat_interval: null, notify_ahead_minutes: 0, snoozed_until: null,
+    done_at: o.doneIso, notified_at: o.dueIso, source: o.source, source_key: o.key, time_zone: opts.timeZone, repeat_anchor: null, series_id: null,
+    fire_at: o.dueIso, source_id: o.sourceId, basis_at: null, basis_date: null, cycle_days: null, retracted_at: null, ...o.basis,
+  })
 
   times.forEach((at, idx) => {
     const [channel, subject, outcome] = r.pick(SUBJECTS)
@@ -175,16 +194,39 @@ export function customerHistory(r: Rng, c: HistoryCustomer, dict: HistoryDict, n
         if (!nextContactAt || effective < nextContactAt) nextContactAt = effective
       }
     }
-    // promises made in the conversation: the older ones mostly kept
+    // promises made in the conversation: the older ones mostly kept; one not kept and long past
+    // was dealt with (the customer told, a new date agreed): its 承诺到期 reminder is done
     if (r.chance(0.18)) {
       const due = new Date(at.getTime() + r.int(3, 21) * DAY)
-      const kept = due.getTime() < now.getTime() ? r.chance(0.7) : r.chance(0.1)
+      const past = due.getTime() < now.getTime()
+      const kept = past ? r.chance(0.8) : r.chance(0.1)
+      const pid = newId()
+      const content = r.pick(PROMISES)
+      const dueDate = ymd(due)
       promises.push({
-        id: newId(), ...stamp(at), interaction_id: id, customer_id: c.id, content: r.pick(PROMISES), due_date: ymd(due),
+        id: pid, ...stamp(at), interaction_id: id, customer_id: c.id, content, due_date: dueDate,
         kept_at: kept ? iso(new Date(Math.min(now.getTime() - HOUR, due.getTime() - r.int(0, 2) * DAY))) : null,
       })
+      const [y, m, d] = dueDate.split('-').map(Number) as [number, number, number]
+      const dueIso = atWorkHour(clock, { y, m, d })
+      const doneIso = past && !kept ? dealtWith(dueIso) : null
+      if (doneIso) {
+        reminders.push(closedSystemReminder({ key: `promise:${pid}`, source: 'promise', sourceId: pid, title: titles.promise(content), dueIso, doneIso, basis: { basis_date: dueDate } }))
+      }
     }
   })
+
+  // 联系策略: the occasion since the last contact (or since the customer was created), when its
+  // cycle ended long enough ago, was dealt with by the rep (the customer still shows as not contacted)
+  if (c.cycleDays) {
+    const basis = times.length ? iso(times[times.length - 1]!) : iso(c.createdAt)
+    const dueIso = contactDueAt(clock, basis, c.cycleDays)
+    const doneIso = dealtWith(dueIso)
+    if (doneIso) {
+      const key = contactKey(c.id, c.ownerId, basis)
+      reminders.push(closedSystemReminder({ key, source: 'contact_policy', sourceId: c.id, title: titles.contactPolicy(c.name), dueIso, doneIso, basis: { basis_at: basis, cycle_days: c.cycleDays } }))
+    }
+  }
 
   // the rep's own to-dos about this customer, in every state
   if (r.chance(0.12)) {
@@ -231,7 +273,7 @@ export async function prepareHistory(app: AppContext, seed: number) {
   const channels = new Map(items.filter((i) => i.type_code === 'interaction_channel').map((i) => [i.label, i.id]))
   const cycles = new Map(items.filter((i) => i.type_code === 'contact_policy' && i.cycle_days != null).map((i) => [i.id, Number(i.cycle_days)]))
   const levels = new Map(items.filter((i) => i.type_code === 'level').map((i) => [i.id, i.label]))
-  const { timeZone } = await loadSettings(k)
+  const { timeZone, notifyHour } = await loadSettings(k)
   const rows = { interactions: [] as Row[], promises: [] as Row[], reminders: [] as Row[] }
   return {
     rows,
@@ -245,7 +287,7 @@ export async function prepareHistory(app: AppContext, seed: number) {
         },
         { channels },
         now,
-        { timeZone },
+        { timeZone, notifyHour },
       )
       customer.last_contact_at = h.lastContactAt
       customer.next_contact_at = h.nextContactAt

@@ -388,6 +388,41 @@ describe('crm demo', () => {
     })
   })
 
+  it('leaves each rep a recent backlog, not two years of open reminders: old promises decided, old 联系策略 occasions dealt with', async () => {
+    await withDb(demoDir, async (app) => {
+      const k = app.db.knex
+      // what the app does on start: the evaluation makes the system reminders the history leaves due
+      await evaluateReminders(app, { full: true })
+      const now = Date.now()
+      const daysAgo = (v: unknown) => (now - Date.parse(String(v))) / 86_400_000
+      const HISTORY = ['contact_policy', 'promise', 'follow_up', 'manual']
+      const open: Array<{ owner_id: string; source: string; fire_at: string }> = await k('reminders')
+        .whereIn('source', HISTORY).whereNull('done_at').whereNull('retracted_at').whereNull('deleted_at').where('fire_at', '<', new Date(now).toISOString())
+        .select('owner_id', 'source', 'fire_at')
+      // nothing of the history open for more than two weeks (the old generator: dozens per rep, from Jan 2025)
+      expect(open.filter((r) => daysAgo(r.fire_at) > 15).map((r) => `${r.source} ${String(r.fire_at).slice(0, 10)}`)).toEqual([])
+      // a backlog all the same: each rep has some recent overdue items, tens at most (50 customers each here)
+      const perRep = new Map<string, number>()
+      for (const r of open) perRep.set(r.owner_id, (perRep.get(r.owner_id) ?? 0) + 1)
+      const reps = await k('users as u').join('roles as r', 'r.id', 'u.role_id').where('r.code', 'manager').pluck('u.id')
+      for (const id of reps) expect(perRep.get(id) ?? 0).toBeLessThan(40)
+      expect([...perRep.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(4)
+      // promises due over a month ago: mostly kept; those not kept have their reminder closed
+      const old: Array<{ id: string; kept_at: string | null }> = await k('interaction_promises').whereNull('deleted_at')
+        .where('due_date', '<', new Date(now - 30 * 86_400_000).toISOString().slice(0, 10)).select('id', 'kept_at')
+      expect(old.length).toBeGreaterThan(20)
+      expect(old.filter((p) => p.kept_at).length / old.length).toBeGreaterThan(0.7)
+      const unkept = old.filter((p) => !p.kept_at)
+      const closed = await k('reminders').whereIn('id', unkept.map((p) => keyId(`promise:${p.id}`))).whereNotNull('done_at').count({ n: '*' })
+      expect(Number(closed[0].n)).toBe(unkept.length)
+      // the closed 联系策略 occasions are the evaluation's own (one per customer and basis: none made twice)
+      const dealt = await k('reminders').where({ source: 'contact_policy' }).whereNotNull('done_at').count({ n: '*' })
+      expect(Number(dealt[0].n)).toBeGreaterThan(10)
+      const twice = await k('reminders').where({ source: 'contact_policy' }).whereNull('retracted_at').groupBy('customer_id', 'basis_at').having(k.raw('count(*) > 1')).select('customer_id')
+      expect(twice).toEqual([])
+    })
+  })
+
   it('is deterministic with --seed and continues the code sequence', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-demo-'))
     try {

@@ -399,7 +399,7 @@ const fullFor = async (ev: EvalRun, ...tables: Array<[string, string?]>) => {
 
 // ---- 联系策略 -----------------------------------------------------------------------------------
 
-const contactKey = (customerId: string, ownerId: string, basis: unknown) => `contact_policy:${customerId}:${ownerId}:${toIso(basis)}`
+export const contactKey = (customerId: string, ownerId: string, basis: unknown) => `contact_policy:${customerId}:${ownerId}:${toIso(basis)}`
 
 async function contactPolicy(ev: EvalRun) {
   const full = await fullFor(ev, ['dict_items', 'contact_policy'])
