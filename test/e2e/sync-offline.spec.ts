@@ -203,8 +203,18 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.locator('.el-popper:visible')).toContainText('需要连接中央数据库')
   const assign = page.getByTestId('needs-central')
   if (await assign.count()) await expect(assign.first().locator('button')).toBeDisabled()
-  await page.getByTestId('sync-status').hover()
-  await expect(page.locator('.sync-tooltip')).toContainText('正在使用本机缓存')
+  await page.getByTestId('sync-status-open').hover()
+  const syncTip = page.locator('.sync-tooltip')
+  await expect(syncTip).toContainText('正在使用本机缓存')
+  await expect(syncTip).toHaveCSS('opacity', '1') // shown, not mid-fade
+  // the tooltip leaves the page's header buttons free (below the item it lay over 编辑 / 记录交往)
+  const tip = (await syncTip.boundingBox())!
+  for (const id of ['customer-quick-add', 'customer-edit', 'customer-release', 'customer-delete']) {
+    const b = await page.getByTestId(id).boundingBox()
+    if (!b) continue
+    const apart = tip.x + tip.width <= b.x || b.x + b.width <= tip.x || tip.y + tip.height <= b.y || b.y + b.height <= tip.y
+    expect(apart, `the sync tooltip ${JSON.stringify(tip)} overlaps ${id} ${JSON.stringify(b)}`).toBe(true)
+  }
   await page.screenshot({ path: SHOT('sync-offline-zh') })
 
   // ---- 待办中心 offline: 批量稍后提醒 goes to the outbox (one entry per reminder); 刷新 (the
