@@ -9,66 +9,30 @@
 // 交往记录 search. On SQLite, PostgreSQL and in mssql id mode.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { addCustomer, dictId, freezeClock, makeWorld, type World } from './reminders.fixtures'
-
-const SH = { timeZone: 'Asia/Shanghai' }
-const NOW = '2026-12-09T02:00:00Z' // Wed 9 Dec 2026, 10:00 in Shanghai
+import { countsWorld, dashboardCard, directCounts, NOW, searchCount } from '../helpers/dashboard-counts'
 
 describeEachDb('dashboard: company-wide counts follow every write', (dialect) => {
   let t: TestApp
-  let w: World
-  let phone = ''
-  const cust: string[] = []
+  let world: Awaited<ReturnType<typeof countsWorld>>
 
   beforeAll(async () => {
     t = await makeTestApp(dialect)
-    freezeClock(t, NOW)
-    w = await makeWorld(t)
-    phone = await dictId(t, 'interaction_channel', '电话')
-    for (const [i, owner] of [w.mgrA1, w.mgrA2, w.mgrB, w.mgrA1].entries()) {
-      cust.push(await addCustomer(t, { name: `公司计数${i}`, ownerId: owner.userId, createdAt: '2026-01-01T02:00:00Z', lastContactAt: null }))
-    }
+    world = await countsWorld(t, '公司计数', (w) => [w.mgrA1, w.mgrA2, w.mgrB, w.mgrA1])
   })
   afterAll(async () => t?.close())
 
-  /** What the administrator's 工作台 says: 跟进记录 this month and last, open promises past due. */
-  async function card() {
-    const o = await t.call(w.admin.key, 'dashboard', 'overview', { ...SH, period: 'month', scope: 'all', cards: ['briefing', 'promises'] })
-    const m = o.briefing!.metrics.find((x) => x.key === 'interactions')!
-    return { interactions: [m.current, m.previous], promises: o.promises!.total, period: o.period, previous: o.previous, first: o.promises!.items.map((p) => p.content) }
-  }
-
-  /** The same figures counted row by row over the joins the lists use. */
-  async function direct(period: { from: string; to: string }, previous: { from: string; to: string }) {
-    const k = t.app.db.knex
-    const records = async (r: { from: string; to: string }) =>
-      Number(
-        (await k('interactions as i').join('customers as c', 'c.id', 'i.customer_id').whereNull('i.deleted_at').whereNull('c.deleted_at')
-          .where('i.occurred_at', '>=', r.from).where('i.occurred_at', '<', r.to).count({ n: '*' }).first())?.n ?? 0,
-      )
-    const promises = Number(
-      (await k('interaction_promises as p').join('interactions as i', 'i.id', 'p.interaction_id').join('customers as c', 'c.id', 'p.customer_id')
-        .whereNull('p.deleted_at').whereNull('i.deleted_at').whereNull('c.deleted_at').whereNull('p.kept_at').where('p.due_date', '<', '2026-12-09')
-        .count({ n: '*' }).first())?.n ?? 0,
-    )
-    const search = await t.call(w.admin.key, 'interactions', 'search', { from: period.from, to: new Date(Date.parse(period.to) - 1).toISOString() })
-    return { interactions: [await records(period), await records(previous)], promises, search: search.total }
-  }
-
   async function agree(step: string, expected: { interactions: number[]; promises: number }) {
-    const c = await card()
-    const d = await direct(c.period, c.previous)
+    const c = await dashboardCard(t, world.w.admin, 'all')
+    const d = await directCounts(t, c.period, c.previous)
     expect({ step, interactions: c.interactions, promises: c.promises }).toEqual({ step, interactions: d.interactions, promises: d.promises })
-    expect({ step, search: d.search }).toEqual({ step, search: c.interactions[0] })
+    expect({ step, search: await searchCount(t, world.w.admin, c.period) }).toEqual({ step, search: c.interactions[0] })
     // and the figures worked out by hand, so a test of two equal wrong answers still fails
     expect({ step, interactions: c.interactions, promises: c.promises }).toEqual({ step, ...expected })
     return c
   }
 
-  const create = (who: World['mgrA1'], customerId: string, occurredAt: string, promises: Array<{ content: string; dueDate: string | null }> = []) =>
-    t.call(who.key, 'interactions', 'create', { customerId, channelId: phone, occurredAt, subject: '公司计数跟进', promises })
-
   it('after each kind of write the company figures equal the direct count', async () => {
+    const { w, cust, create } = world
     await agree('empty', { interactions: [0, 0], promises: 0 })
 
     const r1 = await create(w.mgrA1, cust[0], '2026-12-02T02:00:00Z', [{ content: '寄样品', dueDate: '2026-12-05' }, { content: '报价', dueDate: '2026-12-20' }])

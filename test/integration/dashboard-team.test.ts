@@ -11,56 +11,21 @@
 // checks which path each took. On SQLite, PostgreSQL and in mssql id mode.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { addCustomer, dictId, freezeClock, makeWorld, type World } from './reminders.fixtures'
+import { countsWorld, dashboardCard, directCounts, NOW, searchCount, type Who } from '../helpers/dashboard-counts'
 import { teamHoldsMost } from '../../src-main/modules/auth/permissions'
-
-const SH = { timeZone: 'Asia/Shanghai' }
-const NOW = '2026-12-09T02:00:00Z' // Wed 9 Dec 2026, 10:00 in Shanghai
-type Who = World['mgrA1']
 
 describeEachDb('dashboard: team counts follow every write (subtracting path for a majority team)', (dialect) => {
   let t: TestApp
-  let w: World
+  let world: Awaited<ReturnType<typeof countsWorld>>
   let supB: Who
-  let phone = ''
-  const cust: string[] = []
 
   beforeAll(async () => {
     t = await makeTestApp(dialect)
-    freezeClock(t, NOW)
-    w = await makeWorld(t)
-    supB = await t.userSession('supb', 'supervisor', { teamId: w.teamB, name: '主管乙' })
-    phone = await dictId(t, 'interaction_channel', '电话')
     // team A owns 4 of 6, team B 1, the 公海 1
-    for (const [i, owner] of [w.mgrA1, w.mgrA2, w.mgrA1, w.mgrA2, w.mgrB, null].entries()) {
-      cust.push(await addCustomer(t, { name: `团队计数${i}`, ownerId: owner?.userId ?? null, createdAt: '2026-01-01T02:00:00Z', lastContactAt: null }))
-    }
+    world = await countsWorld(t, '团队计数', (w) => [w.mgrA1, w.mgrA2, w.mgrA1, w.mgrA2, w.mgrB, null])
+    supB = await t.userSession('supb', 'supervisor', { teamId: world.w.teamB, name: '主管乙' })
   })
   afterAll(async () => t?.close())
-
-  async function card(who: Who) {
-    const o = await t.call(who.key, 'dashboard', 'overview', { ...SH, period: 'month', scope: 'team', cards: ['briefing', 'promises'] })
-    expect(o.scope).toBe('team')
-    const m = o.briefing!.metrics.find((x) => x.key === 'interactions')!
-    return { interactions: [m.current, m.previous], promises: o.promises!.total, period: o.period, previous: o.previous, first: o.promises!.items.map((p) => p.content) }
-  }
-
-  /** The same figures counted row by row over the joins the lists use, for the customers of one team. */
-  async function direct(teamId: string, period: { from: string; to: string }, previous: { from: string; to: string }) {
-    const k = t.app.db.knex
-    const inTeam = (q: ReturnType<typeof k>) => q.join('users as u', 'u.id', 'c.owner_id').where('u.team_id', teamId)
-    const records = async (r: { from: string; to: string }) =>
-      Number(
-        (await inTeam(k('interactions as i').join('customers as c', 'c.id', 'i.customer_id')).whereNull('i.deleted_at').whereNull('c.deleted_at')
-          .where('i.occurred_at', '>=', r.from).where('i.occurred_at', '<', r.to).count({ n: '*' }).first())?.n ?? 0,
-      )
-    const promises = Number(
-      (await inTeam(k('interaction_promises as p').join('interactions as i', 'i.id', 'p.interaction_id').join('customers as c', 'c.id', 'p.customer_id'))
-        .whereNull('p.deleted_at').whereNull('i.deleted_at').whereNull('c.deleted_at').whereNull('p.kept_at').where('p.due_date', '<', '2026-12-09')
-        .count({ n: '*' }).first())?.n ?? 0,
-    )
-    return { interactions: [await records(period), await records(previous)], promises }
-  }
 
   /** Whether the supervisor's team owns most live customers (the subtracting path). */
   async function subtracting(teamId: string) {
@@ -68,28 +33,28 @@ describeEachDb('dashboard: team counts follow every write (subtracting path for 
   }
 
   async function moveRep(who: Who, teamId: string) {
+    const { w } = world
     const u = (await t.call(w.admin.key, 'users', 'list', { search: 'mgra2', page: 1, pageSize: 10 })).items.find((x) => x.id === who.userId)!
     await t.call(w.admin.key, 'users', 'update', { id: who.userId, version: u.version, teamId })
   }
 
   async function agree(step: string, expected: { a: { interactions: number[]; promises: number; subtract: boolean }; b: { interactions: number[]; promises: number; subtract: boolean } }) {
+    const { w } = world
     for (const [name, who, teamId] of [['a', w.supA, w.teamA], ['b', supB, w.teamB]] as const) {
-      const c = await card(who)
-      const d = await direct(teamId, c.period, c.previous)
-      const search = await t.call(who.key, 'interactions', 'search', { from: c.period.from, to: new Date(Date.parse(c.period.to) - 1).toISOString() })
+      const c = await dashboardCard(t, who, 'team')
+      expect(c.scope).toBe('team')
+      const d = await directCounts(t, c.period, c.previous, teamId)
       const got = { step, team: name, interactions: c.interactions, promises: c.promises }
       expect(got).toEqual({ step, team: name, ...d })
-      expect({ step, team: name, search: search.total }).toEqual({ step, team: name, search: c.interactions[0] })
+      expect({ step, team: name, search: await searchCount(t, who, c.period) }).toEqual({ step, team: name, search: c.interactions[0] })
       // worked out by hand, so two equal wrong answers still fail; and the path taken
       const want = expected[name]
       expect({ ...got, subtract: await subtracting(teamId) }).toEqual({ step, team: name, ...want })
     }
   }
 
-  const create = (who: Who, customerId: string, occurredAt: string, promises: Array<{ content: string; dueDate: string | null }> = []) =>
-    t.call(who.key, 'interactions', 'create', { customerId, channelId: phone, occurredAt, subject: '团队计数跟进', promises })
-
   it('after each kind of write both supervisors\' figures equal the direct count', async () => {
+    const { w, cust, create } = world
     await agree('empty', { a: { interactions: [0, 0], promises: 0, subtract: true }, b: { interactions: [0, 0], promises: 0, subtract: false } })
 
     const r1 = await create(w.mgrA1, cust[0], '2026-12-02T02:00:00Z', [{ content: '寄样品', dueDate: '2026-12-05' }, { content: '报价', dueDate: '2026-12-20' }])
