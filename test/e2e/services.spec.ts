@@ -97,12 +97,21 @@ test('a complaint: created by the agent, assigned by the supervisor, handled, sa
   await prepare(page)
 
   // ---- 系统设置 → 服务时限: complaints that are urgent get 6 hours ------------------------------
+  // The stored hours arrive late on purpose (held 1.5 s): the fields stay disabled until then, so
+  // what is typed first is not replaced by them (the page used to take input at once and then
+  // overwrite it with the hours read — nothing changed, nothing saved).
+  await page.route('**/api/services/sla', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500))
+    await route.continue()
+  })
   await page.getByTestId('menu-serviceSla').click()
   await expect(page.getByTestId('sla-settings')).toBeVisible()
   const complaintUrgent = page.getByTestId('sla-投诉-urgent').locator('input')
-  // the stored hours load after the page opens; the fields are disabled until then
-  await expect(complaintUrgent).toBeEnabled()
-  await complaintUrgent.fill('6')
+  await expect(page.getByTestId('sla-default-urgent').locator('input')).toBeDisabled()
+  await complaintUrgent.fill('6') // waits until the loaded field is enabled
+  await expect(page.locator('[data-testid="sla-settings"] .el-loading-mask')).toHaveCount(0)
+  await expect(complaintUrgent).toHaveValue('6')
+  await page.unroute('**/api/services/sla')
   await complaintUrgent.blur()
   await page.getByTestId('sla-save').click()
   await expect(page.locator('.el-message').filter({ hasText: '服务时限已保存' }).first()).toBeVisible()

@@ -2,29 +2,14 @@
 // temp data folder. The saved report (定时报告) is found by name for the user, generated with its
 // owner's scope, and the workbook read back with exceljs holds the owner's figures, the filters
 // and the period; unknown names, bad periods and users without the right get one clear line.
-import { spawnSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openApp } from '../../src-main/app/bootstrap'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { insertUser, loadActor } from '../../src-main/modules/auth/auth.service'
 import { savedSave } from '../../src-main/modules/reports/reports.saved.service'
+import { cliFolders, crm, withDb } from '../helpers/cli'
 
-const ROOT = path.resolve(__dirname, '..', '..')
-let dataDir: string
-let outDir: string
-
-function crm(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-main/cli/crm.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CRM_QUIET: '1' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const dirs = cliFolders('crm-cli-rep')
 
 async function readRows(file: string) {
   const wb = new ExcelJS.Workbook()
@@ -35,10 +20,8 @@ async function readRows(file: string) {
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-cli-rep-'))
-  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-cli-rep-out-'))
-  const app = await openApp({ db: { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }, dataDir })
-  try {
+  const outDir = dirs.out
+  await withDb(dirs.data, async (app) => {
     const k = app.db.knex
     const now = new Date().toISOString()
     const role = async (code: string) => String((await k('roles').where({ code }).first('id')).id)
@@ -62,19 +45,13 @@ beforeAll(async () => {
     const ctx = async (id: string) => ({ ...app, actor: (await loadActor(app, id))! })
     await savedSave(await ctx(rep), { name: '张的月报', report: 'contribution', filters: { basis: 'orders' }, schedule: 'monthly', monthDay: 1, weekday: null, folder: outDir, formats: ['xlsx'], lang: 'zh-CN' })
     await savedSave(await ctx(admin), { name: '全公司月报', report: 'contribution', filters: { basis: 'orders' }, schedule: 'none', folder: outDir, formats: ['xlsx'], lang: 'en-US' })
-  } finally {
-    await app.db.knex.destroy()
-  }
-})
-afterAll(() => {
-  fs.rmSync(dataDir, { recursive: true, force: true })
-  fs.rmSync(outDir, { recursive: true, force: true })
+  })
 })
 
 describe('crm report', () => {
   it('writes the owner\'s report for the period and prints what it wrote', async () => {
-    const out = path.join(outDir, 'zhang-2026-11.xlsx')
-    const r = crm(['report', '张的月报', '--period', '2026-11', '--out', out, '--as', 'zhang', '--data', dataDir])
+    const out = path.join(dirs.out, 'zhang-2026-11.xlsx')
+    const r = crm(['report', '张的月报', '--period', '2026-11', '--out', out, '--as', 'zhang', '--data', dirs.data])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout.trim()).toBe(`wrote 张的月报 (2026-11-01 ~ 2026-11-30, 1 rows, as 张经理) to ${out}`)
@@ -85,15 +62,15 @@ describe('crm report', () => {
     const body = rows.slice(rows.findIndex((x) => x[0] === '排名') + 1)
     expect(body.map((x) => [x[0], x[2], x[4]])).toEqual([[1, '张的客户甲', 1234.56], ['合计', undefined, 1234.56]])
     // the administrator generating 张's report gets 张's figures (the owner's scope), not the company's
-    const boss = path.join(outDir, 'boss-zhang.xlsx')
-    expect(crm(['report', '张的月报', '--period', '2026-11', '--out', boss, '--as', 'boss', '--data', dataDir]).code).toBe(0)
+    const boss = path.join(dirs.out, 'boss-zhang.xlsx')
+    expect(crm(['report', '张的月报', '--period', '2026-11', '--out', boss, '--as', 'boss', '--data', dirs.data]).code).toBe(0)
     const bossRows = await readRows(boss)
     expect(bossRows.slice(bossRows.findIndex((x) => x[0] === '排名') + 1).map((x) => x[4])).toEqual([1234.56, 1234.56])
   })
 
   it('the administrator (default user) finds his own report; it counts the whole company, in its language', async () => {
-    const out = path.join(outDir, 'all.xlsx')
-    const r = crm(['report', '全公司月报', '--period', '2026-10-01..2026-11-30', '--out', out, '--data', dataDir])
+    const out = path.join(dirs.out, 'all.xlsx')
+    const r = crm(['report', '全公司月报', '--period', '2026-10-01..2026-11-30', '--out', out, '--data', dirs.data])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const rows = await readRows(out)
@@ -106,11 +83,11 @@ describe('crm report', () => {
 
   it('answers one clear line for an unknown name, a bad period, a user without the right, a wrong file type', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['report', '没有这个报告', '--period', '2026-11', '--data', dataDir], /^crm: no saved report called 没有这个报告 for boss/],
-      [['report', '张的月报', '--period', '2026-13', '--data', dataDir], /^crm: bad --period 2026-13: use 2026-11/],
-      [['report', '张的月报', '--period', 'last-month', '--data', dataDir], /^crm: bad --period last-month/],
-      [['report', '张的月报', '--period', '2026-11', '--as', 'li', '--data', dataDir], /^crm: li may not generate saved reports/],
-      [['report', '张的月报', '--period', '2026-11', '--out', path.join(outDir, 'x.csv'), '--data', dataDir], /^crm: --out must end in \.xlsx/],
+      [['report', '没有这个报告', '--period', '2026-11', '--data', dirs.data], /^crm: no saved report called 没有这个报告 for boss/],
+      [['report', '张的月报', '--period', '2026-13', '--data', dirs.data], /^crm: bad --period 2026-13: use 2026-11/],
+      [['report', '张的月报', '--period', 'last-month', '--data', dirs.data], /^crm: bad --period last-month/],
+      [['report', '张的月报', '--period', '2026-11', '--as', 'li', '--data', dirs.data], /^crm: li may not generate saved reports/],
+      [['report', '张的月报', '--period', '2026-11', '--out', path.join(dirs.out, 'x.csv'), '--data', dirs.data], /^crm: --out must end in \.xlsx/],
     ]
     for (const [args, message] of cases) {
       const r = crm(args)
