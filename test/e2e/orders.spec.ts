@@ -123,7 +123,7 @@ test('manager creates a two-line order, supervisor approves, shipped and paid in
   await login(page, MANAGER.login, PASSWORD)
   await expect(page.getByTestId('current-user-name')).toHaveText(MANAGER.name)
   await page.getByTestId('menu-orders').click()
-  await page.getByTestId('order-code-link').first().click()
+  await page.getByTestId('order-code-link').filter({ hasText: code }).click() // other specs' orders may be listed too
   await expect(page.getByTestId('page-title')).toHaveText(code)
   await page.getByTestId('order-ship').click()
   await confirmBox(page)
@@ -177,7 +177,7 @@ test('manager creates a two-line order, supervisor approves, shipped and paid in
 
   // ---- the A4 order sheet ------------------------------------------------------------------------------
   await page.getByTestId('menu-orders').click()
-  await page.getByTestId('order-code-link').first().click()
+  await page.getByTestId('order-code-link').filter({ hasText: code }).click() // other specs' orders may be listed too
   await page.getByTestId('order-print').click()
   await expect(page.getByTestId('order-sheet')).toBeVisible()
   await expect(page.getByTestId('sheet-code')).toHaveText(code)

@@ -2,6 +2,7 @@
 // reminders fixtures' staff and teams, the 电话 channel and a few customers; what a 工作台 says
 // (跟进记录 this month and last, open promises past due), the same figures counted row by row over
 // the joins the lists use, and the 交往记录 search's count for the period.
+import type { Knex } from 'knex'
 import type { TestApp } from './test-app'
 import { addCustomer, dictId, freezeClock, makeWorld, type World } from '../integration/reminders.fixtures'
 
@@ -36,7 +37,7 @@ export async function dashboardCard(t: TestApp, who: Who, scope: 'all' | 'team')
 /** The same figures counted row by row over the joins the lists use; only one team's customers when given. */
 export async function directCounts(t: TestApp, period: Range, previous: Range, teamId?: string) {
   const k = t.app.db.knex
-  const inTeam = (q: ReturnType<typeof k>) => (teamId ? q.join('users as u', 'u.id', 'c.owner_id').where('u.team_id', teamId) : q)
+  const inTeam = (q: Knex.QueryBuilder): Knex.QueryBuilder => (teamId ? q.join('users as u', 'u.id', 'c.owner_id').where('u.team_id', teamId) : q)
   const records = async (r: Range) =>
     Number(
       (await inTeam(k('interactions as i').join('customers as c', 'c.id', 'i.customer_id')).whereNull('i.deleted_at').whereNull('c.deleted_at')
