@@ -14,7 +14,7 @@
 // mode (the demo loads as before).
 import type { Knex } from 'knex'
 import type { Dialect } from '../db/config'
-import { analyzeTables, doubleHan, insertChunked, MAX_PARAMS, MAX_ROWS } from '../db/dialect'
+import { analyzeTables, doubleHan, insertRows } from '../db/dialect'
 import type { NameSet } from './demo-data'
 import { DemoNameSet } from './demo-data'
 import type { Out } from './output'
@@ -142,38 +142,6 @@ async function fillSqliteSearch(k: Knex, out: Out): Promise<void> {
       n += page.length
       out.progress(`demo: search index of ${s.table}: ${n}`)
     }
-  }
-}
-
-/** Rows one statement of insertRows carries at most; smaller statements come in halving sizes. */
-const ROWS_PER_STATEMENT = 128
-
-/**
- * Inserts rows as insertChunked does (under the dialect's parameter limit), but writes the
- * multi-row INSERT itself instead of knex's query builder, which cost a fifth of a bulk load's
- * CPU. The columns are the union of the rows' keys (a missing one is null). Statements carry
- * 128 rows (fewer when the columns are many), and the rest of a batch goes in halving sizes (64,
- * 32 … 1): a handful of distinct statement texts per table, which SQLite keeps prepared — one
- * text per batch size would fill the connection's statement cache with hundreds of big
- * statements (hundreds of MB).
- */
-export async function insertRows(db: Knex, dialect: Dialect, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
-  if (!rows.length) return
-  if (dialect === 'mssql') return insertChunked(db, dialect, table, rows)
-  const keys = new Set<string>()
-  for (const r of rows) for (const key of Object.keys(r)) keys.add(key)
-  const cols = [...keys].map(ident)
-  const head = `insert into ${ident(table)} (${cols.map((c) => `"${c}"`).join(', ')}) values `
-  const one = `(${cols.map(() => '?').join(', ')})`
-  let size = Math.max(1, Math.min(ROWS_PER_STATEMENT, MAX_ROWS[dialect], Math.floor(MAX_PARAMS[dialect] / cols.length)))
-  for (let at = 0; at < rows.length; ) {
-    while (size > 1 && rows.length - at < size) size >>= 1
-    const chunk = rows.slice(at, at + size)
-    at += chunk.length
-    const bindings: unknown[] = new Array(chunk.length * cols.length)
-    let i = 0
-    for (const row of chunk) for (const c of cols) bindings[i++] = row[c] ?? null
-    await db.raw(head + Array.from(chunk, () => one).join(', '), bindings as Knex.RawBinding[])
   }
 }
 

@@ -7,7 +7,7 @@
 // stats rebuilt.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { insertChunked } from '../db/dialect'
+import { insertChunked, insertRows } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { productSearchText } from '../modules/products/products.service'
@@ -17,7 +17,7 @@ import { rebuildStats } from '../modules/orders/stats.repository'
 import { UNPLANNED_DUE } from '../modules/orders/settlement'
 import type { Rng } from './demo-data'
 import type { Out } from './output'
-import { insertRows, restoreSuspended, sqliteLoadMemory, suspendIndexes } from './demo-bulk'
+import { restoreSuspended, sqliteLoadMemory, suspendIndexes } from './demo-bulk'
 
 type Row = Record<string, unknown>
 const DAY = 86_400_000

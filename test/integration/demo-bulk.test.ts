@@ -4,7 +4,8 @@
 // are rebuilt, the schema afterwards is the one before, and the search index the loader fills
 // set-based is the one the triggers write (compared with the migration's SQL, the triggers' own).
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { insertRows, restoreSuspended, suspendIndexes } from '../../src-main/cli/demo-bulk'
+import { restoreSuspended, suspendIndexes } from '../../src-main/cli/demo-bulk'
+import { insertRows } from '../../src-main/db/dialect'
 import { doubledHanSql } from '../../db/migrations/20261206002100_customer-search-index'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'

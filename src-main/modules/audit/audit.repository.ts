@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertChunked } from '../../db/dialect'
+import { insertRows } from '../../db/dialect'
 
 export interface AuditRow {
   id: string
@@ -17,7 +17,7 @@ export interface AuditRow {
 export const insertAudit = (db: Knex, row: AuditRow) => db('audit_log').insert(row)
 
 /** Many entries at once, in statements under the dialect's parameter limit (system jobs). */
-export const insertAudits = (db: Knex, dialect: Dialect, rows: AuditRow[]) => insertChunked(db, dialect, 'audit_log', rows)
+export const insertAudits = (db: Knex, dialect: Dialect, rows: AuditRow[]) => insertRows(db, dialect, 'audit_log', rows)
 
 async function page(base: Knex.QueryBuilder, page: number, pageSize: number) {
   const [{ n }] = await base.clone().count({ n: '*' })

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { boundedSearchFrom, insertChunked, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
+import { boundedSearchFrom, insertRows, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -181,7 +181,7 @@ export function whereBirthdayMonthDay(q: Knex.QueryBuilder, monthDays: { solar: 
 
 const IN_CHUNK = 500
 
-export const insertContacts = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertChunked(db, dialect, 'contacts', rows)
+export const insertContacts = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertRows(db, dialect, 'contacts', rows)
 
 /** Live contacts of these customers: id, customer, name, version. */
 export async function liveContactsOf(db: Knex, customerIds: string[]): Promise<Array<{ id: string; customer_id: string; name: string; version: unknown; is_primary: unknown }>> {

@@ -3,7 +3,7 @@ import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
 import {
-  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertChunked, likeCi, likePattern, matchesThenSort, someMatchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
+  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertRows, likeCi, likePattern, matchesThenSort, someMatchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
   whereLike, whereLive, searchPrefixRange, wherePrefix, whereSearchText,
 } from '../../db/dialect'
 
@@ -603,7 +603,7 @@ export async function takenCodes(db: Knex, codes: string[]): Promise<Set<string>
 }
 
 /** Rows in statements under the dialect's parameter limit (SQL Server: 2100). */
-export const insertCustomers = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertChunked(db, dialect, 'customers', rows)
+export const insertCustomers = (db: Knex, dialect: Dialect, rows: Record<string, unknown>[]) => insertRows(db, dialect, 'customers', rows)
 
 /** The live customers an import created: id, version, and whether anything was recorded on them since. */
 export const importedCustomers = (db: Knex, batchId: string): Promise<Array<{ id: string; version: unknown; order_count: unknown; last_contact_at: unknown }>> =>
