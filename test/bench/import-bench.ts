@@ -100,12 +100,30 @@ async function makeFile(): Promise<string> {
   return file
 }
 
+/** Linux: the resident set split into anonymous memory (the heap, SQLite's page cache) and mapped files (SQLite's memory-mapped database). */
+function rssParts(): { anon: number; file: number } | null {
+  try {
+    const s = fs.readFileSync('/proc/self/status', 'utf8')
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024
+    return { anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') }
+  } catch {
+    return null
+  }
+}
+
 function sampler() {
   let peak = process.memoryUsage().rss
+  let anon = 0
+  let file = 0
   const t = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss)
+    const p = rssParts()
+    if (p) {
+      anon = Math.max(anon, p.anon)
+      file = Math.max(file, p.file)
+    }
   }, 20)
-  return { stop: () => (clearInterval(t), peak) }
+  return { stop: () => (clearInterval(t), peak), parts: () => ({ anon, file }) }
 }
 
 async function plainRead(file: string): Promise<{ secs: number; cpu: number }> {
@@ -195,9 +213,10 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     clearInterval(tick)
     for (const [k, [ms, n, cpuMs]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms CPU ${String(n).padStart(6)}× ${k}`)
     const peak = mem.stop()
+    const parts = mem.parts()
     const customers = Number((await app.db.knex('customers').count({ n: '*' }).first())!.n)
     const contacts = Number((await app.db.knex('contacts').count({ n: '*' }).first())!.n)
-    return { secs, cpu, peak, base, stall, s, customers, contacts }
+    return { secs, cpu, peak, parts, base, stall, s, customers, contacts }
   } finally {
     await app.db.knex.destroy()
     await drop()
@@ -219,7 +238,7 @@ async function main() {
     const r = await importInto(d, file)
     console.log(
       `[${d}] import ${r.s.imported} imported / ${r.s.rejected} rejected / ${r.s.skipped} skipped (${r.customers} customers, ${r.contacts} contacts) in ${r.secs.toFixed(1)} s (process CPU ${r.cpu.toFixed(1)} s)` +
-        ` = ${(r.secs / plain.secs).toFixed(1)}× plain read (CPU ${(r.cpu / plain.cpu).toFixed(1)}×; the database server's CPU on PostgreSQL not included); peak RSS ${mb(r.peak)} (before: ${mb(r.base)}); longest event-loop stall ${r.stall} ms; load ${load()}`,
+        ` = ${(r.secs / plain.secs).toFixed(1)}× plain read (CPU ${(r.cpu / plain.cpu).toFixed(1)}×; the database server's CPU on PostgreSQL not included); peak RSS ${mb(r.peak)} (before: ${mb(r.base)}; peaks of its parts: anonymous ${mb(r.parts.anon)}, mapped files ${mb(r.parts.file)}); longest event-loop stall ${r.stall} ms; load ${load()}`,
     )
   }
 }
