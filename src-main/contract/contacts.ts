@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BaseVersion, call, Id, IsoDateTime, Ok, optText, requiredText } from './common'
+import { BaseVersion, call, DataScope, Id, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText } from './common'
 import { mobileField, phoneField } from './formats'
 
 export const Gender = z.enum(['male', 'female'])
@@ -73,10 +73,35 @@ export const Contact = z.object({
 })
 export type Contact = z.infer<typeof Contact>
 
+/** 联系人 list (the 工作台's 新增联系人 opens it): contacts of live customers in the caller's scope. */
+export const ContactSearchInput = PageInput.extend({
+  /** added at or after (the client's local midnight, as an instant) */
+  createdFrom: IsoDateTime.optional(),
+  /** added before */
+  createdTo: IsoDateTime.optional(),
+  /** narrows the caller's scope (mine / my team), never widens it: a 工作台 card's scope */
+  scope: DataScope.optional(),
+}).refine((v) => !v.createdFrom || !v.createdTo || Date.parse(v.createdFrom) <= Date.parse(v.createdTo), { path: ['createdTo'], message: 'the end is before the start' })
+export type ContactSearchInput = z.input<typeof ContactSearchInput>
+
+export const ContactRow = z.object({
+  id: Id,
+  name: z.string(),
+  title: z.string().nullable(),
+  mobile: z.string().nullable(),
+  customerId: Id,
+  customerName: z.string(),
+  ownerName: z.string().nullable(),
+  createdAt: IsoDateTime,
+})
+export type ContactRow = z.infer<typeof ContactRow>
+
 export const contactsContract = {
   list: call(z.strictObject({ customerId: Id }), z.array(Contact)),
   create: call(z.strictObject({ customerId: Id, fields: ContactFields }), Contact),
   update: call(z.strictObject({ id: Id, version: BaseVersion, fields: ContactPatch }), Contact),
   remove: call(z.strictObject({ id: Id }), Ok),
   setPrimary: call(z.strictObject({ id: Id, version: BaseVersion }), Ok),
+  /** newest first */
+  search: call(ContactSearchInput, pageOf(ContactRow)),
 } as const

@@ -1,6 +1,6 @@
 // 交往记录 (follow-ups, visit records) with their promises (承诺) and attachments.
 import { z } from 'zod'
-import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
+import { BaseVersion, call, DataScope, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, str, text } from './common'
 
 export const InteractionKind = z.enum(['record', 'visit'])
 export type InteractionKind = z.infer<typeof InteractionKind>
@@ -128,6 +128,8 @@ export const InteractionSearchFields = PageInput.extend({
   kind: InteractionKind.optional(),
   /** the author */
   createdBy: Id.optional(),
+  /** narrows the caller's scope to mine / my team (never widens it): a 工作台 card's scope, carried by its link */
+  scope: DataScope.optional(),
 })
 /** from ≤ to when both are given */
 export const rangeInOrder = (v: { from?: string; to?: string }) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to)

@@ -4,7 +4,7 @@
 // can delete it. The pipeline fields (stage, probability, expected amount and close date) stay
 // open to its 客户经理 until it closes (see modules/opportunities/README.md).
 import { z } from 'zod'
-import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
+import { BaseVersion, call, DataScope, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text } from './common'
 
 export const OpportunityStatus = z.enum(['unassigned', 'assigned', 'won', 'lost'])
 export type OpportunityStatus = z.infer<typeof OpportunityStatus>
@@ -148,6 +148,8 @@ export const OpportunityFilter = z.strictObject({
   /** the customer's region / level (a drill-down from 销售漏斗与业绩) */
   regionId: Id.optional(),
   levelId: Id.optional(),
+  /** narrows the caller's scope to mine / my team (never widens it): a 工作台 card's scope, carried by its link */
+  scope: DataScope.optional(),
 })
 export type OpportunityFilter = z.infer<typeof OpportunityFilter>
 

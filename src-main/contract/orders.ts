@@ -9,7 +9,7 @@
 // 已取消 cancelled from draft, pending or approved. Approved, shipped and completed orders are
 // sales: they count for the customer's 交易次数/交易金额/首次交易/最近交易, targets and 应收.
 import { z } from 'zod'
-import { BaseVersion, call, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text, versionWithId } from './common'
+import { BaseVersion, call, DataScope, Empty, Id, IsoDate, IsoDateTime, Ok, optText, PageInput, pageOf, requiredText, text, versionWithId } from './common'
 import { Cents, MAX_QUANTITY } from './products'
 
 export const OrderStatus = z.enum(['draft', 'pending', 'approved', 'shipped', 'completed', 'cancelled'])
@@ -208,6 +208,8 @@ export const OrderFilter = z.strictObject({
   dateTo: IsoDate.optional(),
   amountMinCents: Cents.optional(),
   amountMaxCents: Cents.optional(),
+  /** narrows the caller's scope to mine / my team (never widens it): a 工作台 card's scope, carried by its link */
+  scope: DataScope.optional(),
 })
 export type OrderFilter = z.infer<typeof OrderFilter>
 
@@ -261,6 +263,8 @@ export const PaymentFilter = z.strictObject({
   methodId: Id.optional(),
   dateFrom: IsoDate.optional(),
   dateTo: IsoDate.optional(),
+  /** narrows the caller's scope to mine / my team (never widens it): a 工作台 card's scope, carried by its link */
+  scope: DataScope.optional(),
 })
 export type PaymentFilter = z.infer<typeof PaymentFilter>
 

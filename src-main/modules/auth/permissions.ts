@@ -22,6 +22,9 @@ const SCOPE_RANK: Record<DataScope, number> = { own: 0, team: 1, all: 2 }
 /** The narrower of two data scopes (a permission's scope capped by another's, e.g. a report's by its list's). */
 export const narrowerScope = (a: DataScope, b: DataScope): DataScope => (SCOPE_RANK[a] <= SCOPE_RANK[b] ? a : b)
 
+/** A list's scope: the permission's, narrowed to the one a link asks for (a 工作台 card's), never widened. */
+export const askedScope = (scope: DataScope, asked: DataScope | undefined): DataScope => (asked ? narrowerScope(scope, asked) : scope)
+
 /** Restricts a query to the rows the scope allows (ownerCol holds the owning user id). */
 export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol = 'owner_id') {
   if (scope === 'all') return q

@@ -1,5 +1,5 @@
 import { svc, type AreaHandlers } from '../handler-types'
-import { contactsCreate, contactsList, contactsRemove, contactsSetPrimary, contactsUpdate } from './contacts.service'
+import { contactsCreate, contactsList, contactsRemove, contactsSearch, contactsSetPrimary, contactsUpdate } from './contacts.service'
 
 export const contactsHandlers: AreaHandlers<'contacts'> = {
   list: (c, i) => contactsList(svc(c), i),
@@ -7,4 +7,5 @@ export const contactsHandlers: AreaHandlers<'contacts'> = {
   update: (c, i) => contactsUpdate(svc(c), i),
   remove: (c, i) => contactsRemove(svc(c), i),
   setPrimary: (c, i) => contactsSetPrimary(svc(c), i),
+  search: (c, i) => contactsSearch(svc(c), i),
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { boundedSearchFrom, insertRows, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
+import { applyPage, boundedSearchFrom, countRows, insertRows, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -147,6 +147,26 @@ export async function countContactsCreated(db: Knex, scope: (q: Knex.QueryBuilde
   const row: Record<string, unknown> =
     (await q.first(ranges.map((r, i) => db.raw('sum(case when ct.created_at >= ? and ct.created_at < ? then 1 else 0 end) as ??', [r.from, r.to, `n_${i}`])))) ?? {}
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
+}
+
+/** 联系人 list: contacts of live customers in scope, added in [from, to), newest first (the 新增联系人 count's rows). */
+export async function pageContacts(
+  db: Knex, scope: (q: Knex.QueryBuilder) => void, f: { from?: string; to?: string }, p: { page: number; pageSize: number },
+): Promise<{ rows: Row[]; total: number }> {
+  const q = contactsOfLiveCustomers(db)
+  if (f.from) q.where('ct.created_at', '>=', f.from)
+  if (f.to) q.where('ct.created_at', '<', f.to)
+  scope(q)
+  const total = await countRows(q)
+  const rows = total
+    ? await applyPage(
+        q.leftJoin('users as u', 'u.id', 'c.owner_id')
+          .select('ct.id', 'ct.name', 'ct.title', 'ct.mobile', 'ct.customer_id', 'ct.created_at', 'c.name as customer_name', 'u.name as owner_name')
+          .orderBy([{ column: 'ct.created_at', order: 'desc' }, { column: 'ct.id', order: 'desc' }]),
+        p,
+      )
+    : []
+  return { rows, total }
 }
 
 /**

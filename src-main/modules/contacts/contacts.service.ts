@@ -5,14 +5,14 @@ import type { Knex } from 'knex'
 import { LunarYear } from 'lunar-typescript'
 import type { ServiceContext } from '../context'
 import type { Action, DataScope } from '../../contract/common'
-import { ContactFields, type Contact } from '../../contract/contacts'
+import { ContactFields, type Contact, type ContactRow } from '../../contract/contacts'
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { phoneKey } from '../../db/name-keys'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
+import { applyScope, askedScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
 import type { SearchHit } from '../../contract/search'
 import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { buildContactSearchText, pinyinForms } from '../customers/customers.search'
@@ -23,7 +23,7 @@ import { compareDates, formatDate, type LocalDate } from '../reminders/tz'
 import {
   archiveBatch, contactsWithBirthdayOn, countContactsCreated, countLive, customerOwner, findContact, firstOther, insertContact, listContacts, otherPrimaries, primaryContactsOf, searchByNameContains, searchByNamePrefix, searchMatches, searchNamePrefix, searchPlan,
   searchPartPrefix, searchRowsByIds, updateContact,
-  importedContacts, insertContacts, liveContactsOf, softDeleteContacts,
+  importedContacts, insertContacts, liveContactsOf, pageContacts, softDeleteContacts,
 } from './contacts.repository'
 
 type Fields = { [K in keyof Contact]?: unknown } & Record<string, unknown>
@@ -355,6 +355,23 @@ export async function contactsCreatedCounts(ctx: ServiceContext, ranges: Array<{
   const scope = viewScope(ctx)
   const k = ctx.db.knex
   return countContactsCreated(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), ranges)
+}
+
+/**
+ * 联系人 list: contacts of live customers in the caller's scope (narrowed to `scope` when given:
+ * a 工作台 card's), added in [createdFrom, createdTo), newest first — the rows 新增联系人 counts.
+ */
+export async function contactsSearch(
+  ctx: ServiceContext, input: { page: number; pageSize: number; createdFrom?: string; createdTo?: string; scope?: DataScope },
+): Promise<{ items: ContactRow[]; total: number; page: number; pageSize: number }> {
+  const scope = askedScope(viewScope(ctx), input.scope)
+  const k = ctx.db.knex
+  const { rows, total } = await pageContacts(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), { from: input.createdFrom, to: input.createdTo }, input)
+  const items = rows.map((r) => ({
+    id: String(r.id), name: String(r.name), title: str(r.title), mobile: str(r.mobile), customerId: String(r.customer_id),
+    customerName: String(r.customer_name), ownerName: str(r.owner_name), createdAt: toIso(r.created_at)!,
+  }))
+  return { items, total, page: input.page, pageSize: input.pageSize }
 }
 
 export interface BirthdayOn {

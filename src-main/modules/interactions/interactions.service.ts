@@ -13,7 +13,7 @@ import { conflict, fieldError, forbidden, notFound } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyOutsideTeam, can, inScope, requirePerm, teamHoldsMost } from '../auth/permissions'
+import { applyOutsideTeam, askedScope, can, inScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
 import {
   INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp, syncFollowUps, type FollowUpOf,
@@ -110,7 +110,7 @@ export async function interactionsListByCustomer(ctx: ServiceContext, input: { c
 }
 
 export async function interactionsSearch(ctx: ServiceContext, input: In<typeof InteractionSearch>) {
-  const scope = requirePerm(ctx.actor, 'interactions', 'view')
+  const scope = askedScope(requirePerm(ctx.actor, 'interactions', 'view'), input.scope)
   return page(ctx, scope, {
     customerId: input.customerId, channelId: input.channelId, kind: input.kind, createdBy: input.createdBy,
     from: input.from ? isoOf(input.from) : undefined, to: input.to ? isoOf(input.to) : undefined, text: input.text || undefined,

@@ -16,7 +16,7 @@ import { AppError, fieldError, notFound } from '../../shared/errors'
 import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { can, requirePerm } from '../auth/permissions'
+import { askedScope, can, requirePerm } from '../auth/permissions'
 import type { SearchHit } from '../../contract/search'
 import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { loadActor } from '../auth/auth.service'
@@ -168,8 +168,10 @@ async function write(trx: Knex.Transaction, id: string, patch: Row, version: num
 
 // ---- list and card --------------------------------------------------------------------------------
 
-export async function opportunitiesList(ctx: ServiceContext, input: ListQuery) {
-  const scope = requirePerm(ctx.actor, 'opportunities', 'view')
+export async function opportunitiesList(ctx: ServiceContext, query: ListQuery) {
+  const { scope: asked, ...filter } = query.filter
+  const input = { ...query, filter }
+  const scope = askedScope(requirePerm(ctx.actor, 'opportunities', 'view'), asked)
   const k = ctx.db.knex
   const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   // no search and only the summaries' dimensions (status, stage, 客户经理) in a scope they answer:

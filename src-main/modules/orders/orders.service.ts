@@ -16,7 +16,7 @@ import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shar
 import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
+import { applyScope, askedScope, can, inScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
 import { closeWarningsForOrder } from '../churn/churn.service'
 import { customerSearchCandidateIds, customersGet } from '../customers/customers.service'
@@ -332,11 +332,12 @@ async function listSums(ctx: ServiceContext, k: Knex, f: OrderListQuery['filter'
 }
 
 export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
-  const scope = requirePerm(ctx.actor, 'orders', 'view')
+  const { scope: asked, ...filter } = input.filter
+  const scope = askedScope(requirePerm(ctx.actor, 'orders', 'view'), asked)
   const k = ctx.db.knex
-  const search = input.filter.search ? await planSearch(k, input.filter.search) : undefined
-  const q = filteredOrders(k, input.filter, (x) => scopeOrders(ctx, k, x, scope), search)
-  const sums = await listSums(ctx, k, input.filter, q, scope, search)
+  const search = filter.search ? await planSearch(k, filter.search) : undefined
+  const q = filteredOrders(k, filter, (x) => scopeOrders(ctx, k, x, scope), search)
+  const sums = await listSums(ctx, k, filter, q, scope, search)
   const offset = (input.page - 1) * input.pageSize
   const w = pageWindow(offset, input.pageSize, sums.n)
   const ids: string[] = offset < sums.n && w.limit > 0 ? (await orderPageIds(q, input.sort, w.offset, w.limit, w.reverse)).map((r: Row) => String(r.id)) : []

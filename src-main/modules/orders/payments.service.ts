@@ -10,7 +10,7 @@ import { AppError, notFound, ruleError } from '../../shared/errors'
 import { toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { requirePerm } from '../auth/permissions'
+import { askedScope, requirePerm } from '../auth/permissions'
 import { diff, recordAudit } from '../audit/audit.service'
 import { assertDictRefs } from '../dictionary/dictionary.service'
 import { appToday, evaluateCustomers } from '../reminders/system-reminders.service'
@@ -165,11 +165,12 @@ export async function receivablesList(ctx: ServiceContext, input: { page: number
 }
 
 export async function paymentsList(ctx: ServiceContext, input: { page: number; pageSize: number; filter: PaymentFilter }) {
-  const scope = requirePerm(ctx.actor, 'orders', 'view')
+  const { scope: asked, ...filter } = input.filter
+  const scope = askedScope(requirePerm(ctx.actor, 'orders', 'view'), asked)
   const k = ctx.db.knex
-  const search = input.filter.search ? await planSearch(k, input.filter.search) : undefined
-  const q = filteredPayments(k, input.filter, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id'), search)
-  const range = statsRangeOf(input.filter, ['ownerId', 'dateFrom', 'dateTo'])
+  const search = filter.search ? await planSearch(k, filter.search) : undefined
+  const q = filteredPayments(k, filter, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id'), search)
+  const range = statsRangeOf(filter, ['ownerId', 'dateFrom', 'dateTo'])
   const sums = range ? await paymentStatsSums(k, range, (x) => scopeOrders(ctx, k, x, scope, 's.owner_id')) : await paymentSums(k, q)
   const offset = (input.page - 1) * input.pageSize
   const ids: string[] = offset < sums.n ? (await paymentPageIds(q, offset, input.pageSize)).map((r: Row) => String(r.id)) : []
