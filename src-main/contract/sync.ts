@@ -117,7 +117,7 @@ export const CACHE_CALLS = [
   'auth.status', 'auth.login', 'auth.logout', 'auth.me', 'auth.lock', 'auth.unlock',
   'dictionary.all', 'dictionary.items',
   'customers.list', 'customers.get', 'customers.checkDuplicates', 'customers.lookup', 'customers.tags',
-  'contacts.list',
+  'contacts.list', 'contacts.search',
   'interactions.listByCustomer', 'interactions.search', 'interactions.get', 'interactions.summary', 'interactions.promises',
   // a file this machine lacks is fetched from the central database on demand (offline: sync.fileNotHere)
   'interactions.attachments', 'interactions.openAttachment', 'interactions.downloadAttachment',
@@ -174,6 +174,7 @@ export const servedOffline = (name: string) => name.startsWith('sync.') || serve
 export const OFFLINE_PAGES = {
   workbench: ['dashboard.layout', 'dashboard.overview'],
   customers: ['customers.list', 'customers.tags', 'customers.getColumns', 'customers.listViews', 'customers.get', 'contacts.list', 'interactions.listByCustomer'],
+  contactList: ['contacts.search'],
   reminders: ['reminders.centre', 'reminders.badge', 'reminders.snooze', 'reminders.done', 'reminders.bulkSnooze', 'reminders.bulkDone'],
   calendar: ['reminders.calendar'],
   interactions: ['interactions.search', 'interactions.update', 'interactions.remove'],

@@ -75,6 +75,12 @@ const routes: RouteRecordRaw[] = [
         meta: { perm: { module: 'customers', action: 'view' }, title: 'menu.customers' },
       },
       {
+        path: 'contacts',
+        name: 'contacts',
+        component: () => import('../views/customers/ContactListView.vue'),
+        meta: { perm: { module: 'contacts', action: 'view' }, title: 'menu.contactList' },
+      },
+      {
         path: 'pool',
         name: 'pool',
         component: () => import('../views/pool/PoolView.vue'),

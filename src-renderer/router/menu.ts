@@ -8,7 +8,7 @@ import { useAuthStore } from '../stores/auth'
 
 export interface MenuItem {
   key:
-    | 'workbench' | 'customers' | 'pool' | 'dedupe' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
+    | 'workbench' | 'customers' | 'contactList' | 'pool' | 'dedupe' | 'reminders' | 'calendar' | 'interactions' | 'opportunities' | 'opportunityBoard' | 'funnel' | 'orders' | 'payments' | 'products'
     | 'targets' | 'reports' | 'services' | 'requirements' | 'requirementMatrix' | 'churn' | 'users' | 'roles' | 'dictionary' | 'serviceSla' | 'audit' | 'database' | 'backup'
   path: string
   label: string
@@ -31,6 +31,7 @@ const entries: Array<Omit<MenuItem, 'offline'>> = [
   // 工作台: the home page after login (each card checks its own area's permission in main)
   { key: 'workbench', path: '/workbench', label: 'menu.workbench', group: 'main', perm: { module: 'customers', action: 'view' } },
   { key: 'customers', path: '/customers', label: 'menu.customers', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
+  { key: 'contactList', path: '/contacts', label: 'menu.contactList', group: 'main', section: 'customers', perm: { module: 'contacts', action: 'view' } },
   { key: 'pool', path: '/pool', label: 'menu.pool', group: 'main', section: 'customers', perm: { module: 'pool', action: 'view' } },
   { key: 'dedupe', path: '/dedupe', label: 'menu.dedupe', group: 'main', section: 'customers', perm: { module: 'customers', action: 'view' } },
   { key: 'reminders', path: '/reminders', label: 'menu.reminders', group: 'main', section: 'customers', perm: { module: 'reminders', action: 'view' } },

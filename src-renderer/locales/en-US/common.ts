@@ -7,6 +7,7 @@ export default {
     slogan: 'CRM for B2B sales teams',
   },
   common: {
+    scopeTag: { own: 'Scope: mine only', team: 'Scope: my team' },
     export: {
       button: 'Export',
       xlsx: 'Export Excel (.xlsx)',
@@ -60,6 +61,7 @@ export default {
   menu: {
     workbench: 'Workbench',
     customers: 'Customers',
+    contactList: 'Contacts',
     system: 'Administration',
     sections: { customers: 'Customers & follow-up', sales: 'Sales', service: 'Service & retention' },
     users: 'Users',

@@ -6,6 +6,7 @@ export default {
     slogan: '面向 B2B 销售团队的客户关系管理系统',
   },
   common: {
+    scopeTag: { own: '范围：仅本人', team: '范围：本团队' },
     export: {
       button: '导出',
       xlsx: '导出 Excel (.xlsx)',
@@ -59,6 +60,7 @@ export default {
   menu: {
     workbench: '工作台',
     customers: '客户',
+    contactList: '联系人',
     system: '系统设置',
     sections: { customers: '客户与跟进', sales: '销售', service: '服务与维护' },
     users: '用户管理',
