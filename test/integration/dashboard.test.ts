@@ -257,6 +257,54 @@ describeEachDb('dashboard', (dialect) => {
     }
   })
 
+  it('each briefing and 遗忘客户 link opens a list whose total is the count, in every scope the user may pick (the link carries the scope)', async () => {
+    // the lists and filters DashboardView's links open: the customer list by 负责人 / 团队, the other
+    // lists narrowed by `scope`; 新增联系人 the 联系人 list
+    let narrowed = 0
+    for (const who of [w.mgrA1, w.supA, w.admin]) {
+      const me = await t.call(who.key, 'auth', 'me', {})
+      const first = await overview(who.key, { period: 'month', cards: ['briefing'] })
+      for (const scope of first.scopes) {
+        for (const period of ['month', 'year'] as const) {
+          const o = await overview(who.key, { period, scope, cards: ['briefing', 'forgotten'] })
+          expect(o.scope).toBe(scope)
+          const m = metric(o)
+          const byOwner = scope === 'own' ? { ownerId: me.userId } : scope === 'team' ? { teamId: me.teamId! } : {}
+          const narrow = scope === 'all' ? {} : { scope }
+          const dates = { dateFrom: o.period.firstDay, dateTo: o.period.lastDay }
+          const created = { createdFrom: o.period.from, createdTo: o.period.to }
+          const lists = {
+            newCustomers: (await t.call(who.key, 'customers', 'list', { filter: { ...created, ...byOwner } })).total,
+            newContacts: (await t.call(who.key, 'contacts', 'search', { ...created, ...narrow })).total,
+            interactions: (await t.call(who.key, 'interactions', 'search', { from: o.period.from, to: new Date(Date.parse(o.period.to) - 1).toISOString(), ...narrow })).total,
+            newOpportunities: (await t.call(who.key, 'opportunities', 'list', { filter: { ...created, ...narrow } })).total,
+            orders: (await t.call(who.key, 'orders', 'list', { filter: { ...dates, ...narrow } })).total,
+            orderAmount: (await t.call(who.key, 'orders', 'list', { filter: { ...dates, ...narrow } })).sums.totalCents,
+            payments: (await t.call(who.key, 'orders', 'payments', { filter: { ...dates, ...narrow } })).sums.amountCents,
+          }
+          const label = `${who.login} ${scope} ${period}`
+          expect([label, lists]).toEqual([label, Object.fromEntries(Object.keys(lists).map((k) => [k, m[k]![0]]))])
+          for (const b of o.forgotten!.buckets) {
+            const list = await t.call(who.key, 'customers', 'list', { filter: { notContactedSince: b.before, ...byOwner } })
+            expect([label, b.days, list.total]).toEqual([label, b.days, b.count])
+          }
+          // the scope matters here: without it the list would show more than the card
+          if (scope !== 'all') {
+            const wide = (await t.call(who.key, 'contacts', 'search', { ...created })).total
+            const wideOrders = (await t.call(who.key, 'orders', 'list', { filter: dates })).total
+            if (wide !== m.newContacts![0] || wideOrders !== m.orders![0]) narrowed++
+          }
+        }
+      }
+    }
+    expect(narrowed).toBeGreaterThan(0)
+    // a link never widens: a 客户经理 asking for the team still sees only own
+    const own = (await t.call(w.mgrA1.key, 'contacts', 'search', { scope: 'own' })).total
+    expect((await t.call(w.mgrA1.key, 'contacts', 'search', { scope: 'team' })).total).toBe(own)
+    expect((await t.call(w.mgrA1.key, 'contacts', 'search', {})).total).toBe(own)
+    expect((await t.call(w.admin.key, 'contacts', 'search', {})).total).toBeGreaterThan(own)
+  })
+
   it('a card whose area the role may not see is null; the others still answer', async () => {
     const agent = await t.userSession('agent1', 'agent', { name: '客服' })
     const o = await overview(agent.key, { scope: 'all' })
