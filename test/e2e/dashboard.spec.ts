@@ -3,6 +3,8 @@
 // for the data seeded here (3 new customers, 2 contacts, 1 follow-up, 1 opportunity, 2 orders of
 // which one a sale of ¥12,000.00, ¥5,000.00 received this month), 业绩指标 against a target of
 // ¥24,000.00 (50 %), metrics linking to the filtered customer, order and 回款 lists, and a layout
+// (…) — and the team's supervisor opens 新增联系人's list at team scope (the team's contacts only,
+// the card's count; a contact outside the team, made here, is not in it) and at 本人 scope (none),
 // (hidden card) that stays after a reload. Screenshots in zh-CN and en-US. Makes its own team
 // and login (the database is shared).
 import { expect, test, type Page } from '@playwright/test'
@@ -10,6 +12,7 @@ import { adminSession, api, login, logout, roleIds } from './helpers'
 
 const SHOTS = 'test/e2e/screenshots'
 const MGR = 'dash_jingli'
+const SUP = 'dash_zhuguan'
 const SHANGHAI_MS = 8 * 3600_000
 
 /** Calls the API with the page's session and bridge token (set-up only). */
@@ -30,6 +33,10 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   const team = await api<{ id: string }>(page, 'users', 'saveTeam', { name: '工作台测试组' })
   const role = await roleIds(page)
   const mgr = await api<{ id: string }>(page, 'users', 'create', { login: MGR, name: '韩经理', password: 'Manager123', roleId: role('manager'), teamId: team.id })
+  await api(page, 'users', 'create', { login: SUP, name: '韩主管', password: 'Manager123', roleId: role('supervisor'), teamId: team.id })
+  // a customer and contact of this month outside the team (the administrator's own)
+  const outside = await api<{ id: string }>(page, 'customers', 'create', { name: '南京栖霞物流设备有限公司' })
+  await api(page, 'contacts', 'create', { customerId: outside.id, fields: { name: '周立群' } })
   await logout(page)
 
   // ---- the 客户经理's data: 3 customers, 2 contacts, 1 follow-up, 1 opportunity, 3 reminders ------
@@ -156,4 +163,33 @@ test('after login the 工作台 shows today\'s to-dos and the 简报 counts; a m
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-zh-CN').click()
   await expect(page.getByTestId('page-title')).toHaveText('工作台')
+  await logout(page)
+
+  // ---- the supervisor at team scope: 新增联系人 opens the team's contacts, the card's count -------------
+  await login(page, SUP, 'Manager123')
+  await expect(page).toHaveURL(/#\/workbench$/)
+  await page.getByTestId('dashboard-scope-team').click()
+  await expect(page.getByTestId('dashboard-scope-team')).toHaveClass(/is-active/)
+  await expect(page.getByTestId('dashboard-metric-newContacts-value')).toHaveText('2')
+  await page.getByTestId('dashboard-metric-newContacts').click()
+  await expect(page.getByTestId('contacts-table')).toBeVisible()
+  await expect(page.getByTestId('list-scope-tag')).toHaveText('范围：本团队')
+  await expect(page.getByTestId('contacts-table').locator('tbody tr')).toHaveCount(2)
+  await expect(page.getByTestId('contacts-pagination')).toContainText('2')
+  await expect(page.getByTestId('contacts-table')).toContainText('钱立新')
+  await expect(page.getByTestId('contacts-table')).not.toContainText('周立群')
+  await page.screenshot({ path: `${SHOTS}/dashboard-contacts-team-zh-CN.png` })
+  // 本人 scope: the supervisor added none; the link carries 本人, so the list is empty too — and
+  // without the scope tag it is the team's again
+  await page.getByTestId('menu-workbench').click()
+  await page.getByTestId('dashboard-scope-own').click()
+  await expect(page.getByTestId('dashboard-scope-own')).toHaveClass(/is-active/)
+  await expect(page.getByTestId('dashboard-metric-newContacts-value')).toHaveText('0')
+  await page.getByTestId('dashboard-metric-newContacts').click()
+  await expect(page.getByTestId('list-scope-tag')).toHaveText('范围：仅本人')
+  await expect(page.getByTestId('contacts-table').locator('tbody tr')).toHaveCount(0)
+  await expect(page.getByTestId('contacts-table')).toContainText('没有符合条件的联系人')
+  await page.getByTestId('list-scope-tag').locator('.el-tag__close').click()
+  await expect(page.getByTestId('list-scope-tag')).toHaveCount(0)
+  await expect(page.getByTestId('contacts-table').locator('tbody tr')).toHaveCount(2)
 })

@@ -262,7 +262,7 @@ describeEachDb('dashboard', (dialect) => {
     // lists narrowed by `scope`; 新增联系人 the 联系人 list
     let narrowed = 0
     for (const who of [w.mgrA1, w.supA, w.admin]) {
-      const me = await t.call(who.key, 'auth', 'me', {})
+      const me = (await t.call(who.key, 'auth', 'me', {}))!
       const first = await overview(who.key, { period: 'month', cards: ['briefing'] })
       for (const scope of first.scopes) {
         for (const period of ['month', 'year'] as const) {
@@ -282,7 +282,7 @@ describeEachDb('dashboard', (dialect) => {
             orderAmount: (await t.call(who.key, 'orders', 'list', { filter: { ...dates, ...narrow } })).sums.totalCents,
             payments: (await t.call(who.key, 'orders', 'payments', { filter: { ...dates, ...narrow } })).sums.amountCents,
           }
-          const label = `${who.login} ${scope} ${period}`
+          const label = `${me.login} ${scope} ${period}`
           expect([label, lists]).toEqual([label, Object.fromEntries(Object.keys(lists).map((k) => [k, m[k]![0]]))])
           for (const b of o.forgotten!.buckets) {
             const list = await t.call(who.key, 'customers', 'list', { filter: { notContactedSince: b.before, ...byOwner } })
