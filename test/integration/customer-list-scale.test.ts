@@ -122,7 +122,7 @@ describeEachDb('customer list at scale: indexes and the counted search', (dialec
         return ((await trx.raw(`explain ${sql}`)).rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n')
       })
       expect(plan).toMatch(/Bitmap Index Scan on customers_search_trgm/)
-      expect(plan).not.toMatch(/Index Scan Backward using customers_updated_at_index/)
+      expect(plan).not.toMatch(/Index (Only )?Scan Backward using customers_updated_(at_index|cover)/)
       // without the count (a broad list's page) the query stays as it was: sorted by the index
       expect(pageSql(query(), null, false)).not.toMatch(/materialized/)
     })
