@@ -4,8 +4,8 @@
 // customer list answers within 200 ms. On SQLite this is the event loop itself (better-sqlite3
 // is synchronous, one connection); on PostgreSQL the list runs on another connection.
 import { randomUUID } from 'node:crypto'
-import os from 'node:os'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { besideUser, expectResponsive } from '../helpers/responsive'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { insertChunked } from '../../src-main/db/dialect'
 import { runChurnCheck } from '../../src-main/modules/churn/churn.service'
@@ -35,44 +35,13 @@ describeEachDb('churn check beside user requests', (dialect) => {
 
   it('while the first check opens a warning for every stale customer, timers fire and the list answers within 200 ms', async () => {
     const k = t.app.db.knex
-    const cpuMs = () => {
-      const u = process.cpuUsage()
-      return (u.user + u.system) / 1000
-    }
-    await t.call(s.mgrA1.key, 'customers', 'list', { page: 2, pageSize: 20, filter: { search: '流失客户1' } })
+    const list = () => t.call(s.mgrA1.key, 'customers', 'list', { page: 2, pageSize: 20, filter: { search: '流失客户1' } })
+    await list() // the list's code warmed up first (its first call compiles schemas and queries)
     const version0 = Number((await k('sync_version').where({ id: 1 }).first('version')).version)
-    let last = { wall: performance.now(), cpu: cpuMs() }
-    const gaps = { wall: 0, cpu: 0 }
-    const timer = setInterval(() => {
-      const now = { wall: performance.now(), cpu: cpuMs() }
-      gaps.wall = Math.max(gaps.wall, now.wall - last.wall)
-      gaps.cpu = Math.max(gaps.cpu, now.cpu - last.cpu)
-      last = now
-    }, 10)
-    const lists: Array<{ wall: number; cpu: number }> = []
-    let running = true
-    const check = runChurnCheck(t.app, { actor: null }).finally(() => {
-      running = false
+    const run = await besideUser(() => runChurnCheck(t.app, { actor: null }), async () => {
+      expect((await list()).items.length).toBe(20)
     })
-    const user = (async () => {
-      await new Promise((r) => setTimeout(r, 50))
-      while (running) {
-        const t0 = { wall: performance.now(), cpu: cpuMs() }
-        const page = await t.call(s.mgrA1.key, 'customers', 'list', { page: 2, pageSize: 20, filter: { search: '流失客户1' } })
-        lists.push({ wall: performance.now() - t0.wall, cpu: cpuMs() - t0.cpu })
-        expect(page.items.length).toBe(20)
-        await new Promise((r) => setTimeout(r, 20))
-      }
-    })()
-    let result
-    const cpu0 = cpuMs()
-    try {
-      result = await check
-      await user
-    } finally {
-      clearInterval(timer)
-    }
-    const checkCpu = cpuMs() - cpu0
+    const result = run.result
 
     // the same result as ever: one warning per stale customer, the customer 流失预警, two audit entries each; the others untouched
     expect(result).toMatchObject({ opened: STALE, closed: 0 })
@@ -94,14 +63,6 @@ describeEachDb('churn check beside user requests', (dialect) => {
     expect(await runChurnCheck(t.app, { actor: null })).toMatchObject({ opened: 0, closed: 0 })
 
     // the app went on all through it: between two ticks at most a chunk or a request
-    expect(lists.length).toBeGreaterThanOrEqual(3)
-    expect(gaps.cpu).toBeLessThan(200)
-    expect(Math.max(...lists.map((l) => l.cpu))).toBeLessThan(200)
-    const load = os.loadavg()[0]! / os.cpus().length
-    const figures = `check ${result.ms} ms (CPU ${checkCpu.toFixed(0)} ms), worst timer gap ${gaps.wall.toFixed(0)} ms (CPU ${gaps.cpu.toFixed(0)} ms), slowest list ${Math.max(...lists.map((l) => l.wall)).toFixed(0)} ms, load ${load.toFixed(1)} per core`
-    if (load < 1) {
-      expect(gaps.wall, figures).toBeLessThan(200)
-      expect(Math.max(...lists.map((l) => l.wall)), figures).toBeLessThan(200)
-    } else console.log(`${dialect}: ${figures} (machine oversubscribed: wall times not asserted)`)
+    expectResponsive(`${dialect}: check ${result.ms} ms`, run)
   }, 300_000)
 })
