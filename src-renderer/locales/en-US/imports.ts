@@ -8,6 +8,8 @@ export default {
     entities: { customers: 'Customers (with primary contact)', contacts: 'Contacts', products: 'Products', orders: 'Orders (one row per order line)' },
     file: 'File',
     fileHint: '.xlsx or .csv (UTF-8 or GBK), at most {mb} MB; the first row holds the headers.',
+    chooseFile: 'Choose a file…',
+    chooseAnother: 'Choose another…',
     fileChosen: 'Chosen: {name}',
     opened: {
       notAllowed: '“{name}” cannot be imported: your role has no import permission. Please ask your administrator.',

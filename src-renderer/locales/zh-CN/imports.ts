@@ -8,6 +8,8 @@ export default {
     entities: { customers: '客户（含主联系人）', contacts: '联系人', products: '产品', orders: '订单（每行一个订单明细）' },
     file: '文件',
     fileHint: '支持 .xlsx 和 .csv（UTF-8 或 GBK），最大 {mb} MB；第一行为表头。',
+    chooseFile: '选择文件…',
+    chooseAnother: '重新选择…',
     fileChosen: '已选择：{name}',
     opened: {
       notAllowed: '“{name}”不能导入：您的角色没有导入权限。请联系管理员。',
