@@ -60,7 +60,7 @@ test('查重 while typing: the same name is blocked naming its owner; a similar 
   await page.screenshot({ path: `${SHOTS}/desk-dedupe-same.png` })
   // saving anyway is refused by the service, with the same words
   await page.getByTestId('customer-form-save').click()
-  await expect(page.locator('.el-message--error')).toContainText(staff.rep1.name)
+  await expect(page.locator('.el-message--error').filter({ hasText: staff.rep1.name }).first()).toBeVisible()
   await expect(page.getByTestId('customer-form-dialog')).toBeVisible()
 
   await page.getByTestId('customer-name').fill('星河电子（深圳）有限公司')
@@ -101,7 +101,7 @@ test('公海: a rep releases with a reason → another rep claims → the superv
   await expect(page.getByTestId('customer-pool-banner')).toContainText('客户暂无采购计划')
   // the rep who released it cannot take it back at once
   await page.getByTestId('customer-claim').click()
-  await expect(page.locator('.el-message--error')).toContainText('30 天内不能再领取')
+  await expect(page.locator('.el-message--error').filter({ hasText: '30 天内不能再领取' }).first()).toBeVisible()
 
   await as(page, staff.rep2)
   await page.getByTestId('menu-pool').click()

@@ -171,7 +171,7 @@ test('visit with next follow-up → reminder; clock moves: due, badge, snooze, d
     await expect(page.getByTestId('reminder-title')).toHaveText(`跟进：${CUSTOMER} — ${SUBJECT}`)
     await page.getByTestId('reminder-snooze').last().click()
     await page.locator('[data-testid="snooze-1h"]:visible').click()
-    await expect(page.locator('.el-message--success').last()).toContainText('已推迟至')
+    await expect(page.locator('.el-message--success').filter({ hasText: '已推迟至' }).first()).toBeVisible()
     await expect(page.getByTestId('reminder-count-overdue')).toHaveText('0')
     await expect(page.getByTestId('reminder-count-today')).toHaveText('1')
     await expect(page.getByTestId('reminders-badge')).toHaveText('1')

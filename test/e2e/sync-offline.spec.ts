@@ -117,7 +117,7 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.getByTestId('sync-runs-table')).toContainText('成功') // the first fill at start
   await page.getByTestId('sync-interval').locator('input').fill('3600')
   await page.getByTestId('sync-interval-save').click()
-  await expect(page.locator('.el-message--success')).toContainText('同步间隔已保存')
+  await expect(page.locator('.el-message--success').filter({ hasText: '同步间隔已保存' }).first()).toBeVisible()
 
   // the central database's version counter ahead of the cache's own (as on any central database in
   // use): a customer version the card keeps from before a local write can then never match by
@@ -162,7 +162,7 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await page.getByTestId('sync-now').click()
   await expectMode(page, '离线', 20_000)
   expect(Date.now() - asked).toBeLessThan(15_000) // no hanging request
-  await expect(page.locator('.el-message--warning')).toContainText('仍无法连接')
+  await expect(page.locator('.el-message--warning').filter({ hasText: '仍无法连接' }).first()).toBeVisible()
   // what needs the central database is disabled, with the reason
   await expect(page.getByTestId('menu-orders')).toHaveClass(/is-disabled/)
   await expect(page.getByTestId('menu-orders')).toHaveAttribute('title', /需要连接中央数据库/)
@@ -200,7 +200,8 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.locator('#tab-history')).toHaveClass(/is-disabled/)
   await expect(page.locator('#tab-interactions')).not.toHaveClass(/is-disabled/)
   await page.getByTestId('customer-tab-history').hover()
-  await expect(page.locator('.el-popper:visible')).toContainText('需要连接中央数据库')
+  // (by its text: another tooltip may still be fading out, e.g. the sync status's)
+  await expect(page.locator('.el-popper:visible').filter({ hasText: '需要连接中央数据库' }).first()).toBeVisible()
   const assign = page.getByTestId('needs-central')
   if (await assign.count()) await expect(assign.first().locator('button')).toBeDisabled()
   await page.getByTestId('sync-status-open').hover()
@@ -223,7 +224,8 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.getByTestId('reminder-centre')).toBeVisible()
   await expect(page.getByTestId('reminder-refresh')).toBeDisabled()
   await page.getByTestId('reminder-refresh').locator('xpath=..').hover()
-  await expect(page.locator('.el-popper:visible')).toContainText('需要连接中央数据库')
+  // (by its text: another tooltip may still be fading out, e.g. the sync status's)
+  await expect(page.locator('.el-popper:visible').filter({ hasText: '需要连接中央数据库' }).first()).toBeVisible()
   await page.getByTestId('reminder-tab-upcoming').click()
   const table = page.getByTestId('reminder-table')
   for (const title of REMINDERS) {
@@ -234,7 +236,7 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await expect(page.getByTestId('reminder-bulk')).toContainText('已选 2')
   await page.getByTestId('reminder-bulk-snooze').click()
   await page.locator('[data-testid="snooze-tomorrow"]:visible').click()
-  await expect(page.locator('.el-message--success')).toContainText('已推迟 2 项')
+  await expect(page.locator('.el-message--success').filter({ hasText: '已推迟 2 项' }).first()).toBeVisible()
   await expect(page.getByTestId('sync-pending')).toHaveText('待同步 5 条')
   await expectMode(page, '离线')
   await page.screenshot({ path: SHOT('sync-offline-reminders-zh') })
