@@ -161,9 +161,61 @@ export const NAME_PINYIN_MAX = 255
  */
 export function pinyinSortKey(name: string | null | undefined): string {
   if (!name) return ''
-  const parts = pinyin(toHalfWidth(name.normalize('NFKC')), { toneType: 'num', type: 'array', nonZh: 'consecutive', v: true })
-  return parts.join('').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, NAME_PINYIN_MAX)
+  return pinyinOf(toHalfWidth(name.normalize('NFKC'))).num.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, NAME_PINYIN_MAX)
 }
+
+/**
+ * A text's pinyin as pinyin-pro writes it with `type: 'array', nonZh: 'consecutive', v: true`,
+ * joined: `num` with tone digits (toneType 'num'), `none` without (toneType 'none'), `first` the
+ * initials (pattern 'first'). One pinyin-pro call gives all three — a Chinese character's element
+ * is its syllable with the tone digit, a run of other characters is one element as written — and
+ * the answer is remembered (an import asks for a customer's name up to four times: the search
+ * text, the name without 省/市/区, the sort key, the contact's name). When the elements do not
+ * line up with the text's characters that way, the three calls are made as before.
+ */
+export function pinyinOf(s: string): PinyinOf {
+  const known = pinyinMemo.get(s)
+  if (known) return known
+  const opts = { type: 'array', nonZh: 'consecutive', v: true } as const
+  const parts = pinyin(s, { ...opts, toneType: 'num' })
+  let num = ''
+  let none = ''
+  let first = ''
+  let i = 0
+  let aligned = true
+  const chars = Array.from(s)
+  for (let j = 0; j < chars.length && aligned; ) {
+    const p = parts[i++]
+    if (p === undefined) aligned = false
+    else if (HAN.test(chars[j]!)) {
+      j++
+      num += p
+      none += /^[a-z]+\d$/.test(p) ? p.slice(0, -1) : p
+      first += /^[a-z]+\d?$/.test(p) ? p[0] : p
+    } else {
+      let run = ''
+      while (j < chars.length && !HAN.test(chars[j]!)) run += chars[j++]
+      if (p !== run) aligned = false
+      num += p
+      none += p
+      first += p
+    }
+  }
+  const out: PinyinOf = aligned && i === parts.length
+    ? { num, none, first }
+    : { num: parts.join(''), none: pinyin(s, { ...opts, toneType: 'none' }).join(''), first: pinyin(s, { ...opts, toneType: 'none', pattern: 'first' }).join('') }
+  if (pinyinMemo.size >= PINYIN_MEMO_MAX) pinyinMemo.clear()
+  pinyinMemo.set(s, out)
+  return out
+}
+export interface PinyinOf {
+  num: string
+  none: string
+  first: string
+}
+const HAN = /\p{Script=Han}/u
+const PINYIN_MEMO_MAX = 20_000
+const pinyinMemo = new Map<string, PinyinOf>()
 
 // ---- the columns -----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // name, short name, code, phones, contact names and mobiles, plus full pinyin and
 // pinyin initials of every Chinese name (so `gzry` finds 广州市人易软件有限公司).
 // Pure: the demo-data generator and the services build it the same way.
-import { pinyin } from 'pinyin-pro'
+import { pinyinOf } from '../../db/name-keys'
 
 /** The column is string(2000); parts are added in priority order while they fit. */
 export const SEARCH_TEXT_MAX = 2000
@@ -21,23 +21,12 @@ export interface SearchContact {
   mobile?: string | null
 }
 
-/** Recent pinyinForms answers: a customer's name, its name without 省/市/区 and its contact's name are often the same text, and names repeat across an import. */
-const PINYIN_MEMO_MAX = 20_000
-const pinyinMemo = new Map<string, string[]>()
-
-/** Full pinyin without spaces and the initials, letters and digits only; [] without Chinese. */
+/** Full pinyin without spaces and the initials, letters and digits only; [] without Chinese (pinyinOf remembers recent answers). */
 export function pinyinForms(s: string | null | undefined): string[] {
   if (!s || !HAS_HAN.test(s)) return []
-  const known = pinyinMemo.get(s)
-  if (known) return [...known]
-  const opts = { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true } as const
-  const clean = (parts: string[]) => parts.join('').toLowerCase().replace(/[^a-z0-9]/g, '')
-  const full = clean(pinyin(s, opts))
-  const initials = clean(pinyin(s, { ...opts, pattern: 'first' }))
-  const forms = [full, initials].filter(Boolean)
-  if (pinyinMemo.size >= PINYIN_MEMO_MAX) pinyinMemo.clear()
-  pinyinMemo.set(s, forms)
-  return [...forms]
+  const p = pinyinOf(s)
+  const clean = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '')
+  return [clean(p.none), clean(p.first)].filter(Boolean)
 }
 
 /**
