@@ -25,9 +25,28 @@ function toHalfWidth(s: string): string {
   return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
 }
 
+/**
+ * The last answers of a pure key function, by its input: an import asks for a name's keys
+ * several times per row (查重 of the chunk, the row's key columns, the file's own 查重).
+ */
+function remembered(fn: (s: string) => string, max = 4096): (s: string) => string {
+  const memo = new Map<string, string>()
+  return (s) => {
+    let v = memo.get(s)
+    if (v === undefined) {
+      v = fn(s)
+      if (memo.size >= max) memo.clear()
+      memo.set(s, v)
+    }
+    return v
+  }
+}
+
 /** The comparison key of a company name ('' for a name with nothing but noise). */
 export function normalizeCompanyName(name: string | null | undefined): string {
-  if (!name) return ''
+  return name ? nameKeyOf(name) : ''
+}
+const nameKeyOf = remembered((name: string) => {
   const unified = toHalfWidth(name.normalize('NFKC')).replace(OPEN, '(').replace(CLOSE, ')')
   // keep ( ) while stripping the rest of the punctuation: mark them, strip, restore
   return unified
@@ -37,7 +56,7 @@ export function normalizeCompanyName(name: string | null | undefined): string {
     .replace(/\u0001/g, '(')
     .replace(/\u0002/g, ')')
     .toLowerCase()
-}
+})
 
 // ---- place names ------------------------------------------------------------------------------
 
@@ -100,7 +119,9 @@ const COMPANY_FORMS = [
  */
 export function similarNameKey(name: string | null | undefined): string {
   const k = normalizeCompanyName(name)
-  if (!k) return ''
+  return k ? similarKeyOf(k) : ''
+}
+const similarKeyOf = remembered((k: string) => {
   const p = placeSets()
   let core = k.replace(/\(([^()]*)\)/g, (m, inner: string) => (isPlaceName(inner) ? '' : m))
   let company = false
@@ -123,7 +144,7 @@ export function similarNameKey(name: string | null | undefined): string {
     }
   }
   return core.length >= 2 ? core : k
-}
+})
 
 // ---- 税号, phones -------------------------------------------------------------------------------
 

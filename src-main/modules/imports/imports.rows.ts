@@ -38,9 +38,17 @@ export interface ConvertedRow {
 const TRUE = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '主', 'x', '启用', '有效', '在售', 'active', 'enabled'])
 const FALSE = new Set(['否', 'n', 'no', 'false', '0', '', '停用', '禁用', '无效', '停售', 'inactive', 'disabled'])
 
+/** An entity's field specs by key (built once, not per row). */
+const specsByKey = new Map<ImportEntity, Map<string, FieldSpec>>()
+function specsOf(entity: ImportEntity): Map<string, FieldSpec> {
+  let m = specsByKey.get(entity)
+  if (!m) specsByKey.set(entity, (m = new Map(FIELD_SPECS[entity].map((f) => [f.key, f]))))
+  return m
+}
+
 /** The cells of a row as text, each read as its mapped field wants (digits for phone columns, dates…). */
 export function rowTexts(entity: ImportEntity, mapping: ImportMapping, cells: unknown[], width: number): string[] {
-  const specs = new Map(FIELD_SPECS[entity].map((f) => [f.key, f]))
+  const specs = specsOf(entity)
   const out: string[] = []
   for (let i = 0; i < Math.max(width, cells.length); i++) {
     const key = mapping[i]
@@ -121,7 +129,7 @@ export function zodIssues(error: z.ZodError, prefix = ''): ImportIssue[] {
 
 /** Reads the mapped cells of a row: typed values, dictionary values to create, cell-level issues. */
 export function convertRow(entity: ImportEntity, mapping: ImportMapping, rowNumber: number, texts: string[], dicts: DictIndex, createDict: boolean): ConvertedRow {
-  const specs = new Map(FIELD_SPECS[entity].map((f) => [f.key, f]))
+  const specs = specsOf(entity)
   const out: ConvertedRow = { rowNumber, texts, values: {}, newDictValues: [], issues: [] }
   mapping.forEach((key, i) => {
     if (!key) return

@@ -21,7 +21,7 @@ import { logError } from '../../shared/log'
 import { toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { normalizeCompanyName, taxKey } from '../../db/name-keys'
-import { nextVersion } from '../../db/tx'
+import { nextVersion, yieldToWaitingWork } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
 import {
   assertMayAssignTo, CustomerFields, editScopeOf, findCustomerBySameName, findDuplicatesMany, insertImportedCustomers, mayCreateDuplicates,
@@ -391,8 +391,8 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
       chunk = []
       await state.writeChunk(rows, job, reject)
       hooks.onProgress?.(summaryOf(job))
-      // let other calls run between chunks
-      await new Promise((r) => setImmediate(r))
+      // other calls first between chunks (SQLite: the requests waiting for its one connection)
+      await yieldToWaitingWork(ctx.db.knex, ctx.db.dialect)
     }
     const orders = state.orders
     // orders: the file is read first (an order's lines may be anywhere in it), then written — each half of the progress bar
@@ -417,7 +417,7 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
       job.fraction = () => 0.5 + (0.5 * Math.min(orders.done, total)) / total
       await orders.finish(job, reject, IMPORT_CHUNK, async () => {
         hooks.onProgress?.(summaryOf(job))
-        await new Promise((r) => setImmediate(r))
+        await yieldToWaitingWork(ctx.db.knex, ctx.db.dialect)
       })
     }
     final = job.cancel ? 'cancelled' : 'done'
