@@ -130,4 +130,28 @@ describe('.xlsx reader: parts opened through the zip directory, not in stored or
     await expect(openSheet(cut)).rejects.toMatchObject({ code: 'rule', extra: { key: 'imports.errors.notSpreadsheet' } })
     await expect(openSheet(await workbookFile('two.xlsx'), { sheet: 4 })).rejects.toMatchObject({ code: 'rule', extra: { key: 'imports.errors.noSuchSheet', params: { sheet: 5 } } })
   })
+  it('keeps Chinese text whole where the inflated part is cut between the bytes of one character (no U+FFFD), inline and shared strings', async () => {
+    // the sheet's XML comes out of inflate in 16 KB pieces: with thousands of Chinese cells some
+    // piece ends inside a character's three UTF-8 bytes (exceljs decoded each piece on its own)
+    const names = Array.from({ length: 3000 }, (_, i) => `成都利诚五金有限公司（${'华兴电子'.repeat(1 + (i % 3))}）${i}`)
+    const inline = path.join(dir, 'inline-cjk.xlsx')
+    const w = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: inline, useSharedStrings: false, useStyles: false })
+    const ws = w.addWorksheet('客户')
+    ws.addRow(['公司名称']).commit()
+    for (const n of names) ws.addRow([n]).commit()
+    ws.commit()
+    await w.commit()
+    const shared = new ExcelJS.Workbook()
+    const sh = shared.addWorksheet('客户')
+    sh.addRow(['公司名称'])
+    for (const n of names) sh.addRow([n])
+    const sharedFile = path.join(dir, 'shared-cjk.xlsx')
+    fs.writeFileSync(sharedFile, Buffer.from(await shared.xlsx.writeBuffer()))
+    for (const file of [inline, sharedFile]) {
+      const rows = await allRows(await openSheet(file))
+      expect(rows.length).toBe(names.length + 1)
+      const wrong = rows.slice(1).map((r, i) => [r[0], names[i]]).filter(([got, want]) => got !== want)
+      expect(wrong, `${path.basename(file)}: ${wrong.length} cells read differently, e.g. ${JSON.stringify(wrong.slice(0, 2))}`).toEqual([])
+    }
+  })
 })

@@ -3,6 +3,7 @@
 // BOM, else GB18030, which reads GBK) as rows of raw cells, with how far through the file the
 // reader is (for progress).
 import fs from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { Transform, type Readable } from 'node:stream'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
@@ -123,6 +124,27 @@ function partPath(target: string): string {
   return parts.join('/')
 }
 
+/**
+ * A part's bytes as text, decoded across chunk boundaries: exceljs' parser decodes every chunk
+ * it is given on its own, so a Chinese character whose three UTF-8 bytes were cut between two
+ * inflated chunks became two U+FFFD (a few cells per 100,000 rows, wherever the 16 KB pieces
+ * happened to end). Strings pass through its parser as they are.
+ */
+function utf8Text(): Transform {
+  const decoder = new StringDecoder('utf8')
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, cb) {
+      const t = decoder.write(chunk)
+      cb(null, t.length ? t : undefined)
+    },
+    flush(cb) {
+      const t = decoder.end()
+      cb(null, t.length ? t : undefined)
+    },
+  })
+}
+
 // The workbook's parts are opened through the zip's directory in the order they are needed —
 // relationships, workbook, shared strings, styles, then only the wanted sheet, row by row — with
 // exceljs' own parsers (see imports.zip.ts for why not its single pass over the archive).
@@ -146,7 +168,10 @@ async function openXlsx(file: string, sheetIndex: number): Promise<OpenedSheet> 
       const s = await zip.open(e, counted ? (n) => (read += n) : undefined)
       opened.push(s)
       if (counted) total = e.compressedSize
-      return s
+      const text = s.pipe(utf8Text())
+      s.on('error', (err) => text.destroy(err))
+      opened.push(text)
+      return text
     }
     const rels = await part('xl/_rels/workbook.xml.rels')
     if (rels) await reader._parseRels(rels)
