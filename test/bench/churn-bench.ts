@@ -1,4 +1,6 @@
 // npm run bench:churn [-- --customers 100000 --orders 1000000 --dialect sqlite|postgres --runs 10 --reuse]
+//   [--pg-db NAME] (PostgreSQL: that database, e.g. a copy `create database X template crm_bench_churn_100000`)
+//   [--profile] (SQLite: the first check's CPU per kind of statement, COMMIT included)
 // Times the churn check (runChurnCheck, what the daily job and the 立即检查 button run) on a
 // generated database: N customers of 50 account managers in 5 teams (half with a 购买策略 of
 // 30/90/180/365 days, the rest on the 180-day default; 10 % never ordered) and M orders, each
@@ -11,13 +13,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import knexFactory, { type Knex } from 'knex'
+import type { Knex } from 'knex'
 import { openApp } from '../../src-main/app/bootstrap'
 import { AdjustableClock } from '../../src-main/db/clock'
 import type { DbConfig } from '../../src-main/db/config'
 import { insertChunked } from '../../src-main/db/dialect'
 import { insertUser } from '../../src-main/modules/auth/auth.service'
 import { runChurnCheck } from '../../src-main/modules/churn/churn.service'
+import { benchPgConfig, pgServerCpuMs } from './bench-pg'
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -28,6 +31,8 @@ const M = Number(arg('orders', '1000000'))
 const RUNS = Number(arg('runs', '10'))
 const DIALECT = arg('dialect', 'sqlite') as 'sqlite' | 'postgres'
 const REUSE = process.argv.includes('--reuse')
+const PROFILE = process.argv.includes('--profile')
+const PG_DB = arg('pg-db', `crm_bench_churn_${N}`)
 const DAY = 86_400_000
 process.env.CRM_QUIET = '1'
 
@@ -45,19 +50,7 @@ async function config(): Promise<DbConfig> {
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     return { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
   }
-  const base = process.env.CRM_TEST_PG_URL
-  if (!base) throw new Error('--dialect postgres needs CRM_TEST_PG_URL')
-  const admin = knexFactory({ client: 'pg', connection: base })
-  const name = `crm_bench_churn_${N}`
-  const exists = (await admin.raw('select 1 from pg_database where datname = ?', [name])).rows.length > 0
-  if (!REUSE || !exists) {
-    await admin.raw(`drop database if exists ${name} with (force)`)
-    await admin.raw(`create database ${name}`)
-  }
-  await admin.destroy()
-  const u = new URL(base)
-  u.pathname = '/' + name
-  return { dialect: 'postgres', url: u.toString() }
+  return benchPgConfig(PG_DB, REUSE)
 }
 
 const clock = new AdjustableClock()
@@ -160,49 +153,90 @@ const stats = (xs: number[]) => {
 }
 const rows: string[] = []
 let worst = 0
-/** Wall time, and this process's CPU time (SQLite runs in-process: the time on an idle machine). */
-async function timed<T>(fn: () => Promise<T>, wall: number[], cpu: number[]): Promise<T> {
+/** PostgreSQL: the CPU time of the server backends serving the bench database (0 on SQLite). */
+const serverCpu = () => (DIALECT === 'postgres' ? pgServerCpuMs(PG_DB) : 0)
+/**
+ * Wall time, this process's CPU time (SQLite runs in-process: the time on an idle machine) and,
+ * on PostgreSQL, the server backends' CPU time: app + server is the work the check needs.
+ */
+async function timed<T>(fn: () => Promise<T>, wall: number[], cpu: number[], server: number[]): Promise<T> {
   const t = performance.now()
   const c = process.cpuUsage()
+  const s = serverCpu()
   const r = await fn()
   const used = process.cpuUsage(c)
   wall.push(performance.now() - t)
   cpu.push((used.user + used.system) / 1000)
+  server.push(serverCpu() - s)
   return r
 }
-function report(name: string, result: string, times: number[], cpu: number[]) {
+function report(name: string, result: string, times: number[], cpu: number[], server: number[]) {
   const { med, max } = stats(times)
   worst = Math.max(worst, max)
-  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${stats(cpu).med.toFixed(0)} | ${times.length} |`)
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ')
+  const serverCol = DIALECT === 'postgres' ? ` ${stats(server).med.toFixed(0)} |` : ''
+  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${stats(cpu).med.toFixed(0)} |${serverCol} ${times.length} | ${load} |`)
+}
+
+/**
+ * --profile (SQLite): the CPU time of each kind of statement of the first check (better-sqlite3 is
+ * synchronous: a statement's CPU is spent inside its call), keyed by the statement's first words.
+ */
+const profile = new Map<string, { n: number; ms: number }>()
+let profiling = false
+if (PROFILE && DIALECT === 'sqlite') {
+  const client = k.client as { _query: (conn: unknown, obj: { sql: string }) => Promise<unknown> }
+  const query = client._query.bind(client)
+  client._query = async (conn, obj) => {
+    if (!profiling) return query(conn, obj)
+    const c = process.cpuUsage()
+    try {
+      return await query(conn, obj)
+    } finally {
+      const used = process.cpuUsage(c)
+      const key = obj.sql.replace(/\s+/g, ' ').replace(/\(.*$/, '').slice(0, 40).trim()
+      const e = profile.get(key) ?? { n: 0, ms: 0 }
+      e.n++
+      e.ms += (used.user + used.system) / 1000
+      profile.set(key, e)
+    }
+  }
 }
 
 // 1) the first check of a database: every stale customer gets its warning
 const first: number[] = []
 const firstCpu: number[] = []
+const firstServer: number[] = []
 let opened = 0
+let profileCpu = 0
 for (let i = 0; i < Math.min(3, RUNS); i++) {
   await reset()
   clock.setNow(NOW)
-  opened = (await timed(() => runChurnCheck(app, { actor: null }), first, firstCpu)).opened
+  profiling = i === 0
+  opened = (await timed(() => runChurnCheck(app, { actor: null }), first, firstCpu, firstServer)).opened
+  if (profiling) profileCpu = firstCpu[0]!
+  profiling = false
 }
-report('first check of the database (opens every warning)', `${opened.toLocaleString('en')} opened`, first, firstCpu)
+report('first check of the database (opens every warning)', `${opened.toLocaleString('en')} opened`, first, firstCpu, firstServer)
 
 // 2) steady state: nothing to do, nothing written (idempotent)
 const steady: number[] = []
 const steadyCpu: number[] = []
+const steadyServer: number[] = []
 const before = { version: await sync(), warnings: await count(k('churn_warnings')) }
 for (let i = 0; i < RUNS; i++) {
-  const r = await timed(() => runChurnCheck(app, { actor: null }), steady, steadyCpu)
+  const r = await timed(() => runChurnCheck(app, { actor: null }), steady, steadyCpu, steadyServer)
   if (r.opened || r.closed) throw new Error(`not idempotent: ${JSON.stringify(r)}`)
 }
 if ((await sync()) !== before.version || (await count(k('churn_warnings'))) !== before.warnings) throw new Error('a repeated check wrote something')
 const doubled = await k('churn_warnings').whereIn('status', ['open', 'paused']).groupBy('customer_id').having(k.raw('count(*) > 1')).select('customer_id')
 if (doubled.length) throw new Error(`${doubled.length} customers with two standing warnings`)
-report('repeated check, nothing changed (idempotent)', '0 opened, 0 closed, no writes', steady, steadyCpu)
+report('repeated check, nothing changed (idempotent)', '0 opened, 0 closed, no writes', steady, steadyCpu, steadyServer)
 
 // 3) the next days: 1 % of the customers order again (as the orders module records it), the day moves on
 const daily: number[] = []
 const dailyCpu: number[] = []
+const dailyServer: number[] = []
 let last = ''
 for (let d = 1; d <= Math.min(5, RUNS); d++) {
   clock.setNow(new Date(NOW.getTime() + d * DAY))
@@ -211,17 +245,29 @@ for (let d = 1; d <= Math.min(5, RUNS); d++) {
   const others = await k('customers').whereNotNull('last_order_date').orderBy('code').offset(d * 1000).limit(Math.floor(N / 200)).pluck('id')
   for (let i = 0; i < warned.length; i += 500) await k('customers').whereIn('id', warned.slice(i, i + 500)).update({ last_order_date: day })
   for (let i = 0; i < others.length; i += 500) await k('customers').whereIn('id', others.slice(i, i + 500)).update({ last_order_date: day })
-  const r = await timed(() => runChurnCheck(app, { actor: null }), daily, dailyCpu)
+  const r = await timed(() => runChurnCheck(app, { actor: null }), daily, dailyCpu, dailyServer)
   last = `${r.opened} opened, ${r.closed} closed`
 }
-report('daily check a day later (1 % ordered again, thresholds crossed)', `e.g. ${last}`, daily, dailyCpu)
+report('daily check a day later (1 % ordered again, thresholds crossed)', `e.g. ${last}`, daily, dailyCpu, dailyServer)
 
 const live = await count(k('churn_warnings').whereIn('status', ['open', 'paused']))
 console.log(`\nChurn check — ${customerRows.toLocaleString('en')} customers, ${orderRows.toLocaleString('en')} orders, ${DIALECT === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; ${live.toLocaleString('en')} standing warnings at the end`)
 console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`)
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`)
-console.log('| run | result | median ms | max ms | CPU ms (this process, median) | runs |')
-console.log('|---|---|---:|---:|---:|---:|')
+if (DIALECT === 'postgres') {
+  console.log('| run | result | median ms | max ms | app CPU ms (median) | server CPU ms (median) | runs | load average after |')
+  console.log('|---|---|---:|---:|---:|---:|---:|---|')
+} else {
+  console.log('| run | result | median ms | max ms | CPU ms (this process, median) | runs | load average after |')
+  console.log('|---|---|---:|---:|---:|---:|---|')
+}
 for (const r of rows) console.log(r)
+if (profile.size) {
+  const stmts = [...profile].sort((a, b) => b[1].ms - a[1].ms)
+  const inStatements = stmts.reduce((sum, [, e]) => sum + e.ms, 0)
+  console.log(`\nfirst check, CPU per statement (run 1: ${profileCpu.toFixed(0)} ms in all)\n| statement | count | CPU ms |\n|---|---:|---:|`)
+  for (const [key, e] of stmts) console.log(`| ${key} | ${e.n} | ${e.ms.toFixed(0)} |`)
+  console.log(`| JavaScript and the rest (outside statements) | | ${(profileCpu - inStatements).toFixed(0)} |`)
+}
 console.log(`\nworst run: ${worst.toFixed(0)} ms (target: under 2,000 ms)`)
 await k.destroy()
