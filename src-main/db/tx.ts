@@ -22,9 +22,17 @@ export function withTx<T>(knex: Knex, fn: (trx: Knex.Transaction) => Promise<T>)
  * Elsewhere users have connections of their own: only the queued ones go first.
  */
 const IDLE_MS = 3
+type Pool = { numPendingAcquires(): number; numUsed(): number }
+
+/** Whether some work waits for a connection of this knex's pool (on SQLite: for the one connection). */
+export function workIsWaiting(knex: Knex): boolean {
+  const pool = (knex.client as { pool?: Pool }).pool
+  return !!pool && pool.numPendingAcquires() > 0
+}
+
 const MAX_YIELD_MS = 2000
 export async function yieldToWaitingWork(knex: Knex, dialect: Dialect) {
-  const pool = (knex.client as { pool?: { numPendingAcquires(): number; numUsed(): number } }).pool
+  const pool = (knex.client as { pool?: Pool }).pool
   await new Promise((resolve) => setImmediate(resolve))
   const start = performance.now()
   let busyAt = start

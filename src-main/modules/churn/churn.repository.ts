@@ -2,7 +2,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import type { ChurnFilter } from '../../contract/churn'
-import { insertChunked, upsert, whereContainsAny } from '../../db/dialect'
+import { insertRows, upsert, whereContainsAny } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 /** Narrows a query on customers (alias c) to the caller's scope; null: everyone. */
@@ -40,13 +40,19 @@ export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string
   return q.select('c.id')
 }
 
-/** What the check decides on, for some customers (a chunk re-checked inside its transaction). */
-export const customerFacts = (db: Knex, ids: string[]): Promise<Row[]> =>
-  db('customers as c').whereIn('c.id', ids).select('c.id', 'c.owner_id', 'c.status', 'c.deleted_at', 'c.last_order_date', 'c.created_at', 'c.purchase_policy_id')
-
-/** The standing warnings of some customers. */
-export const liveWarningsFor = (db: Knex, customerIds: string[]): Promise<Row[]> =>
-  db('churn_warnings').whereIn('customer_id', customerIds).whereIn('status', LIVE).whereNull('deleted_at').select('id', 'customer_id', 'status')
+/**
+ * What the check decides on, for some customers (a chunk re-checked inside its transaction):
+ * those still live, 正常 and without a standing warning, in one read.
+ */
+export const openableCustomers = (db: Knex, ids: string[]): Promise<Row[]> =>
+  db('customers as c')
+    .whereIn('c.id', ids)
+    .whereNull('c.deleted_at')
+    .where('c.status', 'normal')
+    .whereNotExists(function () {
+      this.select(db.raw('1')).from('churn_warnings as w').whereRaw('w.customer_id = c.id').whereIn('w.status', LIVE).whereNull('w.deleted_at')
+    })
+    .select('c.id', 'c.owner_id', 'c.last_order_date', 'c.created_at', 'c.purchase_policy_id')
 
 /**
  * Standing warnings whose customer ordered after the warning's last order (candidates to close:
@@ -69,7 +75,7 @@ export function orderedSinceWarning(db: Knex, restrict: Restrict, warningIds?: s
 export const liveWarningsOf = (db: Knex, customerId: string): Promise<Row[]> =>
   db('churn_warnings').where({ customer_id: customerId }).whereIn('status', LIVE).whereNull('deleted_at').select('id', 'status', 'customer_id')
 
-export const insertWarnings = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'churn_warnings', rows)
+export const insertWarnings = (db: Knex, dialect: Dialect, rows: Row[]) => insertRows(db, dialect, 'churn_warnings', rows)
 
 export async function updateWarningsIn(db: Knex, ids: string[], patch: Row) {
   for (let i = 0; i < ids.length; i += 1000) await db('churn_warnings').whereIn('id', ids.slice(i, i + 1000)).update(patch)
