@@ -185,13 +185,15 @@ function report(name: string, result: string, times: number[], cpu: number[], se
 const profile = new Map<string, { n: number; ms: number }>()
 let profiling = false
 if (PROFILE && DIALECT === 'sqlite') {
-  const client = k.client as { _query: (conn: unknown, obj: { sql: string }) => Promise<unknown> }
-  const query = client._query.bind(client)
-  client._query = async (conn, obj) => {
-    if (!profiling) return query(conn, obj)
+  // on the prototype: a transaction's client is made from it, not from this client
+  type Query = (this: unknown, conn: unknown, obj: { sql: string }) => Promise<unknown>
+  const proto = Object.getPrototypeOf(k.client) as { _query: Query }
+  const query = proto._query
+  proto._query = async function (this: unknown, conn, obj) {
+    if (!profiling) return query.call(this, conn, obj)
     const c = process.cpuUsage()
     try {
-      return await query(conn, obj)
+      return await query.call(this, conn, obj)
     } finally {
       const used = process.cpuUsage(c)
       const key = obj.sql.replace(/\s+/g, ' ').replace(/\(.*$/, '').slice(0, 40).trim()
