@@ -101,7 +101,7 @@ function policyGroups(cycles: Map<string, number>): Array<{ group: PolicyGroup; 
  * network and users have connections of their own: steps of 2,000 (SQL Server: 1,000, its 2,100
  * parameters per statement), a transaction each.
  */
-const CHECK_CHUNK: Record<Dialect, { step: number; tx: number }> = {
+export const CHECK_CHUNK: Record<Dialect, { step: number; tx: number }> = {
   sqlite: { step: 300, tx: 6000 },
   postgres: { step: 2000, tx: 2000 },
   mssql: { step: 1000, tx: 1000 },
