@@ -175,7 +175,8 @@ function report(name: string, result: string, times: number[], cpu: number[], se
   worst = Math.max(worst, max)
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ')
   const serverCol = DIALECT === 'postgres' ? ` ${stats(server).med.toFixed(0)} |` : ''
-  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${stats(cpu).med.toFixed(0)} |${serverCol} ${times.length} | ${load} |`)
+  const each = cpu.map((x) => x.toFixed(0)).join(' / ')
+  rows.push(`| ${name} | ${result} | ${med.toFixed(0)} | ${max.toFixed(0)} | ${stats(cpu).med.toFixed(0)} (${each}) |${serverCol} ${times.length} | ${load} |`)
 }
 
 /**
@@ -210,16 +211,18 @@ const first: number[] = []
 const firstCpu: number[] = []
 const firstServer: number[] = []
 let opened = 0
+const firstOpened: number[] = []
 let profileCpu = 0
 for (let i = 0; i < Math.min(3, RUNS); i++) {
   await reset()
   clock.setNow(NOW)
   profiling = i === 0
   opened = (await timed(() => runChurnCheck(app, { actor: null }), first, firstCpu, firstServer)).opened
+  firstOpened.push(opened)
   if (profiling) profileCpu = firstCpu[0]!
   profiling = false
 }
-report('first check of the database (opens every warning)', `${opened.toLocaleString('en')} opened`, first, firstCpu, firstServer)
+report('first check of the database (opens every warning)', `${firstOpened.map((n) => n.toLocaleString('en')).join(' / ')} opened`, first, firstCpu, firstServer)
 
 // 2) steady state: nothing to do, nothing written (idempotent)
 const steady: number[] = []
@@ -257,10 +260,10 @@ console.log(`\nChurn check — ${customerRows.toLocaleString('en')} customers, $
 console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`)
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`)
 if (DIALECT === 'postgres') {
-  console.log('| run | result | median ms | max ms | app CPU ms (median) | server CPU ms (median) | runs | load average after |')
+  console.log('| run | result | median ms | max ms | app CPU ms: median (each run) | server CPU ms (median) | runs | load average after |')
   console.log('|---|---|---:|---:|---:|---:|---:|---|')
 } else {
-  console.log('| run | result | median ms | max ms | CPU ms (this process, median) | runs | load average after |')
+  console.log('| run | result | median ms | max ms | CPU ms, this process: median (each run) | runs | load average after |')
   console.log('|---|---|---:|---:|---:|---:|---|')
 }
 for (const r of rows) console.log(r)
