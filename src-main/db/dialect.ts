@@ -639,12 +639,23 @@ export function searchIndexFrom(db: Knex, dialect: Dialect, table: SearchTable, 
   return q
 }
 
-const trigramMemo = new WeakMap<Knex, Map<string, Promise<boolean>>>()
+/**
+ * What a memo of the database's own facts (its indexes, its statistics) is keyed by: the knex
+ * client's configuration, one object shared by a knex handle and every transaction started from
+ * it (knex gives a transaction its own client but the same `config`), so a call inside a
+ * transaction finds what a call outside it read, and the other way round. Keyed by the handle,
+ * a transaction never hit the memo (it read pg_stats again on every search inside one).
+ */
+function databaseOf(db: Knex): object {
+  return (db.client as { config: object }).config
+}
+
+const trigramMemo = new WeakMap<object, Map<string, Promise<boolean>>>()
 
 /** Whether PostgreSQL has the pg_trgm index `<table>_search_trgm` (pg_trgm is optional: migrations 20261206001200, 20261206002210). */
 function pgTrigramIndexed(db: Knex, table: SearchTable): Promise<boolean> {
-  let memo = trigramMemo.get(db)
-  if (!memo) trigramMemo.set(db, (memo = new Map()))
+  let memo = trigramMemo.get(databaseOf(db))
+  if (!memo) trigramMemo.set(databaseOf(db), (memo = new Map()))
   let p = memo.get(table)
   if (!p) {
     p = db
@@ -731,19 +742,19 @@ interface GramStats {
 
 /** How long gram statistics read from pg_stats are reused (they change only when the table is analysed). */
 export const GRAM_STATS_TTL_MS = 5 * 60_000
-const gramStatsMemo = new WeakMap<Knex, Map<string, { at: number; stats: Promise<GramStats | null> }>>()
+const gramStatsMemo = new WeakMap<object, Map<string, { at: number; stats: Promise<GramStats | null> }>>()
 
 /**
  * PostgreSQL: the statistics of the GIN index `grams` over `table`, read from pg_stats once per
- * GRAM_STATS_TTL_MS per connection pool. Reading them costs a join over the pg_stats view and
- * parsing a few thousand grams and shares (10–40 ms of server and app time at 100,000
- * customers) — before, every search paid that once per area; they only steer the choice
+ * GRAM_STATS_TTL_MS per database (databaseOf: a transaction shares its knex handle's). Reading
+ * them costs a join over the pg_stats view and parsing a few thousand grams and shares (10–40 ms
+ * of server and app time at 100,000 customers) — before, every search paid that once per area; they only steer the choice
  * between the index and a scan (searchReadsGrams, the ticket and opportunity searches), never
  * what is found, so statistics a few minutes old do no harm.
  */
 function gramStats(db: Knex, table: string, grams: string): Promise<GramStats | null> {
-  let memo = gramStatsMemo.get(db)
-  if (!memo) gramStatsMemo.set(db, (memo = new Map()))
+  let memo = gramStatsMemo.get(databaseOf(db))
+  if (!memo) gramStatsMemo.set(databaseOf(db), (memo = new Map()))
   const now = Date.now()
   const known = memo.get(grams)
   if (known && now - known.at < GRAM_STATS_TTL_MS) return known.stats
@@ -772,9 +783,9 @@ function gramsEstimate(st: GramStats | null, needle: string): number {
   return Math.round(share * st.rows)
 }
 
-/** Forget the gram statistics read so far (tests that analyse a table and expect the new figures at once). */
+/** Forget the gram statistics read so far of `db`'s database (also when `db` is a transaction): after an analyse, the new figures are read. */
 export function forgetGramStats(db: Knex): void {
-  gramStatsMemo.delete(db)
+  gramStatsMemo.delete(databaseOf(db))
 }
 
 // ---- search indexes of other tables ------------------------------------------------------------

@@ -3,10 +3,12 @@
 // pg_stats. Reading those — a join over the pg_stats view and a few thousand grams parsed in the
 // app — was done by every area on every search (4 reads, 10–40 ms at 100,000 customers); now once
 // per table per few minutes and again after the app analyses a table. On SQLite nothing is read
-// (it counts its trigram index instead). Real databases.
+// (it counts its trigram index instead). The memo is the database's: a call inside a transaction
+// (its own knex client) shares what a call outside read, and an analyse inside one forgets it.
+// Real databases.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { analyzeTables } from '../../src-main/db/dialect'
+import { analyzeTables, forgetGramStats, searchIndexCount } from '../../src-main/db/dialect'
 
 describeEachDb('global search: the gram statistics', (dialect) => {
   let t: TestApp
@@ -44,5 +46,35 @@ describeEachDb('global search: the gram statistics', (dialect) => {
     expect(await search('宁波')).toEqual(['宁波科技模具有限公司'])
     if (dialect === 'postgres') expect(statsReads.length).toBeGreaterThan(first.length) // read again after the analyse
     else expect(statsReads).toEqual([])
+  })
+
+  it('a call inside a transaction uses the statistics read outside it, and the other way round (keyed by the database, not the handle)', async () => {
+    const k = t.app.db.knex
+    const count = (db: typeof k) => searchIndexCount(db, t.app.db.dialect, 'customers', '科技', 100)
+    const reads = () => statsReads.length
+    forgetGramStats(k)
+    const r0 = reads()
+    const outside = await count(k)
+    const r1 = reads()
+    await k.transaction(async (trx) => {
+      expect(await count(trx)).toBe(outside)
+      expect(await count(trx)).toBe(outside)
+    })
+    expect(reads()).toBe(r1) // the transaction read nothing again
+    // read first inside a transaction: a second transaction and the handle reuse it
+    forgetGramStats(k)
+    await k.transaction(async (trx) => void (await count(trx)))
+    const r2 = reads()
+    await k.transaction(async (trx) => void (await count(trx)))
+    await count(k)
+    expect(reads()).toBe(r2)
+    // an analyse inside a transaction forgets the database's statistics: the next call reads them again
+    await k.transaction((trx) => analyzeTables(trx, t.app.db.dialect, ['customers']))
+    await count(k)
+    if (dialect === 'postgres') {
+      expect(r1 - r0).toBe(1)
+      expect(r2 - r1).toBe(1)
+      expect(reads()).toBe(r2 + 1)
+    } else expect(statsReads).toEqual([])
   })
 })
