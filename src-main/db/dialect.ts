@@ -89,6 +89,18 @@ export function dialectOf(db: Knex): Dialect {
   return 'sqlite'
 }
 
+/**
+ * The ids of the deleted customers, as a subquery for `not in` (a deleted customer's records are
+ * hidden). SQLite names the partial index customers_deleted_ids (migration 20261206005100, the
+ * deleted customers' ids only): its planner has no statistics for an empty partial index and
+ * otherwise scans a whole covering index of the customers (100,000 entries: 5–9 ms on every
+ * read of the service tickets, issue 14). Elsewhere the plain query; the planner finds the index.
+ */
+export function deletedCustomerIds(db: Knex): Knex.QueryBuilder {
+  const from: Knex.QueryBuilder = dialectOf(db) === 'sqlite' ? db.from(db.raw('customers indexed by customers_deleted_ids')) : db('customers')
+  return from.whereNotNull('deleted_at').select('id')
+}
+
 const list = (n: number, item: string) => Array.from({ length: n }, () => item).join(', ')
 
 /**

@@ -98,6 +98,24 @@ describeEachDb('service ticket search index', (dialect) => {
     expect(await searchIds(s.agent.key, 'hfyhjy')).toEqual([old.id])
   })
 
+  it('全局搜索: a term no index narrows (one character) reads a bounded number of tickets on SQLite, never all of them', async () => {
+    const seen: Array<{ sql: string; bindings: unknown[] }> = []
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] })
+    k().on('query', onQuery)
+    try {
+      expect(await searchIds(s.agent.key, '恒')).toEqual(await truth('恒'))
+    } finally {
+      k().off('query', onQuery)
+    }
+    const reads = seen.filter((q) => /^select/i.test(q.sql) && q.sql.includes('service_tickets') && / like /i.test(q.sql))
+    expect(reads.length).toBe(1)
+    if (dialect === 'sqlite') {
+      // the tickets in scope as a derived table of at most 5,000 rows, the LIKE on those
+      expect(reads[0].sql).toMatch(/from \(select .* from `service_tickets` as `t` .* limit \?\) as `t` where `t`.`search_text` like/)
+      expect(reads[0].bindings).toContain(5000)
+    } else expect(reads[0].sql).toContain('crm_search_grams') // PostgreSQL: its GIN grams serve one character
+  })
+
   it('an edit that changes the search text moves the ticket in the index', async () => {
     const x = tickets['液压漏油']
     await t.call(s.agent.key, 'services', 'update', { id: x.id, version: await versionOf(t, 'service_tickets', x.id), fields: { summary: '液压站压力不稳', request: '压力波动大' } })
@@ -145,6 +163,9 @@ describeEachDb('service ticket search index', (dialect) => {
         expect(q.sql).toContain('ticket_search_fts')
         const plan = ((await k().raw(`explain query plan ${q.sql}`, q.bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail).join('\n')
         expect(plan, `${q.sql}\n${plan}`).not.toMatch(/^SCAN (t|service_tickets)\b/m)
+        // the deleted customers' ids from their partial index (migration 20261206005100), not a scan of the customers
+        expect(plan, `${q.sql}\n${plan}`).toContain('customers_deleted_ids')
+        expect(plan, `${q.sql}\n${plan}`).not.toMatch(/SCAN customers(?! USING INDEX customers_deleted_ids)/)
       }
     } else {
       const r = await k().raw("select indexdef from pg_indexes where indexname = 'service_tickets_search_grams'")

@@ -653,3 +653,20 @@ describe('mssql: 定时报告 (migration 20261206002500)', () => {
     for (const s of sql) expect(s).not.toMatch(/role_permissions/)
   })
 })
+
+describe('the deleted customers\' ids index (migration 20261206005100)', () => {
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf('-- migration 20261206005100_customers-deleted-ids')
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next)).map((x) => x.toLowerCase())
+  }
+
+  it('is a filtered index on SQL Server and a partial one on PostgreSQL and SQLite: the ids of deleted customers only', async () => {
+    expect(await part('mssql')).toEqual(['create index [customers_deleted_ids] on [customers] ([id]) where [deleted_at] is not null'])
+    expect(await part('postgres')).toEqual(['create index customers_deleted_ids on customers (id) where deleted_at is not null'])
+    expect(await part('sqlite')).toEqual(['create index customers_deleted_ids on customers (id) where deleted_at is not null'])
+  })
+
+})

@@ -3,16 +3,17 @@ import type { Knex } from 'knex'
 import type { Actor } from '../context'
 import type { DataScope } from '../../contract/common'
 import type { TicketStatus, TicketUrgency } from '../../contract/services'
-import { applyPage, dialectOf, textSearchIndexCount, TICKET_SEARCH_INDEX, whereLike, whereTextSearchIndexed, type PageRequest } from '../../db/dialect'
+import { applyPage, boundedSearchFrom, deletedCustomerIds, dialectOf, searchIndexQuery, textSearchIndexCount, TICKET_SEARCH_INDEX, whereLike, whereTextSearchIndexed, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
 /**
  * Live tickets of live customers: what filters and counts need, on service_tickets alone (a
- * customer is deleted rarely: its few ids are excluded through the (deleted_at, owner_id) index).
+ * customer is deleted rarely: its few ids are read from the partial index customers_deleted_ids,
+ * dialect deletedCustomerIds).
  */
 export const ticketBase = (db: Knex) =>
-  db('service_tickets as t').whereNull('t.deleted_at').whereNotIn('t.customer_id', db('customers').whereNotNull('deleted_at').select('id'))
+  db('service_tickets as t').whereNull('t.deleted_at').whereNotIn('t.customer_id', deletedCustomerIds(db))
 
 /** Tickets with their customer (c), the names shown and the teams the scope checks need (select ticketColumns). */
 const ticketRows = (db: Knex) =>
@@ -251,6 +252,25 @@ export const updateSla = (db: Knex, id: string, version: number, patch: Row): Pr
  */
 export const searchTicketMatches = (q: Knex.QueryBuilder, cap: number): Promise<Array<{ id: unknown; search_text: unknown }>> =>
   q.select('t.id', 't.search_text').limit(cap)
+
+/** Tickets 全局搜索 reads at most for a term no index narrows on SQLite (as the customers' SEARCH_SCAN_BOUND). */
+export const TICKET_SEARCH_SCAN_BOUND = 5000
+
+/**
+ * Whether 全局搜索's tickets read for `term` is bounded: on SQLite a term the trigram index
+ * cannot narrow (1 Chinese character, 2 Latin letters or digits) would otherwise LIKE-scan every
+ * ticket in scope until `cap` matches — all 20,000 for a character no ticket holds (21 ms CPU at
+ * 20,000 tickets). PostgreSQL's GIN grams serve such a term; SQL Server scans (no index).
+ */
+export const ticketSearchBounded = (db: Knex, term: string): boolean => dialectOf(db) === 'sqlite' && !searchIndexQuery(term)
+
+/**
+ * 全局搜索's matches for such a term: among at most `rows` tickets of `scoped` (live, in scope,
+ * no text filter), those whose search text holds it, up to `cap` — never a whole-table scan; a
+ * ticket beyond those rows is not found by a one-character term (as customers, BENCHMARKS.md).
+ */
+export const searchTicketMatchesBounded = (db: Knex, scoped: Knex.QueryBuilder, term: string, rows: number, cap: number): Promise<Array<{ id: unknown; search_text: unknown }>> =>
+  whereLike(boundedSearchFrom(db, scoped.select('t.id', 't.search_text'), 't', rows), 't.search_text', term.toLowerCase()).select('t.id', 't.search_text').limit(cap)
 
 /** 全局搜索: what a hit shows of the given tickets (the few ranked best). */
 export const searchTicketRows = (db: Knex, ids: string[]): Promise<Row[]> =>

@@ -28,7 +28,8 @@ import { buildTicketSearchText, rankSimilar } from './services.text'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   applyFilter, archivedCandidates, ticketTextIndexServes, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
-  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketMatches, searchTicketRows, slaRows, statusCounts, ticketBase, updateSla,
+  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketMatches, searchTicketMatchesBounded, searchTicketRows, slaRows, statusCounts, ticketBase,
+  ticketSearchBounded, TICKET_SEARCH_SCAN_BOUND, updateSla,
   updateTicket, visibleTickets, type ListFilter, type Row,
 } from './services.repository'
 
@@ -514,8 +515,11 @@ export async function servicesSearchTop(ctx: ServiceContext, term: string, limit
   const t = normalizeTerm(term)
   if (!t) return []
   const { k, q } = scoped(ctx)
-  // through the tickets' search index when it narrows the term (the LIKE still checks each)
-  const matches = await searchTicketMatches(applyFilter(q(), { text: t, textIndex: (await ticketTextIndexServes(k, t)) ? k : undefined }), SEARCH_MATCH_CAP)
+  // through the tickets' search index when it narrows the term (the LIKE still checks each);
+  // a term no index narrows (SQLite: 1 character) among a bounded number of tickets
+  const matches = ticketSearchBounded(k, t)
+    ? await searchTicketMatchesBounded(k, q(), t, TICKET_SEARCH_SCAN_BOUND, SEARCH_MATCH_CAP)
+    : await searchTicketMatches(applyFilter(q(), { text: t, textIndex: (await ticketTextIndexServes(k, t)) ? k : undefined }), SEARCH_MATCH_CAP)
   const best = bestByText(matches.map((r) => ({ id: String(r.id), searchText: String(r.search_text ?? '') })), t, Math.max(20, limit * 4)).map((r) => r.id)
   if (!best.length) return []
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v))
