@@ -58,42 +58,87 @@ function onCustomers(k: Knex, q: Knex.QueryBuilder, col: string, f: CustomerFilt
 
 // ---- 客户贡献分析 -------------------------------------------------------------------------------
 
+const pad2 = (n: number) => String(n).padStart(2, '0')
+const lastDayOf = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate()
+
 /**
- * Per customer: sales (approved, shipped, completed orders by order date) or payments received
- * (by paid date) over the days. Reads the covering indexes orders_date_customer_sums /
- * payments_date_customer_amount (migration 20261206001700).
+ * A range of days as the rows of customer_sales_sums it takes (`periods`: whole calendar years
+ * 'YYYY', whole months 'YYYY-MM' of a year not whole) and the days left at its edges (`edges`: at
+ * most a partial first and last month), which are read from the orders / payments themselves.
+ * 本年: one year; 本月, 本季: whole months; 本周: days only.
  */
-export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
-  const q =
-    basis === 'orders'
-      ? fromIndexed(k, 'orders', 'o', 'orders_date_customer_sums')
-          .where('o.order_date', '>=', days.first)
-          .where('o.order_date', '<=', days.last)
-          .whereIn('o.status', [...COUNTED_STATUSES])
-          .whereNull('o.deleted_at')
-          .groupBy('o.customer_id')
-          .select('o.customer_id as customer_id', k.raw('sum(o.total_cents) as cents'))
-      : fromIndexed(k, 'payments', 'o', 'payments_date_customer_amount')
-          .where('o.paid_date', '>=', days.first)
-          .where('o.paid_date', '<=', days.last)
-          .whereNull('o.deleted_at')
-          .groupBy('o.customer_id')
-          .select('o.customer_id as customer_id', k.raw('sum(o.amount_cents) as cents'))
-  return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+export function salesPieces(days: DayRange): { periods: string[]; edges: DayRange[] } {
+  const months: Array<{ y: number; key: string; whole: boolean; first: string; last: string }> = []
+  let y = Number(days.first.slice(0, 4))
+  let m = Number(days.first.slice(5, 7))
+  const endKey = days.last.slice(0, 7)
+  for (;;) {
+    const key = `${y}-${pad2(m)}`
+    if (key > endKey) break
+    const mFirst = `${key}-01`
+    const mLast = `${key}-${pad2(lastDayOf(y, m))}`
+    const first = days.first > mFirst ? days.first : mFirst
+    const last = days.last < mLast ? days.last : mLast
+    months.push({ y, key, whole: first === mFirst && last === mLast, first, last })
+    if (++m > 12) [y, m] = [y + 1, 1]
+  }
+  const wholeYear = (yy: number) => months.filter((x) => x.y === yy && x.whole).length === 12
+  const periods: string[] = []
+  const edges: DayRange[] = []
+  for (const x of months) {
+    if (!x.whole) edges.push({ first: x.first, last: x.last })
+    else if (!wholeYear(x.y)) periods.push(x.key)
+    else if (!periods.includes(String(x.y))) periods.push(String(x.y))
+  }
+  return { periods, edges }
+}
+
+/** The base table of a basis: its covering index of day ranges (migration 20261206001700), date and amount; the sums' column. */
+const BASIS = {
+  orders: { table: 'orders', index: 'orders_date_customer_sums', date: 'order_date', amount: 'total_cents', sums: 'order_cents' },
+  payments: { table: 'payments', index: 'payments_date_customer_amount', date: 'paid_date', amount: 'amount_cents', sums: 'payment_cents' },
+} as const
+
+/** The counted rows of some days from the base table (one range of its covering index): customer, cents, compare_cents (the amount on its side, 0 on the other). */
+function baseRows(k: Knex, basis: ContributionBasis, days: DayRange, side: 'now' | 'compare') {
+  const b = BASIS[basis]
+  const q = fromIndexed(k, b.table, 'o', b.index).where(`o.${b.date}`, '>=', days.first).where(`o.${b.date}`, '<=', days.last).whereNull('o.deleted_at')
+  if (basis === 'orders') q.whereIn('o.status', [...COUNTED_STATUSES])
+  const amount = k.raw(`o.${b.amount}`)
+  return q.select('o.customer_id as customer_id', k.raw('? as cents', [side === 'now' ? amount : k.raw('0')]), k.raw('? as compare_cents', [side === 'now' ? k.raw('0') : amount]))
 }
 
 /**
- * The counted rows of the days (as amountsByCustomer, not summed): customer, and the amount in
- * `cents` (side 'now') or `compare_cents` (side 'compare'), the other 0 — the two sides of
- * 客户贡献分析 are one UNION ALL summed per customer once.
+ * Per customer: sales (approved, shipped, completed orders by order date) or payments received
+ * (by paid date) over the days — `cents`, and `compare_cents` over the comparison days when
+ * given. Whole years and months are read from customer_sales_sums (one row per customer and
+ * period, kept by the triggers of migration 20261206005300; rows at 0 skipped), the days at the
+ * edges from the base table; all of it summed per customer once. One period and no edges (本年,
+ * 本月 without comparison) is the sums' rows as they are, one per customer.
  */
-function amountRows(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, side: 'now' | 'compare') {
-  const [table, index, date, amount] =
-    basis === 'orders' ? ['orders', 'orders_date_customer_sums', 'order_date', 'total_cents'] : ['payments', 'payments_date_customer_amount', 'paid_date', 'amount_cents']
-  const q = fromIndexed(k, table, 'o', index).where(`o.${date}`, '>=', days.first).where(`o.${date}`, '<=', days.last).whereNull('o.deleted_at')
-  if (basis === 'orders') q.whereIn('o.status', [...COUNTED_STATUSES])
-  q.select('o.customer_id as customer_id', side === 'now' ? k.raw(`o.${amount} as cents`) : k.raw('0 as cents'), side === 'now' ? k.raw('0 as compare_cents') : k.raw(`o.${amount} as compare_cents`))
-  return onCustomers(k, q, 'o.customer_id', f, scope, narrowed)
+export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, compare?: DayRange) {
+  const col = `s.${BASIS[basis].sums}`
+  const now = salesPieces(days)
+  const cmp = compare ? salesPieces(compare) : { periods: [], edges: [] }
+  const periods = [...new Set([...now.periods, ...cmp.periods])]
+  const sums = () => onCustomers(k, fromIndexed(k, 'customer_sales_sums', 's', 'customer_sales_sums_period').whereIn('s.period', periods).where(col, '<>', 0), 's.customer_id', f, scope, narrowed)
+  // the amount of a row of the sums on one side: its column when its period is one of the side's
+  const on = (ps: string[]) => (ps.length ? k.raw(`case when s.period in (${ps.map(() => '?').join(', ')}) then ${col} else 0 end`, ps) : k.raw('0'))
+  const edges = [...now.edges.map((d) => baseRows(k, basis, d, 'now')), ...cmp.edges.map((d) => baseRows(k, basis, d, 'compare'))].map((q) =>
+    onCustomers(k, q, 'o.customer_id', f, scope, narrowed),
+  )
+  if (!edges.length) {
+    if (!compare && periods.length === 1) return sums().select('s.customer_id as customer_id', k.raw(`${col} as cents`))
+    return sums()
+      .groupBy('s.customer_id')
+      .select('s.customer_id as customer_id', k.raw('cast(sum(?) as bigint) as cents', [on(now.periods)]), k.raw('cast(sum(?) as bigint) as compare_cents', [on(cmp.periods)]))
+  }
+  const parts = periods.length ? [sums().select('s.customer_id as customer_id', k.raw('? as cents', [on(now.periods)]), k.raw('? as compare_cents', [on(cmp.periods)])), ...edges] : edges
+  const [first, ...rest] = parts
+  return k
+    .from((rest.length ? first!.unionAll(rest) : first!).as('u'))
+    .groupBy('u.customer_id')
+    .select('u.customer_id as customer_id', k.raw('cast(sum(u.cents) as bigint) as cents'), k.raw('cast(sum(u.compare_cents) as bigint) as compare_cents'))
 }
 
 /** How many gainers and losers the report shows. */
@@ -114,11 +159,8 @@ export const MOVERS = 5
  * 2·MOVERS rows.
  */
 export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
-  // the rows of both ranges (each one range of the covering index), summed per customer once
-  const both = k
-    .from(amountRows(k, basis, days, f, scope, narrowed, 'now').unionAll(amountRows(k, basis, compare, f, scope, narrowed, 'compare')).as('u'))
-    .groupBy('u.customer_id')
-    .select('u.customer_id as customer_id', k.raw('cast(sum(u.cents) as bigint) as cents'), k.raw('cast(sum(u.compare_cents) as bigint) as compare_cents'))
+  // both ranges summed per customer once (whole years and months from customer_sales_sums)
+  const both = amountsByCustomer(k, basis, days, f, scope, narrowed, compare)
   const id = idSortKey(k, 'b.customer_id')
   const byAmount = `order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, ${id}`
   const ranked = k
