@@ -1,4 +1,4 @@
-// npm run bench:reports [-- --customers 100000] [--orders 400000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse]
+// npm run bench:reports [-- --customers 100000] [--orders 400000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse] [--pg-db NAME] [--only TEXT]
 // Builds a database with N customers (level, region, industry, nature, size, source and category
 // set on most), 10 account managers in one team who own them, O sales orders over the last two
 // years (all statuses, a tenth not counted; about what 1,000,000 order lines of `crm demo` come
@@ -7,7 +7,8 @@
 // directly (the reports read these tables only). Then times each report through dispatch() —
 // zod, session, reports.view, the service, its SQL — for the administrator (company scope) and
 // one report for an account manager (own). SQLite always; PostgreSQL when CRM_TEST_PG_URL is set
-// (database crm_bench_reports, rebuilt unless --reuse). Prints the query plans of the biggest
+// (database crm_bench_reports or --pg-db NAME, e.g. a copy made with `create database NAME template
+// crm_bench_reports`; rebuilt unless --reuse). Prints the query plans of the biggest
 // aggregate. Target: every report under 300 ms at company scope. The load average is printed:
 // the machine is shared, so the figures are noisy.
 import os from 'node:os'
@@ -33,6 +34,7 @@ const N = Number(arg('customers', '100000'))
 const O = Number(arg('orders', String(N * 4)))
 const RUNS = Number(arg('runs', '10'))
 const REUSE = process.argv.includes('--reuse')
+const PG_DB = arg('pg-db', 'crm_bench_reports')
 const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
@@ -153,7 +155,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.mkdirSync(dataDir, { recursive: true })
     db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
-  } else db = await benchPgConfig('crm_bench_reports', REUSE)
+  } else db = await benchPgConfig(PG_DB, REUSE)
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   let generated: number | null = null
@@ -177,19 +179,25 @@ async function measure(dialect: 'sqlite' | 'postgres') {
     ['客户贡献分析, 本年, by orders (company)', admin, 'contribution', { period: 'year' }],
     ['客户贡献分析, 本年, by payments (company)', admin, 'contribution', { period: 'year', basis: 'payments' }],
     ['客户贡献分析, 本月 (company)', admin, 'contribution', { period: 'month' }],
-    ['客户构成分析, level, 本年 (company)', admin, 'composition', { period: 'year', dimension: 'level' }],
-    ['客户构成分析, region, 本年 (company)', admin, 'composition', { period: 'year', dimension: 'region' }],
+    ['客户贡献分析, 本月, by payments (company)', admin, 'contribution', { period: 'month', basis: 'payments' }],
+    ['客户贡献分析, 本季 (company)', admin, 'contribution', { period: 'quarter' }],
+    ...(['level', 'region', 'industry', 'nature', 'size', 'source', 'category'] as const).map((d): Case => [`客户构成分析, ${d}, 本年 (company)`, admin, 'composition', { period: 'year', dimension: d }]),
+    ['客户构成分析, level, 本月 (company)', admin, 'composition', { period: 'month', dimension: 'level' }],
     ['客户服务分析, 本年 (company)', admin, 'service', { period: 'year' }],
     ['客户流失分析, 本年 (company)', admin, 'churn', { period: 'year' }],
+    ['销售漏斗与业绩, 本年 (company)', admin, 'pipeline', { period: 'year' }],
+    ['跟进统计, 本年 (company)', admin, 'followups', { period: 'year' }],
     ['客户贡献分析, 本年, account manager (own)', mgr, 'contribution', { period: 'year' }],
+    ['客户贡献分析, 本年, by payments, account manager (own)', mgr, 'contribution', { period: 'year', basis: 'payments' }],
     ['客户构成分析, level, account manager (own)', mgr, 'composition', { period: 'year', dimension: 'level' }],
   ]
   const rows: string[] = []
   let worst = 0
   let worstCpu = 0
-  const server = () => (dialect === 'postgres' ? pgServerCpuMs('crm_bench_reports') : 0)
+  const server = () => (dialect === 'postgres' ? pgServerCpuMs(PG_DB) : 0)
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  for (const [name, who, call, input] of cases) {
+  const only = arg('only', '')
+  for (const [name, who, call, input] of cases.filter(([name]) => name.includes(only))) {
     const times: number[] = []
     const appCpu: number[] = []
     const dbCpu: number[] = []
