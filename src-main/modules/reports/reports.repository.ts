@@ -129,6 +129,15 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
   )
   if (!edges.length) {
     if (!compare && periods.length === 1) return sums().select('s.customer_id as customer_id', k.raw(`${col} as cents`))
+    if (now.periods.length === 1 && cmp.periods.length === 1 && now.periods[0] !== cmp.periods[0]) {
+      // one period each (本年, 本月, …): the two ranges of the period index joined on the customer,
+      // no aggregate (each holds one row per customer)
+      const side = (period: string) => onCustomers(k, fromIndexed(k, 'customer_sales_sums', 's', 'customer_sales_sums_period').where('s.period', period).where(col, '<>', 0), 's.customer_id', f, scope, narrowed).select('s.customer_id', k.raw(`${col} as cents`))
+      return k
+        .from(side(now.periods[0]!).as('n'))
+        .fullOuterJoin(side(cmp.periods[0]!).as('c'), 'c.customer_id', 'n.customer_id')
+        .select(k.raw('coalesce(n.customer_id, c.customer_id) as customer_id'), k.raw('coalesce(n.cents, 0) as cents'), k.raw('coalesce(c.cents, 0) as compare_cents'))
+    }
     return sums()
       .groupBy('s.customer_id')
       .select('s.customer_id as customer_id', k.raw('cast(sum(?) as bigint) as cents', [on(now.periods)]), k.raw('cast(sum(?) as bigint) as compare_cents', [on(cmp.periods)]))
@@ -145,45 +154,47 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
 export const MOVERS = 5
 
 /**
- * 客户贡献分析 in one statement: the counted rows of the period and of the comparison days
- * (amountRows, each one range of its covering index) summed per customer in one aggregate, then
- * ranked in SQL with window functions (SQLite ≥ 3.25, PostgreSQL, SQL Server) so only the rows
- * the report shows leave the database, not one row per customer:
- * - `rn`/`cum`: rank by amount (non-zero amounts first, then amount desc, id) and the running sum;
- * - `cnt`, `total`, `compare_total`: the number of customers with an amount, the two totals;
- * - `up_rn`/`all_n`: rank by change (desc, id) and the number of rows; the losers are the last
- *   rows of that order (change asc, id desc), so one sort serves gainers and losers.
- * Rows kept: the first (totals when nothing else is), the top `limit`, each rank where the
- * 20/80 curve crosses a 5 % step of the customers (`floor(20·rn/cnt)` steps up: rank
- * ceil(cnt·i/20) for i = 1…20), the MOVERS biggest gains and losses. At most 1 + limit + 20 +
- * 2·MOVERS rows.
+ * 客户贡献分析 in one statement; only the rows the report shows leave the database, not one per
+ * customer. `b` (a CTE): both ranges summed per customer (amountsByCustomer); `t`: the number of
+ * customers with an amount and the two totals. Rows, by `kind`:
+ * - 'rank': customers with an amount ranked by amount (desc, id as text) — `rn` and the running
+ *   sum `cum` over one window (a running count, so PostgreSQL computes both in one pass) — kept
+ *   for the top `limit` and each rank where the 20/80 curve crosses a 5 % step of the customers
+ *   (`floor(20·rn/cnt)` steps up: rank ceil(cnt·i/20) for i = 1…20);
+ * - 'up' / 'down': the MOVERS biggest gains (change desc, id) and losses (change asc, id desc),
+ *   each a top-N of `b`, no sort of every customer;
+ * - 'total': one row with `cnt`, `total`, `compare_total` (every row carries them).
+ * At most limit + 20 + 2·MOVERS + 1 rows.
  */
 export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
-  // both ranges summed per customer once (whole years and months from customer_sales_sums)
-  const both = amountsByCustomer(k, basis, days, f, scope, narrowed, compare)
   const id = idSortKey(k, 'b.customer_id')
-  const byAmount = `order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, ${id}`
+  const running = `over (order by b.cents desc, ${id} rows between unbounded preceding and current row)`
+  const totals = ['t.cnt', 't.total', 't.compare_total']
   const ranked = k
-    .from(both.as('b'))
-    .select(
-      'b.customer_id', 'b.cents', 'b.compare_cents',
-      k.raw(`row_number() over (${byAmount}) as rn`),
-      k.raw(`sum(b.cents) over (${byAmount} rows between unbounded preceding and current row) as cum`),
-      k.raw('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt'),
-      k.raw('sum(b.cents) over () as total'),
-      k.raw('sum(b.compare_cents) over () as compare_total'),
-      k.raw(`row_number() over (order by b.cents - b.compare_cents desc, ${id}) as up_rn`),
-      k.raw('count(*) over () as all_n'),
-    )
+    .from('b')
+    .where('b.cents', '<>', 0)
+    .select('b.customer_id', 'b.cents', 'b.compare_cents', k.raw(`count(*) ${running} as rn`), k.raw(`sum(b.cents) ${running} as cum`))
+  const movers = (kind: 'up' | 'down') =>
+    k
+      .from(
+        k
+          .from('b')
+          .whereRaw(kind === 'up' ? 'b.cents > b.compare_cents' : 'b.cents < b.compare_cents')
+          .orderByRaw(kind === 'up' ? `b.cents - b.compare_cents desc, ${id}` : `b.cents - b.compare_cents, ${id} desc`)
+          .limit(MOVERS)
+          .select('b.customer_id', 'b.cents', 'b.compare_cents')
+          .as('g'),
+      )
+      .crossJoin(k.raw('t'))
+      .select(k.raw('? as kind', [kind]), 'g.customer_id', 'g.cents', 'g.compare_cents', k.raw('0 as rn'), k.raw('0 as cum'), ...totals)
   return k
+    .with('b', amountsByCustomer(k, basis, days, f, scope, narrowed, compare))
+    .with('t', k.from('b').select(k.raw('sum(case when b.cents <> 0 then 1 else 0 end) as cnt'), k.raw('sum(b.cents) as total'), k.raw('sum(b.compare_cents) as compare_total')))
     .from(ranked.as('r'))
-    .where('r.rn', 1)
-    .orWhere((q) =>
-      q.whereRaw('r.cents <> 0').andWhere((w) => w.where('r.rn', '<=', limit).orWhereRaw('(20 * r.rn) / nullif(r.cnt, 0) > (20 * (r.rn - 1)) / nullif(r.cnt, 0)')),
-    )
-    .orWhere((q) => q.whereRaw('r.cents > r.compare_cents').andWhere('r.up_rn', '<=', MOVERS))
-    .orWhere((q) => q.whereRaw('r.cents < r.compare_cents').andWhereRaw('r.up_rn > r.all_n - ?', [MOVERS]))
-    .select('r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', 'r.cnt', 'r.total', 'r.compare_total', 'r.up_rn', 'r.all_n')
+    .crossJoin(k.raw('t'))
+    .where((q) => q.where('r.rn', '<=', limit).orWhereRaw('(20 * r.rn) / nullif(t.cnt, 0) > (20 * (r.rn - 1)) / nullif(t.cnt, 0)'))
+    .select(k.raw("'rank' as kind"), 'r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', ...totals)
+    .unionAll([movers('up'), movers('down'), k.from('t').select(k.raw("'total' as kind"), k.raw('null as customer_id'), k.raw('0 as cents'), k.raw('0 as compare_cents'), k.raw('0 as rn'), k.raw('0 as cum'), ...totals)])
 }
 
 /** Code, name and owner's name of some customers (ranked rows, movers). */

@@ -82,13 +82,13 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   // only the rows shown come back, not one per customer
   const got = (await repo.contributionRanked(f.k, input.basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, input.limit)) as repo.Row[]
   const picked = got.map((r) => ({
-    id: String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum), upRn: n(r.up_rn), allN: n(r.all_n),
+    kind: String(r.kind), id: r.customer_id == null ? '' : String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum),
   }))
   const first = got[0]
   const count = first ? n(first.cnt) : 0
   const total = first ? n(first.total) : 0
   const compareTotal = first ? n(first.compare_total) : 0
-  const ranked = picked.filter((r) => r.cents !== 0).sort((a, b) => a.rn - b.rn)
+  const ranked = picked.filter((r) => r.kind === 'rank').sort((a, b) => a.rn - b.rn)
   const cumAt = new Map(ranked.map((r) => [r.rn, r.cum]))
 
   // the 20/80 curve: cumulative shares every 5 % of the customers; the top pct % of the
@@ -101,11 +101,11 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i) * 10_000) / 100 }))
 
   // movers: every customer with an amount in either period; the biggest gains (change desc, id)
-  // and losses (change asc, id desc)
+  // and losses (change asc, id desc), picked in SQL, ordered here
   const mover = (r: (typeof picked)[number]): Omit<Mover, 'code' | 'name'> => ({ customerId: r.id, cents: r.cents, compareCents: r.compareCents, deltaCents: r.cents - r.compareCents })
-  const byUp = (a: (typeof picked)[number], b: (typeof picked)[number]) => a.upRn - b.upRn
-  const gainers = picked.filter((r) => r.cents > r.compareCents && r.upRn <= repo.MOVERS).sort(byUp).map(mover)
-  const losers = picked.filter((r) => r.cents < r.compareCents && r.upRn > r.allN - repo.MOVERS).sort(byUp).reverse().map(mover)
+  const byGain = (a: (typeof picked)[number], b: (typeof picked)[number]) => b.cents - b.compareCents - (a.cents - a.compareCents) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  const gainers = picked.filter((r) => r.kind === 'up').sort(byGain).map(mover)
+  const losers = picked.filter((r) => r.kind === 'down').sort((a, b) => -byGain(a, b)).map(mover)
 
   const shown = ranked.filter((r) => r.rn <= input.limit)
   const labels = new Map<string, repo.Row>()
