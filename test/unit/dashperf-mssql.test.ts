@@ -21,35 +21,33 @@ const own: repo.ScopeFn = (q, col) => void q.where(col, id)
 const none: repo.ScopeFn = () => undefined
 
 describe('统计报表 and 工作台 speed-ups on SQL Server (compiled)', () => {
-  it('客户贡献分析 ranked in one statement: window functions, ids sorted as text, integer ranks of the 20/80 curve', () => {
+  it('客户贡献分析 ranked in one statement: per-customer sums in a CTE, a running count and sum, ids sorted as text, integer ranks of the 20/80 curve, movers with TOP', () => {
     const text = tsql(repo.contributionRanked(k, 'orders', days, compare, { ownerId: id }, own, true, 50))
-    // both ranges' rows in one UNION ALL, summed per customer once, as bigint
-    expect(text).toContain(
-      'from (select [o].[customer_id] as [customer_id], o.total_cents as cents, 0 as compare_cents from [orders] as [o] where [o].[order_date] >= @p0 and [o].[order_date] <= @p1 and [o].[deleted_at] is null and [o].[status] in (@p2, @p3, @p4)',
-    )
-    expect(text).toContain('union all select [o].[customer_id] as [customer_id], 0 as cents, o.total_cents as compare_cents from [orders] as [o] where [o].[order_date] >= @p7')
-    expect(text).toContain('cast(sum(u.cents) as bigint) as cents, cast(sum(u.compare_cents) as bigint) as compare_cents')
-    expect(text).toMatch(/\[o\]\.\[customer_id\] in \(select \[fc\]\.\[id\] from \[customers\] as \[fc\] where \[fc\]\.\[deleted_at\] is null and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] = @p\d+\)/)
-    const byAmount = 'order by case when b.cents <> 0 then 0 else 1 end, b.cents desc, cast(b.customer_id as char(36))'
-    expect(text).toContain(`row_number() over (${byAmount}) as rn`)
-    expect(text).toContain(`sum(b.cents) over (${byAmount} rows between unbounded preceding and current row) as cum`)
-    expect(text).toContain('sum(case when b.cents <> 0 then 1 else 0 end) over () as cnt, sum(b.cents) over () as total, sum(b.compare_cents) over () as compare_total')
-    expect(text).toContain('row_number() over (order by b.cents - b.compare_cents desc, cast(b.customer_id as char(36))) as up_rn, count(*) over () as all_n')
+    // 本年 against the year before: the two years' rows of customer_sales_sums joined on the customer
+    expect(text).toMatch(/^with \[b\] as \(select coalesce\(n\.customer_id, c\.customer_id\) as customer_id, coalesce\(n\.cents, 0\) as cents, coalesce\(c\.cents, 0\) as compare_cents from \(select \[s\]\.\[customer_id\], s\.order_cents as cents from \[customer_sales_sums\] as \[s\] where \[s\]\.\[period\] = @p0 and \[s\]\.\[order_cents\] <> @p1 and /)
+    expect(text).toContain(') as [n] full outer join (select [s].[customer_id], s.order_cents as cents from [customer_sales_sums] as [s] where [s].[period] = @p4')
+    expect(text).toMatch(/\[s\]\.\[customer_id\] in \(select \[fc\]\.\[id\] from \[customers\] as \[fc\] where \[fc\]\.\[deleted_at\] is null and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] = @p\d+\)\) as \[c\] on \[c\]\.\[customer_id\] = \[n\]\.\[customer_id\]\)/)
+    expect(text).toContain('[t] as (select sum(case when b.cents <> 0 then 1 else 0 end) as cnt, sum(b.cents) as total, sum(b.compare_cents) as compare_total from [b])')
+    const running = 'over (order by b.cents desc, cast(b.customer_id as char(36)) rows between unbounded preceding and current row)'
+    expect(text).toContain(`count(*) ${running} as rn, sum(b.cents) ${running} as cum from [b] where [b].[cents] <> @p8`)
     // integer division on bigint ranks; no division by zero
-    expect(text).toContain('(20 * r.rn) / nullif(r.cnt, 0) > (20 * (r.rn - 1)) / nullif(r.cnt, 0)')
-    expect(text).toMatch(/or \(r\.cents < r\.compare_cents and r\.up_rn > r\.all_n - @p\d+\)$/)
-    // payments: the paid date and amount, no status
-    const paid = tsql(repo.contributionRanked(k, 'payments', days, compare, {}, none, false, 10))
-    expect(paid).toContain('from [payments] as [o] where [o].[paid_date] >= @p0 and [o].[paid_date] <= @p1 and [o].[deleted_at] is null union all')
+    expect(text).toContain('(20 * r.rn) / nullif(t.cnt, 0) > (20 * (r.rn - 1)) / nullif(t.cnt, 0)')
+    expect(text).toContain("select 'up' as kind, [g].[customer_id], [g].[cents], [g].[compare_cents], 0 as rn, 0 as cum, [t].[cnt], [t].[total], [t].[compare_total] from (select top (@p10) [b].[customer_id], [b].[cents], [b].[compare_cents] from [b] where b.cents > b.compare_cents order by b.cents - b.compare_cents desc, cast(b.customer_id as char(36))) as [g] cross join t")
+    expect(text).toContain('where b.cents < b.compare_cents order by b.cents - b.compare_cents, cast(b.customer_id as char(36)) desc) as [g] cross join t')
+    expect(text).toMatch(/union all select 'total' as kind, null as customer_id, 0 as cents, 0 as compare_cents, 0 as rn, 0 as cum, \[t\]\.\[cnt\], \[t\]\.\[total\], \[t\]\.\[compare_total\] from \[t\]$/)
+    // payments: the payment column, no status; edge days from the payments themselves
+    const paid = tsql(repo.contributionRanked(k, 'payments', { first: '2026-01-01', last: '2026-11-19' }, { first: '2025-01-01', last: '2025-11-19' }, {}, none, false, 10))
+    expect(paid).toContain('from [payments] as [o] where [o].[paid_date] >= @p')
+    expect(paid).toContain('then s.payment_cents else 0 end')
     expect(paid).not.toContain('[status]')
   })
 
-  it('the same statement on SQLite reads the covering date index, on PostgreSQL the plain table; ids sorted as they are', () => {
+  it('the same statement on SQLite reads the period index of the sums, on PostgreSQL the plain table; ids sorted as they are', () => {
     const sqlite = repo.contributionRanked(lite, 'orders', days, compare, {}, none, false, 50).toSQL().sql
-    expect(sqlite.match(/from `orders` as `o` indexed by `orders_date_customer_sums`/g)).toHaveLength(2)
-    expect(sqlite).toContain('b.cents desc, b.customer_id)')
+    expect(sqlite.match(/from `customer_sales_sums` as `s` indexed by `customer_sales_sums_period`/g)).toHaveLength(2)
+    expect(sqlite).toContain('b.cents desc, b.customer_id rows between')
     const postgres = repo.contributionRanked(pg, 'payments', days, compare, {}, none, false, 50).toSQL().sql
-    expect(postgres).toContain('from "payments" as "o" where')
+    expect(postgres).toContain('from "customer_sales_sums" as "s" where')
     expect(idSortKey(pg, 'b.customer_id')).toBe('b.customer_id')
     expect(() => idSortKey(k, 'x); drop table y')).toThrow()
   })

@@ -18,21 +18,40 @@ const own: repo.ScopeFn = (q, col) => void q.where(col, id)
 const none: repo.ScopeFn = () => undefined
 
 describe('reports on SQL Server (compiled)', () => {
-  it('客户贡献分析: sums per customer over a day range, narrowed by a semi-join on the customers in scope', () => {
+  it('客户贡献分析: sums per customer from customer_sales_sums (whole years and months) and the edge days from the base table, narrowed by a semi-join on the customers in scope', () => {
+    // 本年: the year's row per customer, no aggregate
     const text = tsql(repo.amountsByCustomer(k, 'orders', days, filter, own, true))
-    expect(text).toMatch(/select \[o\]\.\[customer_id\] as \[customer_id\], sum\(o\.total_cents\) as cents from \[orders\] as \[o\] where \[o\]\.\[order_date\] >= @p0 and \[o\]\.\[order_date\] <= @p1 and \[o\]\.\[status\] in \(@p2, @p3, @p4\) and \[o\]\.\[deleted_at\] is null/)
-    expect(text).toMatch(/\[o\]\.\[customer_id\] in \(select \[fc\]\.\[id\] from \[customers\] as \[fc\] where \[fc\]\.\[deleted_at\] is null and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] in \(select \[id\] from \[users\] where \[team_id\] = @p\d+\) and \[fc\]\.\[region_id\] = @p\d+ and \[fc\]\.\[level_id\] = @p\d+\) group by \[o\]\.\[customer_id\]$/)
-    // company scope without filters: the orders alone (the covering index)
-    expect(tsql(repo.amountsByCustomer(k, 'payments', days, {}, none, false))).toBe(
-      'select [o].[customer_id] as [customer_id], sum(o.amount_cents) as cents from [payments] as [o]' +
-        ' where [o].[paid_date] >= @p0 and [o].[paid_date] <= @p1 and [o].[deleted_at] is null group by [o].[customer_id]',
+    expect(text).toMatch(/^select \[s\]\.\[customer_id\] as \[customer_id\], s\.order_cents as cents from \[customer_sales_sums\] as \[s\] where \[s\]\.\[period\] in \(@p0\) and \[s\]\.\[order_cents\] <> @p1 and /)
+    expect(text).toMatch(/\[s\]\.\[customer_id\] in \(select \[fc\]\.\[id\] from \[customers\] as \[fc\] where \[fc\]\.\[deleted_at\] is null and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] = @p\d+ and \[fc\]\.\[owner_id\] in \(select \[id\] from \[users\] where \[team_id\] = @p\d+\) and \[fc\]\.\[region_id\] = @p\d+ and \[fc\]\.\[level_id\] = @p\d+\)$/)
+    // custom days with edges: the months from the sums, the edge days from the payments (covering index), one UNION ALL summed per customer
+    const mixed = tsql(repo.amountsByCustomer(k, 'payments', { first: '2026-02-10', last: '2026-04-30' }, {}, none, false, { first: '2025-02-10', last: '2025-04-30' }))
+    expect(mixed).toBe(
+      'select [u].[customer_id] as [customer_id], cast(sum(u.cents) as bigint) as cents, cast(sum(u.compare_cents) as bigint) as compare_cents from (' +
+        'select [s].[customer_id] as [customer_id], case when s.period in (@p0, @p1) then s.payment_cents else 0 end as cents, case when s.period in (@p2, @p3) then s.payment_cents else 0 end as compare_cents' +
+        ' from [customer_sales_sums] as [s] where [s].[period] in (@p4, @p5, @p6, @p7) and [s].[payment_cents] <> @p8' +
+        ' union all select [o].[customer_id] as [customer_id], o.amount_cents as cents, 0 as compare_cents from [payments] as [o] where [o].[paid_date] >= @p9 and [o].[paid_date] <= @p10 and [o].[deleted_at] is null' +
+        ' union all select [o].[customer_id] as [customer_id], 0 as cents, o.amount_cents as compare_cents from [payments] as [o] where [o].[paid_date] >= @p11 and [o].[paid_date] <= @p12 and [o].[deleted_at] is null' +
+        ') as [u] group by [u].[customer_id]',
     )
+  })
+
+  it('the pieces of a range of days: whole years, whole months, edge days', () => {
+    expect(repo.salesPieces({ first: '2026-01-01', last: '2026-12-31' })).toEqual({ periods: ['2026'], edges: [] })
+    expect(repo.salesPieces({ first: '2026-12-01', last: '2026-12-31' })).toEqual({ periods: ['2026-12'], edges: [] })
+    expect(repo.salesPieces({ first: '2024-02-01', last: '2024-02-29' })).toEqual({ periods: ['2024-02'], edges: [] })
+    expect(repo.salesPieces({ first: '2025-02-01', last: '2025-02-27' })).toEqual({ periods: [], edges: [{ first: '2025-02-01', last: '2025-02-27' }] })
+    expect(repo.salesPieces({ first: '2026-11-30', last: '2026-12-06' })).toEqual({ periods: [], edges: [{ first: '2026-11-30', last: '2026-11-30' }, { first: '2026-12-01', last: '2026-12-06' }] })
+    expect(repo.salesPieces({ first: '2024-11-15', last: '2026-02-03' })).toEqual({
+      periods: ['2024-12', '2025', '2026-01'],
+      edges: [{ first: '2024-11-15', last: '2024-11-30' }, { first: '2026-02-01', last: '2026-02-03' }],
+    })
+    expect(repo.salesPieces({ first: '2026-03-05', last: '2026-03-20' })).toEqual({ periods: [], edges: [{ first: '2026-03-05', last: '2026-03-20' }] })
   })
 
   it('客户构成分析: per dimension value, the sales summed per customer first and joined to the customers', () => {
     expect(tsql(repo.customersByDimension(k, 'industry', filter, none))).toMatch(/^select \[c\]\.\[industry_id\] as \[k\], count\(\*\) as n from \[customers\] as \[c\] where .* group by \[c\]\.\[industry_id\]$/)
     const sales = tsql(repo.salesByDimension(k, 'level', days, {}, own))
-    expect(sales).toMatch(/^select \[c\]\.\[level_id\] as \[k\], sum\(s\.cents\) as cents from \(select \[o\]\.\[customer_id\] as \[customer_id\], sum\(o\.total_cents\) as cents from \[orders\] as \[o\] .* group by \[o\]\.\[customer_id\]\) as \[s\] inner join \[customers\] as \[c\] on \[c\]\.\[id\] = \[s\]\.\[customer_id\] where \[c\]\.\[deleted_at\] is null and \[c\]\.\[owner_id\] = @p\d+ group by \[c\]\.\[level_id\]$/)
+    expect(sales).toMatch(/^select \[c\]\.\[level_id\] as \[k\], sum\(s\.cents\) as cents from \(select \[s\]\.\[customer_id\] as \[customer_id\], s\.order_cents as cents from \[customer_sales_sums\] as \[s\] where .*\) as \[s\] inner join \[customers\] as \[c\] on \[c\]\.\[id\] = \[s\]\.\[customer_id\] where \[c\]\.\[deleted_at\] is null and \[c\]\.\[owner_id\] = @p\d+ group by \[c\]\.\[level_id\]$/)
   })
 
   it('客户服务分析: the SLA-breach CASE per type and urgency, sums and counts (no integer AVG), months in GROUP BY as in SELECT', () => {
@@ -83,10 +102,13 @@ describe('reports on SQL Server (compiled)', () => {
     expect(dayOfInstant(pg, 'i.occurred_at', -300).toQuery()).toBe(`to_char(("i"."occurred_at" at time zone 'UTC') + interval '-300 minutes', 'YYYY-MM-DD')`)
   })
 
-  it('SQLite reads the per-customer sums through the covering date index (INDEXED BY); the others plain', () => {
-    expect(repo.amountsByCustomer(lite, 'orders', days, {}, none, false).toSQL().sql).toMatch(/^select .* from `orders` as `o` indexed by `orders_date_customer_sums` where/)
-    expect(repo.amountsByCustomer(lite, 'payments', days, {}, none, false).toSQL().sql).toContain('from `payments` as `o` indexed by `payments_date_customer_amount`')
-    expect(repo.amountsByCustomer(pg, 'orders', days, {}, none, false).toSQL().sql).toContain('from "orders" as "o" where')
+  it('SQLite reads the sums through their period index and the edge days through the covering date index (INDEXED BY); the others plain', () => {
+    expect(repo.amountsByCustomer(lite, 'orders', days, {}, none, false).toSQL().sql).toMatch(/^select .* from `customer_sales_sums` as `s` indexed by `customer_sales_sums_period` where/)
+    const edges = { first: '2026-03-05', last: '2026-03-20' }
+    expect(repo.amountsByCustomer(lite, 'orders', edges, {}, none, false, edges).toSQL().sql).toContain('from `orders` as `o` indexed by `orders_date_customer_sums`')
+    expect(repo.amountsByCustomer(lite, 'payments', edges, {}, none, false, edges).toSQL().sql).toContain('from `payments` as `o` indexed by `payments_date_customer_amount`')
+    expect(repo.amountsByCustomer(pg, 'orders', edges, {}, none, false, edges).toSQL().sql).toContain('from "orders" as "o" where')
+    expect(repo.amountsByCustomer(pg, 'orders', days, {}, none, false).toSQL().sql).toContain('from "customer_sales_sums" as "s" where')
   })
 
   it('month buckets of timestamps per dialect, the offset written into the SQL (refused unless a whole UTC offset)', () => {

@@ -186,7 +186,7 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
           .as('g'),
       )
       .crossJoin(k.raw('t'))
-      .select(k.raw('? as kind', [kind]), 'g.customer_id', 'g.cents', 'g.compare_cents', k.raw('0 as rn'), k.raw('0 as cum'), ...totals)
+      .select(k.raw(`'${kind}' as kind`), 'g.customer_id', 'g.cents', 'g.compare_cents', k.raw('0 as rn'), k.raw('0 as cum'), ...totals)
   return k
     .with('b', amountsByCustomer(k, basis, days, f, scope, narrowed, compare))
     .with('t', k.from('b').select(k.raw('sum(case when b.cents <> 0 then 1 else 0 end) as cnt'), k.raw('sum(b.cents) as total'), k.raw('sum(b.compare_cents) as compare_total')))
