@@ -209,19 +209,17 @@ const DIMENSION_COLUMN: Record<CompositionDimension, string> = {
   level: 'level_id', region: 'region_id', industry: 'industry_id', nature: 'nature_id', size: 'size_id', source: 'source_id', category: 'category_id',
 }
 
-/** Customers in scope per value of the dimension. */
-export function customersByDimension(k: Knex, dim: CompositionDimension, f: CustomerFilter, scope: ScopeFn) {
+/**
+ * Per value of the dimension, in one pass over the customers in scope: how many, and their sales
+ * in the days (each customer's sum from amountsByCustomer left-joined: 本年 is one lookup of the
+ * year's row of customer_sales_sums per customer).
+ */
+export function compositionByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn) {
   const col = `c.${DIMENSION_COLUMN[dim]}`
-  return filterCustomers(k, k('customers as c'), 'c', f, scope).groupBy(col).select(`${col} as k`, k.raw('count(*) as n'))
-}
-
-/** Sales in the days of the customers in scope per value of the dimension (sums per customer first, then joined). */
-export function salesByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn) {
-  const col = `c.${DIMENSION_COLUMN[dim]}`
-  const perCustomer = amountsByCustomer(k, 'orders', days, {}, () => undefined, false).as('s')
-  return filterCustomers(k, k.from(perCustomer).join('customers as c', 'c.id', 's.customer_id'), 'c', f, scope)
+  const sums = amountsByCustomer(k, 'orders', days, {}, () => undefined, false).as('s')
+  return filterCustomers(k, k('customers as c').leftJoin(sums, 's.customer_id', 'c.id'), 'c', f, scope)
     .groupBy(col)
-    .select(`${col} as k`, k.raw('sum(s.cents) as cents'))
+    .select(`${col} as k`, k.raw('count(*) as n'), k.raw('sum(s.cents) as cents'))
 }
 
 // ---- 客户服务分析 -------------------------------------------------------------------------------

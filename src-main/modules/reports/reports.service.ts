@@ -138,14 +138,14 @@ function parseDays(d: repo.DayRange): Days {
 
 export async function reportsComposition(ctx: ServiceContext, input: CompositionIn): Promise<CompositionReport> {
   const f = await frameOf(ctx, input)
-  const [counts, sales] = await Promise.all([
-    repo.customersByDimension(f.k, input.dimension, f.filter, f.scopeFn),
-    repo.salesByDimension(f.k, input.dimension, f.days, f.filter, f.scopeFn),
-  ])
+  const rows = (await repo.compositionByDimension(f.k, input.dimension, f.days, f.filter, f.scopeFn)) as repo.Row[]
   const slices = new Map<string, { id: string | null; customers: number; salesCents: number }>()
   const slice = (id: string | null) => slices.get(String(id)) ?? slices.set(String(id), { id, customers: 0, salesCents: 0 }).get(String(id))!
-  for (const r of counts as repo.Row[]) slice(idOrNull(r.k)).customers += n(r.n)
-  for (const r of sales as repo.Row[]) slice(idOrNull(r.k)).salesCents += n(r.cents)
+  for (const r of rows) {
+    const x = slice(idOrNull(r.k))
+    x.customers += n(r.n)
+    x.salesCents += n(r.cents)
+  }
   const list = [...slices.values()].sort((a, b) => b.customers - a.customers || b.salesCents - a.salesCents || String(a.id).localeCompare(String(b.id)))
   return {
     ...head(f), dimension: input.dimension,
