@@ -8,7 +8,7 @@
 // the per-customer sums computed here from the rows. SQLite, PostgreSQL, mssql id mode.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { insertRows } from '../../src-main/db/dialect'
+import { insertRows, withWorkMem } from '../../src-main/db/dialect'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
 import { draft, expectSalesSumsExact, walk } from './orders.fixtures'
@@ -139,5 +139,16 @@ describeEachDb('reports: customer_sales_sums kept by triggers', (dialect) => {
     await expectExact()
     const r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'year' })
     expect(r.rows.find((x) => x.customerId === owner.id)?.cents).toBe(a.totalCents)
+  })
+
+  it('withWorkMem: PostgreSQL runs the read with its own work_mem for that transaction only; SQLite as it is', async () => {
+    const k = t.app.db.knex
+    const show = async (q: typeof k) => String(((await q.raw('show work_mem')) as { rows: Array<{ work_mem: string }> }).rows[0]!.work_mem)
+    if (dialect === 'postgres') {
+      const before = await show(k)
+      expect(await withWorkMem(k, 32, (q) => show(q))).toBe('32MB')
+      expect(await show(k)).toBe(before)
+      await expect(withWorkMem(k, 0, async () => 1)).rejects.toThrow('work_mem out of range')
+    } else expect(await withWorkMem(k, 32, async (q) => q === k)).toBe(true)
   })
 })

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { dayOfInstant, fromIndexed, idSortKey, monthOfInstant } from '../../db/dialect'
+import { dayOfInstant, fromIndexed, idSortKey, monthOfInstant, withWorkMem } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -196,6 +196,10 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
     .select(k.raw("'rank' as kind"), 'r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', ...totals)
     .unionAll([movers('up'), movers('down'), k.from('t').select(k.raw("'total' as kind"), k.raw('null as customer_id'), k.raw('0 as cents'), k.raw('0 as compare_cents'), k.raw('0 as rn'), k.raw('0 as cum'), ...totals)])
 }
+
+/** contributionRanked's rows; on PostgreSQL with 32 MB of work_mem (its sort of every customer with an amount stays in memory). */
+export const contributionRows = (k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number): Promise<Row[]> =>
+  withWorkMem(k, 32, async (t) => (await contributionRanked(t, basis, days, compare, f, scope, narrowed, limit)) as Row[])
 
 /** Code, name and owner's name of some customers (ranked rows, movers). */
 export const customerLabels = (k: Knex, ids: string[]): Promise<Row[]> =>

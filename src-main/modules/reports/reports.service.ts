@@ -80,7 +80,7 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
   // ranks, shares, the 20/80 curve and the movers are worked out in SQL (contributionRanked):
   // only the rows shown come back, not one per customer
-  const got = (await repo.contributionRanked(f.k, input.basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, input.limit)) as repo.Row[]
+  const got = await repo.contributionRows(f.k, input.basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, input.limit)
   const picked = got.map((r) => ({
     kind: String(r.kind), id: r.customer_id == null ? '' : String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum),
   }))
