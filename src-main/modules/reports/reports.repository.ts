@@ -7,7 +7,7 @@
 import type { Knex } from 'knex'
 import { COUNTED_STATUSES } from '../../contract/orders'
 import type { CompositionDimension, ContributionBasis } from '../../contract/reports'
-import { dayOfInstant, fromIndexed, idSortKey, monthOfInstant, withWorkMem } from '../../db/dialect'
+import { dayOfInstant, dialectOf, fromIndexed, idSortKey, monthOfInstant, withWorkMem } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -129,9 +129,11 @@ export function amountsByCustomer(k: Knex, basis: ContributionBasis, days: DayRa
   )
   if (!edges.length) {
     if (!compare && periods.length === 1) return sums().select('s.customer_id as customer_id', k.raw(`${col} as cents`))
-    if (now.periods.length === 1 && cmp.periods.length === 1 && now.periods[0] !== cmp.periods[0]) {
+    if (now.periods.length === 1 && cmp.periods.length === 1 && now.periods[0] !== cmp.periods[0] && dialectOf(k) !== 'sqlite') {
       // one period each (本年, 本月, …): the two ranges of the period index joined on the customer,
-      // no aggregate (each holds one row per customer)
+      // no aggregate (each holds one row per customer). Not on SQLite: its FULL JOIN of two
+      // subqueries scans the second for every row of the first; it sums both ranges per customer
+      // (one temp B-tree) below.
       const side = (period: string) => onCustomers(k, fromIndexed(k, 'customer_sales_sums', 's', 'customer_sales_sums_period').where('s.period', period).where(col, '<>', 0), 's.customer_id', f, scope, narrowed).select('s.customer_id', k.raw(`${col} as cents`))
       return k
         .from(side(now.periods[0]!).as('n'))
