@@ -306,6 +306,12 @@ export function whereEquals(db: Knex, q: Knex.QueryBuilder, column: string, valu
   return q.where(column, value as Knex.Value)
 }
 
+/** `column IN (values)`; with `unindexed`, written on SQLite so no index serves it (as whereEquals); elsewhere plain. */
+export function whereAmong(db: Knex, q: Knex.QueryBuilder, column: string, values: readonly string[], o: { unindexed?: boolean } = {}): Knex.QueryBuilder {
+  if (o.unindexed && dialectOf(db) === 'sqlite') return q.whereRaw(`coalesce(??, ??) in (${values.map(() => '?').join(', ')})`, [column, column, ...values])
+  return q.whereIn(column, values as string[])
+}
+
 /** Escapes LIKE wildcards (and SQL Server's [ ]) so user text matches literally. */
 export function likePattern(value: string, mode: 'contains' | 'prefix' = 'contains'): string {
   const escaped = value.replace(/[\\%_[]/g, (c) => '\\' + c)
