@@ -12,6 +12,40 @@ import { logError } from '../shared/log'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
 
+/**
+ * One run of the jobs, one after another, each failure logged and the next still run. Each job
+ * commits in chunks and yields between them, so requests arriving meanwhile (the first page
+ * after `crm serve` printed its URL) are answered all through it.
+ */
+export async function runBackgroundJobs(app: AppContext): Promise<void> {
+  try {
+    await evaluateReminders(app)
+  } catch (e) {
+    logError('reminder evaluation failed', e)
+  }
+  try {
+    // 公海 rules: returns to the pool and 公海预警, after the reminders (their last contacts are fresh)
+    await evaluatePool(app)
+  } catch (e) {
+    logError('pool rule evaluation failed', e)
+  }
+  try {
+    await purgeDeletedFiles(app)
+  } catch (e) {
+    logError('attachment clean-up failed', e)
+  }
+  try {
+    await dailyChurnCheck(app)
+  } catch (e) {
+    logError('churn check failed', e)
+  }
+  try {
+    await runDueBackup(app) // notes and logs its own failures
+  } catch (e) {
+    logError('automatic backup failed', e)
+  }
+}
+
 /** `getApp` is read on every run, so a context swapped in later (database reachable again) is used. */
 export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMINDER_EVALUATION_MS): () => void {
   let running = false
@@ -20,30 +54,7 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
     if (running || app.unreachable) return
     running = true
     try {
-      await evaluateReminders(app)
-    } catch (e) {
-      logError('reminder evaluation failed', e)
-    }
-    try {
-      // 公海 rules: returns to the pool and 公海预警, after the reminders (their last contacts are fresh)
-      await evaluatePool(app)
-    } catch (e) {
-      logError('pool rule evaluation failed', e)
-    }
-    try {
-      await purgeDeletedFiles(app)
-    } catch (e) {
-      logError('attachment clean-up failed', e)
-    }
-    try {
-      await dailyChurnCheck(app)
-    } catch (e) {
-      logError('churn check failed', e)
-    }
-    try {
-      await runDueBackup(app) // notes and logs its own failures
-    } catch (e) {
-      logError('automatic backup failed', e)
+      await runBackgroundJobs(app)
     } finally {
       running = false
     }

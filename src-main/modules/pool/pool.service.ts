@@ -10,7 +10,7 @@ import type { AppContext, ServiceContext } from '../context'
 import type { PoolEvalResult, PoolRules, PoolRulesInput } from '../../contract/pool'
 import { forbidden, notFound, ruleError, fieldError } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
-import { nextVersion } from '../../db/tx'
+import { nextVersion, yieldToWaitingWork } from '../../db/tx'
 import { inScope, requirePerm } from '../auth/permissions'
 import { fillMissingKeys, moveFromPool, moveToPool, ownedCount, poolCustomersList, poolRowsOf, type ListQuery, type PoolRow } from '../customers/customers.service'
 import { syncPoolWarnings, type PoolWarning } from '../reminders/pool-warnings.service'
@@ -203,6 +203,8 @@ async function evaluateOnce(app: Pick<AppContext, 'db' | 'clock'>): Promise<Pool
     const n = await k.transaction((trx) => fillMissingKeys(trx, POOL_CHUNK))
     keysFilled += n
     if (n < POOL_CHUNK) break
+    // waiting work (a user's request) first: on SQLite the chunks would otherwise run back to back on the event loop
+    await yieldToWaitingWork(k, app.db.dialect)
   }
   const rules = await loadRules(k)
   const now = app.clock.now()
@@ -234,6 +236,7 @@ async function evaluateOnce(app: Pick<AppContext, 'db' | 'clock'>): Promise<Pool
       })
       returned += n
       if (n < POOL_CHUNK) break
+      await yieldToWaitingWork(k, app.db.dialect)
     }
   }
 
