@@ -154,8 +154,10 @@ export function contactPolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
 
 /** Customers of the policy whose last order is on or before `lastOrderBy` without a reminder of that occasion. */
 export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
+  // a slice read by its id range, as the 联系策略 candidates (the policy's index: all its customers per slice)
+  const bySlice = !!ids && !Array.isArray(ids)
   const q = db('customers as c')
-    .where('c.purchase_policy_id', policyId)
+    .where((w) => whereEquals(db, w, 'c.purchase_policy_id', policyId, { unindexed: bySlice }))
     .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.owner_id')
     .whereNotNull('c.last_order_date')
@@ -223,7 +225,7 @@ export function escalationCandidates(
     .join('users as ou', 'ou.id', 'c.owner_id')
     .where('ou.team_id', teamId)
     .whereNot('c.owner_id', supervisorId)
-    .where('c.purchase_policy_id', policyId)
+    .where((w) => whereEquals(db, w, 'c.purchase_policy_id', policyId, { unindexed: !!ids && !Array.isArray(ids) }))
     .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
