@@ -36,6 +36,7 @@ import * as m20261206003410 from './20261206003410_list-page-covers'
 import * as m20261206003600 from './20261206003600_bulk-load-suspended'
 import * as m20261206004400 from './20261206004400_drop-customers-updated-at-index'
 import * as m20261206005100 from './20261206005100_customers-deleted-ids'
+import * as m20261206005200 from './20261206005200_briefing-owner-day'
 import * as m20261206005300 from './20261206005300_customer-sales-sums'
 
 export interface Migration {
@@ -80,5 +81,6 @@ export const migrations: Migration[] = [
   { name: '20261206003600_bulk-load-suspended', up: m20261206003600.up, down: m20261206003600.down },
   { name: '20261206004400_drop-customers-updated-at-index', up: m20261206004400.up, down: m20261206004400.down },
   { name: '20261206005100_customers-deleted-ids', up: m20261206005100.up, down: m20261206005100.down },
+  { name: '20261206005200_briefing-owner-day', up: m20261206005200.up, down: m20261206005200.down },
   { name: '20261206005300_customer-sales-sums', up: m20261206005300.up, down: m20261206005300.down },
 ]

@@ -31,6 +31,11 @@ export async function customerCounts(
 ): Promise<{ created: number[]; forgotten: number[] }> {
   const q = liveCustomers(db)
   scope(q)
+  // only creation counts (the 简报's partial edge days): read just the customers created in their span
+  if (!since.length && ranges.length) {
+    q.where('c.created_at', '>=', ranges.reduce((a, r) => (r.from < a ? r.from : a), ranges[0].from))
+    q.where('c.created_at', '<', ranges.reduce((a, r) => (r.to > a ? r.to : a), ranges[0].to))
+  }
   const cols: Knex.Raw[] = []
   ranges.forEach((r, i) => cols.push(db.raw('sum(case when c.created_at >= ? and c.created_at < ? then 1 else 0 end) as ??', [r.from, r.to, `created_${i}`])))
   since.forEach((at, i) =>

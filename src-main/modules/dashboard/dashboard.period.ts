@@ -63,3 +63,36 @@ export const todayIn = (now: Date, zone: Zone): LocalDate => {
   const l = toLocal(now, zone)
   return { y: l.y, m: l.m, d: l.d }
 }
+
+const DAY_MS = 86_400_000
+type Range = { from: string; to: string }
+
+/**
+ * A range of instants as the whole UTC days inside it ([first, end) as 'YYYY-MM-DD', null when
+ * none) and the partial days at its edges (instants; at most two, each under a day) — what the
+ * 简报's per-day summary answers and what is left to count from the base tables.
+ */
+export function splitUtcDays(r: Range): { days: { first: string; end: string } | null; edges: Range[] } {
+  const f = Date.parse(r.from)
+  const t = Date.parse(r.to)
+  const a = Math.ceil(f / DAY_MS) * DAY_MS
+  const b = Math.floor(t / DAY_MS) * DAY_MS
+  if (a >= b) return { days: null, edges: f < t ? [r] : [] }
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const edges: Range[] = []
+  if (f < a) edges.push({ from: r.from, to: iso(a) })
+  if (b < t) edges.push({ from: iso(b), to: r.to })
+  return { days: { first: iso(a).slice(0, 10), end: iso(b).slice(0, 10) }, edges }
+}
+
+/** Ranges grouped so each group spans at most two days (one base-table read each, over a short span). */
+export function nearbyGroups(ranges: Range[]): Range[][] {
+  const sorted = [...ranges].sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0))
+  const groups: Range[][] = []
+  for (const r of sorted) {
+    const g = groups[groups.length - 1]
+    if (g && Date.parse(r.to) - Date.parse(g[0].from) <= 2 * DAY_MS) g.push(r)
+    else groups.push([r])
+  }
+  return groups
+}

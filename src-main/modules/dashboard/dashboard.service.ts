@@ -18,8 +18,9 @@ import { targetsDashboard } from '../targets/targets.service'
 import { customersToContact, remindersCentre } from '../reminders/reminders.service'
 import { appZone } from '../reminders/system-reminders.service'
 import { addDays, startOfDay, zoneOf } from '../reminders/tz'
-import { periodDays, rangeOf, todayIn, weekOf } from './dashboard.period'
-import { findLayout, insertLayout, updateLayout } from './dashboard.repository'
+import { nearbyGroups, periodDays, rangeOf, splitUtcDays, todayIn, weekOf } from './dashboard.period'
+import { findLayout, insertLayout, sumBriefingDays, updateLayout, type BriefingColumn } from './dashboard.repository'
+import { applyScope, narrowerScope, requirePerm } from '../auth/permissions'
 
 type In = z.output<typeof OverviewInput>
 
@@ -92,13 +93,35 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     const r = await customersToContact(c, { ...clientZone, ...page })
     return { total: r.total, items: r.items }
   }
-  // one pass over customers answers both 新增客户 and 遗忘客户 when both cards are asked for
+  // 新增客户, 新增联系人 and 跟进记录: the whole UTC days of each period from the kept per-owner-and-day
+  // sums (briefing_owner_day, kept by triggers on every write), the partial days at its edges
+  // (local midnight ≠ UTC midnight; at most a day at each end) counted from the base tables by
+  // the areas' services — one read per group of nearby edges, each over a day or two
+  type Range = { from: string; to: string }
+  const split = ranges.map(splitUtcDays)
+  const edges = split.flatMap((s) => s.edges)
+  const groups = nearbyGroups(edges)
+  const perEdge = async (count: (rs: Range[]) => Promise<number[]>): Promise<Map<Range, number>> => {
+    const counted = await Promise.all(groups.map((g) => count(g)))
+    return new Map(groups.flatMap((g, gi) => g.map((r, i): [Range, number] => [r, counted[gi]![i]!])))
+  }
+  const viaDays = async (scope: DataScope, col: BriefingColumn, edgeCounts: () => Promise<Map<Range, number>>): Promise<number[]> => {
+    const [sums, byEdge] = await Promise.all([sumBriefingDays(k, (q) => applyScope(q, k, c.actor, scope, 'b.owner_id'), col, split.map((s) => s.days)), edgeCounts()])
+    return split.map((s, i) => sums[i]! + s.edges.reduce((a, e) => a + byEdge.get(e)!, 0))
+  }
+  // one pass over customers answers 遗忘客户 (and the 新增客户 of the edge days) when that card is asked for
   let customerCounts: Promise<{ created: number[]; forgotten: number[] }> | null = null
   const customers = () =>
     (customerCounts ??= customersDashboardCounts(c, {
-      ranges: want.has('briefing') ? ranges : [],
+      ranges: want.has('briefing') ? edges : [],
       notContactedSince: want.has('forgotten') ? forgottenBefore : [],
     }))
+  const newCustomers = () =>
+    viaDays(requirePerm(c.actor, 'customers', 'view'), 'customers', async () => {
+      if (!want.has('forgotten')) return perEdge((rs) => customersDashboardCounts(c, { ranges: rs, notContactedSince: [] }).then((r) => r.created))
+      const created = (await customers()).created
+      return new Map(edges.map((e, i) => [e, created[i]!]))
+    })
   const briefing = async () => {
     const metric = async (key: BriefingMetric['key'], f: () => Promise<number[]>): Promise<BriefingMetric | null> => {
       const n = await guard(f)
@@ -108,9 +131,10 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     let sales: Promise<Array<{ orders: number; salesCents: number; paymentsCents: number }>> | null = null
     const orders = () => (sales ??= ordersBriefing(c, [current, previous]))
     const metrics = await Promise.all([
-      metric('newCustomers', async () => (await customers()).created),
-      metric('newContacts', () => contactsCreatedCounts(c, ranges)),
-      metric('interactions', () => interactionsCountIn(c, ranges)),
+      metric('newCustomers', newCustomers),
+      metric('newContacts', () =>
+        viaDays(narrowerScope(requirePerm(c.actor, 'contacts', 'view'), requirePerm(c.actor, 'customers', 'view')), 'contacts', () => perEdge((rs) => contactsCreatedCounts(c, rs)))),
+      metric('interactions', () => viaDays(requirePerm(c.actor, 'interactions', 'view'), 'interactions', () => perEdge((rs) => interactionsCountIn(c, rs)))),
       metric('newOpportunities', () => opportunitiesCreatedCounts(c, ranges)),
       metric('orders', async () => (await orders()).map((x) => x.orders)),
       metric('orderAmount', async () => (await orders()).map((x) => x.salesCents)),
