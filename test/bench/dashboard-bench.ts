@@ -1,4 +1,4 @@
-// npm run bench:dashboard [-- --customers 100000] [--interactions 1000000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse] [--generate-only]
+// npm run bench:dashboard [-- --customers 100000] [--pg-db NAME] [--interactions 1000000] [--runs 10] [--dialect sqlite|postgres|both] [--reuse] [--generate-only]
 // Builds a database with N customers (created over three years, last follow-ups spread, a fifth
 // with a 联系策略), 1.5 contacts each (half with a birthday, a tenth of those 农历), M
 // interactions over two years, a promise on every tenth, 20,000 opportunities and the staff's
@@ -7,7 +7,7 @@
 // dashboard.overview (every card, 本月) through dispatch() — zod, session, each area's service,
 // SQL — for the supervisor (team), the administrator (company) and an account manager (own),
 // and each card alone for the supervisor. SQLite always; PostgreSQL when CRM_TEST_PG_URL is set
-// (database crm_bench_dash, rebuilt unless --reuse). Target: under 300 ms.
+// (database crm_bench_dash or --pg-db NAME, rebuilt unless --reuse). Target: under 300 ms.
 import os from 'node:os'
 import path from 'node:path'
 import fs from 'node:fs'
@@ -34,6 +34,7 @@ const M = Number(arg('interactions', '1000000'))
 const RUNS = Number(arg('runs', '10'))
 const REUSE = process.argv.includes('--reuse')
 const GENERATE_ONLY = process.argv.includes('--generate-only')
+const PG_DB = arg('pg-db', 'crm_bench_dash')
 const PG_URL = process.env.CRM_TEST_PG_URL ?? ''
 const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
@@ -163,7 +164,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
     if (!REUSE) fs.rmSync(dataDir, { recursive: true, force: true })
     fs.mkdirSync(dataDir, { recursive: true })
     db = { dialect: 'sqlite', file: path.join(dataDir, 'crm.sqlite') }
-  } else db = await benchPgConfig('crm_bench_dash', REUSE)
+  } else db = await benchPgConfig(PG_DB, REUSE)
   const app = await openApp({ db, dataDir })
   const k = app.db.knex
   let generated: number | null = null
@@ -209,7 +210,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   ]
   const rows: string[] = []
   let worst = 0
-  const server = () => (dialect === 'postgres' ? pgServerCpuMs('crm_bench_dash') : 0)
+  const server = () => (dialect === 'postgres' ? pgServerCpuMs(PG_DB) : 0)
   for (const [name, who, input] of cases) {
     const times: number[] = []
     const cpu: number[] = []

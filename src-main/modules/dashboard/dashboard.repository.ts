@@ -22,16 +22,22 @@ export type BriefingColumn = 'customers' | 'contacts' | 'interactions'
  * none), for the owners `scope` lets through (a filter on b.owner_id). A few hundred rows at most:
  * the team's owners × the days (primary key owner_id, day; company scope: the day index).
  */
-export async function sumBriefingDays(
+export function briefingDaysQuery(
   db: Knex, scope: (q: Knex.QueryBuilder) => void, col: BriefingColumn, spans: Array<{ first: string; end: string } | null>,
-): Promise<number[]> {
+): Knex.QueryBuilder | null {
   const live = spans.filter((s): s is { first: string; end: string } => !!s)
-  if (!live.length) return spans.map(() => 0)
+  if (!live.length) return null
   const lo = live.reduce((a, s) => (s.first < a ? s.first : a), live[0].first)
   const hi = live.reduce((a, s) => (s.end > a ? s.end : a), live[0].end)
   const q = db('briefing_owner_day as b').where('b.day', '>=', lo).where('b.day', '<', hi)
   scope(q)
-  const row: Row =
-    (await q.first(spans.map((s, i) => (s ? db.raw('sum(case when b.day >= ? and b.day < ? then ?? else 0 end) as ??', [s.first, s.end, `b.${col}`, `n_${i}`]) : db.raw('0 as ??', [`n_${i}`]))))) ?? {}
+  return q.first(spans.map((s, i) => (s ? db.raw('sum(case when b.day >= ? and b.day < ? then ?? else 0 end) as ??', [s.first, s.end, `b.${col}`, `n_${i}`]) : db.raw('0 as ??', [`n_${i}`]))))
+}
+
+export async function sumBriefingDays(
+  db: Knex, scope: (q: Knex.QueryBuilder) => void, col: BriefingColumn, spans: Array<{ first: string; end: string } | null>,
+): Promise<number[]> {
+  const q = briefingDaysQuery(db, scope, col, spans)
+  const row: Row = (q ? await q : undefined) ?? {}
   return spans.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
