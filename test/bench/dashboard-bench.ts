@@ -202,11 +202,19 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   const cases: Case[] = [
     ['overview, supervisor (team = all customers), 本月', sup, { scope: 'team', period: 'month' }],
     ['overview, supervisor, 本周', sup, { scope: 'team', period: 'week' }],
+    ['overview, supervisor, 本季', sup, { scope: 'team', period: 'quarter' }],
     ['overview, supervisor, 本年', sup, { scope: 'team', period: 'year' }],
     ['overview, administrator (company), 本月', admin, { scope: 'all', period: 'month' }],
+    ['overview, administrator, 本周', admin, { scope: 'all', period: 'week' }],
+    ['overview, administrator, 本季', admin, { scope: 'all', period: 'quarter' }],
+    ['overview, administrator, 本年', admin, { scope: 'all', period: 'year' }],
     ['overview, account manager (own), 本月', mgr, { scope: 'own', period: 'month' }],
     ...DASHBOARD_CARDS.map((c): Case => [`  card ${c} alone, supervisor, 本月`, sup, { scope: 'team', period: 'month', cards: [c] }]),
     ...DASHBOARD_CARDS.map((c): Case => [`  card ${c} alone, administrator (company), 本月`, admin, { scope: 'all', period: 'month', cards: [c] }]),
+    ...(['briefing', 'funnel', 'performance'] as const).flatMap((c): Case[] => [
+      [`  card ${c} alone, supervisor, 本年`, sup, { scope: 'team', period: 'year', cards: [c] }],
+      [`  card ${c} alone, administrator (company), 本年`, admin, { scope: 'all', period: 'year', cards: [c] }],
+    ]),
   ]
   const rows: string[] = []
   let worst = 0
@@ -241,7 +249,7 @@ async function measure(dialect: 'sqlite' | 'postgres') {
   console.log(`\n### ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} — ${Object.entries(sizes).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')}`)
   if (generated !== null) console.log(`generated in ${generated.toFixed(0)} s`)
   console.log(`${RUNS} runs each after 2 warm-ups; machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`)
-  console.log('app CPU: this process (on SQLite all the work); server CPU: the PostgreSQL backends of crm_bench_dash (/proc, 10 ms ticks)')
+  console.log(`app CPU: this process (on SQLite all the work); server CPU: the PostgreSQL backends of ${PG_DB} (/proc, 10 ms ticks)`)
   console.log('| request | median ms | max ms | app CPU ms (median) | server CPU ms (median) | load (1 min) |')
   console.log('|---|---:|---:|---:|---:|---:|')
   for (const r of rows) console.log(r)
