@@ -224,6 +224,8 @@ export const FunnelInput = z.strictObject({
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
   groupBy: z.enum(['manager', 'team']).default('manager'),
+  /** narrows the caller's scope (a 工作台 card's link: the funnel the card showed); never widens */
+  scope: DataScope.optional(),
 })
 export type FunnelInput = z.input<typeof FunnelInput>
 

@@ -2,7 +2,7 @@
 // 销售业绩 table (target vs actual, completion rate). Actual = the sales (approved, shipped,
 // completed orders) dated in the period, or the payments received in it (`basis`).
 import { z } from 'zod'
-import { BaseVersion, call, Id, IsoDate, IsoDateTime, Ok, versionWithId } from './common'
+import { BaseVersion, call, DataScope, Id, IsoDate, IsoDateTime, Ok, versionWithId } from './common'
 import { Cents } from './products'
 
 export const PeriodType = z.enum(['month', 'quarter', 'year'])
@@ -72,6 +72,8 @@ export const PerformanceInput = z.strictObject({
   periodStart: IsoDate,
   basis: TargetBasis.default('orders'),
   teamId: Id.optional(),
+  /** narrows the caller's scope (a 工作台 card's link: the figures the card showed); never widens */
+  scope: DataScope.optional(),
 })
 export type PerformanceInput = z.input<typeof PerformanceInput>
 

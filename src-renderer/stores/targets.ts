@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { CallInput } from '@contract/index'
+import type { DataScope } from '@contract/common'
 import type { PeriodType, TargetBasis } from '@contract/targets'
 import { api } from '../api/client'
 
@@ -18,7 +19,8 @@ export const useTargetsStore = defineStore('targets', () => {
   const basis = ref<TargetBasis>('orders')
   const year = ref(new Date().getFullYear())
 
-  const performance = () => api.targets.performance({ periodType: periodType.value, periodStart: periodStart.value, basis: basis.value })
+  /** `scope` narrows the caller's (a 工作台 link's) */
+  const performance = (scope?: DataScope) => api.targets.performance({ periodType: periodType.value, periodStart: periodStart.value, basis: basis.value, ...(scope ? { scope } : {}) })
   const list = (input: CallInput<'targets', 'list'>) => api.targets.list(input)
   const save = (input: CallInput<'targets', 'save'>) => api.targets.save(input)
   const remove = (id: string, version: number) => api.targets.remove({ id, version })

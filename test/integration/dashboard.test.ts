@@ -257,16 +257,18 @@ describeEachDb('dashboard', (dialect) => {
     }
   })
 
-  it('each briefing and 遗忘客户 link opens a list whose total is the count, in every scope the user may pick (the link carries the scope)', async () => {
+  it('each briefing, 遗忘客户, 销售漏斗 and 业绩指标 link (and the team 已逾期 one) opens a list whose total is the count, in every scope the user may pick (the link carries the scope)', async () => {
     // the lists and filters DashboardView's links open: the customer list by 负责人 / 团队, the other
     // lists narrowed by `scope`; 新增联系人 the 联系人 list
     let narrowed = 0
+    let funnelNarrowed = 0
+    let perfNarrowed = 0
     for (const who of [w.mgrA1, w.supA, w.admin]) {
       const me = (await t.call(who.key, 'auth', 'me', {}))!
       const first = await overview(who.key, { period: 'month', cards: ['briefing'] })
       for (const scope of first.scopes) {
         for (const period of ['month', 'year'] as const) {
-          const o = await overview(who.key, { period, scope, cards: ['briefing', 'forgotten'] })
+          const o = await overview(who.key, { period, scope, cards: ['briefing', 'forgotten', 'funnel', 'performance', 'todos'] })
           expect(o.scope).toBe(scope)
           const m = metric(o)
           const byOwner = scope === 'own' ? { ownerId: me.userId } : scope === 'team' ? { teamId: me.teamId! } : {}
@@ -288,16 +290,31 @@ describeEachDb('dashboard', (dialect) => {
             const list = await t.call(who.key, 'customers', 'list', { filter: { notContactedSince: b.before, ...byOwner } })
             expect([label, b.days, list.total]).toEqual([label, b.days, b.count])
           }
+          // 销售漏斗 / 业绩指标 查看全部: the funnel of the card's days and the 销售业绩 of its period, both narrowed by `scope`
+          const funnel = await t.call(who.key, 'opportunities', 'funnel', { from: o.period.from, to: o.period.to, groupBy: 'manager', ...narrow })
+          expect([label, 'funnel', funnel.total, funnel.won, funnel.amountCents]).toEqual([label, 'funnel', o.funnel!.total, o.funnel!.won, o.funnel!.amountCents])
+          const perf = await t.call(who.key, 'targets', 'performance', { periodType: o.performance!.periodType, periodStart: o.performance!.periodStart, ...narrow })
+          expect([label, 'performance', perf.totalActualCents]).toEqual([label, 'performance', o.performance!.actualCents])
+          // the team 已逾期 link opens the 待办中心 whose team card counts the same
+          if (o.todos!.teamOverdueCount !== null) {
+            expect([label, 'team overdue', (await t.call(who.key, 'reminders', 'centre', {})).teamOverdueCount]).toEqual([label, 'team overdue', o.todos!.teamOverdueCount])
+          }
           // the scope matters here: without it the list would show more than the card
           if (scope !== 'all') {
             const wide = (await t.call(who.key, 'contacts', 'search', { ...created })).total
             const wideOrders = (await t.call(who.key, 'orders', 'list', { filter: dates })).total
             if (wide !== m.newContacts![0] || wideOrders !== m.orders![0]) narrowed++
+            const wideFunnel = (await t.call(who.key, 'opportunities', 'funnel', { from: o.period.from, to: o.period.to, groupBy: 'manager' })).total
+            const widePerf = (await t.call(who.key, 'targets', 'performance', { periodType: o.performance!.periodType, periodStart: o.performance!.periodStart })).totalActualCents
+            if (wideFunnel !== o.funnel!.total) funnelNarrowed++
+            if (widePerf !== o.performance!.actualCents) perfNarrowed++
           }
         }
       }
     }
     expect(narrowed).toBeGreaterThan(0)
+    expect(funnelNarrowed).toBeGreaterThan(0)
+    expect(perfNarrowed).toBeGreaterThan(0)
     // a link never widens: a 客户经理 asking for the team still sees only own
     const own = (await t.call(w.mgrA1.key, 'contacts', 'search', { scope: 'own' })).total
     expect((await t.call(w.mgrA1.key, 'contacts', 'search', { scope: 'team' })).total).toBe(own)

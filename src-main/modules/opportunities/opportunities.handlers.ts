@@ -23,5 +23,5 @@ export const opportunitiesHandlers: AreaHandlers<'opportunities'> = {
   recordResult: (c, i) => opportunitiesRecordResult(svc(c), i),
   close: (c, i) => opportunitiesClose(svc(c), i),
   board: (c, i) => opportunitiesBoard(svc(c), i),
-  funnel: (c, i) => opportunitiesFunnel(svc(c), i),
+  funnel: (c, { scope, ...i }) => opportunitiesFunnel(svc(c), { ...i, within: scope }),
 }
