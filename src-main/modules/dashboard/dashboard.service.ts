@@ -11,7 +11,7 @@ import { nextVersion } from '../../db/tx'
 import { recordAudit } from '../audit/audit.service'
 import { customersDashboardCounts } from '../customers/customers.service'
 import { contactsBirthdaysOn, contactsCreatedCounts } from '../contacts/contacts.service'
-import { interactionsCountIn, promisesOverdue } from '../interactions/interactions.service'
+import { interactionsCountInGroups, promisesOverdue } from '../interactions/interactions.service'
 import { opportunitiesCreatedCounts, opportunitiesFunnel } from '../opportunities/pipeline.service'
 import { ordersBriefing } from '../orders/orders.service'
 import { targetsDashboard } from '../targets/targets.service'
@@ -101,10 +101,11 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
   const split = ranges.map(splitUtcDays)
   const edges = split.flatMap((s) => s.edges)
   const groups = nearbyGroups(edges)
-  const perEdge = async (count: (rs: Range[]) => Promise<number[]>): Promise<Map<Range, number>> => {
-    const counted = await Promise.all(groups.map((g) => count(g)))
+  const perEdge = async (countGroups: (gs: Range[][]) => Promise<number[][]>): Promise<Map<Range, number>> => {
+    const counted = await countGroups(groups)
     return new Map(groups.flatMap((g, gi) => g.map((r, i): [Range, number] => [r, counted[gi]![i]!])))
   }
+  const eachGroup = (count: (rs: Range[]) => Promise<number[]>) => (gs: Range[][]) => Promise.all(gs.map((g) => count(g)))
   const viaDays = async (scope: DataScope, col: BriefingColumn, edgeCounts: () => Promise<Map<Range, number>>): Promise<number[]> => {
     const [sums, byEdge] = await Promise.all([sumBriefingDays(k, (q) => applyScope(q, k, c.actor, scope, 'b.owner_id'), col, split.map((s) => s.days)), edgeCounts()])
     return split.map((s, i) => sums[i]! + s.edges.reduce((a, e) => a + byEdge.get(e)!, 0))
@@ -118,7 +119,7 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     }))
   const newCustomers = () =>
     viaDays(requirePerm(c.actor, 'customers', 'view'), 'customers', async () => {
-      if (!want.has('forgotten')) return perEdge((rs) => customersDashboardCounts(c, { ranges: rs, notContactedSince: [] }).then((r) => r.created))
+      if (!want.has('forgotten')) return perEdge(eachGroup((rs) => customersDashboardCounts(c, { ranges: rs, notContactedSince: [] }).then((r) => r.created)))
       const created = (await customers()).created
       return new Map(edges.map((e, i) => [e, created[i]!]))
     })
@@ -133,8 +134,9 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     const metrics = await Promise.all([
       metric('newCustomers', newCustomers),
       metric('newContacts', () =>
-        viaDays(narrowerScope(requirePerm(c.actor, 'contacts', 'view'), requirePerm(c.actor, 'customers', 'view')), 'contacts', () => perEdge((rs) => contactsCreatedCounts(c, rs)))),
-      metric('interactions', () => viaDays(requirePerm(c.actor, 'interactions', 'view'), 'interactions', () => perEdge((rs) => interactionsCountIn(c, rs)))),
+        viaDays(narrowerScope(requirePerm(c.actor, 'contacts', 'view'), requirePerm(c.actor, 'customers', 'view')), 'contacts', () => perEdge(eachGroup((rs) => contactsCreatedCounts(c, rs))))),
+      // the scope's path (a team holding most customers: the company's count minus the rest's) chosen once for every edge
+      metric('interactions', () => viaDays(requirePerm(c.actor, 'interactions', 'view'), 'interactions', () => perEdge((gs) => interactionsCountInGroups(c, gs)))),
       metric('newOpportunities', () => opportunitiesCreatedCounts(c, ranges)),
       metric('orders', async () => (await orders()).map((x) => x.orders)),
       metric('orderAmount', async () => (await orders()).map((x) => x.salesCents)),

@@ -517,16 +517,28 @@ export async function promisesOverdue(ctx: ServiceContext, input: { page: number
 
 /** For the 工作台: the caller's visible records that took place in each range [from, to) (交往记录 search counts the same). */
 export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  return (await interactionsCountInGroups(ctx, [ranges]))[0]!
+}
+
+/**
+ * interactionsCountIn for several groups of ranges, each group counted over its own span (the
+ * 简报's partial edge days: a day or two each, far apart), the scope's path chosen once.
+ */
+export async function interactionsCountInGroups(ctx: ServiceContext, groups: Array<Array<{ from: string; to: string }>>): Promise<number[][]> {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
-  if (scope === 'all') return countInteractionsInAll(k, ranges)
+  if (scope === 'all') return Promise.all(groups.map((ranges) => countInteractionsInAll(k, ranges)))
   // a team holding most customers (a supervisor of the whole sales force): the company's count
   // (an index range) minus the records of the fewer customers outside the team — seeks bounded
   // by min(team, rest), not by the team's customers
   const team = await teamHoldsMost(k, ctx.actor, scope)
-  if (!team) return countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)
-  const [all, outside] = await Promise.all([countInteractionsInAll(k, ranges), countInteractionsIn(k, outsideTeam(k, team), ranges)])
-  return all.map((n, i) => n - outside[i])
+  if (!team) return Promise.all(groups.map((ranges) => countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)))
+  return Promise.all(
+    groups.map(async (ranges) => {
+      const [all, outside] = await Promise.all([countInteractionsInAll(k, ranges), countInteractionsIn(k, outsideTeam(k, team), ranges)])
+      return all.map((n, i) => n - outside[i]!)
+    }),
+  )
 }
 
 // ---- the customer card header -------------------------------------------------------------------------
