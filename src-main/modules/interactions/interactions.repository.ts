@@ -76,6 +76,22 @@ export async function countInteractionsIn(db: Knex, visible: VisibleFilter, rang
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
 
+/**
+ * countInteractionsIn for ranges within a day or two (the 简报's partial edge days): driven by the
+ * span's records (interactions_period_cover), each one's customer looked up by key and checked
+ * against the scope — bounded by the records of the span, not by the customers in scope (SQLite:
+ * `cross join` keeps the records as the outer loop). The same rows: live record, live customer.
+ */
+export async function countInteractionsInShort(db: Knex, visible: VisibleFilter, ranges: Array<{ from: string; to: string }>): Promise<number[]> {
+  if (!ranges.length) return []
+  const { lo, hi } = spanOf(ranges)
+  const q = joinOuterFirst(db, db('interactions as i').where('i.occurred_at', '>=', lo).where('i.occurred_at', '<', hi), 'customers as c', 'c.id', 'i.customer_id')
+    .whereNull('i.deleted_at')
+    .whereNull('c.deleted_at')
+  const row: Record<string, unknown> = (await visible(q).first(countsPerRange(db, 'i.occurred_at', ranges))) ?? {}
+  return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
+}
+
 /** `sum(case when <col> in range i then 1 else 0 end) as n_i` per range. */
 const countsPerRange = (db: Knex, col: string, ranges: Array<{ from: string; to: string }>) =>
   ranges.map((r, i) => db.raw(`sum(case when ?? >= ? and ?? < ? then 1 else 0 end) as ??`, [col, r.from, col, r.to, `n_${i}`]))

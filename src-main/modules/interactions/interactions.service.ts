@@ -22,7 +22,7 @@ import { daysBetween, formatDate, toLocal } from '../reminders/tz'
 import { toAttachment } from './attachments.service'
 import { diff, recordAudit, recordAuditMany, type Changes } from '../audit/audit.service'
 import {
-  countInteractionsIn, countInteractionsInAll, countOpenPromisesDue, countOpenPromisesDueByCustomer, countOpenPromisesDueAll,
+  countInteractionsIn, countInteractionsInAll, countInteractionsInShort, countOpenPromisesDue, countOpenPromisesDueByCustomer, countOpenPromisesDueAll,
   attachmentsOf, findChannel, findContact, findContacts, findCustomerForWrite, findCustomersForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf,
   insertInteraction, insertInteractions, insertPromises,
   interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
@@ -521,13 +521,16 @@ export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ f
 }
 
 /**
- * interactionsCountIn for several groups of ranges, each group counted over its own span (the
- * 简报's partial edge days: a day or two each, far apart), the scope's path chosen once.
+ * interactionsCountIn for several groups of ranges, each group counted over its own span, the
+ * scope's path chosen once. `short`: each group spans a day or two (the 简报's partial edge days),
+ * so below company scope its records are read and their customers checked (no per-customer seek,
+ * no team count).
  */
-export async function interactionsCountInGroups(ctx: ServiceContext, groups: Array<Array<{ from: string; to: string }>>): Promise<number[][]> {
+export async function interactionsCountInGroups(ctx: ServiceContext, groups: Array<Array<{ from: string; to: string }>>, opts: { short?: boolean } = {}): Promise<number[][]> {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
   if (scope === 'all') return Promise.all(groups.map((ranges) => countInteractionsInAll(k, ranges)))
+  if (opts.short) return Promise.all(groups.map((ranges) => countInteractionsInShort(k, visibleTo(k, ctx, scope), ranges)))
   // a team holding most customers (a supervisor of the whole sales force): the company's count
   // (an index range) minus the records of the fewer customers outside the team — seeks bounded
   // by min(team, rest), not by the team's customers
