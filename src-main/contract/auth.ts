@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { Action, call, DataScope, Empty, Id, Ok, PermModule, requiredText, str, text } from './common'
 import { TimeZone } from './reminders'
+import { LOGIN_CHARS, PASSWORD_MAX, PASSWORD_MIN } from './formats'
 
-export const Password = str().min(8).max(128)
-export const Login = str().trim().min(2).max(64).regex(/^[A-Za-z0-9_.@-]+$/)
+export const Password = str().min(PASSWORD_MIN).max(PASSWORD_MAX)
+export const Login = str().trim().min(2).max(64).regex(LOGIN_CHARS)
 
 export const PermissionEntry = z.object({ actions: z.array(Action), scope: DataScope })
 export const Me = z.object({

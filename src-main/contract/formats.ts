@@ -17,6 +17,11 @@
 //   them. Lower-case letters are accepted and stored upper-case.
 // - 网址 website: a host name with a dot (Chinese labels allowed), optional http(s):// scheme,
 //   port and path, no spaces.
+// - 电子邮箱 e-mail: zod's own e-mail pattern (what `z.email()` checks), so the form says what
+//   the contract will say.
+// - 登录名 login: 2–64 letters, digits or _ . @ -; 密码 password: 8–128 characters.
+// - 更新服务器 update address: an http(s) URL without user or password in it (the desktop apps
+//   of every user fetch from it).
 import { z } from 'zod'
 import { str } from './common'
 
@@ -88,6 +93,26 @@ export function usccCheckChar(first17: string): string {
 
 const WEBSITE = /^(https?:\/\/)?([a-z0-9\u4e00-\u9fa5]([a-z0-9\u4e00-\u9fa5-]{0,61}[a-z0-9\u4e00-\u9fa5])?\.)+[a-z\u4e00-\u9fa5]{2,63}(:\d{1,5})?([/?#][^\s]*)?$/i
 export const isWebsite = (v: string) => WEBSITE.test(v.trim())
+
+export const EMAIL: RegExp = z.regexes.email
+export const isEmail = (v: string) => EMAIL.test(v.trim())
+
+export const LOGIN_CHARS = /^[A-Za-z0-9_.@-]+$/
+export function isLogin(v: string): boolean {
+  const s = v.trim()
+  return s.length >= 2 && s.length <= 64 && LOGIN_CHARS.test(s)
+}
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 128
+
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v.trim())
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
+  } catch {
+    return false // not a URL at all
+  }
+}
 
 // ---- zod fields (blank = no value, as with every optional text field) ------------------------
 

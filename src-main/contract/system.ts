@@ -4,6 +4,7 @@
 // `supported: false` in the browser mode; in Electron the shell fills them in (window/desktop-effects).
 import { z } from 'zod'
 import { call, Empty, optText, text } from './common'
+import { isHttpUrl } from './formats'
 
 export const LockPolicy = z.object({
   /** idle minutes before the lock screen, for users who chose none (default 10) */
@@ -60,15 +61,7 @@ export const UpdateSettings = z.object({
 export type UpdateSettings = z.infer<typeof UpdateSettings>
 
 /** An http(s) URL without user or password in it (the desktop apps of every user fetch from it). */
-const UpdateUrl = text(500)
-  .refine((v) => {
-    try {
-      const u = new URL(v)
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
-    } catch {
-      return false
-    }
-  }, { message: 'not an http(s) URL' })
+const UpdateUrl = text(500).refine(isHttpUrl, { message: 'not an http(s) URL' })
 
 export const UpdateSettingsInput = z.strictObject({ url: UpdateUrl.nullable(), checkOnStart: z.boolean() })
 

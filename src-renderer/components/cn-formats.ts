@@ -70,3 +70,25 @@ export function usccCheckChar(first17: string): string {
 
 const WEBSITE = /^(https?:\/\/)?([a-z0-9\u4e00-\u9fa5]([a-z0-9\u4e00-\u9fa5-]{0,61}[a-z0-9\u4e00-\u9fa5])?\.)+[a-z\u4e00-\u9fa5]{2,63}(:\d{1,5})?([/?#][^\s]*)?$/i
 export const isWebsite = (v: string) => WEBSITE.test(v.trim())
+
+/** zod's e-mail pattern, the one `z.email()` checks in the contract. */
+export const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/
+export const isEmail = (v: string) => EMAIL.test(v.trim())
+
+export const LOGIN_CHARS = /^[A-Za-z0-9_.@-]+$/
+export function isLogin(v: string): boolean {
+  const s = v.trim()
+  return s.length >= 2 && s.length <= 64 && LOGIN_CHARS.test(s)
+}
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 128
+
+/** An http(s) URL without user or password in it (the update server's address). */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v.trim())
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
+  } catch {
+    return false // not a URL at all
+  }
+}

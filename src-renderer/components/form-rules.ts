@@ -2,7 +2,7 @@
 // messages follow a language switch:
 //   const rules = computed(() => ({ name: [required(t, t('fields.name'))] }))
 import type { FormItemRule } from 'element-plus'
-import { isMobile, isPhone, isPostcode, isTaxId, isWebsite } from './cn-formats'
+import { isEmail, isHttpUrl, isLogin, isMobile, isPhone, isPostcode, isTaxId, isWebsite, PASSWORD_MAX, PASSWORD_MIN } from './cn-formats'
 
 type T = (key: string, params?: Record<string, unknown>) => string
 
@@ -25,22 +25,24 @@ export const minLen = (t: T, field: string, minimum: number): FormItemRule => ({
   validator: (_r, v, cb) => cb(typeof v === 'string' && v !== '' && v.trim().length < minimum ? new Error(t('validation.too_small', { field, minimum })) : undefined),
 })
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+// e-mail, login, password and the update address: the contract's rules (contract/formats.ts), mirrored in cn-formats.ts
 export const email = (t: T): FormItemRule => ({
   trigger: 'blur',
-  validator: (_r, v, cb) => cb(v && !EMAIL.test(String(v).trim()) ? new Error(t('validation.email')) : undefined),
+  validator: (_r, v, cb) => cb(v && !isEmail(String(v)) ? new Error(t('validation.email')) : undefined),
 })
 
-export const LOGIN = /^[A-Za-z0-9_.@-]{2,64}$/
 export const login = (t: T): FormItemRule => ({
   trigger: 'blur',
-  validator: (_r, v, cb) => cb(v && !LOGIN.test(String(v).trim()) ? new Error(t('validation.login')) : undefined),
+  validator: (_r, v, cb) => cb(v && !isLogin(String(v)) ? new Error(t('validation.login')) : undefined),
 })
 
 export const password = (t: T): FormItemRule => ({
   trigger: 'blur',
-  validator: (_r, v, cb) => cb(v && (String(v).length < 8 || String(v).length > 128) ? new Error(t('validation.passwordMin')) : undefined),
+  validator: (_r, v, cb) => cb(v && (String(v).length < PASSWORD_MIN || String(v).length > PASSWORD_MAX) ? new Error(t('validation.passwordMin')) : undefined),
 })
+
+/** Blank, or an http(s) URL without user or password; answers the message ('' when fine), for a check outside el-form rules. */
+export const httpUrlProblem = (t: T, field: string, v: string): string => (v.trim() && !isHttpUrl(v) ? t('validation.httpUrl', { field }) : '')
 
 /** The confirm field must equal `other()`. */
 export const sameAs = (t: T, other: () => string): FormItemRule => ({

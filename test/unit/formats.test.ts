@@ -6,6 +6,10 @@ import * as mirror from '../../src-renderer/components/cn-formats'
 import { CustomerFields, CustomerPatch } from '../../src-main/contract/customers'
 import { ContactFields } from '../../src-main/contract/contacts'
 import { zodIssues } from '../../src-main/ipc/dispatch'
+import { UpdateSettingsInput } from '../../src-main/contract/system'
+import { Login, Password } from '../../src-main/contract/auth'
+import { UserCreate } from '../../src-main/contract/users'
+import { z } from 'zod'
 
 const uscc = (first17: string) => first17 + contract.usccCheckChar(first17)
 const VALID_USCC = uscc('91440101MA5CXXXX1') // a made-up Guangzhou code with its check character
@@ -31,6 +35,46 @@ const SAMPLES: Record<'isMobile' | 'isPhone' | 'isPostcode' | 'isTaxId' | 'isWeb
     ['foo bar', false], ['example', false], ['http://', false], ['www.exa mple.com', false],
   ],
 }
+
+// the rules a form checks before it sends (components/form-rules.ts over the mirror) and the contract checks again
+const UI_RULES: Record<'isEmail' | 'isHttpUrl' | 'isLogin', Array<[string, boolean]>> = {
+  isEmail: [
+    ['li.ming@example.com', true], ['a+b@mail.example.cn', true], [' wang@qq.com ', true], ['x@y.co', true],
+    ['a@b', false], ['a@b.c', false], ['a..b@example.com', false], ['a@@b.cn', false], ['张三@例子.中国', false], ['a b@c.cn', false], ['.a@b.cn', false], ['a@-b.cn', false],
+  ],
+  isHttpUrl: [
+    ['https://updates.example.com/crm/', true], ['http://10.0.0.5:8080/latest', true], [' https://a.cn ', true],
+    ['ftp://files.example.com', false], ['https://user:pw@updates.example.com', false], ['https://user@updates.example.com', false],
+    ['updates.example.com', false], ['http://', false], ['javascript:alert(1)', false], ['file:///c:/crm', false],
+  ],
+  isLogin: [['li.ming', true], ['zhuguan_01', true], ['a@b-c', true], ['ab', true], ['x'.repeat(64), true], ['a', false], ['x'.repeat(65), false], ['李明', false], ['a b', false], ['a/b', false]],
+}
+/** The same value through the contract's zod field (blank is "no value" in the update address). */
+const CONTRACT_CHECK: Record<keyof typeof UI_RULES, (v: string) => boolean> = {
+  isEmail: (v) => UserCreate.shape.email.safeParse(v.trim()).success && CustomerFields.shape.email.safeParse(v.trim()).success && ContactFields.shape.email.safeParse(v.trim()).success,
+  isHttpUrl: (v) => UpdateSettingsInput.safeParse({ url: v, checkOnStart: true }).success,
+  isLogin: (v) => Login.safeParse(v).success,
+}
+
+describe('form rules and the contract agree', () => {
+  for (const [fn, cases] of Object.entries(UI_RULES) as Array<[keyof typeof UI_RULES, Array<[string, boolean]>]>) {
+    it(`${fn}: the form's check, the contract's helper and the contract's zod field accept and refuse the same`, () => {
+      for (const [v, want] of cases) {
+        expect(mirror[fn](v), `mirror ${fn}(${v})`).toBe(want)
+        expect(contract[fn](v), `contract ${fn}(${v})`).toBe(want)
+        expect(CONTRACT_CHECK[fn](v), `zod field for ${fn}(${v})`).toBe(want)
+      }
+    })
+  }
+
+  it("the mirror's e-mail pattern is zod's own, and the password bounds are the contract's", () => {
+    expect(mirror.EMAIL.source).toBe(z.regexes.email.source)
+    expect(mirror.EMAIL.flags).toBe(z.regexes.email.flags)
+    expect([mirror.PASSWORD_MIN, mirror.PASSWORD_MAX]).toEqual([contract.PASSWORD_MIN, contract.PASSWORD_MAX])
+    for (const n of [7, 8, 128, 129]) expect(Password.safeParse('x'.repeat(n)).success, `password of ${n}`).toBe(n >= mirror.PASSWORD_MIN && n <= mirror.PASSWORD_MAX)
+    expect(UpdateSettingsInput.safeParse({ url: null, checkOnStart: false }).success).toBe(true)
+  })
+})
 
 describe('contract formats', () => {
   for (const [fn, cases] of Object.entries(SAMPLES)) {
