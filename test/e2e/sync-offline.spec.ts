@@ -194,6 +194,10 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   await editDialog.getByTestId('interaction-place').fill(PLACE)
   await editDialog.getByTestId('interaction-form-save').click()
   await expect(editDialog).toBeHidden()
+  // where the "交往记录已更新" message stands (top centre): the sync tooltip below must leave it free
+  const saved = page.locator('.el-message').filter({ hasText: '交往记录已更新' }).first()
+  await expect(saved).toBeVisible()
+  const savedBox = (await saved.boundingBox())!
   await expect(page.getByTestId('sync-pending')).toHaveText('待同步 3 条')
   // the card's tabs only the central database has are disabled, with the reason
   await expect(page.locator('#tab-orders')).toHaveClass(/is-disabled/)
@@ -208,14 +212,19 @@ test('a rep works offline; back online the client syncs by itself; a conflict is
   const syncTip = page.locator('.sync-tooltip')
   await expect(syncTip).toContainText('正在使用本机缓存')
   await expect(syncTip).toHaveCSS('opacity', '1') // shown, not mid-fade
-  // the tooltip leaves the page's header buttons free (below the item it lay over 编辑 / 记录交往)
+  // the tooltip leaves the page's header buttons free (right below the item it lay over 编辑 / 记录交往),
+  // the page title and the "交往记录已更新" message (to the left it lay over both)
   const tip = (await syncTip.boundingBox())!
-  for (const id of ['customer-quick-add', 'customer-edit', 'customer-release', 'customer-delete']) {
-    const b = await page.getByTestId(id).boundingBox()
-    if (!b) continue
-    const apart = tip.x + tip.width <= b.x || b.x + b.width <= tip.x || tip.y + tip.height <= b.y || b.y + b.height <= tip.y
-    expect(apart, `the sync tooltip ${JSON.stringify(tip)} overlaps ${id} ${JSON.stringify(b)}`).toBe(true)
+  const apart = (name: string, b: { x: number; y: number; width: number; height: number } | null) => {
+    if (!b) return
+    const free = tip.x + tip.width <= b.x || b.x + b.width <= tip.x || tip.y + tip.height <= b.y || b.y + b.height <= tip.y
+    expect(free, `the sync tooltip ${JSON.stringify(tip)} overlaps ${name} ${JSON.stringify(b)}`).toBe(true)
   }
+  for (const id of ['customer-quick-add', 'customer-edit', 'customer-release', 'customer-delete']) apart(id, await page.getByTestId(id).boundingBox())
+  const title = (await page.getByTestId('page-title').boundingBox())!
+  apart('the page title', title)
+  apart('the 交往记录已更新 message', savedBox)
+  expect(tip.y, 'the sync tooltip opens below the page header').toBeGreaterThanOrEqual(title.y + title.height)
   await page.screenshot({ path: SHOT('sync-offline-zh') })
 
   // ---- 待办中心 offline: 批量稍后提醒 goes to the outbox (one entry per reminder); 刷新 (the
