@@ -1,6 +1,6 @@
 // crm demo, part two: a product catalogue with stock, two years of orders in every status
-// (lines priced by the order rounding rule, supervisor approvals, payment plans and payments,
-// some overdue), and monthly targets per account manager and yearly ones per team — so the
+// (lines priced by the order rounding rule, supervisor approvals, payment plans and payments:
+// on time but for a handful per rep), and monthly targets per account manager and yearly ones per team — so the
 // customers' 交易金额, 回款 and 销售业绩 screens look alive. Orders go to the customers that have
 // none yet; rows are bulk inserted in chunks (one transaction and version per batch); the
 // customers' trade figures are set in two statements at the end, and the order and payment
@@ -119,27 +119,88 @@ async function reserveOrderCodes(k: Knex, year: number, count: number): Promise<
 interface Planned {
   customer: Row
   date: string
+  /** the last order of a customer that still buys by its 购买策略: a sale (its 最近交易 stays within the cycle) */
+  sale?: boolean
+}
+
+/**
+ * Picks a few of each owner's items over a whole run — the customers that stopped buying, the
+ * sales paid late — so a rep ends up with a believable handful (a few to a dozen) whether the
+ * data set has 200 customers or a million: each owner's quota is spread over the pages of
+ * customers in proportion to the share of the owner's customers seen so far.
+ */
+export class OwnerQuota {
+  private readonly seen = new Map<string, number>()
+  private readonly used = new Map<string, number>()
+  private readonly quota = new Map<string, number>()
+  /** `customers`: each owner's customers in the whole run; `quota`: how many to pick for an owner of that many */
+  constructor(
+    private readonly customers: Map<string, number>,
+    private readonly quotaFor: (customers: number) => number,
+  ) {}
+
+  /** This page's share for `owner` (`pageCustomers` of its customers in it), drawn from `items` by weight. */
+  pick<T>(r: Rng, owner: string, pageCustomers: number, items: Array<[T, number]>): T[] {
+    const all = this.customers.get(owner) ?? pageCustomers
+    if (!this.quota.has(owner)) this.quota.set(owner, this.quotaFor(all))
+    const seen = (this.seen.get(owner) ?? 0) + pageCustomers
+    this.seen.set(owner, seen)
+    const due = Math.round((this.quota.get(owner)! * Math.min(seen, all)) / all) - (this.used.get(owner) ?? 0)
+    const pool = [...items]
+    const out: T[] = []
+    while (out.length < due && pool.length) {
+      let x = r.next() * pool.reduce((sum, [, w]) => sum + w, 0)
+      const i = Math.max(0, pool.findIndex(([, w]) => (x -= w) < 0))
+      out.push(pool.splice(i, 1)[0]![0])
+    }
+    this.used.set(owner, (this.used.get(owner) ?? 0) + out.length)
+    return out
+  }
+}
+
+const byOwner = <T>(items: T[], owner: (x: T) => string) => {
+  const m = new Map<string, T[]>()
+  for (const x of items) m.set(owner(x), [...(m.get(owner(x)) ?? []), x])
+  return m
 }
 
 /**
  * The orders each customer gets: about two in three customers buy. A customer with a 购买策略
  * buys about as often as it says (from a little more often to a little less), at steady intervals
- * with some jitter, and about one buyer in seven has stopped buying some months ago (业务下滑);
- * one without a policy buys at its own pace, on random days. Dated between its creation (or two
- * years ago) and today — so sales grow with the customer base, as a company's do.
+ * with some jitter, its last sale within the cycle; a few per rep (`stops`) have stopped buying
+ * some months ago (业务下滑). One without a policy buys at its own pace, on random days. Dated
+ * between its creation (or two years ago) and today — so sales grow with the customer base, as
+ * a company's do.
  */
-function planOrders(r: Rng, customers: Row[], now: Date): Planned[] {
+function planOrders(r: Rng, customers: Row[], now: Date, stops: OwnerQuota): Planned[] {
   const out: Planned[] = []
   const earliest = now.getTime() - 730 * DAY
-  for (const c of customers) {
-    if (!r.chance(0.68)) continue
-    const from = Math.max(earliest, Date.parse(String(c.created_at)))
+  const buyers = customers.filter(() => r.chance(0.68))
+  const stopped = new Set<Row>()
+  const inPage = byOwner(customers, (c) => String(c.owner_id))
+  const fromOf = (c: Row) => Math.max(earliest, Date.parse(String(c.created_at)))
+  // one that could have stopped: a customer long enough (one and a half cycles) to have bought and then not
+  const mayStop = (c: Row) => Number(c.purchase_cycle) > 0 && now.getTime() - fromOf(c) > 1.5 * Number(c.purchase_cycle) * DAY
+  const steady = byOwner(buyers.filter(mayStop), (c) => String(c.owner_id))
+  for (const [owner, mine] of inPage) for (const c of stops.pick(r, owner, mine.length, (steady.get(owner) ?? []).map((c) => [c, 1]))) stopped.add(c)
+  for (const c of buyers) {
+    const from = fromOf(c)
     const cycle = Number(c.purchase_cycle) || 0
     if (cycle) {
       // steady: one order every cycle × 0.75–1.05, the first within the first interval
       const interval = cycle * (0.75 + r.next() * 0.3) * DAY
-      const until = r.chance(0.14) ? now.getTime() - (cycle * (1.2 + r.next()) * DAY) : now.getTime()
-      for (let at = from + r.next() * interval; at < until; at += interval * (0.85 + r.next() * 0.3)) out.push({ customer: c, date: ymd(new Date(at)) })
+      const stop = stopped.has(c)
+      // a stopped one's last sale lies 1.2–2.2 cycles back (at least 1.3 after it came)
+      const until = stop ? Math.max(now.getTime() - cycle * (1.2 + r.next()) * DAY, from + 0.2 * cycle * DAY) : now.getTime()
+      let last = 0
+      for (let at = from + r.next() * interval; at < until; at += interval * (0.85 + r.next() * 0.3)) {
+        out.push({ customer: c, date: ymd(new Date(at)) })
+        last = at
+      }
+      if (stop && !last) out.push({ customer: c, date: ymd(new Date((last = from + r.next() * (until - from)))) })
+      // still buying: the latest sale falls within the cycle (a longer gap is 业务下滑)
+      if (!stop && now.getTime() - last > 0.9 * cycle * DAY) out.push({ customer: c, date: ymd(new Date((last = now.getTime() - r.next() * 0.5 * Math.min(cycle * DAY, now.getTime() - from)))) })
+      out[out.length - 1]!.sale = true
       continue
     }
     const perYear = weighted(r, [[0.5, 25], [1, 30], [2, 22], [3, 13], [5, 10]])
@@ -157,7 +218,17 @@ function statusFor(r: Rng, ageDays: number): string {
   return weighted(r, [['draft', 22], ['pending', 25], ['approved', 25], ['shipped', 15], ['completed', 5], ['cancelled', 8]])
 }
 
+/** The status of a sale of that age (an order that must count as a sale). */
+function saleStatusFor(r: Rng, ageDays: number): string {
+  if (ageDays > 90) return weighted(r, [['completed', 90], ['shipped', 7], ['approved', 3]])
+  if (ageDays > 20) return weighted(r, [['completed', 40], ['shipped', 35], ['approved', 25]])
+  return weighted(r, [['approved', 60], ['shipped', 30], ['completed', 10]])
+}
+
 const SALES = new Set(['approved', 'shipped', 'completed'])
+/** a rep's customers that stopped buying, and sales with an instalment past due (回款逾期): a few each */
+const stopQuota = (customers: number) => Math.min(4 + Math.round(customers / 100), Math.max(1, Math.round(customers * 0.07)), 10)
+const lateQuota = (customers: number) => Math.min(5 + Math.round(customers / 100), Math.max(1, Math.round(customers * 0.1)), 12)
 
 export interface FillOrdersOptions {
   /** also customers that have orders already (benchmarks build bigger data sets in rounds) */
@@ -194,6 +265,12 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
     if (after !== null) q.where('c.code', '>', after)
     return q.orderBy('c.code').limit(BATCH_CUSTOMERS).select('c.id', 'c.code', 'c.owner_id', 'c.created_at', 'c.address', 'pp.cycle_days as purchase_cycle') as Promise<Row[]>
   }
+  // each owner's customers in this run: the few stopped buyers and late payers are spread over them
+  const counted = k('customers as c').whereNull('c.deleted_at').whereNotNull('c.owner_id')
+  if (!opts.everyCustomer) counted.whereNotExists(k('orders as o').whereRaw('o.customer_id = c.id').select(k.raw('1')))
+  const perOwner = new Map<string, number>((await counted.groupBy('c.owner_id').select('c.owner_id').count({ n: '*' })).map((x: Row) => [String(x.owner_id), Number(x.n)]))
+  const stops = new OwnerQuota(perOwner, stopQuota)
+  const lates = new OwnerQuota(perOwner, lateQuota)
   let orders = 0
   let lines = 0
   let payments = 0
@@ -205,7 +282,15 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
   try {
   for (let page = await candidates(null); page.length; page = page.length < BATCH_CUSTOMERS || opts.stop?.requested ? [] : await candidates(String(page[page.length - 1]!.code))) {
     seen += page.length
-    const planned = planOrders(r, page, now).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    const planned = planOrders(r, page, now, stops).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    const ageOf = (date: string) => Math.round((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / DAY)
+    const statuses = new Map(planned.map((p) => [p, p.sale ? saleStatusFor(r, ageOf(p.date)) : statusFor(r, ageOf(p.date))]))
+    // the few sales paid late (an instalment past its due date still open): mostly of the last months, now and then an old bad debt
+    const late = new Set<Planned>()
+    const dueSales = byOwner(planned.filter((p) => SALES.has(statuses.get(p)!) && ageOf(p.date) > 30), (p) => String(p.customer.owner_id))
+    for (const [owner, mine] of byOwner(page, (c) => String(c.owner_id))) {
+      for (const p of lates.pick(r, owner, mine.length, (dueSales.get(owner) ?? []).map((p) => [p, ageOf(p.date) < 150 ? 6 : 1]))) late.add(p)
+    }
     const byYear = new Map<number, number>()
     for (const p of planned) byYear.set(Number(p.date.slice(0, 4)), (byYear.get(Number(p.date.slice(0, 4))) ?? 0) + 1)
     const next = new Map<number, number>()
@@ -216,7 +301,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
       const no = next.get(year)!
       next.set(year, no + 1)
       const ownerId = String(p.customer.owner_id)
-      const status = statusFor(r, Math.round((now.getTime() - Date.parse(`${p.date}T00:00:00Z`)) / DAY))
+      const status = statuses.get(p)!
       const orderId = newId()
       const stamp = `${p.date}T0${r.int(1, 8)}:${String(r.int(10, 59))}:00.000Z`
       let total = 0
@@ -258,13 +343,15 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
         for (let n = 1; n <= parts; n++) {
           plans.push({ id: newId(), dueDate: addDays(p.date, 30 * n), amountCents: n === parts ? total - share * (parts - 1) : share })
         }
-        const due = plans.filter((x) => x.dueDate <= today).reduce((s, x) => s + x.amountCents, 0)
-        // debts older than four months have mostly been collected; a few stay open (bad debts)
-        const settled = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${plans[plans.length - 1].dueDate}T00:00:00Z`) > 120 * DAY
-        const payRatio = status === 'completed' ? (r.chance(settled ? 0.985 : 0.95) ? 1 : 0.6) : r.chance(settled ? 0.01 : 0.15) ? 0.5 : 1
-        let received = payRatio === 1 ? due : Math.min(total, Math.round((due * payRatio) / 100) * 100)
-        if (r.chance(settled ? 0.01 : 0.06)) received = Math.max(0, received - plans[plans.length - 1].amountCents) // a late payer
         const payDates = plans.filter((x) => x.dueDate <= today)
+        const due = payDates.reduce((s, x) => s + x.amountCents, 0)
+        // paid as agreed, but for the few late ones: the latest instalment due still open, all of it or half
+        let received = due
+        const pastDue = payDates.filter((x) => x.dueDate < today)
+        if (late.has(p) && pastDue.length) {
+          const open = pastDue[pastDue.length - 1]!.amountCents
+          received = pastDue.reduce((s, x) => s + x.amountCents, 0) - (r.chance(0.6) || open < 200 ? open : Math.round(open / 200) * 100)
+        }
         let rest = received
         for (const x of payDates) {
           if (rest <= 0) break

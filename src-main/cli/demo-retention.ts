@@ -161,16 +161,19 @@ export async function fillRetention(app: AppContext, seed: number, out: Out): Pr
   // ---- 流失预警: up to 15 customers without a warning who never ordered or whose last order is over
   // 200 days old (the demo's orders keep most customers buying), never-ordered ones made 400 days
   // old; only the warnings this run opens get measures or a confirmation
+  const old = new Date(app.clock.now().getTime() - 400 * DAY).toISOString()
   const churning: Array<{ id: string; owner_id: string }> = await k('customers as c')
     .whereNull('c.deleted_at')
     .whereNotNull('c.owner_id')
     .where('c.status', 'normal')
     .where((w) => w.whereNull('c.last_order_date').orWhere('c.last_order_date', '<', ymd(today - 200 * DAY)))
     .whereNotExists((q) => q.select(k.raw('1')).from('churn_warnings as w').whereRaw('w.customer_id = c.id').whereNull('w.deleted_at'))
+    // those there for over 400 days first: one made older below keeps its 联系策略 history of the
+    // later date, and the evaluation would find its occasion since the new creation open for a year
+    .orderByRaw('case when c.created_at > ? then 1 else 0 end', [old])
     .orderBy('c.code', 'desc')
     .limit(15)
     .select('c.id', 'c.owner_id')
-  const old = new Date(app.clock.now().getTime() - 400 * DAY).toISOString()
   // never moved later: a customer's history stays after its creation
   if (churning.length) await k('customers').whereIn('id', churning.map((c) => c.id)).whereNull('last_order_date').where('created_at', '>', old).update({ created_at: old })
   const check = await runChurnCheck(app, { actor: null, customerIds: churning.map((c) => c.id) })

@@ -9,6 +9,9 @@ import { lineAmounts, settlePlans } from '../../src-main/modules/orders/orders.m
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
 import { expectStatsExact } from './orders.fixtures'
+import { insertChunked } from '../../src-main/db/dialect'
+import { newId } from '../../src-main/db/ids'
+import { evaluateReminders } from '../../src-main/modules/reminders/system-reminders.service'
 
 const quiet = { log: () => undefined, progress: () => undefined, endProgress: () => undefined }
 type Row = Record<string, any>
@@ -138,5 +141,68 @@ describeEachDb('crm demo: orders, payments and targets', (dialect) => {
     const after = await counts()
     for (const [customer, n] of before) expect(after.get(customer)).toBe(n)
     expect(Number((await k()('sales_targets').count({ n: '*' }))[0].n)).toBe(targets.length)
+  })
+})
+
+// The backlog a rep meets in the demo (closing note: 41–60 回款逾期 and 业务下滑 reminders each at
+// 2,000 customers): most payments on time and most steady buyers still buying, so after the app's
+// first evaluation each rep has a handful (5–15) of each — at 300 customers a rep as at 500.
+describeEachDb('crm demo: a believable backlog per rep', (dialect) => {
+  let t: TestApp
+  let s: Staff
+  const k = () => t.app.db.knex
+  const PER_REP = 300
+
+  beforeAll(async () => {
+    t = await makeTestApp(dialect)
+    s = await makeStaff(t)
+    const policies: Row[] = await k()('dict_items').where({ type_code: 'purchase_policy' }).whereNotNull('cycle_days').select('id', 'cycle_days')
+    expect(policies.length).toBeGreaterThanOrEqual(3)
+    const created = new Date(Date.now() - 800 * 86_400_000).toISOString()
+    const rows: Row[] = []
+    const year = new Date().getUTCFullYear()
+    ;[s.mgrA1, s.mgrA2, s.mgrB].forEach((m, owner) => {
+      for (let i = 0; i < PER_REP; i++) {
+        const n = owner * PER_REP + i + 1
+        rows.push({
+          id: newId(), code: `KH-${year}-${String(n).padStart(6, '0')}`, name: `积压测试客户${n}有限公司`, owner_id: m.userId, purchase_policy_id: policies[n % policies.length]!.id,
+          search_text: `积压测试客户${n}`, created_at: created, updated_at: created, version: 0,
+        })
+      }
+    })
+    await insertChunked(k(), t.app.db.dialect, 'customers', rows)
+    await fillOrders(t.app, makeRng(11), quiet)
+    await evaluateReminders(t.app, { full: true })
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  const openBy = async (source: string) => {
+    const rows: Row[] = await k()('reminders').where({ source }).whereNull('done_at').whereNull('retracted_at').whereNull('deleted_at').select('owner_id')
+    const by = new Map<string, number>()
+    for (const r of rows) by.set(String(r.owner_id).toLowerCase(), (by.get(String(r.owner_id).toLowerCase()) ?? 0) + 1)
+    return [s.mgrA1, s.mgrA2, s.mgrB].map((m) => by.get(m.userId.toLowerCase()) ?? 0)
+  }
+
+  it('each rep has 5–15 回款逾期 reminders: most payments on time, the late ones mostly recent', async () => {
+    const counts = await openBy('payment_due')
+    for (const n of counts) expect(n).toBeGreaterThanOrEqual(5)
+    for (const n of counts) expect(n).toBeLessThanOrEqual(15)
+    const today = new Date().toISOString().slice(0, 10)
+    const due: Row[] = await k()('payment_plans').where('due_date', '<', today).whereIn('order_status', ['approved', 'shipped', 'completed']).select('due_date', 'open_due_date')
+    expect(due.length).toBeGreaterThan(500)
+    const open = due.filter((p) => p.open_due_date)
+    expect(open.length / due.length).toBeLessThan(0.03)
+    const recent = new Date(Date.now() - 150 * 86_400_000).toISOString().slice(0, 10)
+    expect(open.filter((p) => String(p.due_date) >= recent).length).toBeGreaterThan(open.length / 2)
+  })
+
+  it('each rep has 5–15 业务下滑 reminders: the steady buyers still buy, a few have stopped', async () => {
+    const counts = await openBy('purchase_policy')
+    for (const n of counts) expect(n).toBeGreaterThanOrEqual(5)
+    for (const n of counts) expect(n).toBeLessThanOrEqual(15)
+    const buyers = Number((await k()('customers').whereNotNull('last_order_date').count({ n: '*' }))[0].n)
+    expect(buyers).toBeGreaterThan(PER_REP * 3 * 0.5)
   })
 })
