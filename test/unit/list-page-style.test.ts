@@ -11,7 +11,7 @@ const SHARED = path.join(ROOT, 'src-renderer/components/list-page.css')
 const VIEWS = [
   'customers/CustomerListView.vue', 'customers/ContactListView.vue', 'opportunities/OpportunityListView.vue', 'orders/OrderListView.vue',
   'orders/PaymentsView.vue', 'services/ServiceListView.vue', 'requirements/RequirementListView.vue', 'requirements/RequirementMatrixView.vue',
-  'requirements/RequirementFilters.vue', 'churn/ChurnListView.vue', 'products/ProductListView.vue', 'interactions/InteractionsSearchView.vue',
+  'requirements/RequirementFilters.vue', 'churn/ChurnListView.vue', 'products/ProductListView.vue', 'interactions/InteractionsSearchView.vue', 'opportunities/OpportunityBoardView.vue',
 ]
 
 /** selector → its declarations, sorted (comments and white space left out) */
