@@ -158,9 +158,10 @@ export async function fillRetention(app: AppContext, seed: number, out: Out): Pr
     }
   }
 
-  // ---- 流失预警: up to 15 customers without a warning who never ordered or whose last order is over
-  // 200 days old (the demo's orders keep most customers buying), never-ordered ones made 400 days
-  // old; only the warnings this run opens get measures or a confirmation
+  // ---- 流失预警: up to 20 customers without a warning who never ordered or whose last order is over
+  // 200 days old (the demo's orders keep all but a few per rep buying; the churn check warns of
+  // about two in three), never-ordered ones made 400 days old; only the warnings this run opens
+  // get measures or a confirmation
   const old = new Date(app.clock.now().getTime() - 400 * DAY).toISOString()
   const churning: Array<{ id: string; owner_id: string }> = await k('customers as c')
     .whereNull('c.deleted_at')
@@ -172,7 +173,7 @@ export async function fillRetention(app: AppContext, seed: number, out: Out): Pr
     // later date, and the evaluation would find its occasion since the new creation open for a year
     .orderByRaw('case when c.created_at > ? then 1 else 0 end', [old])
     .orderBy('c.code', 'desc')
-    .limit(15)
+    .limit(20)
     .select('c.id', 'c.owner_id')
   // never moved later: a customer's history stays after its creation
   if (churning.length) await k('customers').whereIn('id', churning.map((c) => c.id)).whereNull('last_order_date').where('created_at', '>', old).update({ created_at: old })
