@@ -278,4 +278,68 @@ describeEachDb('reports (统计报表)', (dialect) => {
       ['Total', 5, undefined, 11500],
     ])
   })
+
+  it('exports 客户服务, 客户流失 and 跟进统计 with every chart\'s data on a sheet of its own: the hand-worked figures, the filters, the totals', async () => {
+    /** sheet name → its rows (cells from column A; a date as yyyy-mm-dd) */
+    const read = async (input: Record<string, unknown>) => {
+      const f = await t.call(s.admin.key, 'reports', 'export', { ...TZ, period: 'year', utcOffsetMinutes: 480, ...input } as never)
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(Buffer.from(f.contentBase64, 'base64') as unknown as ArrayBuffer)
+      const cell = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)
+      return Object.fromEntries(wb.worksheets.map((ws) => [ws.name, ws.getSheetValues().filter(Boolean).map((r) => [...(r as unknown[]).slice(1)].map(cell))]))
+    }
+    /** the rows under the header row (after the filters: 地区 is a filter and a column) whose first cell is `first` */
+    const body = (rows: unknown[][], first: string) => rows.slice(rows.map((r) => r[0]).lastIndexOf(first) + 1)
+
+    // 客户服务分析: by type (the table), by month (the bar and line), by status and score (the two pies)
+    const service = await read({ report: 'service' })
+    expect(Object.keys(service)).toEqual(['客户服务分析', '按月', '按状态与满意度'])
+    for (const rows of Object.values(service)) {
+      expect(rows).toContainEqual(['期间', '2026-01-01 ~ 2026-12-31'])
+      expect(rows).toContainEqual(['数据范围', '全公司'])
+    }
+    expect(body(service['客户服务分析']!, '服务类型')).toEqual([
+      ['咨询', 3, 1, 15, 150, 4, 1],
+      ['投诉', 2, 0, 45, 1800, 3.5, 2],
+      ['未设置', 1, 1, 5, undefined, undefined, 0],
+      ['合计', 6, 2, undefined, undefined, undefined, 3],
+    ])
+    expect(body(service['按月']!, '月份')).toEqual([['2026-01', 1, 1, 4], ['2026-03', 1, 1, 5], ['2026-04', 2, 1, 2], ['2026-11', 2, 0], ['合计', 6, 3]])
+    expect(body(service['按状态与满意度']!, '状态 / 评分')).toEqual([
+      ['新建', 1], ['已分配', 1], ['已处理', 1], ['已反馈', 1], ['已归档', 2],
+      ['1 ★', 0], ['2 ★', 1], ['3 ★', 0], ['4 ★', 1], ['5 ★', 1],
+    ])
+
+    // 客户流失分析, narrowed to 华东: by region (bars and rate), by month and reason (the pie), the churned list, the warnings
+    const churn = await read({ report: 'churn', regionId: d.east })
+    expect(Object.keys(churn)).toEqual(['客户流失分析', '按月与原因', '流失客户', '流失预警（期间内发出）'])
+    expect(churn['客户流失分析']).toContainEqual(['地区', '华东'])
+    expect(churn['客户流失分析']).toContainEqual(['客户数 / 流失 / 流失率', '2 / 1 / 50.00%'])
+    expect(body(churn['客户流失分析']!, '地区')).toEqual([['华东', 2, 1, 0.5], ['合计', 2, 1]])
+    expect(body(churn['按月与原因']!, '月份 / 原因')).toEqual([['2026-07', 1, 0.5], ['被竞争对手抢走', 1]])
+    const list = body(churn['流失客户']!, '客户编号')
+    expect(list.map((r) => r.slice(1, 5))).toEqual([['贡献四号公司', '华东', '被竞争对手抢走', '2026-01-01']])
+    // 2026-06-30 17:00 UTC is 07-01 01:00 in Shanghai, written as the local wall time
+    expect(list[0]![5]).toBe('2026-07-01')
+    expect(body(churn['流失预警（期间内发出）']!, '状态')).toEqual([['待处理', 1], ['暂缓', 0], ['已确认流失', 1], ['已解除', 0], ['合计', 2]])
+
+    // 跟进统计: per rep and channel (the stacked bars), by day (the bars), the 联系策略 table
+    const follow = await read({ report: 'followups' })
+    expect(Object.keys(follow)).toEqual(['跟进统计', '按日', '联系策略执行'])
+    expect(follow['跟进统计']).toContainEqual(['跟进次数 / 客户数', '5 / 4'])
+    const reps = follow['跟进统计']!
+    const header = reps.find((r) => r[0] === '跟进人')!
+    expect(header.slice(0, 4)).toEqual(['跟进人', '跟进次数', '跟进客户数', '电话'])
+    expect([...header.slice(4)].sort()).toEqual(['拜访', '未设置'].sort())
+    const byName = (name: string) => {
+      const r = body(reps, '跟进人').find((x) => x[0] === name)!
+      return Object.fromEntries(header.map((h, i) => [h, r[i] ?? 0]))
+    }
+    expect(byName('经理甲一')).toEqual({ 跟进人: '经理甲一', 跟进次数: 3, 跟进客户数: 2, 电话: 2, 拜访: 1, 未设置: 0 })
+    expect(byName('经理甲二')).toEqual({ 跟进人: '经理甲二', 跟进次数: 1, 跟进客户数: 1, 电话: 1, 拜访: 0, 未设置: 0 })
+    expect(byName('经理乙')).toMatchObject({ 跟进次数: 1, 跟进客户数: 1, 电话: 0, 拜访: 0, 未设置: 1 })
+    expect(byName('合计')).toMatchObject({ 跟进次数: 5, 电话: 3, 拜访: 1, 未设置: 1 })
+    expect(body(follow['按日']!, '日期')).toEqual([['2026-03-01', 3], ['2026-06-10', 2], ['合计', 5]])
+    expect(body(follow['联系策略执行']!, '客户经理')).toEqual([['经理甲一', 2, 1, 1], ['经理甲二', 1, 1, 0], ['合计', 3, 2, 1]])
+  })
 })
