@@ -15,6 +15,7 @@ import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { expectCode, expectFieldIssue, makeStaff, type Staff, type Who } from './customers.fixtures'
 import { nextRunAfter, parsePeriod, previousPeriod, runDueReports } from '../../src-main/modules/reports/reports.saved.service'
 import { formatDate, addDays } from '../../src-main/modules/reminders/tz'
+import { startReportScheduler } from '../../src-main/app/report-scheduler'
 
 const SH = { tz: 'Asia/Shanghai' }
 const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -324,5 +325,42 @@ describeEachDb('定时报告 (saved reports)', (dialect) => {
     expect(new Set(weeks.map((r) => r.periodFirst)).size).toBe(12)
     expect((await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === weekly.id)!.nextRunAt).toBe('2027-07-18T22:00:00.000Z')
     expect((await runDueReports(t.app)).filter((r) => r.savedReportId === weekly.id)).toEqual([])
+  })
+
+  it("the scheduler's timer (desktop app, crm serve): passes over nothing while the database is unreachable, then runs a due report on its own; stopped, it passes no more", async () => {
+    t.clock.setNow(new Date('2027-08-01T00:00:00Z'))
+    const saved = await t.call(s.admin.key, 'reports', 'savedSave', contribution('定时器月报'))
+    expect(saved.nextRunAt).toBe('2027-08-31T22:00:00.000Z')
+    t.clock.setNow(new Date('2027-09-01T01:00:00Z'))
+    const state = async () => (await t.call(s.admin.key, 'reports', 'savedList', {})).find((r) => r.id === saved.id)!
+
+    // unreachable (the connection-settings window): the passes come, and read nothing of the app but that
+    let passes = 0
+    const touched = new Set<string>()
+    const offline = new Proxy(t.app, {
+      get: (target, key, receiver) => {
+        if (key === 'unreachable') return true
+        touched.add(String(key))
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    const stopOff = startReportScheduler(() => (passes++, offline), 20)
+    await expect.poll(() => passes, { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
+    stopOff()
+    expect([...touched]).toEqual([])
+    expect(await state()).toMatchObject({ lastStatus: null, nextRunAt: '2027-08-31T22:00:00.000Z' })
+    expect(fs.readdirSync(saved.folder!)).toEqual([])
+
+    // reachable: the timer runs it as a run of the schedule, August's file in its folder
+    let live = 0
+    const stop = startReportScheduler(() => (live++, t.app), 20)
+    await expect.poll(async () => (await state()).lastStatus, { timeout: 30_000 }).toBe('ok')
+    stop()
+    expect(fs.readdirSync(saved.folder!)).toEqual(['定时器月报_2027-08-01_2027-08-31.xlsx'])
+    expect((await state()).nextRunAt).toBe('2027-09-30T22:00:00.000Z')
+    // stopped: no pass after it (a pass already begun when stop() ran may still read the context once)
+    const stoppedAt = live
+    await new Promise((r) => setTimeout(r, 200))
+    expect(live - stoppedAt).toBe(0)
   })
 })
