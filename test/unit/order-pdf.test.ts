@@ -43,7 +43,7 @@ import { saveWindowAsPdf } from '../../src-main/window/order-pdf'
 import { registerIpc } from '../../src-main/window/ipc-main'
 import { makeTestApp, type TestApp } from '../helpers/test-app'
 
-describe('save an order sheet as PDF (Electron mocked)', () => {
+describe('save an order sheet or a report as PDF (Electron mocked)', () => {
   let dir: string
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-pdf-'))
@@ -110,6 +110,29 @@ describe('save an order sheet as PDF (Electron mocked)', () => {
       const denied = await fake.ipcHandlers.get('crm:orders:savePdf')!({ sender: stranger, senderFrame: { url: ownUrl } }, { id: o.id })
       expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } })
       expect(stranger.printToPDF).not.toHaveBeenCalled()
+      expect(fake.showSaveDialog).toHaveBeenCalledTimes(1)
+    })
+
+    it('统计报表 保存为 PDF: prints the caller\'s window (the report\'s print stylesheet) as <report>_<day>.pdf for a role with reports.view, never for one without', async () => {
+      fake.showSaveDialog.mockReset()
+      t.clock.setNow(new Date('2026-11-20T04:00:00Z'))
+      const mgr = await t.userSession('rmgr', 'manager')
+      const agent = await t.userSession('ragent', 'agent')
+      const sender = new fake.FakeWebContents()
+      t.sessions.set(`wc-${sender.id}`, mgr.userId)
+      const target = path.join(dir, '客户构成分析_2026-11-20.pdf')
+      fake.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target })
+      const r = await fake.ipcHandlers.get('crm:reports:savePdf')!({ sender, senderFrame: { url: `${ownUrl}#/reports?r=composition` } }, { report: 'composition' })
+      expect(r).toEqual({ ok: true, data: { fileName: '客户构成分析_2026-11-20.pdf', saved: true, path: target } })
+      expect(fake.showSaveDialog.mock.calls[0][0]).toMatchObject({ defaultPath: path.join(dir, '客户构成分析_2026-11-20.pdf') })
+      expect(sender.printToPDF).toHaveBeenCalledWith({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true })
+      expect(fs.existsSync(target)).toBe(true)
+
+      const noReports = new fake.FakeWebContents()
+      t.sessions.set(`wc-${noReports.id}`, agent.userId)
+      const denied = await fake.ipcHandlers.get('crm:reports:savePdf')!({ sender: noReports, senderFrame: { url: ownUrl } }, { report: 'churn' })
+      expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+      expect(noReports.printToPDF).not.toHaveBeenCalled()
       expect(fake.showSaveDialog).toHaveBeenCalledTimes(1)
     })
   })
