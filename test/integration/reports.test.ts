@@ -157,6 +157,27 @@ describeEachDb('reports (统计报表)', (dialect) => {
     expect([churnB.customers, churnB.churned, churnB.rate]).toEqual([2, 2, 1])
   })
 
+  it('every report narrows by each filter: team, owner, region and level (the administrator, 2026)', async () => {
+    // C1 甲一 核心 华南 · C2 甲一 重要 华南 · C3 甲二 核心 华东 · C4 乙 普通 华东 · C5 乙 (none)
+    const filters = { team: { teamId: s.teamA }, owner: { ownerId: s.mgrB.userId }, east: { regionId: d.east }, key: { levelId: d.key } }
+    const got: Record<string, unknown[]> = {}
+    for (const [name, f] of Object.entries(filters)) {
+      const input = { ...TZ, period: 'year' as const, ...f }
+      const contribution = await t.call(s.admin.key, 'reports', 'contribution', input)
+      const composition = await t.call(s.admin.key, 'reports', 'composition', { ...input, dimension: 'level' })
+      const service = await t.call(s.admin.key, 'reports', 'service', input)
+      const churn = await t.call(s.admin.key, 'reports', 'churn', input)
+      const followups = await t.call(s.admin.key, 'reports', 'followups', input)
+      got[name] = [contribution.totalCents, composition.customers, service.tickets, [churn.customers, churn.churned], followups.total]
+    }
+    expect(got).toEqual({
+      team: [1_100_000, 3, 4, [3, 0], 4],
+      owner: [50_000, 2, 2, [2, 2], 1],
+      east: [150_000, 2, 2, [2, 1], 2],
+      key: [900_000, 2, 3, [2, 0], 3],
+    })
+  })
+
   it('客户构成分析: customers and 2026 sales per level and per region (not set: its own slice)', async () => {
     const level = await t.call(s.admin.key, 'reports', 'composition', { ...TZ, period: 'year', dimension: 'level' })
     expect([level.customers, level.salesCents]).toEqual([5, 1_150_000])
