@@ -27,6 +27,9 @@ test('客户构成: the pie drills down to the customer list; the report exports
   const ids: string[] = []
   for (const name of names) ids.push((await api<{ id: string }>(page, 'customers', 'create', { name, ownerId: mgr.id, levelId: key })).id)
   await api(page, 'customers', 'create', { name: '报表绍兴纺织印染有限公司', ownerId: mgr.id, levelId: important })
+  // one complaint ticket of the team's customer (客户服务分析 is not empty)
+  const types = await api<Array<{ id: string; label: string }>>(page, 'dictionary', 'items', { typeCode: 'service_type' })
+  await api(page, 'services', 'create', { customerId: ids[0], typeId: types.find((x) => x.label === '投诉')!.id, summary: '报表测试投诉', request: '设备异响', urgency: 'normal' })
   await logout(page)
   await login(page, MGR, 'Manager123')
   await expect(page.getByTestId('current-user-name')).toHaveText('报表经理')
@@ -53,6 +56,21 @@ test('客户构成: the pie drills down to the customer list; the report exports
   await expect(page.getByTestId('contribution-total')).toHaveText('¥30,000.00')
   await expect(page.getByTestId('contribution-table')).toContainText(names[0])
   await expect(page.getByTestId('contribution-chart')).toBeVisible()
+
+  // ---- the print view (打印 in the browser): the report alone, its filters written out -----------------
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.getByTestId('report-team')).toBeHidden()
+  await expect(page.getByTestId('report-export')).toBeHidden()
+  await expect(page.getByTestId('report-tabs')).toBeHidden()
+  await expect(page.getByTestId('menu-reports')).toBeHidden()
+  await expect(page.getByTestId('report-print-team')).toHaveText('团队：报表测试组')
+  await expect(page.getByTestId('report-print-basis')).toHaveText('按订单金额')
+  await expect(page.getByTestId('report-range')).toBeVisible()
+  await expect(page.getByTestId('contribution-table')).toContainText(names[0])
+  await page.screenshot({ path: `${SHOTS}/reports-contribution-print-zh-CN.png`, fullPage: true })
+  await page.emulateMedia({ media: 'screen' })
+  await expect(page.getByTestId('report-team')).toBeVisible()
+  await expect(page.getByTestId('report-print-team')).toBeHidden()
 
   // ---- 客户构成 by level: a pie of 3 核心客户 and 1 重要客户 -------------------------------------------------
   await page.getByRole('tab', { name: '客户构成分析' }).click()
@@ -113,7 +131,30 @@ test('客户构成: the pie drills down to the customer list; the report exports
   await expect(page.getByTestId('report-contribution')).toContainText('Share of the top 20 %')
   await page.waitForTimeout(1200)
   await page.screenshot({ path: `${SHOTS}/reports-contribution-en-US.png`, fullPage: true })
+  // every other report in English (the team filter kept): its section, no untranslated key, a screenshot
+  for (const [name, id] of [['Composition', 'composition'], ['Service', 'service'], ['Churn', 'churn'], ['Funnel & performance', 'pipeline'], ['Follow-ups', 'followups']] as const) {
+    await page.getByRole('tab', { name, exact: true }).click()
+    await expect(page.getByTestId(`report-${id}`)).toBeVisible()
+    await expect(page.getByTestId('reports')).not.toContainText('reports.')
+    if (id === 'service') await expect(page.getByTestId('service-table')).toContainText('Complaint')
+    await page.waitForTimeout(800) // the charts' animation, for the picture only
+    await page.screenshot({ path: `${SHOTS}/reports-${id}-en-US.png`, fullPage: true })
+  }
   await page.getByTestId('language-button').click()
   await page.getByTestId('lang-zh-CN').click()
   await expect(page.getByTestId('page-title')).toHaveText('统计报表')
+  // 客户服务分析 and 客户流失分析 in Chinese: the ticket counted, no English left over
+  await page.getByRole('tab', { name: '客户服务分析' }).click()
+  await expect(page.getByTestId('service-tickets')).toHaveText('1')
+  await expect(page.getByTestId('service-table')).toContainText('投诉')
+  await expect(page.getByTestId('report-service')).not.toContainText(/[A-Za-z]{4,}/)
+  await page.waitForTimeout(800) // the charts' animation, for the picture only
+  await page.screenshot({ path: `${SHOTS}/reports-service-zh-CN.png`, fullPage: true })
+  await page.getByRole('tab', { name: '客户流失分析' }).click()
+  await expect(page.getByTestId('report-churn')).toBeVisible()
+  // nobody churned in the team: it says so instead of an empty chart
+  await expect(page.getByTestId('churn-none')).toContainText('期间内没有客户流失')
+  await expect(page.getByTestId('churn-chart')).toHaveCount(0)
+  await expect(page.getByTestId('report-churn')).not.toContainText(/[A-Za-z]{4,}/)
+  await page.screenshot({ path: `${SHOTS}/reports-churn-zh-CN.png`, fullPage: true })
 })

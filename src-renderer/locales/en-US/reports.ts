@@ -80,6 +80,7 @@ export default {
       byMonth: 'Tickets and satisfaction by month',
       byStatus: 'By status',
       satisfaction: 'Satisfaction',
+      noRatings: 'No ratings yet',
       score: '{n} points',
       minutes: '{n} min',
       hours: '{n} h',
@@ -99,6 +100,7 @@ export default {
       noChannel: 'Not given',
     },
     churn: {
+      noneChurned: 'No customer churned in this period; the table shows the customers per region',
       customers: 'Customers',
       churned: 'Churned',
       rate: 'Churn rate',

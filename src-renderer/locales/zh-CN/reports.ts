@@ -80,6 +80,7 @@ export default {
       byMonth: '按月工单数与满意度',
       byStatus: '按状态',
       satisfaction: '满意度分布',
+      noRatings: '暂无满意度评分',
       score: '{n} 分',
       minutes: '{n} 分钟',
       hours: '{n} 小时',
@@ -99,6 +100,7 @@ export default {
       noChannel: '未填写',
     },
     churn: {
+      noneChurned: '期间内没有客户流失；下表是各地区的客户数',
       customers: '客户数',
       churned: '流失客户',
       rate: '流失率',
