@@ -38,6 +38,7 @@ import * as m20261206004400 from './20261206004400_drop-customers-updated-at-ind
 import * as m20261206005100 from './20261206005100_customers-deleted-ids'
 import * as m20261206005200 from './20261206005200_briefing-owner-day'
 import * as m20261206005300 from './20261206005300_customer-sales-sums'
+import * as m20261207000100 from './20261207000100_sales-sums-rank'
 
 export interface Migration {
   name: string
@@ -83,4 +84,5 @@ export const migrations: Migration[] = [
   { name: '20261206005100_customers-deleted-ids', up: m20261206005100.up, down: m20261206005100.down },
   { name: '20261206005200_briefing-owner-day', up: m20261206005200.up, down: m20261206005200.down },
   { name: '20261206005300_customer-sales-sums', up: m20261206005300.up, down: m20261206005300.down },
+  { name: '20261207000100_sales-sums-rank', up: m20261207000100.up, down: m20261207000100.down },
 ]

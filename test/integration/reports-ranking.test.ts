@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
+import { loadActor } from '../../src-main/modules/auth/auth.service'
+import { reportsContribution } from '../../src-main/modules/reports/reports.service'
+import { ContributionInput, type ContributionReport } from '../../src-main/contract/reports'
 
 const TZ = { timeZone: 'Asia/Shanghai' }
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000
@@ -59,7 +62,7 @@ describeEachDb('reports: 客户贡献分析 ranked in SQL', (dialect) => {
   })
 
   /** The report as the service computed it before the ranking moved into SQL. */
-  function reference(cents: (x: Sale) => number, onlyOwner: string | null, limit: number) {
+  function reference(cents: (x: Sale) => number, onlyOwner: string | null, limit: number, days: [string, string, string, string] = ['2026-01-01', '2026-12-31', '2025-01-01', '2025-12-31']) {
     const sum = (from: string, to: string) => {
       const m = new Map<string, number>()
       for (const x of sales) {
@@ -70,8 +73,8 @@ describeEachDb('reports: 客户贡献分析 ranked in SQL', (dialect) => {
       }
       return m
     }
-    const now = sum('2026-01-01', '2026-12-31')
-    const prev = sum('2025-01-01', '2025-12-31')
+    const now = sum(days[0], days[1])
+    const prev = sum(days[2], days[3])
     const ranked = [...now].map(([id, c]) => ({ id, cents: c })).filter((r) => r.cents !== 0).sort((a, b) => b.cents - a.cents || (a.id < b.id ? -1 : 1))
     const total = ranked.reduce((a, r) => a + r.cents, 0)
     const cumulative = [0]
@@ -131,5 +134,72 @@ describeEachDb('reports: 客户贡献分析 ranked in SQL', (dialect) => {
     expect(r.pareto.every((p) => p.sharePct === 0)).toBe(true)
     const none = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'custom', from: '2024-01-01', to: '2024-01-31' })
     expect([none.totalCents, none.compareTotalCents, none.customers, none.rows.length, none.losers.length]).toEqual([0, 0, 0, 0, 0])
+  })
+
+  /** The SQL of the statements a call runs (knex's query events). */
+  async function statementsOf(fn: () => Promise<unknown>) {
+    const k = t.app.db.knex
+    const seen: string[] = []
+    const on = (q: { sql: string }) => void seen.push(q.sql)
+    k.on('query', on)
+    try {
+      await fn()
+    } finally {
+      k.off('query', on)
+    }
+    return seen
+  }
+  // the one statement of every case (reports.repository contributionRanked) vs the period's ordered index (topOfPeriod …)
+  const inOneStatement = (seen: string[]) => seen.some((x) => x.includes('compare_total'))
+  const fromOrderedIndex = (seen: string[]) => seen.some((x) => /coalesce\(o\.(order|payment)_cents, 0\) as other_cents/.test(x))
+
+  it('本年 and 本月 at company scope are read from the period\'s ordered index (no join of both periods per customer): the same as the plain computation', async () => {
+    let r: Awaited<ReturnType<typeof t.call<'reports', 'contribution'>>> | undefined
+    const year = await statementsOf(async () => (r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'year', limit: 12 })))
+    expect([fromOrderedIndex(year), inOneStatement(year)]).toEqual([true, false])
+    expect(shape(r!)).toEqual(reference((x) => x.cents, null, 12))
+    const month = await statementsOf(async () => (r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'month', limit: 50 })))
+    expect([fromOrderedIndex(month), inOneStatement(month)]).toEqual([true, false])
+    const want = reference((x) => x.cents, null, 50, ['2026-11-01', '2026-11-30', '2025-11-01', '2025-11-30'])
+    expect(want.customers).toBeGreaterThan(3)
+    expect(shape(r!)).toEqual(want)
+    const paid = await statementsOf(async () => (r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'month', basis: 'payments', limit: 3 })))
+    expect(fromOrderedIndex(paid)).toBe(true)
+    expect(shape(r!)).toEqual(reference((x) => (x.status === 'completed' ? Math.round(x.cents / 2) : 0), null, 3, ['2026-11-01', '2026-11-30', '2025-11-01', '2025-11-30']))
+  })
+
+  it('the movers among the first customers of each period only when no customer after them can beat the 5th; else the one statement — the same figures for every pool size', async () => {
+    const actor = (await loadActor(t.app, s.admin.userId))!
+    const want = reference((x) => x.cents, null, 4)
+    const paths: Array<{ pool: number; ordered: boolean }> = []
+    for (const pool of [1, 5, 8, 12, 20, 30, 45, 200]) {
+      let r: ContributionReport | undefined
+      const seen = await statementsOf(async () => (r = await reportsContribution({ ...t.app, actor }, ContributionInput.parse({ ...TZ, period: 'year', limit: 4 }), pool)))
+      expect(shape(r!)).toEqual(want)
+      expect(fromOrderedIndex(seen) || inOneStatement(seen)).toBe(true)
+      paths.push({ pool, ordered: !inOneStatement(seen) })
+    }
+    // too few candidates: the one statement; enough (fewer than the customers): decided by them
+    expect(paths[0]).toEqual({ pool: 1, ordered: false })
+    expect(paths.some((x) => x.ordered && x.pool < want.customers)).toBe(true)
+  })
+
+  it('a negative amount in the period: the one statement (a gain is then not bounded by the amount) — the same as the plain computation', async () => {
+    const k = t.app.db.knex
+    const c = await k('customers').where('code', 'RANK-30').first('id', 'owner_id')
+    const o = { id: randomUUID(), owner_id: c.owner_id, created_at: '2024-01-01T00:00:00.000Z', updated_at: '2024-01-01T00:00:00.000Z', version: 1, code: 'RO-NEG', customer_id: c.id, order_date: '2026-03-15', status: 'completed', total_cents: -9_000_000, received_cents: 0, deleted_at: null }
+    await k('orders').insert(o)
+    sales.push({ customer: c.id, owner: c.owner_id, date: o.order_date, cents: o.total_cents, status: 'completed', deleted: false })
+    try {
+      let r: Awaited<ReturnType<typeof t.call<'reports', 'contribution'>>> | undefined
+      const seen = await statementsOf(async () => (r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'year', limit: 10 })))
+      expect(inOneStatement(seen)).toBe(true)
+      const want = reference((x) => x.cents, null, 10)
+      expect(want.losers.some((l) => l.customerId === lower(c.id))).toBe(true)
+      expect(shape(r!)).toEqual(want)
+    } finally {
+      await k('orders').where('id', o.id).update({ deleted_at: '2026-11-01T00:00:00.000Z' })
+      sales.at(-1)!.deleted = true
+    }
   })
 })

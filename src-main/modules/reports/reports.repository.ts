@@ -203,6 +203,65 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
 export const contributionRows = (k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number): Promise<Row[]> =>
   withWorkMem(k, 32, async (t) => (await contributionRanked(t, basis, days, compare, f, scope, narrowed, limit)) as Row[])
 
+// ---- 客户贡献分析 of one period against one period (本年, 本月) at company scope -------------------
+// Read from customer_sales_sums alone, without the per-customer join of both periods or a sort of
+// every customer: each basis has an index per period ordered by amount (desc, then customer id;
+// migration 20261207000100), so the ranked rows are the first entries of the period's range and
+// the 20/80 curve one ordered pass over it (reports.service contributionOfPeriods).
+
+const RANK_INDEX = { orders: 'customer_sales_sums_order_rank', payments: 'customer_sales_sums_payment_rank' } as const
+
+/** Per period: `cnt` customers with an amount, `total`, and `least` the smallest amount (a negative one rules the shortcut out). */
+export function periodTotals(k: Knex, basis: ContributionBasis, periods: string[]) {
+  const col = `s.${BASIS[basis].sums}`
+  return k('customer_sales_sums as s')
+    .whereIn('s.period', periods)
+    .groupBy('s.period')
+    .select('s.period as period', k.raw(`sum(case when ${col} <> 0 then 1 else 0 end) as cnt`), k.raw(`cast(sum(${col}) as bigint) as total`), k.raw(`min(${col}) as least`))
+}
+
+/**
+ * The first `n` customers of a period by amount (desc, id as text) — `cents`, with their amount in
+ * the `other` period (`other_cents`, 0 without a row): the top rows of the ranking with their
+ * comparison, and the candidates for the biggest gains (other = the comparison period) or losses
+ * (the period itself = the comparison period, other = the current one).
+ */
+export function topOfPeriod(k: Knex, basis: ContributionBasis, period: string, other: string, n: number) {
+  const col = BASIS[basis].sums
+  return fromIndexed(k, 'customer_sales_sums', 's', RANK_INDEX[basis])
+    .leftJoin('customer_sales_sums as o', (j) => j.on('o.customer_id', 's.customer_id').andOn('o.period', k.raw('?', [other])))
+    .where('s.period', period)
+    .where(`s.${col}`, '<>', 0)
+    .orderByRaw(`s.${col} desc, ${idSortKey(k, 's.customer_id')}`)
+    .limit(n)
+    .select('s.customer_id as customer_id', k.raw(`s.${col} as cents`), k.raw(`coalesce(o.${col}, 0) as other_cents`))
+}
+
+/**
+ * The 20/80 curve of a period of `cnt` customers with an amount: the customers ranked by amount
+ * (one pass over the period's ordered index; ties in any order — the sum of the top j amounts does
+ * not depend on it) and summed per twentieth, `bucket` i = ranks ceil(cnt·(i−1)/20)+1 … ceil(cnt·i/20)
+ * — (20·(rank−1)) div cnt + 1 —, so the top ceil(cnt·i/20) customers hold buckets 1…i. PostgreSQL
+ * and SQL Server (SQLite reads the amounts instead: periodAmounts).
+ */
+export function paretoBuckets(k: Knex, basis: ContributionBasis, period: string, cnt: number) {
+  if (!Number.isSafeInteger(cnt) || cnt < 1) throw new Error(`not a count: ${cnt}`)
+  const col = `s.${BASIS[basis].sums}`
+  const ranked = k('customer_sales_sums as s')
+    .where('s.period', period)
+    .where(col, '<>', 0)
+    .select(k.raw(`${col} as cents`), k.raw(`(20 * (row_number() over (order by ${col} desc) - 1)) / ${cnt} + 1 as bucket`))
+  return k.from(ranked.as('r')).groupBy('r.bucket').select('r.bucket as bucket', k.raw('cast(sum(r.cents) as bigint) as cents'))
+}
+
+/** The amounts of a period's customers with one, largest first (SQLite: its window functions cost more than reading the ordered index here). */
+export const periodAmounts = (k: Knex, basis: ContributionBasis, period: string): Promise<Row[]> =>
+  fromIndexed(k, 'customer_sales_sums', 's', RANK_INDEX[basis])
+    .where('s.period', period)
+    .where(`s.${BASIS[basis].sums}`, '<>', 0)
+    .orderBy(`s.${BASIS[basis].sums}`, 'desc')
+    .select(`s.${BASIS[basis].sums} as c`)
+
 /** Code, name and owner's name of some customers (ranked rows, movers). */
 export const customerLabels = (k: Knex, ids: string[]): Promise<Row[]> =>
   ids.length

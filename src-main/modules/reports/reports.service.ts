@@ -10,7 +10,7 @@ import type {
   ChurnReport, ChurnReportInput, CompositionInput, FollowUpReport, FollowUpReportInput, CompositionReport, ContributionInput, ContributionReport, Mover, ReportName, ServiceReport, ServiceReportInput,
 } from '../../contract/reports'
 import { COMPOSITION_DIMENSIONS } from '../../contract/reports'
-import { toIso, toNum } from '../../db/dialect'
+import { dialectOf, toIso, toNum } from '../../db/dialect'
 import { applyScope, requirePerm } from '../auth/permissions'
 import { periodDays, rangeOf, todayIn, type Days } from '../dashboard/dashboard.period'
 import { appZone } from '../reminders/system-reminders.service'
@@ -74,45 +74,144 @@ const head = (f: Frame) => ({ scope: f.scope, period: { firstDay: f.days.first, 
 
 // ---- 客户贡献分析 -------------------------------------------------------------------------------
 
-export async function reportsContribution(ctx: ServiceContext, input: ContributionIn): Promise<ContributionReport> {
-  const f = await frameOf(ctx, input)
-  const cur = parseDays(f.days)
-  const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
-  // ranks, shares, the 20/80 curve and the movers are worked out in SQL (contributionRanked):
-  // only the rows shown come back, not one per customer
-  const got = await repo.contributionRows(f.k, input.basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, input.limit)
+/** One customer's amounts in the period and the comparison days. */
+interface Amounts {
+  id: string
+  cents: number
+  compareCents: number
+}
+
+/** What 客户贡献分析 is built from, however it was read. */
+interface Ranking {
+  /** customers with an amount in the period, their total; the comparison days' total */
+  count: number
+  total: number
+  compareTotal: number
+  /** the first `limit` customers by amount (desc, id), with the running sum of their amounts */
+  top: Array<Amounts & { cum: number }>
+  /** the sum of the top j amounts, for each j = ceil(count · i / 20), i = 1…20 */
+  cumAt: Map<number, number>
+  /** the biggest gains (change desc, id) and losses (change asc, id desc), MOVERS each, in order */
+  gainers: Amounts[]
+  losers: Amounts[]
+}
+
+/** How many of a period's first customers are read as candidates for the movers (at least the limit). */
+export const MOVER_POOL = 200
+
+const byGain = (a: Amounts, b: Amounts) => b.cents - b.compareCents - (a.cents - a.compareCents) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const gainersOf = (xs: Amounts[]) => xs.filter((r) => r.cents > r.compareCents).sort(byGain).slice(0, repo.MOVERS)
+const losersOf = (xs: Amounts[]) => xs.filter((r) => r.cents < r.compareCents).sort((a, b) => -byGain(a, b)).slice(0, repo.MOVERS)
+/** ceil(count · i / 20) in integers: the number of the top customers that are i·5 % of them (at least one once i > 0) */
+const paretoRank = (count: number, i: number) => Math.floor((count * i + 19) / 20)
+
+/** Every 客户贡献分析 (any scope, filters, days): one statement (reports.repository contributionRanked). */
+async function rankingInSql(f: Frame, basis: ContributionIn['basis'], compare: repo.DayRange, limit: number): Promise<Ranking> {
+  const got = await repo.contributionRows(f.k, basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, limit)
   const picked = got.map((r) => ({
     kind: String(r.kind), id: r.customer_id == null ? '' : String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum),
   }))
   const first = got[0]
-  const count = first ? n(first.cnt) : 0
-  const total = first ? n(first.total) : 0
-  const compareTotal = first ? n(first.compare_total) : 0
   const ranked = picked.filter((r) => r.kind === 'rank').sort((a, b) => a.rn - b.rn)
-  const cumAt = new Map(ranked.map((r) => [r.rn, r.cum]))
+  const amounts = (r: (typeof picked)[number]): Amounts => ({ id: r.id, cents: r.cents, compareCents: r.compareCents })
+  return {
+    count: first ? n(first.cnt) : 0, total: first ? n(first.total) : 0, compareTotal: first ? n(first.compare_total) : 0,
+    top: ranked.filter((r) => r.rn <= limit).map((r) => ({ ...amounts(r), cum: r.cum })),
+    cumAt: new Map(ranked.map((r) => [r.rn, r.cum])),
+    // picked in SQL, ordered here
+    gainers: gainersOf(picked.filter((r) => r.kind === 'up').map(amounts)),
+    losers: losersOf(picked.filter((r) => r.kind === 'down').map(amounts)),
+  }
+}
+
+/**
+ * 客户贡献分析 at company scope without filters when the period and the comparison days are each
+ * one period of customer_sales_sums (本年: a year, 本月: a month): read from the period's ordered
+ * index (migration 20261207000100) without joining the two periods per customer or sorting every
+ * customer — the totals (one aggregate of both periods), the first max(limit, pool) customers of
+ * the period and of the comparison period each with the other's amount, and the 20/80 curve (its
+ * sums per twentieth of the ranks; SQLite: the amounts in order, summed here). The movers are
+ * picked among those candidates: a customer's gain is at most its amount in the period and its
+ * loss at most its amount in the comparison period when no amount is negative, so a customer after
+ * the candidates (amount ≤ the last candidate's) cannot beat the 5th gain (loss) found when that
+ * is larger than the last candidate's amount. `null` when any of this does not hold (negative
+ * amounts, the movers not decided by the candidates, other days, a narrowed scope): the caller
+ * computes it all in one statement instead (rankingInSql) — the same figures.
+ */
+async function rankingOfPeriods(f: Frame, basis: ContributionIn['basis'], compare: repo.DayRange, limit: number, pool: number): Promise<Ranking | null> {
+  if (f.narrowed) return null
+  const now = repo.salesPieces(f.days)
+  const cmp = repo.salesPieces(compare)
+  if (now.edges.length || cmp.edges.length || now.periods.length !== 1 || cmp.periods.length !== 1 || now.periods[0] === cmp.periods[0]) return null
+  const [p, q] = [now.periods[0]!, cmp.periods[0]!]
+  const totals = new Map(((await repo.periodTotals(f.k, basis, [p, q])) as repo.Row[]).map((r) => [String(r.period), { cnt: n(r.cnt), total: n(r.total), least: n(r.least) }]))
+  const tp = totals.get(p) ?? { cnt: 0, total: 0, least: 0 }
+  const tq = totals.get(q) ?? { cnt: 0, total: 0, least: 0 }
+  if (tp.least < 0 || tq.least < 0) return null
+  const size = Math.max(limit, pool)
+  const sqlite = dialectOf(f.k) === 'sqlite'
+  const [ofNow, ofCompare, curve] = await Promise.all([
+    repo.topOfPeriod(f.k, basis, p, q, size) as Promise<repo.Row[]>,
+    repo.topOfPeriod(f.k, basis, q, p, size) as Promise<repo.Row[]>,
+    tp.cnt === 0 ? Promise.resolve(null) : sqlite ? repo.periodAmounts(f.k, basis, p) : (repo.paretoBuckets(f.k, basis, p, tp.cnt) as Promise<repo.Row[]>),
+  ])
+  const id = (v: unknown) => String(v).toLowerCase()
+  const current: Amounts[] = ofNow.map((r) => ({ id: id(r.customer_id), cents: n(r.cents), compareCents: n(r.other_cents) }))
+  const earlier: Amounts[] = ofCompare.map((r) => ({ id: id(r.customer_id), cents: n(r.other_cents), compareCents: n(r.cents) }))
+  // the movers: decided by the candidates when all were read or the last one cannot reach the 5th
+  const gainers = gainersOf(current)
+  const losers = losersOf(earlier)
+  const decided = (read: number, all: number, lastAmount: number, fifth: number | undefined) => read >= all || (fifth !== undefined && lastAmount < fifth)
+  const fifthGain = gainers.length === repo.MOVERS ? gainers[repo.MOVERS - 1]!.cents - gainers[repo.MOVERS - 1]!.compareCents : undefined
+  const fifthLoss = losers.length === repo.MOVERS ? losers[repo.MOVERS - 1]!.compareCents - losers[repo.MOVERS - 1]!.cents : undefined
+  if (!decided(current.length, tp.cnt, current.at(-1)?.cents ?? 0, fifthGain)) return null
+  if (!decided(earlier.length, tq.cnt, earlier.at(-1)?.compareCents ?? 0, fifthLoss)) return null
+  // the 20/80 curve: the sum of the top ceil(cnt·i/20) amounts
+  const cumAt = new Map<number, number>()
+  if (curve && sqlite) {
+    const ranks = new Set(Array.from({ length: 20 }, (_, i) => paretoRank(tp.cnt, i + 1)))
+    let sum = 0
+    curve.forEach((r, i) => {
+      sum += n(r.c)
+      if (ranks.has(i + 1)) cumAt.set(i + 1, sum)
+    })
+  } else if (curve) {
+    const bucket = new Map(curve.map((r) => [n(r.bucket), n(r.cents)]))
+    let sum = 0
+    for (let i = 1; i <= 20; i++) cumAt.set(paretoRank(tp.cnt, i), (sum += bucket.get(i) ?? 0))
+  }
+  let cum = 0
+  return {
+    count: tp.cnt, total: tp.total, compareTotal: tq.total,
+    top: current.slice(0, limit).map((r) => ({ ...r, cum: (cum += r.cents) })),
+    cumAt, gainers, losers,
+  }
+}
+
+export async function reportsContribution(ctx: ServiceContext, input: ContributionIn, pool = MOVER_POOL): Promise<ContributionReport> {
+  const f = await frameOf(ctx, input)
+  const cur = parseDays(f.days)
+  const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
+  // ranks, shares, the 20/80 curve and the movers are worked out in the database: only the rows
+  // shown (and at company scope over one period, the movers' candidates) come back, not one per customer
+  const { count, total, compareTotal, top, cumAt, gainers, losers } =
+    (await rankingOfPeriods(f, input.basis, compare, input.limit, pool)) ?? (await rankingInSql(f, input.basis, compare, input.limit))
 
   // the 20/80 curve: cumulative shares every 5 % of the customers; the top pct % of the
   // customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one): rank
   // ceil(count · i / 20), in integers
   const at = (i: number) => {
-    const j = Math.floor((count * i + 19) / 20)
+    const j = paretoRank(count, i)
     return total && j ? (cumAt.get(j) ?? 0) / total : 0
   }
   const pareto = Array.from({ length: 21 }, (_, i) => ({ customersPct: i * 5, sharePct: Math.round(at(i) * 10_000) / 100 }))
+  const mover = (r: Amounts): Omit<Mover, 'code' | 'name'> => ({ customerId: r.id, cents: r.cents, compareCents: r.compareCents, deltaCents: r.cents - r.compareCents })
 
-  // movers: every customer with an amount in either period; the biggest gains (change desc, id)
-  // and losses (change asc, id desc), picked in SQL, ordered here
-  const mover = (r: (typeof picked)[number]): Omit<Mover, 'code' | 'name'> => ({ customerId: r.id, cents: r.cents, compareCents: r.compareCents, deltaCents: r.cents - r.compareCents })
-  const byGain = (a: (typeof picked)[number], b: (typeof picked)[number]) => b.cents - b.compareCents - (a.cents - a.compareCents) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  const gainers = picked.filter((r) => r.kind === 'up').sort(byGain).map(mover)
-  const losers = picked.filter((r) => r.kind === 'down').sort((a, b) => -byGain(a, b)).map(mover)
-
-  const shown = ranked.filter((r) => r.rn <= input.limit)
   const labels = new Map<string, repo.Row>()
-  const ids = [...new Set([...shown.map((r) => r.id), ...gainers.map((g) => g.customerId), ...losers.map((l) => l.customerId)])]
+  const ids = [...new Set([...top.map((r) => r.id), ...gainers.map((g) => g.id), ...losers.map((l) => l.id)])]
   for (let i = 0; i < ids.length; i += 500) for (const r of await repo.customerLabels(f.k, ids.slice(i, i + 500))) labels.set(String(r.id).toLowerCase(), r)
   const label = (id: string) => ({ code: String(labels.get(id)?.code ?? ''), name: String(labels.get(id)?.name ?? '') })
-  const rows = shown.map((r, i) => {
+  const rows = top.map((r, i) => {
     const c = r.compareCents
     return {
       rank: i + 1, customerId: r.id, ...label(r.id), ownerName: labels.get(r.id)?.owner_name == null ? null : String(labels.get(r.id)!.owner_name),
@@ -122,8 +221,8 @@ export async function reportsContribution(ctx: ServiceContext, input: Contributi
   return {
     ...head(f), basis: input.basis, compare: { firstDay: compare.first, lastDay: compare.last },
     totalCents: total, compareTotalCents: compareTotal, customers: count, rows,
-    gainers: gainers.map((g) => ({ ...g, ...label(g.customerId) })),
-    losers: losers.map((g) => ({ ...g, ...label(g.customerId) })),
+    gainers: gainers.map((g) => ({ ...mover(g), ...label(g.id) })),
+    losers: losers.map((g) => ({ ...mover(g), ...label(g.id) })),
     pareto, top20Share: r4(at(4)),
   }
 }
