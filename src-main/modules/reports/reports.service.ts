@@ -96,8 +96,8 @@ interface Ranking {
   losers: Amounts[]
 }
 
-/** How many of a period's first customers are read as candidates for the movers (at least the limit). */
-export const MOVER_POOL = 200
+/** How many of a period's first customers are read as candidates for the movers (at least the limit), more each time they do not decide them. */
+export const MOVER_POOLS = [200, 2_000, 20_000]
 
 const byGain = (a: Amounts, b: Amounts) => b.cents - b.compareCents - (a.cents - a.compareCents) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 const gainersOf = (xs: Amounts[]) => xs.filter((r) => r.cents > r.compareCents).sort(byGain).slice(0, repo.MOVERS)
@@ -129,7 +129,8 @@ async function rankingInSql(f: Frame, basis: ContributionIn['basis'], compare: r
  * one period of customer_sales_sums (本年: a year, 本月: a month): read from the period's ordered
  * index (migration 20261207000100) without joining the two periods per customer or sorting every
  * customer — the totals (one aggregate of both periods), the first max(limit, pool) customers of
- * the period and of the comparison period each with the other's amount, and the 20/80 curve (its
+ * the period and of the comparison period each with the other's amount (pool: 200, then 2,000,
+ * then 20,000 while they do not decide the movers), and the 20/80 curve (its
  * sums per twentieth of the ranks; SQLite: the amounts in order, summed here). The movers are
  * picked among those candidates: a customer's gain is at most its amount in the period and its
  * loss at most its amount in the comparison period when no amount is negative, so a customer after
@@ -138,7 +139,7 @@ async function rankingInSql(f: Frame, basis: ContributionIn['basis'], compare: r
  * amounts, the movers not decided by the candidates, other days, a narrowed scope): the caller
  * computes it all in one statement instead (rankingInSql) — the same figures.
  */
-async function rankingOfPeriods(f: Frame, basis: ContributionIn['basis'], compare: repo.DayRange, limit: number, pool: number): Promise<Ranking | null> {
+async function rankingOfPeriods(f: Frame, basis: ContributionIn['basis'], compare: repo.DayRange, limit: number, pools: number[]): Promise<Ranking | null> {
   if (f.narrowed) return null
   const now = repo.salesPieces(f.days)
   const cmp = repo.salesPieces(compare)
@@ -148,24 +149,35 @@ async function rankingOfPeriods(f: Frame, basis: ContributionIn['basis'], compar
   const tp = totals.get(p) ?? { cnt: 0, total: 0, least: 0 }
   const tq = totals.get(q) ?? { cnt: 0, total: 0, least: 0 }
   if (tp.least < 0 || tq.least < 0) return null
-  const size = Math.max(limit, pool)
-  const sqlite = dialectOf(f.k) === 'sqlite'
-  const [ofNow, ofCompare, curve] = await Promise.all([
-    repo.topOfPeriod(f.k, basis, p, q, size) as Promise<repo.Row[]>,
-    repo.topOfPeriod(f.k, basis, q, p, size) as Promise<repo.Row[]>,
-    tp.cnt === 0 ? Promise.resolve(null) : sqlite ? repo.periodAmounts(f.k, basis, p) : (repo.paretoBuckets(f.k, basis, p, tp.cnt) as Promise<repo.Row[]>),
-  ])
   const id = (v: unknown) => String(v).toLowerCase()
-  const current: Amounts[] = ofNow.map((r) => ({ id: id(r.customer_id), cents: n(r.cents), compareCents: n(r.other_cents) }))
-  const earlier: Amounts[] = ofCompare.map((r) => ({ id: id(r.customer_id), cents: n(r.other_cents), compareCents: n(r.cents) }))
-  // the movers: decided by the candidates when all were read or the last one cannot reach the 5th
-  const gainers = gainersOf(current)
-  const losers = losersOf(earlier)
-  const decided = (read: number, all: number, lastAmount: number, fifth: number | undefined) => read >= all || (fifth !== undefined && lastAmount < fifth)
-  const fifthGain = gainers.length === repo.MOVERS ? gainers[repo.MOVERS - 1]!.cents - gainers[repo.MOVERS - 1]!.compareCents : undefined
-  const fifthLoss = losers.length === repo.MOVERS ? losers[repo.MOVERS - 1]!.compareCents - losers[repo.MOVERS - 1]!.cents : undefined
-  if (!decided(current.length, tp.cnt, current.at(-1)?.cents ?? 0, fifthGain)) return null
-  if (!decided(earlier.length, tq.cnt, earlier.at(-1)?.compareCents ?? 0, fifthLoss)) return null
+  const read = async (period: string, other: string, size: number) => (await (repo.topOfPeriod(f.k, basis, period, other, size) as Promise<repo.Row[]>)).map((r) => ({ id: id(r.customer_id), cents: n(r.cents), other: n(r.other_cents) }))
+  // the movers: decided by the candidates when all were read or the last one's amount is below the 5th change
+  const decided = (got: unknown[], all: number, lastAmount: number, movers: Amounts[], change: (m: Amounts) => number) =>
+    got.length >= all || (movers.length === repo.MOVERS && lastAmount < change(movers[repo.MOVERS - 1]!))
+  let current: Amounts[] = []
+  let earlier: Amounts[] = []
+  let gainers: Amounts[] = []
+  let losers: Amounts[] = []
+  let gainersDone = false
+  let losersDone = false
+  for (const pool of pools) {
+    const size = Math.max(limit, pool)
+    const [ofNow, ofCompare] = await Promise.all([gainersDone ? null : read(p, q, size), losersDone ? null : read(q, p, size)])
+    if (ofNow) {
+      current = ofNow.map((r) => ({ id: r.id, cents: r.cents, compareCents: r.other }))
+      gainers = gainersOf(current)
+      gainersDone = decided(current, tp.cnt, current.at(-1)?.cents ?? 0, gainers, (m) => m.cents - m.compareCents)
+    }
+    if (ofCompare) {
+      earlier = ofCompare.map((r) => ({ id: r.id, cents: r.other, compareCents: r.cents }))
+      losers = losersOf(earlier)
+      losersDone = decided(earlier, tq.cnt, earlier.at(-1)?.compareCents ?? 0, losers, (m) => m.compareCents - m.cents)
+    }
+    if (gainersDone && losersDone) break
+  }
+  if (!gainersDone || !losersDone) return null
+  const sqlite = dialectOf(f.k) === 'sqlite'
+  const curve = tp.cnt === 0 ? null : sqlite ? await repo.periodAmounts(f.k, basis, p) : ((await repo.paretoBuckets(f.k, basis, p, tp.cnt)) as repo.Row[])
   // the 20/80 curve: the sum of the top ceil(cnt·i/20) amounts
   const cumAt = new Map<number, number>()
   if (curve && sqlite) {
@@ -188,14 +200,14 @@ async function rankingOfPeriods(f: Frame, basis: ContributionIn['basis'], compar
   }
 }
 
-export async function reportsContribution(ctx: ServiceContext, input: ContributionIn, pool = MOVER_POOL): Promise<ContributionReport> {
+export async function reportsContribution(ctx: ServiceContext, input: ContributionIn, pools = MOVER_POOLS): Promise<ContributionReport> {
   const f = await frameOf(ctx, input)
   const cur = parseDays(f.days)
   const compare = { first: fmt(yearEarlier(cur.first)), last: fmt(yearEarlier(addDays(cur.end, -1))) }
   // ranks, shares, the 20/80 curve and the movers are worked out in the database: only the rows
   // shown (and at company scope over one period, the movers' candidates) come back, not one per customer
   const { count, total, compareTotal, top, cumAt, gainers, losers } =
-    (await rankingOfPeriods(f, input.basis, compare, input.limit, pool)) ?? (await rankingInSql(f, input.basis, compare, input.limit))
+    (await rankingOfPeriods(f, input.basis, compare, input.limit, pools)) ?? (await rankingInSql(f, input.basis, compare, input.limit))
 
   // the 20/80 curve: cumulative shares every 5 % of the customers; the top pct % of the
   // customers, at least one once pct > 0 (the top 20 % of 4 customers: the first one): rank
