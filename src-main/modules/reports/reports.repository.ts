@@ -159,10 +159,12 @@ export const MOVERS = 5
  * 客户贡献分析 in one statement; only the rows the report shows leave the database, not one per
  * customer. `b` (a CTE): both ranges summed per customer (amountsByCustomer); `t`: the number of
  * customers with an amount and the two totals. Rows, by `kind`:
- * - 'rank': customers with an amount ranked by amount (desc, id as text) — `rn` and the running
- *   sum `cum` over one window (a running count, so PostgreSQL computes both in one pass) — kept
- *   for the top `limit` and each rank where the 20/80 curve crosses a 5 % step of the customers
- *   (`floor(20·rn/cnt)` steps up: rank ceil(cnt·i/20) for i = 1…20);
+ * - 'rank': the top `limit` customers with an amount by amount (desc, id as text) — a top-N of
+ *   `b`, `rn` their rank (numbered among those rows only);
+ * - 'curve': the 20/80 curve as sums per twentieth of the ranks — the customers with an amount
+ *   numbered by amount (ties in any order: the sum of the top j amounts does not depend on it),
+ *   `rn` = (20·(rank−1)) div cnt + 1, so the top ceil(cnt·i/20) customers hold twentieths 1…i
+ *   (`cents` their sum) — one sort and a row number, no running sum over every row;
  * - 'up' / 'down': the MOVERS biggest gains (change desc, id) and losses (change asc, id desc),
  *   each a top-N of `b`, no sort of every customer;
  * - 'total': one row with `cnt`, `total`, `compare_total` (every row carries them).
@@ -170,12 +172,20 @@ export const MOVERS = 5
  */
 export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayRange, compare: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, limit: number) {
   const id = idSortKey(k, 'b.customer_id')
-  const running = `over (order by b.cents desc, ${id} rows between unbounded preceding and current row)`
   const totals = ['t.cnt', 't.total', 't.compare_total']
-  const ranked = k
+  const top = k
+    .from(k.from('b').where('b.cents', '<>', 0).orderByRaw(`b.cents desc, ${id}`).limit(limit).select('b.customer_id', 'b.cents', 'b.compare_cents').as('x'))
+    .select('x.customer_id', 'x.cents', 'x.compare_cents', k.raw(`row_number() over (order by x.cents desc, ${idSortKey(k, 'x.customer_id')}) as rn`))
+  const twentieths = k
     .from('b')
+    .crossJoin(k.raw('t'))
     .where('b.cents', '<>', 0)
-    .select('b.customer_id', 'b.cents', 'b.compare_cents', k.raw(`count(*) ${running} as rn`), k.raw(`sum(b.cents) ${running} as cum`))
+    .select('b.cents', k.raw('(20 * (row_number() over (order by b.cents desc) - 1)) / t.cnt + 1 as bucket'))
+  const curve = k
+    .from(twentieths.as('w'))
+    .crossJoin(k.raw('t'))
+    .groupBy('w.bucket', ...totals)
+    .select(k.raw("'curve' as kind"), k.raw('null as customer_id'), k.raw('cast(sum(w.cents) as bigint) as cents'), k.raw('0 as compare_cents'), 'w.bucket as rn', ...totals)
   const movers = (kind: 'up' | 'down') =>
     k
       .from(
@@ -188,15 +198,14 @@ export function contributionRanked(k: Knex, basis: ContributionBasis, days: DayR
           .as('g'),
       )
       .crossJoin(k.raw('t'))
-      .select(k.raw(`'${kind}' as kind`), 'g.customer_id', 'g.cents', 'g.compare_cents', k.raw('0 as rn'), k.raw('0 as cum'), ...totals)
+      .select(k.raw(`'${kind}' as kind`), 'g.customer_id', 'g.cents', 'g.compare_cents', k.raw('0 as rn'), ...totals)
   return k
     .with('b', amountsByCustomer(k, basis, days, f, scope, narrowed, compare))
     .with('t', k.from('b').select(k.raw('sum(case when b.cents <> 0 then 1 else 0 end) as cnt'), k.raw('sum(b.cents) as total'), k.raw('sum(b.compare_cents) as compare_total')))
-    .from(ranked.as('r'))
+    .from(top.as('r'))
     .crossJoin(k.raw('t'))
-    .where((q) => q.where('r.rn', '<=', limit).orWhereRaw('(20 * r.rn) / nullif(t.cnt, 0) > (20 * (r.rn - 1)) / nullif(t.cnt, 0)'))
-    .select(k.raw("'rank' as kind"), 'r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', 'r.cum', ...totals)
-    .unionAll([movers('up'), movers('down'), k.from('t').select(k.raw("'total' as kind"), k.raw('null as customer_id'), k.raw('0 as cents'), k.raw('0 as compare_cents'), k.raw('0 as rn'), k.raw('0 as cum'), ...totals)])
+    .select(k.raw("'rank' as kind"), 'r.customer_id', 'r.cents', 'r.compare_cents', 'r.rn', ...totals)
+    .unionAll([curve, movers('up'), movers('down'), k.from('t').select(k.raw("'total' as kind"), k.raw('null as customer_id'), k.raw('0 as cents'), k.raw('0 as compare_cents'), k.raw('0 as rn'), ...totals)])
 }
 
 /** contributionRanked's rows; on PostgreSQL with 32 MB of work_mem (its sort of every customer with an amount stays in memory). */

@@ -109,15 +109,21 @@ const paretoRank = (count: number, i: number) => Math.floor((count * i + 19) / 2
 async function rankingInSql(f: Frame, basis: ContributionIn['basis'], compare: repo.DayRange, limit: number): Promise<Ranking> {
   const got = await repo.contributionRows(f.k, basis, f.days, compare, f.filter, f.scopeFn, f.narrowed, limit)
   const picked = got.map((r) => ({
-    kind: String(r.kind), id: r.customer_id == null ? '' : String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn), cum: n(r.cum),
+    kind: String(r.kind), id: r.customer_id == null ? '' : String(r.customer_id).toLowerCase(), cents: n(r.cents), compareCents: n(r.compare_cents), rn: n(r.rn),
   }))
   const first = got[0]
   const ranked = picked.filter((r) => r.kind === 'rank').sort((a, b) => a.rn - b.rn)
   const amounts = (r: (typeof picked)[number]): Amounts => ({ id: r.id, cents: r.cents, compareCents: r.compareCents })
+  const count = first ? n(first.cnt) : 0
+  // the 20/80 curve from its sums per twentieth (rn: the twentieth)
+  const twentieth = new Map(picked.filter((r) => r.kind === 'curve').map((r) => [r.rn, r.cents]))
+  const cumAt = new Map<number, number>()
+  for (let i = 1, sum = 0; i <= 20 && count; i++) cumAt.set(paretoRank(count, i), (sum += twentieth.get(i) ?? 0))
+  let cum = 0
   return {
-    count: first ? n(first.cnt) : 0, total: first ? n(first.total) : 0, compareTotal: first ? n(first.compare_total) : 0,
-    top: ranked.filter((r) => r.rn <= limit).map((r) => ({ ...amounts(r), cum: r.cum })),
-    cumAt: new Map(ranked.map((r) => [r.rn, r.cum])),
+    count, total: first ? n(first.total) : 0, compareTotal: first ? n(first.compare_total) : 0,
+    top: ranked.map((r) => ({ ...amounts(r), cum: (cum += r.cents) })),
+    cumAt,
     // picked in SQL, ordered here
     gainers: gainersOf(picked.filter((r) => r.kind === 'up').map(amounts)),
     losers: losersOf(picked.filter((r) => r.kind === 'down').map(amounts)),
