@@ -65,7 +65,17 @@ describeEachDb('churn', (dialect) => {
     // the system wrote it: audited without a user, under the customer
     const [created] = await auditRows(t, 'churn_warning', (await warningsOf(stale))[0].id)
     expect(created).toMatchObject({ action: 'create', user_id: null, parent_id: stale })
-    expect((await auditRows(t, 'customer', stale)).at(-1)!.changes.status).toEqual(['normal', 'churn_warning'])
+    // one entry per warning: the customer's status change is in it, not in an entry of its own
+    expect(created.changes.customerStatus).toEqual(['normal', 'churn_warning'])
+    expect(await auditRows(t, 'customer', stale)).toHaveLength(1) // its creation only
+    // the card's 操作记录 shows it: the owner (churn.view) the warning's entry with the change;
+    // a 客服专员 (customers.view, no churn.view) the customer's status change alone, as the customer's
+    const own = (await t.call(s.mgrA1.key, 'audit', 'forCustomer', { customerId: stale, page: 1, pageSize: 20 })).items
+    expect(own.find((e) => e.entity === 'churn_warning')).toMatchObject({ action: 'create', changes: { customerStatus: ['normal', 'churn_warning'], status: [null, 'open'] } })
+    const agents = (await t.call(s.agent.key, 'audit', 'forCustomer', { customerId: stale, page: 1, pageSize: 20 })).items
+    expect(agents.map((e) => [e.entity, e.action])).toEqual([['customer', 'update'], ['customer', 'create']])
+    expect(agents[0]).toMatchObject({ entityId: stale, changes: { status: ['normal', 'churn_warning'] } })
+    expect(agents[0]!.changes).not.toHaveProperty('cycleDays')
 
     // idempotent: nothing new, nothing written
     const version = await syncVersion(t)

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertRows } from '../../db/dialect'
+import { insertRows, whereLike } from '../../db/dialect'
 
 export interface AuditRow {
   id: string
@@ -28,17 +28,22 @@ async function page(base: Knex.QueryBuilder, page: number, pageSize: number) {
 /**
  * A customer's history: its own entries, and its children's (parent_id = the customer) of the
  * given entities only; `allChildren` takes every child entity (for readers of the whole log).
+ * `statusOf`: child entities whose entries are taken only when they carry the customer's own
+ * status change (`customerStatus`, e.g. the churn check's warning entry).
  */
 export function pageCustomerHistory(
   db: Knex,
   customerId: string,
-  children: { entities: string[] } | 'all',
+  children: { entities: string[]; statusOf?: string[] } | 'all',
   p: { page: number; pageSize: number },
 ) {
   const base = db('audit_log').where((w) => {
     w.where({ entity: 'customer', entity_id: customerId })
     if (children === 'all') w.orWhere({ parent_id: customerId })
-    else if (children.entities.length) w.orWhere((c) => c.where({ parent_id: customerId }).whereIn('entity', children.entities))
+    else {
+      if (children.entities.length) w.orWhere((c) => c.where({ parent_id: customerId }).whereIn('entity', children.entities))
+      if (children.statusOf?.length) w.orWhere((c) => whereLike(c.where({ parent_id: customerId }).whereIn('entity', children.statusOf!), 'changes', '"customerStatus"'))
+    }
   })
   return page(base, p.page, p.pageSize)
 }

@@ -162,6 +162,13 @@ const CHILD_READ: Record<string, PermModule[]> = {
   payment: ['orders'],
 }
 
+/**
+ * Child entities whose entry may carry the customer's own status change (`customerStatus`: the
+ * churn check writes one entry per warning, the customer's 正常 → 流失预警 in it): a reader of the
+ * customer who may not read the child sees that change only, as the customer's own entry.
+ */
+const CUSTOMER_STATUS_CARRIERS = ['churn_warning']
+
 const readsWholeLog = (actor: Actor) => actor.permissions.audit?.actions.includes('view') === true && actor.permissions.audit.scope === 'all'
 
 /**
@@ -176,7 +183,7 @@ export async function auditForCustomer(ctx: ServiceContext, input: { customerId:
   const none = { items: [], total: 0, ...paging }
   const owner = await loadRowOwner(k, 'customers', input.customerId)
   if (!owner) return none
-  let children: { entities: string[] } | 'all'
+  let children: { entities: string[]; statusOf: string[] } | 'all'
   if (readsWholeLog(ctx.actor)) children = 'all'
   else {
     if (owner.deleted_at != null || !inScope(ctx.actor, customersScope, owner.owner_id, owner.owner_team_id)) return none
@@ -186,10 +193,18 @@ export async function auditForCustomer(ctx: ServiceContext, input: { customerId:
         return scope !== null && inScope(ctx.actor, scope, owner.owner_id, owner.owner_team_id)
       })
       .map(([entity]) => entity)
-    children = { entities }
+    children = { entities, statusOf: CUSTOMER_STATUS_CARRIERS.filter((e) => !entities.includes(e)) }
   }
   const { rows, total } = await pageCustomerHistory(k, input.customerId, children, paging)
-  return { items: await toEntries(k, rows), total, ...paging }
+  const statusOnly = new Set(children === 'all' ? [] : children.statusOf)
+  const items = await toEntries(k, rows)
+  return {
+    items: items.map((e) =>
+      statusOnly.has(e.entity) ? { ...e, entity: 'customer' as const, entityId: input.customerId, action: 'update' as const, subject: null, names: {}, changes: { status: e.changes.customerStatus! } } : e,
+    ),
+    total,
+    ...paging,
+  }
 }
 
 export async function auditList(ctx: ServiceContext, input: { entity?: string; entityId?: string; page: number; pageSize: number }) {

@@ -188,13 +188,20 @@ async function openWarnings(trx: Knex, dialect: Dialect, customers: Array<Row & 
     cycle_days: c.cycle, created_at: w.at, updated_at: w.at, version: w.version, deleted_at: null,
   }))
   await insertWarnings(trx, dialect, rows)
-  // the chunk was just read inside this transaction: every customer is 正常
-  await applyChurnState(trx, dialect, w, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open, from: { status: 'normal', categoryId: null } })))
+  // the chunk was just read inside this transaction: every customer is 正常. One audit entry per
+  // warning: the customer's status change is in it (customerStatus 正常 → 流失预警, shown in the
+  // customer's 操作记录 — the entry is under the customer), not in a second entry of its own.
+  const changed = new Set(
+    await applyChurnState(trx, dialect, { ...w, auditedByCaller: true }, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open, from: { status: 'normal', categoryId: null } }))),
+  )
   await recordAuditMany(
     trx, dialect, w.actor, w.at,
     rows.map((r): AuditInput => ({
       entity: 'churn_warning', entityId: r.id, parentId: r.customer_id, action: 'create',
-      changes: { status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, r.cycle_days] },
+      changes: {
+        status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, r.cycle_days],
+        ...(changed.has(r.customer_id) ? { customerStatus: ['normal', CUSTOMER_STATUS.open] as [unknown, unknown] } : {}),
+      },
     })),
   )
   return rows.length

@@ -538,12 +538,14 @@ const STATE_CHUNK = 500
 /**
  * Sets the status (and category) the churn flow gives customers, inside the caller's transaction
  * and with its version: one UPDATE per chunk and identical change, an audit entry per customer
- * that really changed (`actor` null: the daily check). Answers the ids that changed.
+ * that really changed (`actor` null: the daily check) — unless `w.auditedByCaller`: the caller's
+ * own entry (the warning opened, under the customer) records the customer's status change, so a
+ * check opening 20,000 warnings writes 20,000 audit rows, not 40,000. Answers the ids that changed.
  */
 export async function applyChurnState(
   trx: Knex,
   dialect: Dialect,
-  w: { actor: Actor | null; at: string; version: number },
+  w: { actor: Actor | null; at: string; version: number; auditedByCaller?: boolean },
   changes: ChurnStateChange[],
 ): Promise<string[]> {
   const changed: string[] = []
@@ -576,7 +578,7 @@ export async function applyChurnState(
       changed.push(c.id)
     }
     for (const g of groups.values()) await updateCustomersIn(trx, g.ids, { ...g.patch, updated_at: w.at, version: w.version })
-    await recordAuditMany(trx, dialect, w.actor, w.at, audits)
+    if (!w.auditedByCaller) await recordAuditMany(trx, dialect, w.actor, w.at, audits)
   }
   return changed
 }

@@ -82,6 +82,7 @@ export default {
   fields: {
     measureDate: 'Measure date',
     reasonId: 'Churn reason',
+    customerStatus: 'Customer status',
   },
   audit: {
     entity: {

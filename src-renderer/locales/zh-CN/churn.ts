@@ -82,6 +82,7 @@ export default {
   fields: {
     measureDate: '措施日期',
     reasonId: '流失原因',
+    customerStatus: '客户状态',
   },
   audit: {
     entity: {

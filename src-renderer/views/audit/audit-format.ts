@@ -20,6 +20,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** enum values shown through a locale namespace: field → key prefix */
 const ENUMS: Record<string, string> = {
   status: 'customers.status',
+  // the churn check's warning entry carries its customer's status change (正常 → 流失预警)
+  customerStatus: 'customers.status',
   customerType: 'customers.type',
   gender: 'contacts.gender',
   buyingRole: 'contacts.buyingRole',
@@ -45,6 +47,8 @@ export interface ChangeLine {
   fullFrom: string
   fullTo: string
   fromBlank: boolean
+  /** shown as old → new: an update's change, or the change a new record made to another (a new 流失预警's customer 正常 → 流失预警) */
+  transition: boolean
 }
 
 export function useAuditFormat() {
@@ -123,7 +127,8 @@ export function useAuditFormat() {
     return entries.map(([field, [a, b]]) => {
       const fullFrom = valueText(e, field, a)
       const fullTo = valueText(e, field, b)
-      return { field, label: fieldLabel(e.entity, field), from: cut(fullFrom), to: cut(fullTo), fullFrom, fullTo, fromBlank: isBlank(a) }
+      const transition = e.action === 'update' || (e.action === 'create' && !isBlank(a))
+      return { field, label: fieldLabel(e.entity, field), from: cut(fullFrom), to: cut(fullTo), fullFrom, fullTo, fromBlank: isBlank(a), transition }
     })
   }
 
