@@ -5,7 +5,8 @@
 // no boolean literals, parameters far below 2100, Unicode column types.
 import type { Knex } from 'knex'
 import { describe, expect, it } from 'vitest'
-import { compiler, sql, ID } from '../helpers/mssql-compile'
+import { compiler, expectTsql, sql, ID } from '../helpers/mssql-compile'
+import { customerHistory } from '../../src-main/modules/audit/audit.repository'
 import { daysBetweenSql, dialectOf } from '../../src-main/db/dialect'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { matrixQueries } from '../../src-main/modules/requirements/requirements.repository'
@@ -80,5 +81,12 @@ describe('retention on SQL Server (compiled)', () => {
     expect(m).toMatch(/CREATE INDEX \[customers_churn_check_index\] ON \[customers\] \(\[status\], \[purchase_policy_id\], \[last_order_date\]\)/)
     expect(m).toMatch(/CREATE INDEX \[churn_warnings_customer_id_status_index\] ON \[churn_warnings\] \(\[customer_id\], \[status\]\)/)
     expect(m).not.toMatch(/\bvarchar\(|\btext\b|timestamptz|boolean/i)
+  })
+
+  it("compiles a customer's history with the churn check's status entries (a LIKE on the changes, escaped)", () => {
+    const q = customerHistory(k, ID, { entities: ['contact'], statusOf: ['churn_warning'] })
+    const text = expectTsql(q.clone().select('*').orderBy('at', 'desc').offset(20).limit(20))
+    expect(text).toMatch(/\[changes\] like @p\d+ escape '\\'/)
+    expect(sql(q).bindings).toContain('%"customerStatus"%')
   })
 })

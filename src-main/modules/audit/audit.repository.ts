@@ -37,7 +37,12 @@ export function pageCustomerHistory(
   children: { entities: string[]; statusOf?: string[] } | 'all',
   p: { page: number; pageSize: number },
 ) {
-  const base = db('audit_log').where((w) => {
+  return page(customerHistory(db, customerId, children), p.page, p.pageSize)
+}
+
+/** The entries of a customer's history (pageCustomerHistory), unpaged. */
+export function customerHistory(db: Knex, customerId: string, children: { entities: string[]; statusOf?: string[] } | 'all') {
+  return db('audit_log').where((w) => {
     w.where({ entity: 'customer', entity_id: customerId })
     if (children === 'all') w.orWhere({ parent_id: customerId })
     else {
@@ -45,7 +50,6 @@ export function pageCustomerHistory(
       if (children.statusOf?.length) w.orWhere((c) => whereLike(c.where({ parent_id: customerId }).whereIn('entity', children.statusOf!), 'changes', '"customerStatus"'))
     }
   })
-  return page(base, p.page, p.pageSize)
 }
 
 /** The system-wide log, filtered; `restrict` narrows it to the caller's scope (by user_id). */
