@@ -264,7 +264,9 @@ test('a stale customer gets a churn warning; a measure is recorded, then the chu
     await page.getByTestId('customer-tab-history').click()
     await expect(page.getByTestId('customer-pane-history')).toContainText('流失预警')
     // the check's one entry per warning carries the customer's status change, shown old → new
-    await expect(page.getByTestId('customer-pane-history').getByTestId('audit-change').filter({ hasText: '客户状态' })).toHaveText(/客户状态\s*正常\s*→\s*流失预警/)
+    const statusLine = page.getByTestId('audit-change').filter({ hasText: '客户状态' })
+    await expect(page.getByTestId('customer-pane-history').locator(statusLine)).toHaveText(/客户状态\s*正常\s*→\s*流失预警/)
+    await page.getByTestId('customer-pane-history').getByTestId('audit-entry').filter({ has: statusLine }).screenshot({ path: 'test/e2e/screenshots/churn-history-opened.png' })
     await page.screenshot({ path: 'test/e2e/screenshots/churn-customer-card.png' })
 
     // the list shows it settled
