@@ -39,6 +39,8 @@ import * as m20261206005100 from './20261206005100_customers-deleted-ids'
 import * as m20261206005200 from './20261206005200_briefing-owner-day'
 import * as m20261206005300 from './20261206005300_customer-sales-sums'
 import * as m20261207000100 from './20261207000100_sales-sums-rank'
+import * as m20261207000200 from './20261207000200_customers-dimensions-cover'
+import * as m20261207000210 from './20261207000210_sales-sums-update-when'
 
 export interface Migration {
   name: string
@@ -85,4 +87,6 @@ export const migrations: Migration[] = [
   { name: '20261206005200_briefing-owner-day', up: m20261206005200.up, down: m20261206005200.down },
   { name: '20261206005300_customer-sales-sums', up: m20261206005300.up, down: m20261206005300.down },
   { name: '20261207000100_sales-sums-rank', up: m20261207000100.up, down: m20261207000100.down },
+  { name: '20261207000200_customers-dimensions-cover', up: m20261207000200.up, down: m20261207000200.down },
+  { name: '20261207000210_sales-sums-update-when', up: m20261207000210.up, down: m20261207000210.down },
 ]

@@ -286,12 +286,15 @@ const DIMENSION_COLUMN: Record<CompositionDimension, string> = {
 /**
  * Per value of the dimension, in one pass over the customers in scope: how many, and their sales
  * in the days (each customer's sum from amountsByCustomer left-joined: 本年 is one lookup of the
- * year's row of customer_sales_sums per customer).
+ * year's row of customer_sales_sums per customer). Company scope without filters reads the
+ * customers from customers_dimensions_cover alone (migration 20261207000200: live flag, id, every
+ * dimension; named on SQLite), in id order as the lookups go.
  */
-export function compositionByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn) {
+export function compositionByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
   const col = `c.${DIMENSION_COLUMN[dim]}`
   const sums = amountsByCustomer(k, 'orders', days, {}, () => undefined, false).as('s')
-  return filterCustomers(k, k('customers as c').leftJoin(sums, 's.customer_id', 'c.id'), 'c', f, scope)
+  const from = narrowed ? k('customers as c') : fromIndexed(k, 'customers', 'c', 'customers_dimensions_cover')
+  return filterCustomers(k, from.leftJoin(sums, 's.customer_id', 'c.id'), 'c', f, scope)
     .groupBy(col)
     .select(`${col} as k`, k.raw('count(*) as n'), k.raw('sum(s.cents) as cents'))
 }
@@ -301,69 +304,71 @@ export function compositionByDimension(k: Knex, dim: CompositionDimension, days:
 const WAITING = ['new', 'assigned']
 
 function tickets(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
-  const q = k('service_tickets as t').where('t.created_at', '>=', range.from).where('t.created_at', '<', range.to).whereNull('t.deleted_at')
+  // company scope: one range of the report's covering index (migration 20261206002600), named on
+  // SQLite — with the range's bounds as parameters its planner picked other indexes and read the rows
+  const from = narrowed ? k('service_tickets as t') : fromIndexed(k, 'service_tickets', 't', 'service_tickets_report_cover')
+  const q = from.where('t.created_at', '>=', range.from).where('t.created_at', '<', range.to).whereNull('t.deleted_at')
   return onCustomers(k, q, 't.customer_id', f, scope, narrowed)
 }
 
-/** One SLA rule as the breach count needs it: the type (null: no type) and urgency, minutes to resolve, and the start before which a waiting ticket is late now. */
-export interface BreachRule {
-  typeId: string | null
-  urgency: string
+/** An SLA as the breach count needs it: minutes to resolve, and the start before which a waiting ticket is late now. */
+export interface BreachLimit {
   minutes: number
   startedBefore: string
 }
 
-/** `sum(case when <ticket of rule i> and <late by rule i> then 1 … else 0 end)`: resolved after its SLA, or waiting past it now. */
-function breachSum(k: Knex, rules: BreachRule[]): Knex.Raw {
-  if (!rules.length) return k.raw('0')
+/**
+ * The SLAs of every ticket (services.model slaHours): a type's own rule for an urgency (`own`,
+ * first match wins) or else the urgency's (`urgent`, `normal`: the rule without a type, or the
+ * default). A ticket of another urgency is never late (as before).
+ */
+export interface BreachRules {
+  own: Array<BreachLimit & { typeId: string; urgency: string }>
+  urgent: BreachLimit
+  normal: BreachLimit
+}
+
+/** `sum(case <SLA of the ticket> then <late by it: resolved after its SLA, or waiting past it now> …)`. */
+function breachSum(k: Knex, rules: BreachRules): Knex.Raw {
+  const late = '(case when t.resolve_minutes > ? or (t.status in (?, ?) and coalesce(t.sla_start_at, t.created_at) < ?) then 1 else 0 end)'
+  const lateBy = (l: BreachLimit) => [l.minutes, ...WAITING, l.startedBefore]
   const branches: string[] = []
   const bindings: Knex.RawBinding[] = []
-  for (const r of rules) {
-    branches.push(
-      `when ${r.typeId ? 't.type_id = ?' : 't.type_id is null'} and t.urgency = ? and ` +
-        `(t.resolve_minutes > ? or (t.status in (?, ?) and coalesce(t.sla_start_at, t.created_at) < ?)) then 1`,
-    )
-    if (r.typeId) bindings.push(r.typeId)
-    bindings.push(r.urgency, r.minutes, ...WAITING, r.startedBefore)
+  for (const r of rules.own) {
+    branches.push(`when t.type_id = ? and t.urgency = ? then ${late}`)
+    bindings.push(r.typeId, r.urgency, ...lateBy(r))
+  }
+  for (const u of ['urgent', 'normal'] as const) {
+    branches.push(`when t.urgency = ? then ${late}`)
+    bindings.push(u, ...lateBy(rules[u]))
   }
   return k.raw(`sum(case ${branches.join(' ')} else 0 end)`, bindings)
 }
 
-/** The (type, urgency) pairs of the period's tickets (for their SLA rules). */
-export const ticketKinds = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
-  tickets(k, range, f, scope, narrowed).distinct('t.type_id', 't.urgency')
-
-/** Per service type: tickets, waiting, minutes to assign / resolve and satisfaction (sums and counts), SLA breaches. */
-export function ticketsByType(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, rules: BreachRule[]) {
+/**
+ * 客户服务分析 in one pass over the period's tickets (company scope: one range of
+ * service_tickets_report_cover, no table row read): per service type, status, satisfaction and
+ * local month of creation — tickets, minutes to assign / resolve (sums and counts) and SLA
+ * breaches. The service adds these up per type, month, status and score. At most
+ * types × 5 statuses × 6 scores × months rows.
+ */
+export function ticketsSummary(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, offsetMinutes: number, rules: BreachRules) {
+  const month = monthOfInstant(k, 't.created_at', offsetMinutes)
   return tickets(k, range, f, scope, narrowed)
-    .groupBy('t.type_id')
+    .groupBy('t.type_id', 't.status', 't.satisfaction', month)
     .select(
       't.type_id as type_id',
+      't.status as status',
+      't.satisfaction as score',
+      k.raw('? as month', [month]),
       k.raw('count(*) as n'),
-      k.raw(`sum(case when t.status in (?, ?) then 1 else 0 end) as open_n`, WAITING),
       k.raw('sum(t.assign_minutes) as assign_sum'),
       k.raw('count(t.assign_minutes) as assign_n'),
       k.raw('sum(t.resolve_minutes) as resolve_sum'),
       k.raw('count(t.resolve_minutes) as resolve_n'),
-      k.raw('sum(t.satisfaction) as sat_sum'),
-      k.raw('count(t.satisfaction) as sat_n'),
       k.raw('? as breaches', [breachSum(k, rules)]),
     )
 }
-
-/** Per local month of creation: tickets and satisfaction (sum and count of the rated). */
-export function ticketsByMonth(k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean, offsetMinutes: number) {
-  const month = monthOfInstant(k, 't.created_at', offsetMinutes)
-  return tickets(k, range, f, scope, narrowed)
-    .groupBy(month)
-    .select(k.raw('? as month', [month]), k.raw('count(*) as n'), k.raw('sum(t.satisfaction) as sat_sum'), k.raw('count(t.satisfaction) as sat_n'))
-}
-
-export const ticketsByStatus = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
-  tickets(k, range, f, scope, narrowed).groupBy('t.status').select('t.status as status', k.raw('count(*) as n'))
-
-export const ticketsBySatisfaction = (k: Knex, range: InstantRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) =>
-  tickets(k, range, f, scope, narrowed).whereNotNull('t.satisfaction').groupBy('t.satisfaction').select('t.satisfaction as score', k.raw('count(*) as n'))
 
 // ---- 客户流失分析 -------------------------------------------------------------------------------
 

@@ -255,7 +255,7 @@ function parseDays(d: repo.DayRange): Days {
 
 export async function reportsComposition(ctx: ServiceContext, input: CompositionIn): Promise<CompositionReport> {
   const f = await frameOf(ctx, input)
-  const rows = (await repo.compositionByDimension(f.k, input.dimension, f.days, f.filter, f.scopeFn)) as repo.Row[]
+  const rows = (await repo.compositionByDimension(f.k, input.dimension, f.days, f.filter, f.scopeFn, f.narrowed)) as repo.Row[]
   const slices = new Map<string, { id: string | null; customers: number; salesCents: number }>()
   const slice = (id: string | null) => slices.get(String(id)) ?? slices.set(String(id), { id, customers: 0, salesCents: 0 }).get(String(id))!
   for (const r of rows) {
@@ -279,41 +279,63 @@ export async function reportsService(ctx: ServiceContext, input: FilterIn): Prom
   const f = await frameOf(ctx, input)
   const rules = await loadSlaRules(f.k)
   const now = ctx.clock.now()
-  const kinds = (await repo.ticketKinds(f.k, f.range, f.filter, f.scopeFn, f.narrowed)) as repo.Row[]
-  const breachRules: repo.BreachRule[] = kinds.map((r) => {
+  const limit = (hours: number): repo.BreachLimit => ({ minutes: hours * 60, startedBefore: overdueThreshold(now, hours) })
+  // every SLA a ticket can have (slaHours): the types' own rules, then each urgency's
+  const breachRules: repo.BreachRules = {
+    own: rules.flatMap((r) => (r.typeId ? [{ typeId: r.typeId, urgency: r.urgency, ...limit(slaHours(rules, r.typeId, r.urgency)) }] : [])),
+    urgent: limit(slaHours(rules, null, 'urgent')),
+    normal: limit(slaHours(rules, null, 'normal')),
+  }
+  // one pass over the period's tickets (per type, status, score and month), added up here
+  const rows = (await repo.ticketsSummary(f.k, f.range, f.filter, f.scopeFn, f.narrowed, f.offsetMinutes, breachRules)) as repo.Row[]
+  type Sums = { n: number; open: number; assignSum: number; assignN: number; resolveSum: number; resolveN: number; satSum: number; satN: number; breaches: number }
+  const zero = (): Sums => ({ n: 0, open: 0, assignSum: 0, assignN: 0, resolveSum: 0, resolveN: 0, satSum: 0, satN: 0, breaches: 0 })
+  const types = new Map<string, { typeId: string | null; s: Sums }>()
+  const months = new Map<string, Sums>()
+  const byStatus = new Map<string, number>()
+  const byScore = new Map<number, number>()
+  const all = zero()
+  for (const r of rows) {
+    const count = n(r.n)
+    const score = r.score == null ? null : n(r.score)
+    const waiting = r.status === 'new' || r.status === 'assigned'
     const typeId = idOrNull(r.type_id)
-    const urgency = r.urgency === 'urgent' ? 'urgent' : 'normal'
-    const hours = slaHours(rules, typeId, urgency)
-    return { typeId, urgency, minutes: hours * 60, startedBefore: overdueThreshold(now, hours) }
-  })
-  const [types, months, statuses, scores] = await Promise.all([
-    repo.ticketsByType(f.k, f.range, f.filter, f.scopeFn, f.narrowed, breachRules),
-    repo.ticketsByMonth(f.k, f.range, f.filter, f.scopeFn, f.narrowed, f.offsetMinutes),
-    repo.ticketsByStatus(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
-    repo.ticketsBySatisfaction(f.k, f.range, f.filter, f.scopeFn, f.narrowed),
-  ])
-  const typeRows = (types as repo.Row[]).map((r) => ({
-    typeId: idOrNull(r.type_id), tickets: n(r.n), open: n(r.open_n),
-    avgAssignMinutes: avg(r.assign_sum, r.assign_n), avgResolveMinutes: avg(r.resolve_sum, r.resolve_n), avgSatisfaction: avg(r.sat_sum, r.sat_n),
-    slaBreaches: n(r.breaches),
-    sums: r,
+    if (!types.has(String(typeId))) types.set(String(typeId), { typeId, s: zero() })
+    if (!months.has(String(r.month))) months.set(String(r.month), zero())
+    for (const x of [types.get(String(typeId))!.s, months.get(String(r.month))!, all]) {
+      x.n += count
+      if (waiting) x.open += count
+      x.assignSum += n(r.assign_sum)
+      x.assignN += n(r.assign_n)
+      x.resolveSum += n(r.resolve_sum)
+      x.resolveN += n(r.resolve_n)
+      if (score !== null) {
+        x.satSum += score * count
+        x.satN += count
+      }
+      x.breaches += n(r.breaches)
+    }
+    byStatus.set(String(r.status), (byStatus.get(String(r.status)) ?? 0) + count)
+    if (score !== null) byScore.set(score, (byScore.get(score) ?? 0) + count)
+  }
+  const typeRows = [...types.values()].map(({ typeId, s }) => ({
+    typeId, tickets: s.n, open: s.open,
+    avgAssignMinutes: avg(s.assignSum, s.assignN), avgResolveMinutes: avg(s.resolveSum, s.resolveN), avgSatisfaction: avg(s.satSum, s.satN),
+    slaBreaches: s.breaches,
   }))
   typeRows.sort((a, b) => b.tickets - a.tickets || String(a.typeId).localeCompare(String(b.typeId)))
-  const total = (key: string) => typeRows.reduce((s, t) => s + n(t.sums[key]), 0)
-  const byStatus = new Map((statuses as repo.Row[]).map((r) => [String(r.status), n(r.n)]))
-  const byScore = new Map((scores as repo.Row[]).map((r) => [n(r.score), n(r.n)]))
   return {
     ...head(f),
-    tickets: total('n'),
-    byType: typeRows.map(({ sums: _s, ...t }) => t),
-    byMonth: (months as repo.Row[])
-      .map((r) => ({ month: String(r.month), tickets: n(r.n), avgSatisfaction: avg(r.sat_sum, r.sat_n), rated: n(r.sat_n) }))
+    tickets: all.n,
+    byType: typeRows,
+    byMonth: [...months.entries()]
+      .map(([month, s]) => ({ month, tickets: s.n, avgSatisfaction: avg(s.satSum, s.satN), rated: s.satN }))
       .sort((a, b) => a.month.localeCompare(b.month)),
     byStatus: STATUSES.map((status) => ({ status, tickets: byStatus.get(status) ?? 0 })),
     satisfaction: [1, 2, 3, 4, 5].map((score) => ({ score, tickets: byScore.get(score) ?? 0 })),
-    avgAssignMinutes: avg(total('assign_sum'), total('assign_n')),
-    avgResolveMinutes: avg(total('resolve_sum'), total('resolve_n')),
-    slaBreaches: total('breaches'),
+    avgAssignMinutes: avg(all.assignSum, all.assignN),
+    avgResolveMinutes: avg(all.resolveSum, all.resolveN),
+    slaBreaches: all.breaches,
   }
 }
 
