@@ -5,7 +5,8 @@
 // date across a year, customer, amount, soft delete and undelete, hard delete) and after each
 // step the sums must equal the grouping of the tables themselves (expectSalesSumsExact), and
 // 客户贡献分析 over custom periods that take whole years, whole months and edge days must equal
-// the per-customer sums computed here from the rows. SQLite, PostgreSQL, mssql id mode.
+// the per-customer sums computed here from the rows; an update that moves no sum writes none
+// (a probe trigger counts the sums' writes). SQLite, PostgreSQL, mssql id mode.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { insertRows, withWorkMem } from '../../src-main/db/dialect'
@@ -139,6 +140,65 @@ describeEachDb('reports: customer_sales_sums kept by triggers', (dialect) => {
     await expectExact()
     const r = await t.call(s.admin.key, 'reports', 'contribution', { ...TZ, period: 'year' })
     expect(r.rows.find((x) => x.customerId === owner.id)?.cents).toBe(a.totalCents)
+  })
+
+  it('an update that moves no sum writes no row of the sums (migration 20261207000210: the update triggers\' WHEN); one that does still moves them', async () => {
+    const k = t.app.db.knex
+    // a probe counting every write to customer_sales_sums (SQLite: a temp trigger on the app's one connection)
+    if (dialect === 'sqlite') {
+      await k.raw('create temp table sums_probe (n integer)')
+      await k.raw('create temp trigger sums_probe_u after update on main.customer_sales_sums begin insert into sums_probe values (1); end')
+      await k.raw('create temp trigger sums_probe_i after insert on main.customer_sales_sums begin insert into sums_probe values (1); end')
+    } else {
+      await k.raw('create table sums_probe (n integer)')
+      await k.raw("create function sums_probe_f() returns trigger language plpgsql as $$ begin insert into sums_probe values (1); return null; end $$")
+      await k.raw('create trigger sums_probe_t after insert or update on customer_sales_sums for each row execute function sums_probe_f()')
+    }
+    const writes = async (fn: () => Promise<unknown>) => {
+      await k('sums_probe').delete()
+      await fn()
+      return Number((await k('sums_probe').count({ n: '*' }).first())!.n)
+    }
+    try {
+      const owner = s.mgrA1.userId
+      const [c0, c1] = customers as [string, string]
+      const order = (status: string, cents: number) => ({ ...base(owner), code: `WH-${randomUUID().slice(0, 8)}`, customer_id: c0, order_date: '2026-06-15', status, total_cents: cents, received_cents: 0 })
+      const [a, p] = [order('approved', 40_000), order('pending', 9_000)]
+      expect(await writes(() => insertRows(k, dialect, 'orders', [a, p]))).toBeGreaterThan(0)
+      const pay = { ...base(owner), order_id: a.id, customer_id: c0, paid_date: '2026-06-20', amount_cents: 10_000 }
+      await insertRows(k, dialect, 'payments', [pay])
+      const upd = (id: string, patch: Record<string, unknown>) => () => k('orders').where({ id }).update(patch)
+      // counted on both sides, nothing the sums read changed: approve → ship → complete, the same values written again, a column not read
+      expect(await writes(upd(a.id, { status: 'shipped' }))).toBe(0)
+      expect(await writes(upd(a.id, { status: 'completed', customer_id: c0, order_date: '2026-06-15', total_cents: 40_000, deleted_at: null }))).toBe(0)
+      expect(await writes(upd(a.id, { received_cents: 10_000 }))).toBe(0)
+      // not counted on either side: a pending order's amount, date and customer
+      expect(await writes(upd(p.id, { total_cents: 9_500, order_date: '2025-06-15', customer_id: c1 }))).toBe(0)
+      // the sync's upsert of an unchanged counted order
+      expect(await writes(() => k('orders').insert([{ ...a, status: 'completed', version: 3 }]).onConflict('id').merge())).toBe(0)
+      expect(await writes(() => k('payments').where({ id: pay.id }).update({ version: 2, paid_date: '2026-06-20', amount_cents: 10_000 }))).toBe(0)
+      await expectExact()
+      // each that moves a sum still does, and the sums stay exact
+      expect(await writes(upd(a.id, { total_cents: 41_000 }))).toBeGreaterThan(0)
+      expect(await writes(upd(p.id, { status: 'approved' }))).toBeGreaterThan(0)
+      expect(await writes(upd(a.id, { order_date: '2026-07-01' }))).toBeGreaterThan(0)
+      expect(await writes(upd(a.id, { customer_id: c1 }))).toBeGreaterThan(0)
+      expect(await writes(upd(a.id, { status: 'cancelled' }))).toBeGreaterThan(0)
+      expect(await writes(upd(p.id, { deleted_at: '2026-10-01T00:00:00.000Z' }))).toBeGreaterThan(0)
+      expect(await writes(() => k('payments').where({ id: pay.id }).update({ amount_cents: 12_000 }))).toBeGreaterThan(0)
+      expect(await writes(() => k('payments').where({ id: pay.id }).update({ deleted_at: '2026-10-01T00:00:00.000Z' }))).toBeGreaterThan(0)
+      await expectExact()
+    } finally {
+      if (dialect === 'sqlite') {
+        await k.raw('drop trigger temp.sums_probe_u')
+        await k.raw('drop trigger temp.sums_probe_i')
+        await k.raw('drop table temp.sums_probe')
+      } else {
+        await k.raw('drop trigger sums_probe_t on customer_sales_sums')
+        await k.raw('drop function sums_probe_f()')
+        await k.raw('drop table sums_probe')
+      }
+    }
   })
 
   it('withWorkMem: PostgreSQL runs the read with its own work_mem for that transaction only; SQLite as it is', async () => {

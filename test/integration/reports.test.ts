@@ -212,6 +212,25 @@ describeEachDb('reports (统计报表)', (dialect) => {
     expect([r.avgAssignMinutes, r.avgResolveMinutes, r.slaBreaches]).toEqual([25, 975, 3])
   })
 
+  it('客户服务分析 SLA breaches follow the rules: a type\'s own rule for an urgency, else the urgency\'s rule without a type, else the default', async () => {
+    const k = t.app.db.knex
+    const at = '2026-01-01T00:00:00.000Z'
+    const rule = (typeId: string | null, urgency: string, hours: number) => ({ id: randomUUID(), created_at: at, updated_at: at, version: 1, type_id: typeId, urgency, hours })
+    const rules = [rule(d.complaint!, 'urgent', 9), rule(d.consult!, 'normal', 1), rule(null, 'normal', 60)]
+    await k('service_sla').insert(rules)
+    try {
+      const r = await t.call(s.admin.key, 'reports', 'service', { ...TZ, period: 'year' })
+      // 投诉 urgent by its own 9 h: 600 min late; 投诉 normal by the untyped 60 h: 3000 min on time;
+      // 咨询 normal by its own 1 h: resolved in 100 and 200 min late, waiting since 11-01 late;
+      // no type, normal, waiting 8 h of the untyped 60 h: on time
+      expect(r.byType.map((x) => [x.typeId, x.slaBreaches])).toEqual([[d.consult, 3], [d.complaint, 1], [null, 0]])
+      expect(r.slaBreaches).toBe(4)
+    } finally {
+      await k('service_sla').whereIn('id', rules.map((x) => x.id)).delete()
+    }
+    expect((await t.call(s.admin.key, 'reports', 'service', { ...TZ, period: 'year' })).slaBreaches).toBe(3)
+  })
+
   it('客户流失分析: churned with reasons, rate by month and region, warnings open vs resolved', async () => {
     const r = await t.call(s.admin.key, 'reports', 'churn', { ...TZ, period: 'year' })
     expect([r.customers, r.churned, r.rate]).toEqual([5, 2, 0.4])

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { salesSumsTriggers } from '../../db/migrations/20261206005300_customer-sales-sums'
+import { salesSumsWhenDdl } from '../../db/migrations/20261207000210_sales-sums-update-when'
 
 describe('customer_sales_sums on SQL Server (compiled)', () => {
   it('the table, the backfill and one trigger per table in T-SQL', async () => {
@@ -52,5 +53,34 @@ describe('customer_sales_sums on SQL Server (compiled)', () => {
     expect(lite).toHaveLength(6)
     expect(lite[1]).toMatch(/^create trigger orders_sales_sums_update after update of customer_id, order_date, total_cents, deleted_at, status on orders for each row begin /)
     for (const x of lite) expect(x).not.toMatch(/or ignore|on conflict/i)
+  })
+
+  it('migration 20261207000210: the update triggers run only when a counted row\'s customer, date, amount or being counted changed (SQLite, PostgreSQL); SQL Server unchanged', async () => {
+    const lite = salesSumsWhenDdl('sqlite')
+    expect(lite).toHaveLength(4)
+    expect(lite[0]).toBe('drop trigger if exists orders_sales_sums_update')
+    const counted = (r: string) => `(${r}.deleted_at is null and ${r}.status in ('approved', 'shipped', 'completed'))`
+    expect(lite[1]).toBe(
+      salesSumsTriggers('sqlite')[1]!.replace(
+        ' for each row begin ',
+        ` for each row when (${counted('old')} or ${counted('new')}) and (old.customer_id is not new.customer_id or old.order_date is not new.order_date or old.total_cents is not new.total_cents or ${counted('old')} is not ${counted('new')}) begin `,
+      ),
+    )
+    expect(lite[3]).toContain('create trigger payments_sales_sums_update after update of customer_id, paid_date, amount_cents, deleted_at on payments for each row when ((old.deleted_at is null) or (new.deleted_at is null)) and (old.customer_id is not new.customer_id or old.paid_date is not new.paid_date or old.amount_cents is not new.amount_cents or (old.deleted_at is null) is not (new.deleted_at is null)) begin ')
+    const pg = salesSumsWhenDdl('postgres')
+    expect(pg.slice(0, 3)).toEqual([
+      'drop trigger if exists orders_sales_sums on orders',
+      'create trigger orders_sales_sums after insert or delete on orders for each row execute function orders_sales_sums_apply()',
+      `create trigger orders_sales_sums_update after update of customer_id, order_date, total_cents, deleted_at, status on orders for each row when ((${counted('old')} or ${counted('new')}) and (old.customer_id is distinct from new.customer_id or old.order_date is distinct from new.order_date or old.total_cents is distinct from new.total_cents or ${counted('old')} is distinct from ${counted('new')})) execute function orders_sales_sums_apply()`,
+    ])
+    expect(pg).toHaveLength(6)
+    expect(salesSumsWhenDdl('mssql')).toEqual([])
+    // SQL Server: this migration writes nothing; 20261207000200's index of the customers' dimensions
+    const all = await printMigrationSql('mssql')
+    const at = (name: string) => all.findIndex((x) => x.includes(name))
+    const [cover, when] = [at('20261207000200_customers-dimensions-cover'), at('20261207000210_sales-sums-update-when')]
+    expect(cover).toBeGreaterThan(0)
+    expect(all.slice(cover + 1, when)).toEqual(['CREATE INDEX [customers_dimensions_cover] ON [customers] ([deleted_at], [id], [level_id], [region_id], [industry_id], [nature_id], [size_id], [source_id], [category_id])'])
+    expect(all.slice(when + 1).filter((x) => !x.startsWith('--'))).toEqual([])
   })
 })
