@@ -134,7 +134,7 @@ describeEachDb('customer 查重', (dialect) => {
     // copy-and-rename by which knex alters a table while such a trigger exists ("error in trigger
     // …: no such table"). Migrating in order they do not exist yet — so take them away first and
     // put them back after, as running the migrations in order would.
-    const later = ['20261206005300_customer-sales-sums', '20261206005200_briefing-owner-day'].map((n) => migrations.find((x) => x.name === n)!)
+    const later = ['20261207000210_sales-sums-update-when', '20261206005300_customer-sales-sums', '20261206005200_briefing-owner-day'].map((n) => migrations.find((x) => x.name === n)!)
     for (const l of later) await l.down(k)
     await m.down(k)
     const at = '2026-01-01T00:00:00.000Z'
