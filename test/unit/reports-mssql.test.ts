@@ -57,6 +57,11 @@ describe('reports on SQL Server (compiled)', () => {
     )
   })
 
+  it('客户构成分析 on SQLite: company scope names the dimension\'s covering index (migration 20261207000200), a narrowed scope leaves the choice to the planner', () => {
+    expect(repo.compositionByDimension(lite, 'industry', days, {}, none, false).toSQL().sql).toMatch(/^select `c`\.`industry_id` as `k`, .* from `customers` as `c` indexed by `customers_industry_id_cover` left join /)
+    expect(repo.compositionByDimension(lite, 'level', days, {}, own, true).toSQL().sql).toContain('from `customers` as `c` left join ')
+  })
+
   it('客户服务分析: one pass per type, status, score and month — the SLA-breach CASE (types\' own rules, then per urgency), sums and counts (no integer AVG), the month in GROUP BY as in SELECT', () => {
     const rules: repo.BreachRules = {
       own: [{ typeId: id, urgency: 'urgent', minutes: 480, startedBefore: '2026-11-20T12:00:00.000Z' }],

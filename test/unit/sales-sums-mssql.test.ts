@@ -75,12 +75,13 @@ describe('customer_sales_sums on SQL Server (compiled)', () => {
     ])
     expect(pg).toHaveLength(6)
     expect(salesSumsWhenDdl('mssql')).toEqual([])
-    // SQL Server: this migration writes nothing; 20261207000200's index of the customers' dimensions
+    // SQL Server: this migration writes nothing; 20261207000200 replaces each dimension's index by (dimension, deleted_at, id)
     const all = await printMigrationSql('mssql')
     const at = (name: string) => all.findIndex((x) => x.includes(name))
     const [cover, when] = [at('20261207000200_customers-dimensions-cover'), at('20261207000210_sales-sums-update-when')]
     expect(cover).toBeGreaterThan(0)
-    expect(all.slice(cover + 1, when)).toEqual(['CREATE INDEX [customers_dimensions_cover] ON [customers] ([deleted_at], [id], [level_id], [region_id], [industry_id], [nature_id], [size_id], [source_id], [category_id])'])
+    const dims = ['level', 'region', 'industry', 'nature', 'size', 'source', 'category']
+    expect(all.slice(cover + 1, when)).toEqual([dims.map((d) => `DROP INDEX [customers_${d}_id_index] ON [customers];\nCREATE INDEX [customers_${d}_id_cover] ON [customers] ([${d}_id], [deleted_at], [id])`).join(';\n')])
     expect(all.slice(when + 1).filter((x) => !x.startsWith('--'))).toEqual([])
   })
 })

@@ -287,13 +287,13 @@ const DIMENSION_COLUMN: Record<CompositionDimension, string> = {
  * Per value of the dimension, in one pass over the customers in scope: how many, and their sales
  * in the days (each customer's sum from amountsByCustomer left-joined: 本年 is one lookup of the
  * year's row of customer_sales_sums per customer). Company scope without filters reads the
- * customers from customers_dimensions_cover alone (migration 20261207000200: live flag, id, every
- * dimension; named on SQLite), in id order as the lookups go.
+ * customers from the dimension's index alone (customers_<dim>_id_cover: the value, the live flag,
+ * the id — migration 20261207000200; named on SQLite), in the order it groups by.
  */
 export function compositionByDimension(k: Knex, dim: CompositionDimension, days: DayRange, f: CustomerFilter, scope: ScopeFn, narrowed: boolean) {
   const col = `c.${DIMENSION_COLUMN[dim]}`
   const sums = amountsByCustomer(k, 'orders', days, {}, () => undefined, false).as('s')
-  const from = narrowed ? k('customers as c') : fromIndexed(k, 'customers', 'c', 'customers_dimensions_cover')
+  const from = narrowed ? k('customers as c') : fromIndexed(k, 'customers', 'c', `customers_${DIMENSION_COLUMN[dim]}_cover`)
   return filterCustomers(k, from.leftJoin(sums, 's.customer_id', 'c.id'), 'c', f, scope)
     .groupBy(col)
     .select(`${col} as k`, k.raw('count(*) as n'), k.raw('sum(s.cents) as cents'))
