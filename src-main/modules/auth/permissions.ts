@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
 import { forbidden, notFound } from '../../shared/errors'
-import { countLiveOwnedByTeam, findRowOwner, whereOwnerInTeam, whereOwnerIs, whereOwnerOutsideTeam, type RowOwner } from './scope.repository'
+import { countLiveOwnedByTeam, findRowOwner, outsideTeamFilter, whereOwnerInTeam, whereOwnerIs, whereOwnerOutsideTeam, type RowOwner } from './scope.repository'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false
@@ -50,6 +50,12 @@ export async function teamHoldsMost(knex: Knex, actor: Actor, scope: DataScope, 
 /** The complement of applyScope's team scope: rows owned by no one or by another team's users. */
 export const applyOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, teamId: string, ownerCol = 'owner_id') =>
   whereOwnerOutsideTeam(q, knex, ownerCol, teamId)
+
+/**
+ * applyOutsideTeam with the users outside the team looked up once: the filter it answers reads
+ * the owner column's index ranges (owner is null, owner in those users) instead of every row.
+ */
+export const outsideTeamScope = (knex: Knex, teamId: string) => outsideTeamFilter(knex, teamId)
 
 /** Whether a single row owned by `ownerId` (in `ownerTeamId`) is inside the scope. */
 export function inScope(actor: Actor, scope: DataScope, ownerId: string | null, ownerTeamId: string | null): boolean {

@@ -9,8 +9,18 @@ export const whereOwnerInTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: str
 export const whereOwnerOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
   q.where((b) => b.whereNull(ownerCol).orWhereNotIn(ownerCol, knex('users').select('id').where('team_id', teamId)))
 
-/** Live rows of a table in all, and those owned by the team's users (two index counts). */
+/**
+ * Live rows of a table in all, and those owned by the team's users. Customers: from the 简报's
+ * kept per-owner-and-day sums (briefing_owner_day.customers, migration 20261206005200: each live
+ * customer once, at its owner — the nil uuid for the 公海 — and its creation day), a few thousand
+ * small rows instead of two counts over every customer; other tables: two index counts.
+ */
 export async function countLiveOwnedByTeam(knex: Knex, table: string, teamId: string): Promise<{ inside: number; total: number }> {
+  if (table === 'customers') {
+    const sums = () => knex('briefing_owner_day as b').sum({ n: 'b.customers' }).first()
+    const [all, team] = await Promise.all([sums(), whereOwnerInTeam(sums(), knex, 'b.owner_id', teamId)])
+    return { inside: Number(team?.n ?? 0), total: Number(all?.n ?? 0) }
+  }
   const live = () => knex(table).whereNull('deleted_at')
   const [total, inside] = await Promise.all([
     live().count({ n: '*' }).first(),
@@ -36,3 +46,17 @@ export function findRowOwner(knex: Knex, table: string, id: string, opts: { with
   if (!opts.withDeleted) q.whereNull(`${table}.deleted_at`)
   return q.first(`${table}.owner_id as owner_id`, 'scope_owner.team_id as owner_team_id', `${table}.deleted_at as deleted_at`)
 }
+
+/**
+ * Rows outside the team's scope (as whereOwnerOutsideTeam) with the other teams' users resolved
+ * first: `owner is null or owner in (their ids)` is two index ranges on the owner column, where
+ * `not in (the team)` reads every row. Owners are users (foreign key), so the two agree; with
+ * many users outside the team, the subquery form.
+ */
+export async function outsideTeamFilter(knex: Knex, teamId: string): Promise<(q: Knex.QueryBuilder, ownerCol: string) => Knex.QueryBuilder> {
+  const others: string[] = (await knex('users').where((w) => w.whereNull('team_id').orWhereNot('team_id', teamId)).limit(OUTSIDE_IDS + 1).pluck('id')).map(String)
+  if (others.length > OUTSIDE_IDS) return (q, ownerCol) => whereOwnerOutsideTeam(q, knex, ownerCol, teamId)
+  return (q, ownerCol) => q.where((b) => (others.length ? b.whereNull(ownerCol).orWhereIn(ownerCol, others) : b.whereNull(ownerCol)))
+}
+/** At most this many ids inline (SQL Server: 2,100 parameters a statement). */
+const OUTSIDE_IDS = 500

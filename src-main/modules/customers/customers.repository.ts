@@ -46,6 +46,25 @@ export async function customerCounts(
   return { created: ranges.map((_, i) => Number(row[`created_${i}`] ?? 0)), forgotten: since.map((_, i) => Number(row[`forgotten_${i}`] ?? 0)) }
 }
 
+/**
+ * 遗忘客户 (last followed up before each of `since`, never followed up: created before it) over
+ * the live customers `scope` lets through, read from indexes rather than a pass over the rows:
+ * the followed-up ones from the list's cover index customers_last_contact_asc_cover (nulls-last
+ * key, last_contact_at, id, deleted_at, owner_id — migration 20261206002110: one range, nothing
+ * read from the table), the never followed up from the rows without a last follow-up.
+ */
+export async function customerForgottenCounts(db: Knex, scope: (q: Knex.QueryBuilder) => void, since: string[]): Promise<number[]> {
+  if (!since.length) return []
+  const latest = since.reduce((a, at) => (at > a ? at : a), since[0])
+  const sums = (col: string) => since.map((at, i) => db.raw('sum(case when ?? < ? then 1 else 0 end) as ??', [col, at, `n_${i}`]))
+  const contacted = liveCustomers(db).whereRaw('(case when ?? is null then 1 else 0 end) = 0', ['c.last_contact_at']).where('c.last_contact_at', '<', latest)
+  const never = liveCustomers(db).whereNull('c.last_contact_at').where('c.created_at', '<', latest)
+  scope(contacted)
+  scope(never)
+  const [a, b]: Array<Record<string, unknown> | undefined> = await Promise.all([contacted.first(sums('c.last_contact_at')), never.first(sums('c.created_at'))])
+  return since.map((_, i) => Number(a?.[`n_${i}`] ?? 0) + Number(b?.[`n_${i}`] ?? 0))
+}
+
 export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
   const row = await q.clone().count({ n: '*' }).first()
   return Number(row?.n ?? 0)

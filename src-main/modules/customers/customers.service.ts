@@ -15,7 +15,7 @@ import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
 import { formatCode, newId, nextSequence, nextSequenceRange } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyScope, assertRowInScope, can, inScope, requirePerm } from '../auth/permissions'
+import { applyScope, assertRowInScope, can, inScope, outsideTeamScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import type { SearchHit } from '../../contract/search'
 import { bestByText, bestMatch, compareHits, normalizeTerm, scoreOf } from '../../shared/search-rank'
 import { diff, recordAudit, recordAuditMany, type AuditInput, type Changes } from '../audit/audit.service'
@@ -25,7 +25,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
@@ -255,7 +255,23 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
 export async function customersDashboardCounts(ctx: ServiceContext, input: { ranges: Array<{ from: string; to: string }>; notContactedSince: string[] }) {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  return customerCounts(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), input.ranges, input.notContactedSince)
+  const inScope = (q: Knex.QueryBuilder) => applyScope(q, k, ctx.actor, scope, 'c.owner_id')
+  // 遗忘客户: the company's from the follow-up index; a team holding most customers (a supervisor of
+  // the whole sales force): the company's minus those of the fewer customers outside the team;
+  // one owner or a smaller team: one pass over its customers (the owner index)
+  const forgotten = async (): Promise<number[]> => {
+    const since = input.notContactedSince
+    if (!since.length) return []
+    if (scope === 'all') return customerForgottenCounts(k, () => {}, since)
+    const team = await teamHoldsMost(k, ctx.actor, scope)
+    if (!team) return (await customerCounts(k, inScope, [], since)).forgotten
+    const outside = await outsideTeamScope(k, team)
+    const [all, out] = await Promise.all([customerForgottenCounts(k, () => {}, since), customerCounts(k, (q) => outside(q, 'c.owner_id'), [], since)])
+    return all.map((n, i) => n - out.forgotten[i]!)
+  }
+  // created in each range: the ranges' rows only (the 简报's partial edge days)
+  const [created, notContacted] = await Promise.all([input.ranges.length ? customerCounts(k, inScope, input.ranges, []).then((r) => r.created) : [], forgotten()])
+  return { created, forgotten: notContacted }
 }
 
 // ---- single rows -----------------------------------------------------------------------

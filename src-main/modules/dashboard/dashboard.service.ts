@@ -110,19 +110,10 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     const [sums, byEdge] = await Promise.all([sumBriefingDays(k, (q) => applyScope(q, k, c.actor, scope, 'b.owner_id'), col, split.map((s) => s.days)), edgeCounts()])
     return split.map((s, i) => sums[i]! + s.edges.reduce((a, e) => a + byEdge.get(e)!, 0))
   }
-  // one pass over customers answers 遗忘客户 (and the 新增客户 of the edge days) when that card is asked for
-  let customerCounts: Promise<{ created: number[]; forgotten: number[] }> | null = null
-  const customers = () =>
-    (customerCounts ??= customersDashboardCounts(c, {
-      ranges: want.has('briefing') ? edges : [],
-      notContactedSince: want.has('forgotten') ? forgottenBefore : [],
-    }))
+  // 新增客户 of the edge days: each group's rows created in its span (a day or two)
   const newCustomers = () =>
-    viaDays(requirePerm(c.actor, 'customers', 'view'), 'customers', async () => {
-      if (!want.has('forgotten')) return perEdge(eachGroup((rs) => customersDashboardCounts(c, { ranges: rs, notContactedSince: [] }).then((r) => r.created)))
-      const created = (await customers()).created
-      return new Map(edges.map((e, i) => [e, created[i]!]))
-    })
+    viaDays(requirePerm(c.actor, 'customers', 'view'), 'customers', () =>
+      perEdge(eachGroup((rs) => customersDashboardCounts(c, { ranges: rs, notContactedSince: [] }).then((r) => r.created))))
   const briefing = async () => {
     const metric = async (key: BriefingMetric['key'], f: () => Promise<number[]>): Promise<BriefingMetric | null> => {
       const n = await guard(f)
@@ -146,7 +137,7 @@ export async function dashboardOverview(ctx: ServiceContext, input: In): Promise
     return shown.length ? { metrics: shown } : null
   }
   const forgotten = async () => {
-    const n = (await customers()).forgotten
+    const n = (await customersDashboardCounts(c, { ranges: [], notContactedSince: forgottenBefore })).forgotten
     return { buckets: FORGOTTEN_DAYS.map((days, i) => ({ days, count: n[i], before: forgottenBefore[i] })) }
   }
   const performance = async (): Promise<PerformanceCard> => {
