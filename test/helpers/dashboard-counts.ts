@@ -29,9 +29,12 @@ export async function countsWorld(t: TestApp, name: string, owners: (w: World) =
 
 /** What the user's 工作台 says at the scope: 跟进记录 this month and last, open promises past due (and the first ones). */
 export async function dashboardCard(t: TestApp, who: Who, scope: 'all' | 'team') {
-  const o = await t.call(who.key, 'dashboard', 'overview', { ...SH, period: 'month', scope, cards: ['briefing', 'promises'] })
+  const o = await t.call(who.key, 'dashboard', 'overview', { ...SH, period: 'month', scope, cards: ['briefing', 'promises', 'forgotten'] })
   const m = o.briefing!.metrics.find((x) => x.key === 'interactions')!
-  return { scope: o.scope, interactions: [m.current, m.previous], promises: o.promises!.total, period: o.period, previous: o.previous, first: o.promises!.items.map((p) => p.content) }
+  return {
+    scope: o.scope, interactions: [m.current, m.previous], promises: o.promises!.total, period: o.period, previous: o.previous, first: o.promises!.items.map((p) => p.content),
+    forgotten: o.forgotten!.buckets.map((b) => b.count), forgottenBefore: o.forgotten!.buckets.map((b) => b.before),
+  }
 }
 
 /** The same figures counted row by row over the joins the lists use; only one team's customers when given. */
@@ -54,4 +57,13 @@ export async function directCounts(t: TestApp, period: Range, previous: Range, t
 /** How many records the user's 交往记录 search finds in the period. */
 export async function searchCount(t: TestApp, who: Who, period: Range) {
   return (await t.call(who.key, 'interactions', 'search', { from: period.from, to: new Date(Date.parse(period.to) - 1).toISOString() })).total
+}
+
+/** 遗忘客户 counted row by row: live customers (of the team) last followed up before each instant, or never and created before it. */
+export async function directForgotten(t: TestApp, before: string[], teamId?: string) {
+  const k = t.app.db.knex
+  const rows: Array<{ last_contact_at: unknown; created_at: unknown }> = await (teamId ? k('customers as c').join('users as u', 'u.id', 'c.owner_id').where('u.team_id', teamId) : k('customers as c'))
+    .whereNull('c.deleted_at').select('c.last_contact_at', 'c.created_at')
+  const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString())
+  return before.map((at) => rows.filter((r) => { const last = iso(r.last_contact_at); return last ? last < at : iso(r.created_at)! < at }).length)
 }

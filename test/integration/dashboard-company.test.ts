@@ -9,7 +9,7 @@
 // 交往记录 search. On SQLite, PostgreSQL and in mssql id mode.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { countsWorld, dashboardCard, directCounts, NOW, searchCount } from '../helpers/dashboard-counts'
+import { countsWorld, dashboardCard, directCounts, directForgotten, NOW, searchCount } from '../helpers/dashboard-counts'
 
 describeEachDb('dashboard: company-wide counts follow every write', (dialect) => {
   let t: TestApp
@@ -26,6 +26,7 @@ describeEachDb('dashboard: company-wide counts follow every write', (dialect) =>
     const d = await directCounts(t, c.period, c.previous)
     expect({ step, interactions: c.interactions, promises: c.promises }).toEqual({ step, interactions: d.interactions, promises: d.promises })
     expect({ step, search: await searchCount(t, world.w.admin, c.period) }).toEqual({ step, search: c.interactions[0] })
+    expect({ step, forgotten: c.forgotten }).toEqual({ step, forgotten: await directForgotten(t, c.forgottenBefore) })
     // and the figures worked out by hand, so a test of two equal wrong answers still fails
     expect({ step, interactions: c.interactions, promises: c.promises }).toEqual({ step, ...expected })
     return c

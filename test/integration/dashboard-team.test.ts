@@ -1,4 +1,4 @@
-// 工作台 at team scope: 跟进记录 and 未兑现承诺 of a team that owns most customers are the company's
+// 工作台 at team scope: 跟进记录, 未兑现承诺 and 遗忘客户 of a team that owns most customers are the company's
 // counts (an index range) minus those of the customers outside the team (interactions.service
 // interactionsCountIn / promisesOverdue with teamHoldsMost); a team owning half or fewer counts
 // its own customers. Nothing is kept on write, so after every kind of write that changes a
@@ -11,7 +11,7 @@
 // checks which path each took. On SQLite, PostgreSQL and in mssql id mode.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
-import { countsWorld, dashboardCard, directCounts, NOW, searchCount, type Who } from '../helpers/dashboard-counts'
+import { countsWorld, dashboardCard, directCounts, directForgotten, NOW, searchCount, type Who } from '../helpers/dashboard-counts'
 import { teamHoldsMost } from '../../src-main/modules/auth/permissions'
 
 describeEachDb('dashboard: team counts follow every write (subtracting path for a majority team)', (dialect) => {
@@ -46,6 +46,8 @@ describeEachDb('dashboard: team counts follow every write (subtracting path for 
       const d = await directCounts(t, c.period, c.previous, teamId)
       const got = { step, team: name, interactions: c.interactions, promises: c.promises }
       expect(got).toEqual({ step, team: name, ...d })
+      // 遗忘客户 (the company's minus the outside customers' on the subtracting path) against the rows
+      expect({ step, team: name, forgotten: c.forgotten }).toEqual({ step, team: name, forgotten: await directForgotten(t, c.forgottenBefore, teamId) })
       expect({ step, team: name, search: await searchCount(t, who, c.period) }).toEqual({ step, team: name, search: c.interactions[0] })
       // worked out by hand, so two equal wrong answers still fail; and the path taken
       const want = expected[name]
