@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import type { Action, DataScope, PermModule } from '../../contract/common'
 import type { Actor } from '../context'
 import { forbidden, notFound } from '../../shared/errors'
-import { countLiveOwnedByTeam, findRowOwner, outsideTeamFilter, whereOwnerInTeam, whereOwnerIs, whereOwnerOutsideTeam, type RowOwner } from './scope.repository'
+import { countLiveOwnedByTeam, findRowOwner, outsideTeamFilter, whereOwnerInTeam, whereOwnerIs, type RowOwner } from './scope.repository'
 
 export function can(actor: Actor, module: PermModule, action: Action): boolean {
   return actor.permissions[module]?.actions.includes(action) ?? false
@@ -37,7 +37,7 @@ export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope
 /**
  * For counts over a team scope that the whole table answers cheaply (an index range) while a
  * per-row path costs in proportion to the rows in scope: when the team owns most of the live rows
- * of `table`, the rows outside it (applyOutsideTeam) are fewer, and
+ * of `table`, the rows outside it (outsideTeamScope) are fewer, and
  * "in the team" = "all" − "outside the team" is exact (live rows are either). Answers the
  * team id to subtract with, or null when the scope is not a team's or the team owns half or less.
  */
@@ -47,13 +47,10 @@ export async function teamHoldsMost(knex: Knex, actor: Actor, scope: DataScope, 
   return inside * 2 > total ? actor.teamId : null
 }
 
-/** The complement of applyScope's team scope: rows owned by no one or by another team's users. */
-export const applyOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, teamId: string, ownerCol = 'owner_id') =>
-  whereOwnerOutsideTeam(q, knex, ownerCol, teamId)
-
 /**
- * applyOutsideTeam with the users outside the team looked up once: the filter it answers reads
- * the owner column's index ranges (owner is null, owner in those users) instead of every row.
+ * The complement of applyScope's team scope — rows owned by no one (公海) or by another team's
+ * users — with the users outside the team looked up once: the filter it answers reads the owner
+ * column's index ranges (owner is null, owner in those users) instead of every row.
  */
 export const outsideTeamScope = (knex: Knex, teamId: string) => outsideTeamFilter(knex, teamId)
 

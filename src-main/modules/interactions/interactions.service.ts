@@ -13,7 +13,7 @@ import { conflict, fieldError, forbidden, notFound } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
-import { applyOutsideTeam, askedScope, can, inScope, requirePerm, teamHoldsMost } from '../auth/permissions'
+import { askedScope, can, inScope, outsideTeamScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import { canModify, canSee, loadModifiable, loadVisible, visibleInteractions } from './interactions.scope'
 import {
   INTERACTION_KINDS, appZone, evaluateCustomers, refreshCustomerContact, reopenPromiseReminder, syncFollowUp, syncFollowUps, type FollowUpOf,
@@ -58,8 +58,14 @@ async function todayOf(db: Knex, ctx: ServiceContext) {
 }
 
 const visibleTo = (k: Knex, ctx: ServiceContext, scope: DataScope): VisibleFilter => (q) => visibleInteractions(q, k, ctx.actor, scope)
-/** Records (joined to customers as c) of the customers outside a team: the complement of its scope. */
-const outsideTeam = (k: Knex, teamId: string): VisibleFilter => (q) => applyOutsideTeam(q, k, teamId, 'c.owner_id')
+/**
+ * Records (joined to customers as c) of the customers outside a team: the complement of its scope,
+ * with the users outside the team looked up first (the owner index's ranges, not every customer).
+ */
+const outsideTeam = async (k: Knex, teamId: string): Promise<VisibleFilter> => {
+  const outside = await outsideTeamScope(k, teamId)
+  return (q) => outside(q, 'c.owner_id')
+}
 
 /** Rows → contract, with their promises, attachments and follow-up state (three queries per page). */
 async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Interaction[]> {
@@ -509,7 +515,7 @@ export async function promisesOverdue(ctx: ServiceContext, input: { page: number
   // holding most customers: the company's count minus the promises of the customers outside it
   const team = await teamHoldsMost(k, ctx.actor, scope)
   const known = scope === 'all' ? await countOpenPromisesDueAll(k, today)
-    : team ? (await countOpenPromisesDueAll(k, today)) - (await countOpenPromisesDueByCustomer(k, outsideTeam(k, team), today))
+    : team ? (await countOpenPromisesDueAll(k, today)) - (await countOpenPromisesDueByCustomer(k, await outsideTeam(k, team), today))
     : undefined
   const { rows, total } = await pagePromises(k, visibleTo(k, ctx, scope), { status: 'open', dueBefore: today }, input, known)
   return { items: rows.map((r: Row) => toPromise(r, today)), total, page: input.page, pageSize: input.pageSize }
@@ -523,23 +529,25 @@ export async function interactionsCountIn(ctx: ServiceContext, ranges: Array<{ f
 /**
  * interactionsCountIn for several groups of ranges, each group counted over its own span, the
  * scope's path chosen once. `short`: each group spans a day or two (the 简报's partial edge days),
- * so below company scope its records are read and their customers checked (no per-customer seek,
- * no team count).
+ * so below company scope its records are read and their customers checked (no per-customer seek);
+ * a team holding most customers subtracts those of the customers outside it from the company's.
  */
 export async function interactionsCountInGroups(ctx: ServiceContext, groups: Array<Array<{ from: string; to: string }>>, opts: { short?: boolean } = {}): Promise<number[][]> {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
   const k = ctx.db.knex
   if (scope === 'all') return Promise.all(groups.map((ranges) => countInteractionsInAll(k, ranges)))
-  if (opts.short) return Promise.all(groups.map((ranges) => countInteractionsInShort(k, visibleTo(k, ctx, scope), ranges)))
   // a team holding most customers (a supervisor of the whole sales force): the company's count
   // (an index range) minus the records of the fewer customers outside the team — seeks bounded
-  // by min(team, rest), not by the team's customers
+  // by min(team, rest), not by the team's customers (whether it holds most: briefing_owner_day's
+  // per-owner sums, a few thousand rows)
   const team = await teamHoldsMost(k, ctx.actor, scope)
-  if (!team) return Promise.all(groups.map((ranges) => countInteractionsIn(k, visibleTo(k, ctx, scope), ranges)))
+  const count = opts.short ? countInteractionsInShort : countInteractionsIn
+  if (!team) return Promise.all(groups.map((ranges) => count(k, visibleTo(k, ctx, scope), ranges)))
+  const outside = await outsideTeam(k, team)
   return Promise.all(
     groups.map(async (ranges) => {
-      const [all, outside] = await Promise.all([countInteractionsInAll(k, ranges), countInteractionsIn(k, outsideTeam(k, team), ranges)])
-      return all.map((n, i) => n - outside[i]!)
+      const [all, out] = await Promise.all([countInteractionsInAll(k, ranges), count(k, outside, ranges)])
+      return all.map((n, i) => n - out[i]!)
     }),
   )
 }
