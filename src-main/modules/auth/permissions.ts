@@ -43,9 +43,16 @@ export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope
  */
 export async function teamHoldsMost(knex: Knex, actor: Actor, scope: DataScope, table = 'customers'): Promise<string | null> {
   if (scope !== 'team' || !actor.teamId) return null
-  const { inside, total } = await countLiveOwnedByTeam(knex, table, actor.teamId)
-  return inside * 2 > total ? actor.teamId : null
+  const teamId = actor.teamId
+  // asked once per request (the actor is loaded per call): the 工作台's cards each ask it
+  const asked = holdsMostAsked.get(actor) ?? new Map<string, Promise<boolean>>()
+  holdsMostAsked.set(actor, asked)
+  let holds = asked.get(table)
+  if (!holds) asked.set(table, (holds = countLiveOwnedByTeam(knex, table, teamId).then(({ inside, total }) => inside * 2 > total)))
+  return (await holds) ? teamId : null
 }
+/** Only the path a count takes depends on it (both paths are exact), so a stale answer is no error. */
+const holdsMostAsked = new WeakMap<Actor, Map<string, Promise<boolean>>>()
 
 /**
  * The complement of applyScope's team scope — rows owned by no one (公海) or by another team's
