@@ -12,6 +12,7 @@ import { idSortKey } from '../../src-main/db/dialect'
 import * as repo from '../../src-main/modules/reports/reports.repository'
 import { whereOwnerOutsideTeam } from '../../src-main/modules/auth/scope.repository'
 import { interactionsInAllQueries, openPromisesDueAllQueries } from '../../src-main/modules/interactions/interactions.repository'
+import { customerForgottenQueries } from '../../src-main/modules/customers/customers.repository'
 
 const k = compiler('mssql')
 const pg = compiler('postgres')
@@ -109,6 +110,18 @@ describe('统计报表 and 工作台 speed-ups on SQL Server (compiled)', () => 
     expect(tsql(q)).toBe(
       'select count(*) as [n] from [interactions] as [i] inner join [customers] as [c] on [c].[id] = [i].[customer_id] ' +
         'where ([c].[owner_id] is null or [c].[owner_id] not in (select [id] from [users] where [team_id] = @p0))',
+    )
+  })
+
+  it('工作台 遗忘客户 from the follow-up cover index: the nulls-last key as the index has it, one range, a sum per bucket; the never followed up apart', () => {
+    const [contacted, never] = customerForgottenQueries(k, () => undefined, ['2026-12-02T16:00:00.000Z', '2026-09-09T16:00:00.000Z']).map(tsql)
+    expect(contacted).toBe(
+      'select top (@p0) sum(case when [c].[last_contact_at] < @p1 then 1 else 0 end) as [n_0], sum(case when [c].[last_contact_at] < @p2 then 1 else 0 end) as [n_1] ' +
+        'from [customers] as [c] where [c].[deleted_at] is null and (case when [c].[last_contact_at] is null then 1 else 0 end) = 0 and [c].[last_contact_at] < @p3',
+    )
+    expect(never).toBe(
+      'select top (@p0) sum(case when [c].[created_at] < @p1 then 1 else 0 end) as [n_0], sum(case when [c].[created_at] < @p2 then 1 else 0 end) as [n_1] ' +
+        'from [customers] as [c] where [c].[deleted_at] is null and [c].[last_contact_at] is null and [c].[created_at] < @p3',
     )
   })
 

@@ -55,14 +55,20 @@ export async function customerCounts(
  */
 export async function customerForgottenCounts(db: Knex, scope: (q: Knex.QueryBuilder) => void, since: string[]): Promise<number[]> {
   if (!since.length) return []
+  const [a, b]: Array<Record<string, unknown> | undefined> = await Promise.all(customerForgottenQueries(db, scope, since))
+  return since.map((_, i) => Number(a?.[`n_${i}`] ?? 0) + Number(b?.[`n_${i}`] ?? 0))
+}
+
+/** customerForgottenCounts' two statements (followed up, never followed up): `n_i` per instant. */
+export function customerForgottenQueries(db: Knex, scope: (q: Knex.QueryBuilder) => void, since: string[]): [Knex.QueryBuilder, Knex.QueryBuilder] {
   const latest = since.reduce((a, at) => (at > a ? at : a), since[0])
   const sums = (col: string) => since.map((at, i) => db.raw('sum(case when ?? < ? then 1 else 0 end) as ??', [col, at, `n_${i}`]))
+  // the index's leading key (the list's nulls-last sort) written as the index has it
   const contacted = liveCustomers(db).whereRaw('(case when ?? is null then 1 else 0 end) = 0', ['c.last_contact_at']).where('c.last_contact_at', '<', latest)
   const never = liveCustomers(db).whereNull('c.last_contact_at').where('c.created_at', '<', latest)
   scope(contacted)
   scope(never)
-  const [a, b]: Array<Record<string, unknown> | undefined> = await Promise.all([contacted.first(sums('c.last_contact_at')), never.first(sums('c.created_at'))])
-  return since.map((_, i) => Number(a?.[`n_${i}`] ?? 0) + Number(b?.[`n_${i}`] ?? 0))
+  return [contacted.first(sums('c.last_contact_at')), never.first(sums('c.created_at'))]
 }
 
 export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
