@@ -54,7 +54,7 @@ async function restore(file: string, p: DbOpts & { yes?: boolean }, out: Out) {
   if (d.config.dialect !== 'sqlite') throw new CliError(`${describeDb(d.config)} is restored by its database server (pg_restore / RESTORE DATABASE), not by crm restore`)
   const src = resolveBackup(file)
   if (!src) throw new CliError(`no backup or database file at ${path.resolve(file)}`)
-  const check = checkSqliteFile(src.dbFile)
+  const check = await checkSqliteFile(src.dbFile)
   if (!check.ok) throw new CliError(`refused, nothing was changed: ${src.dbFile} ${check.problem === 'corrupt' ? 'is damaged' : check.problem === 'newer' ? 'was made by a newer version of the app' : check.problem === 'foreign' ? 'is not a database of this app' : 'is not a readable SQLite database'} (${check.detail})`)
   out.log(`backup ${src.dir ?? src.dbFile}: ${src.manifest ? `taken ${src.manifest.createdAt}, ` : ''}${counts(check.counts)}; schema ${check.schema}`)
   if (!p.yes) throw new CliError('add --yes to replace the current database with it (the current one is backed up first)')

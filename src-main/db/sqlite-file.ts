@@ -1,11 +1,12 @@
 // The embedded SQLite database as a file: a consistent copy while the app runs (SQLite's online
-// backup API through better-sqlite3's db.backup), checking that a file is a sound database of
+// backup API through better-sqlite3's db.backup, in a worker thread), checking that a file is a sound database of
 // ours (PRAGMA integrity_check, a sync_version row, known migrations), and writing the few
 // things a restore changes in a copy before it replaces the live file (a new epoch id).
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { sqliteNativeBinding } from './connection'
 import { migrations } from '../../db/migrations/index'
+import { openSqliteInWorker, type SqliteWorkerHandle } from './sqlite-worker'
 
 function openFile(file: string, opts: { readonly: boolean }): Database.Database {
   return new Database(file, { readonly: opts.readonly, fileMustExist: true, nativeBinding: sqliteNativeBinding() })
@@ -13,20 +14,21 @@ function openFile(file: string, opts: { readonly: boolean }): Database.Database 
 
 /**
  * Copies the database in `source` to `dest` (a new file) with SQLite's online backup API while
- * the app keeps using it. A read-only handle of its own copies every page in one step, i.e. in
- * one read transaction of the source: a consistent snapshot, whatever other connections (the
- * app's, another process's) write meanwhile — in WAL mode they are not blocked, and a write that
- * lands before the step only makes it start over. Returns the number of pages copied.
+ * the app keeps using it. A read-only handle of its own, in a worker thread (sqlite-worker.ts),
+ * copies every page in one step, i.e. in one read transaction of the source: a consistent
+ * snapshot, whatever other connections (the app's, another process's) write meanwhile — in WAL
+ * mode they are not blocked, and a write that lands before the step only makes it start over.
+ * The main thread's event loop stays free all through (minutes on a multi-GB file). Returns the
+ * number of pages copied.
  */
 export async function backupSqliteFile(source: string, dest: string): Promise<number> {
   if (fs.existsSync(dest)) throw new Error(`the backup file already exists: ${dest}`)
-  const db = openFile(source, { readonly: true })
+  const db = await openSqliteInWorker(source, { readonly: true })
   let pages: number
   try {
-    const r = await db.backup(dest, { progress: () => 0x7fffffff }) // after the first (empty) step: all pages at once
-    pages = r.totalPages
+    pages = (await db.backup(dest)).totalPages
   } finally {
-    db.close()
+    await db.close()
   }
   // the copy inherits WAL mode: make it one self-contained file (no -wal/-shm appear when it is read)
   const copy = openFile(dest, { readonly: false })
@@ -55,42 +57,43 @@ const COUNTED = ['customers', 'contacts', 'interactions', 'reminders', 'users'] 
 /**
  * Whether `file` is a sound database of this app: PRAGMA integrity_check answers ok, it has the
  * sync_version row every database of ours starts with, and no migration this app does not know.
- * Opens the file read-only and changes nothing.
+ * Opens the file read-only in a worker thread (the check reads every page: minutes on a big
+ * file, the event loop stays free) and changes nothing.
  */
-export function checkSqliteFile(file: string): SqliteFileCheck {
+export async function checkSqliteFile(file: string): Promise<SqliteFileCheck> {
   const fail = (problem: SqliteFileCheck['problem'], detail: string, extra: Partial<SqliteFileCheck> = {}): SqliteFileCheck => ({
     ok: false, problem, detail, schema: null, epochId: null, counts: {}, ...extra,
   })
-  let db: Database.Database
+  let db: SqliteWorkerHandle
   try {
-    db = openFile(file, { readonly: true })
+    db = await openSqliteInWorker(file, { readonly: true })
   } catch (e) {
     return fail('unreadable', (e as Error).message)
   }
   try {
     let integrity: string[]
     try {
-      integrity = (db.pragma('integrity_check(20)') as Array<{ integrity_check: string }>).map((r) => r.integrity_check)
+      integrity = (await db.pragma<{ integrity_check: string }>('integrity_check(20)')).map((r) => r.integrity_check)
     } catch (e) {
       // SQLITE_CORRUPT: "database disk image is malformed"; SQLITE_NOTADB: "file is not a database"
       const code = String((e as { code?: string }).code ?? '')
       return fail(code.startsWith('SQLITE_CORRUPT') ? 'corrupt' : 'unreadable', (e as Error).message)
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') return fail('corrupt', integrity.slice(0, 5).join('; '))
-    const tables = new Set((db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name))
+    const tables = new Set((await db.all<{ name: string }>("select name from sqlite_master where type = 'table'")).map((r) => r.name))
     if (!tables.has('sync_version') || !tables.has('knex_migrations')) return fail('foreign', 'no sync_version or knex_migrations table: not a database of this app')
-    const sync = db.prepare('select epoch_id from sync_version where id = 1').get() as { epoch_id: string } | undefined
+    const sync = (await db.all<{ epoch_id: string }>('select epoch_id from sync_version where id = 1'))[0]
     if (!sync) return fail('foreign', 'the sync_version row is missing')
-    const applied = (db.prepare('select name from knex_migrations order by id').all() as Array<{ name: string }>).map((r) => r.name)
+    const applied = (await db.all<{ name: string }>('select name from knex_migrations order by id')).map((r) => r.name)
     const known = new Set(migrations.map((m) => m.name))
     const schema = applied[applied.length - 1] ?? null
     const unknown = applied.filter((n) => !known.has(n))
     const counts: Record<string, number> = {}
-    for (const t of COUNTED) if (tables.has(t)) counts[t] = Number((db.prepare(`select count(*) as n from ${t} where deleted_at is null`).get() as { n: number }).n)
+    for (const t of COUNTED) if (tables.has(t)) counts[t] = Number((await db.all<{ n: number }>(`select count(*) as n from ${t} where deleted_at is null`))[0].n)
     if (unknown.length) return fail('newer', `made by a newer version of the app (migrations ${unknown.join(', ')})`, { schema, epochId: sync.epoch_id, counts })
     return { ok: true, problem: null, detail: null, schema, epochId: sync.epoch_id, counts }
   } finally {
-    db.close()
+    await db.close()
   }
 }
 

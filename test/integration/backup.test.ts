@@ -89,7 +89,7 @@ describe('backup and restore [sqlite]', () => {
 
     // the copy is sound and every unit of work is in it whole or not at all
     const copy = path.join(entry.path, 'crm.sqlite')
-    expect(checkSqliteFile(copy)).toMatchObject({ ok: true })
+    expect(await checkSqliteFile(copy)).toMatchObject({ ok: true })
     const b = new Database(copy, { readonly: true })
     const pairs = (tag: string) => b.prepare('select (select count(*) from customers where notes = ?) c, (select count(*) from contacts where notes = ?) ct').get(tag, tag) as { c: number; ct: number }
     const inBackup = { app: pairs('app'), thread: pairs('thread') }

@@ -102,7 +102,7 @@ async function writeBackup(app: AppContext, folder: string, kind: BackupKind): P
   try {
     const dbCopy = path.join(partial, DB_FILE)
     await backupSqliteFile(live, dbCopy)
-    const check = checkSqliteFile(dbCopy)
+    const check = await checkSqliteFile(dbCopy)
     if (!check.ok) throw problemError(check, dbCopy)
     const attachments = copyAttachments(path.join(app.dataDir, ATTACHMENTS), path.join(partial, ATTACHMENTS), previous ? path.join(previous.path, ATTACHMENTS) : null)
     const manifest: Manifest = {
@@ -248,16 +248,16 @@ export async function backupRun(ctx: ServiceContext): Promise<BackupEntry> {
 }
 
 /** A backup's parts and its check; throws a clear rule error when it is not one. */
-function checkBackup(p: string) {
+async function checkBackup(p: string) {
   const src = resolveBackup(p)
   if (!src) throw ruleError('backup.errors.notFound', `no backup or database file at ${p}`, { path: p })
-  return { src, check: checkSqliteFile(src.dbFile) }
+  return { src, check: await checkSqliteFile(src.dbFile) }
 }
 
 export async function backupInspect(ctx: ServiceContext, input: { path: string }) {
   requirePerm(ctx.actor, 'settings', 'edit')
   sqliteFile(ctx)
-  const { src, check } = checkBackup(input.path)
+  const { src, check } = await checkBackup(input.path)
   const problemKey = check.ok ? null : problemError(check, src.dbFile).extra.key ?? null
   return { ok: check.ok, problemKey, detail: check.detail, schema: check.schema, counts: check.counts, createdAt: src.manifest?.createdAt ?? null }
 }
@@ -297,7 +297,7 @@ function restoreAttachments(dataDir: string, from: string) {
  */
 export async function restoreBackup(app: AppContext, p: string): Promise<{ restoredFrom: string; safetyBackup: BackupEntry; epochId: string }> {
   const live = sqliteFile(app)
-  const { src, check } = checkBackup(p)
+  const { src, check } = await checkBackup(p)
   if (!check.ok) throw problemError(check, src.dbFile)
   const s = await readBackupSettings(app)
   return exclusive(app, async () => {
