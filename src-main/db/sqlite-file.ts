@@ -19,7 +19,7 @@ function openFile(file: string, opts: { readonly: boolean }): Database.Database 
  * snapshot, whatever other connections (the app's, another process's) write meanwhile — in WAL
  * mode they are not blocked, and a write that lands before the step only makes it start over.
  * The main thread's event loop stays free all through (minutes on a multi-GB file). Returns the
- * number of pages copied.
+ * number of pages copied; the copy is one self-contained file (journal_mode DELETE).
  */
 export async function backupSqliteFile(source: string, dest: string): Promise<number> {
   if (fs.existsSync(dest)) throw new Error(`the backup file already exists: ${dest}`)
@@ -29,13 +29,6 @@ export async function backupSqliteFile(source: string, dest: string): Promise<nu
     pages = (await db.backup(dest)).totalPages
   } finally {
     await db.close()
-  }
-  // the copy inherits WAL mode: make it one self-contained file (no -wal/-shm appear when it is read)
-  const copy = openFile(dest, { readonly: false })
-  try {
-    copy.pragma('journal_mode = DELETE')
-  } finally {
-    copy.close()
   }
   return pages
 }

@@ -22,10 +22,15 @@ const run = async (m) => {
       return db.prepare(m.sql).all(...m.params)
     case 'pragma':
       return db.pragma(m.sql)
-    case 'backup':
+    case 'backup': {
       // every page in one step: one read transaction of the source, a consistent snapshot
       // whatever other connections write meanwhile (this thread may block; the app's does not)
-      return await db.backup(m.dest, { progress: () => 0x7fffffff })
+      const r = await db.backup(m.dest, { progress: () => 0x7fffffff })
+      // the copy inherits WAL mode: make it one self-contained file (no -wal/-shm appear when it is read)
+      const copy = new Database(m.dest, { fileMustExist: true, nativeBinding: workerData.nativeBinding })
+      try { copy.pragma('journal_mode = DELETE') } finally { copy.close() }
+      return r
+    }
     case 'close':
       if (db) db.close()
       db = null
@@ -51,7 +56,7 @@ export class SqliteWorkerError extends Error {
 export interface SqliteWorkerHandle {
   all<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>
   pragma<T = Record<string, unknown>>(pragma: string): Promise<T[]>
-  /** SQLite's online backup of the open database into `dest` (a new file); its page counts. */
+  /** SQLite's online backup of the open database into `dest` (a new file, journal_mode DELETE); its page counts. */
   backup(dest: string): Promise<{ totalPages: number; remainingPages: number }>
   /** Closes the handle and ends the thread. */
   close(): Promise<void>
