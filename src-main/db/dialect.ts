@@ -90,17 +90,36 @@ export function dialectOf(db: Knex): Dialect {
 }
 
 /**
+ * Every index a SQLite read names (INDEXED BY: deletedCustomerIds, fromIndexed). Such a read
+ * fails ("no such index") while the index is missing — after an interrupted `crm demo` bulk
+ * load, which drops indexes and keeps their definitions in bulk_load_suspended — so the start-up
+ * builds these again first (repairNamedIndexes in db/prepare.ts). A new INDEXED BY joins the list.
+ */
+export const SQLITE_NAMED_INDEXES = [
+  'customers_deleted_ids',
+  'interaction_promises_open_due',
+  'orders_date_customer_sums',
+  'payments_date_customer_amount',
+  'customer_sales_sums_period',
+] as const
+
+function named(index: string) {
+  if (!(SQLITE_NAMED_INDEXES as readonly string[]).includes(index)) throw new Error(`${index} is read by name (INDEXED BY): add it to SQLITE_NAMED_INDEXES`)
+}
+
+/**
  * The ids of the deleted customers, as a subquery for `not in` (a deleted customer's records are
  * hidden): from the partial index customers_deleted_ids (migration 20261206005100, the deleted
  * customers' ids only). SQLite names it (INDEXED BY): its planner has no statistics for an empty
  * partial index and chose by luck — at 100,000 customers it scanned a whole covering index of the
  * customers (5–9 ms on every read of the service tickets, issue 14), in a small database another
  * covering index, even with the ids asked for in the index's order. The index exists wherever
- * the migrations ran; only an interrupted `crm demo` bulk load leaves it suspended until the next
- * `crm demo` (which restores it before any ticket is read). Elsewhere the plain query: PostgreSQL
+ * the migrations ran; an interrupted `crm demo` bulk load leaves it suspended, and the start-up
+ * builds it again (repairNamedIndexes in db/prepare.ts). Elsewhere the plain query: PostgreSQL
  * and SQL Server find the index themselves.
  */
 export function deletedCustomerIds(db: Knex): Knex.QueryBuilder {
+  named('customers_deleted_ids')
   const from: Knex.QueryBuilder = dialectOf(db) === 'sqlite' ? db.from(db.raw('customers indexed by customers_deleted_ids')) : db('customers')
   return from.whereNotNull('deleted_at').select('id')
 }
@@ -570,6 +589,7 @@ export async function withWorkMem<T>(knex: Knex, mb: number, fn: (k: Knex) => Pr
  * orders walked orders_customer_id_order_date_index and every row). Elsewhere plain.
  */
 export function fromIndexed(knex: Knex, table: string, alias: string, index: string): Knex.QueryBuilder {
+  named(index)
   if (dialectOf(knex) !== 'sqlite') return knex(`${table} as ${alias}`)
   return knex.from(knex.raw('?? as ?? indexed by ??', [table, alias, index]))
 }

@@ -9,6 +9,7 @@ import { newId } from './ids'
 import { seedRoles } from '../../db/seeds/roles'
 import { seedDictionary } from '../../db/seeds/dictionary'
 import { checkSnapshotIsolation } from './snapshot-isolation'
+import { SQLITE_NAMED_INDEXES } from './dialect'
 
 export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Promise<void> {
   const now = clock.now().toISOString()
@@ -38,8 +39,31 @@ export async function seedDefaults(knex: Knex, clock: Clock = systemClock): Prom
   })
 }
 
+/**
+ * SQLite reads that name an index (INDEXED BY, SQLITE_NAMED_INDEXES in db/dialect.ts) fail while
+ * it is missing; an interrupted `crm demo` bulk load leaves the indexes it dropped missing (their
+ * definitions in bulk_load_suspended) until the next `crm demo`. The named ones are built again
+ * here, at start-up, and leave bulk_load_suspended (the next `crm demo` restores the rest). A
+ * no-op in every other state: one read of bulk_load_suspended. Answers the names rebuilt.
+ */
+export async function repairNamedIndexes(knex: Knex): Promise<string[]> {
+  const rows: Array<{ name: string; definition: string }> = await knex('bulk_load_suspended')
+    .where({ kind: 'index' })
+    .whereIn('name', [...SQLITE_NAMED_INDEXES])
+    .orderBy('seq')
+    .select('name', 'definition')
+  for (const r of rows) {
+    await knex.transaction(async (trx) => {
+      await trx.raw(r.definition)
+      await trx('bulk_load_suspended').where({ name: r.name }).delete()
+    })
+  }
+  return rows.map((r) => r.name)
+}
+
 export async function prepareDb(db: Db, clock: Clock = systemClock): Promise<void> {
   await migrateLatest(db)
   await seedDefaults(db.knex, clock)
+  if (db.dialect === 'sqlite') await repairNamedIndexes(db.knex)
   if (db.dialect === 'mssql') await checkSnapshotIsolation(db.knex)
 }
