@@ -12,37 +12,28 @@ import { logError } from '../shared/log'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
 
+/** The jobs in their order, each with the message its failure is logged under. */
+const JOBS: ReadonlyArray<readonly [(app: AppContext) => Promise<unknown>, string]> = [
+  [evaluateReminders, 'reminder evaluation failed'],
+  // 公海 rules: returns to the pool and 公海预警, after the reminders (their last contacts are fresh)
+  [evaluatePool, 'pool rule evaluation failed'],
+  [purgeDeletedFiles, 'attachment clean-up failed'],
+  [dailyChurnCheck, 'churn check failed'],
+  [runDueBackup, 'automatic backup failed'], // notes and logs its own failures
+]
+
 /**
  * One run of the jobs, one after another, each failure logged and the next still run. Each job
  * commits in chunks and yields between them, so requests arriving meanwhile (the first page
  * after `crm serve` printed its URL) are answered all through it.
  */
 export async function runBackgroundJobs(app: AppContext): Promise<void> {
-  try {
-    await evaluateReminders(app)
-  } catch (e) {
-    logError('reminder evaluation failed', e)
-  }
-  try {
-    // 公海 rules: returns to the pool and 公海预警, after the reminders (their last contacts are fresh)
-    await evaluatePool(app)
-  } catch (e) {
-    logError('pool rule evaluation failed', e)
-  }
-  try {
-    await purgeDeletedFiles(app)
-  } catch (e) {
-    logError('attachment clean-up failed', e)
-  }
-  try {
-    await dailyChurnCheck(app)
-  } catch (e) {
-    logError('churn check failed', e)
-  }
-  try {
-    await runDueBackup(app) // notes and logs its own failures
-  } catch (e) {
-    logError('automatic backup failed', e)
+  for (const [job, failed] of JOBS) {
+    try {
+      await job(app)
+    } catch (e) {
+      logError(failed, e)
+    }
   }
 }
 
