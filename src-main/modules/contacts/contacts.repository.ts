@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { applyPage, boundedSearchFrom, countRows, insertRows, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
+import { applyPage, boundedSearchFrom, countRows, deletedCustomerIds, insertRows, likeCi, searchIndexFrom, searchReadsGrams, searchIndexQuery, whereLive, searchPrefixRange, wherePrefix, whereSearchText } from '../../db/dialect'
 
 type Row = Record<string, unknown>
 
@@ -149,15 +149,37 @@ export async function countContactsCreated(db: Knex, scope: (q: Knex.QueryBuilde
   return ranges.map((_, i) => Number(row[`n_${i}`] ?? 0))
 }
 
-/** 联系人 list: contacts of live customers in scope, added in [from, to), newest first (the 新增联系人 count's rows). */
+/**
+ * How many live contacts of live customers were added in [from, to), counted without the join:
+ * the live contacts (an index of contacts alone) minus the live contacts of the few deleted
+ * customers (their ids from customers_deleted_ids, then contacts by customer_id). Exact: every
+ * contact has its customer (customer_id not null, a foreign key), which is either live or deleted.
+ * The join counted 199,623 contacts in 261 ms on SQLite (a Bloom filter over every customer).
+ */
+async function countContactsOfLiveCustomers(db: Knex, f: { from?: string; to?: string }): Promise<number> {
+  const live = () => {
+    const q = db('contacts as ct').whereNull('ct.deleted_at')
+    if (f.from) q.where('ct.created_at', '>=', f.from)
+    if (f.to) q.where('ct.created_at', '<', f.to)
+    return q
+  }
+  const all = await countRows(live())
+  return all ? all - (await countRows(live().whereIn('ct.customer_id', deletedCustomerIds(db)))) : 0
+}
+
+/**
+ * 联系人 list: contacts of live customers in scope, added in [from, to), newest first (the
+ * 新增联系人 count's rows). `everyCustomer`: the scope is the whole company (`scope` adds
+ * nothing), counted by countContactsOfLiveCustomers.
+ */
 export async function pageContacts(
-  db: Knex, scope: (q: Knex.QueryBuilder) => void, f: { from?: string; to?: string }, p: { page: number; pageSize: number },
+  db: Knex, scope: (q: Knex.QueryBuilder) => void, f: { from?: string; to?: string }, p: { page: number; pageSize: number }, everyCustomer = false,
 ): Promise<{ rows: Row[]; total: number }> {
   const q = contactsOfLiveCustomers(db)
   if (f.from) q.where('ct.created_at', '>=', f.from)
   if (f.to) q.where('ct.created_at', '<', f.to)
   scope(q)
-  const total = await countRows(q)
+  const total = everyCustomer ? await countContactsOfLiveCustomers(db, f) : await countRows(q)
   const rows = total
     ? await applyPage(
         q.leftJoin('users as u', 'u.id', 'c.owner_id')

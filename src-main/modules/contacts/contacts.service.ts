@@ -366,7 +366,7 @@ export async function contactsSearch(
 ): Promise<{ items: ContactRow[]; total: number; page: number; pageSize: number }> {
   const scope = askedScope(viewScope(ctx), input.scope)
   const k = ctx.db.knex
-  const { rows, total } = await pageContacts(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), { from: input.createdFrom, to: input.createdTo }, input)
+  const { rows, total } = await pageContacts(k, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), { from: input.createdFrom, to: input.createdTo }, input, scope === 'all')
   const items = rows.map((r) => ({
     id: String(r.id), name: String(r.name), title: str(r.title), mobile: str(r.mobile), customerId: String(r.customer_id),
     customerName: String(r.customer_name), ownerName: str(r.owner_name), createdAt: toIso(r.created_at)!,
