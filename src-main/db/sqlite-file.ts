@@ -22,15 +22,33 @@ function openFile(file: string, opts: { readonly: boolean }): Database.Database 
  * number of pages copied; the copy is one self-contained file (journal_mode DELETE).
  */
 export async function backupSqliteFile(source: string, dest: string): Promise<number> {
+  return (await backupAndCheck(source, dest, false)).pages
+}
+
+/**
+ * backupSqliteFile, then checkSqliteFile of the copy, in one worker thread (one thread start
+ * per backup).
+ */
+export async function backupAndCheckSqliteFile(source: string, dest: string): Promise<{ pages: number; check: SqliteFileCheck }> {
+  const r = await backupAndCheck(source, dest, true)
+  return { pages: r.pages, check: r.check! }
+}
+
+async function backupAndCheck(source: string, dest: string, check: boolean): Promise<{ pages: number; check: SqliteFileCheck | null }> {
   if (fs.existsSync(dest)) throw new Error(`the backup file already exists: ${dest}`)
   const db = await openSqliteInWorker(source, { readonly: true })
-  let pages: number
   try {
-    pages = (await db.backup(dest)).totalPages
+    const pages = (await db.backup(dest)).totalPages
+    if (!check) return { pages, check: null }
+    try {
+      await db.reopen(dest, { readonly: true })
+    } catch (e) {
+      return { pages, check: failed('unreadable', (e as Error).message) }
+    }
+    return { pages, check: await checkWith(db) }
   } finally {
     await db.close()
   }
-  return pages
 }
 
 export interface SqliteFileCheck {
@@ -54,40 +72,46 @@ const COUNTED = ['customers', 'contacts', 'interactions', 'reminders', 'users'] 
  * file, the event loop stays free) and changes nothing.
  */
 export async function checkSqliteFile(file: string): Promise<SqliteFileCheck> {
-  const fail = (problem: SqliteFileCheck['problem'], detail: string, extra: Partial<SqliteFileCheck> = {}): SqliteFileCheck => ({
-    ok: false, problem, detail, schema: null, epochId: null, counts: {}, ...extra,
-  })
   let db: SqliteWorkerHandle
   try {
     db = await openSqliteInWorker(file, { readonly: true })
   } catch (e) {
-    return fail('unreadable', (e as Error).message)
+    return failed('unreadable', (e as Error).message)
   }
   try {
-    let integrity: string[]
-    try {
-      integrity = (await db.pragma<{ integrity_check: string }>('integrity_check(20)')).map((r) => r.integrity_check)
-    } catch (e) {
-      // SQLITE_CORRUPT: "database disk image is malformed"; SQLITE_NOTADB: "file is not a database"
-      const code = String((e as { code?: string }).code ?? '')
-      return fail(code.startsWith('SQLITE_CORRUPT') ? 'corrupt' : 'unreadable', (e as Error).message)
-    }
-    if (integrity.length !== 1 || integrity[0] !== 'ok') return fail('corrupt', integrity.slice(0, 5).join('; '))
-    const tables = new Set((await db.all<{ name: string }>("select name from sqlite_master where type = 'table'")).map((r) => r.name))
-    if (!tables.has('sync_version') || !tables.has('knex_migrations')) return fail('foreign', 'no sync_version or knex_migrations table: not a database of this app')
-    const sync = (await db.all<{ epoch_id: string }>('select epoch_id from sync_version where id = 1'))[0]
-    if (!sync) return fail('foreign', 'the sync_version row is missing')
-    const applied = (await db.all<{ name: string }>('select name from knex_migrations order by id')).map((r) => r.name)
-    const known = new Set(migrations.map((m) => m.name))
-    const schema = applied[applied.length - 1] ?? null
-    const unknown = applied.filter((n) => !known.has(n))
-    const counts: Record<string, number> = {}
-    for (const t of COUNTED) if (tables.has(t)) counts[t] = Number((await db.all<{ n: number }>(`select count(*) as n from ${t} where deleted_at is null`))[0].n)
-    if (unknown.length) return fail('newer', `made by a newer version of the app (migrations ${unknown.join(', ')})`, { schema, epochId: sync.epoch_id, counts })
-    return { ok: true, problem: null, detail: null, schema, epochId: sync.epoch_id, counts }
+    return await checkWith(db)
   } finally {
     await db.close()
   }
+}
+
+const failed = (problem: SqliteFileCheck['problem'], detail: string, extra: Partial<SqliteFileCheck> = {}): SqliteFileCheck => ({
+  ok: false, problem, detail, schema: null, epochId: null, counts: {}, ...extra,
+})
+
+async function checkWith(db: SqliteWorkerHandle): Promise<SqliteFileCheck> {
+  const fail = failed
+  let integrity: string[]
+  try {
+    integrity = (await db.pragma<{ integrity_check: string }>('integrity_check(20)')).map((r) => r.integrity_check)
+  } catch (e) {
+    // SQLITE_CORRUPT: "database disk image is malformed"; SQLITE_NOTADB: "file is not a database"
+    const code = String((e as { code?: string }).code ?? '')
+    return fail(code.startsWith('SQLITE_CORRUPT') ? 'corrupt' : 'unreadable', (e as Error).message)
+  }
+  if (integrity.length !== 1 || integrity[0] !== 'ok') return fail('corrupt', integrity.slice(0, 5).join('; '))
+  const tables = new Set((await db.all<{ name: string }>("select name from sqlite_master where type = 'table'")).map((r) => r.name))
+  if (!tables.has('sync_version') || !tables.has('knex_migrations')) return fail('foreign', 'no sync_version or knex_migrations table: not a database of this app')
+  const sync = (await db.all<{ epoch_id: string }>('select epoch_id from sync_version where id = 1'))[0]
+  if (!sync) return fail('foreign', 'the sync_version row is missing')
+  const applied = (await db.all<{ name: string }>('select name from knex_migrations order by id')).map((r) => r.name)
+  const known = new Set(migrations.map((m) => m.name))
+  const schema = applied[applied.length - 1] ?? null
+  const unknown = applied.filter((n) => !known.has(n))
+  const counts: Record<string, number> = {}
+  for (const t of COUNTED) if (tables.has(t)) counts[t] = Number((await db.all<{ n: number }>(`select count(*) as n from ${t} where deleted_at is null`))[0].n)
+  if (unknown.length) return fail('newer', `made by a newer version of the app (migrations ${unknown.join(', ')})`, { schema, epochId: sync.epoch_id, counts })
+  return { ok: true, problem: null, detail: null, schema, epochId: sync.epoch_id, counts }
 }
 
 /** Writes what a restored copy must carry before it goes live: a new sync epoch and the given settings rows. */

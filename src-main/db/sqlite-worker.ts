@@ -58,6 +58,8 @@ export interface SqliteWorkerHandle {
   pragma<T = Record<string, unknown>>(pragma: string): Promise<T[]>
   /** SQLite's online backup of the open database into `dest` (a new file, journal_mode DELETE); its page counts. */
   backup(dest: string): Promise<{ totalPages: number; remainingPages: number }>
+  /** Closes the open database and opens `file` (which must exist) in the same thread. */
+  reopen(file: string, opts: { readonly: boolean }): Promise<void>
   /** Closes the handle and ends the thread. */
   close(): Promise<void>
 }
@@ -103,6 +105,10 @@ export async function openSqliteInWorker(file: string, opts: { readonly: boolean
     all: (sql, ...params) => send({ op: 'all', sql, params }),
     pragma: (p) => send({ op: 'pragma', sql: p }),
     backup: (dest) => send({ op: 'backup', dest }),
+    reopen: async (f, o) => {
+      await send({ op: 'close' })
+      await send({ op: 'open', file: f, readonly: o.readonly })
+    },
     close: async () => {
       try {
         if (!dead) await send({ op: 'close' })

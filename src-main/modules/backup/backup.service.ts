@@ -15,7 +15,7 @@ import type { DbConfig } from '../../db/config'
 import { openDb } from '../../db/connection'
 import { prepareDb } from '../../db/prepare'
 import { newId } from '../../db/ids'
-import { backupSqliteFile, checkSqliteFile, prepareRestoredFile, sqliteFilesOf, type SqliteFileCheck } from '../../db/sqlite-file'
+import { backupAndCheckSqliteFile, checkSqliteFile, prepareRestoredFile, sqliteFilesOf, type SqliteFileCheck } from '../../db/sqlite-file'
 import { AppError, ruleError } from '../../shared/errors'
 import { logError, logInfo } from '../../shared/log'
 import { requirePerm } from '../auth/permissions'
@@ -101,8 +101,7 @@ async function writeBackup(app: AppContext, folder: string, kind: BackupKind): P
   fs.mkdirSync(partial)
   try {
     const dbCopy = path.join(partial, DB_FILE)
-    await backupSqliteFile(live, dbCopy)
-    const check = await checkSqliteFile(dbCopy)
+    const { check } = await backupAndCheckSqliteFile(live, dbCopy) // in a worker thread: minutes on a big file
     if (!check.ok) throw problemError(check, dbCopy)
     const attachments = copyAttachments(path.join(app.dataDir, ATTACHMENTS), path.join(partial, ATTACHMENTS), previous ? path.join(previous.path, ATTACHMENTS) : null)
     const manifest: Manifest = {
