@@ -101,6 +101,16 @@ export const SQLITE_NAMED_INDEXES = [
   'orders_date_customer_sums',
   'payments_date_customer_amount',
   'customer_sales_sums_period',
+  'customer_sales_sums_order_rank',
+  'customer_sales_sums_payment_rank',
+  'customers_level_id_cover',
+  'customers_region_id_cover',
+  'customers_industry_id_cover',
+  'customers_nature_id_cover',
+  'customers_size_id_cover',
+  'customers_source_id_cover',
+  'customers_category_id_cover',
+  'service_tickets_report_cover',
 ] as const
 
 function named(index: string) {

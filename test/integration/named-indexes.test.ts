@@ -12,7 +12,7 @@ import { SQLITE_NAMED_INDEXES } from '../../src-main/db/dialect'
 import { restoreSuspended, suspendIndexes } from '../../src-main/cli/demo-bulk'
 
 const quiet = { log: () => undefined, progress: () => undefined, endProgress: () => undefined }
-const TABLES = ['customers', 'interaction_promises', 'orders', 'payments', 'customer_sales_sums']
+const TABLES = ['customers', 'interactions', 'interaction_promises', 'orders', 'payments', 'customer_sales_sums', 'service_tickets']
 
 describeEachDb('indexes read by name after an interrupted bulk load', (dialect) => {
   let t: TestApp
