@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { ReminderSource } from '../../contract/reminders'
 import type { Dialect } from '../../db/config'
-import { applyPage, countRows, insertChunked, upsert, type PageRequest } from '../../db/dialect'
+import { applyPage, countRows, insertRows, upsert, type PageRequest } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 
@@ -38,7 +38,8 @@ export const findReminderForScope = (db: Knex, id: string): Promise<Row | undefi
 export const findRemindersByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
   ids.length ? db('reminders').whereIn('id', ids).select('*') : Promise.resolve([])
 
-export const insertReminders = (db: Knex, dialect: Dialect, rows: Row[]) => insertChunked(db, dialect, 'reminders', rows)
+/** Inserts reminders (insertRows: the multi-row INSERT written without knex's query builder; SQL Server: insertChunked). */
+export const insertReminders = (db: Knex, dialect: Dialect, rows: Row[]) => insertRows(db, dialect, 'reminders', rows)
 
 /**
  * Updates a reminder; with `expectVersion` only while its stored version is still that one (the

@@ -25,7 +25,7 @@ import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
-import { analyzeTables, toBool, toIso } from '../../db/dialect'
+import { analyzeTableInSteps, analyzeTables, toBool, toIso } from '../../db/dialect'
 import { nextVersion, yieldToWaitingWork } from '../../db/tx'
 import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
@@ -299,8 +299,10 @@ async function ensureSlice(ev: EvalRun, slice: Array<[string, WantedReminder]>):
   }
   if (!inserts.length) return
   // read again now that this chunk holds the sync_version lock: a writer that inserted one of
-  // these occasions since (another run's chunk, a user's write) has committed by now
-  const appeared = new Set((await findRemindersByIds(ev.db, inserts.map((r) => String(r.id)))).map((r) => String(r.id)))
+  // these occasions since (another run's chunk, a user's write) has committed by now. Not on
+  // SQLite: its one connection is this transaction's from its first read, and the transaction
+  // reads the snapshot of that read to its end, so the second read found what the first did
+  const appeared = ev.dialect === 'sqlite' ? new Set<string>() : new Set((await findRemindersByIds(ev.db, inserts.map((r) => String(r.id)))).map((r) => String(r.id)))
   const fresh = appeared.size ? inserts.filter((r) => !appeared.has(String(r.id))) : inserts
   await insertReminders(ev.db, ev.dialect, fresh)
   ev.stats.created += fresh.length
@@ -917,8 +919,10 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
     let work = 0
     let started = performance.now()
     // the first run after a bulk load fills `reminders` from nothing: refresh its statistics as it
-    // grows, or PostgreSQL plans the next slices' anti-joins against an "empty" table
-    let analyzeAt = ANALYZE_AFTER
+    // grows, or PostgreSQL plans the next slices' anti-joins against an "empty" table (the server's
+    // work). Not on SQLite: there ANALYZE runs on the event loop, and its slice statements read the
+    // slice's range whatever the statistics say; its statistics are refreshed once, at the end
+    let analyzeAt = app.db.dialect === 'sqlite' ? Infinity : ANALYZE_AFTER
     ev.version = async () => (version ??= await nextVersion(trx))
     ev.progress = async (n) => {
       work += n
@@ -937,7 +941,8 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
     }
     await runAll(ev)
     await trx.commit()
-    if (ev.stats.created >= ANALYZE_AFTER) await analyzeTables(knex, app.db.dialect, ['reminders'])
+    // for the lists and the next runs: on SQLite one index per statement, with a yield after each
+    if (ev.stats.created >= ANALYZE_AFTER) await analyzeTableInSteps(knex, app.db.dialect, 'reminders', () => yieldToWaitingWork(knex, app.db.dialect))
     return ev.stats
   } catch (e) {
     if (!trx.isCompleted()) await trx.rollback()
