@@ -41,7 +41,7 @@ import * as m20261206005300 from './20261206005300_customer-sales-sums'
 import * as m20261207000100 from './20261207000100_sales-sums-rank'
 import * as m20261207000200 from './20261207000200_customers-dimensions-cover'
 import * as m20261207000210 from './20261207000210_sales-sums-update-when'
-import * as m20261207000600 from './20261207000600_reminders-index-diet'
+import * as m20261207000600 from './20261207000600_reminders-evaluation-indexes'
 
 export interface Migration {
   name: string
@@ -90,5 +90,5 @@ export const migrations: Migration[] = [
   { name: '20261207000100_sales-sums-rank', up: m20261207000100.up, down: m20261207000100.down },
   { name: '20261207000200_customers-dimensions-cover', up: m20261207000200.up, down: m20261207000200.down },
   { name: '20261207000210_sales-sums-update-when', up: m20261207000210.up, down: m20261207000210.down },
-  { name: '20261207000600_reminders-index-diet', up: m20261207000600.up, down: m20261207000600.down },
+  { name: '20261207000600_reminders-evaluation-indexes', up: m20261207000600.up, down: m20261207000600.down },
 ]

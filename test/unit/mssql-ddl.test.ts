@@ -671,34 +671,43 @@ describe('the deleted customers\' ids index (migration 20261206005100)', () => {
 
 })
 
-describe('the reminders\' index diet (migration 20261207000600)', () => {
+describe('the reminders\' indexes for the first evaluation (migration 20261207000600)', () => {
   const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
     const out = await printMigrationSql(d)
-    const from = out.indexOf('-- migration 20261207000600_reminders-index-diet')
+    const from = out.indexOf('-- migration 20261207000600_reminders-evaluation-indexes')
     expect(from).toBeGreaterThan(0)
     const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
     return statementsOf(out.slice(from, next < 0 ? undefined : next)).map((x) => x.toLowerCase())
   }
-  const dropped = ['reminders_owner_id_index', 'reminders_customer_id_index', 'reminders_source_key_index']
+  const dropped = ['reminders_owner_id_index', 'reminders_customer_id_index', 'reminders_source_key_index', 'reminders_source_id_index']
 
-  it('drops the three indexes by name on every dialect (T-SQL: DROP INDEX … ON the table) and nothing else', async () => {
-    expect(await part('mssql')).toEqual(dropped.map((n) => `drop index [${n}] on [reminders]`))
-    expect(await part('postgres')).toEqual(dropped.map((n) => `drop index "${n}"`))
-    expect(await part('sqlite')).toEqual(dropped.map((n) => `drop index \`${n}\``))
+  it('drops four indexes by name, adds the source cover and the filtered / partial follow-up index (T-SQL: DROP INDEX … ON the table)', async () => {
+    expect(await part('mssql')).toEqual([
+      ...dropped.map((n) => `drop index [${n}] on [reminders]`),
+      'create index [reminders_source_id_cover] on [reminders] ([source_id], [source], [retracted_at])',
+      'create index [interactions_follow_up_live] on [interactions] ([customer_id], [id]) where [next_follow_up_at] is not null and [deleted_at] is null',
+    ])
+    expect(await part('postgres')).toEqual([
+      ...dropped.map((n) => `drop index "${n}"`),
+      'create index "reminders_source_id_cover" on "reminders" ("source_id", "source", "retracted_at")',
+      'create index interactions_follow_up_live on interactions (customer_id, id) where next_follow_up_at is not null and deleted_at is null',
+    ])
+    expect((await part('sqlite')).slice(0, 4)).toEqual(dropped.map((n) => `drop index \`${n}\``))
   })
 
-  it('leaves on a real SQLite database the eight indexes the reads use, each read by owner or customer still served by one', async () => {
+  it('on a real SQLite database: the reads by owner or customer keep an index, the follow-up candidates of a slice check each reminder from the cover', async () => {
     const db = appSqlite()
     try {
       for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
       const names = (db.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'reminders' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map((r) => r.name)
       expect(names).toEqual([
         'reminders_customer_id_source_done_at_index', 'reminders_due_at_index', 'reminders_owner_id_done_at_due_at_index',
-        'reminders_owner_id_notified_at_fire_at_index', 'reminders_source_done_at_index', 'reminders_source_id_index', 'reminders_version_index',
+        'reminders_owner_id_notified_at_fire_at_index', 'reminders_source_done_at_index', 'reminders_source_id_cover', 'reminders_version_index',
       ])
       const plan = (sql: string) => (db.prepare(`explain query plan ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
       expect(plan("select id from reminders where customer_id = 'x' and done_at is null and deleted_at is null")).toMatch(/USING INDEX reminders_customer_id_source_done_at_index \(customer_id=\?\)/)
       expect(plan("select count(*) from reminders r where r.owner_id = 'x' and r.done_at is null")).toMatch(/USING (COVERING )?INDEX reminders_owner_id_\w+_index \(owner_id=\?/)
+      expect(plan("select 1 from reminders r where r.source = 'follow_up' and r.source_id = 'x' and r.retracted_at is null")).toMatch(/USING COVERING INDEX reminders_source_id_cover \(source_id=\? AND source=\? AND retracted_at=\?\)/)
     } finally {
       db.close()
     }
