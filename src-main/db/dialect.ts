@@ -280,6 +280,24 @@ export async function analyzeTables(db: Knex, dialect: Dialect, tables: string[]
 }
 
 /**
+ * Runs `fn` with SQLite's page cache (of its one connection) at `kib` KiB, the previous size
+ * restored after (SQLite frees the pages above it); elsewhere just `fn`. For a batch job that
+ * walks a big file: with the default 2 MB the interior pages of the indexes it reads and writes
+ * fall out between two statements and are read from the file again (the slices of the first
+ * reminder evaluation at 1,000,000 customers: 25 % less CPU with 64 MB, issue 8).
+ */
+export async function withPageCache<T>(db: Knex, dialect: Dialect, kib: number, fn: () => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return fn()
+  const was = Number(((await db.raw('pragma cache_size')) as Array<{ cache_size: number }>)[0]?.cache_size ?? -2000)
+  await db.raw(`pragma cache_size = ${-Math.abs(Math.trunc(kib))}`)
+  try {
+    return await fn()
+  } finally {
+    await db.raw(`pragma cache_size = ${Math.trunc(was)}`)
+  }
+}
+
+/**
  * analyzeTables of one table a batch job just filled, in steps with `between` (a yield) after each:
  * on SQLite one index at a time (its statements run on the event loop: ANALYZE of the reminders at
  * 1,000,000 customers, 2.4 million rows and eleven indexes, was one statement of 21 s wall at load 20,
