@@ -8,7 +8,7 @@
 // statistics (a never-analysed SQLite file has none).
 import type { Knex } from 'knex'
 import type { Row } from './reminders.repository'
-import { whereAmong, whereEquals, whereLive } from '../../db/dialect'
+import { fromIndexed, whereAmong, whereEquals, whereLive } from '../../db/dialect'
 
 /**
  * A slice of the customers' id space, lo ≤ id < hi (no lo: from the start, and the rows without a
@@ -367,9 +367,14 @@ function promiseMismatchQuery(db: Knex, ids: Ids, narrowed: boolean) {
 
 // ---- next follow-up dates ----------------------------------------------------------------------
 
-/** Interactions (all, a slice of customers', or the given ones: written by imports or sync) with a follow-up date and no reminder. */
+/**
+ * Interactions (all, a slice of customers', or the given ones: written by imports or sync) with a follow-up date and no reminder.
+ * A slice reads the live interactions with a follow-up date from their partial index (SQLite names it: its planner, without
+ * statistics of the new index, walked every interaction of the slice's customers and read each row — 20–100 ms of CPU per
+ * slice of 1,000 customers at 1,000,000, 4–7 ms through the index; issue 8), each one's reminder check from reminders_source_id_cover.
+ */
 export function followUpCandidates(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Promise<Row[]> {
-  const q = db('interactions as i')
+  const q = (customers && !interactionIds ? fromIndexed(db, 'interactions', 'i', 'interactions_follow_up_live') : db('interactions as i'))
     .join('customers as c', 'c.id', 'i.customer_id')
     .whereNotNull('i.next_follow_up_at')
     .whereNull('i.deleted_at')
