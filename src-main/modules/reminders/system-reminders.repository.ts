@@ -382,6 +382,9 @@ export function followUpCandidates(db: Knex, interactionIds: string[] | null, cu
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'follow_up').whereRaw('r.source_id = i.id').whereNull('r.retracted_at')
     })
+  // the slice on the customer too (the same rows: the join drops interactions without one): the first slice's
+  // `customer_id < ? or customer_id is null` alone let SQLite scan every customer (5.6 s of CPU at 1,000,000)
+  if (customers) inCustomers(q, 'c.id', customers)
   return inList(inCustomers(q, 'i.customer_id', customers), 'i.id', interactionIds ?? undefined).select('i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by', 'c.owner_id', 'c.name as customer_name')
 }
 
