@@ -111,6 +111,7 @@ export const SQLITE_NAMED_INDEXES = [
   'customers_source_id_cover',
   'customers_category_id_cover',
   'service_tickets_report_cover',
+  'interactions_follow_up_live',
 ] as const
 
 function named(index: string) {
