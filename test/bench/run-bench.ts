@@ -1,4 +1,4 @@
-// npm run bench -- --customers N [--db URL] [--data DIR] [--runs 20] [--seed 42] [--evaluate]
+// npm run bench -- --customers N [--db URL] [--data DIR] [--runs 20] [--seed 42] [--evaluate] [--only TEXT[,TEXT…]]
 // Times customer list requests in the main process (dispatch: zod parse + session + service +
 // SQL) on a demo database: SQLite by default (out/bench-data-N/crm.sqlite), or the database --db
 // names (sqlite:PATH, postgres://…; a PostgreSQL database that does not exist yet is created).
@@ -8,7 +8,8 @@
 // with the figures: the database, its size, the machine, and the load average before and after
 // (a busy shared machine makes wall times longer; the app's CPU time per request shows its own
 // work apart from waiting for a core or, on PostgreSQL, for the server). --evaluate also times a
-// whole-database reminder evaluation and the incremental one after it.
+// whole-database reminder evaluation and the incremental one after it. --only runs just the
+// requests whose name holds one of the comma-separated texts (e.g. --only "middle page,region").
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
@@ -135,9 +136,13 @@ cases.push(
   ['supervisor (team scope), filter region', supervisor, { filter: { regionId: sample.region_id } }],
 )
 
+const only = arg('only', '').split(',').map((s) => s.trim()).filter(Boolean)
+const chosen = only.length ? cases.filter(([name]) => only.some((o) => name.includes(o))) : cases
+if (!chosen.length) throw new Error(`--only ${only.join(',')}: no request's name holds it`)
+
 const rows: string[] = []
 let worst = { ms: 0, name: '' }
-for (const [name, who, input] of cases) {
+for (const [name, who, input] of chosen) {
   const wall: number[] = []
   const cpu: number[] = []
   let count = ''

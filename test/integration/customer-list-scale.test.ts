@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { dictId, makeStaff, type Staff } from './customers.fixtures'
 import { CUSTOMER_SORT_FIELDS, type CustomerRow } from '../../src-main/contract/customers'
-import { customerListQueries, type ListQuery } from '../../src-main/modules/customers/customers.repository'
+import { customerListQueries, type ListQuery, type ListScope } from '../../src-main/modules/customers/customers.repository'
+import { whereOwnerInTeam, whereOwnerIs } from '../../src-main/modules/auth/scope.repository'
 import { SEARCH_COUNT_CAP } from '../../src-main/modules/customers/customers.service'
 import { buildCustomerSearchText } from '../../src-main/modules/customers/customers.search'
 import { analyzeTables, insertChunked } from '../../src-main/db/dialect'
@@ -138,12 +139,16 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
   const COMMON = 10_050
   let regionA = ''
   let regionB = ''
+  let levels: string[] = []
+  let industries: string[] = []
 
   beforeAll(async () => {
     t = await makeTestApp(dialect)
     s = await makeStaff(t)
     regionA = await dictId(t, 'region', '华南')
     regionB = await dictId(t, 'region', '华东')
+    levels = [await dictId(t, 'level', '核心客户'), await dictId(t, 'level', '普通客户')]
+    industries = [await dictId(t, 'industry', '化工'), await dictId(t, 'industry', '电子'), await dictId(t, 'industry', '能源')]
     const made = await t.call(s.admin.key, 'customers', 'create', { name: '模板科技有限公司', ownerId: s.mgrA1.userId })
     const k = t.app.db.knex
     const template = await k('customers').where({ id: made.id }).first()
@@ -155,7 +160,7 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
       const day = (d: number | null) => (d === null ? null : new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString())
       return {
         ...template, id: newId(), code, name, short_name: null, updated_at: at, created_at: at, search_text: buildCustomerSearchText({ name, code }, []),
-        region_id: i % 2 ? regionA : regionB, status: i % 3 ? 'normal' : 'churn_warning', credit_rating: i % 5 ? (i % 4) + 1 : null,
+        region_id: i % 2 ? regionA : regionB, level_id: levels[i % 5 ? 1 : 0], industry_id: industries[i % 3], status: i % 3 ? 'normal' : 'churn_warning', credit_rating: i % 5 ? (i % 4) + 1 : null,
         order_total_cents: i % 7 ? (i * 37) % 1000 : null, last_contact_at: day(i % 11 ? i % 97 : null), next_contact_at: day(i % 13 ? (i * 7) % 89 : null),
       }
     })
@@ -272,7 +277,57 @@ describeEachDb('customer list: a common search counted up to the cap, a rare one
     })
   }
 
+  it('three dictionary filters, a team\'s scope with a filter, a manager\'s scope of more than the cap in every sort: the exact count\'s rows and pages', async () => {
+    const k = t.app.db.knex
+    const filter = { regionId: regionA, levelId: levels[0], industryId: industries[1] }
+    const want = Number((await k('customers').whereNull('deleted_at').where({ region_id: regionA, level_id: levels[0], industry_id: industries[1] }).count({ n: '*' }).first())!.n)
+    expect(want).toBeGreaterThan(20)
+    const three = await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter })
+    expect(three.total).toBe(want)
+    expect(lower(three)).toEqual(lower(await t.call(s.admin.key, 'customers', 'list', { pageSize: 20, filter, exactCount: true })))
+    // the supervisor of team A: mgrA1's customers of one region (over the cap together with …)
+    for (const page of [1, 3]) {
+      const input = { page, pageSize: 20, filter: { regionId: regionA } }
+      expect(lower(await t.call(s.supA.key, 'customers', 'list', input)), `team page ${page}`).toEqual(lower(await t.call(s.supA.key, 'customers', 'list', { ...input, exactCount: true })))
+    }
+    // mgrA1 owns more than the cap: its own list (scope alone) read in each sort's order equals
+    // the admin's exact list of mgrA1's customers, first, deep and last pages
+    const owned = Number((await k('customers').whereNull('deleted_at').where('owner_id', s.mgrA1.userId).count({ n: '*' }).first())!.n)
+    expect(owned).toBeGreaterThan(SEARCH_COUNT_CAP)
+    const last = Math.ceil(owned / 20)
+    for (const field of CUSTOMER_SORT_FIELDS) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const page of [1, 3, 300, last]) {
+          const input = { page, pageSize: 20, sort: { field, order } }
+          const got = await t.call(s.mgrA1.key, 'customers', 'list', input)
+          const exact = await t.call(s.admin.key, 'customers', 'list', { ...input, filter: { ownerId: s.mgrA1.userId }, exactCount: true })
+          expect(got.total).toBe(owned)
+          expect(lower(got), `${field} ${order} page ${page}`).toEqual(lower(exact))
+        }
+      }
+    }
+  }, 120_000)
+
   if (dialect === 'sqlite') {
+    it('SQLite reads dictionary filters together from one covering index, and a scope read in order from the sort\'s covering index (no owner index, no sort of the scope)', async () => {
+      const k = t.app.db.knex
+      const plan = async (sql: string) => ((await k.raw(`explain query plan ${sql}`)) as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      const filter = { regionId: regionA, levelId: levels[0], industryId: industries[1] }
+      const three = customerListQueries(k, { page: 1, pageSize: 20, filter, sort: { field: 'updatedAt', order: 'desc' } }, () => {})
+      const capped = await plan(three.pageIds({ offset: 0, limit: 20, reverse: false, withCount: true, countUpTo: SEARCH_COUNT_CAP + 1 }).toString())
+      expect(capped).toMatch(/SEARCH c USING COVERING INDEX customers_region_id_cover \(region_id=\? AND level_id=\? AND industry_id=\?\)/)
+      const team: ListScope = (b, ownerCol) => whereOwnerInTeam(b, k, ownerCol, s.teamA)
+      const teamRegion = customerListQueries(k, { page: 1, pageSize: 20, filter: { regionId: regionA }, sort: { field: 'updatedAt', order: 'desc' } }, team)
+      const inOrder = await plan(teamRegion.pageIds({ offset: 0, limit: 20, reverse: false, withCount: false, inOrder: true }).toString())
+      expect(inOrder).toMatch(/SCAN c USING (COVERING )?INDEX customers_updated_cover\b/)
+      expect(inOrder).not.toMatch(/TEMP B-TREE|owner/)
+      const own: ListScope = (b, ownerCol) => whereOwnerIs(b, ownerCol, s.mgrA1.userId)
+      const byTotal = customerListQueries(k, { page: 1, pageSize: 20, filter: {}, sort: { field: 'orderTotalCents', order: 'desc' } }, own)
+      const total = await plan(byTotal.pageIds({ offset: 0, limit: 20, reverse: false, withCount: false, inOrder: true }).toString())
+      expect(total).toMatch(/SCAN c USING (COVERING )?INDEX customers_order_total_desc_cover\b/)
+      expect(total).not.toMatch(/TEMP B-TREE/)
+    })
+
     it('SQLite reads a 2-character Chinese search\'s candidates from the trigram index', async () => {
       const k = t.app.db.knex
       const q: ListQuery = { page: 1, pageSize: 20, filter: { search: '独一' }, sort: { field: 'updatedAt', order: 'desc' } }

@@ -26,7 +26,7 @@ export const narrowerScope = (a: DataScope, b: DataScope): DataScope => (SCOPE_R
 export const askedScope = (scope: DataScope, asked: DataScope | undefined): DataScope => (asked ? narrowerScope(scope, asked) : scope)
 
 /** Restricts a query to the rows the scope allows (ownerCol holds the owning user id). */
-export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol = 'owner_id') {
+export function applyScope(q: Knex.QueryBuilder, knex: Knex, actor: Actor, scope: DataScope, ownerCol: string | Knex.Raw = 'owner_id') {
   if (scope === 'all') return q
   if (scope === 'team' && actor.teamId) {
     return whereOwnerInTeam(q, knex, ownerCol, actor.teamId)

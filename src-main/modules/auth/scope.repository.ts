@@ -2,8 +2,8 @@
 import type { Knex } from 'knex'
 
 /** Rows whose owner column is one of the team's users. */
-export const whereOwnerInTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
-  q.whereIn(ownerCol, knex('users').select('id').where('team_id', teamId))
+export const whereOwnerInTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string | Knex.Raw, teamId: string) =>
+  typeof ownerCol === 'string' ? q.whereIn(ownerCol, knex('users').select('id').where('team_id', teamId)) : q.whereRaw('? in ?', [ownerCol, knex('users').select('id').where('team_id', teamId)])
 
 /** Rows outside the team's scope: owned by no one (公海) or by a user of another team. */
 export const whereOwnerOutsideTeam = (q: Knex.QueryBuilder, knex: Knex, ownerCol: string, teamId: string) =>
@@ -30,7 +30,8 @@ export async function countLiveOwnedByTeam(knex: Knex, table: string, teamId: st
 }
 
 /** Rows owned by one user. */
-export const whereOwnerIs = (q: Knex.QueryBuilder, ownerCol: string, userId: string) => q.where(ownerCol, userId)
+export const whereOwnerIs = (q: Knex.QueryBuilder, ownerCol: string | Knex.Raw, userId: string) =>
+  typeof ownerCol === 'string' ? q.where(ownerCol, userId) : q.where(ownerCol, '=', userId)
 
 export interface RowOwner {
   owner_id: string | null

@@ -28,7 +28,7 @@ import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
-  updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListViewer, type PoolRow,
+  updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchPlan, searchRowsByIds, setContactSearchText, type SearchReadPlan,
   importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes, customersByCodesOrNames,
@@ -142,7 +142,7 @@ const removedChanges = (view: Record<string, unknown>): Changes =>
 export async function customersList(ctx: ServiceContext, input: ListQuery) {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  return listPage(ctx, input, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'))
+  return listPage(ctx, input, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol))
 }
 
 /**
@@ -153,7 +153,7 @@ export async function customersList(ctx: ServiceContext, input: ListQuery) {
 export async function* customersListChunks(ctx: ServiceContext, input: Omit<ListQuery, 'page' | 'pageSize'>, chunkSize: number): AsyncGenerator<{ items: CustomerRow[]; total: number }> {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q) => applyScope(q, k, ctx.actor, scope, 'c.owner_id'), viewerOf(ctx))
+  const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol), viewerOf(ctx))
   const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => r.id)
   for (let i = 0; i < ids.length || i === 0; i += chunkSize) {
     const slice = ids.slice(i, i + chunkSize)
@@ -213,7 +213,7 @@ const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userI
  */
 export const SEARCH_COUNT_CAP = 10_000
 
-async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.QueryBuilder) => void) {
+async function listPage(ctx: ServiceContext, input: ListQuery, scope: ListScope) {
   const k = ctx.db.knex
   const term = input.filter.search?.toLowerCase()
   // a term the index narrows to a few thousand customers: found through the index, counted exactly
@@ -239,7 +239,11 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: (q: Knex.Q
     total = await countCustomers(filtered)
     const rows = Math.min(input.pageSize, total - offset)
     const reverse = offset > total / 2
-    ids = rows <= 0 ? [] : await pageIds({ offset: reverse ? total - offset - rows : offset, limit: rows, reverse, withCount: false })
+    // a scope of many customers (a manager's, a team's) sorted by a column other than updated_at
+    // (whose (owner, updated_at) index serves a manager's list): read in the sort's order, whose
+    // covering index carries the owner — not every customer in scope found by owner and sorted
+    const inOrder = total > SEARCH_COUNT_CAP && input.sort.field !== 'updatedAt'
+    ids = rows <= 0 ? [] : await pageIds({ offset: reverse ? total - offset - rows : offset, limit: rows, reverse, withCount: false, inOrder })
     if (reverse) ids.reverse()
   }
   const rows = ids.length ? await listRowsByIds(k, ids.map((r) => r.id)) : []
