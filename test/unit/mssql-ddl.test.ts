@@ -713,3 +713,47 @@ describe('the reminders\' indexes for the first evaluation (migration 2026120700
     }
   })
 })
+
+describe('the customer list\'s dictionary covers (migration 20261207000700)', () => {
+  const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
+    const out = await printMigrationSql(d)
+    const from = out.indexOf('-- migration 20261207000700_customer-dimension-covers')
+    expect(from).toBeGreaterThan(0)
+    const next = out.findIndex((x, i) => i > from && x.startsWith('-- migration '))
+    return statementsOf(out.slice(from, next < 0 ? undefined : next)).map((x) => x.toLowerCase())
+  }
+  const cover = (lead: string[]) => [...lead, 'owner_id', 'deleted_at', 'updated_at', 'id']
+
+  it('widens the four narrow dimension covers of 20261207000200 under the same names (no index more): each dimension first, the other three in a cycle, then owner, deleted_at, updated_at, id — the same on every dialect', async () => {
+    const want: Array<[string, string[]]> = [
+      ['customers_region_id_cover', cover(['region_id', 'level_id', 'industry_id', 'category_id'])],
+      ['customers_level_id_cover', cover(['level_id', 'industry_id', 'category_id', 'region_id'])],
+      ['customers_industry_id_cover', cover(['industry_id', 'category_id', 'region_id', 'level_id'])],
+      ['customers_category_id_cover', cover(['category_id', 'region_id', 'level_id', 'industry_id'])],
+    ]
+    expect(await part('mssql')).toEqual(want.flatMap(([name, cols]) => [`drop index [${name}] on [customers]`, `create index [${name}] on [customers] (${cols.map((c) => `[${c}]`).join(', ')})`]))
+    for (const d of ['postgres', 'sqlite'] as const) {
+      expect(await part(d)).toEqual(want.flatMap(([name, cols]) => [`drop index ${name}`, `create index ${name} on customers (${cols.join(', ')})`]))
+    }
+  })
+
+  it('runs on a real SQLite database: the wide covers there, no single-column dimension index, the customers\' triggers kept; three filters read from one cover', async () => {
+    const db = appSqlite()
+    try {
+      for (const s of statementsOf(await printMigrationSql('sqlite'))) db.exec(s)
+      const names = (type: string) => (db.prepare('select name from sqlite_master where type = ? and tbl_name = ?').all(type, 'customers') as Array<{ name: string }>).map((r) => r.name)
+      const indexes = names('index')
+      for (const d of ['region', 'level', 'industry', 'category']) {
+        expect(indexes).toContain(`customers_${d}_id_cover`)
+        expect(indexes).not.toContain(`customers_${d}_id_index`)
+        const cols = (db.prepare(`select name from pragma_index_info('customers_${d}_id_cover') order by seqno`).all() as Array<{ name: string }>).map((r) => r.name)
+        expect(cols.slice(4)).toEqual(['owner_id', 'deleted_at', 'updated_at', 'id'])
+      }
+      expect(names('trigger').length).toBeGreaterThan(0)
+      const plan = (db.prepare("explain query plan select id, updated_at from customers where region_id = 'a' and level_id = 'b' and industry_id = 'c' and deleted_at is null").all() as Array<{ detail: string }>).map((r) => r.detail).join('; ')
+      expect(plan).toMatch(/COVERING INDEX customers_region_id_cover \(region_id=\? AND level_id=\? AND industry_id=\?/)
+    } finally {
+      db.close()
+    }
+  })
+})
