@@ -19,14 +19,14 @@
 // Not synced: each database keeps its own from its own orders and payments.
 import type { Knex } from 'knex'
 
-type Kind = 'sqlite' | 'postgres' | 'mssql'
-const kindOf = (knex: Knex): Kind => {
+export type Kind = 'sqlite' | 'postgres' | 'mssql'
+export const kindOf = (knex: Knex): Kind => {
   const c = String(knex.client.config.client)
   return c === 'mssql' ? 'mssql' : ['sqlite3', 'better-sqlite3'].includes(c) ? 'sqlite' : 'postgres'
 }
 
-/** The order statuses counted as sales (contract/orders COUNTED_STATUSES, frozen here). */
-const COUNTED = "('approved', 'shipped', 'completed')"
+/** The order statuses counted as sales (contract/orders COUNTED_STATUSES, frozen here; 20261207000210 reads it too). */
+export const COUNTED = "('approved', 'shipped', 'completed')"
 
 /** Per source table: the date, the amount, the sums column, and when a row counts (`r`: new / old / a set's alias). */
 const SOURCES = [

@@ -12,16 +12,7 @@
 //   period and merges only the non-zero differences (`having sum(d.cents) <> 0`), so an update that
 //   moves nothing writes nothing there already.
 import type { Knex } from 'knex'
-import { salesSumsTriggers } from './20261206005300_customer-sales-sums'
-
-type Kind = 'sqlite' | 'postgres' | 'mssql'
-const kindOf = (knex: Knex): Kind => {
-  const c = String(knex.client.config.client)
-  return c === 'mssql' ? 'mssql' : ['sqlite3', 'better-sqlite3'].includes(c) ? 'sqlite' : 'postgres'
-}
-
-/** The order statuses counted as sales (contract/orders COUNTED_STATUSES, frozen here as in 20261206005300). */
-const COUNTED = "('approved', 'shipped', 'completed')"
+import { COUNTED, kindOf, salesSumsTriggers, type Kind } from './20261206005300_customer-sales-sums'
 
 const SOURCES = [
   { table: 'orders', date: 'order_date', amount: 'total_cents', counted: (r: string) => `(${r}.deleted_at is null and ${r}.status in ${COUNTED})` },
