@@ -34,6 +34,28 @@ describe('reminders on SQL Server (compiled)', () => {
     expect(sql(queries[11]).sql).toMatch(/select top \(@p\d+\)/i)
   })
 
+  it('compiles the statements that read every policy of a slice at once (issue 8) to T-SQL', () => {
+    const [a, b, c] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c']
+    const slice = { lo: a, hi: c }
+    const contact = sql(sys.contactPoliciesCandidates(k, [{ id: a, threshold: '2026-06-15T16:00:00.000Z' }, { id: b, threshold: '2026-05-15T16:00:00.000Z' }], slice))
+    const purchase = sql(sys.purchasePoliciesCandidates(k, [{ id: a, lastOrderBy: '2026-05-15' }, { id: b, lastOrderBy: '2026-03-15' }], slice))
+    const escalation = sql(sys.escalationsCandidates(k, [{ teamId: a, supIds: [b, c] }, { teamId: b, supIds: [c] }], [{ id: a, lastOrderBy: '2026-04-15' }], slice))
+    for (const q of [contact, purchase, escalation]) {
+      expect(q.sql).not.toMatch(NOT_TSQL)
+      // plain comparisons on SQL Server (the coalesce(…) that keeps SQLite off an index is SQLite's only)
+      expect(q.sql).not.toMatch(/coalesce/i)
+      expect(q.sql).toMatch(/\[c\]\.\[id\] >= @p\d+ and \[c\]\.\[id\] < @p\d+/)
+    }
+    expect(contact.sql).toMatch(/\[c\]\.\[contact_policy_id\] in \(@p\d+, @p\d+\)/)
+    expect(contact.sql).toMatch(/\(\[c\]\.\[contact_policy_id\] = @p\d+ and \(\[c\]\.\[last_contact_at\] < @p\d+ or \(\[c\]\.\[last_contact_at\] is null and \[c\]\.\[created_at\] < @p\d+\)\)\) or \(\[c\]\.\[contact_policy_id\] = @p\d+/)
+    expect(purchase.sql).toMatch(/\(\[c\]\.\[purchase_policy_id\] = @p\d+ and \[c\]\.\[last_order_date\] <= @p\d+\) or \(\[c\]\.\[purchase_policy_id\] = @p\d+ and \[c\]\.\[last_order_date\] <= @p\d+\)/)
+    // the supervisors joined by their ids, each team's own; the escalation looked up per supervisor
+    expect(escalation.sql).toMatch(/inner join \[users\] as \[su\] on \[su\]\.\[id\] in \(@p\d+, @p\d+\)/)
+    expect(escalation.sql).toMatch(/\(\[ou\]\.\[team_id\] = @p\d+ and \[su\]\.\[id\] in \(@p\d+, @p\d+\)\) or \(\[ou\]\.\[team_id\] = @p\d+ and \[su\]\.\[id\] in \(@p\d+\)\)/)
+    expect(escalation.sql).toMatch(/r\.owner_id = su\.id/)
+    expect(escalation.bindings).toEqual(expect.arrayContaining([a, b, c, '2026-04-15', 'purchase_escalation']))
+  })
+
   it('pages with ORDER BY … OFFSET … FETCH', () => {
     const q = reminderRows(k).select(reminderColumns).orderByRaw(`${EFFECTIVE} asc`).orderBy('r.id').limit(20).offset(40)
     expect(sql(q).sql).toMatch(/order by coalesce\(r\.snoozed_until, r\.due_at\) asc, \[r\]\.\[id\] asc offset @p\d+ rows fetch next @p\d+ rows only/i)

@@ -123,6 +123,46 @@ export function contactPolicyCandidates(db: Knex, policyId: string, threshold: s
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_contact_at', 'c.created_at')
 }
 
+/** A 联系策略 with the instant a customer's last contact (or creation) must be before for its reminder to be due. */
+export interface ContactPolicyThreshold {
+  id: string
+  threshold: string
+}
+
+/**
+ * contactPolicyCandidates of every policy at once (a whole-database run's slice, or some customers):
+ * one statement that reads the slice's customers once, instead of one per policy that each read
+ * them again (4 policies: 4,000 statements of 6–8 ms of CPU at 1,000,000 customers, issue 8).
+ * Answers each customer's policy (contact_policy_id) with it. On SQLite the policies are written so
+ * no index serves them (as the single-policy query of a slice): the slice's range is read.
+ */
+export function contactPoliciesCandidates(db: Knex, policies: ContactPolicyThreshold[], ids: Ids): Promise<Row[]> {
+  if (!policies.length) return Promise.resolve([])
+  const q = db('customers as c')
+    .where((w) => whereAmong(db, w, 'c.contact_policy_id', policies.map((p) => p.id), { unindexed: true }))
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
+    .whereNotNull('c.owner_id')
+    .where((w) => {
+      for (const p of policies) {
+        w.orWhere((x) =>
+          whereEquals(db, x, 'c.contact_policy_id', p.id, { unindexed: true }).where((y) =>
+            y.where('c.last_contact_at', '<', p.threshold).orWhere((z) => z.whereNull('c.last_contact_at').where('c.created_at', '<', p.threshold)),
+          ),
+        )
+      }
+    })
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'contact_policy')
+      .whereRaw('r.owner_id = c.owner_id')
+      .whereNull('r.retracted_at')
+      .where((w) => w.whereRaw('r.basis_at = c.last_contact_at').orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at = c.created_at')))
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_contact_at', 'c.created_at', 'c.contact_policy_id')
+}
+
 /** Open contact-policy reminders whose customer, owner, basis or cycle no longer match. */
 export function contactPolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
   const q = db('reminders as r')
@@ -173,6 +213,43 @@ export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy
       .whereRaw('r.basis_date = c.last_order_date')
   })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date')
+}
+
+/** A 购买策略 with the last order date on or before which a customer is due (one cycle, or two for an escalation). */
+export interface PurchasePolicyThreshold {
+  id: string
+  lastOrderBy: string
+}
+
+/** The policies' conditions on a customer `c`: one of them, its last order on or before that policy's date. */
+function purchaseDue(db: Knex, w: Knex.QueryBuilder, policies: PurchasePolicyThreshold[]) {
+  for (const p of policies) {
+    w.orWhere((x) => whereEquals(db, x, 'c.purchase_policy_id', p.id, { unindexed: true }).where('c.last_order_date', '<=', p.lastOrderBy))
+  }
+}
+
+/**
+ * purchasePolicyCandidates of every policy at once (one statement per slice, as
+ * contactPoliciesCandidates), each customer with its policy (purchase_policy_id).
+ */
+export function purchasePoliciesCandidates(db: Knex, policies: PurchasePolicyThreshold[], ids: Ids): Promise<Row[]> {
+  if (!policies.length) return Promise.resolve([])
+  const q = db('customers as c')
+    .where((w) => whereAmong(db, w, 'c.purchase_policy_id', policies.map((p) => p.id), { unindexed: true }))
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
+    .whereNotNull('c.owner_id')
+    .whereNotNull('c.last_order_date')
+    .where((w) => purchaseDue(db, w, policies))
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'purchase_policy')
+      .whereRaw('r.owner_id = c.owner_id')
+      .whereNull('r.retracted_at')
+      .whereRaw('r.basis_date = c.last_order_date')
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'c.purchase_policy_id')
 }
 
 export function purchasePolicyMismatches(db: Knex, ids: Ids): Promise<Row[]> {
@@ -240,6 +317,39 @@ export function escalationCandidates(
       .whereRaw('r.basis_date = c.last_order_date')
   })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'ou.name as owner_name')
+}
+
+/**
+ * escalationCandidates of every team, supervisor and policy at once (one statement per slice, as
+ * contactPoliciesCandidates; was one per team × supervisor × policy): each customer twice its
+ * policy's cycle past its last order once per supervisor of its owner's team (`sup_id`; not the
+ * owner) that has no escalation of that occasion, with the customer's policy. `teams`: each team's
+ * supervisors.
+ */
+export function escalationsCandidates(db: Knex, teams: Array<{ teamId: string; supIds: string[] }>, policies: PurchasePolicyThreshold[], ids: Ids): Promise<Row[]> {
+  const supIds = [...new Set(teams.flatMap((t) => t.supIds))]
+  if (!policies.length || !supIds.length) return Promise.resolve([])
+  const q = db('customers as c')
+    .join('users as ou', 'ou.id', 'c.owner_id')
+    .join('users as su', (j) => j.onIn('su.id', supIds))
+    .where((w) => {
+      for (const t of teams) if (t.supIds.length) w.orWhere((x) => x.where('ou.team_id', t.teamId).whereIn('su.id', t.supIds))
+    })
+    .whereRaw('su.id <> c.owner_id')
+    .where((w) => whereAmong(db, w, 'c.purchase_policy_id', policies.map((p) => p.id), { unindexed: true }))
+    .where((w) => whereLive(db, w, 'c.deleted_at'))
+    .whereNotNull('c.last_order_date')
+    .where((w) => purchaseDue(db, w, policies))
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'purchase_escalation')
+      .whereRaw('r.owner_id = su.id')
+      .whereNull('r.retracted_at')
+      .whereRaw('r.basis_date = c.last_order_date')
+  })
+  return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'c.purchase_policy_id', 'ou.name as owner_name', 'su.id as sup_id')
 }
 
 /** Every open escalation with its customer's facts (few rows: customers twice overdue). */

@@ -19,14 +19,15 @@
 // no-change run over 100,000 customers reads a few index ranges and writes nothing.
 // A whole-database run commits in chunks (about CHUNK_WORK reminders each, every chunk stamped
 // with its own sync version), so the sync_version row lock (and SQLite's only connection) is
-// held for one chunk at a time and a user's write never waits for the whole run; whatever a
-// chunk read stale is settled by the next run (every step is idempotent).
+// held for one chunk at a time and a user's write never waits for the whole run; on SQLite a
+// chunk is a step after which the transaction commits only when work waits (SQLITE_TX_MS).
+// Whatever a chunk read stale is settled by the next run (every step is idempotent).
 import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
-import { analyzeTableInSteps, analyzeTables, toBool, toIso, withPageCache } from '../../db/dialect'
-import { nextVersion, yieldToWaitingWork } from '../../db/tx'
+import { analyzeTableInSteps, analyzeTables, toBool, toIso, withFileMapped, withPageCache } from '../../db/dialect'
+import { nextVersion, workIsWaiting, yieldToWaitingWork } from '../../db/tx'
 import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
 import { fireAtOf, keyId, loadSettings, type LoadedSettings } from './reminders.model'
@@ -35,7 +36,7 @@ import {
   updateReminder, writeSetting, type Row,
 } from './reminders.repository'
 import {
-  anyChanged, birthdayCandidates, changedIds, contactPolicyCandidates, contactPolicyMismatches, currentVersion, customerIdAfter, escalationCandidates,
+  anyChanged, birthdayCandidates, changedIds, contactPoliciesCandidates, contactPolicyCandidates, escalationsCandidates, purchasePoliciesCandidates, contactPolicyMismatches, currentVersion, customerIdAfter, escalationCandidates,
   followUpCandidates, followUpMismatches, openBirthdays, openEscalations, passedBirthdays, policyItems, promiseCandidates, promiseIdsOf,
   promiseMismatches, purchasePolicyCandidates, purchasePolicyMismatches, supervisorRows, updateRemindersByIds, paymentDueCandidates, paymentDueMismatches, type IdRange, type Ids,
 } from './system-reminders.repository'
@@ -62,6 +63,15 @@ const CHUNK_WORK = 500
  * commit costs a WAL flush).
  */
 const CHUNK_MS: Record<Dialect, number> = { sqlite: 30, postgres: 150, mssql: 150 }
+/**
+ * On SQLite a chunk (CHUNK_WORK / CHUNK_MS) is only a step: after it timers and I/O get their turn,
+ * and the transaction commits only when work waits for the connection (a user's request) or it
+ * has run this long. Every commit writes the pages the transaction changed — the reminders'
+ * indexes, sync_version — to the WAL again: at a commit every 30 ms the first evaluation at
+ * 1,000,000 customers wrote 30 GB through 12 million write() calls (issue 8). The bound stays well
+ * under the 5 s another process (the `crm` command line) waits for the file's write lock.
+ */
+const SQLITE_TX_MS = 1000
 /**
  * The steps of a whole-database run: customers per slice it reads at a time (so statements and
  * memory stay small at any size), and reminders per statement it looks up or inserts. On SQLite
@@ -405,29 +415,55 @@ const fullFor = async (ev: EvalRun, ...tables: Array<[string, string?]>) => {
 
 export const contactKey = (customerId: string, ownerId: string, basis: unknown) => `contact_policy:${customerId}:${ownerId}:${toIso(basis)}`
 
+/**
+ * Whether a source's candidates are read for every customer (per slice of a whole-database run,
+ * or the customers of a one-customer evaluation) rather than for the rows written since the last
+ * run: then one statement covers every policy (see affected(): the same choice).
+ */
+const readsAll = (ev: EvalRun, full: boolean, ...changed: Changed[]) => full || !ev.delta || !!ev.customerIds || changed.some((c) => c === 'all')
+
+/** A policy looked up by the id a candidate row names (ids compared as lower-case text: SQL Server reads them upper-case). */
+const byPolicy = <T extends { id: string }>(policies: T[]) => {
+  const map = new Map(policies.map((p) => [p.id.toLowerCase(), p]))
+  return (id: unknown) => map.get(String(id).toLowerCase())!
+}
+
 async function contactPolicy(ev: EvalRun) {
   const full = await fullFor(ev, ['dict_items', 'contact_policy'])
   for await (const open of affected(ev, full, (c) => contactPolicyMismatches(ev.db, c), [[ev.changed.customers, (ids) => contactPolicyMismatches(ev.db, ids)]])) {
     await contactPolicyMismatched(ev, open)
   }
 
-  for (const p of await policyItems(ev.db, 'contact_policy')) {
+  const policies = (await policyItems(ev.db, 'contact_policy')).map((p) => {
     const cycle = Number(p.cycle_days)
-    const threshold = new Date(ev.todayEnd.getTime() - cycle * DAY).toISOString()
-    const crossedFrom = ev.delta ? new Date(ev.delta.lastTodayEnd.getTime() - cycle * DAY).toISOString() : ''
-    const query = (ids: Ids, after?: string) => contactPolicyCandidates(ev.db, String(p.id), threshold, ids, { after })
-    for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedFrom))) {
-      await ensureReminders(
-        ev,
-        rows.map((c) => {
-          const basis = c.last_contact_at ?? c.created_at
-          return {
-            key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
-            ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
-            dueAt: contactDueAt(ev.clockOf(String(c.owner_id)), toIso(basis)!, cycle), basisAt: basis, cycleDays: cycle,
-          }
-        }),
-      )
+    return {
+      id: String(p.id), cycle,
+      threshold: new Date(ev.todayEnd.getTime() - cycle * DAY).toISOString(),
+      crossedFrom: ev.delta ? new Date(ev.delta.lastTodayEnd.getTime() - cycle * DAY).toISOString() : '',
+    }
+  })
+  const policyOf = byPolicy(policies)
+  const wanted = (rows: Row[], cycleOf: (c: Row) => number) =>
+    rows.map((c) => {
+      const basis = c.last_contact_at ?? c.created_at
+      const cycle = cycleOf(c)
+      return {
+        key: contactKey(String(c.id), String(c.owner_id), basis), source: 'contact_policy' as const, sourceId: String(c.id),
+        ownerId: String(c.owner_id), title: titles.contactPolicy(String(c.name)), customerId: String(c.id), contactId: null,
+        dueAt: contactDueAt(ev.clockOf(String(c.owner_id)), toIso(basis)!, cycle), basisAt: basis, cycleDays: cycle,
+      }
+    })
+  if (readsAll(ev, full, ev.changed.customers)) {
+    // every customer: one statement per slice over all the policies
+    for await (const rows of affected(ev, true, (c) => contactPoliciesCandidates(ev.db, policies, c), [])) {
+      await ensureReminders(ev, wanted(rows, (c) => policyOf(c.contact_policy_id).cycle))
+    }
+    return
+  }
+  for (const p of policies) {
+    const query = (ids: Ids, after?: string) => contactPolicyCandidates(ev.db, p.id, p.threshold, ids, { after })
+    for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, p.crossedFrom))) {
+      await ensureReminders(ev, wanted(rows, () => p.cycle))
     }
   }
 }
@@ -474,21 +510,34 @@ async function purchasePolicy(ev: EvalRun) {
     await purchasePolicyMismatched(ev, open)
   }
 
-  const policies = await policyItems(ev.db, 'purchase_policy')
-  for (const p of policies) {
+  const policies = (await policyItems(ev.db, 'purchase_policy')).map((p) => {
     const cycle = Number(p.cycle_days)
-    const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -cycle)) : ''
-    const lastOrderBy = formatDate(addDays(ev.today, -cycle))
-    const query = (ids: Ids, after?: string) => purchasePolicyCandidates(ev.db, String(p.id), lastOrderBy, ids, { after })
-    for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedAfter))) {
-      await ensureReminders(
-        ev,
-        rows.map((c) => ({
-          key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
-          ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
-          dueAt: atNotifyHour(ev, c.owner_id, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
-        })),
-      )
+    return {
+      id: String(p.id), cycle, lastOrderBy: formatDate(addDays(ev.today, -cycle)),
+      crossedAfter: ev.delta ? formatDate(addDays(ev.delta.lastToday, -cycle)) : '',
+    }
+  })
+  const policyOf = byPolicy(policies)
+  const wanted = (rows: Row[], cycleOf: (c: Row) => number) =>
+    rows.map((c) => {
+      const cycle = cycleOf(c)
+      return {
+        key: `purchase_policy:${c.id}:${c.owner_id}:${c.last_order_date}`, source: 'purchase_policy' as const, sourceId: String(c.id),
+        ownerId: String(c.owner_id), title: titles.purchasePolicy(String(c.name)), customerId: String(c.id), contactId: null,
+        dueAt: atNotifyHour(ev, c.owner_id, orderDue(String(c.last_order_date), cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
+      }
+    })
+  if (readsAll(ev, full, ev.changed.customers)) {
+    // every customer: one statement per slice over all the policies
+    for await (const rows of affected(ev, true, (c) => purchasePoliciesCandidates(ev.db, policies, c), [])) {
+      await ensureReminders(ev, wanted(rows, (c) => policyOf(c.purchase_policy_id).cycle))
+    }
+  } else {
+    for (const p of policies) {
+      const query = (ids: Ids, after?: string) => purchasePolicyCandidates(ev.db, p.id, p.lastOrderBy, ids, { after })
+      for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, p.crossedAfter))) {
+        await ensureReminders(ev, wanted(rows, () => p.cycle))
+      }
     }
   }
   await escalations(ev, policies, full || (await fullFor(ev, ['users'], ['teams'])))
@@ -528,28 +577,39 @@ async function supervisorsByTeam(db: Knex): Promise<Map<string, Set<string>>> {
   return map
 }
 
-async function escalations(ev: EvalRun, policies: Row[], full: boolean) {
+async function escalations(ev: EvalRun, policies: Array<{ id: string; cycle: number }>, full: boolean) {
   const sups = await supervisorsByTeam(ev.db)
   for await (const open of affected(ev, full, (c) => openEscalations(ev.db, c), [[ev.changed.customers, (ids) => openEscalations(ev.db, ids)]])) {
     await escalationsMismatched(ev, open, sups)
   }
 
+  const wanted = (rows: Row[], supOf: (c: Row) => string, cycleOf: (c: Row) => number) =>
+    rows.map((c) => {
+      const supId = supOf(c)
+      return {
+        key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
+        ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
+        dueAt: atNotifyHour(ev, supId, orderDue(String(c.last_order_date), 2 * cycleOf(c))), basisDate: String(c.last_order_date), cycleDays: cycleOf(c),
+      }
+    })
+  if (readsAll(ev, full, ev.changed.customers)) {
+    // every customer: one statement per slice over all the teams, supervisors and policies
+    const twice = policies.map((p) => ({ id: p.id, cycle: p.cycle, lastOrderBy: formatDate(addDays(ev.today, -2 * p.cycle)) }))
+    const policyOf = byPolicy(twice)
+    const teams = [...sups].map(([teamId, ids]) => ({ teamId, supIds: [...ids] }))
+    for await (const rows of affected(ev, true, (c) => escalationsCandidates(ev.db, teams, twice, c), [])) {
+      await ensureReminders(ev, wanted(rows, (c) => String(c.sup_id), (c) => policyOf(c.purchase_policy_id).cycle))
+    }
+    return
+  }
   for (const [teamId, supIds] of sups) {
     for (const supId of supIds) {
       for (const p of policies) {
-        const cycle = Number(p.cycle_days)
-        const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -2 * cycle)) : ''
-        const lastOrderBy = formatDate(addDays(ev.today, -2 * cycle))
-        const query = (ids: Ids, after?: string) => escalationCandidates(ev.db, teamId, supId, String(p.id), lastOrderBy, ids, { after })
+        const crossedAfter = ev.delta ? formatDate(addDays(ev.delta.lastToday, -2 * p.cycle)) : ''
+        const lastOrderBy = formatDate(addDays(ev.today, -2 * p.cycle))
+        const query = (ids: Ids, after?: string) => escalationCandidates(ev.db, teamId, supId, p.id, lastOrderBy, ids, { after })
         for await (const rows of affected(ev, full, (c) => query(c), [[ev.changed.customers, (ids) => query(ids)]], (c) => query(c, crossedAfter))) {
-          await ensureReminders(
-            ev,
-            rows.map((c) => ({
-              key: `purchase_escalation:${c.id}:${supId}:${c.last_order_date}`, source: 'purchase_escalation' as const, sourceId: String(c.id),
-              ownerId: supId, title: titles.escalation(String(c.name), String(c.owner_name ?? '')), customerId: String(c.id), contactId: null,
-              dueAt: atNotifyHour(ev, supId, orderDue(String(c.last_order_date), 2 * cycle)), basisDate: String(c.last_order_date), cycleDays: cycle,
-            })),
-          )
+          await ensureReminders(ev, wanted(rows, () => supId, () => p.cycle))
         }
       }
     }
@@ -903,7 +963,10 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
 export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, opts: { full?: boolean } = {}): Promise<EvaluateResult> {
   const t0 = performance.now()
   // a whole-database run on SQLite reads and writes with a page cache of RUN_CACHE_KIB
-  const stats = await serialized(() => withPageCache(app.db.knex, app.db.dialect, RUN_CACHE_KIB, () => runInChunks(app, !!opts.full)))
+  // and the whole file memory-mapped (the pages read in place from the OS cache, not by read() calls)
+  const stats = await serialized(() =>
+    withPageCache(app.db.knex, app.db.dialect, RUN_CACHE_KIB, () => withFileMapped(app.db.knex, app.db.dialect, () => runInChunks(app, !!opts.full))),
+  )
   return { ...stats, ms: Math.round((performance.now() - t0) * 10) / 10 }
 }
 
@@ -927,9 +990,19 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
     // slice's range whatever the statistics say; its statistics are refreshed once, at the end
     let analyzeAt = app.db.dialect === 'sqlite' ? Infinity : ANALYZE_AFTER
     ev.version = async () => (version ??= await nextVersion(trx))
+    let txStarted = started
     ev.progress = async (n) => {
       work += n
       if (work < CHUNK_WORK && performance.now() - started < CHUNK_MS[app.db.dialect]) return
+      if (app.db.dialect === 'sqlite') {
+        // a step done: timers and I/O go first (a request now waits for the connection)
+        await new Promise((resolve) => setImmediate(resolve))
+        if (!workIsWaiting(knex) && performance.now() - txStarted < SQLITE_TX_MS) {
+          work = 0
+          started = performance.now()
+          return
+        }
+      }
       await trx.commit()
       if (ev.stats.created >= analyzeAt) {
         analyzeAt = ev.stats.created * 2
@@ -940,7 +1013,7 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
       ev.db = trx
       version = null
       work = 0
-      started = performance.now()
+      started = txStarted = performance.now()
     }
     await runAll(ev)
     await trx.commit()
