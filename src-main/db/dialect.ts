@@ -54,6 +54,7 @@ export async function insertRows<T extends object>(db: Knex, dialect: Dialect, t
   const keys = new Set<string>()
   for (const r of rows) for (const key of Object.keys(r)) keys.add(key)
   const cols = [...keys].map(plainName)
+  if (dialect === 'postgres' && rows.length >= UNNEST_FROM && unnestable(rows, cols)) return insertUnnest(db, table, rows, cols)
   const head = `insert into ${plainName(table)} (${cols.map((c) => `"${c}"`).join(', ')}) values `
   const one = `(${cols.map(() => '?').join(', ')})`
   let size = Math.max(1, Math.min(ROWS_PER_STATEMENT, MAX_ROWS[dialect], Math.floor(MAX_PARAMS[dialect] / cols.length)))
@@ -79,6 +80,73 @@ export async function insertRows<T extends object>(db: Knex, dialect: Dialect, t
     }
     await db.raw(head + (values ? values.join(', ') : Array.from(chunk, () => one).join(', ')), bindings as Knex.RawBinding[])
   }
+}
+
+/** From this many rows on, PostgreSQL gets insertUnnest (below it the VALUES list: no catalog read for a one-row insert). */
+const UNNEST_FROM = 32
+/** Rows one unnest statement carries at most (its arrays' text stays a few MB). */
+const UNNEST_ROWS = 5000
+
+/** insertUnnest writes what the VALUES list writes when every row has every column and no value is an array. */
+function unnestable(rows: object[], cols: string[]): boolean {
+  for (const r of rows) {
+    const row = r as Record<string, unknown>
+    for (const c of cols) {
+      const v = row[c]
+      if (v === undefined || Array.isArray(v)) return false // a lacking key is DEFAULT, not NULL; an array would nest
+    }
+  }
+  return true
+}
+
+/** PostgreSQL column types (format_type) per table, per knex configuration (a handle and its transactions share it). */
+const pgColumnTypes = new WeakMap<object, Map<string, Map<string, string>>>()
+
+async function columnTypes(db: Knex, table: string): Promise<Map<string, string>> {
+  const config = db.client.config as object
+  let tables = pgColumnTypes.get(config)
+  if (!tables) pgColumnTypes.set(config, (tables = new Map()))
+  let types = tables.get(table)
+  if (!types) {
+    const res = await db.raw(
+      'select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a where a.attrelid = to_regclass(?) and a.attnum > 0 and not a.attisdropped',
+      [table],
+    )
+    types = new Map((res.rows as Array<{ name: string; type: string }>).map((r) => [r.name, r.type]))
+    tables.set(table, types)
+  }
+  return types
+}
+
+/**
+ * PostgreSQL: rows as `insert … select * from unnest($1::type[], $2::type[], …)` — one
+ * statement of one parameter per column for up to UNNEST_ROWS rows, instead of VALUES lists of
+ * 128 rows × every column as parameters (crm demo at 100,000 customers: the server parsed and
+ * planned a statement of thousands of parameters per 128 rows, issue 8). The arrays are typed as
+ * the table's columns, so the server converts each value as it converts a bound parameter.
+ */
+async function insertUnnest(db: Knex, table: string, rows: object[], cols: string[]): Promise<void> {
+  const types = await columnTypes(db, table)
+  const casts = cols.map((c, i) => {
+    const type = types.get(c)
+    if (!type) throw new Error(`no column ${c} in ${table}`)
+    return `?::${type}[]`
+  })
+  const sql = `insert into ${plainName(table)} (${cols.map((c) => `"${c}"`).join(', ')}) select * from unnest(${casts.join(', ')})`
+  for (let at = 0; at < rows.length; at += UNNEST_ROWS) {
+    const chunk = rows.slice(at, at + UNNEST_ROWS) as Array<Record<string, unknown>>
+    const arrays = cols.map((c) => chunk.map((r) => r[c] ?? null))
+    await db.raw(sql, arrays as unknown as Knex.RawBinding[])
+  }
+}
+
+/**
+ * PostgreSQL: the rest of transaction `trx` commits without waiting for its WAL to reach the
+ * disk (synchronous_commit off, this transaction only). For a bulk job that can be run again
+ * (crm demo): a crash loses its last commits, never the database's consistency.
+ */
+export async function bulkCommit(trx: Knex.Transaction, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await trx.raw('set local synchronous_commit = off')
 }
 
 /** The dialect a knex handle (or one of its transactions) talks to. */

@@ -20,6 +20,21 @@ describeEachDb('insertRows: knex\'s values, few statement texts', (dialect) => {
     t = await makeTestApp(dialect)
     await table('ins_rows_probe')
     await table('ins_rows_knex')
+    for (const name of ['ins_typed_probe', 'ins_typed_knex']) {
+      await k().schema.createTable(name, (c) => {
+        c.uuid('id').primary()
+        c.integer('n').notNullable()
+        c.bigInteger('cents').nullable()
+        c.string('name', 255).nullable()
+        c.text('notes').nullable()
+        c.boolean('flag').nullable()
+        c.timestamp('at', { useTz: true }).nullable()
+        c.date('day').nullable()
+        c.decimal('qty', 14, 2).nullable()
+        c.json('extra').nullable()
+        c.string('dflt', 20).nullable().defaultTo('dflt')
+      })
+    }
   })
   afterAll(() => t.close())
 
@@ -43,5 +58,49 @@ describeEachDb('insertRows: knex\'s values, few statement texts', (dialect) => {
     expect(mine).toEqual(await read('ins_rows_knex'))
     expect(mine[5]!.a).toBe(dialect === 'postgres' ? 'dflt' : null)
     expect(mine[6]).toEqual({ n: 6, a: 'a6', b: null, flag: true })
+  })
+
+  it('writes rows with every column as knex does, on PostgreSQL in one unnest statement per 5,000 rows', async () => {
+    const hex = (n: number) => n.toString(16).padStart(12, '0')
+    const rows = Array.from({ length: 6001 }, (_, n) => ({
+      id: `0000${n % 10}000-0000-4000-8000-${hex(n)}`,
+      n,
+      cents: n % 7 ? n * 1_000_000_007 : null,
+      // quotes, backslashes, braces, commas, NULL as text, Chinese: what an array literal must escape
+      name: n % 4 === 0 ? `客户"${n}"\\路{1,2}, NULL` : n % 4 === 1 ? '' : n % 4 === 2 ? 'NULL' : `第${n}家 有限公司`,
+      notes: n % 3 ? null : `行一\n行二\t${'长'.repeat(n % 50)}`,
+      flag: n % 3 === 0 ? null : n % 2 === 0,
+      at: n % 5 ? new Date(Date.UTC(2026, 0, 1) + n * 61_001).toISOString() : null,
+      day: n % 6 ? `2026-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}` : null,
+      qty: n % 8 ? (n % 1000) / 4 : null,
+      extra: n % 9 ? JSON.stringify({ k: n, s: '值"\\' }) : null,
+    }))
+    const texts: string[] = []
+    const note = (q: { sql: string }) => texts.push(q.sql)
+    k().on('query', note)
+    await k().transaction((trx) => insertRows(trx, dialect, 'ins_typed_probe', rows))
+    k().off('query', note)
+    for (let i = 0; i < rows.length; i += 200) await k()('ins_typed_knex').insert(rows.slice(i, i + 200))
+    const inserts = texts.filter((s) => /^insert/i.test(s))
+    if (dialect === 'postgres') {
+      expect(inserts).toHaveLength(2) // 5,000 + 1,001 rows
+      expect(inserts[0]).toMatch(/select \* from unnest\(\$1::uuid\[\], \$2::integer\[\], \$3::bigint\[\]/)
+    }
+    const read = async (name: string) =>
+      (await k()(name).orderBy('n').select('*')).map((r: Record<string, unknown>) => ({
+        ...r,
+        flag: r.flag === null ? null : Boolean(r.flag),
+        at: r.at === null ? null : new Date(r.at as string).toISOString(),
+        day: r.day instanceof Date ? r.day.toISOString() : r.day,
+        cents: r.cents === null ? null : String(r.cents),
+        qty: r.qty === null ? null : Number(r.qty),
+        extra: typeof r.extra === 'string' ? JSON.parse(r.extra) : r.extra,
+      }))
+    const mine = await read('ins_typed_probe')
+    expect(mine).toHaveLength(6001)
+    expect(mine).toEqual(await read('ins_typed_knex'))
+    expect(mine[4]).toMatchObject({ name: '客户"4"\\路{1,2}, NULL', notes: null, flag: true, dflt: 'dflt', extra: { k: 4, s: '值"\\' } })
+    expect(mine[2]!.name).toBe('NULL') // the text, not a null
+    expect(mine[1]!.name).toBe('')
   })
 })
