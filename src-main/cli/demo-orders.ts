@@ -7,7 +7,7 @@
 // stats rebuilt.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { insertChunked, insertRows } from '../db/dialect'
+import { bulkCommit, insertChunked, insertRows } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { nextVersion } from '../db/tx'
 import { productSearchText } from '../modules/products/products.service'
@@ -381,6 +381,7 @@ export async function fillOrders(app: AppContext, r: Rng, out: Out, opts: FillOr
       rows.orders.push(order)
     }
     await k.transaction(async (trx) => {
+      await bulkCommit(trx, dialect)
       const version = await nextVersion(trx)
       for (const list of Object.values(rows)) for (const x of list) x.version = version
       await insertRows(trx, dialect, 'orders', rows.orders)

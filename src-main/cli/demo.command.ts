@@ -3,7 +3,7 @@
 // transaction (and one sync version) per batch; codes continue the yearly sequence.
 import type { Knex } from 'knex'
 import type { AppContext } from '../modules/context'
-import { analyzeTables, insertChunked, insertRows } from '../db/dialect'
+import { analyzeTables, bulkCommit, insertRows } from '../db/dialect'
 import { formatCode, newId } from '../db/ids'
 import { customerKeyColumns, phoneKey } from '../db/name-keys'
 import { nextVersion } from '../db/tx'
@@ -256,6 +256,7 @@ async function fill(app: AppContext, wanted: number, seed: number, out: Out, bul
       customers.push(customer)
     }
     await k.transaction(async (trx) => {
+      await bulkCommit(trx, app.db.dialect)
       const version = await nextVersion(trx)
       for (const row of customers) row.version = version
       for (const row of contacts) row.version = version
