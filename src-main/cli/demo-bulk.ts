@@ -12,12 +12,19 @@
 // - analyses the tables.
 // Unique indexes and primary keys stay (they check the data as it comes). SQL Server: no bulk
 // mode (the demo loads as before).
+// PostgreSQL also drops the row triggers that keep the summary tables on insert (the 简报's
+// briefing_owner_day, the reports' customer_sales_sums: a plpgsql upsert per customer, contact,
+// 交往记录, order and payment — half the server's CPU of a load), kept in bulk_load_suspended as
+// well; when they are created again, the summary is computed afresh from its tables in the same
+// transaction (the migrations' own backfill), so rows anyone wrote meanwhile are counted too.
 import type { Knex } from 'knex'
 import type { Dialect } from '../db/config'
 import { analyzeTables, doubleHan, insertRows } from '../db/dialect'
 import type { NameSet } from './demo-data'
 import { DemoNameSet } from './demo-data'
 import type { Out } from './output'
+import { briefingRebuildSql } from '../../db/migrations/20261206005200_briefing-owner-day'
+import { COUNTED } from '../../db/migrations/20261206005300_customer-sales-sums'
 
 interface Suspended {
   name: string
@@ -32,6 +39,31 @@ const SQLITE_SEARCH = [
   { table: 'customers', map: 'customer_search', fts: 'customer_search_fts', column: 'customer_id', trigger: 'customers_search_insert', nullText: '' },
   { table: 'contacts', map: 'contact_search', fts: 'contact_search_fts', column: 'contact_id', trigger: 'contacts_search_insert', nullText: null },
 ] as const
+
+/**
+ * PostgreSQL: the insert triggers that keep a summary table, by summary; each summary's rebuild
+ * from its source tables (what its migration's backfill writes). The update triggers stay (a load
+ * only inserts).
+ */
+const PG_SUMMARIES = {
+  briefing: { sources: ['customers', 'contacts', 'interactions'], triggers: ['customers_briefing', 'contacts_briefing', 'interactions_briefing'], rebuild: () => briefingRebuildSql('postgres') },
+  sales: { sources: ['orders', 'payments'], triggers: ['orders_sales_sums', 'payments_sales_sums'], rebuild: salesSumsRebuildSql },
+} as const
+const PG_SUMMARY_TRIGGERS: string[] = Object.values(PG_SUMMARIES).flatMap((s) => [...s.triggers])
+
+/** customer_sales_sums from orders and payments (migration 20261206005300's backfill; its rows at 0 are not written). */
+function salesSumsRebuildSql(): string[] {
+  const part = (table: string, date: string, amount: string, order: boolean, where: string, n: 4 | 7) =>
+    `select r.customer_id, left(r.${date}, ${n}) as period, ${order ? `r.${amount}` : '0'} as order_cents, ${order ? '0' : `r.${amount}`} as payment_cents from ${table} as r where ${where}`
+  const parts = ([4, 7] as const).flatMap((n) => [
+    part('orders', 'order_date', 'total_cents', true, `r.deleted_at is null and r.status in ${COUNTED}`, n),
+    part('payments', 'paid_date', 'amount_cents', false, 'r.deleted_at is null', n),
+  ])
+  return [
+    'delete from customer_sales_sums',
+    `insert into customer_sales_sums (customer_id, period, order_cents, payment_cents) select u.customer_id, u.period, sum(u.order_cents), sum(u.payment_cents) from (${parts.join(' union all ')}) as u group by u.customer_id, u.period`,
+  ]
+}
 
 const ident = (s: string) => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`not a plain name: ${s}`)
@@ -59,9 +91,17 @@ async function definitions(k: Knex, dialect: Dialect, tables: string[], keep: (d
         order by c.oid`,
       [tables],
     )
-    return (res.rows as Array<{ name: string; table_name: string; definition: string }>)
-      .filter((r) => !keep(r.definition))
-      .map((r) => ({ ...r, kind: 'index' as const }))
+    const triggers = await k.raw(
+      `select t.tgname as name, c.relname as table_name, pg_get_triggerdef(t.oid) as definition
+         from pg_trigger t join pg_class c on c.oid = t.tgrelid
+        where c.relnamespace = (select oid from pg_namespace where nspname = current_schema()) and c.relname = any(?) and t.tgname = any(?) and not t.tgisinternal
+        order by t.oid`,
+      [tables, PG_SUMMARY_TRIGGERS],
+    )
+    return [
+      ...(res.rows as Array<{ name: string; table_name: string; definition: string }>).filter((r) => !keep(r.definition)).map((r) => ({ ...r, kind: 'index' as const })),
+      ...(triggers.rows as Array<{ name: string; table_name: string; definition: string }>).map((r) => ({ ...r, kind: 'trigger' as const })),
+    ]
   }
   return []
 }
@@ -88,7 +128,7 @@ export async function suspendIndexes(k: Knex, dialect: Dialect, tables: string[]
   await k.transaction(async (trx) => {
     const base = Number((await trx('bulk_load_suspended').max({ m: 'seq' }))[0]?.m ?? 0)
     await trx('bulk_load_suspended').insert(defs.map((d, i) => ({ ...d, seq: base + i + 1, created_at: now })))
-    for (const d of defs) await trx.raw(`drop ${d.kind} ${ident(d.name)}`)
+    for (const d of defs) await trx.raw(`drop ${d.kind} ${ident(d.name)}${dialect === 'postgres' && d.kind === 'trigger' ? ` on ${ident(d.table_name)}` : ''}`)
   })
   return defs.length
 }
@@ -104,7 +144,10 @@ export async function restoreSuspended(k: Knex, dialect: Dialect, out: Out): Pro
   const started = Date.now()
   if (dialect === 'sqlite' && rows.some((r) => r.kind === 'trigger')) await fillSqliteSearch(k, out)
   if (dialect === 'sqlite') await sqliteLoadMemory(k)
+  // PostgreSQL's summary triggers last, a summary's together with its rebuild
+  const summaryOf = (r: Suspended) => (dialect === 'postgres' && r.kind === 'trigger' ? Object.entries(PG_SUMMARIES).find(([, s]) => (s.triggers as readonly string[]).includes(r.name)) : undefined)
   for (const r of rows) {
+    if (summaryOf(r)) continue
     const t0 = Date.now()
     await k.transaction(async (trx) => {
       if (dialect === 'postgres') await trx.raw("set local maintenance_work_mem = '256MB'")
@@ -112,6 +155,21 @@ export async function restoreSuspended(k: Knex, dialect: Dialect, out: Out): Pro
       await trx('bulk_load_suspended').where({ name: r.name }).delete()
     })
     out.progress(`demo: rebuilt ${r.kind} ${r.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  }
+  for (const [name, summary] of Object.entries(PG_SUMMARIES)) {
+    const mine = rows.filter((r) => summaryOf(r)?.[0] === name)
+    if (!mine.length) continue
+    const t0 = Date.now()
+    await k.transaction(async (trx) => {
+      // writers of the source tables wait until the triggers are back and the sums computed
+      await trx.raw(`lock table ${summary.sources.join(', ')} in share row exclusive mode`)
+      for (const r of mine) {
+        await trx.raw(r.definition)
+        await trx('bulk_load_suspended').where({ name: r.name }).delete()
+      }
+      for (const sql of summary.rebuild()) await trx.raw(sql)
+    })
+    out.progress(`demo: triggers ${mine.map((r) => r.name).join(', ')} created again, their summary computed (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   }
   const tables = [...new Set(rows.map((r) => r.table_name))]
   await analyzeTables(k, dialect, tables)

@@ -91,6 +91,29 @@ describe.runIf(onPostgres)('crm demo on PostgreSQL: the data SQLite gets for the
       expect(sqlite.interactions.length).toBeGreaterThan(300) // many rows per statement: PostgreSQL's unnest path
       expect(sqlite.orders.length).toBeGreaterThan(50)
       for (const key of Object.keys(sqlite) as Array<keyof typeof sqlite>) expect(postgres[key], key).toEqual(sqlite[key])
+      // the summaries whose triggers the bulk load set aside were computed again: as their tables say
+      const briefing = await b('briefing_owner_day').where((q) => q.whereNot('customers', 0).orWhereNot('contacts', 0).orWhereNot('interactions', 0)).orderBy(['owner_id', 'day']).select('owner_id', 'day', 'customers', 'contacts', 'interactions')
+      const day = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`
+      const expected = await b.raw(
+        `select owner_id, day, sum(customers)::int as customers, sum(contacts)::int as contacts, sum(interactions)::int as interactions from (
+           select c.owner_id, ${day('c.created_at')} as day, 1 as customers, 0 as contacts, 0 as interactions from customers c where c.deleted_at is null
+           union all select c.owner_id, ${day('x.created_at')}, 0, 1, 0 from contacts x join customers c on c.id = x.customer_id where x.deleted_at is null and c.deleted_at is null
+           union all select c.owner_id, ${day('x.occurred_at')}, 0, 0, 1 from interactions x join customers c on c.id = x.customer_id where x.deleted_at is null and c.deleted_at is null
+         ) u group by owner_id, day order by owner_id, day`,
+      )
+      expect(briefing.length).toBeGreaterThan(100)
+      expect(briefing).toEqual(expected.rows)
+      const sums = await b('customer_sales_sums').where((q) => q.whereNot('order_cents', 0).orWhereNot('payment_cents', 0)).orderBy(['customer_id', 'period']).select('customer_id', 'period', 'order_cents', 'payment_cents')
+      const fromOrders = await b.raw(
+        `select customer_id, period, sum(o)::bigint as order_cents, sum(p)::bigint as payment_cents from (
+           select customer_id, left(order_date, 4) as period, total_cents as o, 0 as p from orders where deleted_at is null and status in ('approved', 'shipped', 'completed')
+           union all select customer_id, left(order_date, 7), total_cents, 0 from orders where deleted_at is null and status in ('approved', 'shipped', 'completed')
+           union all select customer_id, left(paid_date, 4), 0, amount_cents from payments where deleted_at is null
+           union all select customer_id, left(paid_date, 7), 0, amount_cents from payments where deleted_at is null
+         ) u group by customer_id, period having sum(o) <> 0 or sum(p) <> 0 order by customer_id, period`,
+      )
+      expect(sums.length).toBeGreaterThan(100)
+      expect(sums).toEqual(fromOrders.rows)
     } finally {
       await a.destroy()
       await b.destroy()

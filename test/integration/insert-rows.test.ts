@@ -87,7 +87,7 @@ describeEachDb('insertRows: knex\'s values, few statement texts', (dialect) => {
       expect(inserts[0]).toMatch(/select \* from unnest\(\$1::uuid\[\], \$2::integer\[\], \$3::bigint\[\]/)
     }
     const read = async (name: string) =>
-      (await k()(name).orderBy('n').select('*')).map((r: Record<string, unknown>) => ({
+      (await k()(name).orderBy('n').select('*')).map((r: Record<string, unknown>): Record<string, unknown> => ({
         ...r,
         flag: r.flag === null ? null : Boolean(r.flag),
         at: r.at === null ? null : new Date(r.at as string).toISOString(),
