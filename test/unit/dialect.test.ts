@@ -7,7 +7,7 @@ import { compilerOnly, knexConfig } from '../../src-main/db/connection'
 import type { Dialect } from '../../src-main/db/config'
 import { describeDb, parseDbUrl } from '../../src-main/db/config'
 import {
-  applyPage, chunkRows, dialectOf, selectForUpdate, incrementCounter, insertChunked, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
+  applyPage, bulkCommit, chunkRows, dialectOf, selectForUpdate, incrementCounter, insertChunked, insertRows, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
   whereContainsAny, whereLike,
 } from '../../src-main/db/dialect'
 import { nextSequence } from '../../src-main/db/ids'
@@ -212,6 +212,34 @@ describe('insertChunked on mssql', () => {
     const rows = [{ a: 1 }, ...Array.from({ length: 500 }, (_, i) => Object.fromEntries(Array.from({ length: 30 }, (_, c) => [`c${c}`, i])))]
     await insertChunked(db, 'mssql', 't', rows)
     for (const q of log) expect(q.bindings.length).toBeLessThan(2100)
+  })
+})
+
+describe('insertRows and bulkCommit on mssql (the PostgreSQL unnest path and synchronous_commit stay away)', () => {
+  it('insertRows writes what insertChunked writes: under 2100 parameters, no unnest, no cast', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `id-${i}`, name: `客户${i}`, n: i, flag: i % 2 === 0 }))
+    const mine = recorder('mssql')
+    await insertRows(mine.db, 'mssql', 'customers', rows)
+    const theirs = recorder('mssql')
+    await insertChunked(theirs.db, 'mssql', 'customers', rows)
+    expect(mine.log).toEqual(theirs.log)
+    expect(mine.log.length).toBeGreaterThan(5)
+    for (const q of mine.log) {
+      expect(q.sql).toMatch(/^insert into \[customers\] /)
+      expect(q.sql).not.toMatch(/unnest|::/)
+      expect(q.bindings.length).toBeLessThan(2100)
+    }
+  })
+
+  it('bulkCommit sends nothing on mssql and SQLite, synchronous_commit off for the transaction on PostgreSQL', async () => {
+    for (const dialect of ['mssql', 'sqlite'] as const) {
+      const { db, log } = recorder(dialect)
+      await bulkCommit(db as Knex.Transaction, dialect)
+      expect(log).toEqual([])
+    }
+    const { db, log } = recorder('postgres')
+    await bulkCommit(db as Knex.Transaction, 'postgres')
+    expect(log.map((q) => q.sql)).toEqual(['set local synchronous_commit = off'])
   })
 })
 
