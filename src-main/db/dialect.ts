@@ -149,6 +149,37 @@ export async function bulkCommit(trx: Knex.Transaction, dialect: Dialect): Promi
   if (dialect === 'postgres') await trx.raw('set local synchronous_commit = off')
 }
 
+/**
+ * A chunk of id tuples as a table the database reads, bound as one parameter per column at most
+ * (not one per value): `FROM ${sql}` gives `alias(col0, col1, …)`, one row per tuple. What lets a
+ * batch job write INSERT … SELECT / UPDATE … WHERE id IN with ids its writer made (UUID keys are
+ * written by the writer, never the database) without building a many-row statement in JavaScript.
+ * SQLite: json_each over a JSON array of arrays; PostgreSQL: unnest of uuid arrays; SQL Server:
+ * OPENJSON … WITH (uniqueidentifier) — one nvarchar(max) parameter, far under 2,100.
+ */
+export function idTuplesFrom(dialect: Dialect, alias: string, columns: readonly string[], tuples: readonly (readonly string[])[]): { sql: string; bindings: Knex.RawBinding[] } {
+  const a = plainName(alias)
+  const cols = columns.map(plainName)
+  if (dialect === 'postgres') {
+    return {
+      sql: `unnest(${cols.map(() => '?::uuid[]').join(', ')}) as ${a}(${cols.join(', ')})`,
+      bindings: cols.map((_, i) => tuples.map((t) => t[i]!)) as unknown as Knex.RawBinding[],
+    }
+  }
+  const json = JSON.stringify(tuples)
+  if (dialect === 'mssql') return { sql: `openjson(?) with (${cols.map((c, i) => `${c} uniqueidentifier '$[${i}]'`).join(', ')}) as ${a}`, bindings: [json] }
+  return { sql: `(select ${cols.map((c, i) => `json_extract(value, '$[${i}]') as ${c}`).join(', ')} from json_each(?)) as ${a}`, bindings: [json] }
+}
+
+/** A parameter in a SELECT list that a column of `type` receives (PostgreSQL types an unknown parameter there as text). */
+export function paramAs(dialect: Dialect, type: 'timestamp' | 'uuid'): string {
+  if (dialect !== 'postgres') return '?'
+  return type === 'timestamp' ? '?::timestamptz' : '?::uuid'
+}
+
+/** String concatenation of SQL expressions (SQL Server: concat(); elsewhere ||). */
+export const concatSql = (dialect: Dialect, parts: readonly string[]): string => (dialect === 'mssql' ? `concat(${parts.join(', ')})` : `(${parts.join(' || ')})`)
+
 /** The dialect a knex handle (or one of its transactions) talks to. */
 export function dialectOf(db: Knex): Dialect {
   const client = String(db.client.config.client)

@@ -10,7 +10,13 @@ import { customerHistory } from '../../src-main/modules/audit/audit.repository'
 import { daysBetweenSql, dialectOf } from '../../src-main/db/dialect'
 import { printMigrationSql } from '../../src-main/db/migrate'
 import { matrixQueries } from '../../src-main/modules/requirements/requirements.repository'
-import { liveWarningsOf, openableCustomers, orderedSinceWarning, staleCustomers, warningList } from '../../src-main/modules/churn/churn.repository'
+import {
+  insertStaleWarnings, liveWarningsOf, openedAuditChanges, openedCustomerIds, openedWarningsFrom, orderedSinceWarning, staleCustomers, warningList,
+} from '../../src-main/modules/churn/churn.repository'
+import { insertAuditsFrom } from '../../src-main/modules/audit/audit.repository'
+import { updateCustomersOfStatusIn } from '../../src-main/modules/customers/customers.repository'
+import { idTuplesFrom } from '../../src-main/db/dialect'
+import { CHECK_CHUNK } from '../../src-main/modules/churn/churn.service'
 
 const k = compiler('mssql')
 const NOT_TSQL = /\blimit\b|\|\||ilike|::|julianday|= true|= false|nulls (first|last)/i
@@ -50,7 +56,6 @@ describe('retention on SQL Server (compiled)', () => {
       staleCustomers(k, { noPolicy: true }, '2026-01-01', '2026-01-01T00:00:00.000Z', null),
       orderedSinceWarning(k, null, ids),
       orderedSinceWarning(k, restrict),
-      openableCustomers(k, ids.concat(ids)),
       liveWarningsOf(k, ID),
       warningList(k, { status: 'open', ownerId: ID, regionId: ID, search: '机械' }, restrict).rows(20, 40),
     ]
@@ -61,11 +66,38 @@ describe('retention on SQL Server (compiled)', () => {
     }
     expect(sql(queries[0]).sql).toMatch(/not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id/i)
     expect(sql(queries[2]).sql).toMatch(/c\.last_order_date > coalesce\(w\.last_order_date, @p\d+\)/)
-    // the re-check of a step of SQL Server's size (1000 ids): 正常, live, no standing warning, in one read
-    const recheck = sql(queries[4])
-    expect(recheck.bindings.length).toBe(1003)
-    expect(recheck.sql).toMatch(/where \[c\]\.\[id\] in \((@p\d+, ){999}@p\d+\) and \[c\]\.\[deleted_at\] is null and \[c\]\.\[status\] = @p\d+ and not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id and \[w\]\.\[status\] in \(@p\d+, @p\d+\) and \[w\]\.\[deleted_at\] is null\)/i)
-    expect(sql(queries[6]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+    expect(sql(queries[5]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
+  })
+
+  it('compiles the first check\'s set-based writes of a step of SQL Server\'s size: the ids in one OPENJSON parameter', () => {
+    const step = CHECK_CHUNK.mssql.step
+    const tuples = Array.from({ length: step }, (_, i) => [ID, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, ID])
+    const p = idTuplesFrom('mssql', 'p', ['wid', 'cid', 'aid'], tuples)
+    expect(p.sql).toBe("openjson(?) with (wid uniqueidentifier '$[0]', cid uniqueidentifier '$[1]', aid uniqueidentifier '$[2]') as p")
+    expect(JSON.parse(String(p.bindings[0]))).toEqual(tuples)
+    const rules = [
+      { group: { policyIds: [ID, ID] }, cycle: 30, lastOrderBefore: '2026-05-31', createdBefore: '2026-05-31T04:00:00.000Z' },
+      { group: { noPolicy: true as const }, cycle: 180, lastOrderBefore: '2026-01-01', createdBefore: '2026-01-01T04:00:00.000Z' },
+    ]
+    const at = '2026-06-30T04:00:00.000Z'
+    const warnings = sql(insertStaleWarnings(k, 'mssql', p, rules, { at, version: 42 }))
+    expect(warnings.sql).not.toMatch(NOT_TSQL)
+    expect(warnings.sql).toMatch(/^insert into churn_warnings \(id, customer_id, owner_id, last_order_date, detected_at, status, cycle_days, created_at, updated_at, version\) select p\.wid, c\.id, c\.owner_id, c\.last_order_date, @p0, 'open', case when c\.purchase_policy_id in \(@p1, @p2\) then 30 when c\.purchase_policy_id is null then 180 end, @p3, @p4, 42 from openjson\(@p5\) with \(/)
+    expect(warnings.sql).toMatch(/cross join customers c where c\.id = p\.cid and c\.deleted_at is null and c\.status = 'normal' and \(\(c\.purchase_policy_id in \(@p6, @p7\) and \(c\.last_order_date < @p8 or \(c\.last_order_date is null and c\.created_at < @p9\)\)\) or \(c\.purchase_policy_id is null and \(c\.last_order_date < @p10 or \(c\.last_order_date is null and c\.created_at < @p11\)\)\)\) and not exists \(select 1 from churn_warnings x where x\.customer_id = c\.id and x\.status in \('open', 'paused'\) and x\.deleted_at is null\)$/)
+    expect(warnings.bindings).toEqual([at, ID, ID, at, at, p.bindings[0], ID, ID, '2026-05-31', '2026-05-31T04:00:00.000Z', '2026-01-01', '2026-01-01T04:00:00.000Z'])
+    const f = openedWarningsFrom(p)
+    const audits = sql(insertAuditsFrom(k, 'mssql', { from: f.sql, bindings: f.bindings, id: 'p.aid', entityId: 'w.id', parentId: 'w.customer_id', changes: openedAuditChanges('mssql') }, { entity: 'churn_warning', action: 'create', userId: null, userName: null, at }))
+    expect(audits.sql).not.toMatch(NOT_TSQL)
+    expect(audits.sql).toBe(
+      "insert into audit_log (id, entity, entity_id, parent_id, action, changes, user_id, user_name, at) select p.aid, @p0, w.id, w.customer_id, @p1, " +
+        `concat('{"status":[null,"open"],"lastOrderDate":[null,', case when w.last_order_date is null then 'null' else concat('"', w.last_order_date, '"') end, '],"cycleDays":[null,', w.cycle_days, '],"customerStatus":["normal","churn_warning"]}'), ` +
+        "@p2, @p3, @p4 from openjson(@p5) with (wid uniqueidentifier '$[0]', cid uniqueidentifier '$[1]', aid uniqueidentifier '$[2]') as p cross join churn_warnings w where w.id = p.wid",
+    )
+    expect(audits.bindings).toEqual(['churn_warning', 'create', null, null, at, p.bindings[0]])
+    const customers = sql(updateCustomersOfStatusIn(k, openedCustomerIds(k, p), 'normal', { status: 'churn_warning', updated_at: at, version: 42 }))
+    expect(customers.sql).not.toMatch(NOT_TSQL)
+    expect(customers.sql).toMatch(/^update \[customers\] set \[status\] = @p0, \[updated_at\] = @p1, \[version\] = @p2 where id in \(select w\.customer_id from openjson\(@p3\) with \(.*\) as p cross join churn_warnings w where w\.id = p\.wid\) and \[status\] = @p4 and \(\[deleted_at\] is null\);select @@rowcount$/)
+    for (const q of [warnings, audits, customers]) expect(q.bindings.length).toBeLessThan(20) // 1,000 customers, not 1,000 parameters
   })
 
   it('adds the retention columns in SQL Server types', async () => {

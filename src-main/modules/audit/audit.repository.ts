@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
-import { insertRows, whereLike } from '../../db/dialect'
+import { insertRows, paramAs, whereLike } from '../../db/dialect'
 
 export interface AuditRow {
   id: string
@@ -18,6 +18,27 @@ export const insertAudit = (db: Knex, row: AuditRow) => db('audit_log').insert(r
 
 /** Many entries at once, in statements under the dialect's parameter limit (system jobs). */
 export const insertAudits = (db: Knex, dialect: Dialect, rows: AuditRow[]) => insertRows(db, dialect, 'audit_log', rows)
+
+/**
+ * Entries the database writes itself from a select over `from` (a system job's thousands of
+ * rows: no row through JavaScript). The columns are SQL expressions over `from`; only `from`
+ * carries bindings (the SELECT list's come first: entity, action, user, user name, at).
+ */
+export interface AuditSelect {
+  from: string
+  bindings: Knex.RawBinding[]
+  id: string
+  entityId: string
+  parentId: string
+  changes: string
+}
+export function insertAuditsFrom(db: Knex, dialect: Dialect, s: AuditSelect, v: { entity: string; action: string; userId: string | null; userName: string | null; at: string }) {
+  return db.raw(
+    `insert into audit_log (id, entity, entity_id, parent_id, action, changes, user_id, user_name, at) ` +
+      `select ${s.id}, ?, ${s.entityId}, ${s.parentId}, ?, ${s.changes}, ${paramAs(dialect, 'uuid')}, ?, ${paramAs(dialect, 'timestamp')} from ${s.from}`,
+    [v.entity, v.action, v.userId, v.userName, v.at, ...s.bindings],
+  )
+}
 
 async function page(base: Knex.QueryBuilder, page: number, pageSize: number) {
   const [{ n }] = await base.clone().count({ n: '*' })

@@ -9,7 +9,9 @@ import type { Actor } from '../context'
 import type { DataScope, PermModule } from '../../contract/common'
 import { requirePerm, applyScope, inScope, loadRowOwner } from '../auth/permissions'
 import type { Dialect } from '../../db/config'
-import { insertAudit, insertAudits, pageAuditLog, pageCustomerHistory, recordNames, type AuditRow } from './audit.repository'
+import { insertAudit, insertAudits, insertAuditsFrom, pageAuditLog, pageCustomerHistory, recordNames, type AuditRow, type AuditSelect } from './audit.repository'
+
+export type { AuditSelect }
 
 export type Changes = Record<string, [unknown, unknown]>
 
@@ -72,6 +74,16 @@ export async function recordAuditMany(trx: Knex, dialect: Dialect, actor: Actor 
     })
   }
   await insertAudits(trx, dialect, rows)
+}
+
+/**
+ * Entries of one entity and action written by the database from a select (`AuditSelect`: the
+ * id, entity id, parent id and changes' JSON as SQL over the caller's rows) — a system job's
+ * thousands of entries without building them in JavaScript. `actor` null: the system did it.
+ * The caller's `changes` JSON must hold no secret field (nothing filters it here).
+ */
+export async function recordAuditFrom(trx: Knex, dialect: Dialect, actor: Actor | null, at: string, entity: AuditEntry['entity'], action: AuditEntry['action'], s: AuditSelect): Promise<void> {
+  await insertAuditsFrom(trx, dialect, s, { entity, action, userId: actor?.userId ?? null, userName: actor?.name ?? null, at })
 }
 
 function parseChanges(r: AuditRow): Changes {

@@ -2,7 +2,7 @@
 import type { Knex } from 'knex'
 import type { Dialect } from '../../db/config'
 import type { ChurnFilter } from '../../contract/churn'
-import { insertRows, upsert, whereContainsAny } from '../../db/dialect'
+import { concatSql, paramAs, upsert, whereContainsAny } from '../../db/dialect'
 
 export type Row = Record<string, unknown>
 /** Narrows a query on customers (alias c) to the caller's scope; null: everyone. */
@@ -41,20 +41,6 @@ export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string
 }
 
 /**
- * What the check decides on, for some customers (a chunk re-checked inside its transaction):
- * those still live, 正常 and without a standing warning, in one read.
- */
-export const openableCustomers = (db: Knex, ids: string[]): Promise<Row[]> =>
-  db('customers as c')
-    .whereIn('c.id', ids)
-    .whereNull('c.deleted_at')
-    .where('c.status', 'normal')
-    .whereNotExists(function () {
-      this.select(db.raw('1')).from('churn_warnings as w').whereRaw('w.customer_id = c.id').whereIn('w.status', LIVE).whereNull('w.deleted_at')
-    })
-    .select('c.id', 'c.owner_id', 'c.last_order_date', 'c.created_at', 'c.purchase_policy_id')
-
-/**
  * Standing warnings whose customer ordered after the warning's last order (candidates to close:
  * the caller checks the new date against the cycle). Driven by the warnings, not the customers.
  */
@@ -75,7 +61,72 @@ export function orderedSinceWarning(db: Knex, restrict: Restrict, warningIds?: s
 export const liveWarningsOf = (db: Knex, customerId: string): Promise<Row[]> =>
   db('churn_warnings').where({ customer_id: customerId }).whereIn('status', LIVE).whereNull('deleted_at').select('id', 'status', 'customer_id')
 
-export const insertWarnings = (db: Knex, dialect: Dialect, rows: Row[]) => insertRows(db, dialect, 'churn_warnings', rows)
+/** A policy group as SQL over customers c (the set-based writes of the check). */
+function groupSql(g: PolicyGroup): { sql: string; bindings: string[] } {
+  return 'noPolicy' in g ? { sql: 'c.purchase_policy_id is null', bindings: [] } : { sql: `c.purchase_policy_id in (${g.policyIds.map(() => '?').join(', ')})`, bindings: g.policyIds }
+}
+
+/** When a customer of a policy group is churning: last order before, or none and created before. */
+export interface StaleRule {
+  group: PolicyGroup
+  cycle: number
+  lastOrderBefore: string
+  createdBefore: string
+}
+
+/** An integer written into the SQL text (a cycle, a version: numbers the app made, never user text). */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`)
+  return String(n)
+}
+
+/** The chunk's tuples (warning id, customer id, audit id) as a table `p(wid, cid, aid)` (dialect idTuplesFrom). */
+export type Tuples = { sql: string; bindings: Knex.RawBinding[] }
+
+/**
+ * Opens the warnings of a chunk in one INSERT … SELECT: for each tuple whose customer is still
+ * live, 正常, without a standing warning and churning by its policy group's rule (the candidate
+ * read's test, asked again inside the transaction), a warning `open` with the warning id of the
+ * tuple, the customer's owner and last order date, and its group's cycle. No row goes through
+ * JavaScript; the customer is found by its key.
+ */
+export function insertStaleWarnings(db: Knex, dialect: Dialect, p: Tuples, rules: StaleRule[], w: { at: string; version: number }) {
+  const groups = rules.map((r) => ({ ...r, g: groupSql(r.group) }))
+  const ts = paramAs(dialect, 'timestamp')
+  const cycle = `case ${groups.map((r) => `when ${r.g.sql} then ${int(r.cycle)}`).join(' ')} end`
+  const stale = groups.map((r) => `(${r.g.sql} and (c.last_order_date < ? or (c.last_order_date is null and c.created_at < ?)))`).join(' or ')
+  return db.raw(
+    `insert into churn_warnings (id, customer_id, owner_id, last_order_date, detected_at, status, cycle_days, created_at, updated_at, version) ` +
+      `select p.wid, c.id, c.owner_id, c.last_order_date, ${ts}, 'open', ${cycle}, ${ts}, ${ts}, ${int(w.version)} ` +
+      `from ${p.sql} cross join customers c ` + // SQLite: this join order, each customer by its key (not all 正常 ones by status)
+      `where c.id = p.cid and c.deleted_at is null and c.status = 'normal' and (${stale}) ` +
+      `and not exists (select 1 from churn_warnings x where x.customer_id = c.id and x.status in ('open', 'paused') and x.deleted_at is null)`,
+    [
+      w.at, ...groups.flatMap((r) => r.g.bindings), w.at, w.at,
+      ...p.bindings,
+      ...groups.flatMap((r) => [...r.g.bindings, r.lastOrderBefore, r.createdBefore]),
+    ],
+  )
+}
+
+/** The warnings a chunk opened (joined by the tuples' warning ids), as `from` of a select (alias w). */
+export const openedWarningsFrom = (p: Tuples): Tuples => ({ sql: `${p.sql} cross join churn_warnings w where w.id = p.wid`, bindings: p.bindings })
+
+/** Their customers' ids: a subquery for the customers' status update. */
+export const openedCustomerIds = (db: Knex, p: Tuples): Knex.Raw => {
+  const f = openedWarningsFrom(p)
+  return db.raw(`select w.customer_id from ${f.sql}`, f.bindings)
+}
+
+/**
+ * The audit entry of an opened warning, as the database writes it: the JSON that
+ * JSON.stringify gives { status: [null, 'open'], lastOrderDate: [null, d], cycleDays: [null, n],
+ * customerStatus: ['normal', 'churn_warning'] } (keys in that order; d a YYYY-MM-DD or null).
+ */
+export function openedAuditChanges(dialect: Dialect): string {
+  const lastOrder = `case when w.last_order_date is null then 'null' else ${concatSql(dialect, [`'"'`, 'w.last_order_date', `'"'`])} end`
+  return concatSql(dialect, [`'{"status":[null,"open"],"lastOrderDate":[null,'`, lastOrder, `'],"cycleDays":[null,'`, 'w.cycle_days', `'],"customerStatus":["normal","churn_warning"]}'`])
+}
 
 export async function updateWarningsIn(db: Knex, ids: string[], patch: Row) {
   for (let i = 0; i < ids.length; i += 1000) await db('churn_warnings').whereIn('id', ids.slice(i, i + 1000)).update(patch)

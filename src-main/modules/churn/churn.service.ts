@@ -9,18 +9,19 @@ import { DEFAULT_CHURN_CYCLE_DAYS } from '../../contract/churn'
 import type { Dialect } from '../../db/config'
 import { conflict, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
-import { dialectOf, toIso, toNum } from '../../db/dialect'
+import { dialectOf, idTuplesFrom, toIso, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion, workIsWaiting, yieldToWaitingWork } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
-import { recordAudit, recordAuditMany, type AuditInput } from '../audit/audit.service'
-import { applyChurnState } from '../customers/customers.service'
+import { recordAudit, recordAuditFrom, recordAuditMany, type AuditInput } from '../audit/audit.service'
+import { applyChurnState, applyChurnStatusTo } from '../customers/customers.service'
 import { assertDictRefs, dictItemsByIds, dictItemsOfType } from '../dictionary/dictionary.service'
 import { appToday } from '../reminders/reminders.service'
-import { churnActions, CUSTOMER_STATUS, daysBefore, isStale, lostCategoryFor, nextChurnStatus } from './churn.flow'
+import { churnActions, CUSTOMER_STATUS, daysBefore, lostCategoryFor, nextChurnStatus } from './churn.flow'
 import {
-  bannerWarningId, countOf, customerRow, findWarning, insertMeasure, insertWarnings, liveWarningsOf, measuresOf, openableCustomers,
-  orderedSinceWarning, readSetting, staleCustomers, updateWarning, updateWarningsIn, warningList, writeSetting, type PolicyGroup, type Restrict, type Row,
+  bannerWarningId, countOf, customerRow, findWarning, insertMeasure, insertStaleWarnings, liveWarningsOf, measuresOf, openedAuditChanges, openedCustomerIds,
+  openedWarningsFrom, orderedSinceWarning, readSetting, staleCustomers, updateWarning, updateWarningsIn, warningList, writeSetting, type PolicyGroup, type Restrict,
+  type Row, type StaleRule,
 } from './churn.repository'
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
@@ -151,10 +152,14 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
       })
     }
 
+    // the rule each policy group is checked by: read the candidates with it, and ask it again inside each chunk's transaction
+    const rules: StaleRule[] = policyGroups(cycles).map(({ group, cycle }) => ({
+      group, cycle, lastOrderBefore: daysBefore(today, cycle), createdBefore: new Date(now.getTime() - cycle * DAY).toISOString(),
+    }))
     const stale = new Set<string>()
-    for (const { group, cycle } of policyGroups(cycles)) {
-      const rows = await staleCustomers(k, group, daysBefore(today, cycle), new Date(now.getTime() - cycle * DAY).toISOString(), restrict)
-      for (const r of rows) if (!o.customerIds || o.customerIds.includes(String(r.id))) stale.add(String(r.id))
+    for (const r of rules) {
+      const rows = await staleCustomers(k, r.group, r.lastOrderBefore, r.createdBefore, restrict)
+      for (const row of rows) if (!o.customerIds || o.customerIds.includes(String(row.id))) stale.add(String(row.id))
     }
     const ids = [...stale]
     let opened = 0
@@ -166,11 +171,7 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
         for (const end = Math.min(ids.length, i + tx); ; ) {
           const part = ids.slice(i, Math.min(end, i + step))
           i += part.length
-          // re-checked inside the transaction: still 正常, live, without a standing warning
-          const still = (await openableCustomers(trx, part))
-            .map((c): Row & { cycle: number } => ({ ...c, cycle: cycleOf(c.purchase_policy_id) }))
-            .filter((c) => isStale({ lastOrderDate: str(c.last_order_date), createdAt: toIso(c.created_at)! }, c.cycle, today, now))
-          n += await openWarnings(trx, dialect, still, { actor: o.actor, at, version })
+          n += await openWarnings(trx, dialect, part, rules, { actor: o.actor, at, version })
           if (i >= end) return n
           await new Promise((resolve) => setImmediate(resolve)) // timers and I/O; a request now waits for the connection
           if (workIsWaiting(k)) return n
@@ -181,30 +182,25 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
   })
 }
 
-async function openWarnings(trx: Knex, dialect: Dialect, customers: Array<Row & { cycle: number }>, w: { actor: Actor | null; at: string; version: number }): Promise<number> {
-  if (!customers.length) return 0
-  const rows = customers.map((c) => ({
-    id: newId(), customer_id: String(c.id), owner_id: str(c.owner_id), last_order_date: str(c.last_order_date), detected_at: w.at, status: 'open',
-    cycle_days: c.cycle, created_at: w.at, updated_at: w.at, version: w.version, deleted_at: null,
-  }))
-  await insertWarnings(trx, dialect, rows)
-  // the chunk was just read inside this transaction: every customer is 正常. One audit entry per
-  // warning: the customer's status change is in it (customerStatus 正常 → 流失预警, shown in the
-  // customer's 操作记录 — the entry is under the customer), not in a second entry of its own.
-  const changed = new Set(
-    await applyChurnState(trx, dialect, { ...w, auditedByCaller: true }, rows.map((r) => ({ id: r.customer_id, status: CUSTOMER_STATUS.open, from: { status: 'normal', categoryId: null } }))),
-  )
-  await recordAuditMany(
-    trx, dialect, w.actor, w.at,
-    rows.map((r): AuditInput => ({
-      entity: 'churn_warning', entityId: r.id, parentId: r.customer_id, action: 'create',
-      changes: {
-        status: [null, 'open'], lastOrderDate: [null, r.last_order_date], cycleDays: [null, r.cycle_days],
-        ...(changed.has(r.customer_id) ? { customerStatus: ['normal', CUSTOMER_STATUS.open] as [unknown, unknown] } : {}),
-      },
-    })),
-  )
-  return rows.length
+/**
+ * Opens the warnings of some candidates, set-based: the ids are made here (the writer's UUIDs),
+ * the rows by the database — the warnings by one INSERT … SELECT that re-checks each customer
+ * inside the transaction (still live, 正常, no standing warning, churning by its group's rule),
+ * their audit entries (one each, the customer's status change 正常 → 流失预警 in it) by one
+ * more, and the customers' status, updated_at and version (sync clients see the change) by one
+ * UPDATE of the customers of the warnings just opened. No row goes through JavaScript: on
+ * PostgreSQL knex built and the driver sent ~80 µs of app CPU per warning before.
+ */
+async function openWarnings(trx: Knex, dialect: Dialect, customerIds: string[], rules: StaleRule[], w: { actor: Actor | null; at: string; version: number }): Promise<number> {
+  if (!customerIds.length) return 0
+  const p = idTuplesFrom(dialect, 'p', ['wid', 'cid', 'aid'], customerIds.map((id) => [newId(), id, newId()]))
+  await insertStaleWarnings(trx, dialect, p, rules, w)
+  const opened = openedWarningsFrom(p)
+  await recordAuditFrom(trx, dialect, w.actor, w.at, 'churn_warning', 'create', {
+    from: opened.sql, bindings: opened.bindings, id: 'p.aid', entityId: 'w.id', parentId: 'w.customer_id', changes: openedAuditChanges(dialect),
+  })
+  // each warning just opened had its customer 正常 in this transaction: one customer per warning
+  return applyChurnStatusTo(trx, w, openedCustomerIds(trx, p), 'normal', CUSTOMER_STATUS.open)
 }
 
 async function closeWarnings(trx: Knex, dialect: Dialect, warnings: Row[], w: { actor: Actor | null; at: string; version: number; reason: string }): Promise<number> {

@@ -28,7 +28,7 @@ import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
-  updateCustomerKeys, updateCustomersIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
+  updateCustomerKeys, updateCustomersIn, updateCustomersOfStatusIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
   searchNamePrefix, searchPartPrefix, searchPlan, searchRowsByIds, setContactSearchText, type SearchReadPlan,
   importedCustomers, insertCustomers, otherContactsOf, softDeleteCustomers, takenCodes, customersByCodesOrNames,
@@ -601,6 +601,16 @@ export async function applyChurnState(
     if (!w.auditedByCaller) await recordAuditMany(trx, dialect, w.actor, w.at, audits)
   }
   return changed
+}
+
+/**
+ * The churn check's set-based form of applyChurnState: every live customer of `ids` (a subquery
+ * over the caller's rows, e.g. the warnings it just opened) still in `from` gets `to`, with the
+ * caller's version and time. Audited by the caller (its entry per warning carries the change).
+ * Answers how many changed.
+ */
+export function applyChurnStatusTo(trx: Knex, w: { at: string; version: number }, ids: Knex.Raw, from: Customer['status'], to: Customer['status']): Promise<number> {
+  return updateCustomersOfStatusIn(trx, ids, from, { status: to, updated_at: w.at, version: w.version })
 }
 
 // ---- 查重 ---------------------------------------------------------------------------------------
