@@ -68,6 +68,15 @@ describeEachDb('churn', (dialect) => {
     // one entry per warning: the customer's status change is in it, not in an entry of its own
     expect(created.changes.customerStatus).toEqual(['normal', 'churn_warning'])
     expect(await auditRows(t, 'customer', stale)).toHaveLength(1) // its creation only
+    // the database wrote the entry (INSERT … SELECT): the same JSON JavaScript wrote, a last order date or null
+    const exact = async (id: string) => String((await k()('audit_log').where({ entity: 'churn_warning', parent_id: id }).first('changes')).changes)
+    expect(await exact(stale)).toBe(JSON.stringify({ status: [null, 'open'], lastOrderDate: [null, daysAgo(200)], cycleDays: [null, 180], customerStatus: ['normal', 'churn_warning'] }))
+    expect(await exact(neverOld)).toBe(JSON.stringify({ status: [null, 'open'], lastOrderDate: [null, null], cycleDays: [null, 180], customerStatus: ['normal', 'churn_warning'] }))
+    expect(await exact(monthly)).toBe(JSON.stringify({ status: [null, 'open'], lastOrderDate: [null, daysAgo(40)], cycleDays: [null, 30], customerStatus: ['normal', 'churn_warning'] }))
+    // the warning, its customer and the customer's sync version: one transaction's version
+    const [w] = await warningsOf(stale)
+    expect(Number((await customer(stale)).version)).toBe(Number(w.version))
+    expect(String(w.detected_at).length).toBeGreaterThan(0)
     // the card's 操作记录 shows it: the owner (churn.view) the warning's entry with the change;
     // a 客服专员 (customers.view, no churn.view) the customer's status change alone, as the customer's
     const own = (await t.call(s.mgrA1.key, 'audit', 'forCustomer', { customerId: stale, page: 1, pageSize: 20 })).items
