@@ -43,6 +43,7 @@ import * as m20261207000200 from './20261207000200_customers-dimensions-cover'
 import * as m20261207000210 from './20261207000210_sales-sums-update-when'
 import * as m20261207000600 from './20261207000600_reminders-evaluation-indexes'
 import * as m20261207000700 from './20261207000700_customer-dimension-covers'
+import * as m20261207001000 from './20261207001000_customers-index-diet'
 import * as m20261207001100 from './20261207001100_search-grams-plpgsql'
 
 export interface Migration {
@@ -94,5 +95,6 @@ export const migrations: Migration[] = [
   { name: '20261207000210_sales-sums-update-when', up: m20261207000210.up, down: m20261207000210.down },
   { name: '20261207000600_reminders-evaluation-indexes', up: m20261207000600.up, down: m20261207000600.down },
   { name: '20261207000700_customer-dimension-covers', up: m20261207000700.up, down: m20261207000700.down },
+  { name: '20261207001000_customers-index-diet', up: m20261207001000.up, down: m20261207001000.down },
   { name: '20261207001100_search-grams-plpgsql', up: m20261207001100.up, down: m20261207001100.down },
 ]
