@@ -20,10 +20,10 @@ const part = async (d: 'mssql' | 'postgres' | 'sqlite') => {
 describe('the customers table\'s index diet (migration 20261207001000)', () => {
   const names = [
     'customers_name_index', 'customers_name_pinyin_index', 'customers_created_at_index',
-    'customers_owner_id_index', 'customers_contact_policy_id_index', 'customers_purchase_policy_id_index', 'customers_next_contact_at_index',
+    'customers_contact_policy_id_index', 'customers_purchase_policy_id_index', 'customers_next_contact_at_index',
   ]
 
-  it('drops the same seven indexes on every dialect, nothing else', async () => {
+  it('drops the same six indexes on every dialect, nothing else', async () => {
     expect(DROPPED.map(([n]) => n)).toEqual(names)
     expect(await part('mssql')).toEqual(names.map((n) => `drop index [${n}] on [customers]`))
     for (const d of ['postgres', 'sqlite'] as const) expect(await part(d)).toEqual(names.map((n) => `drop index ${n}`))
