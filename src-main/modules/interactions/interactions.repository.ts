@@ -161,6 +161,14 @@ export async function countOpenPromisesDueByCustomer(db: Knex, visible: VisibleF
 }
 
 export async function pageInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter, p: PageRequest): Promise<{ rows: Row[]; total: number }> {
+  const q = filteredInteractions(db, visible, f)
+  const total = await countRows(q)
+  const rows = total ? await applyPage(newestFirst(withNames(q.clone()).select(interactionColumns)), p) : []
+  return { rows, total }
+}
+
+/** The visible records matching `f` (no select, no order). */
+function filteredInteractions(db: Knex, visible: VisibleFilter, f: InteractionFilter): Knex.QueryBuilder {
   const q = visible(interactionBase(db))
   if (f.customerId) q.where('i.customer_id', f.customerId)
   if (f.channelId) q.where('i.channel_id', f.channelId)
@@ -169,11 +177,24 @@ export async function pageInteractions(db: Knex, visible: VisibleFilter, f: Inte
   if (f.from) q.where('i.occurred_at', '>=', f.from)
   if (f.to) q.where('i.occurred_at', '<=', f.to)
   if (f.text) whereContainsAny(q, ['i.subject', 'i.detail', 'i.outcome', 'i.place', 'c.name'], f.text)
-  const total = await countRows(q)
-  const newestFirst = (x: Knex.QueryBuilder) => x.orderBy([{ column: 'i.occurred_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
-  const rows = total ? await applyPage(newestFirst(withNames(q.clone()).select(interactionColumns)), p) : []
-  return { rows, total }
+  return q
 }
+
+/** The list's order: newest first, ties by id. */
+const newestFirst = (x: Knex.QueryBuilder) => x.orderBy([{ column: 'i.occurred_at', order: 'desc' }, { column: 'i.id', order: 'desc' }])
+
+/**
+ * The ids of every visible record matching `f` in the list's order, in one read (an export: the
+ * rows are then read by id, a chunk at a time — no OFFSET pages, no count per page).
+ */
+export async function interactionIdsInOrder(db: Knex, visible: VisibleFilter, f: InteractionFilter): Promise<string[]> {
+  const rows: Row[] = await newestFirst(filteredInteractions(db, visible, f).select('i.id'))
+  return rows.map((r) => String(r.id))
+}
+
+/** Records by id with the names shown (interactionColumns); ≤ 1,000 ids (SQL Server: 2,100 parameters). */
+export const interactionRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> =>
+  ids.length ? interactionRows(db).whereIn('i.id', ids).select(interactionColumns) : Promise.resolve([])
 
 export const findCustomerForWrite = (db: Knex, id: string): Promise<Row | undefined> =>
   db('customers as c')

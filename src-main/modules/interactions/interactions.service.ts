@@ -25,7 +25,7 @@ import {
   countInteractionsIn, countInteractionsInAll, countInteractionsInShort, countOpenPromisesDue, countOpenPromisesDueByCustomer, countOpenPromisesDueAll,
   attachmentsOf, findChannel, findContact, findContacts, findCustomerForWrite, findCustomersForWrite, findDeletedCustomer, findInteraction, findPromise, followUpsOf,
   insertInteraction, insertInteractions, insertPromises,
-  interactionCount, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
+  interactionCount, interactionIdsInOrder, interactionRowsByIds, pageInteractions, pagePromises, promiseCounts, promisesOf, softDeleteAttachmentsOf, softDeletePromisesOf, updateInteraction,
   updatePromise, archiveBatch as archiveRows, type InteractionFilter, type Row, type VisibleFilter,
 } from './interactions.repository'
 
@@ -117,11 +117,31 @@ export async function interactionsListByCustomer(ctx: ServiceContext, input: { c
 
 export async function interactionsSearch(ctx: ServiceContext, input: In<typeof InteractionSearch>) {
   const scope = askedScope(requirePerm(ctx.actor, 'interactions', 'view'), input.scope)
-  return page(ctx, scope, {
-    customerId: input.customerId, channelId: input.channelId, kind: input.kind, createdBy: input.createdBy,
-    from: input.from ? isoOf(input.from) : undefined, to: input.to ? isoOf(input.to) : undefined, text: input.text || undefined,
-  }, input)
+  return page(ctx, scope, searchFilter(input), input)
 }
+
+/**
+ * The whole search result in list order, `size` records at a time (an export): the ordered ids in
+ * one read, then the records by id — linear in the matches, where OFFSET pages re-read every
+ * earlier row and count the matches again for each page.
+ */
+export async function* interactionsSearchChunks(ctx: ServiceContext, input: Omit<In<typeof InteractionSearch>, 'page' | 'pageSize'>, size: number): AsyncGenerator<{ items: Interaction[]; total: number }> {
+  const scope = askedScope(requirePerm(ctx.actor, 'interactions', 'view'), input.scope)
+  const k = ctx.db.knex
+  const ids = await interactionIdsInOrder(k, visibleTo(k, ctx, scope), searchFilter(input))
+  for (let i = 0; i < ids.length || i === 0; i += size) {
+    const slice = ids.slice(i, i + size)
+    const byId = new Map((await interactionRowsByIds(k, slice)).map((r) => [String(r.id), r]))
+    // a record deleted since the ids were read is left out
+    const rows = slice.map((id) => byId.get(id)).filter((r): r is Row => !!r)
+    yield { items: rows.length ? await hydrate(k, ctx, rows) : [], total: ids.length }
+  }
+}
+
+const searchFilter = (input: Omit<In<typeof InteractionSearch>, 'page' | 'pageSize'>) => ({
+  customerId: input.customerId, channelId: input.channelId, kind: input.kind, createdBy: input.createdBy,
+  from: input.from ? isoOf(input.from) : undefined, to: input.to ? isoOf(input.to) : undefined, text: input.text || undefined,
+})
 
 export async function interactionsGet(ctx: ServiceContext, input: { id: string }): Promise<Interaction> {
   const scope = requirePerm(ctx.actor, 'interactions', 'view')
