@@ -351,6 +351,28 @@ export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
   }
 }
 
+/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
+const ALL_ROWS = 1_000_000_000
+
+/**
+ * The whole list in list order, `size` orders at a time (an export): the ordered ids in one read,
+ * then the rows by id — linear in the orders, where OFFSET pages re-read every earlier row and
+ * count and sum the list again for each page.
+ */
+export async function* ordersListChunks(ctx: ServiceContext, input: Omit<OrderListQuery, 'page' | 'pageSize'>, size: number): AsyncGenerator<{ items: OrderRow[]; total: number }> {
+  const { scope: asked, ...filter } = input.filter
+  const scope = askedScope(requirePerm(ctx.actor, 'orders', 'view'), asked)
+  const k = ctx.db.knex
+  const search = filter.search ? await planSearch(k, filter.search) : undefined
+  const q = filteredOrders(k, filter, (x) => scopeOrders(ctx, k, x, scope), search)
+  const ids: string[] = (await orderPageIds(q, input.sort, 0, ALL_ROWS)).map((r: Row) => String(r.id))
+  for (let i = 0; i < ids.length || i === 0; i += size) {
+    const slice = ids.slice(i, i + size)
+    const byId = new Map((await orderRowsByIds(k, slice)).map((r) => [String(r.id), toOrderRow(r)]))
+    yield { items: slice.map((id) => byId.get(id)).filter((x): x is OrderRow => !!x), total: ids.length }
+  }
+}
+
 /** The data scope on orders (alias o, or the owner column of plans, payments or stats). */
 export function scopeOrders(ctx: ServiceContext, k: Knex, q: Knex.QueryBuilder, scope: DataScope, col = 'o.owner_id') {
   if (col === 'o.owner_id' && scope === 'team' && ctx.actor.teamId) return whereOrderOwnerInTeam(k, q, ctx.actor.teamId)
