@@ -232,6 +232,18 @@ export function listRowsByIds(db: Knex, ids: string[]) {
     .select([...LIST_COLUMNS, 'u.name as owner_name', 'pu.name as pool_prev_owner_name', 'pc.name as primary_contact'])
 }
 
+/**
+ * listRowsByIds with what an export carries beyond the list (address, e-mail, …) and the primary
+ * contact's title and mobile, in one statement: an export's chunk of 1,000 customers is one read
+ * instead of three (the list rows, the details, the primary contacts).
+ */
+export function exportRowsByIds(db: Knex, ids: string[]) {
+  return listRowsByIds(db, ids).select([
+    'c.country', 'c.address', 'c.postcode', 'c.phone2', 'c.fax', 'c.email', 'c.email2', 'c.website', 'c.main_products', 'c.tax_id',
+    'pc.title as primary_contact_title', 'pc.mobile as primary_contact_mobile',
+  ])
+}
+
 /** The columns an export carries beyond the list's (address, e-mail, …), by id. */
 export const exportDetailsByIds = (db: Knex, ids: string[]): Promise<Array<Record<string, unknown>>> =>
   db('customers').whereIn('id', ids).select('id', 'country', 'province', 'address', 'postcode', 'phone2', 'fax', 'email', 'email2', 'website', 'main_products', 'tax_id')

@@ -26,7 +26,7 @@ import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDi
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
   churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
-  customersWithoutKeys, exportDetailsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
+  customersWithoutKeys, exportDetailsByIds, exportRowsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, updateCustomersOfStatusIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
   archiveBatch, liveContactsSearchText, searchByNameContains, searchByNamePrefix, searchMatches,
@@ -145,22 +145,46 @@ export async function customersList(ctx: ServiceContext, input: ListQuery) {
   return listPage(ctx, input, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol))
 }
 
+/** A customer as an export writes it: the list row, the details, the primary contact (null: none, or the actor may not view contacts). */
+export interface CustomerExportRow {
+  row: CustomerRow
+  details: CustomerExportDetails
+  contact: { name: string; title: string | null; mobile: string | null } | null
+}
+
 /**
- * The whole list in chunks, for the export: the ids of every match in the list's order (the same
- * statements, filters, sort and data scope as customersList) in one ordered read, then the rows
- * `chunkSize` ids at a time — no OFFSET pages, whose cost grows with the page number.
+ * The export's read of the list: the ordered ids once (the list's own statements, filters, sort
+ * and scope), then each chunk's rows, details and primary contacts in one statement by id.
  */
-export async function* customersListChunks(ctx: ServiceContext, input: Omit<ListQuery, 'page' | 'pageSize'>, chunkSize: number): AsyncGenerator<{ items: CustomerRow[]; total: number }> {
+export async function* customerExportChunks(ctx: ServiceContext, input: Omit<ListQuery, 'page' | 'pageSize'>, chunkSize: number): AsyncGenerator<{ items: CustomerExportRow[]; total: number }> {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
   const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol), viewerOf(ctx))
-  const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => r.id)
+  const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => String(r.id))
+  const contacts = can(ctx.actor, 'contacts', 'view')
   for (let i = 0; i < ids.length || i === 0; i += chunkSize) {
     const slice = ids.slice(i, i + chunkSize)
-    const byId = new Map((slice.length ? await listRowsByIds(k, slice) : []).map((r: Row) => [r.id, toRow(r)]))
-    yield { items: slice.map((id) => byId.get(id)).filter((r): r is CustomerRow => !!r), total: ids.length }
+    const byId = new Map((slice.length ? await exportRowsByIds(k, slice) : []).map((r: Row) => [String(r.id), r]))
+    const items: CustomerExportRow[] = []
+    for (const id of slice) {
+      const r = byId.get(id)
+      if (!r) continue // deleted since the ids were read
+      items.push({
+        row: toRow(r),
+        details: exportDetailsOf(r),
+        contact: contacts && r.primary_contact != null ? { name: String(r.primary_contact), title: text(r.primary_contact_title), mobile: text(r.primary_contact_mobile) } : null,
+      })
+    }
+    yield { items, total: ids.length }
   }
 }
+
+const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
+
+const exportDetailsOf = (r: Row): CustomerExportDetails => ({
+  country: text(r.country), province: text(r.province), address: text(r.address), postcode: text(r.postcode), phone2: text(r.phone2), fax: text(r.fax),
+  email: text(r.email), email2: text(r.email2), website: text(r.website), mainProducts: text(r.main_products), taxId: text(r.tax_id),
+})
 
 export interface CustomerExportDetails {
   country: string | null
