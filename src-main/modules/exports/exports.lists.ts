@@ -11,11 +11,11 @@ import type { Ticket } from '../../contract/services'
 import type { RequirementRow } from '../../contract/requirements'
 import type { ExportLang } from '../../contract/exports'
 import type { ColumnType } from './exports.writer'
-import { customerExportDetails, customersList, customersListChunks } from '../customers/customers.service'
+import { customerExportChunks, customerExportDetails, customersList, type CustomerExportDetails } from '../customers/customers.service'
 import { opportunitiesList } from '../opportunities/opportunities.service'
 import { contactsList, primaryContactsByCustomer } from '../contacts/contacts.service'
-import { interactionsSearch } from '../interactions/interactions.service'
-import { ordersList } from '../orders/orders.service'
+import { interactionsSearch, interactionsSearchChunks } from '../interactions/interactions.service'
+import { ordersList, ordersListChunks } from '../orders/orders.service'
 import { paymentsList } from '../orders/payments.service'
 import { servicesList } from '../services/services.service'
 import { requirementsList } from '../requirements/requirements.service'
@@ -128,7 +128,10 @@ export const customersExporter: ListExporter<Omit<CustomerInput, 'page' | 'pageS
     return { rows: await customerRows(ctx, r.items, labels), total: r.total }
   },
   async *chunks(ctx, input, size, labels) {
-    for await (const r of customersListChunks(ctx, input, size)) yield { rows: await customerRows(ctx, r.items, labels), total: r.total }
+    for await (const r of customerExportChunks(ctx, input, size)) {
+      await labels.load(r.items.flatMap(({ row: c }) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
+      yield { rows: r.items.map((x) => customerRow(x.row, x.details, x.contact, labels)), total: r.total }
+    }
   },
 }
 
@@ -137,20 +140,21 @@ async function customerRows(ctx: ServiceContext, items: CustomerRow[], labels: L
   const contacts = await primaryContactsByCustomer(ctx, ids)
   const details = await customerExportDetails(ctx, ids)
   await labels.load(items.flatMap((c) => [c.levelId, c.regionId, c.industryId, c.categoryId, c.natureId, c.sourceId]))
-  return items.map((c) => {
-    const pc = contacts.get(c.id)
-    const d = details.get(c.id)
-    return {
-      country: d?.country, province: d?.province ?? c.province, phone2: d?.phone2, fax: d?.fax, email: d?.email, email2: d?.email2, website: d?.website,
-      address: d?.address, postcode: d?.postcode, mainProducts: d?.mainProducts, taxId: d?.taxId,
-      code: c.code, name: c.name, shortName: c.shortName, customerType: labels.text(CUSTOMER_TYPE[c.customerType]),
-      level: labels.of(c.levelId), region: labels.of(c.regionId), industry: labels.of(c.industryId), category: labels.of(c.categoryId),
-      nature: labels.of(c.natureId), source: labels.of(c.sourceId), phone: c.phone, city: c.city,
-      primaryContact: pc?.name ?? c.primaryContact, contactTitle: pc?.title ?? null, contactMobile: pc?.mobile ?? null,
-      owner: c.ownerName, status: labels.text(CUSTOMER_STATUS[c.status]), creditRating: c.creditRating, orderTotal: c.orderTotalCents,
-      lastContactAt: c.lastContactAt, nextContactAt: c.nextContactAt, updatedAt: c.updatedAt,
-    }
-  })
+  return items.map((c) => customerRow(c, details.get(c.id), contacts.get(c.id), labels))
+}
+
+/** A customer as the export's row (column key → raw value). */
+function customerRow(c: CustomerRow, d: CustomerExportDetails | undefined, pc: { name: string; title: string | null; mobile: string | null } | null | undefined, labels: Labels) {
+  return {
+    country: d?.country, province: d?.province ?? c.province, phone2: d?.phone2, fax: d?.fax, email: d?.email, email2: d?.email2, website: d?.website,
+    address: d?.address, postcode: d?.postcode, mainProducts: d?.mainProducts, taxId: d?.taxId,
+    code: c.code, name: c.name, shortName: c.shortName, customerType: labels.text(CUSTOMER_TYPE[c.customerType]),
+    level: labels.of(c.levelId), region: labels.of(c.regionId), industry: labels.of(c.industryId), category: labels.of(c.categoryId),
+    nature: labels.of(c.natureId), source: labels.of(c.sourceId), phone: c.phone, city: c.city,
+    primaryContact: pc?.name ?? c.primaryContact, contactTitle: pc?.title ?? null, contactMobile: pc?.mobile ?? null,
+    owner: c.ownerName, status: labels.text(CUSTOMER_STATUS[c.status]), creditRating: c.creditRating, orderTotal: c.orderTotalCents,
+    lastContactAt: c.lastContactAt, nextContactAt: c.nextContactAt, updatedAt: c.updatedAt,
+  }
 }
 
 export const opportunitiesExporter: ListExporter<Omit<OpportunityInput, 'page' | 'pageSize'>> = {
@@ -267,15 +271,21 @@ export const interactionsExporter: ListExporter<InteractionInput> = {
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await interactionsSearch(ctx, { ...input, page, pageSize })
-    await labels.load(r.items.map((i) => i.channelId))
-    const rows = r.items.map((i) => ({
-      occurredAt: i.occurredAt, customerName: i.customerName, contactName: i.contactName, kind: labels.text(INTERACTION_KIND[i.kind]),
-      channel: labels.of(i.channelId) || i.channelLabel, place: i.place, subject: i.subject, detail: i.detail, outcome: i.outcome,
-      nextFollowUpAt: i.nextFollowUpAt, visitGoal: i.visitGoal, goalMet: yesNo(labels, i.goalMet),
-      promises: i.promises.map((p) => (p.dueDate ? `${p.content} (${p.dueDate})` : p.content)).join('；') || null, createdBy: i.createdByName,
-    }))
-    return { rows, total: r.total }
+    return { rows: await interactionRows(r.items, labels), total: r.total }
   },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of interactionsSearchChunks(ctx, input, size)) yield { rows: await interactionRows(r.items, labels), total: r.total }
+  },
+}
+
+async function interactionRows(items: Interaction[], labels: Labels) {
+  await labels.load(items.map((i) => i.channelId))
+  return items.map((i) => ({
+    occurredAt: i.occurredAt, customerName: i.customerName, contactName: i.contactName, kind: labels.text(INTERACTION_KIND[i.kind]),
+    channel: labels.of(i.channelId) || i.channelLabel, place: i.place, subject: i.subject, detail: i.detail, outcome: i.outcome,
+    nextFollowUpAt: i.nextFollowUpAt, visitGoal: i.visitGoal, goalMet: yesNo(labels, i.goalMet),
+    promises: i.promises.map((p) => (p.dueDate ? `${p.content} (${p.dueDate})` : p.content)).join('；') || null, createdBy: i.createdByName,
+  }))
 }
 
 const ORDER_STATUS: Texts<OrderRow['status']> = {
@@ -306,13 +316,18 @@ export const ordersExporter: ListExporter<OrderInput> = {
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await ordersList(ctx, { ...input, page, pageSize })
-    const rows = r.items.map((o) => ({
-      code: o.code, orderDate: o.orderDate, customerName: o.customerName, status: labels.text(ORDER_STATUS[o.status]), total: o.totalCents,
-      received: o.receivedCents, outstanding: o.outstandingCents, nextDueDate: o.nextDueDate, owner: o.ownerName, updatedAt: o.updatedAt,
-    }))
-    return { rows, total: r.total }
+    return { rows: orderRows(r.items, labels), total: r.total }
+  },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of ordersListChunks(ctx, input, size)) yield { rows: orderRows(r.items, labels), total: r.total }
   },
 }
+
+const orderRows = (items: OrderRow[], labels: Labels) =>
+  items.map((o) => ({
+    code: o.code, orderDate: o.orderDate, customerName: o.customerName, status: labels.text(ORDER_STATUS[o.status]), total: o.totalCents,
+    received: o.receivedCents, outstanding: o.outstandingCents, nextDueDate: o.nextDueDate, owner: o.ownerName, updatedAt: o.updatedAt,
+  }))
 
 export const paymentsExporter: ListExporter<{ filter: Parameters<typeof paymentsList>[1]['filter'] }> = {
   module: 'orders',
