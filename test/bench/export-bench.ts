@@ -1,5 +1,7 @@
-// npm run bench:export [-- --customers 100000] [--dialect sqlite|postgres|both] [--replicate] [--data DIR] [--pg-db NAME]
+// npm run bench:export [-- --customers 100000] [--dialect sqlite|postgres|both] [--replicate] [--data DIR] [--pg-db NAME] [--list customers|orders|interactions]
 // (--data / --pg-db: export a database made elsewhere, e.g. kept by `bench:import --keep DIR --pg-db NAME`.)
+// --list: which list to export (default customers); its rows are whatever the database holds.
+// Also prints the statements the export sent, grouped by their text's start: count and summed wall.
 // Exports N demo customers (crm demo's generator; made once into out/bench-export-N, or the
 // PostgreSQL database crm_bench_export when CRM_TEST_PG_URL is set, and reused) to .xlsx through
 // the exports service as an administrator — list service page by page, dictionary labels,
@@ -19,7 +21,7 @@ import type { DbConfig } from '../../src-main/db/config'
 import { ExportInput } from '../../src-main/contract/exports'
 import { insertUser, loadActorByLogin } from '../../src-main/modules/auth/auth.service'
 import { exportList } from '../../src-main/modules/exports/exports.service'
-import { customersExporter, Labels } from '../../src-main/modules/exports/exports.lists'
+import { customersExporter, interactionsExporter, Labels, ordersExporter, type ListExporter } from '../../src-main/modules/exports/exports.lists'
 import { cellValue } from '../../src-main/modules/exports/exports.writer'
 import { pgServerCpuMs } from './bench-pg'
 
@@ -33,6 +35,9 @@ const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const DATA = arg('data', '')
 const PG_DB = arg('pg-db', 'crm_bench_export')
 const REPLICATE = process.argv.includes('--replicate')
+const LIST = arg('list', 'customers') as 'customers' | 'orders' | 'interactions'
+const EXPORTERS = { customers: customersExporter, orders: ordersExporter, interactions: interactionsExporter } as Record<string, ListExporter<never>>
+if (!EXPORTERS[LIST]) throw new Error(`--list: one of ${Object.keys(EXPORTERS).join(', ')}`)
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
 const outDir = path.resolve('out/bench-export-files')
@@ -121,12 +126,28 @@ async function run(dialect: 'sqlite' | 'postgres') {
   const app = await prepare(dialect)
   const actor = (await loadActorByLogin(app, 'bench_admin'))!
   const ctx = { ...app, actor }
-  const input = ExportInput.parse({ list: 'customers' }) as Extract<ReturnType<typeof ExportInput.parse>, { list: 'customers' }>
+  const input = ExportInput.parse({ list: LIST })
+  const ex = EXPORTERS[LIST]!
   globalThis.gc?.()
   const before = process.memoryUsage().rss / 2 ** 20
 
+  // the statements the export sends: count and summed wall time (request to answer) by their start
+  const started = new Map<string, { t: number; key: string }>()
+  const stats = new Map<string, { n: number; ms: number }>()
+  const onQuery = (q: { __knexQueryUid: string; sql: string }) => started.set(q.__knexQueryUid, { t: performance.now(), key: q.sql.replace(/\s+/g, ' ').slice(0, 90) })
+  const onResponse = (_r: unknown, q: { __knexQueryUid: string }) => {
+    const s0 = started.get(q.__knexQueryUid)
+    if (!s0) return
+    started.delete(q.__knexQueryUid)
+    const st = stats.get(s0.key) ?? { n: 0, ms: 0 }
+    st.n++
+    st.ms += performance.now() - s0.t
+    stats.set(s0.key, st)
+  }
+  app.db.knex.on('query', onQuery).on('query-response', onResponse)
+
   // 1) the app's export: database → list service → xlsx
-  const file = path.join(outDir, `customers-${dialect}.xlsx`)
+  const file = path.join(outDir, `${LIST}-${dialect}.xlsx`)
   const srv0 = dialect === 'postgres' ? pgServerCpuMs(PG_DB) : 0
   const ours = await measured(async () => {
     const stream = fs.createWriteStream(file)
@@ -136,17 +157,29 @@ async function run(dialect: 'sqlite' | 'postgres') {
   })
   // PostgreSQL: the server backends' CPU for the export (the figure the app's CPU leaves out)
   const serverCpu = dialect === 'postgres' ? (pgServerCpuMs(PG_DB) - srv0) / 1000 : 0
+  app.db.knex.off('query', onQuery).off('query-response', onResponse)
+  for (const [key, st] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`[${dialect}]   ${st.n} × ${(st.ms / 1000).toFixed(2)} s wall: ${key}`)
 
   // 2) the same rows, already in memory, written with plain exceljs streaming (timed: the write only)
   const rows: Array<Record<string, unknown>> = []
   const labels = new Labels(ctx, 'zh-CN')
-  for await (const r of customersExporter.chunks!(ctx, { filter: input.filter, sort: input.sort } as never, 1000, labels)) rows.push(...r.rows)
-  const plainFile = path.join(outDir, `customers-${dialect}-plain.xlsx`)
-  const cols = customersExporter.columns
+  const { list: _l, format: _f, encoding: _e, lang: _g, columns: _c, utcOffsetMinutes: _u, ...listInput } = input
+  const chunks = ex.chunks
+    ? ex.chunks(ctx, listInput as never, 1000, labels)
+    : (async function* () {
+        for (let p = 1; ; p++) {
+          const r = await ex.page(ctx, listInput as never, p, 1000, labels)
+          yield r
+          if (r.rows.length < 1000) return
+        }
+      })()
+  for await (const r of chunks) rows.push(...r.rows)
+  const plainFile = path.join(outDir, `${LIST}-${dialect}-plain.xlsx`)
+  const cols = ex.columns
   const plain = await measured(async () => {
     const stream = fs.createWriteStream(plainFile)
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false })
-    const ws = wb.addWorksheet('客户列表', { views: [{ state: 'frozen', ySplit: 1 }] })
+    const ws = wb.addWorksheet(ex.title.zh, { views: [{ state: 'frozen', ySplit: 1 }] })
     const fmt: Record<string, string> = { date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', money: '#,##0.00', int: '0' }
     ws.columns = cols.map((c) => ({ header: c.zh, key: c.key, width: c.width, style: fmt[c.type] ? { numFmt: fmt[c.type] } : {} }))
     ws.getRow(1).font = { bold: true }
@@ -158,7 +191,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
   })
 
   console.log(
-    `[${dialect}] export ${ours.value} customers × ${cols.length} columns: ${ours.seconds.toFixed(2)} s wall, ${ours.cpuSeconds.toFixed(2)} s CPU${dialect === 'postgres' ? ` + ${serverCpu.toFixed(2)} s server backends' CPU` : ''}, ${mib(file)} MiB file, ` +
+    `[${dialect}] export ${ours.value} ${LIST} × ${cols.length} columns: ${ours.seconds.toFixed(2)} s wall, ${ours.cpuSeconds.toFixed(2)} s CPU${dialect === 'postgres' ? ` + ${serverCpu.toFixed(2)} s server backends' CPU` : ''}, ${mib(file)} MiB file, ` +
       `peak RSS ${ours.peakMiB.toFixed(0)} MiB (${before.toFixed(0)} MiB before) | plain exceljs write of the same ${rows.length} rows: ` +
       `${plain.seconds.toFixed(2)} s wall, ${plain.cpuSeconds.toFixed(2)} s CPU, ${mib(plainFile)} MiB | ratio ${(ours.seconds / plain.seconds).toFixed(2)}× wall, ` +
       `${(ours.cpuSeconds / plain.cpuSeconds).toFixed(2)}× CPU | load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
