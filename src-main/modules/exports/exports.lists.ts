@@ -6,7 +6,7 @@ import type { CustomerRow } from '../../contract/customers'
 import type { OpportunityRow } from '../../contract/opportunities'
 import type { Contact } from '../../contract/contacts'
 import type { Interaction } from '../../contract/interactions'
-import type { OrderRow } from '../../contract/orders'
+import type { OrderRow, PaymentRow } from '../../contract/orders'
 import type { Ticket } from '../../contract/services'
 import type { RequirementRow } from '../../contract/requirements'
 import type { ExportLang } from '../../contract/exports'
@@ -16,7 +16,7 @@ import { opportunitiesList } from '../opportunities/opportunities.service'
 import { contactsList, primaryContactsByCustomer } from '../contacts/contacts.service'
 import { interactionsSearch, interactionsSearchChunks } from '../interactions/interactions.service'
 import { ordersList, ordersListChunks } from '../orders/orders.service'
-import { paymentsList } from '../orders/payments.service'
+import { paymentsList, paymentsListChunks } from '../orders/payments.service'
 import { servicesList } from '../services/services.service'
 import { requirementsList } from '../requirements/requirements.service'
 import { dictItemsByIds } from '../dictionary/dictionary.service'
@@ -345,13 +345,19 @@ export const paymentsExporter: ListExporter<{ filter: Parameters<typeof payments
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await paymentsList(ctx, { ...input, page, pageSize })
-    await labels.load(r.items.map((p) => p.methodId))
-    const rows = r.items.map((p) => ({
-      paidDate: p.paidDate, orderCode: p.orderCode, customerName: p.customerName, amount: p.amountCents, method: labels.of(p.methodId),
-      note: p.note, owner: p.ownerName, createdBy: p.createdByName, createdAt: p.createdAt,
-    }))
-    return { rows, total: r.total }
+    return { rows: await paymentRows(r.items, labels), total: r.total }
   },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of paymentsListChunks(ctx, input, size)) yield { rows: await paymentRows(r.items, labels), total: r.total }
+  },
+}
+
+async function paymentRows(items: PaymentRow[], labels: Labels) {
+  await labels.load(items.map((p) => p.methodId))
+  return items.map((p) => ({
+    paidDate: p.paidDate, orderCode: p.orderCode, customerName: p.customerName, amount: p.amountCents, method: labels.of(p.methodId),
+    note: p.note, owner: p.ownerName, createdBy: p.createdByName, createdAt: p.createdAt,
+  }))
 }
 
 const TICKET_STATUS: Texts<Ticket['status']> = {
