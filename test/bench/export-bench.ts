@@ -1,6 +1,7 @@
 // npm run bench:export [-- --customers 100000] [--dialect sqlite|postgres|both] [--replicate] [--data DIR] [--pg-db NAME] [--list customers|orders|interactions]
 // (--data / --pg-db: export a database made elsewhere, e.g. kept by `bench:import --keep DIR --pg-db NAME`.)
 // --list: which list to export (default customers); its rows are whatever the database holds.
+// --input JSON: the list's filter/sort as the export takes them (e.g. '{"from":"2026-06-01T00:00:00Z"}').
 // Also prints the statements the export sent, grouped by their text's start: count and summed wall.
 // Exports N demo customers (crm demo's generator; made once into out/bench-export-N, or the
 // PostgreSQL database crm_bench_export when CRM_TEST_PG_URL is set, and reused) to .xlsx through
@@ -126,7 +127,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
   const app = await prepare(dialect)
   const actor = (await loadActorByLogin(app, 'bench_admin'))!
   const ctx = { ...app, actor }
-  const input = ExportInput.parse({ list: LIST })
+  const input = ExportInput.parse({ list: LIST, ...JSON.parse(arg('input', '{}')) })
   const ex = EXPORTERS[LIST]!
   globalThis.gc?.()
   const before = process.memoryUsage().rss / 2 ** 20
