@@ -28,16 +28,7 @@ export interface SheetOptions {
   totalsLabel: string
   /** dates and times are written as the wall time at this offset from UTC */
   utcOffsetMinutes: number
-  /** .xlsx: deflate level of the zip (0–9; default XLSX_ZIP_LEVEL) */
-  zipLevel?: number
 }
-
-/**
- * Deflate level of an exported .xlsx. zlib's default (6) spent a large share of an export's CPU
- * compressing the sheet's repetitive XML; level 1 costs a fraction of it for a somewhat larger
- * file (figures in BENCHMARKS.md, "Export to .xlsx").
- */
-export const XLSX_ZIP_LEVEL = 1
 
 export interface SheetWriter {
   /** one data row: column key → raw value (cents for money, ISO strings for dates) */
@@ -119,7 +110,7 @@ export function openSheetWriter(out: Writable, o: SheetOptions): SheetWriter {
 
   if (o.format === 'csv') return csvWriter(out, o, tally, totalsRow, () => rows)
 
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: o.zipLevel ?? XLSX_ZIP_LEVEL } } })
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   const ws = wb.addWorksheet(safeSheetName(o.sheetName), { views: [{ state: 'frozen', ySplit: 1 }] })
   // One style object per column, shared by all its cells: exceljs finds a style it has seen in a
   // WeakMap, while a fresh object per cell costs a style lookup by its XML text every time.
