@@ -1,7 +1,7 @@
 // 导出 of long lists read in chunks: the customers, 订单 and 跟进记录 exports read the ordered ids
 // once and the rows by id — no OFFSET page, no count per page — in the list's own order and data
 // scope, with progress per chunk; the customer export reads each chunk's rows, details and primary
-// contacts in one statement. The .xlsx (written at the export's low deflate level) opens in exceljs.
+// contacts in one statement. The .xlsx read in chunks opens in exceljs.
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
