@@ -3,7 +3,7 @@ import { DICT_FIELDS, type CUSTOMER_SORT_FIELDS, type CustomerFilter } from '../
 import { toColumn } from '../../db/columns'
 import type { Dialect } from '../../db/config'
 import {
-  boundedSearchFrom, customerSearchIndexCount, dialectOf, insertRows, likeCi, likePattern, matchesThenSort, someMatchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
+  boundedSearchFrom, customerSearchIndexCount, deletedCustomerIds, dialectOf, insertRows, likeCi, likePattern, matchesThenSort, someMatchesThenSort, searchReadsGrams, searchIndexFrom, searchIndexQuery, upsert, whereCustomerSearchIndexed,
   whereEquals, whereLike, whereLive, searchPrefixRange, wherePrefix, whereSearchText,
 } from '../../db/dialect'
 
@@ -214,6 +214,44 @@ export function customerListQueries(db: Knex, input: ListQuery, scope: ListScope
     || f.tags?.length || f.createdFrom || f.createdTo || f.notContactedSince
   )
   return { filtered, pageIds, narrowed }
+}
+
+/** Offsets from which a page of the whole list is found by seeking (customerPageBySeek) rather than one OFFSET over live rows. */
+export const SEEK_FROM_OFFSET = 20_000
+
+/**
+ * A deep window of the whole list (every live customer, no filter, no data scope) sorted by a
+ * column that is never null (updated_at, code, name, created_at), on SQLite and PostgreSQL,
+ * found in three statements instead of one OFFSET that checks each skipped row for liveness:
+ * 1) the entry at `offset` among all rows, live or not — an OFFSET over the sort's covering index
+ *    with no condition, each skipped entry only stepped over (SQLite decodes nothing of it);
+ * 2) how many deleted customers come before that entry (through customers_deleted_ids: few);
+ * 3) from that entry on, the live rows, skipping that many: a keyset range of the same index.
+ * Live rows before the entry = offset − deleted before it, so skipping the deleted count of
+ * live rows from it lands on the live row at `offset` — the same rows as the OFFSET over live
+ * rows. null: not a case it serves (a nullable sort, SQL Server without row values, or the
+ * offset past every row); the caller reads the window as before.
+ */
+export async function customerPageBySeek(
+  db: Knex, sort: ListQuery['sort'], w: { offset: number; limit: number; reverse: boolean },
+): Promise<Array<{ id: string }> | null> {
+  const dialect = dialectOf(db)
+  if (dialect === 'mssql' || NULLABLE_SORT.has(sort.field)) return null
+  const col = SORT_COLUMNS[sort.field]
+  const dir = w.reverse ? (sort.order === 'asc' ? 'desc' : 'asc') : sort.order
+  const order = [{ column: col, order: dir }, { column: 'c.id', order: dir }]
+  const edge: { id: string } | undefined = await db('customers as c').select('c.id').orderBy(order).offset(w.offset).first()
+  if (!edge) return null
+  // the edge's sort value read inside the statement (a PostgreSQL timestamp bound through JavaScript loses its microseconds)
+  const bound = db('customers as e').where('e.id', edge.id).select(col.replace(/^c\./, 'e.'))
+  // rows before the edge in the list's order, or at it and after
+  const relative = (q: Knex.QueryBuilder, where: 'before' | 'from') =>
+    q.whereRaw(`(??, ??) ${(dir === 'desc') === (where === 'before') ? '>' : '<'}${where === 'from' ? '=' : ''} ((?), ?)`, [col, 'c.id', bound, edge.id])
+  const before = await relative(db('customers as c').whereIn('c.id', deletedCustomerIds(db)), 'before').count({ n: '*' }).first()
+  const skip = Number(before?.n ?? 0)
+  // liveness written so no index serves it (the sort's covering index is read in order, see pageIds)
+  return relative(db('customers as c').whereRaw('coalesce(??, ??) is null', ['c.deleted_at', 'c.deleted_at']), 'from')
+    .select('c.id').orderBy(order).limit(w.limit).offset(skip)
 }
 
 /**

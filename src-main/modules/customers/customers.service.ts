@@ -25,7 +25,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerPageBySeek, SEEK_FROM_OFFSET, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, exportDetailsByIds, exportRowsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, updateCustomersOfStatusIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
@@ -142,7 +142,7 @@ const removedChanges = (view: Record<string, unknown>): Changes =>
 export async function customersList(ctx: ServiceContext, input: ListQuery) {
   const scope = requirePerm(ctx.actor, 'customers', 'view')
   const k = ctx.db.knex
-  return listPage(ctx, input, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol))
+  return listPage(ctx, input, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol), scope === 'all')
 }
 
 /** A customer as an export writes it: the list row, the details, the primary contact (null: none, or the actor may not view contacts). */
@@ -237,7 +237,7 @@ const viewerOf = (ctx: ServiceContext): ListViewer => ({ userId: ctx.actor.userI
  */
 export const SEARCH_COUNT_CAP = 10_000
 
-async function listPage(ctx: ServiceContext, input: ListQuery, scope: ListScope) {
+async function listPage(ctx: ServiceContext, input: ListQuery, scope: ListScope, unscoped = false) {
   const k = ctx.db.knex
   const term = input.filter.search?.toLowerCase()
   // a term the index narrows to a few thousand customers: found through the index, counted exactly
@@ -267,7 +267,10 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: ListScope)
     // (whose (owner, updated_at) index serves a manager's list): read in the sort's order, whose
     // covering index carries the owner — not every customer in scope found by owner and sorted
     const inOrder = total > SEARCH_COUNT_CAP && input.sort.field !== 'updatedAt'
-    ids = rows <= 0 ? [] : await pageIds({ offset: reverse ? total - offset - rows : offset, limit: rows, reverse, withCount: false, inOrder })
+    const window = { offset: reverse ? total - offset - rows : offset, limit: rows, reverse }
+    // deep in the whole list: found by seeking (an OFFSET that checks nothing, then a keyset range)
+    const sought = rows > 0 && unscoped && window.offset >= SEEK_FROM_OFFSET ? await customerPageBySeek(k, input.sort, window) : null
+    ids = rows <= 0 ? [] : sought ?? (await pageIds({ ...window, withCount: false, inOrder }))
     if (reverse) ids.reverse()
   }
   const rows = ids.length ? await listRowsByIds(k, ids.map((r) => r.id)) : []
