@@ -4,11 +4,12 @@
 // must answer exactly what the one OFFSET over the live rows answers — with ties in the sort
 // column (broken by id), deleted customers before, at and after the edge, in both directions
 // and read from either end; nullable sorts are left to the OFFSET (null).
+import type { Knex } from 'knex'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
 import { makeStaff, type Staff } from './customers.fixtures'
 import { CUSTOMER_SORT_FIELDS } from '../../src-main/contract/customers'
-import { customerListQueries, customerPageBySeek, type ListQuery } from '../../src-main/modules/customers/customers.repository'
+import { countLiveCustomers, customerListQueries, customerPageBySeek, type ListQuery } from '../../src-main/modules/customers/customers.repository'
 
 describeEachDb('customer list: a deep page of the whole list by seeking', (dialect) => {
   let t: TestApp
@@ -64,6 +65,14 @@ describeEachDb('customer list: a deep page of the whole list by seeking', (diale
     expect(compared).toBeGreaterThan(100)
   })
 
+  it('counts the live customers as the count of the live rows does (all rows less the deleted ones on SQLite)', async () => {
+    const k = t.app.db.knex
+    const counted = Number((await k('customers').whereNull('deleted_at').count({ n: '*' }).first())?.n)
+    expect(counted).toBe(live)
+    expect(await countLiveCustomers(k)).toBe(counted)
+    expect((await t.call(s.admin.key, 'customers', 'list', { page: 1, pageSize: 5 })).total).toBe(live)
+  })
+
   it('leaves nullable sorts to the OFFSET', async () => {
     for (const field of CUSTOMER_SORT_FIELDS.filter((f) => !['updatedAt', 'createdAt', 'code', 'name'].includes(f))) {
       expect(await customerPageBySeek(t.app.db.knex, { field, order: 'desc' }, { offset: 3, limit: 2, reverse: false }), field).toBeNull()
@@ -81,10 +90,10 @@ describeEachDb('customer list: a deep page of the whole list by seeking', (diale
   if (dialect === 'sqlite') {
     it('SQLite: the edge is an OFFSET over the sort\'s covering index that checks nothing, the page a range of it', async () => {
       const k = t.app.db.knex
-      const plan = async (sql: string, bindings: readonly unknown[]) =>
-        ((await k.raw(`explain query plan ${sql}`, bindings as unknown[])) as Array<{ detail: string }>).map((r) => r.detail).join(' / ')
-      const statements: Array<{ sql: string; bindings: readonly unknown[] }> = []
-      const log = (q: { sql: string; bindings: readonly unknown[] }) => statements.push(q)
+      const plan = async (sql: string, bindings: readonly Knex.RawBinding[]) =>
+        ((await k.raw(`explain query plan ${sql}`, bindings)) as Array<{ detail: string }>).map((r) => r.detail).join(' / ')
+      const statements: Array<{ sql: string; bindings: readonly Knex.RawBinding[] }> = []
+      const log = (q: { sql: string; bindings: readonly Knex.RawBinding[] }) => statements.push(q)
       k.on('query', log)
       try {
         await customerPageBySeek(k, { field: 'updatedAt', order: 'desc' }, { offset: 5, limit: 3, reverse: false })

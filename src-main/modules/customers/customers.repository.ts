@@ -76,6 +76,19 @@ export async function countCustomers(q: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0)
 }
 
+/**
+ * How many live customers there are (every one: no filter, no data scope). SQLite: all rows
+ * less the deleted ones (customers_deleted_ids: few) — a count of a whole table steps over
+ * b-tree pages without reading their entries (0.03 ms at 100,000 rows, where counting the live
+ * rows through an index of deleted_at read every entry: 2.8 ms, ~40 ms at 1,000,000, paid by
+ * every page of the admin's list). Elsewhere the live rows counted.
+ */
+export async function countLiveCustomers(db: Knex): Promise<number> {
+  if (dialectOf(db) !== 'sqlite') return countCustomers(liveCustomers(db))
+  const [all, deleted] = await Promise.all([db('customers').count({ n: '*' }).first(), db.from(deletedCustomerIds(db).as('d')).count({ n: '*' }).first()])
+  return Number(all?.n ?? 0) - Number(deleted?.n ?? 0)
+}
+
 /** The rows of `q` (a query over customers as c) counted up to `cap` + 1: a common search stops early. */
 export async function countCustomersUpTo(db: Knex, q: Knex.QueryBuilder, cap: number): Promise<number> {
   const row = await db.from(q.clone().select('c.id').limit(cap + 1).as('m')).count({ n: '*' }).first()

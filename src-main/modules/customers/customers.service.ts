@@ -25,7 +25,7 @@ import { evaluateCustomers } from '../reminders/system-reminders.service'
 import { buildContactSearchText, buildCustomerSearchText, pinyinForms, withoutDivisions } from './customers.search'
 import { classifyLookup, findDuplicates, findDuplicatesMany, type FoundDuplicate } from './customers.dedupe'
 import {
-  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, customerCounts, customerPageBySeek, SEEK_FROM_OFFSET, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
+  churnStateOf, codeExists, contactsWithoutMobileKey, countOwned, inPool, poolRows, countCustomers, countCustomersUpTo, countLiveCustomers, customerCounts, customerPageBySeek, SEEK_FROM_OFFSET, customerForgottenCounts, searchIndexCount, customerListQueries, customersFromPool, customersToPool,
   customersWithoutKeys, exportDetailsByIds, exportRowsByIds, findCustomer, findUser, insertCustomer, liveContactIds, liveContactsForSearch, listRowsByIds, moveCustomerFrom, moveOwnedRowsOf, moveRemindersOf,
   moveRecordsOf, readAppSetting, retractOpenRemindersOf, retractOwnerRemindersOf, tagColumns, updateContactKey, updateContactsOf, updateCustomer,
   updateCustomerKeys, updateCustomersIn, updateCustomersOfStatusIn, writeAppSetting, type ListQuery, type ListScope, type ListViewer, type PoolRow,
@@ -260,7 +260,7 @@ async function listPage(ctx: ServiceContext, input: ListQuery, scope: ListScope,
     ids = await pageIds({ offset, limit: input.pageSize, reverse: false, withCount: true })
     total = ids.length ? Number(ids[0].total_count) : offset ? await countCustomers(filtered) : 0
   } else {
-    total = await countCustomers(filtered)
+    total = unscoped ? await countLiveCustomers(k) : await countCustomers(filtered)
     const rows = Math.min(input.pageSize, total - offset)
     const reverse = offset > total / 2
     // a scope of many customers (a manager's, a team's) sorted by a column other than updated_at
