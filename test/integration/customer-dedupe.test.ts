@@ -133,8 +133,9 @@ describeEachDb('customer 查重', (dialect) => {
     // Later migrations' triggers on customers/contacts name those tables: SQLite refuses the
     // copy-and-rename by which knex alters a table while such a trigger exists ("error in trigger
     // …: no such table"). Migrating in order they do not exist yet — so take them away first and
-    // put them back after, as running the migrations in order would.
-    const later = ['20261207000210_sales-sums-update-when', '20261206005300_customer-sales-sums', '20261206005200_briefing-owner-day'].map((n) => migrations.find((x) => x.name === n)!)
+    // put them back after, as running the migrations in order would. The index diet's down first:
+    // this migration's down drops indexes the diet has dropped already.
+    const later = ['20261207001000_customers-index-diet', '20261207000210_sales-sums-update-when', '20261206005300_customer-sales-sums', '20261206005200_briefing-owner-day'].map((n) => migrations.find((x) => x.name === n)!)
     for (const l of later) await l.down(k)
     await m.down(k)
     const at = '2026-01-01T00:00:00.000Z'
