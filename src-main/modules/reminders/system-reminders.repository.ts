@@ -96,6 +96,32 @@ export async function currentVersion(db: Knex): Promise<number> {
 
 // ---- 联系策略 contact policy ------------------------------------------------------------------
 
+/** Customers `c` without an open 联系策略 reminder of their owner for their last contact (or creation). */
+function withoutContactPolicyReminder(db: Knex, q: Knex.QueryBuilder): void {
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', 'contact_policy')
+      .whereRaw('r.owner_id = c.owner_id')
+      .whereNull('r.retracted_at')
+      .where((w) => w.whereRaw('r.basis_at = c.last_contact_at').orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at = c.created_at')))
+  })
+}
+
+/** Customers `c` without an open reminder of `source` for their last order date, owned by `owner` (a user id, or the column holding it). */
+function withoutOrderReminder(db: Knex, q: Knex.QueryBuilder, source: 'purchase_policy' | 'purchase_escalation', owner: { id: string } | { column: 'c.owner_id' | 'su.id' }): void {
+  q.whereNotExists(function () {
+    this.select(db.raw('1'))
+      .from('reminders as r')
+      .whereRaw('r.customer_id = c.id')
+      .where('r.source', source)
+      .where((w) => ('id' in owner ? w.where('r.owner_id', owner.id) : w.whereRaw(`r.owner_id = ${owner.column}`)))
+      .whereNull('r.retracted_at')
+      .whereRaw('r.basis_date = c.last_order_date')
+  })
+}
+
 /** Customers of the policy last contacted (or created) before `threshold` without a reminder of that occasion. */
 export function contactPolicyCandidates(db: Knex, policyId: string, threshold: string, ids: Ids, n: Narrow = {}): Promise<Row[]> {
   const from = n.after
@@ -111,15 +137,7 @@ export function contactPolicyCandidates(db: Knex, policyId: string, threshold: s
         .where((x) => (from ? x.where('c.last_contact_at', '>=', from) : x).where('c.last_contact_at', '<', threshold))
         .orWhere((x) => (from ? x.where('c.created_at', '>=', from) : x).whereNull('c.last_contact_at').where('c.created_at', '<', threshold)),
     )
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'contact_policy')
-      .whereRaw('r.owner_id = c.owner_id')
-      .whereNull('r.retracted_at')
-      .where((w) => w.whereRaw('r.basis_at = c.last_contact_at').orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at = c.created_at')))
-  })
+  withoutContactPolicyReminder(db, q)
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_contact_at', 'c.created_at')
 }
 
@@ -151,15 +169,7 @@ export function contactPoliciesCandidates(db: Knex, policies: ContactPolicyThres
         )
       }
     })
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'contact_policy')
-      .whereRaw('r.owner_id = c.owner_id')
-      .whereNull('r.retracted_at')
-      .where((w) => w.whereRaw('r.basis_at = c.last_contact_at').orWhere((w2) => w2.whereNull('c.last_contact_at').whereRaw('r.basis_at = c.created_at')))
-  })
+  withoutContactPolicyReminder(db, q)
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_contact_at', 'c.created_at', 'c.contact_policy_id')
 }
 
@@ -203,15 +213,7 @@ export function purchasePolicyCandidates(db: Knex, policyId: string, lastOrderBy
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
   if (n.after) q.where('c.last_order_date', '>', n.after)
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'purchase_policy')
-      .whereRaw('r.owner_id = c.owner_id')
-      .whereNull('r.retracted_at')
-      .whereRaw('r.basis_date = c.last_order_date')
-  })
+  withoutOrderReminder(db, q, 'purchase_policy', { column: 'c.owner_id' })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date')
 }
 
@@ -240,15 +242,7 @@ export function purchasePoliciesCandidates(db: Knex, policies: PurchasePolicyThr
     .whereNotNull('c.owner_id')
     .whereNotNull('c.last_order_date')
     .where((w) => purchaseDue(db, w, policies))
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'purchase_policy')
-      .whereRaw('r.owner_id = c.owner_id')
-      .whereNull('r.retracted_at')
-      .whereRaw('r.basis_date = c.last_order_date')
-  })
+  withoutOrderReminder(db, q, 'purchase_policy', { column: 'c.owner_id' })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'c.purchase_policy_id')
 }
 
@@ -307,15 +301,7 @@ export function escalationCandidates(
     .whereNotNull('c.last_order_date')
     .where('c.last_order_date', '<=', lastOrderBy)
   if (n.after) q.where('c.last_order_date', '>', n.after)
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'purchase_escalation')
-      .where('r.owner_id', supervisorId)
-      .whereNull('r.retracted_at')
-      .whereRaw('r.basis_date = c.last_order_date')
-  })
+  withoutOrderReminder(db, q, 'purchase_escalation', { id: supervisorId })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'ou.name as owner_name')
 }
 
@@ -340,15 +326,7 @@ export function escalationsCandidates(db: Knex, teams: Array<{ teamId: string; s
     .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotNull('c.last_order_date')
     .where((w) => purchaseDue(db, w, policies))
-  q.whereNotExists(function () {
-    this.select(db.raw('1'))
-      .from('reminders as r')
-      .whereRaw('r.customer_id = c.id')
-      .where('r.source', 'purchase_escalation')
-      .whereRaw('r.owner_id = su.id')
-      .whereNull('r.retracted_at')
-      .whereRaw('r.basis_date = c.last_order_date')
-  })
+  withoutOrderReminder(db, q, 'purchase_escalation', { column: 'su.id' })
   return inCustomers(q, 'c.id', ids).select('c.id', 'c.name', 'c.owner_id', 'c.last_order_date', 'c.purchase_policy_id', 'ou.name as owner_name', 'su.id as sup_id')
 }
 
