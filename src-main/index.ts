@@ -21,6 +21,7 @@ import type { AppContext } from './modules/context'
 import { resolveDbConfig } from './app/paths'
 import { describeDb, sqliteConfigForDataDir, type DbConfig } from './db/config'
 import { setSqliteNativeBinding } from './db/connection'
+import { checkpointInWorker } from './db/wal-checkpoints'
 import type { DispatchDeps } from './ipc/dispatch'
 import { logError, logInfo } from './shared/log'
 import { SessionStore } from './ipc/sessions'
@@ -89,6 +90,7 @@ const dataFolder = () => dataDir ?? app.getPath('userData')
 
 async function openData(): Promise<DispatchDeps> {
   useElectronSqliteBinding()
+  checkpointInWorker(true) // SQLite's checkpoints off the main process's event loop
   const dataDir = dataFolder()
   const settingsStore = new FileSettingsStore(dataDir, keychainCodec())
   let config: DbConfig

@@ -15,6 +15,7 @@ import { AppError } from '../shared/errors'
 import { Option, type Command } from 'commander'
 import { CliError, intArg, withDbOptions, type DbOpts } from './cli-args'
 import { cliDbConfig, openCliApp } from './cli-db'
+import { checkpointInWorker } from '../db/wal-checkpoints'
 import type { Out } from './output'
 import { ensureRendererBuilt } from './renderer-build'
 import type { AppContext } from '../modules/context'
@@ -52,6 +53,8 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
 
   const staticDir = await ensureRendererBuilt()
   const clock = process.env.CRM_TEST_HOOKS === '1' ? new AdjustableClock() : undefined
+  // a long-running process answering requests: SQLite's checkpoints go to a worker thread
+  checkpointInWorker(true)
   const db = await cliDbConfig(p)
   let app: AppContext
   let client: DesktopSync | undefined

@@ -6,6 +6,8 @@ import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
 import type { DbConfig, Dialect } from './config'
 import { doubleHan, lowerCaseIds } from './dialect'
+import { sqliteNativeBinding } from './sqlite-binding'
+import { attachWalCheckpoints, checkpointsOffThread, WAL_FALLBACK_PAGES } from './wal-checkpoints'
 
 let pgParsersSet = false
 function setPgTypeParsers() {
@@ -18,13 +20,7 @@ function setPgTypeParsers() {
   pg.types.setTypeParser(1700, (v) => Number(v)) // numeric quantities
 }
 
-let sqliteBinding: string | undefined
-/** The Electron app run from the source tree loads a better-sqlite3 built for Electron's ABI. */
-export function setSqliteNativeBinding(file: string | undefined) {
-  sqliteBinding = file
-}
-/** The native binding every SQLite handle of this process loads (backups open their own handles). */
-export const sqliteNativeBinding = () => sqliteBinding
+export { setSqliteNativeBinding, sqliteNativeBinding } from './sqlite-binding'
 
 export interface Db {
   knex: Knex
@@ -113,11 +109,12 @@ export function registerSqliteFunctions(conn: Pick<SqliteConnection, 'function'>
 
 export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   if (c.dialect === 'sqlite') {
+    const offThread = walCheckpointsOffThread(c)
     // a folder made for the database is the user's only; an existing one is left as it is
     if (c.file !== ':memory:') fs.mkdirSync(path.dirname(c.file), { recursive: true, mode: 0o700 })
     return {
       client: 'better-sqlite3',
-      connection: { filename: c.file, options: { nativeBinding: sqliteBinding } },
+      connection: { filename: c.file, options: { nativeBinding: sqliteNativeBinding() } },
       useNullAsDefault: true,
       ...normalised(opts.normaliseIds),
       pool: {
@@ -130,6 +127,8 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
           conn.pragma(opts.foreignKeys === false ? 'foreign_keys = OFF' : 'foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')
+          // checkpoints in a worker thread (wal-checkpoints.ts): this connection only as a fallback
+          if (offThread) conn.pragma(`wal_autocheckpoint = ${WAL_FALLBACK_PAGES}`)
           // list scans read the whole customers table: memory-map it, and let SQLite
           // gather index statistics on open so it picks the right index on big tables:
           // every table (0x10000), ANALYZE where it may help (0x2). NOT under SQLite's temporary
@@ -187,8 +186,12 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
 }
 
 export function openDb(c: DbConfig, opts: DbOptions = {}): Db {
-  return { knex: knexFactory(knexConfig(c, opts)), dialect: c.dialect }
+  const knex = knexFactory(knexConfig(c, opts))
+  if (c.dialect === 'sqlite' && walCheckpointsOffThread(c)) attachWalCheckpoints(knex, c.file)
+  return { knex, dialect: c.dialect }
 }
+
+const walCheckpointsOffThread = (c: DbConfig & { dialect: 'sqlite' }) => c.file !== ':memory:' && checkpointsOffThread()
 
 /** A knex that only compiles SQL (no connection): used to print mssql DDL and in tests. */
 export function compilerOnly(dialect: Dialect): Knex {

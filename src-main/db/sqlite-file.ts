@@ -4,7 +4,7 @@
 // things a restore changes in a copy before it replaces the live file (a new epoch id).
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
-import { sqliteNativeBinding } from './connection'
+import { sqliteNativeBinding } from './sqlite-binding'
 import { migrations } from '../../db/migrations/index'
 import { openSqliteInWorker, type SqliteWorkerHandle } from './sqlite-worker'
 

@@ -5,7 +5,7 @@
 // the statements one message at a time; the main thread only awaits the answers.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { sqliteNativeBinding } from './connection'
+import { sqliteNativeBinding } from './sqlite-binding'
 
 // The worker's code: plain CommonJS (an eval'd worker), loading the same better-sqlite3 module
 // and native binding (Electron's ABI when the app runs from the source tree) as the main thread.

@@ -1,0 +1,137 @@
+// SQLite WAL checkpoints off the main thread (issue 8 item 3). A checkpoint copies the pages
+// committed to the -wal file back into the database file and syncs it. SQLite's automatic
+// checkpoint runs inside the COMMIT that crosses its mark (1,000 pages), on the thread of the
+// connection that commits — in this app the main process's event loop, where every IPC call and
+// HTTP request waits. On a 2.8 GB file (100,000 customers) the background jobs' commits held the
+// loop up to 1.7 s that way, 4.3 of their 5.3 s of COMMIT time (BENCHMARKS.md).
+//
+// In the app's long-running processes (the desktop app and `crm serve`, which switch this on) the
+// app's connection checkpoints only as a fallback, at a much larger mark, and a connection of its
+// own in a worker thread checkpoints soon after commits: PASSIVE, so it never waits for or blocks
+// the app's readers and its writer (they go on reading the -wal file while it copies). The worker
+// starts the first time the -wal file holds more than a few pages' worth, so short-lived handles
+// (commands, tests) never start a thread. Elsewhere SQLite checkpoints as it always did.
+import fs from 'node:fs'
+import type { Knex } from 'knex'
+import { logError } from '../shared/log'
+import { openSqliteInWorker, type SqliteWorkerHandle } from './sqlite-worker'
+
+/** The app's connection's own automatic checkpoint while the worker does them (~80 MB of WAL): only if the worker falls behind or fails. */
+export const WAL_FALLBACK_PAGES = 20_000
+/** The worker starts once the -wal file is this large (SQLite's own mark is 1,000 pages of 4 KiB). */
+const START_BYTES = 2 * 1024 * 1024
+/** At most one checkpoint asked for per this many ms; each one after the commits that came before it. */
+const EVERY_MS = 200
+
+let offThread = false
+/** The desktop app and `crm serve` run checkpoints off the main thread for every SQLite file they open from now on. */
+export function checkpointInWorker(on: boolean) {
+  offThread = on
+}
+export const checkpointsOffThread = () => offThread
+
+export interface WalCheckpointStats {
+  /** checkpoints the worker ran */
+  runs: number
+  /** the last one's answer: frames in the -wal file and how many of them are in the database file */
+  last: { log: number; checkpointed: number } | null
+  /** the worker could not start or failed: the app's connection checkpoints by itself again */
+  failed: boolean
+}
+
+const statsOf = new WeakMap<Knex, WalCheckpointStats>()
+/** What the worker of this knex did (tests and benchmarks); null when none is attached. */
+export const walCheckpointStats = (knex: Knex): WalCheckpointStats | null => statsOf.get(knex) ?? null
+
+/**
+ * Attaches the worker's checkpoints to the app's knex of an SQLite file: asked for after the
+ * queries the knex answers (at most every EVERY_MS), closed before the knex is destroyed (a
+ * restore replaces the file only after that).
+ */
+export function attachWalCheckpoints(knex: Knex, file: string): void {
+  const stats: WalCheckpointStats = { runs: 0, last: null, failed: false }
+  statsOf.set(knex, stats)
+  const walFile = `${file}-wal`
+  let worker: Promise<SqliteWorkerHandle | null> | null = null
+  let running = false
+  let again = false
+  let lastAsked = 0
+  let timer: NodeJS.Timeout | null = null
+  let closed = false
+
+  const fail = (e: unknown) => {
+    if (stats.failed) return
+    stats.failed = true
+    logError('WAL checkpoints in a worker thread failed; the database connection checkpoints by itself again', e)
+    knex.raw('pragma wal_autocheckpoint = 1000').catch(() => undefined)
+  }
+  const start = () =>
+    (worker ??= openSqliteInWorker(file, { readonly: false }).catch((e) => {
+      fail(e)
+      return null
+    }))
+  const checkpoint = async () => {
+    timer = null
+    if (closed || stats.failed) return
+    if (running) {
+      again = true
+      return
+    }
+    running = true
+    lastAsked = performance.now()
+    try {
+      const w = await start()
+      if (!w || closed) return
+      const [r] = await w.pragma<{ busy: number; log: number; checkpointed: number }>('wal_checkpoint(PASSIVE)')
+      stats.runs++
+      stats.last = r ? { log: Number(r.log), checkpointed: Number(r.checkpointed) } : null
+    } catch (e) {
+      if (!closed) fail(e)
+    } finally {
+      running = false
+      // commits that came while it ran: one more after them
+      if (again && !closed) {
+        again = false
+        schedule()
+      }
+    }
+  }
+  const schedule = () => {
+    if (timer || closed || stats.failed) return
+    timer = setTimeout(checkpoint, Math.max(0, EVERY_MS - (performance.now() - lastAsked)))
+    timer.unref?.()
+  }
+  knex.on('query-response', () => {
+    if (closed || stats.failed || timer) return
+    if (running) {
+      again = true
+      return
+    }
+    if (!worker) {
+      // not started yet: only once the -wal file has grown past the mark (a stat, no more)
+      let size = 0
+      try {
+        size = fs.statSync(walFile).size
+      } catch {
+        return
+      }
+      if (size < START_BYTES) return
+    }
+    schedule()
+  })
+
+  // knex.destroy() is the client's destroy (knex's own property is read-only)
+  type Client = { destroy: (this: Client, cb?: unknown) => Promise<void> }
+  const client = knex.client as Client
+  const destroy = client.destroy
+  client.destroy = async function (this: Client, cb?: unknown) {
+    if (this === client) {
+      closed = true
+      if (timer) clearTimeout(timer)
+      const w = worker ? await worker : null
+      // a checkpoint under way ends first (the worker answers one message at a time)
+      if (w) await w.close().catch(() => undefined)
+    }
+    return destroy.call(this, cb)
+  }
+}

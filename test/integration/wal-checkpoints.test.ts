@@ -1,0 +1,99 @@
+// SQLite WAL checkpoints in a worker thread (issue 8 item 3): in the desktop app and `crm serve`
+// the app's connection no longer checkpoints inside its COMMITs on the event loop.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openDb } from '../../src-main/db/connection'
+import { checkpointInWorker, walCheckpointStats, WAL_FALLBACK_PAGES } from '../../src-main/db/wal-checkpoints'
+
+const until = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (check()) return true
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return false
+}
+
+describe('WAL checkpoints off the main thread (SQLite)', () => {
+  const dirs: string[] = []
+  const tempFile = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-wal-'))
+    dirs.push(dir)
+    return path.join(dir, 'crm.sqlite')
+  }
+  afterEach(() => {
+    checkpointInWorker(false)
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+  })
+
+  /** ~4 MB of committed pages in 40 transactions (the -wal file passes the worker's start mark). */
+  const writeMegabytes = async (db: ReturnType<typeof openDb>) => {
+    await db.knex.schema.createTable('blobs', (t) => {
+      t.integer('n').primary()
+      t.text('body')
+    })
+    for (let i = 0; i < 40; i++) {
+      await db.knex.transaction(async (trx) => {
+        await trx('blobs').insert(Array.from({ length: 25 }, (_, j) => ({ n: i * 25 + j, body: `${i}-${j}-`.padEnd(4000, '数据') })))
+      })
+    }
+  }
+
+  it('the worker checkpoints every committed frame, the connection only at a fallback mark, and the data is all there after close', async () => {
+    checkpointInWorker(true)
+    const file = tempFile()
+    const db = openDb({ dialect: 'sqlite', file })
+    expect((await db.knex.raw('pragma wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: WAL_FALLBACK_PAGES })
+    await writeMegabytes(db)
+    const stats = walCheckpointStats(db.knex)!
+    expect(stats).not.toBeNull()
+    // after the last commit: a checkpoint that found every frame of the -wal file in the database
+    expect(await until(() => stats.runs > 0 && !!stats.last && stats.last.log > 0 && stats.last.checkpointed === stats.last.log)).toBe(true)
+    expect(stats.failed).toBe(false)
+    // the -wal file is now larger than SQLite's own mark would have let it grow before a checkpoint
+    // on this connection: the COMMITs above did not checkpoint
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1000 * 4096)
+    await db.knex.destroy() // closes the worker's handle first; resolves (no thread left waiting)
+    const check = new Database(file, { readonly: true })
+    try {
+      expect(check.prepare('select count(*) as n, sum(length(body)) as chars from blobs').get()).toEqual({ n: 1000, chars: 1000 * 4000 })
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok')
+    } finally {
+      check.close()
+    }
+  })
+
+  it('is off unless switched on: the connection checkpoints by itself as SQLite does (commands, tests, :memory:)', async () => {
+    const file = tempFile()
+    const db = openDb({ dialect: 'sqlite', file })
+    try {
+      expect((await db.knex.raw('pragma wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: 1000 })
+      expect(walCheckpointStats(db.knex)).toBeNull()
+    } finally {
+      await db.knex.destroy()
+    }
+    checkpointInWorker(true)
+    const mem = openDb({ dialect: 'sqlite', file: ':memory:' })
+    try {
+      expect(walCheckpointStats(mem.knex)).toBeNull()
+    } finally {
+      await mem.knex.destroy()
+    }
+  })
+
+  it('a handle that wrote little never starts a thread', async () => {
+    checkpointInWorker(true)
+    const db = openDb({ dialect: 'sqlite', file: tempFile() })
+    try {
+      await db.knex.schema.createTable('small', (t) => t.integer('n'))
+      await db.knex('small').insert({ n: 1 })
+      await new Promise((r) => setTimeout(r, 300))
+      expect(walCheckpointStats(db.knex)).toMatchObject({ runs: 0, failed: false })
+    } finally {
+      await db.knex.destroy()
+    }
+  })
+})
