@@ -49,8 +49,11 @@ describeEachDb('churn', (dialect) => {
     const neverOld = await makeCustomer('从未下单老客户有限公司', s.mgrB.userId, { createdDaysAgo: 200, lastOrderDaysAgo: null })
     const neverNew = await makeCustomer('从未下单新客户有限公司', s.mgrB.userId, { createdDaysAgo: 20, lastOrderDaysAgo: null })
 
+    const touchedBefore = String((await customer(stale)).updated_at)
     const first = await runChurnCheck(t.app, { actor: null })
     expect(first.opened).toBe(3)
+    // a status the check sets on its own moves the sync version, not 最近更新 (updated_at: the list's default order)
+    expect(String((await customer(stale)).updated_at)).toBe(touchedBefore)
     for (const id of [stale, monthly, neverOld]) {
       const [w] = await warningsOf(id)
       expect(w).toMatchObject({ status: 'open', owner_id: (await customer(id)).owner_id })
@@ -157,10 +160,14 @@ describeEachDb('churn', (dialect) => {
 
     // before the call is wired: the check closes warnings whose customer ordered within the cycle
     await k()('customers').where({ id: b }).update({ last_order_date: daysAgo(3) })
+    const [bBefore, versionBefore] = [await customer(b), await syncVersion(t)]
     const r = await runChurnCheck(t.app, { actor: null })
     expect(r).toMatchObject({ closed: 1, opened: 0 })
     expect((await warningsOf(b))[0]).toMatchObject({ status: 'closed' })
     expect((await customer(b)).status).toBe('normal')
+    // sync clients see it (a newer version); updated_at stays the last time someone worked on the customer
+    expect(Number((await customer(b)).version)).toBeGreaterThan(versionBefore)
+    expect(String((await customer(b)).updated_at)).toBe(String(bBefore.updated_at))
 
     // stale again later: a new warning opens (the closed one stays closed)
     await k()('customers').where({ id: b }).update({ last_order_date: daysAgo(190) })
