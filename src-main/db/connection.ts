@@ -7,7 +7,7 @@ import pg from 'pg'
 import type { DbConfig, Dialect } from './config'
 import { doubleHan, lowerCaseIds } from './dialect'
 import { sqliteNativeBinding } from './sqlite-binding'
-import { attachWalCheckpoints, checkpointsOffThread, WAL_FALLBACK_PAGES } from './wal-checkpoints'
+import { attachWalCheckpoints, checkpointsOffThread, WAL_FALLBACK_PAGES, WAL_SIZE_LIMIT_BYTES } from './wal-checkpoints'
 
 let pgParsersSet = false
 function setPgTypeParsers() {
@@ -128,7 +128,10 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
           conn.pragma('journal_mode = WAL')
           conn.pragma('busy_timeout = 5000')
           // checkpoints in a worker thread (wal-checkpoints.ts): this connection only as a fallback
-          if (offThread) conn.pragma(`wal_autocheckpoint = ${WAL_FALLBACK_PAGES}`)
+          if (offThread) {
+            conn.pragma(`wal_autocheckpoint = ${WAL_FALLBACK_PAGES}`)
+            conn.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`) // the -wal file cut back when it starts over
+          }
           // list scans read the whole customers table: memory-map it, and let SQLite
           // gather index statistics on open so it picks the right index on big tables:
           // every table (0x10000), ANALYZE where it may help (0x2). NOT under SQLite's temporary

@@ -18,6 +18,8 @@ import { openSqliteInWorker, type SqliteWorkerHandle } from './sqlite-worker'
 
 /** The app's connection's own automatic checkpoint while the worker does them (~80 MB of WAL): only if the worker falls behind or fails. */
 export const WAL_FALLBACK_PAGES = 20_000
+/** What the -wal file is cut back to when it starts over after a checkpoint (a long job's commits can grow it to hundreds of MB). */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 /** The worker starts once the -wal file is this large (SQLite's own mark is 1,000 pages of 4 KiB). */
 const START_BYTES = 2 * 1024 * 1024
 /** At most one checkpoint asked for per this many ms; each one after the commits that came before it. */

@@ -6,7 +6,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb } from '../../src-main/db/connection'
-import { checkpointInWorker, walCheckpointStats, WAL_FALLBACK_PAGES } from '../../src-main/db/wal-checkpoints'
+import { checkpointInWorker, walCheckpointStats, WAL_FALLBACK_PAGES, WAL_SIZE_LIMIT_BYTES } from '../../src-main/db/wal-checkpoints'
 
 const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms
@@ -47,6 +47,7 @@ describe('WAL checkpoints off the main thread (SQLite)', () => {
     const file = tempFile()
     const db = openDb({ dialect: 'sqlite', file })
     expect((await db.knex.raw('pragma wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: WAL_FALLBACK_PAGES })
+    expect((await db.knex.raw('pragma journal_size_limit'))[0]).toEqual({ journal_size_limit: WAL_SIZE_LIMIT_BYTES })
     await writeMegabytes(db)
     const stats = walCheckpointStats(db.knex)!
     expect(stats).not.toBeNull()
