@@ -23,7 +23,7 @@ function inGroup(q: Knex.QueryBuilder, g: PolicyGroup) {
  * Served by customers_churn_check_index (status, purchase_policy_id, last_order_date): a
  * customer with a warning is no longer 正常, so a repeated check reads only new candidates.
  */
-export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string, createdBefore: string, restrict: Restrict): Promise<Row[]> {
+export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string, createdBefore: string, restrict: Restrict, limit?: number): Promise<Row[]> {
   const q = db('customers as c')
     .where('c.status', 'normal')
     .whereNull('c.deleted_at')
@@ -37,6 +37,7 @@ export function staleCustomers(db: Knex, g: PolicyGroup, lastOrderBefore: string
     })
   inGroup(q, g)
   if (restrict) restrict(q)
+  if (limit) q.limit(limit)
   return q.select('c.id')
 }
 
