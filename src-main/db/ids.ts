@@ -5,6 +5,31 @@ import { dialectOf, incrementCounter } from './dialect'
 /** UUID primary keys are written by the writer (client or server), never the database. */
 export const newId = (): string => randomUUID()
 
+let lastMs = 0
+let seq = 0
+/**
+ * A time-ordered UUID (version 7 layout: 48-bit milliseconds, a 12-bit counter within the
+ * millisecond, 62 random bits) for bulk writers (imports, their audit entries): ids written one
+ * after another sort one after another, so the primary key and every index that ends in the id
+ * (the list's sort covers: most imported rows tie on everything before it) take each new row on
+ * their last page instead of a random one. A 250-row chunk of random ids dirtied a page of each
+ * such index per row, written again at every COMMIT (SQLite: the WAL; PostgreSQL: the heap's
+ * b-trees); ordered ids share the last few. Same format and column type as `newId`.
+ */
+export function newOrderedId(): string {
+  let ms = Date.now()
+  if (ms > lastMs) {
+    lastMs = ms
+    seq = 0
+  } else if (++seq > 0xfff) {
+    lastMs++ // a 4,097th id in one millisecond: borrow the next one
+    seq = 0
+  }
+  ms = lastMs
+  const t = ms.toString(16).padStart(12, '0')
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${seq.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`
+}
+
 /**
  * A name-based (v5-style) UUID of a key: every writer computes the same id for the same key, so
  * a derived row (a summary bucket) is found by its key alone. `key` is the caller's full key text

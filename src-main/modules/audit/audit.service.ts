@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { AuditEntry } from '../../contract/audit'
-import { newId } from '../../db/ids'
+import { newId, newOrderedId } from '../../db/ids'
 import { toIso } from '../../db/dialect'
 import type { Actor } from '../context'
 import type { DataScope, PermModule } from '../../contract/common'
@@ -69,7 +69,7 @@ export async function recordAuditMany(trx: Knex, dialect: Dialect, actor: Actor 
     const changes = Object.fromEntries(Object.entries(e.changes).filter(([k]) => !SECRET_FIELDS.has(k)))
     if (e.action === 'update' && Object.keys(changes).length === 0) continue
     rows.push({
-      id: newId(), entity: e.entity, entity_id: e.entityId, parent_id: e.parentId ?? null, action: e.action, changes: JSON.stringify(changes),
+      id: newOrderedId(), entity: e.entity, entity_id: e.entityId, parent_id: e.parentId ?? null, action: e.action, changes: JSON.stringify(changes),
       user_id: actor?.userId ?? null, user_name: actor?.name ?? null, at,
     })
   }

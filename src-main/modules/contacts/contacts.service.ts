@@ -9,7 +9,7 @@ import { ContactFields, type Contact, type ContactRow } from '../../contract/con
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
-import { newId } from '../../db/ids'
+import { newId, newOrderedId } from '../../db/ids'
 import { phoneKey } from '../../db/name-keys'
 import { nextVersion } from '../../db/tx'
 import { applyScope, askedScope, assertRowInScope, can, requirePerm } from '../auth/permissions'
@@ -443,7 +443,7 @@ export async function insertImportedContacts(trx: Knex.Transaction, ctx: Service
       primary = true
     }
     if (primary) hasPrimary.add(item.customerId)
-    const id = newId()
+    const id = newOrderedId()
     const cols = columnsOf(f)
     rows.push({
       ...cols, id, customer_id: item.customerId, owner_id: item.ownerId, is_primary: primary,

@@ -13,7 +13,7 @@ import { AppError, conflict, fieldError, notFound, ruleError } from '../../share
 import { toColumn } from '../../db/columns'
 import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
-import { formatCode, newId, nextSequence, nextSequenceRange } from '../../db/ids'
+import { formatCode, newId, newOrderedId, nextSequence, nextSequenceRange } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, assertRowInScope, can, inScope, outsideTeamScope, requirePerm, teamHoldsMost } from '../auth/permissions'
 import type { SearchHit } from '../../contract/search'
@@ -1024,7 +1024,7 @@ export async function insertImportedCustomers(trx: Knex.Transaction, ctx: Servic
   items.forEach((item, i) => {
     const f = item.fields
     const code = wanted[i] && !taken.has(wanted[i]!) ? wanted[i]! : fresh.shift()!
-    const id = newId()
+    const id = newOrderedId()
     const row: Row = {}
     for (const key of FIELD_KEYS) row[toColumn(key)] = key in f ? toDbValue(key, f[key]) : null
     rows.push({
