@@ -181,6 +181,10 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const insp = await inspectFile(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto' })
     if (FORMAT === 'csv-gbk' && insp.encoding !== 'gbk' && insp.encoding !== 'gb18030') throw new Error(`encoding detected as ${insp.encoding}`)
     if (insp.mapping.filter(Boolean).length !== 15) throw new Error(`mapped ${insp.mapping.filter(Boolean).length} of 15 columns`)
+    // experiments (SQLite): BENCH_CACHE_KIB sets the connection's page cache, BENCH_NO_CHECKPOINT=1 turns the
+    // automatic WAL checkpoints off so that the WAL's size at the end says how many pages the import's commits wrote
+    if (dialect === 'sqlite' && process.env.BENCH_CACHE_KIB) await app.db.knex.raw(`pragma cache_size = -${Number(process.env.BENCH_CACHE_KIB)}`)
+    if (dialect === 'sqlite' && process.env.BENCH_NO_CHECKPOINT) await app.db.knex.raw('pragma wal_autocheckpoint = 0')
     global.gc?.()
     const base = process.memoryUsage().rss
     const mem = sampler()
@@ -194,7 +198,31 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     // BENCH_SQL=1: wall and process CPU time per kind of statement (first 40 characters of the SQL)
     const sqlTime = new Map<string, [number, number, number]>()
     const begun = new Map<string, [number, NodeJS.CpuUsage]>()
+    // the longest single statement (wall and CPU; BEGIN and COMMIT included, which knex's events leave out)
+    const longest = { ms: 0, cpu: 0, sql: '' }
     if (process.env.BENCH_SQL) {
+      // on the prototype: a transaction's client is a fresh object of the same class
+      const proto = Object.getPrototypeOf(app.db.knex.client) as { _query: (this: unknown, c: unknown, o: { sql: string }) => Promise<unknown> }
+      const inner = proto._query
+      proto._query = async function (c, o) {
+        const t0 = performance.now()
+        const c0 = process.cpuUsage()
+        try {
+          return await inner.call(this, c, o)
+        } finally {
+          const ms = performance.now() - t0
+          const u = process.cpuUsage(c0)
+          if (/^(begin|commit|rollback|savepoint|release)/i.test(o.sql.trim())) {
+            const k = o.sql.trim().slice(0, 40)
+            const e = sqlTime.get(k) ?? [0, 0, 0]
+            e[0] += ms
+            e[1]++
+            e[2] += (u.user + u.system) / 1000
+            sqlTime.set(k, e)
+          }
+          if (ms > longest.ms) Object.assign(longest, { ms, cpu: (u.user + u.system) / 1000, sql: o.sql.replace(/\s+/g, ' ').slice(0, 60) })
+        }
+      }
       app.db.knex.on('query', (q: { __knexQueryUid: string }) => begun.set(q.__knexQueryUid, [performance.now(), process.cpuUsage()]))
       app.db.knex.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string }) => {
         const k = q.sql.replace(/\s+/g, ' ').slice(0, 40)
@@ -212,12 +240,29 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const started = Date.now()
     const cpu0 = process.cpuUsage()
     const srv0 = dialect === 'postgres' ? pgServerCpuMs(PG_DB) : 0
-    const s = await runImport(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto', mapping: insp.mapping, onDuplicate: 'skip', owner: 'me', createDictValues: false, lang: 'zh-CN' })
+    // the cost per row as the table grows: wall and CPU of each tenth of the rows (and the COMMITs' share with BENCH_SQL)
+    const tenth = Math.max(1, Math.floor(N / 10))
+    let mark = { rows: 0, t: performance.now(), cpu: process.cpuUsage(), commit: 0 }
+    const commitCpu = () => sqlTime.get('COMMIT;')?.[2] ?? 0
+    const onProgress = (p: { rowsDone: number }) => {
+      if (p.rowsDone - mark.rows < tenth && p.rowsDone < N) return
+      const u = process.cpuUsage(mark.cpu)
+      const n = p.rowsDone - mark.rows
+      if (n <= 0) return
+      console.log(`  rows ${String(mark.rows).padStart(6)}–${String(p.rowsDone).padStart(6)}: ${((performance.now() - mark.t) / n).toFixed(2)} ms wall, ${((u.user + u.system) / 1000 / n).toFixed(2)} ms CPU per row${process.env.BENCH_SQL ? ` (COMMIT ${((commitCpu() - mark.commit) / n).toFixed(2)} ms CPU per row)` : ''}; load ${load()}`)
+      mark = { rows: p.rowsDone, t: performance.now(), cpu: process.cpuUsage(), commit: commitCpu() }
+    }
+    const s = await runImport(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto', mapping: insp.mapping, onDuplicate: 'skip', owner: 'me', createDictValues: false, lang: 'zh-CN' }, { onProgress })
     const secs = (Date.now() - started) / 1000
     const cpu = cpuSince(cpu0)
     const serverCpu = dialect === 'postgres' ? (pgServerCpuMs(PG_DB) - srv0) / 1000 : 0
     clearInterval(tick)
     for (const [k, [ms, n, cpuMs]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms CPU ${String(n).padStart(6)}× ${k}`)
+    if (process.env.BENCH_SQL) console.log(`  longest statement: ${longest.ms.toFixed(0)} ms wall, ${longest.cpu.toFixed(0)} ms CPU: ${longest.sql}`)
+    if (dialect === 'sqlite' && process.env.BENCH_NO_CHECKPOINT) {
+      const wal = fs.statSync(path.join(dataDir, 'crm.sqlite-wal')).size
+      console.log(`  WAL after the import: ${mb(wal)} = ${Math.round(wal / 4120)} pages written by the import's commits`)
+    }
     const peak = mem.stop()
     const parts = mem.parts()
     const customers = Number((await app.db.knex('customers').count({ n: '*' }).first())!.n)
