@@ -555,6 +555,9 @@ class RunState {
     if (!create.length && !updates.length) return
     const ownerId = this.o.owner === 'user' && this.o.ownerId ? this.o.ownerId : this.ctx.actor.userId
     const failed: Array<{ row: CheckedRow; issues: ImportIssue[] }> = []
+    // the checks and 查重 above, the write below: two turns of the event loop (SQLite's driver
+    // answers synchronously, so without this a whole chunk was one turn)
+    await new Promise((r) => setImmediate(r))
     await this.ctx.db.knex.transaction(async (trx) => {
       const version = await nextVersion(trx)
       this.noteVersion(job, version)
