@@ -190,9 +190,16 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const mem = sampler()
     let last = Date.now()
     let stall = 0
+    // BENCH_SQL: what filled the longest stall — the statements that ran in it (ms, count, the longest)
+    let inGap = { ms: 0, n: 0, top: 0, topSql: '' }
+    let stallParts = inGap
     const tick = setInterval(() => {
       const now = Date.now()
-      stall = Math.max(stall, now - last)
+      if (now - last > stall) {
+        stall = now - last
+        stallParts = inGap
+      }
+      inGap = { ms: 0, n: 0, top: 0, topSql: '' }
       last = now
     }, 10)
     // BENCH_SQL=1: wall and process CPU time per kind of statement (first 40 characters of the SQL)
@@ -220,6 +227,9 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
             e[2] += (u.user + u.system) / 1000
             sqlTime.set(k, e)
           }
+          inGap.ms += ms
+          inGap.n++
+          if (ms > inGap.top) Object.assign(inGap, { top: ms, topSql: o.sql.replace(/\s+/g, ' ').slice(0, 40) })
           if (ms > longest.ms) Object.assign(longest, { ms, cpu: (u.user + u.system) / 1000, sql: o.sql.replace(/\s+/g, ' ').slice(0, 60) })
         }
       }
@@ -258,6 +268,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     const serverCpu = dialect === 'postgres' ? (pgServerCpuMs(PG_DB) - srv0) / 1000 : 0
     clearInterval(tick)
     for (const [k, [ms, n, cpuMs]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms CPU ${String(n).padStart(6)}× ${k}`)
+    if (process.env.BENCH_SQL) console.log(`  the longest stall (${stall} ms): ${stallParts.n} statements, ${stallParts.ms.toFixed(0)} ms, the longest ${stallParts.top.toFixed(0)} ms (${stallParts.topSql}); the rest JavaScript or waiting for a core`)
     if (process.env.BENCH_SQL) console.log(`  longest statement: ${longest.ms.toFixed(0)} ms wall, ${longest.cpu.toFixed(0)} ms CPU: ${longest.sql}`)
     if (dialect === 'sqlite' && process.env.BENCH_NO_CHECKPOINT) {
       const wal = fs.statSync(path.join(dataDir, 'crm.sqlite-wal')).size
