@@ -555,9 +555,10 @@ class RunState {
     if (!create.length && !updates.length) return
     const ownerId = this.o.owner === 'user' && this.o.ownerId ? this.o.ownerId : this.ctx.actor.userId
     const failed: Array<{ row: CheckedRow; issues: ImportIssue[] }> = []
-    // the checks and 查重 above, the write below: two turns of the event loop (SQLite's driver
-    // answers synchronously, so without this a whole chunk was one turn)
-    await new Promise((r) => setImmediate(r))
+    // the checks and 查重 above, the write below: with other work between them (SQLite's driver
+    // answers synchronously, so without this a whole chunk was one turn of the event loop; a bare
+    // setImmediate from the stream's I/O callback runs before any timer or new request)
+    await yieldToWaitingWork(this.ctx.db.knex, this.ctx.db.dialect)
     await this.ctx.db.knex.transaction(async (trx) => {
       const version = await nextVersion(trx)
       this.noteVersion(job, version)
