@@ -19,6 +19,7 @@ import { openApp } from '../../src-main/app/bootstrap'
 import type { DbConfig } from '../../src-main/db/config'
 import { insertUser, loadActorByLogin } from '../../src-main/modules/auth/auth.service'
 import { inspectFile, runImport } from '../../src-main/modules/imports/imports.service'
+import { checkpointInWorker } from '../../src-main/db/wal-checkpoints'
 import { pgServerCpuMs } from './bench-pg'
 
 const arg = (name: string, def: string) => {
@@ -33,6 +34,9 @@ const KEEP = arg('keep', '')
 const FORMAT = arg('format', 'xlsx') as 'xlsx' | 'csv-gbk'
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
+// SQLite: checkpoints in a worker thread, as the desktop app and `crm serve` import (process CPU counts the worker's too);
+// BENCH_NO_CHECKPOINT still switches them off altogether for its experiment
+checkpointInWorker(!process.env.BENCH_NO_CHECKPOINT)
 const outDir = path.resolve('out/bench-import-files')
 fs.mkdirSync(outDir, { recursive: true })
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ')
