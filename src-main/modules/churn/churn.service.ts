@@ -10,7 +10,7 @@ import type { Dialect } from '../../db/config'
 import { conflict, fieldError, notFound } from '../../shared/errors'
 import { logError } from '../../shared/log'
 import { dialectOf, idTuplesFrom, toIso, toNum } from '../../db/dialect'
-import { newId } from '../../db/ids'
+import { newId, newOrderedId } from '../../db/ids'
 import { nextVersion, workIsWaiting, yieldToWaitingWork } from '../../db/tx'
 import { applyScope, can, inScope, requirePerm } from '../auth/permissions'
 import { recordAudit, recordAuditFrom, recordAuditMany, type AuditInput } from '../audit/audit.service'
@@ -216,7 +216,7 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
  */
 async function openWarnings(trx: Knex, dialect: Dialect, customerIds: string[], rules: StaleRule[], w: { actor: Actor | null; at: string; version: number }): Promise<number> {
   if (!customerIds.length) return 0
-  const p = idTuplesFrom(dialect, 'p', ['wid', 'cid', 'aid'], customerIds.map((id) => [newId(), id, newId()]))
+  const p = idTuplesFrom(dialect, 'p', ['wid', 'cid', 'aid'], customerIds.map((id) => [newOrderedId(), id, newOrderedId()]))
   await insertStaleWarnings(trx, dialect, p, rules, w)
   const opened = openedWarningsFrom(p)
   await recordAuditFrom(trx, dialect, w.actor, w.at, 'churn_warning', 'create', {
