@@ -1,5 +1,6 @@
-// The file side of an export: rows in, a formatted .xlsx (exceljs' streaming WorkbookWriter: only
-// the current row is in memory) or a CSV (UTF-8 with a BOM, or GBK) out, written to a stream.
+// The file side of an export: rows in, a formatted .xlsx (exceljs' streaming WorkbookWriter, the
+// data rows handed to it as the sheet's XML text, at most 1 MiB of it held) or a CSV (UTF-8 with
+// a BOM, or GBK) out, written to a stream.
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
@@ -119,32 +120,36 @@ export function openSheetWriter(out: Writable, o: SheetOptions): SheetWriter {
   const header = ws.getRow(1)
   header.font = { bold: true }
   header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFF3F8' } }
+  // the header through exceljs: it writes the sheet's start, the columns and <sheetData> before it
   header.commit()
+  const sheet = sheetInternals(wb, ws)
   const types = o.columns.map((c) => c.type)
   const keys = o.columns.map((c) => c.key)
+  const cols = o.columns.map((_c, i) => columnLetters(i + 1))
+  // each column's style id, as exceljs gives it for the column's style object (NO_STYLE: id 0, no s="")
+  const sid = o.columns.map((c, i) => sheet.styleId(styles[i] ?? NO_STYLE, c.type))
   let rowNo = 1
-  const writeRow = (values: Array<string | number | Date | null>, bold: boolean) => {
-    const r = ws.getRow(++rowNo)
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]
-      if (v === null) continue
-      const cell = r.getCell(i + 1)
-      cell.value = v
-      // the totals row gets copies: the row's bold font is set on each of its cells' styles
-      cell.style = bold ? { ...styles[i] } : (styles[i] ?? NO_STYLE)
+  // the sheet's text encoded row by row into a buffer handed to the zip when full: one long
+  // string of 1,000 rows cost more to flatten and encode than the rows did to build
+  let buf = Buffer.allocUnsafe(SHEET_BUFFER)
+  let used = 0
+  const put = (s: string) => {
+    if (used + s.length * 3 > buf.length) {
+      if (used) sheet.write(buf.subarray(0, used))
+      buf = Buffer.allocUnsafe(Math.max(SHEET_BUFFER, s.length * 3))
+      used = 0
     }
-    if (bold) r.font = { bold: true }
-    r.commit()
+    used += buf.write(s, used, 'utf8')
   }
+  const values = new Array<number | string | null>(keys.length)
   let pending = 0
   return {
     async add(row) {
       tally(row)
-      const values = new Array<string | number | Date | null>(keys.length)
-      for (let i = 0; i < keys.length; i++) values[i] = cellValue(types[i]!, row[keys[i]!], o.utcOffsetMinutes)
-      writeRow(values, false)
-      // every 1,000 rows let the zip stream drain into the file, so a long export neither blocks
-      // the event loop nor buffers the file in memory
+      for (let i = 0; i < keys.length; i++) values[i] = cellXmlValue(types[i]!, row[keys[i]!], o.utcOffsetMinutes)
+      put(rowXml(++rowNo, values, cols, sid, null))
+      // every 1,000 rows the zip stream drains into the file, so a long export neither blocks the
+      // event loop nor buffers the file in memory
       if (++pending >= 1000) {
         pending = 0
         await drained(out)
@@ -152,12 +157,106 @@ export function openSheetWriter(out: Writable, o: SheetOptions): SheetWriter {
     },
     async finish() {
       const t = totalsRow()
-      if (t) writeRow(o.columns.map((c, i) => (i === 0 && !c.total ? o.totalsLabel : cellValue(c.type, t[c.key], o.utcOffsetMinutes))), true)
+      if (t) {
+        // the totals row bold: the row's style and each cell's column style with the bold font (fresh objects, as exceljs' row.font gives them)
+        const bold = { bold: true }
+        const totals = o.columns.map((c, i) => (i === 0 && !c.total ? o.totalsLabel : cellXmlValue(c.type, t[c.key], o.utcOffsetMinutes)))
+        // style ids in exceljs' order: the row's first (its type unknown: a number's), then each cell's
+        const rowSid = sheet.styleId({ font: bold }, 'money')
+        const boldSid = totals.map((v, i) => (v === null ? 0 : sheet.styleId({ ...styles[i], font: bold }, typeof v === 'string' ? 'text' : types[i]!)))
+        put(rowXml(++rowNo, totals, cols, boldSid, rowSid))
+      }
+      if (used) sheet.write(buf.subarray(0, used))
+      used = 0
       ws.commit()
       await wb.commit()
       return rows
     },
   }
+}
+
+/** exceljs (4.4) internals the row writer needs: the sheet's XML stream and the workbook's style ids. */
+interface SheetInternals {
+  write(xml: Buffer): void
+  styleId(style: object, type: ColumnType): number
+}
+
+function sheetInternals(wb: ExcelJS.stream.xlsx.WorkbookWriter, ws: ExcelJS.Worksheet): SheetInternals {
+  const stream = (ws as unknown as { stream?: { write(s: Buffer): unknown } }).stream
+  const styles = (wb as unknown as { styles?: { addStyleModel?(m: object, t: number): number } }).styles
+  if (!stream || typeof stream.write !== 'function' || !styles || typeof styles.addStyleModel !== 'function') {
+    throw new Error('exceljs: the streaming worksheet has no stream or the workbook no style table (exceljs version changed?)')
+  }
+  const valueType = { text: ExcelJS.ValueType.String, date: ExcelJS.ValueType.Date, datetime: ExcelJS.ValueType.Date, money: ExcelJS.ValueType.Number, int: ExcelJS.ValueType.Number }
+  return { write: (s) => void stream.write(s), styleId: (m, t) => styles.addStyleModel!(m, valueType[t]) }
+}
+
+/** Bytes of sheet text collected before they go to the zip. */
+const SHEET_BUFFER = 1 << 20
+
+/** A, B, … Z, AA, AB, … — the column's letters in a cell reference. */
+export function columnLetters(n: number): string {
+  let s = ''
+  for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s
+  return s
+}
+
+/** Days since 1899-12-30 (Excel's 1900 date system), as exceljs' dateToExcel computes them. */
+const excelSerial = (ms: number) => 25569 + ms / (24 * 3600 * 1000)
+
+/**
+ * A cell's value as the sheet's XML carries it: cellValue's result with its Date as Excel's serial
+ * number (a number), its text as text (a string), or null (no cell).
+ */
+export function cellXmlValue(type: ColumnType, v: unknown, utcOffsetMinutes: number): number | string | null {
+  const c = cellValue(type, v, utcOffsetMinutes)
+  return c instanceof Date ? excelSerial(c.getTime()) : c
+}
+
+/**
+ * One row of the sheet's XML exactly as exceljs' streaming worksheet writes it for cells of these
+ * values (RowXform/CellXform: t="str" text without shared strings, the style id as s="…" unless 0,
+ * spans of the first to the last cell, no row at all when every cell is empty) — without the
+ * Row, Cell and model objects exceljs makes per cell, which were most of an export's writing time.
+ */
+export function rowXml(n: number, values: ReadonlyArray<number | string | null>, cols: readonly string[], sid: readonly number[], rowSid: number | null): string {
+  let cells = ''
+  let min = 0
+  let max = 0
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (v === null || v === undefined) continue
+    if (!min) min = i + 1
+    max = i + 1
+    cells += `<c r="${cols[i]}${n}"${sid[i] ? ` s="${sid[i]}"` : ''}${typeof v === 'number' ? '' : ' t="str"'}><v>${xmlText(String(v))}</v></c>`
+  }
+  if (!max) return ''
+  return `<row r="${n}" spans="${min}:${max}"${rowSid ? ` s="${rowSid}" customFormat="1"` : ''} x14ac:dyDescent="0.25">${cells}</row>`
+}
+
+const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B-\x0C\x0E-\x1F]/
+
+/** Text as XML character data, as exceljs' xmlEncode gives it: <>&'" escaped, control characters XML cannot hold dropped. */
+export function xmlText(text: string): string {
+  const m = XML_SPECIAL.exec(text)
+  if (!m) return text
+  let out = ''
+  let from = 0
+  for (let i = m.index; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    let esc: string
+    if (ch === 34) esc = '&quot;'
+    else if (ch === 38) esc = '&amp;'
+    else if (ch === 39) esc = '&apos;'
+    else if (ch === 60) esc = '&lt;'
+    else if (ch === 62) esc = '&gt;'
+    // DEL and the C0 controls other than tab, LF and CR: dropped (XML 1.0 cannot hold them)
+    else if (ch === 127 || (ch <= 31 && ch !== 9 && ch !== 10 && ch !== 13)) esc = ''
+    else continue
+    out += text.slice(from, i) + esc
+    from = i + 1
+  }
+  return out + text.slice(from)
 }
 
 /** The style of a cell without a number format (one object, so exceljs looks it up once). */
