@@ -11,6 +11,7 @@ import type { ExportFile, ExportInput, ExportJob, ExportList } from '../../contr
 import type { z } from 'zod'
 import { AppError, fieldError, notFound, ruleError } from '../../shared/errors'
 import { newId } from '../../db/ids'
+import { withFileMapped } from '../../db/dialect'
 import { requirePerm } from '../auth/permissions'
 import {
   contactsExporter, customersExporter, interactionsExporter, Labels, opportunitiesExporter, ordersExporter, paymentsExporter, requirementsExporter, ticketsExporter, type ListExporter,
@@ -97,15 +98,49 @@ async function writeExport(ctx: ServiceContext, input: ExportRequest, out: Writa
   const pageSize = opts.pageSize ?? EXPORT_PAGE_SIZE
   let done = 0
   const pages = ex.chunks ? ex.chunks(ctx, listInput as never, pageSize, labels) : pagesOf(ex, ctx, listInput as never, pageSize, labels)
-  for await (const r of pages) {
-    if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
-    for (const row of r.rows) await writer.add(row)
-    done += r.rows.length
-    opts.onProgress?.(done, Math.max(r.total, done))
-  }
+  // SQLite: the whole file memory-mapped while the export reads it (its rows by id are spread over
+  // the file; read() per page into the page cache was a third of the read's CPU)
+  await withFileMapped(ctx.db.knex, ctx.db.dialect, async () => {
+    for await (const r of readAhead(pages)) {
+      if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
+      for (const row of r.rows) await writer.add(row)
+      done += r.rows.length
+      opts.onProgress?.(done, Math.max(r.total, done))
+    }
+  })
   if (opts.signal?.aborted) throw ruleError('common.export.cancelled', 'the export was cancelled')
   const rows = await writer.finish()
   return { rows, fileName: exportFileName(input, now), mime: MIME[input.format] }
+}
+
+/**
+ * The chunks of `source`, the next one asked for before the current one is handed on: a server
+ * database (PostgreSQL, SQL Server) reads it while this process writes the current rows. A read
+ * that fails is answered at the next chunk, never as an unhandled rejection; stopping early lets
+ * the read under way finish and closes the source.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]()
+  const ask = () => {
+    const p = it.next()
+    p.catch(() => undefined) // seen here; the error itself is thrown where the chunk is awaited
+    return p
+  }
+  let next: Promise<IteratorResult<T>> | null = ask()
+  try {
+    for (;;) {
+      const r: IteratorResult<T> = await next
+      next = null
+      if (r.done) return
+      next = ask()
+      yield r.value
+    }
+  } finally {
+    if (next) {
+      const last = await next.catch(() => ({ done: true }) as IteratorResult<T>)
+      if (!last.done) await it.return?.()
+    }
+  }
 }
 
 /** The list page by page through its list service, until a short page or the total. */
