@@ -274,7 +274,8 @@ export const interactionsExporter: ListExporter<InteractionInput> = {
     return { rows: await interactionRows(r.items, labels), total: r.total }
   },
   async *chunks(ctx, input, size, labels) {
-    for await (const r of interactionsSearchChunks(ctx, input, size)) yield { rows: await interactionRows(r.items, labels), total: r.total }
+    // the export shows neither attachments nor follow-up reminders: not read
+    for await (const r of interactionsSearchChunks(ctx, input, size, { attachments: false, followUps: false })) yield { rows: await interactionRows(r.items, labels), total: r.total }
   },
 }
 

@@ -68,12 +68,12 @@ const outsideTeam = async (k: Knex, teamId: string): Promise<VisibleFilter> => {
 }
 
 /** Rows → contract, with their promises, attachments and follow-up state (three queries per page). */
-async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Interaction[]> {
+async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[], parts: HydrateParts = {}): Promise<Interaction[]> {
   const ids = rows.map((r) => String(r.id))
   const today = await todayOf(db, ctx)
-  const promises = await promisesOf(db, ids)
-  const files = await attachmentsOf(db, ids)
-  const followUps = new Map((await followUpsOf(db, ids)).map((f) => [String(f.source_id), f]))
+  const promises = byInteraction(await promisesOf(db, ids))
+  const files = byInteraction(parts.attachments === false ? [] : await attachmentsOf(db, ids), 'entity_id')
+  const followUps = new Map((parts.followUps === false ? [] : await followUpsOf(db, ids)).map((f) => [String(f.source_id), f]))
   const editScope = ctx.actor.permissions.interactions?.scope ?? 'own'
   return rows.map((r) => {
     const id = String(r.id)
@@ -86,13 +86,34 @@ async function hydrate(db: Knex, ctx: ServiceContext, rows: Row[]): Promise<Inte
       nextFollowUpAt: toIso(r.next_follow_up_at), followUpReminderId: f ? String(f.id) : null, followUpDone: !!f?.done_at,
       visitGoal: str(r.visit_goal), goalMet: r.goal_met === null || r.goal_met === undefined ? null : toBool(r.goal_met), improvement: str(r.improvement),
       createdBy: str(r.created_by), createdByName: str(r.created_by_name),
-      promises: promises.filter((p) => p.interaction_id === id).map((p) => toPromise(p, today)),
-      attachments: files.filter((a) => a.entity_id === id).map(toAttachment),
+      promises: (promises.get(id) ?? []).map((p) => toPromise(p, today)),
+      attachments: (files.get(id) ?? []).map(toAttachment),
       canEdit: can(ctx.actor, 'interactions', 'edit') && modifiable,
       canDelete: can(ctx.actor, 'interactions', 'delete') && modifiable,
       createdAt: toIso(r.created_at)!, updatedAt: toIso(r.updated_at)!, version: Number(r.version),
     }
   })
+}
+
+/**
+ * What hydrate may leave out for a caller that does not show it (an export): the attachments
+ * (empty lists) and the follow-up reminders (no id, not done) — a read each per chunk.
+ */
+export interface HydrateParts {
+  attachments?: boolean
+  followUps?: boolean
+}
+
+/** Rows grouped by their record, in the order read (was a filter of every row per record: quadratic in a chunk). */
+function byInteraction(rows: Row[], key = 'interaction_id'): Map<string, Row[]> {
+  const out = new Map<string, Row[]>()
+  for (const r of rows) {
+    const id = String(r[key])
+    const list = out.get(id)
+    if (list) list.push(r)
+    else out.set(id, [r])
+  }
+  return out
 }
 
 async function reload(db: Knex, ctx: ServiceContext, id: string): Promise<Interaction> {
@@ -125,7 +146,9 @@ export async function interactionsSearch(ctx: ServiceContext, input: In<typeof I
  * one read, then the records by id — linear in the matches, where OFFSET pages re-read every
  * earlier row and count the matches again for each page.
  */
-export async function* interactionsSearchChunks(ctx: ServiceContext, input: Omit<In<typeof InteractionSearch>, 'page' | 'pageSize'>, size: number): AsyncGenerator<{ items: Interaction[]; total: number }> {
+export async function* interactionsSearchChunks(
+  ctx: ServiceContext, input: Omit<In<typeof InteractionSearch>, 'page' | 'pageSize'>, size: number, parts: HydrateParts = {},
+): AsyncGenerator<{ items: Interaction[]; total: number }> {
   const scope = askedScope(requirePerm(ctx.actor, 'interactions', 'view'), input.scope)
   const k = ctx.db.knex
   const ids = await interactionIdsInOrder(k, visibleTo(k, ctx, scope), searchFilter(input))
@@ -134,7 +157,7 @@ export async function* interactionsSearchChunks(ctx: ServiceContext, input: Omit
     const byId = new Map((await interactionRowsByIds(k, slice)).map((r) => [String(r.id), r]))
     // a record deleted since the ids were read is left out
     const rows = slice.map((id) => byId.get(id)).filter((r): r is Row => !!r)
-    yield { items: rows.length ? await hydrate(k, ctx, rows) : [], total: ids.length }
+    yield { items: rows.length ? await hydrate(k, ctx, rows, parts) : [], total: ids.length }
   }
 }
 
