@@ -80,6 +80,8 @@ describeEachDb('exports read in chunks', (dialect) => {
     expect(r.progress).toEqual([[2, 5], [4, 5], [5, 5]])
     expect(r.sql.filter((q) => / offset /.test(q))).toEqual([])
     expect(r.sql.filter((q) => q.includes('count('))).toEqual([])
+    // neither attachments nor follow-up reminders are exported: not read
+    expect(r.sql.filter((q) => /attachments|reminders/.test(q))).toEqual([])
     // the supervisor of team B: 乙方's record only
     const b = await run(s.supB, { list: 'interactions', columns: ['subject'] }, 2)
     expect(b.lines.slice(1)).toEqual(['乙方记录'])
