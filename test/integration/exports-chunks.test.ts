@@ -1,4 +1,4 @@
-// 导出 of long lists read in chunks: the customers, 订单 and 跟进记录 exports read the ordered ids
+// 导出 of long lists read in chunks: the customers, 订单, 跟进记录, 回款, 服务工单, 客户需求 and 销售机会 exports read the ordered ids
 // once and the rows by id — no OFFSET page, no count per page — in the list's own order and data
 // scope, with progress per chunk; the customer export reads each chunk's rows, details and primary
 // contacts in one statement. The .xlsx read in chunks opens in exceljs.
@@ -110,6 +110,53 @@ describeEachDb('exports read in chunks', (dialect) => {
     const byId = r.sql.filter((q) => /from ["`[]?customers["`\]]? as ["`[]?c["`\]]?/.test(q) && q.includes(' in ('))
     expect(byId).toHaveLength(3)
     expect(r.sql.filter((q) => /from ["`[]?contacts/.test(q))).toEqual([]) // no read of the contacts apart from the rows' own
+  })
+
+  it('服务工单, 客户需求, 销售机会: the ordered ids once, the rows two at a time — the list\'s order, filter and scope, no OFFSET, no count per page', async () => {
+    const customers = (await t.call(s.mgrA1.key, 'customers', 'list', { page: 1, pageSize: 50 })).items.filter((c) => names.includes(c.name))
+    const repair = await dictId(t, 'service_type', '维修')
+    for (const [i, c] of customers.slice(0, 3).entries()) {
+      await t.call(s.mgrA1.key, 'services', 'create', { customerId: c.id, typeId: repair, summary: `分块工单${i}`, request: '异响', urgency: i === 1 ? 'urgent' : 'normal' })
+      await t.call(s.mgrA1.key, 'requirements', 'create', { customerId: c.id, workContent: `分块需求${i}`, priority: i === 0 ? 'high' : 'low', plannedFinish: `2026-12-0${i + 1}` })
+      await t.call(s.admin.key, 'opportunities', 'create', { customerName: `${c.name}机会`, probability: 10 * (i + 1), summary: `分块机会${i}`, description: '试单', expectedAmountCents: 100 * (i + 1) })
+    }
+    const b = (await t.call(s.mgrB.key, 'customers', 'list', { page: 1, pageSize: 50 })).items[0]!
+    await t.call(s.mgrB.key, 'services', 'create', { customerId: b.id, typeId: repair, summary: '乙方工单', request: '漏水' })
+    await t.call(s.mgrB.key, 'requirements', 'create', { customerId: b.id, workContent: '乙方需求', plannedFinish: '2027-02-01' })
+    const noPages = (sql: string[]) => {
+      expect(sql.filter((q) => / offset /.test(q) && !q.includes('1000000000'))).toEqual([])
+      expect(sql.filter((q) => q.includes('count(') && !q.includes('change_count'))).toEqual([])
+    }
+
+    // 服务工单: team A's supervisor sees team A's three, newest first as the list shows them
+    const tk = await run(s.supA, { list: 'tickets', columns: ['summary', 'urgency'] }, 2)
+    const tickets = (await t.call(s.supA.key, 'services', 'list', { page: 1, pageSize: 50 })).items
+    expect(tickets.map((x) => x.summary).sort()).toEqual(['分块工单0', '分块工单1', '分块工单2'])
+    expect(tk.lines.slice(1).map((l) => l.split(',')[0])).toEqual(tickets.map((x) => x.summary))
+    expect(tk.progress).toEqual([[2, 3], [3, 3]])
+    noPages(tk.sql)
+    const urgent = await run(s.supA, { list: 'tickets', columns: ['summary'], filter: { urgency: 'urgent' } }, 2)
+    expect(urgent.lines.slice(1)).toEqual(['分块工单1'])
+
+    // 客户需求: sorted as asked (priority, then code), team A only
+    const sort = { field: 'priority', order: 'asc' } as const
+    const rq = await run(s.supA, { list: 'requirements', columns: ['workContent', 'priority'], sort }, 2)
+    const sheets = (await t.call(s.supA.key, 'requirements', 'list', { sort, page: 1, pageSize: 50 })).items
+    expect(sheets.map((x) => x.workContent).sort()).toEqual(['分块需求0', '分块需求1', '分块需求2'])
+    expect(rq.lines.slice(1).map((l) => l.split(',')[0])).toEqual(sheets.map((x) => x.workContent))
+    expect(rq.lines[1]).toBe('分块需求0,高')
+    expect(rq.progress).toEqual([[2, 3], [3, 3]])
+    noPages(rq.sql)
+
+    // 销售机会: the administrator's, by expected amount, the largest first
+    const osort = { field: 'expectedAmountCents', order: 'desc' } as const
+    const op = await run(s.admin, { list: 'opportunities', columns: ['summary', 'expectedAmount'], sort: osort }, 2)
+    const opps = (await t.call(s.admin.key, 'opportunities', 'list', { sort: osort, page: 1, pageSize: 50 })).items
+    expect(op.lines.slice(1, -1).map((l) => l.split(',')[0])).toEqual(opps.map((x) => x.summary))
+    expect(op.lines.slice(1, 4)).toEqual(['分块机会2,3.00', '分块机会1,2.00', '分块机会0,1.00'])
+    expect(op.lines.at(-1)).toBe('合计,6.00')
+    expect(op.progress).toEqual([[2, 3], [3, 3]])
+    noPages(op.sql)
   })
 
   it('.xlsx of the orders read in chunks opens in exceljs with every row and the totals', async () => {

@@ -12,13 +12,13 @@ import type { RequirementRow } from '../../contract/requirements'
 import type { ExportLang } from '../../contract/exports'
 import type { ColumnType } from './exports.writer'
 import { customerExportChunks, customerExportDetails, customersList, type CustomerExportDetails } from '../customers/customers.service'
-import { opportunitiesList } from '../opportunities/opportunities.service'
+import { opportunitiesList, opportunitiesListChunks } from '../opportunities/opportunities.service'
 import { contactsList, primaryContactsByCustomer } from '../contacts/contacts.service'
 import { interactionsSearch, interactionsSearchChunks } from '../interactions/interactions.service'
 import { ordersList, ordersListChunks } from '../orders/orders.service'
 import { paymentsList, paymentsListChunks } from '../orders/payments.service'
-import { servicesList } from '../services/services.service'
-import { requirementsList } from '../requirements/requirements.service'
+import { servicesList, servicesListChunks } from '../services/services.service'
+import { requirementsList, requirementsListChunks } from '../requirements/requirements.service'
 import { dictItemsByIds } from '../dictionary/dictionary.service'
 
 export interface ListColumn {
@@ -180,15 +180,21 @@ export const opportunitiesExporter: ListExporter<Omit<OpportunityInput, 'page' |
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await opportunitiesList(ctx, { ...input, page, pageSize })
-    await labels.load(r.items.flatMap((o) => [o.sourceId, o.stageId]))
-    const rows = r.items.map((o) => ({
-      code: o.code, customerName: o.customerName, summary: o.summary, source: labels.of(o.sourceId), stage: labels.of(o.stageId),
-      probability: o.probability, expectedAmount: o.expectedAmountCents, expectedCloseDate: o.expectedCloseDate,
-      contactName: o.contactName, contactPhone: o.contactPhone, status: labels.text(OPPORTUNITY_STATUS[o.status]),
-      assignedTo: o.assignedToName, assignedAt: o.assignedAt, createdBy: o.createdByName, createdAt: o.createdAt, closedAt: o.closedAt,
-    }))
-    return { rows, total: r.total }
+    return { rows: await opportunityRows(r.items, labels), total: r.total }
   },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of opportunitiesListChunks(ctx, input, size)) yield { rows: await opportunityRows(r.items, labels), total: r.total }
+  },
+}
+
+async function opportunityRows(items: OpportunityRow[], labels: Labels) {
+  await labels.load(items.flatMap((o) => [o.sourceId, o.stageId]))
+  return items.map((o) => ({
+    code: o.code, customerName: o.customerName, summary: o.summary, source: labels.of(o.sourceId), stage: labels.of(o.stageId),
+    probability: o.probability, expectedAmount: o.expectedAmountCents, expectedCloseDate: o.expectedCloseDate,
+    contactName: o.contactName, contactPhone: o.contactPhone, status: labels.text(OPPORTUNITY_STATUS[o.status]),
+    assignedTo: o.assignedToName, assignedAt: o.assignedAt, createdBy: o.createdByName, createdAt: o.createdAt, closedAt: o.closedAt,
+  }))
 }
 
 // ---- 联系人, 跟进记录, 订单, 回款, 服务工单, 客户需求 ---------------------------------------------------
@@ -396,15 +402,21 @@ export const ticketsExporter: ListExporter<TicketInput> = {
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await servicesList(ctx, { ...input, page, pageSize })
-    await labels.load(r.items.map((t) => t.typeId))
-    const rows = r.items.map((t) => ({
-      code: t.code, customerName: t.customerName, type: labels.of(t.typeId) || t.typeLabel, urgency: labels.text(TICKET_URGENCY[t.urgency]), summary: t.summary,
-      status: labels.text(TICKET_STATUS[t.status]), contactName: t.contactName, contactInfo: t.contactInfo, createdBy: t.createdByName, createdAt: t.createdAt,
-      assignedTo: t.assignedToName, assignedAt: t.assignedAt, dueAt: t.sla?.dueAt ?? null, handledAt: t.handledAt, quote: t.quote?.amountCents ?? null,
-      satisfaction: t.satisfaction, feedback: t.feedback,
-    }))
-    return { rows, total: r.total }
+    return { rows: await ticketRows(r.items, labels), total: r.total }
   },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of servicesListChunks(ctx, input, size)) yield { rows: await ticketRows(r.items, labels), total: r.total }
+  },
+}
+
+async function ticketRows(items: Ticket[], labels: Labels) {
+  await labels.load(items.map((t) => t.typeId))
+  return items.map((t) => ({
+    code: t.code, customerName: t.customerName, type: labels.of(t.typeId) || t.typeLabel, urgency: labels.text(TICKET_URGENCY[t.urgency]), summary: t.summary,
+    status: labels.text(TICKET_STATUS[t.status]), contactName: t.contactName, contactInfo: t.contactInfo, createdBy: t.createdByName, createdAt: t.createdAt,
+    assignedTo: t.assignedToName, assignedAt: t.assignedAt, dueAt: t.sla?.dueAt ?? null, handledAt: t.handledAt, quote: t.quote?.amountCents ?? null,
+    satisfaction: t.satisfaction, feedback: t.feedback,
+  }))
 }
 
 const REQUIREMENT_STATUS: Texts<RequirementRow['status']> = {
@@ -442,11 +454,16 @@ export const requirementsExporter: ListExporter<RequirementInput> = {
   ],
   async page(ctx, input, page, pageSize, labels) {
     const r = await requirementsList(ctx, { ...input, page, pageSize })
-    const rows = r.items.map((q) => ({
-      code: q.code, customerName: q.customerName, workContent: q.workContent, priority: labels.text(PRIORITY[q.priority]), status: labels.text(REQUIREMENT_STATUS[q.status]),
-      owner: q.ownerName, plannedStart: q.plannedStart, plannedFinish: q.plannedFinish, actualStart: q.actualStart, actualFinish: q.actualFinish,
-      delayDays: q.delayDays, changeCount: q.changeCount, updatedAt: q.updatedAt,
-    }))
-    return { rows, total: r.total }
+    return { rows: requirementRows(r.items, labels), total: r.total }
+  },
+  async *chunks(ctx, input, size, labels) {
+    for await (const r of requirementsListChunks(ctx, input, size)) yield { rows: requirementRows(r.items, labels), total: r.total }
   },
 }
+
+const requirementRows = (items: RequirementRow[], labels: Labels) =>
+  items.map((q) => ({
+    code: q.code, customerName: q.customerName, workContent: q.workContent, priority: labels.text(PRIORITY[q.priority]), status: labels.text(REQUIREMENT_STATUS[q.status]),
+    owner: q.ownerName, plannedStart: q.plannedStart, plannedFinish: q.plannedFinish, actualStart: q.actualStart, actualFinish: q.actualFinish,
+    delayDays: q.delayDays, changeCount: q.changeCount, updatedAt: q.updatedAt,
+  }))

@@ -189,6 +189,29 @@ export async function opportunitiesList(ctx: ServiceContext, query: ListQuery) {
   return { items, total, page: input.page, pageSize: input.pageSize }
 }
 
+/** A limit no list reaches (the ordered read of every id needs one: OFFSET/FETCH on SQL Server). */
+const ALL_ROWS = 1_000_000_000
+
+/**
+ * The whole list in list order, `size` opportunities at a time (an export): the ordered ids in one
+ * read, then the rows by id — linear in the opportunities, where OFFSET pages re-read every
+ * earlier row and count the list again for each page.
+ */
+export async function* opportunitiesListChunks(ctx: ServiceContext, query: Omit<ListQuery, 'page' | 'pageSize'>, size: number): AsyncGenerator<{ items: OpportunityRow[]; total: number }> {
+  const { scope: asked, ...filter } = query.filter
+  const input = { ...query, filter, page: 1, pageSize: size }
+  const scope = askedScope(requirePerm(ctx.actor, 'opportunities', 'view'), asked)
+  const k = ctx.db.knex
+  const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
+  const ids: string[] = (await pageIds(k, sc, input, { offset: 0, limit: ALL_ROWS, reverse: false })).map((r: { id: string }) => String(r.id))
+  const step = Math.min(size, 1000) // SQL Server: 2,100 parameters
+  for (let i = 0; i < ids.length || i === 0; i += step) {
+    const slice = ids.slice(i, i + step)
+    const byId = new Map((slice.length ? await rowsByIds(k, slice) : []).map((r) => [String(r.id), r]))
+    yield { items: slice.map((id) => byId.get(id)).filter((r): r is Row => !!r).map((r) => toRow(r, ctx.actor)), total: ids.length }
+  }
+}
+
 export async function opportunitiesGet(ctx: ServiceContext, input: { id: string }): Promise<OpportunityDetail> {
   const k = ctx.db.knex
   await loadInScope(k, ctx, input.id, 'view')

@@ -74,8 +74,10 @@ export interface MatrixQuery {
 }
 
 /**
- * The list / matrix statements: `filtered` (for the count) and `rows(limit, offset)` with the
- * delay in days and the number of changes, ordered (ties by code, then id).
+ * The list / matrix statements: `filtered` (for the count), `rows(limit, offset)` with the delay
+ * in days and the number of changes, ordered (ties by code, then id); for an export read in
+ * chunks, `ids()` (every id in that order, one read) and `rowsOf(ids)` (those rows, any order;
+ * ≤ 1,000 ids for SQL Server's 2,100 parameters).
  */
 export function matrixQueries(db: Knex, dialect: Dialect, viewer: Viewer, today: string, input: MatrixQuery) {
   const delay = delayExpr(dialect)
@@ -89,14 +91,14 @@ export function matrixQueries(db: Knex, dialect: Dialect, viewer: Viewer, today:
   if (f.search) whereContainsAny(filtered, ['r.code', 'r.work_content', 'c.name'], f.search)
   if (f.delayedOnly) filtered.whereRaw(`${delay.sql} > 0`, delay.bindings(today))
 
-  const rows = (page: { limit: number; offset: number } | null) => {
-    const q = filtered
-      .clone()
+  const withColumns = (q: Knex.QueryBuilder) =>
+    q
       .select(LIST_COLUMNS)
       .select(db.raw(`${delay.sql} as delay_days`, delay.bindings(today)))
       .select(
         db('requirement_changes as rc').count('*').whereRaw('rc.requirement_id = r.id').whereNull('rc.deleted_at').as('change_count'),
       )
+  const ordered = (q: Knex.QueryBuilder) => {
     const dir = input.sort.order
     if (input.sort.field === 'delayDays') q.orderByRaw(`${delay.sql} ${dir}`, delay.bindings(today))
     else {
@@ -105,11 +107,16 @@ export function matrixQueries(db: Knex, dialect: Dialect, viewer: Viewer, today:
       if (col.startsWith('(')) q.orderByRaw(`${col} ${dir}`)
       else q.orderBy(col, dir)
     }
-    q.orderBy([{ column: 'r.code', order: dir }, { column: 'r.id', order: dir }])
+    return q.orderBy([{ column: 'r.code', order: dir }, { column: 'r.id', order: dir }])
+  }
+  const rows = (page: { limit: number; offset: number } | null) => {
+    const q = ordered(withColumns(filtered.clone()))
     if (page) q.limit(page.limit).offset(page.offset) // ordered above: OFFSET/FETCH on SQL Server
     return q
   }
-  return { filtered, rows }
+  const ids = async (): Promise<string[]> => (await ordered(filtered.clone().select('r.id'))).map((r: Row) => String(r.id))
+  const rowsOf = (ids: string[]): Promise<Row[]> => (ids.length ? withColumns(filtered.clone().whereIn('r.id', ids)) : Promise.resolve([]))
+  return { filtered, rows, ids, rowsOf }
 }
 
 export async function countOf(q: Knex.QueryBuilder): Promise<number> {
