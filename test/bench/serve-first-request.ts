@@ -55,6 +55,7 @@ try {
     t = performance.now()
     await call('customers', 'list', { page: 1 + i, pageSize: 20 })
     times.push(performance.now() - t)
+    if (times[times.length - 1]! > 200) console.log(`list page ${1 + i}: ${times[times.length - 1]!.toFixed(0)} ms (${since()})`)
     if (i === 0) console.log(`first customer list answered in ${times[0]!.toFixed(0)} ms (${since()})`)
     await new Promise((r) => setTimeout(r, 1000))
   }
