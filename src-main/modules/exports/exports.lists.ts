@@ -45,6 +45,27 @@ export interface ListExporter<I> {
   chunks?(ctx: ServiceContext, input: I, size: number, labels: Labels): AsyncIterable<ListPage>
 }
 
+type Items<T> = { items: T[]; total: number }
+/**
+ * An exporter's reads for a list whose service gives pages (`list`) and ordered chunks (`chunks`) of
+ * the same items, each batch made rows by `rows`.
+ */
+function readThrough<I, T>(
+  list: (ctx: ServiceContext, q: I & { page: number; pageSize: number }) => Promise<Items<T>>,
+  chunks: (ctx: ServiceContext, input: I, size: number) => AsyncIterable<Items<T>>,
+  rows: (items: T[], labels: Labels) => ListPage['rows'] | Promise<ListPage['rows']>,
+): Pick<ListExporter<I>, 'page' | 'chunks'> {
+  return {
+    async page(ctx, input, page, pageSize, labels) {
+      const r = await list(ctx, { ...input, page, pageSize })
+      return { rows: await rows(r.items, labels), total: r.total }
+    },
+    async *chunks(ctx, input, size, labels) {
+      for await (const r of chunks(ctx, input, size)) yield { rows: await rows(r.items, labels), total: r.total }
+    },
+  }
+}
+
 /** Dictionary labels in the export's language, read once per item across pages. */
 export class Labels {
   private cache = new Map<string, string>()
@@ -178,13 +199,7 @@ export const opportunitiesExporter: ListExporter<Omit<OpportunityInput, 'page' |
     { key: 'createdAt', zh: '创建时间', en: 'Created', width: 18, type: 'datetime' },
     { key: 'closedAt', zh: '结束时间', en: 'Closed', width: 18, type: 'datetime' },
   ],
-  async page(ctx, input, page, pageSize, labels) {
-    const r = await opportunitiesList(ctx, { ...input, page, pageSize })
-    return { rows: await opportunityRows(r.items, labels), total: r.total }
-  },
-  async *chunks(ctx, input, size, labels) {
-    for await (const r of opportunitiesListChunks(ctx, input, size)) yield { rows: await opportunityRows(r.items, labels), total: r.total }
-  },
+  ...readThrough(opportunitiesList, opportunitiesListChunks, opportunityRows),
 }
 
 async function opportunityRows(items: OpportunityRow[], labels: Labels) {
@@ -321,20 +336,15 @@ export const ordersExporter: ListExporter<OrderInput> = {
     { key: 'owner', zh: '客户经理', en: 'Account manager', width: 12, type: 'text' },
     { key: 'updatedAt', zh: '更新时间', en: 'Updated', width: 18, type: 'datetime' },
   ],
-  async page(ctx, input, page, pageSize, labels) {
-    const r = await ordersList(ctx, { ...input, page, pageSize })
-    return { rows: orderRows(r.items, labels), total: r.total }
-  },
-  async *chunks(ctx, input, size, labels) {
-    for await (const r of ordersListChunks(ctx, input, size)) yield { rows: orderRows(r.items, labels), total: r.total }
-  },
+  ...readThrough(ordersList, ordersListChunks, orderRows),
 }
 
-const orderRows = (items: OrderRow[], labels: Labels) =>
-  items.map((o) => ({
+function orderRows(items: OrderRow[], labels: Labels) {
+  return items.map((o) => ({
     code: o.code, orderDate: o.orderDate, customerName: o.customerName, status: labels.text(ORDER_STATUS[o.status]), total: o.totalCents,
     received: o.receivedCents, outstanding: o.outstandingCents, nextDueDate: o.nextDueDate, owner: o.ownerName, updatedAt: o.updatedAt,
   }))
+}
 
 export const paymentsExporter: ListExporter<{ filter: Parameters<typeof paymentsList>[1]['filter'] }> = {
   module: 'orders',
@@ -350,13 +360,7 @@ export const paymentsExporter: ListExporter<{ filter: Parameters<typeof payments
     { key: 'createdBy', zh: '登记人', en: 'Recorded by', width: 12, type: 'text' },
     { key: 'createdAt', zh: '登记时间', en: 'Recorded', width: 18, type: 'datetime' },
   ],
-  async page(ctx, input, page, pageSize, labels) {
-    const r = await paymentsList(ctx, { ...input, page, pageSize })
-    return { rows: await paymentRows(r.items, labels), total: r.total }
-  },
-  async *chunks(ctx, input, size, labels) {
-    for await (const r of paymentsListChunks(ctx, input, size)) yield { rows: await paymentRows(r.items, labels), total: r.total }
-  },
+  ...readThrough(paymentsList, paymentsListChunks, paymentRows),
 }
 
 async function paymentRows(items: PaymentRow[], labels: Labels) {
@@ -400,13 +404,7 @@ export const ticketsExporter: ListExporter<TicketInput> = {
     { key: 'satisfaction', zh: '满意度', en: 'Satisfaction', width: 8, type: 'int' },
     { key: 'feedback', zh: '反馈意见', en: 'Feedback', width: 24, type: 'text' },
   ],
-  async page(ctx, input, page, pageSize, labels) {
-    const r = await servicesList(ctx, { ...input, page, pageSize })
-    return { rows: await ticketRows(r.items, labels), total: r.total }
-  },
-  async *chunks(ctx, input, size, labels) {
-    for await (const r of servicesListChunks(ctx, input, size)) yield { rows: await ticketRows(r.items, labels), total: r.total }
-  },
+  ...readThrough(servicesList, servicesListChunks, ticketRows),
 }
 
 async function ticketRows(items: Ticket[], labels: Labels) {
@@ -452,18 +450,13 @@ export const requirementsExporter: ListExporter<RequirementInput> = {
     { key: 'changeCount', zh: '变更次数', en: 'Changes', width: 9, type: 'int' },
     { key: 'updatedAt', zh: '更新时间', en: 'Updated', width: 18, type: 'datetime' },
   ],
-  async page(ctx, input, page, pageSize, labels) {
-    const r = await requirementsList(ctx, { ...input, page, pageSize })
-    return { rows: requirementRows(r.items, labels), total: r.total }
-  },
-  async *chunks(ctx, input, size, labels) {
-    for await (const r of requirementsListChunks(ctx, input, size)) yield { rows: requirementRows(r.items, labels), total: r.total }
-  },
+  ...readThrough(requirementsList, requirementsListChunks, requirementRows),
 }
 
-const requirementRows = (items: RequirementRow[], labels: Labels) =>
-  items.map((q) => ({
+function requirementRows(items: RequirementRow[], labels: Labels) {
+  return items.map((q) => ({
     code: q.code, customerName: q.customerName, workContent: q.workContent, priority: labels.text(PRIORITY[q.priority]), status: labels.text(REQUIREMENT_STATUS[q.status]),
     owner: q.ownerName, plannedStart: q.plannedStart, plannedFinish: q.plannedFinish, actualStart: q.actualStart, actualFinish: q.actualFinish,
     delayDays: q.delayDays, changeCount: q.changeCount, updatedAt: q.updatedAt,
   }))
+}
