@@ -1,6 +1,7 @@
 // Builds the knex handle for each dialect and normalises what drivers return
 // (PostgreSQL dates and bigints as strings, SQLite foreign keys and WAL).
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
@@ -57,6 +58,11 @@ export interface DbOptions {
    * does not answer (connect, pool wait, query), so the client goes offline instead of hanging.
    */
   failFast?: boolean
+  /**
+   * SQLite only: how long a statement waits for another connection's write lock (default 5 s).
+   * A batch job's connection of its own in a worker thread waits longer: it never holds up a user.
+   */
+  busyTimeoutMs?: number
 }
 
 /** failFast: how long a connect / a wait for a pooled connection / a query may take. */
@@ -107,6 +113,33 @@ export function registerSqliteFunctions(conn: Pick<SqliteConnection, 'function'>
   conn.function('crm_double_han', { deterministic: true }, (x) => (typeof x === 'string' ? doubleHan(x) : ''))
 }
 
+type SqliteTransactionClass = new (...args: unknown[]) => { query(conn: unknown, sql: string): unknown }
+let ImmediateTransaction: SqliteTransactionClass | null = null
+
+/**
+ * SQLite transactions of the handle begin with BEGIN IMMEDIATE: they take SQLite's write lock at
+ * their start. With one connection nothing changes. With a second writer on the file (an import in
+ * a worker thread, app/imports-thread.ts) a plain BEGIN that read first and wrote after the other
+ * connection committed would fail with SQLITE_BUSY at once (the busy timeout does not apply to a
+ * read snapshot gone stale); taken at BEGIN, the lock is waited for instead (busy_timeout), for at
+ * most one of the other writer's short transactions. knex's client keeps its name (migrations
+ * read `client.config.client`); only its transaction class is swapped.
+ */
+function beginImmediate(knex: Knex) {
+  if (!ImmediateTransaction) {
+    const Tx = createRequire(import.meta.url)('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as SqliteTransactionClass
+    ImmediateTransaction = class extends Tx {
+      begin(conn: unknown) {
+        return this.query(conn, 'BEGIN IMMEDIATE;')
+      }
+    }
+  }
+  const T = ImmediateTransaction
+  ;(knex.client as { transaction: (...args: unknown[]) => unknown }).transaction = function (this: unknown, ...args: unknown[]) {
+    return new T(this, ...args)
+  }
+}
+
 export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
   if (c.dialect === 'sqlite') {
     const offThread = walCheckpointsOffThread(c)
@@ -126,7 +159,7 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
           registerSqliteFunctions(conn)
           conn.pragma(opts.foreignKeys === false ? 'foreign_keys = OFF' : 'foreign_keys = ON')
           conn.pragma('journal_mode = WAL')
-          conn.pragma('busy_timeout = 5000')
+          conn.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`)
           // checkpoints in a worker thread (wal-checkpoints.ts): this connection only as a fallback
           if (offThread) {
             conn.pragma(`wal_autocheckpoint = ${WAL_FALLBACK_PAGES}`)
@@ -190,6 +223,7 @@ export function knexConfig(c: DbConfig, opts: DbOptions = {}): Knex.Config {
 
 export function openDb(c: DbConfig, opts: DbOptions = {}): Db {
   const knex = knexFactory(knexConfig(c, opts))
+  if (c.dialect === 'sqlite') beginImmediate(knex)
   if (c.dialect === 'sqlite' && walCheckpointsOffThread(c)) attachWalCheckpoints(knex, c.file)
   return { knex, dialect: c.dialect }
 }

@@ -15,6 +15,7 @@ import fs from 'node:fs'
 import type { Knex } from 'knex'
 import { logError } from '../shared/log'
 import { openSqliteInWorker, type SqliteWorkerHandle } from './sqlite-worker'
+import { beforeDestroy } from './knex-destroy'
 
 /** The app's connection's own automatic checkpoint while the worker does them (~80 MB of WAL): only if the worker falls behind or fails. */
 export const WAL_FALLBACK_PAGES = 20_000
@@ -122,18 +123,11 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
     schedule()
   })
 
-  // knex.destroy() is the client's destroy (knex's own property is read-only)
-  type Client = { destroy: (this: Client, cb?: unknown) => Promise<void> }
-  const client = knex.client as Client
-  const destroy = client.destroy
-  client.destroy = async function (this: Client, cb?: unknown) {
-    if (this === client) {
-      closed = true
-      if (timer) clearTimeout(timer)
-      const w = worker ? await worker : null
-      // a checkpoint under way ends first (the worker answers one message at a time)
-      if (w) await w.close().catch(() => undefined)
-    }
-    return destroy.call(this, cb)
-  }
+  beforeDestroy(knex, async () => {
+    closed = true
+    if (timer) clearTimeout(timer)
+    const w = worker ? await worker : null
+    // a checkpoint under way ends first (the worker answers one message at a time)
+    if (w) await w.close().catch(() => undefined)
+  })
 }
