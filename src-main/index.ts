@@ -14,6 +14,8 @@ import { app, BrowserWindow, safeStorage, screen, session } from 'electron'
 import electronUpdater from 'electron-updater'
 import { openApp } from './app/bootstrap'
 import { startBackgroundJobs } from './app/background-jobs'
+import { importsInWorker } from './app/imports-thread'
+import { useImportRunner } from './modules/imports/imports.service'
 import { clientModeFromArgs, openDesktopClient } from './app/desktop-client'
 import { startReportScheduler } from './app/report-scheduler'
 import { printHtmlToPdf } from './window/report-pdf'
@@ -163,6 +165,7 @@ async function start() {
   if (!live.client) {
     startBackgroundJobs(() => live.app)
     startReportScheduler(() => live.app)
+    useImportRunner(importsInWorker()) // imports in a worker thread on a connection of their own
   }
   const isTrustedUrl = (url: string) => isOwnUrl(url, renderer)
   registerIpc(deps, isTrustedUrl)

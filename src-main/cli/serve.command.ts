@@ -7,6 +7,8 @@ import { AdjustableClock } from '../db/clock'
 import { describeDb } from '../db/config'
 import { startBridge, type Bridge } from '../server/http-bridge'
 import { startBackgroundJobs } from '../app/background-jobs'
+import { importsInWorker } from '../app/imports-thread'
+import { useImportRunner } from '../modules/imports/imports.service'
 import { startReportScheduler } from '../app/report-scheduler'
 import { holdRunLock } from '../app/run-lock'
 import { openDesktopClient } from '../app/desktop-client'
@@ -88,6 +90,8 @@ async function serve(p: ServeOpts, out: Out): Promise<void> {
   // database) commits in chunks and yields between them, so requests are answered all through it.
   // A desktop client runs none: the central database's own server does (its results are pulled).
   const stopJobs = client ? () => undefined : startBackgroundJobs(() => app)
+  // imports run in a worker thread on a connection of their own (a desktop client's cache: here)
+  if (!client) useImportRunner(importsInWorker())
   // 定时报告: likewise on the server of the central database only
   const stopReports = client ? () => undefined : startReportScheduler(() => app)
   await new Promise<void>((resolve) => {

@@ -273,9 +273,46 @@ interface Job {
   failure: string | null
   firstVersion: number | null
   lastVersion: number | null
+  /** a run elsewhere (ImportRunner): passes the cancel on */
+  onCancel?: () => void
 }
 
 const jobs = new Map<string, Job>()
+
+/** A job's state as it crosses threads (an ImportRunner's progress): the fraction done as a number. */
+export type ImportJobState = Omit<Job, 'fraction' | 'cancel' | 'onCancel' | 'started' | 'userId'> & { fraction: number }
+
+/** What a runner needs to run an import's rows: the batch row exists and the file's header was read. */
+export interface ImportJobSpec {
+  batchId: string
+  file: string
+  fileName: string
+  run: ImportRun
+  createdAt: string
+}
+
+/**
+ * Runs the rows of an import somewhere else than on this thread: the desktop app and `crm serve`
+ * run them in a worker thread on a database connection of its own (app/imports-thread.ts), so
+ * that neither the reading and checking of 100,000 rows nor the chunks' transactions hold the
+ * event loop every other call waits on. Null when it cannot (the run then goes on here).
+ */
+export interface ImportRunner {
+  run(ctx: ServiceContext, spec: ImportJobSpec, onState: (s: ImportJobState) => void): { done: Promise<void>; cancel(): void } | null
+}
+let runner: ImportRunner | null = null
+/** Sets (or clears) where imports run their rows from now on. */
+export function useImportRunner(r: ImportRunner | null) {
+  runner = r
+}
+
+function stateOf(j: Job): ImportJobState {
+  return {
+    batchId: j.batchId, entity: j.entity, fileName: j.fileName, status: j.status, createdAt: j.createdAt, rowsDone: j.rowsDone,
+    fraction: j.status === 'running' ? j.fraction() : 1, imported: j.imported, updated: j.updated, skipped: j.skipped, rejected: j.rejected,
+    similar: j.similar, hasErrorReport: j.hasErrorReport, failure: j.failure, firstVersion: j.firstVersion, lastVersion: j.lastVersion,
+  }
+}
 
 function summaryOf(j: Job): ImportSummary {
   const f = j.status === 'running' ? j.fraction() : 1
@@ -363,8 +400,63 @@ async function beginImport(ctx: ServiceContext, f: { file: string; fileName: str
     firstVersion: null, lastVersion: null,
   }
   jobs.set(batchId, job)
-  const done = execute(ctx, job, sheet, o, hooks)
+  const elsewhere = runner?.run(ctx, { batchId, file: f.file, fileName: f.fileName, run: o, createdAt: now }, (s) => {
+    const { fraction, ...rest } = s
+    Object.assign(job, rest)
+    job.fraction = () => fraction
+    hooks.onProgress?.(summaryOf(job))
+  })
+  if (!elsewhere) return { job, done: execute(ctx, job, sheet, o, hooks) }
+  sheet.opened.close() // the runner reads the file itself
+  job.onCancel = elsewhere.cancel
+  const done = elsewhere.done.then(
+    () => forgetLater(job),
+    async (e: unknown) => {
+      // the run ended without its last state (the thread failed): the batch says failed, with the counts it reached
+      logError('import run', e)
+      if (job.status === 'running') {
+        job.status = 'failed'
+        job.failure = 'imports.errors.failed'
+        await updateBatch(ctx.db.knex, job.batchId, {
+          status: 'failed', total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
+          similar: JSON.stringify(job.similar), first_version: job.firstVersion, last_version: job.lastVersion, finished_at: ctx.clock.now().toISOString(),
+        })
+        hooks.onProgress?.(summaryOf(job))
+      }
+      forgetLater(job)
+    },
+  )
   return { job, done }
+}
+
+/** The summary stays in memory a while for the UI's last poll, then comes from the table. */
+function forgetLater(job: Job) {
+  setTimeout(() => jobs.delete(job.batchId), 10 * 60_000).unref?.()
+}
+
+/**
+ * An import's rows run here for a runner elsewhere (the worker thread of app/imports-thread.ts):
+ * the file opened again, the job's state given to `onState` after every chunk and a few times a
+ * second, and at its end (the batch row written, as a run on the calling thread writes it).
+ */
+export function runImportRows(ctx: ServiceContext, spec: ImportJobSpec, onState: (s: ImportJobState) => void): { done: Promise<void>; cancel(): void } {
+  const job: Job = {
+    batchId: spec.batchId, userId: ctx.actor.userId, entity: spec.run.entity, fileName: spec.fileName, status: 'running', createdAt: spec.createdAt,
+    started: Date.now(), rowsDone: 0, fraction: () => 0, imported: 0, updated: 0, skipped: 0, rejected: 0, similar: [], hasErrorReport: false,
+    cancel: false, failure: null, firstVersion: null, lastVersion: null,
+  }
+  const post = () => onState(stateOf(job))
+  const done = (async () => {
+    const timer = setInterval(post, 300)
+    try {
+      const sheet = await openWithHeader(spec.file, spec.run.sheet, spec.run.encoding)
+      job.fraction = sheet.opened.fraction
+      await execute(ctx, job, sheet, spec.run, { onProgress: post })
+    } finally {
+      clearInterval(timer)
+    }
+  })()
+  return { done, cancel: () => void (job.cancel = true) }
 }
 
 async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun, hooks: RunHooks) {
@@ -436,8 +528,7 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
   })
   job.status = final
   hooks.onProgress?.(summaryOf(job))
-  // the summary stays in memory a while for the UI's last poll, then comes from the table
-  setTimeout(() => jobs.delete(job.batchId), 10 * 60_000).unref?.()
+  forgetLater(job)
 }
 
 /** What one run carries from chunk to chunk: dictionaries (with values it created) and the file's own rows for 查重. */
@@ -780,6 +871,7 @@ export async function importsCancel(ctx: ServiceContext, input: { batchId: strin
     return { ok: true as const }
   }
   j.cancel = true
+  j.onCancel?.()
   return { ok: true as const }
 }
 
