@@ -1,4 +1,8 @@
-// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both] [--pg-db NAME] [--keep DIR] [--format xlsx|csv-gbk]
+// npm run bench:import [-- --rows 100000] [--dialect sqlite|postgres|both] [--pg-db NAME] [--keep DIR] [--format xlsx|csv-gbk] [--worker] [--probe]
+// (--worker: the import runs in a worker thread on a connection of its own, as the desktop app and
+// `crm serve` run it — app/imports-thread.ts; process CPU and RSS include the worker's. --probe:
+// while it runs, a customer list page (page 1 and page 20, 50 rows) is asked for on the main
+// thread every 250 ms, and its answer times, counted from when it was due, are printed.)
 // (--keep: the imported database stays — SQLite: copied to DIR/crm.sqlite, PostgreSQL: the
 // database --pg-db is not dropped — so `bench:export --data DIR --pg-db NAME` can export it.)
 // Imports N customer rows (15 columns, .xlsx written once by exceljs' streaming writer from a
@@ -18,7 +22,10 @@ import { once } from 'node:events'
 import { openApp } from '../../src-main/app/bootstrap'
 import type { DbConfig } from '../../src-main/db/config'
 import { insertUser, loadActorByLogin } from '../../src-main/modules/auth/auth.service'
-import { inspectFile, runImport } from '../../src-main/modules/imports/imports.service'
+import { inspectFile, runImport, useImportRunner } from '../../src-main/modules/imports/imports.service'
+import { customersList } from '../../src-main/modules/customers/customers.service'
+import { importsInWorker } from '../../src-main/app/imports-thread'
+import { CustomerListInput } from '../../src-main/contract/customers'
 import { checkpointInWorker } from '../../src-main/db/wal-checkpoints'
 import { pgServerCpuMs } from './bench-pg'
 
@@ -32,6 +39,9 @@ const wanted = arg('dialect', PG_URL ? 'both' : 'sqlite')
 const PG_DB = arg('pg-db', 'crm_bench_import')
 const KEEP = arg('keep', '')
 const FORMAT = arg('format', 'xlsx') as 'xlsx' | 'csv-gbk'
+const WORKER = process.argv.includes('--worker')
+const PROBE = process.argv.includes('--probe')
+if (WORKER) useImportRunner(importsInWorker())
 const dialects = (wanted === 'both' ? ['sqlite', 'postgres'] : [wanted]) as Array<'sqlite' | 'postgres'>
 process.env.CRM_QUIET = '1'
 // SQLite: checkpoints in a worker thread, as the desktop app and `crm serve` import (process CPU counts the worker's too);
@@ -266,7 +276,26 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
       console.log(`  rows ${String(mark.rows).padStart(6)}–${String(p.rowsDone).padStart(6)}: ${((performance.now() - mark.t) / n).toFixed(2)} ms wall, ${((u.user + u.system) / 1000 / n).toFixed(2)} ms CPU per row${process.env.BENCH_SQL ? ` (COMMIT ${((commitCpu() - mark.commit) / n).toFixed(2)} ms CPU per row)` : ''}; load ${load()}`)
       mark = { rows: p.rowsDone, t: performance.now(), cpu: process.cpuUsage(), commit: commitCpu() }
     }
+    // --probe: a user's list pages on the main thread while the import runs
+    const probes: number[] = []
+    let probing = PROBE
+    const probe = (async () => {
+      for (let i = 0; probing; i++) {
+        // timed from when it was due: a timer held back by a busy event loop counts as waiting
+        const due = performance.now() + 250
+        await new Promise((r) => setTimeout(r, 250))
+        await customersList(ctx, CustomerListInput.parse({ page: i % 2 ? 20 : 1, pageSize: 50 }) as never)
+        probes.push(performance.now() - due)
+      }
+    })()
     const s = await runImport(ctx, f, { entity: 'customers', sheet: 0, encoding: 'auto', mapping: insp.mapping, onDuplicate: 'skip', owner: 'me', createDictValues: false, lang: 'zh-CN' }, { onProgress })
+    probing = false
+    await probe
+    if (PROBE) {
+      const sorted = [...probes].sort((a, b) => a - b)
+      const q = (x: number) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]?.toFixed(0)
+      console.log(`  list pages during the import (${probes.length}): median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`)
+    }
     const secs = (Date.now() - started) / 1000
     const cpu = cpuSince(cpu0)
     const serverCpu = dialect === 'postgres' ? (pgServerCpuMs(PG_DB) - srv0) / 1000 : 0
@@ -295,7 +324,7 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
 }
 
 async function main() {
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${mb(os.totalmem())}; node ${process.version}; load average ${load()}`)
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${mb(os.totalmem())}; node ${process.version}; load average ${load()}; import ${WORKER ? "in a worker thread (--worker)" : "on the main thread"}`)
   const file = await makeFile()
   console.log(`file (${FORMAT}): ${N} rows × 15 columns, ${mb(fs.statSync(file).size)} (${fs.statSync(file).size} bytes), load ${load()}`)
   const plain = await plainRead(file)
