@@ -28,12 +28,19 @@ export async function benchPgConfig(name: string, reuse: boolean): Promise<DbCon
  * loaded machine, where wall times mostly measure waiting for a core. 10 ms resolution (clock ticks).
  */
 export function pgServerCpuMs(name: string): number {
-  let ticks = 0
+  let ms = 0
+  for (const v of pgServerCpuByPid(name).values()) ms += v
+  return ms
+}
+
+/** The same per backend process (pid → CPU ms): a poller keeps the last figure of backends that end before the run does. */
+export function pgServerCpuByPid(name: string): Map<string, number> {
+  const out = new Map<string, number>()
   let dirs: string[] = []
   try {
     dirs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))
   } catch {
-    return NaN
+    return out
   }
   for (const pid of dirs) {
     try {
@@ -42,11 +49,11 @@ export function pgServerCpuMs(name: string): number {
       if (/^postgres: (?:[^ ]+: )?[^ ]+ ([^ ]+) /.exec(cmd)?.[1] !== name) continue
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of stat)
+      out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS) // utime, stime (fields 14 and 15 of stat)
     } catch {
       // the process ended meanwhile
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS
+  return out
 }
 const CLOCK_TICKS = 100

@@ -27,7 +27,7 @@ import { customersList } from '../../src-main/modules/customers/customers.servic
 import { importsInWorker } from '../../src-main/app/imports-thread'
 import { CustomerListInput } from '../../src-main/contract/customers'
 import { checkpointInWorker } from '../../src-main/db/wal-checkpoints'
-import { pgServerCpuMs } from './bench-pg'
+import { pgServerCpuByPid } from './bench-pg'
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -263,7 +263,13 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     }
     const started = Date.now()
     const cpu0 = process.cpuUsage()
-    const srv0 = dialect === 'postgres' ? pgServerCpuMs(PG_DB) : 0
+    // the server's backends' CPU: polled, so that those of the worker's pool (closed before the run ends) count too
+    const srvStart = dialect === 'postgres' ? pgServerCpuByPid(PG_DB) : new Map<string, number>()
+    const srvLast = new Map(srvStart)
+    const pollServer = () => {
+      if (dialect === 'postgres') for (const [pid, ms] of pgServerCpuByPid(PG_DB)) srvLast.set(pid, ms)
+    }
+    const srvPoll = setInterval(pollServer, 100)
     // the cost per row as the table grows: wall and CPU of each tenth of the rows (and the COMMITs' share with BENCH_SQL)
     const tenth = Math.max(1, Math.floor(N / 10))
     let mark = { rows: 0, t: performance.now(), cpu: process.cpuUsage(), commit: 0 }
@@ -298,7 +304,11 @@ async function importInto(dialect: 'sqlite' | 'postgres', file: string) {
     }
     const secs = (Date.now() - started) / 1000
     const cpu = cpuSince(cpu0)
-    const serverCpu = dialect === 'postgres' ? (pgServerCpuMs(PG_DB) - srv0) / 1000 : 0
+    pollServer()
+    clearInterval(srvPoll)
+    let serverMs = 0
+    for (const [pid, ms] of srvLast) serverMs += ms - (srvStart.get(pid) ?? 0)
+    const serverCpu = serverMs / 1000
     clearInterval(tick)
     for (const [k, [ms, n, cpuMs]] of [...sqlTime].sort((a, b) => b[1][0] - a[1][0]).slice(0, 12)) console.log(`  ${ms.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms CPU ${String(n).padStart(6)}× ${k}`)
     if (process.env.BENCH_SQL) console.log(`  the longest stall (${stall} ms): ${stallParts.n} statements, ${stallParts.ms.toFixed(0)} ms, the longest ${stallParts.top.toFixed(0)} ms (${stallParts.topSql}); the rest JavaScript or waiting for a core`)
