@@ -61,6 +61,10 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
   let lastAsked = 0
   let timer: NodeJS.Timeout | null = null
   let closed = false
+  // before the worker starts: the -wal file's size looked at most every EVERY_MS (a burst of
+  // queries would otherwise stat it once each), the last query of a window seen at its end
+  let lastStat = -Infinity
+  let statTimer: NodeJS.Timeout | null = null
 
   const fail = (e: unknown) => {
     if (stats.failed) return
@@ -104,6 +108,19 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
     timer = setTimeout(checkpoint, Math.max(0, EVERY_MS - (performance.now() - lastAsked)))
     timer.unref?.()
   }
+  /** Not started yet: the worker starts once the -wal file has grown past the mark (a stat, no more). */
+  const startIfGrown = () => {
+    statTimer = null
+    if (closed || stats.failed || timer || worker) return
+    lastStat = performance.now()
+    let size = 0
+    try {
+      size = fs.statSync(walFile).size
+    } catch {
+      return
+    }
+    if (size >= START_BYTES) schedule()
+  }
   knex.on('query-response', () => {
     if (closed || stats.failed || timer) return
     if (running) {
@@ -111,14 +128,14 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
       return
     }
     if (!worker) {
-      // not started yet: only once the -wal file has grown past the mark (a stat, no more)
-      let size = 0
-      try {
-        size = fs.statSync(walFile).size
-      } catch {
-        return
+      if (statTimer) return
+      const wait = EVERY_MS - (performance.now() - lastStat)
+      if (wait <= 0) startIfGrown()
+      else {
+        statTimer = setTimeout(startIfGrown, wait)
+        statTimer.unref?.()
       }
-      if (size < START_BYTES) return
+      return
     }
     schedule()
   })
@@ -126,6 +143,7 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
   beforeDestroy(knex, async () => {
     closed = true
     if (timer) clearTimeout(timer)
+    if (statTimer) clearTimeout(statTimer)
     const w = worker ? await worker : null
     // a checkpoint under way ends first (the worker answers one message at a time)
     if (w) await w.close().catch(() => undefined)

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openDb } from '../../src-main/db/connection'
 import { checkpointInWorker, walCheckpointStats, WAL_FALLBACK_PAGES, WAL_SIZE_LIMIT_BYTES } from '../../src-main/db/wal-checkpoints'
 
@@ -25,6 +25,7 @@ describe('WAL checkpoints off the main thread (SQLite)', () => {
     return path.join(dir, 'crm.sqlite')
   }
   afterEach(() => {
+    vi.restoreAllMocks()
     checkpointInWorker(false)
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
   })
@@ -93,6 +94,47 @@ describe('WAL checkpoints off the main thread (SQLite)', () => {
       await db.knex('small').insert({ n: 1 })
       await new Promise((r) => setTimeout(r, 300))
       expect(walCheckpointStats(db.knex)).toMatchObject({ runs: 0, failed: false })
+    } finally {
+      await db.knex.destroy()
+    }
+  })
+
+  it('before the worker starts, the -wal file is looked at at most every 200 ms, and a WAL grown by the last query of a burst still starts it', async () => {
+    checkpointInWorker(true)
+    const file = tempFile()
+    const walStats: number[] = []
+    const statSync = fs.statSync
+    vi.spyOn(fs, 'statSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+      if (String(p) === `${file}-wal`) walStats.push(performance.now())
+      return statSync(p, o)
+    }) as typeof fs.statSync)
+    const db = openDb({ dialect: 'sqlite', file })
+    try {
+      await db.knex.schema.createTable('blobs', (t) => {
+        t.integer('n').primary()
+        t.text('body')
+      })
+      // a burst of small queries: one stat per window, not one per query
+      const from = performance.now()
+      let queries = 0
+      while (performance.now() - from < 600) {
+        await db.knex('blobs').count({ n: '*' })
+        queries++
+      }
+      const seen = walStats.length
+      expect(queries).toBeGreaterThan(seen * 3)
+      expect(seen).toBeLessThanOrEqual(Math.floor((performance.now() - from) / 200) + 2)
+      for (let i = 1; i < walStats.length; i++) expect(walStats[i]! - walStats[i - 1]!).toBeGreaterThanOrEqual(199)
+      expect(walCheckpointStats(db.knex)).toMatchObject({ runs: 0, failed: false })
+      // ~3 MB in one transaction right after a query: its COMMIT falls in that query's window,
+      // and no query comes after it — the window's end still sees the grown file
+      await db.knex('blobs').count({ n: '*' })
+      await db.knex.transaction(async (trx) => {
+        for (let i = 0; i < 30; i++) await trx('blobs').insert(Array.from({ length: 25 }, (_, j) => ({ n: i * 25 + j, body: `${i}-${j}-`.padEnd(4000, 'x') })))
+      })
+      const stats = walCheckpointStats(db.knex)!
+      expect(await until(() => stats.runs > 0 && !!stats.last && stats.last.checkpointed === stats.last.log)).toBe(true)
+      expect(stats.failed).toBe(false)
     } finally {
       await db.knex.destroy()
     }
