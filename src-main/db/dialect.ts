@@ -621,6 +621,16 @@ export function toNum(v: unknown): number | null {
  * Use the same expression in SELECT and GROUP BY (SQL Server requires it).
  */
 export const monthOf = (knex: Knex, column: string) => knex.raw('substring(??, 1, 7)', [column])
+
+/**
+ * The limit of a read of every row of an ordered list (an export's ordered ids): a number no list
+ * reaches rather than no limit, because the lists' window helpers always write `.limit(n)` with
+ * their OFFSET — on SQL Server TOP (n) at offset 0 and OFFSET … FETCH NEXT n otherwise, and an
+ * ordered read without either could not stand as a subquery there (SQL Server refuses an ORDER BY
+ * in a subquery or derived table without TOP or OFFSET).
+ */
+export const ALL_ROWS = 1_000_000_000
+
 /**
  * Which window of an ordered list of `total` rows holds the page at `offset`: a page past the
  * middle is read from the other end (order reversed, `offset` counted from the end; the caller

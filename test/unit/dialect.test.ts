@@ -7,10 +7,11 @@ import { compilerOnly, knexConfig } from '../../src-main/db/connection'
 import type { Dialect } from '../../src-main/db/config'
 import { describeDb, parseDbUrl } from '../../src-main/db/config'
 import {
-  applyPage, bulkCommit, chunkRows, dialectOf, selectForUpdate, incrementCounter, insertChunked, insertRows, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
+  ALL_ROWS, applyPage, bulkCommit, chunkRows, dialectOf, selectForUpdate, incrementCounter, insertChunked, insertRows, likePattern, lowerCaseIds, MAX_PARAMS, toBool, toIso, toNum, upsert,
   whereContainsAny, whereLike,
 } from '../../src-main/db/dialect'
 import { nextSequence } from '../../src-main/db/ids'
+import { orderPageIds, paymentPageIds } from '../../src-main/modules/orders/orders.repository'
 
 interface Compiled {
   sql: string
@@ -258,6 +259,17 @@ describe('applyPage', () => {
 
   it('refuses a query without ORDER BY on every dialect (SQL Server rejects OFFSET without it)', () => {
     for (const d of DIALECTS) expect(() => applyPage(compilerOnly(d)('t').select('*'), { page: 2, pageSize: 10 })).toThrow(/orderBy/)
+  })
+
+  it('ALL_ROWS: an export\'s ordered read of every id keeps a TOP on mssql (an ORDER BY that can stand as a subquery), a plain LIMIT elsewhere', () => {
+    const ms = compilerOnly('mssql')
+    const orders = orderPageIds(ms('orders as o'), { field: 'orderDate', order: 'desc' }, 0, ALL_ROWS).toSQL().toNative() as Compiled
+    expect(orders.sql).toMatch(/^select top \(@p0\) \[o\]\.\[id\] from \[orders\] as \[o\] order by .* desc$/)
+    expect(orders.bindings).toEqual([ALL_ROWS])
+    const payments = ms.select('x.id').from(paymentPageIds(ms('payments as p'), 0, ALL_ROWS).as('x')).toSQL().toNative() as Compiled
+    expect(payments.sql).toMatch(/^select \[x\]\.\[id\] from \(select top \(@p0\) \[p\]\.\[id\] from \[payments\] as \[p\] order by .*\) as \[x\]$/)
+    expect((paymentPageIds(compilerOnly('postgres')('payments as p'), 0, ALL_ROWS).toSQL().toNative() as Compiled).bindings).toEqual([ALL_ROWS])
+    expect(ALL_ROWS).toBeGreaterThan(100_000_000) // more rows than any list holds
   })
 })
 

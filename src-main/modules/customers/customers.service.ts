@@ -11,7 +11,7 @@ import {
 import type { DictTypeCode } from '../../contract/dictionary'
 import { AppError, conflict, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
-import { hasHan, toBool, toIso, toNum } from '../../db/dialect'
+import { ALL_ROWS, hasHan, toBool, toIso, toNum } from '../../db/dialect'
 import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
 import { formatCode, newId, newOrderedId, nextSequence, nextSequenceRange } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -220,9 +220,6 @@ export async function customerExportDetails(ctx: ServiceContext, ids: string[]):
   }
   return out
 }
-
-/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
-const ALL_ROWS = 1_000_000_000
 
 /** The 公海 list (the pool service checks its permission): customers without an owner, the list's filters. */
 export const poolCustomersList = (ctx: ServiceContext, input: ListQuery) => listPage(ctx, input, inPool)

@@ -13,7 +13,7 @@ import type {
   SameNameMatch,
 } from '../../contract/opportunities'
 import { AppError, fieldError, notFound } from '../../shared/errors'
-import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
+import { ALL_ROWS, hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { askedScope, can, requirePerm } from '../auth/permissions'
@@ -188,9 +188,6 @@ export async function opportunitiesList(ctx: ServiceContext, query: ListQuery) {
   const items = ids.map((id) => byId.get(id)).filter((r): r is Row => !!r).map((r) => toRow(r, ctx.actor))
   return { items, total, page: input.page, pageSize: input.pageSize }
 }
-
-/** A limit no list reaches (the ordered read of every id needs one: OFFSET/FETCH on SQL Server). */
-const ALL_ROWS = 1_000_000_000
 
 /**
  * The whole list in list order, `size` opportunities at a time (an export): the ordered ids in one

@@ -13,7 +13,7 @@ import {
 } from '../../contract/orders'
 import { MAX_CENTS } from '../../contract/products'
 import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
-import { hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
+import { ALL_ROWS, hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, askedScope, can, inScope, requirePerm } from '../auth/permissions'
@@ -350,9 +350,6 @@ export async function ordersList(ctx: ServiceContext, input: OrderListQuery) {
     sums: { totalCents: sums.total, receivedCents: sums.received, outstandingCents: sums.outstanding, overdueCents: overdue },
   }
 }
-
-/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
-const ALL_ROWS = 1_000_000_000
 
 /**
  * The whole list in list order, `size` orders at a time (an export): the ordered ids in one read,

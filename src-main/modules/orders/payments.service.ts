@@ -7,7 +7,7 @@ import type { Knex } from 'knex'
 import type { ServiceContext } from '../context'
 import type { Order, PaymentFilter, PaymentRow, ReceivableFilter, ReceivableRow } from '../../contract/orders'
 import { AppError, notFound, ruleError } from '../../shared/errors'
-import { toNum } from '../../db/dialect'
+import { ALL_ROWS, toNum } from '../../db/dialect'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { askedScope, requirePerm } from '../auth/permissions'
@@ -189,9 +189,6 @@ async function paymentItems(k: Knex, ids: string[]): Promise<PaymentRow[]> {
     }
   })
 }
-
-/** A LIMIT larger than any list (SQL Server needs a FETCH with its OFFSET). */
-const ALL_ROWS = 1_000_000_000
 
 /**
  * The whole 回款 list in list order, `size` payments at a time (an export): the ordered ids in one
