@@ -12,6 +12,7 @@ import type { DictTypeCode } from '../../contract/dictionary'
 import { AppError, conflict, fieldError, notFound, ruleError } from '../../shared/errors'
 import { toColumn } from '../../db/columns'
 import { ALL_ROWS, hasHan, toBool, toIso, toNum } from '../../db/dialect'
+import { chunksInOrder, IDS_PER_READ } from '../../shared/chunks-in-order'
 import { customerKeyColumns, normalizeCompanyName, phoneKey, taxKey } from '../../db/name-keys'
 import { formatCode, newId, newOrderedId, nextSequence, nextSequenceRange } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
@@ -162,21 +163,13 @@ export async function* customerExportChunks(ctx: ServiceContext, input: Omit<Lis
   const { pageIds } = customerListQueries(k, { ...input, page: 1, pageSize: chunkSize }, (q, ownerCol) => applyScope(q, k, ctx.actor, scope, ownerCol), viewerOf(ctx))
   const ids: string[] = (await pageIds({ offset: 0, limit: ALL_ROWS, reverse: false, withCount: false })).map((r: { id: string }) => String(r.id))
   const contacts = can(ctx.actor, 'contacts', 'view')
-  // at most 1,000 customers a statement: exportRowsByIds names the ids twice (SQL Server: 2,100 parameters)
-  const size = Math.min(chunkSize, 1000)
-  for (let i = 0; i < ids.length || i === 0; i += size) {
-    const slice = ids.slice(i, i + size)
-    const byId = new Map((slice.length ? await exportRowsByIds(k, slice) : []).map((r: Row) => [String(r.id), r]))
-    const items: CustomerExportRow[] = []
-    for (const id of slice) {
-      const r = byId.get(id)
-      if (!r) continue // deleted since the ids were read
-      items.push({
-        row: toRow(r),
-        details: exportDetailsOf(r),
-        contact: contacts && r.primary_contact != null ? { name: String(r.primary_contact), title: text(r.primary_contact_title), mobile: text(r.primary_contact_mobile) } : null,
-      })
-    }
+  // exportRowsByIds names the ids twice: chunksInOrder's ≤ 1,000 ids keep it under SQL Server's 2,100 parameters
+  for await (const rows of chunksInOrder(ids, chunkSize, (slice) => exportRowsByIds(k, slice))) {
+    const items = rows.map((r: Row): CustomerExportRow => ({
+      row: toRow(r),
+      details: exportDetailsOf(r),
+      contact: contacts && r.primary_contact != null ? { name: String(r.primary_contact), title: text(r.primary_contact_title), mobile: text(r.primary_contact_mobile) } : null,
+    }))
     yield { items, total: ids.length }
   }
 }
@@ -210,8 +203,8 @@ export async function customerExportDetails(ctx: ServiceContext, ids: string[]):
   requirePerm(ctx.actor, 'customers', 'view')
   const out = new Map<string, CustomerExportDetails>()
   const s = (v: unknown) => (v === null || v === undefined || v === '' ? null : String(v))
-  for (let i = 0; i < ids.length; i += 1000) {
-    for (const r of await exportDetailsByIds(ctx.db.knex, ids.slice(i, i + 1000))) {
+  for (let i = 0; i < ids.length; i += IDS_PER_READ) {
+    for (const r of await exportDetailsByIds(ctx.db.knex, ids.slice(i, i + IDS_PER_READ))) {
       out.set(String(r.id), {
         country: s(r.country), province: s(r.province), address: s(r.address), postcode: s(r.postcode), phone2: s(r.phone2), fax: s(r.fax),
         email: s(r.email), email2: s(r.email2), website: s(r.website), mainProducts: s(r.main_products), taxId: s(r.tax_id),

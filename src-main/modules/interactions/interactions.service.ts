@@ -11,6 +11,7 @@ import type { z } from 'zod'
 import type { ContactSummary, Interaction, InteractionCreate, InteractionPatch, InteractionSearch, PromiseInput, PromiseItem } from '../../contract/interactions'
 import { conflict, fieldError, forbidden, notFound } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
+import { chunksInOrder } from '../../shared/chunks-in-order'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { askedScope, can, inScope, outsideTeamScope, requirePerm, teamHoldsMost } from '../auth/permissions'
@@ -152,13 +153,8 @@ export async function* interactionsSearchChunks(
   const scope = askedScope(requirePerm(ctx.actor, 'interactions', 'view'), input.scope)
   const k = ctx.db.knex
   const ids = await interactionIdsInOrder(k, visibleTo(k, ctx, scope), searchFilter(input))
-  for (let i = 0; i < ids.length || i === 0; i += size) {
-    const slice = ids.slice(i, i + size)
-    const byId = new Map((await interactionRowsByIds(k, slice)).map((r) => [String(r.id), r]))
-    // a record deleted since the ids were read is left out
-    const rows = slice.map((id) => byId.get(id)).filter((r): r is Row => !!r)
-    yield { items: rows.length ? await hydrate(k, ctx, rows, parts) : [], total: ids.length }
-  }
+  // a record deleted since the ids were read is left out
+  for await (const rows of chunksInOrder(ids, size, (slice) => interactionRowsByIds(k, slice))) yield { items: rows.length ? await hydrate(k, ctx, rows, parts) : [], total: ids.length }
 }
 
 const searchFilter = (input: Omit<In<typeof InteractionSearch>, 'page' | 'pageSize'>) => ({

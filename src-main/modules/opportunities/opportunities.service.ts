@@ -14,6 +14,7 @@ import type {
 } from '../../contract/opportunities'
 import { AppError, fieldError, notFound } from '../../shared/errors'
 import { ALL_ROWS, hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
+import { chunksInOrder } from '../../shared/chunks-in-order'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { askedScope, can, requirePerm } from '../auth/permissions'
@@ -201,12 +202,7 @@ export async function* opportunitiesListChunks(ctx: ServiceContext, query: Omit<
   const k = ctx.db.knex
   const sc = await scopeForSearch(k, scopeOpportunities(k, ctx.actor, scope), input.filter.search)
   const ids: string[] = (await pageIds(k, sc, input, { offset: 0, limit: ALL_ROWS, reverse: false })).map((r: { id: string }) => String(r.id))
-  const step = Math.min(size, 1000) // SQL Server: 2,100 parameters
-  for (let i = 0; i < ids.length || i === 0; i += step) {
-    const slice = ids.slice(i, i + step)
-    const byId = new Map((slice.length ? await rowsByIds(k, slice) : []).map((r) => [String(r.id), r]))
-    yield { items: slice.map((id) => byId.get(id)).filter((r): r is Row => !!r).map((r) => toRow(r, ctx.actor)), total: ids.length }
-  }
+  for await (const rows of chunksInOrder(ids, size, (slice) => rowsByIds(k, slice))) yield { items: rows.map((r) => toRow(r, ctx.actor)), total: ids.length }
 }
 
 export async function opportunitiesGet(ctx: ServiceContext, input: { id: string }): Promise<OpportunityDetail> {

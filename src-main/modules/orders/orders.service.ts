@@ -14,6 +14,7 @@ import {
 import { MAX_CENTS } from '../../contract/products'
 import { AppError, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
 import { ALL_ROWS, hasHan, pageWindow, toIso, toNum } from '../../db/dialect'
+import { chunksInOrder } from '../../shared/chunks-in-order'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { applyScope, askedScope, can, inScope, requirePerm } from '../auth/permissions'
@@ -363,11 +364,7 @@ export async function* ordersListChunks(ctx: ServiceContext, input: Omit<OrderLi
   const search = filter.search ? await planSearch(k, filter.search) : undefined
   const q = filteredOrders(k, filter, (x) => scopeOrders(ctx, k, x, scope), search)
   const ids: string[] = (await orderPageIds(q, input.sort, 0, ALL_ROWS)).map((r: Row) => String(r.id))
-  for (let i = 0; i < ids.length || i === 0; i += size) {
-    const slice = ids.slice(i, i + size)
-    const byId = new Map((await orderRowsByIds(k, slice)).map((r) => [String(r.id), toOrderRow(r)]))
-    yield { items: slice.map((id) => byId.get(id)).filter((x): x is OrderRow => !!x), total: ids.length }
-  }
+  for await (const rows of chunksInOrder(ids, size, (slice) => orderRowsByIds(k, slice))) yield { items: rows.map(toOrderRow), total: ids.length }
 }
 
 /** The data scope on orders (alias o, or the owner column of plans, payments or stats). */

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context'
 import type { Order, PaymentFilter, PaymentRow, ReceivableFilter, ReceivableRow } from '../../contract/orders'
 import { AppError, notFound, ruleError } from '../../shared/errors'
 import { ALL_ROWS, toNum } from '../../db/dialect'
+import { chunksInOrder, inIdOrder } from '../../shared/chunks-in-order'
 import { newId } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { askedScope, requirePerm } from '../auth/permissions'
@@ -180,15 +181,13 @@ export async function paymentsList(ctx: ServiceContext, input: { page: number; p
 
 /** The payments of `ids` in that order (one read; a payment gone since is left out). */
 async function paymentItems(k: Knex, ids: string[]): Promise<PaymentRow[]> {
-  const rows = new Map((await paymentRowsByIds(k, ids)).map((r) => [String(r.id), r]))
-  return ids.filter((id) => rows.has(id)).map((id) => {
-    const r = rows.get(id)!
-    return {
-      ...toPayment(r), orderCode: String(r.order_code), customerId: String(r.customer_id), customerName: r.customer_name == null ? null : String(r.customer_name),
-      ownerId: r.owner_id == null ? null : String(r.owner_id), ownerName: r.owner_name == null ? null : String(r.owner_name),
-    }
-  })
+  return inIdOrder(ids, await paymentRowsByIds(k, ids)).map(toPaymentRow)
 }
+
+const toPaymentRow = (r: Row): PaymentRow => ({
+  ...toPayment(r), orderCode: String(r.order_code), customerId: String(r.customer_id), customerName: r.customer_name == null ? null : String(r.customer_name),
+  ownerId: r.owner_id == null ? null : String(r.owner_id), ownerName: r.owner_name == null ? null : String(r.owner_name),
+})
 
 /**
  * The whole 回款 list in list order, `size` payments at a time (an export): the ordered ids in one
@@ -202,5 +201,5 @@ export async function* paymentsListChunks(ctx: ServiceContext, input: { filter: 
   const search = filter.search ? await planSearch(k, filter.search) : undefined
   const q = filteredPayments(k, filter, (x) => scopeOrders(ctx, k, x, scope, 'p.owner_id'), search)
   const ids: string[] = (await paymentPageIds(q, 0, ALL_ROWS)).map((r: Row) => String(r.id))
-  for (let i = 0; i < ids.length || i === 0; i += size) yield { items: await paymentItems(k, ids.slice(i, i + size)), total: ids.length }
+  for await (const rows of chunksInOrder(ids, size, (slice) => paymentRowsByIds(k, slice))) yield { items: rows.map(toPaymentRow), total: ids.length }
 }

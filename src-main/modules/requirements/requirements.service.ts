@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod'
 import { AppError, conflict, fieldError, notFound } from '../../shared/errors'
 import { toBool, toIso, toNum } from '../../db/dialect'
+import { chunksInOrder } from '../../shared/chunks-in-order'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
@@ -156,13 +157,7 @@ export async function* requirementsListChunks(ctx: ServiceContext, input: Matrix
   const today = await appToday(ctx)
   const { ids: idsInOrder, rowsOf } = matrixQueries(k, ctx.db.dialect, viewerOf(ctx, scope), today, input)
   const ids = await idsInOrder()
-  const step = Math.min(size, 1000) // SQL Server: 2,100 parameters
-  for (let i = 0; i < ids.length || i === 0; i += step) {
-    const slice = ids.slice(i, i + step)
-    const byId = new Map((await rowsOf(slice)).map((r) => [String(r.id).toLowerCase(), r]))
-    const items = slice.map((id) => byId.get(id.toLowerCase())).filter((r): r is Row => !!r)
-    yield { items: items.map((r) => toRow(r, today, toNum(r.delay_days) ?? 0)), total: ids.length }
-  }
+  for await (const rows of chunksInOrder(ids, size, rowsOf)) yield { items: rows.map((r) => toRow(r, today, toNum(r.delay_days) ?? 0)), total: ids.length }
 }
 
 /** Rows one export may hold: a matrix is a working list, not a data dump. */

@@ -4,6 +4,7 @@ import type { Actor } from '../context'
 import type { DataScope } from '../../contract/common'
 import type { TicketStatus, TicketUrgency } from '../../contract/services'
 import { applyPage, boundedSearchFrom, deletedCustomerIds, dialectOf, searchIndexQuery, textSearchIndexCount, TICKET_SEARCH_INDEX, whereLike, whereTextSearchIndexed, type PageRequest } from '../../db/dialect'
+import { inIdOrder } from '../../shared/chunks-in-order'
 
 export type Row = Record<string, unknown>
 
@@ -142,13 +143,11 @@ export async function ticketIdsInOrder(q: Knex.QueryBuilder): Promise<string[]> 
   return (await newestFirst(q.clone().clearSelect().select('t.id'))).map((r: Row) => String(r.id))
 }
 
-/** The tickets of `ids` with the names, in the order of `ids` (a ticket gone since is left out); ≤ 1,000 ids (SQL Server: 2,100 parameters). */
-export async function ticketRowsInOrder(db: Knex, ids: string[]): Promise<Row[]> {
-  if (!ids.length) return []
-  const rows = await ticketRows(db).whereIn('t.id', ids).select(ticketColumns)
-  const byId = new Map<string, Row>(rows.map((r: Row) => [String(r.id).toLowerCase(), r]))
-  return ids.map((id) => byId.get(id.toLowerCase())).filter((r): r is Row => !!r)
-}
+/** The tickets of `ids` with the names, any order; ≤ 1,000 ids (SQL Server: 2,100 parameters). */
+export const ticketRowsByIds = (db: Knex, ids: string[]): Promise<Row[]> => (ids.length ? ticketRows(db).whereIn('t.id', ids).select(ticketColumns) : Promise.resolve([]))
+
+/** The tickets of `ids` with the names, in the order of `ids` (a ticket gone since is left out); ≤ 1,000 ids. */
+export const ticketRowsInOrder = async (db: Knex, ids: string[]): Promise<Row[]> => inIdOrder(ids, await ticketRowsByIds(db, ids))
 
 /** Counts per status of the filtered tickets, in one statement. */
 export async function statusCounts(q: Knex.QueryBuilder): Promise<Map<string, number>> {

@@ -13,6 +13,7 @@ import type {
 import { TICKET_STATUSES, TicketAction as TicketActionEnum } from '../../contract/services'
 import { AppError, conflict, fieldError, forbidden, notFound, ruleError } from '../../shared/errors'
 import { hasHan, toIso } from '../../db/dialect'
+import { chunksInOrder } from '../../shared/chunks-in-order'
 import { formatCode, newId, nextSequence } from '../../db/ids'
 import { nextVersion } from '../../db/tx'
 import { can, inScope, requirePerm } from '../auth/permissions'
@@ -28,7 +29,7 @@ import { buildTicketSearchText, rankSimilar } from './services.text'
 import { pinyinForms, withoutDivisions } from '../customers/customers.search'
 import {
   applyFilter, archivedCandidates, ticketTextIndexServes, codeExists, countTickets, findContact, findCustomerForTicket, findHandler, findSla, findTicket, handlerRows,
-  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketMatches, searchTicketMatchesBounded, searchTicketRows, slaRows, statusCounts, ticketBase, ticketIdsInOrder, ticketRowsInOrder,
+  handlingNotesSince, insertNote, insertSla, insertTicket, noteTexts, notesOf, pageTickets, searchTicketMatches, searchTicketMatchesBounded, searchTicketRows, slaRows, statusCounts, ticketBase, ticketIdsInOrder, ticketRowsByIds,
   ticketSearchBounded, TICKET_SEARCH_SCAN_BOUND, updateSla,
   updateTicket, visibleTickets, type ListFilter, type Row,
 } from './services.repository'
@@ -147,12 +148,8 @@ export async function* servicesListChunks(ctx: ServiceContext, input: Omit<In<ty
   const { k, q } = scoped(ctx)
   const rules = await loadSlaRules(k)
   const ids = await ticketIdsInOrder(applyFilter(q(), { ...(await listFilter(ctx, input.filter, rules)), status: input.status }))
-  const step = Math.min(size, 1000)
   const now = ctx.clock.now() // one instant for the whole file's SLA figures
-  for (let i = 0; i < ids.length || i === 0; i += step) {
-    const rows = await ticketRowsInOrder(k, ids.slice(i, i + step))
-    yield { items: rows.map((r) => toTicket(ctx, r, rules, now)), total: ids.length }
-  }
+  for await (const rows of chunksInOrder(ids, size, (slice) => ticketRowsByIds(k, slice))) yield { items: rows.map((r) => toTicket(ctx, r, rules, now)), total: ids.length }
 }
 
 export async function servicesCounts(ctx: ServiceContext, input: { filter: In<typeof TicketFilter> }): Promise<TicketCounts> {
