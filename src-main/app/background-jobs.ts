@@ -25,10 +25,12 @@ const JOBS: ReadonlyArray<readonly [(app: AppContext) => Promise<unknown>, strin
 /**
  * One run of the jobs, one after another, each failure logged and the next still run. Each job
  * commits in chunks and yields between them, so requests arriving meanwhile (the first page
- * after `crm serve` printed its URL) are answered all through it.
+ * after `crm serve` printed its URL) are answered all through it. `onJob` is told each job's
+ * name as it starts (the jobs' bench).
  */
-export async function runBackgroundJobs(app: AppContext): Promise<void> {
+export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) => void): Promise<void> {
   for (const [job, failed] of JOBS) {
+    onJob?.(job.name)
     try {
       await job(app)
     } catch (e) {
