@@ -1,4 +1,4 @@
-// npm run bench:jobs -- --db sqlite:FILE|postgres://…/DB [--copy-of SOURCE] [--data DIR] [--gaps N]
+// npm run bench:jobs -- --db sqlite:FILE|postgres://…/DB [--copy-of SOURCE] [--data DIR] [--gaps N] [--without-backup]
 // The event loop while the background jobs run (issue 8 item 3): opens the app as `crm serve`
 // does (checkpoints in a worker thread, browser mode), then runs `runBackgroundJobs` once (the
 // reminder evaluation, 公海 rules, attachment clean-up, daily churn check, automatic backup) while a
@@ -11,9 +11,11 @@
 // PostgreSQL also the server backends' CPU), per job and in all, the count of gaps > 100 / > 200 ms,
 // the longest gap and what filled it, the load average and the machine.
 // --copy-of makes the database afresh first (the first evaluation changes the data): SQLite copies
-// the file SOURCE over FILE (its -wal/-shm removed), PostgreSQL drops DB and creates it from the
+// the file SOURCE over FILE (its -wal/-shm removed; the copy synced to the disk), PostgreSQL drops DB and creates it from the
 // template database SOURCE (nobody may be connected to it). --data is the data folder (the
-// backup goes there; default a temporary folder, removed at the end).
+// backup goes there; default a temporary folder, removed at the end). --without-backup: the
+// automatic backup is not taken, as when one was taken earlier that day (on a 2.8 GB file it runs
+// over a minute in a worker thread, its copy and integrity check, and holds the loop little).
 import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -62,6 +64,11 @@ if (source) {
   } else {
     for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) fs.rmSync(f, { force: true })
     execFileSync('cp', [source, sqliteFile])
+    // written through to the disk before the run: else the kernel flushes the copy's GBs meanwhile
+    // and the run's own writes (its COMMITs, on the event loop) wait behind them
+    const fd = fs.openSync(sqliteFile, 'r+')
+    fs.fsyncSync(fd)
+    fs.closeSync(fd)
   }
   console.log(`fresh copy of ${source}: ${ms(performance.now() - t)}`)
 }
@@ -77,6 +84,8 @@ checkpointInWorker(true)
 let t = performance.now()
 const app = await openCliApp(await cliDbConfig({ db: url, data: dataDir }), { browserMode: true })
 const k = app.db.knex
+// the backup job takes a backup of an embedded SQLite file only (backup.service.ts)
+if (process.argv.includes('--without-backup')) (app as { dbConfig?: unknown }).dbConfig = undefined
 console.log(`opened (migrations, pragma optimize): ${ms(performance.now() - t)}`)
 const counts = await k.raw(
   'select (select count(*) from customers) customers, (select count(*) from contacts) contacts, (select count(*) from reminders) reminders',
@@ -84,7 +93,28 @@ const counts = await k.raw(
 console.log(`data: ${JSON.stringify((isPg ? counts.rows : counts)[0])}`)
 
 // every statement: when it started and answered (ms on performance.now()), its text and rows
-interface Stmt { s: number; e: number; sql: string; rows: number }
+/**
+ * The main thread's time on a core and waiting for one (ms, Linux schedstat): what a gap was made
+ * of — the rest of it the thread was blocked (disk, a write held back by the kernel, a page fault).
+ */
+const schedFile = `/proc/${process.pid}/task/${process.pid}/schedstat`
+const sched = (): { run: number; wait: number } => {
+  try {
+    const [run, wait] = fs.readFileSync(schedFile, 'utf8').split(' ').map(Number)
+    return { run: run! / 1e6, wait: wait! / 1e6 }
+  } catch {
+    return { run: NaN, wait: NaN }
+  }
+}
+interface Stmt { s: number; e: number; sql: string; rows: number; walPages?: number; run?: number; wait?: number }
+/** SQLite: the -wal file's size in pages (4 KiB and a frame header), for what a COMMIT wrote */
+const walPages = () => {
+  try {
+    return Math.round(fs.statSync(`${sqliteFile}-wal`).size / 4120)
+  } catch {
+    return 0
+  }
+}
 const stmts: Stmt[] = []
 type Query = (this: unknown, conn: unknown, obj: { sql: string; response?: unknown }) => Promise<{ response?: unknown }>
 // on the prototype: a transaction's client is made from it, not from this client
@@ -93,6 +123,9 @@ const inner = proto._query
 proto._query = async function (conn, obj) {
   const st: Stmt = { s: performance.now(), e: 0, sql: obj.sql.replace(/\s+/g, ' ').trim(), rows: 0 }
   stmts.push(st)
+  const commit = !isPg && /^commit/i.test(st.sql)
+  const wal0 = commit ? walPages() : 0
+  const s0 = isPg ? null : sched()
   try {
     const r = await inner.call(this, conn, obj)
     const resp = r?.response as { rows?: unknown[] } | unknown[] | undefined
@@ -100,19 +133,30 @@ proto._query = async function (conn, obj) {
     return r
   } finally {
     st.e = performance.now()
+    if (commit) st.walPages = walPages() - wal0
+    if (s0) {
+      const s1 = sched()
+      st.run = s1.run - s0.run
+      st.wait = s1.wait - s0.wait
+    }
   }
 }
 
-interface Gap { s: number; e: number; job: string }
+interface Gap { s: number; e: number; job: string; run: number; wait: number }
 const gaps: Gap[] = []
 interface Job { name: string; s: number; e: number; cpu: number; server: number }
 const jobs: Job[] = []
 let job = '(start)'
 let last = performance.now()
+let lastSched = sched()
+let longestAny = 0
 const timer = setInterval(() => {
   const now = performance.now()
-  if (now - last > 100) gaps.push({ s: last, e: now, job })
+  const sc = sched()
+  longestAny = Math.max(longestAny, now - last)
+  if (now - last > 100) gaps.push({ s: last, e: now, job, run: sc.run - lastSched.run, wait: sc.wait - lastSched.wait })
   last = now
+  lastSched = sc
 }, 10)
 const server = () => (isPg ? pgServerCpuMs(pgDb) : 0)
 const endJob = () => {
@@ -139,13 +183,13 @@ const short = (sql: string) => (sql.length > 90 ? sql.slice(0, 87) + '…' : sql
 /** What ran in a gap: the statements over 30 ms in it; on PostgreSQL also the answer before the JavaScript and the statement after it. */
 function filled(g: Gap): string {
   const inGap = stmts.filter((x) => x.s < g.e && x.e > g.s)
-  const parts: string[] = []
+  const parts: string[] = [`main thread on a core ${ms(g.run)}, waiting for one ${ms(g.wait)}, blocked ${ms(g.e - g.s - g.run - g.wait)}`]
   if (!isPg) {
     // synchronous: a statement's time is a hold; the rest is JavaScript (and the timer's own lateness)
     let inside = 0
     for (const x of inGap) inside += Math.min(x.e, g.e) - Math.max(x.s, g.s)
     for (const x of inGap.filter((x) => x.e - x.s > 30).sort((a, b) => b.e - b.s - (a.e - a.s))) {
-      parts.push(`${short(x.sql)} ${ms(x.e - x.s)}${x.rows ? ` (${x.rows} rows)` : ''}`)
+      parts.push(`${short(x.sql)} ${ms(x.e - x.s)} (on a core ${ms(x.run!)}, waiting ${ms(x.wait!)}${x.rows ? `, ${x.rows} rows` : ''})`)
     }
     parts.push(`${inGap.length} statements ${ms(inside)} in all, the rest ${ms(g.e - g.s - inside)}`)
   } else {
@@ -180,9 +224,25 @@ console.log(
     `${commits.length} COMMITs (longest ${ms(Math.max(0, ...commits.map((x) => x.e - x.s)))}); ` +
     `gaps > 100 ms: ${gaps.length}, > 200 ms: ${gaps.filter((g) => g.e - g.s > 200).length}, > 150 ms: ${gaps.filter((g) => g.e - g.s > 150).length}`,
 )
+if (!sorted[0]) console.log(`longest gap ${ms(longestAny)}`)
 if (sorted[0]) console.log(`longest gap ${ms(sorted[0].e - sorted[0].s)} (${sorted[0].job}, at +${ms(sorted[0].s - t0)}): ${filled(sorted[0])}`)
 console.log(`gaps > 100 ms, longest first (up to ${listed}):`)
 for (const g of sorted.slice(0, listed)) console.log(`  ${ms(g.e - g.s)} at +${ms(g.s - t0)} (${g.job}): ${filled(g)}`)
+// the COMMITs over 50 ms: how long their transaction ran and how many statements it held
+const slowCommits = commits.filter((x) => x.e - x.s > 50)
+if (slowCommits.length) {
+  console.log(`COMMITs over 50 ms (${slowCommits.length}; ${ms(commits.reduce((a, x) => a + x.e - x.s, 0))} in all COMMITs):`)
+  for (const c of slowCommits) {
+    const i = stmts.indexOf(c)
+    let b = i
+    while (b > 0 && !/^begin/i.test(stmts[b]!.sql)) b--
+    const body = stmts.slice(b + 1, i)
+    const kinds = new Map<string, number>()
+    for (const x of body) kinds.set(x.sql.slice(0, 40), (kinds.get(x.sql.slice(0, 40)) ?? 0) + 1)
+    const top = [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([sql, n]) => `${n}× ${sql}…`).join(', ')
+    console.log(`  ${ms(c.e - c.s)} (on a core ${ms(c.run!)}, waiting ${ms(c.wait!)}) at +${ms(c.s - t0)}: a transaction of ${ms(c.s - stmts[b]!.s)}, ${body.length} statements (${ms(body.reduce((a, x) => a + x.e - x.s, 0))} in them)${c.walPages !== undefined ? `, the -wal file ${c.walPages >= 0 ? '+' : ''}${c.walPages} pages` : ''}: ${top}`)
+  }
+}
 const w = walCheckpointStats(k)
 if (w) console.log(`checkpoint worker: ${w.runs} checkpoints, last ${JSON.stringify(w.last)}${w.failed ? ', FAILED' : ''}`)
 console.log(`load average after: ${load()}`)
