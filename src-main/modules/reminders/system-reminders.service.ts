@@ -20,13 +20,14 @@
 // A whole-database run commits in chunks (about CHUNK_WORK reminders each, every chunk stamped
 // with its own sync version), so the sync_version row lock (and SQLite's only connection) is
 // held for one chunk at a time and a user's write never waits for the whole run; on SQLite a
-// chunk is a step after which the transaction commits only when work waits (SQLITE_TX_MS).
+// chunk is a step after which the transaction commits only when work waits, or past SQLITE_TX_MS
+// or SQLITE_TX_ROWS (its COMMIT, on the event loop, writes every page it changed).
 // Whatever a chunk read stale is settled by the next run (every step is idempotent).
 import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
-import { analyzeTableInSteps, analyzeTables, toBool, toIso, withFileMapped, withPageCache } from '../../db/dialect'
+import { analyzeTableInSteps, analyzeTables, rowsWrittenSoFar, toBool, toIso, withFileMapped, withPageCache } from '../../db/dialect'
 import { nextVersion, workIsWaiting, yieldToWaitingWork } from '../../db/tx'
 import { logError } from '../../shared/log'
 import { birthdayPatterns, birthdayPatternsOf, nextBirthday, type BirthdayCalendar } from './birthdays'
@@ -53,7 +54,7 @@ type Changed = string[] | 'all'
 const CHANGED_CAP = 5000
 const CHUNK = 500
 /** Work (reminders looked at or written) per transaction of a whole-database run. */
-const CHUNK_WORK = 500
+export const CHUNK_WORK = 500
 /**
  * Wall time per transaction of a whole-database run: past it the chunk commits and lets waiting
  * work in. On SQLite every statement runs on the event loop (better-sqlite3 is synchronous) and
@@ -72,6 +73,14 @@ const CHUNK_MS: Record<Dialect, number> = { sqlite: 30, postgres: 150, mssql: 15
  * under the 5 s another process (the `crm` command line) waits for the file's write lock.
  */
 const SQLITE_TX_MS = 1000
+/**
+ * On SQLite the transaction of a whole-database run also commits once it has written this many
+ * rows (`total_changes()`: reminders, customers, settings), whatever SQLITE_TX_MS says. Its COMMIT writes every page the transaction changed to the WAL, on the event loop:
+ * about two or three pages a row written at random places of the reminders' indexes, ~13 µs of CPU
+ * a page. A second's work wrote 1,000–4,000 rows, 6,000–10,000 pages, and its COMMIT held the loop
+ * 70–260 ms at 100,000 customers; at 1,000 rows a COMMIT writes ~2,500 pages (BENCHMARKS.md, branch jobs).
+ */
+export const SQLITE_TX_ROWS = 1000
 /**
  * The steps of a whole-database run: customers per slice it reads at a time (so statements and
  * memory stay small at any size), and reminders per statement it looks up or inserts. On SQLite
@@ -991,13 +1000,15 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
     let analyzeAt = app.db.dialect === 'sqlite' ? Infinity : ANALYZE_AFTER
     ev.version = async () => (version ??= await nextVersion(trx))
     let txStarted = started
+    // SQLite: the connection's rows written when the transaction began
+    let txRows = await rowsWrittenSoFar(trx, app.db.dialect)
     ev.progress = async (n) => {
       work += n
       if (work < CHUNK_WORK && performance.now() - started < CHUNK_MS[app.db.dialect]) return
       if (app.db.dialect === 'sqlite') {
         // a step done: timers and I/O go first (a request now waits for the connection)
         await new Promise((resolve) => setImmediate(resolve))
-        if (!workIsWaiting(knex) && performance.now() - txStarted < SQLITE_TX_MS) {
+        if (!workIsWaiting(knex) && performance.now() - txStarted < SQLITE_TX_MS && (await rowsWrittenSoFar(trx, app.db.dialect)) - txRows < SQLITE_TX_ROWS) {
           work = 0
           started = performance.now()
           return
@@ -1014,6 +1025,7 @@ async function runInChunks(app: Pick<AppContext, 'db' | 'clock'>, full: boolean)
       version = null
       work = 0
       started = txStarted = performance.now()
+      txRows = await rowsWrittenSoFar(trx, app.db.dialect)
     }
     await runAll(ev)
     await trx.commit()
