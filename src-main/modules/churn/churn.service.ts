@@ -99,12 +99,13 @@ function policyGroups(cycles: Map<string, number>): Array<{ group: PolicyGroup; 
  * goes on: each commit writes every page the transaction changed (a customer touches seven
  * b-tree pages: its row and six indexes), so few large commits cost far less than many small
  * ones — up to `tx`, which bounds a commit's own time (6,000: COMMITs of 200–330 ms at 100,000
-customers; 2,000 keeps them near 100 ms). Elsewhere the statements wait on the
+customers; 2,000: ~3,000 pages, 45–70 ms of CPU, 100–200 ms on a loaded machine; 1,000 halves
+ * it, BENCHMARKS.md branch jobs). Elsewhere the statements wait on the
  * network and users have connections of their own: steps of 2,000 (SQL Server: 1,000, its 2,100
  * parameters per statement), a transaction each.
  */
 export const CHECK_CHUNK: Record<Dialect, { step: number; tx: number }> = {
-  sqlite: { step: 300, tx: 2000 },
+  sqlite: { step: 300, tx: 1000 },
   postgres: { step: 2000, tx: 2000 },
   mssql: { step: 1000, tx: 1000 },
 }
@@ -167,10 +168,11 @@ export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOpt
     const tried = new Set<string>()
     let opened = 0
     let turns = closed > 0 ? 1 : 0
-    for (const r of rules) {
+    // each group's two kinds of candidate one after the other (each a range of the index; see staleCustomers)
+    for (const r of rules) for (const kind of ['ordered', 'never'] as const) {
       for (;;) {
         if (turns++) await yieldToWaitingWork(k, dialect)
-        const rows = (await staleCustomers(k, r.group, r.lastOrderBefore, r.createdBefore, restrict, page)).map((row) => String(row.id))
+        const rows = (await staleCustomers(k, r.group, r.lastOrderBefore, r.createdBefore, restrict, page, kind)).map((row) => String(row.id))
         // a candidate the write's re-check passed over (written by someone else meanwhile) comes back: not again in this run
         const fresh = rows.filter((id) => !tried.has(id))
         for (const id of fresh) tried.add(id)
