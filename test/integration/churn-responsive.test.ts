@@ -37,7 +37,7 @@ describeEachDb('churn check beside user requests', (dialect) => {
   afterAll(async () => t?.close())
 
   const versionsOfWarnings = async () => new Set((await t.app.db.knex('churn_warnings').select('version')).map((w) => Number(w.version)))
-  /** Nobody waiting: as few transactions as the transaction size allows (2,000 customers, so 5 for 9,000: also the pages the candidates are read in). */
+  /** Nobody waiting: as few transactions as the transaction size allows (SQLite and PostgreSQL: 1,000 and 2,000 customers, so 9 and 5 for 9,000: also the pages the candidates are read in). */
   const quietTransactions = Math.ceil(STALE / CHECK_CHUNK[dialect].tx)
 
   it('when nobody waits, the check writes in few transactions (one sync version each); then back to no warnings', async () => {

@@ -58,6 +58,9 @@ describe('retention on SQL Server (compiled)', () => {
       orderedSinceWarning(k, restrict),
       liveWarningsOf(k, ID),
       warningList(k, { status: 'open', ownerId: ID, regionId: ID, search: '机械' }, restrict).rows(20, 40),
+      // the check's pages: each kind of candidate a range of its own
+      staleCustomers(k, { policyIds: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict, 1000, 'ordered'),
+      staleCustomers(k, { noPolicy: true }, '2026-01-01', '2026-01-01T00:00:00.000Z', null, 1000, 'never'),
     ]
     for (const q of queries) {
       const { sql: text, bindings } = sql(q)
@@ -66,6 +69,10 @@ describe('retention on SQL Server (compiled)', () => {
     }
     expect(sql(queries[0]).sql).toMatch(/not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id/i)
     expect(sql(queries[2]).sql).toMatch(/c\.last_order_date > coalesce\(w\.last_order_date, @p\d+\)/)
+    expect(sql(queries[6]).sql).toMatch(/^select top \(@p\d+\) \[c\]\.\[id\] from \[customers\] as \[c\] where .*\[c\]\.\[last_order_date\] < @p\d+\)/)
+    expect(sql(queries[6]).sql).not.toMatch(/last_order_date\] is null/)
+    expect(sql(queries[7]).sql).toMatch(/\(\[c\]\.\[last_order_date\] is null and \[c\]\.\[created_at\] < @p\d+\)/)
+    expect(sql(queries[7]).sql).not.toMatch(/last_order_date\] </)
     expect(sql(queries[5]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
   })
 
