@@ -150,10 +150,13 @@ let job = '(start)'
 let last = performance.now()
 let lastSched = sched()
 let longestAny = 0
+/** the most time on a core between two ticks (what a gap would be on an idle machine), and that gap's wall */
+const mostOnCore = { run: 0, wall: 0 }
 const timer = setInterval(() => {
   const now = performance.now()
   const sc = sched()
   longestAny = Math.max(longestAny, now - last)
+  if (sc.run - lastSched.run > mostOnCore.run) Object.assign(mostOnCore, { run: sc.run - lastSched.run, wall: now - last })
   if (now - last > 100) gaps.push({ s: last, e: now, job, run: sc.run - lastSched.run, wait: sc.wait - lastSched.wait })
   last = now
   lastSched = sc
@@ -224,6 +227,10 @@ console.log(
     `${commits.length} COMMITs (longest ${ms(Math.max(0, ...commits.map((x) => x.e - x.s)))}); ` +
     `gaps > 100 ms: ${gaps.length}, > 200 ms: ${gaps.filter((g) => g.e - g.s > 200).length}, > 150 ms: ${gaps.filter((g) => g.e - g.s > 150).length}`,
 )
+console.log(
+  `the most time the main thread spent on a core between two ticks: ${ms(mostOnCore.run)} (a gap of ${ms(mostOnCore.wall)}); ` +
+    `gaps with over 100 ms on a core: ${gaps.filter((g) => g.run > 100).length}`,
+)
 if (!sorted[0]) console.log(`longest gap ${ms(longestAny)}`)
 if (sorted[0]) console.log(`longest gap ${ms(sorted[0].e - sorted[0].s)} (${sorted[0].job}, at +${ms(sorted[0].s - t0)}): ${filled(sorted[0])}`)
 console.log(`gaps > 100 ms, longest first (up to ${listed}):`)
@@ -240,7 +247,7 @@ if (slowCommits.length) {
     const kinds = new Map<string, number>()
     for (const x of body) kinds.set(x.sql.slice(0, 40), (kinds.get(x.sql.slice(0, 40)) ?? 0) + 1)
     const top = [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([sql, n]) => `${n}× ${sql}…`).join(', ')
-    console.log(`  ${ms(c.e - c.s)} (on a core ${ms(c.run!)}, waiting ${ms(c.wait!)}) at +${ms(c.s - t0)}: a transaction of ${ms(c.s - stmts[b]!.s)}, ${body.length} statements (${ms(body.reduce((a, x) => a + x.e - x.s, 0))} in them)${c.walPages !== undefined ? `, the -wal file ${c.walPages >= 0 ? '+' : ''}${c.walPages} pages` : ''}: ${top}`)
+    console.log(`  ${ms(c.e - c.s)}${c.run === undefined ? '' : ` (on a core ${ms(c.run)}, waiting ${ms(c.wait!)})`} at +${ms(c.s - t0)}: a transaction of ${ms(c.s - stmts[b]!.s)}, ${body.length} statements (${ms(body.reduce((a, x) => a + x.e - x.s, 0))} in them)${c.walPages !== undefined ? `, the -wal file ${c.walPages >= 0 ? '+' : ''}${c.walPages} pages` : ''}: ${top}`)
   }
 }
 const w = walCheckpointStats(k)
