@@ -23,6 +23,13 @@ describeEachDb('imports in a worker thread', (dialect) => {
   /** runs the worker runner took (it answers null where it cannot: the run would then go on the main thread) */
   let inWorker = 0
   const k = () => t.app.db.knex
+  /** Waits until the run has written its first chunk. */
+  const untilSomeWritten = async (batchId: string) => {
+    for (let i = 0; i < 500; i++) {
+      if ((await t.call(s.mgrA1.key, 'imports', 'progress', { batchId })).imported > 0) return
+      await new Promise((r) => setTimeout(r, 10))
+    }
+  }
   const count = async (like: string) => Number((await k()('customers').where('name', 'like', like).whereNull('deleted_at').count({ n: '*' }).first())!.n)
 
   beforeAll(async () => {
@@ -120,11 +127,7 @@ describeEachDb('imports in a worker thread', (dialect) => {
   it('cancel reaches the worker: it stops after its chunk and the summary counts what was written', async () => {
     const fileId = await upload(t, s.mgrA1.key, 'c.xlsx', await xlsx(rowsOf('线程取消', 3000, 83000000)))
     const started = await t.call(s.mgrA1.key, 'imports', 'start', { fileId, entity: 'customers', options: { mapping: ['name', 'contact.name', 'contact.mobile', 'phone'] } })
-    for (let i = 0; i < 500; i++) {
-      const p = await t.call(s.mgrA1.key, 'imports', 'progress', { batchId: started.batchId })
-      if (p.imported > 0) break
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await untilSomeWritten(started.batchId)
     await t.call(s.mgrA1.key, 'imports', 'cancel', { batchId: started.batchId })
     const r = await waitFor(t, s.mgrA1.key, started.batchId)
     expect(r.status).toBe('cancelled')
@@ -137,11 +140,7 @@ describeEachDb('imports in a worker thread', (dialect) => {
   it('closing the app\'s database handle stops a running import first: nothing writes to the file after it', async () => {
     const fileId = await upload(t, s.mgrA1.key, 'd.xlsx', await xlsx(rowsOf('线程关闭', 3000, 84000000)))
     const started = await t.call(s.mgrA1.key, 'imports', 'start', { fileId, entity: 'customers', options: { mapping: ['name', 'contact.name', 'contact.mobile', 'phone'] } })
-    for (let i = 0; i < 500; i++) {
-      const p = await t.call(s.mgrA1.key, 'imports', 'progress', { batchId: started.batchId })
-      if (p.imported > 0) break
-      await new Promise((r) => setTimeout(r, 10))
-    }
+    await untilSomeWritten(started.batchId)
     const cfg = t.app.dbConfig!
     await t.app.db.knex.destroy()
     // a handle of its own: the batch row says the run was cancelled, with what it wrote; nothing is added later
