@@ -11,6 +11,7 @@ import { beforeDestroy } from '../db/knex-destroy'
 import type { ImportJobSpec, ImportJobState, ImportRunner } from '../modules/imports/imports.service'
 import type { ServiceContext } from '../modules/context'
 import { startWorker } from './worker-entry'
+import { logError } from '../shared/log'
 
 /** How long a run asked to stop (the app's database handle closing) may take to end its chunk. */
 const STOP_WAIT_MS = 10_000
@@ -41,7 +42,13 @@ export function importsInWorker(o: { dbOptions?: DbOptions } = {}): ImportRunner
         db, dbOptions: { ...o.dbOptions }, nativeBinding: sqliteNativeBinding(), dataDir: ctx.dataDir, browserMode: ctx.browserMode, actor: ctx.actor, spec,
         clockOffsetMs: ctx.clock.now().getTime() - Date.now(),
       }
-      const worker: Worker = startWorker('import-worker', data)
+      let worker: Worker
+      try {
+        worker = startWorker('import-worker', data)
+      } catch (e) {
+        logError('the import worker thread could not start; the import runs on the main thread', e)
+        return null
+      }
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
       // the app's handle closing (quitting, a restore replacing the file): the run stops after its chunk, else is ended
       const unhook = beforeDestroy(ctx.db.knex, async () => {

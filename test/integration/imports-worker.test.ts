@@ -137,6 +137,21 @@ describeEachDb('imports in a worker thread', (dialect) => {
     expect(await k()('import_batches').where({ id: r.batchId }).first()).toMatchObject({ status: 'cancelled', imported: r.imported })
   })
 
+  it('a worker thread that cannot start (a packaged app that cannot load it): the import runs on the main thread instead', async () => {
+    const before = inWorker
+    useImportRunner({ run: () => ({ done: Promise.reject(new Error('the worker could not load its entry')), cancel: () => undefined }) })
+    try {
+      const r = await importFile(t, s.mgrA1.key, '回退.xlsx', await xlsx(rowsOf('线程回退', 300, 85000000)))
+      expect(r).toMatchObject({ status: 'done', imported: 300, rejected: 0 })
+      expect(await count('线程回退%')).toBe(300)
+      expect(await k()('import_batches').where({ id: r.batchId }).first()).toMatchObject({ status: 'done', imported: 300 })
+    } finally {
+      const runner = importsInWorker({ dbOptions: { normaliseIds: MSSQL_IDS } })
+      useImportRunner({ run: (ctx, spec, onState) => runner.run(ctx, spec, onState) })
+    }
+    expect(inWorker).toBe(before)
+  })
+
   it('closing the app\'s database handle stops a running import first: nothing writes to the file after it', async () => {
     const fileId = await upload(t, s.mgrA1.key, 'd.xlsx', await xlsx(rowsOf('线程关闭', 3000, 84000000)))
     const started = await t.call(s.mgrA1.key, 'imports', 'start', { fileId, entity: 'customers', options: { mapping: ['name', 'contact.name', 'contact.mobile', 'phone'] } })

@@ -400,7 +400,9 @@ async function beginImport(ctx: ServiceContext, f: { file: string; fileName: str
     firstVersion: null, lastVersion: null,
   }
   jobs.set(batchId, job)
+  let heard = false
   const elsewhere = runner?.run(ctx, { batchId, file: f.file, fileName: f.fileName, run: o, createdAt: now }, (s) => {
+    heard = true
     const { fraction, ...rest } = s
     Object.assign(job, rest)
     job.fraction = () => fraction
@@ -412,6 +414,15 @@ async function beginImport(ctx: ServiceContext, f: { file: string; fileName: str
   const done = elsewhere.done.then(
     () => forgetLater(job),
     async (e: unknown) => {
+      if (!heard) {
+        // the thread never started (its first message comes before it reads or writes anything):
+        // the run goes on here, as where no runner is set
+        logError('the import could not run in a worker thread; it runs on the main thread', e)
+        job.onCancel = undefined
+        const again = await openWithHeader(f.file, o.sheet, o.encoding)
+        job.fraction = again.opened.fraction
+        return execute(ctx, job, again, o, hooks)
+      }
       // the run ended without its last state (the thread failed): the batch says failed, with the counts it reached
       logError('import run', e)
       if (job.status === 'running') {
@@ -447,6 +458,7 @@ export function runImportRows(ctx: ServiceContext, spec: ImportJobSpec, onState:
   }
   const post = () => onState(stateOf(job))
   const done = (async () => {
+    post() // before anything is read or written: the caller knows the run started here
     const timer = setInterval(post, 300)
     try {
       const sheet = await openWithHeader(spec.file, spec.run.sheet, spec.run.encoding)
