@@ -428,16 +428,21 @@ async function beginImport(ctx: ServiceContext, f: { file: string; fileName: str
       if (job.status === 'running') {
         job.status = 'failed'
         job.failure = 'imports.errors.failed'
-        await updateBatch(ctx.db.knex, job.batchId, {
-          status: 'failed', total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
-          similar: JSON.stringify(job.similar), first_version: job.firstVersion, last_version: job.lastVersion, finished_at: ctx.clock.now().toISOString(),
-        })
+        await endBatch(ctx, job, 'failed', {})
         hooks.onProgress?.(summaryOf(job))
       }
       forgetLater(job)
     },
   )
   return { job, done }
+}
+
+/** The batch row at a run's end: its status and the counts it reached (what progress and undo read afterwards). */
+function endBatch(ctx: ServiceContext, job: Job, status: ImportSummary['status'], more: { error_file?: string | null }) {
+  return updateBatch(ctx.db.knex, job.batchId, {
+    status, total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
+    similar: JSON.stringify(job.similar), first_version: job.firstVersion, last_version: job.lastVersion, ...more, finished_at: ctx.clock.now().toISOString(),
+  })
 }
 
 /** The summary stays in memory a while for the UI's last poll, then comes from the table. */
@@ -533,11 +538,7 @@ async function execute(ctx: ServiceContext, job: Job, sheet: Sheet, o: ImportRun
     sheet.opened.close()
     if (report) await (report as ErrorReport).finish().catch((e: unknown) => logError('import error report', e))
   }
-  await updateBatch(ctx.db.knex, job.batchId, {
-    status: final, total_rows: job.rowsDone, imported: job.imported, updated: job.updated, skipped: job.skipped, rejected: job.rejected,
-    similar: JSON.stringify(job.similar), first_version: job.firstVersion, last_version: job.lastVersion,
-    error_file: job.hasErrorReport ? path.basename(reportFile) : null, finished_at: ctx.clock.now().toISOString(),
-  })
+  await endBatch(ctx, job, final, { error_file: job.hasErrorReport ? path.basename(reportFile) : null })
   job.status = final
   hooks.onProgress?.(summaryOf(job))
   forgetLater(job)
