@@ -1,6 +1,9 @@
 // 导出: the customers and opportunities lists to .xlsx and CSV, read back with exceljs and as
 // bytes: headers, cell types (dates are dates, money numbers), values, totals, filters, sort,
 // visible columns, paging, the caller's data scope and export right, UTF-8 BOM and GBK.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
@@ -177,5 +180,21 @@ describeEachDb('exports', (dialect) => {
     // a 客户经理 may list opportunities but not export them (seeded role)
     expectCode(await t.raw(s.mgrA1.key, 'exports', 'run', { list: 'opportunities' }), 'forbidden')
     expect(ids).toBeTruthy()
+  })
+
+  it('a refused export to a file: once refused, the file stream has closed, so a file removed then stays removed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-refused-'))
+    try {
+      const file = path.join(dir, 'y.xlsx')
+      const out = fs.createWriteStream(file) // opens its file later, asynchronously
+      const actor = (await loadActor(t.app, s.mgrA1.userId))!
+      await expect(exportList({ ...t.app, actor }, ExportInput.parse({ list: 'opportunities' }), out)).rejects.toMatchObject({ code: 'forbidden' })
+      expect(out.closed).toBe(true)
+      fs.rmSync(file, { force: true })
+      await new Promise((r) => setTimeout(r, 50))
+      expect(fs.existsSync(file)).toBe(false)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -3,6 +3,7 @@
 // a 100,000-row export never holds the table (or the file) in memory.
 import fs from 'node:fs'
 import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
@@ -70,7 +71,10 @@ export async function exportList(ctx: ServiceContext, input: ExportRequest, out:
   try {
     return await writeExport(ctx, input, out, opts)
   } catch (e) {
-    out.destroy() // a refused or failed export leaves no open file behind
+    // A refused or failed export leaves no open file behind. A file stream opens its file after it is
+    // made: wait until it has closed, so that a caller who removes the file removes it for good.
+    out.destroy()
+    await finished(out).catch(() => undefined)
     throw e
   }
 }
