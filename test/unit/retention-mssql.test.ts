@@ -58,7 +58,9 @@ describe('retention on SQL Server (compiled)', () => {
       orderedSinceWarning(k, restrict),
       liveWarningsOf(k, ID),
       warningList(k, { status: 'open', ownerId: ID, regionId: ID, search: '机械' }, restrict).rows(20, 40),
-      // the check's pages: each kind of candidate a range of its own
+      // the check's pages as SQL Server reads them (CHECK_CHUNK.mssql: a transaction's worth, both kinds of candidate in one read)
+      ...CHECK_CHUNK.mssql.kinds.map((kind) => staleCustomers(k, { policyIds: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict, CHECK_CHUNK.mssql.tx, kind)),
+      // SQLite's split reads (each kind a range of its own), compiled too: the function takes them on every dialect
       staleCustomers(k, { policyIds: [ID, ID] }, '2026-01-01', '2026-01-01T00:00:00.000Z', restrict, 1000, 'ordered'),
       staleCustomers(k, { noPolicy: true }, '2026-01-01', '2026-01-01T00:00:00.000Z', null, 1000, 'never'),
     ]
@@ -69,10 +71,14 @@ describe('retention on SQL Server (compiled)', () => {
     }
     expect(sql(queries[0]).sql).toMatch(/not exists \(select 1 from \[churn_warnings\] as \[w\] where w\.customer_id = c\.id/i)
     expect(sql(queries[2]).sql).toMatch(/c\.last_order_date > coalesce\(w\.last_order_date, @p\d+\)/)
-    expect(sql(queries[6]).sql).toMatch(/^select top \(@p\d+\) \[c\]\.\[id\] from \[customers\] as \[c\] where .*\[c\]\.\[last_order_date\] < @p\d+\)/)
-    expect(sql(queries[6]).sql).not.toMatch(/last_order_date\] is null/)
-    expect(sql(queries[7]).sql).toMatch(/\(\[c\]\.\[last_order_date\] is null and \[c\]\.\[created_at\] < @p\d+\)/)
-    expect(sql(queries[7]).sql).not.toMatch(/last_order_date\] </)
+    expect(CHECK_CHUNK.mssql.kinds).toEqual([undefined])
+    const mssqlPage = sql(queries[6])
+    expect(mssqlPage.sql).toMatch(/^select top \(@p\d+\) \[c\]\.\[id\] from \[customers\] as \[c\] where \[c\]\.\[status\] = @p\d+ and \[c\]\.\[deleted_at\] is null and \(\[c\]\.\[last_order_date\] < @p\d+ or \(\[c\]\.\[last_order_date\] is null and \[c\]\.\[created_at\] < @p\d+\)\)/)
+    expect(mssqlPage.bindings).toContain(CHECK_CHUNK.mssql.tx)
+    expect(sql(queries[7]).sql).toMatch(/^select top \(@p\d+\) \[c\]\.\[id\] from \[customers\] as \[c\] where .*\[c\]\.\[last_order_date\] < @p\d+\)/)
+    expect(sql(queries[7]).sql).not.toMatch(/last_order_date\] is null/)
+    expect(sql(queries[8]).sql).toMatch(/\(\[c\]\.\[last_order_date\] is null and \[c\]\.\[created_at\] < @p\d+\)/)
+    expect(sql(queries[8]).sql).not.toMatch(/last_order_date\] </)
     expect(sql(queries[5]).sql).toMatch(/order by case when w\.status in \('open', 'paused'\) then 0 else 1 end asc, \[w\]\.\[detected_at\] desc, \[w\]\.\[id\] desc offset @p\d+ rows fetch next @p\d+ rows only/i)
   })
 
