@@ -9,6 +9,7 @@ import { runDueBackup } from '../modules/backup/backup.service'
 import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
 import { dailyChurnCheck } from '../modules/churn/churn.service'
 import { logError } from '../shared/log'
+import { beforeDestroy } from '../db/knex-destroy'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
 
@@ -26,29 +27,42 @@ const JOBS: ReadonlyArray<readonly [(app: AppContext) => Promise<unknown>, strin
  * One run of the jobs, one after another, each failure logged and the next still run. Each job
  * commits in chunks and yields between them, so requests arriving meanwhile (the first page
  * after `crm serve` printed its URL) are answered all through it. `onJob` is told each job's
- * name as it starts (the jobs' bench).
+ * name as it starts (the jobs' bench). Once `stopped()` says so (the app quitting, its database
+ * handle closed) no further job starts, and the failure of the one running — its connection gone
+ * under it; what it committed stays — is not logged as an error.
  */
-export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) => void): Promise<void> {
+export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) => unknown, stopped: () => boolean = () => false): Promise<void> {
   for (const [job, failed] of JOBS) {
-    onJob?.(job.name)
+    if (stopped()) return
+    await onJob?.(job.name)
     try {
       await job(app)
     } catch (e) {
-      logError(failed, e)
+      if (!stopped()) logError(failed, e)
     }
   }
 }
 
-/** `getApp` is read on every run, so a context swapped in later (database reachable again) is used. */
-export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMINDER_EVALUATION_MS): () => void {
+/**
+ * `getApp` is read on every run, so a context swapped in later (database reachable again) is used.
+ * The function returned stops them: no run or job starts after it. `onJob` as in runBackgroundJobs.
+ */
+export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMINDER_EVALUATION_MS, onJob?: (name: string) => unknown): () => void {
   let running = false
+  let stopped = false
   const run = async () => {
     const app = getApp()
-    if (running || app.unreachable) return
+    if (running || stopped || app.unreachable) return
     running = true
+    // the handle this run uses being closed (quitting, a restore): the run ends with the job it is in
+    let closed = false
+    const unhook = beforeDestroy(app.db.knex, async () => {
+      closed = true
+    })
     try {
-      await runBackgroundJobs(app)
+      await runBackgroundJobs(app, onJob, () => stopped || closed)
     } finally {
+      unhook()
       running = false
     }
   }
@@ -57,6 +71,7 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
   const timer = setInterval(run, intervalMs)
   timer.unref?.()
   return () => {
+    stopped = true
     clearImmediate(first)
     clearInterval(timer)
   }

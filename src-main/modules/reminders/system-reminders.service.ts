@@ -956,11 +956,15 @@ async function runAll(ev: EvalRun, only?: readonly EvalKind[]) {
   }
 }
 
-let queue: Promise<unknown> = Promise.resolve()
-/** Whole-database evaluations of this process run one after another. */
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn)
-  queue = run.catch(() => undefined)
+const queues = new WeakMap<object, Promise<unknown>>()
+/**
+ * Evaluations of one database handle run one after another. Per handle, not per process: a run
+ * whose handle was closed under it (quitting, a restore) may wait out a connection acquire it will
+ * never get, and the evaluations of the handle opened after it must not queue behind that.
+ */
+function serialized<T>(handle: object, fn: () => Promise<T>): Promise<T> {
+  const run = (queues.get(handle) ?? Promise.resolve()).then(fn, fn)
+  queues.set(handle, run.catch(() => undefined))
   return run
 }
 
@@ -973,7 +977,7 @@ export async function evaluateReminders(app: Pick<AppContext, 'db' | 'clock'>, o
   const t0 = performance.now()
   // a whole-database run on SQLite reads and writes with a page cache of RUN_CACHE_KIB
   // and the whole file memory-mapped (the pages read in place from the OS cache, not by read() calls)
-  const stats = await serialized(() =>
+  const stats = await serialized(app.db.knex, () =>
     withPageCache(app.db.knex, app.db.dialect, RUN_CACHE_KIB, () => withFileMapped(app.db.knex, app.db.dialect, () => runInChunks(app, !!opts.full))),
   )
   return { ...stats, ms: Math.round((performance.now() - t0) * 10) / 10 }
