@@ -23,22 +23,28 @@ const JOBS: ReadonlyArray<readonly [(app: AppContext) => Promise<unknown>, strin
   [runDueBackup, 'automatic backup failed'], // notes and logs its own failures
 ]
 
+/** When a run ends early: `stopped` (the jobs stopped), `closed` (the run's database handle closed under it). */
+export interface RunEnd {
+  stopped(): boolean
+  closed(): boolean
+}
+
 /**
  * One run of the jobs, one after another, each failure logged and the next still run. Each job
  * commits in chunks and yields between them, so requests arriving meanwhile (the first page
  * after `crm serve` printed its URL) are answered all through it. `onJob` is told each job's
- * name as it starts (the jobs' bench). Once `stopped()` says so (the app quitting, its database
- * handle closed) no further job starts, and the failure of the one running — its connection gone
- * under it; what it committed stays — is not logged as an error.
+ * name as it starts (the jobs' bench). Once stopped or closed (`end`) no further job starts; once
+ * closed (quitting, a restore) the failure of the job running — its connection gone under it, what
+ * it committed kept — is not logged as an error.
  */
-export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) => unknown, stopped: () => boolean = () => false): Promise<void> {
+export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) => unknown, end: RunEnd = { stopped: () => false, closed: () => false }): Promise<void> {
   for (const [job, failed] of JOBS) {
-    if (stopped()) return
+    if (end.stopped() || end.closed()) return
     await onJob?.(job.name)
     try {
       await job(app)
     } catch (e) {
-      if (!stopped()) logError(failed, e)
+      if (!end.closed()) logError(failed, e)
     }
   }
 }
@@ -60,7 +66,7 @@ export function startBackgroundJobs(getApp: () => AppContext, intervalMs = REMIN
       closed = true
     })
     try {
-      await runBackgroundJobs(app, onJob, () => stopped || closed)
+      await runBackgroundJobs(app, onJob, { stopped: () => stopped, closed: () => closed })
     } finally {
       unhook()
       running = false
