@@ -5,6 +5,7 @@
 import type { Knex } from 'knex'
 import type { AppContext, Actor, ServiceContext } from '../context'
 import type { ChurnCheckResult, ChurnFilter, ChurnMeasure, ChurnWarning, ChurnWarningRow, ChurnStatus } from '../../contract/churn'
+import { oneAtATimePerHandle } from '../../shared/one-at-a-time'
 import { DEFAULT_CHURN_CYCLE_DAYS } from '../../contract/churn'
 import type { Dialect } from '../../db/config'
 import { conflict, fieldError, notFound } from '../../shared/errors'
@@ -114,13 +115,8 @@ export const CHECK_CHUNK: Record<Dialect, { step: number; tx: number; kinds: Rea
   mssql: { step: 1000, tx: 1000, kinds: [undefined] },
 }
 
-let queue: Promise<unknown> = Promise.resolve()
-/** Checks of this process run one after another (the daily job and a button press). */
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn)
-  queue = run.catch(() => undefined)
-  return run
-}
+/** Checks of one database handle run one after another (the daily job and a button press). */
+const serialized = oneAtATimePerHandle()
 
 /**
  * The churn check: opens a 流失预警 for every 正常 customer whose last order is older than its
@@ -132,7 +128,7 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
  * twice. Idempotent.
  */
 export function runChurnCheck(app: Pick<AppContext, 'db' | 'clock'>, o: CheckOptions): Promise<ChurnCheckResult> {
-  return serialized(async () => {
+  return serialized(app.db.knex, async () => {
     const t0 = performance.now()
     const k = app.db.knex
     const dialect = app.db.dialect

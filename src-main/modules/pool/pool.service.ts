@@ -8,6 +8,7 @@
 import type { Knex } from 'knex'
 import type { AppContext, ServiceContext } from '../context'
 import type { PoolEvalResult, PoolRules, PoolRulesInput } from '../../contract/pool'
+import { oneAtATimePerHandle } from '../../shared/one-at-a-time'
 import { forbidden, notFound, ruleError, fieldError } from '../../shared/errors'
 import { toBool, toIso } from '../../db/dialect'
 import { nextVersion, yieldToWaitingWork } from '../../db/tx'
@@ -181,18 +182,16 @@ function orderReturn(r: DueRow, rules: PoolRules): string {
   return new Date(Date.parse(basis) + rules.noOrderDays! * DAY).toISOString()
 }
 
-let queue: Promise<unknown> = Promise.resolve()
+const serialized = oneAtATimePerHandle()
 
 /**
  * Runs the pool rules over every owned customer: returns the due ones to the pool (a transaction
  * per chunk of at most POOL_CHUNK customers, so no long lock), then sets the 公海预警 reminders of
  * the ones due within K days. Also fills 查重 keys missing on rows other modules wrote. Runs of
- * one process are serialised; a run with no rule on only withdraws stale warnings.
+ * one database handle are serialised; a run with no rule on only withdraws stale warnings.
  */
 export function evaluatePool(app: Pick<AppContext, 'db' | 'clock'>): Promise<PoolEvalResult> {
-  const run = queue.then(() => evaluateOnce(app))
-  queue = run.catch(() => undefined)
-  return run
+  return serialized(app.db.knex, () => evaluateOnce(app))
 }
 
 async function evaluateOnce(app: Pick<AppContext, 'db' | 'clock'>): Promise<PoolEvalResult> {

@@ -27,6 +27,7 @@ import type { Knex } from 'knex'
 import type { AppContext } from '../context'
 import type { Dialect } from '../../db/config'
 import type { EvaluateResult, ReminderSource } from '../../contract/reminders'
+import { oneAtATimePerHandle } from '../../shared/one-at-a-time'
 import { analyzeTableInSteps, analyzeTables, rowsWrittenSoFar, toBool, toIso, withFileMapped, withPageCache } from '../../db/dialect'
 import { nextVersion, workIsWaiting, yieldToWaitingWork } from '../../db/tx'
 import { logError } from '../../shared/log'
@@ -956,17 +957,8 @@ async function runAll(ev: EvalRun, only?: readonly EvalKind[]) {
   }
 }
 
-const queues = new WeakMap<object, Promise<unknown>>()
-/**
- * Evaluations of one database handle run one after another. Per handle, not per process: a run
- * whose handle was closed under it (quitting, a restore) may wait out a connection acquire it will
- * never get, and the evaluations of the handle opened after it must not queue behind that.
- */
-function serialized<T>(handle: object, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(handle) ?? Promise.resolve()).then(fn, fn)
-  queues.set(handle, run.catch(() => undefined))
-  return run
-}
+/** Evaluations of one database handle run one after another (shared/one-at-a-time.ts). */
+const serialized = oneAtATimePerHandle()
 
 /**
  * Evaluates the system reminders: `{ full: true }` at start (checks everything), without
