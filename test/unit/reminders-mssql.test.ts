@@ -22,9 +22,10 @@ describe('reminders on SQL Server (compiled)', () => {
       sys.openBirthdays(k, null),
       sys.promiseCandidates(k, '2026-06-15', null),
       sys.promiseMismatches(k, null),
-      sys.followUpCandidates(k, ids),
+      sys.followUpCandidatesQuery(k, ids),
       sys.followUpMismatches(k, ids),
       dueCandidates(k, ids[0], '2026-06-15T00:00:00.000Z', 100),
+      sys.followUpCandidatesQuery(k, null, { lo: null, hi: ids[0] }),
     ]
     for (const q of queries) {
       const { sql: text, bindings } = sql(q)
@@ -32,6 +33,11 @@ describe('reminders on SQL Server (compiled)', () => {
       expect(bindings.length).toBeLessThan(2100)
     }
     expect(sql(queries[11]).sql).toMatch(/select top \(@p\d+\)/i)
+    // the follow-up candidates read no customer (their customers are read by key for those found) and the
+    // first slice is a plain range (an interaction always has a customer)
+    const firstSlice = sql(queries[queries.length - 1]).sql
+    expect(firstSlice).not.toMatch(/\[customers\]/)
+    expect(firstSlice).not.toMatch(/\[customer_id\] is null/)
   })
 
   it('compiles the statements that read every policy of a slice at once (issue 8) to T-SQL', () => {

@@ -8,7 +8,7 @@
 // statistics (a never-analysed SQLite file has none).
 import type { Knex } from 'knex'
 import type { Row } from './reminders.repository'
-import { dialectOf, fromIndexed, whereAmong, whereEquals, whereLive } from '../../db/dialect'
+import { fromIndexed, whereAmong, whereEquals, whereLive } from '../../db/dialect'
 
 /**
  * A slice of the customers' id space, lo ≤ id < hi (no lo: from the start, and the rows without a
@@ -28,8 +28,8 @@ function inCustomers(q: Knex.QueryBuilder, col: string, ids: Ids) {
   const { lo, hi } = ids
   if (lo) q.where(col, '>=', lo)
   if (hi) {
-    // the first slice also holds the rows without a customer (never so for the customers' own id, nor a plan's)
-    if (lo || col === 'c.id' || col === 'pp.customer_id') q.where(col, '<', hi)
+    // the first slice also holds the rows without a customer (never so for the customers' own id, nor an interaction's or a plan's: not null)
+    if (lo || col === 'c.id' || col === 'i.customer_id' || col === 'pp.customer_id') q.where(col, '<', hi)
     else q.where((w) => w.where(col, '<', hi).orWhereNull(col))
   }
   return q
@@ -352,17 +352,28 @@ export function openEscalations(db: Knex, ids: Ids): Promise<Row[]> {
  * month-day kept by every contact write), then the few matching customers.
  */
 export async function birthdayCandidates(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids, n: Narrow = {}): Promise<Row[]> {
-  const contacts: Row[] = await inList(birthdayContacts(db, monthDays, ids), 'ct.id', n.sourceIds)
-  if (!contacts.length) return []
+  return withLiveCustomers(db, await inList(birthdayContacts(db, monthDays, ids), 'ct.id', n.sourceIds), { owned: true })
+}
+
+/**
+ * Rows read without their customer, each with its live customer's name (`customer_name`) and
+ * owner (`owner_id`); rows whose customer is deleted (or, `owned`, has no owner) are dropped. The
+ * customers are read by key after the rows' own checks, so a slice whose facts all have their
+ * reminders reads none (issue 8: the follow-up candidates' join read a customer per interaction,
+ * half of the statement's pages at 1,000,000 customers on PostgreSQL).
+ */
+async function withLiveCustomers(db: Knex, rows: Row[], o: { owned?: boolean } = {}): Promise<Row[]> {
+  if (!rows.length) return []
   const customers = new Map<string, Row>()
-  const customerIds = [...new Set(contacts.map((c) => String(c.customer_id)))]
+  const customerIds = [...new Set(rows.map((r) => String(r.customer_id)))]
   for (let i = 0; i < customerIds.length; i += 500) {
-    const rows = await db('customers').whereIn('id', customerIds.slice(i, i + 500)).where((w) => whereLive(db, w, 'deleted_at')).whereNotNull('owner_id').select('id', 'name', 'owner_id')
-    for (const r of rows) customers.set(String(r.id), r)
+    const q = db('customers').whereIn('id', customerIds.slice(i, i + 500)).where((w) => whereLive(db, w, 'deleted_at'))
+    if (o.owned) q.whereNotNull('owner_id')
+    for (const r of await q.select('id', 'name', 'owner_id')) customers.set(String(r.id), r)
   }
-  return contacts.flatMap((ct) => {
-    const c = customers.get(String(ct.customer_id))
-    return c ? [{ ...ct, customer_name: c.name, owner_id: c.owner_id }] : []
+  return rows.flatMap((r) => {
+    const c = customers.get(String(r.customer_id))
+    return c ? [{ ...r, customer_name: c.name, owner_id: c.owner_id }] : []
   })
 }
 
@@ -456,26 +467,27 @@ function promiseMismatchQuery(db: Knex, ids: Ids, narrowed: boolean) {
 // ---- next follow-up dates ----------------------------------------------------------------------
 
 /**
- * Interactions (all, a slice of customers', or the given ones: written by imports or sync) with a follow-up date and no reminder.
+ * Interactions (all, a slice of customers', or the given ones: written by imports or sync) with a follow-up date and no reminder,
+ * with their live customer's name and owner (read by key for the interactions found only: `withLiveCustomers`).
  * A slice reads the live interactions with a follow-up date from their partial index (SQLite names it: its planner, without
  * statistics of the new index, walked every interaction of the slice's customers and read each row — 20–100 ms of CPU per
  * slice of 1,000 customers at 1,000,000, 4–7 ms through the index; issue 8), each one's reminder check from reminders_source_id_cover.
  */
-export function followUpCandidates(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Promise<Row[]> {
+export async function followUpCandidates(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Promise<Row[]> {
+  return withLiveCustomers(db, await followUpCandidatesQuery(db, interactionIds, customers))
+}
+
+/** The interactions of followUpCandidates, without their customers. */
+export function followUpCandidatesQuery(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Knex.QueryBuilder {
   const q = (customers && !interactionIds ? fromIndexed(db, 'interactions', 'i', 'interactions_follow_up_live') : db('interactions as i'))
-    .join('customers as c', 'c.id', 'i.customer_id')
     .whereNotNull('i.next_follow_up_at')
     .whereNull('i.deleted_at')
-    .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'follow_up').whereRaw('r.source_id = i.id').whereNull('r.retracted_at')
     })
-  // SQLite: the slice on the customer too (the same rows: the join drops interactions without one): the first
-  // slice's `customer_id < ? or customer_id is null` alone let SQLite scan every customer (5.6 s of CPU at
-  // 1,000,000). Not elsewhere: with both ranges PostgreSQL's planner (one interaction estimated, 3,347 found)
-  // scanned the slice's customers for every interaction — 0.9–1.2 s a slice at 1,000,000, 5 minutes a run
-  if (customers && dialectOf(db) === 'sqlite') inCustomers(q, 'c.id', customers)
-  return inList(inCustomers(q, 'i.customer_id', customers), 'i.id', interactionIds ?? undefined).select('i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by', 'c.owner_id', 'c.name as customer_name')
+  return inList(inCustomers(q, 'i.customer_id', customers), 'i.id', interactionIds ?? undefined).select(
+    'i.id', 'i.customer_id', 'i.contact_id', 'i.subject', 'i.next_follow_up_at', 'i.created_by',
+  )
 }
 
 export const followUpMismatches = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(followUpMismatchQuery(db, ids, narrowedBy(ids, n)), 'r.source_id', n.sourceIds)
