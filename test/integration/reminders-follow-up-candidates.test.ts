@@ -15,8 +15,8 @@ describeEachDb('follow-up reminders for follow-up dates written without one', (d
   const due = '2026-06-20T02:00:00.000Z'
 
   /** An interaction with a next follow-up date, written straight into the table (no reminder). */
-  async function record(customerId: string, subject: string, createdBy: string) {
-    const id = randomUUID()
+  async function record(customerId: string, subject: string, createdBy: string): Promise<string> {
+    const id: string = randomUUID()
     const at = t.clock.now().toISOString()
     await t.app.db.knex('interactions').insert({
       id, created_at: at, updated_at: at, version: 1, customer_id: customerId, owner_id: createdBy, kind: 'record', occurred_at: at,
