@@ -38,6 +38,10 @@ describe('reminders on SQL Server (compiled)', () => {
     const firstSlice = sql(queries[queries.length - 1]).sql
     expect(firstSlice).not.toMatch(/\[customers\]/)
     expect(firstSlice).not.toMatch(/\[customer_id\] is null/)
+    // nor a promise's or a contact's first slice (SQLite walked the whole index for `customer_id < ? or customer_id is null`)
+    const first = { lo: null, hi: ids[0] }
+    expect(sql(sys.promiseCandidates(k, '2026-06-15', first) as never).sql).not.toMatch(/\[customer_id\] is null/)
+    expect(sql(sys.birthdayContactsQuery(k, { solar: ['06-15'], lunar: [] }, first)).sql).not.toMatch(/\[customer_id\] is null/)
   })
 
   it('compiles the statements that read every policy of a slice at once (issue 8) to T-SQL', () => {

@@ -22,14 +22,19 @@ export interface IdRange {
 /** customers: these ids, a slice of them, or all (null) */
 export type Ids = string[] | IdRange | null
 
+/** Columns of a customer id that is never null: the customers' own, an interaction's, a promise's, a contact's, a plan's. */
+const NOT_NULL_CUSTOMER = new Set(['c.id', 'i.customer_id', 'p.customer_id', 'ct.customer_id', 'pp.customer_id'])
+
 function inCustomers(q: Knex.QueryBuilder, col: string, ids: Ids) {
   if (!ids) return q
   if (Array.isArray(ids)) return q.whereIn(col, ids)
   const { lo, hi } = ids
   if (lo) q.where(col, '>=', lo)
   if (hi) {
-    // the first slice also holds the rows without a customer (never so for the customers' own id, nor an interaction's or a plan's: not null)
-    if (lo || col === 'c.id' || col === 'i.customer_id' || col === 'pp.customer_id') q.where(col, '<', hi)
+    // the first slice also holds the rows without a customer (a reminder's); the others always have one (not null), and
+    // `customer_id < ? or customer_id is null` let SQLite walk the whole index: the first slice's promise candidates took
+    // 1,041 ms at 1,000,000 customers, one statement on the event loop (the others of that kind 4 ms)
+    if (lo || NOT_NULL_CUSTOMER.has(col)) q.where(col, '<', hi)
     else q.where((w) => w.where(col, '<', hi).orWhereNull(col))
   }
   return q
@@ -356,7 +361,7 @@ export function openEscalations(db: Knex, ids: Ids): Promise<Row[]> {
  * month-day kept by every contact write), then the few matching customers.
  */
 export async function birthdayCandidates(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids, n: Narrow = {}): Promise<Row[]> {
-  return withLiveCustomers(db, await inList(birthdayContacts(db, monthDays, ids), 'ct.id', n.sourceIds), { owned: true })
+  return withLiveCustomers(db, await inList(birthdayContactsQuery(db, monthDays, ids), 'ct.id', n.sourceIds), { owned: true })
 }
 
 /**
@@ -381,7 +386,7 @@ async function withLiveCustomers(db: Knex, rows: Row[], o: { owned?: boolean } =
   })
 }
 
-function birthdayContacts(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids) {
+export function birthdayContactsQuery(db: Knex, monthDays: { solar: string[]; lunar: string[] }, ids: Ids) {
   // the union of both lists drives the index; the calendar then picks the list
   const all = [...new Set([...monthDays.solar, ...monthDays.lunar])].sort()
   const q = db('contacts as ct').whereNull('ct.deleted_at')
