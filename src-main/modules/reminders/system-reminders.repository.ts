@@ -433,17 +433,29 @@ function promiseQuery(db: Knex, today: string, ids: Ids, after: string | undefin
     // be walked whole for each slice (every open promise due by today)
     .where((w) => (narrowed ? whereLive(db, w, 'p.deleted_at') : w.whereNull('p.deleted_at')))
     .where((w) => (narrowed ? whereLive(db, w, 'p.kept_at') : w.whereNull('p.kept_at')))
-    .whereNotNull('p.due_date')
-    .where('p.due_date', '<=', today)
+    .where((w) => dueBy(db, w, today, ids))
     .whereNull('i.deleted_at')
     .where((w) => whereLive(db, w, 'c.deleted_at'))
     .whereNotExists(function () {
       this.select(db.raw('1')).from('reminders as r').where('r.source', 'promise').whereRaw('r.source_id = p.id').whereNull('r.retracted_at')
     })
-  if (after) q.where('p.due_date', '>', after)
+  if (after) q.where((w) => (sliceOnSqlite(db, ids) ? w.whereRaw('coalesce(??, ??) > ?', ['p.due_date', 'p.due_date', after]) : w.where('p.due_date', '>', after)))
   return inCustomers(q, 'p.customer_id', ids).select(
     'p.id', 'p.content', 'p.due_date', 'p.customer_id', 'i.contact_id', 'i.created_by', 'c.owner_id', 'c.name as customer_name',
   )
+}
+
+const sliceOnSqlite = (db: Knex, ids: Ids) => !!ids && !Array.isArray(ids) && dialectOf(db) === 'sqlite'
+
+/**
+ * A promise due by `today`. For a slice on SQLite written so no index serves it: with a one-sided
+ * range (the first and the last slice) SQLite's planner read every open promise due by today through
+ * interaction_promises_due_date_index instead of the slice's customers — 1.4 s a statement, on the
+ * event loop, at 1,000,000 customers (the slices between: 4 ms).
+ */
+function dueBy(db: Knex, w: Knex.QueryBuilder, today: string, ids: Ids): Knex.QueryBuilder {
+  if (sliceOnSqlite(db, ids)) return w.whereRaw('coalesce(??, ??) <= ?', ['p.due_date', 'p.due_date', today])
+  return w.whereNotNull('p.due_date').where('p.due_date', '<=', today)
 }
 
 export const promiseMismatches = (db: Knex, ids: Ids, n: Narrow = {}): Promise<Row[]> => inList(promiseMismatchQuery(db, ids, narrowedBy(ids, n)), 'r.source_id', n.sourceIds)
