@@ -10,6 +10,7 @@ import { purgeDeletedFiles } from '../modules/interactions/attachments.service'
 import { dailyChurnCheck } from '../modules/churn/churn.service'
 import { logError } from '../shared/log'
 import { beforeDestroy } from '../db/knex-destroy'
+import { releaseMemory } from '../db/dialect'
 
 export const REMINDER_EVALUATION_MS = 60 * 60 * 1000
 
@@ -47,6 +48,9 @@ export async function runBackgroundJobs(app: AppContext, onJob?: (name: string) 
       if (!end.closed()) logError(failed, e)
     }
   }
+  // what the round's reads left in the process (SQLite's map and cache) is given back: the main
+  // process idles small between rounds (issue 8 item 5)
+  if (!end.closed()) await releaseMemory(app.db.knex, app.db.dialect).catch((e: unknown) => logError('releasing memory failed', e))
 }
 
 /**

@@ -3,7 +3,9 @@
 // long the first requests take while the first reminder evaluation runs in the background: the
 // page (index.html), a login and a customer list page, then a list page every second for --for
 // seconds (default 20), then stops the server. Target: the first request within 1 s of the URL.
-// Linux: the serving process's resident size at the end and its peak are printed too.
+// Linux: the serving process's resident size at the end (anonymous and file-backed) and its peak are
+// printed too; with --idle N it is then sampled every 10 s for N seconds with no request sent (the
+// main process's idle size, issue 8 item 5).
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -65,21 +67,31 @@ try {
   }
   times.sort((a, b) => a - b)
   console.log(`${times.length} list pages over ${seconds} s (the evaluation running): median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms`)
-  const mem = serverMemory()
-  if (mem) console.log(`the server process (pid ${mem.pid}): resident ${mem.rss} MiB now, peak ${mem.peak} MiB`)
+  const print = (when: string) => {
+    const mem = serverMemory()
+    if (mem) console.log(`the server process (pid ${mem.pid}) ${when}: resident ${mem.rss} MiB (anonymous ${mem.anon}, file ${mem.file}), peak ${mem.peak} MiB, CPU ${mem.cpu} s`)
+  }
+  print('now')
+  const idle = Number(arg('idle', '0'))
+  for (let s = 10; s <= idle; s += 10) {
+    await new Promise((r) => setTimeout(r, 10_000))
+    print(`idle ${s} s`)
+  }
 } finally {
   process.kill(-child.pid!, 'SIGTERM')
 }
 
-/** Linux: the resident and peak resident size of the node process serving (in the started process group). */
-function serverMemory(): { pid: number; rss: number; peak: number } | null {
+/** Linux: the resident size (MiB; anonymous and file-backed), the peak and the CPU seconds of the node process serving (in the started process group). */
+function serverMemory(): { pid: number; rss: number; anon: number; file: number; peak: number; cpu: number } | null {
   if (process.platform !== 'linux') return null
   // npx, tsx's launcher and the server itself are all in the group: the server is the biggest
   const ps = execFileSync('ps', ['-o', 'pid=', '-g', String(child.pid)], { encoding: 'utf8' })
   const all = ps.split('\n').map((l) => Number(l.trim())).filter(Boolean).map((pid) => {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
     const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0)
-    return { pid, rss: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) }
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    const cpu = (Number(stat[11]) + Number(stat[12])) / 100 // utime + stime, in clock ticks
+    return { pid, rss: Math.round(kib('VmRSS') / 1024), anon: Math.round(kib('RssAnon') / 1024), file: Math.round(kib('RssFile') / 1024), peak: Math.round(kib('VmHWM') / 1024), cpu }
   })
   return all.sort((a, b) => b.rss - a.rss)[0] ?? null
 }

@@ -1,8 +1,12 @@
-// analyzeTableInSteps and withPageCache (issue 8: the first reminder evaluation at 1,000,000
-// customers) on a real in-memory SQLite database; PostgreSQL and SQL Server compiled only.
+// analyzeTableInSteps and releaseMemory (issue 8: the first reminder evaluation at 1,000,000
+// customers, and what the main process holds after it) on real SQLite databases (in memory; a file
+// for the memory map); PostgreSQL and SQL Server compiled only.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import knexLib, { type Knex } from 'knex'
 import { afterEach, describe, expect, it } from 'vitest'
-import { analyzeTableInSteps, withPageCache } from '../../src-main/db/dialect'
+import { analyzeTableInSteps, releaseMemory } from '../../src-main/db/dialect'
 
 let k: Knex | null = null
 afterEach(async () => {
@@ -43,14 +47,49 @@ describe('analyzeTableInSteps', () => {
   })
 })
 
-describe('withPageCache', () => {
-  it('SQLite: the cache at the given size during the work, the previous size after (also when the work fails)', async () => {
-    const db = await sqlite()
-    const size = async () => Number(((await db.raw('pragma cache_size')) as Array<{ cache_size: number }>)[0]!.cache_size)
-    const before = await size()
-    expect(await withPageCache(db, 'sqlite', 65_536, async () => size())).toBe(-65_536)
-    expect(await size()).toBe(before)
-    await expect(withPageCache(db, 'sqlite', 4096, async () => { throw new Error('boom') })).rejects.toThrow('boom')
-    expect(await size()).toBe(before)
+describe('releaseMemory', () => {
+  // KiB of the file's memory map resident in this process (Linux: /proc/self/smaps)
+  const mappedKiB = (file: string) => {
+    let kib = 0
+    let inFile = false
+    for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line)
+      if (head) inFile = head[1]!.trim() === file
+      else if (inFile && line.startsWith('Rss:')) kib += Number(line.split(/\s+/)[1])
+    }
+    return kib
+  }
+
+  it.runIf(process.platform === 'linux')('SQLite: the pages a read brought into the file\'s memory map leave the process; the map stays at its size and is read through again', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-release-'))
+    const file = path.join(dir, 'crm.sqlite')
+    try {
+      k = knexLib({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true, pool: { min: 1, max: 1 } })
+      await k.raw('pragma mmap_size = 268435456')
+      await k.raw('create table t (id integer primary key, b text)')
+      await k.raw("with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000) insert into t (b) select hex(randomblob(1000)) from n")
+      const total = async () => Number(((await k!.raw('select sum(length(b)) as n from t')) as Array<{ n: number }>)[0]!.n)
+      expect(await total()).toBe(8_000_000)
+      expect(mappedKiB(file)).toBeGreaterThan(4000) // ~8 MB read in place
+      await releaseMemory(k, 'sqlite')
+      expect(mappedKiB(file)).toBeLessThan(64)
+      expect(((await k.raw('pragma mmap_size')) as Array<{ mmap_size: number }>)[0]!.mmap_size).toBe(268435456)
+      expect(await total()).toBe(8_000_000)
+      expect(mappedKiB(file)).toBeGreaterThan(4000) // mapped again, not read into the page cache
+    } finally {
+      await k?.destroy()
+      k = null
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('elsewhere nothing is sent', async () => {
+    const sent: string[] = []
+    const db = knexLib({ client: 'pg' })
+    db.on('query', (q: { sql: string }) => sent.push(q.sql))
+    await releaseMemory(db, 'postgres')
+    await releaseMemory(db, 'mssql')
+    expect(sent).toEqual([])
+    await db.destroy()
   })
 })
