@@ -46,6 +46,7 @@ import * as m20261207000700 from './20261207000700_customer-dimension-covers'
 import * as m20261207001000 from './20261207001000_customers-index-diet'
 import * as m20261207001100 from './20261207001100_search-grams-plpgsql'
 import * as m20261207001200 from './20261207001200_churn-warnings-customer-index'
+import * as m20261207001300 from './20261207001300_churn-check-created-at'
 
 export interface Migration {
   name: string
@@ -99,4 +100,5 @@ export const migrations: Migration[] = [
   { name: '20261207001000_customers-index-diet', up: m20261207001000.up, down: m20261207001000.down },
   { name: '20261207001100_search-grams-plpgsql', up: m20261207001100.up, down: m20261207001100.down },
   { name: '20261207001200_churn-warnings-customer-index', up: m20261207001200.up, down: m20261207001200.down },
+  { name: '20261207001300_churn-check-created-at', up: m20261207001300.up, down: m20261207001300.down },
 ]

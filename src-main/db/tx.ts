@@ -2,6 +2,7 @@
 // from the single sync_version row, so version order is commit order on every dialect.
 import type { Knex } from 'knex'
 import type { Dialect } from './config'
+import { waitForCheckpoints } from './wal-checkpoints'
 
 export async function nextVersion(trx: Knex.Transaction): Promise<number> {
   await trx('sync_version').where({ id: 1 }).increment('version', 1)
@@ -34,6 +35,8 @@ const MAX_YIELD_MS = 2000
 export async function yieldToWaitingWork(knex: Knex, dialect: Dialect) {
   const pool = (knex.client as { pool?: Pool }).pool
   await new Promise((resolve) => setImmediate(resolve))
+  // SQLite with checkpoints in a worker: a job that outran them waits here, not in a COMMIT
+  if (dialect === 'sqlite') await waitForCheckpoints(knex)
   const start = performance.now()
   let busyAt = start
   while (pool && performance.now() - start < MAX_YIELD_MS) {

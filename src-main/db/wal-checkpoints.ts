@@ -43,6 +43,27 @@ export interface WalCheckpointStats {
 }
 
 const statsOf = new WeakMap<Knex, WalCheckpointStats>()
+const drainOf = new WeakMap<Knex, (frames: number, maxMs: number) => Promise<void>>()
+
+/**
+ * A batch job's commits can outrun the worker's checkpoints (on a file larger than the machine's
+ * memory each one writes pages scattered over the file): the -wal file then never starts over, and
+ * once it holds WAL_FALLBACK_PAGES the app's connection checkpoints inside its COMMITs again, on
+ * the event loop (the first churn check at 1,000,000 customers: the -wal file at 21,720 frames, the
+ * database file synced from the main thread). Past this many frames not yet in the database, a job
+ * waits between its transactions for the worker (waitForCheckpoints) — the event loop free
+ * meanwhile — and its next write starts the -wal file over (the same check: at most 5,979 frames).
+ */
+export const WAL_DRAIN_FRAMES = 5_000
+
+/**
+ * Between two transactions of a batch job: when the worker's last checkpoint left at least `frames`
+ * frames in the -wal file and not all of them in the database, waits (asynchronously) until one
+ * has copied them all — at most `maxMs`. Without a worker (commands, tests, PostgreSQL) at once.
+ */
+export async function waitForCheckpoints(knex: Knex, frames = WAL_DRAIN_FRAMES, maxMs = 5000): Promise<void> {
+  await drainOf.get(knex)?.(frames, maxMs)
+}
 /** What the worker of this knex did (tests and benchmarks); null when none is attached. */
 export const walCheckpointStats = (knex: Knex): WalCheckpointStats | null => statsOf.get(knex) ?? null
 
@@ -138,6 +159,17 @@ export function attachWalCheckpoints(knex: Knex, file: string): void {
       return
     }
     schedule()
+  })
+
+  drainOf.set(knex, async (frames, maxMs) => {
+    const end = performance.now() + maxMs
+    const behind = () => !!stats.last && stats.last.log >= frames && stats.last.checkpointed < stats.last.log
+    // by the last checkpoint's answer (at most one EVERY_MS and one checkpoint old): until one
+    // finds every frame in the database (the next write then starts the -wal file over)
+    while (!closed && !stats.failed && worker && behind() && performance.now() < end) {
+      if (!timer && !running) schedule()
+      await new Promise((r) => setTimeout(r, 20))
+    }
   })
 
   beforeDestroy(knex, async () => {

@@ -6,7 +6,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openDb } from '../../src-main/db/connection'
-import { checkpointInWorker, walCheckpointStats, WAL_FALLBACK_PAGES, WAL_SIZE_LIMIT_BYTES } from '../../src-main/db/wal-checkpoints'
+import { checkpointInWorker, waitForCheckpoints, walCheckpointStats, WAL_FALLBACK_PAGES, WAL_SIZE_LIMIT_BYTES } from '../../src-main/db/wal-checkpoints'
 
 const until = async (check: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms
@@ -135,6 +135,56 @@ describe('WAL checkpoints off the main thread (SQLite)', () => {
       const stats = walCheckpointStats(db.knex)!
       expect(await until(() => stats.runs > 0 && !!stats.last && stats.last.checkpointed === stats.last.log)).toBe(true)
       expect(stats.failed).toBe(false)
+    } finally {
+      await db.knex.destroy()
+    }
+  })
+
+  it('a job that outran the checkpoints waits between its transactions until every frame is in the database (waitForCheckpoints), and only then', async () => {
+    checkpointInWorker(true)
+    const file = tempFile()
+    const db = openDb({ dialect: 'sqlite', file })
+    let reader: Database.Database | null = null
+    try {
+      await writeMegabytes(db)
+      reader = new Database(file, { readonly: true })
+      const stats = walCheckpointStats(db.knex)!
+      expect(await until(() => !!stats.last && stats.last.checkpointed === stats.last.log)).toBe(true)
+      // caught up: no wait at all
+      let t = performance.now()
+      await waitForCheckpoints(db.knex, 1, 5000)
+      expect(performance.now() - t).toBeLessThan(100)
+      // a reader's snapshot keeps the worker from copying the frames committed after it: behind
+      reader.prepare('begin').run()
+      reader.prepare('select count(*) as n from blobs').get()
+      for (let i = 0; i < 10; i++) await db.knex('blobs').where('n', i).update({ body: `${i}`.padEnd(4000, '改') })
+      expect(await until(() => !!stats.last && stats.last.checkpointed < stats.last.log)).toBe(true)
+      t = performance.now()
+      await waitForCheckpoints(db.knex, 1, 400)
+      expect(performance.now() - t).toBeGreaterThanOrEqual(380) // waited for it, up to the limit given
+      // the reader gone, the worker copies the rest and the wait ends
+      reader.prepare('commit').run()
+      t = performance.now()
+      await waitForCheckpoints(db.knex, 1, 10_000)
+      expect(performance.now() - t).toBeLessThan(5000)
+      expect(stats.last!.checkpointed).toBe(stats.last!.log)
+      // not behind by the threshold (the default: thousands of frames): no wait
+      t = performance.now()
+      await waitForCheckpoints(db.knex)
+      expect(performance.now() - t).toBeLessThan(100)
+    } finally {
+      reader?.close()
+      await db.knex.destroy()
+    }
+  })
+
+  it('waitForCheckpoints without a worker (commands, tests) returns at once', async () => {
+    const db = openDb({ dialect: 'sqlite', file: tempFile() })
+    try {
+      await writeMegabytes(db)
+      const t = performance.now()
+      await waitForCheckpoints(db.knex, 1, 5000)
+      expect(performance.now() - t).toBeLessThan(100)
     } finally {
       await db.knex.destroy()
     }

@@ -128,6 +128,16 @@ describe('retention on SQL Server (compiled)', () => {
     expect(m).not.toMatch(/\bvarchar\(|\btext\b|timestamptz|boolean/i)
   })
 
+  it('widens the churn check index with created_at on SQL Server too (migration 20261207001300)', async () => {
+    const ddl = (await printMigrationSql('mssql')).join('\n')
+    const from = ddl.indexOf('-- migration 20261207001300_churn-check-created-at')
+    expect(from).toBeGreaterThan(0)
+    const next = ddl.indexOf('-- migration ', from + 1)
+    const m = ddl.slice(from, next < 0 ? undefined : next)
+    expect(m).toMatch(/DROP INDEX \[customers_churn_check_index\] ON \[customers\]/)
+    expect(m).toMatch(/CREATE INDEX \[customers_churn_check_index\] ON \[customers\] \(\[status\], \[purchase_policy_id\], \[last_order_date\], \[created_at\]\)/)
+  })
+
   it("compiles a customer's history with the churn check's status entries (a LIKE on the changes, escaped)", () => {
     const q = customerHistory(k, ID, { entities: ['contact'], statusOf: ['churn_warning'] })
     const text = expectTsql(q.clone().select('*').orderBy('at', 'desc').offset(20).limit(20))

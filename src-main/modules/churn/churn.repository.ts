@@ -20,8 +20,10 @@ function inGroup(q: Knex.QueryBuilder, g: PolicyGroup) {
 /**
  * Customers of a policy group that are still 正常 and churning: last order before
  * `lastOrderBefore`, or none and created before `createdBefore`; without a standing warning.
- * Served by customers_churn_check_index (status, purchase_policy_id, last_order_date): a
- * customer with a warning is no longer 正常, so a repeated check reads only new candidates.
+ * Served by customers_churn_check_index (status, purchase_policy_id, last_order_date, created_at):
+ * a customer with a warning is no longer 正常, so a repeated check reads only new candidates, and
+ * the customers without an order that are too new to churn lie outside the 'never' range (without
+ * created_at in the index every page walked them again: 210 ms a page at 1,000,000 customers).
  * `only` reads one of the two kinds: 'ordered' (a range of the index: only the churning) or
  * 'never' (the index's entries without an order). Both at once the index serves only the
  * (status, policy) part, and a page read walks every 正常 customer of the group that is not
