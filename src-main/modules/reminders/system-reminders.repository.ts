@@ -495,7 +495,14 @@ function promiseMismatchQuery(db: Knex, ids: Ids, narrowed: boolean) {
  * slice of 1,000 customers at 1,000,000, 4–7 ms through the index; issue 8), each one's reminder check from reminders_source_id_cover.
  */
 export async function followUpCandidates(db: Knex, interactionIds: string[] | null, customers: IdRange | null = null): Promise<Row[]> {
-  return withLiveCustomers(db, await followUpCandidatesQuery(db, interactionIds, customers))
+  if (interactionIds || !customers) return withLiveCustomers(db, await followUpCandidatesQuery(db, interactionIds, customers))
+  // a slice: the ids first — all the index (customer_id, id) holds, so PostgreSQL reads no table page
+  // for the thousands that have their reminder (a slice of 2,000 customers at 1,000,000: 1,656 of its
+  // 13,406 buffers) — then the rows of those without one, by key, in lists far under SQL Server's 2,100 parameters
+  const ids = (await followUpCandidatesQuery(db, null, customers).clearSelect().select('i.id')).map((r: Row) => String(r.id))
+  const rows: Row[] = []
+  for (let i = 0; i < ids.length; i += 500) rows.push(...(await followUpCandidatesQuery(db, ids.slice(i, i + 500))))
+  return withLiveCustomers(db, rows)
 }
 
 /** The interactions of followUpCandidates, without their customers. */
