@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDb, makeTestApp, type TestApp } from '../helpers/test-app'
+import { insertChunked } from '../../src-main/db/dialect'
 import { evaluateReminders } from '../../src-main/modules/reminders/system-reminders.service'
 import { addCustomer, freezeClock, iso, makeWorld, remindersOf, touch, type World } from './reminders.fixtures'
 
@@ -63,4 +64,20 @@ describeEachDb('follow-up reminders for follow-up dates written without one', (d
       expect((await remindersOf(t, 'follow_up', { open: true })).filter((r) => [a, b, c].includes(String(r.source_id).toLowerCase()))).toHaveLength(2)
     })
   }
+
+  it('a whole-database run: a slice with more follow-ups without a reminder than one read by key takes (500) gives every one its reminder', async () => {
+    const customer = await addCustomer(t, { name: '大批跟进客户', ownerId: w.mgrA1.userId })
+    const at = t.clock.now().toISOString()
+    const rows = Array.from({ length: 1234 }, (_, i) => ({
+      id: randomUUID(), created_at: at, updated_at: at, version: 1, customer_id: customer, owner_id: w.mgrA1.userId, kind: 'record',
+      occurred_at: at, subject: `批量跟进${i}`, next_follow_up_at: due, created_by: w.mgrA1.userId,
+    }))
+    await insertChunked(t.app.db.knex, t.app.db.dialect, 'interactions', rows)
+    await evaluateReminders(t.app, { full: true })
+    const ids = new Set(rows.map((r) => r.id))
+    const made = (await remindersOf(t, 'follow_up', { open: true })).filter((r) => ids.has(String(r.source_id).toLowerCase()))
+    expect(made).toHaveLength(1234)
+    expect(new Set(made.map((r) => String(r.source_id).toLowerCase())).size).toBe(1234)
+    expect(made.every((r) => String(r.owner_id).toLowerCase() === w.mgrA1.userId.toLowerCase())).toBe(true)
+  })
 })
