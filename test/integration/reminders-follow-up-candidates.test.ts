@@ -74,7 +74,7 @@ describeEachDb('follow-up reminders for follow-up dates written without one', (d
     }))
     await insertChunked(t.app.db.knex, t.app.db.dialect, 'interactions', rows)
     await evaluateReminders(t.app, { full: true })
-    const ids = new Set(rows.map((r) => r.id))
+    const ids = new Set<string>(rows.map((r) => r.id))
     const made = (await remindersOf(t, 'follow_up', { open: true })).filter((r) => ids.has(String(r.source_id).toLowerCase()))
     expect(made).toHaveLength(1234)
     expect(new Set(made.map((r) => String(r.source_id).toLowerCase())).size).toBe(1234)
